@@ -1,0 +1,1726 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * conf/config.c: vtepd's YAML configuration loader. Parses with the libyaml
+ * document API (so every node keeps its line and column), walks the tree
+ * against the schema, applies defaults and cross-checks (VNIs, flood lists,
+ * static MACs, container ports). Every error is a single line
+ * "FILE:LINE:COLUMN: what was wrong (what was expected)".
+ * Also owns the MAC / IPv4 text helpers declared in vtep_config.h.
+ */
+#include "vtep_config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <yaml.h>
+
+#define CFG_MAX_FILE_SIZE (16u << 20)    /* refuse larger configuration files */
+#define CFG_MAX_FLOOD 256                /* flood addresses per VNI */
+#define CFG_PID_MAX 4194304              /* PID_MAX_LIMIT */
+#define CFG_MAC_AGING_MAX (86400u * 7)
+#define CFG_SHOW_MAX 48                  /* bytes of a user value quoted in a message */
+#define CFG_MAX_DEPTH 32                 /* collection nesting; the schema needs 5 */
+
+struct cfg_ctx {
+	const char *name;                /* file name used in messages */
+	const char *input;               /* raw bytes, to place reader errors */
+	size_t input_len;
+	yaml_document_t *doc;
+	struct vtep_config *cfg;
+	char *err;
+	size_t errlen;
+};
+
+/* One expected key of a mapping, filled by cfg_collect(). */
+struct cfg_field {
+	const char *name;
+	bool required;
+	yaml_node_t *key;
+	yaml_node_t *val;
+};
+
+/* ------------------------------------------------------------------ */
+/* Text helpers (public)                                              */
+/* ------------------------------------------------------------------ */
+
+static int cfg_hexval(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+int vtep_parse_mac(const char *s, uint8_t mac[6])
+{
+	uint8_t out[6];
+
+	if (!s || !mac || strlen(s) != 17)
+		return EINVAL;
+	for (int i = 0; i < 6; i++) {
+		const char *p = s + i * 3;
+		int hi = cfg_hexval(p[0]), lo = cfg_hexval(p[1]);
+
+		if (hi < 0 || lo < 0)
+			return EINVAL;
+		if (i < 5 && p[2] != ':')
+			return EINVAL;
+		out[i] = (uint8_t)(hi << 4 | lo);
+	}
+	memcpy(mac, out, 6);
+	return 0;
+}
+
+int vtep_parse_ipv4(const char *s, uint32_t *ip_be)
+{
+	struct in_addr a;
+
+	if (!s || !ip_be)
+		return EINVAL;
+	if (inet_pton(AF_INET, s, &a) != 1)
+		return EINVAL;
+	*ip_be = a.s_addr;
+	return 0;
+}
+
+int vtep_parse_ipv4_prefix(const char *s, uint32_t *ip_be, uint8_t *len)
+{
+	char buf[INET_ADDRSTRLEN];
+	const char *slash, *p;
+	size_t n;
+	unsigned plen = 0;
+	uint32_t ip;
+
+	if (!s || !ip_be || !len)
+		return EINVAL;
+	slash = strchr(s, '/');
+	if (!slash)
+		return EINVAL;
+	n = (size_t)(slash - s);
+	if (n == 0 || n >= sizeof(buf))
+		return EINVAL;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	if (vtep_parse_ipv4(buf, &ip))
+		return EINVAL;
+	p = slash + 1;
+	n = strlen(p);
+	if (n == 0 || n > 2 || (n == 2 && p[0] == '0'))
+		return EINVAL;
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return EINVAL;
+		plen = plen * 10 + (unsigned)(p[i] - '0');
+	}
+	if (plen > 32)
+		return EINVAL;
+	*ip_be = ip;
+	*len = (uint8_t)plen;
+	return 0;
+}
+
+const struct vtep_vni_config *vtep_config_find_vni(const struct vtep_config *cfg, uint32_t vni)
+{
+	if (!cfg)
+		return NULL;
+	for (uint32_t i = 0; i < cfg->n_vnis; i++)
+		if (cfg->vnis[i].vni == vni)
+			return &cfg->vnis[i];
+	return NULL;
+}
+
+void vtep_config_free(struct vtep_config *cfg)
+{
+	if (!cfg)
+		return;
+	if (cfg->vnis) {
+		for (uint32_t i = 0; i < cfg->n_vnis; i++) {
+			free(cfg->vnis[i].flood);
+			free(cfg->vnis[i].static_macs);
+		}
+	}
+	free(cfg->vnis);
+	free(cfg->ports);
+	memset(cfg, 0, sizeof(*cfg));
+}
+
+/* ------------------------------------------------------------------ */
+/* Error reporting                                                    */
+/* ------------------------------------------------------------------ */
+
+static void cfg_verr(struct cfg_ctx *c, size_t line, size_t col, const char *fmt, va_list ap)
+{
+	int n;
+
+	if (!c->err || c->errlen == 0)
+		return;
+	if (line)
+		n = snprintf(c->err, c->errlen, "%s:%zu:%zu: ", c->name, line, col);
+	else
+		n = snprintf(c->err, c->errlen, "%s: ", c->name);
+	if (n >= 0 && (size_t)n < c->errlen)
+		vsnprintf(c->err + n, c->errlen - (size_t)n, fmt, ap);
+	/* One line, whatever the file name or a value contained. */
+	for (char *p = c->err; *p; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+}
+
+__attribute__((format(printf, 4, 5)))
+static int cfg_fail_lc(struct cfg_ctx *c, size_t line, size_t col, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	cfg_verr(c, line, col, fmt, ap);
+	va_end(ap);
+	return EINVAL;
+}
+
+__attribute__((format(printf, 3, 4)))
+static int cfg_fail(struct cfg_ctx *c, const yaml_mark_t *m, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	cfg_verr(c, m->line + 1, m->column + 1, fmt, ap);
+	va_end(ap);
+	return EINVAL;
+}
+
+static int cfg_nomem(struct cfg_ctx *c)
+{
+	cfg_fail_lc(c, 0, 0, "out of memory while loading the configuration");
+	return ENOMEM;
+}
+
+static bool cfg_is_empty_plain(const yaml_node_t *n)
+{
+	return n->type == YAML_SCALAR_NODE && n->data.scalar.length == 0 &&
+	       n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+}
+
+/* A plain null: nothing, "~" or "null"; an optional section written this way is empty. */
+static bool cfg_is_null(const yaml_node_t *n)
+{
+	const char *s;
+
+	if (n->type != YAML_SCALAR_NODE || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+		return false;
+	s = (const char *)n->data.scalar.value;
+	return n->data.scalar.length == 0 || !strcmp(s, "~") || !strcmp(s, "null") ||
+	       !strcmp(s, "Null") || !strcmp(s, "NULL");
+}
+
+/* Where to point for a problem with val: the value, or its key when the value is empty. */
+static const yaml_mark_t *cfg_mark(const yaml_node_t *key, const yaml_node_t *val)
+{
+	if (key && cfg_is_empty_plain(val))
+		return &key->start_mark;
+	return &val->start_mark;
+}
+
+/* Copy a scalar for a message: control bytes escaped, long values cut. */
+static const char *cfg_show_str(const char *s, size_t len, char *buf, size_t size)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (o >= CFG_SHOW_MAX || o + 8 >= size) {
+			/* do not cut a UTF-8 sequence in half */
+			while (o > 0 && ((unsigned char)buf[o - 1] & 0xc0) == 0x80)
+				o--;
+			if (o > 0 && ((unsigned char)buf[o - 1] & 0xc0) == 0xc0)
+				o--;
+			memcpy(buf + o, "...", 4);
+			return buf;
+		}
+		if (ch < 0x20 || ch == 0x7f) {
+			o += (size_t)snprintf(buf + o, size - o, "\\x%02x", ch);
+		} else {
+			buf[o++] = (char)ch;
+		}
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+static const char *cfg_show(const yaml_node_t *n, char *buf, size_t size)
+{
+	if (n->type != YAML_SCALAR_NODE) {
+		snprintf(buf, size, "%s", n->type == YAML_MAPPING_NODE ? "<mapping>" : "<sequence>");
+		return buf;
+	}
+	return cfg_show_str((const char *)n->data.scalar.value, n->data.scalar.length, buf, size);
+}
+
+static void cfg_describe(const yaml_node_t *n, char *buf, size_t size)
+{
+	char v[CFG_SHOW_MAX + 16];
+
+	switch (n->type) {
+	case YAML_MAPPING_NODE:
+		snprintf(buf, size, "a mapping");
+		break;
+	case YAML_SEQUENCE_NODE:
+		snprintf(buf, size, "a sequence");
+		break;
+	default:
+		if (cfg_is_empty_plain(n))
+			snprintf(buf, size, "an empty value");
+		else
+			snprintf(buf, size, "a scalar '%s'", cfg_show(n, v, sizeof(v)));
+		break;
+	}
+}
+
+static int cfg_kind(struct cfg_ctx *c, const yaml_node_t *key, const yaml_node_t *val,
+		    const char *path, const char *expected)
+{
+	char got[CFG_SHOW_MAX + 32];
+
+	cfg_describe(val, got, sizeof(got));
+	return cfg_fail(c, cfg_mark(key, val), "%s: expected %s, got %s", path, expected, got);
+}
+
+/* ------------------------------------------------------------------ */
+/* Tree access                                                        */
+/* ------------------------------------------------------------------ */
+
+static yaml_node_t *cfg_node(struct cfg_ctx *c, int idx)
+{
+	return yaml_document_get_node(c->doc, idx);
+}
+
+static size_t cfg_seq_len(const yaml_node_t *seq)
+{
+	return (size_t)(seq->data.sequence.items.top - seq->data.sequence.items.start);
+}
+
+static yaml_node_t *cfg_seq_item(struct cfg_ctx *c, const yaml_node_t *seq, size_t i)
+{
+	return cfg_node(c, seq->data.sequence.items.start[i]);
+}
+
+static bool cfg_key_is(const yaml_node_t *k, const char *name)
+{
+	size_t n = strlen(name);
+
+	return k->type == YAML_SCALAR_NODE && k->data.scalar.length == n &&
+	       !memcmp(k->data.scalar.value, name, n);
+}
+
+/* Value of key name in an already validated mapping, or NULL. */
+static yaml_node_t *cfg_map_get(struct cfg_ctx *c, const yaml_node_t *map, const char *name)
+{
+	if (!map || map->type != YAML_MAPPING_NODE)
+		return NULL;
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = cfg_node(c, p->key);
+
+		if (k && cfg_key_is(k, name))
+			return cfg_node(c, p->value);
+	}
+	return NULL;
+}
+
+static void cfg_path(char *dst, size_t size, const char *parent, const char *key)
+{
+	int n;
+
+	/* paths are short; a cut one would still be a readable message */
+	if (parent && *parent)
+		n = snprintf(dst, size, "%s.%s", parent, key);
+	else
+		n = snprintf(dst, size, "%s", key);
+	if (n < 0)
+		dst[0] = '\0';
+}
+
+static void cfg_path_idx(char *dst, size_t size, const char *parent, size_t i)
+{
+	if (snprintf(dst, size, "%s[%zu]", parent, i) < 0)
+		dst[0] = '\0';
+}
+
+/* A missing required key of f is an error at where (path NULL: the top level). */
+static int cfg_require(struct cfg_ctx *c, const char *path, const yaml_mark_t *where,
+		       const struct cfg_field *f, size_t nf)
+{
+	for (size_t i = 0; i < nf; i++) {
+		if (!f[i].required || f[i].key)
+			continue;
+		if (path)
+			return cfg_fail(c, where, "'%s' is missing required key '%s'", path, f[i].name);
+		return cfg_fail(c, where, "configuration is missing required key '%s' "
+				"(expected a mapping with 'vtep' and 'underlay')", f[i].name);
+	}
+	return 0;
+}
+
+/*
+ * Match the keys of mapping map (path names it in messages, NULL for the top
+ * level) against fields: unknown keys, non-scalar keys and duplicate keys are
+ * errors at the offending key; a missing required key is an error at where
+ * (the top level checks its required keys itself, after the sections it has).
+ */
+static int cfg_collect(struct cfg_ctx *c, yaml_node_t *map, const char *path,
+		       const yaml_mark_t *where, struct cfg_field *f, size_t nf)
+{
+	char expected[256], in[192], sk[CFG_SHOW_MAX + 16];
+	size_t o = 0;
+
+	expected[0] = '\0';
+	for (size_t i = 0; i < nf; i++) {
+		int n = snprintf(expected + o, sizeof(expected) - o, "%s%s", i ? ", " : "", f[i].name);
+
+		if (n > 0 && o + (size_t)n < sizeof(expected))
+			o += (size_t)n;
+		f[i].key = f[i].val = NULL;
+	}
+	if (path)
+		snprintf(in, sizeof(in), "in '%s'", path);
+	else
+		snprintf(in, sizeof(in), "at top level");
+
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = cfg_node(c, p->key), *v = cfg_node(c, p->value);
+		size_t i;
+
+		if (!k || !v)
+			return cfg_fail(c, &map->start_mark, "malformed mapping %s", in);
+		if (k->type != YAML_SCALAR_NODE) {
+			char got[CFG_SHOW_MAX + 32];
+
+			cfg_describe(k, got, sizeof(got));
+			return cfg_fail(c, &k->start_mark, "key %s is %s (expected one of: %s)",
+					in, got, expected);
+		}
+		for (i = 0; i < nf; i++)
+			if (cfg_key_is(k, f[i].name))
+				break;
+		if (i == nf)
+			return cfg_fail(c, &k->start_mark, "unknown key '%s' %s (expected one of: %s)",
+					cfg_show(k, sk, sizeof(sk)), in, expected);
+		if (f[i].key)
+			return cfg_fail(c, &k->start_mark, "duplicate key '%s' %s (first given at line %zu column %zu)",
+					f[i].name, in, f[i].key->start_mark.line + 1,
+					f[i].key->start_mark.column + 1);
+		f[i].key = k;
+		f[i].val = v;
+	}
+	return path ? cfg_require(c, path, where, f, nf) : 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Scalar converters                                                  */
+/* ------------------------------------------------------------------ */
+
+static int cfg_scalar(struct cfg_ctx *c, const yaml_node_t *key, const yaml_node_t *val,
+		      const char *path, const char *expected, const char **out)
+{
+	*out = "";
+	if (val->type != YAML_SCALAR_NODE)
+		return cfg_kind(c, key, val, path, expected);
+	if (strlen((const char *)val->data.scalar.value) != val->data.scalar.length)
+		return cfg_fail(c, cfg_mark(key, val), "%s: value contains a NUL character (expected %s)",
+				path, expected);
+	*out = (const char *)val->data.scalar.value;
+	return 0;
+}
+
+static int cfg_uint(struct cfg_ctx *c, const yaml_node_t *key, const yaml_node_t *val, const char *path,
+		    uint64_t min, uint64_t max, const char *hint, uint64_t *out)
+{
+	char range[160], expected[192], sv[CFG_SHOW_MAX + 16];
+	const char *s;
+	size_t len;
+	uint64_t v = 0;
+	bool digits = true;
+	int rc;
+
+	snprintf(range, sizeof(range), "%llu..%llu%s%s", (unsigned long long)min,
+		 (unsigned long long)max, hint ? ", " : "", hint ? hint : "");
+	snprintf(expected, sizeof(expected), "an integer %s", range);
+	rc = cfg_scalar(c, key, val, path, expected, &s);
+	if (rc)
+		return rc;
+	len = val->data.scalar.length;
+	for (size_t i = 0; i < len; i++)
+		if (s[i] < '0' || s[i] > '9')
+			digits = false;
+	if (len == 0 || !digits || (len > 1 && s[0] == '0'))
+		return cfg_fail(c, cfg_mark(key, val), "%s: '%s' is not a decimal integer (expected %s)",
+				path, cfg_show(val, sv, sizeof(sv)), range);
+	if (len > 19)
+		return cfg_fail(c, cfg_mark(key, val), "%s: %s is out of range (expected %s)",
+				path, cfg_show(val, sv, sizeof(sv)), range);
+	for (size_t i = 0; i < len; i++)
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	if (v < min || v > max)
+		return cfg_fail(c, cfg_mark(key, val), "%s: %s is out of range (expected %s)",
+				path, cfg_show(val, sv, sizeof(sv)), range);
+	*out = v;
+	return 0;
+}
+
+static int cfg_u32(struct cfg_ctx *c, const yaml_node_t *key, const yaml_node_t *val, const char *path,
+		   uint32_t min, uint32_t max, const char *hint, uint32_t *out)
+{
+	uint64_t v;
+	int rc = cfg_uint(c, key, val, path, min, max, hint, &v);
+
+	if (!rc)
+		*out = (uint32_t)v;
+	return rc;
+}
+
+static int cfg_bool(struct cfg_ctx *c, const yaml_node_t *key, const yaml_node_t *val,
+		    const char *path, bool *out)
+{
+	static const char *const yes[] = { "true", "yes", "on" };
+	static const char *const no[] = { "false", "no", "off" };
+	char sv[CFG_SHOW_MAX + 16];
+	const char *s;
+	int rc = cfg_scalar(c, key, val, path, "a boolean (true/false)", &s);
+
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < 3; i++) {
+		if (!strcasecmp(s, yes[i])) {
+			*out = true;
+			return 0;
+		}
+		if (!strcasecmp(s, no[i])) {
+			*out = false;
+			return 0;
+		}
+	}
+	return cfg_fail(c, cfg_mark(key, val), "%s: '%s' is not a boolean (expected true/false, yes/no or on/off)",
+			path, cfg_show(val, sv, sizeof(sv)));
+}
+
+static int cfg_ipv4_unicast(struct cfg_ctx *c, const yaml_node_t *key, const yaml_node_t *val,
+			    const char *path, uint32_t *ip)
+{
+	char sv[CFG_SHOW_MAX + 16];
+	const char *s;
+	uint32_t a, h;
+	int rc = cfg_scalar(c, key, val, path, "an IPv4 address", &s);
+
+	if (rc)
+		return rc;
+	if (vtep_parse_ipv4(s, &a))
+		return cfg_fail(c, cfg_mark(key, val),
+				"%s: '%s' is not an IPv4 address (expected dotted quad, e.g. 10.0.0.1)",
+				path, cfg_show(val, sv, sizeof(sv)));
+	h = ntohl(a);
+	if (h == 0)
+		return cfg_fail(c, cfg_mark(key, val),
+				"%s: '%s' is the unspecified address (expected a unicast IPv4 address)", path, s);
+	if ((h >> 28) == 0xe)
+		return cfg_fail(c, cfg_mark(key, val),
+				"%s: '%s' is a multicast address (expected a unicast IPv4 address)", path, s);
+	if (h == 0xffffffffu)
+		return cfg_fail(c, cfg_mark(key, val),
+				"%s: '%s' is the broadcast address (expected a unicast IPv4 address)", path, s);
+	*ip = a;
+	return 0;
+}
+
+static int cfg_mac_unicast(struct cfg_ctx *c, const yaml_node_t *key, const yaml_node_t *val,
+			   const char *path, uint8_t mac[6])
+{
+	static const uint8_t zero[6];
+	char sv[CFG_SHOW_MAX + 16];
+	const char *s;
+	int rc = cfg_scalar(c, key, val, path, "a MAC address", &s);
+
+	if (rc)
+		return rc;
+	if (vtep_parse_mac(s, mac))
+		return cfg_fail(c, cfg_mark(key, val),
+				"%s: '%s' is not a MAC address (expected six hex pairs, e.g. 02:00:00:00:00:01)",
+				path, cfg_show(val, sv, sizeof(sv)));
+	if (mac[0] & 1)
+		return cfg_fail(c, cfg_mark(key, val),
+				"%s: '%s' is a multicast MAC address (expected a unicast MAC: I/G bit of the first octet clear)",
+				path, s);
+	if (!memcmp(mac, zero, 6))
+		return cfg_fail(c, cfg_mark(key, val),
+				"%s: '%s' is the all-zero MAC address (expected a unicast MAC)", path, s);
+	return 0;
+}
+
+static bool cfg_ifname_ok(const char *s, size_t len)
+{
+	if (len == 0 || len >= VTEP_IFNAME_MAX || !strcmp(s, ".") || !strcmp(s, ".."))
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (ch <= ' ' || ch == 0x7f || ch == '/' || ch == ':')
+			return false;
+	}
+	return true;
+}
+
+static int cfg_ifname(struct cfg_ctx *c, const yaml_node_t *key, const yaml_node_t *val,
+		      const char *path, char out[VTEP_IFNAME_MAX])
+{
+	char sv[CFG_SHOW_MAX + 16];
+	const char *s;
+	int rc = cfg_scalar(c, key, val, path, "an interface name", &s);
+
+	if (rc)
+		return rc;
+	if (!cfg_ifname_ok(s, val->data.scalar.length))
+		return cfg_fail(c, cfg_mark(key, val),
+				"%s: '%s' is not a valid interface name (expected 1..15 characters without '/', ':' or whitespace)",
+				path, cfg_show(val, sv, sizeof(sv)));
+	memcpy(out, s, val->data.scalar.length + 1);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Duplicate detection                                                */
+/* ------------------------------------------------------------------ */
+
+struct cfg_keyidx {
+	uint64_t key;
+	size_t idx;
+};
+
+static int cfg_keyidx_cmp(const void *a, const void *b)
+{
+	const struct cfg_keyidx *x = a, *y = b;
+
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/*
+ * Of keys[0..n), find the earliest entry (in list order) whose key already
+ * appeared: *dup is its index (SIZE_MAX if none) and *first the earlier one.
+ */
+static int cfg_first_dup(const uint64_t *keys, size_t n, size_t *dup, size_t *first)
+{
+	struct cfg_keyidx *v;
+
+	*dup = SIZE_MAX;
+	*first = SIZE_MAX;
+	if (n < 2)
+		return 0;
+	v = malloc(n * sizeof(*v));
+	if (!v)
+		return ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		v[i].key = keys[i];
+		v[i].idx = i;
+	}
+	qsort(v, n, sizeof(*v), cfg_keyidx_cmp);
+	for (size_t i = 1; i < n; i++) {
+		/* first two of a run of equal keys */
+		if (v[i].key == v[i - 1].key && (i < 2 || v[i - 1].key != v[i - 2].key) &&
+		    v[i].idx < *dup) {
+			*dup = v[i].idx;
+			*first = v[i - 1].idx;
+		}
+	}
+	free(v);
+	return 0;
+}
+
+static int cfg_size_cmp(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static uint64_t cfg_mac_key(const uint8_t mac[6])
+{
+	uint64_t k = 0;
+
+	for (int i = 0; i < 6; i++)
+		k = k << 8 | mac[i];
+	return k;
+}
+
+/* ------------------------------------------------------------------ */
+/* Sections                                                           */
+/* ------------------------------------------------------------------ */
+
+static int cfg_section_vtep(struct cfg_ctx *c, yaml_node_t *key, yaml_node_t *val)
+{
+	struct vtep_config *cfg = c->cfg;
+	struct cfg_field f[] = {
+		{ "name", false, NULL, NULL },
+		{ "source_ip", true, NULL, NULL },
+		{ "udp_port", false, NULL, NULL },
+	};
+	char sv[CFG_SHOW_MAX + 16];
+	int rc;
+
+	if (val->type != YAML_MAPPING_NODE)
+		return cfg_kind(c, key, val, "vtep", "a mapping with 'source_ip'");
+	rc = cfg_collect(c, val, "vtep", &key->start_mark, f, 3);
+	if (rc)
+		return rc;
+	if (f[0].val) {
+		const char *s;
+		size_t len;
+		bool ok;
+
+		rc = cfg_scalar(c, f[0].key, f[0].val, "vtep.name", "an instance name", &s);
+		if (rc)
+			return rc;
+		len = f[0].val->data.scalar.length;
+		ok = len >= 1 && len < sizeof(cfg->name);
+		for (size_t i = 0; ok && i < len; i++)
+			ok = (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+			     (s[i] >= '0' && s[i] <= '9') || s[i] == '_' || s[i] == '-';
+		if (!ok)
+			return cfg_fail(c, cfg_mark(f[0].key, f[0].val),
+					"vtep.name: '%s' is not a valid instance name (expected 1..31 characters of A-Z, a-z, 0-9, '_' or '-')",
+					cfg_show(f[0].val, sv, sizeof(sv)));
+		memcpy(cfg->name, s, len + 1);
+	}
+	rc = cfg_ipv4_unicast(c, f[1].key, f[1].val, "vtep.source_ip", &cfg->source_ip);
+	if (rc)
+		return rc;
+	if (f[2].val) {
+		uint32_t port;
+
+		rc = cfg_u32(c, f[2].key, f[2].val, "vtep.udp_port", 1, 65535, NULL, &port);
+		if (rc)
+			return rc;
+		cfg->udp_port = (uint16_t)port;
+	}
+	return 0;
+}
+
+/* Value of the iface= option of a DPDK devargs string, or false when it has none. */
+static bool cfg_devargs_iface(const char *devargs, const char **v, size_t *vlen)
+{
+	const char *p = strchr(devargs, ',');
+
+	while (p) {
+		const char *opt = p + 1, *end = strchr(opt, ',');
+		size_t olen = end ? (size_t)(end - opt) : strlen(opt);
+
+		if (olen >= 6 && !memcmp(opt, "iface=", 6)) {
+			*v = opt + 6;
+			*vlen = olen - 6;
+			return true;
+		}
+		p = end;
+	}
+	return false;
+}
+
+static int cfg_section_underlay(struct cfg_ctx *c, yaml_node_t *key, yaml_node_t *val)
+{
+	struct vtep_config *cfg = c->cfg;
+	struct cfg_field f[] = {
+		{ "port", true, NULL, NULL },
+		{ "interface", false, NULL, NULL },
+		{ "mtu", false, NULL, NULL },
+	};
+	char sv[CFG_SHOW_MAX + 16];
+	const char *s;
+	size_t len;
+	int rc;
+
+	if (val->type != YAML_MAPPING_NODE)
+		return cfg_kind(c, key, val, "underlay", "a mapping with 'port'");
+	rc = cfg_collect(c, val, "underlay", &key->start_mark, f, 3);
+	if (rc)
+		return rc;
+
+	rc = cfg_scalar(c, f[0].key, f[0].val, "underlay.port", "a DPDK devargs string", &s);
+	if (rc)
+		return rc;
+	len = f[0].val->data.scalar.length;
+	if (len == 0)
+		return cfg_fail(c, cfg_mark(f[0].key, f[0].val),
+				"underlay.port: empty value (expected a DPDK devargs string, e.g. 0000:01:00.0 or net_af_xdp0,iface=ul0)");
+	if (len >= sizeof(cfg->underlay_devargs))
+		return cfg_fail(c, cfg_mark(f[0].key, f[0].val),
+				"underlay.port: devargs string is %zu characters long (expected fewer than %zu)",
+				len, sizeof(cfg->underlay_devargs));
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)s[i] <= ' ' || s[i] == 0x7f)
+			return cfg_fail(c, cfg_mark(f[0].key, f[0].val),
+					"underlay.port: '%s' contains whitespace or a control character (expected a DPDK devargs string)",
+					cfg_show(f[0].val, sv, sizeof(sv)));
+	memcpy(cfg->underlay_devargs, s, len + 1);
+
+	if (f[1].val) {
+		rc = cfg_ifname(c, f[1].key, f[1].val, "underlay.interface", cfg->underlay_ifname);
+		if (rc)
+			return rc;
+	} else {
+		const char *v;
+		size_t vlen;
+
+		if (!cfg_devargs_iface(s, &v, &vlen))
+			return cfg_fail(c, &key->start_mark,
+					"'underlay' is missing required key 'interface' (expected it, or an iface=NAME option in underlay.port)");
+		if (!cfg_ifname_ok(v, vlen) || memchr(v, '\0', vlen))
+			return cfg_fail(c, cfg_mark(f[0].key, f[0].val),
+					"underlay.port: iface= option of '%s' is not a valid interface name (expected 1..15 characters without '/', ':' or whitespace)",
+					cfg_show(f[0].val, sv, sizeof(sv)));
+		memcpy(cfg->underlay_ifname, v, vlen);
+		cfg->underlay_ifname[vlen] = '\0';
+	}
+
+	if (f[2].val) {
+		rc = cfg_u32(c, f[2].key, f[2].val, "underlay.mtu", 576, 9216, NULL, &cfg->underlay_mtu);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int cfg_section_fastpath(struct cfg_ctx *c, yaml_node_t *key, yaml_node_t *val)
+{
+	struct vtep_config *cfg = c->cfg;
+	struct cfg_field f[] = {
+		{ "lcore", false, NULL, NULL },
+		{ "mac_table_size", false, NULL, NULL },
+		{ "mac_aging", false, NULL, NULL },
+		{ "mbufs", false, NULL, NULL },
+	};
+	uint32_t lcore;
+	int rc;
+
+	if (cfg_is_null(val))
+		return 0;
+	if (val->type != YAML_MAPPING_NODE)
+		return cfg_kind(c, key, val, "fastpath", "a mapping");
+	rc = cfg_collect(c, val, "fastpath", &key->start_mark, f, 4);
+	if (rc)
+		return rc;
+	if (f[0].val) {
+		rc = cfg_u32(c, f[0].key, f[0].val, "fastpath.lcore", 0, 1023, NULL, &lcore);
+		if (rc)
+			return rc;
+		cfg->fastpath_lcore = lcore;
+	}
+	if (f[1].val) {
+		rc = cfg_u32(c, f[1].key, f[1].val, "fastpath.mac_table_size", 1024, 16777216, NULL,
+			     &cfg->mac_table_size);
+		if (rc)
+			return rc;
+	}
+	if (f[2].val) {
+		rc = cfg_u32(c, f[2].key, f[2].val, "fastpath.mac_aging", 0, CFG_MAC_AGING_MAX,
+			     "seconds, 0 disables aging", &cfg->mac_aging_sec);
+		if (rc)
+			return rc;
+	}
+	if (f[3].val) {
+		rc = cfg_u32(c, f[3].key, f[3].val, "fastpath.mbufs", 4096, 1048576, NULL, &cfg->mbufs);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int cfg_section_control(struct cfg_ctx *c, yaml_node_t *key, yaml_node_t *val)
+{
+	struct vtep_config *cfg = c->cfg;
+	struct cfg_field f[] = {
+		{ "socket", false, NULL, NULL },
+	};
+	char sv[CFG_SHOW_MAX + 16];
+	const char *s;
+	size_t len;
+	int rc;
+
+	if (cfg_is_null(val))
+		return 0;
+	if (val->type != YAML_MAPPING_NODE)
+		return cfg_kind(c, key, val, "control", "a mapping");
+	rc = cfg_collect(c, val, "control", &key->start_mark, f, 1);
+	if (rc || !f[0].val)
+		return rc;
+	rc = cfg_scalar(c, f[0].key, f[0].val, "control.socket", "an absolute path", &s);
+	if (rc)
+		return rc;
+	len = f[0].val->data.scalar.length;
+	if (s[0] != '/')
+		return cfg_fail(c, cfg_mark(f[0].key, f[0].val),
+				"control.socket: '%s' is not an absolute path (expected a path starting with '/')",
+				cfg_show(f[0].val, sv, sizeof(sv)));
+	if (len >= sizeof(cfg->socket_path))
+		return cfg_fail(c, cfg_mark(f[0].key, f[0].val),
+				"control.socket: path is %zu characters long (expected fewer than %zu)",
+				len, sizeof(cfg->socket_path));
+	memcpy(cfg->socket_path, s, len + 1);
+	return 0;
+}
+
+static int cfg_flood(struct cfg_ctx *c, yaml_node_t *key, yaml_node_t *val, const char *vpath,
+		     struct vtep_vni_config *v)
+{
+	char path[192], ipath[208], sip[INET_ADDRSTRLEN];
+	uint64_t *keys;
+	size_t n, dup, first;
+	int rc;
+
+	cfg_path(path, sizeof(path), vpath, "flood");
+	if (cfg_is_null(val))
+		return 0;
+	if (val->type != YAML_SEQUENCE_NODE)
+		return cfg_kind(c, key, val, path, "a sequence of IPv4 addresses");
+	n = cfg_seq_len(val);
+	if (n == 0)
+		return 0;
+	if (n > CFG_MAX_FLOOD)
+		return cfg_fail(c, &cfg_seq_item(c, val, CFG_MAX_FLOOD)->start_mark,
+				"%s: too many flood addresses (%zu, expected at most %d)", path, n, CFG_MAX_FLOOD);
+	v->flood = calloc(n, sizeof(*v->flood));
+	if (!v->flood)
+		return cfg_nomem(c);
+	for (size_t i = 0; i < n; i++) {
+		yaml_node_t *it = cfg_seq_item(c, val, i);
+
+		cfg_path_idx(ipath, sizeof(ipath), path, i);
+		rc = cfg_ipv4_unicast(c, NULL, it, ipath, &v->flood[i]);
+		if (rc)
+			return rc;
+		v->n_flood = (uint32_t)i + 1;
+		if (v->flood[i] == c->cfg->source_ip)
+			return cfg_fail(c, &it->start_mark,
+					"%s: %s is this VTEP's own vtep.source_ip (expected a remote VTEP address)",
+					ipath, inet_ntop(AF_INET, &v->flood[i], sip, sizeof(sip)));
+	}
+	keys = malloc(n * sizeof(*keys));
+	if (!keys)
+		return cfg_nomem(c);
+	for (size_t i = 0; i < n; i++)
+		keys[i] = v->flood[i];
+	rc = cfg_first_dup(keys, n, &dup, &first);
+	free(keys);
+	if (rc)
+		return cfg_nomem(c);
+	if (dup != SIZE_MAX) {
+		yaml_node_t *d = cfg_seq_item(c, val, dup), *o = cfg_seq_item(c, val, first);
+
+		cfg_path_idx(ipath, sizeof(ipath), path, dup);
+		return cfg_fail(c, &d->start_mark,
+				"%s: duplicate flood address %s (first listed at line %zu column %zu)",
+				ipath, inet_ntop(AF_INET, &v->flood[dup], sip, sizeof(sip)),
+				o->start_mark.line + 1, o->start_mark.column + 1);
+	}
+	return 0;
+}
+
+static int cfg_static_mac(struct cfg_ctx *c, yaml_node_t *item, const char *path,
+			  struct vtep_static_mac_config *m)
+{
+	struct cfg_field f[] = {
+		{ "mac", true, NULL, NULL },
+		{ "vtep", false, NULL, NULL },
+		{ "port", false, NULL, NULL },
+	};
+	char sub[224], sip[INET_ADDRSTRLEN];
+	int rc;
+
+	if (item->type != YAML_MAPPING_NODE)
+		return cfg_kind(c, item, item, path, "a mapping with 'mac' and 'vtep' or 'port'");
+	rc = cfg_collect(c, item, path, &item->start_mark, f, 3);
+	if (rc)
+		return rc;
+	m->line = (int)item->start_mark.line + 1;
+	cfg_path(sub, sizeof(sub), path, "mac");
+	rc = cfg_mac_unicast(c, f[0].key, f[0].val, sub, m->mac);
+	if (rc)
+		return rc;
+	if (f[1].key && f[2].key) {
+		yaml_node_t *later = f[1].key->start_mark.index > f[2].key->start_mark.index ? f[1].key : f[2].key;
+
+		return cfg_fail(c, &later->start_mark,
+				"'%s' has both 'vtep' and 'port' (expected exactly one of them)", path);
+	}
+	if (!f[1].key && !f[2].key)
+		return cfg_fail(c, &item->start_mark,
+				"'%s' has neither 'vtep' nor 'port' (expected exactly one of them)", path);
+	if (f[1].key) {
+		cfg_path(sub, sizeof(sub), path, "vtep");
+		rc = cfg_ipv4_unicast(c, f[1].key, f[1].val, sub, &m->vtep_ip);
+		if (rc)
+			return rc;
+		if (m->vtep_ip == c->cfg->source_ip)
+			return cfg_fail(c, cfg_mark(f[1].key, f[1].val),
+					"%s: %s is this VTEP's own vtep.source_ip (expected a remote VTEP address)",
+					sub, inet_ntop(AF_INET, &m->vtep_ip, sip, sizeof(sip)));
+		m->to_vtep = true;
+	} else {
+		/* existence and VNI of the port are checked once 'ports' is read */
+		cfg_path(sub, sizeof(sub), path, "port");
+		rc = cfg_ifname(c, f[2].key, f[2].val, sub, m->port);
+		if (rc)
+			return rc;
+		m->to_vtep = false;
+	}
+	return 0;
+}
+
+static int cfg_static_macs(struct cfg_ctx *c, yaml_node_t *key, yaml_node_t *val, const char *vpath,
+			   struct vtep_vni_config *v)
+{
+	char path[192], ipath[208];
+	uint64_t *keys;
+	size_t n, dup, first;
+	int rc;
+
+	cfg_path(path, sizeof(path), vpath, "static_macs");
+	if (cfg_is_null(val))
+		return 0;
+	if (val->type != YAML_SEQUENCE_NODE)
+		return cfg_kind(c, key, val, path, "a sequence of static MAC mappings");
+	n = cfg_seq_len(val);
+	if (n == 0)
+		return 0;
+	if (n > c->cfg->mac_table_size)
+		return cfg_fail(c, &cfg_seq_item(c, val, c->cfg->mac_table_size)->start_mark,
+				"%s: too many static MACs (%zu, expected at most fastpath.mac_table_size = %u)",
+				path, n, c->cfg->mac_table_size);
+	v->static_macs = calloc(n, sizeof(*v->static_macs));
+	if (!v->static_macs)
+		return cfg_nomem(c);
+	for (size_t i = 0; i < n; i++) {
+		cfg_path_idx(ipath, sizeof(ipath), path, i);
+		rc = cfg_static_mac(c, cfg_seq_item(c, val, i), ipath, &v->static_macs[i]);
+		if (rc)
+			return rc;
+		v->n_static_macs = (uint32_t)i + 1;
+	}
+	keys = malloc(n * sizeof(*keys));
+	if (!keys)
+		return cfg_nomem(c);
+	for (size_t i = 0; i < n; i++)
+		keys[i] = cfg_mac_key(v->static_macs[i].mac);
+	rc = cfg_first_dup(keys, n, &dup, &first);
+	free(keys);
+	if (rc)
+		return cfg_nomem(c);
+	if (dup != SIZE_MAX) {
+		yaml_node_t *d = cfg_map_get(c, cfg_seq_item(c, val, dup), "mac");
+		const uint8_t *mac = v->static_macs[dup].mac;
+
+		cfg_path_idx(ipath, sizeof(ipath), path, dup);
+		return cfg_fail(c, &d->start_mark,
+				"%s.mac: duplicate static MAC %02x:%02x:%02x:%02x:%02x:%02x in VNI %u (first declared at line %d)",
+				ipath, mac[0], mac[1], mac[2], mac[3], mac[4], mac[5], v->vni,
+				v->static_macs[first].line);
+	}
+	return 0;
+}
+
+static int cfg_vni(struct cfg_ctx *c, yaml_node_t *item, const char *path, struct vtep_vni_config *v)
+{
+	struct cfg_field f[] = {
+		{ "vni", true, NULL, NULL },
+		{ "learning", false, NULL, NULL },
+		{ "flood", false, NULL, NULL },
+		{ "static_macs", false, NULL, NULL },
+	};
+	char sub[224];
+	int rc;
+
+	if (item->type != YAML_MAPPING_NODE)
+		return cfg_kind(c, item, item, path, "a mapping with 'vni'");
+	rc = cfg_collect(c, item, path, &item->start_mark, f, 4);
+	if (rc)
+		return rc;
+	v->line = (int)item->start_mark.line + 1;
+	v->learning = true;
+	cfg_path(sub, sizeof(sub), path, "vni");
+	rc = cfg_u32(c, f[0].key, f[0].val, sub, 1, VTEP_VNI_MAX, NULL, &v->vni);
+	if (rc)
+		return rc;
+	if (f[1].val) {
+		cfg_path(sub, sizeof(sub), path, "learning");
+		rc = cfg_bool(c, f[1].key, f[1].val, sub, &v->learning);
+		if (rc)
+			return rc;
+	}
+	if (f[2].val) {
+		rc = cfg_flood(c, f[2].key, f[2].val, path, v);
+		if (rc)
+			return rc;
+	}
+	if (f[3].val) {
+		rc = cfg_static_macs(c, f[3].key, f[3].val, path, v);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int cfg_section_vnis(struct cfg_ctx *c, yaml_node_t *key, yaml_node_t *val)
+{
+	struct vtep_config *cfg = c->cfg;
+	char path[64];
+	uint64_t *keys;
+	size_t n, dup, first;
+	int rc;
+
+	if (cfg_is_null(val))
+		return 0;
+	if (val->type != YAML_SEQUENCE_NODE)
+		return cfg_kind(c, key, val, "vnis", "a sequence of VNI mappings");
+	n = cfg_seq_len(val);
+	if (n == 0)
+		return 0;
+	if (n > VTEP_MAX_VNIS)
+		return cfg_fail(c, &cfg_seq_item(c, val, VTEP_MAX_VNIS)->start_mark,
+				"vnis: too many VNIs (%zu, expected at most %d)", n, VTEP_MAX_VNIS);
+	cfg->vnis = calloc(n, sizeof(*cfg->vnis));
+	if (!cfg->vnis)
+		return cfg_nomem(c);
+	cfg->n_vnis = (uint32_t)n;
+	for (size_t i = 0; i < n; i++) {
+		cfg_path_idx(path, sizeof(path), "vnis", i);
+		rc = cfg_vni(c, cfg_seq_item(c, val, i), path, &cfg->vnis[i]);
+		if (rc)
+			return rc;
+	}
+	keys = malloc(n * sizeof(*keys));
+	if (!keys)
+		return cfg_nomem(c);
+	for (size_t i = 0; i < n; i++)
+		keys[i] = cfg->vnis[i].vni;
+	rc = cfg_first_dup(keys, n, &dup, &first);
+	free(keys);
+	if (rc)
+		return cfg_nomem(c);
+	if (dup != SIZE_MAX) {
+		yaml_node_t *d = cfg_map_get(c, cfg_seq_item(c, val, dup), "vni");
+
+		return cfg_fail(c, &d->start_mark, "vnis[%zu].vni: duplicate VNI %u (first declared at line %d)",
+				dup, cfg->vnis[dup].vni, cfg->vnis[first].line);
+	}
+	return 0;
+}
+
+static int cfg_port(struct cfg_ctx *c, yaml_node_t *item, const char *path, size_t idx)
+{
+	struct vtep_config *cfg = c->cfg;
+	struct vtep_port_config *p = &cfg->ports[idx];
+	struct cfg_field f[] = {
+		{ "name", true, NULL, NULL },
+		{ "vni", true, NULL, NULL },
+		{ "netns", false, NULL, NULL },
+		{ "pid", false, NULL, NULL },
+		{ "ifname", false, NULL, NULL },
+		{ "mac", false, NULL, NULL },
+		{ "ip", false, NULL, NULL },
+		{ "mtu", false, NULL, NULL },
+	};
+	char sub[224], sv[CFG_SHOW_MAX + 16];
+	int rc;
+
+	if (item->type != YAML_MAPPING_NODE)
+		return cfg_kind(c, item, item, path, "a mapping with 'name' and 'vni'");
+	rc = cfg_collect(c, item, path, &item->start_mark, f, 8);
+	if (rc)
+		return rc;
+	p->line = (int)item->start_mark.line + 1;
+
+	cfg_path(sub, sizeof(sub), path, "name");
+	rc = cfg_ifname(c, f[0].key, f[0].val, sub, p->name);
+	if (rc)
+		return rc;
+	for (size_t j = 0; j < idx; j++)
+		if (!strcmp(cfg->ports[j].name, p->name))
+			return cfg_fail(c, cfg_mark(f[0].key, f[0].val),
+					"%s: duplicate port name '%s' (first declared at line %d)",
+					sub, p->name, cfg->ports[j].line);
+
+	cfg_path(sub, sizeof(sub), path, "vni");
+	rc = cfg_u32(c, f[1].key, f[1].val, sub, 1, VTEP_VNI_MAX, NULL, &p->vni);
+	if (rc)
+		return rc;
+	if (!vtep_config_find_vni(cfg, p->vni))
+		return cfg_fail(c, cfg_mark(f[1].key, f[1].val),
+				"%s: VNI %u is not declared in 'vnis' (expected the vni of a 'vnis' entry)",
+				sub, p->vni);
+
+	if (f[2].key && f[3].key) {
+		yaml_node_t *later = f[2].key->start_mark.index > f[3].key->start_mark.index ? f[2].key : f[3].key;
+
+		return cfg_fail(c, &later->start_mark,
+				"'%s' has both 'netns' and 'pid' (expected exactly one of them)", path);
+	}
+	if (!f[2].key && !f[3].key)
+		return cfg_fail(c, &item->start_mark,
+				"'%s' has neither 'netns' nor 'pid' (expected exactly one of them)", path);
+	if (f[2].key) {
+		const char *s;
+		size_t len;
+		bool ok;
+
+		cfg_path(sub, sizeof(sub), path, "netns");
+		rc = cfg_scalar(c, f[2].key, f[2].val, sub, "a netns name or an absolute path", &s);
+		if (rc)
+			return rc;
+		len = f[2].val->data.scalar.length;
+		ok = len > 0 && len < sizeof(p->netns) && strcmp(s, ".") && strcmp(s, "..");
+		for (size_t i = 0; ok && i < len; i++) {
+			unsigned char ch = (unsigned char)s[i];
+
+			if (ch < ' ' || ch == 0x7f || (s[0] != '/' && (ch == '/' || ch == ' ')))
+				ok = false;
+		}
+		if (!ok)
+			return cfg_fail(c, cfg_mark(f[2].key, f[2].val),
+					"%s: '%s' is neither a netns name nor an absolute path (expected a name as in 'ip netns' or a path like /proc/1234/ns/net, shorter than %zu characters)",
+					sub, cfg_show(f[2].val, sv, sizeof(sv)), sizeof(p->netns));
+		memcpy(p->netns, s, len + 1);
+	} else {
+		uint32_t pid;
+
+		cfg_path(sub, sizeof(sub), path, "pid");
+		rc = cfg_u32(c, f[3].key, f[3].val, sub, 1, CFG_PID_MAX, "a process id", &pid);
+		if (rc)
+			return rc;
+		p->pid = (int)pid;
+	}
+
+	if (f[4].val) {
+		cfg_path(sub, sizeof(sub), path, "ifname");
+		rc = cfg_ifname(c, f[4].key, f[4].val, sub, p->ifname);
+		if (rc)
+			return rc;
+	} else {
+		snprintf(p->ifname, sizeof(p->ifname), "%s", VTEP_DEFAULT_CONTAINER_IFNAME);
+	}
+
+	if (f[5].val) {
+		cfg_path(sub, sizeof(sub), path, "mac");
+		rc = cfg_mac_unicast(c, f[5].key, f[5].val, sub, p->mac);
+		if (rc)
+			return rc;
+		p->has_mac = true;
+	}
+
+	if (f[6].val) {
+		const char *s;
+		uint32_t h;
+
+		cfg_path(sub, sizeof(sub), path, "ip");
+		rc = cfg_scalar(c, f[6].key, f[6].val, sub, "an IPv4 address with prefix length", &s);
+		if (rc)
+			return rc;
+		if (vtep_parse_ipv4_prefix(s, &p->ip, &p->prefix_len))
+			return cfg_fail(c, cfg_mark(f[6].key, f[6].val),
+					"%s: '%s' is not an IPv4 address with prefix length (expected a.b.c.d/len with len 0..32, e.g. 192.168.10.1/24)",
+					sub, cfg_show(f[6].val, sv, sizeof(sv)));
+		h = ntohl(p->ip);
+		if (h == 0 || h == 0xffffffffu || (h >> 28) == 0xe)
+			return cfg_fail(c, cfg_mark(f[6].key, f[6].val),
+					"%s: '%s' is not a unicast host address (expected a unicast IPv4 address with prefix length)",
+					sub, s);
+		p->has_ip = true;
+	}
+
+	if (f[7].val) {
+		char hint[96];
+		uint32_t max = cfg->underlay_mtu - VTEP_ENCAP_OVERHEAD_V4;
+
+		snprintf(hint, sizeof(hint), "underlay mtu %u minus %d bytes of VXLAN overhead",
+			 cfg->underlay_mtu, VTEP_ENCAP_OVERHEAD_V4);
+		cfg_path(sub, sizeof(sub), path, "mtu");
+		rc = cfg_u32(c, f[7].key, f[7].val, sub, 68, max, hint, &p->mtu);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int cfg_section_ports(struct cfg_ctx *c, yaml_node_t *key, yaml_node_t *val)
+{
+	struct vtep_config *cfg = c->cfg;
+	char path[64];
+	size_t n;
+	int rc;
+
+	if (cfg_is_null(val))
+		return 0;
+	if (val->type != YAML_SEQUENCE_NODE)
+		return cfg_kind(c, key, val, "ports", "a sequence of port mappings");
+	n = cfg_seq_len(val);
+	if (n == 0)
+		return 0;
+	if (n > VTEP_MAX_PORTS)
+		return cfg_fail(c, &cfg_seq_item(c, val, VTEP_MAX_PORTS)->start_mark,
+				"ports: too many ports (%zu, expected at most %d)", n, VTEP_MAX_PORTS);
+	cfg->ports = calloc(n, sizeof(*cfg->ports));
+	if (!cfg->ports)
+		return cfg_nomem(c);
+	for (size_t i = 0; i < n; i++) {
+		cfg_path_idx(path, sizeof(path), "ports", i);
+		rc = cfg_port(c, cfg_seq_item(c, val, i), path, i);
+		if (rc)
+			return rc;
+		cfg->n_ports = (uint32_t)i + 1;
+	}
+	return 0;
+}
+
+/* Static MACs behind a port: the port must exist and belong to the same VNI. */
+static int cfg_check_static_ports(struct cfg_ctx *c, yaml_node_t *vnis)
+{
+	struct vtep_config *cfg = c->cfg;
+
+	for (uint32_t i = 0; i < cfg->n_vnis; i++) {
+		struct vtep_vni_config *v = &cfg->vnis[i];
+		yaml_node_t *seq = NULL;
+
+		for (uint32_t j = 0; j < v->n_static_macs; j++) {
+			struct vtep_static_mac_config *m = &v->static_macs[j];
+			const struct vtep_port_config *p = NULL;
+			yaml_node_t *pn;
+
+			if (m->to_vtep)
+				continue;
+			for (uint32_t k = 0; k < cfg->n_ports; k++)
+				if (!strcmp(cfg->ports[k].name, m->port))
+					p = &cfg->ports[k];
+			if (p && p->vni == v->vni)
+				continue;
+			if (!seq)
+				seq = cfg_map_get(c, cfg_seq_item(c, vnis, i), "static_macs");
+			pn = cfg_map_get(c, cfg_seq_item(c, seq, j), "port");
+			if (!p)
+				return cfg_fail(c, &pn->start_mark,
+						"vnis[%u].static_macs[%u].port: port '%s' is not declared in 'ports' (expected the name of a port of VNI %u)",
+						i, j, m->port, v->vni);
+			return cfg_fail(c, &pn->start_mark,
+					"vnis[%u].static_macs[%u].port: port '%s' belongs to VNI %u (expected a port of VNI %u)",
+					i, j, m->port, p->vni, v->vni);
+		}
+	}
+	return 0;
+}
+
+/* Where one remote VTEP address was written: vnis[vni].flood[idx] or vnis[vni].static_macs[idx].vtep. */
+struct cfg_vtep_ref {
+	uint32_t vni, idx;
+	bool flood;
+};
+
+/* The dataplane has VTEP_MAX_VTEPS slots for remote VTEPs. */
+static int cfg_check_vtep_count(struct cfg_ctx *c, yaml_node_t *vnis)
+{
+	struct vtep_config *cfg = c->cfg;
+	struct cfg_keyidx *keys;
+	struct cfg_vtep_ref *refs;
+	size_t n = 0, distinct = 0, *firsts;
+	const struct cfg_vtep_ref *r;
+	yaml_node_t *node, *vn;
+	size_t blame;
+
+	for (uint32_t i = 0; i < cfg->n_vnis; i++)
+		n += cfg->vnis[i].n_flood + cfg->vnis[i].n_static_macs;
+	if (n <= VTEP_MAX_VTEPS)
+		return 0;
+	keys = malloc(n * sizeof(*keys));
+	refs = malloc(n * sizeof(*refs));
+	firsts = malloc(n * sizeof(*firsts));
+	if (!keys || !refs || !firsts) {
+		free(keys);
+		free(refs);
+		free(firsts);
+		return cfg_nomem(c);
+	}
+	n = 0;
+	for (uint32_t i = 0; i < cfg->n_vnis; i++) {
+		const struct vtep_vni_config *v = &cfg->vnis[i];
+
+		for (uint32_t j = 0; j < v->n_flood; j++) {
+			keys[n] = (struct cfg_keyidx){ v->flood[j], n };
+			refs[n++] = (struct cfg_vtep_ref){ i, j, true };
+		}
+		for (uint32_t j = 0; j < v->n_static_macs; j++) {
+			if (!v->static_macs[j].to_vtep)
+				continue;
+			keys[n] = (struct cfg_keyidx){ v->static_macs[j].vtep_ip, n };
+			refs[n++] = (struct cfg_vtep_ref){ i, j, false };
+		}
+	}
+	/* first mention of every distinct address, in document order */
+	qsort(keys, n, sizeof(*keys), cfg_keyidx_cmp);
+	for (size_t i = 0; i < n; i++)
+		if (i == 0 || keys[i].key != keys[i - 1].key)
+			firsts[distinct++] = keys[i].idx;
+	free(keys);
+	if (distinct <= VTEP_MAX_VTEPS) {
+		free(refs);
+		free(firsts);
+		return 0;
+	}
+	/* blame the first mention of the address that goes over the limit */
+	qsort(firsts, distinct, sizeof(*firsts), cfg_size_cmp);
+	blame = firsts[VTEP_MAX_VTEPS];
+	r = &refs[blame];
+	vn = cfg_seq_item(c, vnis, r->vni);
+	if (r->flood) {
+		node = cfg_seq_item(c, cfg_map_get(c, vn, "flood"), r->idx);
+	} else {
+		node = cfg_map_get(c, cfg_seq_item(c, cfg_map_get(c, vn, "static_macs"), r->idx), "vtep");
+	}
+	cfg_fail(c, &node->start_mark,
+		 "vnis[%u].%s[%u]%s: too many distinct remote VTEP addresses (%zu, expected at most %d)",
+		 r->vni, r->flood ? "flood" : "static_macs", r->idx, r->flood ? "" : ".vtep",
+		 distinct, VTEP_MAX_VTEPS);
+	free(refs);
+	free(firsts);
+	return EINVAL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Top level                                                          */
+/* ------------------------------------------------------------------ */
+
+static void cfg_defaults(struct vtep_config *cfg)
+{
+	snprintf(cfg->name, sizeof(cfg->name), "vtepd");
+	cfg->udp_port = VTEP_DEFAULT_UDP_PORT;
+	cfg->underlay_mtu = VTEP_DEFAULT_UNDERLAY_MTU;
+	cfg->fastpath_lcore = VTEP_DEFAULT_LCORE;
+	cfg->mac_table_size = VTEP_DEFAULT_MAC_TABLE_SIZE;
+	cfg->mac_aging_sec = VTEP_DEFAULT_MAC_AGING_SEC;
+	cfg->mbufs = VTEP_DEFAULT_MBUFS;
+}
+
+static int cfg_walk(struct cfg_ctx *c)
+{
+	struct vtep_config *cfg = c->cfg;
+	yaml_node_t *root = yaml_document_get_root_node(c->doc);
+	struct cfg_field f[] = {
+		{ "vtep", true, NULL, NULL },
+		{ "underlay", true, NULL, NULL },
+		{ "fastpath", false, NULL, NULL },
+		{ "control", false, NULL, NULL },
+		{ "vnis", false, NULL, NULL },
+		{ "ports", false, NULL, NULL },
+	};
+	int rc;
+
+	if (!root || cfg_is_null(root))
+		return cfg_fail_lc(c, 1, 1, "empty configuration (expected a mapping with 'vtep' and 'underlay')");
+	if (root->type != YAML_MAPPING_NODE)
+		return cfg_kind(c, NULL, root, "top level", "a mapping with 'vtep' and 'underlay'");
+	rc = cfg_collect(c, root, NULL, &root->start_mark, f, 6);
+	if (rc)
+		return rc;
+
+	cfg_defaults(cfg);
+	/*
+	 * Order matters: vnis need source_ip and mac_table_size, ports need vnis
+	 * and the underlay MTU. Mistakes inside vtep/underlay come before their
+	 * absence is reported, so a half-written file gets the nearer message.
+	 */
+	if (f[0].key)
+		rc = cfg_section_vtep(c, f[0].key, f[0].val);
+	if (!rc && f[1].key)
+		rc = cfg_section_underlay(c, f[1].key, f[1].val);
+	if (!rc)
+		rc = cfg_require(c, NULL, &root->start_mark, f, 6);
+	if (!rc && f[2].key)
+		rc = cfg_section_fastpath(c, f[2].key, f[2].val);
+	if (!rc && f[3].key)
+		rc = cfg_section_control(c, f[3].key, f[3].val);
+	if (!rc && f[4].key)
+		rc = cfg_section_vnis(c, f[4].key, f[4].val);
+	if (!rc && f[5].key)
+		rc = cfg_section_ports(c, f[5].key, f[5].val);
+	if (!rc && cfg->n_vnis)
+		rc = cfg_check_static_ports(c, f[4].val);
+	if (!rc && cfg->n_vnis)
+		rc = cfg_check_vtep_count(c, f[4].val);
+	if (rc)
+		return rc;
+	if (!cfg->socket_path[0])
+		snprintf(cfg->socket_path, sizeof(cfg->socket_path), "/run/vtepd/%s.sock", cfg->name);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Loading                                                            */
+/* ------------------------------------------------------------------ */
+
+/* Line and column (1-based, in characters) of a byte offset of the input. */
+static void cfg_offset_pos(const struct cfg_ctx *c, size_t off, size_t *line, size_t *col)
+{
+	*line = 1;
+	*col = 1;
+	if (off > c->input_len)
+		off = c->input_len;
+	for (size_t i = 0; i < off; i++) {
+		unsigned char ch = (unsigned char)c->input[i];
+
+		if (ch == '\n') {
+			(*line)++;
+			*col = 1;
+		} else if ((ch & 0xc0) != 0x80) {
+			(*col)++;
+		}
+	}
+}
+
+static int cfg_syntax_error(struct cfg_ctx *c, const yaml_parser_t *p)
+{
+	const char *problem = p->problem ? p->problem : "unknown error";
+
+	switch (p->error) {
+	case YAML_MEMORY_ERROR:
+		return cfg_nomem(c);
+	case YAML_READER_ERROR: {
+		size_t line, col;
+
+		cfg_offset_pos(c, p->problem_offset, &line, &col);
+		if (p->problem_value != -1)
+			return cfg_fail_lc(c, line, col, "invalid input: %s (byte 0x%02x; expected UTF-8 text)",
+					   problem, (unsigned)p->problem_value & 0xffu);
+		return cfg_fail_lc(c, line, col, "invalid input: %s (expected UTF-8 text)", problem);
+	}
+	default:
+		if (p->context)
+			return cfg_fail(c, &p->problem_mark, "YAML syntax error: %s (%s at line %zu column %zu)",
+					problem, p->context, p->context_mark.line + 1, p->context_mark.column + 1);
+		return cfg_fail(c, &p->problem_mark, "YAML syntax error: %s", problem);
+	}
+}
+
+/*
+ * Token pre-pass, before the document is composed:
+ *  - refuses anchors and aliases where they are written (not part of the schema);
+ *  - bounds collection nesting: libyaml's scanner is quadratic in flow nesting
+ *    depth, so "[[[[..." would otherwise keep it busy for minutes.
+ * Syntax errors are left to yaml_parser_load(), which reports them in context.
+ */
+static int cfg_prescan(struct cfg_ctx *c)
+{
+	yaml_parser_t parser;
+	yaml_token_t tok;
+	char sv[CFG_SHOW_MAX + 16];
+	int rc = 0, depth = 0;
+
+	if (!yaml_parser_initialize(&parser))
+		return cfg_nomem(c);
+	yaml_parser_set_input_string(&parser, (const unsigned char *)c->input, c->input_len);
+	while (!rc) {
+		bool end;
+
+		if (!yaml_parser_scan(&parser, &tok))
+			break;
+		switch (tok.type) {
+		case YAML_ANCHOR_TOKEN:
+		case YAML_ALIAS_TOKEN: {
+			bool anchor = tok.type == YAML_ANCHOR_TOKEN;
+			const char *v = (const char *)(anchor ? tok.data.anchor.value : tok.data.alias.value);
+
+			rc = cfg_fail(c, &tok.start_mark,
+				      "YAML %s '%c%s' is not supported (expected plain values; anchors and aliases are not allowed)",
+				      anchor ? "anchor" : "alias", anchor ? '&' : '*',
+				      cfg_show_str(v, strlen(v), sv, sizeof(sv)));
+			break;
+		}
+		case YAML_BLOCK_SEQUENCE_START_TOKEN:
+		case YAML_BLOCK_MAPPING_START_TOKEN:
+		case YAML_FLOW_SEQUENCE_START_TOKEN:
+		case YAML_FLOW_MAPPING_START_TOKEN:
+			if (++depth > CFG_MAX_DEPTH)
+				rc = cfg_fail(c, &tok.start_mark,
+					      "collections nested more than %d deep (expected the shallow layout of a vtepd configuration)",
+					      CFG_MAX_DEPTH);
+			break;
+		case YAML_BLOCK_END_TOKEN:
+		case YAML_FLOW_SEQUENCE_END_TOKEN:
+		case YAML_FLOW_MAPPING_END_TOKEN:
+			depth--;
+			break;
+		default:
+			break;
+		}
+		end = tok.type == YAML_STREAM_END_TOKEN;
+		yaml_token_delete(&tok);
+		if (end)
+			break;
+	}
+	yaml_parser_delete(&parser);
+	return rc;
+}
+
+static int cfg_load(struct cfg_ctx *c)
+{
+	yaml_parser_t parser;
+	yaml_document_t doc, extra;
+	int rc;
+
+	rc = cfg_prescan(c);
+	if (rc)
+		return rc;
+	if (!yaml_parser_initialize(&parser))
+		return cfg_nomem(c);
+	yaml_parser_set_input_string(&parser, (const unsigned char *)c->input, c->input_len);
+	if (!yaml_parser_load(&parser, &doc)) {
+		rc = cfg_syntax_error(c, &parser);
+		yaml_parser_delete(&parser);
+		return rc;
+	}
+	/* A single document: anything after it is an error too. */
+	if (!yaml_parser_load(&parser, &extra)) {
+		rc = cfg_syntax_error(c, &parser);
+		yaml_document_delete(&doc);
+		yaml_parser_delete(&parser);
+		return rc;
+	}
+	rc = 0;
+	if (yaml_document_get_root_node(&extra))
+		rc = cfg_fail(c, &extra.start_mark,
+			      "a second YAML document starts here (expected a single document)");
+	yaml_document_delete(&extra);
+	yaml_parser_delete(&parser);
+	if (!rc) {
+		c->doc = &doc;
+		rc = cfg_walk(c);
+		c->doc = NULL;
+	}
+	yaml_document_delete(&doc);
+	return rc;
+}
+
+int vtep_config_load_string(const char *name, const char *yaml, size_t len,
+			    struct vtep_config *cfg, char *err, size_t errlen)
+{
+	struct cfg_ctx c = {
+		.name = name ? name : "<config>",
+		.input = yaml ? yaml : "",
+		.input_len = yaml ? len : 0,
+		.cfg = cfg,
+		.err = err,
+		.errlen = errlen,
+	};
+	int rc;
+
+	if (err && errlen)
+		err[0] = '\0';
+	if (!cfg) {
+		cfg_fail_lc(&c, 0, 0, "no configuration structure given");
+		return EINVAL;
+	}
+	memset(cfg, 0, sizeof(*cfg));
+	rc = cfg_load(&c);
+	if (rc) {
+		vtep_config_free(cfg);
+		return rc;
+	}
+	snprintf(cfg->path, sizeof(cfg->path), "%s", c.name);
+	return 0;
+}
+
+int vtep_config_load_file(const char *path, struct vtep_config *cfg, char *err, size_t errlen)
+{
+	struct cfg_ctx c = {
+		.name = path ? path : "<config>",
+		.err = err,
+		.errlen = errlen,
+	};
+	struct stat st;
+	char *buf = NULL;
+	size_t len = 0, cap;
+	int fd, rc;
+
+	if (err && errlen)
+		err[0] = '\0';
+	if (cfg)
+		memset(cfg, 0, sizeof(*cfg));
+	if (!path || !cfg) {
+		cfg_fail_lc(&c, 0, 0, "no configuration file or structure given");
+		return EINVAL;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		rc = errno;
+		cfg_fail_lc(&c, 0, 0, "cannot open: %s", strerror(rc));
+		return rc;
+	}
+	if (fstat(fd, &st) < 0) {
+		rc = errno;
+		close(fd);
+		cfg_fail_lc(&c, 0, 0, "cannot stat: %s", strerror(rc));
+		return rc;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		close(fd);
+		cfg_fail_lc(&c, 0, 0, "cannot read: %s", strerror(EISDIR));
+		return EISDIR;
+	}
+	cap = S_ISREG(st.st_mode) && st.st_size > 0 && (uintmax_t)st.st_size < CFG_MAX_FILE_SIZE ?
+	      (size_t)st.st_size + 1 : 4096;
+	for (;;) {
+		ssize_t n;
+
+		if (len == cap || !buf) {
+			char *nb;
+
+			if (buf)
+				cap *= 2;
+			if (cap > CFG_MAX_FILE_SIZE + 1)
+				cap = CFG_MAX_FILE_SIZE + 1;
+			nb = realloc(buf, cap);
+			if (!nb) {
+				free(buf);
+				close(fd);
+				return cfg_nomem(&c);
+			}
+			buf = nb;
+		}
+		n = read(fd, buf + len, cap - len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = errno;
+			free(buf);
+			close(fd);
+			cfg_fail_lc(&c, 0, 0, "cannot read: %s", strerror(rc));
+			return rc;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len > CFG_MAX_FILE_SIZE) {
+			free(buf);
+			close(fd);
+			cfg_fail_lc(&c, 0, 0, "file is larger than %u bytes (expected a configuration file)",
+				    CFG_MAX_FILE_SIZE);
+			return EFBIG;
+		}
+	}
+	close(fd);
+	rc = vtep_config_load_string(path, buf, len, cfg, err, errlen);
+	free(buf);
+	return rc;
+}

@@ -1,0 +1,508 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * commands.c: the vtepctl commands, served on the control thread through ctl.c: show
+ * vnis, macs, ports, vteps and stats, attach and detach. Each handler writes through the
+ * ctl output builder, so text and JSON come from the same code.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_mempool.h>
+
+#include "ctl.h"
+#include "fdb.h"
+#include "vtepd.h"
+#include "xdp.h"
+
+static void fmt_mac(char *buf, size_t len, const uint8_t m[6])
+{
+	snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+}
+
+static void ctl_ip(struct ctl_out *o, const char *key, uint32_t ip)
+{
+	char buf[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, &ip, buf, sizeof(buf));
+	ctl_str(o, key, buf);
+}
+
+static int parse_u32(const char *s, uint32_t max, uint32_t *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (!s || !*s || *s == '-' || *s == '+')
+		return EINVAL;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v > max)
+		return EINVAL;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+/* ---- show vnis ---- */
+struct mac_counts {
+	uint64_t local[VTEP_MAX_VNIS], remote[VTEP_MAX_VNIS];
+};
+
+static int count_macs(const struct fdb_entry *e, void *arg)
+{
+	struct mac_counts *c = arg;
+	uint16_t vi = fdb_key_vni_idx(e->key);
+
+	if (vi < VTEP_MAX_VNIS) {
+		if (fdb_dest_is_vtep(e->dest))
+			c->remote[vi]++;
+		else
+			c->local[vi]++;
+	}
+	return 0;
+}
+
+static int cmd_show_vnis(struct ctl_out *o, int argc, char **argv, void *ctx)
+{
+	struct vtepd *d = ctx;
+	struct mac_counts *c = calloc(1, sizeof(*c));
+
+	(void)argv;
+	if (argc) {
+		free(c);
+		ctl_error(o, "usage: show vnis");
+		return EINVAL;
+	}
+	if (!c)
+		return ENOMEM;
+	fdb_walk(d->fdb, count_macs, c);
+	ctl_list_begin(o, "vnis");
+	for (uint16_t i = 0; i < d->n_vnis; i++) {
+		const struct vtepd_vni *v = &d->vnis[i];
+		const struct dp_vni_counters *vc = &d->counters->vnis[i];
+		char flood[VTEPD_MAX_FLOOD * 16 + 1] = "";
+		unsigned ports = 0;
+
+		for (int s = 1; s <= VTEP_MAX_PORTS; s++)
+			ports += d->ports[s].in_use && d->ports[s].vni_idx == i;
+		for (uint16_t f = 0; f < v->n_flood; f++) {
+			char ip[INET_ADDRSTRLEN];
+
+			inet_ntop(AF_INET, &d->vteps[v->flood[f]].ip, ip, sizeof(ip));
+			snprintf(flood + strlen(flood), sizeof(flood) - strlen(flood), "%s%s", f ? " " : "", ip);
+		}
+		ctl_obj_begin(o, NULL);
+		ctl_u64(o, "vni", v->vni);
+		ctl_bool(o, "learning", v->learning);
+		ctl_u64(o, "ports", ports);
+		ctl_u64(o, "local_macs", c->local[i]);
+		ctl_u64(o, "remote_macs", c->remote[i]);
+		ctl_str(o, "flood", flood[0] ? flood : "-");
+		ctl_u64(o, "encap_pkts", vc->encap_pkts);
+		ctl_u64(o, "decap_pkts", vc->decap_pkts);
+		ctl_u64(o, "flooded", vc->flooded);
+		ctl_obj_end(o);
+	}
+	ctl_list_end(o);
+	free(c);
+	return 0;
+}
+
+/* ---- show macs ---- */
+struct show_macs_ctx {
+	struct vtepd *d;
+	struct ctl_out *o;
+	uint16_t vni_idx;     /* DP_NO_ID: all */
+	uint64_t now;
+};
+
+static int show_one_mac(const struct fdb_entry *e, void *arg)
+{
+	struct show_macs_ctx *c = arg;
+	uint16_t vi = fdb_key_vni_idx(e->key);
+	uint32_t dest = e->dest;
+	uint8_t mac[6];
+	char buf[32];
+
+	if (c->vni_idx != DP_NO_ID && vi != c->vni_idx)
+		return 0;
+	fdb_key_mac(e->key, mac);
+	fmt_mac(buf, sizeof(buf), mac);
+	ctl_obj_begin(c->o, NULL);
+	ctl_u64(c->o, "vni", vi < c->d->n_vnis ? c->d->vnis[vi].vni : 0);
+	ctl_str(c->o, "mac", buf);
+	if (fdb_dest_is_vtep(dest)) {
+		uint32_t id = fdb_dest_id(dest);
+
+		ctl_str(c->o, "type", (e->flags & FDB_F_STATIC) ? "static" : "remote");
+		ctl_str(c->o, "port", "-");
+		if (id < VTEP_MAX_VTEPS)
+			ctl_ip(c->o, "vtep", c->d->vteps[id].ip);
+	} else {
+		uint32_t slot = fdb_dest_id(dest);
+
+		ctl_str(c->o, "type", (e->flags & FDB_F_STATIC) ? "static" : "local");
+		ctl_str(c->o, "port", slot <= VTEP_MAX_PORTS && c->d->ports[slot].in_use ? c->d->ports[slot].conf.name : "?");
+		ctl_str(c->o, "vtep", "-");
+	}
+	if (e->flags & FDB_F_STATIC)
+		ctl_str(c->o, "age", "-");
+	else
+		ctl_u64(c->o, "age", c->now > e->last_seen ? c->now - e->last_seen : 0);
+	ctl_u64(c->o, "moves", e->moves);
+	ctl_obj_end(c->o);
+	return 0;
+}
+
+static int cmd_show_macs(struct ctl_out *o, int argc, char **argv, void *ctx)
+{
+	struct vtepd *d = ctx;
+	struct show_macs_ctx c = { .d = d, .o = o, .vni_idx = DP_NO_ID, .now = dp_clock_sec() };
+
+	if (argc == 2 && strcmp(argv[0], "vni") == 0) {
+		uint32_t vni;
+
+		if (parse_u32(argv[1], VTEP_VNI_MAX, &vni)) {
+			ctl_error(o, "bad VNI '%s' (expected 1 to %u)", argv[1], VTEP_VNI_MAX);
+			return EINVAL;
+		}
+		c.vni_idx = vtepd_vni_index(d, vni);
+		if (c.vni_idx == DP_NO_ID) {
+			ctl_error(o, "VNI %u is not configured", vni);
+			return ENOENT;
+		}
+	} else if (argc) {
+		ctl_error(o, "usage: show macs [vni N]");
+		return EINVAL;
+	}
+	ctl_list_begin(o, "macs");
+	fdb_walk(d->fdb, show_one_mac, &c);
+	ctl_list_end(o);
+	return 0;
+}
+
+/* ---- show ports ---- */
+static void port_counters(struct ctl_out *o, const struct dp_port_counters *pc)
+{
+	uint64_t drops = 0;
+
+	for (int r = 1; r < DP_DROP_MAX; r++)
+		drops += pc->drops[r];
+	ctl_u64(o, "rx_pkts", pc->rx_pkts);
+	ctl_u64(o, "tx_pkts", pc->tx_pkts);
+	ctl_u64(o, "drops", drops);
+}
+
+static int cmd_show_ports(struct ctl_out *o, int argc, char **argv, void *ctx)
+{
+	struct vtepd *d = ctx;
+	char mac[32];
+
+	(void)argv;
+	if (argc) {
+		ctl_error(o, "usage: show ports");
+		return EINVAL;
+	}
+	ctl_list_begin(o, "ports");
+	ctl_obj_begin(o, NULL);
+	ctl_str(o, "name", d->cfg.underlay_ifname);
+	ctl_str(o, "kind", "underlay");
+	ctl_str(o, "vni", "-");
+	fmt_mac(mac, sizeof(mac), d->underlay_mac);
+	ctl_str(o, "mac", mac);
+	ctl_ip(o, "ip", d->cfg.source_ip);
+	ctl_u64(o, "mtu", d->cfg.underlay_mtu);
+	ctl_str(o, "netns", "-");
+	port_counters(o, &d->counters->ports[DP_PORT_UNDERLAY]);
+	ctl_obj_end(o);
+	for (int s = 1; s <= VTEP_MAX_PORTS; s++) {
+		const struct vtepd_port *p = &d->ports[s];
+
+		if (!p->in_use)
+			continue;
+		ctl_obj_begin(o, NULL);
+		ctl_str(o, "name", p->conf.name);
+		ctl_str(o, "kind", "af_xdp");
+		ctl_u64(o, "vni", p->conf.vni);
+		if (p->conf.has_mac) {
+			fmt_mac(mac, sizeof(mac), p->conf.mac);
+			ctl_str(o, "mac", mac);
+		} else {
+			ctl_str(o, "mac", "random");
+		}
+		if (p->conf.has_ip)
+			ctl_strf(o, "ip", "%s/%u", inet_ntoa((struct in_addr){ p->conf.ip }), p->conf.prefix_len);
+		else
+			ctl_str(o, "ip", "-");
+		ctl_u64(o, "mtu", p->conf.mtu);
+		if (p->conf.netns[0])
+			ctl_strf(o, "netns", "%s:%s", p->conf.netns, p->conf.ifname);
+		else
+			ctl_strf(o, "netns", "pid %d:%s", p->conf.pid, p->conf.ifname);
+		port_counters(o, &d->counters->ports[s]);
+		ctl_obj_end(o);
+	}
+	ctl_list_end(o);
+	return 0;
+}
+
+/* ---- show vteps ---- */
+static int cmd_show_vteps(struct ctl_out *o, int argc, char **argv, void *ctx)
+{
+	struct vtepd *d = ctx;
+	char mac[32];
+
+	(void)argv;
+	if (argc) {
+		ctl_error(o, "usage: show vteps");
+		return EINVAL;
+	}
+	ctl_list_begin(o, "vteps");
+	for (unsigned i = 0; i < VTEP_MAX_VTEPS; i++) {
+		const struct vtepd_vtep *v = &d->vteps[i];
+		const struct dp_vtep_counters *vc = &d->counters->vteps[i];
+
+		if (!v->ip)
+			continue;
+		ctl_obj_begin(o, NULL);
+		ctl_ip(o, "vtep", v->ip);
+		ctl_str(o, "source", v->dynamic ? "learned" : "configured");
+		ctl_bool(o, "resolved", v->resolved);
+		if (v->gateway)
+			ctl_ip(o, "via", v->gateway);
+		else
+			ctl_str(o, "via", "direct");
+		fmt_mac(mac, sizeof(mac), v->mac);
+		ctl_str(o, "nexthop_mac", v->resolved ? mac : "-");
+		ctl_u64(o, "tx_pkts", vc->tx_pkts);
+		ctl_u64(o, "rx_pkts", vc->rx_pkts);
+		ctl_u64(o, "unresolved_drops", vc->unresolved_drops);
+		ctl_str(o, "error", v->last_error ? strerror(v->last_error) : "-");
+		ctl_obj_end(o);
+	}
+	ctl_list_end(o);
+	return 0;
+}
+
+/* ---- show stats ---- */
+static int cmd_show_stats(struct ctl_out *o, int argc, char **argv, void *ctx)
+{
+	struct vtepd *d = ctx;
+	const struct dp_worker_counters *wc = &d->counters->worker;
+	struct fdb_stats fs;
+	uint64_t redirected = 0, passed = 0;
+
+	(void)argv;
+	if (argc) {
+		ctl_error(o, "usage: show stats");
+		return EINVAL;
+	}
+	ctl_obj_begin(o, "fastpath");
+	ctl_u64(o, "lcore", d->cfg.fastpath_lcore);
+	ctl_u64(o, "loops", wc->loops);
+	ctl_u64(o, "idle_sleeps", wc->idle_sleeps);
+	ctl_u64(o, "busy_cycles", wc->busy_cycles);
+	ctl_u64(o, "busy_pkts", wc->busy_pkts);
+	ctl_u64(o, "cycles_per_pkt", wc->busy_pkts ? wc->busy_cycles / wc->busy_pkts : 0);
+	ctl_u64(o, "learn_posted", wc->learn_posted);
+	ctl_u64(o, "learn_ring_full", wc->learn_ring_full);
+	ctl_u64(o, "mbufs_free", rte_mempool_avail_count(d->pool));
+	ctl_u64(o, "mbufs_total", d->pool->size);
+	ctl_bool(o, "hugepages", d->hugepages);
+	ctl_obj_end(o);
+
+	fdb_get_stats(d->fdb, &fs);
+	ctl_obj_begin(o, "fdb");
+	ctl_u64(o, "entries", fs.entries);
+	ctl_u64(o, "capacity", fs.capacity);
+	ctl_u64(o, "learned", fs.learned);
+	ctl_u64(o, "moves", fs.moves);
+	ctl_u64(o, "static_conflicts", fs.static_conflicts);
+	ctl_u64(o, "full", fs.full);
+	ctl_u64(o, "aged", fs.aged);
+	ctl_u64(o, "memory_bytes", fdb_memory_bytes(d->fdb));
+	ctl_obj_end(o);
+
+	ctl_obj_begin(o, "control");
+	ctl_u64(o, "learn_events", d->stats.learn_events);
+	ctl_u64(o, "learn_ignored", d->stats.learn_ignored);
+	ctl_u64(o, "learn_errors", d->stats.learn_errors);
+	ctl_u64(o, "vtep_table_full", d->stats.vtep_table_full);
+	ctl_u64(o, "netlink_events", d->stats.nl_events);
+	ctl_u64(o, "resolutions", d->stats.resolutions);
+	ctl_u64(o, "snapshots_published", d->stats.publishes);
+	ctl_obj_end(o);
+
+	if (vtep_xdp_stats(d->cfg.underlay_ifname, &redirected, &passed) == 0) {
+		ctl_obj_begin(o, "underlay_xdp");
+		ctl_u64(o, "to_vtepd", redirected);
+		ctl_u64(o, "to_kernel", passed);
+		ctl_obj_end(o);
+	}
+
+	ctl_list_begin(o, "ports");
+	for (int s = 0; s <= VTEP_MAX_PORTS; s++) {
+		const struct dp_port_counters *pc = &d->counters->ports[s];
+
+		if (s != DP_PORT_UNDERLAY && !d->ports[s].in_use)
+			continue;
+		ctl_obj_begin(o, NULL);
+		ctl_str(o, "port", s == DP_PORT_UNDERLAY ? d->cfg.underlay_ifname : d->ports[s].conf.name);
+		ctl_u64(o, "rx_pkts", pc->rx_pkts);
+		ctl_u64(o, "rx_bytes", pc->rx_bytes);
+		ctl_u64(o, "tx_pkts", pc->tx_pkts);
+		ctl_u64(o, "tx_bytes", pc->tx_bytes);
+		ctl_obj_begin(o, "drops");
+		for (int r = 1; r < DP_DROP_MAX; r++)
+			if (pc->drops[r] || ctl_is_json(o))
+				ctl_u64(o, dp_drop_name((enum dp_drop)r), pc->drops[r]);
+		ctl_obj_end(o);
+		ctl_obj_end(o);
+	}
+	ctl_list_end(o);
+
+	ctl_list_begin(o, "vnis");
+	for (uint16_t i = 0; i < d->n_vnis; i++) {
+		const struct dp_vni_counters *vc = &d->counters->vnis[i];
+
+		ctl_obj_begin(o, NULL);
+		ctl_u64(o, "vni", d->vnis[i].vni);
+		ctl_u64(o, "encap_pkts", vc->encap_pkts);
+		ctl_u64(o, "encap_bytes", vc->encap_bytes);
+		ctl_u64(o, "decap_pkts", vc->decap_pkts);
+		ctl_u64(o, "decap_bytes", vc->decap_bytes);
+		ctl_u64(o, "flooded", vc->flooded);
+		ctl_u64(o, "local_pkts", vc->local_pkts);
+		ctl_obj_end(o);
+	}
+	ctl_list_end(o);
+	return 0;
+}
+
+/* ---- attach / detach ---- */
+static int cmd_attach(struct ctl_out *o, int argc, char **argv, void *ctx)
+{
+	struct vtepd *d = ctx;
+	struct vtep_port_config pc;
+	bool have_vni = false;
+	char err[512];
+	int rc;
+
+	memset(&pc, 0, sizeof(pc));
+	if (argc < 1 || strlen(argv[0]) >= sizeof(pc.name)) {
+		ctl_error(o, "usage: attach NAME vni N (netns NS | pid PID) [ifname IF] [mac MAC] [ip A.B.C.D/LEN] [mtu N]"
+			     " (NAME: 1 to 15 characters)");
+		return EINVAL;
+	}
+	snprintf(pc.name, sizeof(pc.name), "%s", argv[0]);
+	for (int i = 1; i < argc; i += 2) {
+		const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		uint32_t n;
+
+		if (!v) {
+			ctl_error(o, "attach: '%s' needs a value", k);
+			return EINVAL;
+		}
+		if (strcmp(k, "vni") == 0) {
+			if (parse_u32(v, VTEP_VNI_MAX, &n) || n == 0) {
+				ctl_error(o, "attach: bad VNI '%s' (expected 1 to %u)", v, VTEP_VNI_MAX);
+				return EINVAL;
+			}
+			pc.vni = n;
+			have_vni = true;
+		} else if (strcmp(k, "netns") == 0) {
+			if (strlen(v) >= sizeof(pc.netns)) {
+				ctl_error(o, "attach: netns name too long");
+				return EINVAL;
+			}
+			snprintf(pc.netns, sizeof(pc.netns), "%s", v);
+		} else if (strcmp(k, "pid") == 0) {
+			if (parse_u32(v, INT32_MAX, &n) || n == 0) {
+				ctl_error(o, "attach: bad pid '%s'", v);
+				return EINVAL;
+			}
+			pc.pid = (int)n;
+		} else if (strcmp(k, "ifname") == 0) {
+			if (!*v || strlen(v) >= sizeof(pc.ifname) || strpbrk(v, "/: ")) {
+				ctl_error(o, "attach: bad interface name '%s' (1 to 15 characters)", v);
+				return EINVAL;
+			}
+			snprintf(pc.ifname, sizeof(pc.ifname), "%s", v);
+		} else if (strcmp(k, "mac") == 0) {
+			if (vtep_parse_mac(v, pc.mac) || (pc.mac[0] & 1) || !(pc.mac[0] | pc.mac[1] | pc.mac[2] |
+									  pc.mac[3] | pc.mac[4] | pc.mac[5])) {
+				ctl_error(o, "attach: bad MAC '%s' (expected a unicast xx:xx:xx:xx:xx:xx)", v);
+				return EINVAL;
+			}
+			pc.has_mac = true;
+		} else if (strcmp(k, "ip") == 0) {
+			if (vtep_parse_ipv4_prefix(v, &pc.ip, &pc.prefix_len)) {
+				ctl_error(o, "attach: bad address '%s' (expected A.B.C.D/LEN)", v);
+				return EINVAL;
+			}
+			pc.has_ip = true;
+		} else if (strcmp(k, "mtu") == 0) {
+			if (parse_u32(v, 65535, &n) || n == 0) {
+				ctl_error(o, "attach: bad MTU '%s'", v);
+				return EINVAL;
+			}
+			pc.mtu = n;
+		} else {
+			ctl_error(o, "attach: unknown option '%s' (expected vni, netns, pid, ifname, mac, ip or mtu)", k);
+			return EINVAL;
+		}
+	}
+	if (!have_vni) {
+		ctl_error(o, "attach %s: 'vni N' is required", pc.name);
+		return EINVAL;
+	}
+	if (!pc.netns[0] == (pc.pid == 0)) {
+		ctl_error(o, "attach %s: give exactly one of 'netns NS' or 'pid PID'", pc.name);
+		return EINVAL;
+	}
+	rc = vtepd_port_attach(d, &pc, false, err, sizeof(err));
+	if (rc) {
+		ctl_error(o, "attach %s: %s", pc.name, err);
+		return rc;
+	}
+	ctl_str(o, "attached", pc.name);
+	return 0;
+}
+
+static int cmd_detach(struct ctl_out *o, int argc, char **argv, void *ctx)
+{
+	struct vtepd *d = ctx;
+	char err[256];
+	int rc;
+
+	if (argc != 1) {
+		ctl_error(o, "usage: detach NAME");
+		return EINVAL;
+	}
+	rc = vtepd_port_detach(d, argv[0], err, sizeof(err));
+	if (rc) {
+		ctl_error(o, "detach: %s", err);
+		return rc;
+	}
+	ctl_str(o, "detached", argv[0]);
+	return 0;
+}
+
+static const struct ctl_command vtepd_commands[] = {
+	{ { "show", "vnis", NULL }, "show vnis", cmd_show_vnis },
+	{ { "show", "macs", NULL }, "show macs [vni N]", cmd_show_macs },
+	{ { "show", "ports", NULL }, "show ports", cmd_show_ports },
+	{ { "show", "vteps", NULL }, "show vteps", cmd_show_vteps },
+	{ { "show", "stats", NULL }, "show stats", cmd_show_stats },
+	{ { "attach", NULL }, "attach NAME vni N (netns NS | pid PID) [ifname IF] [mac MAC] [ip A.B.C.D/LEN] [mtu N]",
+	  cmd_attach },
+	{ { "detach", NULL }, "detach NAME", cmd_detach },
+};
+
+void vtepd_commands_serve(struct vtepd *d)
+{
+	ctl_server_serve_one(d->ctl_fd, vtepd_commands, sizeof(vtepd_commands) / sizeof(vtepd_commands[0]), d);
+}

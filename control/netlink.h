@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * netlink.h: the rtnetlink requests the control thread makes of the kernel: veth pairs for
+ * container ports, configuring an interface inside a container's network namespace, and
+ * the route and neighbour lookups that resolve the outer next hop of each remote VTEP.
+ * Control thread only (blocking calls with a short timeout); never called by the fast path.
+ * Every function returns 0 or a positive errno. Addresses are in network byte order.
+ */
+#ifndef VTEP_NETLINK_H
+#define VTEP_NETLINK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Open a network namespace: a name under /run/netns, an absolute path, or (pid > 0) /proc/PID/ns/net. */
+int nl_netns_open(const char *name_or_path, int pid, int *fd_out);
+
+/*
+ * Create a veth pair: host_name stays in the caller's namespace, peer_name is created
+ * directly in the namespace peer_netns_fd (-1: the caller's). mtu applies to both ends
+ * (0: kernel default). peer_mac may be NULL (random). EEXIST when host_name exists.
+ */
+int nl_veth_create(const char *host_name, const char *peer_name, int peer_netns_fd, uint32_t mtu,
+		   const uint8_t *peer_mac);
+/* Delete a link in the caller's namespace (its veth peer goes with it). ENOENT when absent. */
+int nl_link_delete(const char *name);
+/* Set a link up, and its MTU when mtu != 0. */
+int nl_link_set_up(const char *name, uint32_t mtu);
+int nl_link_ifindex(const char *name, int *ifindex);
+int nl_link_get_mac(const char *name, uint8_t mac[6]);
+int nl_link_get_mtu(const char *name, uint32_t *mtu);
+
+/*
+ * Inside netns_fd (from a short-lived thread that setns()es there, so the caller keeps its
+ * namespace): bring ifname up with mtu (0: leave), add ip/prefix_len (ip 0: none), bring lo up,
+ * and when tx_csum_off turn transmit checksum offload off (ETHTOOL_STXCSUM), so that frames
+ * reaching AF_XDP carry finished checksums.
+ */
+int nl_netns_configure_link(int netns_fd, const char *ifname, uint32_t mtu, uint32_t ip, uint8_t prefix_len,
+			    bool tx_csum_off);
+
+/* Detach whatever XDP program is attached to ifname (leftover of a killed process). 0 if none. */
+int nl_xdp_detach(const char *ifname);
+
+/*
+ * Outer next-hop resolution. nl_route_get asks the kernel's FIB for dst (like `ip route get`):
+ * out interface and gateway (0 when on-link), ENETUNREACH without a route.
+ * nl_neigh_get reads the neighbour entry of ip on ifindex: 0 with the MAC when it is usable
+ * (REACHABLE, STALE, DELAY, PROBE, PERMANENT, NOARP), EAGAIN while incomplete or failed,
+ * ENOENT when absent. nl_neigh_resolve asks the kernel to resolve it (RTM_NEWNEIGH with NTF_USE).
+ */
+int nl_route_get(uint32_t dst, int *oif, uint32_t *gateway);
+int nl_neigh_get(int ifindex, uint32_t ip, uint8_t mac[6]);
+int nl_neigh_resolve(int ifindex, uint32_t ip);
+
+/*
+ * A socket subscribed to link, IPv4 address, IPv4 route and neighbour changes, non-blocking.
+ * nl_monitor_drain reads everything pending and returns how many change messages it saw
+ * (the caller re-resolves its next hops when that is non-zero), or -errno on error.
+ */
+int nl_monitor_open(int *fd_out);
+int nl_monitor_drain(int fd);
+
+#endif

@@ -1,0 +1,263 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * ports.c: container ports. Attaching makes a veth pair with one end inside the
+ * container's network namespace (MAC, address, MTU, checksum offload off), takes the host
+ * end with DPDK's net_af_xdp PMD running our XDP program, and publishes the port to the
+ * fast path. Detaching undoes all of it. The host ends vtepd made are listed in a state
+ * file so that a vtepd that was killed is cleaned up after by the next one.
+ */
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rte_mempool.h>
+#include <rte_ring_elem.h>
+
+#include "fdb.h"
+#include "netlink.h"
+#include "port.h"
+#include "vtepd.h"
+#include "xdp.h"
+
+#define PORT_DESC 512
+/* mbufs a port keeps in its AF_XDP fill and completion rings, plus room for bursts */
+#define PORT_MBUF_BUDGET (2 * PORT_DESC + 256)
+
+int vtepd_port_find(const struct vtepd *d, const char *name)
+{
+	for (int s = 1; s <= VTEP_MAX_PORTS; s++)
+		if (d->ports[s].in_use && strcmp(d->ports[s].conf.name, name) == 0)
+			return s;
+	return -1;
+}
+
+static void vtepd_ports_state_path(const struct vtepd *d, char *path, size_t len)
+{
+	snprintf(path, len, "/run/vtepd/%s.ports", d->cfg.name);
+}
+
+/* Rewrite the state file: one host-side interface name per line. */
+static void vtepd_ports_state_save(const struct vtepd *d)
+{
+	char path[256], tmp[272];
+	FILE *f;
+
+	vtepd_ports_state_path(d, path, sizeof(path));
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	mkdir("/run/vtepd", 0700);
+	f = fopen(tmp, "w");
+	if (!f) {
+		vlog(VLOG_WARN, "cannot write %s: %s", tmp, strerror(errno));
+		return;
+	}
+	for (int s = 1; s <= VTEP_MAX_PORTS; s++)
+		if (d->ports[s].in_use)
+			fprintf(f, "%s\n", d->ports[s].conf.name);
+	if (fclose(f) != 0 || rename(tmp, path) != 0)
+		vlog(VLOG_WARN, "cannot write %s: %s", path, strerror(errno));
+}
+
+void vtepd_ports_cleanup_leftovers(struct vtepd *d)
+{
+	char path[256], name[64];
+	FILE *f;
+
+	vtepd_ports_state_path(d, path, sizeof(path));
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	while (fgets(name, sizeof(name), f)) {
+		name[strcspn(name, "\r\n")] = '\0';
+		if (!name[0] || strlen(name) >= VTEP_IFNAME_MAX || !if_nametoindex(name))
+			continue;
+		nl_xdp_detach(name);
+		if (nl_link_delete(name) == 0)
+			vlog(VLOG_WARN, "removed port %s left behind by a previous vtepd", name);
+	}
+	fclose(f);
+	unlink(path);
+}
+
+static int vtepd_port_validate(struct vtepd *d, struct vtep_port_config *pc, uint16_t *vni_idx, int *slot,
+			       char *err, size_t errlen)
+{
+	size_t len = strnlen(pc->name, sizeof(pc->name));
+
+	if (len == 0 || len >= VTEP_IFNAME_MAX || strpbrk(pc->name, "/: \t\n")) {
+		snprintf(err, errlen, "bad port name '%s' (1 to 15 characters, no '/', ':' or spaces)", pc->name);
+		return EINVAL;
+	}
+	if (vtepd_port_find(d, pc->name) > 0) {
+		snprintf(err, errlen, "port %s is already attached", pc->name);
+		return EEXIST;
+	}
+	*vni_idx = vtepd_vni_index(d, pc->vni);
+	if (*vni_idx == DP_NO_ID) {
+		snprintf(err, errlen, "VNI %u is not configured", pc->vni);
+		return ENOENT;
+	}
+	if (!pc->ifname[0])
+		snprintf(pc->ifname, sizeof(pc->ifname), "%s", VTEP_DEFAULT_CONTAINER_IFNAME);
+	if (pc->mtu == 0)
+		pc->mtu = d->cfg.underlay_mtu - VTEP_ENCAP_OVERHEAD_V4;
+	if (pc->mtu < 68 || pc->mtu > d->cfg.underlay_mtu - VTEP_ENCAP_OVERHEAD_V4) {
+		snprintf(err, errlen, "MTU %u out of range (68 to %u: the underlay MTU %u minus %u of VXLAN)", pc->mtu,
+			 d->cfg.underlay_mtu - VTEP_ENCAP_OVERHEAD_V4, d->cfg.underlay_mtu, VTEP_ENCAP_OVERHEAD_V4);
+		return EINVAL;
+	}
+	if (!pc->netns[0] && pc->pid <= 0) {
+		snprintf(err, errlen, "a network namespace (netns NAME or pid PID) is required");
+		return EINVAL;
+	}
+	*slot = -1;
+	for (int s = 1; s <= VTEP_MAX_PORTS; s++)
+		if (!d->ports[s].in_use) {
+			*slot = s;
+			break;
+		}
+	if (*slot < 0) {
+		snprintf(err, errlen, "all %u port slots are in use", VTEP_MAX_PORTS);
+		return ENOSPC;
+	}
+	if (rte_mempool_avail_count(d->pool) < PORT_MBUF_BUDGET + 4096u) {
+		snprintf(err, errlen, "mbuf pool too small for another port (%u free, a port needs %u and 4096 stay "
+				      "for traffic): raise fastpath.mbufs", rte_mempool_avail_count(d->pool),
+			 PORT_MBUF_BUDGET);
+		return ENOBUFS;
+	}
+	if (if_nametoindex(pc->name)) {
+		snprintf(err, errlen, "interface %s already exists and is not a vtepd port", pc->name);
+		return EEXIST;
+	}
+	return 0;
+}
+
+int vtepd_port_attach(struct vtepd *d, const struct vtep_port_config *req, bool from_config, char *err,
+		      size_t errlen)
+{
+	struct vtep_port_config pc = *req;
+	char devargs[768], obj[512], perr[256];
+	char ns_desc[300];
+	uint16_t vni_idx, dpdk_port = UINT16_MAX;
+	int slot, nsfd = -1, rc;
+
+	rc = vtepd_port_validate(d, &pc, &vni_idx, &slot, err, errlen);
+	if (rc)
+		return rc;
+	if (pc.netns[0])
+		snprintf(ns_desc, sizeof(ns_desc), "netns %s", pc.netns);
+	else
+		snprintf(ns_desc, sizeof(ns_desc), "the netns of pid %d", pc.pid);
+	if (vtep_xdp_object_path(false, obj, sizeof(obj)) != 0) {
+		snprintf(err, errlen, "XDP object %s not found (set VTEPD_BPF_DIR)", obj);
+		return ENOENT;
+	}
+	rc = nl_netns_open(pc.netns[0] ? pc.netns : NULL, pc.netns[0] ? 0 : pc.pid, &nsfd);
+	if (rc) {
+		if (pc.netns[0])
+			snprintf(err, errlen, "cannot open network namespace '%s': %s", pc.netns, strerror(rc));
+		else
+			snprintf(err, errlen, "cannot open the network namespace of pid %d: %s", pc.pid, strerror(rc));
+		return rc;
+	}
+	rc = nl_veth_create(pc.name, pc.ifname, nsfd, pc.mtu, pc.has_mac ? pc.mac : NULL);
+	if (rc) {
+		snprintf(err, errlen, "cannot create veth %s <-> %s in %s: %s", pc.name, pc.ifname, ns_desc, strerror(rc));
+		close(nsfd);
+		return rc;
+	}
+	rc = nl_netns_configure_link(nsfd, pc.ifname, pc.mtu, pc.has_ip ? pc.ip : 0, pc.prefix_len, true);
+	close(nsfd);
+	if (rc) {
+		snprintf(err, errlen, "cannot configure %s inside %s: %s", pc.ifname, ns_desc, strerror(rc));
+		goto undo;
+	}
+	rc = nl_link_set_up(pc.name, pc.mtu);
+	if (rc) {
+		snprintf(err, errlen, "cannot bring %s up: %s", pc.name, strerror(rc));
+		goto undo;
+	}
+	snprintf(devargs, sizeof(devargs), "net_af_xdp_%s,iface=%s,start_queue=0,queue_count=1,xdp_prog=%s", pc.name,
+		 pc.name, obj);
+	rc = dp_port_probe(devargs, &dpdk_port, perr, sizeof(perr));
+	if (rc == 0)
+		rc = dp_port_start(dpdk_port, d->pool, PORT_DESC, perr, sizeof(perr));
+	if (rc) {
+		snprintf(err, errlen, "AF_XDP on %s: %s", pc.name, perr);
+		goto undo;
+	}
+	memset(&d->counters->ports[slot], 0, sizeof(d->counters->ports[slot]));
+	d->ports[slot] = (struct vtepd_port){ .in_use = true, .from_config = from_config, .conf = pc,
+					      .vni_idx = vni_idx, .dpdk_port = dpdk_port,
+					      .attached_at = (uint64_t)time(NULL) };
+	vtepd_ports_state_save(d);
+	rc = vtepd_publish(d);
+	if (rc) {
+		d->ports[slot].in_use = false;
+		snprintf(err, errlen, "cannot publish the new port: %s", strerror(rc));
+		goto undo;
+	}
+	vlog(VLOG_INFO, "port %s attached: VNI %u, %s in %s, MTU %u (slot %d, DPDK port %u)", pc.name, pc.vni,
+	     pc.ifname, ns_desc, pc.mtu, slot, dpdk_port);
+	return 0;
+undo:
+	if (dpdk_port != UINT16_MAX)
+		dp_port_remove(dpdk_port);
+	nl_link_delete(pc.name);
+	vtepd_ports_state_save(d);
+	return rc;
+}
+
+static void vtepd_port_release(struct vtepd *d, int slot)
+{
+	struct vtepd_port *p = &d->ports[slot];
+
+	p->in_use = false;
+	vtepd_publish(d);                 /* waits until the fast path no longer sees the port */
+	vtepd_learning_drain(d);          /* learn events already queued for it are ignored now */
+	fdb_flush_dest(d->fdb, fdb_dest_port((uint32_t)slot), true);
+	dp_port_remove(p->dpdk_port);
+	nl_xdp_detach(p->conf.name);
+	nl_link_delete(p->conf.name);
+}
+
+int vtepd_port_detach(struct vtepd *d, const char *name, char *err, size_t errlen)
+{
+	int slot = vtepd_port_find(d, name);
+
+	if (slot < 0) {
+		snprintf(err, errlen, "no port named '%s'", name);
+		return ENOENT;
+	}
+	vtepd_port_release(d, slot);
+	vtepd_ports_state_save(d);
+	vlog(VLOG_INFO, "port %s detached", name);
+	return 0;
+}
+
+void vtepd_ports_detach_all(struct vtepd *d)
+{
+	bool any = false;
+
+	for (int s = 1; s <= VTEP_MAX_PORTS; s++)
+		if (d->ports[s].in_use) {
+			struct vtepd_port *p = &d->ports[s];
+
+			p->in_use = false;
+			dp_port_remove(p->dpdk_port);
+			nl_xdp_detach(p->conf.name);
+			nl_link_delete(p->conf.name);
+			any = true;
+		}
+	if (any || d->cfg.name[0]) {
+		char path[256];
+
+		vtepd_ports_state_path(d, path, sizeof(path));
+		unlink(path);
+	}
+}

@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * vtepctl.c: command-line client of the vtepd management socket. It only forwards its
+ * words to the daemon (which validates them) and prints the answer.
+ *
+ * Exit status: 0 success, 1 the daemon answered with an error (or the exchange failed
+ * after connecting), 2 usage error or cannot connect.
+ */
+#include "ctl.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define VTEPCTL_RUN_DIR "/run/vtepd"
+#define VTEPCTL_DEFAULT_SOCKET VTEPCTL_RUN_DIR "/vtepd.sock"
+
+static void
+vtepctl_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: vtepctl [-s SOCKET | -n NAME] [-j] COMMAND [ARGS...]\n"
+		"\n"
+		"options:\n"
+		"  -s, --socket SOCKET  management socket (default: $VTEPCTL_SOCKET, else "
+		VTEPCTL_DEFAULT_SOCKET ")\n"
+		"  -n, --name NAME      use the socket of the instance NAME (" VTEPCTL_RUN_DIR
+		"/NAME.sock)\n"
+		"  -j, --json           ask for JSON output\n"
+		"  -h, --help           show this help\n"
+		"\n"
+		"commands:\n"
+		"  show vnis\n"
+		"  show macs [vni N]\n"
+		"  show ports\n"
+		"  show vteps\n"
+		"  show stats\n"
+		"  attach NAME vni N (netns NS | pid PID) [ifname IF] [mac MAC] [ip A.B.C.D/LEN] "
+		"[mtu N]\n"
+		"  detach NAME\n");
+}
+
+static bool
+vtepctl_is_connect_error(int err)
+{
+	switch (err) {
+	case ENOENT:
+	case ECONNREFUSED:
+	case EACCES:
+	case EPERM:
+	case ENOTDIR:
+	case ENOTSOCK:
+	case ENAMETOOLONG:
+	case ELOOP:
+	case EAGAIN:
+	case EPROTOTYPE:
+		return true;
+	default:
+		return false;
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "socket", required_argument, NULL, 's' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *sock = NULL, *name = NULL;
+	char *name_path = NULL;
+	bool json = false;
+	int c;
+
+	/* '+': stop at the first non-option so command words are never taken as options. */
+	while ((c = getopt_long(argc, argv, "+s:n:jh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			sock = optarg;
+			break;
+		case 'n':
+			name = optarg;
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			vtepctl_usage(stdout);
+			return 0;
+		default:
+			vtepctl_usage(stderr);
+			return 2;
+		}
+	}
+	if (sock && name) {
+		fprintf(stderr, "vtepctl: -s and -n are mutually exclusive\n");
+		return 2;
+	}
+	if (name) {
+		if (!name[0] || strchr(name, '/') || strcmp(name, ".") == 0 ||
+		    strcmp(name, "..") == 0) {
+			fprintf(stderr, "vtepctl: invalid instance name '%s' for -n "
+				"(must be non-empty, without '/')\n", name);
+			return 2;
+		}
+		if (asprintf(&name_path, VTEPCTL_RUN_DIR "/%s.sock", name) < 0) {
+			fprintf(stderr, "vtepctl: out of memory\n");
+			return 2;
+		}
+		sock = name_path;
+	}
+	if (!sock) {
+		sock = getenv("VTEPCTL_SOCKET");
+		if (!sock || !sock[0])
+			sock = VTEPCTL_DEFAULT_SOCKET;
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "vtepctl: missing command\n");
+		vtepctl_usage(stderr);
+		free(name_path);
+		return 2;
+	}
+	for (int i = optind; i < argc; i++) {
+		if (strpbrk(argv[i], "\t\n")) {
+			fprintf(stderr, "vtepctl: argument %d contains a tab or newline, "
+				"which the protocol cannot carry\n", i - optind + 1);
+			free(name_path);
+			return 2;
+		}
+	}
+
+	int status = 0;
+	char *body = NULL;
+	int err = ctl_client_request(sock, json, argc - optind, argv + optind, &status, &body);
+	int rc;
+	if (err == EMSGSIZE) {
+		fprintf(stderr, "vtepctl: command too long (the request is limited to 4096 bytes)\n");
+		rc = 2;
+	} else if (err && vtepctl_is_connect_error(err)) {
+		fprintf(stderr, "vtepctl: cannot connect to %s: %s (is vtepd running?)\n",
+			sock, strerror(err));
+		rc = 2;
+	} else if (err) {
+		fprintf(stderr, "vtepctl: request to %s failed: %s\n", sock, strerror(err));
+		rc = 1;
+	} else {
+		size_t len = strlen(body);
+		bool nl = len == 0 || body[len - 1] == '\n';
+		if (status == 0) {
+			fputs(body, stdout);
+			if (!nl)
+				fputc('\n', stdout);
+			rc = 0;
+		} else {
+			fprintf(stderr, "vtepctl: %s%s", len ? body : strerror(status),
+				nl && len ? "" : "\n");
+			rc = 1;
+		}
+	}
+	free(body);
+	free(name_path);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "vtepctl: error writing output: %s\n", strerror(errno));
+		return 1;
+	}
+	return rc;
+}

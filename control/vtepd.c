@@ -1,0 +1,520 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * vtepd.c: the daemon. Loads the configuration, initialises DPDK (hugepages when there are
+ * enough, otherwise a clear warning and --no-huge), brings up the underlay port, the MAC
+ * table and the fast-path worker lcore, then runs the control thread's event loop on the
+ * main thread: management socket, netlink changes, a 10 ms tick for learning, aging and
+ * next-hop resolution, and signals for a clean shutdown that leaves nothing behind.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <net/if.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_ethdev.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_rcu_qsbr.h>
+#include <rte_ring_elem.h>
+
+#include "ctl.h"
+#include "fdb.h"
+#include "netlink.h"
+#include "port.h"
+#include "vtepd.h"
+#include "xdp.h"
+
+#define VTEPD_TICK_MS 10
+#define VTEPD_UNDERLAY_DESC 2048
+
+static void vtepd_usage(FILE *f)
+{
+	fprintf(f, "usage: vtepd -c FILE.yaml [--check-config] [-d]\n"
+		   "  -c, --config FILE     configuration (YAML)\n"
+		   "      --check-config    validate the configuration and exit\n"
+		   "  -d, --debug           verbose logging\n"
+		   "environment: VTEPD_EAL_ARGS extra DPDK EAL arguments; VTEPD_BPF_DIR where the XDP objects are\n");
+}
+
+uint16_t vtepd_vni_index(const struct vtepd *d, uint32_t vni)
+{
+	for (uint16_t i = 0; i < d->n_vnis; i++)
+		if (d->vnis[i].vni == vni)
+			return i;
+	return DP_NO_ID;
+}
+
+int vtepd_publish(struct vtepd *d)
+{
+	struct dp_topology *t = dp_topology_new(d->cfg.source_ip, d->cfg.udp_port, (uint16_t)d->cfg.underlay_mtu);
+	struct dp_topology *old;
+
+	if (!t)
+		return ENOMEM;
+	t->rx[t->n_rx++] = (struct dp_rx_port){ .slot = DP_PORT_UNDERLAY, .dpdk_port = d->underlay_port };
+	t->port_dpdk[DP_PORT_UNDERLAY] = d->underlay_port;
+	for (uint16_t s = 1; s <= VTEP_MAX_PORTS; s++) {
+		if (!d->ports[s].in_use)
+			continue;
+		t->rx[t->n_rx++] = (struct dp_rx_port){ .slot = s, .dpdk_port = d->ports[s].dpdk_port };
+		t->port_dpdk[s] = d->ports[s].dpdk_port;
+		t->port_vni[s] = d->ports[s].vni_idx;
+	}
+	t->n_vnis = d->n_vnis;
+	for (uint16_t i = 0; i < d->n_vnis; i++) {
+		struct dp_vni *v = &t->vnis[i];
+
+		v->vni = d->vnis[i].vni;
+		v->learning = d->vnis[i].learning;
+		v->ports = calloc(VTEP_MAX_PORTS + 1, sizeof(uint16_t));
+		v->flood = calloc(d->vnis[i].n_flood + 1, sizeof(uint16_t));
+		if (!v->ports || !v->flood) {
+			dp_topology_free(t);
+			return ENOMEM;
+		}
+		for (uint16_t s = 1; s <= VTEP_MAX_PORTS; s++)
+			if (d->ports[s].in_use && d->ports[s].vni_idx == i)
+				v->ports[v->n_ports++] = s;
+		for (uint16_t f = 0; f < d->vnis[i].n_flood; f++)
+			v->flood[v->n_flood++] = d->vnis[i].flood[f];
+	}
+	vtepd_vteps_fill(d, t);
+	if (dp_topology_finish(t) != 0) {
+		dp_topology_free(t);
+		return ENOMEM;
+	}
+	old = atomic_exchange_explicit(&d->topology, t, memory_order_acq_rel);
+	if (old) {
+		rte_rcu_qsbr_synchronize(d->qsbr, RTE_QSBR_THRID_INVALID);
+		dp_topology_free(old);
+	}
+	d->topology_dirty = false;
+	d->stats.publishes++;
+	return 0;
+}
+
+/* Hugepages: use them when enough are free and hugetlbfs is mounted. */
+static bool vtepd_hugepages_usable(uint64_t need_bytes, char *why, size_t len)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	char line[256];
+	uint64_t free_pages = 0, page_kb = 0;
+	bool mounted = false;
+
+	if (f) {
+		while (fgets(line, sizeof(line), f)) {
+			sscanf(line, "HugePages_Free: %lu", &free_pages);
+			sscanf(line, "Hugepagesize: %lu kB", &page_kb);
+		}
+		fclose(f);
+	}
+	f = fopen("/proc/mounts", "r");
+	if (f) {
+		while (fgets(line, sizeof(line), f))
+			if (strstr(line, " hugetlbfs "))
+				mounted = true;
+		fclose(f);
+	}
+	if (!mounted) {
+		snprintf(why, len, "no hugetlbfs mounted");
+		return false;
+	}
+	if (free_pages * page_kb * 1024 < need_bytes) {
+		snprintf(why, len, "%lu hugepages of %lu kB free, about %lu MiB needed", free_pages, page_kb,
+			 need_bytes >> 20);
+		return false;
+	}
+	return true;
+}
+
+static int vtepd_eal_init(struct vtepd *d, const char *prog)
+{
+	char *argv[64];
+	int argc = 0;
+	static char lcores[32], main_lcore[16], mem[32], allow[300];
+	char why[160];
+	unsigned worker = d->cfg.fastpath_lcore;
+	unsigned control = worker == 0 ? 1 : 0;
+	uint64_t need = (uint64_t)d->cfg.mbufs * 2560 + (uint64_t)d->cfg.mac_table_size * 96 + (96u << 20);
+	char *extra = getenv("VTEPD_EAL_ARGS");
+	int rc;
+
+	argv[argc++] = (char *)prog;
+	snprintf(lcores, sizeof(lcores), "%u,%u", control, worker);
+	snprintf(main_lcore, sizeof(main_lcore), "%u", control);
+	argv[argc++] = "-l";
+	argv[argc++] = lcores;
+	argv[argc++] = "--main-lcore";
+	argv[argc++] = main_lcore;
+	argv[argc++] = "--in-memory";
+	argv[argc++] = "--log-level=notice";
+	d->hugepages = vtepd_hugepages_usable(need, why, sizeof(why));
+	if (!d->hugepages) {
+		snprintf(mem, sizeof(mem), "%lu", (unsigned long)((need >> 20) + 64));
+		vlog(VLOG_WARN, "hugepages not usable (%s): running without them (--no-huge -m %s); "
+			       "expect lower performance. Reserve some with: echo 1024 > /proc/sys/vm/nr_hugepages",
+		     why, mem);
+		argv[argc++] = "--no-huge";
+		argv[argc++] = "-m";
+		argv[argc++] = mem;
+	}
+	if (dp_port_devargs_is_pci(d->cfg.underlay_devargs)) {
+		snprintf(allow, sizeof(allow), "%s", d->cfg.underlay_devargs);
+		argv[argc++] = "-a";
+		argv[argc++] = allow;
+	} else {
+		argv[argc++] = "--no-pci";
+	}
+	if (extra) {
+		char *copy = strdup(extra), *save = NULL;
+
+		for (char *tok = strtok_r(copy, " ", &save); tok && argc < 62; tok = strtok_r(NULL, " ", &save))
+			argv[argc++] = tok;
+	}
+	argv[argc] = NULL;
+	rc = rte_eal_init(argc, argv);
+	if (rc < 0) {
+		vlog(VLOG_ERR, "DPDK initialisation failed: %s", rte_strerror(rte_errno));
+		return rte_errno ? rte_errno : EINVAL;
+	}
+	if (!rte_lcore_is_enabled(worker)) {
+		vlog(VLOG_ERR, "fast-path lcore %u is not available", worker);
+		return EINVAL;
+	}
+	return 0;
+}
+
+static int vtepd_underlay_start(struct vtepd *d)
+{
+	char devargs[640], obj[512], err[256];
+	bool af_xdp = strncmp(d->cfg.underlay_devargs, "net_af_xdp", 10) == 0;
+	int rc;
+
+	snprintf(devargs, sizeof(devargs), "%s", d->cfg.underlay_devargs);
+	if (af_xdp) {
+		nl_xdp_detach(d->cfg.underlay_ifname);   /* a killed vtepd's program */
+		if (!strstr(devargs, "xdp_prog=")) {
+			if (vtep_xdp_object_path(true, obj, sizeof(obj)) != 0) {
+				vlog(VLOG_ERR, "underlay: XDP object %s not found (set VTEPD_BPF_DIR)", obj);
+				return ENOENT;
+			}
+			snprintf(devargs + strlen(devargs), sizeof(devargs) - strlen(devargs), ",xdp_prog=%s", obj);
+		}
+	}
+	rc = dp_port_probe(devargs, &d->underlay_port, err, sizeof(err));
+	if (rc == 0)
+		rc = dp_port_start(d->underlay_port, d->pool, VTEPD_UNDERLAY_DESC, err, sizeof(err));
+	if (rc) {
+		vlog(VLOG_ERR, "underlay %s: %s", d->cfg.underlay_ifname, err);
+		return rc;
+	}
+	dp_port_mac(d->underlay_port, d->underlay_mac);
+	d->underlay_ifindex = (int)if_nametoindex(d->cfg.underlay_ifname);
+	if (!d->underlay_ifindex) {
+		vlog(VLOG_ERR, "underlay: no kernel interface '%s'", d->cfg.underlay_ifname);
+		return ENODEV;
+	}
+	if (af_xdp) {
+		rc = vtep_xdp_configure(d->cfg.underlay_ifname, d->cfg.source_ip, d->cfg.udp_port);
+		if (rc) {
+			vlog(VLOG_ERR, "underlay %s: cannot configure the XDP program: %s", d->cfg.underlay_ifname,
+			     strerror(rc));
+			return rc;
+		}
+	}
+	vlog(VLOG_INFO, "underlay %s up (DPDK port %u)", d->cfg.underlay_ifname, d->underlay_port);
+	return 0;
+}
+
+static int vtepd_dataplane_create(struct vtepd *d)
+{
+	size_t qsz = rte_rcu_qsbr_get_memsize(1);
+
+	d->qsbr = rte_zmalloc("vtep_qsbr", qsz, RTE_CACHE_LINE_SIZE);
+	if (!d->qsbr || rte_rcu_qsbr_init(d->qsbr, 1) != 0)
+		goto nomem;
+	d->counters = rte_zmalloc("vtep_counters", sizeof(*d->counters), RTE_CACHE_LINE_SIZE);
+	if (!d->counters)
+		goto nomem;
+	d->pool = rte_pktmbuf_pool_create("vtep_mbufs", d->cfg.mbufs, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
+					  (int)rte_socket_id());
+	if (!d->pool) {
+		vlog(VLOG_ERR, "cannot create a pool of %u mbufs: %s", d->cfg.mbufs, rte_strerror(rte_errno));
+		return ENOMEM;
+	}
+	d->fdb = fdb_create("vtep_fdb", d->cfg.mac_table_size, d->qsbr);
+	if (!d->fdb) {
+		vlog(VLOG_ERR, "cannot create a MAC table of %u entries: %s", d->cfg.mac_table_size,
+		     rte_strerror(rte_errno));
+		return ENOMEM;
+	}
+	d->learn_ring = rte_ring_create_elem("vtep_learn", sizeof(struct dp_learn_event), DP_LEARN_RING_SIZE,
+					     (int)rte_socket_id(), RING_F_SC_DEQ);
+	if (!d->learn_ring)
+		goto nomem;
+	d->worker.topology = &d->topology;
+	d->worker.fdb = d->fdb;
+	d->worker.learn_ring = d->learn_ring;
+	d->worker.pool = d->pool;
+	d->worker.qsbr = d->qsbr;
+	d->worker.qsbr_id = 0;
+	d->worker.counters = d->counters;
+	return dp_worker_init(&d->worker);
+nomem:
+	vlog(VLOG_ERR, "out of DPDK memory while creating the fast path");
+	return ENOMEM;
+}
+
+static int vtepd_vnis_load(struct vtepd *d)
+{
+	for (uint32_t i = 0; i < d->cfg.n_vnis; i++) {
+		const struct vtep_vni_config *vc = &d->cfg.vnis[i];
+		struct vtepd_vni *v = &d->vnis[d->n_vnis++];
+
+		v->vni = vc->vni;
+		v->learning = vc->learning;
+		for (uint32_t f = 0; f < vc->n_flood && f < VTEPD_MAX_FLOOD; f++) {
+			uint16_t id;
+			int rc = vtepd_vtep_get(d, vc->flood[f], false, &id);
+
+			if (rc) {
+				vlog(VLOG_ERR, "vni %u: remote VTEP table full", vc->vni);
+				return rc;
+			}
+			v->flood[v->n_flood++] = id;
+		}
+	}
+	return 0;
+}
+
+static int vtepd_epoll_add(struct vtepd *d, int fd)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };
+
+	return epoll_ctl(d->epoll_fd, EPOLL_CTL_ADD, fd, &ev) ? errno : 0;
+}
+
+/* Signals are taken through a signalfd: block them before any thread exists. */
+static void vtepd_signal_mask(sigset_t *mask)
+{
+	sigemptyset(mask);
+	sigaddset(mask, SIGINT);
+	sigaddset(mask, SIGTERM);
+	sigaddset(mask, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static int vtepd_loop_setup(struct vtepd *d)
+{
+	struct itimerspec its = { .it_interval = { 0, VTEPD_TICK_MS * 1000000L },
+				  .it_value = { 0, VTEPD_TICK_MS * 1000000L } };
+	sigset_t mask;
+	int rc;
+
+	vtepd_signal_mask(&mask);
+	d->signal_fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	d->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	d->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+	if (d->signal_fd < 0 || d->timer_fd < 0 || d->epoll_fd < 0)
+		return errno;
+	timerfd_settime(d->timer_fd, 0, &its, NULL);
+	rc = ctl_server_open(d->cfg.socket_path, &d->ctl_fd);
+	if (rc) {
+		vlog(VLOG_ERR, "management socket %s: %s", d->cfg.socket_path, strerror(rc));
+		return rc;
+	}
+	rc = nl_monitor_open(&d->nl_fd);
+	if (rc) {
+		vlog(VLOG_ERR, "netlink monitor: %s", strerror(rc));
+		return rc;
+	}
+	if ((rc = vtepd_epoll_add(d, d->signal_fd)) || (rc = vtepd_epoll_add(d, d->timer_fd)) ||
+	    (rc = vtepd_epoll_add(d, d->ctl_fd)) || (rc = vtepd_epoll_add(d, d->nl_fd)))
+		return rc;
+	return 0;
+}
+
+static void vtepd_tick(struct vtepd *d)
+{
+	uint64_t expirations;
+
+	if (read(d->timer_fd, &expirations, sizeof(expirations)) < 0)
+		return;
+	d->ticks++;
+	vtepd_learning_drain(d);
+	if (d->ticks % (1000 / VTEPD_TICK_MS) == 0) {
+		vtepd_learning_age(d);
+		vtepd_vteps_resolve(d, d->resolve_all || d->ticks % (30000 / VTEPD_TICK_MS) == 0);
+		d->resolve_all = false;
+	} else if (d->resolve_all && d->ticks % (100 / VTEPD_TICK_MS) == 0) {
+		vtepd_vteps_resolve(d, true);
+		d->resolve_all = false;
+	}
+	if (d->topology_dirty)
+		vtepd_publish(d);
+}
+
+static void vtepd_run(struct vtepd *d)
+{
+	while (!d->quit) {
+		struct epoll_event evs[8];
+		int n = epoll_wait(d->epoll_fd, evs, 8, 1000);
+
+		for (int i = 0; i < n; i++) {
+			int fd = evs[i].data.fd;
+
+			if (fd == d->signal_fd) {
+				struct signalfd_siginfo si;
+
+				if (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+					vlog(VLOG_INFO, "signal %u: shutting down", si.ssi_signo);
+					d->quit = true;
+				}
+			} else if (fd == d->timer_fd) {
+				vtepd_tick(d);
+			} else if (fd == d->ctl_fd) {
+				vtepd_commands_serve(d);
+			} else if (fd == d->nl_fd) {
+				int changes = nl_monitor_drain(fd);
+
+				if (changes != 0) {
+					d->stats.nl_events++;
+					d->resolve_all = true;
+				}
+			}
+		}
+		if (d->topology_dirty)
+			vtepd_publish(d);
+	}
+}
+
+static void vtepd_shutdown(struct vtepd *d)
+{
+	if (d->worker.txb[0]) {
+		d->worker.stop = true;
+		rte_eal_wait_lcore(d->cfg.fastpath_lcore);
+	}
+	vtepd_ports_detach_all(d);
+	if (d->ctl_fd > 0)
+		ctl_server_close(d->ctl_fd, d->cfg.socket_path);
+	if (rte_eth_dev_is_valid_port(d->underlay_port) && d->pool)
+		dp_port_remove(d->underlay_port);
+	dp_worker_fini(&d->worker);
+	dp_topology_free(atomic_load(&d->topology));
+	if (d->fdb)
+		fdb_destroy(d->fdb);
+	rte_ring_free(d->learn_ring);
+	rte_mempool_free(d->pool);
+	rte_free(d->counters);
+	rte_free(d->qsbr);
+	rte_eal_cleanup();
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "check-config", no_argument, NULL, 'C' },
+		{ "debug", no_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static struct vtepd daemon;  /* large: keep it off the stack */
+	struct vtepd *d = &daemon;
+	const char *config = NULL;
+	bool check_only = false;
+	char err[512];
+	int opt, rc;
+
+	while ((opt = getopt_long(argc, argv, "c:dh", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'c': config = optarg; break;
+		case 'C': check_only = true; break;
+		case 'd': vlog_set_level(VLOG_DEBUG); break;
+		case 'h': vtepd_usage(stdout); return 0;
+		default: vtepd_usage(stderr); return 2;
+		}
+	}
+	if (!config || optind != argc) {
+		vtepd_usage(stderr);
+		return 2;
+	}
+	rc = vtep_config_load_file(config, &d->cfg, err, sizeof(err));
+	if (rc) {
+		fprintf(stderr, "vtepd: %s\n", err);
+		return 1;
+	}
+	if (check_only) {
+		printf("%s: configuration OK (%u VNIs, %u ports)\n", config, d->cfg.n_vnis, d->cfg.n_ports);
+		vtep_config_free(&d->cfg);
+		return 0;
+	}
+	if (geteuid() != 0) {
+		fprintf(stderr, "vtepd: must run as root (AF_XDP, hugepages, netlink)\n");
+		return 1;
+	}
+	{
+		sigset_t mask;
+
+		vtepd_signal_mask(&mask);
+	}
+	d->ctl_fd = d->nl_fd = d->timer_fd = d->signal_fd = d->epoll_fd = -1;
+	d->underlay_port = UINT16_MAX;
+	d->started_at = (uint64_t)time(NULL);
+	rc = vtepd_eal_init(d, argv[0]);
+	if (rc)
+		return 1;
+	if ((rc = vtepd_dataplane_create(d)) || (rc = vtepd_underlay_start(d)) || (rc = vtepd_vnis_load(d)))
+		goto out;
+	/* The snapshot must exist before the worker runs and before ports attach. */
+	if ((rc = vtepd_publish(d)))
+		goto out;
+	if ((rc = rte_eal_remote_launch(dp_worker_run, &d->worker, d->cfg.fastpath_lcore))) {
+		vlog(VLOG_ERR, "cannot launch the fast path on lcore %u: %s", d->cfg.fastpath_lcore, strerror(-rc));
+		rc = -rc;
+		d->worker.stop = true;
+		goto out;
+	}
+	vtepd_ports_cleanup_leftovers(d);
+	for (uint32_t i = 0; i < d->cfg.n_ports; i++) {
+		rc = vtepd_port_attach(d, &d->cfg.ports[i], true, err, sizeof(err));
+		if (rc) {
+			vlog(VLOG_ERR, "%s:%d: port %s: %s", d->cfg.path, d->cfg.ports[i].line, d->cfg.ports[i].name,
+			     err);
+			goto out;
+		}
+	}
+	if ((rc = vtepd_learning_static(d, err, sizeof(err)))) {
+		vlog(VLOG_ERR, "%s", err);
+		goto out;
+	}
+	vtepd_vteps_resolve(d, true);
+	if ((rc = vtepd_publish(d)) || (rc = vtepd_loop_setup(d)))
+		goto out;
+	vlog(VLOG_INFO, "vtepd %s ready: VTEP %s, %u VNIs, %u ports, control socket %s", d->cfg.name,
+	     inet_ntoa((struct in_addr){ d->cfg.source_ip }), d->n_vnis, d->cfg.n_ports, d->cfg.socket_path);
+	vtepd_run(d);
+	rc = 0;
+out:
+	vtepd_shutdown(d);
+	if (d->epoll_fd >= 0)
+		close(d->epoll_fd);
+	vtep_config_free(&d->cfg);
+	return rc ? 1 : 0;
+}

@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * vtepd.h: the daemon's control-thread state and the functions of its control modules:
+ * vtepd.c (startup, event loop, snapshot publishing), ports.c (container ports),
+ * vteps.c (remote VTEPs and their outer next hops), learning.c (MAC learning and aging),
+ * commands.c (the vtepctl commands). Everything here runs on the control thread.
+ */
+#ifndef VTEPD_H
+#define VTEPD_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dp.h"
+#include "fastpath.h"
+#include "vtep_config.h"
+
+struct fdb;
+struct rte_mempool;
+struct rte_ring;
+struct rte_rcu_qsbr;
+
+#define VTEPD_MAX_FLOOD 256
+
+struct vtepd_vni {
+	uint32_t vni;
+	bool learning;
+	uint16_t n_flood;
+	uint16_t flood[VTEPD_MAX_FLOOD];   /* VTEP ids */
+};
+
+struct vtepd_port {
+	bool in_use;
+	bool from_config;
+	struct vtep_port_config conf;      /* as attached (mtu and mac filled in) */
+	uint16_t vni_idx;
+	uint16_t dpdk_port;
+	uint64_t attached_at;              /* seconds since the epoch */
+};
+
+struct vtepd_vtep {
+	uint32_t ip;                       /* network order; 0 = free */
+	bool dynamic;                      /* learned from the data plane, not configured */
+	bool resolved;
+	int ifindex;                       /* kernel's out interface for it */
+	uint32_t gateway;                  /* 0 when on-link */
+	uint8_t mac[6];                    /* next-hop MAC */
+	int last_error;                    /* errno of the last failed resolution, 0 if none */
+	uint64_t resolve_requests;         /* times we asked the kernel to resolve */
+};
+
+struct vtepd_stats {
+	uint64_t learn_events, learn_ignored, learn_errors, vtep_table_full;
+	uint64_t nl_events, resolutions, publishes;
+};
+
+struct vtepd {
+	struct vtep_config cfg;
+	bool hugepages;
+
+	struct rte_mempool *pool;
+	struct fdb *fdb;
+	struct rte_ring *learn_ring;
+	struct rte_rcu_qsbr *qsbr;
+	struct dp_counters *counters;
+	struct dp_worker worker;
+	struct dp_topology *_Atomic topology;
+
+	uint16_t underlay_port;
+	uint8_t underlay_mac[6];
+	int underlay_ifindex;
+
+	uint16_t n_vnis;
+	struct vtepd_vni vnis[VTEP_MAX_VNIS];
+	struct vtepd_port ports[VTEP_MAX_PORTS + 1];
+	struct vtepd_vtep vteps[VTEP_MAX_VTEPS];
+
+	int epoll_fd, ctl_fd, nl_fd, timer_fd, signal_fd;
+	bool topology_dirty;
+	bool resolve_all;
+	volatile bool quit;
+	uint64_t ticks;
+	uint64_t started_at;
+	struct vtepd_stats stats;
+};
+
+/* log.c */
+enum vlog_level { VLOG_ERR, VLOG_WARN, VLOG_INFO, VLOG_DEBUG };
+void vlog(enum vlog_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void vlog_set_level(enum vlog_level level);
+
+/* vtepd.c */
+/* Rebuild the fast path's snapshot from the control state and publish it (waits for readers). */
+int vtepd_publish(struct vtepd *d);
+uint16_t vtepd_vni_index(const struct vtepd *d, uint32_t vni);
+
+/* vteps.c */
+/* The id of the VTEP at ip, adding it when absent. ENOSPC when the table is full. */
+int vtepd_vtep_get(struct vtepd *d, uint32_t ip, bool dynamic, uint16_t *id);
+/* Resolve the outer next hop of every VTEP (all = false: only the unresolved ones). */
+void vtepd_vteps_resolve(struct vtepd *d, bool all);
+/* Fill a snapshot's VTEP records (outer header templates). */
+void vtepd_vteps_fill(const struct vtepd *d, struct dp_topology *t);
+
+/* learning.c */
+void vtepd_learning_drain(struct vtepd *d);
+void vtepd_learning_age(struct vtepd *d);
+/* Install the static MACs of the configuration. 0 or errno with err. */
+int vtepd_learning_static(struct vtepd *d, char *err, size_t errlen);
+
+/* ports.c */
+int vtepd_port_attach(struct vtepd *d, const struct vtep_port_config *pc, bool from_config, char *err,
+		      size_t errlen);
+int vtepd_port_detach(struct vtepd *d, const char *name, char *err, size_t errlen);
+int vtepd_port_find(const struct vtepd *d, const char *name);
+/* Remove links that a previous, killed vtepd left behind (from the state file). */
+void vtepd_ports_cleanup_leftovers(struct vtepd *d);
+void vtepd_ports_detach_all(struct vtepd *d);
+
+/* commands.c */
+void vtepd_commands_serve(struct vtepd *d);
+
+#endif

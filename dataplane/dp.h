@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * dp.h: what the fast path and the control thread share.
+ *
+ * The control thread owns all state. It describes the switch to the fast path as an
+ * immutable snapshot (struct dp_topology: VNIs, their ports and flood lists, remote VTEPs
+ * with their precomputed outer headers), publishes it with one atomic pointer store and
+ * frees the previous one after an RCU QSBR grace period. The fast path never locks and
+ * never writes shared state except its own counters and FDB last-seen stamps; it sends
+ * MAC learning requests to the control thread over a lock-free ring.
+ */
+#ifndef VTEP_DP_H
+#define VTEP_DP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+
+#include "vtep_config.h"
+#include "vxlan.h"
+
+#define DP_BURST 32
+#define DP_PORT_UNDERLAY 0          /* port slot of the underlay; container ports use 1.. */
+#define DP_NO_ID UINT16_MAX
+#define DP_LEARN_RING_SIZE 4096
+
+/* Why the fast path dropped a packet. The first entries mirror enum vxlan_parse_result. */
+enum dp_drop {
+	DP_DROP_TRUNCATED = 1,      /* = VXLAN_ERR_TRUNCATED ... keep in step with vxlan.h */
+	DP_DROP_NOT_IPV4,
+	DP_DROP_BAD_IP_HEADER,
+	DP_DROP_NOT_LOCAL,
+	DP_DROP_OUTER_FRAGMENT,
+	DP_DROP_NOT_UDP,
+	DP_DROP_WRONG_PORT,
+	DP_DROP_BAD_UDP_LENGTH,
+	DP_DROP_BAD_VXLAN_FLAGS,
+	DP_DROP_INNER_TRUNCATED,
+	DP_DROP_UNKNOWN_VNI,        /* decap: VNI not configured */
+	DP_DROP_BAD_SRC_MAC,        /* source MAC multicast or zero */
+	DP_DROP_REMOTE_TO_REMOTE,   /* decap: destination is behind another VTEP (split horizon) */
+	DP_DROP_HAIRPIN,            /* destination is the port the frame came in on */
+	DP_DROP_RUNT,               /* container frame shorter than an Ethernet header */
+	DP_DROP_NO_VNI,             /* container port without a VNI */
+	DP_DROP_VTEP_UNRESOLVED,    /* outer next hop not resolved yet (resolution is under way) */
+	DP_DROP_TOO_BIG,            /* encapsulated frame would exceed the underlay MTU */
+	DP_DROP_NO_HEADROOM,
+	DP_DROP_NO_MBUF,            /* copy for flooding failed: pool empty */
+	DP_DROP_MULTISEG,           /* chained mbufs are not handled yet */
+	DP_DROP_TX_FULL,            /* transmit queue full (counted on the egress port) */
+	DP_DROP_NO_DEST,            /* flooded, but the VNI has nowhere to send it */
+	DP_DROP_MAX
+};
+const char *dp_drop_name(enum dp_drop d);
+
+struct dp_port_counters {
+	uint64_t rx_pkts, rx_bytes, tx_pkts, tx_bytes;
+	uint64_t drops[DP_DROP_MAX];
+} __rte_cache_aligned;
+
+struct dp_vni_counters {
+	uint64_t encap_pkts, encap_bytes;   /* sent into the tunnel (per copy) */
+	uint64_t decap_pkts, decap_bytes;   /* received from the tunnel */
+	uint64_t flooded;                   /* BUM or unknown-unicast frames flooded */
+	uint64_t local_pkts;                /* switched between two local ports */
+} __rte_cache_aligned;
+
+struct dp_vtep_counters {
+	uint64_t tx_pkts, tx_bytes, rx_pkts, rx_bytes;
+	uint64_t unresolved_drops;
+} __rte_cache_aligned;
+
+struct dp_worker_counters {
+	uint64_t loops, idle_sleeps, busy_cycles, busy_pkts;
+	uint64_t learn_posted, learn_ring_full;
+} __rte_cache_aligned;
+
+/* All counters, written only by the fast-path worker, read by the control thread. */
+struct dp_counters {
+	struct dp_worker_counters worker;
+	struct dp_port_counters ports[VTEP_MAX_PORTS + 1];
+	struct dp_vni_counters vnis[VTEP_MAX_VNIS];
+	struct dp_vtep_counters vteps[VTEP_MAX_VTEPS];
+};
+
+/* A learn request from the fast path: MAC (in key) seen at dest. */
+struct dp_learn_event {
+	uint64_t key;                       /* fdb_key(vni index, MAC) */
+	uint32_t dest;                      /* fdb dest; FDB_DEST_VTEP|DP_VTEP_UNKNOWN when the VTEP is new */
+	uint32_t vtep_ip;                   /* outer source address for remote learning */
+};
+#define DP_VTEP_UNKNOWN 0x7fffffffu
+
+/* --- the snapshot --- */
+struct dp_vtep {
+	uint32_t ip;                        /* network order */
+	bool resolved;                      /* tmpl holds a valid next-hop MAC */
+	struct vxlan_template tmpl;
+};
+
+struct dp_vni {
+	uint32_t vni;
+	bool learning;
+	uint16_t n_ports;
+	uint16_t n_flood;
+	uint16_t *ports;                    /* port slots */
+	uint16_t *flood;                    /* VTEP ids */
+};
+
+struct dp_rx_port {
+	uint16_t slot;
+	uint16_t dpdk_port;
+};
+
+struct dp_id_map_slot {
+	uint32_t key;                       /* VNI or VTEP IP; 0 = empty */
+	uint16_t id;
+	uint16_t pad;
+};
+
+struct dp_topology {
+	uint32_t local_ip;                  /* network order */
+	uint16_t udp_port;                  /* host order */
+	uint16_t underlay_mtu;
+	uint16_t n_rx;
+	struct dp_rx_port rx[VTEP_MAX_PORTS + 1];
+	uint16_t port_dpdk[VTEP_MAX_PORTS + 1];     /* slot -> DPDK port id, DP_NO_ID when free */
+	uint16_t port_vni[VTEP_MAX_PORTS + 1];      /* slot -> VNI index */
+	uint16_t n_vnis;
+	struct dp_vni vnis[VTEP_MAX_VNIS];
+	struct dp_vtep vteps[VTEP_MAX_VTEPS];       /* by VTEP id; ip 0 when unused */
+	uint32_t vni_map_mask, vtep_map_mask;
+	struct dp_id_map_slot *vni_map;             /* open addressing, power of two */
+	struct dp_id_map_slot *vtep_map;
+};
+
+/* Snapshot building (control thread). */
+struct dp_topology *dp_topology_new(uint32_t local_ip, uint16_t udp_port, uint16_t underlay_mtu);
+/* Fill the id maps from vnis[] and vteps[]; call once everything else is set. 0 or ENOMEM. */
+int dp_topology_finish(struct dp_topology *t);
+void dp_topology_free(struct dp_topology *t);
+
+static inline uint32_t dp_id_hash(uint32_t key)
+{
+	key ^= key >> 16;
+	key *= 0x7feb352dU;
+	key ^= key >> 15;
+	key *= 0x846ca68bU;
+	key ^= key >> 16;
+	return key;
+}
+
+static inline uint16_t dp_id_map_find(const struct dp_id_map_slot *map, uint32_t mask, uint32_t key)
+{
+	for (uint32_t i = dp_id_hash(key) & mask;; i = (i + 1) & mask) {
+		if (map[i].key == key)
+			return map[i].id;
+		if (map[i].key == 0)
+			return DP_NO_ID;
+	}
+}
+
+static inline uint16_t dp_topology_vni_index(const struct dp_topology *t, uint32_t vni)
+{
+	return vni ? dp_id_map_find(t->vni_map, t->vni_map_mask, vni) : DP_NO_ID;
+}
+
+static inline uint16_t dp_topology_vtep_id(const struct dp_topology *t, uint32_t ip)
+{
+	return ip ? dp_id_map_find(t->vtep_map, t->vtep_map_mask, ip) : DP_NO_ID;
+}
+
+#endif

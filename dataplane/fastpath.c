@@ -1,0 +1,498 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * fastpath.c: the poll-mode worker. Per burst: parse, one bulk FDB lookup for every source
+ * and destination MAC, then switch, encapsulate or flood each packet, buffering transmits
+ * per output port and flushing once per poll. No locks, no allocation beyond mbufs, no
+ * syscalls but the PMDs' own per-burst ones, no logging: everything is a counter.
+ */
+#include <errno.h>
+#include <stdatomic.h>
+#include <string.h>
+#include <time.h>
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_ether.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_prefetch.h>
+#include <rte_rcu_qsbr.h>
+#include <rte_ring_elem.h>
+
+#include "fastpath.h"
+#include "fdb.h"
+
+static const char *const dp_drop_names[DP_DROP_MAX] = {
+	[DP_DROP_TRUNCATED] = "truncated",
+	[DP_DROP_NOT_IPV4] = "not_ipv4",
+	[DP_DROP_BAD_IP_HEADER] = "bad_ip_header",
+	[DP_DROP_NOT_LOCAL] = "not_local",
+	[DP_DROP_OUTER_FRAGMENT] = "outer_fragment",
+	[DP_DROP_NOT_UDP] = "not_udp",
+	[DP_DROP_WRONG_PORT] = "wrong_port",
+	[DP_DROP_BAD_UDP_LENGTH] = "bad_udp_length",
+	[DP_DROP_BAD_VXLAN_FLAGS] = "bad_vxlan_flags",
+	[DP_DROP_INNER_TRUNCATED] = "inner_truncated",
+	[DP_DROP_UNKNOWN_VNI] = "unknown_vni",
+	[DP_DROP_BAD_SRC_MAC] = "bad_src_mac",
+	[DP_DROP_REMOTE_TO_REMOTE] = "remote_to_remote",
+	[DP_DROP_HAIRPIN] = "hairpin",
+	[DP_DROP_RUNT] = "runt",
+	[DP_DROP_NO_VNI] = "no_vni",
+	[DP_DROP_VTEP_UNRESOLVED] = "vtep_unresolved",
+	[DP_DROP_TOO_BIG] = "too_big",
+	[DP_DROP_NO_HEADROOM] = "no_headroom",
+	[DP_DROP_NO_MBUF] = "no_mbuf",
+	[DP_DROP_MULTISEG] = "multiseg",
+	[DP_DROP_TX_FULL] = "tx_full",
+	[DP_DROP_NO_DEST] = "no_dest",
+};
+
+_Static_assert((int)DP_DROP_TRUNCATED == (int)VXLAN_ERR_TRUNCATED &&
+	       (int)DP_DROP_INNER_TRUNCATED == (int)VXLAN_ERR_INNER_TRUNCATED,
+	       "dp_drop must mirror vxlan_parse_result");
+
+const char *dp_drop_name(enum dp_drop d)
+{
+	return (d > 0 && d < DP_DROP_MAX) ? dp_drop_names[d] : "unknown";
+}
+
+uint64_t dp_clock_sec(void)
+{
+	return rte_get_tsc_cycles() / rte_get_tsc_hz();
+}
+
+/* Transmit-buffer callback: the PMD refused these; undo their tx count and drop them. */
+static void dp_tx_unsent(struct rte_mbuf **pkts, uint16_t unsent, void *userdata)
+{
+	struct dp_port_counters *pc = userdata;
+
+	for (uint16_t i = 0; i < unsent; i++) {
+		pc->tx_pkts--;
+		pc->tx_bytes -= rte_pktmbuf_pkt_len(pkts[i]);
+		pc->drops[DP_DROP_TX_FULL]++;
+		rte_pktmbuf_free(pkts[i]);
+	}
+}
+
+int dp_worker_init(struct dp_worker *w)
+{
+	for (unsigned i = 0; i <= VTEP_MAX_PORTS; i++) {
+		w->txb[i] = rte_zmalloc("vtep_txb", RTE_ETH_TX_BUFFER_SIZE(DP_BURST), RTE_CACHE_LINE_SIZE);
+		if (!w->txb[i]) {
+			dp_worker_fini(w);
+			return ENOMEM;
+		}
+		rte_eth_tx_buffer_init(w->txb[i], DP_BURST);
+		rte_eth_tx_buffer_set_err_callback(w->txb[i], dp_tx_unsent, &w->counters->ports[i]);
+	}
+	w->n_dirty = 0;
+	return 0;
+}
+
+void dp_worker_fini(struct dp_worker *w)
+{
+	for (unsigned i = 0; i <= VTEP_MAX_PORTS; i++) {
+		rte_free(w->txb[i]);
+		w->txb[i] = NULL;
+	}
+}
+
+static inline void dp_drop(struct dp_worker *w, uint16_t slot, enum dp_drop why, struct rte_mbuf *m)
+{
+	w->counters->ports[slot].drops[why]++;
+	rte_pktmbuf_free(m);
+}
+
+static inline void dp_send(struct dp_worker *w, const struct dp_topology *t, uint16_t slot, struct rte_mbuf *m)
+{
+	uint16_t port = t->port_dpdk[slot];
+	struct dp_port_counters *pc = &w->counters->ports[slot];
+
+	if (unlikely(port == DP_NO_ID)) {
+		dp_drop(w, slot, DP_DROP_NO_DEST, m);
+		return;
+	}
+	pc->tx_pkts++;
+	pc->tx_bytes += rte_pktmbuf_pkt_len(m);
+	if (w->txb[slot]->length == 0)
+		w->dirty[w->n_dirty++] = slot;
+	rte_eth_tx_buffer(port, 0, w->txb[slot], m);
+}
+
+static void dp_flush(struct dp_worker *w, const struct dp_topology *t)
+{
+	for (uint16_t i = 0; i < w->n_dirty; i++) {
+		uint16_t slot = w->dirty[i];
+
+		if (w->txb[slot]->length)
+			rte_eth_tx_buffer_flush(t->port_dpdk[slot], 0, w->txb[slot]);
+	}
+	w->n_dirty = 0;
+}
+
+/* Encapsulate m (an inner frame) towards VTEP vt and queue it on the underlay. */
+static inline void dp_encap_send(struct dp_worker *w, const struct dp_topology *t, uint16_t in_slot,
+				 uint16_t vni_idx, uint16_t vt, uint16_t sport, struct rte_mbuf *m)
+{
+	const struct dp_vtep *vtep = &t->vteps[vt];
+	struct dp_vtep_counters *vc = &w->counters->vteps[vt];
+	uint32_t inner_len = rte_pktmbuf_pkt_len(m);
+	uint8_t *hdr;
+
+	if (unlikely(!vtep->resolved)) {
+		vc->unresolved_drops++;
+		dp_drop(w, in_slot, DP_DROP_VTEP_UNRESOLVED, m);
+		return;
+	}
+	if (unlikely(inner_len + VXLAN_OUTER_LEN - VXLAN_ETH_LEN > t->underlay_mtu)) {
+		dp_drop(w, in_slot, DP_DROP_TOO_BIG, m);
+		return;
+	}
+	hdr = (uint8_t *)rte_pktmbuf_prepend(m, VXLAN_OUTER_LEN);
+	if (unlikely(!hdr)) {
+		dp_drop(w, in_slot, DP_DROP_NO_HEADROOM, m);
+		return;
+	}
+	vxlan_encap_write(hdr, &vtep->tmpl, t->vnis[vni_idx].vni, (uint16_t)inner_len, sport, w->ip_id++);
+	vc->tx_pkts++;
+	vc->tx_bytes += inner_len + VXLAN_OUTER_LEN;
+	w->counters->vnis[vni_idx].encap_pkts++;
+	w->counters->vnis[vni_idx].encap_bytes += inner_len;
+	dp_send(w, t, DP_PORT_UNDERLAY, m);
+}
+
+/*
+ * Flood m within its VNI: every local port but in_slot, and (from a local port only) every
+ * VTEP of the flood list by head-end replication. The last copy is m itself.
+ */
+static void dp_flood(struct dp_worker *w, const struct dp_topology *t, uint16_t in_slot, uint16_t vni_idx,
+		     struct rte_mbuf *m)
+{
+	const struct dp_vni *v = &t->vnis[vni_idx];
+	bool from_tunnel = in_slot == DP_PORT_UNDERLAY;
+	unsigned n_local = v->n_ports - (from_tunnel ? 0 : 1);
+	unsigned n_remote = from_tunnel ? 0 : v->n_flood;
+	unsigned total = n_local + n_remote, done = 0;
+	uint16_t sport = 0;
+
+	if (total == 0) {
+		dp_drop(w, in_slot, DP_DROP_NO_DEST, m);
+		return;
+	}
+	w->counters->vnis[vni_idx].flooded++;
+	if (n_remote)
+		sport = vxlan_src_port(rte_pktmbuf_mtod(m, const uint8_t *), rte_pktmbuf_pkt_len(m));
+	for (unsigned i = 0; i < v->n_ports; i++) {
+		uint16_t slot = v->ports[i];
+		struct rte_mbuf *c;
+
+		if (slot == in_slot)
+			continue;
+		if (++done == total) {
+			dp_send(w, t, slot, m);
+			return;
+		}
+		c = rte_pktmbuf_copy(m, w->pool, 0, UINT32_MAX);
+		if (unlikely(!c)) {
+			w->counters->ports[in_slot].drops[DP_DROP_NO_MBUF]++;
+			continue;
+		}
+		dp_send(w, t, slot, c);
+	}
+	for (unsigned i = 0; i < n_remote; i++) {
+		struct rte_mbuf *c;
+
+		if (++done == total) {
+			dp_encap_send(w, t, in_slot, vni_idx, v->flood[i], sport, m);
+			return;
+		}
+		c = rte_pktmbuf_copy(m, w->pool, 0, UINT32_MAX);
+		if (unlikely(!c)) {
+			w->counters->ports[in_slot].drops[DP_DROP_NO_MBUF]++;
+			continue;
+		}
+		dp_encap_send(w, t, in_slot, vni_idx, v->flood[i], sport, c);
+	}
+}
+
+static inline bool dp_mac_is_bad_src(const struct rte_ether_addr *a)
+{
+	return rte_is_multicast_ether_addr(a) || rte_is_zero_ether_addr(a);
+}
+
+/*
+ * Learning: post (key, dest) unless the entry already says so. A small direct-mapped
+ * filter keeps a flow whose MAC is not yet installed from posting once per packet.
+ */
+struct dp_learn_batch {
+	unsigned n;
+	struct dp_learn_event ev[DP_BURST];
+};
+
+#define DP_LEARN_FILTER 1024
+static RTE_DEFINE_PER_LCORE(uint64_t, dp_learn_filter_key[DP_LEARN_FILTER]);
+static RTE_DEFINE_PER_LCORE(uint64_t, dp_learn_filter_stamp[DP_LEARN_FILTER]);
+
+static inline void dp_learn(struct dp_worker *w, struct dp_learn_batch *b, struct fdb_entry *e, uint64_t key,
+			    uint32_t dest, uint32_t vtep_ip)
+{
+	uint64_t tag = key ^ ((uint64_t)dest << 16) ^ vtep_ip;
+	unsigned slot;
+	uint64_t stamp;
+
+	if (e) {
+		if (likely(fdb_entry_dest(e) == dest)) {
+			fdb_entry_touch(e, w->now_sec);
+			return;
+		}
+		if (e->flags & FDB_F_STATIC)
+			return;
+	}
+	slot = (unsigned)(dp_id_hash((uint32_t)tag ^ (uint32_t)(tag >> 32)) & (DP_LEARN_FILTER - 1));
+	stamp = rte_rdtsc() >> 20;     /* about a millisecond per unit at 1-3 GHz */
+	if (RTE_PER_LCORE(dp_learn_filter_key)[slot] == tag && stamp - RTE_PER_LCORE(dp_learn_filter_stamp)[slot] < 50)
+		return;
+	RTE_PER_LCORE(dp_learn_filter_key)[slot] = tag;
+	RTE_PER_LCORE(dp_learn_filter_stamp)[slot] = stamp;
+	b->ev[b->n++] = (struct dp_learn_event){ .key = key, .dest = dest, .vtep_ip = vtep_ip };
+}
+
+static void dp_learn_flush(struct dp_worker *w, struct dp_learn_batch *b)
+{
+	unsigned sent;
+
+	if (!b->n)
+		return;
+	sent = rte_ring_enqueue_burst_elem(w->learn_ring, b->ev, sizeof(b->ev[0]), b->n, NULL);
+	w->counters->worker.learn_posted += sent;
+	w->counters->worker.learn_ring_full += b->n - sent;
+	b->n = 0;
+}
+
+/* Packets from the underlay: decapsulate, learn, switch to local ports. */
+static void dp_decap_burst(struct dp_worker *w, const struct dp_topology *t, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct dp_port_counters *pc = &w->counters->ports[DP_PORT_UNDERLAY];
+	uint64_t keys[2 * DP_BURST];
+	uint64_t dst_keys[DP_BURST];
+	struct fdb_entry *ents[2 * DP_BURST];
+	struct rte_mbuf *ok[DP_BURST];
+	uint16_t vni_idx[DP_BURST];
+	uint32_t src_ip[DP_BURST];
+	struct dp_learn_batch lb = { .n = 0 };
+	uint16_t k = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		struct vxlan_parsed p;
+		enum vxlan_parse_result r;
+		struct rte_ether_hdr *eth;
+		uint16_t vi;
+
+		if (i + 1 < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
+		pc->rx_pkts++;
+		pc->rx_bytes += rte_pktmbuf_pkt_len(m);
+		if (unlikely(m->nb_segs != 1)) {
+			dp_drop(w, DP_PORT_UNDERLAY, DP_DROP_MULTISEG, m);
+			continue;
+		}
+		r = vxlan_parse(rte_pktmbuf_mtod(m, const uint8_t *), rte_pktmbuf_data_len(m), t->local_ip,
+				t->udp_port, &p);
+		if (unlikely(r != VXLAN_OK)) {
+			dp_drop(w, DP_PORT_UNDERLAY, (enum dp_drop)r, m);
+			continue;
+		}
+		vi = dp_topology_vni_index(t, p.vni);
+		if (unlikely(vi == DP_NO_ID)) {
+			dp_drop(w, DP_PORT_UNDERLAY, DP_DROP_UNKNOWN_VNI, m);
+			continue;
+		}
+		rte_pktmbuf_adj(m, p.outer_len);
+		if (rte_pktmbuf_pkt_len(m) > p.inner_len)
+			rte_pktmbuf_trim(m, (uint16_t)(rte_pktmbuf_pkt_len(m) - p.inner_len));
+		eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+		if (unlikely(dp_mac_is_bad_src(&eth->src_addr))) {
+			dp_drop(w, DP_PORT_UNDERLAY, DP_DROP_BAD_SRC_MAC, m);
+			continue;
+		}
+		keys[k] = fdb_key(vi, eth->src_addr.addr_bytes);
+		dst_keys[k] = fdb_key(vi, eth->dst_addr.addr_bytes);
+		vni_idx[k] = vi;
+		src_ip[k] = p.outer_src_ip;
+		ok[k++] = m;
+	}
+	if (!k)
+		return;
+	memcpy(&keys[k], dst_keys, k * sizeof(keys[0]));
+	fdb_lookup_bulk(w->fdb, keys, 2u * k, ents);
+
+	for (uint16_t j = 0; j < k; j++) {
+		struct rte_mbuf *m = ok[j];
+		uint16_t vi = vni_idx[j];
+		uint16_t vt = dp_topology_vtep_id(t, src_ip[j]);
+		struct fdb_entry *dst = ents[k + j];
+		uint32_t len = rte_pktmbuf_pkt_len(m);
+
+		w->counters->vnis[vi].decap_pkts++;
+		w->counters->vnis[vi].decap_bytes += len;
+		if (vt != DP_NO_ID) {
+			w->counters->vteps[vt].rx_pkts++;
+			w->counters->vteps[vt].rx_bytes += len;
+		}
+		if (t->vnis[vi].learning)
+			dp_learn(w, &lb, ents[j], keys[j], fdb_dest_vtep(vt == DP_NO_ID ? DP_VTEP_UNKNOWN : vt),
+				 src_ip[j]);
+		if (dst) {
+			uint32_t d = fdb_entry_dest(dst);
+
+			if (fdb_dest_is_vtep(d))
+				dp_drop(w, DP_PORT_UNDERLAY, DP_DROP_REMOTE_TO_REMOTE, m);
+			else
+				dp_send(w, t, (uint16_t)fdb_dest_id(d), m);
+		} else {
+			dp_flood(w, t, DP_PORT_UNDERLAY, vi, m);
+		}
+	}
+	dp_learn_flush(w, &lb);
+}
+
+/* Packets from a container port: learn, switch locally, encapsulate or flood. */
+static void dp_encap_burst(struct dp_worker *w, const struct dp_topology *t, uint16_t slot, struct rte_mbuf **pkts,
+			   uint16_t n)
+{
+	struct dp_port_counters *pc = &w->counters->ports[slot];
+	uint16_t vi = t->port_vni[slot];
+	uint64_t keys[2 * DP_BURST];
+	uint64_t dst_keys[DP_BURST];
+	struct fdb_entry *ents[2 * DP_BURST];
+	struct rte_mbuf *ok[DP_BURST];
+	struct dp_learn_batch lb = { .n = 0 };
+	uint16_t k = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		struct rte_ether_hdr *eth;
+
+		if (i + 1 < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
+		pc->rx_pkts++;
+		pc->rx_bytes += rte_pktmbuf_pkt_len(m);
+		if (unlikely(vi == DP_NO_ID)) {
+			dp_drop(w, slot, DP_DROP_NO_VNI, m);
+			continue;
+		}
+		if (unlikely(m->nb_segs != 1)) {
+			dp_drop(w, slot, DP_DROP_MULTISEG, m);
+			continue;
+		}
+		if (unlikely(rte_pktmbuf_data_len(m) < RTE_ETHER_HDR_LEN)) {
+			dp_drop(w, slot, DP_DROP_RUNT, m);
+			continue;
+		}
+		eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+		if (unlikely(dp_mac_is_bad_src(&eth->src_addr))) {
+			dp_drop(w, slot, DP_DROP_BAD_SRC_MAC, m);
+			continue;
+		}
+		keys[k] = fdb_key(vi, eth->src_addr.addr_bytes);
+		dst_keys[k] = fdb_key(vi, eth->dst_addr.addr_bytes);
+		ok[k++] = m;
+	}
+	if (!k)
+		return;
+	memcpy(&keys[k], dst_keys, k * sizeof(keys[0]));
+	fdb_lookup_bulk(w->fdb, keys, 2u * k, ents);
+
+	for (uint16_t j = 0; j < k; j++) {
+		struct rte_mbuf *m = ok[j];
+		struct fdb_entry *dst = ents[k + j];
+
+		dp_learn(w, &lb, ents[j], keys[j], fdb_dest_port(slot), 0);
+		if (dst) {
+			uint32_t d = fdb_entry_dest(dst);
+
+			if (fdb_dest_is_vtep(d)) {
+				uint16_t sport = vxlan_src_port(rte_pktmbuf_mtod(m, const uint8_t *),
+								rte_pktmbuf_pkt_len(m));
+				uint16_t vt = (uint16_t)fdb_dest_id(d);
+
+				if (unlikely(vt >= VTEP_MAX_VTEPS)) {
+					dp_drop(w, slot, DP_DROP_VTEP_UNRESOLVED, m);
+					continue;
+				}
+				dp_encap_send(w, t, slot, vi, vt, sport, m);
+			} else if (fdb_dest_id(d) == slot) {
+				dp_drop(w, slot, DP_DROP_HAIRPIN, m);
+			} else {
+				w->counters->vnis[vi].local_pkts++;
+				dp_send(w, t, (uint16_t)fdb_dest_id(d), m);
+			}
+		} else {
+			dp_flood(w, t, slot, vi, m);
+		}
+	}
+	dp_learn_flush(w, &lb);
+}
+
+unsigned dp_worker_poll(struct dp_worker *w, const struct dp_topology *t)
+{
+	struct rte_mbuf *pkts[DP_BURST];
+	unsigned total = 0;
+
+	w->now_sec = dp_clock_sec();
+	for (uint16_t i = 0; i < t->n_rx; i++) {
+		const struct dp_rx_port *rx = &t->rx[i];
+		uint16_t n = rte_eth_rx_burst(rx->dpdk_port, 0, pkts, DP_BURST);
+
+		if (!n)
+			continue;
+		total += n;
+		if (rx->slot == DP_PORT_UNDERLAY)
+			dp_decap_burst(w, t, pkts, n);
+		else
+			dp_encap_burst(w, t, rx->slot, pkts, n);
+	}
+	dp_flush(w, t);
+	return total;
+}
+
+int dp_worker_run(void *arg)
+{
+	struct dp_worker *w = arg;
+	struct dp_worker_counters *wc = &w->counters->worker;
+	unsigned idle = 0;
+
+	rte_rcu_qsbr_thread_register(w->qsbr, w->qsbr_id);
+	rte_rcu_qsbr_thread_online(w->qsbr, w->qsbr_id);
+	while (!w->stop) {
+		const struct dp_topology *t = atomic_load_explicit(w->topology, memory_order_acquire);
+		uint64_t start = rte_rdtsc();
+		unsigned n = dp_worker_poll(w, t);
+
+		rte_rcu_qsbr_quiescent(w->qsbr, w->qsbr_id);
+		wc->loops++;
+		if (n) {
+			wc->busy_cycles += rte_rdtsc() - start;
+			wc->busy_pkts += n;
+			idle = 0;
+			continue;
+		}
+		/* Idle: spin a little, then sleep longer and longer (10 us up to 500 us). */
+		if (++idle < 512)
+			continue;
+		rte_rcu_qsbr_thread_offline(w->qsbr, w->qsbr_id);
+		{
+			long us = idle < 2048 ? 10 : idle < 8192 ? 100 : 500;
+			struct timespec ts = { .tv_sec = 0, .tv_nsec = us * 1000 };
+
+			nanosleep(&ts, NULL);
+		}
+		rte_rcu_qsbr_thread_online(w->qsbr, w->qsbr_id);
+		wc->idle_sleeps++;
+	}
+	rte_rcu_qsbr_thread_offline(w->qsbr, w->qsbr_id);
+	rte_rcu_qsbr_thread_unregister(w->qsbr, w->qsbr_id);
+	return 0;
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * fastpath.h: the poll-mode worker. One lcore polls every port of the current topology
+ * snapshot in bursts and runs each packet to completion: decapsulation from the underlay,
+ * encapsulation and local switching from container ports, flooding with head-end
+ * replication. When idle it backs off to sleeping (offline for RCU while asleep).
+ */
+#ifndef VTEP_FASTPATH_H
+#define VTEP_FASTPATH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dp.h"
+
+struct fdb;
+struct rte_mempool;
+struct rte_ring;
+struct rte_rcu_qsbr;
+
+struct dp_worker {
+	/* set by the control thread before launch */
+	struct dp_topology *_Atomic *topology;  /* current snapshot, published with release */
+	struct fdb *fdb;
+	struct rte_ring *learn_ring;            /* struct dp_learn_event elements, MP/SC */
+	struct rte_mempool *pool;
+	struct rte_rcu_qsbr *qsbr;
+	unsigned qsbr_id;
+	struct dp_counters *counters;
+	volatile bool stop;
+	/* worker-private */
+	struct rte_eth_dev_tx_buffer *txb[VTEP_MAX_PORTS + 1];
+	uint16_t dirty[VTEP_MAX_PORTS + 1];
+	uint16_t n_dirty;
+	uint16_t ip_id;
+	uint64_t now_sec;
+};
+
+/* Allocate the worker's transmit buffers. 0 or ENOMEM. */
+int dp_worker_init(struct dp_worker *w);
+void dp_worker_fini(struct dp_worker *w);
+/* The lcore entry point (rte_eal_remote_launch); returns when w->stop is set. */
+int dp_worker_run(void *w);
+/* One poll of every port (exported for tests): returns packets received. */
+unsigned dp_worker_poll(struct dp_worker *w, const struct dp_topology *t);
+
+/* Seconds on the clock FDB last-seen stamps use (TSC based, shared with the control thread). */
+uint64_t dp_clock_sec(void);
+
+#endif

@@ -1,0 +1,486 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * fdb.c: the MAC table. One DPDK rte_hash in lock-free read/write mode with the
+ * extendable bucket table, keyed by fdb_key() (8 bytes); its data value is the index of
+ * an entry in a preallocated, cache-aligned array of struct fdb_entry in DPDK memory.
+ *
+ * One writer (the control thread) owns everything below except the fast-path reads.
+ * Index life cycle: FREE (on the writer's free stack) -> LIVE (in the hash) -> on delete
+ * PENDING (key removed from the hash, but a reader may still hold the entry) -> FREE
+ * again, either at once when there is no RCU variable, or from the hash's RCU defer
+ * queue callback once every reader has reported a quiescent state since the delete.
+ * Capacity counts LIVE + PENDING, so a full table refuses new keys (ENOSPC, counted)
+ * rather than reusing an entry a reader might still see.
+ *
+ * Memory: fdb_memory_bytes() is measured, not computed: the DPDK malloc heap's
+ * allocated bytes (all sockets) before and after fdb_create() built the entry array,
+ * the writer's side arrays, the rte_hash (its rings, buckets, extendable buckets and
+ * key store) and its RCU defer queue. It includes malloc element overhead. It assumes
+ * no other thread allocates from the DPDK heap during fdb_create() (the control thread
+ * creates tables at start-up).
+ */
+#include "fdb.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <rte_common.h>
+#include <rte_errno.h>
+#include <rte_hash.h>
+#include <rte_hash_crc.h>
+#include <rte_lcore.h>
+#include <rte_log.h>
+#include <rte_malloc.h>
+#include <rte_memory.h>
+#include <rte_rcu_qsbr.h>
+
+/*
+ * The table's name prefixes its DPDK objects: rings "HT_<name>" and "HT_EXT_<name>",
+ * defer queue ring "HASH_RCU_<name>" (memzone "RG_HASH_RCU_<name>", at most 31 bytes).
+ */
+#define FDB_NAME_MAX 19
+/* rte_hash refuses fewer entries than one bucket holds (RTE_HASH_BUCKET_ENTRIES, internal). */
+#define FDB_HASH_MIN_ENTRIES 8u
+/* Deleted entries the RCU defer queue holds at most before the writer waits for readers. */
+#define FDB_DQ_MAX 65536u
+
+#define FDB_LOG(level, fmt, ...) RTE_LOG(level, USER1, "fdb: " fmt "\n", ##__VA_ARGS__)
+
+enum fdb_slot_state {
+	FDB_SLOT_FREE = 0,
+	FDB_SLOT_LIVE,
+	FDB_SLOT_PENDING,
+};
+
+struct fdb {
+	/* read by the fast path */
+	struct rte_hash *hash;
+	struct fdb_entry *entries;      /* n_slots */
+
+	/* writer only, on their own cache lines */
+	uint32_t *free_stack __rte_cache_aligned; /* n_free free indices; the top is reused first */
+	uint8_t *state;                 /* enum fdb_slot_state per index */
+	struct rte_rcu_qsbr *qsbr;
+	uint32_t capacity;              /* live + pending never exceed this */
+	uint32_t hash_entries;          /* rte_hash size: capacity, at least FDB_HASH_MIN_ENTRIES */
+	uint32_t n_slots;               /* hash_entries + 1: one spare so an index is always at hand */
+	uint32_t n_free;
+	uint32_t live;
+	uint32_t pending;
+	uint32_t dq_size;
+	uint64_t mem_bytes;
+	struct fdb_stats st;
+	char name[FDB_NAME_MAX + 1];
+};
+
+static uint64_t fdb_heap_allocated(void)
+{
+	uint64_t total = 0;
+
+	for (unsigned i = 0; i < rte_socket_count(); i++) {
+		struct rte_malloc_socket_stats s;
+		int sock = rte_socket_id_by_idx(i);
+
+		if (sock >= 0 && rte_malloc_get_socket_stats(sock, &s) == 0)
+			total += s.heap_allocsz_bytes;
+	}
+	return total;
+}
+
+/* Defer queue callback: the grace period of a deleted entry is over; reuse its index. */
+static void fdb_reclaim_cb(void *p, void *key_data)
+{
+	struct fdb *fdb = p;
+	uintptr_t idx = (uintptr_t)key_data;
+
+	if (idx >= fdb->n_slots || fdb->state[idx] != FDB_SLOT_PENDING) {
+		FDB_LOG(ERR, "%s: reclaim of entry %lu which is not pending deletion", fdb->name,
+			(unsigned long)idx);
+		return;
+	}
+	fdb->state[idx] = FDB_SLOT_FREE;
+	fdb->pending--;
+	fdb->free_stack[fdb->n_free++] = (uint32_t)idx;
+}
+
+static void fdb_free_arrays(struct fdb *fdb)
+{
+	rte_free(fdb->entries);
+	rte_free(fdb->free_stack);
+	rte_free(fdb->state);
+	rte_free(fdb);
+}
+
+struct fdb *fdb_create(const char *name, uint32_t capacity, struct rte_rcu_qsbr *qsbr)
+{
+	struct rte_hash_parameters hp = {0};
+	struct fdb *fdb;
+	uint64_t before;
+	uint32_t hash_entries, n_slots;
+
+	if (name == NULL || name[0] == '\0' || capacity == 0 || capacity > RTE_HASH_ENTRIES_MAX) {
+		FDB_LOG(ERR, "create %s: invalid name or capacity %u (1..%u)", name ? name : "(null)", capacity,
+			(unsigned)RTE_HASH_ENTRIES_MAX);
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	if (strlen(name) > FDB_NAME_MAX) {
+		FDB_LOG(ERR, "create %s: name longer than %d characters", name, FDB_NAME_MAX);
+		rte_errno = ENAMETOOLONG;
+		return NULL;
+	}
+	hash_entries = RTE_MAX(capacity, FDB_HASH_MIN_ENTRIES);
+	n_slots = hash_entries + 1;
+
+	before = fdb_heap_allocated();
+	fdb = rte_zmalloc("fdb", sizeof(*fdb), RTE_CACHE_LINE_SIZE);
+	if (fdb == NULL)
+		goto nomem;
+	fdb->entries = rte_zmalloc("fdb_entries", (size_t)n_slots * sizeof(struct fdb_entry), RTE_CACHE_LINE_SIZE);
+	fdb->free_stack = rte_malloc("fdb_free", (size_t)n_slots * sizeof(uint32_t), RTE_CACHE_LINE_SIZE);
+	fdb->state = rte_zmalloc("fdb_state", n_slots, RTE_CACHE_LINE_SIZE);
+	if (fdb->entries == NULL || fdb->free_stack == NULL || fdb->state == NULL)
+		goto nomem;
+
+	strcpy(fdb->name, name);
+	fdb->qsbr = qsbr;
+	fdb->capacity = capacity;
+	fdb->hash_entries = hash_entries;
+	fdb->n_slots = n_slots;
+	fdb->st.capacity = capacity;
+	/* index 0 on top, so a fresh table fills the array in order */
+	for (uint32_t i = 0; i < n_slots; i++)
+		fdb->free_stack[i] = n_slots - 1 - i;
+	fdb->n_free = n_slots;
+
+	hp.name = name;
+	hp.entries = hash_entries;
+	hp.key_len = sizeof(uint64_t);
+	hp.hash_func = rte_hash_crc;
+	hp.hash_func_init_val = 0;
+	hp.socket_id = SOCKET_ID_ANY;
+	hp.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF | RTE_HASH_EXTRA_FLAGS_EXT_TABLE;
+	rte_errno = 0;
+	fdb->hash = rte_hash_create(&hp);
+	if (fdb->hash == NULL) {
+		int err = rte_errno ? rte_errno : ENOMEM;
+
+		FDB_LOG(ERR, "create %s: rte_hash_create for %u entries failed: %s", name, hash_entries,
+			rte_strerror(err));
+		fdb_free_arrays(fdb);
+		rte_errno = err;
+		return NULL;
+	}
+
+	if (qsbr != NULL) {
+		struct rte_hash_rcu_config rc = {0};
+
+		/*
+		 * Reclaim on every delete (trigger 0) whatever has passed its grace period,
+		 * all of it at once (max_reclaim_size = queue size); the writer keeps the queue
+		 * from overflowing (fdb_remove), so no deleted key is ever lost.
+		 */
+		fdb->dq_size = RTE_MIN(hash_entries, FDB_DQ_MAX);
+		rc.v = qsbr;
+		rc.mode = RTE_HASH_QSBR_MODE_DQ;
+		rc.dq_size = fdb->dq_size;
+		rc.trigger_reclaim_limit = 0;
+		rc.max_reclaim_size = fdb->dq_size;
+		rc.key_data_ptr = fdb;
+		rc.free_key_data_func = fdb_reclaim_cb;
+		rte_errno = 0;
+		if (rte_hash_rcu_qsbr_add(fdb->hash, &rc) != 0) {
+			int err = rte_errno ? rte_errno : ENOMEM;
+
+			FDB_LOG(ERR, "create %s: rte_hash_rcu_qsbr_add failed: %s", name, rte_strerror(err));
+			rte_hash_free(fdb->hash);
+			fdb_free_arrays(fdb);
+			rte_errno = err;
+			return NULL;
+		}
+	}
+	fdb->mem_bytes = fdb_heap_allocated() - before;
+	return fdb;
+
+nomem:
+	FDB_LOG(ERR, "create %s: out of DPDK memory for %u entries", name, capacity);
+	if (fdb)
+		fdb_free_arrays(fdb);
+	rte_errno = ENOMEM;
+	return NULL;
+}
+
+void fdb_destroy(struct fdb *fdb)
+{
+	if (fdb == NULL)
+		return;
+	/*
+	 * Let every deleted entry finish its grace period so that rte_hash_free can empty
+	 * (and free) the defer queue. Readers must be offline or still reporting.
+	 */
+	if (fdb->qsbr != NULL && fdb->pending > 0)
+		rte_rcu_qsbr_synchronize(fdb->qsbr, RTE_QSBR_THRID_INVALID);
+	rte_hash_free(fdb->hash);
+	if (fdb->pending > 0)
+		FDB_LOG(ERR, "%s: destroyed with %u deleted entries not reclaimed", fdb->name, fdb->pending);
+	fdb_free_arrays(fdb);
+}
+
+struct fdb_entry *fdb_lookup(const struct fdb *fdb, uint64_t key)
+{
+	void *data;
+
+	if (rte_hash_lookup_data(fdb->hash, &key, &data) < 0)
+		return NULL;
+	return &fdb->entries[(uintptr_t)data];
+}
+
+uint64_t fdb_lookup_bulk(const struct fdb *fdb, const uint64_t *keys, unsigned n, struct fdb_entry **out)
+{
+	const void *kp[RTE_HASH_LOOKUP_BULK_MAX];
+	void *data[RTE_HASH_LOOKUP_BULK_MAX];
+	uint64_t mask = 0;
+
+	if (n > 64)
+		n = 64; /* the mask has 64 bits */
+	for (unsigned base = 0; base < n; base += RTE_HASH_LOOKUP_BULK_MAX) {
+		unsigned cnt = RTE_MIN(n - base, (unsigned)RTE_HASH_LOOKUP_BULK_MAX);
+		uint64_t hits = 0;
+
+		for (unsigned i = 0; i < cnt; i++)
+			kp[i] = &keys[base + i];
+		if (rte_hash_lookup_bulk_data(fdb->hash, kp, cnt, &hits, data) < 0)
+			hits = 0;
+		for (unsigned i = 0; i < cnt; i++)
+			out[base + i] = ((hits >> i) & 1) ? &fdb->entries[(uintptr_t)data[i]] : NULL;
+		mask |= hits << base;
+	}
+	return mask;
+}
+
+/* Writer side: the entry index of key, or -1. */
+static int64_t fdb_find(const struct fdb *fdb, uint64_t key)
+{
+	void *data;
+
+	if (rte_hash_lookup_data(fdb->hash, &key, &data) < 0)
+		return -1;
+	return (int64_t)(uintptr_t)data;
+}
+
+static int fdb_insert(struct fdb *fdb, uint64_t key, uint32_t dest, uint32_t flags, uint64_t now)
+{
+	struct fdb_entry *e;
+	uint32_t idx;
+	int ret;
+
+	if (fdb->live + fdb->pending >= fdb->capacity) {
+		/*
+		 * Full, counting deleted entries still in their grace period. When the hash
+		 * has exactly our capacity its key slots are exhausted too, and its add
+		 * reclaims the expired ones from the defer queue itself: let it try.
+		 */
+		if (fdb->pending == 0 || fdb->hash_entries != fdb->capacity) {
+			fdb->st.full++;
+			return ENOSPC;
+		}
+	}
+	if (fdb->n_free == 0) {
+		/* cannot happen: n_slots exceeds what the hash can hold by one */
+		FDB_LOG(ERR, "%s: no free entry with %u live and %u pending", fdb->name, fdb->live, fdb->pending);
+		fdb->st.full++;
+		return ENOSPC;
+	}
+	idx = fdb->free_stack[--fdb->n_free];
+	e = &fdb->entries[idx];
+	/* not visible to readers until the hash publishes the index (release store) */
+	e->key = key;
+	e->dest = dest;
+	e->flags = flags;
+	e->last_seen = now;
+	e->moves = 0;
+	e->pad = 0;
+	fdb->state[idx] = FDB_SLOT_LIVE;
+	ret = rte_hash_add_key_data(fdb->hash, &key, (void *)(uintptr_t)idx);
+	if (ret < 0) {
+		fdb->state[idx] = FDB_SLOT_FREE;
+		fdb->free_stack[fdb->n_free++] = idx;
+		fdb->st.full += (ret == -ENOSPC);
+		if (ret != -ENOSPC)
+			FDB_LOG(ERR, "%s: rte_hash_add_key_data: %s", fdb->name, rte_strerror(-ret));
+		return -ret;
+	}
+	fdb->live++;
+	return 0;
+}
+
+/* Remove the live entry at idx from the hash; its index is reused after the grace period. */
+static void fdb_remove(struct fdb *fdb, uint32_t idx)
+{
+	uint64_t key = fdb->entries[idx].key;
+	int32_t pos;
+
+	if (fdb->qsbr != NULL) {
+		/*
+		 * The defer queue holds dq_size entries. When it is that full, wait until
+		 * every reader has passed a quiescent state: the enqueue in the delete below
+		 * then reclaims all of them first.
+		 */
+		if (fdb->pending >= fdb->dq_size)
+			rte_rcu_qsbr_synchronize(fdb->qsbr, RTE_QSBR_THRID_INVALID);
+		fdb->state[idx] = FDB_SLOT_PENDING;
+		fdb->pending++;
+		fdb->live--;
+		pos = rte_hash_del_key(fdb->hash, &key);
+		if (pos < 0) {
+			/* bookkeeping and hash disagree: keep the index out of use rather than risk reuse */
+			FDB_LOG(ERR, "%s: entry %u (key %016llx) missing from the hash", fdb->name, idx,
+				(unsigned long long)key);
+		}
+		return;
+	}
+	pos = rte_hash_del_key(fdb->hash, &key);
+	if (pos < 0) {
+		FDB_LOG(ERR, "%s: entry %u (key %016llx) missing from the hash", fdb->name, idx,
+			(unsigned long long)key);
+		fdb->state[idx] = FDB_SLOT_PENDING; /* leaked, never reused */
+		fdb->pending++;
+		fdb->live--;
+		return;
+	}
+	/* lock-free mode never frees key slots on delete by itself */
+	rte_hash_free_key_with_position(fdb->hash, pos);
+	fdb->state[idx] = FDB_SLOT_FREE;
+	fdb->free_stack[fdb->n_free++] = idx;
+	fdb->live--;
+}
+
+int fdb_learn(struct fdb *fdb, uint64_t key, uint32_t dest, uint64_t now, bool *moved)
+{
+	int64_t idx = fdb_find(fdb, key);
+	struct fdb_entry *e;
+	int ret;
+
+	if (moved)
+		*moved = false;
+	if (idx < 0) {
+		ret = fdb_insert(fdb, key, dest, 0, now);
+		if (ret == 0)
+			fdb->st.learned++;
+		return ret;
+	}
+	e = &fdb->entries[idx];
+	if (e->flags & FDB_F_STATIC) {
+		if (e->dest == dest)
+			return 0; /* seen where it was configured: nothing to learn */
+		fdb->st.static_conflicts++;
+		return EEXIST;
+	}
+	if (now > __atomic_load_n(&e->last_seen, __ATOMIC_RELAXED))
+		__atomic_store_n(&e->last_seen, now, __ATOMIC_RELAXED);
+	if (e->dest != dest) {
+		__atomic_store_n(&e->dest, dest, __ATOMIC_RELAXED);
+		e->moves++;
+		fdb->st.moves++;
+		if (moved)
+			*moved = true;
+	}
+	return 0;
+}
+
+int fdb_add_static(struct fdb *fdb, uint64_t key, uint32_t dest)
+{
+	int64_t idx = fdb_find(fdb, key);
+	struct fdb_entry *e;
+
+	if (idx < 0)
+		return fdb_insert(fdb, key, dest, FDB_F_STATIC, 0);
+	e = &fdb->entries[idx];
+	__atomic_store_n(&e->flags, e->flags | FDB_F_STATIC, __ATOMIC_RELAXED);
+	if (e->dest != dest) {
+		__atomic_store_n(&e->dest, dest, __ATOMIC_RELAXED);
+		e->moves++;
+	}
+	return 0;
+}
+
+int fdb_delete(struct fdb *fdb, uint64_t key)
+{
+	int64_t idx = fdb_find(fdb, key);
+
+	if (idx < 0)
+		return ENOENT;
+	fdb_remove(fdb, (uint32_t)idx);
+	return 0;
+}
+
+uint32_t fdb_age(struct fdb *fdb, uint64_t now, uint64_t max_age)
+{
+	uint32_t n = 0;
+
+	if (max_age == 0)
+		return 0; /* aging disabled */
+	for (uint32_t i = 0; i < fdb->n_slots; i++) {
+		const struct fdb_entry *e = &fdb->entries[i];
+		uint64_t seen;
+
+		if (fdb->state[i] != FDB_SLOT_LIVE || (e->flags & FDB_F_STATIC))
+			continue;
+		seen = __atomic_load_n(&e->last_seen, __ATOMIC_RELAXED);
+		if (now >= seen && now - seen >= max_age) {
+			fdb_remove(fdb, i);
+			n++;
+		}
+	}
+	fdb->st.aged += n;
+	return n;
+}
+
+uint32_t fdb_flush_dest(struct fdb *fdb, uint32_t dest, bool with_static)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < fdb->n_slots; i++) {
+		const struct fdb_entry *e = &fdb->entries[i];
+
+		if (fdb->state[i] != FDB_SLOT_LIVE || e->dest != dest || (!with_static && (e->flags & FDB_F_STATIC)))
+			continue;
+		fdb_remove(fdb, i);
+		n++;
+	}
+	return n;
+}
+
+uint32_t fdb_flush_vni(struct fdb *fdb, uint16_t vni_idx)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < fdb->n_slots; i++) {
+		if (fdb->state[i] != FDB_SLOT_LIVE || fdb_key_vni_idx(fdb->entries[i].key) != vni_idx)
+			continue;
+		fdb_remove(fdb, i);
+		n++;
+	}
+	return n;
+}
+
+void fdb_walk(const struct fdb *fdb, fdb_walk_cb cb, void *arg)
+{
+	for (uint32_t i = 0; i < fdb->n_slots; i++) {
+		if (fdb->state[i] == FDB_SLOT_LIVE && cb(&fdb->entries[i], arg) != 0)
+			return;
+	}
+}
+
+void fdb_get_stats(const struct fdb *fdb, struct fdb_stats *st)
+{
+	*st = fdb->st;
+	st->entries = fdb->live;
+	st->capacity = fdb->capacity;
+}
+
+uint64_t fdb_memory_bytes(const struct fdb *fdb)
+{
+	return fdb->mem_bytes;
+}

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * vtep_config.h: the daemon's configuration as parsed from YAML (conf/config.c).
+ * Plain C, no DPDK: the parser and its tests build without EAL.
+ * Addresses are stored in network byte order.
+ */
+#ifndef VTEP_CONFIG_H
+#define VTEP_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define VTEP_IFNAME_MAX 16      /* IFNAMSIZ, including the NUL */
+#define VTEP_MAX_VNIS 4096
+#define VTEP_MAX_PORTS 256      /* container ports; slot 0 is the underlay */
+#define VTEP_MAX_VTEPS 1024     /* remote VTEPs */
+#define VTEP_VNI_MAX 0xffffffu  /* 24 bits */
+
+#define VTEP_DEFAULT_UDP_PORT 4789
+#define VTEP_DEFAULT_UNDERLAY_MTU 1500
+#define VTEP_DEFAULT_MAC_TABLE_SIZE (1u << 20)
+#define VTEP_DEFAULT_MAC_AGING_SEC 300
+#define VTEP_DEFAULT_MBUFS 32768
+#define VTEP_DEFAULT_LCORE 1
+#define VTEP_DEFAULT_CONTAINER_IFNAME "eth0"
+#define VTEP_ENCAP_OVERHEAD_V4 50
+
+/* A MAC entry that never ages: either behind a local port or a remote VTEP. */
+struct vtep_static_mac_config {
+	uint8_t mac[6];
+	bool to_vtep;                    /* true: vtep_ip, false: port */
+	uint32_t vtep_ip;                /* network order */
+	char port[VTEP_IFNAME_MAX];
+	int line;                        /* where it was declared, for errors */
+};
+
+struct vtep_vni_config {
+	uint32_t vni;                    /* 1 .. 2^24-1 */
+	bool learning;                   /* learn remote MACs from decapsulated frames; default true */
+	uint32_t n_flood;
+	uint32_t *flood;                 /* remote VTEP IPs (network order), head-end replication list */
+	uint32_t n_static_macs;
+	struct vtep_static_mac_config *static_macs;
+	int line;
+};
+
+/* A container port: a veth whose host end vtepd owns through AF_XDP. */
+struct vtep_port_config {
+	char name[VTEP_IFNAME_MAX];      /* host-side interface name, also the port's name */
+	uint32_t vni;
+	char netns[256];                 /* named netns (/run/netns/NAME) or a path; empty when pid is used */
+	int pid;                         /* 0 when netns is used */
+	char ifname[VTEP_IFNAME_MAX];    /* interface name inside the container, default eth0 */
+	bool has_mac;
+	uint8_t mac[6];                  /* container-side MAC; random when absent */
+	bool has_ip;
+	uint32_t ip;                     /* network order */
+	uint8_t prefix_len;
+	uint32_t mtu;                    /* 0: underlay MTU minus 50 */
+	int line;
+};
+
+struct vtep_config {
+	char path[256];                  /* file the config came from (for messages) */
+	char name[32];                   /* instance name; default "vtepd" */
+	uint32_t source_ip;              /* VTEP source address, network order; required */
+	uint16_t udp_port;               /* default 4789 */
+
+	char underlay_devargs[256];      /* DPDK devargs: PCI address or net_af_xdp0,iface=IF ... */
+	char underlay_ifname[VTEP_IFNAME_MAX]; /* kernel interface that keeps the underlay IP; from iface= when absent */
+	uint32_t underlay_mtu;           /* default 1500 */
+
+	unsigned fastpath_lcore;         /* default 1 */
+	uint32_t mac_table_size;         /* default 1M */
+	uint32_t mac_aging_sec;          /* default 300; 0 disables aging */
+	uint32_t mbufs;                  /* mbuf pool size, default 32768 */
+	char socket_path[108];           /* management socket; default /run/vtepd/NAME.sock */
+
+	uint32_t n_vnis;
+	struct vtep_vni_config *vnis;
+	uint32_t n_ports;
+	struct vtep_port_config *ports;
+};
+
+/*
+ * Load and validate. Returns 0, or a positive errno with err holding one line:
+ * "FILE:LINE:COLUMN: what was wrong (what was expected)". On error cfg is left freed.
+ */
+int vtep_config_load_file(const char *path, struct vtep_config *cfg, char *err, size_t errlen);
+/* Same for a YAML document held in memory; name stands in for the file name in messages. */
+int vtep_config_load_string(const char *name, const char *yaml, size_t len,
+			    struct vtep_config *cfg, char *err, size_t errlen);
+void vtep_config_free(struct vtep_config *cfg);
+
+/* Helpers shared with the CLI and the daemon. Return 0 or EINVAL. */
+int vtep_parse_mac(const char *s, uint8_t mac[6]);
+int vtep_parse_ipv4(const char *s, uint32_t *ip_be);
+int vtep_parse_ipv4_prefix(const char *s, uint32_t *ip_be, uint8_t *len);
+const struct vtep_vni_config *vtep_config_find_vni(const struct vtep_config *cfg, uint32_t vni);
+
+#endif

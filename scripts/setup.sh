@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# setup.sh: make this Debian 12 machine ready to build, run and test vtepd, then build it.
+# Idempotent: installs only missing packages, reserves 2 MB hugepages only when too few
+# are reserved, mounts hugetlbfs only when it is not mounted, and rebuilds incrementally.
+#   scripts/setup.sh [BUILD_DIR [meson options...]]     (default: build)
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-build}
+shift || true
+
+packages=(gcc clang llvm meson ninja-build pkg-config
+          libdpdk-dev dpdk libbpf-dev libxdp-dev libelf-dev zlib1g-dev
+          check libyaml-dev
+          iproute2 iputils-ping iputils-arping ethtool jq tshark procps psmisc kmod)
+
+missing=()
+for p in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "setup: missing packages (${missing[*]}); run as root to install them" >&2
+		exit 1
+	fi
+	echo "setup: installing ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -q
+	apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# Hugepages: 1024 x 2 MB (two vtepd and a generator fit). vtepd runs without them, slower, when this fails.
+want_pages=${VTEPD_HUGEPAGES:-1024}
+if [ "$(id -u)" -eq 0 ]; then
+	have=$(cat /proc/sys/vm/nr_hugepages 2>/dev/null || echo 0)
+	if [ "$have" -lt "$want_pages" ]; then
+		echo "$want_pages" > /proc/sys/vm/nr_hugepages 2>/dev/null || true
+		have=$(cat /proc/sys/vm/nr_hugepages 2>/dev/null || echo 0)
+		[ "$have" -lt "$want_pages" ] &&
+			echo "setup: warning: only $have of $want_pages hugepages could be reserved; vtepd falls back to --no-huge" >&2
+	fi
+	if ! grep -qs ' hugetlbfs ' /proc/mounts; then
+		mkdir -p /dev/hugepages
+		mount -t hugetlbfs nodev /dev/hugepages 2>/dev/null ||
+			echo "setup: warning: cannot mount hugetlbfs on /dev/hugepages" >&2
+	fi
+fi
+
+cd "$top"
+if [ ! -f "$build/build.ninja" ]; then
+	meson setup "$build" "$@" >/dev/null
+fi
+if ! ninja -C "$build" > "$build/ninja.log" 2>&1; then
+	cat "$build/ninja.log" >&2
+	exit 1
+fi
+echo "setup: built $top/$build"

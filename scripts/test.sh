@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# test.sh: the whole test suite, from a fresh Debian 12 machine (as root) to a verdict.
+#  1. installs what is missing and reserves hugepages (scripts/setup.sh),
+#  2. builds three ways, all with -Werror: gcc, clang, and gcc with ASan+UBSan,
+#  3. runs the Check unit tests of every build,
+#  4. runs the integration tests (network namespaces) against the ASan+UBSan build and the gcc build.
+# Ends with one line "N passed, M failed" and exits non-zero on any failure.
+#   VTEPD_TEST_FILTER=REGEX   run only the integration tests whose file name matches
+#   VTEPD_TEST_QUICK=1        integration tests against the ASan build only
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+passed=0
+failed=0
+failures=()
+
+note() { echo "== $*"; }
+record() {   # name rc
+	if [ "$2" -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("$1"); fi
+}
+
+"$top/scripts/setup.sh" build || { echo "0 passed, 1 failed"; exit 1; }
+note "build with clang"
+CC=clang "$top/scripts/setup.sh" build-clang
+record "build-clang" $?
+note "build with gcc, ASan+UBSan"
+"$top/scripts/setup.sh" build-asan -Db_sanitize=address,undefined -Db_lundef=false
+record "build-asan" $?
+
+export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$top/test/lsan.supp:print_suppressions=0}
+for b in build build-clang build-asan; do
+	[ -f "$b/build.ninja" ] || continue
+	note "unit tests ($b)"
+	meson test -C "$b" --suite unit --print-errorlogs --num-processes 2 --logbase "unit"
+	while read -r name rc; do
+		record "$b:unit:$name" "$rc"
+	done < <(python3 - "$b/meson-logs/unit.json" <<'PY'
+import json, sys
+for line in open(sys.argv[1]):
+    t = json.loads(line)
+    print(t["name"], 0 if t["result"] in ("OK", "SKIP", "EXPECTEDFAIL") else 1)
+PY
+)
+done
+
+builds=(build-asan build)
+[ -n "${VTEPD_TEST_QUICK:-}" ] && builds=(build-asan)
+for b in "${builds[@]}"; do
+	for t in "$top"/test/integration/t*.sh; do
+		name=$(basename "$t" .sh)
+		if [ -n "${VTEPD_TEST_FILTER:-}" ] && ! [[ $name =~ $VTEPD_TEST_FILTER ]]; then continue; fi
+		note "integration $name ($b)"
+		start=$(date +%s)
+		VT_BUILD="$top/$b" timeout --kill-after=10 300 bash "$t"
+		rc=$?
+		echo "-- $name ($b): $([ $rc -eq 0 ] && echo passed || echo "FAILED (exit $rc)") in $(( $(date +%s) - start )) s"
+		record "$b:$name" "$rc"
+	done
+done
+
+echo
+if [ "$failed" -ne 0 ]; then
+	echo "failed:"
+	printf '  %s\n' "${failures[@]}"
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Container ports at run time and the MAC table's aging, through vtepctl:
+# attach by netns name and by PID, errors are one clear line and a non-zero exit, aging
+# removes learned MACs, detach removes the veth and the XDP program, a killed vtepd's
+# leftovers are cleaned by the next start, and a clean exit leaves nothing behind.
+source "$(dirname "$0")/lib.sh"
+
+vt_fabric 2
+vt_ns "${VT_P}c1"
+vt_ns "${VT_P}c2"
+L1=${VT_P}-leaf1 L2=${VT_P}-leaf2
+for i in 1 2; do
+	cat > "$VT_TMP/leaf$i.yaml" <<EOF2
+vtep:
+  name: ${VT_P}-leaf$i
+  source_ip: 10.0.0.$i
+underlay:
+  port: net_af_xdp0,iface=ul0
+fastpath:
+  mac_table_size: 4096
+  mac_aging: 3
+  mbufs: 8192
+vnis:
+  - vni: 100
+    flood: [10.0.0.$((3 - i))]
+  - vni: 300
+    learning: false
+EOF2
+done
+vt_vtepd "${VT_P}l1" "$L1" "$VT_TMP/leaf1.yaml"
+vt_vtepd "${VT_P}l2" "$L2" "$VT_TMP/leaf2.yaml"
+
+# Attach by name on leaf 1, by PID on leaf 2 (a process sleeping in the container namespace).
+vt_ctl "$L1" attach c1 vni 100 netns "${VT_P}c1" mac 02:00:00:00:01:01 ip 192.168.20.1/24 >/dev/null ||
+	vt_fail "attach by netns name failed"
+ip netns exec "${VT_P}c2" sleep 600 &
+holder=$!
+VT_PIDS+=("$holder")
+vt_ctl "$L2" attach c2 vni 100 pid "$holder" ifname veth7 mac 02:00:00:00:02:01 ip 192.168.20.2/24 mtu 1400 >/dev/null ||
+	vt_fail "attach by pid failed"
+ip -n "${VT_P}c2" -j link show veth7 | jq -e '.[0].mtu == 1400 and .[0].address == "02:00:00:00:02:01"' >/dev/null ||
+	vt_fail "container interface veth7 lacks the MTU/MAC asked for"
+ip -n "${VT_P}c1" -j link show eth0 | jq -e '.[0].mtu == 1450' >/dev/null ||
+	vt_fail "default container MTU is not underlay 1500 - 50"
+ip -n "${VT_P}l1" link show c1 | grep -q "xdp" || vt_fail "no XDP program on the host end c1"
+vt_pass "attach by netns and by pid, with MAC, address and MTU"
+
+vt_ping "${VT_P}c1" 192.168.20.2 || vt_fail "c1 -> c2 no reply after run-time attach"
+vt_pass "run-time ports forward"
+
+# Errors: one line on stderr, non-zero exit.
+expect_error() {   # expected-substring, vtepctl args...
+	local want=$1 out rc; shift
+	out=$("$VTEPCTL" "$@" 2>&1 >/dev/null); rc=$?
+	[ "$rc" -ne 0 ] || vt_fail "vtepctl $* succeeded, expected an error"
+	[ "$(echo "$out" | wc -l)" -eq 1 ] || vt_fail "vtepctl $*: error is not one line: $out"
+	echo "$out" | grep -q -- "$want" || vt_fail "vtepctl $*: error '$out' does not say '$want'"
+}
+expect_error "VNI 555 is not configured" -n "$L1" attach c9 vni 555 netns "${VT_P}c1"
+expect_error "already attached" -n "$L1" attach c1 vni 100 netns "${VT_P}c1"
+expect_error "network namespace" -n "$L1" attach c9 vni 100 netns "${VT_P}nosuchns"
+expect_error "exactly one of" -n "$L1" attach c9 vni 100
+expect_error "MTU 1460 out of range" -n "$L1" attach c9 vni 100 netns "${VT_P}c1" mtu 1460
+expect_error "bad MAC" -n "$L1" attach c9 vni 100 netns "${VT_P}c1" mac 01:00:00:00:00:01
+expect_error "no port named" -n "$L1" detach nosuch
+expect_error "unknown command" -n "$L1" show bogus
+expect_error "cannot connect" -n "${VT_P}-nosuchleaf" show ports
+ip -n "${VT_P}l1" link show c9 >/dev/null 2>&1 && vt_fail "a failed attach left interface c9 behind"
+for cmd in "show vnis" "show macs" "show ports" "show vteps" "show stats"; do
+	vt_ctl "$L1" -j $cmd | jq -e 'type == "object"' >/dev/null || vt_fail "vtepctl -j $cmd is not a JSON object"
+done
+vt_pass "vtepctl errors are one clear line; every show command gives JSON"
+
+# Aging (3 s): learned MACs go away when the containers are quiet.
+vt_ctl "$L1" -j show macs | jq -e '[.macs[] | select(.mac == "02:00:00:00:02:01")] | length == 1' >/dev/null ||
+	vt_fail "remote MAC not learned before aging"
+vt_wait_for 10 bash -c "[ \"\$('$VTEPCTL' -n $L1 -j show macs | jq '.macs | length')\" = 0 ]" ||
+	vt_fail "MACs did not age out: $(vt_ctl "$L1" show macs)"
+[ "$(vt_ctl "$L1" -j show stats | jq '.fdb.aged')" -ge 2 ] || vt_fail "aged counter not incremented"
+vt_pass "aging removes learned MACs"
+
+# Detach: veth, peer and XDP gone; the container keeps its namespace.
+vt_ctl "$L1" detach c1 >/dev/null || vt_fail "detach failed"
+ip -n "${VT_P}l1" link show c1 >/dev/null 2>&1 && vt_fail "host end c1 still exists after detach"
+ip -n "${VT_P}c1" link show eth0 >/dev/null 2>&1 && vt_fail "container end still exists after detach"
+[ "$(vt_ctl "$L1" -j show ports | jq '.ports | length')" = 1 ] || vt_fail "detached port still listed"
+vt_pass "detach removes the veth pair and the XDP program"
+
+# Kill -9 leaves the port behind; the next vtepd removes it and starts cleanly.
+vt_ctl "$L1" attach c1 vni 100 netns "${VT_P}c1" >/dev/null || vt_fail "re-attach failed"
+eval "pid=\$VT_PID_${VT_P}_leaf1"
+kill -KILL "$pid"; wait "$pid" 2>/dev/null || true
+ip -n "${VT_P}l1" link show c1 >/dev/null 2>&1 || vt_fail "expected c1 to survive kill -9 (test premise)"
+vt_vtepd "${VT_P}l1" "$L1" "$VT_TMP/leaf1.yaml"
+ip -n "${VT_P}l1" link show c1 >/dev/null 2>&1 && vt_fail "restart did not remove the leftover port c1"
+grep -q "left behind" "$VT_TMP/$L1.log" || vt_fail "restart did not report the leftover it removed"
+vt_pass "a restart cleans up after a killed vtepd"
+
+# Clean exit: no veth, no XDP on the underlay, no socket or state file.
+vt_ctl "$L1" attach c1 vni 100 netns "${VT_P}c1" >/dev/null || vt_fail "attach after restart failed"
+eval "pid=\$VT_PID_${VT_P}_leaf1"
+kill -TERM "$pid"; wait "$pid" 2>/dev/null
+ip -n "${VT_P}l1" link show c1 >/dev/null 2>&1 && vt_fail "c1 left behind after SIGTERM"
+ip -n "${VT_P}l1" link show ul0 | grep -q xdp && vt_fail "XDP program left on the underlay after SIGTERM"
+[ -e "/run/vtepd/$L1.sock" ] && vt_fail "control socket left behind"
+[ -e "/run/vtepd/$L1.ports" ] && vt_fail "state file left behind"
+vt_pass "a clean exit leaves nothing behind"

@@ -1,0 +1,1258 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * test/unit/test_config.c: Check tests of the YAML configuration parser
+ * (conf/config.c): a full config read field by field, defaults, one test per
+ * class of error asserting the exact LINE:COLUMN and the message, the text
+ * helpers, files from test/data/config/, and a random-mutation robustness run.
+ */
+#include <check.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+
+#include "vtep_config.h"
+
+/* Four lines that make a valid configuration; tests append from line 5 on. */
+#define BASE                                                                   \
+	"vtep:\n"                                                              \
+	"  source_ip: 10.0.0.1\n"                                              \
+	"underlay:\n"                                                          \
+	"  port: net_af_xdp0,iface=ul0\n"
+
+/* Same content as test/data/config/leaf1.yaml (less its comment line). */
+static const char FULL[] =
+	"vtep:\n"
+	"  name: leaf1\n"
+	"  source_ip: 10.0.0.1\n"
+	"  udp_port: 4790\n"
+	"underlay:\n"
+	"  port: \"net_af_xdp0,iface=ul0,start_queue=0\"\n"
+	"  interface: ul1\n"
+	"  mtu: 9000\n"
+	"fastpath:\n"
+	"  lcore: 3\n"
+	"  mac_table_size: 65536\n"
+	"  mac_aging: 600\n"
+	"  mbufs: 65536\n"
+	"control:\n"
+	"  socket: /run/vtepd/test-leaf1.sock\n"
+	"vnis:\n"
+	"  - vni: 100\n"
+	"    learning: true\n"
+	"    flood: [10.0.0.2, 10.0.0.3]\n"
+	"    static_macs:\n"
+	"      - mac: 02:00:00:00:00:01\n"
+	"        vtep: 10.0.0.2\n"
+	"      - mac: 02:AA:bb:cc:dd:02\n"
+	"        port: c1\n"
+	"  - vni: 16777215\n"
+	"    learning: off\n"
+	"ports:\n"
+	"  - name: c1\n"
+	"    vni: 100\n"
+	"    netns: c1\n"
+	"    ifname: eth1\n"
+	"    mac: 02:00:00:00:01:01\n"
+	"    ip: 192.168.10.1/24\n"
+	"    mtu: 8950\n"
+	"  - name: c2\n"
+	"    vni: 16777215\n"
+	"    pid: 4242\n";
+
+/* ------------------------------------------------------------------ */
+/* helpers                                                            */
+/* ------------------------------------------------------------------ */
+
+static uint32_t ip(const char *s)
+{
+	struct in_addr a;
+
+	ck_assert_int_eq(inet_pton(AF_INET, s, &a), 1);
+	return a.s_addr;
+}
+
+static void assert_zeroed(const struct vtep_config *cfg, int tline)
+{
+	static const struct vtep_config zero;
+
+	ck_assert_msg(!memcmp(cfg, &zero, sizeof(zero)),
+		      "test line %d: configuration not cleared after an error", tline);
+}
+
+static int load(const char *yaml, struct vtep_config *cfg, char *err, size_t errlen)
+{
+	return vtep_config_load_string("t.yaml", yaml, strlen(yaml), cfg, err, errlen);
+}
+
+static void load_ok_at(int tline, const char *yaml, struct vtep_config *cfg)
+{
+	char err[1024];
+	int rc = load(yaml, cfg, err, sizeof(err));
+
+	ck_assert_msg(rc == 0, "test line %d: expected success, got %d: %s", tline, rc, err);
+}
+#define LOAD_OK(yaml, cfg) load_ok_at(__LINE__, (yaml), (cfg))
+
+/* Load yaml, expect EINVAL with "t.yaml:LINE:COL: " and needle in the one-line message. */
+static void expect_err_at(int tline, const char *yaml, int line, int col, const char *needle)
+{
+	struct vtep_config cfg;
+	char err[1024], prefix[64];
+	int rc;
+
+	memset(&cfg, 0xa5, sizeof(cfg));
+	memset(err, 0, sizeof(err));
+	rc = load(yaml, &cfg, err, sizeof(err));
+	ck_assert_msg(rc == EINVAL, "test line %d: expected EINVAL, got %d (%s)", tline, rc, err);
+	snprintf(prefix, sizeof(prefix), "t.yaml:%d:%d: ", line, col);
+	ck_assert_msg(!strncmp(err, prefix, strlen(prefix)),
+		      "test line %d: expected error at %d:%d, got '%s'", tline, line, col, err);
+	ck_assert_msg(strstr(err, needle) != NULL,
+		      "test line %d: expected '%s' in '%s'", tline, needle, err);
+	ck_assert_msg(!strchr(err, '\n'), "test line %d: message is not one line: '%s'", tline, err);
+	assert_zeroed(&cfg, tline);
+}
+#define EXPECT_ERR(yaml, line, col, needle) expect_err_at(__LINE__, (yaml), (line), (col), (needle))
+
+/* Growing string for generated configurations. */
+struct sbuf {
+	char *s;
+	size_t len, cap;
+	int lines;
+};
+
+__attribute__((format(printf, 2, 3)))
+static void sb_add(struct sbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	for (;;) {
+		va_start(ap, fmt);
+		n = vsnprintf(b->s ? b->s + b->len : NULL, b->s ? b->cap - b->len : 0, fmt, ap);
+		va_end(ap);
+		ck_assert_int_ge(n, 0);
+		if (b->s && b->len + (size_t)n < b->cap)
+			break;
+		b->cap = (b->cap + (size_t)n + 1) * 2;
+		b->s = realloc(b->s, b->cap);
+		ck_assert_ptr_nonnull(b->s);
+	}
+	for (int i = 0; i < n; i++)
+		if (b->s[b->len + (size_t)i] == '\n')
+			b->lines++;
+	b->len += (size_t)n;
+}
+
+static const char *data_dir(void)
+{
+	static char buf[4096];
+	const char *env = getenv("VTEPD_TEST_DATA");
+	const char *slash;
+
+	if (env && *env)
+		return env;
+	/* fall back to <dir of this file>/../data */
+	slash = strrchr(__FILE__, '/');
+	if (!slash)
+		return "../data";
+	snprintf(buf, sizeof(buf), "%.*s/../data", (int)(slash - __FILE__), __FILE__);
+	return buf;
+}
+
+static void data_path(char *buf, size_t len, const char *file)
+{
+	snprintf(buf, len, "%s/config/%s", data_dir(), file);
+}
+
+/* Every field of FULL / leaf1.yaml. */
+static void check_full(const struct vtep_config *cfg)
+{
+	const struct vtep_vni_config *v;
+	const struct vtep_port_config *p;
+	static const uint8_t mac1[6] = { 0x02, 0, 0, 0, 0, 0x01 };
+	static const uint8_t mac2[6] = { 0x02, 0xaa, 0xbb, 0xcc, 0xdd, 0x02 };
+	static const uint8_t pmac[6] = { 0x02, 0, 0, 0, 0x01, 0x01 };
+
+	ck_assert_str_eq(cfg->name, "leaf1");
+	ck_assert_uint_eq(cfg->source_ip, ip("10.0.0.1"));
+	ck_assert_uint_eq(cfg->udp_port, 4790);
+	ck_assert_str_eq(cfg->underlay_devargs, "net_af_xdp0,iface=ul0,start_queue=0");
+	ck_assert_str_eq(cfg->underlay_ifname, "ul1");     /* explicit interface wins over iface= */
+	ck_assert_uint_eq(cfg->underlay_mtu, 9000);
+	ck_assert_uint_eq(cfg->fastpath_lcore, 3);
+	ck_assert_uint_eq(cfg->mac_table_size, 65536);
+	ck_assert_uint_eq(cfg->mac_aging_sec, 600);
+	ck_assert_uint_eq(cfg->mbufs, 65536);
+	ck_assert_str_eq(cfg->socket_path, "/run/vtepd/test-leaf1.sock");
+
+	ck_assert_uint_eq(cfg->n_vnis, 2);
+	v = &cfg->vnis[0];
+	ck_assert_uint_eq(v->vni, 100);
+	ck_assert(v->learning);
+	ck_assert_uint_eq(v->n_flood, 2);
+	ck_assert_uint_eq(v->flood[0], ip("10.0.0.2"));
+	ck_assert_uint_eq(v->flood[1], ip("10.0.0.3"));
+	ck_assert_uint_eq(v->n_static_macs, 2);
+	ck_assert_mem_eq(v->static_macs[0].mac, mac1, 6);
+	ck_assert(v->static_macs[0].to_vtep);
+	ck_assert_uint_eq(v->static_macs[0].vtep_ip, ip("10.0.0.2"));
+	ck_assert_mem_eq(v->static_macs[1].mac, mac2, 6);
+	ck_assert(!v->static_macs[1].to_vtep);
+	ck_assert_str_eq(v->static_macs[1].port, "c1");
+	v = &cfg->vnis[1];
+	ck_assert_uint_eq(v->vni, 16777215);
+	ck_assert(!v->learning);
+	ck_assert_uint_eq(v->n_flood, 0);
+	ck_assert_ptr_null(v->flood);
+	ck_assert_uint_eq(v->n_static_macs, 0);
+	ck_assert_ptr_null(v->static_macs);
+
+	ck_assert_uint_eq(cfg->n_ports, 2);
+	p = &cfg->ports[0];
+	ck_assert_str_eq(p->name, "c1");
+	ck_assert_uint_eq(p->vni, 100);
+	ck_assert_str_eq(p->netns, "c1");
+	ck_assert_int_eq(p->pid, 0);
+	ck_assert_str_eq(p->ifname, "eth1");
+	ck_assert(p->has_mac);
+	ck_assert_mem_eq(p->mac, pmac, 6);
+	ck_assert(p->has_ip);
+	ck_assert_uint_eq(p->ip, ip("192.168.10.1"));
+	ck_assert_uint_eq(p->prefix_len, 24);
+	ck_assert_uint_eq(p->mtu, 8950);
+	p = &cfg->ports[1];
+	ck_assert_str_eq(p->name, "c2");
+	ck_assert_uint_eq(p->vni, 16777215);
+	ck_assert_str_eq(p->netns, "");
+	ck_assert_int_eq(p->pid, 4242);
+	ck_assert_str_eq(p->ifname, "eth0");
+	ck_assert(!p->has_mac);
+	ck_assert(!p->has_ip);
+	ck_assert_uint_eq(p->mtu, 0);
+
+	ck_assert_ptr_eq(vtep_config_find_vni(cfg, 100), &cfg->vnis[0]);
+	ck_assert_ptr_eq(vtep_config_find_vni(cfg, 16777215), &cfg->vnis[1]);
+	ck_assert_ptr_null(vtep_config_find_vni(cfg, 101));
+}
+
+/* ------------------------------------------------------------------ */
+/* valid configurations                                               */
+/* ------------------------------------------------------------------ */
+
+START_TEST(test_full_string)
+{
+	struct vtep_config cfg;
+
+	LOAD_OK(FULL, &cfg);
+	check_full(&cfg);
+	ck_assert_str_eq(cfg.path, "t.yaml");
+	/* declaration lines, for the daemon's messages */
+	ck_assert_int_eq(cfg.vnis[0].line, 17);
+	ck_assert_int_eq(cfg.vnis[1].line, 25);
+	ck_assert_int_eq(cfg.vnis[0].static_macs[0].line, 21);
+	ck_assert_int_eq(cfg.vnis[0].static_macs[1].line, 23);
+	ck_assert_int_eq(cfg.ports[0].line, 28);
+	ck_assert_int_eq(cfg.ports[1].line, 35);
+	vtep_config_free(&cfg);
+	ck_assert_uint_eq(cfg.n_vnis, 0);
+	ck_assert_ptr_null(cfg.vnis);
+	ck_assert_ptr_null(cfg.ports);
+	vtep_config_free(&cfg);          /* freeing twice is harmless */
+}
+END_TEST
+
+START_TEST(test_full_file)
+{
+	struct vtep_config cfg;
+	char path[4352], err[1024];
+	int rc;
+
+	data_path(path, sizeof(path), "leaf1.yaml");
+	rc = vtep_config_load_file(path, &cfg, err, sizeof(err));
+	ck_assert_msg(rc == 0, "%s: %d %s", path, rc, err);
+	check_full(&cfg);
+	ck_assert_str_eq(cfg.path, path);
+	ck_assert_int_eq(cfg.vnis[0].line, 18);  /* the file has one comment line more */
+	vtep_config_free(&cfg);
+}
+END_TEST
+
+START_TEST(test_defaults)
+{
+	struct vtep_config cfg;
+
+	LOAD_OK(BASE, &cfg);
+	ck_assert_str_eq(cfg.name, "vtepd");
+	ck_assert_uint_eq(cfg.source_ip, ip("10.0.0.1"));
+	ck_assert_uint_eq(cfg.udp_port, VTEP_DEFAULT_UDP_PORT);
+	ck_assert_str_eq(cfg.underlay_devargs, "net_af_xdp0,iface=ul0");
+	ck_assert_str_eq(cfg.underlay_ifname, "ul0");      /* from iface= */
+	ck_assert_uint_eq(cfg.underlay_mtu, VTEP_DEFAULT_UNDERLAY_MTU);
+	ck_assert_uint_eq(cfg.fastpath_lcore, VTEP_DEFAULT_LCORE);
+	ck_assert_uint_eq(cfg.mac_table_size, VTEP_DEFAULT_MAC_TABLE_SIZE);
+	ck_assert_uint_eq(cfg.mac_aging_sec, VTEP_DEFAULT_MAC_AGING_SEC);
+	ck_assert_uint_eq(cfg.mbufs, VTEP_DEFAULT_MBUFS);
+	ck_assert_str_eq(cfg.socket_path, "/run/vtepd/vtepd.sock");
+	ck_assert_uint_eq(cfg.n_vnis, 0);
+	ck_assert_ptr_null(cfg.vnis);
+	ck_assert_uint_eq(cfg.n_ports, 0);
+	ck_assert_ptr_null(cfg.ports);
+	vtep_config_free(&cfg);
+
+	/* socket default follows the name; iface= found among other options; empty sections */
+	LOAD_OK("vtep:\n"
+		"  name: leaf-7_b\n"
+		"  source_ip: 192.0.2.1\n"
+		"underlay:\n"
+		"  port: 'net_af_xdp0,start_queue=0,iface=ens5f1,queue_count=2'\n"
+		"fastpath:\n"
+		"control: {}\n"
+		"vnis: []\n"
+		"ports:\n", &cfg);
+	ck_assert_str_eq(cfg.name, "leaf-7_b");
+	ck_assert_str_eq(cfg.socket_path, "/run/vtepd/leaf-7_b.sock");
+	ck_assert_str_eq(cfg.underlay_ifname, "ens5f1");
+	ck_assert_uint_eq(cfg.fastpath_lcore, VTEP_DEFAULT_LCORE);
+	ck_assert_uint_eq(cfg.n_vnis, 0);
+	ck_assert_uint_eq(cfg.n_ports, 0);
+	vtep_config_free(&cfg);
+
+	/* PCI address with an explicit interface; VNI and port defaults */
+	LOAD_OK("vtep: {source_ip: 10.0.0.1}\n"
+		"underlay:\n"
+		"  port: 0000:01:00.0\n"
+		"  interface: enp1s0f0\n"
+		"vnis:\n"
+		"  - vni: 7\n"
+		"ports:\n"
+		"  - {name: c1, vni: 7, netns: /proc/1/ns/net}\n", &cfg);
+	ck_assert_str_eq(cfg.underlay_devargs, "0000:01:00.0");
+	ck_assert_str_eq(cfg.underlay_ifname, "enp1s0f0");
+	ck_assert_uint_eq(cfg.n_vnis, 1);
+	ck_assert(cfg.vnis[0].learning);
+	ck_assert_uint_eq(cfg.vnis[0].n_flood, 0);
+	ck_assert_uint_eq(cfg.vnis[0].n_static_macs, 0);
+	ck_assert_str_eq(cfg.ports[0].netns, "/proc/1/ns/net");
+	ck_assert_str_eq(cfg.ports[0].ifname, VTEP_DEFAULT_CONTAINER_IFNAME);
+	ck_assert(!cfg.ports[0].has_mac);
+	ck_assert(!cfg.ports[0].has_ip);
+	ck_assert_uint_eq(cfg.ports[0].mtu, 0);
+	vtep_config_free(&cfg);
+}
+END_TEST
+
+START_TEST(test_scalar_forms)
+{
+	struct vtep_config cfg;
+
+	/* quoted scalars, booleans in every spelling, limits of every range */
+	LOAD_OK("vtep:\n"
+		"  name: \"1234567890123456789012345678901\"\n"
+		"  source_ip: '10.0.0.1'\n"
+		"  udp_port: \"65535\"\n"
+		"underlay: {port: 'x,iface=u', mtu: 576}\n"
+		"fastpath: {lcore: 0, mac_table_size: 1024, mac_aging: 0, mbufs: 4096}\n"
+		"vnis:\n"
+		"  - {vni: 1, learning: Yes}\n"
+		"  - {vni: 2, learning: NO}\n"
+		"  - {vni: 3, learning: On}\n"
+		"  - {vni: 4, learning: false}\n"
+		"ports:\n"
+		"  - {name: a, vni: 1, pid: 1, mtu: 68, ip: 10.1.1.1/0}\n"
+		"  - {name: b, vni: 1, pid: 4194304, mtu: 526, ip: 10.1.1.2/32}\n", &cfg);
+	ck_assert_uint_eq(strlen(cfg.name), 31);
+	ck_assert_uint_eq(cfg.udp_port, 65535);
+	ck_assert_uint_eq(cfg.underlay_mtu, 576);
+	ck_assert_uint_eq(cfg.fastpath_lcore, 0);
+	ck_assert_uint_eq(cfg.mac_table_size, 1024);
+	ck_assert_uint_eq(cfg.mac_aging_sec, 0);
+	ck_assert_uint_eq(cfg.mbufs, 4096);
+	ck_assert(cfg.vnis[0].learning);
+	ck_assert(!cfg.vnis[1].learning);
+	ck_assert(cfg.vnis[2].learning);
+	ck_assert(!cfg.vnis[3].learning);
+	ck_assert_uint_eq(cfg.ports[0].pid, 1);
+	ck_assert_uint_eq(cfg.ports[0].mtu, 68);
+	ck_assert_uint_eq(cfg.ports[0].prefix_len, 0);
+	ck_assert_uint_eq(cfg.ports[1].pid, 4194304);
+	ck_assert_uint_eq(cfg.ports[1].mtu, 526);
+	ck_assert_uint_eq(cfg.ports[1].prefix_len, 32);
+	vtep_config_free(&cfg);
+
+	LOAD_OK("vtep: {source_ip: 10.0.0.1, udp_port: 1}\n"
+		"underlay: {port: 'x,iface=u', mtu: 9216}\n"
+		"fastpath: {lcore: 1023, mac_table_size: 16777216, mac_aging: 604800, mbufs: 1048576}\n",
+		&cfg);
+	ck_assert_uint_eq(cfg.udp_port, 1);
+	ck_assert_uint_eq(cfg.underlay_mtu, 9216);
+	ck_assert_uint_eq(cfg.fastpath_lcore, 1023);
+	ck_assert_uint_eq(cfg.mac_table_size, 16777216);
+	ck_assert_uint_eq(cfg.mac_aging_sec, 604800);
+	ck_assert_uint_eq(cfg.mbufs, 1048576);
+	vtep_config_free(&cfg);
+}
+END_TEST
+
+/* The same remote VTEP in many VNIs counts once against VTEP_MAX_VTEPS. */
+START_TEST(test_shared_flood_lists)
+{
+	struct sbuf b = { 0 };
+	struct vtep_config cfg;
+
+	sb_add(&b, BASE "vnis:\n");
+	for (int v = 1; v <= 8; v++) {
+		sb_add(&b, "  - vni: %d\n    flood:\n", v);
+		for (int j = 0; j < 256; j++)
+			sb_add(&b, "      - 10.9.%d.%d\n", j / 200, j % 200 + 1);
+	}
+	LOAD_OK(b.s, &cfg);
+	ck_assert_uint_eq(cfg.n_vnis, 8);
+	ck_assert_uint_eq(cfg.vnis[7].n_flood, 256);
+	ck_assert_uint_eq(cfg.vnis[7].flood[255], ip("10.9.1.56"));
+	vtep_config_free(&cfg);
+	free(b.s);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* document-level errors                                              */
+/* ------------------------------------------------------------------ */
+
+START_TEST(test_err_syntax)
+{
+	/* wrong indentation: libyaml's problem mark, with the block it was parsing */
+	EXPECT_ERR("vtep:\n  source_ip: 10.0.0.1\n name: x\n", 3, 2,
+		   "YAML syntax error: did not find expected key (while parsing a block mapping at line 1 column 1)");
+	/* unclosed flow sequence */
+	EXPECT_ERR(BASE "vnis:\n  - vni: 1\n    flood: [10.0.0.2, 10.0.0.3\n  - vni: 2\n", 8, 8,
+		   "did not find expected ',' or ']' (while parsing a flow sequence at line 7 column 12)");
+	/* unterminated quoted string */
+	EXPECT_ERR(BASE "control:\n  socket: \"/run/x\n", 7, 1,
+		   "found unexpected end of stream (while scanning a quoted scalar at line 6 column 11)");
+	/* tab used for indentation */
+	EXPECT_ERR("vtep:\n\tsource_ip: 10.0.0.1\n", 2, 1, "found character that cannot start any token");
+	/* invalid UTF-8: libyaml's reader error placed from its byte offset */
+	EXPECT_ERR("vtep:\n  name: \xff\n", 2, 9, "invalid leading UTF-8 octet");
+	/* a second document */
+	EXPECT_ERR(BASE "---\nvtep: {}\n", 5, 1, "second YAML document");
+	/* anchors and aliases are refused where they are written */
+	EXPECT_ERR(BASE "vnis:\n  - &v {vni: 1}\n", 6, 5, "anchor '&v' is not supported");
+	EXPECT_ERR("x: &a 1\n", 1, 4, "anchor '&a' is not supported");
+	EXPECT_ERR(BASE "vnis: *nothing\n", 5, 7, "alias '*nothing' is not supported");
+}
+END_TEST
+
+START_TEST(test_err_empty)
+{
+	const char *empties[] = { "", "\n\n", "# nothing but a comment\n", "---\n", "--- ~\n", "---\n...\n" };
+
+	for (size_t i = 0; i < sizeof(empties) / sizeof(empties[0]); i++)
+		EXPECT_ERR(empties[i], 1, 1,
+			   "empty configuration (expected a mapping with 'vtep' and 'underlay')");
+}
+END_TEST
+
+START_TEST(test_err_top_not_mapping)
+{
+	EXPECT_ERR("- vtep\n- underlay\n", 1, 1,
+		   "top level: expected a mapping with 'vtep' and 'underlay', got a sequence");
+	EXPECT_ERR("# comment\n\nhello\n", 3, 1, "got a scalar 'hello'");
+	EXPECT_ERR("  [1, 2]\n", 1, 3, "got a sequence");
+}
+END_TEST
+
+START_TEST(test_err_unknown_key)
+{
+	EXPECT_ERR(BASE "fastpth:\n  lcore: 2\n", 5, 1,
+		   "unknown key 'fastpth' at top level (expected one of: vtep, underlay, fastpath, control, vnis, ports)");
+	EXPECT_ERR("vtep:\n  soruce_ip: 10.0.0.1\n", 2, 3,
+		   "unknown key 'soruce_ip' in 'vtep' (expected one of: name, source_ip, udp_port)");
+	EXPECT_ERR(BASE "  interfce: ul0\n", 5, 3, "unknown key 'interfce' in 'underlay'");
+	EXPECT_ERR(BASE "fastpath: {lcores: 2}\n", 5, 12, "unknown key 'lcores' in 'fastpath'");
+	EXPECT_ERR(BASE "control:\n  path: /x\n", 6, 3, "unknown key 'path' in 'control' (expected one of: socket)");
+	EXPECT_ERR(BASE "vnis:\n  - vni: 1\n    lerning: true\n", 7, 5,
+		   "unknown key 'lerning' in 'vnis[0]' (expected one of: vni, learning, flood, static_macs)");
+	EXPECT_ERR(BASE "vnis:\n  - vni: 1\n    static_macs:\n      - {mac: 02:00:00:00:00:01, vtep: 10.0.0.2, vlan: 3}\n",
+		   8, 50, "unknown key 'vlan' in 'vnis[0].static_macs[0]' (expected one of: mac, vtep, port)");
+	EXPECT_ERR(BASE "vnis: [{vni: 1}]\nports:\n  - {name: c1, vni: 1, pid: 3, namespace: x}\n", 7, 32,
+		   "unknown key 'namespace' in 'ports[0]'");
+	/* a key that is not a scalar */
+	EXPECT_ERR(BASE "? [a, b]\n: c\n", 5, 3, "key at top level is a sequence");
+}
+END_TEST
+
+START_TEST(test_err_duplicate_key)
+{
+	EXPECT_ERR("vtep:\n  source_ip: 10.0.0.1\n  source_ip: 10.0.0.2\n", 3, 3,
+		   "duplicate key 'source_ip' in 'vtep' (first given at line 2 column 3)");
+	EXPECT_ERR(BASE "vtep:\n  source_ip: 10.0.0.5\n", 5, 1,
+		   "duplicate key 'vtep' at top level (first given at line 1 column 1)");
+	EXPECT_ERR(BASE "vnis:\n  - {vni: 1, flood: [], vni: 2}\n", 6, 25, "duplicate key 'vni' in 'vnis[0]'");
+}
+END_TEST
+
+START_TEST(test_err_missing_required)
+{
+	EXPECT_ERR("vtep:\n  name: leaf1\nunderlay:\n  port: x,iface=u\n", 1, 1,
+		   "'vtep' is missing required key 'source_ip'");
+	EXPECT_ERR("# leaf1\nvtep:\n  name: leaf1\nunderlay: {port: 'u,iface=u'}\n", 2, 1,
+		   "'vtep' is missing required key 'source_ip'");
+	EXPECT_ERR("vtep:\n  source_ip: 10.0.0.1\n", 1, 1, "configuration is missing required key 'underlay'");
+	EXPECT_ERR("underlay:\n  port: x,iface=u\n", 1, 1, "configuration is missing required key 'vtep'");
+	EXPECT_ERR("vtep:\n  source_ip: 10.0.0.1\nunderlay:\n  mtu: 1500\n", 3, 1,
+		   "'underlay' is missing required key 'port'");
+	EXPECT_ERR("vtep:\n  source_ip: 10.0.0.1\nunderlay:\n  port: 0000:01:00.0\n", 3, 1,
+		   "'underlay' is missing required key 'interface' (expected it, or an iface=NAME option in underlay.port)");
+	EXPECT_ERR(BASE "vnis:\n  - learning: false\n", 6, 5, "'vnis[0]' is missing required key 'vni'");
+	EXPECT_ERR(BASE "vnis:\n  - vni: 1\n    static_macs:\n      - vtep: 10.0.0.2\n", 8, 9,
+		   "'vnis[0].static_macs[0]' is missing required key 'mac'");
+	EXPECT_ERR(BASE "vnis: [{vni: 1}]\nports:\n  - vni: 1\n    pid: 5\n", 7, 5,
+		   "'ports[0]' is missing required key 'name'");
+	EXPECT_ERR(BASE "vnis: [{vni: 1}]\nports:\n  - name: c1\n    pid: 5\n", 7, 5,
+		   "'ports[0]' is missing required key 'vni'");
+}
+END_TEST
+
+START_TEST(test_err_wrong_kind)
+{
+	EXPECT_ERR("vtep: 10.0.0.1\nunderlay: {port: u,iface=u}\n", 1, 7,
+		   "vtep: expected a mapping with 'source_ip', got a scalar '10.0.0.1'");
+	/* an empty value is reported at its key */
+	EXPECT_ERR("vtep:\nunderlay: {port: u,iface=u}\n", 1, 1, "vtep: expected a mapping with 'source_ip', got an empty value");
+	EXPECT_ERR("vtep: {source_ip: 10.0.0.1}\nunderlay: [u]\n", 2, 11, "underlay: expected a mapping with 'port', got a sequence");
+	EXPECT_ERR(BASE "fastpath: 3\n", 5, 11, "fastpath: expected a mapping, got a scalar '3'");
+	EXPECT_ERR(BASE "control: [a]\n", 5, 10, "control: expected a mapping, got a sequence");
+	EXPECT_ERR(BASE "vnis:\n  vni: 1\n", 6, 3, "vnis: expected a sequence of VNI mappings, got a mapping");
+	EXPECT_ERR(BASE "vnis:\n  - 100\n", 6, 5, "vnis[0]: expected a mapping with 'vni', got a scalar '100'");
+	EXPECT_ERR(BASE "vnis:\n  - vni: 1\n  - vni: 2\n    flood: [{ip: 10.0.0.2}]\n", 8, 13,
+		   "vnis[1].flood[0]: expected an IPv4 address, got a mapping");
+	EXPECT_ERR(BASE "vnis:\n  - vni: 1\n    flood: 10.0.0.2\n", 7, 12,
+		   "vnis[0].flood: expected a sequence of IPv4 addresses, got a scalar '10.0.0.2'");
+	EXPECT_ERR(BASE "vnis:\n  - vni: 1\n    static_macs: {mac: 02:00:00:00:00:01}\n", 7, 18,
+		   "vnis[0].static_macs: expected a sequence of static MAC mappings, got a mapping");
+	EXPECT_ERR(BASE "vnis:\n  - vni: [1]\n", 6, 10, "vnis[0].vni: expected an integer 1..16777215, got a sequence");
+	EXPECT_ERR(BASE "ports: {name: c1}\n", 5, 8, "ports: expected a sequence of port mappings, got a mapping");
+	EXPECT_ERR(BASE "ports:\n  - c1\n", 6, 5, "ports[0]: expected a mapping with 'name' and 'vni', got a scalar 'c1'");
+	EXPECT_ERR("vtep:\n  name: {a: 1}\n  source_ip: 10.0.0.1\n", 2, 9, "vtep.name: expected an instance name, got a mapping");
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* values                                                             */
+/* ------------------------------------------------------------------ */
+
+START_TEST(test_err_bad_ip)
+{
+	EXPECT_ERR("vtep:\n  source_ip: 10.0.0.300\n", 2, 14,
+		   "vtep.source_ip: '10.0.0.300' is not an IPv4 address (expected dotted quad, e.g. 10.0.0.1)");
+	EXPECT_ERR("vtep:\n  source_ip: '10.0.1'\n", 2, 14, "'10.0.1' is not an IPv4 address");
+	EXPECT_ERR("vtep:\n  source_ip: 10.0.0.1/24\n", 2, 14, "is not an IPv4 address");
+	EXPECT_ERR("vtep:\n  source_ip: leaf1\n", 2, 14, "'leaf1' is not an IPv4 address");
+	EXPECT_ERR("vtep:\n  source_ip: 0.0.0.0\n", 2, 14, "'0.0.0.0' is the unspecified address (expected a unicast IPv4 address)");
+	EXPECT_ERR("vtep:\n  source_ip: 239.1.1.1\n", 2, 14, "'239.1.1.1' is a multicast address");
+	EXPECT_ERR("vtep:\n  source_ip: 255.255.255.255\n", 2, 14, "is the broadcast address");
+	EXPECT_ERR("vtep:\n  source_ip:\n", 2, 3, "vtep.source_ip: '' is not an IPv4 address");
+	EXPECT_ERR(BASE "vnis:\n  - vni: 5\n    flood: [10.0.0.2, 10.0.0.256]\n", 7, 23,
+		   "vnis[0].flood[1]: '10.0.0.256' is not an IPv4 address");
+	EXPECT_ERR(BASE "vnis:\n  - vni: 5\n    flood: [224.0.0.5]\n", 7, 13, "vnis[0].flood[0]: '224.0.0.5' is a multicast address");
+	EXPECT_ERR(BASE "vnis:\n  - vni: 5\n    static_macs:\n      - {mac: 02:00:00:00:00:01, vtep: 10.0.0}\n", 8, 41,
+		   "vnis[0].static_macs[0].vtep: '10.0.0' is not an IPv4 address");
+	EXPECT_ERR(BASE "vnis:\n  - vni: 5\n    static_macs:\n      - {mac: 02:00:00:00:00:01, vtep: 10.0.0.1}\n", 8, 41,
+		   "vnis[0].static_macs[0].vtep: 10.0.0.1 is this VTEP's own vtep.source_ip");
+	EXPECT_ERR(BASE "vnis: [{vni: 5}]\nports:\n  - {name: c1, vni: 5, pid: 9, ip: 192.168.1.1}\n", 7, 37,
+		   "ports[0].ip: '192.168.1.1' is not an IPv4 address with prefix length");
+	EXPECT_ERR(BASE "vnis: [{vni: 5}]\nports:\n  - {name: c1, vni: 5, pid: 9, ip: 192.168.1.1/33}\n", 7, 37,
+		   "'192.168.1.1/33' is not an IPv4 address with prefix length (expected a.b.c.d/len with len 0..32");
+	EXPECT_ERR(BASE "vnis: [{vni: 5}]\nports:\n  - {name: c1, vni: 5, pid: 9, ip: 224.1.1.1/4}\n", 7, 37,
+		   "ports[0].ip: '224.1.1.1/4' is not a unicast host address");
+}
+END_TEST
+
+START_TEST(test_err_bad_mac)
+{
+	const char *bad[] = { "02:00:00:00:01", "02:00:00:00:01:1", "02-00-00-00-01-01", "02:00:00:00:01:0g",
+			      "002:00:00:00:01:01", "'02:00:00:00:01:01:'", "'02:00:00:00:01: 1'", "''" };
+	char y[512], needle[128];
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		const char *shown = bad[i][0] == '\'' ? bad[i] + 1 : bad[i];
+		size_t n = strlen(shown) - (bad[i][0] == '\'');
+
+		snprintf(y, sizeof(y), BASE "vnis: [{vni: 5}]\nports:\n  - name: c1\n    vni: 5\n    pid: 9\n    mac: %s\n", bad[i]);
+		snprintf(needle, sizeof(needle), "ports[0].mac: '%.*s' is not a MAC address (expected six hex pairs", (int)n, shown);
+		EXPECT_ERR(y, 10, 10, needle);
+	}
+	EXPECT_ERR(BASE "vnis:\n  - vni: 5\n    static_macs:\n      - mac: 2:0:0:0:0:1\n        vtep: 10.0.0.2\n", 8, 14,
+		   "vnis[0].static_macs[0].mac: '2:0:0:0:0:1' is not a MAC address");
+}
+END_TEST
+
+START_TEST(test_err_multicast_mac)
+{
+	EXPECT_ERR(BASE "vnis: [{vni: 5}]\nports:\n  - {name: c1, vni: 5, pid: 9, mac: '01:00:5e:00:00:01'}\n", 7, 37,
+		   "ports[0].mac: '01:00:5e:00:00:01' is a multicast MAC address (expected a unicast MAC");
+	EXPECT_ERR(BASE "vnis:\n  - vni: 5\n    static_macs:\n      - mac: ff:ff:ff:ff:ff:ff\n        vtep: 10.0.0.2\n", 8, 14,
+		   "vnis[0].static_macs[0].mac: 'ff:ff:ff:ff:ff:ff' is a multicast MAC address");
+	EXPECT_ERR(BASE "vnis:\n  - vni: 5\n    static_macs:\n      - mac: 00:00:00:00:00:00\n        vtep: 10.0.0.2\n", 8, 14,
+		   "'00:00:00:00:00:00' is the all-zero MAC address (expected a unicast MAC)");
+	EXPECT_ERR(BASE "vnis: [{vni: 5}]\nports:\n  - {name: c1, vni: 5, pid: 9, mac: '00:00:00:00:00:00'}\n", 7, 37,
+		   "ports[0].mac: '00:00:00:00:00:00' is the all-zero MAC address");
+}
+END_TEST
+
+/* Bad integers, one table row per key and kind of mistake. */
+struct int_case {
+	const char *tmpl;   /* one %s for the value */
+	int line, col;
+	const char *value;
+	const char *needle;
+};
+
+#define T_UDP "vtep:\n  source_ip: 10.0.0.1\n  udp_port: %s\nunderlay:\n  port: u,iface=u0\n"
+#define T_UMTU BASE "  mtu: %s\n"
+#define T_LCORE BASE "fastpath:\n  lcore: %s\n"
+#define T_MTS BASE "fastpath:\n  mac_table_size: %s\n"
+#define T_AGING BASE "fastpath:\n  mac_aging: %s\n"
+#define T_MBUFS BASE "fastpath:\n  mbufs: %s\n"
+#define T_VNI BASE "vnis:\n  - vni: %s\n"
+#define T_PVNI BASE "vnis:\n  - vni: 100\nports:\n  - name: c1\n    netns: c1\n    vni: %s\n"
+#define T_PID BASE "vnis:\n  - vni: 100\nports:\n  - name: c1\n    vni: 100\n    pid: %s\n"
+#define T_PMTU BASE "vnis:\n  - vni: 100\nports:\n  - name: c1\n    vni: 100\n    pid: 1\n    mtu: %s\n"
+
+static const struct int_case int_cases[] = {
+	{ T_UDP, 3, 13, "0", "vtep.udp_port: 0 is out of range (expected 1..65535)" },
+	{ T_UDP, 3, 13, "65536", "vtep.udp_port: 65536 is out of range (expected 1..65535)" },
+	{ T_UDP, 3, 13, "12abc", "vtep.udp_port: '12abc' is not a decimal integer (expected 1..65535)" },
+	{ T_UDP, 3, 13, "-1", "vtep.udp_port: '-1' is not a decimal integer" },
+	{ T_UDP, 3, 13, "0x10", "vtep.udp_port: '0x10' is not a decimal integer" },
+	{ T_UDP, 3, 13, "+80", "vtep.udp_port: '+80' is not a decimal integer" },
+	{ T_UDP, 3, 13, "0100", "vtep.udp_port: '0100' is not a decimal integer" },
+	{ T_UDP, 3, 13, "47.89", "vtep.udp_port: '47.89' is not a decimal integer" },
+	{ T_UDP, 3, 13, "\" 4789\"", "vtep.udp_port: ' 4789' is not a decimal integer" },
+	{ T_UDP, 3, 13, "18446744073709551617", "vtep.udp_port: 18446744073709551617 is out of range" },
+	{ T_UDP, 3, 13, "99999999999999999999999999", "vtep.udp_port: 99999999999999999999999999 is out of range" },
+	{ T_UMTU, 5, 8, "575", "underlay.mtu: 575 is out of range (expected 576..9216)" },
+	{ T_UMTU, 5, 8, "9217", "underlay.mtu: 9217 is out of range (expected 576..9216)" },
+	{ T_UMTU, 5, 8, "1500b", "underlay.mtu: '1500b' is not a decimal integer" },
+	{ T_LCORE, 6, 10, "1024", "fastpath.lcore: 1024 is out of range (expected 0..1023)" },
+	{ T_LCORE, 6, 10, "-0", "fastpath.lcore: '-0' is not a decimal integer" },
+	{ T_LCORE, 6, 10, "4294967297", "fastpath.lcore: 4294967297 is out of range" },
+	{ T_MTS, 6, 19, "1023", "fastpath.mac_table_size: 1023 is out of range (expected 1024..16777216)" },
+	{ T_MTS, 6, 19, "16777217", "fastpath.mac_table_size: 16777217 is out of range" },
+	{ T_MTS, 6, 19, "1e6", "fastpath.mac_table_size: '1e6' is not a decimal integer" },
+	{ T_AGING, 6, 14, "604801", "fastpath.mac_aging: 604801 is out of range (expected 0..604800, seconds, 0 disables aging)" },
+	{ T_AGING, 6, 14, "5m", "fastpath.mac_aging: '5m' is not a decimal integer" },
+	{ T_MBUFS, 6, 10, "4095", "fastpath.mbufs: 4095 is out of range (expected 4096..1048576)" },
+	{ T_MBUFS, 6, 10, "1048577", "fastpath.mbufs: 1048577 is out of range" },
+	{ T_MBUFS, 6, 10, "true", "fastpath.mbufs: 'true' is not a decimal integer" },
+	{ T_VNI, 6, 10, "0", "vnis[0].vni: 0 is out of range (expected 1..16777215)" },
+	{ T_VNI, 6, 10, "16777216", "vnis[0].vni: 16777216 is out of range (expected 1..16777215)" },
+	{ T_VNI, 6, 10, "0x64", "vnis[0].vni: '0x64' is not a decimal integer" },
+	{ T_PVNI, 10, 10, "0", "ports[0].vni: 0 is out of range (expected 1..16777215)" },
+	{ T_PVNI, 10, 10, "100x", "ports[0].vni: '100x' is not a decimal integer" },
+	{ T_PID, 10, 10, "0", "ports[0].pid: 0 is out of range (expected 1..4194304, a process id)" },
+	{ T_PID, 10, 10, "-5", "ports[0].pid: '-5' is not a decimal integer" },
+	{ T_PID, 10, 10, "4194305", "ports[0].pid: 4194305 is out of range" },
+	{ T_PMTU, 11, 10, "67", "ports[0].mtu: 67 is out of range (expected 68..1450" },
+	{ T_PMTU, 11, 10, "9000", "ports[0].mtu: 9000 is out of range" },
+	{ T_PMTU, 11, 10, "1400.5", "ports[0].mtu: '1400.5' is not a decimal integer" },
+};
+
+START_TEST(test_err_integer)
+{
+	const struct int_case *tc = &int_cases[_i];
+	char y[1024];
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	snprintf(y, sizeof(y), tc->tmpl, tc->value);
+#pragma GCC diagnostic pop
+	expect_err_at(1000 + _i, y, tc->line, tc->col, tc->needle);
+}
+END_TEST
+
+START_TEST(test_err_other_values)
+{
+	EXPECT_ERR("vtep:\n  name: leaf 1\n  source_ip: 10.0.0.1\n", 2, 9,
+		   "vtep.name: 'leaf 1' is not a valid instance name (expected 1..31 characters of A-Z, a-z, 0-9, '_' or '-')");
+	EXPECT_ERR("vtep:\n  name: 12345678901234567890123456789012\n  source_ip: 10.0.0.1\n", 2, 9, "is not a valid instance name");
+	EXPECT_ERR("vtep:\n  name: ''\n  source_ip: 10.0.0.1\n", 2, 9, "vtep.name: '' is not a valid instance name");
+	EXPECT_ERR("vtep:\n  name: \"a\\0b\"\n  source_ip: 10.0.0.1\n", 2, 9, "vtep.name: value contains a NUL character");
+	EXPECT_ERR("vtep:\n  name: \"a\\nb\"\n  source_ip: 10.0.0.1\n", 2, 9, "vtep.name: 'a\\x0ab' is not a valid instance name");
+	EXPECT_ERR(BASE "vnis:\n  - {vni: 1, learning: maybe}\n", 6, 24,
+		   "vnis[0].learning: 'maybe' is not a boolean (expected true/false, yes/no or on/off)");
+	EXPECT_ERR(BASE "control:\n  socket: run/vtepd.sock\n", 6, 11,
+		   "control.socket: 'run/vtepd.sock' is not an absolute path");
+	EXPECT_ERR(BASE "control:\n  socket: /run/vtepd/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n",
+		   6, 11, "control.socket: path is 108 characters long (expected fewer than 108)");
+	EXPECT_ERR("vtep: {source_ip: 10.0.0.1}\nunderlay:\n  port: ''\n", 3, 9,
+		   "underlay.port: empty value (expected a DPDK devargs string");
+	EXPECT_ERR("vtep: {source_ip: 10.0.0.1}\nunderlay:\n  port: 'net_af_xdp0, iface=u'\n", 3, 9,
+		   "contains whitespace or a control character");
+	EXPECT_ERR("vtep: {source_ip: 10.0.0.1}\nunderlay:\n  port: net_af_xdp0,iface=\n", 3, 9,
+		   "underlay.port: iface= option of 'net_af_xdp0,iface=' is not a valid interface name");
+	EXPECT_ERR("vtep: {source_ip: 10.0.0.1}\nunderlay:\n  port: net_af_xdp0,iface=a_very_long_iface_name\n", 3, 9,
+		   "is not a valid interface name");
+}
+END_TEST
+
+START_TEST(test_err_long_devargs)
+{
+	char y[1024], port[300];
+
+	memset(port, 'a', 256);
+	port[256] = '\0';
+	snprintf(y, sizeof(y), "vtep: {source_ip: 10.0.0.1}\nunderlay:\n  interface: u\n  port: %s\n", port);
+	EXPECT_ERR(y, 4, 9, "underlay.port: devargs string is 256 characters long (expected fewer than 256)");
+	port[255] = '\0';
+	snprintf(y, sizeof(y), "vtep: {source_ip: 10.0.0.1}\nunderlay:\n  interface: u\n  port: %s\n", port);
+	{
+		struct vtep_config cfg;
+
+		LOAD_OK(y, &cfg);
+		ck_assert_uint_eq(strlen(cfg.underlay_devargs), 255);
+		vtep_config_free(&cfg);
+	}
+}
+END_TEST
+
+/* A value echoed in a message is cut, and stays on one line. */
+START_TEST(test_err_long_value_shown_cut)
+{
+	char y[4096], v[2100];
+
+	memset(v, 'x', 2000);
+	v[2000] = '\0';
+	snprintf(y, sizeof(y), "vtep:\n  source_ip: %s\n", v);
+	EXPECT_ERR(y, 2, 14, "vtep.source_ip: 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...' is not an IPv4 address");
+	/* unknown key with control characters */
+	EXPECT_ERR(BASE "\"bad\\r\\nkey\": 1\n", 5, 1, "unknown key 'bad\\x0d\\x0akey' at top level");
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* cross checks                                                       */
+/* ------------------------------------------------------------------ */
+
+START_TEST(test_err_duplicate_vni)
+{
+	EXPECT_ERR(BASE "vnis:\n  - vni: 100\n  - vni: 200\n  - vni: 100\n    learning: false\n", 8, 10,
+		   "vnis[2].vni: duplicate VNI 100 (first declared at line 6)");
+	EXPECT_ERR(BASE "vnis: [{vni: 3}, {vni: 4}, {vni: 4}, {vni: 3}]\n", 5, 34,
+		   "vnis[2].vni: duplicate VNI 4 (first declared at line 5)");
+}
+END_TEST
+
+START_TEST(test_err_duplicate_flood)
+{
+	EXPECT_ERR(BASE "vnis:\n  - vni: 100\n    flood: [10.0.0.2, 10.0.0.3, 10.0.0.2]\n", 7, 33,
+		   "vnis[0].flood[2]: duplicate flood address 10.0.0.2 (first listed at line 7 column 13)");
+	/* the same address in two VNIs is fine */
+	{
+		struct vtep_config cfg;
+
+		LOAD_OK(BASE "vnis:\n  - {vni: 1, flood: [10.0.0.2]}\n  - {vni: 2, flood: [10.0.0.2]}\n", &cfg);
+		ck_assert_uint_eq(cfg.vnis[1].flood[0], ip("10.0.0.2"));
+		vtep_config_free(&cfg);
+	}
+}
+END_TEST
+
+START_TEST(test_err_flood_is_source)
+{
+	EXPECT_ERR(BASE "vnis:\n  - vni: 100\n    flood:\n      - 10.0.0.2\n      - 10.0.0.1\n", 9, 9,
+		   "vnis[0].flood[1]: 10.0.0.1 is this VTEP's own vtep.source_ip (expected a remote VTEP address)");
+	/* source_ip declared after vnis: still checked */
+	EXPECT_ERR("underlay: {port: 'u,iface=u'}\nvnis:\n  - {vni: 1, flood: [10.0.0.1]}\nvtep: {source_ip: 10.0.0.1}\n",
+		   3, 22, "is this VTEP's own vtep.source_ip");
+}
+END_TEST
+
+START_TEST(test_err_too_many_flood)
+{
+	struct sbuf b = { 0 };
+	int line;
+
+	sb_add(&b, BASE "vnis:\n  - vni: 1\n    flood:\n");
+	for (int j = 0; j < 256; j++)
+		sb_add(&b, "      - 10.8.%d.%d\n", j / 100, j % 100 + 1);
+	line = b.lines + 1;
+	sb_add(&b, "      - 10.8.9.9\n");
+	EXPECT_ERR(b.s, line, 9, "vnis[0].flood: too many flood addresses (257, expected at most 256)");
+	free(b.s);
+}
+END_TEST
+
+START_TEST(test_err_too_many_vteps)
+{
+	struct sbuf b = { 0 };
+	int line = 0;
+
+	/* 5 VNIs x 256 distinct addresses: the 1025th distinct one is vnis[4].flood[0] */
+	sb_add(&b, BASE "vnis:\n");
+	for (int v = 0; v < 5; v++) {
+		sb_add(&b, "  - vni: %d\n    flood:\n", v + 1);
+		if (v == 4)
+			line = b.lines + 1;
+		for (int j = 0; j < 256; j++)
+			sb_add(&b, "      - 10.%d.1.%d\n", v + 1, j);
+	}
+	EXPECT_ERR(b.s, line, 9, "vnis[4].flood[0]: too many distinct remote VTEP addresses (1280, expected at most 1024)");
+	free(b.s);
+}
+END_TEST
+
+START_TEST(test_err_too_many_vnis)
+{
+	struct sbuf b = { 0 };
+	struct vtep_config cfg;
+	int line;
+
+	sb_add(&b, BASE "vnis:\n");
+	for (int v = 1; v <= VTEP_MAX_VNIS; v++)
+		sb_add(&b, "  - vni: %d\n", v);
+	LOAD_OK(b.s, &cfg);
+	ck_assert_uint_eq(cfg.n_vnis, VTEP_MAX_VNIS);
+	ck_assert_ptr_eq(vtep_config_find_vni(&cfg, VTEP_MAX_VNIS), &cfg.vnis[VTEP_MAX_VNIS - 1]);
+	vtep_config_free(&cfg);
+	line = b.lines + 1;
+	sb_add(&b, "  - vni: %d\n", VTEP_MAX_VNIS + 1);
+	EXPECT_ERR(b.s, line, 5, "vnis: too many VNIs (4097, expected at most 4096)");
+	free(b.s);
+}
+END_TEST
+
+START_TEST(test_err_too_many_ports)
+{
+	struct sbuf b = { 0 };
+	struct vtep_config cfg;
+	int line;
+
+	sb_add(&b, BASE "vnis: [{vni: 1}]\nports:\n");
+	for (int p = 0; p < VTEP_MAX_PORTS; p++)
+		sb_add(&b, "  - name: p%d\n    vni: 1\n    netns: n%d\n", p, p);
+	LOAD_OK(b.s, &cfg);
+	ck_assert_uint_eq(cfg.n_ports, VTEP_MAX_PORTS);
+	ck_assert_str_eq(cfg.ports[VTEP_MAX_PORTS - 1].name, "p255");
+	vtep_config_free(&cfg);
+	line = b.lines + 1;
+	sb_add(&b, "  - name: extra\n    vni: 1\n    pid: 1\n");
+	EXPECT_ERR(b.s, line, 5, "ports: too many ports (257, expected at most 256)");
+	free(b.s);
+}
+END_TEST
+
+START_TEST(test_err_port_unknown_vni)
+{
+	EXPECT_ERR(BASE "vnis:\n  - vni: 100\nports:\n  - name: c1\n    vni: 200\n    netns: c1\n", 9, 10,
+		   "ports[0].vni: VNI 200 is not declared in 'vnis'");
+	EXPECT_ERR(BASE "ports:\n  - {name: c1, vni: 100, netns: c1}\n", 6, 21, "ports[0].vni: VNI 100 is not declared in 'vnis'");
+}
+END_TEST
+
+START_TEST(test_err_port_netns_pid)
+{
+	EXPECT_ERR(BASE "vnis: [{vni: 1}]\nports:\n  - name: c1\n    vni: 1\n    netns: c1\n    pid: 42\n", 10, 5,
+		   "'ports[0]' has both 'netns' and 'pid' (expected exactly one of them)");
+	EXPECT_ERR(BASE "vnis: [{vni: 1}]\nports:\n  - name: c1\n    pid: 42\n    vni: 1\n    netns: c1\n", 10, 5,
+		   "'ports[0]' has both 'netns' and 'pid'");
+	EXPECT_ERR(BASE "vnis: [{vni: 1}]\nports:\n  - {name: c1, vni: 1, pid: 2}\n  - name: c2\n    vni: 1\n", 8, 5,
+		   "'ports[1]' has neither 'netns' nor 'pid' (expected exactly one of them)");
+	EXPECT_ERR(BASE "vnis: [{vni: 1}]\nports:\n  - {name: c1, vni: 1, netns: a/b}\n", 7, 31,
+		   "ports[0].netns: 'a/b' is neither a netns name nor an absolute path");
+	EXPECT_ERR(BASE "vnis: [{vni: 1}]\nports:\n  - {name: c1, vni: 1, netns: ''}\n", 7, 31,
+		   "ports[0].netns: '' is neither a netns name nor an absolute path");
+	EXPECT_ERR(BASE "vnis: [{vni: 1}]\nports:\n  - {name: c1, vni: 1, netns: ..}\n", 7, 31,
+		   "ports[0].netns: '..' is neither");
+}
+END_TEST
+
+START_TEST(test_err_bad_ifname)
+{
+	const char *bad[] = { "a/b", "eth:0", "'a b'", "'0123456789abcdef'", "''", "'.'", "..", "\"a\\tb\"" };
+	char y[512];
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(y, sizeof(y), BASE "vnis: [{vni: 1}]\nports:\n  - name: %s\n    vni: 1\n    pid: 1\n", bad[i]);
+		EXPECT_ERR(y, 7, 11, "is not a valid interface name (expected 1..15 characters without '/', ':' or whitespace)");
+		snprintf(y, sizeof(y), BASE "vnis: [{vni: 1}]\nports:\n  - name: c1\n    vni: 1\n    pid: 1\n    ifname: %s\n", bad[i]);
+		EXPECT_ERR(y, 10, 13, "ports[0].ifname: ");
+		snprintf(y, sizeof(y), "vtep: {source_ip: 10.0.0.1}\nunderlay:\n  port: x\n  interface: %s\n", bad[i]);
+		EXPECT_ERR(y, 4, 14, "underlay.interface: ");
+	}
+	EXPECT_ERR(BASE "vnis: [{vni: 1}]\nports:\n  - name: a/b\n    vni: 1\n    pid: 1\n", 7, 11,
+		   "ports[0].name: 'a/b' is not a valid interface name");
+	/* 15 characters is the longest valid name */
+	{
+		struct vtep_config cfg;
+
+		LOAD_OK(BASE "vnis: [{vni: 1}]\nports:\n  - {name: 0123456789abcde, vni: 1, pid: 1, ifname: veth-c1.100}\n", &cfg);
+		ck_assert_str_eq(cfg.ports[0].name, "0123456789abcde");
+		ck_assert_str_eq(cfg.ports[0].ifname, "veth-c1.100");
+		vtep_config_free(&cfg);
+	}
+}
+END_TEST
+
+START_TEST(test_err_port_mtu)
+{
+	EXPECT_ERR(BASE "vnis: [{vni: 1}]\nports:\n  - name: c1\n    vni: 1\n    pid: 1\n    mtu: 1451\n", 10, 10,
+		   "ports[0].mtu: 1451 is out of range (expected 68..1450, underlay mtu 1500 minus 50 bytes of VXLAN overhead)");
+	/* the bound follows the underlay MTU, wherever underlay.mtu is written */
+	EXPECT_ERR("vnis: [{vni: 1}]\nports:\n  - {name: c1, vni: 1, pid: 1, mtu: 8951}\n"
+		   "vtep: {source_ip: 10.0.0.1}\nunderlay: {port: 'u,iface=u', mtu: 9000}\n", 3, 37,
+		   "ports[0].mtu: 8951 is out of range (expected 68..8950");
+}
+END_TEST
+
+START_TEST(test_err_static_mac_target)
+{
+	EXPECT_ERR(BASE "vnis:\n  - vni: 1\n    static_macs:\n      - mac: 02:00:00:00:00:01\n        vtep: 10.0.0.2\n        port: c1\n",
+		   10, 9, "'vnis[0].static_macs[0]' has both 'vtep' and 'port' (expected exactly one of them)");
+	EXPECT_ERR(BASE "vnis:\n  - vni: 1\n    static_macs:\n      - mac: 02:00:00:00:00:01\n        vtep: 10.0.0.9\n"
+		   "      - mac: 02:00:00:00:00:02\n", 10, 9,
+		   "'vnis[0].static_macs[1]' has neither 'vtep' nor 'port' (expected exactly one of them)");
+}
+END_TEST
+
+START_TEST(test_err_static_mac_port_vni)
+{
+	EXPECT_ERR(BASE "vnis:\n  - vni: 100\n  - vni: 200\n    static_macs:\n      - mac: 02:00:00:00:00:01\n        port: c1\n"
+		   "ports:\n  - {name: c1, vni: 100, pid: 10}\n", 10, 15,
+		   "vnis[1].static_macs[0].port: port 'c1' belongs to VNI 100 (expected a port of VNI 200)");
+	EXPECT_ERR(BASE "vnis:\n  - vni: 100\n    static_macs:\n      - {mac: 02:00:00:00:00:01, port: c9}\n"
+		   "ports:\n  - {name: c1, vni: 100, pid: 10}\n", 8, 40,
+		   "vnis[0].static_macs[0].port: port 'c9' is not declared in 'ports'");
+	EXPECT_ERR(BASE "vnis:\n  - vni: 100\n    static_macs:\n      - {mac: 02:00:00:00:00:01, port: c1}\n", 8, 40,
+		   "port 'c1' is not declared in 'ports'");
+}
+END_TEST
+
+START_TEST(test_err_duplicate_static_mac)
+{
+	EXPECT_ERR(BASE "vnis:\n  - vni: 1\n    static_macs:\n      - {mac: 02:00:00:00:00:01, vtep: 10.0.0.2}\n"
+		   "      - {mac: 02:00:00:00:00:03, vtep: 10.0.0.2}\n      - {mac: 02:00:00:00:00:01, vtep: 10.0.0.3}\n", 10, 15,
+		   "vnis[0].static_macs[2].mac: duplicate static MAC 02:00:00:00:00:01 in VNI 1 (first declared at line 8)");
+	/* same MAC in another VNI: fine */
+	{
+		struct vtep_config cfg;
+
+		LOAD_OK(BASE "vnis:\n  - vni: 1\n    static_macs: [{mac: 02:00:00:00:00:01, vtep: 10.0.0.2}]\n"
+			"  - vni: 2\n    static_macs: [{mac: 02:00:00:00:00:01, vtep: 10.0.0.3}]\n", &cfg);
+		ck_assert_uint_eq(cfg.vnis[1].static_macs[0].vtep_ip, ip("10.0.0.3"));
+		vtep_config_free(&cfg);
+	}
+}
+END_TEST
+
+START_TEST(test_err_duplicate_port_name)
+{
+	EXPECT_ERR(BASE "vnis: [{vni: 1}, {vni: 2}]\nports:\n  - {name: c1, vni: 1, pid: 1}\n  - name: c2\n    vni: 2\n    pid: 2\n"
+		   "  - name: c1\n    vni: 2\n    pid: 3\n", 11, 11,
+		   "ports[2].name: duplicate port name 'c1' (first declared at line 7)");
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* files and API edges                                                */
+/* ------------------------------------------------------------------ */
+
+START_TEST(test_file_errors)
+{
+	struct vtep_config cfg;
+	char path[4352], err[1024], expect[4500];
+	int rc;
+
+	/* not found: the open() errno and "FILE: cannot open: ..." */
+	data_path(path, sizeof(path), "does-not-exist.yaml");
+	memset(&cfg, 0x5a, sizeof(cfg));
+	rc = vtep_config_load_file(path, &cfg, err, sizeof(err));
+	ck_assert_int_eq(rc, ENOENT);
+	snprintf(expect, sizeof(expect), "%s: cannot open: %s", path, strerror(ENOENT));
+	ck_assert_str_eq(err, expect);
+	assert_zeroed(&cfg, __LINE__);
+
+	/* a directory */
+	snprintf(path, sizeof(path), "%s/config", data_dir());
+	rc = vtep_config_load_file(path, &cfg, err, sizeof(err));
+	ck_assert_int_eq(rc, EISDIR);
+	ck_assert_msg(strstr(err, ": cannot read: ") != NULL, "%s", err);
+
+	/* content error in a real file, with the file name in front */
+	data_path(path, sizeof(path), "bad_source_ip.yaml");
+	rc = vtep_config_load_file(path, &cfg, err, sizeof(err));
+	ck_assert_int_eq(rc, EINVAL);
+	snprintf(expect, sizeof(expect),
+		 "%s:4:14: vtep.source_ip: '10.0.0.300' is not an IPv4 address (expected dotted quad, e.g. 10.0.0.1)", path);
+	ck_assert_str_eq(err, expect);
+	assert_zeroed(&cfg, __LINE__);
+}
+END_TEST
+
+START_TEST(test_small_err_buffer)
+{
+	struct vtep_config cfg;
+	char err[16];
+
+	memset(err, 'Z', sizeof(err));
+	ck_assert_int_eq(vtep_config_load_string("t.yaml", "vtep: 1\n", 8, &cfg, err, 10), EINVAL);
+	ck_assert_uint_eq(strlen(err), 9);
+	ck_assert_int_eq(err[10], 'Z');
+	/* no buffer at all */
+	ck_assert_int_eq(vtep_config_load_string("t.yaml", "vtep: 1\n", 8, &cfg, NULL, 0), EINVAL);
+	/* a length shorter than the string: only len bytes are parsed */
+	ck_assert_int_eq(vtep_config_load_string("t.yaml", BASE "vtep: 1\n", strlen(BASE), &cfg, err, sizeof(err)), 0);
+	vtep_config_free(&cfg);
+	/* NULL text is the empty document */
+	ck_assert_int_eq(vtep_config_load_string("t.yaml", NULL, 0, &cfg, err, sizeof(err)), EINVAL);
+}
+END_TEST
+
+START_TEST(test_deep_nesting)
+{
+	/* deeply nested flow collections must not exhaust the stack */
+	size_t n = 100000;
+	char *y = malloc(n * 2 + 64);
+	struct vtep_config cfg;
+	char err[512];
+	int rc;
+
+	ck_assert_ptr_nonnull(y);
+	strcpy(y, "vnis: ");
+	memset(y + 6, '[', n);
+	memset(y + 6 + n, ']', n);
+	strcpy(y + 6 + 2 * n, "\n");
+	rc = vtep_config_load_string("t.yaml", y, strlen(y), &cfg, err, sizeof(err));
+	ck_assert_int_eq(rc, EINVAL);
+	/* the top mapping is level 1, so the 32nd '[' (column 7 + 31) is one too many */
+	ck_assert_str_eq(err, "t.yaml:1:38: collections nested more than 32 deep "
+			 "(expected the shallow layout of a vtepd configuration)");
+	free(y);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* text helpers                                                       */
+/* ------------------------------------------------------------------ */
+
+START_TEST(test_parse_mac)
+{
+	uint8_t mac[6], want[6] = { 0x02, 0xab, 0xcd, 0xef, 0x00, 0x9f };
+	const char *bad[] = { "", "02:ab:cd:ef:00", "02:ab:cd:ef:00:9f:", "02:ab:cd:ef:00:9", "2:ab:cd:ef:00:9f0",
+			      "02-ab-cd-ef-00-9f", "02:ab:cd:ef:00:9g", "02:ab:cd:ef:00:9f ", " 02:ab:cd:ef:00:9f",
+			      "02ab.cdef.009f", "0x:ab:cd:ef:00:9f", "02:ab:cd:ef::009f" };
+
+	ck_assert_int_eq(vtep_parse_mac("02:AB:cd:Ef:00:9f", mac), 0);
+	ck_assert_mem_eq(mac, want, 6);
+	memset(mac, 0x11, 6);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ck_assert_msg(vtep_parse_mac(bad[i], mac) == EINVAL, "'%s' accepted", bad[i]);
+		ck_assert_uint_eq(mac[0], 0x11);  /* untouched on error */
+	}
+	ck_assert_int_eq(vtep_parse_mac(NULL, mac), EINVAL);
+}
+END_TEST
+
+START_TEST(test_parse_ipv4)
+{
+	uint32_t a = 0;
+	uint8_t len = 99;
+	const char *bad[] = { "", "1.2.3", "1.2.3.4.5", "1.2.3.256", "a.b.c.d", "1.2.3.4 ", "01.2.3.4", "1.2.3.4/8", "::1", "0x1.2.3.4" };
+	const char *badp[] = { "1.2.3.4", "1.2.3.4/", "1.2.3.4/33", "1.2.3.4/-1", "1.2.3.4/024", "/24", "1.2.3/24",
+			       "1.2.3.4/2a", "1.2.3.4/24/1", "1.2.3.4/ 24", "1.2.3.4//24", "1.2.3.4/100" };
+
+	ck_assert_int_eq(vtep_parse_ipv4("192.0.2.33", &a), 0);
+	ck_assert_uint_eq(a, htonl(0xc0000221));
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ck_assert_msg(vtep_parse_ipv4(bad[i], &a) == EINVAL, "'%s' accepted", bad[i]);
+	ck_assert_int_eq(vtep_parse_ipv4(NULL, &a), EINVAL);
+
+	ck_assert_int_eq(vtep_parse_ipv4_prefix("192.168.10.1/24", &a, &len), 0);
+	ck_assert_uint_eq(a, htonl(0xc0a80a01));
+	ck_assert_uint_eq(len, 24);
+	ck_assert_int_eq(vtep_parse_ipv4_prefix("0.0.0.0/0", &a, &len), 0);
+	ck_assert_uint_eq(len, 0);
+	ck_assert_int_eq(vtep_parse_ipv4_prefix("10.0.0.1/32", &a, &len), 0);
+	ck_assert_uint_eq(len, 32);
+	ck_assert_int_eq(vtep_parse_ipv4_prefix("10.0.0.1/8", &a, &len), 0);
+	ck_assert_uint_eq(len, 8);
+	for (size_t i = 0; i < sizeof(badp) / sizeof(badp[0]); i++)
+		ck_assert_msg(vtep_parse_ipv4_prefix(badp[i], &a, &len) == EINVAL, "'%s' accepted", badp[i]);
+	ck_assert_uint_eq(len, 8);  /* untouched on error */
+	ck_assert_int_eq(vtep_parse_ipv4_prefix(NULL, &a, &len), EINVAL);
+}
+END_TEST
+
+START_TEST(test_find_vni)
+{
+	struct vtep_config cfg;
+
+	LOAD_OK(BASE "vnis: [{vni: 10}, {vni: 20}, {vni: 30}]\n", &cfg);
+	ck_assert_uint_eq(vtep_config_find_vni(&cfg, 20)->vni, 20);
+	ck_assert_ptr_eq(vtep_config_find_vni(&cfg, 30), &cfg.vnis[2]);
+	ck_assert_ptr_null(vtep_config_find_vni(&cfg, 0));
+	ck_assert_ptr_null(vtep_config_find_vni(&cfg, 25));
+	vtep_config_free(&cfg);
+	ck_assert_ptr_null(vtep_config_find_vni(&cfg, 20));
+	ck_assert_ptr_null(vtep_config_find_vni(NULL, 20));
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* robustness                                                         */
+/* ------------------------------------------------------------------ */
+
+static uint32_t rng_next(uint32_t *s)
+{
+	uint32_t x = *s;
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	return *s = x;
+}
+
+/* 2000 random mutations of FULL: every one is accepted or refused with one line, never a crash. */
+START_TEST(test_random_mutations)
+{
+	static const char interesting[] = ":-[]{},&*!|>'\"#%@`? \t\n\r\\0123456789abcxyz.";
+	size_t base_len = strlen(FULL);
+	uint32_t seed = 0x9e3779b9u;
+	unsigned ok = 0, bad = 0;
+	char *buf = malloc(base_len + 64);
+
+	ck_assert_ptr_nonnull(buf);
+	for (int iter = 0; iter < 2000; iter++) {
+		struct vtep_config cfg;
+		char err[512];
+		size_t len = base_len;
+		int nmut = 1 + (int)(rng_next(&seed) % 4), rc;
+
+		memcpy(buf, FULL, base_len);
+		for (int m = 0; m < nmut; m++) {
+			size_t pos = len ? rng_next(&seed) % len : 0;
+
+			switch (rng_next(&seed) % 5) {
+			case 0: /* random byte, possibly NUL or invalid UTF-8 */
+				if (len)
+					buf[pos] = (char)(rng_next(&seed) & 0xff);
+				break;
+			case 1: /* bit flip */
+				if (len)
+					buf[pos] ^= (char)(1u << (rng_next(&seed) % 8));
+				break;
+			case 2: /* YAML-significant character */
+				if (len)
+					buf[pos] = interesting[rng_next(&seed) % (sizeof(interesting) - 1)];
+				break;
+			case 3: /* insert */
+				if (len < base_len + 32) {
+					memmove(buf + pos + 1, buf + pos, len - pos);
+					buf[pos] = interesting[rng_next(&seed) % (sizeof(interesting) - 1)];
+					len++;
+				}
+				break;
+			default: /* delete */
+				if (len) {
+					memmove(buf + pos, buf + pos + 1, len - pos - 1);
+					len--;
+				}
+				break;
+			}
+		}
+		memset(err, 0, sizeof(err));
+		rc = vtep_config_load_string("fuzz.yaml", buf, len, &cfg, err, sizeof(err));
+		ck_assert_msg(rc == 0 || rc == EINVAL, "iteration %d: rc %d (%s)", iter, rc, err);
+		if (rc) {
+			bad++;
+			ck_assert_msg(!strncmp(err, "fuzz.yaml:", 10) && !strchr(err, '\n'),
+				      "iteration %d: bad message '%s'", iter, err);
+			assert_zeroed(&cfg, iter);
+		} else {
+			ok++;
+			ck_assert_uint_le(cfg.n_vnis, VTEP_MAX_VNIS);
+			vtep_config_free(&cfg);
+		}
+	}
+	free(buf);
+	/* the mutations really exercised both outcomes */
+	ck_assert_uint_gt(bad, 0);
+	ck_assert_uint_gt(ok, 0);
+}
+END_TEST
+
+static Suite *config_suite(void)
+{
+	Suite *s = suite_create("config");
+	TCase *tc = tcase_create("valid");
+
+	tcase_add_test(tc, test_full_string);
+	tcase_add_test(tc, test_full_file);
+	tcase_add_test(tc, test_defaults);
+	tcase_add_test(tc, test_scalar_forms);
+	tcase_add_test(tc, test_shared_flood_lists);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("errors");
+	tcase_add_test(tc, test_err_syntax);
+	tcase_add_test(tc, test_err_empty);
+	tcase_add_test(tc, test_err_top_not_mapping);
+	tcase_add_test(tc, test_err_unknown_key);
+	tcase_add_test(tc, test_err_duplicate_key);
+	tcase_add_test(tc, test_err_missing_required);
+	tcase_add_test(tc, test_err_wrong_kind);
+	tcase_add_test(tc, test_err_bad_ip);
+	tcase_add_test(tc, test_err_bad_mac);
+	tcase_add_test(tc, test_err_multicast_mac);
+	tcase_add_loop_test(tc, test_err_integer, 0, (int)(sizeof(int_cases) / sizeof(int_cases[0])));
+	tcase_add_test(tc, test_err_other_values);
+	tcase_add_test(tc, test_err_long_devargs);
+	tcase_add_test(tc, test_err_long_value_shown_cut);
+	tcase_add_test(tc, test_err_duplicate_vni);
+	tcase_add_test(tc, test_err_duplicate_flood);
+	tcase_add_test(tc, test_err_flood_is_source);
+	tcase_add_test(tc, test_err_too_many_flood);
+	tcase_add_test(tc, test_err_too_many_vteps);
+	tcase_add_test(tc, test_err_too_many_vnis);
+	tcase_add_test(tc, test_err_too_many_ports);
+	tcase_add_test(tc, test_err_port_unknown_vni);
+	tcase_add_test(tc, test_err_port_netns_pid);
+	tcase_add_test(tc, test_err_bad_ifname);
+	tcase_add_test(tc, test_err_port_mtu);
+	tcase_add_test(tc, test_err_static_mac_target);
+	tcase_add_test(tc, test_err_static_mac_port_vni);
+	tcase_add_test(tc, test_err_duplicate_static_mac);
+	tcase_add_test(tc, test_err_duplicate_port_name);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("api");
+	tcase_add_test(tc, test_file_errors);
+	tcase_add_test(tc, test_small_err_buffer);
+	tcase_add_test(tc, test_deep_nesting);
+	tcase_add_test(tc, test_parse_mac);
+	tcase_add_test(tc, test_parse_ipv4);
+	tcase_add_test(tc, test_find_vni);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("robustness");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_random_mutations);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(config_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
