@@ -15,6 +15,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <rte_errno.h>
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
 #include <rte_mempool.h>
 #include <rte_ring_elem.h>
 
@@ -25,8 +28,14 @@
 #include "xdp.h"
 
 #define PORT_DESC 512
-/* mbufs a port keeps in its AF_XDP fill and completion rings, plus room for bursts */
-#define PORT_MBUF_BUDGET (2 * PORT_DESC + 256)
+/*
+ * Each container port has its own mbuf pool. DPDK 22.11's net_af_xdp keeps about 2048
+ * mbufs in a socket's fill ring and does not return them when the port is closed, so a
+ * pool shared by all ports would shrink with every detach; a pool per port is freed whole
+ * with it. Frames crossing to another port are copied into that port's UMEM by its PMD.
+ */
+#define PORT_POOL_MBUFS 4095
+#define PORT_POOL_CACHE 64
 
 int vtepd_port_find(const struct vtepd *d, const char *name)
 {
@@ -124,12 +133,6 @@ static int vtepd_port_validate(struct vtepd *d, struct vtep_port_config *pc, uin
 		snprintf(err, errlen, "all %u port slots are in use", VTEP_MAX_PORTS);
 		return ENOSPC;
 	}
-	if (rte_mempool_avail_count(d->pool) < PORT_MBUF_BUDGET + 4096u) {
-		snprintf(err, errlen, "mbuf pool too small for another port (%u free, a port needs %u and 4096 stay "
-				      "for traffic): raise fastpath.mbufs", rte_mempool_avail_count(d->pool),
-			 PORT_MBUF_BUDGET);
-		return ENOBUFS;
-	}
 	if (if_nametoindex(pc->name)) {
 		snprintf(err, errlen, "interface %s already exists and is not a vtepd port", pc->name);
 		return EEXIST;
@@ -141,7 +144,8 @@ int vtepd_port_attach(struct vtepd *d, const struct vtep_port_config *req, bool 
 		      size_t errlen)
 {
 	struct vtep_port_config pc = *req;
-	char devargs[768], obj[512], perr[256];
+	char devargs[768], obj[512], perr[256], pool_name[RTE_MEMPOOL_NAMESIZE];
+	struct rte_mempool *pool = NULL;
 	char ns_desc[300];
 	uint16_t vni_idx, dpdk_port = UINT16_MAX;
 	int slot, nsfd = -1, rc;
@@ -184,16 +188,26 @@ int vtepd_port_attach(struct vtepd *d, const struct vtep_port_config *req, bool 
 	}
 	snprintf(devargs, sizeof(devargs), "net_af_xdp_%s,iface=%s,start_queue=0,queue_count=1,xdp_prog=%s", pc.name,
 		 pc.name, obj);
+	snprintf(pool_name, sizeof(pool_name), "vtep_port%d_%u", slot, ++d->ports[slot].generation);
+	pool = rte_pktmbuf_pool_create(pool_name, PORT_POOL_MBUFS, PORT_POOL_CACHE, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
+				       (int)rte_socket_id());
+	if (!pool) {
+		snprintf(err, errlen, "cannot allocate %u mbufs for port %s: %s", PORT_POOL_MBUFS, pc.name,
+			 rte_strerror(rte_errno));
+		rc = ENOMEM;
+		goto undo;
+	}
 	rc = dp_port_probe(devargs, &dpdk_port, perr, sizeof(perr));
 	if (rc == 0)
-		rc = dp_port_start(dpdk_port, d->pool, PORT_DESC, perr, sizeof(perr));
+		rc = dp_port_start(dpdk_port, pool, PORT_DESC, perr, sizeof(perr));
 	if (rc) {
 		snprintf(err, errlen, "AF_XDP on %s: %s", pc.name, perr);
 		goto undo;
 	}
 	memset(&d->counters->ports[slot], 0, sizeof(d->counters->ports[slot]));
 	d->ports[slot] = (struct vtepd_port){ .in_use = true, .from_config = from_config, .conf = pc,
-					      .vni_idx = vni_idx, .dpdk_port = dpdk_port,
+					      .vni_idx = vni_idx, .dpdk_port = dpdk_port, .pool = pool,
+					      .generation = d->ports[slot].generation,
 					      .attached_at = (uint64_t)time(NULL) };
 	vtepd_ports_state_save(d);
 	rc = vtepd_publish(d);
@@ -208,6 +222,7 @@ int vtepd_port_attach(struct vtepd *d, const struct vtep_port_config *req, bool 
 undo:
 	if (dpdk_port != UINT16_MAX)
 		dp_port_remove(dpdk_port);
+	rte_mempool_free(pool);
 	nl_link_delete(pc.name);
 	vtepd_ports_state_save(d);
 	return rc;
@@ -222,6 +237,10 @@ static void vtepd_port_release(struct vtepd *d, int slot)
 	vtepd_learning_drain(d);          /* learn events already queued for it are ignored now */
 	fdb_flush_dest(d->fdb, fdb_dest_port((uint32_t)slot), true);
 	dp_port_remove(p->dpdk_port);
+	/* A NIC underlay may still hold this pool's mbufs in its transmit ring. */
+	rte_eth_tx_done_cleanup(d->underlay_port, 0, 0);
+	rte_mempool_free(p->pool);
+	p->pool = NULL;
 	nl_xdp_detach(p->conf.name);
 	nl_link_delete(p->conf.name);
 }
@@ -250,6 +269,8 @@ void vtepd_ports_detach_all(struct vtepd *d)
 
 			p->in_use = false;
 			dp_port_remove(p->dpdk_port);
+			rte_mempool_free(p->pool);
+			p->pool = NULL;
 			nl_xdp_detach(p->conf.name);
 			nl_link_delete(p->conf.name);
 			any = true;

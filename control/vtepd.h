@@ -36,6 +36,8 @@ struct vtepd_port {
 	struct vtep_port_config conf;      /* as attached (mtu and mac filled in) */
 	uint16_t vni_idx;
 	uint16_t dpdk_port;
+	struct rte_mempool *pool;          /* the port's own mbufs (its AF_XDP UMEM) */
+	unsigned generation;               /* attach count of this slot, for unique pool names */
 	uint64_t attached_at;              /* seconds since the epoch */
 };
 

@@ -279,7 +279,8 @@ static int fdb_insert(struct fdb *fdb, uint64_t key, uint32_t dest, uint32_t fla
 		/*
 		 * Full, counting deleted entries still in their grace period. When the hash
 		 * has exactly our capacity its key slots are exhausted too, and its add
-		 * reclaims the expired ones from the defer queue itself: let it try.
+		 * reclaims the expired ones from the defer queue itself: let it try. (A table
+		 * smaller than FDB_HASH_MIN_ENTRIES reclaims at the next delete instead.)
 		 */
 		if (fdb->pending == 0 || fdb->hash_entries != fdb->capacity) {
 			fdb->st.full++;

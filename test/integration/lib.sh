@@ -46,7 +46,7 @@ vt_cleanup() {
 	for name in "${VT_NAMES[@]}"; do
 		rm -f "/run/vtepd/$name.sock" "/run/vtepd/$name.ports"
 	done
-	rm -rf "$VT_TMP"
+	[ -n "${VT_KEEP_TMP:-}" ] || rm -rf "$VT_TMP"
 	exit "$rc"
 }
 trap vt_cleanup EXIT

@@ -67,7 +67,7 @@ underlay_tx() {
 
 # 1. Flooding: 5 ARP requests for an address nobody has reach leaf 2 and leaf 3 exactly 5 times each.
 b2=$(vtep_rx "$L2" 10.0.0.1); b3=$(vtep_rx "$L3" 10.0.0.1); bt=$(underlay_tx "$L1")
-ip netns exec "${VT_P}c1" arping -c 5 -i 0.2 -w 3 -I eth0 192.168.10.99 >/dev/null 2>&1 || true
+ip netns exec "${VT_P}c1" arping -c 5 -w 6 -I eth0 192.168.10.99 >/dev/null 2>&1 || true
 sleep 0.5
 a2=$(vtep_rx "$L2" 10.0.0.1); a3=$(vtep_rx "$L3" 10.0.0.1); at=$(underlay_tx "$L1")
 [ $((a2 - b2)) -eq 5 ] || vt_fail "leaf2 got $((a2 - b2)) flooded copies from leaf1, expected 5"
@@ -82,13 +82,24 @@ vt_ping "${VT_P}c1b" 192.168.10.4 || vt_fail "c1b -> c2b (VNI 200) no reply"
 vt_ping "${VT_P}c3" 192.168.10.1 || vt_fail "c3 -> c1 (VNI 100) no reply"
 vt_pass "containers in the same VNI reach each other across leaves"
 
-# 3. Isolation: same subnet, different VNI: nothing gets through, and c2b's port sees nothing.
-c2b_tx() { vt_ctl "$L2" -j show ports | jq -r '.ports[] | select(.name == "c2b") | .tx_pkts'; }
-before=$(c2b_tx)
+# 3. Isolation: same subnet, different VNI: nothing gets through, and no frame of one VNI's
+#    container ever shows up in the other VNI's container on the far leaf (captured there).
+capture() {   # ns, source MAC, pcap
+	ip netns exec "$1" tshark -q -i eth0 -a duration:4 -f "ether src $2" -w "$3" >/dev/null 2>&1 &
+	VT_PIDS+=("$!")
+	echo "$!"
+}
+frames() { tshark -r "$1" 2>/dev/null | wc -l; }
+cap_b=$(capture "${VT_P}c2b" 02:00:00:00:01:01 "$VT_TMP/c2b.pcap")   # c1 (VNI 100) seen in VNI 200?
+cap_a=$(capture "${VT_P}c2" 02:00:00:00:01:02 "$VT_TMP/c2.pcap")     # c1b (VNI 200) seen in VNI 100?
+cap_ok=$(capture "${VT_P}c2b" 02:00:00:00:01:02 "$VT_TMP/c2b-own.pcap") # c1b in its own VNI: must be seen
+sleep 1.5
 vt_ping "${VT_P}c1" 192.168.10.4 2 && vt_fail "c1 (VNI 100) reached c2b (VNI 200)"
 vt_ping "${VT_P}c1b" 192.168.10.2 2 && vt_fail "c1b (VNI 200) reached c2 (VNI 100)"
-after=$(c2b_tx)
-[ "$after" = "$before" ] || vt_fail "port c2b (VNI 200) was sent $((after - before)) frames from VNI 100 traffic"
+wait "$cap_b" "$cap_a" "$cap_ok" 2>/dev/null
+[ "$(frames "$VT_TMP/c2b-own.pcap")" -gt 0 ] || vt_fail "capture control: c1b's ARP broadcasts not seen by c2b"
+[ "$(frames "$VT_TMP/c2b.pcap")" -eq 0 ] || vt_fail "c2b (VNI 200) saw $(frames "$VT_TMP/c2b.pcap") frames from c1 (VNI 100)"
+[ "$(frames "$VT_TMP/c2.pcap")" -eq 0 ] || vt_fail "c2 (VNI 100) saw $(frames "$VT_TMP/c2.pcap") frames from c1b (VNI 200)"
 vt_pass "VNIs are isolated"
 
 # 4. Learned MACs, as JSON.

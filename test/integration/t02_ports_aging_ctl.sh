@@ -37,12 +37,16 @@ vt_ctl "$L1" attach c1 vni 100 netns "${VT_P}c1" mac 02:00:00:00:01:01 ip 192.16
 ip netns exec "${VT_P}c2" sleep 600 &
 holder=$!
 VT_PIDS+=("$holder")
+# wait until the holder really is inside the namespace (ip netns exec setns()es, then execs)
+want=$(stat -L -c %i "/run/netns/${VT_P}c2")
+vt_wait_for 5 bash -c "[ \"\$(stat -L -c %i /proc/$holder/ns/net)\" = $want ]" || vt_fail "holder process not in ${VT_P}c2"
 vt_ctl "$L2" attach c2 vni 100 pid "$holder" ifname veth7 mac 02:00:00:00:02:01 ip 192.168.20.2/24 mtu 1400 >/dev/null ||
 	vt_fail "attach by pid failed"
-ip -n "${VT_P}c2" -j link show veth7 | jq -e '.[0].mtu == 1400 and .[0].address == "02:00:00:00:02:01"' >/dev/null ||
-	vt_fail "container interface veth7 lacks the MTU/MAC asked for"
-ip -n "${VT_P}c1" -j link show eth0 | jq -e '.[0].mtu == 1450' >/dev/null ||
-	vt_fail "default container MTU is not underlay 1500 - 50"
+link=$(ip -n "${VT_P}c2" -j link show veth7) || vt_fail "no veth7 inside the container of pid $holder"
+echo "$link" | jq -e '.[0].mtu == 1400 and .[0].address == "02:00:00:00:02:01"' >/dev/null ||
+	vt_fail "container interface veth7 lacks the MTU/MAC asked for: $link"
+link=$(ip -n "${VT_P}c1" -j link show eth0) || vt_fail "no eth0 inside ${VT_P}c1"
+echo "$link" | jq -e '.[0].mtu == 1450' >/dev/null || vt_fail "default container MTU is not underlay 1500 - 50: $link"
 ip -n "${VT_P}l1" link show c1 | grep -q "xdp" || vt_fail "no XDP program on the host end c1"
 vt_pass "attach by netns and by pid, with MAC, address and MTU"
 

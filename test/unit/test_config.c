@@ -551,6 +551,9 @@ START_TEST(test_err_bad_ip)
 	EXPECT_ERR("vtep:\n  source_ip: 10.0.0.300\n", 2, 14,
 		   "vtep.source_ip: '10.0.0.300' is not an IPv4 address (expected dotted quad, e.g. 10.0.0.1)");
 	EXPECT_ERR("vtep:\n  source_ip: '10.0.1'\n", 2, 14, "'10.0.1' is not an IPv4 address");
+	/* CRLF line ends and a UTF-8 byte order mark do not move positions */
+	EXPECT_ERR("vtep:\r\n  name: x\r\n  source_ip: 10.0.0.300\r\n", 3, 14, "'10.0.0.300' is not an IPv4 address");
+	EXPECT_ERR("\xef\xbb\xbfvtep:\n  source_ip: 10.0.0.300\n", 2, 14, "'10.0.0.300' is not an IPv4 address");
 	EXPECT_ERR("vtep:\n  source_ip: 10.0.0.1/24\n", 2, 14, "is not an IPv4 address");
 	EXPECT_ERR("vtep:\n  source_ip: leaf1\n", 2, 14, "'leaf1' is not an IPv4 address");
 	EXPECT_ERR("vtep:\n  source_ip: 0.0.0.0\n", 2, 14, "'0.0.0.0' is the unspecified address (expected a unicast IPv4 address)");
@@ -560,15 +563,15 @@ START_TEST(test_err_bad_ip)
 	EXPECT_ERR(BASE "vnis:\n  - vni: 5\n    flood: [10.0.0.2, 10.0.0.256]\n", 7, 23,
 		   "vnis[0].flood[1]: '10.0.0.256' is not an IPv4 address");
 	EXPECT_ERR(BASE "vnis:\n  - vni: 5\n    flood: [224.0.0.5]\n", 7, 13, "vnis[0].flood[0]: '224.0.0.5' is a multicast address");
-	EXPECT_ERR(BASE "vnis:\n  - vni: 5\n    static_macs:\n      - {mac: 02:00:00:00:00:01, vtep: 10.0.0}\n", 8, 41,
+	EXPECT_ERR(BASE "vnis:\n  - vni: 5\n    static_macs:\n      - {mac: 02:00:00:00:00:01, vtep: 10.0.0}\n", 8, 40,
 		   "vnis[0].static_macs[0].vtep: '10.0.0' is not an IPv4 address");
-	EXPECT_ERR(BASE "vnis:\n  - vni: 5\n    static_macs:\n      - {mac: 02:00:00:00:00:01, vtep: 10.0.0.1}\n", 8, 41,
+	EXPECT_ERR(BASE "vnis:\n  - vni: 5\n    static_macs:\n      - {mac: 02:00:00:00:00:01, vtep: 10.0.0.1}\n", 8, 40,
 		   "vnis[0].static_macs[0].vtep: 10.0.0.1 is this VTEP's own vtep.source_ip");
-	EXPECT_ERR(BASE "vnis: [{vni: 5}]\nports:\n  - {name: c1, vni: 5, pid: 9, ip: 192.168.1.1}\n", 7, 37,
+	EXPECT_ERR(BASE "vnis: [{vni: 5}]\nports:\n  - {name: c1, vni: 5, pid: 9, ip: 192.168.1.1}\n", 7, 36,
 		   "ports[0].ip: '192.168.1.1' is not an IPv4 address with prefix length");
-	EXPECT_ERR(BASE "vnis: [{vni: 5}]\nports:\n  - {name: c1, vni: 5, pid: 9, ip: 192.168.1.1/33}\n", 7, 37,
+	EXPECT_ERR(BASE "vnis: [{vni: 5}]\nports:\n  - {name: c1, vni: 5, pid: 9, ip: 192.168.1.1/33}\n", 7, 36,
 		   "'192.168.1.1/33' is not an IPv4 address with prefix length (expected a.b.c.d/len with len 0..32");
-	EXPECT_ERR(BASE "vnis: [{vni: 5}]\nports:\n  - {name: c1, vni: 5, pid: 9, ip: 224.1.1.1/4}\n", 7, 37,
+	EXPECT_ERR(BASE "vnis: [{vni: 5}]\nports:\n  - {name: c1, vni: 5, pid: 9, ip: 224.1.1.1/4}\n", 7, 36,
 		   "ports[0].ip: '224.1.1.1/4' is not a unicast host address");
 }
 END_TEST
@@ -688,8 +691,6 @@ START_TEST(test_err_other_values)
 		   "vnis[0].learning: 'maybe' is not a boolean (expected true/false, yes/no or on/off)");
 	EXPECT_ERR(BASE "control:\n  socket: run/vtepd.sock\n", 6, 11,
 		   "control.socket: 'run/vtepd.sock' is not an absolute path");
-	EXPECT_ERR(BASE "control:\n  socket: /run/vtepd/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n",
-		   6, 11, "control.socket: path is 108 characters long (expected fewer than 108)");
 	EXPECT_ERR("vtep: {source_ip: 10.0.0.1}\nunderlay:\n  port: ''\n", 3, 9,
 		   "underlay.port: empty value (expected a DPDK devargs string");
 	EXPECT_ERR("vtep: {source_ip: 10.0.0.1}\nunderlay:\n  port: 'net_af_xdp0, iface=u'\n", 3, 9,
@@ -722,6 +723,26 @@ START_TEST(test_err_long_devargs)
 END_TEST
 
 /* A value echoed in a message is cut, and stays on one line. */
+START_TEST(test_err_long_socket)
+{
+	struct vtep_config cfg;
+	char y[512], path[200];
+
+	/* 107 characters fit sun_path with its NUL, 108 do not */
+	memset(path, 'a', sizeof(path));
+	memcpy(path, "/run/vtepd/", 11);
+	path[107] = '\0';
+	snprintf(y, sizeof(y), BASE "control:\n  socket: %s\n", path);
+	LOAD_OK(y, &cfg);
+	ck_assert_str_eq(cfg.socket_path, path);
+	vtep_config_free(&cfg);
+	path[107] = 'a';
+	path[108] = '\0';
+	snprintf(y, sizeof(y), BASE "control:\n  socket: %s\n", path);
+	EXPECT_ERR(y, 6, 11, "control.socket: path is 108 characters long (expected fewer than 108)");
+}
+END_TEST
+
 START_TEST(test_err_long_value_shown_cut)
 {
 	char y[4096], v[2100];
@@ -803,6 +824,22 @@ START_TEST(test_err_too_many_vteps)
 			sb_add(&b, "      - 10.%d.1.%d\n", v + 1, j);
 	}
 	EXPECT_ERR(b.s, line, 9, "vnis[4].flood[0]: too many distinct remote VTEP addresses (1280, expected at most 1024)");
+	free(b.s);
+}
+END_TEST
+
+/* Static MACs of one VNI cannot outnumber the MAC table. */
+START_TEST(test_err_too_many_static_macs)
+{
+	struct sbuf b = { 0 };
+	int line;
+
+	sb_add(&b, BASE "fastpath: {mac_table_size: 1024}\nvnis:\n  - vni: 1\n    static_macs:\n");
+	for (int j = 0; j < 1024; j++)
+		sb_add(&b, "      - {mac: '02:00:00:00:%02x:%02x', vtep: 10.0.0.2}\n", j >> 8, j & 0xff);
+	line = b.lines + 1;
+	sb_add(&b, "      - {mac: '02:00:00:01:00:00', vtep: 10.0.0.2}\n");
+	EXPECT_ERR(b.s, line, 9, "vnis[0].static_macs: too many static MACs (1025, expected at most fastpath.mac_table_size = 1024)");
 	free(b.s);
 }
 END_TEST
@@ -1212,12 +1249,14 @@ static Suite *config_suite(void)
 	tcase_add_loop_test(tc, test_err_integer, 0, (int)(sizeof(int_cases) / sizeof(int_cases[0])));
 	tcase_add_test(tc, test_err_other_values);
 	tcase_add_test(tc, test_err_long_devargs);
+	tcase_add_test(tc, test_err_long_socket);
 	tcase_add_test(tc, test_err_long_value_shown_cut);
 	tcase_add_test(tc, test_err_duplicate_vni);
 	tcase_add_test(tc, test_err_duplicate_flood);
 	tcase_add_test(tc, test_err_flood_is_source);
 	tcase_add_test(tc, test_err_too_many_flood);
 	tcase_add_test(tc, test_err_too_many_vteps);
+	tcase_add_test(tc, test_err_too_many_static_macs);
 	tcase_add_test(tc, test_err_too_many_vnis);
 	tcase_add_test(tc, test_err_too_many_ports);
 	tcase_add_test(tc, test_err_port_unknown_vni);
