@@ -733,6 +733,19 @@ static bool cfg_devargs_iface(const char *devargs, const char **v, size_t *vlen)
 	return false;
 }
 
+/* True when devargs names a PCI device: [DDDD:]BB:DD.F, alone or followed by options. */
+static bool cfg_devargs_is_pci(const char *s)
+{
+	size_t n = strspn(s, "0123456789abcdefABCDEF");
+
+	if (n == 4 && s[4] == ':')
+		s += 5;
+	if (strspn(s, "0123456789abcdefABCDEF") != 2 || s[2] != ':' || strspn(s + 3, "0123456789abcdefABCDEF") != 2 ||
+	    s[5] != '.' || s[6] < '0' || s[6] > '7')
+		return false;
+	return s[7] == '\0' || s[7] == ',';
+}
+
 static int cfg_section_underlay(struct cfg_ctx *c, yaml_node_t *key, yaml_node_t *val)
 {
 	struct vtep_config *cfg = c->cfg;
@@ -740,6 +753,7 @@ static int cfg_section_underlay(struct cfg_ctx *c, yaml_node_t *key, yaml_node_t
 		{ "port", true, NULL, NULL },
 		{ "interface", false, NULL, NULL },
 		{ "mtu", false, NULL, NULL },
+		{ "exception", false, NULL, NULL },
 	};
 	char sv[CFG_SHOW_MAX + 16];
 	const char *s;
@@ -748,7 +762,7 @@ static int cfg_section_underlay(struct cfg_ctx *c, yaml_node_t *key, yaml_node_t
 
 	if (val->type != YAML_MAPPING_NODE)
 		return cfg_kind(c, key, val, "underlay", "a mapping with 'port'");
-	rc = cfg_collect(c, val, "underlay", &key->start_mark, f, 3);
+	rc = cfg_collect(c, val, "underlay", &key->start_mark, f, 4);
 	if (rc)
 		return rc;
 
@@ -770,6 +784,24 @@ static int cfg_section_underlay(struct cfg_ctx *c, yaml_node_t *key, yaml_node_t
 					cfg_show(f[0].val, sv, sizeof(sv)));
 	memcpy(cfg->underlay_devargs, s, len + 1);
 
+	/* A NIC that DPDK owns is invisible to the kernel: its traffic reaches the kernel through
+	 * an exception interface that vtepd creates. AF_XDP and AF_PACKET ports leave the
+	 * interface to the kernel, which keeps its address. */
+	cfg->underlay_exception = cfg_devargs_is_pci(s);
+	if (f[3].val) {
+		rc = cfg_bool(c, f[3].key, f[3].val, "underlay.exception", &cfg->underlay_exception);
+		if (rc)
+			return rc;
+	}
+	if (!cfg->underlay_exception && cfg_devargs_is_pci(s))
+		return cfg_fail(c, cfg_mark(f[3].key, f[3].val),
+				"underlay.exception: a PCI port is owned by DPDK and invisible to the kernel "
+				"(expected true, so that the kernel keeps the address on an exception interface)");
+	if (cfg->underlay_exception && !f[1].val)
+		return cfg_fail(c, &key->start_mark,
+				"'underlay' is missing required key 'interface' (with exception: true it names the kernel "
+				"interface vtepd creates for the underlay's address)");
+
 	if (f[1].val) {
 		rc = cfg_ifname(c, f[1].key, f[1].val, "underlay.interface", cfg->underlay_ifname);
 		if (rc)
@@ -787,6 +819,16 @@ static int cfg_section_underlay(struct cfg_ctx *c, yaml_node_t *key, yaml_node_t
 					cfg_show(f[0].val, sv, sizeof(sv)));
 		memcpy(cfg->underlay_ifname, v, vlen);
 		cfg->underlay_ifname[vlen] = '\0';
+	}
+	if (cfg->underlay_exception) {
+		const char *v;
+		size_t vlen;
+
+		if (cfg_devargs_iface(s, &v, &vlen) && vlen == strlen(cfg->underlay_ifname) &&
+		    !memcmp(v, cfg->underlay_ifname, vlen))
+			return cfg_fail(c, cfg_mark(f[1].key, f[1].val),
+					"underlay.interface: '%s' is the interface DPDK takes (iface=); with exception: true "
+					"it must name the kernel interface vtepd creates for the address", cfg->underlay_ifname);
 	}
 
 	if (f[2].val) {

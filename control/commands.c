@@ -208,7 +208,7 @@ static int cmd_show_ports(struct ctl_out *o, int argc, char **argv, void *ctx)
 	}
 	ctl_list_begin(o, "ports");
 	ctl_obj_begin(o, NULL);
-	ctl_str(o, "name", d->cfg.underlay_ifname);
+	ctl_str(o, "name", d->cfg.underlay_exception ? "underlay" : d->cfg.underlay_ifname);
 	ctl_str(o, "kind", "underlay");
 	ctl_str(o, "vni", "-");
 	fmt_mac(mac, sizeof(mac), d->underlay_mac);
@@ -218,6 +218,18 @@ static int cmd_show_ports(struct ctl_out *o, int argc, char **argv, void *ctx)
 	ctl_str(o, "netns", "-");
 	port_counters(o, &d->counters->ports[DP_PORT_UNDERLAY]);
 	ctl_obj_end(o);
+	if (d->exception_port != UINT16_MAX) {
+		ctl_obj_begin(o, NULL);
+		ctl_str(o, "name", d->cfg.underlay_ifname);
+		ctl_str(o, "kind", "exception");
+		ctl_str(o, "vni", "-");
+		ctl_str(o, "mac", mac);
+		ctl_str(o, "ip", "-");
+		ctl_u64(o, "mtu", d->cfg.underlay_mtu);
+		ctl_str(o, "netns", "-");
+		port_counters(o, &d->counters->ports[DP_PORT_EXCEPTION]);
+		ctl_obj_end(o);
+	}
 	for (int s = 1; s <= VTEP_MAX_PORTS; s++) {
 		const struct vtepd_port *p = &d->ports[s];
 
@@ -344,13 +356,21 @@ static int cmd_show_stats(struct ctl_out *o, int argc, char **argv, void *ctx)
 	}
 
 	ctl_list_begin(o, "ports");
-	for (int s = 0; s <= VTEP_MAX_PORTS; s++) {
+	for (int s = 0; s < DP_N_SLOTS; s++) {
 		const struct dp_port_counters *pc = &d->counters->ports[s];
+		const char *name;
 
-		if (s != DP_PORT_UNDERLAY && !d->ports[s].in_use)
+		if (s == DP_PORT_UNDERLAY)
+			name = d->cfg.underlay_exception ? "underlay" : d->cfg.underlay_ifname;
+		else if (s == DP_PORT_EXCEPTION)
+			name = d->cfg.underlay_ifname;
+		else
+			name = d->ports[s].conf.name;
+		if ((s == DP_PORT_EXCEPTION && d->exception_port == UINT16_MAX) ||
+		    (s != DP_PORT_UNDERLAY && s != DP_PORT_EXCEPTION && !d->ports[s].in_use))
 			continue;
 		ctl_obj_begin(o, NULL);
-		ctl_str(o, "port", s == DP_PORT_UNDERLAY ? d->cfg.underlay_ifname : d->ports[s].conf.name);
+		ctl_str(o, "port", name);
 		ctl_u64(o, "rx_pkts", pc->rx_pkts);
 		ctl_u64(o, "rx_bytes", pc->rx_bytes);
 		ctl_u64(o, "tx_pkts", pc->tx_pkts);

@@ -68,6 +68,10 @@ int vtepd_publish(struct vtepd *d)
 		return ENOMEM;
 	t->rx[t->n_rx++] = (struct dp_rx_port){ .slot = DP_PORT_UNDERLAY, .dpdk_port = d->underlay_port };
 	t->port_dpdk[DP_PORT_UNDERLAY] = d->underlay_port;
+	if (d->exception_port != UINT16_MAX) {
+		t->rx[t->n_rx++] = (struct dp_rx_port){ .slot = DP_PORT_EXCEPTION, .dpdk_port = d->exception_port };
+		t->port_dpdk[DP_PORT_EXCEPTION] = d->exception_port;
+	}
 	for (uint16_t s = 1; s <= VTEP_MAX_PORTS; s++) {
 		if (!d->ports[s].in_use)
 			continue;
@@ -199,17 +203,51 @@ static int vtepd_eal_init(struct vtepd *d, const char *prog)
 	return 0;
 }
 
+/*
+ * The exception interface: with a port that DPDK owns outright, the kernel sees the
+ * underlay through a TAP of ours that carries the port's MAC. Frames that are not VXLAN to
+ * us go up to it; whatever the kernel sends on it (ARP, BGP, ping replies) goes out the port.
+ */
+static int vtepd_exception_start(struct vtepd *d)
+{
+	char devargs[128], err[256];
+	const uint8_t *m = d->underlay_mac;
+	int rc;
+
+	snprintf(devargs, sizeof(devargs), "net_tap_vtepd,iface=%s,mac=%02x:%02x:%02x:%02x:%02x:%02x",
+		 d->cfg.underlay_ifname, m[0], m[1], m[2], m[3], m[4], m[5]);
+	rc = dp_port_probe(devargs, &d->exception_port, err, sizeof(err));
+	if (rc == 0)
+		rc = dp_port_start(d->exception_port, d->pool, 512, err, sizeof(err));
+	if (rc == 0 && (rc = nl_link_set_up(d->cfg.underlay_ifname, d->cfg.underlay_mtu)) != 0)
+		snprintf(err, sizeof(err), "cannot bring it up: %s", strerror(rc));
+	if (rc) {
+		vlog(VLOG_ERR, "exception interface %s: %s", d->cfg.underlay_ifname, err);
+		return rc;
+	}
+	vlog(VLOG_INFO, "exception interface %s up (DPDK port %u): give it the underlay address", d->cfg.underlay_ifname,
+	     d->exception_port);
+	return 0;
+}
+
 static int vtepd_underlay_start(struct vtepd *d)
 {
 	char devargs[640], obj[512], err[256];
 	bool af_xdp = strncmp(d->cfg.underlay_devargs, "net_af_xdp", 10) == 0;
+	const char *name = d->cfg.underlay_exception ? "port" : d->cfg.underlay_ifname;
 	int rc;
 
 	snprintf(devargs, sizeof(devargs), "%s", d->cfg.underlay_devargs);
 	if (af_xdp) {
-		nl_xdp_detach(d->cfg.underlay_ifname);   /* a killed vtepd's program */
+		char iface[VTEP_IFNAME_MAX] = "";
+		const char *opt = strstr(devargs, "iface=");
+
+		if (opt)
+			snprintf(iface, sizeof(iface), "%.*s", (int)strcspn(opt + 6, ","), opt + 6);
+		nl_xdp_detach(iface);   /* a killed vtepd's program */
 		if (!strstr(devargs, "xdp_prog=")) {
-			if (vtep_xdp_object_path(true, obj, sizeof(obj)) != 0) {
+			/* Exception mode takes every frame; otherwise only VXLAN, the rest stays the kernel's. */
+			if (vtep_xdp_object_path(!d->cfg.underlay_exception, obj, sizeof(obj)) != 0) {
 				vlog(VLOG_ERR, "underlay: XDP object %s not found (set VTEPD_BPF_DIR)", obj);
 				return ENOENT;
 			}
@@ -220,16 +258,18 @@ static int vtepd_underlay_start(struct vtepd *d)
 	if (rc == 0)
 		rc = dp_port_start(d->underlay_port, d->pool, VTEPD_UNDERLAY_DESC, err, sizeof(err));
 	if (rc) {
-		vlog(VLOG_ERR, "underlay %s: %s", d->cfg.underlay_ifname, err);
+		vlog(VLOG_ERR, "underlay %s: %s", name, err);
 		return rc;
 	}
 	dp_port_mac(d->underlay_port, d->underlay_mac);
+	if (d->cfg.underlay_exception && (rc = vtepd_exception_start(d)) != 0)
+		return rc;
 	d->underlay_ifindex = (int)if_nametoindex(d->cfg.underlay_ifname);
 	if (!d->underlay_ifindex) {
 		vlog(VLOG_ERR, "underlay: no kernel interface '%s'", d->cfg.underlay_ifname);
 		return ENODEV;
 	}
-	if (af_xdp) {
+	if (af_xdp && !d->cfg.underlay_exception) {
 		rc = vtep_xdp_configure(d->cfg.underlay_ifname, d->cfg.source_ip, d->cfg.udp_port);
 		if (rc) {
 			vlog(VLOG_ERR, "underlay %s: cannot configure the XDP program: %s", d->cfg.underlay_ifname,
@@ -237,7 +277,7 @@ static int vtepd_underlay_start(struct vtepd *d)
 			return rc;
 		}
 	}
-	vlog(VLOG_INFO, "underlay %s up (DPDK port %u)", d->cfg.underlay_ifname, d->underlay_port);
+	vlog(VLOG_INFO, "underlay %s up (DPDK port %u)", d->cfg.underlay_devargs, d->underlay_port);
 	return 0;
 }
 
@@ -415,6 +455,8 @@ static void vtepd_shutdown(struct vtepd *d)
 		ctl_server_close(d->ctl_fd, d->cfg.socket_path);
 	if (rte_eth_dev_is_valid_port(d->underlay_port) && d->pool)
 		dp_port_remove(d->underlay_port);
+	if (rte_eth_dev_is_valid_port(d->exception_port) && d->pool)
+		dp_port_remove(d->exception_port);
 	dp_worker_fini(&d->worker);
 	dp_topology_free(atomic_load(&d->topology));
 	if (d->fdb)
@@ -476,6 +518,7 @@ int main(int argc, char **argv)
 	}
 	d->ctl_fd = d->nl_fd = d->timer_fd = d->signal_fd = d->epoll_fd = -1;
 	d->underlay_port = UINT16_MAX;
+	d->exception_port = UINT16_MAX;
 	d->started_at = (uint64_t)time(NULL);
 	rc = vtepd_eal_init(d, argv[0]);
 	if (rc)

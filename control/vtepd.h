@@ -70,6 +70,7 @@ struct vtepd {
 	struct dp_topology *_Atomic topology;
 
 	uint16_t underlay_port;
+	uint16_t exception_port;           /* TAP towards the kernel, UINT16_MAX when unused */
 	uint8_t underlay_mac[6];
 	int underlay_ifindex;
 

@@ -21,7 +21,9 @@
 #include "vxlan.h"
 
 #define DP_BURST 32
-#define DP_PORT_UNDERLAY 0          /* port slot of the underlay; container ports use 1.. */
+#define DP_PORT_UNDERLAY 0          /* port slot of the underlay; container ports use 1..VTEP_MAX_PORTS */
+#define DP_PORT_EXCEPTION (VTEP_MAX_PORTS + 1) /* the kernel's side of a DPDK-owned underlay (TAP) */
+#define DP_N_SLOTS (VTEP_MAX_PORTS + 2)
 #define DP_NO_ID UINT16_MAX
 #define DP_LEARN_RING_SIZE 4096
 
@@ -79,7 +81,7 @@ struct dp_worker_counters {
 /* All counters, written only by the fast-path worker, read by the control thread. */
 struct dp_counters {
 	struct dp_worker_counters worker;
-	struct dp_port_counters ports[VTEP_MAX_PORTS + 1];
+	struct dp_port_counters ports[DP_N_SLOTS];
 	struct dp_vni_counters vnis[VTEP_MAX_VNIS];
 	struct dp_vtep_counters vteps[VTEP_MAX_VTEPS];
 };
@@ -124,9 +126,9 @@ struct dp_topology {
 	uint16_t udp_port;                  /* host order */
 	uint16_t underlay_mtu;
 	uint16_t n_rx;
-	struct dp_rx_port rx[VTEP_MAX_PORTS + 1];
-	uint16_t port_dpdk[VTEP_MAX_PORTS + 1];     /* slot -> DPDK port id, DP_NO_ID when free */
-	uint16_t port_vni[VTEP_MAX_PORTS + 1];      /* slot -> VNI index */
+	struct dp_rx_port rx[DP_N_SLOTS];
+	uint16_t port_dpdk[DP_N_SLOTS];     /* slot -> DPDK port id, DP_NO_ID when free */
+	uint16_t port_vni[DP_N_SLOTS];      /* slot -> VNI index */
 	uint16_t n_vnis;
 	struct dp_vni vnis[VTEP_MAX_VNIS];
 	struct dp_vtep vteps[VTEP_MAX_VTEPS];       /* by VTEP id; ip 0 when unused */

@@ -77,7 +77,7 @@ static void dp_tx_unsent(struct rte_mbuf **pkts, uint16_t unsent, void *userdata
 
 int dp_worker_init(struct dp_worker *w)
 {
-	for (unsigned i = 0; i <= VTEP_MAX_PORTS; i++) {
+	for (unsigned i = 0; i < DP_N_SLOTS; i++) {
 		w->txb[i] = rte_zmalloc("vtep_txb", RTE_ETH_TX_BUFFER_SIZE(DP_BURST), RTE_CACHE_LINE_SIZE);
 		if (!w->txb[i]) {
 			dp_worker_fini(w);
@@ -92,7 +92,7 @@ int dp_worker_init(struct dp_worker *w)
 
 void dp_worker_fini(struct dp_worker *w)
 {
-	for (unsigned i = 0; i <= VTEP_MAX_PORTS; i++) {
+	for (unsigned i = 0; i < DP_N_SLOTS; i++) {
 		rte_free(w->txb[i]);
 		w->txb[i] = NULL;
 	}
@@ -182,7 +182,7 @@ static void dp_flood(struct dp_worker *w, const struct dp_topology *t, uint16_t 
 	}
 	w->counters->vnis[vni_idx].flooded++;
 	if (n_remote)
-		sport = vxlan_src_port(rte_pktmbuf_mtod(m, const uint8_t *), rte_pktmbuf_pkt_len(m));
+		sport = vxlan_src_port(rte_pktmbuf_mtod(m, const uint8_t *), rte_pktmbuf_data_len(m));
 	for (unsigned i = 0; i < v->n_ports; i++) {
 		uint16_t slot = v->ports[i];
 		struct rte_mbuf *c;
@@ -270,6 +270,25 @@ static void dp_learn_flush(struct dp_worker *w, struct dp_learn_batch *b)
 	b->n = 0;
 }
 
+/* Underlay frames that are not VXLAN to us: the kernel's, when it has an exception port. */
+static inline bool dp_is_for_kernel(enum vxlan_parse_result r)
+{
+	return r == VXLAN_ERR_NOT_IPV4 || r == VXLAN_ERR_NOT_LOCAL || r == VXLAN_ERR_NOT_UDP ||
+	       r == VXLAN_ERR_WRONG_PORT || r == VXLAN_ERR_TRUNCATED || r == VXLAN_ERR_FRAGMENT;
+}
+
+/* What the kernel sends through the exception port goes out on the underlay unchanged. */
+static void dp_exception_burst(struct dp_worker *w, const struct dp_topology *t, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct dp_port_counters *pc = &w->counters->ports[DP_PORT_EXCEPTION];
+
+	for (uint16_t i = 0; i < n; i++) {
+		pc->rx_pkts++;
+		pc->rx_bytes += rte_pktmbuf_pkt_len(pkts[i]);
+		dp_send(w, t, DP_PORT_UNDERLAY, pkts[i]);
+	}
+}
+
 /* Packets from the underlay: decapsulate, learn, switch to local ports. */
 static void dp_decap_burst(struct dp_worker *w, const struct dp_topology *t, struct rte_mbuf **pkts, uint16_t n)
 {
@@ -301,7 +320,10 @@ static void dp_decap_burst(struct dp_worker *w, const struct dp_topology *t, str
 		r = vxlan_parse(rte_pktmbuf_mtod(m, const uint8_t *), rte_pktmbuf_data_len(m), t->local_ip,
 				t->udp_port, &p);
 		if (unlikely(r != VXLAN_OK)) {
-			dp_drop(w, DP_PORT_UNDERLAY, (enum dp_drop)r, m);
+			if (dp_is_for_kernel(r) && t->port_dpdk[DP_PORT_EXCEPTION] != DP_NO_ID)
+				dp_send(w, t, DP_PORT_EXCEPTION, m);
+			else
+				dp_drop(w, DP_PORT_UNDERLAY, (enum dp_drop)r, m);
 			continue;
 		}
 		vi = dp_topology_vni_index(t, p.vni);
@@ -415,7 +437,7 @@ static void dp_encap_burst(struct dp_worker *w, const struct dp_topology *t, uin
 
 			if (fdb_dest_is_vtep(d)) {
 				uint16_t sport = vxlan_src_port(rte_pktmbuf_mtod(m, const uint8_t *),
-								rte_pktmbuf_pkt_len(m));
+								rte_pktmbuf_data_len(m));
 				uint16_t vt = (uint16_t)fdb_dest_id(d);
 
 				if (unlikely(vt >= VTEP_MAX_VTEPS)) {
@@ -451,6 +473,8 @@ unsigned dp_worker_poll(struct dp_worker *w, const struct dp_topology *t)
 		total += n;
 		if (rx->slot == DP_PORT_UNDERLAY)
 			dp_decap_burst(w, t, pkts, n);
+		else if (rx->slot == DP_PORT_EXCEPTION)
+			dp_exception_burst(w, t, pkts, n);
 		else
 			dp_encap_burst(w, t, rx->slot, pkts, n);
 	}

@@ -29,8 +29,8 @@ struct dp_worker {
 	struct dp_counters *counters;
 	volatile bool stop;
 	/* worker-private */
-	struct rte_eth_dev_tx_buffer *txb[VTEP_MAX_PORTS + 1];
-	uint16_t dirty[VTEP_MAX_PORTS + 1];
+	struct rte_eth_dev_tx_buffer *txb[DP_N_SLOTS];
+	uint16_t dirty[DP_N_SLOTS];
 	uint16_t n_dirty;
 	uint16_t ip_id;
 	uint64_t now_sec;

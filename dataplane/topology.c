@@ -19,7 +19,7 @@ struct dp_topology *dp_topology_new(uint32_t local_ip, uint16_t udp_port, uint16
 	t->local_ip = local_ip;
 	t->udp_port = udp_port;
 	t->underlay_mtu = underlay_mtu;
-	for (unsigned i = 0; i <= VTEP_MAX_PORTS; i++) {
+	for (unsigned i = 0; i < DP_N_SLOTS; i++) {
 		t->port_dpdk[i] = DP_NO_ID;
 		t->port_vni[i] = DP_NO_ID;
 	}

@@ -69,6 +69,9 @@ struct vtep_config {
 
 	char underlay_devargs[256];      /* DPDK devargs: PCI address or net_af_xdp0,iface=IF ... */
 	char underlay_ifname[VTEP_IFNAME_MAX]; /* kernel interface that keeps the underlay IP; from iface= when absent */
+	bool underlay_exception;         /* DPDK owns the port outright: vtepd creates underlay_ifname as a TAP
+					    (exception interface) and passes all non-VXLAN traffic through it.
+					    Default: true for a PCI address, false for vdevs (net_af_xdp ...) */
 	uint32_t underlay_mtu;           /* default 1500 */
 
 	unsigned fastpath_lcore;         /* default 1 */

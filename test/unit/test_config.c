@@ -282,6 +282,27 @@ START_TEST(test_full_file)
 }
 END_TEST
 
+START_TEST(test_underlay_exception)
+{
+	struct vtep_config cfg;
+
+	/* a PCI NIC is DPDK's alone: the exception interface is on by default */
+	LOAD_OK("vtep: {source_ip: 10.0.0.1}\nunderlay: {port: '0000:3b:00.1', interface: vtep0}\n", &cfg);
+	ck_assert(cfg.underlay_exception);
+	ck_assert_str_eq(cfg.underlay_ifname, "vtep0");
+	vtep_config_free(&cfg);
+	LOAD_OK("vtep: {source_ip: 10.0.0.1}\nunderlay: {port: '3b:00.1,rx_vec_en=0', interface: vtep0}\n", &cfg);
+	ck_assert(cfg.underlay_exception);
+	vtep_config_free(&cfg);
+	/* an AF_XDP port may ask for it too (DPDK then takes every frame) */
+	LOAD_OK("vtep: {source_ip: 10.0.0.1}\nunderlay: {port: 'net_af_xdp0,iface=ul0', interface: vtep0, "
+		"exception: yes}\n", &cfg);
+	ck_assert(cfg.underlay_exception);
+	ck_assert_str_eq(cfg.underlay_ifname, "vtep0");
+	vtep_config_free(&cfg);
+}
+END_TEST
+
 START_TEST(test_defaults)
 {
 	struct vtep_config cfg;
@@ -292,6 +313,7 @@ START_TEST(test_defaults)
 	ck_assert_uint_eq(cfg.udp_port, VTEP_DEFAULT_UDP_PORT);
 	ck_assert_str_eq(cfg.underlay_devargs, "net_af_xdp0,iface=ul0");
 	ck_assert_str_eq(cfg.underlay_ifname, "ul0");      /* from iface= */
+	ck_assert(!cfg.underlay_exception);                /* AF_XDP: the kernel keeps ul0 */
 	ck_assert_uint_eq(cfg.underlay_mtu, VTEP_DEFAULT_UNDERLAY_MTU);
 	ck_assert_uint_eq(cfg.fastpath_lcore, VTEP_DEFAULT_LCORE);
 	ck_assert_uint_eq(cfg.mac_table_size, VTEP_DEFAULT_MAC_TABLE_SIZE);
@@ -507,7 +529,13 @@ START_TEST(test_err_missing_required)
 	EXPECT_ERR("vtep:\n  source_ip: 10.0.0.1\nunderlay:\n  mtu: 1500\n", 3, 1,
 		   "'underlay' is missing required key 'port'");
 	EXPECT_ERR("vtep:\n  source_ip: 10.0.0.1\nunderlay:\n  port: 0000:01:00.0\n", 3, 1,
+		   "'underlay' is missing required key 'interface' (with exception: true it names the kernel interface");
+	EXPECT_ERR("vtep:\n  source_ip: 10.0.0.1\nunderlay:\n  port: x\n", 3, 1,
 		   "'underlay' is missing required key 'interface' (expected it, or an iface=NAME option in underlay.port)");
+	EXPECT_ERR("vtep:\n  source_ip: 10.0.0.1\nunderlay:\n  port: 0000:01:00.0\n  interface: vtep0\n"
+		   "  exception: false\n", 6, 14, "underlay.exception: a PCI port is owned by DPDK");
+	EXPECT_ERR("vtep:\n  source_ip: 10.0.0.1\nunderlay:\n  port: net_af_xdp0,iface=ul0\n  interface: ul0\n"
+		   "  exception: true\n", 5, 14, "underlay.interface: 'ul0' is the interface DPDK takes");
 	EXPECT_ERR(BASE "vnis:\n  - learning: false\n", 6, 5, "'vnis[0]' is missing required key 'vni'");
 	EXPECT_ERR(BASE "vnis:\n  - vni: 1\n    static_macs:\n      - vtep: 10.0.0.2\n", 8, 9,
 		   "'vnis[0].static_macs[0]' is missing required key 'mac'");
@@ -1230,6 +1258,7 @@ static Suite *config_suite(void)
 
 	tcase_add_test(tc, test_full_string);
 	tcase_add_test(tc, test_full_file);
+	tcase_add_test(tc, test_underlay_exception);
 	tcase_add_test(tc, test_defaults);
 	tcase_add_test(tc, test_scalar_forms);
 	tcase_add_test(tc, test_shared_flood_lists);

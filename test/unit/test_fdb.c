@@ -9,11 +9,13 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rte_common.h>
 #include <rte_eal.h>
@@ -640,6 +642,16 @@ static void *reader_main(void *arg)
 	struct fdb_entry *out[64];
 	uint64_t bk[64];
 
+	/* EAL pinned the main thread (-l 0) and we inherited that: run anywhere instead */
+	{
+		cpu_set_t all;
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+		CPU_ZERO(&all);
+		for (long i = 0; i < n && i < CPU_SETSIZE; i++)
+			CPU_SET((int)i, &all);
+		pthread_setaffinity_np(pthread_self(), sizeof(all), &all);
+	}
 	rte_rcu_qsbr_thread_register(c->v, 0);
 	rte_rcu_qsbr_thread_online(c->v, 0);
 	__atomic_store_n(&c->started, true, __ATOMIC_RELEASE);
@@ -677,7 +689,7 @@ static void *reader_main(void *arg)
 			}
 		}
 		rte_rcu_qsbr_quiescent(c->v, 0);
-		c->loops++;
+		__atomic_store_n(&c->loops, c->loops + 1, __ATOMIC_RELAXED);
 	}
 	rte_rcu_qsbr_thread_offline(c->v, 0);
 	rte_rcu_qsbr_thread_unregister(c->v, 0);
@@ -712,12 +724,25 @@ static char conc_err[256];
 	} while (0)
 
 /* The writer: random learns, moves, deletes, statics, aging and flushes, checked against m. */
-static const char *conc_writer(struct fdb *f, struct model *m, const uint64_t *keys, unsigned *ops,
-			       unsigned *enospc)
+static const char *conc_writer(struct fdb *f, struct model *m, const uint64_t *keys, const struct reader_ctx *c,
+			       unsigned *ops, unsigned *enospc)
 {
-	uint64_t now = 2;
+	uint64_t now = 2, last_loops = 0;
 
-	for (unsigned round = 0; round < 300000; round++) {
+	/*
+	 * At least 300k operations, and on until the reader has made 3000 passes over the
+	 * keys (so the two overlap however they are scheduled), at most 3M.
+	 */
+	for (unsigned round = 0;
+	     round < 300000 || (round < 3000000 && __atomic_load_n(&c->loops, __ATOMIC_RELAXED) < 3000); round++) {
+		/* a writer that outran a descheduled reader would mostly see a full table */
+		if ((round & 127) == 127) {
+			uint64_t l = __atomic_load_n(&c->loops, __ATOMIC_RELAXED);
+
+			if (l == last_loops)
+				sched_yield();
+			last_loops = l;
+		}
 		unsigned i = (unsigned)(rnd() % CONC_KEYS);
 		unsigned op = (unsigned)(rnd() % 100);
 		uint32_t d = (rnd() & 1) ? fdb_dest_vtep(1 + (uint32_t)(rnd() % 8))
@@ -855,7 +880,7 @@ START_TEST(test_rcu_concurrent_reader)
 	while (!__atomic_load_n(&c.started, __ATOMIC_ACQUIRE))
 		;
 
-	err = conc_writer(f, &m, keys, &ops, &enospc);
+	err = conc_writer(f, &m, keys, &c, &ops, &enospc);
 
 	__atomic_store_n(&c.stop, true, __ATOMIC_RELEASE);
 	ck_assert_int_eq(pthread_join(th, NULL), 0);
