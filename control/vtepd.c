@@ -48,7 +48,8 @@ static void vtepd_usage(FILE *f)
 		   "  -c, --config FILE     configuration (YAML)\n"
 		   "      --check-config    validate the configuration and exit\n"
 		   "  -d, --debug           verbose logging\n"
-		   "environment: VTEPD_EAL_ARGS extra DPDK EAL arguments; VTEPD_BPF_DIR where the XDP objects are\n");
+		   "environment: VTEPD_EAL_ARGS extra DPDK EAL arguments; VTEPD_BPF_DIR where the XDP objects are;\n"
+		   "             VTEPD_NO_HUGEPAGES=1 run without hugepages\n");
 }
 
 uint16_t vtepd_vni_index(const struct vtepd *d, uint32_t vni)
@@ -165,17 +166,24 @@ static int vtepd_eal_init(struct vtepd *d, const char *prog)
 	argv[argc++] = lcores;
 	argv[argc++] = "--main-lcore";
 	argv[argc++] = main_lcore;
-	argv[argc++] = "--in-memory";
 	argv[argc++] = "--log-level=notice";
-	d->hugepages = vtepd_hugepages_usable(need, why, sizeof(why));
+	if (getenv("VTEPD_NO_HUGEPAGES")) {
+		snprintf(why, sizeof(why), "VTEPD_NO_HUGEPAGES is set");
+		d->hugepages = false;
+	} else {
+		d->hugepages = vtepd_hugepages_usable(need, why, sizeof(why));
+	}
 	if (!d->hugepages) {
 		snprintf(mem, sizeof(mem), "%lu", (unsigned long)((need >> 20) + 64));
 		vlog(VLOG_WARN, "hugepages not usable (%s): running without them (--no-huge -m %s); "
 			       "expect lower performance. Reserve some with: echo 1024 > /proc/sys/vm/nr_hugepages",
 		     why, mem);
 		argv[argc++] = "--no-huge";
+		argv[argc++] = "--no-shconf";   /* --in-memory needs hugetlbfs */
 		argv[argc++] = "-m";
 		argv[argc++] = mem;
+	} else {
+		argv[argc++] = "--in-memory";   /* no hugepage files left behind */
 	}
 	if (dp_port_devargs_is_pci(d->cfg.underlay_devargs)) {
 		snprintf(allow, sizeof(allow), "%s", d->cfg.underlay_devargs);

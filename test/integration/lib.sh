@@ -16,15 +16,39 @@ VT_TMP=$(mktemp -d /tmp/vtepd-test.XXXXXX)
 VT_NAMESPACES=()
 VT_PIDS=()
 VT_NAMES=()                  # vtepd instance names (for socket/state files)
+VT_DAEMONS=()                # vtepd PIDs: must exit 0 on SIGTERM, with no sanitizer report
 VT_FAILED=0
 
 vt_log() { echo "[$(date +%T)] $*"; }
 vt_fail() { echo "FAIL: $*" >&2; VT_FAILED=1; exit 1; }
 vt_pass() { echo "PASS: $*"; }
 
+# vt_alive PID: running (a zombie does not count).
+vt_alive() { local st; st=$(ps -o stat= -p "$1" 2>/dev/null) || return 1; [[ $st != Z* ]]; }
+
 vt_cleanup() {
 	local rc=$?
-	local pid ns name
+	local pid ns name drc
+	# vtepd first: SIGTERM must give a clean exit (status 0, nothing from ASan/UBSan/LSan).
+	for pid in "${VT_DAEMONS[@]}"; do
+		kill -0 "$pid" 2>/dev/null || continue
+		kill -TERM "$pid" 2>/dev/null
+		for _ in $(seq 100); do vt_alive "$pid" || break; sleep 0.1; done
+		if vt_alive "$pid"; then
+			kill -KILL "$pid"
+			echo "FAIL: vtepd $pid did not exit within 10 s of SIGTERM" >&2
+			rc=1
+		fi
+		wait "$pid" 2>/dev/null; drc=$?
+		if [ "$drc" -ne 0 ]; then
+			echo "FAIL: vtepd $pid exited with status $drc after SIGTERM" >&2
+			rc=1
+		fi
+	done
+	if grep -lE "AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|runtime error:" "$VT_TMP"/*.log 2>/dev/null; then
+		echo "FAIL: sanitizer report in the logs above" >&2
+		rc=1
+	fi
 	for pid in "${VT_PIDS[@]}"; do
 		kill -TERM "$pid" 2>/dev/null || true
 	done
@@ -92,6 +116,7 @@ vt_vtepd() {
 	ip netns exec "$ns" "$VTEPD" -c "$conf" > "$VT_TMP/$name.log" 2>&1 &
 	pid=$!
 	VT_PIDS+=("$pid")
+	VT_DAEMONS+=("$pid")
 	eval "VT_PID_${name//-/_}=$pid"
 	for _ in $(seq 200); do
 		if "$VTEPCTL" -n "$name" show ports >/dev/null 2>&1; then

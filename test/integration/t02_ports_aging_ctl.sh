@@ -29,7 +29,11 @@ vnis:
 EOF2
 done
 vt_vtepd "${VT_P}l1" "$L1" "$VT_TMP/leaf1.yaml"
-vt_vtepd "${VT_P}l2" "$L2" "$VT_TMP/leaf2.yaml"
+# Leaf 2 runs without hugepages: a clear warning, and everything below still works.
+VTEPD_NO_HUGEPAGES=1 vt_vtepd "${VT_P}l2" "$L2" "$VT_TMP/leaf2.yaml"
+grep -q "hugepages not usable (VTEPD_NO_HUGEPAGES is set): running without them" "$VT_TMP/$L2.log" ||
+	vt_fail "no warning about running without hugepages: $(head -5 "$VT_TMP/$L2.log")"
+[ "$(vt_ctl "$L2" -j show stats | jq '.fastpath.hugepages')" = false ] || vt_fail "show stats does not say hugepages: false"
 
 # Attach by name on leaf 1, by PID on leaf 2 (a process sleeping in the container namespace).
 vt_ctl "$L1" attach c1 vni 100 netns "${VT_P}c1" mac 02:00:00:00:01:01 ip 192.168.20.1/24 >/dev/null ||
