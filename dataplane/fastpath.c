@@ -270,6 +270,30 @@ static void dp_learn_flush(struct dp_worker *w, struct dp_learn_batch *b)
 	b->n = 0;
 }
 
+/*
+ * The MACs of a burst, looked up in one bulk call: source keys first, then destination keys,
+ * so that entry j is packet j's source and entry k + j its destination.
+ */
+struct dp_burst_keys {
+	uint16_t k;
+	uint64_t keys[2 * DP_BURST];
+	uint64_t dst_keys[DP_BURST];
+	struct fdb_entry *ents[2 * DP_BURST];
+};
+
+static inline void dp_keys_add(struct dp_burst_keys *b, uint16_t vni_idx, const struct rte_ether_hdr *eth)
+{
+	b->keys[b->k] = fdb_key(vni_idx, eth->src_addr.addr_bytes);
+	b->dst_keys[b->k] = fdb_key(vni_idx, eth->dst_addr.addr_bytes);
+	b->k++;
+}
+
+static inline void dp_keys_lookup(const struct dp_worker *w, struct dp_burst_keys *b)
+{
+	memcpy(&b->keys[b->k], b->dst_keys, b->k * sizeof(b->keys[0]));
+	fdb_lookup_bulk(w->fdb, b->keys, 2u * b->k, b->ents);
+}
+
 /* Underlay frames that are not VXLAN to us: the kernel's, when it has an exception port. */
 static inline bool dp_is_for_kernel(enum vxlan_parse_result r)
 {
@@ -293,14 +317,14 @@ static void dp_exception_burst(struct dp_worker *w, const struct dp_topology *t,
 static void dp_decap_burst(struct dp_worker *w, const struct dp_topology *t, struct rte_mbuf **pkts, uint16_t n)
 {
 	struct dp_port_counters *pc = &w->counters->ports[DP_PORT_UNDERLAY];
-	uint64_t keys[2 * DP_BURST];
-	uint64_t dst_keys[DP_BURST];
-	struct fdb_entry *ents[2 * DP_BURST];
+	struct dp_burst_keys b;
 	struct rte_mbuf *ok[DP_BURST];
 	uint16_t vni_idx[DP_BURST];
 	uint32_t src_ip[DP_BURST];
 	struct dp_learn_batch lb = { .n = 0 };
-	uint16_t k = 0;
+	uint16_t k;
+
+	b.k = 0;
 
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
@@ -339,22 +363,21 @@ static void dp_decap_burst(struct dp_worker *w, const struct dp_topology *t, str
 			dp_drop(w, DP_PORT_UNDERLAY, DP_DROP_BAD_SRC_MAC, m);
 			continue;
 		}
-		keys[k] = fdb_key(vi, eth->src_addr.addr_bytes);
-		dst_keys[k] = fdb_key(vi, eth->dst_addr.addr_bytes);
-		vni_idx[k] = vi;
-		src_ip[k] = p.outer_src_ip;
-		ok[k++] = m;
+		vni_idx[b.k] = vi;
+		src_ip[b.k] = p.outer_src_ip;
+		ok[b.k] = m;
+		dp_keys_add(&b, vi, eth);
 	}
+	k = b.k;
 	if (!k)
 		return;
-	memcpy(&keys[k], dst_keys, k * sizeof(keys[0]));
-	fdb_lookup_bulk(w->fdb, keys, 2u * k, ents);
+	dp_keys_lookup(w, &b);
 
 	for (uint16_t j = 0; j < k; j++) {
 		struct rte_mbuf *m = ok[j];
 		uint16_t vi = vni_idx[j];
 		uint16_t vt = dp_topology_vtep_id(t, src_ip[j]);
-		struct fdb_entry *dst = ents[k + j];
+		struct fdb_entry *dst = b.ents[k + j];
 		uint32_t len = rte_pktmbuf_pkt_len(m);
 
 		w->counters->vnis[vi].decap_pkts++;
@@ -364,7 +387,7 @@ static void dp_decap_burst(struct dp_worker *w, const struct dp_topology *t, str
 			w->counters->vteps[vt].rx_bytes += len;
 		}
 		if (t->vnis[vi].learning)
-			dp_learn(w, &lb, ents[j], keys[j], fdb_dest_vtep(vt == DP_NO_ID ? DP_VTEP_UNKNOWN : vt),
+			dp_learn(w, &lb, b.ents[j], b.keys[j], fdb_dest_vtep(vt == DP_NO_ID ? DP_VTEP_UNKNOWN : vt),
 				 src_ip[j]);
 		if (dst) {
 			uint32_t d = fdb_entry_dest(dst);
@@ -386,12 +409,12 @@ static void dp_encap_burst(struct dp_worker *w, const struct dp_topology *t, uin
 {
 	struct dp_port_counters *pc = &w->counters->ports[slot];
 	uint16_t vi = t->port_vni[slot];
-	uint64_t keys[2 * DP_BURST];
-	uint64_t dst_keys[DP_BURST];
-	struct fdb_entry *ents[2 * DP_BURST];
+	struct dp_burst_keys b;
 	struct rte_mbuf *ok[DP_BURST];
 	struct dp_learn_batch lb = { .n = 0 };
-	uint16_t k = 0;
+	uint16_t k;
+
+	b.k = 0;
 
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
@@ -418,20 +441,19 @@ static void dp_encap_burst(struct dp_worker *w, const struct dp_topology *t, uin
 			dp_drop(w, slot, DP_DROP_BAD_SRC_MAC, m);
 			continue;
 		}
-		keys[k] = fdb_key(vi, eth->src_addr.addr_bytes);
-		dst_keys[k] = fdb_key(vi, eth->dst_addr.addr_bytes);
-		ok[k++] = m;
+		ok[b.k] = m;
+		dp_keys_add(&b, vi, eth);
 	}
+	k = b.k;
 	if (!k)
 		return;
-	memcpy(&keys[k], dst_keys, k * sizeof(keys[0]));
-	fdb_lookup_bulk(w->fdb, keys, 2u * k, ents);
+	dp_keys_lookup(w, &b);
 
 	for (uint16_t j = 0; j < k; j++) {
 		struct rte_mbuf *m = ok[j];
-		struct fdb_entry *dst = ents[k + j];
+		struct fdb_entry *dst = b.ents[k + j];
 
-		dp_learn(w, &lb, ents[j], keys[j], fdb_dest_port(slot), 0);
+		dp_learn(w, &lb, b.ents[j], b.keys[j], fdb_dest_port(slot), 0);
 		if (dst) {
 			uint32_t d = fdb_entry_dest(dst);
 

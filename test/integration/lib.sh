@@ -145,5 +145,19 @@ vt_wait_for() {
 	return 1
 }
 
-# vt_write_conf FILE: write stdin to FILE (for heredoc configs)
-vt_write_conf() { cat > "$1"; }
+# vt_conf_base NAME VTEP-IP [AGING]: the head of a test leaf's config (AF_XDP underlay ul0,
+# small tables); the test appends its vnis and ports.
+vt_conf_base() {
+	cat <<EOF
+vtep:
+  name: $1
+  source_ip: $2
+underlay:
+  port: net_af_xdp0,iface=ul0
+fastpath:
+  mac_table_size: 4096
+  mbufs: 8192
+EOF
+	[ -n "${3:-}" ] && echo "  mac_aging: $3"
+	return 0
+}

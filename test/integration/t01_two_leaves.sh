@@ -14,15 +14,8 @@ leaf_conf() {   # i, then "name vni ip" port lines
 	for j in 1 2 3; do [ "$j" != "$i" ] && others+=("10.0.0.$j"); done
 	local flood="[${others[0]}, ${others[1]}]"
 	{
+		vt_conf_base "${VT_P}-leaf$i" "10.0.0.$i"
 		cat <<EOF2
-vtep:
-  name: ${VT_P}-leaf$i
-  source_ip: 10.0.0.$i
-underlay:
-  port: net_af_xdp0,iface=ul0
-fastpath:
-  mac_table_size: 4096
-  mbufs: 8192
 vnis:
   - vni: 100
     flood: $flood

@@ -11,16 +11,7 @@ vt_ns "${VT_P}c1"
 vt_ns "${VT_P}c2"
 L1=${VT_P}-leaf1 L2=${VT_P}-leaf2
 for i in 1 2; do
-	cat > "$VT_TMP/leaf$i.yaml" <<EOF2
-vtep:
-  name: ${VT_P}-leaf$i
-  source_ip: 10.0.0.$i
-underlay:
-  port: net_af_xdp0,iface=ul0
-fastpath:
-  mac_table_size: 4096
-  mac_aging: 3
-  mbufs: 8192
+	{ vt_conf_base "${VT_P}-leaf$i" "10.0.0.$i" 3; cat <<EOF2; } > "$VT_TMP/leaf$i.yaml"
 vnis:
   - vni: 100
     flood: [10.0.0.$((3 - i))]

@@ -25,15 +25,7 @@ ip -n "${VT_P}c2" link set eth0 address 02:00:00:00:02:01 mtu 1450
 ip -n "${VT_P}c2" addr add 192.168.10.2/24 dev eth0
 ip netns exec "$K" bridge fdb append 00:00:00:00:00:00 dev vxlan100 dst 10.0.0.1
 
-cat > "$VT_TMP/leaf1.yaml" <<EOF2
-vtep:
-  name: $L1
-  source_ip: 10.0.0.1
-underlay:
-  port: net_af_xdp0,iface=ul0
-fastpath:
-  mac_table_size: 4096
-  mbufs: 8192
+{ vt_conf_base "$L1" 10.0.0.1; cat <<EOF2; } > "$VT_TMP/leaf1.yaml"
 vnis:
   - vni: 100
     flood: [10.0.0.2]

@@ -15,15 +15,7 @@ for i in 1 2; do
 	ip -n "$R" addr add "10.1.$i.254/24" dev "r$i"
 	ip -n "${VT_P}l$i" addr add "10.1.$i.1/24" dev ul0
 	ip -n "${VT_P}l$i" route add 10.1.0.0/16 via "10.1.$i.254"
-	cat > "$VT_TMP/leaf$i.yaml" <<EOF2
-vtep:
-  name: ${VT_P}-leaf$i
-  source_ip: 10.1.$i.1
-underlay:
-  port: net_af_xdp0,iface=ul0
-fastpath:
-  mac_table_size: 4096
-  mbufs: 8192
+	{ vt_conf_base "${VT_P}-leaf$i" "10.1.$i.1"; cat <<EOF2; } > "$VT_TMP/leaf$i.yaml"
 vnis:
   - vni: 100
     flood: [10.1.$((3 - i)).1]
