@@ -1,0 +1,1466 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * test_fastpath.c: unit tests of dataplane/fastpath.c, the poll-mode worker, run for real
+ * through DPDK without any network. Every port is a net_ring ethdev over two rte_rings: the
+ * test enqueues what the port "receives" and dequeues what the worker transmitted. The
+ * worker is driven one dp_worker_poll() at a time on the test thread, and the test plays
+ * the control thread: it builds and publishes the topology snapshot and turns learn events
+ * into FDB entries. Covered: encapsulation, local switching, flooding with head-end
+ * replication and split horizon, decapsulation, learning requests, every drop reason but
+ * no_headroom (mbufs always have the headroom), the
+ * exception port (the kernel's TAP), transmit overflow, and a full mixed burst against the
+ * same packets one at a time. Every test asserts the exact frames out of every port, the
+ * exact counters, and that every mbuf went back to the pool. EAL is initialised once (no
+ * hugepages, no shared files) and the tests run in that one process (CK_NOFORK).
+ */
+#include <check.h>
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_common.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_eth_ring.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+#include <rte_ring.h>
+#include <rte_ring_elem.h>
+
+#include "dp.h"
+#include "fastpath.h"
+#include "fdb.h"
+#include "vtep_config.h"
+#include "vxlan.h"
+
+#define UDP_PORT 4789
+#define UNDERLAY_MTU 1500
+#define POOL_MBUFS 2047
+#define RING_SLOTS 1024
+#define SMALL_TX_SLOTS 8            /* port E's transmit ring holds 7 frames */
+#define MAX_OUT 160                 /* frames kept per port per collection */
+#define FRAME_MAX 2048
+
+#define IPV4(a, b, c, d) RTE_BE32(((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 8) | (uint32_t)(d))
+#define LOCAL_IP IPV4(10, 0, 0, 1)
+#define VTEP0_IP IPV4(10, 0, 0, 2)
+#define VTEP1_IP IPV4(10, 0, 0, 3)
+#define STRANGER_IP IPV4(10, 0, 0, 9)   /* a VTEP the topology does not know */
+#define VNI_A 100                       /* VNI index 0: ports B and C, floods to VTEPs 0 and 1 */
+#define VNI_B 200                       /* VNI index 1: port D, floods to VTEP 0 */
+
+/*
+ * Ring ports: A is the underlay, B C D containers of the standard topology; E (a container
+ * port with a tiny transmit ring) and X (the exception port, the kernel's TAP) are added
+ * to the topology only by the tests that need them.
+ */
+enum { PA, PB, PC, PD, PE, PX, N_PORTS };
+#define SLOT_B 1
+#define SLOT_C 2
+#define SLOT_D 3
+#define SLOT_E 4
+static const uint16_t port_slot[N_PORTS] = { DP_PORT_UNDERLAY, SLOT_B, SLOT_C, SLOT_D, SLOT_E, DP_PORT_EXCEPTION };
+static const char port_name[N_PORTS] = { 'A', 'B', 'C', 'D', 'E', 'X' };
+_Static_assert(SLOT_B != DP_PORT_UNDERLAY && SLOT_C != DP_PORT_UNDERLAY && SLOT_D != DP_PORT_UNDERLAY &&
+	       SLOT_E != DP_PORT_UNDERLAY && SLOT_E <= VTEP_MAX_PORTS && DP_PORT_EXCEPTION > VTEP_MAX_PORTS &&
+	       DP_PORT_EXCEPTION < DP_N_SLOTS, "container slots must be valid and distinct from the special ones");
+
+static const uint8_t underlay_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 };
+static const uint8_t nexthop_mac[2][6] = { { 0x02, 0x00, 0x00, 0x00, 0x01, 0x02 },
+					   { 0x02, 0x00, 0x00, 0x00, 0x01, 0x03 } };
+static const uint32_t vtep_ip[2] = { VTEP0_IP, VTEP1_IP };
+
+/* MAC identities; every test gets fresh addresses (see mac_set) so nothing carries over. */
+enum {
+	MAC_ZERO = 0x00, MAC_B = 0x0b, MAC_B2 = 0x1b, MAC_B3 = 0x2b, MAC_C = 0x0c, MAC_D = 0x0d, MAC_E = 0x0e,
+	MAC_R0 = 0xa0, MAC_R1 = 0xa1, MAC_R8 = 0xa8, MAC_R9 = 0xa9, MAC_UNKNOWN = 0xee, MAC_MCAST = 0xfe,
+	MAC_BCAST = 0xff
+};
+
+struct frame {
+	uint32_t len;
+	uint8_t data[FRAME_MAX];
+};
+
+struct outset {
+	unsigned n[N_PORTS];
+	struct frame f[N_PORTS][MAX_OUT];
+};
+
+/* process-wide */
+static struct rte_mempool *g_pool;
+static struct rte_ring *g_rx[N_PORTS], *g_tx[N_PORTS];
+static uint16_t g_port[N_PORTS];
+
+/* per test (fixture) */
+static uint16_t g_gen;
+static unsigned g_pool_start;
+static struct fdb *g_fdb;
+static struct rte_ring *g_learn;
+static struct dp_counters *g_ctr;
+static struct dp_worker g_w;
+static struct dp_topology *_Atomic g_topo;
+static struct outset g_out;
+
+/* ---- addresses and frames ---- */
+
+static void mac_set(uint8_t *p, uint8_t id)
+{
+	if (id == MAC_BCAST) {
+		memset(p, 0xff, 6);
+	} else if (id == MAC_ZERO) {
+		memset(p, 0, 6);
+	} else if (id == MAC_MCAST) {
+		const uint8_t m[6] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01 };
+
+		memcpy(p, m, 6);
+	} else {
+		const uint8_t m[6] = { 0x02, 0xf0, (uint8_t)(g_gen >> 8), (uint8_t)g_gen, 0x00, id };
+
+		memcpy(p, m, 6);
+	}
+}
+
+static uint64_t key_of(uint16_t vni_idx, uint8_t id)
+{
+	uint8_t mac[6];
+
+	mac_set(mac, id);
+	return fdb_key(vni_idx, mac);
+}
+
+static uint16_t rd16(const uint8_t *p)
+{
+	return (uint16_t)((p[0] << 8) | p[1]);
+}
+
+/*
+ * An inner Ethernet frame of len bytes (len >= 10; shorter than 14 only for runts): an
+ * IPv4/UDP packet when there is room, with a payload pattern that depends on seed.
+ */
+static uint32_t inner_frame(uint8_t *buf, uint8_t dst, uint8_t src, uint32_t len, uint8_t seed)
+{
+	uint8_t hdr[14];
+
+	ck_assert(len <= FRAME_MAX);
+	mac_set(hdr, dst);
+	mac_set(hdr + 6, src);
+	hdr[12] = 0x08;
+	hdr[13] = 0x00;
+	memcpy(buf, hdr, len < 14 ? len : 14);
+	for (uint32_t i = 14; i < len; i++)
+		buf[i] = (uint8_t)(seed * 31u + i * 7u);
+	if (len >= 14 + 28) {
+		uint8_t *ip = buf + 14;
+
+		ip[0] = 0x45;
+		ip[1] = 0;
+		ip[2] = (uint8_t)((len - 14) >> 8);
+		ip[3] = (uint8_t)(len - 14);
+		ip[6] = 0;
+		ip[7] = 0;
+		ip[8] = 64;
+		ip[9] = 17;
+		ip[12] = 192, ip[13] = 168, ip[14] = 1, ip[15] = seed;
+		ip[16] = 192, ip[17] = 168, ip[18] = 2, ip[19] = (uint8_t)(seed + 1);
+		ip[20] = 0x10, ip[21] = seed;       /* UDP ports */
+		ip[22] = 0x20, ip[23] = (uint8_t)(seed * 3);
+	}
+	return len;
+}
+
+/* A VXLAN frame from src_ip to dst_ip carrying inner, as a remote VTEP would send it. */
+static uint32_t vxlan_frame(uint8_t *buf, uint32_t src_ip, uint32_t dst_ip, uint16_t udp_port, uint32_t vni,
+			    const uint8_t *inner, uint32_t inner_len)
+{
+	struct vxlan_template t;
+
+	ck_assert(inner_len + VXLAN_OUTER_LEN <= FRAME_MAX);
+	vxlan_template_init(&t, nexthop_mac[0], underlay_mac, src_ip, dst_ip, udp_port);
+	vxlan_encap_write(buf, &t, vni, (uint16_t)inner_len, vxlan_src_port(inner, inner_len), 0x4242);
+	memcpy(buf + VXLAN_OUTER_LEN, inner, inner_len);
+	return inner_len + VXLAN_OUTER_LEN;
+}
+
+static bool ip_csum_ok(const uint8_t *ip)
+{
+	uint32_t sum = 0;
+
+	for (int i = 0; i < 20; i += 2)
+		sum += rd16(ip + i);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return sum == 0xffff;
+}
+
+/* ---- ports, polling, output ---- */
+
+static void inject(int p, const uint8_t *data, uint32_t len)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(g_pool);
+	char *d;
+
+	ck_assert_msg(m != NULL, "mbuf pool empty");
+	d = rte_pktmbuf_append(m, (uint16_t)len);
+	ck_assert_msg(d != NULL, "no room for %u bytes in an mbuf", len);
+	memcpy(d, data, len);
+	ck_assert_int_eq(rte_ring_enqueue(g_rx[p], m), 0);
+}
+
+static unsigned poll_once(void)
+{
+	return dp_worker_poll(&g_w, atomic_load_explicit(&g_topo, memory_order_acquire));
+}
+
+/* Inject one frame on port p and run one poll, which must receive exactly it. */
+static void run(int p, const uint8_t *data, uint32_t len)
+{
+	inject(p, data, len);
+	ck_assert_uint_eq(poll_once(), 1);
+}
+
+/* Move every transmitted frame into o (appending), freeing the mbufs. */
+static void collect_into(struct outset *o)
+{
+	struct rte_mbuf *m;
+
+	for (int p = 0; p < N_PORTS; p++) {
+		while (rte_ring_dequeue(g_tx[p], (void **)&m) == 0) {
+			if (o->n[p] < MAX_OUT) {
+				struct frame *f = &o->f[p][o->n[p]];
+				const void *d;
+
+				f->len = rte_pktmbuf_pkt_len(m);
+				ck_assert_uint_le(f->len, FRAME_MAX);
+				/* a pointer into the mbuf, or to f->data when it had to gather */
+				d = rte_pktmbuf_read(m, 0, f->len, f->data);
+				ck_assert_ptr_nonnull(d);
+				if (d != f->data)
+					memcpy(f->data, d, f->len);
+				if (m->nb_segs != 1)
+					f->len = 0;     /* the fast path never chains: flag it */
+			}
+			o->n[p]++;
+			rte_pktmbuf_free(m);
+		}
+	}
+}
+
+static void collect(void)
+{
+	memset(g_out.n, 0, sizeof(g_out.n));
+	collect_into(&g_out);
+}
+
+/* Collect, and check how many frames each port sent (E and X: none unless said). */
+#define expect_out(a, b, c, d) expect_out6(a, b, c, d, 0, 0)
+
+static void expect_out6(unsigned a, unsigned b, unsigned c, unsigned d, unsigned e, unsigned x)
+{
+	const unsigned want[N_PORTS] = { a, b, c, d, e, x };
+
+	collect();
+	for (int p = 0; p < N_PORTS; p++)
+		ck_assert_msg(g_out.n[p] == want[p], "port %c sent %u frames, expected %u", port_name[p], g_out.n[p],
+			      want[p]);
+}
+
+static void expect_frame(const struct frame *f, const uint8_t *data, uint32_t len)
+{
+	ck_assert_uint_eq(f->len, len);
+	ck_assert_mem_eq(f->data, data, len);
+}
+
+/* Which of the two VTEPs an encapsulated frame is addressed to (-1: neither). */
+static int vtep_of(const struct frame *f)
+{
+	for (int i = 0; i < 2; i++)
+		if (f->len >= VXLAN_OUTER_LEN && memcmp(f->data + 30, &vtep_ip[i], 4) == 0)
+			return i;
+	return -1;
+}
+
+/* f must be inner encapsulated for VTEP vt (0 or 1) in vni, built exactly as RFC 7348 wants. */
+static void expect_encap(const struct frame *f, int vt, uint32_t vni, const uint8_t *inner, uint32_t len)
+{
+	struct vxlan_parsed p;
+	uint16_t sport;
+
+	ck_assert_uint_eq(f->len, len + VXLAN_OUTER_LEN);
+	ck_assert_int_eq(vxlan_parse(f->data, f->len, vtep_ip[vt], UDP_PORT, &p), VXLAN_OK);
+	ck_assert_int_eq(vxlan_parse(f->data, f->len, vtep_ip[!vt], UDP_PORT, NULL), VXLAN_ERR_NOT_LOCAL);
+	ck_assert_uint_eq(p.vni, vni);
+	ck_assert_uint_eq(p.outer_src_ip, LOCAL_IP);
+	ck_assert_uint_eq(p.outer_len, VXLAN_OUTER_LEN);
+	ck_assert_uint_eq(p.inner_len, len);
+	ck_assert_mem_eq(f->data, nexthop_mac[vt], 6);
+	ck_assert_mem_eq(f->data + 6, underlay_mac, 6);
+	ck_assert_mem_eq(f->data + 30, &vtep_ip[vt], 4);
+	ck_assert_msg(ip_csum_ok(f->data + VXLAN_ETH_LEN), "outer IPv4 checksum is wrong");
+	ck_assert_uint_eq(f->data[VXLAN_ETH_LEN + 8], VXLAN_OUTER_TTL);
+	ck_assert_uint_eq(rd16(f->data + 16), len + VXLAN_OUTER_LEN - VXLAN_ETH_LEN);
+	ck_assert_uint_eq(rd16(f->data + 38), len + 16);
+	sport = rd16(f->data + 34);
+	ck_assert_uint_ge(sport, VXLAN_SRC_PORT_MIN);
+	ck_assert_uint_eq(sport, vxlan_src_port(inner, len));
+	ck_assert_uint_eq(rd16(f->data + 36), UDP_PORT);
+	ck_assert_mem_eq(f->data + VXLAN_OUTER_LEN, inner, len);
+}
+
+/* ---- counters ---- */
+
+static uint64_t drops_total(void)
+{
+	uint64_t n = 0;
+
+	for (unsigned s = 0; s < RTE_DIM(g_ctr->ports); s++)
+		for (unsigned r = 0; r < DP_DROP_MAX; r++)
+			n += g_ctr->ports[s].drops[r];
+	return n;
+}
+
+/* Exactly n drops in all, all of them on slot for why. */
+static void expect_only_drop(uint16_t slot, enum dp_drop why, uint64_t n)
+{
+	ck_assert_msg(g_ctr->ports[slot].drops[why] == n, "slot %u drop %s = %lu, expected %lu", slot,
+		      dp_drop_name(why), (unsigned long)g_ctr->ports[slot].drops[why], (unsigned long)n);
+	ck_assert_msg(drops_total() == n, "%lu drops in all, expected %lu", (unsigned long)drops_total(),
+		      (unsigned long)n);
+}
+
+static void expect_no_drops(void)
+{
+	ck_assert_msg(drops_total() == 0, "%lu unexpected drops", (unsigned long)drops_total());
+}
+
+static void expect_port(uint16_t slot, uint64_t rx, uint64_t rx_bytes, uint64_t tx, uint64_t tx_bytes)
+{
+	const struct dp_port_counters *pc = &g_ctr->ports[slot];
+
+	ck_assert_msg(pc->rx_pkts == rx && pc->rx_bytes == rx_bytes && pc->tx_pkts == tx && pc->tx_bytes == tx_bytes,
+		      "slot %u: rx %lu/%lu tx %lu/%lu, expected rx %lu/%lu tx %lu/%lu", slot,
+		      (unsigned long)pc->rx_pkts, (unsigned long)pc->rx_bytes, (unsigned long)pc->tx_pkts,
+		      (unsigned long)pc->tx_bytes, (unsigned long)rx, (unsigned long)rx_bytes, (unsigned long)tx,
+		      (unsigned long)tx_bytes);
+}
+
+static void expect_vtep_idle(unsigned first)
+{
+	for (unsigned i = first; i < RTE_DIM(g_ctr->vteps); i++) {
+		const struct dp_vtep_counters *v = &g_ctr->vteps[i];
+
+		ck_assert_msg(!v->tx_pkts && !v->tx_bytes && !v->rx_pkts && !v->rx_bytes && !v->unresolved_drops,
+			      "VTEP %u counters moved", i);
+	}
+}
+
+static void reset_counters(void)
+{
+	memset(g_ctr, 0, sizeof(*g_ctr));
+}
+
+/* ---- learning (the control thread's side) ---- */
+
+static unsigned learn_take(struct dp_learn_event *ev, unsigned max)
+{
+	return rte_ring_dequeue_burst_elem(g_learn, ev, sizeof(*ev), max, NULL);
+}
+
+static void expect_no_learn(void)
+{
+	ck_assert_uint_eq(rte_ring_count(g_learn), 0);
+}
+
+static void expect_one_learn(uint16_t vni_idx, uint8_t mac, uint32_t dest, uint32_t ip)
+{
+	struct dp_learn_event ev[4];
+
+	ck_assert_uint_eq(learn_take(ev, RTE_DIM(ev)), 1);
+	ck_assert_uint_eq(ev[0].key, key_of(vni_idx, mac));
+	ck_assert_uint_eq(ev[0].dest, dest);
+	ck_assert_uint_eq(ev[0].vtep_ip, ip);
+}
+
+static void fdb_put(uint16_t vni_idx, uint8_t mac, uint32_t dest)
+{
+	ck_assert_int_eq(fdb_learn(g_fdb, key_of(vni_idx, mac), dest, dp_clock_sec(), NULL), 0);
+}
+
+/* ---- topology ---- */
+
+static void vni_fill(struct dp_vni *v, uint32_t vni, const uint16_t *ports, uint16_t n_ports, const uint16_t *flood,
+		     uint16_t n_flood)
+{
+	v->vni = vni;
+	v->learning = true;
+	v->ports = calloc(VTEP_MAX_PORTS + 1, sizeof(uint16_t));
+	v->flood = calloc(VTEP_MAX_VTEPS, sizeof(uint16_t));
+	ck_assert(v->ports && v->flood);
+	memcpy(v->ports, ports, n_ports * sizeof(uint16_t));
+	memcpy(v->flood, flood, n_flood * sizeof(uint16_t));
+	v->n_ports = n_ports;
+	v->n_flood = n_flood;
+}
+
+static void topo_add_port(struct dp_topology *t, int p, uint16_t vni_idx)
+{
+	uint16_t slot = port_slot[p];
+
+	t->rx[t->n_rx++] = (struct dp_rx_port){ .slot = slot, .dpdk_port = g_port[p] };
+	t->port_dpdk[slot] = g_port[p];
+	t->port_vni[slot] = vni_idx;
+}
+
+/*
+ * The standard topology: underlay A; B and C in VNI 100 (index 0), flooding to VTEPs 0 and 1;
+ * D in VNI 200 (index 1), flooding to VTEP 0. Both VTEPs resolved.
+ */
+static struct dp_topology *topo_std(void)
+{
+	static const uint16_t ports_a[] = { SLOT_B, SLOT_C }, ports_b[] = { SLOT_D };
+	static const uint16_t flood_a[] = { 0, 1 }, flood_b[] = { 0 };
+	struct dp_topology *t = dp_topology_new(LOCAL_IP, UDP_PORT, UNDERLAY_MTU);
+
+	ck_assert_ptr_nonnull(t);
+	topo_add_port(t, PA, DP_NO_ID);
+	topo_add_port(t, PB, 0);
+	topo_add_port(t, PC, 0);
+	topo_add_port(t, PD, 1);
+	t->n_vnis = 2;
+	vni_fill(&t->vnis[0], VNI_A, ports_a, 2, flood_a, 2);
+	vni_fill(&t->vnis[1], VNI_B, ports_b, 1, flood_b, 1);
+	for (int i = 0; i < 2; i++) {
+		t->vteps[i].ip = vtep_ip[i];
+		t->vteps[i].resolved = true;
+		vxlan_template_init(&t->vteps[i].tmpl, underlay_mac, nexthop_mac[i], LOCAL_IP, vtep_ip[i], UDP_PORT);
+	}
+	ck_assert_int_eq(dp_topology_finish(t), 0);
+	return t;
+}
+
+/* Publish t as the control thread does (single-threaded here: the old one is freed at once). */
+static void publish(struct dp_topology *t)
+{
+	dp_topology_free(atomic_exchange_explicit(&g_topo, t, memory_order_acq_rel));
+}
+
+/* ---- fixture ---- */
+
+static void drain_rings(void)
+{
+	struct rte_mbuf *m;
+
+	for (int p = 0; p < N_PORTS; p++) {
+		while (rte_ring_dequeue(g_rx[p], (void **)&m) == 0)
+			rte_pktmbuf_free(m);
+		while (rte_ring_dequeue(g_tx[p], (void **)&m) == 0)
+			rte_pktmbuf_free(m);
+	}
+}
+
+static void setup(void)
+{
+	char name[RTE_RING_NAMESIZE];
+
+	g_gen++;
+	drain_rings();
+	g_pool_start = rte_mempool_avail_count(g_pool);
+	snprintf(name, sizeof(name), "fp_fdb_%u", g_gen);
+	g_fdb = fdb_create(name, 4096, NULL);
+	ck_assert_msg(g_fdb != NULL, "fdb_create: %s", rte_strerror(rte_errno));
+	snprintf(name, sizeof(name), "fp_learn_%u", g_gen);
+	g_learn = rte_ring_create_elem(name, sizeof(struct dp_learn_event), DP_LEARN_RING_SIZE, (int)rte_socket_id(),
+				       RING_F_SC_DEQ);
+	ck_assert_msg(g_learn != NULL, "learn ring: %s", rte_strerror(rte_errno));
+	g_ctr = rte_zmalloc("fp_counters", sizeof(*g_ctr), RTE_CACHE_LINE_SIZE);
+	ck_assert_ptr_nonnull(g_ctr);
+	memset(&g_w, 0, sizeof(g_w));
+	g_w.topology = &g_topo;
+	g_w.fdb = g_fdb;
+	g_w.learn_ring = g_learn;
+	g_w.pool = g_pool;
+	g_w.qsbr = NULL;
+	g_w.qsbr_id = 0;
+	g_w.counters = g_ctr;
+	ck_assert_int_eq(dp_worker_init(&g_w), 0);
+	publish(topo_std());
+}
+
+static void teardown(void)
+{
+	drain_rings();
+	dp_worker_fini(&g_w);
+	publish(NULL);
+	rte_ring_free(g_learn);
+	g_learn = NULL;
+	fdb_destroy(g_fdb);
+	g_fdb = NULL;
+	rte_free(g_ctr);
+	g_ctr = NULL;
+}
+
+/* End of every test: the worker took everything, the test saw everything, no mbuf leaked. */
+static void finish(void)
+{
+	for (int p = 0; p < N_PORTS; p++) {
+		ck_assert_msg(rte_ring_count(g_rx[p]) == 0, "port %c: frames left unreceived", port_name[p]);
+		ck_assert_msg(rte_ring_count(g_tx[p]) == 0, "port %c: frames left unchecked", port_name[p]);
+	}
+	ck_assert_msg(rte_mempool_avail_count(g_pool) == g_pool_start, "mbuf leak: %u available, %u at the start",
+		      rte_mempool_avail_count(g_pool), g_pool_start);
+}
+
+/* ---- tests ---- */
+
+START_TEST(test_encap_known_remote)
+{
+	uint8_t in[FRAME_MAX], in2[FRAME_MAX];
+	uint32_t len = inner_frame(in, MAC_R1, MAC_B, 120, 1);
+	uint32_t len2 = inner_frame(in2, MAC_R1, MAC_B, 77, 2);
+	uint16_t id1;
+
+	fdb_put(0, MAC_R1, fdb_dest_vtep(1));
+	run(PB, in, len);
+	expect_out(1, 0, 0, 0);
+	expect_encap(&g_out.f[PA][0], 1, VNI_A, in, len);
+	id1 = rd16(g_out.f[PA][0].data + 18);
+
+	expect_port(SLOT_B, 1, len, 0, 0);
+	expect_port(DP_PORT_UNDERLAY, 0, 0, 1, len + VXLAN_OUTER_LEN);
+	expect_port(SLOT_C, 0, 0, 0, 0);
+	ck_assert_uint_eq(g_ctr->vnis[0].encap_pkts, 1);
+	ck_assert_uint_eq(g_ctr->vnis[0].encap_bytes, len);
+	ck_assert_uint_eq(g_ctr->vnis[0].flooded, 0);
+	ck_assert_uint_eq(g_ctr->vnis[0].local_pkts, 0);
+	ck_assert_uint_eq(g_ctr->vnis[1].encap_pkts, 0);
+	ck_assert_uint_eq(g_ctr->vteps[1].tx_pkts, 1);
+	ck_assert_uint_eq(g_ctr->vteps[1].tx_bytes, len + VXLAN_OUTER_LEN);
+	expect_vtep_idle(2);
+	ck_assert_uint_eq(g_ctr->vteps[0].tx_pkts, 0);
+	expect_no_drops();
+	/* B's address was new: one learn request for it at its slot */
+	expect_one_learn(0, MAC_B, fdb_dest_port(SLOT_B), 0);
+	ck_assert_uint_eq(g_ctr->worker.learn_posted, 1);
+	fdb_put(0, MAC_B, fdb_dest_port(SLOT_B));
+
+	/* a second frame: nothing more to learn, the next IP id */
+	run(PB, in2, len2);
+	expect_out(1, 0, 0, 0);
+	expect_encap(&g_out.f[PA][0], 1, VNI_A, in2, len2);
+	ck_assert_uint_eq(rd16(g_out.f[PA][0].data + 18), (uint16_t)(id1 + 1));
+	ck_assert_uint_eq(g_ctr->vteps[1].tx_pkts, 2);
+	ck_assert_uint_eq(g_ctr->vnis[0].encap_bytes, len + len2);
+	expect_no_learn();
+	finish();
+}
+END_TEST
+
+/* A frame from B flooded in VNI 100: one copy to C, one encapsulated copy to each VTEP. */
+static void expect_flood_from_b(const uint8_t *in, uint32_t len)
+{
+	int seen[2] = { 0, 0 };
+
+	expect_out(2, 0, 1, 0);
+	expect_frame(&g_out.f[PC][0], in, len);
+	for (unsigned i = 0; i < 2; i++) {
+		int vt = vtep_of(&g_out.f[PA][i]);
+
+		ck_assert_msg(vt >= 0, "flooded copy %u goes to no VTEP of the flood list", i);
+		seen[vt]++;
+		expect_encap(&g_out.f[PA][i], vt, VNI_A, in, len);
+	}
+	ck_assert_int_eq(seen[0], 1);
+	ck_assert_int_eq(seen[1], 1);
+	expect_port(SLOT_B, 1, len, 0, 0);
+	expect_port(SLOT_C, 0, 0, 1, len);
+	expect_port(SLOT_D, 0, 0, 0, 0);
+	expect_port(DP_PORT_UNDERLAY, 0, 0, 2, 2 * (len + VXLAN_OUTER_LEN));
+	ck_assert_uint_eq(g_ctr->vnis[0].flooded, 1);
+	ck_assert_uint_eq(g_ctr->vnis[0].encap_pkts, 2);
+	ck_assert_uint_eq(g_ctr->vnis[0].encap_bytes, 2 * len);
+	ck_assert_uint_eq(g_ctr->vnis[0].local_pkts, 0);
+	ck_assert_uint_eq(g_ctr->vnis[1].flooded, 0);
+	ck_assert_uint_eq(g_ctr->vteps[0].tx_pkts, 1);
+	ck_assert_uint_eq(g_ctr->vteps[1].tx_pkts, 1);
+	ck_assert_uint_eq(g_ctr->vteps[0].tx_bytes, len + VXLAN_OUTER_LEN);
+	expect_no_drops();
+}
+
+START_TEST(test_flood_unknown_and_broadcast)
+{
+	uint8_t in[FRAME_MAX];
+	uint32_t len = inner_frame(in, MAC_UNKNOWN, MAC_B, 100, 3);
+	struct fdb_entry *e;
+
+	run(PB, in, len);
+	expect_flood_from_b(in, len);
+	expect_one_learn(0, MAC_B, fdb_dest_port(SLOT_B), 0);
+	fdb_put(0, MAC_B, fdb_dest_port(SLOT_B));
+	e = fdb_lookup(g_fdb, key_of(0, MAC_B));
+	ck_assert_ptr_nonnull(e);
+
+	reset_counters();
+	len = inner_frame(in, MAC_BCAST, MAC_B, 64, 4);
+	run(PB, in, len);
+	expect_flood_from_b(in, len);
+	expect_no_learn();      /* B is known where it is */
+
+	/* D's broadcast stays in VNI 200: VTEP 0 only, never B or C */
+	reset_counters();
+	len = inner_frame(in, MAC_BCAST, MAC_D, 90, 5);
+	run(PD, in, len);
+	expect_out(1, 0, 0, 0);
+	expect_encap(&g_out.f[PA][0], 0, VNI_B, in, len);
+	ck_assert_uint_eq(g_ctr->vnis[1].flooded, 1);
+	ck_assert_uint_eq(g_ctr->vnis[1].encap_pkts, 1);
+	ck_assert_uint_eq(g_ctr->vnis[0].flooded, 0);
+	ck_assert_uint_eq(g_ctr->vteps[0].tx_pkts, 1);
+	ck_assert_uint_eq(g_ctr->vteps[1].tx_pkts, 0);
+	expect_no_drops();
+	expect_one_learn(1, MAC_D, fdb_dest_port(SLOT_D), 0);
+	finish();
+}
+END_TEST
+
+START_TEST(test_local_switch_and_hairpin)
+{
+	uint8_t in[FRAME_MAX];
+	uint32_t len;
+
+	fdb_put(0, MAC_B, fdb_dest_port(SLOT_B));
+	fdb_put(0, MAC_C, fdb_dest_port(SLOT_C));
+	fdb_put(0, MAC_B2, fdb_dest_port(SLOT_B));
+
+	len = inner_frame(in, MAC_C, MAC_B, 200, 6);
+	run(PB, in, len);
+	expect_out(0, 0, 1, 0);
+	expect_frame(&g_out.f[PC][0], in, len);
+	ck_assert_uint_eq(g_ctr->vnis[0].local_pkts, 1);
+	ck_assert_uint_eq(g_ctr->vnis[0].flooded, 0);
+	ck_assert_uint_eq(g_ctr->vnis[0].encap_pkts, 0);
+	expect_port(SLOT_B, 1, len, 0, 0);
+	expect_port(SLOT_C, 0, 0, 1, len);
+	expect_port(DP_PORT_UNDERLAY, 0, 0, 0, 0);
+	expect_vtep_idle(0);
+	expect_no_drops();
+	expect_no_learn();
+
+	/* and back */
+	len = inner_frame(in, MAC_B, MAC_C, 61, 7);
+	run(PC, in, len);
+	expect_out(0, 1, 0, 0);
+	expect_frame(&g_out.f[PB][0], in, len);
+	ck_assert_uint_eq(g_ctr->vnis[0].local_pkts, 2);
+	expect_no_learn();
+
+	/* hairpin: the destination is behind the port the frame came in on */
+	reset_counters();
+	len = inner_frame(in, MAC_B2, MAC_B, 80, 8);
+	run(PB, in, len);
+	expect_out(0, 0, 0, 0);
+	expect_only_drop(SLOT_B, DP_DROP_HAIRPIN, 1);
+	ck_assert_uint_eq(g_ctr->vnis[0].local_pkts, 0);
+	expect_port(SLOT_B, 1, len, 0, 0);
+	expect_no_learn();
+
+	/* C's address is known in VNI 100 only: from D (VNI 200) it is unknown, flooded there */
+	reset_counters();
+	fdb_put(1, MAC_D, fdb_dest_port(SLOT_D));
+	len = inner_frame(in, MAC_C, MAC_D, 70, 9);
+	run(PD, in, len);
+	expect_out(1, 0, 0, 0);
+	expect_encap(&g_out.f[PA][0], 0, VNI_B, in, len);
+	ck_assert_uint_eq(g_ctr->vnis[1].flooded, 1);
+	expect_no_drops();
+	expect_no_learn();
+
+	/* B's address shows up on C: a move is requested */
+	reset_counters();
+	len = inner_frame(in, MAC_C, MAC_B, 60, 10);
+	run(PC, in, len);
+	expect_out(0, 0, 0, 0);
+	expect_only_drop(SLOT_C, DP_DROP_HAIRPIN, 1);
+	expect_one_learn(0, MAC_B, fdb_dest_port(SLOT_C), 0);
+	finish();
+}
+END_TEST
+
+START_TEST(test_decap_known_local)
+{
+	uint8_t in[FRAME_MAX], out[FRAME_MAX];
+	uint32_t len = inner_frame(in, MAC_C, MAC_R0, 150, 11);
+	uint32_t olen = vxlan_frame(out, VTEP0_IP, LOCAL_IP, UDP_PORT, VNI_A, in, len);
+
+	fdb_put(0, MAC_C, fdb_dest_port(SLOT_C));
+	run(PA, out, olen);
+	expect_out(0, 0, 1, 0);
+	expect_frame(&g_out.f[PC][0], in, len);
+	expect_one_learn(0, MAC_R0, fdb_dest_vtep(0), VTEP0_IP);
+	expect_port(DP_PORT_UNDERLAY, 1, olen, 0, 0);
+	expect_port(SLOT_C, 0, 0, 1, len);
+	expect_port(SLOT_B, 0, 0, 0, 0);
+	ck_assert_uint_eq(g_ctr->vnis[0].decap_pkts, 1);
+	ck_assert_uint_eq(g_ctr->vnis[0].decap_bytes, len);
+	ck_assert_uint_eq(g_ctr->vnis[0].flooded, 0);
+	ck_assert_uint_eq(g_ctr->vnis[1].decap_pkts, 0);
+	ck_assert_uint_eq(g_ctr->vteps[0].rx_pkts, 1);
+	ck_assert_uint_eq(g_ctr->vteps[0].rx_bytes, len);
+	ck_assert_uint_eq(g_ctr->vteps[0].tx_pkts, 0);
+	expect_vtep_idle(1);
+	expect_no_drops();
+	fdb_put(0, MAC_R0, fdb_dest_vtep(0));
+
+	/* trailing bytes after the IP packet (Ethernet padding) are not part of the inner frame */
+	memset(out + olen, 0xee, 12);
+	run(PA, out, olen + 12);
+	expect_out(0, 0, 1, 0);
+	expect_frame(&g_out.f[PC][0], in, len);
+	expect_no_learn();
+
+	/* the same inner frame in VNI 200, where C's address is unknown: flooded to D only */
+	reset_counters();
+	olen = vxlan_frame(out, VTEP0_IP, LOCAL_IP, UDP_PORT, VNI_B, in, len);
+	run(PA, out, olen);
+	expect_out(0, 0, 0, 1);
+	expect_frame(&g_out.f[PD][0], in, len);
+	ck_assert_uint_eq(g_ctr->vnis[1].decap_pkts, 1);
+	ck_assert_uint_eq(g_ctr->vnis[1].flooded, 1);
+	ck_assert_uint_eq(g_ctr->vnis[0].decap_pkts, 0);
+	expect_no_drops();
+	expect_one_learn(1, MAC_R0, fdb_dest_vtep(0), VTEP0_IP);
+	finish();
+}
+END_TEST
+
+START_TEST(test_decap_flood_split_horizon)
+{
+	uint8_t in[FRAME_MAX], out[FRAME_MAX];
+	uint32_t len = inner_frame(in, MAC_BCAST, MAC_R1, 98, 12);
+	uint32_t olen = vxlan_frame(out, VTEP1_IP, LOCAL_IP, UDP_PORT, VNI_A, in, len);
+
+	run(PA, out, olen);
+	expect_out(0, 1, 1, 0);        /* nothing back into the tunnel, nothing to VNI 200 */
+	expect_frame(&g_out.f[PB][0], in, len);
+	expect_frame(&g_out.f[PC][0], in, len);
+	ck_assert_uint_eq(g_ctr->vnis[0].flooded, 1);
+	ck_assert_uint_eq(g_ctr->vnis[0].encap_pkts, 0);
+	ck_assert_uint_eq(g_ctr->vnis[0].decap_pkts, 1);
+	ck_assert_uint_eq(g_ctr->vteps[1].rx_pkts, 1);
+	ck_assert_uint_eq(g_ctr->vteps[0].tx_pkts + g_ctr->vteps[1].tx_pkts, 0);
+	expect_port(DP_PORT_UNDERLAY, 1, olen, 0, 0);
+	expect_port(SLOT_B, 0, 0, 1, len);
+	expect_port(SLOT_C, 0, 0, 1, len);
+	expect_no_drops();
+	expect_one_learn(0, MAC_R1, fdb_dest_vtep(1), VTEP1_IP);
+	fdb_put(0, MAC_R1, fdb_dest_vtep(1));
+
+	/* unknown unicast from the tunnel: the same */
+	reset_counters();
+	len = inner_frame(in, MAC_UNKNOWN, MAC_R1, 300, 13);
+	olen = vxlan_frame(out, VTEP1_IP, LOCAL_IP, UDP_PORT, VNI_A, in, len);
+	run(PA, out, olen);
+	expect_out(0, 1, 1, 0);
+	expect_frame(&g_out.f[PB][0], in, len);
+	expect_frame(&g_out.f[PC][0], in, len);
+	expect_no_drops();
+	expect_no_learn();
+
+	/* the destination is behind another VTEP: never relayed tunnel to tunnel */
+	reset_counters();
+	len = inner_frame(in, MAC_R1, MAC_R0, 100, 14);
+	olen = vxlan_frame(out, VTEP0_IP, LOCAL_IP, UDP_PORT, VNI_A, in, len);
+	run(PA, out, olen);
+	expect_out(0, 0, 0, 0);
+	expect_only_drop(DP_PORT_UNDERLAY, DP_DROP_REMOTE_TO_REMOTE, 1);
+	ck_assert_uint_eq(g_ctr->vnis[0].decap_pkts, 1);
+	expect_one_learn(0, MAC_R0, fdb_dest_vtep(0), VTEP0_IP);
+	finish();
+}
+END_TEST
+
+/*
+ * Underlay frames the fast path must not decapsulate, each built from a good VXLAN frame
+ * (VNI 100, VTEP 0 to us, inner broadcast from R0). for_kernel: not VXLAN to us at all,
+ * so it belongs to the kernel when there is an exception port; otherwise malformed VXLAN,
+ * always dropped.
+ */
+enum decap_case {
+	DC_UNKNOWN_VNI, DC_FLAGS, DC_TRUNCATED, DC_WRONG_PORT, DC_NOT_LOCAL, DC_MORE_FRAGMENTS, DC_FRAG_OFFSET,
+	DC_SRC_MCAST, DC_SRC_ZERO, DC_NOT_IPV4, DC_ARP, DC_NOT_UDP, DC_UDP_LENGTH, DC_INNER_TRUNCATED, DC_IP_VERSION,
+	DC_MAX
+};
+
+static const struct {
+	const char *name;
+	enum dp_drop why;
+	bool for_kernel;
+} decap_cases[DC_MAX] = {
+	[DC_UNKNOWN_VNI] = { "unknown VNI", DP_DROP_UNKNOWN_VNI, false },
+	[DC_FLAGS] = { "I flag clear", DP_DROP_BAD_VXLAN_FLAGS, false },
+	[DC_TRUNCATED] = { "truncated", DP_DROP_TRUNCATED, true },
+	[DC_WRONG_PORT] = { "wrong UDP port", DP_DROP_WRONG_PORT, true },
+	[DC_NOT_LOCAL] = { "not to us", DP_DROP_NOT_LOCAL, true },
+	[DC_MORE_FRAGMENTS] = { "MF set", DP_DROP_OUTER_FRAGMENT, true },
+	[DC_FRAG_OFFSET] = { "fragment offset", DP_DROP_OUTER_FRAGMENT, true },
+	[DC_SRC_MCAST] = { "inner source multicast", DP_DROP_BAD_SRC_MAC, false },
+	[DC_SRC_ZERO] = { "inner source zero", DP_DROP_BAD_SRC_MAC, false },
+	[DC_NOT_IPV4] = { "not IPv4", DP_DROP_NOT_IPV4, true },
+	[DC_ARP] = { "ARP (short)", DP_DROP_TRUNCATED, true },
+	[DC_NOT_UDP] = { "not UDP", DP_DROP_NOT_UDP, true },
+	[DC_UDP_LENGTH] = { "UDP length", DP_DROP_BAD_UDP_LENGTH, false },
+	[DC_INNER_TRUNCATED] = { "inner truncated", DP_DROP_INNER_TRUNCATED, false },
+	[DC_IP_VERSION] = { "IP version", DP_DROP_BAD_IP_HEADER, false },
+};
+
+static uint32_t decap_case_frame(enum decap_case c, uint8_t *out)
+{
+	uint8_t in[FRAME_MAX];
+	uint32_t len = inner_frame(in, MAC_BCAST, MAC_R0, 100, (uint8_t)c);
+	uint32_t olen = vxlan_frame(out, VTEP0_IP, LOCAL_IP, UDP_PORT, VNI_A, in, len);
+
+	switch (c) {
+	case DC_UNKNOWN_VNI:
+		return vxlan_frame(out, VTEP0_IP, LOCAL_IP, UDP_PORT, 999, in, len);
+	case DC_FLAGS:
+		out[42] &= (uint8_t)~VXLAN_FLAG_I;
+		break;
+	case DC_TRUNCATED:
+		return 40;
+	case DC_WRONG_PORT:
+		return vxlan_frame(out, VTEP0_IP, LOCAL_IP, UDP_PORT + 1, VNI_A, in, len);
+	case DC_NOT_LOCAL:
+		return vxlan_frame(out, VTEP0_IP, IPV4(10, 0, 0, 7), UDP_PORT, VNI_A, in, len);
+	case DC_MORE_FRAGMENTS:
+		out[20] |= 0x20;
+		break;
+	case DC_FRAG_OFFSET:
+		out[21] = 0x01;
+		break;
+	case DC_SRC_MCAST:
+		mac_set(out + VXLAN_OUTER_LEN + 6, MAC_MCAST);
+		break;
+	case DC_SRC_ZERO:
+		mac_set(out + VXLAN_OUTER_LEN + 6, MAC_ZERO);
+		break;
+	case DC_NOT_IPV4:
+		out[12] = 0x86, out[13] = 0xdd;
+		break;
+	case DC_ARP:     /* a 42-byte ARP request for our address, as the kernel's neighbours send */
+		memset(out, 0xff, 6);
+		memcpy(out + 6, nexthop_mac[0], 6);
+		out[12] = 0x08, out[13] = 0x06;
+		memset(out + 14, 0, 28);
+		out[15] = 1, out[16] = 8, out[18] = 6, out[19] = 4, out[21] = 1;
+		memcpy(out + 22, nexthop_mac[0], 6);
+		memcpy(out + 28, &vtep_ip[0], 4);
+		{
+			const uint32_t target = LOCAL_IP;
+
+			memcpy(out + 38, &target, 4);
+		}
+		return 42;
+	case DC_NOT_UDP:
+		out[23] = 6;
+		break;
+	case DC_UDP_LENGTH:
+		out[38] = 0, out[39] = 10;
+		break;
+	case DC_INNER_TRUNCATED:
+		return vxlan_frame(out, VTEP0_IP, LOCAL_IP, UDP_PORT, VNI_A, in, 10);
+	case DC_IP_VERSION:
+		out[14] = 0x65;
+		break;
+	case DC_MAX:
+		break;
+	}
+	return olen;
+}
+
+/* Without an exception port every one of them is dropped, counted under its reason. */
+START_TEST(test_decap_drops)
+{
+	uint8_t out[FRAME_MAX];
+
+	for (int c = 0; c < DC_MAX; c++) {
+		uint32_t olen = decap_case_frame((enum decap_case)c, out);
+
+		reset_counters();
+		inject(PA, out, olen);
+		ck_assert_msg(poll_once() == 1, "%s: not received", decap_cases[c].name);
+		collect();
+		for (int p = 0; p < N_PORTS; p++)
+			ck_assert_msg(g_out.n[p] == 0, "%s: %u frames out of port %c", decap_cases[c].name, g_out.n[p],
+				      port_name[p]);
+		ck_assert_msg(g_ctr->ports[DP_PORT_UNDERLAY].drops[decap_cases[c].why] == 1 && drops_total() == 1,
+			      "%s: not counted as %s (%lu drops in all)", decap_cases[c].name,
+			      dp_drop_name(decap_cases[c].why), (unsigned long)drops_total());
+		expect_port(DP_PORT_UNDERLAY, 1, olen, 0, 0);
+		ck_assert_msg(g_ctr->vnis[0].decap_pkts == 0, "%s: counted as decapsulated", decap_cases[c].name);
+		ck_assert_msg(rte_ring_count(g_learn) == 0, "%s: learned from a dropped frame", decap_cases[c].name);
+		expect_vtep_idle(0);
+	}
+	finish();
+}
+END_TEST
+
+/*
+ * With an exception port (the kernel's TAP), what is not VXLAN to us goes to the kernel
+ * unchanged, malformed VXLAN is still dropped, and what the kernel sends goes out on the
+ * underlay unchanged. VXLAN to us is still decapsulated.
+ */
+START_TEST(test_exception_port)
+{
+	struct dp_topology *t = topo_std();
+	uint8_t out[FRAME_MAX], in[FRAME_MAX];
+	uint32_t olen, len;
+
+	topo_add_port(t, PX, DP_NO_ID);
+	publish(t);
+	for (int c = 0; c < DC_MAX; c++) {
+		olen = decap_case_frame((enum decap_case)c, out);
+		reset_counters();
+		inject(PA, out, olen);
+		ck_assert_msg(poll_once() == 1, "%s: not received", decap_cases[c].name);
+		collect();
+		for (int p = 0; p < N_PORTS; p++) {
+			unsigned want = p == PX && decap_cases[c].for_kernel;
+
+			ck_assert_msg(g_out.n[p] == want, "%s: %u frames out of port %c, expected %u", decap_cases[c].name,
+				      g_out.n[p], port_name[p], want);
+		}
+		if (decap_cases[c].for_kernel) {
+			ck_assert_msg(g_out.f[PX][0].len == olen && memcmp(g_out.f[PX][0].data, out, olen) == 0,
+				      "%s: changed on its way to the kernel", decap_cases[c].name);
+			ck_assert_msg(drops_total() == 0, "%s: dropped", decap_cases[c].name);
+			expect_port(DP_PORT_EXCEPTION, 0, 0, 1, olen);
+		} else {
+			ck_assert_msg(g_ctr->ports[DP_PORT_UNDERLAY].drops[decap_cases[c].why] == 1 && drops_total() == 1,
+				      "%s: not counted as %s", decap_cases[c].name, dp_drop_name(decap_cases[c].why));
+			expect_port(DP_PORT_EXCEPTION, 0, 0, 0, 0);
+		}
+		expect_port(DP_PORT_UNDERLAY, 1, olen, 0, 0);
+		ck_assert_msg(rte_ring_count(g_learn) == 0, "%s: learned", decap_cases[c].name);
+	}
+
+	/* the kernel's own frames leave on the underlay as they are, and teach nothing */
+	reset_counters();
+	olen = decap_case_frame(DC_ARP, out);
+	out[21] = 2;                            /* an ARP reply */
+	run(PX, out, olen);
+	expect_out6(1, 0, 0, 0, 0, 0);
+	expect_frame(&g_out.f[PA][0], out, olen);
+	expect_port(DP_PORT_EXCEPTION, 1, olen, 0, 0);
+	expect_port(DP_PORT_UNDERLAY, 0, 0, 1, olen);
+	expect_no_drops();
+	expect_no_learn();
+
+	/* VXLAN to us is not the kernel's */
+	reset_counters();
+	len = inner_frame(in, MAC_BCAST, MAC_R0, 100, 60);
+	olen = vxlan_frame(out, VTEP0_IP, LOCAL_IP, UDP_PORT, VNI_A, in, len);
+	run(PA, out, olen);
+	expect_out(0, 1, 1, 0);
+	expect_frame(&g_out.f[PB][0], in, len);
+	expect_no_drops();
+	expect_one_learn(0, MAC_R0, fdb_dest_vtep(0), VTEP0_IP);
+	finish();
+}
+END_TEST
+
+START_TEST(test_learn_unknown_vtep)
+{
+	uint8_t in[FRAME_MAX], out[FRAME_MAX];
+	uint32_t len = inner_frame(in, MAC_BCAST, MAC_R9, 120, 20);
+	uint32_t olen = vxlan_frame(out, STRANGER_IP, LOCAL_IP, UDP_PORT, VNI_A, in, len);
+	struct dp_topology *t;
+
+	run(PA, out, olen);
+	expect_out(0, 1, 1, 0);
+	expect_frame(&g_out.f[PB][0], in, len);
+	expect_frame(&g_out.f[PC][0], in, len);
+	expect_one_learn(0, MAC_R9, fdb_dest_vtep(DP_VTEP_UNKNOWN), STRANGER_IP);
+	ck_assert_uint_eq(g_ctr->vnis[0].decap_pkts, 1);
+	expect_vtep_idle(0);
+	expect_no_drops();
+
+	/* a VNI with learning off learns nothing from the tunnel */
+	t = topo_std();
+	t->vnis[0].learning = false;
+	publish(t);
+	len = inner_frame(in, MAC_BCAST, MAC_R8, 80, 21);
+	olen = vxlan_frame(out, VTEP0_IP, LOCAL_IP, UDP_PORT, VNI_A, in, len);
+	run(PA, out, olen);
+	expect_out(0, 1, 1, 0);
+	expect_no_learn();
+	finish();
+}
+END_TEST
+
+START_TEST(test_vtep_unresolved)
+{
+	struct dp_topology *t = topo_std();
+	uint8_t in[FRAME_MAX];
+	uint32_t len;
+
+	t->vteps[1].resolved = false;
+	publish(t);
+	fdb_put(0, MAC_B, fdb_dest_port(SLOT_B));
+	fdb_put(0, MAC_R1, fdb_dest_vtep(1));
+
+	len = inner_frame(in, MAC_R1, MAC_B, 100, 22);
+	run(PB, in, len);
+	expect_out(0, 0, 0, 0);
+	expect_only_drop(SLOT_B, DP_DROP_VTEP_UNRESOLVED, 1);
+	ck_assert_uint_eq(g_ctr->vteps[1].unresolved_drops, 1);
+	ck_assert_uint_eq(g_ctr->vteps[1].tx_pkts, 0);
+	ck_assert_uint_eq(g_ctr->vnis[0].encap_pkts, 0);
+	expect_port(DP_PORT_UNDERLAY, 0, 0, 0, 0);
+
+	/* flooding: C and VTEP 0 get theirs, the copy for VTEP 1 is dropped */
+	reset_counters();
+	len = inner_frame(in, MAC_BCAST, MAC_B, 100, 23);
+	run(PB, in, len);
+	expect_out(1, 0, 1, 0);
+	expect_frame(&g_out.f[PC][0], in, len);
+	expect_encap(&g_out.f[PA][0], 0, VNI_A, in, len);
+	expect_only_drop(SLOT_B, DP_DROP_VTEP_UNRESOLVED, 1);
+	ck_assert_uint_eq(g_ctr->vteps[1].unresolved_drops, 1);
+	ck_assert_uint_eq(g_ctr->vteps[0].unresolved_drops, 0);
+	ck_assert_uint_eq(g_ctr->vnis[0].encap_pkts, 1);
+
+	/* an entry naming a VTEP id beyond the table is dropped, not followed */
+	reset_counters();
+	ck_assert_int_eq(fdb_add_static(g_fdb, key_of(0, MAC_R9), fdb_dest_vtep(DP_VTEP_UNKNOWN)), 0);
+	len = inner_frame(in, MAC_R9, MAC_B, 100, 24);
+	run(PB, in, len);
+	expect_out(0, 0, 0, 0);
+	expect_only_drop(SLOT_B, DP_DROP_VTEP_UNRESOLVED, 1);
+	expect_no_learn();
+	finish();
+}
+END_TEST
+
+START_TEST(test_too_big)
+{
+	static uint8_t in[FRAME_MAX];
+	const uint32_t fits = UNDERLAY_MTU - (VXLAN_OUTER_LEN - VXLAN_ETH_LEN);     /* 1464 */
+	uint32_t len;
+
+	fdb_put(0, MAC_B, fdb_dest_port(SLOT_B));
+	fdb_put(0, MAC_R1, fdb_dest_vtep(1));
+
+	len = inner_frame(in, MAC_R1, MAC_B, 1500, 25);       /* 1536 bytes of IP: over 1500 */
+	run(PB, in, len);
+	expect_out(0, 0, 0, 0);
+	expect_only_drop(SLOT_B, DP_DROP_TOO_BIG, 1);
+	ck_assert_uint_eq(g_ctr->vteps[1].tx_pkts, 0);
+
+	len = inner_frame(in, MAC_R1, MAC_B, fits + 1, 26);
+	run(PB, in, len);
+	expect_out(0, 0, 0, 0);
+	expect_only_drop(SLOT_B, DP_DROP_TOO_BIG, 2);
+
+	/* exactly the MTU passes */
+	len = inner_frame(in, MAC_R1, MAC_B, fits, 27);
+	run(PB, in, len);
+	expect_out(1, 0, 0, 0);
+	expect_encap(&g_out.f[PA][0], 1, VNI_A, in, len);
+	ck_assert_uint_eq(rd16(g_out.f[PA][0].data + 16), UNDERLAY_MTU);
+	expect_only_drop(SLOT_B, DP_DROP_TOO_BIG, 2);
+
+	/* flooded: the local copy goes out, both tunnel copies are too big */
+	reset_counters();
+	len = inner_frame(in, MAC_BCAST, MAC_B, 1500, 28);
+	run(PB, in, len);
+	expect_out(0, 0, 1, 0);
+	expect_frame(&g_out.f[PC][0], in, len);
+	expect_only_drop(SLOT_B, DP_DROP_TOO_BIG, 2);
+	expect_no_learn();
+	finish();
+}
+END_TEST
+
+START_TEST(test_runt_and_bad_source)
+{
+	uint8_t in[FRAME_MAX];
+	uint32_t len;
+
+	len = inner_frame(in, MAC_C, MAC_B, 10, 30);
+	run(PB, in, len);
+	expect_out(0, 0, 0, 0);
+	expect_only_drop(SLOT_B, DP_DROP_RUNT, 1);
+
+	len = inner_frame(in, MAC_C, MAC_B, 13, 31);
+	run(PB, in, len);
+	expect_out(0, 0, 0, 0);
+	expect_only_drop(SLOT_B, DP_DROP_RUNT, 2);
+	expect_no_learn();
+
+	len = inner_frame(in, MAC_BCAST, MAC_ZERO, 60, 32);
+	run(PB, in, len);
+	expect_out(0, 0, 0, 0);
+	ck_assert_uint_eq(g_ctr->ports[SLOT_B].drops[DP_DROP_BAD_SRC_MAC], 1);
+
+	len = inner_frame(in, MAC_C, MAC_MCAST, 60, 33);
+	run(PB, in, len);
+	expect_out(0, 0, 0, 0);
+	ck_assert_uint_eq(g_ctr->ports[SLOT_B].drops[DP_DROP_BAD_SRC_MAC], 2);
+	ck_assert_uint_eq(drops_total(), 4);
+	expect_no_learn();
+	expect_port(SLOT_B, 4, 10 + 13 + 60 + 60, 0, 0);
+
+	/* a bare 14-byte header is a frame */
+	reset_counters();
+	len = inner_frame(in, MAC_BCAST, MAC_B, 14, 34);
+	run(PB, in, len);
+	expect_flood_from_b(in, len);
+	expect_one_learn(0, MAC_B, fdb_dest_port(SLOT_B), 0);
+	finish();
+}
+END_TEST
+
+START_TEST(test_no_vni)
+{
+	struct dp_topology *t = topo_std();
+	uint8_t in[FRAME_MAX], out[FRAME_MAX];
+	uint32_t len, olen;
+
+	t->port_vni[SLOT_D] = DP_NO_ID;
+	t->vnis[1].n_ports = 0;
+	publish(t);
+
+	len = inner_frame(in, MAC_BCAST, MAC_D, 60, 40);
+	run(PD, in, len);
+	expect_out(0, 0, 0, 0);
+	expect_only_drop(SLOT_D, DP_DROP_NO_VNI, 1);
+	expect_port(SLOT_D, 1, len, 0, 0);
+	ck_assert_uint_eq(g_ctr->vnis[1].encap_pkts + g_ctr->vnis[1].flooded, 0);
+	expect_no_learn();
+
+	/* VNI 200 now has no local port: a broadcast from the tunnel has nowhere to go */
+	reset_counters();
+	len = inner_frame(in, MAC_BCAST, MAC_R0, 60, 41);
+	olen = vxlan_frame(out, VTEP0_IP, LOCAL_IP, UDP_PORT, VNI_B, in, len);
+	run(PA, out, olen);
+	expect_out(0, 0, 0, 0);
+	expect_only_drop(DP_PORT_UNDERLAY, DP_DROP_NO_DEST, 1);
+	expect_one_learn(1, MAC_R0, fdb_dest_vtep(0), VTEP0_IP);
+	finish();
+}
+END_TEST
+
+START_TEST(test_tx_full)
+{
+	struct dp_topology *t = topo_std();
+	const unsigned n = 10, room = SMALL_TX_SLOTS - 1;
+	uint8_t in[FRAME_MAX];
+	uint32_t len = 0;
+
+	topo_add_port(t, PE, 0);
+	t->vnis[0].ports[t->vnis[0].n_ports++] = SLOT_E;
+	publish(t);
+	fdb_put(0, MAC_B, fdb_dest_port(SLOT_B));
+	fdb_put(0, MAC_E, fdb_dest_port(SLOT_E));
+
+	for (unsigned i = 0; i < n; i++) {
+		len = inner_frame(in, MAC_E, MAC_B, 100, (uint8_t)i);
+		inject(PB, in, len);
+	}
+	ck_assert_uint_eq(poll_once(), n);
+	expect_out6(0, 0, 0, 0, room, 0);
+	for (unsigned i = 0; i < room; i++) {
+		inner_frame(in, MAC_E, MAC_B, 100, (uint8_t)i);
+		expect_frame(&g_out.f[PE][i], in, len);
+	}
+	expect_only_drop(SLOT_E, DP_DROP_TX_FULL, n - room);
+	expect_port(SLOT_E, 0, 0, room, room * len);
+	ck_assert_uint_eq(g_ctr->vnis[0].local_pkts, n);
+	finish();
+}
+END_TEST
+
+/* Chained mbufs are refused on both sides; flood copies that find the pool empty are counted. */
+START_TEST(test_multiseg_and_pool_empty)
+{
+	static struct rte_mbuf *hog[POOL_MBUFS];
+	uint8_t in[FRAME_MAX], out[FRAME_MAX];
+	uint32_t len, olen;
+	unsigned n_hog = 0;
+	int p;
+
+	fdb_put(0, MAC_B, fdb_dest_port(SLOT_B));
+	for (int side = 0; side < 2; side++) {
+		struct rte_mbuf *m1 = rte_pktmbuf_alloc(g_pool), *m2 = rte_pktmbuf_alloc(g_pool);
+		const uint8_t *data;
+
+		len = inner_frame(in, MAC_BCAST, MAC_B, 100, 70);
+		olen = vxlan_frame(out, VTEP0_IP, LOCAL_IP, UDP_PORT, VNI_A, in, len);
+		data = side ? out : in;
+		if (side == 0)
+			olen = len;
+		ck_assert(m1 && m2);
+		memcpy(rte_pktmbuf_append(m1, 60), data, 60);
+		memcpy(rte_pktmbuf_append(m2, (uint16_t)(olen - 60)), data + 60, olen - 60);
+		ck_assert_int_eq(rte_pktmbuf_chain(m1, m2), 0);
+		p = side ? PA : PB;
+		ck_assert_int_eq(rte_ring_enqueue(g_rx[p], m1), 0);
+		ck_assert_uint_eq(poll_once(), 1);
+		expect_out(0, 0, 0, 0);
+		expect_only_drop(port_slot[p], DP_DROP_MULTISEG, 1);
+		reset_counters();
+	}
+
+	/* a broadcast from B with no mbuf left for the copies: the frame itself still goes to the last one */
+	len = inner_frame(in, MAC_BCAST, MAC_B, 100, 71);
+	inject(PB, in, len);
+	while (n_hog < RTE_DIM(hog) && (hog[n_hog] = rte_pktmbuf_alloc(g_pool)) != NULL)
+		n_hog++;
+	ck_assert_uint_eq(rte_mempool_avail_count(g_pool), 0);
+	ck_assert_uint_eq(poll_once(), 1);
+	for (unsigned i = 0; i < n_hog; i++)
+		rte_pktmbuf_free(hog[i]);
+	expect_out(1, 0, 0, 0);
+	expect_encap(&g_out.f[PA][0], 1, VNI_A, in, len);
+	expect_only_drop(SLOT_B, DP_DROP_NO_MBUF, 2);
+	ck_assert_uint_eq(g_ctr->vnis[0].flooded, 1);
+	ck_assert_uint_eq(g_ctr->vnis[0].encap_pkts, 1);
+	expect_no_learn();
+	finish();
+}
+END_TEST
+
+/* The mixed burst: what each packet is and where it must end up. */
+struct burst_kind {
+	int in_port;
+	uint8_t dst, src;
+	uint32_t vni;                  /* from the tunnel: VNI of the outer header */
+	uint32_t from_ip;              /* from the tunnel: outer source */
+	uint32_t len;
+	unsigned out[N_PORTS];         /* A B C D E X */
+	enum dp_drop drop;             /* 0: none */
+	uint16_t drop_slot;
+};
+
+static const struct burst_kind tunnel_kinds[] = {
+	{ PA, MAC_C, MAC_R0, VNI_A, VTEP0_IP, 90, { 0, 0, 1, 0, 0, 0 }, 0, 0 },
+	{ PA, MAC_B, MAC_R1, VNI_A, VTEP1_IP, 300, { 0, 1, 0, 0, 0, 0 }, 0, 0 },
+	{ PA, MAC_BCAST, MAC_R0, VNI_A, VTEP0_IP, 64, { 0, 1, 1, 0, 0, 0 }, 0, 0 },
+	{ PA, MAC_R1, MAC_R0, VNI_A, VTEP0_IP, 70, { 0, 0, 0, 0, 0, 0 }, DP_DROP_REMOTE_TO_REMOTE, DP_PORT_UNDERLAY },
+	{ PA, MAC_C, MAC_R0, 999, VTEP0_IP, 80, { 0, 0, 0, 0, 0, 0 }, DP_DROP_UNKNOWN_VNI, DP_PORT_UNDERLAY },
+	{ PA, MAC_D, MAC_R1, VNI_B, VTEP1_IP, 128, { 0, 0, 0, 1, 0, 0 }, 0, 0 },
+	{ PA, MAC_C, MAC_R1, VNI_B, VTEP1_IP, 100, { 0, 0, 0, 1, 0, 0 }, 0, 0 },     /* C unknown in VNI 200 */
+};
+
+static const struct burst_kind local_kinds[] = {
+	{ PB, MAC_C, MAC_B, 0, 0, 100, { 0, 0, 1, 0, 0, 0 }, 0, 0 },
+	{ PB, MAC_R0, MAC_B, 0, 0, 200, { 1, 0, 0, 0, 0, 0 }, 0, 0 },
+	{ PB, MAC_R1, MAC_B3, 0, 0, 66, { 1, 0, 0, 0, 0, 0 }, 0, 0 },
+	{ PB, MAC_UNKNOWN, MAC_B, 0, 0, 150, { 2, 0, 1, 0, 0, 0 }, 0, 0 },
+	{ PB, MAC_BCAST, MAC_B3, 0, 0, 60, { 2, 0, 1, 0, 0, 0 }, 0, 0 },
+	{ PB, MAC_B2, MAC_B, 0, 0, 72, { 0, 0, 0, 0, 0, 0 }, DP_DROP_HAIRPIN, SLOT_B },
+	{ PB, MAC_C, MAC_B, 0, 0, 10, { 0, 0, 0, 0, 0, 0 }, DP_DROP_RUNT, SLOT_B },
+	{ PB, MAC_C, MAC_MCAST, 0, 0, 60, { 0, 0, 0, 0, 0, 0 }, DP_DROP_BAD_SRC_MAC, SLOT_B },
+	{ PB, MAC_R1, MAC_B, 0, 0, 1500, { 0, 0, 0, 0, 0, 0 }, DP_DROP_TOO_BIG, SLOT_B },
+	{ PB, MAC_R1, MAC_B3, 0, 0, 1000, { 1, 0, 0, 0, 0, 0 }, 0, 0 },
+};
+
+static uint32_t burst_packet(const struct burst_kind *k, unsigned i, uint8_t *buf)
+{
+	static uint8_t inner[FRAME_MAX];
+	uint32_t len = k->len + (k->len >= 60 && k->len < 1000 ? i % 5 : 0);
+
+	if (k->in_port != PA)
+		return inner_frame(buf, k->dst, k->src, len, (uint8_t)(i + 50));
+	len = inner_frame(inner, k->dst, k->src, len, (uint8_t)(i + 50));
+	return vxlan_frame(buf, k->from_ip, LOCAL_IP, UDP_PORT, k->vni, inner, len);
+}
+
+START_TEST(test_burst_matches_single)
+{
+	static struct outset one, bulk;
+	static struct dp_counters saved;
+	static uint8_t buf[FRAME_MAX];
+	unsigned want[N_PORTS] = { 0 }, want_drops[DP_DROP_MAX] = { 0 };
+
+	/* every source is known where it is: neither run has anything to learn */
+	fdb_put(0, MAC_B, fdb_dest_port(SLOT_B));
+	fdb_put(0, MAC_B2, fdb_dest_port(SLOT_B));
+	fdb_put(0, MAC_B3, fdb_dest_port(SLOT_B));
+	fdb_put(0, MAC_C, fdb_dest_port(SLOT_C));
+	fdb_put(1, MAC_D, fdb_dest_port(SLOT_D));
+	fdb_put(0, MAC_R0, fdb_dest_vtep(0));
+	fdb_put(0, MAC_R1, fdb_dest_vtep(1));
+	fdb_put(1, MAC_R1, fdb_dest_vtep(1));
+	memset(one.n, 0, sizeof(one.n));
+	memset(bulk.n, 0, sizeof(bulk.n));
+
+	/* one packet per poll, in the order the worker polls the ports (underlay first) */
+	g_w.ip_id = 0x1000;
+	for (unsigned i = 0; i < DP_BURST; i++) {
+		const struct burst_kind *k = &tunnel_kinds[i % RTE_DIM(tunnel_kinds)];
+
+		run(PA, buf, burst_packet(k, i, buf));
+		collect_into(&one);
+		for (int p = 0; p < N_PORTS; p++)
+			want[p] += k->out[p];
+		want_drops[k->drop] += k->drop != 0;
+	}
+	for (unsigned i = 0; i < DP_BURST; i++) {
+		const struct burst_kind *k = &local_kinds[i % RTE_DIM(local_kinds)];
+
+		run(PB, buf, burst_packet(k, i, buf));
+		collect_into(&one);
+		for (int p = 0; p < N_PORTS; p++)
+			want[p] += k->out[p];
+		want_drops[k->drop] += k->drop != 0;
+	}
+	memcpy(&saved, g_ctr, sizeof(saved));
+	expect_no_learn();
+	for (int p = 0; p < N_PORTS; p++)
+		ck_assert_msg(one.n[p] == want[p], "one at a time: port %d sent %u, expected %u", p, one.n[p], want[p]);
+
+	/* all of it in one poll: a full burst on each port */
+	reset_counters();
+	g_w.ip_id = 0x1000;
+	for (unsigned i = 0; i < DP_BURST; i++)
+		inject(PA, buf, burst_packet(&tunnel_kinds[i % RTE_DIM(tunnel_kinds)], i, buf));
+	for (unsigned i = 0; i < DP_BURST; i++)
+		inject(PB, buf, burst_packet(&local_kinds[i % RTE_DIM(local_kinds)], i, buf));
+	ck_assert_uint_eq(poll_once(), 2 * DP_BURST);
+	collect_into(&bulk);
+	expect_no_learn();
+
+	for (int p = 0; p < N_PORTS; p++) {
+		ck_assert_msg(bulk.n[p] == want[p], "burst: port %d sent %u, expected %u", p, bulk.n[p], want[p]);
+		for (unsigned i = 0; i < want[p]; i++) {
+			ck_assert_msg(bulk.f[p][i].len == one.f[p][i].len &&
+					      memcmp(bulk.f[p][i].data, one.f[p][i].data, one.f[p][i].len) == 0,
+				      "port %d frame %u differs between burst and one at a time", p, i);
+		}
+	}
+	for (unsigned r = 1; r < DP_DROP_MAX; r++) {
+		uint64_t n = 0;
+
+		for (unsigned s = 0; s < RTE_DIM(g_ctr->ports); s++)
+			n += g_ctr->ports[s].drops[r];
+		ck_assert_msg(n == want_drops[r], "burst: %lu %s drops, expected %u", (unsigned long)n,
+			      dp_drop_name((enum dp_drop)r), want_drops[r]);
+	}
+	ck_assert_msg(memcmp(saved.ports, g_ctr->ports, sizeof(saved.ports)) == 0, "port counters differ");
+	ck_assert_msg(memcmp(saved.vnis, g_ctr->vnis, sizeof(saved.vnis)) == 0, "VNI counters differ");
+	ck_assert_msg(memcmp(saved.vteps, g_ctr->vteps, sizeof(saved.vteps)) == 0, "VTEP counters differ");
+	finish();
+}
+END_TEST
+
+static Suite *fastpath_suite(void)
+{
+	Suite *s = suite_create("fastpath");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_encap_known_remote);
+	tcase_add_test(tc, test_flood_unknown_and_broadcast);
+	tcase_add_test(tc, test_local_switch_and_hairpin);
+	tcase_add_test(tc, test_decap_known_local);
+	tcase_add_test(tc, test_decap_flood_split_horizon);
+	tcase_add_test(tc, test_decap_drops);
+	tcase_add_test(tc, test_exception_port);
+	tcase_add_test(tc, test_learn_unknown_vtep);
+	tcase_add_test(tc, test_vtep_unresolved);
+	tcase_add_test(tc, test_too_big);
+	tcase_add_test(tc, test_runt_and_bad_source);
+	tcase_add_test(tc, test_no_vni);
+	tcase_add_test(tc, test_tx_full);
+	tcase_add_test(tc, test_multiseg_and_pool_empty);
+	tcase_add_test(tc, test_burst_matches_single);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+/* The ring ports, created once: rte_eth_from_rings, then configured and started like any port. */
+static int ports_create(void)
+{
+	for (int p = 0; p < N_PORTS; p++) {
+		struct rte_eth_conf conf;
+		char name[RTE_RING_NAMESIZE];
+		int id, rc;
+
+		snprintf(name, sizeof(name), "fp_rx%d", p);
+		g_rx[p] = rte_ring_create(name, RING_SLOTS, (int)rte_socket_id(), RING_F_SP_ENQ | RING_F_SC_DEQ);
+		snprintf(name, sizeof(name), "fp_tx%d", p);
+		g_tx[p] = rte_ring_create(name, p == PE ? SMALL_TX_SLOTS : RING_SLOTS, (int)rte_socket_id(),
+					  RING_F_SP_ENQ | RING_F_SC_DEQ);
+		if (!g_rx[p] || !g_tx[p]) {
+			fprintf(stderr, "test_fastpath: ring for port %d: %s\n", p, rte_strerror(rte_errno));
+			return -1;
+		}
+		snprintf(name, sizeof(name), "net_ring_fp%d", p);
+		id = rte_eth_from_rings(name, &g_rx[p], 1, &g_tx[p], 1, rte_socket_id());
+		if (id < 0) {
+			fprintf(stderr, "test_fastpath: rte_eth_from_rings(%s): %s\n", name, rte_strerror(rte_errno));
+			return -1;
+		}
+		g_port[p] = (uint16_t)id;
+		memset(&conf, 0, sizeof(conf));
+		if ((rc = rte_eth_dev_configure(g_port[p], 1, 1, &conf)) != 0 ||
+		    (rc = rte_eth_rx_queue_setup(g_port[p], 0, RING_SLOTS, rte_socket_id(), NULL, g_pool)) != 0 ||
+		    (rc = rte_eth_tx_queue_setup(g_port[p], 0, RING_SLOTS, rte_socket_id(), NULL)) != 0 ||
+		    (rc = rte_eth_dev_start(g_port[p])) != 0) {
+			fprintf(stderr, "test_fastpath: port %s: %s\n", name, rte_strerror(-rc));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void ports_destroy(void)
+{
+	for (int p = 0; p < N_PORTS; p++) {
+		if (g_rx[p] && g_tx[p] && rte_eth_dev_is_valid_port(g_port[p])) {
+			rte_eth_dev_stop(g_port[p]);
+			rte_eth_dev_close(g_port[p]);
+		}
+		rte_ring_free(g_rx[p]);
+		rte_ring_free(g_tx[p]);
+	}
+}
+
+int main(void)
+{
+	/* no hugepages, no PCI, no shared files (22.11 refuses --in-memory with --no-huge) */
+	char a0[] = "test_fastpath", a1[] = "--no-huge", a2[] = "-m", a3[] = "512", a4[] = "--no-pci",
+	     a5[] = "--no-shconf", a6[] = "--no-telemetry", a7[] = "--file-prefix=vtepd_test_fastpath", a8[] = "-l",
+	     a9[] = "0", a10[] = "--log-level=lib.eal:error";
+	char *argv[] = { a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, NULL };
+	SRunner *sr;
+	int failed = 1;
+
+	if (rte_eal_init((int)RTE_DIM(argv) - 1, argv) < 0) {
+		fprintf(stderr, "test_fastpath: rte_eal_init failed: %s\n", rte_strerror(rte_errno));
+		return EXIT_FAILURE;
+	}
+	g_pool = rte_pktmbuf_pool_create("fp_pool", POOL_MBUFS, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
+	if (!g_pool) {
+		fprintf(stderr, "test_fastpath: mbuf pool: %s\n", rte_strerror(rte_errno));
+	} else if (ports_create() == 0) {
+		sr = srunner_create(fastpath_suite());
+		/* one process: EAL can be initialised only once */
+		srunner_set_fork_status(sr, CK_NOFORK);
+		srunner_run_all(sr, CK_NORMAL);
+		failed = srunner_ntests_failed(sr);
+		srunner_free(sr);
+	}
+	ports_destroy();
+	rte_mempool_free(g_pool);
+	rte_eal_cleanup();
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
