@@ -22,30 +22,7 @@
 
 #include <yaml.h>
 
-#define CFG_MAX_FILE_SIZE (16u << 20)    /* refuse larger configuration files */
-#define CFG_MAX_FLOOD 256                /* flood addresses per VNI */
-#define CFG_PID_MAX 4194304              /* PID_MAX_LIMIT */
-#define CFG_MAC_AGING_MAX (86400u * 7)
-#define CFG_SHOW_MAX 48                  /* bytes of a user value quoted in a message */
-#define CFG_MAX_DEPTH 32                 /* collection nesting; the schema needs 5 */
-
-struct cfg_ctx {
-	const char *name;                /* file name used in messages */
-	const char *input;               /* raw bytes, to place reader errors */
-	size_t input_len;
-	yaml_document_t *doc;
-	struct vtep_config *cfg;
-	char *err;
-	size_t errlen;
-};
-
-/* One expected key of a mapping, filled by cfg_collect(). */
-struct cfg_field {
-	const char *name;
-	bool required;
-	yaml_node_t *key;
-	yaml_node_t *val;
-};
+#include "config_priv.h"
 
 /* ------------------------------------------------------------------ */
 /* Text helpers (public)                                              */
@@ -148,10 +125,13 @@ void vtep_config_free(struct vtep_config *cfg)
 		for (uint32_t i = 0; i < cfg->n_vnis; i++) {
 			free(cfg->vnis[i].flood);
 			free(cfg->vnis[i].static_macs);
+			free(cfg->vnis[i].rt_import);
+			free(cfg->vnis[i].rt_export);
 		}
 	}
 	free(cfg->vnis);
 	free(cfg->ports);
+	free(cfg->bgp.neighbors);
 	memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -189,7 +169,7 @@ static int cfg_fail_lc(struct cfg_ctx *c, size_t line, size_t col, const char *f
 }
 
 __attribute__((format(printf, 3, 4)))
-static int cfg_fail(struct cfg_ctx *c, const yaml_mark_t *m, const char *fmt, ...)
+int cfg_fail(struct cfg_ctx *c, const yaml_mark_t *m, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -199,7 +179,7 @@ static int cfg_fail(struct cfg_ctx *c, const yaml_mark_t *m, const char *fmt, ..
 	return EINVAL;
 }
 
-static int cfg_nomem(struct cfg_ctx *c)
+int cfg_nomem(struct cfg_ctx *c)
 {
 	cfg_fail_lc(c, 0, 0, "out of memory while loading the configuration");
 	return ENOMEM;
@@ -212,7 +192,7 @@ static bool cfg_is_empty_plain(const yaml_node_t *n)
 }
 
 /* A plain null: nothing, "~" or "null"; an optional section written this way is empty. */
-static bool cfg_is_null(const yaml_node_t *n)
+bool cfg_is_null(const yaml_node_t *n)
 {
 	const char *s;
 
@@ -224,7 +204,7 @@ static bool cfg_is_null(const yaml_node_t *n)
 }
 
 /* Where to point for a problem with val: the value, or its key when the value is empty. */
-static const yaml_mark_t *cfg_mark(const yaml_node_t *key, const yaml_node_t *val)
+const yaml_mark_t *cfg_mark(const yaml_node_t *key, const yaml_node_t *val)
 {
 	if (key && cfg_is_empty_plain(val))
 		return &key->start_mark;
@@ -258,7 +238,7 @@ static const char *cfg_show_str(const char *s, size_t len, char *buf, size_t siz
 	return buf;
 }
 
-static const char *cfg_show(const yaml_node_t *n, char *buf, size_t size)
+const char *cfg_show(const yaml_node_t *n, char *buf, size_t size)
 {
 	if (n->type != YAML_SCALAR_NODE) {
 		snprintf(buf, size, "%s", n->type == YAML_MAPPING_NODE ? "<mapping>" : "<sequence>");
@@ -287,7 +267,7 @@ static void cfg_describe(const yaml_node_t *n, char *buf, size_t size)
 	}
 }
 
-static int cfg_kind(struct cfg_ctx *c, const yaml_node_t *key, const yaml_node_t *val,
+int cfg_kind(struct cfg_ctx *c, const yaml_node_t *key, const yaml_node_t *val,
 		    const char *path, const char *expected)
 {
 	char got[CFG_SHOW_MAX + 32];
@@ -305,12 +285,12 @@ static yaml_node_t *cfg_node(struct cfg_ctx *c, int idx)
 	return yaml_document_get_node(c->doc, idx);
 }
 
-static size_t cfg_seq_len(const yaml_node_t *seq)
+size_t cfg_seq_len(const yaml_node_t *seq)
 {
 	return (size_t)(seq->data.sequence.items.top - seq->data.sequence.items.start);
 }
 
-static yaml_node_t *cfg_seq_item(struct cfg_ctx *c, const yaml_node_t *seq, size_t i)
+yaml_node_t *cfg_seq_item(struct cfg_ctx *c, const yaml_node_t *seq, size_t i)
 {
 	return cfg_node(c, seq->data.sequence.items.start[i]);
 }
@@ -324,7 +304,7 @@ static bool cfg_key_is(const yaml_node_t *k, const char *name)
 }
 
 /* Value of key name in an already validated mapping, or NULL. */
-static yaml_node_t *cfg_map_get(struct cfg_ctx *c, const yaml_node_t *map, const char *name)
+yaml_node_t *cfg_map_get(struct cfg_ctx *c, const yaml_node_t *map, const char *name)
 {
 	if (!map || map->type != YAML_MAPPING_NODE)
 		return NULL;
@@ -337,7 +317,7 @@ static yaml_node_t *cfg_map_get(struct cfg_ctx *c, const yaml_node_t *map, const
 	return NULL;
 }
 
-static void cfg_path(char *dst, size_t size, const char *parent, const char *key)
+void cfg_path(char *dst, size_t size, const char *parent, const char *key)
 {
 	int n;
 
@@ -350,7 +330,7 @@ static void cfg_path(char *dst, size_t size, const char *parent, const char *key
 		dst[0] = '\0';
 }
 
-static void cfg_path_idx(char *dst, size_t size, const char *parent, size_t i)
+void cfg_path_idx(char *dst, size_t size, const char *parent, size_t i)
 {
 	if (snprintf(dst, size, "%s[%zu]", parent, i) < 0)
 		dst[0] = '\0';
@@ -377,7 +357,7 @@ static int cfg_require(struct cfg_ctx *c, const char *path, const yaml_mark_t *w
  * errors at the offending key; a missing required key is an error at where
  * (the top level checks its required keys itself, after the sections it has).
  */
-static int cfg_collect(struct cfg_ctx *c, yaml_node_t *map, const char *path,
+int cfg_collect(struct cfg_ctx *c, yaml_node_t *map, const char *path,
 		       const yaml_mark_t *where, struct cfg_field *f, size_t nf)
 {
 	char expected[256], in[192], sk[CFG_SHOW_MAX + 16];
@@ -429,7 +409,7 @@ static int cfg_collect(struct cfg_ctx *c, yaml_node_t *map, const char *path,
 /* Scalar converters                                                  */
 /* ------------------------------------------------------------------ */
 
-static int cfg_scalar(struct cfg_ctx *c, const yaml_node_t *key, const yaml_node_t *val,
+int cfg_scalar(struct cfg_ctx *c, const yaml_node_t *key, const yaml_node_t *val,
 		      const char *path, const char *expected, const char **out)
 {
 	*out = "";
@@ -442,7 +422,7 @@ static int cfg_scalar(struct cfg_ctx *c, const yaml_node_t *key, const yaml_node
 	return 0;
 }
 
-static int cfg_uint(struct cfg_ctx *c, const yaml_node_t *key, const yaml_node_t *val, const char *path,
+int cfg_uint(struct cfg_ctx *c, const yaml_node_t *key, const yaml_node_t *val, const char *path,
 		    uint64_t min, uint64_t max, const char *hint, uint64_t *out)
 {
 	char range[160], expected[192], sv[CFG_SHOW_MAX + 16];
@@ -477,7 +457,7 @@ static int cfg_uint(struct cfg_ctx *c, const yaml_node_t *key, const yaml_node_t
 	return 0;
 }
 
-static int cfg_u32(struct cfg_ctx *c, const yaml_node_t *key, const yaml_node_t *val, const char *path,
+int cfg_u32(struct cfg_ctx *c, const yaml_node_t *key, const yaml_node_t *val, const char *path,
 		   uint32_t min, uint32_t max, const char *hint, uint32_t *out)
 {
 	uint64_t v;
@@ -488,7 +468,7 @@ static int cfg_u32(struct cfg_ctx *c, const yaml_node_t *key, const yaml_node_t 
 	return rc;
 }
 
-static int cfg_bool(struct cfg_ctx *c, const yaml_node_t *key, const yaml_node_t *val,
+int cfg_bool(struct cfg_ctx *c, const yaml_node_t *key, const yaml_node_t *val,
 		    const char *path, bool *out)
 {
 	static const char *const yes[] = { "true", "yes", "on" };
@@ -513,7 +493,7 @@ static int cfg_bool(struct cfg_ctx *c, const yaml_node_t *key, const yaml_node_t
 			path, cfg_show(val, sv, sizeof(sv)));
 }
 
-static int cfg_ipv4_unicast(struct cfg_ctx *c, const yaml_node_t *key, const yaml_node_t *val,
+int cfg_ipv4_unicast(struct cfg_ctx *c, const yaml_node_t *key, const yaml_node_t *val,
 			    const char *path, uint32_t *ip)
 {
 	char sv[CFG_SHOW_MAX + 16];
@@ -1084,13 +1064,15 @@ static int cfg_vni(struct cfg_ctx *c, yaml_node_t *item, const char *path, struc
 		{ "learning", false, NULL, NULL },
 		{ "flood", false, NULL, NULL },
 		{ "static_macs", false, NULL, NULL },
+		{ "rd", false, NULL, NULL },
+		{ "route_targets", false, NULL, NULL },
 	};
 	char sub[224];
 	int rc;
 
 	if (item->type != YAML_MAPPING_NODE)
 		return cfg_kind(c, item, item, path, "a mapping with 'vni'");
-	rc = cfg_collect(c, item, path, &item->start_mark, f, 4);
+	rc = cfg_collect(c, item, path, &item->start_mark, f, 6);
 	if (rc)
 		return rc;
 	v->line = (int)item->start_mark.line + 1;
@@ -1115,6 +1097,8 @@ static int cfg_vni(struct cfg_ctx *c, yaml_node_t *item, const char *path, struc
 		if (rc)
 			return rc;
 	}
+	if (f[4].val || f[5].val)
+		return cfg_vni_evpn(c, f[4].key, f[4].val, f[5].key, f[5].val, path, v);
 	return 0;
 }
 
@@ -1466,6 +1450,7 @@ static int cfg_walk(struct cfg_ctx *c)
 		{ "control", false, NULL, NULL },
 		{ "vnis", false, NULL, NULL },
 		{ "ports", false, NULL, NULL },
+		{ "bgp", false, NULL, NULL },
 	};
 	int rc;
 
@@ -1473,7 +1458,7 @@ static int cfg_walk(struct cfg_ctx *c)
 		return cfg_fail_lc(c, 1, 1, "empty configuration (expected a mapping with 'vtep' and 'underlay')");
 	if (root->type != YAML_MAPPING_NODE)
 		return cfg_kind(c, NULL, root, "top level", "a mapping with 'vtep' and 'underlay'");
-	rc = cfg_collect(c, root, NULL, &root->start_mark, f, 6);
+	rc = cfg_collect(c, root, NULL, &root->start_mark, f, 7);
 	if (rc)
 		return rc;
 
@@ -1488,7 +1473,7 @@ static int cfg_walk(struct cfg_ctx *c)
 	if (!rc && f[1].key)
 		rc = cfg_section_underlay(c, f[1].key, f[1].val);
 	if (!rc)
-		rc = cfg_require(c, NULL, &root->start_mark, f, 6);
+		rc = cfg_require(c, NULL, &root->start_mark, f, 7);
 	if (!rc && f[2].key)
 		rc = cfg_section_fastpath(c, f[2].key, f[2].val);
 	if (!rc && f[3].key)
@@ -1501,6 +1486,8 @@ static int cfg_walk(struct cfg_ctx *c)
 		rc = cfg_check_static_ports(c, f[4].val);
 	if (!rc && cfg->n_vnis)
 		rc = cfg_check_vtep_count(c, f[4].val);
+	if (!rc && f[6].key)
+		rc = cfg_section_bgp(c, f[6].key, f[6].val);
 	if (rc)
 		return rc;
 	if (!cfg->socket_path[0])

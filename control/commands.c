@@ -10,10 +10,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <rte_mempool.h>
 
+#include "bgp_fsm.h"
 #include "ctl.h"
+#include "evpn_rib.h"
 #include "fdb.h"
 #include "vtepd.h"
 #include "xdp.h"
@@ -148,11 +151,19 @@ static int show_one_mac(const struct fdb_entry *e, void *arg)
 		ctl_str(c->o, "port", slot <= VTEP_MAX_PORTS && c->d->ports[slot].in_use ? c->d->ports[slot].conf.name : "?");
 		ctl_str(c->o, "vtep", "-");
 	}
-	if (e->flags & FDB_F_STATIC)
+	if (e->flags & (FDB_F_STATIC | FDB_F_CP))
 		ctl_str(c->o, "age", "-");
 	else
 		ctl_u64(c->o, "age", c->now > e->last_seen ? c->now - e->last_seen : 0);
 	ctl_u64(c->o, "moves", e->moves);
+	if (vtepd_bgp_rib(c->d)) {
+		struct evpn_rib_mac_info mi;
+
+		evpn_rib_mac_info(vtepd_bgp_rib(c->d), vi, mac, &mi);
+		ctl_str(c->o, "source", (e->flags & FDB_F_CP) ? "evpn" : (e->flags & FDB_F_STATIC) ? "config" : "learned");
+		ctl_u64(c->o, "seq", fdb_dest_is_vtep(dest) ? mi.remote_seq : mi.local_seq);
+		ctl_bool(c->o, "duplicate", mi.frozen);
+	}
 	ctl_obj_end(c->o);
 	return 0;
 }
@@ -396,6 +407,7 @@ static int cmd_show_stats(struct ctl_out *o, int argc, char **argv, void *ctx)
 		ctl_u64(o, "decap_bytes", vc->decap_bytes);
 		ctl_u64(o, "flooded", vc->flooded);
 		ctl_u64(o, "local_pkts", vc->local_pkts);
+		ctl_u64(o, "arp_suppressed", vc->arp_suppressed);
 		ctl_obj_end(o);
 	}
 	ctl_list_end(o);
@@ -511,7 +523,216 @@ static int cmd_detach(struct ctl_out *o, int argc, char **argv, void *ctx)
 	return 0;
 }
 
+/* ---- BGP EVPN ---- */
+static int cmd_show_bgp_summary(struct ctl_out *o, int argc, char **argv, void *ctx)
+{
+	struct vtepd *d = ctx;
+	struct bgp *b = vtepd_bgp_speaker(d);
+	uint64_t now = (uint64_t)time(NULL);
+
+	(void)argv;
+	if (argc) {
+		ctl_error(o, "usage: show bgp summary");
+		return EINVAL;
+	}
+	if (!b) {
+		ctl_error(o, "BGP is not configured (no bgp section)");
+		return ENOENT;
+	}
+	ctl_u64(o, "asn", d->cfg.bgp.asn);
+	ctl_ip(o, "router_id", d->cfg.bgp.router_id);
+	ctl_list_begin(o, "neighbors");
+	for (size_t i = 0; i < bgp_peer_count(b); i++) {
+		struct bgp_peer *p = bgp_peer_at(b, i);
+		const struct bgp_peer_config *pc = bgp_peer_config(p);
+		struct bgp_peer_stats st;
+
+		bgp_peer_get_stats(p, &st);
+		ctl_obj_begin(o, NULL);
+		ctl_ip(o, "neighbor", pc->addr);
+		ctl_u64(o, "remote_as", pc->remote_as);
+		ctl_str(o, "state", bgp_state_name(st.state));
+		ctl_u64(o, "uptime", st.state == BGP_ST_ESTABLISHED && st.established_at ? now - st.established_at : 0);
+		ctl_u64(o, "routes", evpn_rib_peer_paths(vtepd_bgp_rib(d), pc->addr));
+		ctl_u64(o, "msgs_in", st.msgs_in[1] + st.msgs_in[2] + st.msgs_in[3] + st.msgs_in[4] + st.msgs_in[5]);
+		ctl_u64(o, "msgs_out", st.msgs_out[1] + st.msgs_out[2] + st.msgs_out[3] + st.msgs_out[4] + st.msgs_out[5]);
+		ctl_u64(o, "updates_in", st.msgs_in[BGP_MSG_UPDATE]);
+		ctl_u64(o, "updates_out", st.msgs_out[BGP_MSG_UPDATE]);
+		ctl_u64(o, "rejected", st.updates_rejected + st.treat_as_withdraw);
+		ctl_str(o, "last_error", st.last_error[0] ? st.last_error : "-");
+		ctl_obj_end(o);
+	}
+	ctl_list_end(o);
+	return 0;
+}
+
+struct show_routes_ctx {
+	struct vtepd *d;
+	struct ctl_out *o;
+	int type;                 /* 0: all */
+	uint16_t vni_idx;         /* DP_NO_ID: all */
+};
+
+static void show_route_fields(struct show_routes_ctx *c, const struct evpn_route *r, uint16_t vni_idx)
+{
+	char buf[64];
+
+	evpn_rd_format(r->rd, buf, sizeof(buf));
+	ctl_u64(c->o, "type", r->type);
+	ctl_str(c->o, "rd", buf);
+	ctl_u64(c->o, "vni", vni_idx < c->d->n_vnis ? c->d->vnis[vni_idx].vni : 0);
+	if (r->type == EVPN_RT_MAC_IP) {
+		fmt_mac(buf, sizeof(buf), r->mac);
+		ctl_str(c->o, "mac", buf);
+	} else {
+		ctl_str(c->o, "mac", "-");
+	}
+	if (r->ip_len == 32) {
+		inet_ntop(AF_INET, r->ip, buf, sizeof(buf));
+		ctl_str(c->o, "ip", buf);
+	} else if (r->ip_len == 128) {
+		inet_ntop(AF_INET6, r->ip, buf, sizeof(buf));
+		ctl_str(c->o, "ip", buf);
+	} else {
+		ctl_str(c->o, "ip", "-");
+	}
+}
+
+static void show_route_path(const struct evpn_rib_path_info *p, void *arg)
+{
+	struct show_routes_ctx *c = arg;
+	char rts[EVPN_RIB_MAX_RT * 24 + 1] = "";
+
+	if ((c->type && p->route->type != c->type) || (c->vni_idx != DP_NO_ID && p->vni_idx != c->vni_idx))
+		return;
+	for (uint32_t i = 0; i < p->n_rt; i++) {
+		char one[32];
+
+		evpn_ec_format(p->rts[i], one, sizeof(one));
+		snprintf(rts + strlen(rts), sizeof(rts) - strlen(rts), "%s%s", i ? " " : "", one);
+	}
+	ctl_obj_begin(c->o, NULL);
+	show_route_fields(c, p->route, p->vni_idx);
+	ctl_ip(c->o, "nexthop", p->nexthop);
+	ctl_ip(c->o, "peer", p->peer);
+	ctl_str(c->o, "rt", rts[0] ? rts : "-");
+	ctl_u64(c->o, "seq", p->seq);
+	ctl_bool(c->o, "best", p->best);
+	ctl_bool(c->o, "stale", p->stale);
+	ctl_bool(c->o, "imported", p->vni_idx != UINT16_MAX);
+	ctl_obj_end(c->o);
+}
+
+static void show_local_route(const struct evpn_route *r, uint16_t vni_idx, uint32_t seq, bool sticky, void *arg)
+{
+	struct show_routes_ctx *c = arg;
+
+	(void)sticky;
+	if ((c->type && r->type != c->type) || (c->vni_idx != DP_NO_ID && vni_idx != c->vni_idx))
+		return;
+	ctl_obj_begin(c->o, NULL);
+	show_route_fields(c, r, vni_idx);
+	ctl_ip(c->o, "nexthop", c->d->cfg.source_ip);
+	ctl_str(c->o, "peer", "local");
+	ctl_str(c->o, "rt", "-");
+	ctl_u64(c->o, "seq", seq);
+	ctl_bool(c->o, "best", true);
+	ctl_bool(c->o, "stale", false);
+	ctl_bool(c->o, "imported", true);
+	ctl_obj_end(c->o);
+}
+
+static int cmd_show_bgp_evpn(struct ctl_out *o, int argc, char **argv, void *ctx)
+{
+	struct vtepd *d = ctx;
+	struct show_routes_ctx c = { .d = d, .o = o, .type = 0, .vni_idx = DP_NO_ID };
+
+	if (!vtepd_bgp_rib(d)) {
+		ctl_error(o, "BGP is not configured (no bgp section)");
+		return ENOENT;
+	}
+	for (int i = 0; i < argc; i += 2) {
+		uint32_t v;
+
+		if (i + 1 >= argc || parse_u32(argv[i + 1], VTEP_VNI_MAX, &v)) {
+			ctl_error(o, "usage: show bgp evpn [type 2|3] [vni N]");
+			return EINVAL;
+		}
+		if (!strcmp(argv[i], "type") && (v == 2 || v == 3)) {
+			c.type = (int)v;
+		} else if (!strcmp(argv[i], "vni")) {
+			c.vni_idx = vtepd_vni_index(d, v);
+			if (c.vni_idx == DP_NO_ID) {
+				ctl_error(o, "VNI %u is not configured", v);
+				return ENOENT;
+			}
+		} else {
+			ctl_error(o, "usage: show bgp evpn [type 2|3] [vni N]");
+			return EINVAL;
+		}
+	}
+	ctl_list_begin(o, "routes");
+	evpn_rib_walk_local(vtepd_bgp_rib(d), show_local_route, &c);
+	evpn_rib_walk(vtepd_bgp_rib(d), show_route_path, &c);
+	ctl_list_end(o);
+	return 0;
+}
+
+static int cmd_show_evpn_vni(struct ctl_out *o, int argc, char **argv, void *ctx)
+{
+	struct vtepd *d = ctx;
+	struct evpn_rib *rib = vtepd_bgp_rib(d);
+	uint16_t only = DP_NO_ID;
+
+	if (!rib) {
+		ctl_error(o, "BGP is not configured (no bgp section)");
+		return ENOENT;
+	}
+	if (argc == 1) {
+		uint32_t v;
+
+		if (parse_u32(argv[0], VTEP_VNI_MAX, &v) || (only = vtepd_vni_index(d, v)) == DP_NO_ID) {
+			ctl_error(o, "VNI '%s' is not configured", argv[0]);
+			return ENOENT;
+		}
+	} else if (argc) {
+		ctl_error(o, "usage: show evpn vni [N]");
+		return EINVAL;
+	}
+	ctl_list_begin(o, "vnis");
+	for (uint16_t i = 0; i < d->n_vnis; i++) {
+		uint64_t rts[EVPN_RIB_MAX_RT];
+		size_t n_rts;
+		uint8_t rd[8];
+		char buf[64], list[EVPN_RIB_MAX_RT * 24 + 1] = "", vteps[VTEPD_MAX_FLOOD * 16 + 1] = "";
+
+		if (only != DP_NO_ID && i != only)
+			continue;
+		evpn_rib_vni_info(rib, i, rd, rts, &n_rts);
+		for (size_t k = 0; k < n_rts; k++) {
+			evpn_ec_format(rts[k], buf, sizeof(buf));
+			snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", k ? " " : "", buf);
+		}
+		for (uint16_t f = 0; f < d->vnis[i].n_flood; f++) {
+			inet_ntop(AF_INET, &d->vteps[d->vnis[i].flood[f]].ip, buf, sizeof(buf));
+			snprintf(vteps + strlen(vteps), sizeof(vteps) - strlen(vteps), "%s%s", f ? " " : "", buf);
+		}
+		ctl_obj_begin(o, NULL);
+		ctl_u64(o, "vni", d->vnis[i].vni);
+		evpn_rd_format(rd, buf, sizeof(buf));
+		ctl_str(o, "rd", buf);
+		ctl_str(o, "export_rt", list);
+		ctl_str(o, "remote_vteps", vteps[0] ? vteps : "-");
+		ctl_obj_end(o);
+	}
+	ctl_list_end(o);
+	return 0;
+}
+
 static const struct ctl_command vtepd_commands[] = {
+	{ { "show", "bgp", "summary", NULL }, "show bgp summary", cmd_show_bgp_summary },
+	{ { "show", "bgp", "evpn", NULL }, "show bgp evpn [type 2|3] [vni N]", cmd_show_bgp_evpn },
+	{ { "show", "evpn", "vni", NULL }, "show evpn vni [N]", cmd_show_evpn_vni },
 	{ { "show", "vnis", NULL }, "show vnis", cmd_show_vnis },
 	{ { "show", "macs", NULL }, "show macs [vni N]", cmd_show_macs },
 	{ { "show", "ports", NULL }, "show ports", cmd_show_ports },

@@ -22,6 +22,20 @@ static void vtepd_learn_one(struct vtepd *d, const struct dp_learn_event *ev, ui
 	bool moved = false;
 	int rc;
 
+	if (!fdb_dest_is_vtep(dest) && (dest & DP_LEARN_IP)) {
+		uint32_t slot = dest & ~DP_LEARN_IP;
+		uint8_t mac[6];
+
+		/* a container's ARP told us its address: MAC+IP for EVPN */
+		if (slot == 0 || slot > VTEP_MAX_PORTS || !d->ports[slot].in_use) {
+			d->stats.learn_ignored++;
+			return;
+		}
+		fdb_key_mac(ev->key, mac);
+		vtepd_bgp_local_ip(d, fdb_key_vni_idx(ev->key), mac, ev->vtep_ip);
+		return;
+	}
+
 	if (fdb_dest_is_vtep(dest)) {
 		if (fdb_dest_id(dest) == DP_VTEP_UNKNOWN) {
 			uint16_t id;
@@ -42,6 +56,12 @@ static void vtepd_learn_one(struct vtepd *d, const struct dp_learn_event *ev, ui
 	rc = fdb_learn(d->fdb, ev->key, dest, now, &moved);
 	if (rc && rc != EEXIST)
 		d->stats.learn_errors++;
+	if (rc == 0 && !fdb_dest_is_vtep(dest)) {
+		uint8_t m[6];
+
+		fdb_key_mac(ev->key, m);
+		vtepd_bgp_local_mac(d, fdb_key_vni_idx(ev->key), m, true);
+	}
 	if (moved) {
 		uint8_t mac[6];
 

@@ -216,6 +216,16 @@ int vtepd_port_attach(struct vtepd *d, const struct vtep_port_config *req, bool 
 		snprintf(err, errlen, "cannot publish the new port: %s", strerror(rc));
 		goto undo;
 	}
+	if (pc.has_mac) {
+		/* the container's MAC is known before it sends anything: advertise it (and its address) now */
+		uint32_t dest = fdb_dest_port((uint32_t)slot);
+
+		if (fdb_learn(d->fdb, fdb_key(vni_idx, pc.mac), dest, dp_clock_sec(), NULL) == 0) {
+			vtepd_bgp_local_mac(d, vni_idx, pc.mac, true);
+			if (pc.has_ip)
+				vtepd_bgp_local_ip(d, vni_idx, pc.mac, pc.ip);
+		}
+	}
 	vlog(VLOG_INFO, "port %s attached: VNI %u, %s in %s, MTU %u (slot %d, DPDK port %u)", pc.name, pc.vni,
 	     pc.ifname, ns_desc, pc.mtu, slot, dpdk_port);
 	return 0;

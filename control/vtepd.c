@@ -32,6 +32,7 @@
 #include <rte_rcu_qsbr.h>
 #include <rte_ring_elem.h>
 
+#include "arp.h"
 #include "ctl.h"
 #include "fdb.h"
 #include "netlink.h"
@@ -311,12 +312,20 @@ static int vtepd_dataplane_create(struct vtepd *d)
 		     rte_strerror(rte_errno));
 		return ENOMEM;
 	}
+	if (d->cfg.bgp.enabled && d->cfg.bgp.arp_suppression) {
+		d->arp = arp_table_create("vtep_arp", d->cfg.mac_table_size, d->qsbr);
+		if (!d->arp) {
+			vlog(VLOG_ERR, "cannot create the ARP suppression table: %s", rte_strerror(rte_errno));
+			return ENOMEM;
+		}
+	}
 	d->learn_ring = rte_ring_create_elem("vtep_learn", sizeof(struct dp_learn_event), DP_LEARN_RING_SIZE,
 					     (int)rte_socket_id(), RING_F_SC_DEQ);
 	if (!d->learn_ring)
 		goto nomem;
 	d->worker.topology = &d->topology;
 	d->worker.fdb = d->fdb;
+	d->worker.arp = d->arp;
 	d->worker.learn_ring = d->learn_ring;
 	d->worker.pool = d->pool;
 	d->worker.qsbr = d->qsbr;
@@ -335,7 +344,8 @@ static int vtepd_vnis_load(struct vtepd *d)
 		struct vtepd_vni *v = &d->vnis[d->n_vnis++];
 
 		v->vni = vc->vni;
-		v->learning = vc->learning;
+		/* Under EVPN, remote MACs come from BGP, not from decapsulated frames. */
+		v->learning = vc->learning && !d->cfg.bgp.enabled;
 		for (uint32_t f = 0; f < vc->n_flood && f < VTEPD_MAX_FLOOD; f++) {
 			uint16_t id;
 			int rc = vtepd_vtep_get(d, vc->flood[f], false, &id);
@@ -406,6 +416,7 @@ static void vtepd_tick(struct vtepd *d)
 		return;
 	d->ticks++;
 	vtepd_learning_drain(d);
+	vtepd_bgp_tick(d);
 	if (d->ticks % (1000 / VTEPD_TICK_MS) == 0) {
 		vtepd_learning_age(d);
 		vtepd_vteps_resolve(d, d->resolve_all || d->ticks % (30000 / VTEPD_TICK_MS) == 0);
@@ -438,6 +449,8 @@ static void vtepd_run(struct vtepd *d)
 				vtepd_tick(d);
 			} else if (fd == d->ctl_fd) {
 				vtepd_commands_serve(d);
+			} else if (fd == vtepd_bgp_fd(d)) {
+				vtepd_bgp_process(d);
 			} else if (fd == d->nl_fd) {
 				int changes = nl_monitor_drain(fd);
 
@@ -458,6 +471,7 @@ static void vtepd_shutdown(struct vtepd *d)
 		d->worker.stop = true;
 		rte_eal_wait_lcore(d->cfg.fastpath_lcore);
 	}
+	vtepd_bgp_stop(d);
 	vtepd_ports_detach_all(d);
 	if (d->ctl_fd > 0)
 		ctl_server_close(d->ctl_fd, d->cfg.socket_path);
@@ -469,6 +483,7 @@ static void vtepd_shutdown(struct vtepd *d)
 	dp_topology_free(atomic_load(&d->topology));
 	if (d->fdb)
 		fdb_destroy(d->fdb);
+	arp_table_destroy(d->arp);
 	rte_ring_free(d->learn_ring);
 	rte_mempool_free(d->pool);
 	rte_free(d->counters);
@@ -556,7 +571,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	vtepd_vteps_resolve(d, true);
-	if ((rc = vtepd_publish(d)) || (rc = vtepd_loop_setup(d)))
+	if ((rc = vtepd_publish(d)) || (rc = vtepd_loop_setup(d)) || (rc = vtepd_bgp_start(d)))
 		goto out;
 	vlog(VLOG_INFO, "vtepd %s ready: VTEP %s, %u VNIs, %u ports, control socket %s", d->cfg.name,
 	     inet_ntoa((struct in_addr){ d->cfg.source_ip }), d->n_vnis, d->cfg.n_ports, d->cfg.socket_path);

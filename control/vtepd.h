@@ -16,7 +16,11 @@
 #include "fastpath.h"
 #include "vtep_config.h"
 
+struct arp_table;
+struct bgp;
+struct evpn_rib;
 struct fdb;
+struct vtepd_bgp;
 struct rte_mempool;
 struct rte_ring;
 struct rte_rcu_qsbr;
@@ -63,6 +67,7 @@ struct vtepd {
 
 	struct rte_mempool *pool;
 	struct fdb *fdb;
+	struct arp_table *arp;             /* ARP suppression (EVPN MAC+IP); NULL when off */
 	struct rte_ring *learn_ring;
 	struct rte_rcu_qsbr *qsbr;
 	struct dp_counters *counters;
@@ -86,6 +91,7 @@ struct vtepd {
 	uint64_t ticks;
 	uint64_t started_at;
 	struct vtepd_stats stats;
+	struct vtepd_bgp *bgp;             /* the BGP EVPN speaker, NULL without a bgp section */
 };
 
 /* log.c */
@@ -120,6 +126,18 @@ int vtepd_port_find(const struct vtepd *d, const char *name);
 /* Remove links that a previous, killed vtepd left behind (from the state file). */
 void vtepd_ports_cleanup_leftovers(struct vtepd *d);
 void vtepd_ports_detach_all(struct vtepd *d);
+
+/* bgp.c */
+int vtepd_bgp_start(struct vtepd *d);
+void vtepd_bgp_stop(struct vtepd *d);
+int vtepd_bgp_fd(const struct vtepd *d);
+void vtepd_bgp_process(struct vtepd *d);
+void vtepd_bgp_tick(struct vtepd *d);
+/* A local MAC appeared (learned, attached) or went away; its IP binding. No-ops without BGP. */
+void vtepd_bgp_local_mac(struct vtepd *d, uint16_t vni_idx, const uint8_t mac[6], bool present);
+void vtepd_bgp_local_ip(struct vtepd *d, uint16_t vni_idx, const uint8_t mac[6], uint32_t ip);
+struct evpn_rib *vtepd_bgp_rib(const struct vtepd *d);
+struct bgp *vtepd_bgp_speaker(const struct vtepd *d);
 
 /* commands.c */
 void vtepd_commands_serve(struct vtepd *d);

@@ -66,6 +66,7 @@ struct dp_vni_counters {
 	uint64_t decap_pkts, decap_bytes;   /* received from the tunnel */
 	uint64_t flooded;                   /* BUM or unknown-unicast frames flooded */
 	uint64_t local_pkts;                /* switched between two local ports */
+	uint64_t arp_suppressed;            /* ARP requests answered by vtepd instead of flooded */
 } __rte_cache_aligned;
 
 struct dp_vtep_counters {
@@ -93,6 +94,8 @@ struct dp_learn_event {
 	uint32_t vtep_ip;                   /* outer source address for remote learning */
 };
 #define DP_VTEP_UNKNOWN 0x7fffffffu
+/* In a learn event's dest: "vtep_ip holds the IPv4 address this local MAC uses" (from its ARP). */
+#define DP_LEARN_IP 0x40000000u
 
 /* --- the snapshot --- */
 struct dp_vtep {

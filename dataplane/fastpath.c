@@ -12,6 +12,7 @@
 
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
+#include <rte_arp.h>
 #include <rte_ether.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
@@ -19,6 +20,7 @@
 #include <rte_rcu_qsbr.h>
 #include <rte_ring_elem.h>
 
+#include "arp.h"
 #include "fastpath.h"
 #include "fdb.h"
 
@@ -227,7 +229,7 @@ static inline bool dp_mac_is_bad_src(const struct rte_ether_addr *a)
  */
 struct dp_learn_batch {
 	unsigned n;
-	struct dp_learn_event ev[DP_BURST];
+	struct dp_learn_event ev[2 * DP_BURST];   /* a MAC and an ARP-learned address per packet */
 };
 
 #define DP_LEARN_FILTER 1024
@@ -403,6 +405,44 @@ static void dp_decap_burst(struct dp_worker *w, const struct dp_topology *t, str
 	dp_learn_flush(w, &lb);
 }
 
+/*
+ * An ARP frame from a container: note the sender's address for its MAC (so the control plane
+ * can advertise MAC+IP), and answer a request ourselves when the suppression table knows the
+ * target. Returns true when m was answered (and sent back out of slot).
+ */
+static bool dp_arp_from_port(struct dp_worker *w, const struct dp_topology *t, uint16_t slot, uint16_t vi,
+			     struct rte_mbuf *m, struct dp_learn_batch *lb)
+{
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	struct rte_arp_hdr *a = (struct rte_arp_hdr *)(eth + 1);
+	uint8_t mac[6];
+	uint32_t tip;
+
+	if (rte_pktmbuf_data_len(m) < sizeof(*eth) + sizeof(*a) ||
+	    a->arp_hardware != rte_cpu_to_be_16(RTE_ARP_HRD_ETHER) ||
+	    a->arp_protocol != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4) || a->arp_hlen != 6 || a->arp_plen != 4)
+		return false;
+	if (a->arp_data.arp_sip != 0 && rte_is_same_ether_addr(&a->arp_data.arp_sha, &eth->src_addr))
+		dp_learn(w, lb, NULL, fdb_key(vi, eth->src_addr.addr_bytes), DP_LEARN_IP | slot, a->arp_data.arp_sip);
+	if (!w->arp || a->arp_opcode != rte_cpu_to_be_16(RTE_ARP_OP_REQUEST))
+		return false;
+	tip = a->arp_data.arp_tip;
+	if (tip == a->arp_data.arp_sip || !arp_table_lookup(w->arp, vi, tip, mac) ||
+	    !memcmp(mac, eth->src_addr.addr_bytes, 6))
+		return false;
+	/* the reply, built in place: from the target to the asker */
+	rte_ether_addr_copy(&eth->src_addr, &eth->dst_addr);
+	memcpy(eth->src_addr.addr_bytes, mac, 6);
+	a->arp_opcode = rte_cpu_to_be_16(RTE_ARP_OP_REPLY);
+	rte_ether_addr_copy(&a->arp_data.arp_sha, &a->arp_data.arp_tha);
+	a->arp_data.arp_tip = a->arp_data.arp_sip;
+	memcpy(a->arp_data.arp_sha.addr_bytes, mac, 6);
+	a->arp_data.arp_sip = tip;
+	w->counters->vnis[vi].arp_suppressed++;
+	dp_send(w, t, slot, m);
+	return true;
+}
+
 /* Packets from a container port: learn, switch locally, encapsulate or flood. */
 static void dp_encap_burst(struct dp_worker *w, const struct dp_topology *t, uint16_t slot, struct rte_mbuf **pkts,
 			   uint16_t n)
@@ -441,6 +481,9 @@ static void dp_encap_burst(struct dp_worker *w, const struct dp_topology *t, uin
 			dp_drop(w, slot, DP_DROP_BAD_SRC_MAC, m);
 			continue;
 		}
+		if (unlikely(eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP)) &&
+		    dp_arp_from_port(w, t, slot, vi, m, &lb))
+			continue;
 		ok[b.k] = m;
 		dp_keys_add(&b, vi, eth);
 	}

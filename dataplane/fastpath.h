@@ -13,6 +13,7 @@
 
 #include "dp.h"
 
+struct arp_table;
 struct fdb;
 struct rte_mempool;
 struct rte_ring;
@@ -22,6 +23,7 @@ struct dp_worker {
 	/* set by the control thread before launch */
 	struct dp_topology *_Atomic *topology;  /* current snapshot, published with release */
 	struct fdb *fdb;
+	struct arp_table *arp;                  /* ARP suppression; NULL: off */
 	struct rte_ring *learn_ring;            /* struct dp_learn_event elements, MP/SC */
 	struct rte_mempool *pool;
 	struct rte_rcu_qsbr *qsbr;

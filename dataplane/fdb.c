@@ -71,6 +71,8 @@ struct fdb {
 	uint32_t dq_size;
 	uint64_t mem_bytes;
 	struct fdb_stats st;
+	fdb_remove_cb remove_cb;
+	void *remove_arg;
 	char name[FDB_NAME_MAX + 1];
 };
 
@@ -322,6 +324,9 @@ static void fdb_remove(struct fdb *fdb, uint32_t idx)
 	uint64_t key = fdb->entries[idx].key;
 	int32_t pos;
 
+	if (fdb->remove_cb)
+		fdb->remove_cb(&fdb->entries[idx], fdb->remove_arg);
+
 	if (fdb->qsbr != NULL) {
 		/*
 		 * The defer queue holds dq_size entries. When it is that full, wait until
@@ -382,6 +387,8 @@ int fdb_learn(struct fdb *fdb, uint64_t key, uint32_t dest, uint64_t now, bool *
 		__atomic_store_n(&e->last_seen, now, __ATOMIC_RELAXED);
 	if (e->dest != dest) {
 		__atomic_store_n(&e->dest, dest, __ATOMIC_RELAXED);
+		if (e->flags & FDB_F_CP)
+			__atomic_store_n(&e->flags, e->flags & ~FDB_F_CP, __ATOMIC_RELAXED);
 		e->moves++;
 		fdb->st.moves++;
 		if (moved)
@@ -390,20 +397,31 @@ int fdb_learn(struct fdb *fdb, uint64_t key, uint32_t dest, uint64_t now, bool *
 	return 0;
 }
 
-int fdb_add_static(struct fdb *fdb, uint64_t key, uint32_t dest)
+int fdb_install(struct fdb *fdb, uint64_t key, uint32_t dest, uint32_t flags)
 {
 	int64_t idx = fdb_find(fdb, key);
 	struct fdb_entry *e;
 
 	if (idx < 0)
-		return fdb_insert(fdb, key, dest, FDB_F_STATIC, 0);
+		return fdb_insert(fdb, key, dest, flags, 0);
 	e = &fdb->entries[idx];
-	__atomic_store_n(&e->flags, e->flags | FDB_F_STATIC, __ATOMIC_RELAXED);
+	__atomic_store_n(&e->flags, flags, __ATOMIC_RELAXED);
 	if (e->dest != dest) {
 		__atomic_store_n(&e->dest, dest, __ATOMIC_RELAXED);
 		e->moves++;
 	}
 	return 0;
+}
+
+int fdb_add_static(struct fdb *fdb, uint64_t key, uint32_t dest)
+{
+	return fdb_install(fdb, key, dest, FDB_F_STATIC);
+}
+
+void fdb_set_remove_cb(struct fdb *fdb, fdb_remove_cb cb, void *arg)
+{
+	fdb->remove_cb = cb;
+	fdb->remove_arg = arg;
 }
 
 int fdb_delete(struct fdb *fdb, uint64_t key)
@@ -426,7 +444,7 @@ uint32_t fdb_age(struct fdb *fdb, uint64_t now, uint64_t max_age)
 		const struct fdb_entry *e = &fdb->entries[i];
 		uint64_t seen;
 
-		if (fdb->state[i] != FDB_SLOT_LIVE || (e->flags & FDB_F_STATIC))
+		if (fdb->state[i] != FDB_SLOT_LIVE || (e->flags & (FDB_F_STATIC | FDB_F_CP)))
 			continue;
 		seen = __atomic_load_n(&e->last_seen, __ATOMIC_RELAXED);
 		if (now >= seen && now - seen >= max_age) {

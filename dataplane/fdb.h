@@ -26,6 +26,7 @@ static inline bool fdb_dest_is_vtep(uint32_t dest) { return (dest & FDB_DEST_VTE
 static inline uint32_t fdb_dest_id(uint32_t dest) { return dest & FDB_DEST_ID_MASK; }
 
 #define FDB_F_STATIC 0x1u
+#define FDB_F_CP 0x2u               /* installed by the control plane (EVPN): never ages; local learning may move it */
 
 struct fdb_entry {
 	uint64_t key;               /* fdb_key() */
@@ -91,6 +92,11 @@ static inline uint32_t fdb_entry_dest(const struct fdb_entry *e)
 int fdb_learn(struct fdb *fdb, uint64_t key, uint32_t dest, uint64_t now, bool *moved);
 /* Add or replace a static entry (never ages, never moves by learning). */
 int fdb_add_static(struct fdb *fdb, uint64_t key, uint32_t dest);
+/* Add or replace an entry with the given flags (FDB_F_STATIC, FDB_F_CP): the general form. */
+int fdb_install(struct fdb *fdb, uint64_t key, uint32_t dest, uint32_t flags);
+/* Called (writer side) for every entry about to be removed: aged, flushed or deleted. */
+typedef void (*fdb_remove_cb)(const struct fdb_entry *e, void *arg);
+void fdb_set_remove_cb(struct fdb *fdb, fdb_remove_cb cb, void *arg);
 int fdb_delete(struct fdb *fdb, uint64_t key);
 /* Remove dynamic entries not seen for max_age seconds. Returns how many were removed. */
 uint32_t fdb_age(struct fdb *fdb, uint64_t now, uint64_t max_age);

@@ -42,6 +42,11 @@ struct vtep_vni_config {
 	uint32_t *flood;                 /* remote VTEP IPs (network order), head-end replication list */
 	uint32_t n_static_macs;
 	struct vtep_static_mac_config *static_macs;
+	/* EVPN (used when bgp is configured) */
+	bool has_rd;                     /* false: auto, router-id:index (NX-OS style) */
+	uint8_t rd[8];                   /* as on the wire */
+	uint32_t n_rt_import, n_rt_export;   /* 0: auto, ASN:VNI */
+	uint64_t *rt_import, *rt_export; /* extended communities, host order big-endian value */
 	int line;
 };
 
@@ -59,6 +64,39 @@ struct vtep_port_config {
 	uint8_t prefix_len;
 	uint32_t mtu;                    /* 0: underlay MTU minus 50 */
 	int line;
+};
+
+#define VTEP_BGP_MAX_NEIGHBORS 64
+#define VTEP_BGP_PASSWORD_MAX 80         /* TCP_MD5SIG_MAXKEYLEN */
+
+struct vtep_bgp_neighbor_config {
+	uint32_t address;                /* network order */
+	uint32_t remote_as;
+	bool passive;
+	char password[VTEP_BGP_PASSWORD_MAX];   /* TCP MD5; empty: none */
+	uint32_t max_routes;             /* 0: unlimited */
+	bool ttl_security;
+	uint16_t hold_time;              /* 0: bgp.hold_time */
+	char description[64];
+	int line;
+};
+
+/* The BGP EVPN speaker; enabled when the configuration has a bgp section. */
+struct vtep_bgp_config {
+	bool enabled;
+	uint32_t asn;
+	uint32_t router_id;              /* network order; default vtep.source_ip */
+	uint16_t hold_time;              /* default 90 */
+	uint16_t port;                   /* default 179 */
+	bool graceful_restart;           /* default true */
+	uint16_t restart_time;           /* default 120 */
+	int rt_match_vni_only;           /* -1 auto (on for eBGP), 0 off, 1 on: import auto RTs on the VNI alone */
+	bool advertise_local;            /* advertise local MACs (type 2) and VNIs (type 3); default true */
+	uint32_t dup_max_moves;          /* duplicate detection: moves ... (default 5) */
+	uint32_t dup_window_sec;         /* ... within this many seconds (default 180) */
+	bool arp_suppression;            /* default true */
+	uint32_t n_neighbors;
+	struct vtep_bgp_neighbor_config *neighbors;
 };
 
 struct vtep_config {
@@ -84,6 +122,7 @@ struct vtep_config {
 	struct vtep_vni_config *vnis;
 	uint32_t n_ports;
 	struct vtep_port_config *ports;
+	struct vtep_bgp_config bgp;
 };
 
 /*

@@ -161,3 +161,24 @@ EOF
 	[ -n "${3:-}" ] && echo "  mac_aging: $3"
 	return 0
 }
+
+# vt_frr NS NAME BGPD-CONF: run FRR's zebra and bgpd inside NS (their own sockets and pid
+# files under $VT_TMP/NAME), killed by PID at cleanup. vtysh: vt_vtysh NAME -c "...".
+vt_frr() {
+	local ns=$1 name=$2 dir=$VT_TMP/$2
+	mkdir -p "$dir"
+	chmod 0755 "$VT_TMP"        # FRR drops to user frr, which must reach its files
+	echo "hostname $name" > "$dir/zebra.conf"
+	cat > "$dir/bgpd.conf"
+	chown -R frr:frr "$dir"
+	ip netns exec "$ns" /usr/lib/frr/zebra -d -f "$dir/zebra.conf" -i "$dir/zebra.pid" -z "$dir/zserv.api" \
+		--vty_socket "$dir" > "$VT_TMP/$name-zebra.log" 2>&1 || vt_fail "zebra did not start in $ns"
+	vt_wait_for 10 test -s "$dir/zebra.pid" || vt_fail "zebra wrote no pid file"
+	VT_PIDS+=("$(cat "$dir/zebra.pid")")
+	vt_wait_for 10 test -S "$dir/zserv.api" || vt_fail "zebra's zserv socket did not appear"
+	ip netns exec "$ns" /usr/lib/frr/bgpd -d -f "$dir/bgpd.conf" -i "$dir/bgpd.pid" -z "$dir/zserv.api" \
+		--vty_socket "$dir" > "$VT_TMP/$name-bgpd.log" 2>&1 || vt_fail "bgpd did not start in $ns"
+	vt_wait_for 10 test -s "$dir/bgpd.pid" || vt_fail "bgpd wrote no pid file"
+	VT_PIDS+=("$(cat "$dir/bgpd.pid")")
+}
+vt_vtysh() { local name=$1; shift; vtysh --vty_socket "$VT_TMP/$name" "$@"; }

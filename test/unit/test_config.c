@@ -14,6 +14,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 
+#include "evpn.h"
 #include "vtep_config.h"
 
 /* Four lines that make a valid configuration; tests append from line 5 on. */
@@ -282,6 +283,103 @@ START_TEST(test_full_file)
 }
 END_TEST
 
+START_TEST(test_bgp_section)
+{
+	struct vtep_config cfg;
+	uint8_t rd[8];
+
+	LOAD_OK(BASE "vnis:\n"
+		"  - vni: 100\n"
+		"    rd: 10.0.0.1:32867\n"
+		"    route_targets: {import: [65000:100, 4200000000:100], export: [10.0.0.1:7]}\n"
+		"  - vni: 200\n"
+		"    rd: auto\n"
+		"    route_targets: {import: auto}\n"
+		"bgp:\n"
+		"  asn: 4200000001\n"
+		"  hold_time: 30\n"
+		"  graceful_restart: false\n"
+		"  restart_time: 60\n"
+		"  rt_match_vni_only: false\n"
+		"  duplicate_detection: {max_moves: 3, window: 60}\n"
+		"  neighbors:\n"
+		"    - {address: 10.0.0.254, remote_as: 65000, password: s3cret, max_routes: 1000,\n"
+		"       ttl_security: true, hold_time: 9, description: spine1}\n"
+		"    - {address: 10.0.0.253, remote_as: 4200000001, passive: true}\n", &cfg);
+	ck_assert(cfg.bgp.enabled);
+	ck_assert_uint_eq(cfg.bgp.asn, 4200000001u);
+	ck_assert_uint_eq(cfg.bgp.router_id, ip("10.0.0.1"));   /* defaults to the VTEP address */
+	ck_assert_uint_eq(cfg.bgp.hold_time, 30);
+	ck_assert_uint_eq(cfg.bgp.port, 179);
+	ck_assert(!cfg.bgp.graceful_restart);
+	ck_assert_uint_eq(cfg.bgp.restart_time, 60);
+	ck_assert_int_eq(cfg.bgp.rt_match_vni_only, 0);
+	ck_assert_uint_eq(cfg.bgp.dup_max_moves, 3);
+	ck_assert_uint_eq(cfg.bgp.dup_window_sec, 60);
+	ck_assert_uint_eq(cfg.bgp.n_neighbors, 2);
+	ck_assert_uint_eq(cfg.bgp.neighbors[0].address, ip("10.0.0.254"));
+	ck_assert_uint_eq(cfg.bgp.neighbors[0].remote_as, 65000);
+	ck_assert_str_eq(cfg.bgp.neighbors[0].password, "s3cret");
+	ck_assert_uint_eq(cfg.bgp.neighbors[0].max_routes, 1000);
+	ck_assert(cfg.bgp.neighbors[0].ttl_security);
+	ck_assert_uint_eq(cfg.bgp.neighbors[0].hold_time, 9);
+	ck_assert_str_eq(cfg.bgp.neighbors[0].description, "spine1");
+	ck_assert(cfg.bgp.neighbors[1].passive);
+	ck_assert(cfg.vnis[0].has_rd);
+	ck_assert_int_eq(evpn_rd_parse("10.0.0.1:32867", rd), 0);
+	ck_assert_mem_eq(cfg.vnis[0].rd, rd, 8);
+	ck_assert_uint_eq(cfg.vnis[0].n_rt_import, 2);
+	ck_assert_uint_eq(cfg.vnis[0].rt_import[0], evpn_ec_rt_as2(65000, 100));
+	ck_assert_uint_eq(cfg.vnis[0].rt_import[1], evpn_ec_rt_as4(4200000000u, 100));
+	ck_assert_uint_eq(cfg.vnis[0].n_rt_export, 1);
+	ck_assert_uint_eq(cfg.vnis[0].rt_export[0], evpn_ec_rt_ip4(ip("10.0.0.1"), 7));
+	ck_assert(!cfg.vnis[1].has_rd);
+	ck_assert_uint_eq(cfg.vnis[1].n_rt_import, 0);
+	vtep_config_free(&cfg);
+
+	/* defaults */
+	LOAD_OK(BASE "bgp: {asn: 65001}\n", &cfg);
+	ck_assert(cfg.bgp.enabled && cfg.bgp.graceful_restart && cfg.bgp.advertise_local && cfg.bgp.arp_suppression);
+	ck_assert_uint_eq(cfg.bgp.hold_time, 90);
+	ck_assert_uint_eq(cfg.bgp.restart_time, 120);
+	ck_assert_int_eq(cfg.bgp.rt_match_vni_only, -1);
+	ck_assert_uint_eq(cfg.bgp.dup_max_moves, 5);
+	ck_assert_uint_eq(cfg.bgp.dup_window_sec, 180);
+	ck_assert_uint_eq(cfg.bgp.n_neighbors, 0);
+	vtep_config_free(&cfg);
+	LOAD_OK(BASE, &cfg);
+	ck_assert(!cfg.bgp.enabled);
+	vtep_config_free(&cfg);
+}
+END_TEST
+
+START_TEST(test_bgp_errors)
+{
+	EXPECT_ERR(BASE "bgp:\n  router_id: 10.0.0.9\n", 5, 1, "'bgp' is missing required key 'asn'");
+	EXPECT_ERR(BASE "bgp:\n  asn: 0\n", 6, 8, "bgp.asn: 0 is out of range");
+	EXPECT_ERR(BASE "bgp:\n  asn: 1\n  hold_time: 2\n", 7, 14, "bgp.hold_time: 2 is not allowed");
+	EXPECT_ERR(BASE "bgp:\n  asn: 1\n  restart_time: 5000\n", 7, 17, "bgp.restart_time: 5000 is out of range");
+	EXPECT_ERR(BASE "bgp:\n  asn: 1\n  rt_match_vni_only: maybe\n", 7, 22, "not a boolean");
+	EXPECT_ERR(BASE "bgp:\n  asn: 1\n  neighbours: []\n", 7, 3, "unknown key 'neighbours' in 'bgp'");
+	EXPECT_ERR(BASE "bgp:\n  asn: 1\n  neighbors:\n    - {address: 10.0.0.2}\n", 8, 7,
+		   "'bgp.neighbors[0]' is missing required key 'remote_as'");
+	EXPECT_ERR(BASE "bgp:\n  asn: 1\n  neighbors:\n    - {address: 10.0.0.1, remote_as: 2}\n", 8, 17,
+		   "is this VTEP's own vtep.source_ip");
+	EXPECT_ERR(BASE "bgp:\n  asn: 1\n  neighbors:\n    - {address: 10.0.0.2, remote_as: 2}\n"
+		   "    - {address: 10.0.0.2, remote_as: 3}\n", 9, 17, "duplicate neighbour (first given at line 8)");
+	EXPECT_ERR(BASE "bgp:\n  asn: 1\n  neighbors:\n    - {address: 10.0.0.2, remote_as: 2, password: "
+		   "'0123456789012345678901234567890123456789012345678901234567890123456789012345678901'}\n", 8, 51,
+		   "the TCP MD5 key limit");
+	EXPECT_ERR(BASE "vnis:\n  - vni: 100\n    rd: 10.0.0.1\n", 7, 9, "vnis[0].rd: '10.0.0.1' is not a route distinguisher");
+	EXPECT_ERR(BASE "vnis:\n  - vni: 100\n    route_targets: {import: [65000]}\n", 7, 30,
+		   "vnis[0].route_targets.import[0]: '65000' is not a route target");
+	EXPECT_ERR(BASE "vnis:\n  - vni: 100\n    route_targets: {import: [], export: auto}\n", 7, 29,
+		   "0 route targets (expected 1..64, or auto)");
+	EXPECT_ERR(BASE "vnis:\n  - vni: 100\n    route_targets: {both: auto}\n", 7, 21,
+		   "unknown key 'both' in 'vnis[0].route_targets'");
+}
+END_TEST
+
 START_TEST(test_underlay_exception)
 {
 	struct vtep_config cfg;
@@ -491,14 +589,14 @@ END_TEST
 START_TEST(test_err_unknown_key)
 {
 	EXPECT_ERR(BASE "fastpth:\n  lcore: 2\n", 5, 1,
-		   "unknown key 'fastpth' at top level (expected one of: vtep, underlay, fastpath, control, vnis, ports)");
+		   "unknown key 'fastpth' at top level (expected one of: vtep, underlay, fastpath, control, vnis, ports, bgp)");
 	EXPECT_ERR("vtep:\n  soruce_ip: 10.0.0.1\n", 2, 3,
 		   "unknown key 'soruce_ip' in 'vtep' (expected one of: name, source_ip, udp_port)");
 	EXPECT_ERR(BASE "  interfce: ul0\n", 5, 3, "unknown key 'interfce' in 'underlay'");
 	EXPECT_ERR(BASE "fastpath: {lcores: 2}\n", 5, 12, "unknown key 'lcores' in 'fastpath'");
 	EXPECT_ERR(BASE "control:\n  path: /x\n", 6, 3, "unknown key 'path' in 'control' (expected one of: socket)");
 	EXPECT_ERR(BASE "vnis:\n  - vni: 1\n    lerning: true\n", 7, 5,
-		   "unknown key 'lerning' in 'vnis[0]' (expected one of: vni, learning, flood, static_macs)");
+		   "unknown key 'lerning' in 'vnis[0]' (expected one of: vni, learning, flood, static_macs, rd, route_targets)");
 	EXPECT_ERR(BASE "vnis:\n  - vni: 1\n    static_macs:\n      - {mac: 02:00:00:00:00:01, vtep: 10.0.0.2, vlan: 3}\n",
 		   8, 50, "unknown key 'vlan' in 'vnis[0].static_macs[0]' (expected one of: mac, vtep, port)");
 	EXPECT_ERR(BASE "vnis: [{vni: 1}]\nports:\n  - {name: c1, vni: 1, pid: 3, namespace: x}\n", 7, 32,
@@ -1259,12 +1357,14 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, test_full_string);
 	tcase_add_test(tc, test_full_file);
 	tcase_add_test(tc, test_underlay_exception);
+	tcase_add_test(tc, test_bgp_section);
 	tcase_add_test(tc, test_defaults);
 	tcase_add_test(tc, test_scalar_forms);
 	tcase_add_test(tc, test_shared_flood_lists);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("errors");
+	tcase_add_test(tc, test_bgp_errors);
 	tcase_add_test(tc, test_err_syntax);
 	tcase_add_test(tc, test_err_empty);
 	tcase_add_test(tc, test_err_top_not_mapping);

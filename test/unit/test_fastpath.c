@@ -36,6 +36,7 @@
 #include <rte_ring_elem.h>
 
 #include "dp.h"
+#include "arp.h"
 #include "fastpath.h"
 #include "fdb.h"
 #include "vtep_config.h"
@@ -519,6 +520,82 @@ static void finish(void)
 }
 
 /* ---- tests ---- */
+
+/* An ARP request from src for tip, as a container sends it (sender address spa). */
+static uint32_t arp_request(uint8_t *buf, uint8_t src, uint32_t spa, uint32_t tip)
+{
+	uint8_t *a = buf + 14;
+
+	memset(buf, 0, 60);
+	mac_set(buf, MAC_BCAST);
+	mac_set(buf + 6, src);
+	buf[12] = 0x08, buf[13] = 0x06;
+	a[0] = 0, a[1] = 1, a[2] = 0x08, a[3] = 0x00, a[4] = 6, a[5] = 4, a[6] = 0, a[7] = 1;
+	mac_set(a + 8, src);
+	memcpy(a + 14, &spa, 4);
+	memcpy(a + 24, &tip, 4);
+	return 60;
+}
+
+START_TEST(test_arp_suppression)
+{
+	uint8_t req[FRAME_MAX], mac_r1[6], mac_b[6];
+	uint32_t spa = IPV4(192, 168, 1, 2), tip = IPV4(192, 168, 1, 9);
+	uint32_t len = arp_request(req, MAC_B, spa, tip);
+	struct arp_table *arp;
+	struct dp_learn_event ev[8];
+	const uint8_t *r;
+	unsigned n;
+
+	mac_set(mac_r1, MAC_R1);
+	mac_set(mac_b, MAC_B);
+	/* without a table: flooded as any broadcast, and the sender's address is reported */
+	run(PB, req, len);
+	expect_out(2, 0, 1, 0);
+	n = learn_take(ev, RTE_DIM(ev));
+	ck_assert_uint_eq(n, 2);
+	ck_assert_uint_eq(ev[0].key, key_of(0, MAC_B));
+	ck_assert_uint_eq(ev[0].dest, DP_LEARN_IP | SLOT_B);
+	ck_assert_uint_eq(ev[0].vtep_ip, spa);
+	ck_assert_uint_eq(ev[1].dest, fdb_dest_port(SLOT_B));
+
+	/* with the target known in VNI 100: answered on the asking port, nothing flooded */
+	arp = arp_table_create("fp_arp", 1024, NULL);
+	ck_assert_ptr_nonnull(arp);
+	ck_assert_int_eq(arp_table_set(arp, 0, tip, mac_r1), 0);
+	g_w.arp = arp;
+	reset_counters();
+	run(PB, req, len);
+	expect_out(0, 1, 0, 0);
+	r = g_out.f[PB][0].data;
+	ck_assert_uint_eq(g_out.f[PB][0].len, 60);
+	ck_assert_mem_eq(r, mac_b, 6);                  /* to the asker */
+	ck_assert_mem_eq(r + 6, mac_r1, 6);             /* from the target */
+	ck_assert_uint_eq(rd16(r + 12), 0x0806);
+	ck_assert_uint_eq(rd16(r + 14 + 6), 2);         /* reply */
+	ck_assert_mem_eq(r + 14 + 8, mac_r1, 6);
+	ck_assert_mem_eq(r + 14 + 14, &tip, 4);
+	ck_assert_mem_eq(r + 14 + 18, mac_b, 6);
+	ck_assert_mem_eq(r + 14 + 24, &spa, 4);
+	ck_assert_uint_eq(g_ctr->vnis[0].arp_suppressed, 1);
+	ck_assert_uint_eq(g_ctr->vnis[0].flooded, 0);
+
+	/* the same address in VNI 200 is another host: flooded there */
+	len = arp_request(req, MAC_D, spa, tip);
+	run(PD, req, len);
+	expect_out(1, 0, 0, 0);
+	ck_assert_uint_eq(g_ctr->vnis[1].arp_suppressed, 0);
+	/* a gratuitous ARP (target = sender) is never answered */
+	len = arp_request(req, MAC_B2, tip, tip);
+	run(PB, req, len);
+	expect_out(2, 0, 1, 0);
+	ck_assert_uint_eq(g_ctr->vnis[0].arp_suppressed, 1);
+	drain_rings();
+	g_w.arp = NULL;
+	arp_table_destroy(arp);
+	finish();
+}
+END_TEST
 
 START_TEST(test_encap_known_remote)
 {
@@ -1382,6 +1459,7 @@ static Suite *fastpath_suite(void)
 	tcase_add_test(tc, test_tx_full);
 	tcase_add_test(tc, test_multiseg_and_pool_empty);
 	tcase_add_test(tc, test_burst_matches_single);
+	tcase_add_test(tc, test_arp_suppression);
 	suite_add_tcase(s, tc);
 	return s;
 }

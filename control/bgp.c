@@ -1,0 +1,450 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * bgp.c: the daemon's BGP EVPN speaker, tying three modules to the switch: the sessions
+ * (bgp_fsm.c) deliver routes to the EVPN RIB (evpn_rib.c), whose decisions land here and
+ * are carried out on the dataplane (remote MACs into the FDB, remote VTEPs into flood
+ * lists) or sent to every established peer (our own routes, encoded by bgp_msg.c).
+ * Local MACs reach the RIB from learning.c and from FDB removals. Control thread only.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <time.h>
+
+#include "arp.h"
+#include "bgp_fsm.h"
+#include "bgp_msg.h"
+#include "evpn_rib.h"
+#include "fdb.h"
+#include "vtepd.h"
+
+struct vtepd_bgp {
+	struct vtepd *d;
+	struct bgp *bgp;
+	struct evpn_rib *rib;
+	uint64_t stale_deadline_ms[VTEP_BGP_MAX_NEIGHBORS];   /* graceful restart: when a peer's stale routes go */
+	uint64_t updates_sent, send_errors;
+	uint8_t buf[BGP_MAX_MSG_EXT];
+};
+
+static uint64_t vtepd_bgp_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static const char *ip_str(uint32_t ip, char *buf)
+{
+	return inet_ntop(AF_INET, &ip, buf, INET_ADDRSTRLEN);
+}
+
+static size_t vtepd_bgp_peer_index(const struct vtepd_bgp *vb, const struct bgp_peer *p)
+{
+	for (size_t i = 0; i < bgp_peer_count(vb->bgp); i++)
+		if (bgp_peer_at(vb->bgp, i) == p)
+			return i;
+	return 0;
+}
+
+/* ---- our routes on the wire ---- */
+
+static void vtepd_bgp_attrs(const struct vtepd_bgp *vb, const struct bgp_peer *p, const struct evpn_route *r,
+			    uint16_t vni_idx, uint32_t seq, bool sticky, struct bgp_attrs *a)
+{
+	const struct vtepd *d = vb->d;
+	uint64_t rts[EVPN_RIB_MAX_RT];
+	uint8_t rd[8];
+	size_t n_rts = 0;
+
+	memset(a, 0, sizeof(*a));
+	a->has_origin = true;
+	a->origin = 0;   /* IGP */
+	a->has_as_path = true;
+	if (!bgp_peer_is_ibgp(p)) {
+		a->as_path[0] = d->cfg.bgp.asn;
+		a->as_path_len = 1;
+	}
+	a->mp_nh_len = 4;
+	memcpy(a->mp_nh, &d->cfg.source_ip, 4);
+	evpn_rib_vni_info(vb->rib, vni_idx, rd, rts, &n_rts);
+	for (size_t i = 0; i < n_rts && a->n_ext_comm < BGP_MAX_EXT_COMM - 2; i++)
+		a->ext_comm[a->n_ext_comm++] = rts[i];
+	a->ext_comm[a->n_ext_comm++] = evpn_ec_encap_vxlan();
+	if (r->type == EVPN_RT_MAC_IP && (seq || sticky))
+		a->ext_comm[a->n_ext_comm++] = evpn_ec_mac_mobility(seq, sticky);
+	if (r->type == EVPN_RT_IMET) {
+		a->has_pmsi = true;
+		a->pmsi_flags = 0;
+		a->pmsi_tunnel_type = 6;   /* ingress replication */
+		a->pmsi_label = d->vnis[vni_idx].vni;
+		a->pmsi_endpoint_len = 4;
+		memcpy(a->pmsi_endpoint, &d->cfg.source_ip, 4);
+	}
+}
+
+static void vtepd_bgp_send_route(struct vtepd_bgp *vb, struct bgp_peer *p, const struct evpn_route *r,
+				 uint16_t vni_idx, uint32_t seq, bool sticky, bool withdraw)
+{
+	struct bgp_attrs a;
+	size_t done = 0, len;
+
+	if (bgp_peer_state(p) != BGP_ST_ESTABLISHED)
+		return;
+	vtepd_bgp_attrs(vb, p, r, vni_idx, seq, sticky, &a);
+	len = bgp_update_encode_evpn(vb->buf, bgp_peer_max_msg(p), &a, r, 1, withdraw, bgp_peer_as4(p), &done);
+	if (!len || done != 1 || bgp_peer_send(p, vb->buf, len) != 0) {
+		vb->send_errors++;
+		return;
+	}
+	vb->updates_sent++;
+}
+
+struct vtepd_bgp_dump {
+	struct vtepd_bgp *vb;
+	struct bgp_peer *p;
+};
+
+static void vtepd_bgp_dump_one(const struct evpn_route *r, uint16_t vni_idx, uint32_t seq, bool sticky, void *arg)
+{
+	struct vtepd_bgp_dump *dump = arg;
+
+	vtepd_bgp_send_route(dump->vb, dump->p, r, vni_idx, seq, sticky, false);
+}
+
+/* Everything we originate, then End-of-RIB. */
+static void vtepd_bgp_dump(struct vtepd_bgp *vb, struct bgp_peer *p)
+{
+	struct vtepd_bgp_dump dump = { .vb = vb, .p = p };
+	size_t len;
+
+	if (vb->d->cfg.bgp.advertise_local)
+		evpn_rib_walk_local(vb->rib, vtepd_bgp_dump_one, &dump);
+	len = bgp_eor_evpn_encode(vb->buf, sizeof(vb->buf));
+	if (len)
+		bgp_peer_send(p, vb->buf, len);
+}
+
+/* ---- session up-calls ---- */
+
+static void vtepd_bgp_established(struct bgp_peer *p, void *ctx)
+{
+	struct vtepd_bgp *vb = ctx;
+	char a[INET_ADDRSTRLEN];
+
+	vlog(VLOG_INFO, "bgp: session with %s established", ip_str(bgp_peer_config(p)->addr, a));
+	vtepd_bgp_dump(vb, p);
+}
+
+static void vtepd_bgp_down(struct bgp_peer *p, bool graceful, uint16_t restart_time, void *ctx)
+{
+	struct vtepd_bgp *vb = ctx;
+	uint32_t addr = bgp_peer_config(p)->addr;
+	char a[INET_ADDRSTRLEN];
+
+	if (graceful) {
+		vb->stale_deadline_ms[vtepd_bgp_peer_index(vb, p)] = vtepd_bgp_now_ms() + restart_time * 1000u;
+		vlog(VLOG_INFO, "bgp: session with %s lost; keeping its routes for %u s (graceful restart)",
+		     ip_str(addr, a), restart_time);
+	} else {
+		vlog(VLOG_INFO, "bgp: session with %s down; its routes are withdrawn", ip_str(addr, a));
+	}
+	evpn_rib_peer_down(vb->rib, addr, graceful);
+}
+
+static void vtepd_bgp_update(struct bgp_peer *p, const struct bgp_update *u, const struct evpn_route *reach,
+			     const struct evpn_route *unreach, void *ctx)
+{
+	struct vtepd_bgp *vb = ctx;
+	const struct bgp_peer_config *pc = bgp_peer_config(p);
+
+	if (u->end_of_rib_evpn) {
+		evpn_rib_peer_flush_stale(vb->rib, pc->addr);
+		vb->stale_deadline_ms[vtepd_bgp_peer_index(vb, p)] = 0;
+		return;
+	}
+	evpn_rib_update(vb->rib, pc->addr, !bgp_peer_is_ibgp(p), &u->attrs, reach, u->n_reach, unreach, u->n_unreach,
+			u->attrs.action == BGP_ATTR_TREAT_AS_WITHDRAW);
+	if (pc->max_routes && evpn_rib_peer_paths(vb->rib, pc->addr) > pc->max_routes) {
+		char a[INET_ADDRSTRLEN], why[128];
+
+		snprintf(why, sizeof(why), "peer %s sent more than max_routes %u routes", ip_str(pc->addr, a),
+			 pc->max_routes);
+		vlog(VLOG_WARN, "bgp: %s", why);
+		bgp_peer_stop(p, BGP_ERR_CEASE, 1, why);
+	}
+}
+
+static void vtepd_bgp_refresh(struct bgp_peer *p, void *ctx)
+{
+	vtepd_bgp_dump(ctx, p);
+}
+
+static void vtepd_bgp_log(int level, const char *msg, void *ctx)
+{
+	(void)ctx;
+	vlog(level <= VLOG_DEBUG ? (enum vlog_level)level : VLOG_DEBUG, "bgp: %s", msg);
+}
+
+/* ---- RIB decisions ---- */
+
+static void vtepd_bgp_remote_mac(void *ctx, uint16_t vni_idx, const uint8_t mac[6], uint32_t vtep_ip)
+{
+	struct vtepd_bgp *vb = ctx;
+	struct vtepd *d = vb->d;
+	uint64_t key = fdb_key(vni_idx, mac);
+
+	if (vtep_ip) {
+		uint16_t id;
+
+		if (vtepd_vtep_get(d, vtep_ip, false, &id) != 0)
+			return;
+		if (fdb_install(d->fdb, key, fdb_dest_vtep(id), FDB_F_CP) != 0)
+			d->stats.learn_errors++;
+	} else {
+		struct fdb_entry *e = fdb_lookup(d->fdb, key);
+
+		/* only a remote entry goes: a local one is the MAC having moved to us */
+		if (e && fdb_dest_is_vtep(e->dest))
+			fdb_delete(d->fdb, key);
+	}
+}
+
+static void vtepd_bgp_flood_vtep(void *ctx, uint16_t vni_idx, uint32_t vtep_ip, bool add)
+{
+	struct vtepd_bgp *vb = ctx;
+	struct vtepd *d = vb->d;
+	struct vtepd_vni *v = &d->vnis[vni_idx];
+	uint16_t id;
+
+	if (vtepd_vtep_get(d, vtep_ip, false, &id) != 0)
+		return;
+	for (uint16_t i = 0; i < v->n_flood; i++) {
+		if (v->flood[i] != id)
+			continue;
+		if (!add) {
+			v->flood[i] = v->flood[--v->n_flood];
+			d->topology_dirty = true;
+		}
+		return;
+	}
+	if (add && v->n_flood < VTEPD_MAX_FLOOD) {
+		v->flood[v->n_flood++] = id;
+		d->topology_dirty = true;
+	}
+}
+
+static void vtepd_bgp_advertise(void *ctx, const struct evpn_route *r, uint16_t vni_idx, uint32_t seq, bool sticky,
+				bool withdraw)
+{
+	struct vtepd_bgp *vb = ctx;
+
+	if (!vb->d->cfg.bgp.advertise_local)
+		return;
+	for (size_t i = 0; i < bgp_peer_count(vb->bgp); i++)
+		vtepd_bgp_send_route(vb, bgp_peer_at(vb->bgp, i), r, vni_idx, seq, sticky, withdraw);
+}
+
+static void vtepd_bgp_remote_ip(void *ctx, uint16_t vni_idx, uint32_t ip, const uint8_t mac[6], bool add)
+{
+	struct vtepd_bgp *vb = ctx;
+	struct vtepd *d = vb->d;
+
+	if (!d->arp)
+		return;
+	if (add)
+		arp_table_set(d->arp, vni_idx, ip, mac);
+	else
+		arp_table_del(d->arp, vni_idx, ip);
+}
+
+static void vtepd_bgp_duplicate(void *ctx, uint16_t vni_idx, const uint8_t mac[6])
+{
+	struct vtepd_bgp *vb = ctx;
+
+	vlog(VLOG_WARN, "evpn: MAC %02x:%02x:%02x:%02x:%02x:%02x in VNI %u moved %u times within %u s: frozen "
+			"as a duplicate", mac[0], mac[1], mac[2], mac[3], mac[4], mac[5], vb->d->vnis[vni_idx].vni,
+	     vb->d->cfg.bgp.dup_max_moves, vb->d->cfg.bgp.dup_window_sec);
+}
+
+/* An FDB entry leaves: a local MAC that aged out or whose port went away is withdrawn. */
+static void vtepd_bgp_fdb_removed(const struct fdb_entry *e, void *arg)
+{
+	struct vtepd_bgp *vb = arg;
+	uint8_t mac[6];
+
+	if (fdb_dest_is_vtep(e->dest) || (e->flags & FDB_F_STATIC))
+		return;
+	fdb_key_mac(e->key, mac);
+	evpn_rib_local_mac(vb->rib, fdb_key_vni_idx(e->key), mac, false, false);
+}
+
+/* Local MACs that existed before the speaker: feed them to the RIB once. */
+static int vtepd_bgp_seed_one(const struct fdb_entry *e, void *arg)
+{
+	struct vtepd_bgp *vb = arg;
+	uint8_t mac[6];
+
+	if (fdb_dest_is_vtep(e->dest) || (e->flags & FDB_F_STATIC))
+		return 0;
+	fdb_key_mac(e->key, mac);
+	evpn_rib_local_mac(vb->rib, fdb_key_vni_idx(e->key), mac, true, false);
+	return 0;
+}
+
+static void vtepd_bgp_seed(struct vtepd_bgp *vb)
+{
+	struct vtepd *d = vb->d;
+
+	fdb_walk(d->fdb, vtepd_bgp_seed_one, vb);
+	for (int s = 1; s <= VTEP_MAX_PORTS; s++) {
+		const struct vtepd_port *p = &d->ports[s];
+
+		if (p->in_use && p->conf.has_mac && p->conf.has_ip)
+			evpn_rib_local_ip(vb->rib, p->vni_idx, p->conf.mac, p->conf.ip);
+	}
+}
+
+/* ---- the daemon's entry points ---- */
+
+int vtepd_bgp_start(struct vtepd *d)
+{
+	const struct vtep_bgp_config *bc = &d->cfg.bgp;
+	struct vtepd_bgp *vb;
+	struct evpn_rib_config rc = {
+		.asn = bc->asn, .router_id = bc->router_id, .vtep_ip = d->cfg.source_ip,
+		.rt_match_vni_only = bc->rt_match_vni_only, .dup_max_moves = bc->dup_max_moves,
+		.dup_window_sec = bc->dup_window_sec,
+	};
+	static const struct evpn_rib_ops rib_ops = {
+		.remote_mac = vtepd_bgp_remote_mac, .flood_vtep = vtepd_bgp_flood_vtep,
+		.advertise = vtepd_bgp_advertise, .duplicate = vtepd_bgp_duplicate, .remote_ip = vtepd_bgp_remote_ip,
+	};
+	static const struct bgp_ops bgp_ops = {
+		.established = vtepd_bgp_established, .down = vtepd_bgp_down, .update = vtepd_bgp_update,
+		.refresh = vtepd_bgp_refresh, .log = vtepd_bgp_log,
+	};
+	struct bgp_local local = {
+		.asn = bc->asn, .router_id = bc->router_id, .local_addr = d->cfg.source_ip, .port = bc->port,
+		.hold_time = bc->hold_time, .graceful_restart = bc->graceful_restart, .gr_time = bc->restart_time,
+	};
+	struct epoll_event ev = { .events = EPOLLIN };
+	int rc2;
+
+	if (!bc->enabled)
+		return 0;
+	vb = calloc(1, sizeof(*vb));
+	if (!vb)
+		return ENOMEM;
+	vb->d = d;
+	snprintf(local.hostname, sizeof(local.hostname), "%s", d->cfg.name);
+	vb->rib = evpn_rib_new(&rc, &rib_ops, vb);
+	if (!vb->rib) {
+		free(vb);
+		return ENOMEM;
+	}
+	for (uint16_t i = 0; i < d->n_vnis; i++) {
+		const struct vtep_vni_config *vc = vtep_config_find_vni(&d->cfg, d->vnis[i].vni);
+
+		evpn_rib_add_vni(vb->rib, i, d->vnis[i].vni, vc && vc->has_rd ? vc->rd : NULL, vc ? vc->rt_import : NULL,
+				 vc ? vc->n_rt_import : 0, vc ? vc->rt_export : NULL, vc ? vc->n_rt_export : 0);
+	}
+	vb->bgp = bgp_new(&local, &bgp_ops, vb);
+	if (!vb->bgp) {
+		evpn_rib_free(vb->rib);
+		free(vb);
+		return ENOMEM;
+	}
+	for (uint32_t i = 0; i < bc->n_neighbors; i++) {
+		const struct vtep_bgp_neighbor_config *n = &bc->neighbors[i];
+		struct bgp_peer_config pc = {
+			.addr = n->address, .remote_as = n->remote_as, .passive = n->passive,
+			.hold_time = n->hold_time, .max_routes = n->max_routes, .ttl_security = n->ttl_security,
+		};
+
+		snprintf(pc.password, sizeof(pc.password), "%s", n->password);
+		snprintf(pc.description, sizeof(pc.description), "%s", n->description);
+		bgp_add_peer(vb->bgp, &pc, NULL);
+	}
+	d->bgp = vb;
+	fdb_set_remove_cb(d->fdb, vtepd_bgp_fdb_removed, vb);
+	vtepd_bgp_seed(vb);
+	rc2 = bgp_start(vb->bgp);
+	if (rc2) {
+		vlog(VLOG_ERR, "bgp: cannot start: %s", strerror(rc2));
+		return rc2;
+	}
+	ev.data.fd = bgp_fd(vb->bgp);
+	if (epoll_ctl(d->epoll_fd, EPOLL_CTL_ADD, ev.data.fd, &ev) != 0)
+		return errno;
+	vlog(VLOG_INFO, "bgp: AS %u, router id %s, %u neighbours", bc->asn,
+	     inet_ntoa((struct in_addr){ bc->router_id }), bc->n_neighbors);
+	return 0;
+}
+
+int vtepd_bgp_fd(const struct vtepd *d)
+{
+	return d->bgp ? bgp_fd(d->bgp->bgp) : -1;
+}
+
+void vtepd_bgp_process(struct vtepd *d)
+{
+	if (d->bgp)
+		bgp_process(d->bgp->bgp);
+}
+
+void vtepd_bgp_tick(struct vtepd *d)
+{
+	struct vtepd_bgp *vb = d->bgp;
+	uint64_t now;
+
+	if (!vb)
+		return;
+	now = vtepd_bgp_now_ms();
+	bgp_tick(vb->bgp, now);
+	for (size_t i = 0; i < bgp_peer_count(vb->bgp) && i < VTEP_BGP_MAX_NEIGHBORS; i++) {
+		if (vb->stale_deadline_ms[i] && now >= vb->stale_deadline_ms[i]) {
+			vb->stale_deadline_ms[i] = 0;
+			evpn_rib_peer_flush_stale(vb->rib, bgp_peer_config(bgp_peer_at(vb->bgp, i))->addr);
+		}
+	}
+}
+
+void vtepd_bgp_local_mac(struct vtepd *d, uint16_t vni_idx, const uint8_t mac[6], bool present)
+{
+	if (d->bgp)
+		evpn_rib_local_mac(d->bgp->rib, vni_idx, mac, present, false);
+}
+
+void vtepd_bgp_local_ip(struct vtepd *d, uint16_t vni_idx, const uint8_t mac[6], uint32_t ip)
+{
+	if (d->bgp)
+		evpn_rib_local_ip(d->bgp->rib, vni_idx, mac, ip);
+}
+
+void vtepd_bgp_stop(struct vtepd *d)
+{
+	struct vtepd_bgp *vb = d->bgp;
+
+	if (!vb)
+		return;
+	fdb_set_remove_cb(d->fdb, NULL, NULL);
+	bgp_free(vb->bgp);
+	evpn_rib_free(vb->rib);
+	free(vb);
+	d->bgp = NULL;
+}
+
+struct evpn_rib *vtepd_bgp_rib(const struct vtepd *d)
+{
+	return d->bgp ? d->bgp->rib : NULL;
+}
+
+struct bgp *vtepd_bgp_speaker(const struct vtepd *d)
+{
+	return d->bgp ? d->bgp->bgp : NULL;
+}

@@ -1,0 +1,988 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * evpn_rib.c: the EVPN routing table of the leaf (see evpn_rib.h).
+ *
+ * Three tables, all chained hash maps that grow by doubling:
+ *  - routes: one per EVPN route key (RD, tag, MAC/IP or originator), holding one path
+ *    per peer and our own path when we originate it;
+ *  - macs: one per (VNI, MAC), where MAC mobility is decided between our local MAC and the
+ *    best remote route of any RD;
+ *  - vteps: one per (VNI, VTEP) with a count of the type-3 routes that put it in the flood
+ *    list.
+ * Every decision is pushed out through the ops callbacks as it happens.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "evpn_rib.h"
+
+#define RIB_NO_VNI UINT16_MAX
+#define RIB_MAX_VNIS 4096
+#define RIB_DUP_HISTORY 32
+
+struct rib_path {
+	struct rib_path *next;
+	uint32_t peer;               /* 0: ours */
+	uint32_t nexthop;
+	uint32_t seq;
+	bool sticky, stale;
+	uint8_t n_rt;
+	uint64_t rt[EVPN_RIB_MAX_RT];
+};
+
+struct rib_route {
+	struct rib_route *hnext;
+	uint64_t hash;
+	struct evpn_route nlri;
+	uint16_t vni_idx;            /* where the best path is imported (RIB_NO_VNI: nowhere) */
+	struct rib_path *paths;
+	struct rib_path *best;
+	uint32_t flood_vtep;         /* type 3: the VTEP this route put into vni_idx's flood list */
+	struct rib_mac *mac;         /* type 2: the MAC entry this route counts for ... */
+	struct rib_route *mac_next;  /* ... and the next route of that MAC */
+	uint16_t ip_vni;             /* type 2 with IPv4: the VNI its address was announced in, or RIB_NO_VNI */
+};
+
+struct rib_mac {
+	struct rib_mac *hnext;
+	uint64_t key;                /* vni index << 48 | MAC */
+	uint32_t n_routes;           /* remote type-2 routes of this MAC (any RD, any IP) ... */
+	struct rib_route *routes;    /* ... linked through mac_next */
+	bool local, local_sticky, advertised, frozen;
+	uint32_t local_seq, local_ip;
+	uint32_t adv_seq;            /* sequence of what we last advertised */
+	uint32_t installed_vtep;     /* what the dataplane was last told, 0: nothing remote */
+	uint32_t moves;
+	uint64_t move_times[RIB_DUP_HISTORY];
+};
+
+struct rib_flood {
+	struct rib_flood *hnext;
+	uint64_t key;                /* vni index << 32 | VTEP */
+	uint32_t refs;
+};
+
+struct rib_vni {
+	bool active;
+	uint32_t vni;
+	uint8_t rd[8];
+	uint8_t n_import, n_export;
+	uint64_t import[EVPN_RIB_MAX_RT], export[EVPN_RIB_MAX_RT];
+	bool auto_import;
+};
+
+struct rib_map {
+	void **buckets;
+	size_t n_buckets, n;
+};
+
+struct evpn_rib {
+	struct evpn_rib_config cfg;
+	struct evpn_rib_ops ops;
+	void *ctx;
+	struct rib_vni vnis[RIB_MAX_VNIS];
+	struct rib_map routes, macs, floods;
+	struct evpn_rib_stats st;
+};
+
+/* ---- hashing and the three maps ---- */
+
+static uint64_t rib_hash_bytes(const void *p, size_t n, uint64_t h)
+{
+	const uint8_t *b = p;
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= b[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+static uint64_t rib_hash_u64(uint64_t k)
+{
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdULL;
+	k ^= k >> 33;
+	k *= 0xc4ceb9fe1a85ec53ULL;
+	k ^= k >> 33;
+	return k;
+}
+
+static uint64_t rib_route_hash(const struct evpn_route *r)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	h = rib_hash_bytes(&r->type, 1, h);
+	h = rib_hash_bytes(r->rd, 8, h);
+	h = rib_hash_bytes(&r->eth_tag, 4, h);
+	if (r->type == EVPN_RT_MAC_IP)
+		h = rib_hash_bytes(r->mac, 6, h);
+	h = rib_hash_bytes(&r->ip_len, 1, h);
+	h = rib_hash_bytes(r->ip, r->ip_len / 8u, h);
+	return h;
+}
+
+/* Every entry type starts with its chain pointer. */
+struct rib_node {
+	struct rib_node *hnext;
+};
+
+static int rib_map_init(struct rib_map *m)
+{
+	m->n_buckets = 1024;
+	m->n = 0;
+	m->buckets = calloc(m->n_buckets, sizeof(void *));
+	return m->buckets ? 0 : ENOMEM;
+}
+
+/* Grow when the load passes 1; hash_of gives an entry's hash. */
+static void rib_map_grow(struct rib_map *m, uint64_t (*hash_of)(const void *))
+{
+	size_t nb = m->n_buckets * 2;
+	void **b;
+
+	if (m->n < m->n_buckets)
+		return;
+	b = calloc(nb, sizeof(void *));
+	if (!b)
+		return;   /* keep working with longer chains */
+	for (size_t i = 0; i < m->n_buckets; i++) {
+		struct rib_node *e = m->buckets[i], *next;
+
+		for (; e; e = next) {
+			size_t j = hash_of(e) & (nb - 1);
+
+			next = e->hnext;
+			e->hnext = b[j];
+			b[j] = e;
+		}
+	}
+	free(m->buckets);
+	m->buckets = b;
+	m->n_buckets = nb;
+}
+
+static void rib_map_insert(struct rib_map *m, void *entry, uint64_t hash)
+{
+	struct rib_node *e = entry;
+	size_t i = hash & (m->n_buckets - 1);
+
+	e->hnext = m->buckets[i];
+	m->buckets[i] = e;
+	m->n++;
+}
+
+static void rib_map_remove(struct rib_map *m, void *entry, uint64_t hash)
+{
+	struct rib_node **pp = (struct rib_node **)&m->buckets[hash & (m->n_buckets - 1)];
+
+	for (; *pp; pp = &(*pp)->hnext)
+		if (*pp == entry) {
+			*pp = ((struct rib_node *)entry)->hnext;
+			m->n--;
+			return;
+		}
+}
+
+static void rib_map_free(struct rib_map *m, void (*free_entry)(void *))
+{
+	for (size_t i = 0; m->buckets && i < m->n_buckets; i++) {
+		struct rib_node *e = m->buckets[i], *next;
+
+		for (; e; e = next) {
+			next = e->hnext;
+			free_entry(e);
+		}
+	}
+	free(m->buckets);
+	m->buckets = NULL;
+}
+
+static uint64_t rib_route_hash_of(const void *e) { return ((const struct rib_route *)e)->hash; }
+static uint64_t rib_mac_hash_of(const void *e) { return rib_hash_u64(((const struct rib_mac *)e)->key); }
+static uint64_t rib_flood_hash_of(const void *e) { return rib_hash_u64(((const struct rib_flood *)e)->key); }
+
+static void rib_route_free(void *e)
+{
+	struct rib_route *r = e;
+
+	while (r->paths) {
+		struct rib_path *p = r->paths;
+
+		r->paths = p->next;
+		free(p);
+	}
+	free(r);
+}
+
+static struct rib_route *rib_route_find(const struct evpn_rib *rib, const struct evpn_route *nlri, uint64_t hash)
+{
+	struct rib_route *r = rib->routes.buckets[hash & (rib->routes.n_buckets - 1)];
+
+	for (; r; r = r->hnext)
+		if (r->hash == hash && evpn_route_same_key(&r->nlri, nlri))
+			return r;
+	return NULL;
+}
+
+static uint64_t rib_mac_key(uint16_t vni_idx, const uint8_t mac[6])
+{
+	uint64_t k = (uint64_t)vni_idx << 48;
+
+	for (int i = 0; i < 6; i++)
+		k |= (uint64_t)mac[i] << (40 - 8 * i);
+	return k;
+}
+
+static struct rib_mac *rib_mac_get(struct evpn_rib *rib, uint16_t vni_idx, const uint8_t mac[6], bool create)
+{
+	uint64_t key = rib_mac_key(vni_idx, mac), h = rib_hash_u64(key);
+	struct rib_mac *m = rib->macs.buckets[h & (rib->macs.n_buckets - 1)];
+
+	for (; m; m = m->hnext)
+		if (m->key == key)
+			return m;
+	if (!create)
+		return NULL;
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return NULL;
+	m->key = key;
+	rib_map_grow(&rib->macs, rib_mac_hash_of);
+	rib_map_insert(&rib->macs, m, h);
+	return m;
+}
+
+static void rib_mac_put(struct evpn_rib *rib, struct rib_mac *m)
+{
+	if (m->local || m->n_routes || m->installed_vtep || m->advertised || m->frozen)
+		return;
+	rib_map_remove(&rib->macs, m, rib_hash_u64(m->key));
+	free(m);
+}
+
+static void rib_mac_addr(const struct rib_mac *m, uint8_t mac[6])
+{
+	for (int i = 0; i < 6; i++)
+		mac[i] = (uint8_t)(m->key >> (40 - 8 * i));
+}
+
+/* ---- configuration ---- */
+
+struct evpn_rib *evpn_rib_new(const struct evpn_rib_config *c, const struct evpn_rib_ops *ops, void *ctx)
+{
+	struct evpn_rib *rib = calloc(1, sizeof(*rib));
+
+	if (!rib)
+		return NULL;
+	rib->cfg = *c;
+	if (!rib->cfg.dup_max_moves)
+		rib->cfg.dup_max_moves = 5;
+	if (!rib->cfg.dup_window_sec)
+		rib->cfg.dup_window_sec = 180;
+	if (ops)
+		rib->ops = *ops;
+	rib->ctx = ctx;
+	if (rib_map_init(&rib->routes) || rib_map_init(&rib->macs) || rib_map_init(&rib->floods)) {
+		evpn_rib_free(rib);
+		return NULL;
+	}
+	return rib;
+}
+
+void evpn_rib_free(struct evpn_rib *rib)
+{
+	if (!rib)
+		return;
+	rib_map_free(&rib->routes, rib_route_free);
+	rib_map_free(&rib->macs, free);
+	rib_map_free(&rib->floods, free);
+	free(rib);
+}
+
+int evpn_rib_add_vni(struct evpn_rib *rib, uint16_t vni_idx, uint32_t vni, const uint8_t *rd,
+		     const uint64_t *rt_import, size_t n_import, const uint64_t *rt_export, size_t n_export)
+{
+	struct rib_vni *v;
+
+	if (vni_idx >= RIB_MAX_VNIS || n_import > EVPN_RIB_MAX_RT || n_export > EVPN_RIB_MAX_RT)
+		return EINVAL;
+	v = &rib->vnis[vni_idx];
+	memset(v, 0, sizeof(*v));
+	v->active = true;
+	v->vni = vni;
+	if (rd)
+		memcpy(v->rd, rd, 8);
+	else
+		evpn_rd_type1(v->rd, rib->cfg.router_id, (uint16_t)(vni_idx + 1));
+	/* auto route target: ASN:VNI, a 4-octet-AS RT when the ASN needs it */
+	if (n_export == 0) {
+		v->export[0] = rib->cfg.asn > 0xffff ? evpn_ec_rt_as4(rib->cfg.asn, (uint16_t)vni)
+						     : evpn_ec_rt_as2((uint16_t)rib->cfg.asn, vni);
+		v->n_export = 1;
+	} else {
+		memcpy(v->export, rt_export, n_export * sizeof(*rt_export));
+		v->n_export = (uint8_t)n_export;
+	}
+	if (n_import == 0) {
+		v->auto_import = true;
+		v->import[0] = v->export[0];
+		v->n_import = 1;
+	} else {
+		memcpy(v->import, rt_import, n_import * sizeof(*rt_import));
+		v->n_import = (uint8_t)n_import;
+	}
+	return 0;
+}
+
+void evpn_rib_vni_info(const struct evpn_rib *rib, uint16_t vni_idx, uint8_t rd[8], uint64_t *rts, size_t *n_rts)
+{
+	const struct rib_vni *v = &rib->vnis[vni_idx < RIB_MAX_VNIS ? vni_idx : 0];
+
+	memcpy(rd, v->rd, 8);
+	*n_rts = v->n_export;
+	memcpy(rts, v->export, v->n_export * sizeof(*rts));
+}
+
+/* ---- import ---- */
+
+static uint16_t rib_vni_by_number(const struct evpn_rib *rib, uint32_t vni)
+{
+	for (uint16_t i = 0; i < RIB_MAX_VNIS; i++)
+		if (rib->vnis[i].active && rib->vnis[i].vni == vni)
+			return i;
+	return RIB_NO_VNI;
+}
+
+/* Does a path with these route targets import into v? */
+static bool rib_rt_match(const struct evpn_rib *rib, const struct rib_vni *v, const uint64_t *rt, size_t n, bool ebgp)
+{
+	bool vni_only = rib->cfg.rt_match_vni_only < 0 ? ebgp : rib->cfg.rt_match_vni_only == 1;
+
+	for (size_t i = 0; i < n; i++) {
+		for (size_t j = 0; j < v->n_import; j++)
+			if (rt[i] == v->import[j])
+				return true;
+		/* FRR's habit: an auto RT of any AS matches on the VNI alone */
+		if (v->auto_import && vni_only && evpn_ec_is_rt(rt[i]) && evpn_ec_rt_value(rt[i]) == v->vni)
+			return true;
+	}
+	return false;
+}
+
+/* The VNI a received route belongs to: its label (type 2) or its PMSI label (type 3), if the RTs import it. */
+static uint16_t rib_import_vni(const struct evpn_rib *rib, const struct evpn_route *r, const struct bgp_attrs *a,
+			       const uint64_t *rt, size_t n_rt, bool ebgp)
+{
+	uint32_t vni = r->type == EVPN_RT_MAC_IP ? r->label1 : (a->has_pmsi ? a->pmsi_label : r->eth_tag);
+	uint16_t idx = rib_vni_by_number(rib, vni);
+
+	if (idx == RIB_NO_VNI && r->eth_tag)
+		idx = rib_vni_by_number(rib, r->eth_tag);
+	if (idx == RIB_NO_VNI || !rib_rt_match(rib, &rib->vnis[idx], rt, n_rt, ebgp))
+		return RIB_NO_VNI;
+	return idx;
+}
+
+/* ---- MAC mobility ---- */
+
+static uint64_t rib_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec;
+}
+
+/* The best remote path for a MAC among all its type-2 routes: highest sequence, then lowest VTEP. */
+static const struct rib_path *rib_mac_best_remote(const struct evpn_rib *rib, const struct rib_mac *m)
+{
+	const struct rib_path *best = NULL;
+
+	(void)rib;
+	for (const struct rib_route *r = m->routes; r; r = r->mac_next) {
+		const struct rib_path *p = r->best;
+
+		if (!p)
+			continue;
+		if (!best || p->seq > best->seq || (p->seq == best->seq && ntohl(p->nexthop) < ntohl(best->nexthop)))
+			best = p;
+	}
+	return best;
+}
+
+static void rib_mac_attach(struct rib_mac *m, struct rib_route *r)
+{
+	r->mac = m;
+	r->mac_next = m->routes;
+	m->routes = r;
+	m->n_routes++;
+}
+
+static void rib_mac_detach(struct rib_mac *m, struct rib_route *r)
+{
+	for (struct rib_route **pp = &m->routes; *pp; pp = &(*pp)->mac_next)
+		if (*pp == r) {
+			*pp = r->mac_next;
+			m->n_routes--;
+			break;
+		}
+	r->mac = NULL;
+	r->mac_next = NULL;
+}
+
+static void rib_advertise_mac(struct evpn_rib *rib, struct rib_mac *m, bool withdraw)
+{
+	uint16_t vni_idx = (uint16_t)(m->key >> 48);
+	const struct rib_vni *v = &rib->vnis[vni_idx];
+	struct evpn_route r;
+
+	if (!rib->ops.advertise)
+		return;
+	memset(&r, 0, sizeof(r));
+	r.type = EVPN_RT_MAC_IP;
+	memcpy(r.rd, v->rd, 8);
+	rib_mac_addr(m, r.mac);
+	r.label1 = v->vni;
+	rib->ops.advertise(rib->ctx, &r, vni_idx, m->local_seq, m->local_sticky, withdraw);
+	if (m->local_ip) {
+		r.ip_len = 32;
+		memcpy(r.ip, &m->local_ip, 4);
+		rib->ops.advertise(rib->ctx, &r, vni_idx, m->local_seq, m->local_sticky, withdraw);
+	}
+}
+
+/* Record a move; true when the MAC has now moved too often and is frozen. */
+static bool rib_mac_moved(struct evpn_rib *rib, struct rib_mac *m)
+{
+	uint64_t now = rib_now();
+	uint32_t recent = 0;
+
+	m->move_times[m->moves % RIB_DUP_HISTORY] = now;
+	m->moves++;
+	rib->st.mobility_moves++;
+	for (uint32_t i = 0; i < RIB_DUP_HISTORY && i < m->moves; i++)
+		if (now - m->move_times[i] < rib->cfg.dup_window_sec)
+			recent++;
+	if (!m->frozen && recent >= rib->cfg.dup_max_moves) {
+		uint8_t mac[6];
+
+		m->frozen = true;
+		rib->st.duplicates++;
+		rib_mac_addr(m, mac);
+		if (rib->ops.duplicate)
+			rib->ops.duplicate(rib->ctx, (uint16_t)(m->key >> 48), mac);
+	}
+	return m->frozen;
+}
+
+/*
+ * Decide who owns a MAC: our local port, or the best remote route. Called after anything
+ * about the MAC changed. A frozen MAC keeps whatever it had.
+ */
+static void rib_mac_resolve(struct evpn_rib *rib, struct rib_mac *m)
+{
+	const struct rib_path *rp = rib_mac_best_remote(rib, m);
+	uint16_t vni_idx = (uint16_t)(m->key >> 48);
+	uint8_t mac[6];
+	bool local_wins;
+
+	rib_mac_addr(m, mac);
+	if (m->frozen) {
+		/* a duplicate: we stop advertising changes; forwarding follows the remote only if we do not hold it */
+		if (!m->local && (rp ? rp->nexthop : 0) != m->installed_vtep) {
+			m->installed_vtep = rp ? rp->nexthop : 0;
+			if (rib->ops.remote_mac)
+				rib->ops.remote_mac(rib->ctx, vni_idx, mac, m->installed_vtep);
+		}
+		return;
+	}
+	if (m->local && rp) {
+		if (m->local_sticky && !rp->sticky)
+			local_wins = true;
+		else if (rp->sticky && !m->local_sticky)
+			local_wins = false;
+		else if (m->local_seq != rp->seq)
+			local_wins = m->local_seq > rp->seq;
+		else
+			local_wins = ntohl(rib->cfg.vtep_ip) < ntohl(rp->nexthop);
+	} else {
+		local_wins = m->local;
+	}
+
+	if (local_wins) {
+		if (m->installed_vtep) {
+			m->installed_vtep = 0;   /* the dataplane already learned it locally */
+			if (rib->ops.remote_mac)
+				rib->ops.remote_mac(rib->ctx, vni_idx, mac, 0);
+		}
+		if (!m->frozen && (!m->advertised || m->adv_seq != m->local_seq)) {
+			rib_advertise_mac(rib, m, false);
+			m->advertised = true;
+			m->adv_seq = m->local_seq;
+		}
+		return;
+	}
+	/* remote wins, or nobody */
+	if (m->advertised) {
+		rib_advertise_mac(rib, m, true);
+		m->advertised = false;
+	}
+	if (m->local && rp) {
+		/* it moved away from us: the newer remote sequence says so */
+		m->local = false;
+		rib_mac_moved(rib, m);
+	}
+	if ((rp ? rp->nexthop : 0) != m->installed_vtep) {
+		m->installed_vtep = rp ? rp->nexthop : 0;
+		if (rib->ops.remote_mac)
+			rib->ops.remote_mac(rib->ctx, vni_idx, mac, m->installed_vtep);
+	}
+}
+
+void evpn_rib_local_mac(struct evpn_rib *rib, uint16_t vni_idx, const uint8_t mac[6], bool present, bool sticky)
+{
+	struct rib_mac *m;
+
+	if (vni_idx >= RIB_MAX_VNIS || !rib->vnis[vni_idx].active)
+		return;
+	m = rib_mac_get(rib, vni_idx, mac, present);
+	if (!m)
+		return;
+	if (present && !m->local) {
+		const struct rib_path *rp = rib_mac_best_remote(rib, m);
+
+		if (m->frozen) {
+			m->local = true;
+			return;
+		}
+		if (rp && rp->sticky && !sticky) {
+			/* a sticky MAC never moves: put the dataplane back on the remote VTEP */
+			m->installed_vtep = rp->nexthop;
+			if (rib->ops.remote_mac)
+				rib->ops.remote_mac(rib->ctx, vni_idx, mac, rp->nexthop);
+			return;
+		}
+		m->local = true;
+		m->local_sticky = sticky;
+		if (rp) {
+			/* a MAC known remotely shows up here: it moved to us */
+			m->local_seq = rp->seq + 1;
+			if (rib_mac_moved(rib, m))
+				return;
+		}
+		rib_mac_resolve(rib, m);
+	} else if (!present && m->local) {
+		m->local = false;
+		if (m->advertised) {
+			rib_advertise_mac(rib, m, true);
+			m->advertised = false;
+		}
+		rib_mac_resolve(rib, m);
+	}
+	rib_mac_put(rib, m);
+}
+
+void evpn_rib_local_ip(struct evpn_rib *rib, uint16_t vni_idx, const uint8_t mac[6], uint32_t ip)
+{
+	struct rib_mac *m;
+
+	if (vni_idx >= RIB_MAX_VNIS || !rib->vnis[vni_idx].active)
+		return;
+	m = rib_mac_get(rib, vni_idx, mac, ip != 0);
+	if (!m || m->local_ip == ip)
+		return;
+	if (m->advertised && m->local_ip) {
+		/* withdraw the old MAC+IP route */
+		struct evpn_route r;
+		const struct rib_vni *v = &rib->vnis[vni_idx];
+
+		memset(&r, 0, sizeof(r));
+		r.type = EVPN_RT_MAC_IP;
+		memcpy(r.rd, v->rd, 8);
+		memcpy(r.mac, mac, 6);
+		r.ip_len = 32;
+		memcpy(r.ip, &m->local_ip, 4);
+		r.label1 = v->vni;
+		if (rib->ops.advertise)
+			rib->ops.advertise(rib->ctx, &r, vni_idx, m->local_seq, m->local_sticky, true);
+	}
+	m->local_ip = ip;
+	if (m->advertised && ip)
+		rib_advertise_mac(rib, m, false);
+	rib_mac_put(rib, m);
+}
+
+/* ---- paths from peers ---- */
+
+static void rib_flood_ref(struct evpn_rib *rib, uint16_t vni_idx, uint32_t vtep, int delta)
+{
+	uint64_t key = (uint64_t)vni_idx << 32 | vtep, h = rib_hash_u64(key);
+	struct rib_flood *f = rib->floods.buckets[h & (rib->floods.n_buckets - 1)];
+
+	for (; f; f = f->hnext)
+		if (f->key == key)
+			break;
+	if (delta > 0) {
+		if (!f) {
+			f = calloc(1, sizeof(*f));
+			if (!f)
+				return;
+			f->key = key;
+			rib_map_grow(&rib->floods, rib_flood_hash_of);
+			rib_map_insert(&rib->floods, f, h);
+		}
+		if (f->refs++ == 0 && rib->ops.flood_vtep)
+			rib->ops.flood_vtep(rib->ctx, vni_idx, vtep, true);
+	} else if (f && f->refs > 0) {
+		if (--f->refs == 0) {
+			if (rib->ops.flood_vtep)
+				rib->ops.flood_vtep(rib->ctx, vni_idx, vtep, false);
+			rib_map_remove(&rib->floods, f, h);
+			free(f);
+		}
+	}
+}
+
+/* Best path of one route: not stale before stale, then the lowest peer address. */
+static struct rib_path *rib_select(const struct rib_route *r)
+{
+	struct rib_path *best = NULL;
+
+	for (struct rib_path *p = r->paths; p; p = p->next) {
+		if (!best || (best->stale && !p->stale) ||
+		    (best->stale == p->stale && ntohl(p->peer) < ntohl(best->peer)))
+			best = p;
+	}
+	return best;
+}
+
+/* Re-run selection for r and push what changed (flood list, MAC ownership). */
+static void rib_route_changed(struct evpn_rib *rib, struct rib_route *r, uint16_t new_vni)
+{
+	struct rib_path *best = rib_select(r);
+	uint32_t old_flood = r->flood_vtep;
+	uint16_t old_vni = r->vni_idx;
+
+	r->best = best;
+	r->vni_idx = best ? new_vni : RIB_NO_VNI;
+	if (r->nlri.type == EVPN_RT_IMET) {
+		uint32_t nv = (best && r->vni_idx != RIB_NO_VNI) ? best->nexthop : 0;
+
+		if (old_flood && (old_flood != nv || old_vni != r->vni_idx))
+			rib_flood_ref(rib, old_vni, old_flood, -1);
+		if (nv && (old_flood != nv || old_vni != r->vni_idx))
+			rib_flood_ref(rib, r->vni_idx, nv, +1);
+		r->flood_vtep = nv;
+	} else if (r->nlri.type == EVPN_RT_MAC_IP) {
+		struct rib_mac *m = r->mac;
+		uint16_t ip_vni = (best && r->nlri.ip_len == 32) ? r->vni_idx : RIB_NO_VNI;
+		uint32_t addr;
+
+		memcpy(&addr, r->nlri.ip, 4);
+		if (r->ip_vni != ip_vni && rib->ops.remote_ip) {
+			if (r->ip_vni != RIB_NO_VNI)
+				rib->ops.remote_ip(rib->ctx, r->ip_vni, addr, r->nlri.mac, false);
+			if (ip_vni != RIB_NO_VNI)
+				rib->ops.remote_ip(rib->ctx, ip_vni, addr, r->nlri.mac, true);
+		}
+		r->ip_vni = ip_vni;
+
+		if (m && (old_vni != r->vni_idx || !best)) {
+			rib_mac_detach(m, r);
+			rib_mac_resolve(rib, m);
+			rib_mac_put(rib, m);
+			m = NULL;
+		}
+		if (!m && best && r->vni_idx != RIB_NO_VNI) {
+			m = rib_mac_get(rib, r->vni_idx, r->nlri.mac, true);
+			if (m)
+				rib_mac_attach(m, r);
+		}
+		if (m) {
+			rib_mac_resolve(rib, m);
+			rib_mac_put(rib, m);
+		}
+	}
+}
+
+static void rib_route_drop_if_empty(struct evpn_rib *rib, struct rib_route *r)
+{
+	if (r->paths)
+		return;
+	rib_map_remove(&rib->routes, r, r->hash);
+	free(r);
+}
+
+static void rib_path_remove(struct evpn_rib *rib, struct rib_route *r, uint32_t peer)
+{
+	for (struct rib_path **pp = &r->paths; *pp; pp = &(*pp)->next) {
+		if ((*pp)->peer == peer) {
+			struct rib_path *p = *pp;
+
+			*pp = p->next;
+			free(p);
+			rib->st.paths--;
+			rib_route_changed(rib, r, r->vni_idx);
+			rib_route_drop_if_empty(rib, r);
+			return;
+		}
+	}
+}
+
+void evpn_rib_update(struct evpn_rib *rib, uint32_t peer, bool ebgp, const struct bgp_attrs *a,
+		     const struct evpn_route *reach, size_t n_reach, const struct evpn_route *unreach, size_t n_unreach,
+		     bool withdraw_all)
+{
+	uint64_t rt[EVPN_RIB_MAX_RT];
+	size_t n_rt = 0;
+	uint32_t seq = 0, nexthop = 0;
+	bool sticky = false, loop = false;
+
+	for (size_t i = 0; i < n_unreach; i++) {
+		uint64_t h = rib_route_hash(&unreach[i]);
+		struct rib_route *r = rib_route_find(rib, &unreach[i], h);
+
+		rib->st.withdrawn++;
+		if (r)
+			rib_path_remove(rib, r, peer);
+	}
+	if (!n_reach)
+		return;
+	if (withdraw_all) {
+		rib->st.treat_as_withdraw++;
+		for (size_t i = 0; i < n_reach; i++) {
+			struct rib_route *r = rib_route_find(rib, &reach[i], rib_route_hash(&reach[i]));
+
+			if (r)
+				rib_path_remove(rib, r, peer);
+		}
+		return;
+	}
+	for (uint8_t i = 0; i < a->as_path_len && i < BGP_MAX_AS_PATH; i++)
+		if (a->as_path[i] == rib->cfg.asn)
+			loop = true;
+	if (a->has_originator_id && a->originator_id == rib->cfg.router_id)
+		loop = true;
+	for (uint32_t i = 0; i < a->n_ext_comm; i++) {
+		uint32_t s;
+		bool st;
+
+		if (evpn_ec_is_rt(a->ext_comm[i]) && n_rt < EVPN_RIB_MAX_RT)
+			rt[n_rt++] = a->ext_comm[i];
+		else if (evpn_ec_get_mac_mobility(a->ext_comm[i], &s, &st)) {
+			seq = s;
+			sticky = st;
+		}
+	}
+	if (a->mp_nh_len == 4 || a->mp_nh_len == 16)
+		memcpy(&nexthop, a->mp_nh, 4);
+	if (a->mp_nh_len != 4)
+		nexthop = 0;
+
+	for (size_t i = 0; i < n_reach; i++) {
+		const struct evpn_route *nl = &reach[i];
+		uint32_t nh = nexthop;
+		uint64_t h;
+		struct rib_route *r;
+		struct rib_path *p;
+		uint16_t vni_idx;
+
+		rib->st.received++;
+		if (nl->type == EVPN_RT_IMET && a->has_pmsi && a->pmsi_endpoint_len == 4)
+			memcpy(&nh, a->pmsi_endpoint, 4);
+		h = rib_route_hash(nl);
+		r = rib_route_find(rib, nl, h);
+		if (loop || nh == rib->cfg.vtep_ip || nh == 0) {
+			/* our own route reflected back, or nothing we can tunnel to: drop any older path */
+			if (loop)
+				rib->st.rejected_as_loop++;
+			else if (nh == 0)
+				rib->st.unsupported_nexthop++;
+			else
+				rib->st.rejected_own++;
+			if (r)
+				rib_path_remove(rib, r, peer);
+			continue;
+		}
+		vni_idx = rib_import_vni(rib, nl, a, rt, n_rt, ebgp);
+		if (vni_idx == RIB_NO_VNI)
+			rib->st.not_imported++;
+		if (!r) {
+			r = calloc(1, sizeof(*r));
+			if (!r)
+				continue;
+			r->nlri = *nl;
+			r->hash = h;
+			r->vni_idx = RIB_NO_VNI;
+			r->ip_vni = RIB_NO_VNI;
+			rib_map_grow(&rib->routes, rib_route_hash_of);
+			rib_map_insert(&rib->routes, r, h);
+		}
+		r->nlri.label1 = nl->label1;
+		r->nlri.label2 = nl->label2;
+		r->nlri.has_label2 = nl->has_label2;
+		for (p = r->paths; p && p->peer != peer; p = p->next)
+			;
+		if (!p) {
+			p = calloc(1, sizeof(*p));
+			if (!p) {
+				rib_route_drop_if_empty(rib, r);
+				continue;
+			}
+			p->peer = peer;
+			p->next = r->paths;
+			r->paths = p;
+			rib->st.paths++;
+		}
+		p->nexthop = nh;
+		p->seq = seq;
+		p->sticky = sticky;
+		p->stale = false;
+		p->n_rt = (uint8_t)n_rt;
+		memcpy(p->rt, rt, n_rt * sizeof(rt[0]));
+		rib_route_changed(rib, r, vni_idx);
+	}
+}
+
+/* Apply fn to every path of peer (collecting first: fn may free routes). */
+static void rib_peer_paths(struct evpn_rib *rib, uint32_t peer, bool only_stale, bool mark_stale)
+{
+	size_t cap = 1024, n = 0;
+	struct rib_route **list = malloc(cap * sizeof(*list));
+
+	if (!list)
+		return;
+	for (size_t i = 0; i < rib->routes.n_buckets; i++)
+		for (struct rib_route *r = rib->routes.buckets[i]; r; r = r->hnext)
+			for (struct rib_path *p = r->paths; p; p = p->next) {
+				if (p->peer != peer || (only_stale && !p->stale))
+					continue;
+				if (mark_stale) {
+					p->stale = true;
+					continue;
+				}
+				if (n == cap) {
+					struct rib_route **bigger = realloc(list, 2 * cap * sizeof(*list));
+
+					if (!bigger)
+						break;
+					list = bigger;
+					cap *= 2;
+				}
+				list[n++] = r;
+			}
+	for (size_t i = 0; i < n; i++) {
+		rib_path_remove(rib, list[i], peer);
+		if (only_stale)
+			rib->st.stale_removed++;
+	}
+	free(list);
+}
+
+void evpn_rib_peer_down(struct evpn_rib *rib, uint32_t peer, bool graceful)
+{
+	rib_peer_paths(rib, peer, false, graceful);
+}
+
+void evpn_rib_peer_flush_stale(struct evpn_rib *rib, uint32_t peer)
+{
+	rib_peer_paths(rib, peer, true, false);
+}
+
+uint64_t evpn_rib_peer_paths(const struct evpn_rib *rib, uint32_t peer)
+{
+	uint64_t n = 0;
+
+	for (size_t i = 0; i < rib->routes.n_buckets; i++)
+		for (const struct rib_route *r = rib->routes.buckets[i]; r; r = r->hnext)
+			for (const struct rib_path *p = r->paths; p; p = p->next)
+				n += p->peer == peer;
+	return n;
+}
+
+/* ---- walks and state ---- */
+
+void evpn_rib_walk_local(const struct evpn_rib *rib, evpn_rib_local_cb cb, void *arg)
+{
+	for (uint16_t i = 0; i < RIB_MAX_VNIS; i++) {
+		const struct rib_vni *v = &rib->vnis[i];
+		struct evpn_route r;
+
+		if (!v->active)
+			continue;
+		memset(&r, 0, sizeof(r));
+		r.type = EVPN_RT_IMET;
+		memcpy(r.rd, v->rd, 8);
+		r.ip_len = 32;
+		memcpy(r.ip, &rib->cfg.vtep_ip, 4);
+		r.label1 = v->vni;
+		cb(&r, i, 0, false, arg);
+	}
+	for (size_t b = 0; b < rib->macs.n_buckets; b++)
+		for (const struct rib_mac *m = rib->macs.buckets[b]; m; m = m->hnext) {
+			uint16_t vni_idx = (uint16_t)(m->key >> 48);
+			struct evpn_route r;
+
+			if (!m->advertised)
+				continue;
+			memset(&r, 0, sizeof(r));
+			r.type = EVPN_RT_MAC_IP;
+			memcpy(r.rd, rib->vnis[vni_idx].rd, 8);
+			rib_mac_addr(m, r.mac);
+			r.label1 = rib->vnis[vni_idx].vni;
+			cb(&r, vni_idx, m->local_seq, m->local_sticky, arg);
+			if (m->local_ip) {
+				r.ip_len = 32;
+				memcpy(r.ip, &m->local_ip, 4);
+				cb(&r, vni_idx, m->local_seq, m->local_sticky, arg);
+			}
+		}
+}
+
+void evpn_rib_walk(const struct evpn_rib *rib, evpn_rib_path_cb cb, void *arg)
+{
+	for (size_t i = 0; i < rib->routes.n_buckets; i++)
+		for (const struct rib_route *r = rib->routes.buckets[i]; r; r = r->hnext)
+			for (const struct rib_path *p = r->paths; p; p = p->next) {
+				struct evpn_rib_path_info info = {
+					.route = &r->nlri, .peer = p->peer, .nexthop = p->nexthop,
+					.vni_idx = r->vni_idx, .seq = p->seq, .sticky = p->sticky,
+					.best = p == r->best, .stale = p->stale, .local = false,
+					.n_rt = p->n_rt, .rts = p->rt,
+				};
+
+				cb(&info, arg);
+			}
+}
+
+void evpn_rib_mac_info(const struct evpn_rib *rib, uint16_t vni_idx, const uint8_t mac[6],
+		       struct evpn_rib_mac_info *info)
+{
+	struct rib_mac *m = rib_mac_get((struct evpn_rib *)rib, vni_idx, mac, false);
+	const struct rib_path *rp;
+
+	memset(info, 0, sizeof(*info));
+	if (!m)
+		return;
+	rp = rib_mac_best_remote(rib, m);
+	info->known = true;
+	info->local = m->local;
+	info->frozen = m->frozen;
+	info->sticky = m->local ? m->local_sticky : (rp && rp->sticky);
+	info->local_seq = m->local_seq;
+	info->remote = rp != NULL;
+	info->remote_seq = rp ? rp->seq : 0;
+	info->remote_vtep = rp ? rp->nexthop : 0;
+	info->moves = m->moves;
+}
+
+void evpn_rib_get_stats(const struct evpn_rib *rib, struct evpn_rib_stats *st)
+{
+	*st = rib->st;
+	st->routes = rib->routes.n;
+	st->macs = rib->macs.n;
+}

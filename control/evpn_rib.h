@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * evpn_rib.h: the EVPN routing table of the leaf. Routes from BGP peers (Adj-RIB-In, one
+ * path per peer), the best path of each route, import into VNIs by route target, MAC
+ * mobility between our own MACs and remote ones (RFC 7432 section 15: sequence numbers,
+ * the lower-VTEP tie-break, sticky MACs, duplicate detection), and the routes we
+ * originate. It owns no sockets and no dataplane: decisions leave through struct
+ * evpn_rib_ops (install a remote MAC, add a flood VTEP, advertise a route ...), so it is
+ * tested on its own. Control thread only.
+ */
+#ifndef VTEP_EVPN_RIB_H
+#define VTEP_EVPN_RIB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bgp_msg.h"
+#include "evpn.h"
+
+#define EVPN_RIB_MAX_RT 16
+
+struct evpn_rib_config {
+	uint32_t asn;
+	uint32_t router_id;          /* network order */
+	uint32_t vtep_ip;            /* our VTEP address, network order (next hop of our routes) */
+	int rt_match_vni_only;       /* -1: auto (on for routes from eBGP peers), 0, 1 */
+	uint32_t dup_max_moves;      /* duplicate detection: this many moves ... */
+	uint32_t dup_window_sec;     /* ... within this window freezes the MAC */
+};
+
+/* What the RIB decides, for the daemon to carry out. Any may be NULL. */
+struct evpn_rib_ops {
+	/* (vni, mac) is now reached through vtep_ip (best remote route), or no longer (vtep_ip 0). */
+	void (*remote_mac)(void *ctx, uint16_t vni_idx, const uint8_t mac[6], uint32_t vtep_ip);
+	/* A remote VTEP joins (add) or leaves the VNI's flood list (type 3). */
+	void (*flood_vtep)(void *ctx, uint16_t vni_idx, uint32_t vtep_ip, bool add);
+	/* Advertise (or withdraw) one of our routes to every established peer. */
+	void (*advertise)(void *ctx, const struct evpn_route *r, uint16_t vni_idx, uint32_t seq, bool sticky,
+			  bool withdraw);
+	/* An IPv4 address of a remote MAC (MAC+IP route) is known, or no longer (add false). */
+	void (*remote_ip)(void *ctx, uint16_t vni_idx, uint32_t ip, const uint8_t mac[6], bool add);
+	/* A MAC was frozen by duplicate detection. */
+	void (*duplicate)(void *ctx, uint16_t vni_idx, const uint8_t mac[6]);
+};
+
+/* A received route as the RIB keeps it, for show commands. */
+struct evpn_rib_path_info {
+	const struct evpn_route *route;
+	uint32_t peer;               /* network order; 0 for our own routes */
+	uint32_t nexthop;            /* VTEP */
+	uint16_t vni_idx;            /* UINT16_MAX: not imported */
+	uint32_t seq;
+	bool sticky, best, stale, local;
+	uint32_t n_rt;
+	const uint64_t *rts;
+};
+
+struct evpn_rib_stats {
+	uint64_t routes, paths, local_routes, macs;
+	uint64_t received, withdrawn, rejected_as_loop, rejected_own, not_imported, unsupported_nexthop;
+	uint64_t treat_as_withdraw, stale_removed, mobility_moves, duplicates;
+};
+
+struct evpn_rib;
+struct evpn_rib *evpn_rib_new(const struct evpn_rib_config *c, const struct evpn_rib_ops *ops, void *ctx);
+void evpn_rib_free(struct evpn_rib *rib);
+
+/* A VNI (index as in the dataplane). rd NULL: auto (router-id:index+1). RT lists empty: auto (ASN:VNI). */
+int evpn_rib_add_vni(struct evpn_rib *rib, uint16_t vni_idx, uint32_t vni, const uint8_t *rd,
+		     const uint64_t *rt_import, size_t n_import, const uint64_t *rt_export, size_t n_export);
+/* The RD and export RTs a VNI's routes carry. */
+void evpn_rib_vni_info(const struct evpn_rib *rib, uint16_t vni_idx, uint8_t rd[8], uint64_t *rts, size_t *n_rts);
+
+/* Routes from a peer (ebgp: for the auto RT match). Treat-as-withdraw: pass withdraw_all. */
+void evpn_rib_update(struct evpn_rib *rib, uint32_t peer, bool ebgp, const struct bgp_attrs *a,
+		     const struct evpn_route *reach, size_t n_reach, const struct evpn_route *unreach, size_t n_unreach,
+		     bool withdraw_all);
+/* The peer's session went down: drop its paths, or (graceful) mark them stale. */
+void evpn_rib_peer_down(struct evpn_rib *rib, uint32_t peer, bool graceful);
+/* End-of-RIB from the peer, or its restart time ran out: drop its paths still stale. */
+void evpn_rib_peer_flush_stale(struct evpn_rib *rib, uint32_t peer);
+/* How many paths the peer has (for max_routes). */
+uint64_t evpn_rib_peer_paths(const struct evpn_rib *rib, uint32_t peer);
+
+/* A MAC behind a local port appeared (learned or attached) or went away (aged, detached). */
+void evpn_rib_local_mac(struct evpn_rib *rib, uint16_t vni_idx, const uint8_t mac[6], bool present, bool sticky);
+/* A MAC+IP binding of a local MAC (from the attach call or ARP); ip 0 removes it. */
+void evpn_rib_local_ip(struct evpn_rib *rib, uint16_t vni_idx, const uint8_t mac[6], uint32_t ip);
+
+/* Every route we originate, with its attributes (initial dump to a new peer). */
+typedef void (*evpn_rib_local_cb)(const struct evpn_route *r, uint16_t vni_idx, uint32_t seq, bool sticky, void *arg);
+void evpn_rib_walk_local(const struct evpn_rib *rib, evpn_rib_local_cb cb, void *arg);
+/* Every path (received and ours), for show commands. */
+typedef void (*evpn_rib_path_cb)(const struct evpn_rib_path_info *p, void *arg);
+void evpn_rib_walk(const struct evpn_rib *rib, evpn_rib_path_cb cb, void *arg);
+
+/* The state of a MAC for show commands: local/remote, sequence, frozen. */
+struct evpn_rib_mac_info {
+	bool known, local, remote, frozen, sticky;
+	uint32_t local_seq, remote_seq, remote_vtep;
+	uint32_t moves;
+};
+void evpn_rib_mac_info(const struct evpn_rib *rib, uint16_t vni_idx, const uint8_t mac[6],
+		       struct evpn_rib_mac_info *info);
+void evpn_rib_get_stats(const struct evpn_rib *rib, struct evpn_rib_stats *st);
+
+#endif

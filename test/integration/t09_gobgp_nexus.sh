@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# BGP EVPN with GoBGP (Debian's gobgpd) injecting Nexus-style routes: RD router-id:32867,
+# RT ASN:VNI, VXLAN encapsulation, MAC-only and MAC+IP type 2, type 3 with PMSI. vtepd
+# installs them (MAC behind the VTEP, VTEP in the flood list, ARP answered locally from the
+# MAC+IP route) and removes them on withdrawal; GoBGP's adj-in shows what vtepd advertised.
+source "$(dirname "$0")/lib.sh"
+command -v gobgpd >/dev/null && command -v gobgp >/dev/null || vt_fail "GoBGP is not installed (scripts/setup.sh installs it)"
+
+vt_fabric 3
+vt_ns "${VT_P}c1"
+L1=${VT_P}-leaf1
+G=${VT_P}l3
+cat > "$VT_TMP/gobgpd.toml" <<EOF2
+[global.config]
+  as = 65002
+  router-id = "10.0.0.3"
+  local-address-list = ["10.0.0.3"]
+[[neighbors]]
+  [neighbors.config]
+    neighbor-address = "10.0.0.1"
+    peer-as = 65001
+  [[neighbors.afi-safis]]
+    [neighbors.afi-safis.config]
+      afi-safi-name = "l2vpn-evpn"
+EOF2
+ip netns exec "$G" gobgpd -t toml -f "$VT_TMP/gobgpd.toml" --api-hosts 127.0.0.1:50051 > "$VT_TMP/gobgpd.log" 2>&1 &
+VT_PIDS+=("$!")
+gobgp_cli() { ip netns exec "$G" gobgp -u 127.0.0.1 -p 50051 "$@"; }
+
+{ vt_conf_base "$L1" 10.0.0.1; cat <<EOF2; } > "$VT_TMP/leaf1.yaml"
+vnis:
+  - vni: 100
+ports:
+  - name: c1
+    vni: 100
+    netns: ${VT_P}c1
+    mac: 02:00:00:00:01:01
+    ip: 192.168.60.1/24
+bgp:
+  asn: 65001
+  neighbors:
+    - address: 10.0.0.3
+      remote_as: 65002
+EOF2
+vt_vtepd "${VT_P}l1" "$L1" "$VT_TMP/leaf1.yaml"
+vt_wait_for 30 bash -c "'$VTEPCTL' -n $L1 -j show bgp summary | jq -e '.neighbors[0].state == \"Established\"' >/dev/null" ||
+	vt_fail "session with GoBGP not established: $(vt_ctl "$L1" show bgp summary); $(tail -5 "$VT_TMP/gobgpd.log")"
+vt_pass "eBGP EVPN session with GoBGP established"
+
+RD=10.0.0.3:32867
+gobgp_cli global rib -a evpn add macadv 02:00:00:00:03:01 0.0.0.0 etag 0 label 100 rd $RD rt 65002:100 encap vxlan nexthop 10.0.0.3 ||
+	vt_fail "gobgp refused the MAC-only route"
+gobgp_cli global rib -a evpn add macadv 02:00:00:00:03:01 192.168.60.3 etag 0 label 100 rd $RD rt 65002:100 encap vxlan nexthop 10.0.0.3 ||
+	vt_fail "gobgp refused the MAC+IP route"
+gobgp_cli global rib -a evpn add multicast 10.0.0.3 etag 0 rd $RD rt 65002:100 encap vxlan pmsi ingress-repl 100 10.0.0.3 nexthop 10.0.0.3 ||
+	vt_fail "gobgp refused the type-3 route"
+
+vt_wait_for 15 bash -c "'$VTEPCTL' -n $L1 -j show macs | jq -e '.macs[] | select(.mac == \"02:00:00:00:03:01\" and .vtep == \"10.0.0.3\" and .source == \"evpn\")' >/dev/null" ||
+	vt_fail "the type-2 route was not installed: $(vt_ctl "$L1" show macs); $(vt_ctl "$L1" show bgp evpn)"
+vt_wait_for 15 bash -c "'$VTEPCTL' -n $L1 -j show evpn vni 100 | jq -e '.vnis[0].remote_vteps == \"10.0.0.3\"' >/dev/null" ||
+	vt_fail "the type-3 route did not add 10.0.0.3 to the flood list: $(vt_ctl "$L1" show evpn vni)"
+routes=$(vt_ctl "$L1" -j show bgp evpn)
+[ "$(echo "$routes" | jq '[.routes[] | select(.rd == "10.0.0.3:32867" and .peer == "10.0.0.3" and .imported)] | length')" -eq 3 ] ||
+	vt_fail "expected 3 imported routes with RD 10.0.0.3:32867: $routes"
+vt_pass "Nexus-style type-2 (MAC-only, MAC+IP) and type-3 routes installed"
+
+# ARP suppression: c1 asks for 192.168.60.3; vtepd answers with the MAC of the MAC+IP route.
+out=$(ip netns exec "${VT_P}c1" arping -c 2 -w 3 -I eth0 192.168.60.3 2>&1)
+echo "$out" | grep -qi "02:00:00:00:03:01" || vt_fail "no ARP answer for 192.168.60.3: $out"
+[ "$(vt_ctl "$L1" -j show stats | jq '.vnis[0].arp_suppressed')" -ge 1 ] || vt_fail "ARP suppression not counted"
+vt_pass "ARP for a remote MAC+IP is answered by vtepd"
+
+# What vtepd advertised, as GoBGP sees it: our type-3 and c1's type-2.
+adj=$(gobgp_cli neighbor 10.0.0.1 adj-in -a evpn 2>&1)
+echo "$adj" | grep -q "02:00:00:00:01:01" || vt_fail "GoBGP's adj-in lacks c1's MAC: $adj"
+echo "$adj" | grep -qiE "multicast|\[type:multicast\]|10\.0\.0\.1" || vt_fail "GoBGP's adj-in lacks our type-3 route: $adj"
+vt_pass "GoBGP's adj-in shows vtepd's routes"
+
+# Withdrawal removes them.
+gobgp_cli global rib -a evpn del macadv 02:00:00:00:03:01 0.0.0.0 etag 0 label 100 rd $RD
+gobgp_cli global rib -a evpn del macadv 02:00:00:00:03:01 192.168.60.3 etag 0 label 100 rd $RD
+gobgp_cli global rib -a evpn del multicast 10.0.0.3 etag 0 rd $RD
+vt_wait_for 15 bash -c "'$VTEPCTL' -n $L1 -j show macs | jq -e '[.macs[] | select(.mac == \"02:00:00:00:03:01\")] | length == 0' >/dev/null" ||
+	vt_fail "withdrawn MAC still installed: $(vt_ctl "$L1" show macs)"
+vt_wait_for 15 bash -c "'$VTEPCTL' -n $L1 -j show evpn vni 100 | jq -e '.vnis[0].remote_vteps == \"-\"' >/dev/null" ||
+	vt_fail "withdrawn VTEP still in the flood list: $(vt_ctl "$L1" show evpn vni)"
+vt_pass "withdrawals remove the MAC and the flood-list VTEP"

@@ -1,0 +1,514 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * test_evpn_rib.c: the EVPN RIB on its own: import by route target, best path across
+ * peers, loops, flood lists from type-3 routes, MAC mobility (sequence numbers, the
+ * lower-VTEP tie-break, sticky MACs, duplicate detection), graceful restart's stale paths.
+ * Every decision is recorded from the ops callbacks and checked exactly.
+ */
+#include <arpa/inet.h>
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "evpn_rib.h"
+
+#define ASN 65001
+
+static uint32_t ip(const char *s) { return inet_addr(s); }
+
+struct event {
+	char kind;                 /* 'M' remote MAC, 'F' flood, 'A' advertise, 'D' duplicate */
+	uint16_t vni_idx;
+	uint8_t mac[6];
+	uint32_t vtep;
+	bool add_or_withdraw;      /* F: add; A: withdraw */
+	uint32_t seq;
+	bool sticky;
+	uint8_t type, ip_len;
+};
+
+static struct event events[256];
+static int n_events, n_overflow;
+
+/* The next event slot; events past the array are only counted. */
+static struct event *rec(char kind)
+{
+	static struct event spare;
+	struct event *e = n_events < 256 ? &events[n_events++] : (n_overflow++, &spare);
+
+	memset(e, 0, sizeof(*e));
+	e->kind = kind;
+	return e;
+}
+
+static void ev_remote_mac(void *ctx, uint16_t vni_idx, const uint8_t mac[6], uint32_t vtep)
+{
+	struct event *e = rec('M');
+
+	(void)ctx;
+	e->vni_idx = vni_idx;
+	e->vtep = vtep;
+	memcpy(e->mac, mac, 6);
+}
+
+static void ev_flood(void *ctx, uint16_t vni_idx, uint32_t vtep, bool add)
+{
+	struct event *e = rec('F');
+
+	(void)ctx;
+	e->vni_idx = vni_idx;
+	e->vtep = vtep;
+	e->add_or_withdraw = add;
+}
+
+static void ev_advertise(void *ctx, const struct evpn_route *r, uint16_t vni_idx, uint32_t seq, bool sticky,
+			 bool withdraw)
+{
+	struct event *e = rec('A');
+
+	(void)ctx;
+	e->vni_idx = vni_idx;
+	e->add_or_withdraw = withdraw;
+	e->seq = seq;
+	e->sticky = sticky;
+	e->type = r->type;
+	e->ip_len = r->ip_len;
+	memcpy(e->mac, r->mac, 6);
+}
+
+static void ev_duplicate(void *ctx, uint16_t vni_idx, const uint8_t mac[6])
+{
+	struct event *e = rec('D');
+
+	(void)ctx;
+	e->vni_idx = vni_idx;
+	memcpy(e->mac, mac, 6);
+}
+
+static const struct evpn_rib_ops ops = {
+	.remote_mac = ev_remote_mac, .flood_vtep = ev_flood, .advertise = ev_advertise, .duplicate = ev_duplicate,
+};
+
+static struct evpn_rib *rib;
+static const uint8_t MAC1[6] = { 2, 0, 0, 0, 0, 1 };
+
+static void setup(void)
+{
+	struct evpn_rib_config c = { .asn = ASN, .router_id = inet_addr("10.0.0.1"), .vtep_ip = inet_addr("10.0.0.1"),
+				     .rt_match_vni_only = -1, .dup_max_moves = 5, .dup_window_sec = 180 };
+
+	n_events = n_overflow = 0;
+	rib = evpn_rib_new(&c, &ops, NULL);
+	ck_assert_ptr_nonnull(rib);
+	ck_assert_int_eq(evpn_rib_add_vni(rib, 0, 100, NULL, NULL, 0, NULL, 0), 0);
+	ck_assert_int_eq(evpn_rib_add_vni(rib, 1, 200, NULL, NULL, 0, NULL, 0), 0);
+}
+
+static void teardown(void)
+{
+	evpn_rib_free(rib);
+	rib = NULL;
+}
+
+/* Attributes of a route from a peer: next hop VTEP, RT asn:vni, optional MAC mobility. */
+static struct bgp_attrs attrs(const char *nh, uint16_t rt_asn, uint32_t rt_vni, uint32_t peer_as, int seq, bool sticky)
+{
+	struct bgp_attrs a;
+
+	memset(&a, 0, sizeof(a));
+	a.has_origin = true;
+	a.has_as_path = true;
+	a.as_path[0] = peer_as;
+	a.as_path_len = peer_as ? 1 : 0;
+	a.mp_nh_len = 4;
+	uint32_t n = ip(nh);
+	memcpy(a.mp_nh, &n, 4);
+	a.ext_comm[a.n_ext_comm++] = evpn_ec_rt_as2(rt_asn, rt_vni);
+	a.ext_comm[a.n_ext_comm++] = evpn_ec_encap_vxlan();
+	if (seq >= 0)
+		a.ext_comm[a.n_ext_comm++] = evpn_ec_mac_mobility((uint32_t)seq, sticky);
+	return a;
+}
+
+static struct evpn_route mac_route(const char *rd, const uint8_t mac[6], uint32_t vni)
+{
+	struct evpn_route r;
+
+	memset(&r, 0, sizeof(r));
+	r.type = EVPN_RT_MAC_IP;
+	ck_assert_int_eq(evpn_rd_parse(rd, r.rd), 0);
+	memcpy(r.mac, mac, 6);
+	r.label1 = vni;
+	return r;
+}
+
+static struct evpn_route imet_route(const char *rd, const char *orig)
+{
+	struct evpn_route r;
+	uint32_t o = ip(orig);
+
+	memset(&r, 0, sizeof(r));
+	r.type = EVPN_RT_IMET;
+	ck_assert_int_eq(evpn_rd_parse(rd, r.rd), 0);
+	r.ip_len = 32;
+	memcpy(r.ip, &o, 4);
+	return r;
+}
+
+static const struct event *last(char kind)
+{
+	for (int i = n_events - 1; i >= 0; i--)
+		if (events[i].kind == kind)
+			return &events[i];
+	return NULL;
+}
+
+static int count(char kind)
+{
+	int n = 0;
+
+	for (int i = 0; i < n_events; i++)
+		n += events[i].kind == kind;
+	return n;
+}
+
+START_TEST(test_import_auto_rt_any_as_from_ebgp)
+{
+	struct bgp_attrs a = attrs("10.0.0.2", 65000, 100, 65000, -1, false);
+	struct evpn_route r = mac_route("10.0.0.2:1", MAC1, 100);
+
+	evpn_rib_update(rib, ip("10.0.0.2"), true, &a, &r, 1, NULL, 0, false);
+	ck_assert_int_eq(n_events, 1);
+	ck_assert_int_eq(events[0].kind, 'M');
+	ck_assert_uint_eq(events[0].vni_idx, 0);
+	ck_assert_uint_eq(events[0].vtep, ip("10.0.0.2"));
+	ck_assert_mem_eq(events[0].mac, MAC1, 6);
+	/* the withdrawal matches on the key, with the label zeroed */
+	r.label1 = 0;
+	evpn_rib_update(rib, ip("10.0.0.2"), true, &a, NULL, 0, &r, 1, false);
+	ck_assert_int_eq(n_events, 2);
+	ck_assert_int_eq(events[1].kind, 'M');
+	ck_assert_uint_eq(events[1].vtep, 0);
+}
+END_TEST
+
+START_TEST(test_import_needs_matching_rt_over_ibgp)
+{
+	struct bgp_attrs a = attrs("10.0.0.2", 65000, 100, 0, -1, false);   /* another AS's RT over iBGP */
+	struct bgp_attrs ok = attrs("10.0.0.2", ASN, 100, 0, -1, false);
+	struct evpn_route r = mac_route("10.0.0.2:1", MAC1, 100);
+	struct evpn_rib_stats st;
+
+	evpn_rib_update(rib, ip("10.0.0.9"), false, &a, &r, 1, NULL, 0, false);
+	ck_assert_int_eq(count('M'), 0);
+	evpn_rib_get_stats(rib, &st);
+	ck_assert_uint_eq(st.not_imported, 1);
+	evpn_rib_update(rib, ip("10.0.0.9"), false, &ok, &r, 1, NULL, 0, false);
+	ck_assert_int_eq(count('M'), 1);
+	ck_assert_uint_eq(last('M')->vtep, ip("10.0.0.2"));
+	/* a route for VNI 100 carrying VNI 200's RT is not imported into either */
+	struct bgp_attrs wrong = attrs("10.0.0.3", ASN, 200, 0, -1, false);
+	struct evpn_route r2 = mac_route("10.0.0.3:1", (const uint8_t[]){ 2, 0, 0, 0, 0, 7 }, 100);
+
+	evpn_rib_update(rib, ip("10.0.0.9"), false, &wrong, &r2, 1, NULL, 0, false);
+	ck_assert_int_eq(count('M'), 1);
+}
+END_TEST
+
+START_TEST(test_loops_and_own_routes_rejected)
+{
+	struct bgp_attrs a = attrs("10.0.0.2", 65000, 100, 65000, -1, false);
+	struct evpn_route r = mac_route("10.0.0.2:1", MAC1, 100);
+	struct evpn_rib_stats st;
+
+	a.as_path[1] = ASN;            /* FRR reflects our own route back: "65000 65001" */
+	a.as_path_len = 2;
+	evpn_rib_update(rib, ip("10.0.0.2"), true, &a, &r, 1, NULL, 0, false);
+	struct bgp_attrs own = attrs("10.0.0.1", 65000, 100, 65000, -1, false);   /* next hop is us */
+	evpn_rib_update(rib, ip("10.0.0.2"), true, &own, &r, 1, NULL, 0, false);
+	ck_assert_int_eq(n_events, 0);
+	evpn_rib_get_stats(rib, &st);
+	ck_assert_uint_eq(st.rejected_as_loop, 1);
+	ck_assert_uint_eq(st.rejected_own, 1);
+	ck_assert_uint_eq(st.paths, 0);
+}
+END_TEST
+
+START_TEST(test_flood_list_from_type3)
+{
+	struct bgp_attrs a = attrs("10.0.0.2", 65000, 100, 65000, -1, false);
+	struct evpn_route r1 = imet_route("10.0.0.2:1", "10.0.0.2");
+	struct evpn_route r2 = imet_route("10.0.0.2:7", "10.0.0.2");
+	uint32_t ep = ip("10.0.0.2");
+
+	a.has_pmsi = true;
+	a.pmsi_tunnel_type = 6;
+	a.pmsi_label = 100;
+	a.pmsi_endpoint_len = 4;
+	memcpy(a.pmsi_endpoint, &ep, 4);
+	evpn_rib_update(rib, ip("10.0.0.2"), true, &a, &r1, 1, NULL, 0, false);
+	ck_assert_int_eq(n_events, 1);
+	ck_assert_int_eq(events[0].kind, 'F');
+	ck_assert(events[0].add_or_withdraw);
+	ck_assert_uint_eq(events[0].vtep, ep);
+	ck_assert_uint_eq(events[0].vni_idx, 0);
+	/* a second route to the same VTEP and VNI adds nothing; the flood entry goes with the last one */
+	evpn_rib_update(rib, ip("10.0.0.2"), true, &a, &r2, 1, NULL, 0, false);
+	ck_assert_int_eq(n_events, 1);
+	evpn_rib_update(rib, ip("10.0.0.2"), true, &a, NULL, 0, &r1, 1, false);
+	ck_assert_int_eq(n_events, 1);
+	evpn_rib_update(rib, ip("10.0.0.2"), true, &a, NULL, 0, &r2, 1, false);
+	ck_assert_int_eq(n_events, 2);
+	ck_assert(!events[1].add_or_withdraw);
+}
+END_TEST
+
+START_TEST(test_best_path_across_two_reflectors)
+{
+	struct bgp_attrs a = attrs("10.0.0.2", ASN, 100, 0, -1, false);
+	struct evpn_route r = mac_route("10.0.0.2:1", MAC1, 100);
+
+	evpn_rib_update(rib, ip("10.0.9.1"), false, &a, &r, 1, NULL, 0, false);
+	evpn_rib_update(rib, ip("10.0.9.2"), false, &a, &r, 1, NULL, 0, false);
+	ck_assert_int_eq(count('M'), 1);               /* installed once */
+	evpn_rib_update(rib, ip("10.0.9.1"), false, &a, NULL, 0, &r, 1, false);
+	ck_assert_int_eq(count('M'), 1);               /* the other reflector still has it */
+	evpn_rib_update(rib, ip("10.0.9.2"), false, &a, NULL, 0, &r, 1, false);
+	ck_assert_int_eq(count('M'), 2);
+	ck_assert_uint_eq(last('M')->vtep, 0);
+}
+END_TEST
+
+START_TEST(test_local_mac_advertised_and_withdrawn)
+{
+	evpn_rib_local_mac(rib, 0, MAC1, true, false);
+	ck_assert_int_eq(n_events, 1);
+	ck_assert_int_eq(events[0].kind, 'A');
+	ck_assert(!events[0].add_or_withdraw);
+	ck_assert_uint_eq(events[0].seq, 0);
+	evpn_rib_local_ip(rib, 0, MAC1, ip("192.168.1.1"));
+	ck_assert_int_eq(n_events, 3);                 /* MAC-only again and MAC+IP */
+	ck_assert_uint_eq(events[2].ip_len, 32);
+	evpn_rib_local_mac(rib, 0, MAC1, false, false);
+	ck_assert_int_eq(count('A'), 5);
+	ck_assert(last('A')->add_or_withdraw);
+}
+END_TEST
+
+START_TEST(test_mobility_remote_to_local_bumps_sequence)
+{
+	struct bgp_attrs a = attrs("10.0.0.2", 65000, 100, 65000, 3, false);
+	struct evpn_route r = mac_route("10.0.0.2:1", MAC1, 100);
+	struct evpn_rib_mac_info mi;
+
+	evpn_rib_update(rib, ip("10.0.0.2"), true, &a, &r, 1, NULL, 0, false);
+	ck_assert_uint_eq(last('M')->vtep, ip("10.0.0.2"));
+	/* the container shows up behind us: we advertise sequence remote + 1 and take it */
+	evpn_rib_local_mac(rib, 0, MAC1, true, false);
+	ck_assert_uint_eq(last('A')->seq, 4);
+	ck_assert(!last('A')->add_or_withdraw);
+	ck_assert_uint_eq(last('M')->vtep, 0);         /* the remote entry is uninstalled */
+	evpn_rib_mac_info(rib, 0, MAC1, &mi);
+	ck_assert(mi.local && mi.remote);
+	ck_assert_uint_eq(mi.local_seq, 4);
+	/* the old leaf withdraws; we keep advertising */
+	evpn_rib_update(rib, ip("10.0.0.2"), true, &a, NULL, 0, &r, 1, false);
+	evpn_rib_mac_info(rib, 0, MAC1, &mi);
+	ck_assert(mi.local && !mi.remote);
+}
+END_TEST
+
+START_TEST(test_mobility_local_to_remote_higher_sequence_wins)
+{
+	struct bgp_attrs a = attrs("10.0.0.2", 65000, 100, 65000, 1, false);
+	struct evpn_route r = mac_route("10.0.0.2:1", MAC1, 100);
+
+	evpn_rib_local_mac(rib, 0, MAC1, true, false);   /* ours, sequence 0 */
+	evpn_rib_update(rib, ip("10.0.0.2"), true, &a, &r, 1, NULL, 0, false);
+	/* it moved there: we withdraw ours and point the MAC at 10.0.0.2 */
+	ck_assert(last('A')->add_or_withdraw);
+	ck_assert_uint_eq(last('M')->vtep, ip("10.0.0.2"));
+}
+END_TEST
+
+START_TEST(test_mobility_tie_lower_vtep_wins)
+{
+	struct bgp_attrs hi = attrs("10.0.0.9", 65000, 100, 65000, 2, false);
+	struct bgp_attrs lo = attrs("10.0.0.0", 65000, 100, 65000, 2, false);   /* lower than our 10.0.0.1 */
+	struct evpn_route r = mac_route("10.0.0.9:1", MAC1, 100);
+	struct evpn_route r2 = mac_route("10.0.0.0:1", MAC1, 100);
+	struct evpn_rib_mac_info mi;
+
+	evpn_rib_update(rib, ip("10.0.0.9"), true, &hi, &r, 1, NULL, 0, false);
+	evpn_rib_local_mac(rib, 0, MAC1, true, false);   /* we take it with sequence 3 */
+	ck_assert_uint_eq(last('A')->seq, 3);
+	n_events = 0;
+	/* 10.0.0.0 claims it with the same sequence 3: equal sequence, lower VTEP address wins */
+	lo.ext_comm[2] = evpn_ec_mac_mobility(3, false);
+	evpn_rib_update(rib, ip("10.0.0.0"), true, &lo, &r2, 1, NULL, 0, false);
+	ck_assert(last('A') && last('A')->add_or_withdraw);
+	ck_assert_uint_eq(last('M')->vtep, ip("10.0.0.0"));
+	evpn_rib_mac_info(rib, 0, MAC1, &mi);
+	ck_assert(!mi.local);
+}
+END_TEST
+
+START_TEST(test_sticky_remote_never_moves)
+{
+	struct bgp_attrs a = attrs("10.0.0.2", 65000, 100, 65000, 0, true);
+	struct evpn_route r = mac_route("10.0.0.2:1", MAC1, 100);
+
+	evpn_rib_update(rib, ip("10.0.0.2"), true, &a, &r, 1, NULL, 0, false);
+	n_events = 0;
+	evpn_rib_local_mac(rib, 0, MAC1, true, false);
+	/* a sticky remote MAC keeps its place: we do not advertise it, and the dataplane goes back to the VTEP */
+	ck_assert_int_eq(count('A'), 0);
+	ck_assert_int_eq(count('M'), 1);
+	ck_assert_uint_eq(last('M')->vtep, ip("10.0.0.2"));
+}
+END_TEST
+
+START_TEST(test_duplicate_detection_freezes)
+{
+	struct evpn_route r = mac_route("10.0.0.2:1", MAC1, 100);
+	uint32_t seq = 0;
+
+	for (int i = 0; i < 4; i++) {
+		struct evpn_rib_mac_info mi;
+
+		/* remote takes it with a higher sequence, then it shows up here again */
+		struct bgp_attrs a = attrs("10.0.0.2", 65000, 100, 65000, (int)(seq + 1), false);
+
+		evpn_rib_update(rib, ip("10.0.0.2"), true, &a, &r, 1, NULL, 0, false);
+		evpn_rib_local_mac(rib, 0, MAC1, true, false);
+		evpn_rib_mac_info(rib, 0, MAC1, &mi);
+		seq = mi.local_seq;
+	}
+	ck_assert_int_eq(count('D'), 1);
+	ck_assert_mem_eq(last('D')->mac, MAC1, 6);
+	struct evpn_rib_mac_info mi;
+
+	evpn_rib_mac_info(rib, 0, MAC1, &mi);
+	ck_assert(mi.frozen);
+	ck_assert_uint_ge(mi.moves, 5);
+}
+END_TEST
+
+START_TEST(test_graceful_restart_keeps_stale_paths)
+{
+	struct bgp_attrs a = attrs("10.0.0.2", 65000, 100, 65000, -1, false);
+	struct evpn_route r = mac_route("10.0.0.2:1", MAC1, 100);
+	struct evpn_route r2 = mac_route("10.0.0.2:1", (const uint8_t[]){ 2, 0, 0, 0, 0, 2 }, 100);
+	struct evpn_rib_stats st;
+
+	evpn_rib_update(rib, ip("10.0.0.2"), true, &a, &r, 1, NULL, 0, false);
+	evpn_rib_update(rib, ip("10.0.0.2"), true, &a, &r2, 1, NULL, 0, false);
+	ck_assert_int_eq(count('M'), 2);
+	evpn_rib_peer_down(rib, ip("10.0.0.2"), true);
+	ck_assert_int_eq(count('M'), 2);               /* still forwarding */
+	/* the peer comes back and re-advertises only r; End-of-RIB removes r2 */
+	evpn_rib_update(rib, ip("10.0.0.2"), true, &a, &r, 1, NULL, 0, false);
+	evpn_rib_peer_flush_stale(rib, ip("10.0.0.2"));
+	ck_assert_int_eq(count('M'), 3);
+	ck_assert_uint_eq(last('M')->vtep, 0);
+	ck_assert_uint_eq(last('M')->mac[5], 2);
+	evpn_rib_get_stats(rib, &st);
+	ck_assert_uint_eq(st.stale_removed, 1);
+	ck_assert_uint_eq(evpn_rib_peer_paths(rib, ip("10.0.0.2")), 1);
+	/* a hard down removes everything at once */
+	evpn_rib_peer_down(rib, ip("10.0.0.2"), false);
+	ck_assert_uint_eq(evpn_rib_peer_paths(rib, ip("10.0.0.2")), 0);
+	ck_assert_uint_eq(last('M')->vtep, 0);
+	ck_assert_uint_eq(last('M')->mac[5], 1);
+}
+END_TEST
+
+START_TEST(test_treat_as_withdraw)
+{
+	struct bgp_attrs a = attrs("10.0.0.2", 65000, 100, 65000, -1, false);
+	struct evpn_route r = mac_route("10.0.0.2:1", MAC1, 100);
+
+	evpn_rib_update(rib, ip("10.0.0.2"), true, &a, &r, 1, NULL, 0, false);
+	evpn_rib_update(rib, ip("10.0.0.2"), true, &a, &r, 1, NULL, 0, true);
+	ck_assert_int_eq(count('M'), 2);
+	ck_assert_uint_eq(last('M')->vtep, 0);
+}
+END_TEST
+
+START_TEST(test_many_routes)
+{
+	struct bgp_attrs a = attrs("10.0.0.2", 65000, 100, 65000, -1, false);
+	struct evpn_rib_stats st;
+	enum { N = 50000 };
+
+	for (uint32_t i = 0; i < N; i++) {
+		uint8_t mac[6] = { 2, 1, (uint8_t)(i >> 24), (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i };
+		struct evpn_route r = mac_route("10.0.0.2:1", mac, 100);
+
+		n_events = 0;
+		evpn_rib_update(rib, ip("10.0.0.2"), true, &a, &r, 1, NULL, 0, false);
+		ck_assert_int_eq(n_events, 1);
+	}
+	evpn_rib_get_stats(rib, &st);
+	ck_assert_uint_eq(st.routes, N);
+	ck_assert_uint_eq(st.macs, N);
+	n_events = n_overflow = 0;
+	evpn_rib_peer_down(rib, ip("10.0.0.2"), false);
+	ck_assert_int_eq(n_events + n_overflow, N);    /* each MAC uninstalled once */
+	evpn_rib_get_stats(rib, &st);
+	ck_assert_uint_eq(st.routes, 0);
+	ck_assert_uint_eq(st.macs, 0);
+}
+END_TEST
+
+static void noop_local(const struct evpn_route *r, uint16_t vni_idx, uint32_t seq, bool sticky, void *arg)
+{
+	int *n = arg;
+
+	(void)vni_idx;
+	(void)seq;
+	(void)sticky;
+	n[r->type == EVPN_RT_IMET ? 0 : 1]++;
+}
+
+START_TEST(test_walk_local)
+{
+	int n[2] = { 0, 0 };
+
+	evpn_rib_local_mac(rib, 1, MAC1, true, false);
+	evpn_rib_walk_local(rib, noop_local, n);
+	ck_assert_int_eq(n[0], 2);                     /* a type 3 per VNI */
+	ck_assert_int_eq(n[1], 1);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("evpn_rib");
+	TCase *tc = tcase_create("rib");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_import_auto_rt_any_as_from_ebgp);
+	tcase_add_test(tc, test_import_needs_matching_rt_over_ibgp);
+	tcase_add_test(tc, test_loops_and_own_routes_rejected);
+	tcase_add_test(tc, test_flood_list_from_type3);
+	tcase_add_test(tc, test_best_path_across_two_reflectors);
+	tcase_add_test(tc, test_local_mac_advertised_and_withdrawn);
+	tcase_add_test(tc, test_mobility_remote_to_local_bumps_sequence);
+	tcase_add_test(tc, test_mobility_local_to_remote_higher_sequence_wins);
+	tcase_add_test(tc, test_mobility_tie_lower_vtep_wins);
+	tcase_add_test(tc, test_sticky_remote_never_moves);
+	tcase_add_test(tc, test_duplicate_detection_freezes);
+	tcase_add_test(tc, test_graceful_restart_keeps_stale_paths);
+	tcase_add_test(tc, test_treat_as_withdraw);
+	tcase_add_test(tc, test_many_routes);
+	tcase_add_test(tc, test_walk_local);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}
