@@ -63,6 +63,11 @@ bgp:
     - address: 10.0.0.2
       remote_as: 65000
 EOF2
+# Every BGP message vtepd sends is captured on its fabric port and checked by tshark at the end.
+ip netns exec "${VT_P}sw" tshark -q -i p1 -w "$VT_TMP/bgp.pcap" -f "tcp port 179" > "$VT_TMP/tshark-capture.log" 2>&1 &
+cap=$!
+VT_PIDS+=("$cap")
+vt_wait_for 10 test -s "$VT_TMP/bgp.pcap" || sleep 1
 vt_vtepd "${VT_P}l1" "$L1" "$VT_TMP/leaf1.yaml"
 
 vt_wait_for 30 bash -c "'$VTEPCTL' -n $L1 -j show bgp summary | jq -e '.neighbors[0].state == \"Established\"' >/dev/null" ||
@@ -154,3 +159,12 @@ wait "$pinger"
 delivered=$(( $(c2_rx) - rx0 ))
 [ "$delivered" -ge 100 ] || vt_fail "only $delivered of 100 echo requests reached c2 during FRR's restart"
 vt_pass "forwarding to FRR's leaf continued through its restart ($delivered frames reached c2; $(sed -n 's/.*, \([0-9]*\) received.*/\1/p' "$VT_TMP/gr-ping.log")/100 replies), stale routes cleared by End-of-RIB"
+
+kill -INT "$cap"; wait "$cap" 2>/dev/null || true
+ours=$(tshark -r "$VT_TMP/bgp.pcap" -Y "bgp && ip.src == 10.0.0.1" 2>/dev/null | wc -l)
+types=$(tshark -r "$VT_TMP/bgp.pcap" -Y "bgp && ip.src == 10.0.0.1" -T fields -e bgp.type 2>/dev/null | tr ',' '\n' | sort -u | tr '\n' ' ')
+bad=$(tshark -r "$VT_TMP/bgp.pcap" -Y "ip.src == 10.0.0.1 && (_ws.malformed || _ws.expert.severity >= error)" 2>/dev/null | wc -l)
+[ "$ours" -gt 5 ] || vt_fail "tshark found only $ours BGP frames from vtepd"
+[ "$bad" -eq 0 ] || vt_fail "tshark flags $bad of vtepd's BGP frames: $(tshark -r "$VT_TMP/bgp.pcap" -Y 'ip.src == 10.0.0.1 && (_ws.malformed || _ws.expert.severity >= error)' 2>/dev/null | head -3)"
+echo "$types" | grep -q 1 && echo "$types" | grep -q 2 && echo "$types" | grep -q 4 || vt_fail "expected OPEN, UPDATE and KEEPALIVE from vtepd, saw types: $types"
+vt_pass "tshark decodes all $ours of vtepd's BGP frames cleanly (message types $types)"
