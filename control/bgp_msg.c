@@ -894,8 +894,6 @@ int bgp_update_decode(const uint8_t *body, size_t len, bool as4, struct bgp_upda
 	nlen = len - 4 - wlen - alen;
 	if (!bgp_count_prefixes(wd, wlen, &u->n_ipv4_withdrawn))
 		return bgp_fail(err, BGP_ERR_UPDATE, 10, NULL, 0, "UPDATE: malformed IPv4 prefix in the withdrawn routes");
-	if (!bgp_count_prefixes(nlri, nlen, &u->n_ipv4_nlri))
-		return bgp_fail(err, BGP_ERR_UPDATE, 10, NULL, 0, "UPDATE: malformed IPv4 prefix in the NLRI");
 	if (len == 4) {
 		u->end_of_rib_ipv4 = true;
 		return 0;
@@ -963,6 +961,9 @@ int bgp_update_decode(const uint8_t *body, size_t len, bool as4, struct bgp_upda
 			return r;
 	}
 
+	/* the NLRI field last: RFC 4271 section 6.3 checks the attributes first */
+	if (!bgp_count_prefixes(nlri, nlen, &u->n_ipv4_nlri))
+		return bgp_fail(err, BGP_ERR_UPDATE, 10, NULL, 0, "UPDATE: malformed IPv4 prefix in the NLRI");
 	if (n_attrs == 1 && u->has_mp_unreach_evpn && x.unreach_nlri_bytes == 0 && wlen == 0 && nlen == 0)
 		u->end_of_rib_evpn = true;
 	/* Reachable routes need the well-known mandatory attributes (RFC 7606 section 3d). */

@@ -84,6 +84,8 @@ struct evpn_rib {
 	struct evpn_rib_ops ops;
 	void *ctx;
 	struct rib_vni vnis[RIB_MAX_VNIS];
+	uint16_t active[RIB_MAX_VNIS];   /* indexes of the configured VNIs */
+	uint16_t n_active;
 	struct rib_map routes, macs, floods;
 	struct evpn_rib_stats st;
 };
@@ -311,6 +313,8 @@ int evpn_rib_add_vni(struct evpn_rib *rib, uint16_t vni_idx, uint32_t vni, const
 	if (vni_idx >= RIB_MAX_VNIS || n_import > EVPN_RIB_MAX_RT || n_export > EVPN_RIB_MAX_RT)
 		return EINVAL;
 	v = &rib->vnis[vni_idx];
+	if (!v->active)
+		rib->active[rib->n_active++] = vni_idx;
 	memset(v, 0, sizeof(*v));
 	v->active = true;
 	v->vni = vni;
@@ -351,9 +355,9 @@ void evpn_rib_vni_info(const struct evpn_rib *rib, uint16_t vni_idx, uint8_t rd[
 
 static uint16_t rib_vni_by_number(const struct evpn_rib *rib, uint32_t vni)
 {
-	for (uint16_t i = 0; i < RIB_MAX_VNIS; i++)
-		if (rib->vnis[i].active && rib->vnis[i].vni == vni)
-			return i;
+	for (uint16_t i = 0; i < rib->n_active; i++)
+		if (rib->vnis[rib->active[i]].vni == vni)
+			return rib->active[i];
 	return RIB_NO_VNI;
 }
 

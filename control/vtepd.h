@@ -83,6 +83,8 @@ struct vtepd {
 	struct vtepd_vni vnis[VTEP_MAX_VNIS];
 	struct vtepd_port ports[VTEP_MAX_PORTS + 1];
 	struct vtepd_vtep vteps[VTEP_MAX_VTEPS];
+	uint32_t vtep_cache_ip;            /* the last VTEP vtepd_vtep_get() found */
+	uint16_t vtep_cache_id;
 
 	int epoll_fd, ctl_fd, nl_fd, timer_fd, signal_fd;
 	bool topology_dirty;

@@ -16,11 +16,21 @@ int vtepd_vtep_get(struct vtepd *d, uint32_t ip, bool dynamic, uint16_t *id)
 {
 	int free_id = -1;
 
+	/* routes come in runs with one next hop: remember the last answer */
+	if (ip && d->vtep_cache_ip == ip && d->vteps[d->vtep_cache_id].ip == ip) {
+		if (!dynamic)
+			d->vteps[d->vtep_cache_id].dynamic = false;
+		*id = d->vtep_cache_id;
+		return 0;
+	}
+
 	for (uint16_t i = 0; i < VTEP_MAX_VTEPS; i++) {
 		if (d->vteps[i].ip == ip) {
 			if (!dynamic)
 				d->vteps[i].dynamic = false;
 			*id = i;
+			d->vtep_cache_ip = ip;
+			d->vtep_cache_id = i;
 			return 0;
 		}
 		if (d->vteps[i].ip == 0 && free_id < 0)

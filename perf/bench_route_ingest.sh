@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Route ingest: a BGP peer (perf/bgp_inject, ours) sends N EVPN type-2 routes; we measure the
+# time from its first UPDATE until all N MACs are programmed in vtepd's fast path (its FDB),
+# and vtepd's memory; then, in the same run, the time until FRR's bgpd has received and
+# accepted the same N routes (pfxRcd), and bgpd's memory. Medians of RUNS runs.
+#   perf/bench_route_ingest.sh [N ...]        default: 100000 1000000; RUNS=3
+# Prints a table and writes perf/results/route_ingest.json. Needs root; runs in namespaces.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${VTEPD_BUILD:-$top/build}
+runs=${RUNS:-3}
+sizes=("$@")
+[ ${#sizes[@]} -gt 0 ] || sizes=(100000 1000000)
+"$top/scripts/setup.sh" "$(basename "$build")" >/dev/null
+export VTEPD_BPF_DIR=$build/dataplane/bpf
+vtepctl=$build/control/vtepctl
+P=vtbench$$
+tmp=$(mktemp -d /tmp/vtepd-bench.XXXXXX)
+chmod 0755 "$tmp"
+pids=()
+cleanup() {
+	for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+	sleep 0.5
+	for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+	for ns in "${P}t" "${P}i"; do ip netns del "$ns" 2>/dev/null || true; done
+	rm -f "/run/vtepd/${P}.sock" "/run/vtepd/${P}.ports"
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+ip netns add "${P}t"; ip netns add "${P}i"
+ip link add ul0 netns "${P}t" type veth peer name ul0 netns "${P}i"
+ip -n "${P}t" addr add 10.0.0.1/24 dev ul0; ip -n "${P}i" addr add 10.0.0.9/24 dev ul0
+for ns in "${P}t" "${P}i"; do ip -n "$ns" link set lo up; ip -n "$ns" link set ul0 up; done
+
+rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+now() { date +%s.%N; }
+median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+# One run against vtepd: prints "seconds rss_delta_kb fdb_bytes_per_entry"
+run_vtepd() {
+	local n=$1 table=1024 pid inj out t_first t_done base
+	while [ "$table" -lt $((n + 1024)) ]; do table=$((table * 2)); done
+	cat > "$tmp/vtepd.yaml" <<EOF2
+vtep: {name: $P, source_ip: 10.0.0.1}
+underlay: {port: 'net_af_xdp0,iface=ul0'}
+fastpath: {mac_table_size: $table, mbufs: 8192}
+vnis: [{vni: 100}]
+bgp:
+  asn: 65001
+  neighbors: [{address: 10.0.0.9, remote_as: 65009, passive: true}]
+EOF2
+	ip netns exec "${P}t" "$build/control/vtepd" -c "$tmp/vtepd.yaml" > "$tmp/vtepd.log" 2>&1 &
+	pid=$!; pids+=("$pid")
+	for _ in $(seq 300); do "$vtepctl" -n "$P" show ports >/dev/null 2>&1 && break; sleep 0.1; done
+	base=$(rss_kb "$pid")
+	ip netns exec "${P}i" "$build/perf/bgp_inject" --peer 10.0.0.1 --local 10.0.0.9 --asn 65009 --peer-asn 65001 \
+		--routes "$n" --nexthop 10.0.0.9 > "$tmp/inject.out" 2> "$tmp/inject.err" &
+	inj=$!; pids+=("$inj")
+	while :; do
+		entries=$("$vtepctl" -n "$P" -j show stats | jq '.fdb.entries')
+		[ "$entries" -ge "$n" ] && { t_done=$(now); break; }
+		kill -0 "$pid" 2>/dev/null || { echo "vtepd died: $(tail -3 "$tmp/vtepd.log")" >&2; exit 1; }
+		sleep 0.02
+	done
+	t_first=$(jq '.t_first' "$tmp/inject.out")
+	local fdb_bytes cap
+	fdb_bytes=$("$vtepctl" -n "$P" -j show stats | jq '.fdb.memory_bytes')
+	cap=$("$vtepctl" -n "$P" -j show stats | jq '.fdb.capacity')
+	echo "$(echo "$t_done - $t_first" | bc -l) $(( $(rss_kb "$pid") - base )) $((fdb_bytes / cap))"
+	kill -TERM "$inj" "$pid"; wait "$inj" "$pid" 2>/dev/null || true
+}
+
+# One run against FRR's bgpd: prints "seconds rss_delta_kb"
+run_frr() {
+	local n=$1 d=$tmp/frr inj t_first t_done base bgpd
+	rm -rf "$d"; mkdir -p "$d"
+	echo "hostname bench" > "$d/zebra.conf"
+	cat > "$d/bgpd.conf" <<EOF2
+router bgp 65001
+ bgp router-id 10.0.0.1
+ no bgp default ipv4-unicast
+ no bgp ebgp-requires-policy
+ neighbor 10.0.0.9 remote-as 65009
+ address-family l2vpn evpn
+  neighbor 10.0.0.9 activate
+ exit-address-family
+EOF2
+	chown -R frr:frr "$d"
+	ip netns exec "${P}t" /usr/lib/frr/zebra -d -f "$d/zebra.conf" -i "$d/zebra.pid" -z "$d/zserv.api" --vty_socket "$d"
+	for _ in $(seq 100); do [ -S "$d/zserv.api" ] && break; sleep 0.1; done
+	pids+=("$(cat "$d/zebra.pid")")
+	ip netns exec "${P}t" /usr/lib/frr/bgpd -d -f "$d/bgpd.conf" -i "$d/bgpd.pid" -z "$d/zserv.api" --vty_socket "$d"
+	for _ in $(seq 100); do [ -s "$d/bgpd.pid" ] && break; sleep 0.1; done
+	bgpd=$(cat "$d/bgpd.pid"); pids+=("$bgpd")
+	sleep 1
+	base=$(rss_kb "$bgpd")
+	ip netns exec "${P}i" "$build/perf/bgp_inject" --peer 10.0.0.1 --local 10.0.0.9 --asn 65009 --peer-asn 65001 \
+		--routes "$n" --nexthop 10.0.0.9 > "$tmp/inject.out" 2> "$tmp/inject.err" &
+	inj=$!; pids+=("$inj")
+	while :; do
+		got=$(vtysh --vty_socket "$d" -c "show bgp l2vpn evpn summary json" 2>/dev/null |
+			jq '[.. | objects | select(has("pfxRcd")) | .pfxRcd] | max // 0')
+		[ "${got:-0}" -ge "$n" ] && { t_done=$(now); break; }
+		sleep 0.05
+	done
+	t_first=$(jq '.t_first' "$tmp/inject.out")
+	echo "$(echo "$t_done - $t_first" | bc -l) $(( $(rss_kb "$bgpd") - base ))"
+	kill -TERM "$inj" "$bgpd" "$(cat "$d/zebra.pid")" 2>/dev/null || true
+	wait "$inj" 2>/dev/null || true
+	sleep 1
+}
+
+mkdir -p "$top/perf/results"
+json="["
+printf '%-9s | %-22s | %-22s | %-7s | %-22s\n' routes "vtepd: s (routes/s)" "FRR bgpd: s (routes/s)" ratio "bytes/route vtepd | FRR"
+for n in "${sizes[@]}"; do
+	vt=(); vm=(); vf=(); ft=(); fm=()
+	for _ in $(seq "$runs"); do
+		read -r s m f <<< "$(run_vtepd "$n")"; vt+=("$s"); vm+=("$m"); vf+=("$f")
+		read -r s m <<< "$(run_frr "$n")"; ft+=("$s"); fm+=("$m")
+	done
+	v_s=$(printf '%s\n' "${vt[@]}" | median); f_s=$(printf '%s\n' "${ft[@]}" | median)
+	v_kb=$(printf '%s\n' "${vm[@]}" | median); f_kb=$(printf '%s\n' "${fm[@]}" | median)
+	fdb_b=$(printf '%s\n' "${vf[@]}" | median)
+	v_rate=$(echo "$n / $v_s" | bc); f_rate=$(echo "$n / $f_s" | bc)
+	ratio=$(echo "scale=1; $f_s / $v_s" | bc)
+	v_bpr=$(( v_kb * 1024 / n + fdb_b )); f_bpr=$(( f_kb * 1024 / n ))
+	printf '%-9s | %8.2f (%9s) | %8.2f (%9s) | %5sx | %6s | %6s\n' "$n" "$v_s" "$v_rate" "$f_s" "$f_rate" "$ratio" "$v_bpr" "$f_bpr"
+	json+="{\"routes\": $n, \"runs\": $runs, \"vtepd_seconds\": $v_s, \"frr_seconds\": $f_s, \"ratio\": $ratio,"
+	json+=" \"vtepd_bytes_per_route\": $v_bpr, \"vtepd_fdb_bytes_per_entry\": $fdb_b, \"frr_bytes_per_route\": $f_bpr},"
+done
+json="${json%,}]"
+echo "$json" | jq . > "$top/perf/results/route_ingest.json"
+echo "machine: $(nproc) cores, $(awk '/model name/ {for (i=4;i<=NF;i++) printf "%s ", $i; exit}' /proc/cpuinfo); results in perf/results/route_ingest.json"
