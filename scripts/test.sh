@@ -46,6 +46,23 @@ PY
 )
 done
 
+# The BGP parser under libFuzzer for a bounded time, seeded with the real captures.
+note "fuzz the BGP message parser (${VTEPD_FUZZ_SECONDS:-60} s)"
+fuzz_dir=$(mktemp -d /tmp/vtepd-fuzz.XXXXXX)
+if ninja -C build-clang test/fuzz_bgp_msg > "$fuzz_dir/build.log" 2>&1; then
+	(cd "$fuzz_dir" && "$top/build-clang/test/fuzz_bgp_msg" -max_total_time="${VTEPD_FUZZ_SECONDS:-60}" \
+		-dict="$top/test/fuzz/bgp_msg.dict" -print_final_stats=1 "$fuzz_dir" "$top/test/fuzz/corpus/bgp_msg" \
+		> "$fuzz_dir/fuzz.log" 2>&1)
+	rc=$?
+	grep -E "stat::number_of_executed_units|Done [0-9]+ runs|ERROR|SUMMARY" "$fuzz_dir/fuzz.log" | head -5
+	[ $rc -eq 0 ] || tail -40 "$fuzz_dir/fuzz.log"
+	record "fuzz:bgp_msg" $rc
+else
+	cat "$fuzz_dir/build.log"
+	record "fuzz:bgp_msg(build)" 1
+fi
+rm -rf "$fuzz_dir"
+
 builds=(build-asan build)
 [ -n "${VTEPD_TEST_QUICK:-}" ] && builds=(build-asan)
 for b in "${builds[@]}"; do

@@ -1,0 +1,666 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * test_evpn.c: unit tests of the EVPN codec (control/evpn.c): type-2 and type-3 NLRI against
+ * fixed byte vectors (some taken from FRR 8.4 and GoBGP 3.10 captures), withdrawal forms, the
+ * skipping of types 1, 4, 5 and unknown types, every malformed form, route keys, route
+ * distinguishers and extended communities.
+ */
+#include <check.h>
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "evpn.h"
+
+/* Hex string (spaces allowed) to bytes; returns the byte count. */
+static size_t hex(const char *s, uint8_t *out, size_t cap)
+{
+	size_t n = 0;
+
+	while (*s) {
+		unsigned v;
+
+		if (*s == ' ') {
+			s++;
+			continue;
+		}
+		ck_assert_msg(sscanf(s, "%2x", &v) == 1, "bad hex at '%s'", s);
+		ck_assert_uint_lt(n, cap);
+		out[n++] = (uint8_t)v;
+		s += 2;
+	}
+	return n;
+}
+
+static uint32_t ip4(const char *s)
+{
+	struct in_addr a;
+
+	ck_assert_int_eq(inet_pton(AF_INET, s, &a), 1);
+	return a.s_addr;
+}
+
+/* FRR 8.4, frr-evpn-session.pcap frame 15: MAC-only type 2, RD 10.0.0.2:2, label VNI 100. */
+#define V_T2_MAC "02 21 00010a0000020002 00000000000000000000 00000000 30 020000000002 00 000064"
+/* Same frame: MAC+IPv4 10.100.0.2. */
+#define V_T2_MACIP "02 25 00010a0000020002 00000000000000000000 00000000 30 020000000002 20 0a640002 000064"
+/* Hand-built: RD 65000:100, ESI 00:11:..., tag 7, MAC+IPv4 with label 2 (L3 VNI 2000). */
+#define V_T2_L2 "02 28 0000fde800000064 00112233445566778899 00000007 30 aabbccddeeff 20 c0a80a01 000064 0007d0"
+/* Hand-built: RD 4200000000:5, MAC+IPv6 2001:db8::1. */
+#define V_T2_V6                                                                                                   \
+	"02 31 0002fa56ea000005 00000000000000000000 00000000 30 020000000001 80 20010db8000000000000000000000001 " \
+	"0000c8"
+/* FRR, frame 15: type 3, RD 10.0.0.2:2, originator 10.0.0.2. */
+#define V_T3 "03 11 00010a0000020002 00000000 20 0a000002"
+/* Hand-built: type 3 with an IPv6 originator. */
+#define V_T3_V6 "03 1d 00010a0000020002 00000064 80 20010db8000000000000000000000002"
+/* FRR withdrawal (macmove frame 2): MAC+IP with the label zeroed. */
+#define V_WD_LABEL0 "02 25 00010a0000020002 00000000000000000000 00000000 30 020000000002 20 0a640002 000000"
+/* A withdrawal without the label bytes (30 + 0 bytes). */
+#define V_WD_NOLABEL "02 1e 00010a0000020002 00000000000000000000 00000000 30 020000000002 00"
+#define V_WD_NOLABEL_IP "02 22 00010a0000020002 00000000000000000000 00000000 30 020000000002 20 0a640002"
+
+static const uint8_t rd_10_0_0_2_2[8] = { 0, 1, 10, 0, 0, 2, 0, 2 };
+static const uint8_t mac2[6] = { 2, 0, 0, 0, 0, 2 };
+
+static void assert_route_eq(const struct evpn_route *a, const struct evpn_route *b)
+{
+	ck_assert_uint_eq(a->type, b->type);
+	ck_assert_mem_eq(a->rd, b->rd, 8);
+	ck_assert_mem_eq(a->esi, b->esi, 10);
+	ck_assert_uint_eq(a->eth_tag, b->eth_tag);
+	ck_assert_mem_eq(a->mac, b->mac, 6);
+	ck_assert_uint_eq(a->ip_len, b->ip_len);
+	ck_assert_mem_eq(a->ip, b->ip, 16);
+	ck_assert_uint_eq(a->label1, b->label1);
+	ck_assert_uint_eq(a->label2, b->label2);
+	ck_assert_int_eq(a->has_label2, b->has_label2);
+}
+
+static size_t decode_hex(const char *h, struct evpn_route *r, uint8_t *skipped, size_t *in_len)
+{
+	uint8_t b[128];
+	size_t n = hex(h, b, sizeof(b));
+
+	if (in_len)
+		*in_len = n;
+	return evpn_nlri_decode(b, n, r, skipped);
+}
+
+/* Encoding r gives exactly the bytes of h. */
+static void assert_encodes_to(const struct evpn_route *r, bool withdraw, const char *h)
+{
+	uint8_t want[128], got[128];
+	size_t n = hex(h, want, sizeof(want));
+
+	ck_assert_uint_eq(evpn_nlri_encode(got, sizeof(got), r, withdraw), n);
+	ck_assert_mem_eq(got, want, n);
+	/* every smaller buffer is refused, without writing past it */
+	for (size_t cap = 0; cap < n; cap++) {
+		memset(got, 0xee, sizeof(got));
+		ck_assert_uint_eq(evpn_nlri_encode(got, cap, r, withdraw), 0);
+		for (size_t i = cap; i < sizeof(got); i++)
+			ck_assert_uint_eq(got[i], 0xee);
+	}
+}
+
+START_TEST(t2_mac_only)
+{
+	struct evpn_route r;
+	uint8_t sk = 99;
+	size_t n;
+
+	memset(&r, 0xaa, sizeof(r));
+	ck_assert_uint_eq(decode_hex(V_T2_MAC, &r, &sk, &n), n);
+	ck_assert_uint_eq(n, 35);
+	ck_assert_uint_eq(sk, 0);
+	ck_assert_uint_eq(r.type, EVPN_RT_MAC_IP);
+	ck_assert_mem_eq(r.rd, rd_10_0_0_2_2, 8);
+	for (int i = 0; i < 10; i++)
+		ck_assert_uint_eq(r.esi[i], 0);
+	ck_assert_uint_eq(r.eth_tag, 0);
+	ck_assert_mem_eq(r.mac, mac2, 6);
+	ck_assert_uint_eq(r.ip_len, 0);
+	ck_assert_uint_eq(r.label1, 100);
+	ck_assert(!r.has_label2);
+	ck_assert_uint_eq(r.label2, 0);
+	assert_encodes_to(&r, false, V_T2_MAC);
+}
+END_TEST
+
+START_TEST(t2_mac_ipv4)
+{
+	struct evpn_route r;
+	uint8_t sk;
+	size_t n;
+
+	ck_assert_uint_eq(decode_hex(V_T2_MACIP, &r, &sk, &n), n);
+	ck_assert_uint_eq(r.ip_len, 32);
+	ck_assert_uint_eq(r.ip[0], 10);
+	ck_assert_uint_eq(r.ip[1], 100);
+	ck_assert_uint_eq(r.ip[2], 0);
+	ck_assert_uint_eq(r.ip[3], 2);
+	for (int i = 4; i < 16; i++)
+		ck_assert_uint_eq(r.ip[i], 0);
+	ck_assert_uint_eq(r.label1, 100);
+	assert_encodes_to(&r, false, V_T2_MACIP);
+}
+END_TEST
+
+START_TEST(t2_label2)
+{
+	static const uint8_t esi[10] = { 0, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99 };
+	static const uint8_t mac[6] = { 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff };
+	struct evpn_route r, built;
+	uint8_t sk;
+	size_t n;
+
+	ck_assert_uint_eq(decode_hex(V_T2_L2, &r, &sk, &n), n);
+	ck_assert_uint_eq(n, 42);
+	ck_assert_mem_eq(r.esi, esi, 10);
+	ck_assert_uint_eq(r.eth_tag, 7);
+	ck_assert_mem_eq(r.mac, mac, 6);
+	ck_assert_uint_eq(r.label1, 100);
+	ck_assert(r.has_label2);
+	ck_assert_uint_eq(r.label2, 2000);
+	assert_encodes_to(&r, false, V_T2_L2);
+
+	/* the same route built field by field */
+	memset(&built, 0, sizeof(built));
+	built.type = EVPN_RT_MAC_IP;
+	evpn_rd_type0(built.rd, 65000, 100);
+	memcpy(built.esi, esi, 10);
+	built.eth_tag = 7;
+	memcpy(built.mac, mac, 6);
+	built.ip_len = 32;
+	memcpy(built.ip, (const uint8_t[]){ 192, 168, 10, 1 }, 4);
+	built.label1 = 100;
+	built.label2 = 2000;
+	built.has_label2 = true;
+	assert_encodes_to(&built, false, V_T2_L2);
+	/* labels wider than 24 bits are cut to 24 */
+	built.label1 = 0x7000064;
+	built.label2 = 0xff0007d0;
+	assert_encodes_to(&built, false, V_T2_L2);
+	/* withdraw: both labels present, zeroed */
+	assert_encodes_to(&built, true,
+			  "02 28 0000fde800000064 00112233445566778899 00000007 30 aabbccddeeff 20 c0a80a01 000000 000000");
+}
+END_TEST
+
+START_TEST(t2_mac_ipv6)
+{
+	static const uint8_t v6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 };
+	static const uint8_t rd[8] = { 0, 2, 0xfa, 0x56, 0xea, 0, 0, 5 };
+	struct evpn_route r;
+	uint8_t sk;
+	size_t n;
+
+	ck_assert_uint_eq(decode_hex(V_T2_V6, &r, &sk, &n), n);
+	ck_assert_uint_eq(n, 51);
+	ck_assert_mem_eq(r.rd, rd, 8);
+	ck_assert_uint_eq(r.ip_len, 128);
+	ck_assert_mem_eq(r.ip, v6, 16);
+	ck_assert_uint_eq(r.label1, 200);
+	ck_assert(!r.has_label2);
+	assert_encodes_to(&r, false, V_T2_V6);
+}
+END_TEST
+
+START_TEST(t3_imet)
+{
+	struct evpn_route r;
+	uint8_t sk = 9;
+	size_t n;
+
+	ck_assert_uint_eq(decode_hex(V_T3, &r, &sk, &n), n);
+	ck_assert_uint_eq(n, 19);
+	ck_assert_uint_eq(sk, 0);
+	ck_assert_uint_eq(r.type, EVPN_RT_IMET);
+	ck_assert_mem_eq(r.rd, rd_10_0_0_2_2, 8);
+	ck_assert_uint_eq(r.eth_tag, 0);
+	ck_assert_uint_eq(r.ip_len, 32);
+	ck_assert_mem_eq(r.ip, ((const uint8_t[]){ 10, 0, 0, 2 }), 4);
+	ck_assert_uint_eq(r.label1, 0);
+	ck_assert(!r.has_label2);
+	assert_encodes_to(&r, false, V_T3);
+	assert_encodes_to(&r, true, V_T3);
+
+	ck_assert_uint_eq(decode_hex(V_T3_V6, &r, &sk, &n), n);
+	ck_assert_uint_eq(r.ip_len, 128);
+	ck_assert_uint_eq(r.eth_tag, 100);
+	ck_assert_uint_eq(r.ip[15], 2);
+	assert_encodes_to(&r, false, V_T3_V6);
+}
+END_TEST
+
+START_TEST(withdraw_forms)
+{
+	struct evpn_route adv, wd, wd2;
+	uint8_t sk;
+	size_t n;
+
+	ck_assert_uint_eq(decode_hex(V_T2_MACIP, &adv, &sk, &n), n);
+	/* FRR's withdrawal: label zeroed */
+	ck_assert_uint_eq(decode_hex(V_WD_LABEL0, &wd, &sk, &n), n);
+	ck_assert_uint_eq(wd.label1, 0);
+	ck_assert(evpn_route_same_key(&adv, &wd));
+	/* our encoder writes the withdrawal exactly as FRR does */
+	assert_encodes_to(&adv, true, V_WD_LABEL0);
+	/* a withdrawal without the label bytes */
+	ck_assert_uint_eq(decode_hex(V_WD_NOLABEL_IP, &wd2, &sk, &n), n);
+	ck_assert_uint_eq(n, 36);
+	ck_assert_uint_eq(wd2.label1, 0);
+	ck_assert(!wd2.has_label2);
+	ck_assert(evpn_route_same_key(&adv, &wd2));
+	ck_assert_uint_eq(decode_hex(V_WD_NOLABEL, &wd2, &sk, &n), n);
+	ck_assert_uint_eq(wd2.ip_len, 0);
+	ck_assert(!evpn_route_same_key(&adv, &wd2)); /* MAC-only is another route than MAC+IP */
+	ck_assert_uint_eq(decode_hex(V_T2_MAC, &adv, &sk, &n), n);
+	ck_assert(evpn_route_same_key(&adv, &wd2));
+}
+END_TEST
+
+START_TEST(skip_other_types)
+{
+	/* type 1 (25), type 5 (34), type 2, type 4 (23), unknown 9 (3), type 0 (1), type 3 */
+	static const char *seq = "01 19 00010a0000010001 00000000000000000000 00000000 000064 "
+				 "05 22 00010a0000010001 00000000000000000000 00000000 18 0a640000 00000000 000064 " V_T2_MAC
+				 " 04 17 00010a0000010001 00000000000000000000 20 0a000001 "
+				 "09 03 aabbcc 00 01 ff " V_T3;
+	static const int expect_type[] = { 1, 5, 2, 4, 9, 0, 3 };
+	static const size_t expect_len[] = { 27, 36, 35, 25, 5, 3, 19 };
+	uint8_t b[256];
+	size_t n = hex(seq, b, sizeof(b)), off = 0;
+
+	for (size_t i = 0; i < sizeof(expect_type) / sizeof(expect_type[0]); i++) {
+		struct evpn_route r;
+		uint8_t sk = 0xee;
+		size_t c;
+
+		memset(&r, 0x5a, sizeof(r));
+		c = evpn_nlri_decode(b + off, n - off, &r, &sk);
+		ck_assert_uint_eq(c, expect_len[i]);
+		if (expect_type[i] == 2 || expect_type[i] == 3) {
+			ck_assert_uint_eq(sk, 0);
+			ck_assert_uint_eq(r.type, expect_type[i]);
+		} else {
+			ck_assert_uint_eq(sk, expect_type[i]);
+			ck_assert_uint_eq(r.type, 0x5a); /* untouched */
+		}
+		off += c;
+	}
+	ck_assert_uint_eq(off, n);
+	/* a NULL skipped pointer is allowed */
+	ck_assert_uint_eq(evpn_nlri_decode(b, n, &(struct evpn_route){ 0 }, NULL), 27);
+	/* a skipped type whose length runs past the input is malformed */
+	ck_assert_uint_eq(evpn_nlri_decode(b, 26, &(struct evpn_route){ 0 }, NULL), 0);
+}
+END_TEST
+
+/* Every prefix of every good vector is malformed (the copy is exactly that long: ASan sees overreads). */
+START_TEST(truncated_every_byte)
+{
+	static const char *const vec[] = { V_T2_MAC, V_T2_MACIP, V_T2_L2, V_T2_V6, V_T3, V_T3_V6, V_WD_NOLABEL };
+
+	for (size_t v = 0; v < sizeof(vec) / sizeof(vec[0]); v++) {
+		uint8_t b[128];
+		size_t n = hex(vec[v], b, sizeof(b));
+
+		for (size_t k = 0; k < n; k++) {
+			/* a heap copy of exactly k bytes, so that ASan sees any read past it */
+			uint8_t *p = malloc(k ? k : 1);
+			struct evpn_route r;
+
+			memcpy(p, b, k);
+			ck_assert_msg(evpn_nlri_decode(p, k, &r, NULL) == 0, "vector %zu decoded from %zu of %zu bytes", v, k,
+				      n);
+			/* the length byte cut to what is there: a shorter valid form or malformed, never a read past it */
+			if (k >= 2) {
+				size_t c;
+
+				p[1] = (uint8_t)(k - 2);
+				c = evpn_nlri_decode(p, k, &r, NULL);
+				ck_assert_msg(c == 0 || c == k, "vector %zu, length byte %zu: consumed %zu", v, k - 2, c);
+			}
+			free(p);
+		}
+	}
+}
+END_TEST
+
+START_TEST(malformed)
+{
+	struct evpn_route r;
+	uint8_t b[128];
+	size_t n;
+
+	/* MAC length 47 */
+	n = hex("02 21 00010a0000020002 00000000000000000000 00000000 2f 020000000002 00 000064", b, sizeof(b));
+	ck_assert_uint_eq(evpn_nlri_decode(b, n, &r, NULL), 0);
+	/* IP length 24 */
+	n = hex("02 24 00010a0000020002 00000000000000000000 00000000 30 020000000002 18 0a6400 000064", b, sizeof(b));
+	ck_assert_uint_eq(evpn_nlri_decode(b, n, &r, NULL), 0);
+	/* IP length 64 */
+	n = hex("02 29 00010a0000020002 00000000000000000000 00000000 30 020000000002 40 0a6400020a640002 000064", b,
+		sizeof(b));
+	ck_assert_uint_eq(evpn_nlri_decode(b, n, &r, NULL), 0);
+	/* length byte one too long (with the extra byte present) and one too short */
+	n = hex("02 22 00010a0000020002 00000000000000000000 00000000 30 020000000002 00 000064 00", b, sizeof(b));
+	ck_assert_uint_eq(evpn_nlri_decode(b, n, &r, NULL), 0);
+	n = hex("02 20 00010a0000020002 00000000000000000000 00000000 30 020000000002 00 000064", b, sizeof(b));
+	ck_assert_uint_eq(evpn_nlri_decode(b, n, &r, NULL), 0);
+	/* length byte claims IPv4 but the IP length says IPv6 (both directions) */
+	n = hex("02 25 00010a0000020002 00000000000000000000 00000000 30 020000000002 80 0a640002 000064", b, sizeof(b));
+	ck_assert_uint_eq(evpn_nlri_decode(b, n, &r, NULL), 0);
+	n = hex("02 31 00010a0000020002 00000000000000000000 00000000 30 020000000002 20 "
+		"20010db8000000000000000000000001 0000c8",
+		b, sizeof(b));
+	ck_assert_uint_eq(evpn_nlri_decode(b, n, &r, NULL), 0);
+	/* length byte beyond the input */
+	n = hex(V_T2_MAC, b, sizeof(b));
+	b[1] = 0xff;
+	ck_assert_uint_eq(evpn_nlri_decode(b, n, &r, NULL), 0);
+	/* length shorter than the fixed part */
+	n = hex("02 05 0000000000", b, sizeof(b));
+	ck_assert_uint_eq(evpn_nlri_decode(b, n, &r, NULL), 0);
+	/* type 3: no originator, IP length 24, length byte lying */
+	n = hex("03 0d 00010a0000020002 00000000 00", b, sizeof(b));
+	ck_assert_uint_eq(evpn_nlri_decode(b, n, &r, NULL), 0);
+	n = hex("03 10 00010a0000020002 00000000 18 0a0000", b, sizeof(b));
+	ck_assert_uint_eq(evpn_nlri_decode(b, n, &r, NULL), 0);
+	n = hex("03 12 00010a0000020002 00000000 20 0a000002 00", b, sizeof(b));
+	ck_assert_uint_eq(evpn_nlri_decode(b, n, &r, NULL), 0);
+	n = hex("03 11 00010a0000020002 00000000 80 0a000002", b, sizeof(b));
+	ck_assert_uint_eq(evpn_nlri_decode(b, n, &r, NULL), 0);
+	/* empty and one-byte inputs */
+	ck_assert_uint_eq(evpn_nlri_decode(b, 0, &r, NULL), 0);
+	ck_assert_uint_eq(evpn_nlri_decode(b, 1, &r, NULL), 0);
+}
+END_TEST
+
+START_TEST(encode_invalid)
+{
+	struct evpn_route r;
+	uint8_t b[128];
+
+	memset(&r, 0, sizeof(r));
+	r.type = EVPN_RT_MAC_IP;
+	r.ip_len = 24;
+	ck_assert_uint_eq(evpn_nlri_encode(b, sizeof(b), &r, false), 0);
+	r.type = EVPN_RT_IMET;
+	r.ip_len = 0; /* a type 3 needs its originator */
+	ck_assert_uint_eq(evpn_nlri_encode(b, sizeof(b), &r, false), 0);
+	r.ip_len = 32;
+	ck_assert_uint_eq(evpn_nlri_encode(b, sizeof(b), &r, false), 19);
+	r.type = EVPN_RT_IP_PREFIX;
+	ck_assert_uint_eq(evpn_nlri_encode(b, sizeof(b), &r, false), 0);
+	r.type = 0;
+	ck_assert_uint_eq(evpn_nlri_encode(b, sizeof(b), &r, false), 0);
+}
+END_TEST
+
+START_TEST(route_key)
+{
+	struct evpn_route a, b;
+	uint8_t sk;
+	size_t n;
+
+	ck_assert_uint_eq(decode_hex(V_T2_L2, &a, &sk, &n), n);
+	b = a;
+	ck_assert(evpn_route_same_key(&a, &b));
+	b.esi[3] ^= 1; /* ESI is not part of the key (RFC 7432 section 7.2) */
+	b.label1 = 5;
+	b.label2 = 6;
+	b.has_label2 = false;
+	ck_assert(evpn_route_same_key(&a, &b));
+	b = a;
+	b.mac[5] ^= 1;
+	ck_assert(!evpn_route_same_key(&a, &b));
+	b = a;
+	b.ip[3] ^= 1;
+	ck_assert(!evpn_route_same_key(&a, &b));
+	b = a;
+	b.ip_len = 0;
+	ck_assert(!evpn_route_same_key(&a, &b));
+	b = a;
+	b.rd[7] ^= 1;
+	ck_assert(!evpn_route_same_key(&a, &b));
+	b = a;
+	b.eth_tag++;
+	ck_assert(!evpn_route_same_key(&a, &b));
+	b = a;
+	b.type = EVPN_RT_IMET;
+	ck_assert(!evpn_route_same_key(&a, &b));
+	/* bytes past the IP length do not count */
+	b = a;
+	b.ip[10] = 0x77;
+	ck_assert(evpn_route_same_key(&a, &b));
+
+	ck_assert_uint_eq(decode_hex(V_T3, &a, &sk, &n), n);
+	b = a;
+	ck_assert(evpn_route_same_key(&a, &b));
+	b.ip[3] = 3;
+	ck_assert(!evpn_route_same_key(&a, &b));
+}
+END_TEST
+
+static void assert_rd(const char *s, const char *want_hex, const char *want_fmt)
+{
+	uint8_t rd[8], want[8];
+	char buf[64];
+
+	ck_assert_msg(evpn_rd_parse(s, rd) == 0, "RD '%s' refused", s);
+	ck_assert_uint_eq(hex(want_hex, want, sizeof(want)), 8);
+	ck_assert_mem_eq(rd, want, 8);
+	evpn_rd_format(rd, buf, sizeof(buf));
+	ck_assert_str_eq(buf, want_fmt);
+}
+
+START_TEST(rd_parse_format)
+{
+	static const char *const bad[] = { "", ":", "1:", ":1", "a:1", "1:b", "1:2:3", "1.2.3:4", "256.0.0.1:1",
+					   "4294967296:1", "-1:5", " 1:2", "1:2 ", "1.2.3.4.5:1", "1:+2", "10.0.0.1:65536",
+					   "65536:65536", "4200000000:100000", "100", "1:99999999999", "10.0.0.1 :1",
+					   "0x10:1" };
+	uint8_t rd[8];
+	char buf[64];
+
+	assert_rd("10.0.0.2:2", "00 01 0a 00 00 02 00 02", "10.0.0.2:2");
+	assert_rd("10.0.0.3:32867", "00 01 0a 00 00 03 80 63", "10.0.0.3:32867");
+	assert_rd("65000:100", "00 00 fd e8 00 00 00 64", "65000:100");
+	assert_rd("65535:4294967295", "00 00 ff ff ff ff ff ff", "65535:4294967295");
+	assert_rd("0:0", "00 00 00 00 00 00 00 00", "0:0");
+	assert_rd("4200000000:100", "00 02 fa 56 ea 00 00 64", "4200000000:100");
+	assert_rd("65536:65535", "00 02 00 01 00 00 ff ff", "65536:65535");
+	assert_rd("255.255.255.255:65535", "00 01 ff ff ff ff ff ff", "255.255.255.255:65535");
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ck_assert_msg(evpn_rd_parse(bad[i], rd) == EINVAL, "RD '%s' accepted", bad[i]);
+	ck_assert_int_eq(evpn_rd_parse(NULL, rd), EINVAL);
+
+	evpn_rd_type1(rd, ip4("10.0.0.1"), 32867);
+	evpn_rd_format(rd, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "10.0.0.1:32867");
+	evpn_rd_type0(rd, 65001, 4000000000u);
+	evpn_rd_format(rd, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "65001:4000000000");
+	/* unknown RD type: shown raw */
+	memcpy(rd, (const uint8_t[]){ 0, 3, 1, 2, 3, 4, 5, 6 }, 8);
+	evpn_rd_format(rd, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "type3:010203040506");
+	/* a short buffer is cut, never overrun */
+	memset(buf, 'x', sizeof(buf));
+	evpn_rd_format(rd, buf, 5);
+	ck_assert_str_eq(buf, "type");
+	ck_assert_int_eq(buf[5], 'x');
+}
+END_TEST
+
+static uint64_t ec_hex(const char *h)
+{
+	uint8_t b[8];
+	uint64_t v = 0;
+
+	ck_assert_uint_eq(hex(h, b, sizeof(b)), 8);
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | b[i];
+	return v;
+}
+
+static void assert_ec_fmt(uint64_t ec, const char *want)
+{
+	char buf[64];
+
+	evpn_ec_format(ec, buf, sizeof(buf));
+	ck_assert_str_eq(buf, want);
+}
+
+START_TEST(ext_communities)
+{
+	static const uint8_t rmac[6] = { 2, 0, 0, 0, 0, 1 };
+	uint32_t seq = 0;
+	bool sticky = true;
+
+	ck_assert_uint_eq(evpn_ec_rt_as2(65000, 100), ec_hex("00 02 fd e8 00 00 00 64"));
+	ck_assert_uint_eq(evpn_ec_rt_as2(65000, 100000), ec_hex("00 02 fd e8 00 01 86 a0"));
+	ck_assert_uint_eq(evpn_ec_rt_ip4(ip4("10.0.0.1"), 100), ec_hex("01 02 0a 00 00 01 00 64"));
+	ck_assert_uint_eq(evpn_ec_rt_as4(4200000000u, 100), ec_hex("02 02 fa 56 ea 00 00 64"));
+	ck_assert_uint_eq(evpn_ec_encap_vxlan(), ec_hex("03 0c 00 00 00 00 00 08"));
+	ck_assert_uint_eq(evpn_ec_mac_mobility(1, false), ec_hex("06 00 00 00 00 00 00 01")); /* FRR, macmove */
+	ck_assert_uint_eq(evpn_ec_mac_mobility(5, true), ec_hex("06 00 01 00 00 00 00 05"));
+	ck_assert_uint_eq(evpn_ec_mac_mobility(0xfffffffe, true), ec_hex("06 00 01 00 ff ff ff fe"));
+	ck_assert_uint_eq(evpn_ec_router_mac(rmac), ec_hex("06 03 02 00 00 00 00 01"));
+
+	ck_assert(evpn_ec_is_rt(evpn_ec_rt_as2(1, 2)));
+	ck_assert(evpn_ec_is_rt(evpn_ec_rt_ip4(ip4("1.2.3.4"), 2)));
+	ck_assert(evpn_ec_is_rt(evpn_ec_rt_as4(70000, 2)));
+	ck_assert(!evpn_ec_is_rt(evpn_ec_encap_vxlan()));
+	ck_assert(!evpn_ec_is_rt(ec_hex("00 03 fd e8 00 00 00 64"))); /* route origin, not target */
+	ck_assert(!evpn_ec_is_rt(ec_hex("40 02 fd e8 00 00 00 64"))); /* non-transitive */
+	ck_assert_uint_eq(evpn_ec_rt_value(evpn_ec_rt_as2(65000, 100)), 100);
+	ck_assert_uint_eq(evpn_ec_rt_value(evpn_ec_rt_as2(65000, 16777215)), 16777215);
+	ck_assert_uint_eq(evpn_ec_rt_value(evpn_ec_rt_ip4(ip4("10.0.0.1"), 200)), 200);
+	ck_assert_uint_eq(evpn_ec_rt_value(evpn_ec_rt_as4(4200000000u, 300)), 300);
+	ck_assert_uint_eq(evpn_ec_rt_value(evpn_ec_encap_vxlan()), 0);
+
+	ck_assert(evpn_ec_get_mac_mobility(ec_hex("06 00 00 00 00 00 00 01"), &seq, &sticky));
+	ck_assert_uint_eq(seq, 1);
+	ck_assert(!sticky);
+	ck_assert(evpn_ec_get_mac_mobility(evpn_ec_mac_mobility(77, true), &seq, &sticky));
+	ck_assert_uint_eq(seq, 77);
+	ck_assert(sticky);
+	ck_assert(!evpn_ec_get_mac_mobility(evpn_ec_router_mac(rmac), &seq, &sticky));
+	ck_assert(!evpn_ec_get_mac_mobility(evpn_ec_rt_as2(6, 0), &seq, &sticky));
+
+	assert_ec_fmt(evpn_ec_rt_as2(65000, 100), "RT:65000:100");
+	assert_ec_fmt(evpn_ec_rt_ip4(ip4("10.0.0.1"), 100), "RT:10.0.0.1:100");
+	assert_ec_fmt(evpn_ec_rt_as4(4200000000u, 100), "RT:4200000000:100");
+	assert_ec_fmt(evpn_ec_encap_vxlan(), "ENCAP:VXLAN");
+	assert_ec_fmt(ec_hex("03 0c 00 00 00 00 00 0a"), "ENCAP:10");
+	assert_ec_fmt(evpn_ec_mac_mobility(5, true), "MM:5,sticky");
+	assert_ec_fmt(evpn_ec_mac_mobility(5, false), "MM:5");
+	assert_ec_fmt(evpn_ec_router_mac((const uint8_t[]){ 0x0a, 0xbc, 0xde, 0xf0, 0x12, 0x34 }), "RMAC:0a:bc:de:f0:12:34");
+	assert_ec_fmt(ec_hex("03 0d 00 00 00 00 00 00"), "DEFGW");
+	assert_ec_fmt(ec_hex("80 01 02 03 04 05 06 07"), "0x8001020304050607");
+}
+END_TEST
+
+START_TEST(rt_parse)
+{
+	static const char *const bad[] = { "", "65000", "65000:", "x:1", "10.0.0.1:65536", "4200000000:65536",
+					   "1:2:3", "4294967296:1", "10.0.0:1", "65000:-1" };
+	uint64_t ec = 0;
+
+	ck_assert_int_eq(evpn_rt_parse("65000:100", &ec), 0);
+	ck_assert_uint_eq(ec, ec_hex("00 02 fd e8 00 00 00 64"));
+	ck_assert_int_eq(evpn_rt_parse("65000:100000", &ec), 0); /* 2-octet AS with a value > 65535 */
+	ck_assert_uint_eq(ec, ec_hex("00 02 fd e8 00 01 86 a0"));
+	ck_assert_int_eq(evpn_rt_parse("4200000000:100", &ec), 0);
+	ck_assert_uint_eq(ec, ec_hex("02 02 fa 56 ea 00 00 64"));
+	ck_assert_int_eq(evpn_rt_parse("10.0.0.1:100", &ec), 0);
+	ck_assert_uint_eq(ec, ec_hex("01 02 0a 00 00 01 00 64"));
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ec = 42;
+		ck_assert_msg(evpn_rt_parse(bad[i], &ec) == EINVAL, "RT '%s' accepted", bad[i]);
+		ck_assert_uint_eq(ec, 42);
+	}
+}
+END_TEST
+
+/* Decode(encode(r)) == r for a spread of routes. */
+START_TEST(round_trip)
+{
+	for (unsigned i = 0; i < 600; i++) {
+		struct evpn_route r, d;
+		uint8_t b[64];
+		size_t n;
+
+		memset(&r, 0, sizeof(r));
+		r.type = i % 3 == 2 ? EVPN_RT_IMET : EVPN_RT_MAC_IP;
+		for (int k = 0; k < 8; k++)
+			r.rd[k] = (uint8_t)(i * 7 + (unsigned)k);
+		r.eth_tag = i * 2654435761u;
+		for (int k = 0; k < 16; k++)
+			r.ip[k] = (uint8_t)(i + (unsigned)k * 13);
+		if (r.type == EVPN_RT_MAC_IP) {
+			static const uint8_t lens[3] = { 0, 32, 128 };
+
+			for (int k = 0; k < 10; k++)
+				r.esi[k] = (uint8_t)(i ^ (unsigned)k);
+			for (int k = 0; k < 6; k++)
+				r.mac[k] = (uint8_t)(i >> k);
+			r.ip_len = lens[i % 3];
+			r.label1 = (i * 40503u) & 0xffffff;
+			r.has_label2 = i & 1;
+			r.label2 = r.has_label2 ? (i * 7919u) & 0xffffff : 0;
+		} else {
+			r.ip_len = i & 4 ? 128 : 32;
+		}
+		memset(r.ip + r.ip_len / 8, 0, 16 - r.ip_len / 8);
+		n = evpn_nlri_encode(b, sizeof(b), &r, false);
+		ck_assert_uint_gt(n, 0);
+		memset(&d, 0x55, sizeof(d));
+		ck_assert_uint_eq(evpn_nlri_decode(b, n, &d, NULL), n);
+		assert_route_eq(&d, &r);
+	}
+}
+END_TEST
+
+static Suite *evpn_suite(void)
+{
+	Suite *s = suite_create("evpn");
+	TCase *tc = tcase_create("nlri");
+
+	tcase_add_test(tc, t2_mac_only);
+	tcase_add_test(tc, t2_mac_ipv4);
+	tcase_add_test(tc, t2_label2);
+	tcase_add_test(tc, t2_mac_ipv6);
+	tcase_add_test(tc, t3_imet);
+	tcase_add_test(tc, withdraw_forms);
+	tcase_add_test(tc, skip_other_types);
+	tcase_add_test(tc, truncated_every_byte);
+	tcase_add_test(tc, malformed);
+	tcase_add_test(tc, encode_invalid);
+	tcase_add_test(tc, route_key);
+	tcase_add_test(tc, round_trip);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("rd_ec");
+	tcase_add_test(tc, rd_parse_format);
+	tcase_add_test(tc, ext_communities);
+	tcase_add_test(tc, rt_parse);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(evpn_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
