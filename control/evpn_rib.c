@@ -21,7 +21,6 @@
 
 #define RIB_NO_VNI UINT16_MAX
 #define RIB_MAX_VNIS 4096
-#define RIB_DUP_HISTORY 32
 
 struct rib_path {
 	struct rib_path *next;
@@ -56,7 +55,7 @@ struct rib_mac {
 	uint32_t adv_seq;            /* sequence of what we last advertised */
 	uint32_t installed_vtep;     /* what the dataplane was last told, 0: nothing remote */
 	uint32_t moves;
-	uint64_t move_times[RIB_DUP_HISTORY];
+	uint32_t *move_times;        /* the last dup_max_moves moves (seconds), allocated at the first move */
 };
 
 struct rib_flood {
@@ -258,12 +257,20 @@ static struct rib_mac *rib_mac_get(struct evpn_rib *rib, uint16_t vni_idx, const
 	return m;
 }
 
+static void rib_mac_free(void *e)
+{
+	struct rib_mac *m = e;
+
+	free(m->move_times);
+	free(m);
+}
+
 static void rib_mac_put(struct evpn_rib *rib, struct rib_mac *m)
 {
 	if (m->local || m->n_routes || m->installed_vtep || m->advertised || m->frozen)
 		return;
 	rib_map_remove(&rib->macs, m, rib_hash_u64(m->key));
-	free(m);
+	rib_mac_free(m);
 }
 
 static void rib_mac_addr(const struct rib_mac *m, uint8_t mac[6])
@@ -300,7 +307,7 @@ void evpn_rib_free(struct evpn_rib *rib)
 	if (!rib)
 		return;
 	rib_map_free(&rib->routes, rib_route_free);
-	rib_map_free(&rib->macs, free);
+	rib_map_free(&rib->macs, rib_mac_free);
 	rib_map_free(&rib->floods, free);
 	free(rib);
 }
@@ -465,10 +472,14 @@ static bool rib_mac_moved(struct evpn_rib *rib, struct rib_mac *m)
 	uint64_t now = rib_now();
 	uint32_t recent = 0;
 
-	m->move_times[m->moves % RIB_DUP_HISTORY] = now;
+	if (!m->move_times)
+		m->move_times = calloc(rib->cfg.dup_max_moves, sizeof(*m->move_times));
 	m->moves++;
 	rib->st.mobility_moves++;
-	for (uint32_t i = 0; i < RIB_DUP_HISTORY && i < m->moves; i++)
+	if (!m->move_times)
+		return m->frozen;   /* no memory for the history: moves are counted, never frozen */
+	m->move_times[(m->moves - 1) % rib->cfg.dup_max_moves] = (uint32_t)now;
+	for (uint32_t i = 0; i < rib->cfg.dup_max_moves && i < m->moves; i++)
 		if (now - m->move_times[i] < rib->cfg.dup_window_sec)
 			recent++;
 	if (!m->frozen && recent >= rib->cfg.dup_max_moves) {
