@@ -86,3 +86,19 @@ vt_wait_for 15 bash -c "'$VTEPCTL' -n $L1 -j show macs | jq -e '[.macs[] | selec
 vt_wait_for 15 bash -c "'$VTEPCTL' -n $L1 -j show evpn vni 100 | jq -e '.vnis[0].remote_vteps == \"-\"' >/dev/null" ||
 	vt_fail "withdrawn VTEP still in the flood list: $(vt_ctl "$L1" show evpn vni)"
 vt_pass "withdrawals remove the MAC and the flood-list VTEP"
+
+# max_routes: restarted with a limit of 2 while GoBGP holds 3 routes, vtepd ends the session
+# with Cease/Maximum Number of Prefixes Reached and says why.
+for i in 1 2 3; do
+	gobgp_cli global rib -a evpn add macadv 02:00:00:00:04:0$i 0.0.0.0 etag 0 label 100 rd $RD rt 65002:100 encap vxlan nexthop 10.0.0.3 ||
+		vt_fail "gobgp refused route $i"
+done
+eval "pid=\$VT_PID_${VT_P}_leaf1"
+kill -TERM "$pid"; wait "$pid" 2>/dev/null
+sed -i 's/      remote_as: 65002/      remote_as: 65002\n      max_routes: 2/' "$VT_TMP/leaf1.yaml"
+vt_vtepd "${VT_P}l1" "$L1" "$VT_TMP/leaf1.yaml"
+vt_wait_for 30 grep -q "sent more than max_routes 2 routes" "$VT_TMP/$L1.log" ||
+	vt_fail "no max_routes enforcement: $(vt_ctl "$L1" show bgp summary)"
+vt_ctl "$L1" -j show bgp summary | jq -e '.neighbors[0].last_error | test("max")' >/dev/null ||
+	vt_fail "show bgp summary does not say why: $(vt_ctl "$L1" show bgp summary)"
+vt_pass "a neighbour over max_routes is stopped with a Cease"

@@ -60,3 +60,12 @@ vt_pass "type-3 and type-2 routes cross the spine with their next hop unchanged"
 vt_ping "${VT_P}c1" 192.168.70.2 5 || vt_fail "c1 -> c2 through the spine-learned routes: no reply"
 vt_ping "${VT_P}c2" 192.168.70.1 5 || vt_fail "c2 -> c1: no reply"
 vt_pass "containers behind two vtepd leaves reach each other"
+
+# Under EVPN, remote MACs come only from routes: after the traffic, none was learned from
+# decapsulated frames, and the VNIs say learning is off.
+remote=$(vt_ctl "$L1" -j show macs | jq '[.macs[] | select(.type == "remote")]')
+[ "$(echo "$remote" | jq 'length')" -ge 1 ] || vt_fail "no remote MAC on leaf1"
+[ "$(echo "$remote" | jq '[.[] | select(.source != "evpn")] | length')" -eq 0 ] ||
+	vt_fail "remote MACs learned from the data plane under EVPN: $remote"
+vt_ctl "$L1" -j show vnis | jq -e '.vnis[0].learning == false' >/dev/null || vt_fail "VNI 100 still learns remote MACs"
+vt_pass "remote MACs come from EVPN routes only"
