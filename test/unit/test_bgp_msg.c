@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "bgp_msg.h"
+#include "test_hex.h"
 
 #define MAXR 1024
 
@@ -28,24 +29,6 @@ static struct bgp_error g_err;
 /* Helpers                                                                                  */
 /* ---------------------------------------------------------------------------------------- */
 
-static size_t hex(const char *s, uint8_t *out, size_t cap)
-{
-	size_t n = 0;
-
-	while (*s) {
-		unsigned v;
-
-		if (*s == ' ') {
-			s++;
-			continue;
-		}
-		ck_assert_msg(sscanf(s, "%2x", &v) == 1, "bad hex at '%s'", s);
-		ck_assert_uint_lt(n, cap);
-		out[n++] = (uint8_t)v;
-		s += 2;
-	}
-	return n;
-}
 
 /* A captured message from test/data/bgp (VTEPD_TEST_DATA or ./test/data). */
 static size_t load(const char *name, uint8_t *buf, size_t cap)

@@ -13,26 +13,8 @@
 #include <string.h>
 
 #include "evpn.h"
+#include "test_hex.h"
 
-/* Hex string (spaces allowed) to bytes; returns the byte count. */
-static size_t hex(const char *s, uint8_t *out, size_t cap)
-{
-	size_t n = 0;
-
-	while (*s) {
-		unsigned v;
-
-		if (*s == ' ') {
-			s++;
-			continue;
-		}
-		ck_assert_msg(sscanf(s, "%2x", &v) == 1, "bad hex at '%s'", s);
-		ck_assert_uint_lt(n, cap);
-		out[n++] = (uint8_t)v;
-		s += 2;
-	}
-	return n;
-}
 
 static uint32_t ip4(const char *s)
 {
