@@ -1066,13 +1066,15 @@ static int cfg_vni(struct cfg_ctx *c, yaml_node_t *item, const char *path, struc
 		{ "static_macs", false, NULL, NULL },
 		{ "rd", false, NULL, NULL },
 		{ "route_targets", false, NULL, NULL },
+		{ "mtu", false, NULL, NULL },
+		{ "outer_fragmentation", false, NULL, NULL },
 	};
 	char sub[224];
 	int rc;
 
 	if (item->type != YAML_MAPPING_NODE)
 		return cfg_kind(c, item, item, path, "a mapping with 'vni'");
-	rc = cfg_collect(c, item, path, &item->start_mark, f, 6);
+	rc = cfg_collect(c, item, path, &item->start_mark, f, 8);
 	if (rc)
 		return rc;
 	v->line = (int)item->start_mark.line + 1;
@@ -1094,6 +1096,18 @@ static int cfg_vni(struct cfg_ctx *c, yaml_node_t *item, const char *path, struc
 	}
 	if (f[3].val) {
 		rc = cfg_static_macs(c, f[3].key, f[3].val, path, v);
+		if (rc)
+			return rc;
+	}
+	if (f[6].val) {
+		cfg_path(sub, sizeof(sub), path, "mtu");
+		rc = cfg_u32(c, f[6].key, f[6].val, sub, VTEP_MIN_MTU, VTEP_MAX_MTU, NULL, &v->mtu);
+		if (rc)
+			return rc;
+	}
+	if (f[7].val) {
+		cfg_path(sub, sizeof(sub), path, "outer_fragmentation");
+		rc = cfg_bool(c, f[7].key, f[7].val, sub, &v->outer_fragmentation);
 		if (rc)
 			return rc;
 	}
@@ -1270,13 +1284,8 @@ static int cfg_port(struct cfg_ctx *c, yaml_node_t *item, const char *path, size
 	}
 
 	if (f[7].val) {
-		char hint[96];
-		uint32_t max = cfg->underlay_mtu - VTEP_ENCAP_OVERHEAD_V4;
-
-		snprintf(hint, sizeof(hint), "underlay mtu %u minus %d bytes of VXLAN overhead",
-			 cfg->underlay_mtu, VTEP_ENCAP_OVERHEAD_V4);
 		cfg_path(sub, sizeof(sub), path, "mtu");
-		rc = cfg_u32(c, f[7].key, f[7].val, sub, 68, max, hint, &p->mtu);
+		rc = cfg_u32(c, f[7].key, f[7].val, sub, VTEP_MIN_MTU, VTEP_MAX_MTU, NULL, &p->mtu);
 		if (rc)
 			return rc;
 	}

@@ -100,6 +100,8 @@ static int cmd_show_vnis(struct ctl_out *o, int argc, char **argv, void *ctx)
 		ctl_obj_begin(o, NULL);
 		ctl_u64(o, "vni", v->vni);
 		ctl_bool(o, "learning", v->learning);
+		ctl_u64(o, "mtu", v->mtu);
+		ctl_bool(o, "outer_fragmentation", v->outer_frag);
 		ctl_u64(o, "ports", ports);
 		ctl_u64(o, "local_macs", c->local[i]);
 		ctl_u64(o, "remote_macs", c->remote[i]);
@@ -336,6 +338,24 @@ static int cmd_show_stats(struct ctl_out *o, int argc, char **argv, void *ctx)
 	ctl_u64(o, "mbufs_total", d->pool->size);
 	ctl_bool(o, "hugepages", d->hugepages);
 	ctl_obj_end(o);
+
+	{
+		const struct dp_mtu_counters *mc = &d->counters->mtu;
+
+		ctl_obj_begin(o, "mtu");
+		ctl_u64(o, "fragmented", mc->fragmented);
+		ctl_u64(o, "fragments", mc->fragments);
+		ctl_u64(o, "outer_fragmented", mc->outer_fragmented);
+		ctl_u64(o, "icmp4_sent", mc->icmp4_sent);
+		ctl_u64(o, "icmp6_sent", mc->icmp6_sent);
+		ctl_u64(o, "icmp_rate_limited", mc->icmp_rate_limited);
+		ctl_u64(o, "icmp_not_allowed", mc->icmp_not_allowed);
+		ctl_u64(o, "reasm_fragments", mc->reasm.fragments);
+		ctl_u64(o, "reassembled", mc->reasm.reassembled);
+		ctl_u64(o, "reasm_failed", mc->reasm.failed);
+		ctl_u64(o, "reasm_timed_out", mc->reasm.timed_out);
+		ctl_obj_end(o);
+	}
 
 	fdb_get_stats(d->fdb, &fs);
 	ctl_obj_begin(o, "fdb");

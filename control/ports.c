@@ -113,10 +113,12 @@ static int vtepd_port_validate(struct vtepd *d, struct vtep_port_config *pc, uin
 	if (!pc->ifname[0])
 		snprintf(pc->ifname, sizeof(pc->ifname), "%s", VTEP_DEFAULT_CONTAINER_IFNAME);
 	if (pc->mtu == 0)
-		pc->mtu = d->cfg.underlay_mtu - VTEP_ENCAP_OVERHEAD_V4;
-	if (pc->mtu < 68 || pc->mtu > d->cfg.underlay_mtu - VTEP_ENCAP_OVERHEAD_V4) {
-		snprintf(err, errlen, "MTU %u out of range (68 to %u: the underlay MTU %u minus %u of VXLAN)", pc->mtu,
-			 d->cfg.underlay_mtu - VTEP_ENCAP_OVERHEAD_V4, d->cfg.underlay_mtu, VTEP_ENCAP_OVERHEAD_V4);
+		pc->mtu = d->vnis[*vni_idx].mtu;
+	if (pc->mtu < VTEP_MIN_MTU || pc->mtu > VTEPD_AF_XDP_MAX_MTU) {
+		snprintf(err, errlen,
+			 "port %s: MTU %u out of range (%u to %u: an AF_XDP port carries one page per frame, "
+			 "DPDK 22.11's AF_XDP driver has no multi-buffer support)",
+			 pc->name, pc->mtu, VTEP_MIN_MTU, VTEPD_AF_XDP_MAX_MTU);
 		return EINVAL;
 	}
 	if (!pc->netns[0] && pc->pid <= 0) {
@@ -189,7 +191,7 @@ int vtepd_port_attach(struct vtepd *d, const struct vtep_port_config *req, bool 
 	snprintf(devargs, sizeof(devargs), "net_af_xdp_%s,iface=%s,start_queue=0,queue_count=1,xdp_prog=%s", pc.name,
 		 pc.name, obj);
 	snprintf(pool_name, sizeof(pool_name), "vtep_port%d_%u", slot, ++d->ports[slot].generation);
-	pool = rte_pktmbuf_pool_create(pool_name, PORT_POOL_MBUFS, PORT_POOL_CACHE, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
+	pool = rte_pktmbuf_pool_create(pool_name, PORT_POOL_MBUFS, PORT_POOL_CACHE, 0, vtepd_mbuf_size(pc.mtu),
 				       (int)rte_socket_id());
 	if (!pool) {
 		snprintf(err, errlen, "cannot allocate %u mbufs for port %s: %s", PORT_POOL_MBUFS, pc.name,

@@ -37,6 +37,7 @@
 #include "fdb.h"
 #include "netlink.h"
 #include "port.h"
+#include "reasm.h"
 #include "vtepd.h"
 #include "xdp.h"
 
@@ -51,6 +52,14 @@ static void vtepd_usage(FILE *f)
 		   "  -d, --debug           verbose logging\n"
 		   "environment: VTEPD_EAL_ARGS extra DPDK EAL arguments; VTEPD_BPF_DIR where the XDP objects are;\n"
 		   "             VTEPD_NO_HUGEPAGES=1 run without hugepages\n");
+}
+
+uint16_t vtepd_mbuf_size(uint32_t mtu)
+{
+	/* Ethernet with one VLAN tag, and the XDP headroom AF_XDP keeps in front of each frame */
+	uint32_t room = mtu + RTE_ETHER_HDR_LEN + 4 + 256;
+
+	return (uint16_t)(RTE_PKTMBUF_HEADROOM + RTE_MAX(room, (uint32_t)RTE_MBUF_DEFAULT_DATAROOM));
 }
 
 uint16_t vtepd_vni_index(const struct vtepd *d, uint32_t vni)
@@ -80,6 +89,7 @@ int vtepd_publish(struct vtepd *d)
 		t->rx[t->n_rx++] = (struct dp_rx_port){ .slot = s, .dpdk_port = d->ports[s].dpdk_port };
 		t->port_dpdk[s] = d->ports[s].dpdk_port;
 		t->port_vni[s] = d->ports[s].vni_idx;
+		t->port_mtu[s] = (uint16_t)d->ports[s].conf.mtu;
 	}
 	t->n_vnis = d->n_vnis;
 	for (uint16_t i = 0; i < d->n_vnis; i++) {
@@ -87,6 +97,7 @@ int vtepd_publish(struct vtepd *d)
 
 		v->vni = d->vnis[i].vni;
 		v->learning = d->vnis[i].learning;
+		dp_vni_set_mtu(v, d->vnis[i].mtu, d->vnis[i].outer_frag, (uint16_t)d->cfg.underlay_mtu);
 		v->ports = calloc(VTEP_MAX_PORTS + 1, sizeof(uint16_t));
 		v->flood = calloc(d->vnis[i].n_flood + 1, sizeof(uint16_t));
 		if (!v->ports || !v->flood) {
@@ -247,6 +258,13 @@ static int vtepd_underlay_start(struct vtepd *d)
 	int rc;
 
 	snprintf(devargs, sizeof(devargs), "%s", d->cfg.underlay_devargs);
+	if (af_xdp && d->cfg.underlay_mtu > VTEPD_AF_XDP_MAX_MTU) {
+		vlog(VLOG_ERR,
+		     "%s: underlay mtu %u is more than an AF_XDP port carries (at most %u: one page per frame, DPDK "
+		     "22.11's AF_XDP driver has no multi-buffer support); use a NIC that DPDK owns for jumbo frames",
+		     d->cfg.path, d->cfg.underlay_mtu, VTEPD_AF_XDP_MAX_MTU);
+		return EINVAL;
+	}
 	if (af_xdp) {
 		char iface[VTEP_IFNAME_MAX] = "";
 		const char *opt = strstr(devargs, "iface=");
@@ -300,12 +318,16 @@ static int vtepd_dataplane_create(struct vtepd *d)
 	d->counters = rte_zmalloc("vtep_counters", sizeof(*d->counters), RTE_CACHE_LINE_SIZE);
 	if (!d->counters)
 		goto nomem;
-	d->pool = rte_pktmbuf_pool_create("vtep_mbufs", d->cfg.mbufs, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
+	d->pool = rte_pktmbuf_pool_create("vtep_mbufs", d->cfg.mbufs, 256, 0, vtepd_mbuf_size(d->cfg.underlay_mtu),
 					  (int)rte_socket_id());
 	if (!d->pool) {
 		vlog(VLOG_ERR, "cannot create a pool of %u mbufs: %s", d->cfg.mbufs, rte_strerror(rte_errno));
 		return ENOMEM;
 	}
+	/* Outer reassembly holds at most a sixteenth of the pool (eight fragments per datagram, at most). */
+	d->reasm = dp_reasm_create(RTE_MAX(d->cfg.mbufs / 128u, 16u), 0, (int)rte_socket_id());
+	if (!d->reasm)
+		goto nomem;
 	d->fdb = fdb_create("vtep_fdb", d->cfg.mac_table_size, d->qsbr);
 	if (!d->fdb) {
 		vlog(VLOG_ERR, "cannot create a MAC table of %u entries: %s", d->cfg.mac_table_size,
@@ -328,6 +350,7 @@ static int vtepd_dataplane_create(struct vtepd *d)
 	d->worker.arp = d->arp;
 	d->worker.learn_ring = d->learn_ring;
 	d->worker.pool = d->pool;
+	d->worker.reasm = d->reasm;
 	d->worker.qsbr = d->qsbr;
 	d->worker.qsbr_id = 0;
 	d->worker.counters = d->counters;
@@ -344,6 +367,8 @@ static int vtepd_vnis_load(struct vtepd *d)
 		struct vtepd_vni *v = &d->vnis[d->n_vnis++];
 
 		v->vni = vc->vni;
+		v->mtu = (uint16_t)(vc->mtu ? vc->mtu : d->cfg.underlay_mtu - VTEP_ENCAP_OVERHEAD_V4);
+		v->outer_frag = vc->outer_fragmentation;
 		/* Under EVPN, remote MACs come from BGP, not from decapsulated frames. */
 		v->learning = vc->learning && !d->cfg.bgp.enabled;
 		for (uint32_t f = 0; f < vc->n_flood && f < VTEPD_MAX_FLOOD; f++) {
@@ -485,6 +510,7 @@ static void vtepd_shutdown(struct vtepd *d)
 		fdb_destroy(d->fdb);
 	arp_table_destroy(d->arp);
 	rte_ring_free(d->learn_ring);
+	dp_reasm_free(d->reasm);            /* returns the fragments it holds to the pool */
 	rte_mempool_free(d->pool);
 	rte_free(d->counters);
 	rte_free(d->qsbr);

@@ -30,6 +30,8 @@ struct rte_rcu_qsbr;
 struct vtepd_vni {
 	uint32_t vni;
 	bool learning;
+	bool outer_frag;                   /* outer fragmentation on */
+	uint16_t mtu;                      /* inner IP MTU (the VNI's, default underlay - 50); container default */
 	uint16_t n_flood;
 	uint16_t flood[VTEPD_MAX_FLOOD];   /* VTEP ids */
 };
@@ -66,6 +68,7 @@ struct vtepd {
 	bool hugepages;
 
 	struct rte_mempool *pool;
+	struct dp_reasm *reasm;            /* outer reassembly, used by the fast path alone */
 	struct fdb *fdb;
 	struct arp_table *arp;             /* ARP suppression (EVPN MAC+IP); NULL when off */
 	struct rte_ring *learn_ring;
@@ -102,6 +105,14 @@ void vlog(enum vlog_level level, const char *fmt, ...) __attribute__((format(pri
 void vlog_set_level(enum vlog_level level);
 
 /* vtepd.c */
+/*
+ * The largest MTU an AF_XDP port on a veth carries: XDP on a veth takes a frame of one page
+ * (4096 less 256 of XDP headroom and 320 of skb_shared_info, less Ethernet) when the program
+ * is not multi-buffer aware, and DPDK 22.11's AF_XDP driver has no multi-buffer support.
+ */
+#define VTEPD_AF_XDP_MAX_MTU 3506
+/* The mbuf size (headroom included) that holds a frame of an interface with this MTU in one segment. */
+uint16_t vtepd_mbuf_size(uint32_t mtu);
 /* Rebuild the fast path's snapshot from the control state and publish it (waits for readers). */
 int vtepd_publish(struct vtepd *d);
 uint16_t vtepd_vni_index(const struct vtepd *d, uint32_t vni);

@@ -17,6 +17,7 @@
 
 #include <rte_common.h>
 
+#include "reasm.h"
 #include "vtep_config.h"
 #include "vxlan.h"
 
@@ -46,7 +47,8 @@ enum dp_drop {
 	DP_DROP_RUNT,               /* container frame shorter than an Ethernet header */
 	DP_DROP_NO_VNI,             /* container port without a VNI */
 	DP_DROP_VTEP_UNRESOLVED,    /* outer next hop not resolved yet (resolution is under way) */
-	DP_DROP_TOO_BIG,            /* encapsulated frame would exceed the underlay MTU */
+	DP_DROP_TOO_BIG,            /* too big for its way out and neither fragmentable nor answerable (not IP) */
+	DP_DROP_FRAG_NEEDED,        /* too big, DF set or IPv6: answered with ICMP "fragmentation needed" / "too big" */
 	DP_DROP_NO_HEADROOM,
 	DP_DROP_NO_MBUF,            /* copy for flooding failed: pool empty */
 	DP_DROP_MULTISEG,           /* chained mbufs are not handled yet */
@@ -74,6 +76,18 @@ struct dp_vtep_counters {
 	uint64_t unresolved_drops;
 } __rte_cache_aligned;
 
+/* Every size decision of the fast path (see fastpath.c's MTU policy). */
+struct dp_mtu_counters {
+	uint64_t fragmented;                /* IPv4 packets split to fit (before encapsulation or delivery) */
+	uint64_t fragments;                 /* the pieces they became */
+	uint64_t outer_fragmented;          /* VXLAN packets split on the underlay (per-VNI outer fragmentation) */
+	uint64_t icmp4_sent;                /* "fragmentation needed" sent to a container */
+	uint64_t icmp6_sent;                /* "packet too big" sent to a container */
+	uint64_t icmp_rate_limited;         /* ... not sent: over the rate limit */
+	uint64_t icmp_not_allowed;          /* ... not sent: the packet must not get an error (ICMP error, multicast) */
+	struct dp_reasm_counters reasm;     /* outer reassembly */
+};
+
 struct dp_worker_counters {
 	uint64_t loops, idle_sleeps, busy_cycles, busy_pkts;
 	uint64_t learn_posted, learn_ring_full;
@@ -82,6 +96,7 @@ struct dp_worker_counters {
 /* All counters, written only by the fast-path worker, read by the control thread. */
 struct dp_counters {
 	struct dp_worker_counters worker;
+	struct dp_mtu_counters mtu;
 	struct dp_port_counters ports[DP_N_SLOTS];
 	struct dp_vni_counters vnis[VTEP_MAX_VNIS];
 	struct dp_vtep_counters vteps[VTEP_MAX_VTEPS];
@@ -107,6 +122,11 @@ struct dp_vtep {
 struct dp_vni {
 	uint32_t vni;
 	bool learning;
+	bool outer_frag;                    /* fragment VXLAN packets that exceed the underlay MTU */
+	uint16_t ip_mtu;                    /* the largest inner IP packet the VNI carries */
+	uint16_t tunnel_mtu;                /* ... what is split or answered to: ip_mtu, within underlay - 50
+					       unless outer_frag (dp_vni_set_mtu) */
+	uint16_t encap_frame_max;           /* the largest inner frame encapsulated whole */
 	uint16_t n_ports;
 	uint16_t n_flood;
 	uint16_t *ports;                    /* port slots */
@@ -132,6 +152,7 @@ struct dp_topology {
 	struct dp_rx_port rx[DP_N_SLOTS];
 	uint16_t port_dpdk[DP_N_SLOTS];     /* slot -> DPDK port id, DP_NO_ID when free */
 	uint16_t port_vni[DP_N_SLOTS];      /* slot -> VNI index */
+	uint16_t port_mtu[DP_N_SLOTS];      /* slot -> the container interface's IP MTU; 0: not checked */
 	uint16_t n_vnis;
 	struct dp_vni vnis[VTEP_MAX_VNIS];
 	struct dp_vtep vteps[VTEP_MAX_VTEPS];       /* by VTEP id; ip 0 when unused */
@@ -141,6 +162,17 @@ struct dp_topology {
 };
 
 /* Snapshot building (control thread). */
+/* Set v's MTUs: ip_mtu 0 means the underlay's less the VXLAN overhead. */
+static inline void dp_vni_set_mtu(struct dp_vni *v, uint16_t ip_mtu, bool outer_frag, uint16_t underlay_mtu)
+{
+	uint16_t fits = (uint16_t)(underlay_mtu - (VXLAN_OUTER_LEN - VXLAN_ETH_LEN));   /* inner frame, 14 + IP */
+
+	v->outer_frag = outer_frag;
+	v->ip_mtu = ip_mtu ? ip_mtu : (uint16_t)(underlay_mtu - VXLAN_OUTER_LEN);
+	v->tunnel_mtu = outer_frag || v->ip_mtu + VXLAN_ETH_LEN <= fits ? v->ip_mtu : (uint16_t)(fits - VXLAN_ETH_LEN);
+	v->encap_frame_max = (uint16_t)RTE_MIN(v->ip_mtu + VXLAN_ETH_LEN, fits);
+}
+
 struct dp_topology *dp_topology_new(uint32_t local_ip, uint16_t udp_port, uint16_t underlay_mtu);
 /* Fill the id maps from vnis[] and vteps[]; call once everything else is set. 0 or ENOMEM. */
 int dp_topology_finish(struct dp_topology *t);

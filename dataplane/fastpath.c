@@ -23,6 +23,8 @@
 #include "arp.h"
 #include "fastpath.h"
 #include "fdb.h"
+#include "icmp.h"
+#include "reasm.h"
 
 static const char *const dp_drop_names[DP_DROP_MAX] = {
 	[DP_DROP_TRUNCATED] = "truncated",
@@ -43,6 +45,7 @@ static const char *const dp_drop_names[DP_DROP_MAX] = {
 	[DP_DROP_NO_VNI] = "no_vni",
 	[DP_DROP_VTEP_UNRESOLVED] = "vtep_unresolved",
 	[DP_DROP_TOO_BIG] = "too_big",
+	[DP_DROP_FRAG_NEEDED] = "frag_needed",
 	[DP_DROP_NO_HEADROOM] = "no_headroom",
 	[DP_DROP_NO_MBUF] = "no_mbuf",
 	[DP_DROP_MULTISEG] = "multiseg",
@@ -133,6 +136,97 @@ static void dp_flush(struct dp_worker *w, const struct dp_topology *t)
 	w->n_dirty = 0;
 }
 
+/*
+ * The MTU policy. A frame too big for its way out (the tunnel of its VNI, or a container
+ * port) is never dropped silently:
+ *  - IPv4 with DF clear is fragmented to fit, each piece sent on its way;
+ *  - IPv4 with DF set, and IPv6, get an ICMP "fragmentation needed" / "packet too big"
+ *    with the MTU of the way out, sent back to the container it came from (rate-limited),
+ *    and the frame is counted as frag_needed (from the tunnel there is no one to tell:
+ *    too_big);
+ *  - anything else is counted as too_big.
+ */
+static inline uint16_t dp_l2_len(const struct rte_mbuf *m)
+{
+	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+
+	return eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN) ? RTE_ETHER_HDR_LEN + 4 : RTE_ETHER_HDR_LEN;
+}
+
+/* Answer m (from container port in_slot) with the ICMP error of its kind; m stays the caller's. */
+static void dp_icmp_answer(struct dp_worker *w, const struct dp_topology *t, uint16_t in_slot, int kind,
+			   uint16_t mtu, const struct rte_mbuf *m)
+{
+	struct dp_mtu_counters *mc = &w->counters->mtu;
+	struct rte_mbuf *r;
+
+	if (!dp_rate_limit_take(&w->icmp_rate, w->now_tsc, rte_get_tsc_hz(), DP_ICMP_RATE_PER_SEC,
+				DP_ICMP_RATE_BURST)) {
+		mc->icmp_rate_limited++;
+		return;
+	}
+	r = dp_mtu_icmp(m, kind, mtu, w->pool);
+	if (!r) {
+		mc->icmp_not_allowed++;
+		return;
+	}
+	if (kind == ICMP_KIND_IPV4_DF)
+		mc->icmp4_sent++;
+	else
+		mc->icmp6_sent++;
+	dp_send(w, t, in_slot, r);
+}
+
+/*
+ * m (from in_slot) is too big for an IP MTU of mtu. Returns how many pieces of it are in
+ * out[] to send on (m was IPv4 with DF clear), or 0 when m was answered or dropped.
+ */
+static unsigned dp_shrink(struct dp_worker *w, const struct dp_topology *t, uint16_t in_slot, uint16_t mtu,
+			  struct rte_mbuf *m, struct rte_mbuf **out)
+{
+	int kind = icmp_frame_kind(rte_pktmbuf_mtod(m, const uint8_t *), rte_pktmbuf_data_len(m));
+	int n;
+
+	if (kind == ICMP_KIND_IPV4) {
+		n = dp_mtu_fragment(m, mtu, w->pool, out, DP_MTU_MAX_FRAGS);
+		if (n > 0) {
+			w->counters->mtu.fragmented++;
+			w->counters->mtu.fragments += (unsigned)n;
+			rte_pktmbuf_free(m);
+			return (unsigned)n;
+		}
+		dp_drop(w, in_slot, n == -ENOMEM ? DP_DROP_NO_MBUF : DP_DROP_TOO_BIG, m);
+		return 0;
+	}
+	if ((kind == ICMP_KIND_IPV4_DF || kind == ICMP_KIND_IPV6) && in_slot != DP_PORT_UNDERLAY) {
+		dp_icmp_answer(w, t, in_slot, kind, mtu, m);
+		dp_drop(w, in_slot, DP_DROP_FRAG_NEEDED, m);
+		return 0;
+	}
+	dp_drop(w, in_slot, DP_DROP_TOO_BIG, m);
+	return 0;
+}
+
+/* Send m out of container port slot, within the port's MTU. */
+static inline void dp_send_port(struct dp_worker *w, const struct dp_topology *t, uint16_t in_slot, uint16_t slot,
+				struct rte_mbuf *m)
+{
+	uint16_t mtu = t->port_mtu[slot];
+
+	if (unlikely(mtu && rte_pktmbuf_pkt_len(m) > (uint32_t)mtu + dp_l2_len(m))) {
+		struct rte_mbuf *out[DP_MTU_MAX_FRAGS];
+		unsigned n = dp_shrink(w, t, in_slot, mtu, m, out);
+
+		for (unsigned i = 0; i < n; i++)
+			dp_send(w, t, slot, out[i]);
+		return;
+	}
+	dp_send(w, t, slot, m);
+}
+
+static void dp_encap_too_big(struct dp_worker *w, const struct dp_topology *t, uint16_t in_slot, uint16_t vni_idx,
+			     uint16_t vt, uint16_t sport, struct rte_mbuf *m);
+
 /* Encapsulate m (an inner frame) towards VTEP vt and queue it on the underlay. */
 static inline void dp_encap_send(struct dp_worker *w, const struct dp_topology *t, uint16_t in_slot,
 				 uint16_t vni_idx, uint16_t vt, uint16_t sport, struct rte_mbuf *m)
@@ -147,8 +241,8 @@ static inline void dp_encap_send(struct dp_worker *w, const struct dp_topology *
 		dp_drop(w, in_slot, DP_DROP_VTEP_UNRESOLVED, m);
 		return;
 	}
-	if (unlikely(inner_len + VXLAN_OUTER_LEN - VXLAN_ETH_LEN > t->underlay_mtu)) {
-		dp_drop(w, in_slot, DP_DROP_TOO_BIG, m);
+	if (unlikely(inner_len > t->vnis[vni_idx].encap_frame_max)) {
+		dp_encap_too_big(w, t, in_slot, vni_idx, vt, sport, m);
 		return;
 	}
 	hdr = (uint8_t *)rte_pktmbuf_prepend(m, VXLAN_OUTER_LEN);
@@ -165,6 +259,53 @@ static inline void dp_encap_send(struct dp_worker *w, const struct dp_topology *
 }
 
 /*
+ * m does not fit the tunnel whole. Within the VNI's MTU but over the underlay's (only with
+ * outer fragmentation on): encapsulate, then fragment the VXLAN packet. Otherwise the MTU
+ * policy, then each piece is encapsulated.
+ */
+static void dp_encap_too_big(struct dp_worker *w, const struct dp_topology *t, uint16_t in_slot, uint16_t vni_idx,
+			     uint16_t vt, uint16_t sport, struct rte_mbuf *m)
+{
+	const struct dp_vni *v = &t->vnis[vni_idx];
+	uint32_t inner_len = rte_pktmbuf_pkt_len(m);
+	struct rte_mbuf *out[DP_MTU_MAX_FRAGS];
+	int n;
+
+	if (!v->outer_frag || inner_len > (uint32_t)v->ip_mtu + dp_l2_len(m)) {
+		unsigned pieces = dp_shrink(w, t, in_slot, v->tunnel_mtu, m, out);
+
+		for (unsigned i = 0; i < pieces; i++)
+			dp_encap_send(w, t, in_slot, vni_idx, vt, sport, out[i]);
+		return;
+	}
+	/* outer fragmentation: one VXLAN packet, then its fragments on the underlay */
+	{
+		const struct dp_vtep *vtep = &t->vteps[vt];
+		struct dp_vtep_counters *vc = &w->counters->vteps[vt];
+		uint8_t *hdr = (uint8_t *)rte_pktmbuf_prepend(m, VXLAN_OUTER_LEN);
+
+		if (unlikely(!hdr)) {
+			dp_drop(w, in_slot, DP_DROP_NO_HEADROOM, m);
+			return;
+		}
+		vxlan_encap_write(hdr, &vtep->tmpl, v->vni, (uint16_t)inner_len, sport, w->ip_id++);
+		n = dp_mtu_fragment(m, t->underlay_mtu, w->pool, out, DP_MTU_MAX_FRAGS);
+		if (n <= 0) {
+			dp_drop(w, in_slot, n == -ENOMEM ? DP_DROP_NO_MBUF : DP_DROP_TOO_BIG, m);
+			return;
+		}
+		rte_pktmbuf_free(m);
+		w->counters->mtu.outer_fragmented++;
+		vc->tx_pkts++;
+		vc->tx_bytes += inner_len + VXLAN_OUTER_LEN;
+		w->counters->vnis[vni_idx].encap_pkts++;
+		w->counters->vnis[vni_idx].encap_bytes += inner_len;
+		for (int i = 0; i < n; i++)
+			dp_send(w, t, DP_PORT_UNDERLAY, out[i]);
+	}
+}
+
+/*
  * Flood m within its VNI: every local port but in_slot, and (from a local port only) every
  * VTEP of the flood list by head-end replication. The last copy is m itself.
  */
@@ -175,9 +316,36 @@ static void dp_flood(struct dp_worker *w, const struct dp_topology *t, uint16_t 
 	bool from_tunnel = in_slot == DP_PORT_UNDERLAY;
 	unsigned n_local = v->n_ports - (from_tunnel ? 0 : 1);
 	unsigned n_remote = from_tunnel ? 0 : v->n_flood;
-	unsigned total = n_local + n_remote, done = 0;
+	unsigned total, done = 0;
 	uint16_t sport = 0;
 
+	/*
+	 * Too big for the tunnel (and no outer fragmentation): split it once and flood the
+	 * pieces, or answer once and flood it to the local ports only.
+	 */
+	if (n_remote && unlikely(rte_pktmbuf_pkt_len(m) > v->encap_frame_max) && !v->outer_frag) {
+		const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *);
+		int kind = icmp_frame_kind(f, rte_pktmbuf_data_len(m));
+
+		if (kind == ICMP_KIND_IPV4) {
+			struct rte_mbuf *out[DP_MTU_MAX_FRAGS];
+			unsigned pieces = dp_shrink(w, t, in_slot, v->tunnel_mtu, m, out);
+
+			for (unsigned i = 0; i < pieces; i++)
+				dp_flood(w, t, in_slot, vni_idx, out[i]);
+			return;
+		}
+		if (kind == ICMP_KIND_IPV4_DF || kind == ICMP_KIND_IPV6)
+			dp_icmp_answer(w, t, in_slot, kind, v->tunnel_mtu, m);
+		n_remote = 0;
+		if (n_local == 0) {
+			dp_drop(w, in_slot, kind == ICMP_KIND_OTHER ? DP_DROP_TOO_BIG : DP_DROP_FRAG_NEEDED, m);
+			return;
+		}
+		/* the tunnel's share is dropped, the local ports still get theirs */
+		w->counters->ports[in_slot].drops[kind == ICMP_KIND_OTHER ? DP_DROP_TOO_BIG : DP_DROP_FRAG_NEEDED]++;
+	}
+	total = n_local + n_remote;
 	if (total == 0) {
 		dp_drop(w, in_slot, DP_DROP_NO_DEST, m);
 		return;
@@ -192,7 +360,7 @@ static void dp_flood(struct dp_worker *w, const struct dp_topology *t, uint16_t 
 		if (slot == in_slot)
 			continue;
 		if (++done == total) {
-			dp_send(w, t, slot, m);
+			dp_send_port(w, t, in_slot, slot, m);
 			return;
 		}
 		c = rte_pktmbuf_copy(m, w->pool, 0, UINT32_MAX);
@@ -200,7 +368,7 @@ static void dp_flood(struct dp_worker *w, const struct dp_topology *t, uint16_t 
 			w->counters->ports[in_slot].drops[DP_DROP_NO_MBUF]++;
 			continue;
 		}
-		dp_send(w, t, slot, c);
+		dp_send_port(w, t, in_slot, slot, c);
 	}
 	for (unsigned i = 0; i < n_remote; i++) {
 		struct rte_mbuf *c;
@@ -345,6 +513,18 @@ static void dp_decap_burst(struct dp_worker *w, const struct dp_topology *t, str
 		}
 		r = vxlan_parse(rte_pktmbuf_mtod(m, const uint8_t *), rte_pktmbuf_data_len(m), t->local_ip,
 				t->udp_port, &p);
+		if (unlikely(r == VXLAN_ERR_FRAGMENT || r == VXLAN_ERR_TRUNCATED) && w->reasm) {
+			uint16_t l2_len;
+
+			if (vxlan_outer_fragment(rte_pktmbuf_mtod(m, const uint8_t *), rte_pktmbuf_data_len(m),
+						 t->local_ip, &l2_len)) {
+				m = dp_reasm_feed(w->reasm, m, l2_len, w->now_tsc, &w->counters->mtu.reasm);
+				if (!m)
+					continue;
+				r = vxlan_parse(rte_pktmbuf_mtod(m, const uint8_t *), rte_pktmbuf_data_len(m),
+						t->local_ip, t->udp_port, &p);
+			}
+		}
 		if (unlikely(r != VXLAN_OK)) {
 			if (dp_is_for_kernel(r) && t->port_dpdk[DP_PORT_EXCEPTION] != DP_NO_ID)
 				dp_send(w, t, DP_PORT_EXCEPTION, m);
@@ -397,7 +577,7 @@ static void dp_decap_burst(struct dp_worker *w, const struct dp_topology *t, str
 			if (fdb_dest_is_vtep(d))
 				dp_drop(w, DP_PORT_UNDERLAY, DP_DROP_REMOTE_TO_REMOTE, m);
 			else
-				dp_send(w, t, (uint16_t)fdb_dest_id(d), m);
+				dp_send_port(w, t, DP_PORT_UNDERLAY, (uint16_t)fdb_dest_id(d), m);
 		} else {
 			dp_flood(w, t, DP_PORT_UNDERLAY, vi, m);
 		}
@@ -514,7 +694,7 @@ static void dp_encap_burst(struct dp_worker *w, const struct dp_topology *t, uin
 				dp_drop(w, slot, DP_DROP_HAIRPIN, m);
 			} else {
 				w->counters->vnis[vi].local_pkts++;
-				dp_send(w, t, (uint16_t)fdb_dest_id(d), m);
+				dp_send_port(w, t, slot, (uint16_t)fdb_dest_id(d), m);
 			}
 		} else {
 			dp_flood(w, t, slot, vi, m);
@@ -528,7 +708,8 @@ unsigned dp_worker_poll(struct dp_worker *w, const struct dp_topology *t)
 	struct rte_mbuf *pkts[DP_BURST];
 	unsigned total = 0;
 
-	w->now_sec = dp_clock_sec();
+	w->now_tsc = rte_rdtsc();
+	w->now_sec = w->now_tsc / rte_get_tsc_hz();
 	for (uint16_t i = 0; i < t->n_rx; i++) {
 		const struct dp_rx_port *rx = &t->rx[i];
 		uint16_t n = rte_eth_rx_burst(rx->dpdk_port, 0, pkts, DP_BURST);
@@ -543,6 +724,8 @@ unsigned dp_worker_poll(struct dp_worker *w, const struct dp_topology *t)
 		else
 			dp_encap_burst(w, t, rx->slot, pkts, n);
 	}
+	if (w->reasm)
+		dp_reasm_flush(w->reasm, w->now_tsc, &w->counters->mtu.reasm);
 	dp_flush(w, t);
 	return total;
 }

@@ -12,8 +12,10 @@
 #include <stdint.h>
 
 #include "dp.h"
+#include "mtu.h"
 
 struct arp_table;
+struct dp_reasm;
 struct fdb;
 struct rte_mempool;
 struct rte_ring;
@@ -26,6 +28,7 @@ struct dp_worker {
 	struct arp_table *arp;                  /* ARP suppression; NULL: off */
 	struct rte_ring *learn_ring;            /* struct dp_learn_event elements, MP/SC */
 	struct rte_mempool *pool;
+	struct dp_reasm *reasm;                 /* outer reassembly; NULL: outer fragments are dropped */
 	struct rte_rcu_qsbr *qsbr;
 	unsigned qsbr_id;
 	struct dp_counters *counters;
@@ -36,6 +39,8 @@ struct dp_worker {
 	uint16_t n_dirty;
 	uint16_t ip_id;
 	uint64_t now_sec;
+	uint64_t now_tsc;
+	struct dp_rate_limit icmp_rate;
 };
 
 /* Allocate the worker's transmit buffers. 0 or ENOMEM. */

@@ -250,6 +250,33 @@ enum vxlan_parse_result vxlan_parse(const uint8_t *frame, uint32_t len, uint32_t
 	return VXLAN_OK;
 }
 
+int vxlan_outer_fragment(const uint8_t *frame, uint32_t len, uint32_t local_ip, uint16_t *l2_len)
+{
+	uint32_t l3 = VXLAN_ETH_LEN, ihl, ip_len;
+	const uint8_t *ip;
+	uint16_t etype;
+
+	if (len < VXLAN_ETH_LEN + IPV4_MIN_HDR)
+		return 0;
+	etype = vxlan_rd16(frame + 12);
+	if (etype == ETH_TYPE_VLAN) {
+		l3 += VLAN_TAG_LEN;
+		if (len < l3 + IPV4_MIN_HDR)
+			return 0;
+		etype = vxlan_rd16(frame + 16);
+	}
+	ip = frame + l3;
+	ihl = (uint32_t)(ip[0] & 0x0f) * 4;
+	if (etype != ETH_TYPE_IPV4 || (ip[0] >> 4) != 4 || ihl < IPV4_MIN_HDR || len < l3 + ihl)
+		return 0;
+	ip_len = vxlan_rd16(ip + 2);
+	if (ip_len < ihl || ip_len > len - l3 || vxlan_rd32_raw(ip + 16) != local_ip ||
+	    !(vxlan_rd16(ip + 6) & (IPV4_MF | IPV4_OFFSET_MASK)))
+		return 0;
+	*l2_len = (uint16_t)l3;
+	return 1;
+}
+
 const char *vxlan_parse_result_str(enum vxlan_parse_result r)
 {
 	static const char *const names[VXLAN_PARSE_RESULT_MAX] = {

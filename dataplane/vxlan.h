@@ -71,4 +71,11 @@ enum vxlan_parse_result vxlan_parse(const uint8_t *frame, uint32_t len, uint32_t
 
 const char *vxlan_parse_result_str(enum vxlan_parse_result r);
 
+/*
+ * An outer IPv4 fragment addressed to local_ip, with a well-formed IP header (for the
+ * reassembler, which also takes fragments too short to look like VXLAN): 1 and the offset
+ * of its IP header in *l2_len, else 0.
+ */
+int vxlan_outer_fragment(const uint8_t *frame, uint32_t len, uint32_t local_ip, uint16_t *l2_len);
+
 #endif

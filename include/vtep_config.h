@@ -25,6 +25,8 @@
 #define VTEP_DEFAULT_LCORE 1
 #define VTEP_DEFAULT_CONTAINER_IFNAME "eth0"
 #define VTEP_ENCAP_OVERHEAD_V4 50
+#define VTEP_MIN_MTU 68         /* IPv4's minimum (RFC 791) */
+#define VTEP_MAX_MTU 9000       /* the largest inner IP MTU of a VNI or a container port */
 
 /* A MAC entry that never ages: either behind a local port or a remote VTEP. */
 struct vtep_static_mac_config {
@@ -42,6 +44,8 @@ struct vtep_vni_config {
 	uint32_t *flood;                 /* remote VTEP IPs (network order), head-end replication list */
 	uint32_t n_static_macs;
 	struct vtep_static_mac_config *static_macs;
+	uint32_t mtu;                    /* largest inner IP packet carried; 0: underlay MTU minus 50 */
+	bool outer_fragmentation;        /* fragment VXLAN packets over the underlay MTU (RFC 7348 4.3: off) */
 	/* EVPN (used when bgp is configured) */
 	bool has_rd;                     /* false: auto, router-id:index (NX-OS style) */
 	uint8_t rd[8];                   /* as on the wire */
@@ -62,7 +66,7 @@ struct vtep_port_config {
 	bool has_ip;
 	uint32_t ip;                     /* network order */
 	uint8_t prefix_len;
-	uint32_t mtu;                    /* 0: underlay MTU minus 50 */
+	uint32_t mtu;                    /* 0: the VNI's MTU */
 	int line;
 };
 

@@ -596,7 +596,7 @@ START_TEST(test_err_unknown_key)
 	EXPECT_ERR(BASE "fastpath: {lcores: 2}\n", 5, 12, "unknown key 'lcores' in 'fastpath'");
 	EXPECT_ERR(BASE "control:\n  path: /x\n", 6, 3, "unknown key 'path' in 'control' (expected one of: socket)");
 	EXPECT_ERR(BASE "vnis:\n  - vni: 1\n    lerning: true\n", 7, 5,
-		   "unknown key 'lerning' in 'vnis[0]' (expected one of: vni, learning, flood, static_macs, rd, route_targets)");
+		   "unknown key 'lerning' in 'vnis[0]' (expected one of: vni, learning, flood, static_macs, rd, route_targets, mtu, outer_fragmentation)");
 	EXPECT_ERR(BASE "vnis:\n  - vni: 1\n    static_macs:\n      - {mac: 02:00:00:00:00:01, vtep: 10.0.0.2, vlan: 3}\n",
 		   8, 50, "unknown key 'vlan' in 'vnis[0].static_macs[0]' (expected one of: mac, vtep, port)");
 	EXPECT_ERR(BASE "vnis: [{vni: 1}]\nports:\n  - {name: c1, vni: 1, pid: 3, namespace: x}\n", 7, 32,
@@ -751,6 +751,8 @@ struct int_case {
 #define T_VNI BASE "vnis:\n  - vni: %s\n"
 #define T_PVNI BASE "vnis:\n  - vni: 100\nports:\n  - name: c1\n    netns: c1\n    vni: %s\n"
 #define T_PID BASE "vnis:\n  - vni: 100\nports:\n  - name: c1\n    vni: 100\n    pid: %s\n"
+#define T_VMTU BASE "vnis:\n  - vni: 100\n    mtu: %s\n"
+#define T_VOFRAG BASE "vnis:\n  - vni: 100\n    outer_fragmentation: %s\n"
 #define T_PMTU BASE "vnis:\n  - vni: 100\nports:\n  - name: c1\n    vni: 100\n    pid: 1\n    mtu: %s\n"
 
 static const struct int_case int_cases[] = {
@@ -787,8 +789,11 @@ static const struct int_case int_cases[] = {
 	{ T_PID, 10, 10, "0", "ports[0].pid: 0 is out of range (expected 1..4194304, a process id)" },
 	{ T_PID, 10, 10, "-5", "ports[0].pid: '-5' is not a decimal integer" },
 	{ T_PID, 10, 10, "4194305", "ports[0].pid: 4194305 is out of range" },
-	{ T_PMTU, 11, 10, "67", "ports[0].mtu: 67 is out of range (expected 68..1450" },
-	{ T_PMTU, 11, 10, "9000", "ports[0].mtu: 9000 is out of range" },
+	{ T_PMTU, 11, 10, "67", "ports[0].mtu: 67 is out of range (expected 68..9000)" },
+	{ T_PMTU, 11, 10, "9001", "ports[0].mtu: 9001 is out of range (expected 68..9000)" },
+	{ T_VMTU, 7, 10, "67", "vnis[0].mtu: 67 is out of range (expected 68..9000)" },
+	{ T_VMTU, 7, 10, "9001", "vnis[0].mtu: 9001 is out of range (expected 68..9000)" },
+	{ T_VOFRAG, 7, 26, "maybe", "vnis[0].outer_fragmentation: 'maybe' is not a boolean" },
 	{ T_PMTU, 11, 10, "1400.5", "ports[0].mtu: '1400.5' is not a decimal integer" },
 };
 
@@ -1064,12 +1069,21 @@ END_TEST
 
 START_TEST(test_err_port_mtu)
 {
-	EXPECT_ERR(BASE "vnis: [{vni: 1}]\nports:\n  - name: c1\n    vni: 1\n    pid: 1\n    mtu: 1451\n", 10, 10,
-		   "ports[0].mtu: 1451 is out of range (expected 68..1450, underlay mtu 1500 minus 50 bytes of VXLAN overhead)");
-	/* the bound follows the underlay MTU, wherever underlay.mtu is written */
-	EXPECT_ERR("vnis: [{vni: 1}]\nports:\n  - {name: c1, vni: 1, pid: 1, mtu: 8951}\n"
-		   "vtep: {source_ip: 10.0.0.1}\nunderlay: {port: 'u,iface=u', mtu: 9000}\n", 3, 37,
-		   "ports[0].mtu: 8951 is out of range (expected 68..8950");
+	/* a container may have a larger MTU than the overlay: vtepd fragments or answers with ICMP */
+	{
+		struct vtep_config cfg;
+
+		LOAD_OK(BASE "vnis: [{vni: 1, mtu: 1400, outer_fragmentation: true}, {vni: 2}]\n"
+			"ports:\n  - {name: c1, vni: 1, pid: 1, mtu: 1500}\n", &cfg);
+		ck_assert_uint_eq(cfg.ports[0].mtu, 1500);
+		ck_assert_uint_eq(cfg.vnis[0].mtu, 1400);
+		ck_assert(cfg.vnis[0].outer_fragmentation);
+		ck_assert_uint_eq(cfg.vnis[1].mtu, 0);
+		ck_assert(!cfg.vnis[1].outer_fragmentation);
+		vtep_config_free(&cfg);
+	}
+	EXPECT_ERR(BASE "vnis: [{vni: 1}]\nports:\n  - name: c1\n    vni: 1\n    pid: 1\n    mtu: 9001\n", 10, 10,
+		   "ports[0].mtu: 9001 is out of range (expected 68..9000)");
 }
 END_TEST
 

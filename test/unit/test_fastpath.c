@@ -39,6 +39,7 @@
 #include "arp.h"
 #include "fastpath.h"
 #include "fdb.h"
+#include "reasm.h"
 #include "vtep_config.h"
 #include "vxlan.h"
 
@@ -402,6 +403,7 @@ static void vni_fill(struct dp_vni *v, uint32_t vni, const uint16_t *ports, uint
 {
 	v->vni = vni;
 	v->learning = true;
+	dp_vni_set_mtu(v, 0, false, UNDERLAY_MTU);
 	v->ports = calloc(VTEP_MAX_PORTS + 1, sizeof(uint16_t));
 	v->flood = calloc(VTEP_MAX_VTEPS, sizeof(uint16_t));
 	ck_assert(v->ports && v->flood);
@@ -1125,42 +1127,364 @@ START_TEST(test_vtep_unresolved)
 }
 END_TEST
 
-START_TEST(test_too_big)
+/* Set the DF bit of inner_frame's IPv4 header. */
+static void set_df(uint8_t *frame)
+{
+	frame[14 + 6] |= 0x40;
+}
+
+/*
+ * The IPv4 pieces in f[0..n) (inner frames, or encapsulated ones when outer) must be the
+ * fragments of the packet of frame orig: same Ethernet header, same IP id, offsets in
+ * order in units of 8, MF on all but the last, checksums right, each within mtu, and
+ * their payloads together exactly the original's.
+ */
+static void expect_fragments(const struct frame *f, unsigned n, unsigned skip, const uint8_t *orig, uint32_t orig_len,
+			     uint16_t mtu)
+{
+	const uint8_t *oip = orig + 14;
+	uint32_t payload = orig_len - 14 - 20, at = 0;
+
+	ck_assert_uint_ge(n, 2);
+	for (unsigned i = 0; i < n; i++) {
+		const uint8_t *eth = f[i].data + skip, *ip = eth + 14;
+		uint16_t tot = rd16(ip + 2), fo = rd16(ip + 6);
+
+		ck_assert_uint_eq(f[i].len, skip + 14u + tot);
+		ck_assert_mem_eq(eth, orig, 14);
+		ck_assert_uint_le(tot, mtu);
+		ck_assert_uint_eq(rd16(ip + 4), rd16(oip + 4));                 /* id */
+		ck_assert_uint_eq((fo & 0x1fff) * 8u, at);                       /* offset */
+		ck_assert_uint_eq(!!(fo & 0x2000), i + 1 < n);                   /* MF */
+		ck_assert_uint_eq(fo & 0x4000, 0);                               /* DF stays clear */
+		ck_assert_msg(ip_csum_ok(ip), "piece %u: IPv4 checksum is wrong", i);
+		if (i + 1 < n)
+			ck_assert_uint_eq((tot - 20u) % 8, 0);
+		ck_assert_mem_eq(ip + 20, oip + 20 + at, tot - 20u);
+		ck_assert_mem_eq(ip + 8, oip + 8, 2);                            /* TTL, protocol */
+		ck_assert_mem_eq(ip + 12, oip + 12, 8);                          /* addresses */
+		at += tot - 20u;
+	}
+	ck_assert_uint_eq(at, payload);
+}
+
+/* The ICMPv4 "fragmentation needed" f must answer orig with next-hop MTU mtu. */
+static void expect_frag_needed(const struct frame *f, const uint8_t *orig, uint32_t orig_len, uint16_t mtu)
+{
+	const uint8_t *ip = f->data + 14, *icmp = ip + 20;
+	uint32_t quote = orig_len - 14 < 548 ? orig_len - 14 : 548;
+
+	ck_assert_mem_eq(f->data, orig + 6, 6);
+	ck_assert_mem_eq(f->data + 6, orig, 6);
+	ck_assert_uint_eq(rd16(f->data + 12), 0x0800);
+	ck_assert_uint_eq(f->len, 14 + 20 + 8 + quote);
+	ck_assert_msg(ip_csum_ok(ip), "ICMP's IPv4 checksum is wrong");
+	ck_assert_uint_eq(ip[9], 1);
+	ck_assert_mem_eq(ip + 12, orig + 14 + 16, 4);    /* from the original destination */
+	ck_assert_mem_eq(ip + 16, orig + 14 + 12, 4);    /* to the sender */
+	ck_assert_uint_eq(icmp[0], 3);
+	ck_assert_uint_eq(icmp[1], 4);
+	ck_assert_uint_eq(rd16(icmp + 6), mtu);
+	ck_assert_mem_eq(icmp + 8, orig + 14, quote);
+}
+
+/* Inner IPv4 too big for the tunnel: DF clear is fragmented, DF set is answered, non-IP is dropped. */
+START_TEST(test_mtu_tunnel)
 {
 	static uint8_t in[FRAME_MAX];
 	const uint32_t fits = UNDERLAY_MTU - (VXLAN_OUTER_LEN - VXLAN_ETH_LEN);     /* 1464 */
+	struct frame inner[4];
 	uint32_t len;
 
 	fdb_put(0, MAC_B, fdb_dest_port(SLOT_B));
 	fdb_put(0, MAC_R1, fdb_dest_vtep(1));
 
-	len = inner_frame(in, MAC_R1, MAC_B, 1500, 25);       /* 1536 bytes of IP: over 1500 */
-	run(PB, in, len);
-	expect_out(0, 0, 0, 0);
-	expect_only_drop(SLOT_B, DP_DROP_TOO_BIG, 1);
-	ck_assert_uint_eq(g_ctr->vteps[1].tx_pkts, 0);
-
-	len = inner_frame(in, MAC_R1, MAC_B, fits + 1, 26);
-	run(PB, in, len);
-	expect_out(0, 0, 0, 0);
-	expect_only_drop(SLOT_B, DP_DROP_TOO_BIG, 2);
-
-	/* exactly the MTU passes */
+	/* exactly the MTU passes whole */
 	len = inner_frame(in, MAC_R1, MAC_B, fits, 27);
+	set_df(in);
 	run(PB, in, len);
 	expect_out(1, 0, 0, 0);
 	expect_encap(&g_out.f[PA][0], 1, VNI_A, in, len);
 	ck_assert_uint_eq(rd16(g_out.f[PA][0].data + 16), UNDERLAY_MTU);
-	expect_only_drop(SLOT_B, DP_DROP_TOO_BIG, 2);
 
-	/* flooded: the local copy goes out, both tunnel copies are too big */
+	/* 1500 bytes of IP, DF clear: two pieces, each encapsulated within 1500 */
+	len = inner_frame(in, MAC_R1, MAC_B, 1514, 25);
+	run(PB, in, len);
+	expect_out(2, 0, 0, 0);
+	for (unsigned i = 0; i < 2; i++) {
+		ck_assert_uint_le(rd16(g_out.f[PA][i].data + 16), UNDERLAY_MTU);
+		ck_assert_int_eq(vtep_of(&g_out.f[PA][i]), 1);
+		/* one flow, one UDP source port (ECMP keeps the pieces together) */
+		ck_assert_uint_eq(rd16(g_out.f[PA][i].data + 34), vxlan_src_port(in, len));
+	}
+	ck_assert_uint_eq(g_ctr->mtu.fragmented, 1);
+	ck_assert_uint_eq(g_ctr->mtu.fragments, 2);
+	expect_fragments(g_out.f[PA], 2, VXLAN_OUTER_LEN, in, len, 1450);
+	ck_assert_uint_eq(g_ctr->vteps[1].tx_pkts, 3);
+	ck_assert_uint_eq(drops_total(), 0);
+
+	/* DF set: nothing into the tunnel, "fragmentation needed" with MTU 1450 back to B */
 	reset_counters();
-	len = inner_frame(in, MAC_BCAST, MAC_B, 1500, 28);
+	set_df(in);
+	run(PB, in, len);
+	expect_out(0, 1, 0, 0);
+	expect_frag_needed(&g_out.f[PB][0], in, len, 1450);
+	expect_only_drop(SLOT_B, DP_DROP_FRAG_NEEDED, 1);
+	ck_assert_uint_eq(g_ctr->mtu.icmp4_sent, 1);
+
+	/* IPv6: "packet too big" with MTU 1450 */
+	reset_counters();
+	len = inner_frame(in, MAC_R1, MAC_B, 1514, 29);
+	in[12] = 0x86, in[13] = 0xdd;
+	memset(in + 14, 0, 40);
+	in[14] = 0x60;
+	in[14 + 4] = (uint8_t)((1514 - 54) >> 8), in[14 + 5] = (uint8_t)(1514 - 54);
+	in[14 + 6] = 17, in[14 + 7] = 64;
+	in[14 + 8] = 0xfd, in[14 + 23] = 1;     /* fd00::1 to fd00::2 */
+	in[14 + 24] = 0xfd, in[14 + 39] = 2;
+	run(PB, in, len);
+	expect_out(0, 1, 0, 0);
+	ck_assert_uint_eq(rd16(g_out.f[PB][0].data + 12), 0x86dd);
+	ck_assert_uint_eq(g_out.f[PB][0].data[14 + 40], 2);                      /* ICMPv6 type */
+	ck_assert_uint_eq(rd16(g_out.f[PB][0].data + 14 + 40 + 6), 1450);        /* low half of the MTU */
+	ck_assert_uint_eq(g_out.f[PB][0].len, 14 + 1280);
+	expect_only_drop(SLOT_B, DP_DROP_FRAG_NEEDED, 1);
+	ck_assert_uint_eq(g_ctr->mtu.icmp6_sent, 1);
+
+	/* not IP: counted as too big */
+	reset_counters();
+	len = inner_frame(in, MAC_R1, MAC_B, 1514, 30);
+	in[12] = 0x88, in[13] = 0xb5;
+	run(PB, in, len);
+	expect_out(0, 0, 0, 0);
+	expect_only_drop(SLOT_B, DP_DROP_TOO_BIG, 1);
+
+	/* flooded, DF clear: the pieces are flooded (C gets both, each VTEP both) */
+	reset_counters();
+	len = inner_frame(in, MAC_BCAST, MAC_B, 1514, 28);
+	run(PB, in, len);
+	expect_out(4, 0, 2, 0);
+	memcpy(inner, g_out.f[PC], sizeof(struct frame) * 2);
+	expect_fragments(inner, 2, 0, in, len, 1450);
+	ck_assert_uint_eq(drops_total(), 0);
+
+	/* flooded, DF set, to a broadcast address: C gets it whole, no ICMP for a broadcast */
+	reset_counters();
+	set_df(in);
 	run(PB, in, len);
 	expect_out(0, 0, 1, 0);
 	expect_frame(&g_out.f[PC][0], in, len);
-	expect_only_drop(SLOT_B, DP_DROP_TOO_BIG, 2);
+	ck_assert_uint_eq(g_ctr->mtu.icmp4_sent, 0);
+	ck_assert_uint_eq(g_ctr->mtu.icmp_not_allowed, 1);
+	ck_assert_uint_eq(g_ctr->ports[SLOT_B].drops[DP_DROP_FRAG_NEEDED], 1);
 	expect_no_learn();
+	finish();
+}
+END_TEST
+
+/* ICMP errors are rate-limited: a burst of DF packets gets at most the burst allowance. */
+START_TEST(test_mtu_icmp_rate_limit)
+{
+	static uint8_t in[FRAME_MAX];
+	uint32_t len = inner_frame(in, MAC_R1, MAC_B, 1514, 31);
+	unsigned sent = 0;
+
+	fdb_put(0, MAC_B, fdb_dest_port(SLOT_B));
+	fdb_put(0, MAC_R1, fdb_dest_vtep(1));
+	set_df(in);
+	for (unsigned i = 0; i < 2 * DP_ICMP_RATE_BURST; i++) {
+		run(PB, in, len);
+		collect();
+		sent += g_out.n[PB];
+	}
+	ck_assert_uint_ge(sent, DP_ICMP_RATE_BURST);
+	ck_assert_uint_lt(sent, 2 * DP_ICMP_RATE_BURST);
+	ck_assert_uint_eq(g_ctr->mtu.icmp4_sent, sent);
+	ck_assert_uint_eq(g_ctr->mtu.icmp_rate_limited, 2 * DP_ICMP_RATE_BURST - sent);
+	expect_only_drop(SLOT_B, DP_DROP_FRAG_NEEDED, 2 * DP_ICMP_RATE_BURST);
+	finish();
+}
+END_TEST
+
+/* A container port's own MTU applies to what is delivered to it, locally or from the tunnel. */
+START_TEST(test_mtu_port)
+{
+	static uint8_t in[FRAME_MAX], out[FRAME_MAX];
+	struct dp_topology *t = topo_std();
+	uint32_t len, olen;
+
+	t->port_mtu[SLOT_C] = 1000;
+	publish(t);
+	fdb_put(0, MAC_B, fdb_dest_port(SLOT_B));
+	fdb_put(0, MAC_C, fdb_dest_port(SLOT_C));
+
+	len = inner_frame(in, MAC_C, MAC_B, 1514, 40);
+	run(PB, in, len);
+	expect_out(0, 0, 2, 0);
+	expect_fragments(g_out.f[PC], 2, 0, in, len, 1000);
+
+	set_df(in);
+	run(PB, in, len);
+	expect_out(0, 1, 0, 0);
+	expect_frag_needed(&g_out.f[PB][0], in, len, 1000);
+	expect_only_drop(SLOT_B, DP_DROP_FRAG_NEEDED, 1);
+
+	/* from the tunnel (1450 of IP, within the underlay) to C: DF clear is split ... */
+	reset_counters();
+	len = inner_frame(in, MAC_C, MAC_R0, 1464, 41);
+	olen = vxlan_frame(out, VTEP0_IP, LOCAL_IP, UDP_PORT, VNI_A, in, len);
+	run(PA, out, olen);
+	expect_out(0, 0, 2, 0);
+	expect_fragments(g_out.f[PC], 2, 0, in, len, 1000);
+	/* ... DF set has no one to be told: too big */
+	set_df(in);
+	olen = vxlan_frame(out, VTEP0_IP, LOCAL_IP, UDP_PORT, VNI_A, in, len);
+	run(PA, out, olen);
+	expect_out(0, 0, 0, 0);
+	expect_only_drop(DP_PORT_UNDERLAY, DP_DROP_TOO_BIG, 1);
+	finish();
+}
+END_TEST
+
+/* Outer fragmentation (a per-VNI option): the VXLAN packet is split on the underlay. */
+START_TEST(test_mtu_outer_fragmentation)
+{
+	static uint8_t in[FRAME_MAX], whole[FRAME_MAX];
+	struct dp_topology *t = topo_std();
+	uint32_t len, at = 0;
+
+	dp_vni_set_mtu(&t->vnis[0], 1500, true, UNDERLAY_MTU);
+	publish(t);
+	fdb_put(0, MAC_B, fdb_dest_port(SLOT_B));
+	fdb_put(0, MAC_R1, fdb_dest_vtep(1));
+	len = inner_frame(in, MAC_R1, MAC_B, 1514, 50);
+	set_df(in);     /* the inner DF does not matter: the outer packet is split */
+	run(PB, in, len);
+	expect_out(2, 0, 0, 0);
+	ck_assert_uint_eq(g_ctr->mtu.outer_fragmented, 1);
+	/* put the outer packet back together and check it is the VXLAN packet of the frame */
+	memcpy(whole, g_out.f[PA][0].data, 34);
+	for (unsigned i = 0; i < 2; i++) {
+		const uint8_t *ip = g_out.f[PA][i].data + 14;
+		uint16_t tot = rd16(ip + 2), fo = rd16(ip + 6);
+
+		ck_assert_uint_le(tot, UNDERLAY_MTU);
+		ck_assert_msg(ip_csum_ok(ip), "outer fragment %u: checksum", i);
+		ck_assert_uint_eq((fo & 0x1fff) * 8u, at);
+		ck_assert_uint_eq(!!(fo & 0x2000), i == 0);
+		memcpy(whole + 34 + at, ip + 20, tot - 20u);
+		at += tot - 20u;
+	}
+	ck_assert_uint_eq(at, len + 16);
+	whole[16] = (uint8_t)((at + 20) >> 8), whole[17] = (uint8_t)(at + 20);
+	whole[20] = 0, whole[21] = 0;
+	{
+		struct vxlan_parsed p;
+
+		ck_assert_int_eq(vxlan_parse(whole, 34 + at, VTEP1_IP, UDP_PORT, &p), VXLAN_OK);
+		ck_assert_uint_eq(p.vni, VNI_A);
+		ck_assert_uint_eq(p.inner_len, len);
+		ck_assert_mem_eq(whole + VXLAN_OUTER_LEN, in, len);
+	}
+	/* over the VNI's own MTU: the inner policy again (DF set: answered) */
+	len = inner_frame(in, MAC_R1, MAC_B, 1600, 51);
+	set_df(in);
+	run(PB, in, len);
+	expect_out(0, 1, 0, 0);
+	expect_frag_needed(&g_out.f[PB][0], in, len, 1500);
+	finish();
+}
+END_TEST
+
+/* Split the VXLAN frame f (outer header of 34 bytes) into outer fragments of at most step payload bytes. */
+static unsigned outer_split(const uint8_t *f, uint32_t len, uint32_t step, uint8_t frags[][FRAME_MAX], uint32_t *lens)
+{
+	uint32_t payload = len - 34, at = 0;
+	unsigned n = 0;
+
+	while (at < payload) {
+		uint32_t part = payload - at > step ? step : payload - at;
+		uint8_t *o = frags[n];
+		uint16_t fo = (uint16_t)(at / 8) | (at + part < payload ? 0x2000 : 0);
+		uint32_t sum = 0;
+
+		memcpy(o, f, 34);
+		memcpy(o + 34, f + 34 + at, part);
+		o[16] = (uint8_t)((20 + part) >> 8), o[17] = (uint8_t)(20 + part);
+		o[20] = (uint8_t)(fo >> 8), o[21] = (uint8_t)fo;
+		o[24] = o[25] = 0;
+		for (int i = 0; i < 20; i += 2)
+			sum += rd16(o + 14 + i);
+		while (sum >> 16)
+			sum = (sum & 0xffff) + (sum >> 16);
+		o[24] = (uint8_t)(~sum >> 8), o[25] = (uint8_t)~sum;
+		lens[n++] = 34 + part;
+		at += part;
+	}
+	return n;
+}
+
+/* Outer fragments are reassembled: in order, out of order; overlapping, duplicate and missing ones are not. */
+START_TEST(test_reassembly)
+{
+	static uint8_t in[FRAME_MAX], out[FRAME_MAX], frags[8][FRAME_MAX];
+	uint32_t lens[8], len, olen;
+	unsigned n;
+
+	g_w.reasm = dp_reasm_create(16, 20, (int)rte_socket_id());
+	ck_assert_ptr_nonnull(g_w.reasm);
+	fdb_put(0, MAC_B, fdb_dest_port(SLOT_B));
+	len = inner_frame(in, MAC_B, MAC_R0, 1400, 60);
+	olen = vxlan_frame(out, VTEP0_IP, LOCAL_IP, UDP_PORT, VNI_A, in, len);
+
+	/* in order: three fragments, the last short of a VXLAN header's length */
+	n = outer_split(out, olen, 704, frags, lens);
+	ck_assert_uint_eq(n, 3);
+	for (unsigned i = 0; i < n; i++)
+		inject(PA, frags[i], lens[i]);
+	ck_assert_uint_eq(poll_once(), 3);
+	expect_out(0, 1, 0, 0);
+	expect_frame(&g_out.f[PB][0], in, len);
+	ck_assert_uint_eq(g_ctr->mtu.reasm.fragments, 3);
+	ck_assert_uint_eq(g_ctr->mtu.reasm.reassembled, 1);
+
+	/* out of order, one poll each */
+	out[19] = 0x43;     /* another IP id */
+	n = outer_split(out, olen, 504, frags, lens);
+	ck_assert_uint_eq(n, 3);
+	run(PA, frags[2], lens[2]);
+	run(PA, frags[0], lens[0]);
+	expect_out(0, 0, 0, 0);
+	run(PA, frags[1], lens[1]);
+	expect_out(0, 1, 0, 0);
+	expect_frame(&g_out.f[PB][0], in, len);
+	ck_assert_uint_eq(g_ctr->mtu.reasm.reassembled, 2);
+
+	/* overlapping: the middle fragment resent with its offset moved back 8 bytes */
+	out[19] = 0x44;
+	n = outer_split(out, olen, 504, frags, lens);
+	frags[1][21] = (uint8_t)(frags[1][21] - 1);
+	for (unsigned i = 0; i < n; i++)
+		inject(PA, frags[i], lens[i]);
+	ck_assert_uint_eq(poll_once(), 3);
+	expect_out(0, 0, 0, 0);
+	ck_assert_uint_eq(g_ctr->mtu.reasm.reassembled, 2);
+
+	/* missing: the last fragment never comes; the first two time out (20 ms) */
+	out[19] = 0x45;
+	n = outer_split(out, olen, 504, frags, lens);
+	inject(PA, frags[0], lens[0]);
+	inject(PA, frags[1], lens[1]);
+	ck_assert_uint_eq(poll_once(), 2);
+	expect_out(0, 0, 0, 0);
+	rte_delay_ms(50);
+	poll_once();
+	ck_assert_uint_ge(g_ctr->mtu.reasm.timed_out + g_ctr->mtu.reasm.failed, 5);
+	ck_assert_uint_eq(g_ctr->mtu.reasm.reassembled, 2);
+	ck_assert_uint_eq(g_ctr->mtu.reasm.fragments, 11);
+	ck_assert_uint_eq(drops_total(), 0);
+	dp_reasm_free(g_w.reasm);
+	g_w.reasm = NULL;
 	finish();
 }
 END_TEST
@@ -1345,7 +1669,7 @@ static const struct burst_kind local_kinds[] = {
 	{ PB, MAC_B2, MAC_B, 0, 0, 72, { 0, 0, 0, 0, 0, 0 }, DP_DROP_HAIRPIN, SLOT_B },
 	{ PB, MAC_C, MAC_B, 0, 0, 10, { 0, 0, 0, 0, 0, 0 }, DP_DROP_RUNT, SLOT_B },
 	{ PB, MAC_C, MAC_MCAST, 0, 0, 60, { 0, 0, 0, 0, 0, 0 }, DP_DROP_BAD_SRC_MAC, SLOT_B },
-	{ PB, MAC_R1, MAC_B, 0, 0, 1500, { 0, 0, 0, 0, 0, 0 }, DP_DROP_TOO_BIG, SLOT_B },
+	{ PB, MAC_R1, MAC_B, 0, 0, 1500, { 2, 0, 0, 0, 0, 0 }, 0, 0 },       /* too big: two pieces */
 	{ PB, MAC_R1, MAC_B3, 0, 0, 1000, { 1, 0, 0, 0, 0, 0 }, 0, 0 },
 };
 
@@ -1453,7 +1777,11 @@ static Suite *fastpath_suite(void)
 	tcase_add_test(tc, test_exception_port);
 	tcase_add_test(tc, test_learn_unknown_vtep);
 	tcase_add_test(tc, test_vtep_unresolved);
-	tcase_add_test(tc, test_too_big);
+	tcase_add_test(tc, test_mtu_tunnel);
+	tcase_add_test(tc, test_mtu_icmp_rate_limit);
+	tcase_add_test(tc, test_mtu_port);
+	tcase_add_test(tc, test_mtu_outer_fragmentation);
+	tcase_add_test(tc, test_reassembly);
 	tcase_add_test(tc, test_runt_and_bad_source);
 	tcase_add_test(tc, test_no_vni);
 	tcase_add_test(tc, test_tx_full);
