@@ -13,7 +13,7 @@ packages=(gcc clang llvm meson ninja-build pkg-config
           libdpdk-dev dpdk libbpf-dev libxdp-dev libelf-dev zlib1g-dev
           check libyaml-dev
           iproute2 iputils-ping iputils-arping ethtool jq tshark procps psmisc kmod
-          frr gobgpd bc)
+          frr gobgpd bc iperf3 iputils-tracepath)
 
 missing=()
 for p in "${packages[@]}"; do
