@@ -26,6 +26,7 @@
 #include "port.h"
 #include "vtepd.h"
 #include "xdp.h"
+#include "xsk.h"
 
 #define PORT_DESC 512
 /*
@@ -114,11 +115,9 @@ static int vtepd_port_validate(struct vtepd *d, struct vtep_port_config *pc, uin
 		snprintf(pc->ifname, sizeof(pc->ifname), "%s", VTEP_DEFAULT_CONTAINER_IFNAME);
 	if (pc->mtu == 0)
 		pc->mtu = d->vnis[*vni_idx].mtu;
-	if (pc->mtu < VTEP_MIN_MTU || pc->mtu > VTEPD_AF_XDP_MAX_MTU) {
-		snprintf(err, errlen,
-			 "port %s: MTU %u out of range (%u to %u: an AF_XDP port carries one page per frame, "
-			 "DPDK 22.11's AF_XDP driver has no multi-buffer support)",
-			 pc->name, pc->mtu, VTEP_MIN_MTU, VTEPD_AF_XDP_MAX_MTU);
+	if (pc->mtu < VTEP_MIN_MTU || pc->mtu > VTEP_MAX_MTU) {
+		snprintf(err, errlen, "port %s: MTU %u out of range (%u to %u)", pc->name, pc->mtu, VTEP_MIN_MTU,
+			 VTEP_MAX_MTU);
 		return EINVAL;
 	}
 	if (!pc->netns[0] && pc->pid <= 0) {
@@ -148,6 +147,7 @@ int vtepd_port_attach(struct vtepd *d, const struct vtep_port_config *req, bool 
 	struct vtep_port_config pc = *req;
 	char devargs[768], obj[512], perr[256], pool_name[RTE_MEMPOOL_NAMESIZE];
 	struct rte_mempool *pool = NULL;
+	struct dp_xsk *xsk = NULL;
 	char ns_desc[300];
 	uint16_t vni_idx, dpdk_port = UINT16_MAX;
 	int slot, nsfd = -1, rc;
@@ -192,23 +192,30 @@ int vtepd_port_attach(struct vtepd *d, const struct vtep_port_config *req, bool 
 		 pc.name, obj);
 	snprintf(pool_name, sizeof(pool_name), "vtep_port%d_%u", slot, ++d->ports[slot].generation);
 	pool = rte_pktmbuf_pool_create(pool_name, PORT_POOL_MBUFS, PORT_POOL_CACHE, 0, vtepd_mbuf_size(pc.mtu),
-				       (int)rte_socket_id());
+				       (int)rte_socket_id());   /* the UMEM of DPDK's AF_XDP port, or jumbo mbufs for ours */
 	if (!pool) {
 		snprintf(err, errlen, "cannot allocate %u mbufs for port %s: %s", PORT_POOL_MBUFS, pc.name,
 			 rte_strerror(rte_errno));
 		rc = ENOMEM;
 		goto undo;
 	}
-	rc = dp_port_probe(devargs, &dpdk_port, perr, sizeof(perr));
-	if (rc == 0)
-		rc = dp_port_start(dpdk_port, pool, PORT_DESC, perr, sizeof(perr));
+	if (pc.mtu > VTEPD_AF_XDP_MAX_MTU) {
+		/* over a page per frame: our multi-buffer AF_XDP port (DPDK 22.11's has no multi-buffer) */
+		rc = dp_xsk_open(pc.name, obj, pool, &xsk, perr, sizeof(perr));
+		if (rc == 0)
+			dpdk_port = DP_XSK_PORT;
+	} else {
+		rc = dp_port_probe(devargs, &dpdk_port, perr, sizeof(perr));
+		if (rc == 0)
+			rc = dp_port_start(dpdk_port, pool, PORT_DESC, perr, sizeof(perr));
+	}
 	if (rc) {
 		snprintf(err, errlen, "AF_XDP on %s: %s", pc.name, perr);
 		goto undo;
 	}
 	memset(&d->counters->ports[slot], 0, sizeof(d->counters->ports[slot]));
 	d->ports[slot] = (struct vtepd_port){ .in_use = true, .from_config = from_config, .conf = pc,
-					      .vni_idx = vni_idx, .dpdk_port = dpdk_port, .pool = pool,
+					      .vni_idx = vni_idx, .dpdk_port = dpdk_port, .pool = pool, .xsk = xsk,
 					      .generation = d->ports[slot].generation,
 					      .attached_at = (uint64_t)time(NULL) };
 	vtepd_ports_state_save(d);
@@ -232,12 +239,23 @@ int vtepd_port_attach(struct vtepd *d, const struct vtep_port_config *req, bool 
 	     pc.ifname, ns_desc, pc.mtu, slot, dpdk_port);
 	return 0;
 undo:
-	if (dpdk_port != UINT16_MAX)
+	if (dpdk_port != UINT16_MAX && dpdk_port != DP_XSK_PORT)
 		dp_port_remove(dpdk_port);
+	dp_xsk_close(xsk);
 	rte_mempool_free(pool);
 	nl_link_delete(pc.name);
 	vtepd_ports_state_save(d);
 	return rc;
+}
+
+/* Close a port's DPDK device or our own AF_XDP port. */
+static void vtepd_port_io_close(struct vtepd_port *p)
+{
+	if (p->xsk)
+		dp_xsk_close(p->xsk);
+	else
+		dp_port_remove(p->dpdk_port);
+	p->xsk = NULL;
 }
 
 static void vtepd_port_release(struct vtepd *d, int slot)
@@ -248,7 +266,7 @@ static void vtepd_port_release(struct vtepd *d, int slot)
 	vtepd_publish(d);                 /* waits until the fast path no longer sees the port */
 	vtepd_learning_drain(d);          /* learn events already queued for it are ignored now */
 	fdb_flush_dest(d->fdb, fdb_dest_port((uint32_t)slot), true);
-	dp_port_remove(p->dpdk_port);
+	vtepd_port_io_close(p);
 	/* A NIC underlay may still hold this pool's mbufs in its transmit ring. */
 	rte_eth_tx_done_cleanup(d->underlay_port, 0, 0);
 	rte_mempool_free(p->pool);
@@ -280,7 +298,7 @@ void vtepd_ports_detach_all(struct vtepd *d)
 			struct vtepd_port *p = &d->ports[s];
 
 			p->in_use = false;
-			dp_port_remove(p->dpdk_port);
+			vtepd_port_io_close(p);
 			rte_mempool_free(p->pool);
 			p->pool = NULL;
 			nl_xdp_detach(p->conf.name);

@@ -39,6 +39,7 @@
 #include "port.h"
 #include "reasm.h"
 #include "vtepd.h"
+#include "xsk.h"
 #include "xdp.h"
 
 #define VTEPD_TICK_MS 10
@@ -77,8 +78,10 @@ int vtepd_publish(struct vtepd *d)
 
 	if (!t)
 		return ENOMEM;
-	t->rx[t->n_rx++] = (struct dp_rx_port){ .slot = DP_PORT_UNDERLAY, .dpdk_port = d->underlay_port };
+	t->rx[t->n_rx++] = (struct dp_rx_port){ .slot = DP_PORT_UNDERLAY, .dpdk_port = d->underlay_port,
+						.xsk = d->underlay_xsk };
 	t->port_dpdk[DP_PORT_UNDERLAY] = d->underlay_port;
+	t->port_xsk[DP_PORT_UNDERLAY] = d->underlay_xsk;
 	if (d->exception_port != UINT16_MAX) {
 		t->rx[t->n_rx++] = (struct dp_rx_port){ .slot = DP_PORT_EXCEPTION, .dpdk_port = d->exception_port };
 		t->port_dpdk[DP_PORT_EXCEPTION] = d->exception_port;
@@ -86,8 +89,10 @@ int vtepd_publish(struct vtepd *d)
 	for (uint16_t s = 1; s <= VTEP_MAX_PORTS; s++) {
 		if (!d->ports[s].in_use)
 			continue;
-		t->rx[t->n_rx++] = (struct dp_rx_port){ .slot = s, .dpdk_port = d->ports[s].dpdk_port };
+		t->rx[t->n_rx++] = (struct dp_rx_port){ .slot = s, .dpdk_port = d->ports[s].dpdk_port,
+							.xsk = d->ports[s].xsk };
 		t->port_dpdk[s] = d->ports[s].dpdk_port;
+		t->port_xsk[s] = d->ports[s].xsk;
 		t->port_vni[s] = d->ports[s].vni_idx;
 		t->port_mtu[s] = (uint16_t)d->ports[s].conf.mtu;
 	}
@@ -258,13 +263,6 @@ static int vtepd_underlay_start(struct vtepd *d)
 	int rc;
 
 	snprintf(devargs, sizeof(devargs), "%s", d->cfg.underlay_devargs);
-	if (af_xdp && d->cfg.underlay_mtu > VTEPD_AF_XDP_MAX_MTU) {
-		vlog(VLOG_ERR,
-		     "%s: underlay mtu %u is more than an AF_XDP port carries (at most %u: one page per frame, DPDK "
-		     "22.11's AF_XDP driver has no multi-buffer support); use a NIC that DPDK owns for jumbo frames",
-		     d->cfg.path, d->cfg.underlay_mtu, VTEPD_AF_XDP_MAX_MTU);
-		return EINVAL;
-	}
 	if (af_xdp) {
 		char iface[VTEP_IFNAME_MAX] = "";
 		const char *opt = strstr(devargs, "iface=");
@@ -281,14 +279,30 @@ static int vtepd_underlay_start(struct vtepd *d)
 			snprintf(devargs + strlen(devargs), sizeof(devargs) - strlen(devargs), ",xdp_prog=%s", obj);
 		}
 	}
-	rc = dp_port_probe(devargs, &d->underlay_port, err, sizeof(err));
-	if (rc == 0)
-		rc = dp_port_start(d->underlay_port, d->pool, VTEPD_UNDERLAY_DESC, err, sizeof(err));
-	if (rc) {
-		vlog(VLOG_ERR, "underlay %s: %s", name, err);
-		return rc;
+	if (af_xdp && d->cfg.underlay_mtu > VTEPD_AF_XDP_MAX_MTU) {
+		/* jumbo frames: our multi-buffer AF_XDP port instead of DPDK's (one page per frame) */
+		rc = dp_xsk_open(d->cfg.underlay_ifname, obj, d->pool, &d->underlay_xsk, err, sizeof(err));
+		if (rc == 0) {
+			d->underlay_port = DP_XSK_PORT;
+			rc = nl_link_get_mac(d->cfg.underlay_ifname, d->underlay_mac);
+			if (rc)
+				snprintf(err, sizeof(err), "cannot read the MAC of %s: %s", d->cfg.underlay_ifname,
+					 strerror(rc));
+		}
+		if (rc) {
+			vlog(VLOG_ERR, "underlay %s (MTU %u, multi-buffer AF_XDP): %s", name, d->cfg.underlay_mtu, err);
+			return rc;
+		}
+	} else {
+		rc = dp_port_probe(devargs, &d->underlay_port, err, sizeof(err));
+		if (rc == 0)
+			rc = dp_port_start(d->underlay_port, d->pool, VTEPD_UNDERLAY_DESC, err, sizeof(err));
+		if (rc) {
+			vlog(VLOG_ERR, "underlay %s: %s", name, err);
+			return rc;
+		}
+		dp_port_mac(d->underlay_port, d->underlay_mac);
 	}
-	dp_port_mac(d->underlay_port, d->underlay_mac);
 	if (d->cfg.underlay_exception && (rc = vtepd_exception_start(d)) != 0)
 		return rc;
 	d->underlay_ifindex = (int)if_nametoindex(d->cfg.underlay_ifname);
@@ -304,7 +318,11 @@ static int vtepd_underlay_start(struct vtepd *d)
 			return rc;
 		}
 	}
-	vlog(VLOG_INFO, "underlay %s up (DPDK port %u)", d->cfg.underlay_devargs, d->underlay_port);
+	if (d->underlay_xsk)
+		vlog(VLOG_INFO, "underlay %s up (multi-buffer AF_XDP, MTU %u)", d->cfg.underlay_ifname,
+		     d->cfg.underlay_mtu);
+	else
+		vlog(VLOG_INFO, "underlay %s up (DPDK port %u)", d->cfg.underlay_devargs, d->underlay_port);
 	return 0;
 }
 
@@ -502,6 +520,7 @@ static void vtepd_shutdown(struct vtepd *d)
 		ctl_server_close(d->ctl_fd, d->cfg.socket_path);
 	if (rte_eth_dev_is_valid_port(d->underlay_port) && d->pool)
 		dp_port_remove(d->underlay_port);
+	dp_xsk_close(d->underlay_xsk);
 	if (rte_eth_dev_is_valid_port(d->exception_port) && d->pool)
 		dp_port_remove(d->exception_port);
 	dp_worker_fini(&d->worker);

@@ -43,6 +43,7 @@ struct vtepd_port {
 	uint16_t vni_idx;
 	uint16_t dpdk_port;
 	struct rte_mempool *pool;          /* the port's own mbufs (its AF_XDP UMEM) */
+	struct dp_xsk *xsk;                /* jumbo MTU: our multi-buffer AF_XDP port (dpdk_port DP_XSK_PORT) */
 	unsigned generation;               /* attach count of this slot, for unique pool names */
 	uint64_t attached_at;              /* seconds since the epoch */
 };
@@ -69,6 +70,7 @@ struct vtepd {
 
 	struct rte_mempool *pool;
 	struct dp_reasm *reasm;            /* outer reassembly, used by the fast path alone */
+	struct dp_xsk *underlay_xsk;       /* jumbo underlay over AF_XDP (underlay_port DP_XSK_PORT) */
 	struct fdb *fdb;
 	struct arp_table *arp;             /* ARP suppression (EVPN MAC+IP); NULL when off */
 	struct rte_ring *learn_ring;
@@ -110,7 +112,7 @@ void vlog_set_level(enum vlog_level level);
  * (4096 less 256 of XDP headroom and 320 of skb_shared_info, less Ethernet) when the program
  * is not multi-buffer aware, and DPDK 22.11's AF_XDP driver has no multi-buffer support.
  */
-#define VTEPD_AF_XDP_MAX_MTU 3506
+#define VTEPD_AF_XDP_MAX_MTU 3506   /* above it, interfaces use vtepd's multi-buffer AF_XDP port (xsk.h) */
 /* The mbuf size (headroom included) that holds a frame of an interface with this MTU in one segment. */
 uint16_t vtepd_mbuf_size(uint32_t mtu);
 /* Rebuild the fast path's snapshot from the control state and publish it (waits for readers). */

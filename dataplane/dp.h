@@ -26,6 +26,7 @@
 #define DP_PORT_EXCEPTION (VTEP_MAX_PORTS + 1) /* the kernel's side of a DPDK-owned underlay (TAP) */
 #define DP_N_SLOTS (VTEP_MAX_PORTS + 2)
 #define DP_NO_ID UINT16_MAX
+#define DP_XSK_PORT (UINT16_MAX - 1)        /* port_dpdk[] of a slot served by our own AF_XDP port (xsk.h) */
 #define DP_LEARN_RING_SIZE 4096
 
 /* Why the fast path dropped a packet. The first entries mirror enum vxlan_parse_result. */
@@ -133,9 +134,12 @@ struct dp_vni {
 	uint16_t *flood;                    /* VTEP ids */
 };
 
+struct dp_xsk;
+
 struct dp_rx_port {
 	uint16_t slot;
-	uint16_t dpdk_port;
+	uint16_t dpdk_port;                 /* DP_XSK_PORT: poll xsk instead */
+	struct dp_xsk *xsk;
 };
 
 struct dp_id_map_slot {
@@ -150,7 +154,8 @@ struct dp_topology {
 	uint16_t underlay_mtu;
 	uint16_t n_rx;
 	struct dp_rx_port rx[DP_N_SLOTS];
-	uint16_t port_dpdk[DP_N_SLOTS];     /* slot -> DPDK port id, DP_NO_ID when free */
+	uint16_t port_dpdk[DP_N_SLOTS];     /* slot -> DPDK port id, DP_NO_ID when free, DP_XSK_PORT */
+	struct dp_xsk *port_xsk[DP_N_SLOTS];    /* slot -> our AF_XDP port when port_dpdk says DP_XSK_PORT */
 	uint16_t port_vni[DP_N_SLOTS];      /* slot -> VNI index */
 	uint16_t port_mtu[DP_N_SLOTS];      /* slot -> the container interface's IP MTU; 0: not checked */
 	uint16_t n_vnis;

@@ -25,6 +25,7 @@
 #include "fdb.h"
 #include "icmp.h"
 #include "reasm.h"
+#include "xsk.h"
 
 static const char *const dp_drop_names[DP_DROP_MAX] = {
 	[DP_DROP_TRUNCATED] = "truncated",
@@ -92,6 +93,7 @@ int dp_worker_init(struct dp_worker *w)
 		rte_eth_tx_buffer_set_err_callback(w->txb[i], dp_tx_unsent, &w->counters->ports[i]);
 	}
 	w->n_dirty = 0;
+	w->from_vtep = DP_NO_ID;
 	return 0;
 }
 
@@ -109,6 +111,8 @@ static inline void dp_drop(struct dp_worker *w, uint16_t slot, enum dp_drop why,
 	rte_pktmbuf_free(m);
 }
 
+static void dp_xsk_flush(struct dp_worker *w, const struct dp_topology *t, uint16_t slot);
+
 static inline void dp_send(struct dp_worker *w, const struct dp_topology *t, uint16_t slot, struct rte_mbuf *m)
 {
 	uint16_t port = t->port_dpdk[slot];
@@ -122,7 +126,24 @@ static inline void dp_send(struct dp_worker *w, const struct dp_topology *t, uin
 	pc->tx_bytes += rte_pktmbuf_pkt_len(m);
 	if (w->txb[slot]->length == 0)
 		w->dirty[w->n_dirty++] = slot;
-	rte_eth_tx_buffer(port, 0, w->txb[slot], m);
+	if (likely(port != DP_XSK_PORT)) {
+		rte_eth_tx_buffer(port, 0, w->txb[slot], m);
+		return;
+	}
+	w->txb[slot]->pkts[w->txb[slot]->length++] = m;
+	if (w->txb[slot]->length == w->txb[slot]->size)
+		dp_xsk_flush(w, t, slot);
+}
+
+/* Send what an xsk slot's queue holds; what the socket refuses is a counted tx_full drop. */
+static void dp_xsk_flush(struct dp_worker *w, const struct dp_topology *t, uint16_t slot)
+{
+	struct rte_eth_dev_tx_buffer *b = w->txb[slot];
+	uint16_t sent = dp_xsk_tx(t->port_xsk[slot], b->pkts, b->length);
+
+	if (sent < b->length)
+		dp_tx_unsent(b->pkts + sent, (uint16_t)(b->length - sent), &w->counters->ports[slot]);
+	b->length = 0;
 }
 
 static void dp_flush(struct dp_worker *w, const struct dp_topology *t)
@@ -130,7 +151,11 @@ static void dp_flush(struct dp_worker *w, const struct dp_topology *t)
 	for (uint16_t i = 0; i < w->n_dirty; i++) {
 		uint16_t slot = w->dirty[i];
 
-		if (w->txb[slot]->length)
+		if (!w->txb[slot]->length)
+			continue;
+		if (t->port_dpdk[slot] == DP_XSK_PORT)
+			dp_xsk_flush(w, t, slot);
+		else
 			rte_eth_tx_buffer_flush(t->port_dpdk[slot], 0, w->txb[slot]);
 	}
 	w->n_dirty = 0;
@@ -153,7 +178,14 @@ static inline uint16_t dp_l2_len(const struct rte_mbuf *m)
 	return eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN) ? RTE_ETHER_HDR_LEN + 4 : RTE_ETHER_HDR_LEN;
 }
 
-/* Answer m (from container port in_slot) with the ICMP error of its kind; m stays the caller's. */
+static inline void dp_encap_send(struct dp_worker *w, const struct dp_topology *t, uint16_t in_slot,
+				 uint16_t vni_idx, uint16_t vt, uint16_t sport, struct rte_mbuf *m);
+
+/*
+ * Answer m with the ICMP error of its kind; m stays the caller's. From a container port the
+ * error goes back out of it; from the tunnel, back through the tunnel to the VTEP m came
+ * from (w->from_vtep), so that a sender behind another leaf learns the path MTU too.
+ */
 static void dp_icmp_answer(struct dp_worker *w, const struct dp_topology *t, uint16_t in_slot, int kind,
 			   uint16_t mtu, const struct rte_mbuf *m)
 {
@@ -174,7 +206,11 @@ static void dp_icmp_answer(struct dp_worker *w, const struct dp_topology *t, uin
 		mc->icmp4_sent++;
 	else
 		mc->icmp6_sent++;
-	dp_send(w, t, in_slot, r);
+	if (in_slot != DP_PORT_UNDERLAY)
+		dp_send(w, t, in_slot, r);
+	else
+		dp_encap_send(w, t, DP_PORT_UNDERLAY, w->from_vni, w->from_vtep,
+			      vxlan_src_port(rte_pktmbuf_mtod(r, const uint8_t *), rte_pktmbuf_data_len(r)), r);
 }
 
 /*
@@ -198,7 +234,8 @@ static unsigned dp_shrink(struct dp_worker *w, const struct dp_topology *t, uint
 		dp_drop(w, in_slot, n == -ENOMEM ? DP_DROP_NO_MBUF : DP_DROP_TOO_BIG, m);
 		return 0;
 	}
-	if ((kind == ICMP_KIND_IPV4_DF || kind == ICMP_KIND_IPV6) && in_slot != DP_PORT_UNDERLAY) {
+	if ((kind == ICMP_KIND_IPV4_DF || kind == ICMP_KIND_IPV6) &&
+	    (in_slot != DP_PORT_UNDERLAY || w->from_vtep < VTEP_MAX_VTEPS)) {
 		dp_icmp_answer(w, t, in_slot, kind, mtu, m);
 		dp_drop(w, in_slot, DP_DROP_FRAG_NEEDED, m);
 		return 0;
@@ -564,6 +601,8 @@ static void dp_decap_burst(struct dp_worker *w, const struct dp_topology *t, str
 
 		w->counters->vnis[vi].decap_pkts++;
 		w->counters->vnis[vi].decap_bytes += len;
+		w->from_vtep = vt;
+		w->from_vni = vi;
 		if (vt != DP_NO_ID) {
 			w->counters->vteps[vt].rx_pkts++;
 			w->counters->vteps[vt].rx_bytes += len;
@@ -582,6 +621,7 @@ static void dp_decap_burst(struct dp_worker *w, const struct dp_topology *t, str
 			dp_flood(w, t, DP_PORT_UNDERLAY, vi, m);
 		}
 	}
+	w->from_vtep = DP_NO_ID;
 	dp_learn_flush(w, &lb);
 }
 
@@ -712,7 +752,8 @@ unsigned dp_worker_poll(struct dp_worker *w, const struct dp_topology *t)
 	w->now_sec = w->now_tsc / rte_get_tsc_hz();
 	for (uint16_t i = 0; i < t->n_rx; i++) {
 		const struct dp_rx_port *rx = &t->rx[i];
-		uint16_t n = rte_eth_rx_burst(rx->dpdk_port, 0, pkts, DP_BURST);
+		uint16_t n = likely(rx->dpdk_port != DP_XSK_PORT) ? rte_eth_rx_burst(rx->dpdk_port, 0, pkts, DP_BURST) :
+								     dp_xsk_rx(rx->xsk, pkts, DP_BURST);
 
 		if (!n)
 			continue;

@@ -10,6 +10,9 @@
  *    underlay's address, neighbours and routes.
  *  - otherwise: on the host end of a container veth. Every frame goes to the socket.
  *
+ * Both are multi-buffer aware ("xdp.frags"): they read only the headers, which are in the
+ * first buffer, so a jumbo frame passes (or goes to a multi-buffer socket, see xsk.h) whole.
+ *
  * vtepd writes vtep_cfg after the PMD has loaded the program; until then the underlay
  * program matches UDP port 4789 to any address.
  */
@@ -100,7 +103,7 @@ static __always_inline int vtep_is_tunnel(struct xdp_md *ctx)
 	return udp->dest == bpf_htons(want_port);
 }
 
-SEC("xdp")
+SEC("xdp.frags")
 int vtep_xdp_underlay(struct xdp_md *ctx)
 {
 	if (!vtep_is_tunnel(ctx)) {
@@ -110,7 +113,7 @@ int vtep_xdp_underlay(struct xdp_md *ctx)
 	return vtep_to_socket(ctx);
 }
 #else
-SEC("xdp")
+SEC("xdp.frags")
 int vtep_xdp_port(struct xdp_md *ctx)
 {
 	return vtep_to_socket(ctx);

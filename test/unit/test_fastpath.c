@@ -1336,12 +1336,24 @@ START_TEST(test_mtu_port)
 	run(PA, out, olen);
 	expect_out(0, 0, 2, 0);
 	expect_fragments(g_out.f[PC], 2, 0, in, len, 1000);
-	/* ... DF set has no one to be told: too big */
+	/* ... DF set is answered through the tunnel, to the VTEP it came from */
 	set_df(in);
 	olen = vxlan_frame(out, VTEP0_IP, LOCAL_IP, UDP_PORT, VNI_A, in, len);
 	run(PA, out, olen);
+	expect_out(1, 0, 0, 0);
+	ck_assert_int_eq(vtep_of(&g_out.f[PA][0]), 0);
+	{
+		struct frame icmp = { .len = g_out.f[PA][0].len - VXLAN_OUTER_LEN };
+
+		memcpy(icmp.data, g_out.f[PA][0].data + VXLAN_OUTER_LEN, icmp.len);
+		expect_frag_needed(&icmp, in, len, 1000);
+	}
+	expect_only_drop(DP_PORT_UNDERLAY, DP_DROP_FRAG_NEEDED, 1);
+	/* ... unless it came from a VTEP we do not know: then there is no way back, too big */
+	olen = vxlan_frame(out, STRANGER_IP, LOCAL_IP, UDP_PORT, VNI_A, in, len);
+	run(PA, out, olen);
 	expect_out(0, 0, 0, 0);
-	expect_only_drop(DP_PORT_UNDERLAY, DP_DROP_TOO_BIG, 1);
+	ck_assert_uint_eq(g_ctr->ports[DP_PORT_UNDERLAY].drops[DP_DROP_TOO_BIG], 1);
 	finish();
 }
 END_TEST
