@@ -52,7 +52,7 @@ enum dp_drop {
 	DP_DROP_FRAG_NEEDED,        /* too big, DF set or IPv6: answered with ICMP "fragmentation needed" / "too big" */
 	DP_DROP_NO_HEADROOM,
 	DP_DROP_NO_MBUF,            /* copy for flooding failed: pool empty */
-	DP_DROP_MULTISEG,           /* chained mbufs are not handled yet */
+	DP_DROP_MULTISEG,           /* a chained mbuf longer than one of the worker's mbufs */
 	DP_DROP_TX_FULL,            /* transmit queue full (counted on the egress port) */
 	DP_DROP_NO_DEST,            /* flooded, but the VNI has nowhere to send it */
 	DP_DROP_MAX

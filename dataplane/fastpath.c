@@ -423,6 +423,34 @@ static void dp_flood(struct dp_worker *w, const struct dp_topology *t, uint16_t 
 	}
 }
 
+/*
+ * A chained mbuf (a PMD with scatter, memif, a jumbo frame in small buffers) is made one
+ * segment before anything reads its headers: in place when its first buffer has the room,
+ * else copied into one of the worker's mbufs, which are sized for the underlay's MTU.
+ * Returns the single-segment packet, or NULL when it was counted as a multiseg drop.
+ */
+static struct rte_mbuf *dp_linearize(struct dp_worker *w, uint16_t slot, struct rte_mbuf *m)
+{
+	struct rte_mbuf *c;
+
+	if (rte_pktmbuf_linearize(m) == 0)
+		return m;
+	c = rte_pktmbuf_alloc(w->pool);
+	if (c && rte_pktmbuf_tailroom(c) >= rte_pktmbuf_pkt_len(m)) {
+		uint32_t len = rte_pktmbuf_pkt_len(m);
+		char *dst = rte_pktmbuf_append(c, (uint16_t)len);
+		const void *src = rte_pktmbuf_read(m, 0, len, dst);
+
+		if (src != dst)
+			memcpy(dst, src, len);
+		rte_pktmbuf_free(m);
+		return c;
+	}
+	rte_pktmbuf_free(c);
+	dp_drop(w, slot, DP_DROP_MULTISEG, m);
+	return NULL;
+}
+
 static inline bool dp_mac_is_bad_src(const struct rte_ether_addr *a)
 {
 	return rte_is_multicast_ether_addr(a) || rte_is_zero_ether_addr(a);
@@ -544,10 +572,8 @@ static void dp_decap_burst(struct dp_worker *w, const struct dp_topology *t, str
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
 		pc->rx_pkts++;
 		pc->rx_bytes += rte_pktmbuf_pkt_len(m);
-		if (unlikely(m->nb_segs != 1)) {
-			dp_drop(w, DP_PORT_UNDERLAY, DP_DROP_MULTISEG, m);
+		if (unlikely(m->nb_segs != 1) && !(m = dp_linearize(w, DP_PORT_UNDERLAY, m)))
 			continue;
-		}
 		r = vxlan_parse(rte_pktmbuf_mtod(m, const uint8_t *), rte_pktmbuf_data_len(m), t->local_ip,
 				t->udp_port, &p);
 		if (unlikely(r == VXLAN_ERR_FRAGMENT || r == VXLAN_ERR_TRUNCATED) && w->reasm) {
@@ -688,10 +714,8 @@ static void dp_encap_burst(struct dp_worker *w, const struct dp_topology *t, uin
 			dp_drop(w, slot, DP_DROP_NO_VNI, m);
 			continue;
 		}
-		if (unlikely(m->nb_segs != 1)) {
-			dp_drop(w, slot, DP_DROP_MULTISEG, m);
+		if (unlikely(m->nb_segs != 1) && !(m = dp_linearize(w, slot, m)))
 			continue;
-		}
 		if (unlikely(rte_pktmbuf_data_len(m) < RTE_ETHER_HDR_LEN)) {
 			dp_drop(w, slot, DP_DROP_RUNT, m);
 			continue;

@@ -1223,7 +1223,23 @@ START_TEST(test_mtu_tunnel)
 	ck_assert_uint_eq(g_ctr->vteps[1].tx_pkts, 3);
 	ck_assert_uint_eq(drops_total(), 0);
 
+	/* a fragment itself (the middle one of a bigger datagram) keeps its place: offsets from 1480, MF on both */
+	reset_counters();
+	len = inner_frame(in, MAC_R1, MAC_B, 1514, 32);
+	in[14 + 6] = 0x20, in[14 + 7] = 185;       /* MF, offset 185 x 8 = 1480 */
+	run(PB, in, len);
+	expect_out(2, 0, 0, 0);
+	{
+		const uint8_t *ip0 = g_out.f[PA][0].data + VXLAN_OUTER_LEN + 14, *ip1 = g_out.f[PA][1].data + VXLAN_OUTER_LEN + 14;
+
+		ck_assert_uint_eq(rd16(ip0 + 6), 0x2000 | 185);
+		ck_assert_uint_eq(rd16(ip1 + 6), 0x2000 | (185 + (rd16(ip0 + 2) - 20u) / 8));
+		ck_assert_uint_eq(rd16(ip0 + 2) + rd16(ip1 + 2) - 40u, 1500 - 20u);
+		ck_assert_msg(ip_csum_ok(ip0) && ip_csum_ok(ip1), "checksums of the re-fragmented pieces");
+	}
+
 	/* DF set: nothing into the tunnel, "fragmentation needed" with MTU 1450 back to B */
+	len = inner_frame(in, MAC_R1, MAC_B, 1514, 25);
 	reset_counters();
 	set_df(in);
 	run(PB, in, len);
@@ -1626,8 +1642,45 @@ START_TEST(test_multiseg_and_pool_empty)
 		p = side ? PA : PB;
 		ck_assert_int_eq(rte_ring_enqueue(g_rx[p], m1), 0);
 		ck_assert_uint_eq(poll_once(), 1);
+		/* made one segment, then handled like any frame: the broadcast is flooded */
+		if (side) {
+			expect_out(0, 1, 1, 0);
+			expect_frame(&g_out.f[PB][0], in, len);
+		} else {
+			expect_out(2, 0, 1, 0);
+			expect_frame(&g_out.f[PC][0], in, len);
+		}
+		ck_assert_uint_eq(drops_total(), 0);
+		reset_counters();
+	}
+	{
+		struct dp_learn_event ev;   /* the decapsulated copy says B moved behind VTEP 0: not the point here */
+
+		while (rte_ring_dequeue_elem(g_learn, &ev, sizeof(ev)) == 0)
+			;
+	}
+	/* a chain longer than any mbuf of the pool is a counted drop */
+	{
+		struct rte_mbuf *head = NULL;
+		uint32_t total = 0;
+
+		len = inner_frame(in, MAC_BCAST, MAC_B, 1500, 72);
+		while (total < 3000) {
+			struct rte_mbuf *seg = rte_pktmbuf_alloc(g_pool);
+			uint32_t part = total == 0 ? len : 1500;
+
+			ck_assert_ptr_nonnull(seg);
+			memcpy(rte_pktmbuf_append(seg, (uint16_t)part), in, part);
+			if (head)
+				ck_assert_int_eq(rte_pktmbuf_chain(head, seg), 0);
+			else
+				head = seg;
+			total += part;
+		}
+		ck_assert_int_eq(rte_ring_enqueue(g_rx[PB], head), 0);
+		ck_assert_uint_eq(poll_once(), 1);
 		expect_out(0, 0, 0, 0);
-		expect_only_drop(port_slot[p], DP_DROP_MULTISEG, 1);
+		expect_only_drop(SLOT_B, DP_DROP_MULTISEG, 1);
 		reset_counters();
 	}
 
