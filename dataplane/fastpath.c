@@ -264,35 +264,41 @@ static inline void dp_send_port(struct dp_worker *w, const struct dp_topology *t
 static void dp_encap_too_big(struct dp_worker *w, const struct dp_topology *t, uint16_t in_slot, uint16_t vni_idx,
 			     uint16_t vt, uint16_t sport, struct rte_mbuf *m);
 
-/* Encapsulate m (an inner frame) towards VTEP vt and queue it on the underlay. */
-static inline void dp_encap_send(struct dp_worker *w, const struct dp_topology *t, uint16_t in_slot,
-				 uint16_t vni_idx, uint16_t vt, uint16_t sport, struct rte_mbuf *m)
+/* Put the outer header on m (an inner frame) and count it; false when m was dropped. */
+static inline bool dp_encap_write(struct dp_worker *w, const struct dp_topology *t, uint16_t in_slot,
+				  uint16_t vni_idx, uint16_t vt, uint16_t sport, struct rte_mbuf *m)
 {
-	const struct dp_vtep *vtep = &t->vteps[vt];
 	struct dp_vtep_counters *vc = &w->counters->vteps[vt];
 	uint32_t inner_len = rte_pktmbuf_pkt_len(m);
-	uint8_t *hdr;
+	uint8_t *hdr = (uint8_t *)rte_pktmbuf_prepend(m, VXLAN_OUTER_LEN);
 
-	if (unlikely(!vtep->resolved)) {
-		vc->unresolved_drops++;
-		dp_drop(w, in_slot, DP_DROP_VTEP_UNRESOLVED, m);
-		return;
-	}
-	if (unlikely(inner_len > t->vnis[vni_idx].encap_frame_max)) {
-		dp_encap_too_big(w, t, in_slot, vni_idx, vt, sport, m);
-		return;
-	}
-	hdr = (uint8_t *)rte_pktmbuf_prepend(m, VXLAN_OUTER_LEN);
 	if (unlikely(!hdr)) {
 		dp_drop(w, in_slot, DP_DROP_NO_HEADROOM, m);
-		return;
+		return false;
 	}
-	vxlan_encap_write(hdr, &vtep->tmpl, t->vnis[vni_idx].vni, (uint16_t)inner_len, sport, w->ip_id++);
+	vxlan_encap_write(hdr, &t->vteps[vt].tmpl, t->vnis[vni_idx].vni, (uint16_t)inner_len, sport, w->ip_id++);
 	vc->tx_pkts++;
 	vc->tx_bytes += inner_len + VXLAN_OUTER_LEN;
 	w->counters->vnis[vni_idx].encap_pkts++;
 	w->counters->vnis[vni_idx].encap_bytes += inner_len;
-	dp_send(w, t, DP_PORT_UNDERLAY, m);
+	return true;
+}
+
+/* Encapsulate m (an inner frame) towards VTEP vt and queue it on the underlay. */
+static inline void dp_encap_send(struct dp_worker *w, const struct dp_topology *t, uint16_t in_slot,
+				 uint16_t vni_idx, uint16_t vt, uint16_t sport, struct rte_mbuf *m)
+{
+	if (unlikely(!t->vteps[vt].resolved)) {
+		w->counters->vteps[vt].unresolved_drops++;
+		dp_drop(w, in_slot, DP_DROP_VTEP_UNRESOLVED, m);
+		return;
+	}
+	if (unlikely(rte_pktmbuf_pkt_len(m) > t->vnis[vni_idx].encap_frame_max)) {
+		dp_encap_too_big(w, t, in_slot, vni_idx, vt, sport, m);
+		return;
+	}
+	if (likely(dp_encap_write(w, t, in_slot, vni_idx, vt, sport, m)))
+		dp_send(w, t, DP_PORT_UNDERLAY, m);
 }
 
 /*
@@ -316,30 +322,17 @@ static void dp_encap_too_big(struct dp_worker *w, const struct dp_topology *t, u
 		return;
 	}
 	/* outer fragmentation: one VXLAN packet, then its fragments on the underlay */
-	{
-		const struct dp_vtep *vtep = &t->vteps[vt];
-		struct dp_vtep_counters *vc = &w->counters->vteps[vt];
-		uint8_t *hdr = (uint8_t *)rte_pktmbuf_prepend(m, VXLAN_OUTER_LEN);
-
-		if (unlikely(!hdr)) {
-			dp_drop(w, in_slot, DP_DROP_NO_HEADROOM, m);
-			return;
-		}
-		vxlan_encap_write(hdr, &vtep->tmpl, v->vni, (uint16_t)inner_len, sport, w->ip_id++);
-		n = dp_mtu_fragment(m, t->underlay_mtu, w->pool, out, DP_MTU_MAX_FRAGS);
-		if (n <= 0) {
-			dp_drop(w, in_slot, n == -ENOMEM ? DP_DROP_NO_MBUF : DP_DROP_TOO_BIG, m);
-			return;
-		}
-		rte_pktmbuf_free(m);
-		w->counters->mtu.outer_fragmented++;
-		vc->tx_pkts++;
-		vc->tx_bytes += inner_len + VXLAN_OUTER_LEN;
-		w->counters->vnis[vni_idx].encap_pkts++;
-		w->counters->vnis[vni_idx].encap_bytes += inner_len;
-		for (int i = 0; i < n; i++)
-			dp_send(w, t, DP_PORT_UNDERLAY, out[i]);
+	if (!dp_encap_write(w, t, in_slot, vni_idx, vt, sport, m))
+		return;
+	n = dp_mtu_fragment(m, t->underlay_mtu, w->pool, out, DP_MTU_MAX_FRAGS);
+	if (n <= 0) {
+		dp_drop(w, in_slot, n == -ENOMEM ? DP_DROP_NO_MBUF : DP_DROP_TOO_BIG, m);
+		return;
 	}
+	rte_pktmbuf_free(m);
+	w->counters->mtu.outer_fragmented++;
+	for (int i = 0; i < n; i++)
+		dp_send(w, t, DP_PORT_UNDERLAY, out[i]);
 }
 
 /*
