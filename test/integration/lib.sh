@@ -182,3 +182,50 @@ vt_frr() {
 	VT_PIDS+=("$(cat "$dir/bgpd.pid")")
 }
 vt_vtysh() { local name=$1; shift; vtysh --vty_socket "$VT_TMP/$name" "$@"; }
+
+# vt_kernel_vtep LEAF_NS LOCAL_IP MTU CONTAINER_NS MAC IP/LEN REMOTE...: the Linux kernel's own
+# VXLAN as a leaf: vxlan100 (VNI 100, dstport 4789, no learning) and a container veth on bridge
+# br100, MTU on both, an all-zero fdb entry (head-end replication) per remote VTEP.
+vt_kernel_vtep() {
+	local k=$1 local_ip=$2 mtu=$3 c=$4 mac=$5 ip=$6 r
+	shift 6
+	ip -n "$k" link add vxlan100 type vxlan id 100 local "$local_ip" dstport 4789 nolearning
+	ip -n "$k" link set vxlan100 mtu "$mtu"
+	ip -n "$k" link add br100 type bridge
+	ip -n "$k" link set vxlan100 master br100
+	vt_link "$k" "${c#"$VT_P"}h" "$c" eth0
+	ip -n "$k" link set "${c#"$VT_P"}h" master br100
+	ip -n "$k" link set vxlan100 up
+	ip -n "$k" link set br100 up
+	ip -n "$c" link set eth0 address "$mac" mtu "$mtu"
+	ip -n "$c" addr add "$ip" dev eth0
+	for r in "$@"; do
+		ip netns exec "$k" bridge fdb append 00:00:00:00:00:00 dev vxlan100 dst "$r"
+	done
+}
+
+# vt_iperf3_tcp CLIENT_NS SERVER_NS SERVER_ADDR: a 3 s iperf3 TCP run that must complete; prints Mbit/s.
+vt_iperf3_tcp() {
+	local srv bps
+	ip netns exec "$2" iperf3 -s -1 -p 5201 > "$VT_TMP/iperf3-server.log" 2>&1 &
+	srv=$!
+	VT_PIDS+=("$srv")
+	vt_wait_for 10 bash -c "ip netns exec $2 ss -ltn | grep -q ':5201'" || vt_fail "iperf3 server did not listen in $2"
+	ip netns exec "$1" timeout 30 iperf3 -c "$3" -p 5201 -t 3 -J > "$VT_TMP/iperf3.json" 2>&1 ||
+		vt_fail "iperf3 TCP $1 -> $3 failed: $(tail -5 "$VT_TMP/iperf3.json")"
+	bps=$(jq '.end.sum_received.bits_per_second' "$VT_TMP/iperf3.json")
+	[ "$(echo "$bps > 0" | bc)" = 1 ] || vt_fail "iperf3 $1 -> $3 received nothing"
+	wait "$srv" 2>/dev/null || true
+	echo "$bps / 1000000" | bc
+}
+
+# vt_pcap_clean PCAP MIN_FRAMES: at least MIN_FRAMES frames and none that tshark marks malformed
+# or as an error; prints the number of frames.
+vt_pcap_clean() {
+	local total bad
+	total=$(tshark -r "$1" 2>/dev/null | wc -l)
+	bad=$(tshark -r "$1" -Y "_ws.malformed || _ws.expert.severity >= error" 2>/dev/null | wc -l)
+	[ "$total" -ge "$2" ] || vt_fail "only $total frames captured in $(basename "$1")"
+	[ "$bad" -eq 0 ] || vt_fail "tshark flags $bad frames: $(tshark -r "$1" -Y '_ws.malformed || _ws.expert.severity >= error' 2>/dev/null | head -5)"
+	echo "$total"
+}

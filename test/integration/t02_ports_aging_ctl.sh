@@ -60,7 +60,7 @@ expect_error "VNI 555 is not configured" -n "$L1" attach c9 vni 555 netns "${VT_
 expect_error "already attached" -n "$L1" attach c1 vni 100 netns "${VT_P}c1"
 expect_error "network namespace" -n "$L1" attach c9 vni 100 netns "${VT_P}nosuchns"
 expect_error "exactly one of" -n "$L1" attach c9 vni 100
-expect_error "MTU 3507 out of range (68 to 3506: an AF_XDP port carries one page per frame" -n "$L1" attach c9 vni 100 netns "${VT_P}c1" mtu 3507
+expect_error "MTU 9001 out of range (68 to 9000)" -n "$L1" attach c9 vni 100 netns "${VT_P}c1" mtu 9001
 expect_error "bad MAC" -n "$L1" attach c9 vni 100 netns "${VT_P}c1" mac 01:00:00:00:00:01
 expect_error "no port named" -n "$L1" detach nosuch
 expect_error "unknown command" -n "$L1" show bogus

@@ -14,16 +14,7 @@ L1=${VT_P}-leaf1
 K=${VT_P}l2
 
 # Leaf 2 is the kernel: vxlan100 + bridge + a veth to container c2.
-ip -n "$K" link add vxlan100 type vxlan id 100 local 10.0.0.2 dstport 4789 nolearning
-ip -n "$K" link add br100 type bridge
-ip -n "$K" link set vxlan100 master br100
-vt_link "$K" c2h "${VT_P}c2" eth0
-ip -n "$K" link set c2h master br100
-ip -n "$K" link set vxlan100 up
-ip -n "$K" link set br100 up
-ip -n "${VT_P}c2" link set eth0 address 02:00:00:00:02:01 mtu 1450
-ip -n "${VT_P}c2" addr add 192.168.10.2/24 dev eth0
-ip netns exec "$K" bridge fdb append 00:00:00:00:00:00 dev vxlan100 dst 10.0.0.1
+vt_kernel_vtep "$K" 10.0.0.2 1450 "${VT_P}c2" 02:00:00:00:02:01 192.168.10.2/24 10.0.0.1
 
 { vt_conf_base "$L1" 10.0.0.1; cat <<EOF2; } > "$VT_TMP/leaf1.yaml"
 vnis:

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # MTU and fragmentation, end to end, underlay MTU 1500. Two vtepd leaves with containers at
 # MTU 1500 (c1, c2) and at MTU 1450 (c3, c4), all in VNI 100, and a third leaf that is the
-# kernel's VXLAN (c5 behind vx100 at MTU 1500, so the kernel fragments its outer packets):
+# kernel's VXLAN (c5 behind vxlan100 at MTU 1500, so the kernel fragments its outer packets):
 #  - ping with payloads of 108 ... 64452 bytes between every pair of MTUs: zero loss;
 #  - ping -M do -s 1472 through the 1450 overlay gets "frag needed" with MTU 1450 back;
 #  - tracepath finds the path MTU 1450;
@@ -43,18 +43,7 @@ for i in 1 2; do
 done
 
 # Leaf 3: the kernel's VXLAN at MTU 1500 over a 1500 underlay, so its outer packets fragment.
-ip -n "$K" link add vx100 type vxlan id 100 local 10.0.0.3 dstport 4789 nolearning
-ip -n "$K" link set vx100 mtu 1500
-ip -n "$K" link add br100 type bridge
-ip -n "$K" link set vx100 master br100
-vt_link "$K" c5h "${VT_P}c5" eth0
-ip -n "$K" link set c5h master br100
-ip -n "$K" link set vx100 up
-ip -n "$K" link set br100 up
-ip -n "${VT_P}c5" link set eth0 address 02:00:00:00:03:05 mtu 1500
-ip -n "${VT_P}c5" addr add 192.168.10.5/24 dev eth0
-ip netns exec "$K" bridge fdb append 00:00:00:00:00:00 dev vx100 dst 10.0.0.1
-ip netns exec "$K" bridge fdb append 00:00:00:00:00:00 dev vx100 dst 10.0.0.2
+vt_kernel_vtep "$K" 10.0.0.3 1500 "${VT_P}c5" 02:00:00:00:03:05 192.168.10.5/24 10.0.0.1 10.0.0.2
 
 vt_vtepd "${VT_P}l1" "$L1" "$VT_TMP/leaf1.yaml"
 vt_vtepd "${VT_P}l2" "$L2" "$VT_TMP/leaf2.yaml"
@@ -100,7 +89,7 @@ out=$(ip netns exec "${VT_P}c2" tracepath -n -m 3 192.168.10.1 2>&1 || true)
 echo "$out" | grep -Eq "pmtu 1450" || vt_fail "tracepath did not find the path MTU 1450: $out"
 vt_pass "tracepath finds pmtu 1450"
 
-# The kernel's outer fragments: c5 (1500 behind vx100 at 1500) to c1 and c2, DF clear.
+# The kernel's outer fragments: c5 (1500 behind vxlan100 at 1500) to c1 and c2, DF clear.
 before=$(vt_ctl "$L1" -j show stats | jq '.mtu.reassembled')
 for s in 1472 4000 20000; do
 	out=$(ip netns exec "${VT_P}c5" ping -q -c 5 -i 0.2 -W 3 -M dont -s "$s" 192.168.10.1 2>&1)
@@ -112,24 +101,13 @@ vt_pass "outer fragments from the kernel's VXLAN reassembled and delivered ($((a
 
 sleep 0.5
 kill -INT "$cap"; wait "$cap" 2>/dev/null || true
-total=$(tshark -r "$VT_TMP/underlay.pcap" 2>/dev/null | wc -l)
-bad=$(tshark -r "$VT_TMP/underlay.pcap" -Y "_ws.malformed || _ws.expert.severity >= error" 2>/dev/null | wc -l)
-[ "$total" -gt 100 ] || vt_fail "only $total frames captured"
-[ "$bad" -eq 0 ] || vt_fail "tshark flags $bad frames: $(tshark -r "$VT_TMP/underlay.pcap" -Y '_ws.malformed || _ws.expert.severity >= error' 2>/dev/null | head -5)"
+total=$(vt_pcap_clean "$VT_TMP/underlay.pcap" 100)
 big=$(tshark -r "$VT_TMP/underlay.pcap" -Y "ip.src == 10.0.0.1 && frame.len > 1514" 2>/dev/null | wc -l)
 [ "$big" -eq 0 ] || vt_fail "$big frames from leaf1 over the 1500 underlay MTU"
 vt_pass "tshark: $total frames on leaf1's underlay, none malformed, none over the MTU"
 
 # (after the capture: a TCP stream would fill it with 300,000 frames)
-ip netns exec "${VT_P}c2" iperf3 -s -1 -p 5201 > "$VT_TMP/iperf3-server.log" 2>&1 &
-srv=$!
-VT_PIDS+=("$srv")
-vt_wait_for 10 bash -c "ip netns exec ${VT_P}c2 ss -ltn | grep -q ':5201'" || vt_fail "iperf3 server did not listen"
-ip netns exec "${VT_P}c1" timeout 30 iperf3 -c 192.168.10.2 -p 5201 -t 3 -J > "$VT_TMP/iperf3.json" 2>&1 ||
-	vt_fail "iperf3 TCP c1 -> c2 failed: $(tail -5 "$VT_TMP/iperf3.json")"
-bps=$(jq '.end.sum_received.bits_per_second' "$VT_TMP/iperf3.json")
-[ "$(echo "$bps > 0" | bc)" = 1 ] || vt_fail "iperf3 received nothing"
-wait "$srv" 2>/dev/null || true
-vt_pass "iperf3 TCP c1 -> c2 completed: $(echo "$bps / 1000000" | bc) Mbit/s"
+mbps=$(vt_iperf3_tcp "${VT_P}c1" "${VT_P}c2" 192.168.10.2)
+vt_pass "iperf3 TCP c1 -> c2 completed: $mbps Mbit/s"
 
 vt_ctl "$L1" show stats | sed -n '/mtu/,/}/p' | head -14

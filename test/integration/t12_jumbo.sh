@@ -79,23 +79,12 @@ vt_pass "tracepath finds pmtu 9000"
 
 sleep 0.5
 kill -INT "$cap"; wait "$cap" 2>/dev/null || true
-total=$(tshark -r "$VT_TMP/underlay.pcap" 2>/dev/null | wc -l)
-bad=$(tshark -r "$VT_TMP/underlay.pcap" -Y "_ws.malformed || _ws.expert.severity >= error" 2>/dev/null | wc -l)
+total=$(vt_pcap_clean "$VT_TMP/underlay.pcap" 100)
 jumbo=$(tshark -r "$VT_TMP/underlay.pcap" -Y "ip.src == 10.0.0.1 && vxlan && frame.len == 9064" 2>/dev/null | wc -l)
 over=$(tshark -r "$VT_TMP/underlay.pcap" -Y "frame.len > 9230" 2>/dev/null | wc -l)
-[ "$total" -gt 100 ] || vt_fail "only $total frames captured"
-[ "$bad" -eq 0 ] || vt_fail "tshark flags $bad frames: $(tshark -r "$VT_TMP/underlay.pcap" -Y '_ws.malformed || _ws.expert.severity >= error' 2>/dev/null | head -5)"
 [ "$jumbo" -ge 5 ] || vt_fail "only $jumbo whole 9064-byte VXLAN frames from leaf1"
 [ "$over" -eq 0 ] || vt_fail "$over frames over the 9216 underlay MTU"
 vt_pass "tshark: $total frames, $jumbo jumbo VXLAN frames of 9064 bytes, none malformed"
 
-ip netns exec "${VT_P}c2" iperf3 -s -1 -p 5201 > "$VT_TMP/iperf3-server.log" 2>&1 &
-srv=$!
-VT_PIDS+=("$srv")
-vt_wait_for 10 bash -c "ip netns exec ${VT_P}c2 ss -ltn | grep -q ':5201'" || vt_fail "iperf3 server did not listen"
-ip netns exec "${VT_P}c1" timeout 30 iperf3 -c 192.168.10.2 -p 5201 -t 3 -J > "$VT_TMP/iperf3.json" 2>&1 ||
-	vt_fail "iperf3 TCP c1 -> c2 failed: $(tail -5 "$VT_TMP/iperf3.json")"
-bps=$(jq '.end.sum_received.bits_per_second' "$VT_TMP/iperf3.json")
-[ "$(echo "$bps > 0" | bc)" = 1 ] || vt_fail "iperf3 received nothing"
-wait "$srv" 2>/dev/null || true
-vt_pass "iperf3 TCP c1 -> c2 at MTU 9000 completed: $(echo "$bps / 1000000" | bc) Mbit/s"
+mbps=$(vt_iperf3_tcp "${VT_P}c1" "${VT_P}c2" 192.168.10.2)
+vt_pass "iperf3 TCP c1 -> c2 at MTU 9000 completed: $mbps Mbit/s"
