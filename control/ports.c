@@ -235,8 +235,12 @@ int vtepd_port_attach(struct vtepd *d, const struct vtep_port_config *req, bool 
 				vtepd_bgp_local_ip(d, vni_idx, pc.mac, pc.ip);
 		}
 	}
-	vlog(VLOG_INFO, "port %s attached: VNI %u, %s in %s, MTU %u (slot %d, DPDK port %u)", pc.name, pc.vni,
-	     pc.ifname, ns_desc, pc.mtu, slot, dpdk_port);
+	if (xsk)
+		vlog(VLOG_INFO, "port %s attached: VNI %u, %s in %s, MTU %u (slot %d, multi-buffer AF_XDP)", pc.name,
+		     pc.vni, pc.ifname, ns_desc, pc.mtu, slot);
+	else
+		vlog(VLOG_INFO, "port %s attached: VNI %u, %s in %s, MTU %u (slot %d, DPDK port %u)", pc.name, pc.vni,
+		     pc.ifname, ns_desc, pc.mtu, slot, dpdk_port);
 	return 0;
 undo:
 	if (dpdk_port != UINT16_MAX && dpdk_port != DP_XSK_PORT)

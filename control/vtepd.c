@@ -172,7 +172,8 @@ static int vtepd_eal_init(struct vtepd *d, const char *prog)
 	char why[160];
 	unsigned worker = d->cfg.fastpath_lcore;
 	unsigned control = worker == 0 ? 1 : 0;
-	uint64_t need = (uint64_t)d->cfg.mbufs * 2560 + (uint64_t)d->cfg.mac_table_size * 96 + (96u << 20);
+	uint64_t need = (uint64_t)d->cfg.mbufs * (vtepd_mbuf_size(d->cfg.underlay_mtu) + 384u) +
+			(uint64_t)d->cfg.mac_table_size * 96 + (96u << 20);
 	char *extra = getenv("VTEPD_EAL_ARGS");
 	int rc;
 

@@ -6,8 +6,9 @@
 #           containers at the vxlan device's MTU 1450
 #   vtepd   two vtepd leaves over AF_XDP, containers at MTU 1500 (vtepd fragments or sends
 #           "fragmentation needed", so containers keep 1500)
-# 1. UDP datagram sweep: iperf3 -u -b 0 -l SIZE, SIZE = 1000..2000 step 100: received Mbit/s
-#    and loss, to see the cliff at each path's fragmentation threshold.
+# 1. UDP datagram sweep: iperf3 -u -b RATE -l SIZE, SIZE = 1000..2000 step 100: what the
+#    server received (Mbit/s) and the loss, to see the cliff at each path's fragmentation
+#    threshold. RATE=1G by default; RATE=0 offers as much as the sender can.
 # 2. TCP: iperf3 -t 3 between the containers, vtepd against the kernel's VXLAN, containers at
 #    MTU 1450 and at 9000 (underlay 9216) where the path can carry it.
 # Medians of RUNS runs (default 3). Prints tables, writes perf/results/mtu.json and, with
@@ -18,6 +19,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 build=${VTEPD_BUILD:-$top/build}
 runs=${RUNS:-3}
 dur=${DURATION:-2}
+rate=${RATE:-1G}       # offered UDP load; 0: as fast as the sender can (no back-pressure over AF_XDP)
 "$top/scripts/setup.sh" "$(basename "$build")" >/dev/null
 command -v gnuplot >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends gnuplot-nox >/dev/null 2>&1 || true; }
 export VTEPD_BPF_DIR=$build/dataplane/bpf
@@ -98,7 +100,7 @@ setup_vtepd() {   # container mtu, underlay mtu
 		cat > "$tmp/leaf$i.yaml" <<EOF2
 vtep: {name: $P-leaf$i, source_ip: 10.0.0.$i}
 underlay: {port: 'net_af_xdp0,iface=ul0', mtu: $2}
-fastpath: {mac_table_size: 4096, mbufs: 8192}
+fastpath: {lcore: $((i - 1)), mac_table_size: 4096, mbufs: 8192}
 vnis: [{vni: 100, flood: [10.0.0.$((3 - i))]}]
 ports: [{name: c, vni: 100, netns: ${P}tc$i, ip: 192.168.62.$i/24, mtu: $1}]
 EOF2
@@ -119,7 +121,7 @@ teardown_paths() {
 }
 
 iperf_server() {
-	ip netns exec "$S" iperf3 -s -p 5201 > "$tmp/iperf3-server.log" 2>&1 &
+	ip netns exec "$S" iperf3 -s -J -p 5201 > "$tmp/iperf3-server.log" 2>&1 &
 	pids+=("$!")
 	for _ in $(seq 50); do ip netns exec "$S" ss -ltn | grep -q ':5201' && return 0; sleep 0.1; done
 	echo "iperf3 server did not start" >&2; exit 1
@@ -130,9 +132,13 @@ warm_up() { ip netns exec "$C" ping -c 3 -i 0.2 -W 2 "$ADDR" >/dev/null || { ech
 # one UDP point: prints "received_mbps loss_percent"
 udp_point() {   # size
 	local j
-	j=$(ip netns exec "$C" timeout $((dur + 15)) iperf3 -c "$ADDR" -p 5201 -u -b 0 -l "$1" -t "$dur" -J 2>/dev/null) || { echo "0 100"; return; }
-	[ -n "${VTEPD_BENCH_DEBUG:-}" ] && echo "$j" | jq -c '.end.sum' >&2
-	echo "$j" | jq -r '[.end.sum.bits_per_second * (100 - .end.sum.lost_percent) / 100 / 1e6, .end.sum.lost_percent] | @tsv'
+	j=$(ip netns exec "$C" timeout $((dur + 15)) iperf3 -c "$ADDR" -p 5201 -u -b "$2" -l "$1" -t "$dur" -J \
+		--get-server-output 2>/dev/null) || { echo "0 100"; return; }
+	[ -n "${VTEPD_BENCH_DEBUG:-}" ] && echo "$j" | jq -c '[.end.sum, .server_output_json.end.sum]' >&2
+	# what the server received (a datagram lost in reassembly never shows in the sender's loss count)
+	echo "$j" | jq -r --argjson size "$1" '(.server_output_json.end.sum // {}) as $r | (.end.sum.packets // 0) as $sent |
+		(($r.packets // 0) - ($r.lost_packets // 0)) as $got |
+		[($got * $size * 8 / ($r.seconds // 1) / 1e6), (if $sent > 0 then 100 * (1 - $got / $sent) else 100 end)] | @tsv'
 }
 
 tcp_point() {
@@ -144,7 +150,7 @@ tcp_point() {
 sizes=(${SIZES:-$(seq 1000 100 2000)})
 mkdir -p "$top/perf/results"
 declare -A udp_mbps udp_loss tcp
-for path in veth kernel vtepd; do
+for path in ${PATHS:-veth kernel vtepd}; do
 	case $path in
 	veth) setup_veth 1500 ;;
 	kernel) setup_kernel 1450 1500 ;;
@@ -154,13 +160,13 @@ for path in veth kernel vtepd; do
 	iperf_server
 	for s in "${sizes[@]}"; do
 		m=(); l=()
-		for _ in $(seq "$runs"); do read -r a b <<< "$(udp_point "$s")"; m+=("$a"); l+=("$b"); done
+		for _ in $(seq "$runs"); do read -r a b <<< "$(udp_point "$s" "$rate")"; m+=("$a"); l+=("$b"); done
 		udp_mbps[$path,$s]=$(printf '%s\n' "${m[@]}" | median)
 		udp_loss[$path,$s]=$(printf '%s\n' "${l[@]}" | median)
 	done
 	teardown_paths
 done
-for mtu in 1450 9000; do
+for mtu in ${TCP_MTUS:-1450 9000}; do
 	for path in kernel vtepd; do
 		umtu=$((mtu + 50)); [ "$mtu" = 9000 ] && umtu=9216
 		case $path in
@@ -176,34 +182,34 @@ for mtu in 1450 9000; do
 	done
 done
 
-printf '\nUDP datagram sweep: iperf3 -u -b 0 -l SIZE, received Mbit/s (loss %%), medians of %s runs of %s s\n' "$runs" "$dur"
+printf '\nUDP datagram sweep: iperf3 -u -b %s -l SIZE, received Mbit/s (loss %%), medians of %s runs of %s s\n' "$rate" "$runs" "$dur"
 printf '%-6s | %-18s | %-18s | %-18s\n' size "veth (MTU 1500)" "kernel VXLAN (1450)" "vtepd (1500)"
 json='{"udp": ['
 for s in "${sizes[@]}"; do
 	printf '%-6s | %8.0f (%5.1f%%) | %8.0f (%5.1f%%) | %8.0f (%5.1f%%)\n' "$s" \
-		"${udp_mbps[veth,$s]}" "${udp_loss[veth,$s]}" "${udp_mbps[kernel,$s]}" "${udp_loss[kernel,$s]}" \
-		"${udp_mbps[vtepd,$s]}" "${udp_loss[vtepd,$s]}"
-	json+="{\"size\": $s, \"veth_mbps\": ${udp_mbps[veth,$s]}, \"veth_loss\": ${udp_loss[veth,$s]},"
-	json+=" \"kernel_mbps\": ${udp_mbps[kernel,$s]}, \"kernel_loss\": ${udp_loss[kernel,$s]},"
-	json+=" \"vtepd_mbps\": ${udp_mbps[vtepd,$s]}, \"vtepd_loss\": ${udp_loss[vtepd,$s]}},"
-	echo "$s ${udp_mbps[veth,$s]} ${udp_mbps[kernel,$s]} ${udp_mbps[vtepd,$s]}" >> "$tmp/udp.dat"
+		"${udp_mbps[veth,$s]:-0}" "${udp_loss[veth,$s]:-0}" "${udp_mbps[kernel,$s]:-0}" "${udp_loss[kernel,$s]:-0}" \
+		"${udp_mbps[vtepd,$s]:-0}" "${udp_loss[vtepd,$s]:-0}"
+	json+="{\"size\": $s, \"veth_mbps\": ${udp_mbps[veth,$s]:-0}, \"veth_loss\": ${udp_loss[veth,$s]:-0},"
+	json+=" \"kernel_mbps\": ${udp_mbps[kernel,$s]:-0}, \"kernel_loss\": ${udp_loss[kernel,$s]:-0},"
+	json+=" \"vtepd_mbps\": ${udp_mbps[vtepd,$s]:-0}, \"vtepd_loss\": ${udp_loss[vtepd,$s]:-0}},"
+	echo "$s ${udp_mbps[veth,$s]:-0} ${udp_mbps[kernel,$s]:-0} ${udp_mbps[vtepd,$s]:-0}" >> "$tmp/udp.dat"
 done
 json="${json%,}], \"tcp\": ["
 printf '\nTCP: iperf3 -t 3, received Mbit/s, medians of %s runs\n' "$runs"
 printf '%-14s | %-14s | %-14s | %s\n' "container MTU" "kernel VXLAN" "vtepd" "vtepd / kernel"
 for mtu in 1450 9000; do
-	k=${tcp[kernel,$mtu]} v=${tcp[vtepd,$mtu]}
-	r=$(echo "scale=2; $v / $k" | bc)
+	k=${tcp[kernel,$mtu]:-0} v=${tcp[vtepd,$mtu]:-0}
+	r=$(echo "scale=2; $v / ($k + 0.0001)" | bc)
 	printf '%-14s | %14.0f | %14.0f | %s\n' "$mtu" "$k" "$v" "$r"
 	json+="{\"mtu\": $mtu, \"kernel_mbps\": $k, \"vtepd_mbps\": $v, \"ratio\": $r},"
 done
-json="${json%,}], \"runs\": $runs, \"udp_seconds\": $dur, \"machine\": \"$(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), kernel $(uname -r)\"}"
+json="${json%,}], \"runs\": $runs, \"udp_seconds\": $dur, \"udp_rate\": \"$rate\", \"machine\": \"$(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), kernel $(uname -r)\"}"
 echo "$json" | jq . > "$top/perf/results/mtu.json"
 if command -v gnuplot >/dev/null; then
 	gnuplot <<EOF2
 set terminal pngcairo size 900,500
 set output "$top/perf/results/mtu_udp_sweep.png"
-set title "UDP datagram sweep, container to container (iperf3 -u -b 0, medians of $runs)"
+set title "UDP datagram sweep, container to container (iperf3 -u -b $rate, medians of $runs)"
 set xlabel "datagram size (bytes)"
 set ylabel "received Mbit/s"
 set key top right
