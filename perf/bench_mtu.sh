@@ -19,6 +19,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 build=${VTEPD_BUILD:-$top/build}
 runs=${RUNS:-3}
 dur=${DURATION:-2}
+read -ra VTEPD_LCORES <<< "${LCORES:-0 1}"   # the two fast paths' cores
 rate=${RATE:-1G}       # offered UDP load; 0: as fast as the sender can (no back-pressure over AF_XDP)
 "$top/scripts/setup.sh" "$(basename "$build")" >/dev/null
 command -v gnuplot >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends gnuplot-nox >/dev/null 2>&1 || true; }
@@ -100,7 +101,7 @@ setup_vtepd() {   # container mtu, underlay mtu
 		cat > "$tmp/leaf$i.yaml" <<EOF2
 vtep: {name: $P-leaf$i, source_ip: 10.0.0.$i}
 underlay: {port: 'net_af_xdp0,iface=ul0', mtu: $2}
-fastpath: {lcore: $((i - 1)), mac_table_size: 4096, mbufs: 8192}
+fastpath: {lcore: ${VTEPD_LCORES[i - 1]:-$((i - 1))}, mac_table_size: 4096, mbufs: 8192}
 vnis: [{vni: 100, flood: [10.0.0.$((3 - i))]}]
 ports: [{name: c, vni: 100, netns: ${P}tc$i, ip: 192.168.62.$i/24, mtu: $1}]
 EOF2
