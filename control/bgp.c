@@ -27,6 +27,8 @@ struct vtepd_bgp {
 	struct evpn_rib *rib;
 	uint64_t stale_deadline_ms[VTEP_BGP_MAX_NEIGHBORS];   /* graceful restart: when a peer's stale routes go */
 	uint64_t updates_sent, send_errors;
+	uint64_t fdb_changes;                /* FDB installs and removals made for routes */
+	uint64_t fdb_changed_us;             /* wall clock (us) after the last UPDATE that changed the FDB */
 	uint8_t buf[BGP_MAX_MSG_EXT];
 };
 
@@ -167,8 +169,17 @@ static void vtepd_bgp_update(struct bgp_peer *p, const struct bgp_update *u, con
 		vb->stale_deadline_ms[vtepd_bgp_peer_index(vb, p)] = 0;
 		return;
 	}
+	uint64_t changes = vb->fdb_changes;
+
 	evpn_rib_update(vb->rib, pc->addr, !bgp_peer_is_ibgp(p), &u->attrs, reach, u->n_reach, unreach, u->n_unreach,
 			u->attrs.action == BGP_ATTR_TREAT_AS_WITHDRAW);
+	if (vb->fdb_changes != changes) {
+		/* once per UPDATE, for the route-ingest benchmark: when the fast path had all of it */
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		vb->fdb_changed_us = (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+	}
 	if (pc->max_routes && evpn_rib_peer_paths(vb->rib, pc->addr) > pc->max_routes) {
 		char a[INET_ADDRSTRLEN], why[128];
 
@@ -205,12 +216,13 @@ static void vtepd_bgp_remote_mac(void *ctx, uint16_t vni_idx, const uint8_t mac[
 			return;
 		if (fdb_install(d->fdb, key, fdb_dest_vtep(id), FDB_F_CP) != 0)
 			d->stats.learn_errors++;
+		vb->fdb_changes++;
 	} else {
 		struct fdb_entry *e = fdb_lookup(d->fdb, key);
 
 		/* only a remote entry goes: a local one is the MAC having moved to us */
-		if (e && fdb_dest_is_vtep(e->dest))
-			fdb_delete(d->fdb, key);
+		if (e && fdb_dest_is_vtep(e->dest) && fdb_delete(d->fdb, key) == 0)
+			vb->fdb_changes++;
 	}
 }
 
@@ -437,6 +449,11 @@ void vtepd_bgp_stop(struct vtepd *d)
 	evpn_rib_free(vb->rib);
 	free(vb);
 	d->bgp = NULL;
+}
+
+uint64_t vtepd_bgp_fdb_changed_us(const struct vtepd *d)
+{
+	return d->bgp ? d->bgp->fdb_changed_us : 0;
 }
 
 struct evpn_rib *vtepd_bgp_rib(const struct vtepd *d)
