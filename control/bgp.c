@@ -330,7 +330,7 @@ int vtepd_bgp_start(struct vtepd *d)
 	struct evpn_rib_config rc = {
 		.asn = bc->asn, .router_id = bc->router_id, .vtep_ip = d->cfg.source_ip,
 		.rt_match_vni_only = bc->rt_match_vni_only, .dup_max_moves = bc->dup_max_moves,
-		.dup_window_sec = bc->dup_window_sec,
+		.dup_window_sec = bc->dup_window_sec, .expected_routes = d->cfg.mac_table_size,
 	};
 	static const struct evpn_rib_ops rib_ops = {
 		.remote_mac = vtepd_bgp_remote_mac, .flood_vtep = vtepd_bgp_flood_vtep,
