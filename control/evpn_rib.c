@@ -929,23 +929,35 @@ static void rib_update_one(struct evpn_rib *rib, struct rib_update_ctx *u, const
 	rib_route_changed(rib, r, vni_idx);
 }
 
-/* Bring the buckets a batch of NLRIs will touch into the cache: the routes' and the MACs'. */
+/*
+ * Bring what a batch of NLRIs will touch into the cache, in two rounds so that the second
+ * finds the first's loads done: the routes' and MACs' bucket slots, then the first entry
+ * of each chain (a lookup's miss is mostly that entry's).
+ */
 static void rib_update_prefetch(const struct evpn_rib *rib, struct rib_update_ctx *u, const struct evpn_route *nl,
 				size_t n, uint64_t *hashes)
 {
+	void *const *slots[2 * RIB_BATCH];
+	size_t n_slots = 0;
+
 	for (size_t i = 0; i < n; i++) {
 		hashes[i] = rib_route_hash(&nl[i]);
-		__builtin_prefetch(&rib->routes.buckets[hashes[i] & (rib->routes.n_buckets - 1)]);
+		slots[n_slots] = &rib->routes.buckets[hashes[i] & (rib->routes.n_buckets - 1)];
+		__builtin_prefetch(slots[n_slots++]);
 		if (nl[i].type == EVPN_RT_MAC_IP) {
 			uint16_t vni_idx = rib_update_import(rib, u, &nl[i]);
 
 			if (vni_idx != RIB_NO_VNI) {
 				uint64_t mh = rib_hash_u64(rib_mac_key(vni_idx, nl[i].mac));
 
-				__builtin_prefetch(&rib->macs.buckets[mh & (rib->macs.n_buckets - 1)]);
+				slots[n_slots] = &rib->macs.buckets[mh & (rib->macs.n_buckets - 1)];
+				__builtin_prefetch(slots[n_slots++]);
 			}
 		}
 	}
+	for (size_t i = 0; i < n_slots; i++)
+		if (*slots[i])
+			__builtin_prefetch(*slots[i]);
 }
 
 void evpn_rib_update(struct evpn_rib *rib, uint32_t peer, bool ebgp, const struct bgp_attrs *a,
