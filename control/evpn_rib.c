@@ -6,7 +6,7 @@
  * evpn_rib_config.expected_routes, so that a full table is never rehashed on the way):
  *  - routes: one per EVPN route key (RD, tag, MAC/IP or originator), holding one path
  *    per peer; the first path lives inside the route (one allocation per route in the
- *    common single-path case);
+ *    common single-path case, from a pool: objpool.c);
  *  - macs: one per (VNI, MAC), where MAC mobility is decided between our local MAC and the
  *    best remote route of any RD;
  *  - vteps: one per (VNI, VTEP) with a count of the type-3 routes that put it in the flood
@@ -24,6 +24,7 @@
 #include <time.h>
 
 #include "evpn_rib.h"
+#include "objpool.h"
 
 #define RIB_NO_VNI UINT16_MAX
 #define RIB_MAX_VNIS 4096
@@ -106,6 +107,7 @@ struct evpn_rib {
 	uint16_t active[RIB_MAX_VNIS];   /* indexes of the configured VNIs */
 	uint16_t n_active;
 	struct rib_map routes, macs, floods, rtsets;
+	struct objpool route_pool, mac_pool;   /* struct rib_route, struct rib_mac */
 	uint64_t n_stale;                /* stale paths, all peers */
 	struct evpn_rib_stats st;
 };
@@ -211,14 +213,14 @@ static void rib_map_remove(struct rib_map *m, void *entry, uint64_t hash)
 		}
 }
 
-static void rib_map_free(struct rib_map *m, void (*free_entry)(void *))
+static void rib_map_free(struct rib_map *m, void (*free_entry)(struct evpn_rib *, void *), struct evpn_rib *rib)
 {
 	for (size_t i = 0; m->buckets && i < m->n_buckets; i++) {
 		struct rib_node *e = m->buckets[i], *next;
 
 		for (; e; e = next) {
 			next = e->hnext;
-			free_entry(e);
+			free_entry(rib, e);
 		}
 	}
 	free(m->buckets);
@@ -288,7 +290,7 @@ static void rib_path_free(struct evpn_rib *rib, struct rib_route *r, struct rib_
 }
 
 /* At evpn_rib_free: the route-target sets go with their own map. */
-static void rib_route_free(void *e)
+static void rib_route_free(struct evpn_rib *rib, void *e)
 {
 	struct rib_route *r = e;
 
@@ -299,7 +301,13 @@ static void rib_route_free(void *e)
 		if (p != &r->first)
 			free(p);
 	}
-	free(r);
+	objpool_free(&rib->route_pool, r);
+}
+
+static void rib_plain_free(struct evpn_rib *rib, void *e)
+{
+	(void)rib;
+	free(e);
 }
 
 static struct rib_route *rib_route_find(const struct evpn_rib *rib, const struct evpn_route *nlri, uint64_t hash)
@@ -331,21 +339,22 @@ static struct rib_mac *rib_mac_get(struct evpn_rib *rib, uint16_t vni_idx, const
 			return m;
 	if (!create)
 		return NULL;
-	m = calloc(1, sizeof(*m));
+	m = objpool_alloc(&rib->mac_pool);
 	if (!m)
 		return NULL;
+	memset(m, 0, sizeof(*m));
 	m->key = key;
 	rib_map_grow(&rib->macs, rib_mac_hash_of);
 	rib_map_insert(&rib->macs, m, h);
 	return m;
 }
 
-static void rib_mac_free(void *e)
+static void rib_mac_free(struct evpn_rib *rib, void *e)
 {
 	struct rib_mac *m = e;
 
 	free(m->move_times);
-	free(m);
+	objpool_free(&rib->mac_pool, m);
 }
 
 static void rib_mac_put(struct evpn_rib *rib, struct rib_mac *m)
@@ -353,7 +362,7 @@ static void rib_mac_put(struct evpn_rib *rib, struct rib_mac *m)
 	if (m->local || m->n_routes || m->installed_vtep || m->advertised || m->frozen)
 		return;
 	rib_map_remove(&rib->macs, m, rib_hash_u64(m->key));
-	rib_mac_free(m);
+	rib_mac_free(rib, m);
 }
 
 static void rib_mac_addr(const struct rib_mac *m, uint8_t mac[6])
@@ -378,6 +387,8 @@ struct evpn_rib *evpn_rib_new(const struct evpn_rib_config *c, const struct evpn
 	if (ops)
 		rib->ops = *ops;
 	rib->ctx = ctx;
+	objpool_init(&rib->route_pool, sizeof(struct rib_route));
+	objpool_init(&rib->mac_pool, sizeof(struct rib_mac));
 	if (rib_map_init(&rib->routes, c->expected_routes) || rib_map_init(&rib->macs, c->expected_routes) ||
 	    rib_map_init(&rib->floods, 0) || rib_map_init(&rib->rtsets, 0)) {
 		evpn_rib_free(rib);
@@ -390,10 +401,12 @@ void evpn_rib_free(struct evpn_rib *rib)
 {
 	if (!rib)
 		return;
-	rib_map_free(&rib->routes, rib_route_free);
-	rib_map_free(&rib->macs, rib_mac_free);
-	rib_map_free(&rib->floods, free);
-	rib_map_free(&rib->rtsets, free);
+	rib_map_free(&rib->routes, rib_route_free, rib);
+	rib_map_free(&rib->macs, rib_mac_free, rib);
+	rib_map_free(&rib->floods, rib_plain_free, rib);
+	rib_map_free(&rib->rtsets, rib_plain_free, rib);
+	objpool_destroy(&rib->route_pool);
+	objpool_destroy(&rib->mac_pool);
 	free(rib);
 }
 
@@ -814,7 +827,7 @@ static void rib_route_drop_if_empty(struct evpn_rib *rib, struct rib_route *r)
 	if (r->paths)
 		return;
 	rib_map_remove(&rib->routes, r, r->hash);
-	free(r);
+	objpool_free(&rib->route_pool, r);
 }
 
 static void rib_path_remove(struct evpn_rib *rib, struct rib_route *r, uint32_t peer)
@@ -886,7 +899,7 @@ static void rib_update_one(struct evpn_rib *rib, struct rib_update_ctx *u, const
 	if (vni_idx == RIB_NO_VNI)
 		rib->st.not_imported++;
 	if (!r) {
-		r = malloc(sizeof(*r));
+		r = objpool_alloc(&rib->route_pool);
 		if (!r)
 			return;
 		memset(r, 0, offsetof(struct rib_route, first));
