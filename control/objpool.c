@@ -7,7 +7,6 @@
 
 #include <stdint.h>
 #include <stdlib.h>
-#include <sys/mman.h>
 
 #if defined(__SANITIZE_ADDRESS__)
 #define OBJPOOL_PLAIN_MALLOC 1
@@ -18,7 +17,7 @@
 #endif
 
 #define OBJPOOL_FIRST_CHUNK (64u << 10)
-#define OBJPOOL_HUGE (2u << 20)
+#define OBJPOOL_MAX_CHUNK (2u << 20)
 #define OBJPOOL_HDR 16u
 
 void objpool_init(struct objpool *p, size_t obj_size)
@@ -54,20 +53,14 @@ static int objpool_grow(struct objpool *p)
 
 	if (bytes < OBJPOOL_HDR + p->obj_size)
 		bytes = OBJPOOL_HDR + p->obj_size;
-	if (bytes >= OBJPOOL_HUGE) {
-		c = aligned_alloc(OBJPOOL_HUGE, bytes);
-		if (c)
-			madvise(c, bytes, MADV_HUGEPAGE);   /* fewer page faults; a hint only */
-	} else {
-		c = malloc(bytes);
-	}
+	c = malloc(bytes);
 	if (!c)
 		return -1;
 	*(void **)c = p->chunks;
 	p->chunks = c;
 	p->cur = c + OBJPOOL_HDR;
 	p->end = c + bytes;
-	if (p->chunk_bytes < OBJPOOL_HUGE)
+	if (p->chunk_bytes < OBJPOOL_MAX_CHUNK)
 		p->chunk_bytes *= 2;
 	return 0;
 }
