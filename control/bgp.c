@@ -137,8 +137,15 @@ static void vtepd_bgp_established(struct bgp_peer *p, void *ctx)
 {
 	struct vtepd_bgp *vb = ctx;
 	char a[INET_ADDRSTRLEN];
+	struct bgp_peer_stats st;
 
 	vlog(VLOG_INFO, "bgp: session with %s established", ip_str(bgp_peer_config(p)->addr, a));
+	bgp_peer_get_stats(p, &st);
+	if (!st.gr && vb->stale_deadline_ms[vtepd_bgp_peer_index(vb, p)]) {
+		/* RFC 4724 4.2: back without graceful restart: what is still stale goes now */
+		vb->stale_deadline_ms[vtepd_bgp_peer_index(vb, p)] = 0;
+		evpn_rib_peer_flush_stale(vb->rib, bgp_peer_config(p)->addr);
+	}
 	vtepd_bgp_dump(vb, p);
 }
 
