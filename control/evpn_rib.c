@@ -543,7 +543,8 @@ static void rib_mac_detach(struct rib_mac *m, struct rib_route *r)
 	r->mac_next = NULL;
 }
 
-static void rib_advertise_mac(struct evpn_rib *rib, struct rib_mac *m, bool withdraw)
+/* Our type-2 route for a local MAC: MAC only (ip 0) or MAC+IPv4. */
+static void rib_advertise_one(struct evpn_rib *rib, const struct rib_mac *m, uint32_t ip, bool withdraw)
 {
 	uint16_t vni_idx = (uint16_t)(m->key >> 48);
 	const struct rib_vni *v = &rib->vnis[vni_idx];
@@ -556,12 +557,18 @@ static void rib_advertise_mac(struct evpn_rib *rib, struct rib_mac *m, bool with
 	memcpy(r.rd, v->rd, 8);
 	rib_mac_addr(m, r.mac);
 	r.label1 = v->vni;
-	rib->ops.advertise(rib->ctx, &r, vni_idx, m->local_seq, m->local_sticky, withdraw);
-	if (m->local_ip) {
+	if (ip) {
 		r.ip_len = 32;
-		memcpy(r.ip, &m->local_ip, 4);
-		rib->ops.advertise(rib->ctx, &r, vni_idx, m->local_seq, m->local_sticky, withdraw);
+		memcpy(r.ip, &ip, 4);
 	}
+	rib->ops.advertise(rib->ctx, &r, vni_idx, m->local_seq, m->local_sticky, withdraw);
+}
+
+static void rib_advertise_mac(struct evpn_rib *rib, struct rib_mac *m, bool withdraw)
+{
+	rib_advertise_one(rib, m, 0, withdraw);
+	if (m->local_ip)
+		rib_advertise_one(rib, m, m->local_ip, withdraw);
 }
 
 /* Record a move; true when the MAC has now moved too often and is frozen. */
@@ -708,24 +715,11 @@ void evpn_rib_local_ip(struct evpn_rib *rib, uint16_t vni_idx, const uint8_t mac
 	m = rib_mac_get(rib, vni_idx, mac, ip != 0);
 	if (!m || m->local_ip == ip)
 		return;
-	if (m->advertised && m->local_ip) {
-		/* withdraw the old MAC+IP route */
-		struct evpn_route r;
-		const struct rib_vni *v = &rib->vnis[vni_idx];
-
-		memset(&r, 0, sizeof(r));
-		r.type = EVPN_RT_MAC_IP;
-		memcpy(r.rd, v->rd, 8);
-		memcpy(r.mac, mac, 6);
-		r.ip_len = 32;
-		memcpy(r.ip, &m->local_ip, 4);
-		r.label1 = v->vni;
-		if (rib->ops.advertise)
-			rib->ops.advertise(rib->ctx, &r, vni_idx, m->local_seq, m->local_sticky, true);
-	}
+	if (m->advertised && m->local_ip)
+		rib_advertise_one(rib, m, m->local_ip, true);   /* the old MAC+IP route */
 	m->local_ip = ip;
 	if (m->advertised && ip)
-		rib_advertise_mac(rib, m, false);
+		rib_advertise_one(rib, m, ip, false);           /* the MAC-only route stands */
 	rib_mac_put(rib, m);
 }
 
