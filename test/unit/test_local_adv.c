@@ -1,17 +1,17 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * test_local_adv.c: a MAC learned locally is advertised in the tick that learns it. The path
- * under test is the daemon's own code from the learn ring on: control/learning.c (the 10 ms
- * tick's drain of the fast path's learn ring into the FDB), the EVPN RIB (evpn_rib.c), our
- * routes on the wire (evpn_adv.c) and the session layer (bgp_fsm.c), over TCP on loopback
- * to a second speaker B whose decoder checks what arrives. Only bgp.c's two-line glue
- * (vtepd_bgp_local_mac/_ip: hand the event to the RIB) is re-stated here, because bgp.c
- * needs the whole daemon.
+ * under test is the daemon's own code from the learn ring on: control/learning.c (the tick's
+ * drain of the fast path's learn ring into the FDB; vtepd.c runs it every 5 ms), the EVPN
+ * RIB (evpn_rib.c), our routes on the wire (evpn_adv.c) and the session layer (bgp_fsm.c),
+ * over TCP on loopback to a second speaker B whose decoder checks what arrives. Only
+ * bgp.c's two-line glue (vtepd_bgp_local_mac/_ip: hand the event to the RIB) is re-stated
+ * here, because bgp.c needs the whole daemon.
  *
  * The clock is the test's: speaker A's bgp_tick() is only ever called with the frozen time
  * T, and after the one learning tick nothing of A runs again, so whatever B receives A sent
- * from inside that tick: with a 10 ms tick, a MAC is advertised at most one tick after the
- * fast path saw it. (perf/bench_learn_latency.sh measures the same path against FRR.)
+ * from inside that tick: a MAC is advertised at most one tick (5 ms) after the fast path
+ * saw it, inside the 10 ms goal. (perf/bench_learn_latency.sh measures it against FRR.)
  */
 #include <arpa/inet.h>
 #include <errno.h>
