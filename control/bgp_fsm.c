@@ -792,6 +792,8 @@ static void bgp_peer_accept(struct bgp_peer *p, int fd)
 		bgp_log(b, BGP_LOG_INFO, "peer %s: new connection while established: graceful restart, the old session "
 			"ends at its OPEN", p->name);
 		if (est == p->in) {
+			if (p->out)
+				bgp_conn_close(p->out);   /* an attempt of ours left over: the peer is back */
 			p->in = NULL;
 			p->out = est;
 		}

@@ -44,7 +44,7 @@ struct rib_rts {
 
 struct rib_path {
 	struct rib_path *next;
-	const struct rib_rts *rts;   /* never NULL */
+	struct rib_rts *rts;         /* never NULL */
 	uint32_t peer;
 	uint32_t nexthop;
 	uint32_t seq;
@@ -233,7 +233,7 @@ static uint64_t rib_flood_hash_of(const void *e) { return rib_hash_u64(((const s
 static uint64_t rib_rts_hash_of(const void *e) { return ((const struct rib_rts *)e)->hash; }
 
 /* The shared set holding exactly rt[0..n), with one more reference; NULL without memory. */
-static const struct rib_rts *rib_rts_get(struct evpn_rib *rib, const uint64_t *rt, size_t n)
+static struct rib_rts *rib_rts_get(struct evpn_rib *rib, const uint64_t *rt, size_t n)
 {
 	uint64_t h = rib_hash_bytes(rt, n * sizeof(*rt), 0xcbf29ce484222325ULL ^ n);
 	struct rib_rts *s = rib->rtsets.buckets[h & (rib->rtsets.n_buckets - 1)];
@@ -255,10 +255,8 @@ static const struct rib_rts *rib_rts_get(struct evpn_rib *rib, const uint64_t *r
 	return s;
 }
 
-static void rib_rts_put(struct evpn_rib *rib, const struct rib_rts *cs)
+static void rib_rts_put(struct evpn_rib *rib, struct rib_rts *s)
 {
-	struct rib_rts *s = (struct rib_rts *)cs;
-
 	if (--s->refs)
 		return;
 	rib_map_remove(&rib->rtsets, s, s->hash);
@@ -847,7 +845,7 @@ struct rib_update_ctx {
 	const struct bgp_attrs *a;
 	const uint64_t *rt;
 	size_t n_rt;
-	const struct rib_rts *rts;   /* interned once per UPDATE, one reference per path taken */
+	struct rib_rts *rts;         /* interned once per UPDATE, one reference per path taken */
 	uint32_t memo_vni, memo_tag; /* rib_import_vni's last answer (it depends on these alone here) */
 	uint8_t memo_type;
 	uint16_t memo_idx;
@@ -917,14 +915,14 @@ static void rib_update_one(struct evpn_rib *rib, struct rib_update_ctx *u, const
 		}
 		p->peer = u->peer;
 		p->rts = u->rts;
-		((struct rib_rts *)u->rts)->refs++;
+		u->rts->refs++;
 		p->next = r->paths;
 		r->paths = p;
 		rib->st.paths++;
 	} else if (p->rts != u->rts) {
 		rib_rts_put(rib, p->rts);
 		p->rts = u->rts;
-		((struct rib_rts *)u->rts)->refs++;
+		u->rts->refs++;
 	}
 	p->nexthop = nh;
 	p->seq = u->seq;
