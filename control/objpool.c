@@ -5,6 +5,7 @@
  */
 #include "objpool.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -55,7 +56,7 @@ static int objpool_grow(struct objpool *p)
 		bytes = OBJPOOL_HDR + p->obj_size;
 	c = malloc(bytes);
 	if (!c)
-		return -1;
+		return ENOMEM;
 	*(void **)c = p->chunks;
 	p->chunks = c;
 	p->cur = c + OBJPOOL_HDR;
