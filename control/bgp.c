@@ -3,7 +3,7 @@
  * bgp.c: the daemon's BGP EVPN speaker, tying three modules to the switch: the sessions
  * (bgp_fsm.c) deliver routes to the EVPN RIB (evpn_rib.c), whose decisions land here and
  * are carried out on the dataplane (remote MACs into the FDB, remote VTEPs into flood
- * lists) or sent to every established peer (our own routes, encoded by bgp_msg.c).
+ * lists) or sent to every established peer (our own routes: evpn_adv.c).
  * Local MACs reach the RIB from learning.c and from FDB removals. Control thread only.
  */
 #include <arpa/inet.h>
@@ -17,6 +17,7 @@
 #include "arp.h"
 #include "bgp_fsm.h"
 #include "bgp_msg.h"
+#include "evpn_adv.h"
 #include "evpn_rib.h"
 #include "fdb.h"
 #include "vtepd.h"
@@ -26,8 +27,9 @@ struct vtepd_bgp {
 	struct bgp *bgp;
 	struct evpn_rib *rib;
 	uint64_t stale_deadline_ms[VTEP_BGP_MAX_NEIGHBORS];   /* graceful restart: when a peer's stale routes go */
-	uint64_t updates_sent, send_errors;
-	uint8_t buf[BGP_MAX_MSG_EXT];
+	struct evpn_adv adv;                 /* our routes on the wire */
+	uint64_t fdb_changes;                /* FDB installs and removals made for routes */
+	uint64_t fdb_changed_us;             /* wall clock (us) after the last UPDATE that changed the FDB */
 };
 
 static uint64_t vtepd_bgp_now_ms(void)
@@ -51,93 +53,22 @@ static size_t vtepd_bgp_peer_index(const struct vtepd_bgp *vb, const struct bgp_
 	return 0;
 }
 
-/* ---- our routes on the wire ---- */
-
-static void vtepd_bgp_attrs(const struct vtepd_bgp *vb, const struct bgp_peer *p, const struct evpn_route *r,
-			    uint16_t vni_idx, uint32_t seq, bool sticky, struct bgp_attrs *a)
-{
-	const struct vtepd *d = vb->d;
-	uint64_t rts[EVPN_RIB_MAX_RT];
-	uint8_t rd[8];
-	size_t n_rts = 0;
-
-	memset(a, 0, sizeof(*a));
-	a->has_origin = true;
-	a->origin = 0;   /* IGP */
-	a->has_as_path = true;
-	if (!bgp_peer_is_ibgp(p)) {
-		a->as_path[0] = d->cfg.bgp.asn;
-		a->as_path_len = 1;
-	}
-	a->mp_nh_len = 4;
-	memcpy(a->mp_nh, &d->cfg.source_ip, 4);
-	evpn_rib_vni_info(vb->rib, vni_idx, rd, rts, &n_rts);
-	for (size_t i = 0; i < n_rts && a->n_ext_comm < BGP_MAX_EXT_COMM - 2; i++)
-		a->ext_comm[a->n_ext_comm++] = rts[i];
-	a->ext_comm[a->n_ext_comm++] = evpn_ec_encap_vxlan();
-	if (r->type == EVPN_RT_MAC_IP && (seq || sticky))
-		a->ext_comm[a->n_ext_comm++] = evpn_ec_mac_mobility(seq, sticky);
-	if (r->type == EVPN_RT_IMET) {
-		a->has_pmsi = true;
-		a->pmsi_flags = 0;
-		a->pmsi_tunnel_type = 6;   /* ingress replication */
-		a->pmsi_label = d->vnis[vni_idx].vni;
-		a->pmsi_endpoint_len = 4;
-		memcpy(a->pmsi_endpoint, &d->cfg.source_ip, 4);
-	}
-}
-
-static void vtepd_bgp_send_route(struct vtepd_bgp *vb, struct bgp_peer *p, const struct evpn_route *r,
-				 uint16_t vni_idx, uint32_t seq, bool sticky, bool withdraw)
-{
-	struct bgp_attrs a;
-	size_t done = 0, len;
-
-	if (bgp_peer_state(p) != BGP_ST_ESTABLISHED)
-		return;
-	vtepd_bgp_attrs(vb, p, r, vni_idx, seq, sticky, &a);
-	len = bgp_update_encode_evpn(vb->buf, bgp_peer_max_msg(p), &a, r, 1, withdraw, bgp_peer_as4(p), &done);
-	if (!len || done != 1 || bgp_peer_send(p, vb->buf, len) != 0) {
-		vb->send_errors++;
-		return;
-	}
-	vb->updates_sent++;
-}
-
-struct vtepd_bgp_dump {
-	struct vtepd_bgp *vb;
-	struct bgp_peer *p;
-};
-
-static void vtepd_bgp_dump_one(const struct evpn_route *r, uint16_t vni_idx, uint32_t seq, bool sticky, void *arg)
-{
-	struct vtepd_bgp_dump *dump = arg;
-
-	vtepd_bgp_send_route(dump->vb, dump->p, r, vni_idx, seq, sticky, false);
-}
-
-/* Everything we originate, then End-of-RIB. */
-static void vtepd_bgp_dump(struct vtepd_bgp *vb, struct bgp_peer *p)
-{
-	struct vtepd_bgp_dump dump = { .vb = vb, .p = p };
-	size_t len;
-
-	if (vb->d->cfg.bgp.advertise_local)
-		evpn_rib_walk_local(vb->rib, vtepd_bgp_dump_one, &dump);
-	len = bgp_eor_evpn_encode(vb->buf, sizeof(vb->buf));
-	if (len)
-		bgp_peer_send(p, vb->buf, len);
-}
-
 /* ---- session up-calls ---- */
 
 static void vtepd_bgp_established(struct bgp_peer *p, void *ctx)
 {
 	struct vtepd_bgp *vb = ctx;
 	char a[INET_ADDRSTRLEN];
+	struct bgp_peer_stats st;
 
 	vlog(VLOG_INFO, "bgp: session with %s established", ip_str(bgp_peer_config(p)->addr, a));
-	vtepd_bgp_dump(vb, p);
+	bgp_peer_get_stats(p, &st);
+	if (!st.gr && vb->stale_deadline_ms[vtepd_bgp_peer_index(vb, p)]) {
+		/* RFC 4724 4.2: back without graceful restart: what is still stale goes now */
+		vb->stale_deadline_ms[vtepd_bgp_peer_index(vb, p)] = 0;
+		evpn_rib_peer_flush_stale(vb->rib, bgp_peer_config(p)->addr);
+	}
+	evpn_adv_dump(&vb->adv, p);
 }
 
 static void vtepd_bgp_down(struct bgp_peer *p, bool graceful, uint16_t restart_time, void *ctx)
@@ -167,8 +98,17 @@ static void vtepd_bgp_update(struct bgp_peer *p, const struct bgp_update *u, con
 		vb->stale_deadline_ms[vtepd_bgp_peer_index(vb, p)] = 0;
 		return;
 	}
+	uint64_t changes = vb->fdb_changes;
+
 	evpn_rib_update(vb->rib, pc->addr, !bgp_peer_is_ibgp(p), &u->attrs, reach, u->n_reach, unreach, u->n_unreach,
 			u->attrs.action == BGP_ATTR_TREAT_AS_WITHDRAW);
+	if (vb->fdb_changes != changes) {
+		/* once per UPDATE, for the route-ingest benchmark: when the fast path had all of it */
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		vb->fdb_changed_us = (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+	}
 	if (pc->max_routes && evpn_rib_peer_paths(vb->rib, pc->addr) > pc->max_routes) {
 		char a[INET_ADDRSTRLEN], why[128];
 
@@ -181,7 +121,9 @@ static void vtepd_bgp_update(struct bgp_peer *p, const struct bgp_update *u, con
 
 static void vtepd_bgp_refresh(struct bgp_peer *p, void *ctx)
 {
-	vtepd_bgp_dump(ctx, p);
+	struct vtepd_bgp *vb = ctx;
+
+	evpn_adv_dump(&vb->adv, p);
 }
 
 static void vtepd_bgp_log(int level, const char *msg, void *ctx)
@@ -205,12 +147,13 @@ static void vtepd_bgp_remote_mac(void *ctx, uint16_t vni_idx, const uint8_t mac[
 			return;
 		if (fdb_install(d->fdb, key, fdb_dest_vtep(id), FDB_F_CP) != 0)
 			d->stats.learn_errors++;
+		vb->fdb_changes++;
 	} else {
 		struct fdb_entry *e = fdb_lookup(d->fdb, key);
 
 		/* only a remote entry goes: a local one is the MAC having moved to us */
-		if (e && fdb_dest_is_vtep(e->dest))
-			fdb_delete(d->fdb, key);
+		if (e && fdb_dest_is_vtep(e->dest) && fdb_delete(d->fdb, key) == 0)
+			vb->fdb_changes++;
 	}
 }
 
@@ -243,10 +186,7 @@ static void vtepd_bgp_advertise(void *ctx, const struct evpn_route *r, uint16_t 
 {
 	struct vtepd_bgp *vb = ctx;
 
-	if (!vb->d->cfg.bgp.advertise_local)
-		return;
-	for (size_t i = 0; i < bgp_peer_count(vb->bgp); i++)
-		vtepd_bgp_send_route(vb, bgp_peer_at(vb->bgp, i), r, vni_idx, seq, sticky, withdraw);
+	evpn_adv_all(&vb->adv, r, vni_idx, seq, sticky, withdraw);
 }
 
 static void vtepd_bgp_remote_ip(void *ctx, uint16_t vni_idx, uint32_t ip, const uint8_t mac[6], bool add)
@@ -318,7 +258,7 @@ int vtepd_bgp_start(struct vtepd *d)
 	struct evpn_rib_config rc = {
 		.asn = bc->asn, .router_id = bc->router_id, .vtep_ip = d->cfg.source_ip,
 		.rt_match_vni_only = bc->rt_match_vni_only, .dup_max_moves = bc->dup_max_moves,
-		.dup_window_sec = bc->dup_window_sec,
+		.dup_window_sec = bc->dup_window_sec, .expected_routes = d->cfg.mac_table_size,
 	};
 	static const struct evpn_rib_ops rib_ops = {
 		.remote_mac = vtepd_bgp_remote_mac, .flood_vtep = vtepd_bgp_flood_vtep,
@@ -359,6 +299,7 @@ int vtepd_bgp_start(struct vtepd *d)
 		free(vb);
 		return ENOMEM;
 	}
+	evpn_adv_init(&vb->adv, vb->bgp, vb->rib, bc->asn, d->cfg.source_ip, bc->advertise_local);
 	for (uint32_t i = 0; i < bc->n_neighbors; i++) {
 		const struct vtep_bgp_neighbor_config *n = &bc->neighbors[i];
 		struct bgp_peer_config pc = {
@@ -437,6 +378,11 @@ void vtepd_bgp_stop(struct vtepd *d)
 	evpn_rib_free(vb->rib);
 	free(vb);
 	d->bgp = NULL;
+}
+
+uint64_t vtepd_bgp_fdb_changed_us(const struct vtepd *d)
+{
+	return d->bgp ? d->bgp->fdb_changed_us : 0;
 }
 
 struct evpn_rib *vtepd_bgp_rib(const struct vtepd *d)

@@ -5,7 +5,8 @@
  * accepted: connection collision, RFC 4271 section 6.8), their input buffers and output
  * queues, the connect-retry (with back-off), hold and keepalive timers, OPEN negotiation,
  * a NOTIFICATION for every error, TCP MD5 (RFC 2385), GTSM (RFC 5082) and graceful restart
- * (RFC 4724) signalling to the layer above. Message encoding and decoding is bgp_msg.c's.
+ * (RFC 4724: a lost session reported as graceful to the layer above, and a restarted peer's
+ * new connection replacing the session we still hold). Message encoding and decoding is bgp_msg.c's.
  *
  * Memory of a closed connection is released only at the end of bgp_process()/bgp_tick(), so
  * that epoll events already fetched and callers up the stack never see freed memory.
@@ -47,6 +48,7 @@ enum bgp_end {
 	BGP_END_NOTIF_SENT,
 	BGP_END_NOTIF_RCVD,
 	BGP_END_COLLISION,
+	BGP_END_GR_REPLACED,  /* a graceful-restart peer came back on a new connection (RFC 4724 4.2) */
 };
 
 struct bgp_conn {
@@ -496,7 +498,7 @@ static void bgp_conn_end(struct bgp_conn *c, enum bgp_end why, const char *reaso
 	if (was_est || !(p->out || p->in))
 		snprintf(p->st.last_error, sizeof(p->st.last_error), "peer %s: %s", p->name, reason);
 	if (was_est && b->ops.down && !b->freeing) {
-		bool graceful = (why == BGP_END_TCP || why == BGP_END_HOLD) && p->st.gr;
+		bool graceful = (why == BGP_END_TCP || why == BGP_END_HOLD || why == BGP_END_GR_REPLACED) && p->st.gr;
 
 		b->ops.down(p, graceful, graceful ? p->st.peer_open.caps.gr_time : 0, b->ctx);
 	}
@@ -574,13 +576,18 @@ static int bgp_set_ttl(int fd, bool min_too)
 	return 0;
 }
 
-/* Socket options of a peer's connection: GTSM. */
+/*
+ * Socket options of a peer's connection: GTSM; no Nagle, so that an UPDATE for a MAC just
+ * learned leaves now and does not wait for the ACK of the previous one (which the peer's
+ * delayed ACK holds up to 40 ms).
+ */
 static void bgp_peer_sockopts(struct bgp_peer *p, int fd)
 {
-	int tos = IPTOS_PREC_INTERNETCONTROL;
+	int tos = IPTOS_PREC_INTERNETCONTROL, one = 1;
 	int err;
 
 	setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof(tos));
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	if (p->cfg.ttl_security && (err = bgp_set_ttl(fd, true)) != 0)
 		bgp_log(p->bgp, BGP_LOG_WARN, "peer %s: TTL security: %s", p->name, strerror(err));
 }
@@ -759,10 +766,11 @@ static int bgp_connect_result(int fd)
 static void bgp_peer_accept(struct bgp_peer *p, int fd)
 {
 	struct bgp *b = p->bgp;
-	struct bgp_conn *c;
+	struct bgp_conn *c, *est;
 
 	bgp_peer_sockopts(p, fd);
-	if (bgp_peer_est(p) || b->freeing) {
+	est = bgp_peer_est(p);
+	if ((est && !p->st.gr) || b->freeing) {
 		uint8_t buf[64];
 		size_t n = bgp_notification_encode(buf, sizeof(buf), BGP_ERR_CEASE, 7, NULL, 0);
 
@@ -773,6 +781,22 @@ static void bgp_peer_accept(struct bgp_peer *p, int fd)
 		bgp_log(b, BGP_LOG_INFO, "peer %s: rejected a connection with Cease/7: session already established",
 			p->name);
 		return;
+	}
+	if (est) {
+		/*
+		 * Graceful restart (RFC 4724 section 4.2): the peer restarted while we still hold
+		 * the session. The new connection's OPEN will end the old session as if its TCP
+		 * connection had closed (routes kept as stale); until then the old one stands,
+		 * parked in the other slot if it took the incoming one.
+		 */
+		bgp_log(b, BGP_LOG_INFO, "peer %s: new connection while established: graceful restart, the old session "
+			"ends at its OPEN", p->name);
+		if (est == p->in) {
+			if (p->out)
+				bgp_conn_close(p->out);   /* an attempt of ours left over: the peer is back */
+			p->in = NULL;
+			p->out = est;
+		}
 	}
 	if (p->out && p->out->state == BGP_ST_CONNECT) {
 		/* Our own attempt: if it has in fact completed, both stay until the OPENs decide. */
@@ -880,6 +904,12 @@ static void bgp_handle_open(struct bgp_conn *c, const uint8_t *body, size_t len)
 
 	/* Connection collision (RFC 4271 section 6.8). */
 	other = c == p->out ? p->in : p->out;
+	if (other && other->state == BGP_ST_ESTABLISHED && p->st.gr && !c->outgoing) {
+		/* The restarted peer's OPEN: its old session ends here, gracefully (see bgp_peer_accept). */
+		bgp_conn_end(other, BGP_END_GR_REPLACED, "the peer restarted: a new connection replaces the session "
+			     "(graceful restart)");
+		other = NULL;
+	}
 	if (other && other->state == BGP_ST_ESTABLISHED) {
 		bgp_conn_notify(c, BGP_ERR_CEASE, 7, NULL, 0);
 		bgp_conn_end(c, BGP_END_COLLISION, "connection collision: session already established");

@@ -367,6 +367,7 @@ static int cmd_show_stats(struct ctl_out *o, int argc, char **argv, void *ctx)
 	ctl_u64(o, "full", fs.full);
 	ctl_u64(o, "aged", fs.aged);
 	ctl_u64(o, "memory_bytes", fdb_memory_bytes(d->fdb));
+	ctl_u64(o, "bgp_changed_us", vtepd_bgp_fdb_changed_us(d));
 	ctl_obj_end(o);
 
 	ctl_obj_begin(o, "control");

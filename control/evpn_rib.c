@@ -2,34 +2,53 @@
 /*
  * evpn_rib.c: the EVPN routing table of the leaf (see evpn_rib.h).
  *
- * Three tables, all chained hash maps that grow by doubling:
+ * Four tables, all chained hash maps that grow by doubling (sized up front from
+ * evpn_rib_config.expected_routes, so that a full table is never rehashed on the way):
  *  - routes: one per EVPN route key (RD, tag, MAC/IP or originator), holding one path
- *    per peer and our own path when we originate it;
+ *    per peer; the first path lives inside the route (one allocation per route in the
+ *    common single-path case, from a pool: objpool.c);
  *  - macs: one per (VNI, MAC), where MAC mobility is decided between our local MAC and the
  *    best remote route of any RD;
  *  - vteps: one per (VNI, VTEP) with a count of the type-3 routes that put it in the flood
- *    list.
+ *    list;
+ *  - route-target sets: every distinct list of RTs a path carries, shared (reference
+ *    counted) by all the paths with that list, which is usually all paths of an UPDATE.
+ * An UPDATE's NLRIs are processed in batches whose hash buckets are prefetched first.
  * Every decision is pushed out through the ops callbacks as it happens.
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "evpn_rib.h"
+#include "objpool.h"
 
 #define RIB_NO_VNI UINT16_MAX
 #define RIB_MAX_VNIS 4096
 
+#define RIB_BATCH 32              /* NLRIs whose buckets are prefetched together */
+#define RIB_MAP_MIN 1024
+#define RIB_MAP_MAX (1u << 24)    /* buckets sized up front at most */
+
+/* A list of route targets, shared by every path that carries exactly this list. */
+struct rib_rts {
+	struct rib_rts *hnext;
+	uint64_t hash;
+	uint32_t refs;
+	uint8_t n;
+	uint64_t rt[];
+};
+
 struct rib_path {
 	struct rib_path *next;
-	uint32_t peer;               /* 0: ours */
+	struct rib_rts *rts;         /* never NULL */
+	uint32_t peer;
 	uint32_t nexthop;
 	uint32_t seq;
 	bool sticky, stale;
-	uint8_t n_rt;
-	uint64_t rt[EVPN_RIB_MAX_RT];
 };
 
 struct rib_route {
@@ -43,6 +62,8 @@ struct rib_route {
 	struct rib_mac *mac;         /* type 2: the MAC entry this route counts for ... */
 	struct rib_route *mac_next;  /* ... and the next route of that MAC */
 	uint16_t ip_vni;             /* type 2 with IPv4: the VNI its address was announced in, or RIB_NO_VNI */
+	bool first_used;             /* first is on the paths list */
+	struct rib_path first;       /* the first path, without an allocation of its own */
 };
 
 struct rib_mac {
@@ -85,7 +106,9 @@ struct evpn_rib {
 	struct rib_vni vnis[RIB_MAX_VNIS];
 	uint16_t active[RIB_MAX_VNIS];   /* indexes of the configured VNIs */
 	uint16_t n_active;
-	struct rib_map routes, macs, floods;
+	struct rib_map routes, macs, floods, rtsets;
+	struct objpool route_pool, mac_pool;   /* struct rib_route, struct rib_mac */
+	uint64_t n_stale;                /* stale paths, all peers */
 	struct evpn_rib_stats st;
 };
 
@@ -131,9 +154,11 @@ struct rib_node {
 	struct rib_node *hnext;
 };
 
-static int rib_map_init(struct rib_map *m)
+static int rib_map_init(struct rib_map *m, uint64_t expected)
 {
-	m->n_buckets = 1024;
+	m->n_buckets = RIB_MAP_MIN;
+	while (m->n_buckets < expected && m->n_buckets < RIB_MAP_MAX)
+		m->n_buckets *= 2;
 	m->n = 0;
 	m->buckets = calloc(m->n_buckets, sizeof(void *));
 	return m->buckets ? 0 : ENOMEM;
@@ -188,14 +213,14 @@ static void rib_map_remove(struct rib_map *m, void *entry, uint64_t hash)
 		}
 }
 
-static void rib_map_free(struct rib_map *m, void (*free_entry)(void *))
+static void rib_map_free(struct rib_map *m, void (*free_entry)(struct evpn_rib *, void *), struct evpn_rib *rib)
 {
 	for (size_t i = 0; m->buckets && i < m->n_buckets; i++) {
 		struct rib_node *e = m->buckets[i], *next;
 
 		for (; e; e = next) {
 			next = e->hnext;
-			free_entry(e);
+			free_entry(rib, e);
 		}
 	}
 	free(m->buckets);
@@ -205,8 +230,65 @@ static void rib_map_free(struct rib_map *m, void (*free_entry)(void *))
 static uint64_t rib_route_hash_of(const void *e) { return ((const struct rib_route *)e)->hash; }
 static uint64_t rib_mac_hash_of(const void *e) { return rib_hash_u64(((const struct rib_mac *)e)->key); }
 static uint64_t rib_flood_hash_of(const void *e) { return rib_hash_u64(((const struct rib_flood *)e)->key); }
+static uint64_t rib_rts_hash_of(const void *e) { return ((const struct rib_rts *)e)->hash; }
 
-static void rib_route_free(void *e)
+/* The shared set holding exactly rt[0..n), with one more reference; NULL without memory. */
+static struct rib_rts *rib_rts_get(struct evpn_rib *rib, const uint64_t *rt, size_t n)
+{
+	uint64_t h = rib_hash_bytes(rt, n * sizeof(*rt), 0xcbf29ce484222325ULL ^ n);
+	struct rib_rts *s = rib->rtsets.buckets[h & (rib->rtsets.n_buckets - 1)];
+
+	for (; s; s = s->hnext)
+		if (s->hash == h && s->n == n && !memcmp(s->rt, rt, n * sizeof(*rt))) {
+			s->refs++;
+			return s;
+		}
+	s = malloc(sizeof(*s) + n * sizeof(*rt));
+	if (!s)
+		return NULL;
+	s->hash = h;
+	s->refs = 1;
+	s->n = (uint8_t)n;
+	memcpy(s->rt, rt, n * sizeof(*rt));
+	rib_map_grow(&rib->rtsets, rib_rts_hash_of);
+	rib_map_insert(&rib->rtsets, s, h);
+	return s;
+}
+
+static void rib_rts_put(struct evpn_rib *rib, struct rib_rts *s)
+{
+	if (--s->refs)
+		return;
+	rib_map_remove(&rib->rtsets, s, s->hash);
+	free(s);
+}
+
+static struct rib_path *rib_path_alloc(struct rib_route *r)
+{
+	struct rib_path *p;
+
+	if (!r->first_used) {
+		r->first_used = true;
+		p = &r->first;
+		memset(p, 0, sizeof(*p));
+		return p;
+	}
+	return calloc(1, sizeof(*p));
+}
+
+static void rib_path_free(struct evpn_rib *rib, struct rib_route *r, struct rib_path *p)
+{
+	if (p->stale)
+		rib->n_stale--;
+	rib_rts_put(rib, p->rts);
+	if (p == &r->first)
+		r->first_used = false;
+	else
+		free(p);
+}
+
+/* At evpn_rib_free: the route-target sets go with their own map. */
+static void rib_route_free(struct evpn_rib *rib, void *e)
 {
 	struct rib_route *r = e;
 
@@ -214,9 +296,16 @@ static void rib_route_free(void *e)
 		struct rib_path *p = r->paths;
 
 		r->paths = p->next;
-		free(p);
+		if (p != &r->first)
+			free(p);
 	}
-	free(r);
+	objpool_free(&rib->route_pool, r);
+}
+
+static void rib_plain_free(struct evpn_rib *rib, void *e)
+{
+	(void)rib;
+	free(e);
 }
 
 static struct rib_route *rib_route_find(const struct evpn_rib *rib, const struct evpn_route *nlri, uint64_t hash)
@@ -248,21 +337,22 @@ static struct rib_mac *rib_mac_get(struct evpn_rib *rib, uint16_t vni_idx, const
 			return m;
 	if (!create)
 		return NULL;
-	m = calloc(1, sizeof(*m));
+	m = objpool_alloc(&rib->mac_pool);
 	if (!m)
 		return NULL;
+	memset(m, 0, sizeof(*m));
 	m->key = key;
 	rib_map_grow(&rib->macs, rib_mac_hash_of);
 	rib_map_insert(&rib->macs, m, h);
 	return m;
 }
 
-static void rib_mac_free(void *e)
+static void rib_mac_free(struct evpn_rib *rib, void *e)
 {
 	struct rib_mac *m = e;
 
 	free(m->move_times);
-	free(m);
+	objpool_free(&rib->mac_pool, m);
 }
 
 static void rib_mac_put(struct evpn_rib *rib, struct rib_mac *m)
@@ -270,7 +360,7 @@ static void rib_mac_put(struct evpn_rib *rib, struct rib_mac *m)
 	if (m->local || m->n_routes || m->installed_vtep || m->advertised || m->frozen)
 		return;
 	rib_map_remove(&rib->macs, m, rib_hash_u64(m->key));
-	rib_mac_free(m);
+	rib_mac_free(rib, m);
 }
 
 static void rib_mac_addr(const struct rib_mac *m, uint8_t mac[6])
@@ -295,7 +385,10 @@ struct evpn_rib *evpn_rib_new(const struct evpn_rib_config *c, const struct evpn
 	if (ops)
 		rib->ops = *ops;
 	rib->ctx = ctx;
-	if (rib_map_init(&rib->routes) || rib_map_init(&rib->macs) || rib_map_init(&rib->floods)) {
+	objpool_init(&rib->route_pool, sizeof(struct rib_route));
+	objpool_init(&rib->mac_pool, sizeof(struct rib_mac));
+	if (rib_map_init(&rib->routes, c->expected_routes) || rib_map_init(&rib->macs, c->expected_routes) ||
+	    rib_map_init(&rib->floods, 0) || rib_map_init(&rib->rtsets, 0)) {
 		evpn_rib_free(rib);
 		return NULL;
 	}
@@ -306,9 +399,12 @@ void evpn_rib_free(struct evpn_rib *rib)
 {
 	if (!rib)
 		return;
-	rib_map_free(&rib->routes, rib_route_free);
-	rib_map_free(&rib->macs, rib_mac_free);
-	rib_map_free(&rib->floods, free);
+	rib_map_free(&rib->routes, rib_route_free, rib);
+	rib_map_free(&rib->macs, rib_mac_free, rib);
+	rib_map_free(&rib->floods, rib_plain_free, rib);
+	rib_map_free(&rib->rtsets, rib_plain_free, rib);
+	objpool_destroy(&rib->route_pool);
+	objpool_destroy(&rib->mac_pool);
 	free(rib);
 }
 
@@ -445,7 +541,8 @@ static void rib_mac_detach(struct rib_mac *m, struct rib_route *r)
 	r->mac_next = NULL;
 }
 
-static void rib_advertise_mac(struct evpn_rib *rib, struct rib_mac *m, bool withdraw)
+/* Our type-2 route for a local MAC: MAC only (ip 0) or MAC+IPv4. */
+static void rib_advertise_one(struct evpn_rib *rib, const struct rib_mac *m, uint32_t ip, bool withdraw)
 {
 	uint16_t vni_idx = (uint16_t)(m->key >> 48);
 	const struct rib_vni *v = &rib->vnis[vni_idx];
@@ -458,12 +555,18 @@ static void rib_advertise_mac(struct evpn_rib *rib, struct rib_mac *m, bool with
 	memcpy(r.rd, v->rd, 8);
 	rib_mac_addr(m, r.mac);
 	r.label1 = v->vni;
-	rib->ops.advertise(rib->ctx, &r, vni_idx, m->local_seq, m->local_sticky, withdraw);
-	if (m->local_ip) {
+	if (ip) {
 		r.ip_len = 32;
-		memcpy(r.ip, &m->local_ip, 4);
-		rib->ops.advertise(rib->ctx, &r, vni_idx, m->local_seq, m->local_sticky, withdraw);
+		memcpy(r.ip, &ip, 4);
 	}
+	rib->ops.advertise(rib->ctx, &r, vni_idx, m->local_seq, m->local_sticky, withdraw);
+}
+
+static void rib_advertise_mac(struct evpn_rib *rib, struct rib_mac *m, bool withdraw)
+{
+	rib_advertise_one(rib, m, 0, withdraw);
+	if (m->local_ip)
+		rib_advertise_one(rib, m, m->local_ip, withdraw);
 }
 
 /* Record a move; true when the MAC has now moved too often and is frozen. */
@@ -610,24 +713,11 @@ void evpn_rib_local_ip(struct evpn_rib *rib, uint16_t vni_idx, const uint8_t mac
 	m = rib_mac_get(rib, vni_idx, mac, ip != 0);
 	if (!m || m->local_ip == ip)
 		return;
-	if (m->advertised && m->local_ip) {
-		/* withdraw the old MAC+IP route */
-		struct evpn_route r;
-		const struct rib_vni *v = &rib->vnis[vni_idx];
-
-		memset(&r, 0, sizeof(r));
-		r.type = EVPN_RT_MAC_IP;
-		memcpy(r.rd, v->rd, 8);
-		memcpy(r.mac, mac, 6);
-		r.ip_len = 32;
-		memcpy(r.ip, &m->local_ip, 4);
-		r.label1 = v->vni;
-		if (rib->ops.advertise)
-			rib->ops.advertise(rib->ctx, &r, vni_idx, m->local_seq, m->local_sticky, true);
-	}
+	if (m->advertised && m->local_ip)
+		rib_advertise_one(rib, m, m->local_ip, true);   /* the old MAC+IP route */
 	m->local_ip = ip;
 	if (m->advertised && ip)
-		rib_advertise_mac(rib, m, false);
+		rib_advertise_one(rib, m, ip, false);           /* the MAC-only route stands */
 	rib_mac_put(rib, m);
 }
 
@@ -729,7 +819,7 @@ static void rib_route_drop_if_empty(struct evpn_rib *rib, struct rib_route *r)
 	if (r->paths)
 		return;
 	rib_map_remove(&rib->routes, r, r->hash);
-	free(r);
+	objpool_free(&rib->route_pool, r);
 }
 
 static void rib_path_remove(struct evpn_rib *rib, struct rib_route *r, uint32_t peer)
@@ -739,7 +829,7 @@ static void rib_path_remove(struct evpn_rib *rib, struct rib_route *r, uint32_t 
 			struct rib_path *p = *pp;
 
 			*pp = p->next;
-			free(p);
+			rib_path_free(rib, r, p);
 			rib->st.paths--;
 			rib_route_changed(rib, r, r->vni_idx);
 			rib_route_drop_if_empty(rib, r);
@@ -748,14 +838,139 @@ static void rib_path_remove(struct evpn_rib *rib, struct rib_route *r, uint32_t 
 	}
 }
 
+/* One NLRI of an UPDATE with the attributes every NLRI of it shares (see evpn_rib_update). */
+struct rib_update_ctx {
+	uint32_t peer, nexthop, seq;
+	bool ebgp, sticky, loop;
+	const struct bgp_attrs *a;
+	const uint64_t *rt;
+	size_t n_rt;
+	struct rib_rts *rts;         /* interned once per UPDATE, one reference per path taken */
+	uint32_t memo_vni, memo_tag; /* rib_import_vni's last answer (it depends on these alone here) */
+	uint8_t memo_type;
+	uint16_t memo_idx;
+	bool memo_valid;
+};
+
+static uint16_t rib_update_import(const struct evpn_rib *rib, struct rib_update_ctx *u, const struct evpn_route *nl)
+{
+	if (!u->memo_valid || u->memo_type != nl->type || u->memo_vni != nl->label1 || u->memo_tag != nl->eth_tag) {
+		u->memo_idx = rib_import_vni(rib, nl, u->a, u->rt, u->n_rt, u->ebgp);
+		u->memo_type = nl->type;
+		u->memo_vni = nl->label1;
+		u->memo_tag = nl->eth_tag;
+		u->memo_valid = true;
+	}
+	return u->memo_idx;
+}
+
+static void rib_update_one(struct evpn_rib *rib, struct rib_update_ctx *u, const struct evpn_route *nl, uint64_t h)
+{
+	uint32_t nh = u->nexthop;
+	struct rib_route *r;
+	struct rib_path *p;
+	uint16_t vni_idx;
+
+	rib->st.received++;
+	if (nl->type == EVPN_RT_IMET && u->a->has_pmsi && u->a->pmsi_endpoint_len == 4)
+		memcpy(&nh, u->a->pmsi_endpoint, 4);
+	r = rib_route_find(rib, nl, h);
+	if (u->loop || nh == rib->cfg.vtep_ip || nh == 0) {
+		/* our own route reflected back, or nothing we can tunnel to: drop any older path */
+		if (u->loop)
+			rib->st.rejected_as_loop++;
+		else if (nh == 0)
+			rib->st.unsupported_nexthop++;
+		else
+			rib->st.rejected_own++;
+		if (r)
+			rib_path_remove(rib, r, u->peer);
+		return;
+	}
+	vni_idx = rib_update_import(rib, u, nl);
+	if (vni_idx == RIB_NO_VNI)
+		rib->st.not_imported++;
+	if (!r) {
+		r = objpool_alloc(&rib->route_pool);
+		if (!r)
+			return;
+		memset(r, 0, offsetof(struct rib_route, first));
+		r->nlri = *nl;
+		r->hash = h;
+		r->vni_idx = RIB_NO_VNI;
+		r->ip_vni = RIB_NO_VNI;
+		rib_map_grow(&rib->routes, rib_route_hash_of);
+		rib_map_insert(&rib->routes, r, h);
+	}
+	r->nlri.label1 = nl->label1;
+	r->nlri.label2 = nl->label2;
+	r->nlri.has_label2 = nl->has_label2;
+	for (p = r->paths; p && p->peer != u->peer; p = p->next)
+		;
+	if (!p) {
+		p = rib_path_alloc(r);
+		if (!p) {
+			rib_route_drop_if_empty(rib, r);
+			return;
+		}
+		p->peer = u->peer;
+		p->rts = u->rts;
+		u->rts->refs++;
+		p->next = r->paths;
+		r->paths = p;
+		rib->st.paths++;
+	} else if (p->rts != u->rts) {
+		rib_rts_put(rib, p->rts);
+		p->rts = u->rts;
+		u->rts->refs++;
+	}
+	p->nexthop = nh;
+	p->seq = u->seq;
+	p->sticky = u->sticky;
+	if (p->stale) {
+		p->stale = false;
+		rib->n_stale--;
+	}
+	rib_route_changed(rib, r, vni_idx);
+}
+
+/*
+ * Bring what a batch of NLRIs will touch into the cache, in two rounds so that the second
+ * finds the first's loads done: the routes' and MACs' bucket slots, then the first entry
+ * of each chain (a lookup's miss is mostly that entry's).
+ */
+static void rib_update_prefetch(const struct evpn_rib *rib, struct rib_update_ctx *u, const struct evpn_route *nl,
+				size_t n, uint64_t *hashes)
+{
+	void *const *slots[2 * RIB_BATCH];
+	size_t n_slots = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		hashes[i] = rib_route_hash(&nl[i]);
+		slots[n_slots] = &rib->routes.buckets[hashes[i] & (rib->routes.n_buckets - 1)];
+		__builtin_prefetch(slots[n_slots++]);
+		if (nl[i].type == EVPN_RT_MAC_IP) {
+			uint16_t vni_idx = rib_update_import(rib, u, &nl[i]);
+
+			if (vni_idx != RIB_NO_VNI) {
+				uint64_t mh = rib_hash_u64(rib_mac_key(vni_idx, nl[i].mac));
+
+				slots[n_slots] = &rib->macs.buckets[mh & (rib->macs.n_buckets - 1)];
+				__builtin_prefetch(slots[n_slots++]);
+			}
+		}
+	}
+	for (size_t i = 0; i < n_slots; i++)
+		if (*slots[i])
+			__builtin_prefetch(*slots[i]);
+}
+
 void evpn_rib_update(struct evpn_rib *rib, uint32_t peer, bool ebgp, const struct bgp_attrs *a,
 		     const struct evpn_route *reach, size_t n_reach, const struct evpn_route *unreach, size_t n_unreach,
 		     bool withdraw_all)
 {
-	uint64_t rt[EVPN_RIB_MAX_RT];
-	size_t n_rt = 0;
-	uint32_t seq = 0, nexthop = 0;
-	bool sticky = false, loop = false;
+	uint64_t rt[EVPN_RIB_MAX_RT], hashes[RIB_BATCH];
+	struct rib_update_ctx u = { .peer = peer, .ebgp = ebgp, .a = a, .rt = rt };
 
 	for (size_t i = 0; i < n_unreach; i++) {
 		uint64_t h = rib_route_hash(&unreach[i]);
@@ -779,88 +994,34 @@ void evpn_rib_update(struct evpn_rib *rib, uint32_t peer, bool ebgp, const struc
 	}
 	for (uint8_t i = 0; i < a->as_path_len && i < BGP_MAX_AS_PATH; i++)
 		if (a->as_path[i] == rib->cfg.asn)
-			loop = true;
+			u.loop = true;
 	if (a->has_originator_id && a->originator_id == rib->cfg.router_id)
-		loop = true;
+		u.loop = true;
 	for (uint32_t i = 0; i < a->n_ext_comm; i++) {
-		uint32_t s;
+		uint32_t sq;
 		bool st;
 
-		if (evpn_ec_is_rt(a->ext_comm[i]) && n_rt < EVPN_RIB_MAX_RT)
-			rt[n_rt++] = a->ext_comm[i];
-		else if (evpn_ec_get_mac_mobility(a->ext_comm[i], &s, &st)) {
-			seq = s;
-			sticky = st;
+		if (evpn_ec_is_rt(a->ext_comm[i]) && u.n_rt < EVPN_RIB_MAX_RT)
+			rt[u.n_rt++] = a->ext_comm[i];
+		else if (evpn_ec_get_mac_mobility(a->ext_comm[i], &sq, &st)) {
+			u.seq = sq;
+			u.sticky = st;
 		}
 	}
-	if (a->mp_nh_len == 4 || a->mp_nh_len == 16)
-		memcpy(&nexthop, a->mp_nh, 4);
-	if (a->mp_nh_len != 4)
-		nexthop = 0;
+	if (a->mp_nh_len == 4)
+		memcpy(&u.nexthop, a->mp_nh, 4);
+	u.rts = rib_rts_get(rib, rt, u.n_rt);
+	if (!u.rts)
+		return;   /* out of memory: the routes are not taken */
 
-	for (size_t i = 0; i < n_reach; i++) {
-		const struct evpn_route *nl = &reach[i];
-		uint32_t nh = nexthop;
-		uint64_t h;
-		struct rib_route *r;
-		struct rib_path *p;
-		uint16_t vni_idx;
+	for (size_t base = 0; base < n_reach; base += RIB_BATCH) {
+		size_t n = n_reach - base < RIB_BATCH ? n_reach - base : RIB_BATCH;
 
-		rib->st.received++;
-		if (nl->type == EVPN_RT_IMET && a->has_pmsi && a->pmsi_endpoint_len == 4)
-			memcpy(&nh, a->pmsi_endpoint, 4);
-		h = rib_route_hash(nl);
-		r = rib_route_find(rib, nl, h);
-		if (loop || nh == rib->cfg.vtep_ip || nh == 0) {
-			/* our own route reflected back, or nothing we can tunnel to: drop any older path */
-			if (loop)
-				rib->st.rejected_as_loop++;
-			else if (nh == 0)
-				rib->st.unsupported_nexthop++;
-			else
-				rib->st.rejected_own++;
-			if (r)
-				rib_path_remove(rib, r, peer);
-			continue;
-		}
-		vni_idx = rib_import_vni(rib, nl, a, rt, n_rt, ebgp);
-		if (vni_idx == RIB_NO_VNI)
-			rib->st.not_imported++;
-		if (!r) {
-			r = calloc(1, sizeof(*r));
-			if (!r)
-				continue;
-			r->nlri = *nl;
-			r->hash = h;
-			r->vni_idx = RIB_NO_VNI;
-			r->ip_vni = RIB_NO_VNI;
-			rib_map_grow(&rib->routes, rib_route_hash_of);
-			rib_map_insert(&rib->routes, r, h);
-		}
-		r->nlri.label1 = nl->label1;
-		r->nlri.label2 = nl->label2;
-		r->nlri.has_label2 = nl->has_label2;
-		for (p = r->paths; p && p->peer != peer; p = p->next)
-			;
-		if (!p) {
-			p = calloc(1, sizeof(*p));
-			if (!p) {
-				rib_route_drop_if_empty(rib, r);
-				continue;
-			}
-			p->peer = peer;
-			p->next = r->paths;
-			r->paths = p;
-			rib->st.paths++;
-		}
-		p->nexthop = nh;
-		p->seq = seq;
-		p->sticky = sticky;
-		p->stale = false;
-		p->n_rt = (uint8_t)n_rt;
-		memcpy(p->rt, rt, n_rt * sizeof(rt[0]));
-		rib_route_changed(rib, r, vni_idx);
+		rib_update_prefetch(rib, &u, reach + base, n, hashes);
+		for (size_t i = 0; i < n; i++)
+			rib_update_one(rib, &u, &reach[base + i], hashes[i]);
 	}
+	rib_rts_put(rib, u.rts);
 }
 
 /* Apply fn to every path of peer (collecting first: fn may free routes). */
@@ -877,6 +1038,8 @@ static void rib_peer_paths(struct evpn_rib *rib, uint32_t peer, bool only_stale,
 				if (p->peer != peer || (only_stale && !p->stale))
 					continue;
 				if (mark_stale) {
+					if (!p->stale)
+						rib->n_stale++;
 					p->stale = true;
 					continue;
 				}
@@ -905,7 +1068,8 @@ void evpn_rib_peer_down(struct evpn_rib *rib, uint32_t peer, bool graceful)
 
 void evpn_rib_peer_flush_stale(struct evpn_rib *rib, uint32_t peer)
 {
-	rib_peer_paths(rib, peer, true, false);
+	if (rib->n_stale)   /* End-of-RIB after a fresh start: nothing to walk */
+		rib_peer_paths(rib, peer, true, false);
 }
 
 uint64_t evpn_rib_peer_paths(const struct evpn_rib *rib, uint32_t peer)
@@ -967,7 +1131,7 @@ void evpn_rib_walk(const struct evpn_rib *rib, evpn_rib_path_cb cb, void *arg)
 					.route = &r->nlri, .peer = p->peer, .nexthop = p->nexthop,
 					.vni_idx = r->vni_idx, .seq = p->seq, .sticky = p->sticky,
 					.best = p == r->best, .stale = p->stale, .local = false,
-					.n_rt = p->n_rt, .rts = p->rt,
+					.n_rt = p->rts->n, .rts = p->rts->rt,
 				};
 
 				cb(&info, arg);

@@ -27,6 +27,7 @@ struct evpn_rib_config {
 	int rt_match_vni_only;       /* -1: auto (on for routes from eBGP peers), 0, 1 */
 	uint32_t dup_max_moves;      /* duplicate detection: this many moves ... */
 	uint32_t dup_window_sec;     /* ... within this window freezes the MAC */
+	uint64_t expected_routes;    /* tables are sized for this many routes up front (0: small) */
 };
 
 /* What the RIB decides, for the daemon to carry out. Any may be NULL. */

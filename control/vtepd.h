@@ -151,6 +151,8 @@ void vtepd_bgp_tick(struct vtepd *d);
 /* A local MAC appeared (learned, attached) or went away; its IP binding. No-ops without BGP. */
 void vtepd_bgp_local_mac(struct vtepd *d, uint16_t vni_idx, const uint8_t mac[6], bool present);
 void vtepd_bgp_local_ip(struct vtepd *d, uint16_t vni_idx, const uint8_t mac[6], uint32_t ip);
+/* Wall clock (microseconds) when an UPDATE last changed the FDB; 0: never. */
+uint64_t vtepd_bgp_fdb_changed_us(const struct vtepd *d);
 struct evpn_rib *vtepd_bgp_rib(const struct vtepd *d);
 struct bgp *vtepd_bgp_speaker(const struct vtepd *d);
 

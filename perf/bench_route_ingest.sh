@@ -4,12 +4,17 @@
 # time from its first UPDATE until all N MACs are programmed in vtepd's fast path (its FDB),
 # and vtepd's memory; then, in the same run, the time until FRR's bgpd has received and
 # accepted the same N routes (pfxRcd), and bgpd's memory. Medians of RUNS runs.
+# Both daemons are watched the same way: perf/ingest_wait.py polls each over its own socket
+# every POLL_INTERVAL seconds (default 0.005) and the time is that of the first poll that
+# saw all N. vtepd also says when its last UPDATE changed the FDB (fdb.bgp_changed_us in
+# `vtepctl -j show stats`): that exact time is reported alongside, as a check.
 #   perf/bench_route_ingest.sh [N ...]        default: 100000 1000000; RUNS=3
 # Prints a table and writes perf/results/route_ingest.json. Needs root; runs in namespaces.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${VTEPD_BUILD:-$top/build}
 runs=${RUNS:-3}
+interval=${POLL_INTERVAL:-0.005}
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(100000 1000000)
 "$top/scripts/setup.sh" "$(basename "$build")" >/dev/null
@@ -35,12 +40,27 @@ ip -n "${P}t" addr add 10.0.0.1/24 dev ul0; ip -n "${P}i" addr add 10.0.0.9/24 d
 for ns in "${P}t" "${P}i"; do ip -n "$ns" link set lo up; ip -n "$ns" link set ul0 up; done
 
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
-now() { date +%s.%N; }
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-# One run against vtepd: prints "seconds rss_delta_kb fdb_bytes_per_entry"
+# The poller first (it is polling once it said "ready"), then the injector.
+start_wait() {
+	rm -f "$tmp/wait.out" "$tmp/wait.ready"
+	python3 "$top/perf/ingest_wait.py" "$@" --routes "$n" --interval "$interval" --ready "$tmp/wait.ready" \
+		> "$tmp/wait.out" &
+	waiter=$!; pids+=("$waiter")
+	for _ in $(seq 500); do [ -e "$tmp/wait.ready" ] && return; sleep 0.01; done
+	echo "the poller did not start" >&2; exit 1
+}
+inject() {
+	rm -f "$tmp/inject.out"
+	ip netns exec "${P}i" "$build/perf/bgp_inject" --peer 10.0.0.1 --local 10.0.0.9 --asn 65009 --peer-asn 65001 \
+		--routes "$1" --nexthop 10.0.0.9 > "$tmp/inject.out" 2> "$tmp/inject.err" &
+	inj=$!; pids+=("$inj")
+}
+
+# One run against vtepd: prints "seconds rss_delta_kb fdb_bytes_per_entry exact_seconds"
 run_vtepd() {
-	local n=$1 table=1024 pid inj out t_first t_done base
+	local n=$1 table=1024 pid t_first t_done base
 	while [ "$table" -lt $((n + 1024)) ]; do table=$((table * 2)); done
 	cat > "$tmp/vtepd.yaml" <<EOF2
 vtep: {name: $P, source_ip: 10.0.0.1}
@@ -55,26 +75,24 @@ EOF2
 	pid=$!; pids+=("$pid")
 	for _ in $(seq 300); do "$vtepctl" -n "$P" show ports >/dev/null 2>&1 && break; sleep 0.1; done
 	base=$(rss_kb "$pid")
-	ip netns exec "${P}i" "$build/perf/bgp_inject" --peer 10.0.0.1 --local 10.0.0.9 --asn 65009 --peer-asn 65001 \
-		--routes "$n" --nexthop 10.0.0.9 > "$tmp/inject.out" 2> "$tmp/inject.err" &
-	inj=$!; pids+=("$inj")
-	while :; do
-		entries=$("$vtepctl" -n "$P" -j show stats | jq '.fdb.entries')
-		[ "$entries" -ge "$n" ] && { t_done=$(now); break; }
-		kill -0 "$pid" 2>/dev/null || { echo "vtepd died: $(tail -3 "$tmp/vtepd.log")" >&2; exit 1; }
-		sleep 0.02
-	done
+	start_wait --vtepd "/run/vtepd/$P.sock"
+	inject "$n"
+	wait "$waiter" || { echo "vtepd: $(tail -3 "$tmp/vtepd.log")" >&2; exit 1; }
+	until [ -s "$tmp/inject.out" ]; do sleep 0.01; done
 	t_first=$(jq '.t_first' "$tmp/inject.out")
-	local fdb_bytes cap
+	t_done=$(jq '.t_done' "$tmp/wait.out")
+	local fdb_bytes cap exact
 	fdb_bytes=$("$vtepctl" -n "$P" -j show stats | jq '.fdb.memory_bytes')
 	cap=$("$vtepctl" -n "$P" -j show stats | jq '.fdb.capacity')
-	echo "$(echo "$t_done - $t_first" | bc -l) $(( $(rss_kb "$pid") - base )) $((fdb_bytes / cap))"
+	exact=$("$vtepctl" -n "$P" -j show stats | jq '.fdb.bgp_changed_us')
+	echo "$(echo "$t_done - $t_first" | bc -l) $(( $(rss_kb "$pid") - base )) $((fdb_bytes / cap))" \
+		"$(echo "$exact / 1000000 - $t_first" | bc -l)"
 	kill -TERM "$inj" "$pid"; wait "$inj" "$pid" 2>/dev/null || true
 }
 
 # One run against FRR's bgpd: prints "seconds rss_delta_kb"
 run_frr() {
-	local n=$1 d=$tmp/frr inj t_first t_done base bgpd
+	local n=$1 d=$tmp/frr t_first t_done base bgpd
 	rm -rf "$d"; mkdir -p "$d"
 	echo "hostname bench" > "$d/zebra.conf"
 	cat > "$d/bgpd.conf" <<EOF2
@@ -96,16 +114,12 @@ EOF2
 	bgpd=$(cat "$d/bgpd.pid"); pids+=("$bgpd")
 	sleep 1
 	base=$(rss_kb "$bgpd")
-	ip netns exec "${P}i" "$build/perf/bgp_inject" --peer 10.0.0.1 --local 10.0.0.9 --asn 65009 --peer-asn 65001 \
-		--routes "$n" --nexthop 10.0.0.9 > "$tmp/inject.out" 2> "$tmp/inject.err" &
-	inj=$!; pids+=("$inj")
-	while :; do
-		got=$(vtysh --vty_socket "$d" -c "show bgp l2vpn evpn summary json" 2>/dev/null |
-			jq '[.. | objects | select(has("pfxRcd")) | .pfxRcd] | max // 0')
-		[ "${got:-0}" -ge "$n" ] && { t_done=$(now); break; }
-		sleep 0.05
-	done
+	start_wait --frr-vty "$d/bgpd.vty"
+	inject "$n"
+	wait "$waiter" || { echo "bgpd did not get the routes" >&2; exit 1; }
+	until [ -s "$tmp/inject.out" ]; do sleep 0.01; done
 	t_first=$(jq '.t_first' "$tmp/inject.out")
+	t_done=$(jq '.t_done' "$tmp/wait.out")
 	echo "$(echo "$t_done - $t_first" | bc -l) $(( $(rss_kb "$bgpd") - base ))"
 	kill -TERM "$inj" "$bgpd" "$(cat "$d/zebra.pid")" 2>/dev/null || true
 	wait "$inj" 2>/dev/null || true
@@ -116,19 +130,23 @@ mkdir -p "$top/perf/results"
 json="["
 printf '%-9s | %-22s | %-22s | %-7s | %-22s\n' routes "vtepd: s (routes/s)" "FRR bgpd: s (routes/s)" ratio "bytes/route vtepd | FRR"
 for n in "${sizes[@]}"; do
-	vt=(); vm=(); vf=(); ft=(); fm=()
+	vt=(); vm=(); vf=(); vx=(); ft=(); fm=()
 	for _ in $(seq "$runs"); do
-		read -r s m f <<< "$(run_vtepd "$n")"; vt+=("$s"); vm+=("$m"); vf+=("$f")
+		read -r s m f x <<< "$(run_vtepd "$n")"; vt+=("$s"); vm+=("$m"); vf+=("$f"); vx+=("$x")
 		read -r s m <<< "$(run_frr "$n")"; ft+=("$s"); fm+=("$m")
 	done
 	v_s=$(printf '%s\n' "${vt[@]}" | median); f_s=$(printf '%s\n' "${ft[@]}" | median)
 	v_kb=$(printf '%s\n' "${vm[@]}" | median); f_kb=$(printf '%s\n' "${fm[@]}" | median)
-	fdb_b=$(printf '%s\n' "${vf[@]}" | median)
+	fdb_b=$(printf '%s\n' "${vf[@]}" | median); v_x=$(printf '%s\n' "${vx[@]}" | median)
 	v_rate=$(echo "$n / $v_s" | bc); f_rate=$(echo "$n / $f_s" | bc)
-	ratio=$(echo "scale=1; $f_s / $v_s" | bc)
+	ratio=$(echo "scale=2; $f_s / $v_s" | bc)
 	v_bpr=$(( v_kb * 1024 / n + fdb_b )); f_bpr=$(( f_kb * 1024 / n ))
-	printf '%-9s | %8.2f (%9s) | %8.2f (%9s) | %5sx | %6s | %6s\n' "$n" "$v_s" "$v_rate" "$f_s" "$f_rate" "$ratio" "$v_bpr" "$f_bpr"
-	json+="{\"routes\": $n, \"runs\": $runs, \"vtepd_seconds\": $v_s, \"frr_seconds\": $f_s, \"ratio\": $ratio,"
+	printf '%-9s | %8.3f (%9s) | %8.3f (%9s) | %5sx | %6s | %6s | vtepd exact %.3f s\n' "$n" "$v_s" "$v_rate" \
+		"$f_s" "$f_rate" "$ratio" "$v_bpr" "$f_bpr" "$v_x"
+	echo "  runs: vtepd ${vt[*]} (exact ${vx[*]}); FRR ${ft[*]}"
+	json+="{\"routes\": $n, \"runs\": $runs, \"poll_interval\": $interval, \"vtepd_seconds\": $v_s,"
+	json+=" \"vtepd_exact_seconds\": $v_x, \"frr_seconds\": $f_s, \"ratio\": $ratio,"
+	json+=" \"vtepd_runs\": [$(IFS=,; echo "${vt[*]}")], \"frr_runs\": [$(IFS=,; echo "${ft[*]}")],"
 	json+=" \"vtepd_bytes_per_route\": $v_bpr, \"vtepd_fdb_bytes_per_entry\": $fdb_b, \"frr_bytes_per_route\": $f_bpr},"
 done
 json="${json%,}]"

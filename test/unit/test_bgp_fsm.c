@@ -451,6 +451,8 @@ struct raw_open {
 	const char *id;
 	uint16_t hold;
 	bool mp_evpn, ext_msg;
+	uint16_t gr_time;            /* 0: no graceful restart capability; else for EVPN, forwarding kept */
+	bool gr_restarting;          /* the R bit: "I have just restarted" */
 };
 
 /* An OPEN as FRR sends it: one capability per optional parameter, plus one unknown capability. */
@@ -494,6 +496,18 @@ static size_t raw_open_build(uint8_t *buf, const struct raw_open *o)
 		*p++ = 2;
 		*p++ = 6;
 		*p++ = 0;
+	}
+	if (o->gr_time) {
+		*p++ = 2;
+		*p++ = 8;
+		*p++ = 64;
+		*p++ = 6;
+		*p++ = (uint8_t)((o->gr_restarting ? 0x80 : 0) | (o->gr_time >> 8 & 0x0f));
+		*p++ = (uint8_t)o->gr_time;
+		*p++ = 0;
+		*p++ = 25;
+		*p++ = 70;
+		*p++ = 0x80;
 	}
 	*opt = (uint8_t)(p - opt - 1);
 	return put_hdr(buf, (size_t)(p - buf), BGP_MSG_OPEN);
@@ -1152,6 +1166,7 @@ START_TEST(test_collision)
 }
 END_TEST
 
+/* Without graceful restart negotiated, a second connection from an established peer is refused. */
 START_TEST(test_reject_while_established)
 {
 	struct side *a, *b;
@@ -1174,6 +1189,77 @@ START_TEST(test_reject_while_established)
 	raw_free(r);
 	ck_assert(has_log(a, "127.0.0.9", NULL));
 	ck_assert(both_established(a, b));
+}
+END_TEST
+
+/*
+ * Graceful restart, RFC 4724 section 4.2: a GR peer restarts and connects again while A still
+ * holds the old session. A answers the new connection with its OPEN (not Cease/7), keeps the
+ * old session until the new OPEN arrives, then ends it as a graceful loss (its routes become
+ * stale: down(graceful, the peer's restart time)) and carries on with the new connection.
+ * _i 0: the old session was A's own connection to the peer; 1: the peer's connection to A.
+ */
+START_TEST(test_gr_peer_reconnects)
+{
+	struct bgp_peer_config c = peer_cfg(RAW_IP, AS_RAW, _i == 1);
+	struct side *a = side_new("A", A_IP, AS_A, "1.1.1.1", true, 90);
+	struct raw_open o = raw_open_default;
+	struct raw *old, *r;
+	uint8_t buf[4096];
+	int lfd = -1;
+
+	o.gr_time = 45;
+	add_peer(a, &c);
+	if (_i == 0) {
+		lfd = raw_listen(RAW_IP);
+		ck_assert_err(bgp_start(a->b), 0);
+		old = raw_accept(lfd);
+		raw_expect(old, BGP_MSG_OPEN);
+		raw_send(old, buf, raw_open_build(buf, &o));
+		raw_send(old, buf, keepalive_build(buf));
+		raw_expect(old, BGP_MSG_KEEPALIVE);
+		RUN_UNTIL(state0(a) == BGP_ST_ESTABLISHED);
+	} else {
+		ck_assert_err(bgp_start(a->b), 0);
+		old = raw_session(a, &o);
+	}
+	ck_assert(stats(a).gr);
+	ck_assert_uint_eq(stats(a).established_count, 1);
+
+	/* The peer is back on a new connection; the old one was never closed. */
+	r = raw_connect(RAW_IP, A_IP);
+	raw_expect(r, BGP_MSG_OPEN);
+	settle(100);
+	ck_assert_int_eq(state0(a), BGP_ST_ESTABLISHED);   /* the old session stands until the OPEN */
+	ck_assert_int_eq(a->n_down, 0);
+	ck_assert(has_log(a, "graceful restart", NULL));
+
+	o.gr_restarting = true;
+	raw_send(r, buf, raw_open_build(buf, &o));
+	raw_expect(r, BGP_MSG_KEEPALIVE);
+	ck_assert_int_eq(a->n_down, 1);
+	ck_assert(a->last_graceful);
+	ck_assert_uint_eq(a->last_restart_time, 45);
+	ck_assert_int_ne(state0(a), BGP_ST_ESTABLISHED);
+	/* The old connection is closed without a NOTIFICATION (a lost TCP session, not an error). */
+	while (raw_next(old))
+		ck_assert_msg(old->type == BGP_MSG_KEEPALIVE, "old connection got message type %u", old->type);
+	ck_assert_uint_eq(stats(a).last_notif_sent[0], 0);
+
+	raw_send(r, buf, keepalive_build(buf));
+	RUN_UNTIL(state0(a) == BGP_ST_ESTABLISHED);
+	ck_assert_uint_eq(stats(a).established_count, 2);
+	ck_assert_int_eq(a->n_established, 2);
+	ck_assert(stats(a).gr && stats(a).peer_open.caps.gr_restarting);
+	/* Routes flow on the new session: its End-of-RIB reaches the layer above. */
+	raw_send(r, buf, eor_build(buf));
+	RUN_UNTIL(a->n_update == 1);
+	ck_assert(a->last_u.end_of_rib_evpn);
+	ck_assert_int_eq(a->n_down, 1);
+	raw_free(old);
+	raw_free(r);
+	if (lfd >= 0)
+		close(lfd);
 }
 END_TEST
 
@@ -1423,6 +1509,7 @@ static Suite *bgp_fsm_suite(void)
 	tcase_add_test(tc, test_raw_errors);
 	tcase_add_loop_test(tc, test_collision, 0, 2);
 	tcase_add_test(tc, test_reject_while_established);
+	tcase_add_loop_test(tc, test_gr_peer_reconnects, 0, 2);
 	tcase_add_test(tc, test_stop_and_restart);
 	tcase_add_loop_test(tc, test_md5, 0, sizeof(md5_cases) / sizeof(md5_cases[0]));
 	tcase_add_loop_test(tc, test_ttl_security, 0, 2);

@@ -287,10 +287,11 @@ START_TEST(test_local_mac_advertised_and_withdrawn)
 	ck_assert(!events[0].add_or_withdraw);
 	ck_assert_uint_eq(events[0].seq, 0);
 	evpn_rib_local_ip(rib, 0, MAC1, ip("192.168.1.1"));
-	ck_assert_int_eq(n_events, 3);                 /* MAC-only again and MAC+IP */
-	ck_assert_uint_eq(events[2].ip_len, 32);
+	ck_assert_int_eq(n_events, 2);                 /* the MAC+IP route; MAC-only stands as it was */
+	ck_assert_uint_eq(events[1].ip_len, 32);
+	ck_assert(!events[1].add_or_withdraw);
 	evpn_rib_local_mac(rib, 0, MAC1, false, false);
-	ck_assert_int_eq(count('A'), 5);
+	ck_assert_int_eq(count('A'), 4);               /* both withdrawn */
 	ck_assert(last('A')->add_or_withdraw);
 }
 END_TEST
@@ -461,6 +462,105 @@ START_TEST(test_many_routes)
 }
 END_TEST
 
+/* Walk callback: the route targets of every path, keyed by its MAC's last byte. */
+struct rt_seen {
+	uint32_t n_paths;
+	uint32_t n_rt[256];
+	uint64_t rt0[256];
+};
+
+static void collect_rts(const struct evpn_rib_path_info *p, void *arg)
+{
+	struct rt_seen *seen = arg;
+
+	seen->n_paths++;
+	seen->n_rt[p->route->mac[5]] = p->n_rt;
+	seen->rt0[p->route->mac[5]] = p->n_rt ? p->rts[0] : 0;
+}
+
+/*
+ * One UPDATE with more NLRIs than a prefetch batch, VNIs alternating inside it (the import
+ * answer is remembered per UPDATE: it must follow each NLRI's label); then paths with another
+ * RT list, and a path re-announced with a new list: each path shows its own RTs.
+ */
+START_TEST(test_big_update_and_shared_rt_lists)
+{
+	struct bgp_attrs a = attrs("10.0.0.2", 65000, 100, 65000, -1, false);
+	struct evpn_route rs[100];
+	struct rt_seen seen;
+	struct evpn_rib_mac_info mi;
+	struct evpn_rib_stats st;
+
+	memset(&seen, 0, sizeof(seen));
+	a.ext_comm[a.n_ext_comm++] = evpn_ec_rt_as2(65000, 200);   /* imports into both VNIs */
+	for (int i = 0; i < 100; i++)
+		rs[i] = mac_route("10.0.0.2:1", (const uint8_t[]){ 2, 0, 0, 0, 1, (uint8_t)i }, i % 2 ? 200 : 100);
+	evpn_rib_update(rib, ip("10.0.0.2"), true, &a, rs, 100, NULL, 0, false);
+	ck_assert_int_eq(count('M'), 100);
+	for (int i = 0; i < 100; i++) {
+		evpn_rib_mac_info(rib, i % 2 ? 1 : 0, rs[i].mac, &mi);
+		ck_assert_msg(mi.remote && mi.remote_vtep == ip("10.0.0.2"), "MAC %d not in VNI index %d", i, i % 2);
+		evpn_rib_mac_info(rib, i % 2 ? 0 : 1, rs[i].mac, &mi);
+		ck_assert(!mi.known);
+	}
+	evpn_rib_get_stats(rib, &st);
+	ck_assert_uint_eq(st.routes, 100);
+	ck_assert_uint_eq(st.macs, 100);
+
+	/* MAC 0 again from the same peer with one RT only; MAC 1 stays with two. */
+	{
+		struct bgp_attrs b = attrs("10.0.0.2", 65000, 100, 65000, -1, false);
+
+		evpn_rib_update(rib, ip("10.0.0.2"), true, &b, &rs[0], 1, NULL, 0, false);
+	}
+	evpn_rib_walk(rib, collect_rts, &seen);
+	ck_assert_uint_eq(seen.n_paths, 100);
+	ck_assert_uint_eq(seen.n_rt[0], 1);
+	ck_assert_uint_eq(seen.rt0[0], evpn_ec_rt_as2(65000, 100));
+	ck_assert_uint_eq(seen.n_rt[1], 2);
+	ck_assert_uint_eq(seen.n_rt[99], 2);
+	evpn_rib_update(rib, ip("10.0.0.2"), true, &a, NULL, 0, rs, 100, false);
+	evpn_rib_get_stats(rib, &st);
+	ck_assert_uint_eq(st.routes, 0);
+	ck_assert_uint_eq(st.paths, 0);
+}
+END_TEST
+
+/* Stale paths are the restarting peer's alone: another peer's End-of-RIB leaves them. */
+START_TEST(test_stale_paths_per_peer)
+{
+	struct bgp_attrs a2 = attrs("10.0.0.2", 65000, 100, 65000, -1, false);
+	struct bgp_attrs a3 = attrs("10.0.0.3", 65000, 100, 65000, -1, false);
+	struct evpn_route r2 = mac_route("10.0.0.2:1", MAC1, 100);
+	struct evpn_route r3 = mac_route("10.0.0.3:1", (const uint8_t[]){ 2, 0, 0, 0, 0, 3 }, 100);
+	struct evpn_rib_stats st;
+
+	evpn_rib_update(rib, ip("10.0.0.2"), true, &a2, &r2, 1, NULL, 0, false);
+	evpn_rib_update(rib, ip("10.0.0.3"), true, &a3, &r3, 1, NULL, 0, false);
+	evpn_rib_peer_flush_stale(rib, ip("10.0.0.3"));     /* End-of-RIB after a fresh start: nothing */
+	ck_assert_uint_eq(evpn_rib_peer_paths(rib, ip("10.0.0.3")), 1);
+	evpn_rib_peer_down(rib, ip("10.0.0.2"), true);
+	evpn_rib_peer_down(rib, ip("10.0.0.2"), true);       /* counted once */
+	evpn_rib_peer_flush_stale(rib, ip("10.0.0.3"));
+	ck_assert_uint_eq(evpn_rib_peer_paths(rib, ip("10.0.0.2")), 1);
+	ck_assert_uint_eq(evpn_rib_peer_paths(rib, ip("10.0.0.3")), 1);
+	/* re-announced: no longer stale, so its End-of-RIB keeps it */
+	evpn_rib_update(rib, ip("10.0.0.2"), true, &a2, &r2, 1, NULL, 0, false);
+	evpn_rib_peer_flush_stale(rib, ip("10.0.0.2"));
+	ck_assert_uint_eq(evpn_rib_peer_paths(rib, ip("10.0.0.2")), 1);
+	evpn_rib_get_stats(rib, &st);
+	ck_assert_uint_eq(st.stale_removed, 0);
+	/* down again, not re-announced: the restart time's flush removes it */
+	evpn_rib_peer_down(rib, ip("10.0.0.2"), true);
+	evpn_rib_peer_flush_stale(rib, ip("10.0.0.2"));
+	ck_assert_uint_eq(evpn_rib_peer_paths(rib, ip("10.0.0.2")), 0);
+	evpn_rib_get_stats(rib, &st);
+	ck_assert_uint_eq(st.stale_removed, 1);
+	ck_assert_uint_eq(last('M')->vtep, 0);
+	ck_assert_uint_eq(last('M')->mac[5], 1);
+}
+END_TEST
+
 static void noop_local(const struct evpn_route *r, uint16_t vni_idx, uint32_t seq, bool sticky, void *arg)
 {
 	int *n = arg;
@@ -505,6 +605,8 @@ int main(void)
 	tcase_add_test(tc, test_treat_as_withdraw);
 	tcase_add_test(tc, test_many_routes);
 	tcase_add_test(tc, test_walk_local);
+	tcase_add_test(tc, test_big_update_and_shared_rt_lists);
+	tcase_add_test(tc, test_stale_paths_per_peer);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

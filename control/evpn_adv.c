@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * evpn_adv.c: our own EVPN routes on the wire (see evpn_adv.h). One UPDATE per route, sent
+ * the moment the RIB decides: bgp_peer_send() queues it and writes what the socket takes
+ * at once, so nothing waits for a timer.
+ */
+#include <string.h>
+
+#include "evpn_adv.h"
+
+void evpn_adv_init(struct evpn_adv *ad, struct bgp *bgp, struct evpn_rib *rib, uint32_t asn, uint32_t vtep_ip,
+		   bool advertise_local)
+{
+	memset(ad, 0, sizeof(*ad));
+	ad->bgp = bgp;
+	ad->rib = rib;
+	ad->asn = asn;
+	ad->vtep_ip = vtep_ip;
+	ad->advertise_local = advertise_local;
+}
+
+static void evpn_adv_attrs(const struct evpn_adv *ad, const struct bgp_peer *p, const struct evpn_route *r,
+			   uint16_t vni_idx, uint32_t seq, bool sticky, struct bgp_attrs *a)
+{
+	uint64_t rts[EVPN_RIB_MAX_RT];
+	uint8_t rd[8];
+	size_t n_rts = 0;
+
+	memset(a, 0, sizeof(*a));
+	a->has_origin = true;
+	a->origin = 0;   /* IGP */
+	a->has_as_path = true;
+	if (!bgp_peer_is_ibgp(p)) {
+		a->as_path[0] = ad->asn;
+		a->as_path_len = 1;
+	}
+	a->mp_nh_len = 4;
+	memcpy(a->mp_nh, &ad->vtep_ip, 4);
+	evpn_rib_vni_info(ad->rib, vni_idx, rd, rts, &n_rts);
+	for (size_t i = 0; i < n_rts && a->n_ext_comm < BGP_MAX_EXT_COMM - 2; i++)
+		a->ext_comm[a->n_ext_comm++] = rts[i];
+	a->ext_comm[a->n_ext_comm++] = evpn_ec_encap_vxlan();
+	if (r->type == EVPN_RT_MAC_IP && (seq || sticky))
+		a->ext_comm[a->n_ext_comm++] = evpn_ec_mac_mobility(seq, sticky);
+	if (r->type == EVPN_RT_IMET) {
+		a->has_pmsi = true;
+		a->pmsi_flags = 0;
+		a->pmsi_tunnel_type = 6;   /* ingress replication */
+		a->pmsi_label = r->label1; /* the VNI */
+		a->pmsi_endpoint_len = 4;
+		memcpy(a->pmsi_endpoint, &ad->vtep_ip, 4);
+	}
+}
+
+void evpn_adv_send(struct evpn_adv *ad, struct bgp_peer *p, const struct evpn_route *r, uint16_t vni_idx, uint32_t seq,
+		   bool sticky, bool withdraw)
+{
+	struct bgp_attrs a;
+	size_t done = 0, len;
+
+	if (bgp_peer_state(p) != BGP_ST_ESTABLISHED)
+		return;
+	evpn_adv_attrs(ad, p, r, vni_idx, seq, sticky, &a);
+	len = bgp_update_encode_evpn(ad->buf, bgp_peer_max_msg(p), &a, r, 1, withdraw, bgp_peer_as4(p), &done);
+	if (!len || done != 1 || bgp_peer_send(p, ad->buf, len) != 0) {
+		ad->send_errors++;
+		return;
+	}
+	ad->updates_sent++;
+}
+
+void evpn_adv_all(struct evpn_adv *ad, const struct evpn_route *r, uint16_t vni_idx, uint32_t seq, bool sticky,
+		  bool withdraw)
+{
+	if (!ad->advertise_local)
+		return;
+	for (size_t i = 0; i < bgp_peer_count(ad->bgp); i++)
+		evpn_adv_send(ad, bgp_peer_at(ad->bgp, i), r, vni_idx, seq, sticky, withdraw);
+}
+
+struct evpn_adv_dump_arg {
+	struct evpn_adv *ad;
+	struct bgp_peer *p;
+};
+
+static void evpn_adv_dump_one(const struct evpn_route *r, uint16_t vni_idx, uint32_t seq, bool sticky, void *arg)
+{
+	struct evpn_adv_dump_arg *d = arg;
+
+	evpn_adv_send(d->ad, d->p, r, vni_idx, seq, sticky, false);
+}
+
+void evpn_adv_dump(struct evpn_adv *ad, struct bgp_peer *p)
+{
+	struct evpn_adv_dump_arg d = { .ad = ad, .p = p };
+	size_t len;
+
+	if (ad->advertise_local)
+		evpn_rib_walk_local(ad->rib, evpn_adv_dump_one, &d);
+	len = bgp_eor_evpn_encode(ad->buf, sizeof(ad->buf));
+	if (len)
+		bgp_peer_send(p, ad->buf, len);
+}

@@ -1,0 +1,333 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * test_local_adv.c: a MAC learned locally is advertised in the tick that learns it. The path
+ * under test is the daemon's own code from the learn ring on: control/learning.c (the tick's
+ * drain of the fast path's learn ring into the FDB; vtepd.c runs it every 5 ms), the EVPN
+ * RIB (evpn_rib.c), our routes on the wire (evpn_adv.c) and the session layer (bgp_fsm.c),
+ * over TCP on loopback to a second speaker B whose decoder checks what arrives. Only
+ * bgp.c's two-line glue (vtepd_bgp_local_mac/_ip: hand the event to the RIB) is re-stated
+ * here, because bgp.c needs the whole daemon.
+ *
+ * The clock is the test's: speaker A's bgp_tick() is only ever called with the frozen time
+ * T, and after the one learning tick nothing of A runs again, so whatever B receives A sent
+ * from inside that tick: a MAC is advertised at most one tick (5 ms) after the fast path
+ * saw it, inside the 10 ms goal. (perf/bench_learn_latency.sh measures it against FRR.)
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <check.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_ring_elem.h>
+
+#include "bgp_fsm.h"
+#include "evpn_adv.h"
+#include "evpn_rib.h"
+#include "fdb.h"
+#include "vtepd.h"
+
+#define AS_A 65001
+#define AS_B 65002
+#define WAIT_MS 5000
+#define VNI 100
+
+static struct vtepd d;                 /* what learning.c works on: FDB, learn ring, ports */
+static struct evpn_rib *rib;
+static struct evpn_adv adv;
+static struct bgp *a, *b;
+static uint16_t port;
+static int b_updates, b_established;
+static struct evpn_route b_routes[8];
+static struct bgp_update b_last;
+static int b_n_routes;
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* ---- the daemon functions learning.c calls: bgp.c's glue, and what this path never uses ---- */
+
+void vtepd_bgp_local_mac(struct vtepd *dd, uint16_t vni_idx, const uint8_t mac[6], bool present)
+{
+	(void)dd;
+	evpn_rib_local_mac(rib, vni_idx, mac, present, false);
+}
+
+void vtepd_bgp_local_ip(struct vtepd *dd, uint16_t vni_idx, const uint8_t mac[6], uint32_t ip)
+{
+	(void)dd;
+	evpn_rib_local_ip(rib, vni_idx, mac, ip);
+}
+
+int vtepd_vtep_get(struct vtepd *dd, uint32_t ip, bool dynamic, uint16_t *id)
+{
+	(void)dd;
+	(void)ip;
+	(void)dynamic;
+	(void)id;
+	ck_abort_msg("a local MAC needs no remote VTEP");
+	return ENOSPC;
+}
+
+uint16_t vtepd_vni_index(const struct vtepd *dd, uint32_t vni)
+{
+	(void)dd;
+	(void)vni;
+	ck_abort_msg("static MACs are not on this path");
+	return 0;
+}
+
+int vtepd_port_find(const struct vtepd *dd, const char *name)
+{
+	(void)dd;
+	(void)name;
+	ck_abort_msg("static MACs are not on this path");
+	return -1;
+}
+
+/* ---- the two speakers ---- */
+
+static void a_advertise(void *ctx, const struct evpn_route *r, uint16_t vni_idx, uint32_t seq, bool sticky,
+			bool withdraw)
+{
+	(void)ctx;
+	evpn_adv_all(&adv, r, vni_idx, seq, sticky, withdraw);
+}
+
+static void a_established(struct bgp_peer *p, void *ctx)
+{
+	(void)ctx;
+	evpn_adv_dump(&adv, p);
+}
+
+static void b_on_established(struct bgp_peer *p, void *ctx)
+{
+	(void)p;
+	(void)ctx;
+	b_established++;
+}
+
+static void b_update(struct bgp_peer *p, const struct bgp_update *u, const struct evpn_route *reach,
+		     const struct evpn_route *unreach, void *ctx)
+{
+	(void)p;
+	(void)unreach;
+	(void)ctx;
+	b_updates++;
+	b_last = *u;
+	for (size_t i = 0; i < u->n_reach && b_n_routes < 8; i++)
+		b_routes[b_n_routes++] = reach[i];
+}
+
+/* One turn for B only, on the real clock. */
+static void b_step(void)
+{
+	struct pollfd pfd = { .fd = bgp_fd(b), .events = POLLIN };
+
+	poll(&pfd, 1, 1);
+	bgp_process(b);
+	bgp_tick(b, mono_ms());
+}
+
+static void free_all(void)
+{
+	bgp_free(a);
+	bgp_free(b);
+	evpn_rib_free(rib);
+	fdb_destroy(d.fdb);
+	rte_ring_free(d.learn_ring);
+	a = b = NULL;
+	rib = NULL;
+}
+
+/* A free TCP port on 127.0.0.2 for both speakers (they share one port number). */
+static uint16_t free_port(void)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sin);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	uint16_t p;
+
+	ck_assert_int_ge(fd, 0);
+	sin.sin_addr.s_addr = inet_addr("127.0.0.2");
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
+	p = ntohs(sin.sin_port);
+	close(fd);
+	return p;
+}
+
+static void setup(void)
+{
+	static const struct evpn_rib_ops rib_ops = { .advertise = a_advertise };
+	static const struct bgp_ops a_ops = { .established = a_established };
+	static const struct bgp_ops b_ops = { .established = b_on_established, .update = b_update };
+	struct evpn_rib_config rc = { .asn = AS_A, .router_id = inet_addr("1.1.1.1"), .vtep_ip = inet_addr("10.0.0.1") };
+	struct bgp_local la = { .asn = AS_A, .router_id = inet_addr("1.1.1.1"), .local_addr = inet_addr("127.0.0.1") };
+	struct bgp_local lb = { .asn = AS_B, .router_id = inet_addr("2.2.2.2"), .local_addr = inet_addr("127.0.0.2") };
+	struct bgp_peer_config pa = { .addr = inet_addr("127.0.0.2"), .remote_as = AS_B, .connect_retry = 1 };
+	struct bgp_peer_config pb = { .addr = inet_addr("127.0.0.1"), .remote_as = AS_A, .passive = true };
+	uint64_t t0;
+
+	memset(&d, 0, sizeof(d));
+	b_updates = b_established = b_n_routes = 0;
+	d.fdb = fdb_create("t_adv", 1024, NULL);
+	ck_assert_ptr_nonnull(d.fdb);
+	d.learn_ring = rte_ring_create_elem("t_adv_learn", sizeof(struct dp_learn_event), DP_LEARN_RING_SIZE,
+					    SOCKET_ID_ANY, RING_F_SC_DEQ);
+	ck_assert_ptr_nonnull(d.learn_ring);
+	d.n_vnis = 1;
+	d.vnis[0].vni = VNI;
+	d.ports[1].in_use = true;            /* the container port the MAC is behind */
+
+	rib = evpn_rib_new(&rc, &rib_ops, NULL);
+	ck_assert_ptr_nonnull(rib);
+	ck_assert_int_eq(evpn_rib_add_vni(rib, 0, VNI, NULL, NULL, 0, NULL, 0), 0);
+
+	port = free_port();
+	la.port = lb.port = port;
+	a = bgp_new(&la, &a_ops, NULL);
+	b = bgp_new(&lb, &b_ops, NULL);
+	ck_assert(a && b);
+	evpn_adv_init(&adv, a, rib, AS_A, rc.vtep_ip, true);
+	ck_assert_int_eq(bgp_add_peer(b, &pb, NULL), 0);
+	ck_assert_int_eq(bgp_start(b), 0);
+	ck_assert_int_eq(bgp_add_peer(a, &pa, NULL), 0);
+	ck_assert_int_eq(bgp_start(a), 0);
+
+	/* Bring the session up on the real clock; B gets A's dump (type 3, End-of-RIB). */
+	t0 = mono_ms();
+	while (!(b_established && b_last.end_of_rib_evpn)) {
+		struct pollfd pfd = { .fd = bgp_fd(a), .events = POLLIN };
+
+		ck_assert_msg(mono_ms() - t0 < WAIT_MS, "no session between A and B");
+		poll(&pfd, 1, 1);
+		bgp_process(a);
+		bgp_tick(a, mono_ms());
+		b_step();
+	}
+	ck_assert_int_eq(bgp_peer_state(bgp_peer_at(a, 0)), BGP_ST_ESTABLISHED);
+	b_updates = b_n_routes = 0;
+}
+
+static void post_learn(const uint8_t mac[6], uint32_t dest, uint32_t ip)
+{
+	struct dp_learn_event ev = { .key = fdb_key(0, mac), .dest = dest, .vtep_ip = ip };
+
+	/* what the fast path does for a frame from a container port */
+	ck_assert_int_eq(rte_ring_enqueue_elem(d.learn_ring, &ev, sizeof(ev)), 0);
+}
+
+/* B only, until it has n UPDATEs or wait_ms passed; A does not run. */
+static void b_until(int n, unsigned wait_ms)
+{
+	uint64_t t0 = mono_ms();
+
+	while (b_updates < n && mono_ms() - t0 < wait_ms)
+		b_step();
+}
+
+START_TEST(test_learned_mac_advertised_in_its_tick)
+{
+	static const uint8_t mac[6] = { 0x02, 0, 0, 0, 0x01, 0x01 };
+	uint32_t ip = inet_addr("192.168.10.1"), nh;
+	uint64_t t;
+
+	setup();
+	t = mono_ms();   /* A's clock from here on: frozen */
+	bgp_tick(a, t);
+	/* The frame was seen: a MAC learn event and its ARP's MAC+IP event, in one burst. */
+	post_learn(mac, fdb_dest_port(1), 0);
+	post_learn(mac, DP_LEARN_IP | 1, ip);
+	/* Nothing leaves before the tick that drains the ring. */
+	b_until(1, 100);
+	ck_assert_int_eq(b_updates, 0);
+
+	/* One tick of vtepd: the drain, then the speaker's timers, at the same instant. */
+	vtepd_learning_drain(&d);
+	bgp_tick(a, t);
+	ck_assert_uint_eq(d.stats.learn_events, 2);
+	ck_assert_ptr_nonnull(fdb_lookup(d.fdb, fdb_key(0, mac)));
+
+	/* Both routes were written during that tick: B gets them without A running again. */
+	b_until(2, WAIT_MS);
+	ck_assert_int_eq(b_updates, 2);
+	ck_assert_int_eq(b_n_routes, 2);
+	for (int i = 0; i < 2; i++) {
+		ck_assert_uint_eq(b_routes[i].type, EVPN_RT_MAC_IP);
+		ck_assert_mem_eq(b_routes[i].mac, mac, 6);
+		ck_assert_uint_eq(b_routes[i].label1, VNI);
+	}
+	ck_assert_uint_eq(b_routes[0].ip_len, 0);                /* MAC only first ... */
+	ck_assert_uint_eq(b_routes[1].ip_len, 32);               /* ... then MAC+IP */
+	ck_assert_mem_eq(b_routes[1].ip, &ip, 4);
+	memcpy(&nh, b_last.attrs.mp_nh, 4);
+	ck_assert_uint_eq(b_last.attrs.mp_nh_len, 4);
+	ck_assert_uint_eq(nh, inet_addr("10.0.0.1"));
+	ck_assert_uint_eq(adv.updates_sent, 3);                  /* the type 3 of the dump, and these two */
+	ck_assert_uint_eq(adv.send_errors, 0);
+	free_all();
+}
+END_TEST
+
+START_TEST(test_gone_mac_withdrawn_at_once)
+{
+	static const uint8_t mac[6] = { 0x02, 0, 0, 0, 0x01, 0x02 };
+
+	setup();
+	bgp_tick(a, mono_ms());
+	post_learn(mac, fdb_dest_port(1), 0);
+	vtepd_learning_drain(&d);
+	b_until(1, WAIT_MS);
+	ck_assert_int_eq(b_updates, 1);
+	ck_assert_uint_eq(b_last.n_reach, 1);
+
+	/* The MAC goes (aged out or its port detached: bgp.c's FDB removal callback says so): the
+	 * withdrawal leaves from inside that call too. */
+	evpn_rib_local_mac(rib, 0, mac, false, false);
+	b_until(2, WAIT_MS);
+	ck_assert_int_eq(b_updates, 2);
+	ck_assert_uint_eq(b_last.n_reach, 0);
+	ck_assert_uint_eq(b_last.n_unreach, 1);
+	free_all();
+}
+END_TEST
+
+int main(void)
+{
+	char a0[] = "test_local_adv", a1[] = "--no-huge", a2[] = "-m", a3[] = "256", a4[] = "--no-pci",
+	     a5[] = "--no-shconf", a6[] = "--no-telemetry", a7[] = "--file-prefix=vtepd_test_local_adv", a8[] = "-l",
+	     a9[] = "0", a10[] = "--log-level=lib.eal:error";
+	char *argv[] = { a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, NULL };
+	Suite *s = suite_create("local_adv");
+	TCase *tc = tcase_create("advertise");
+	SRunner *sr;
+	int failed;
+
+	if (rte_eal_init((int)(sizeof(argv) / sizeof(argv[0])) - 1, argv) < 0) {
+		fprintf(stderr, "test_local_adv: rte_eal_init failed: %s\n", rte_strerror(rte_errno));
+		return EXIT_FAILURE;
+	}
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_learned_mac_advertised_in_its_tick);
+	tcase_add_test(tc, test_gone_mac_withdrawn_at_once);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	rte_eal_cleanup();
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
