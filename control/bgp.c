@@ -27,6 +27,7 @@ struct vtepd_bgp {
 	struct bgp *bgp;
 	struct evpn_rib *rib;
 	uint64_t stale_deadline_ms[VTEP_BGP_MAX_NEIGHBORS];   /* graceful restart: when a peer's stale routes go */
+	uint64_t received[VTEP_BGP_MAX_NEIGHBORS];            /* routes announced by each peer since it came up */
 	struct evpn_adv adv;                 /* our routes on the wire */
 	uint64_t fdb_changes;                /* FDB installs and removals made for routes */
 	uint64_t fdb_changed_us;             /* wall clock (us) after the last UPDATE that changed the FDB */
@@ -62,6 +63,7 @@ static void vtepd_bgp_established(struct bgp_peer *p, void *ctx)
 	struct bgp_peer_stats st;
 
 	vlog(VLOG_INFO, "bgp: session with %s established", ip_str(bgp_peer_config(p)->addr, a));
+	vb->received[vtepd_bgp_peer_index(vb, p)] = 0;
 	bgp_peer_get_stats(p, &st);
 	if (!st.gr && vb->stale_deadline_ms[vtepd_bgp_peer_index(vb, p)]) {
 		/* RFC 4724 4.2: back without graceful restart: what is still stale goes now */
@@ -100,6 +102,7 @@ static void vtepd_bgp_update(struct bgp_peer *p, const struct bgp_update *u, con
 	}
 	uint64_t changes = vb->fdb_changes;
 
+	vb->received[vtepd_bgp_peer_index(vb, p)] += u->n_reach;
 	evpn_rib_update(vb->rib, pc->addr, !bgp_peer_is_ibgp(p), &u->attrs, reach, u->n_reach, unreach, u->n_unreach,
 			u->attrs.action == BGP_ATTR_TREAT_AS_WITHDRAW);
 	if (vb->fdb_changes != changes) {
@@ -117,6 +120,25 @@ static void vtepd_bgp_update(struct bgp_peer *p, const struct bgp_update *u, con
 		vlog(VLOG_WARN, "bgp: %s", why);
 		bgp_peer_stop(p, BGP_ERR_CEASE, 1, why);
 	}
+}
+
+static void vtepd_bgp_count_local(const struct evpn_route *r, uint16_t vni_idx, uint32_t seq, bool sticky, void *arg)
+{
+	(void)r, (void)vni_idx, (void)seq, (void)sticky;
+	++*(uint64_t *)arg;
+}
+
+void vtepd_bgp_peer_routes(const struct vtepd *d, size_t i, uint64_t *received, uint64_t *accepted, uint64_t *sent)
+{
+	const struct vtepd_bgp *vb = d->bgp;
+	struct bgp_peer *p = bgp_peer_at(vb->bgp, i);
+
+	*received = vb->received[i];
+	*accepted = evpn_rib_peer_paths(vb->rib, bgp_peer_config(p)->addr);
+	*sent = 0;
+	/* every local route goes to every established peer (End-of-RIB after the first dump) */
+	if (vb->adv.advertise_local && bgp_peer_state(p) == BGP_ST_ESTABLISHED)
+		evpn_rib_walk_local(vb->rib, vtepd_bgp_count_local, sent);
 }
 
 static void vtepd_bgp_refresh(struct bgp_peer *p, void *ctx)

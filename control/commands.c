@@ -574,7 +574,14 @@ static int cmd_show_bgp_summary(struct ctl_out *o, int argc, char **argv, void *
 		ctl_u64(o, "remote_as", pc->remote_as);
 		ctl_str(o, "state", bgp_state_name(st.state));
 		ctl_u64(o, "uptime", st.state == BGP_ST_ESTABLISHED && st.established_at ? now - st.established_at : 0);
-		ctl_u64(o, "routes", evpn_rib_peer_paths(vtepd_bgp_rib(d), pc->addr));
+		{
+			uint64_t received, accepted, sent;
+
+			vtepd_bgp_peer_routes(d, i, &received, &accepted, &sent);
+			ctl_u64(o, "routes_received", received);
+			ctl_u64(o, "routes_accepted", accepted);
+			ctl_u64(o, "routes_sent", sent);
+		}
 		ctl_u64(o, "msgs_in", st.msgs_in[1] + st.msgs_in[2] + st.msgs_in[3] + st.msgs_in[4] + st.msgs_in[5]);
 		ctl_u64(o, "msgs_out", st.msgs_out[1] + st.msgs_out[2] + st.msgs_out[3] + st.msgs_out[4] + st.msgs_out[5]);
 		ctl_u64(o, "updates_in", st.msgs_in[BGP_MSG_UPDATE]);

@@ -154,6 +154,8 @@ void vtepd_bgp_local_ip(struct vtepd *d, uint16_t vni_idx, const uint8_t mac[6],
 /* Wall clock (microseconds) when an UPDATE last changed the FDB; 0: never. */
 uint64_t vtepd_bgp_fdb_changed_us(const struct vtepd *d);
 struct evpn_rib *vtepd_bgp_rib(const struct vtepd *d);
+/* Neighbour i's routes: announced to us since it came up, in the RIB from it, ours it has now. */
+void vtepd_bgp_peer_routes(const struct vtepd *d, size_t i, uint64_t *received, uint64_t *accepted, uint64_t *sent);
 struct bgp *vtepd_bgp_speaker(const struct vtepd *d);
 
 /* commands.c */

@@ -77,6 +77,15 @@ echo "$adj" | grep -q "02:00:00:00:01:01" || vt_fail "GoBGP's adj-in lacks c1's 
 echo "$adj" | grep -qiE "multicast|\[type:multicast\]|10\.0\.0\.1" || vt_fail "GoBGP's adj-in lacks our type-3 route: $adj"
 vt_pass "GoBGP's adj-in shows vtepd's routes"
 
+# show bgp summary counts routes received, accepted and sent, as both sides see them.
+sum=$(vt_ctl "$L1" -j show bgp summary)
+theirs=$(gobgp_cli -j neighbor 10.0.0.1 adj-in -a evpn | jq '[.. | objects | select(has("nlri"))] | length')
+[ "$(echo "$sum" | jq '.neighbors[0].routes_received')" -ge 3 ] &&
+	[ "$(echo "$sum" | jq '.neighbors[0].routes_accepted')" -eq 3 ] &&
+	[ "$(echo "$sum" | jq '.neighbors[0].routes_sent')" -eq "$theirs" ] && [ "$theirs" -ge 2 ] ||
+	vt_fail "show bgp summary: $(echo "$sum" | jq -c '.neighbors[0]'); GoBGP holds $theirs of our routes"
+vt_pass "show bgp summary: $(echo "$sum" | jq -r '.neighbors[0] | "\(.routes_received) received, \(.routes_accepted) accepted, \(.routes_sent) sent"')"
+
 # Withdrawal removes them.
 gobgp_cli global rib -a evpn del macadv 02:00:00:00:03:01 0.0.0.0 etag 0 label 100 rd $RD
 gobgp_cli global rib -a evpn del macadv 02:00:00:00:03:01 192.168.60.3 etag 0 label 100 rd $RD
