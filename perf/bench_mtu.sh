@@ -213,7 +213,8 @@ set output "$top/perf/results/mtu_udp_sweep.png"
 set title "UDP datagram sweep, container to container (iperf3 -u -b $rate, medians of $runs)"
 set xlabel "datagram size (bytes)"
 set ylabel "received Mbit/s"
-set key top right
+set key bottom right
+set yrange [0:*]
 set grid
 plot "$tmp/udp.dat" using 1:2 with linespoints title "bare veth (MTU 1500)", \
      "" using 1:3 with linespoints title "kernel VXLAN + bridge (MTU 1450)", \
