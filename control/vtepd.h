@@ -108,11 +108,11 @@ void vlog_set_level(enum vlog_level level);
 
 /* vtepd.c */
 /*
- * The largest MTU an AF_XDP port on a veth carries: XDP on a veth takes a frame of one page
- * (4096 less 256 of XDP headroom and 320 of skb_shared_info, less Ethernet) when the program
- * is not multi-buffer aware, and DPDK 22.11's AF_XDP driver has no multi-buffer support.
+ * The largest MTU for DPDK's net_af_xdp driver: it carries one UMEM frame per packet, and its
+ * frames are our mbufs, which must fit a page with the XDP headroom (DPDK 22.11's driver has
+ * no multi-buffer support). Above it, interfaces use vtepd's multi-buffer AF_XDP port (xsk.h).
  */
-#define VTEPD_AF_XDP_MAX_MTU 3506   /* above it, interfaces use vtepd's multi-buffer AF_XDP port (xsk.h) */
+#define VTEPD_AF_XDP_MAX_MTU 3000
 /* The mbuf size (headroom included) that holds a frame of an interface with this MTU in one segment. */
 uint16_t vtepd_mbuf_size(uint32_t mtu);
 /* Rebuild the fast path's snapshot from the control state and publish it (waits for readers). */
