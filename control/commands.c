@@ -19,6 +19,7 @@
 #include "evpn_rib.h"
 #include "fdb.h"
 #include "vtepd.h"
+#include "xsk.h"
 #include "xdp.h"
 
 static void fmt_mac(char *buf, size_t len, const uint8_t m[6])
@@ -411,6 +412,16 @@ static int cmd_show_stats(struct ctl_out *o, int argc, char **argv, void *ctx)
 		for (int r = 1; r < DP_DROP_MAX; r++)
 			if (pc->drops[r] || ctl_is_json(o))
 				ctl_u64(o, dp_drop_name((enum dp_drop)r), pc->drops[r]);
+		{
+			/* our multi-buffer AF_XDP port drops before the fast path sees a packet */
+			const struct dp_xsk *x = s == DP_PORT_UNDERLAY ? d->underlay_xsk :
+						 s != DP_PORT_EXCEPTION ? d->ports[s].xsk : NULL;
+
+			if (x) {
+				ctl_u64(o, "xsk_rx_no_mbuf", dp_xsk_stats(x)->rx_no_mbuf);
+				ctl_u64(o, "xsk_rx_too_long", dp_xsk_stats(x)->rx_too_long);
+			}
+		}
 		ctl_obj_end(o);
 		ctl_obj_end(o);
 	}

@@ -769,8 +769,14 @@ unsigned dp_worker_poll(struct dp_worker *w, const struct dp_topology *t)
 	w->now_sec = w->now_tsc / rte_get_tsc_hz();
 	for (uint16_t i = 0; i < t->n_rx; i++) {
 		const struct dp_rx_port *rx = &t->rx[i];
-		uint16_t n = likely(rx->dpdk_port != DP_XSK_PORT) ? rte_eth_rx_burst(rx->dpdk_port, 0, pkts, DP_BURST) :
-								     dp_xsk_rx(rx->xsk, pkts, DP_BURST);
+		uint16_t n;
+
+		if (likely(rx->dpdk_port != DP_XSK_PORT)) {
+			n = rte_eth_rx_burst(rx->dpdk_port, 0, pkts, DP_BURST);
+		} else {
+			dp_xsk_poll(rx->xsk);
+			n = dp_xsk_rx(rx->xsk, pkts, DP_BURST);
+		}
 
 		if (!n)
 			continue;

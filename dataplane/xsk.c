@@ -258,6 +258,31 @@ static void dp_xsk_reap(struct dp_xsk *x)
 	x->outstanding -= n;
 }
 
+/*
+ * Copy mode transmits on sendto, a batch of descriptors per call, and a call can find the
+ * socket's send buffer full: kick a few times now, and dp_xsk_poll kicks again later until
+ * the kernel has taken the whole ring.
+ */
+static void dp_xsk_kick(struct dp_xsk *x)
+{
+	for (int kicks = 0; kicks < 16; kicks++) {
+		if (__atomic_load_n(x->tx.consumer, __ATOMIC_ACQUIRE) == *x->tx.producer)
+			return;
+		if (sendto(x->fd, NULL, 0, MSG_DONTWAIT, NULL, 0) < 0 && errno != EAGAIN && errno != EBUSY &&
+		    errno != ENOBUFS)
+			return;
+	}
+}
+
+void dp_xsk_poll(struct dp_xsk *x)
+{
+	if (x->outstanding) {
+		dp_xsk_reap(x);
+		if (__atomic_load_n(x->tx.consumer, __ATOMIC_ACQUIRE) != *x->tx.producer)
+			dp_xsk_kick(x);
+	}
+}
+
 uint16_t dp_xsk_tx(struct dp_xsk *x, struct rte_mbuf **pkts, uint16_t n)
 {
 	uint16_t sent = 0;
@@ -292,14 +317,8 @@ uint16_t dp_xsk_tx(struct dp_xsk *x, struct rte_mbuf **pkts, uint16_t n)
 		descs += frames;
 		rte_pktmbuf_free(m);
 	}
-	/* Copy mode transmits on sendto, a batch of descriptors per call: kick until the ring is taken. */
-	for (int kicks = 0; kicks < 16 && (descs || x->outstanding); kicks++) {
-		if (__atomic_load_n(x->tx.consumer, __ATOMIC_ACQUIRE) == *x->tx.producer)
-			break;
-		if (sendto(x->fd, NULL, 0, MSG_DONTWAIT, NULL, 0) < 0 && errno != EAGAIN && errno != EBUSY &&
-		    errno != ENOBUFS)
-			break;
-	}
+	if (descs)
+		dp_xsk_kick(x);
 	return sent;
 }
 

@@ -38,6 +38,8 @@ void dp_xsk_close(struct dp_xsk *x);
 uint16_t dp_xsk_rx(struct dp_xsk *x, struct rte_mbuf **pkts, uint16_t n);
 /* Queue up to n packets for transmission and kick the kernel; returns how many were taken (and freed). */
 uint16_t dp_xsk_tx(struct dp_xsk *x, struct rte_mbuf **pkts, uint16_t n);
+/* Once per poll: take back sent frames and kick again what the kernel has not taken yet. */
+void dp_xsk_poll(struct dp_xsk *x);
 
 const struct dp_xsk_stats *dp_xsk_stats(const struct dp_xsk *x);
 

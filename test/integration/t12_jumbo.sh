@@ -65,6 +65,8 @@ for pair in c1:192.168.10.2 c2:192.168.10.1 c1:192.168.10.3; do
 	done
 done
 vt_pass "ping ${sizes[*]} bytes, MTU 9000<->9000 and 9000->1500 across a 9216 underlay: zero loss"
+xdrops=$(vt_ctl "$L1" -j show stats | jq '[.ports[] | select(.port == "c1" or .port == "ul0") | .drops.xsk_rx_no_mbuf, .drops.xsk_rx_too_long] | add')
+[ "$xdrops" = 0 ] || vt_fail "leaf1's multi-buffer ports dropped $xdrops frames: $(vt_ctl "$L1" -j show stats | jq -c '.ports')"
 
 before=$(vt_ctl "$L1" -j show stats | jq '.mtu.fragmented')
 out=$(ip netns exec "${VT_P}c1" ping -q -c 5 -i 0.2 -W 3 -M do -s 8972 192.168.10.2 2>&1)
