@@ -6,7 +6,7 @@
 #           containers at the vxlan device's MTU 1450
 #   vtepd   two vtepd leaves over AF_XDP, containers at MTU 1500 (vtepd fragments or sends
 #           "fragmentation needed", so containers keep 1500)
-# 1. UDP datagram sweep: iperf3 -u -b RATE -l SIZE, SIZE = 1000..2000 step 100: what the
+# 1. UDP datagram sweep: iperf3 -u -b RATE -w 4M -l SIZE, SIZE = 1000..2000 step 100: what the
 #    server received (Mbit/s) and the loss, to see the cliff at each path's fragmentation
 #    threshold. RATE=1G by default; RATE=0 offers as much as the sender can.
 # 2. TCP: iperf3 -t 3 between the containers, vtepd against the kernel's VXLAN, containers at
@@ -21,6 +21,9 @@ runs=${RUNS:-3}
 dur=${DURATION:-2}
 read -ra VTEPD_LCORES <<< "${LCORES:-0 1}"   # the two fast paths' cores
 rate=${RATE:-1G}       # offered UDP load; 0: as fast as the sender can (no back-pressure over AF_XDP)
+out=${OUT:-mtu}            # results: perf/results/$out.json and ${out}_udp_sweep.png
+window=${UDP_WINDOW:-4M}   # UDP socket buffers, the same for every path: a receiver that waits for
+                           # the CPU (two fast paths poll on two cores here) must not overflow
 "$top/scripts/setup.sh" "$(basename "$build")" >/dev/null
 command -v gnuplot >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends gnuplot-nox >/dev/null 2>&1 || true; }
 export VTEPD_BPF_DIR=$build/dataplane/bpf
@@ -41,6 +44,11 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
+# iperf3 -w needs the kernel to allow buffers that large; raise the cap for the run, then restore it.
+rmem_was=$(sysctl -n net.core.rmem_max)
+wmem_was=$(sysctl -n net.core.wmem_max)
+sysctl -qw net.core.rmem_max=$((rmem_was > 4194304 ? rmem_was : 4194304)) net.core.wmem_max=$((wmem_was > 4194304 ? wmem_was : 4194304))
+trap 'cleanup; sysctl -qw net.core.rmem_max=$rmem_was net.core.wmem_max=$wmem_was' EXIT
 ns() { ip netns add "$1"; nss+=("$1"); ip -n "$1" link set lo up; }
 link() {   # ns1 if1 ns2 if2 mtu
 	ip link add "$2" netns "$1" type veth peer name "$4" netns "$3"
@@ -133,7 +141,7 @@ warm_up() { ip netns exec "$C" ping -c 3 -i 0.2 -W 2 "$ADDR" >/dev/null || { ech
 # one UDP point: prints "received_mbps loss_percent"
 udp_point() {   # size
 	local j
-	j=$(ip netns exec "$C" timeout $((dur + 15)) iperf3 -c "$ADDR" -p 5201 -u -b "$2" -l "$1" -t "$dur" -J \
+	j=$(ip netns exec "$C" timeout $((dur + 15)) iperf3 -c "$ADDR" -p 5201 -u -b "$2" -l "$1" -t "$dur" -J -w "$window" \
 		--get-server-output 2>/dev/null) || { echo "0 100"; return; }
 	[ -n "${VTEPD_BENCH_DEBUG:-}" ] && echo "$j" | jq -c '[.end.sum, .server_output_json.end.sum]' >&2
 	# what the server received (a datagram lost in reassembly never shows in the sender's loss count)
@@ -183,7 +191,7 @@ for mtu in ${TCP_MTUS:-1450 9000}; do
 	done
 done
 
-printf '\nUDP datagram sweep: iperf3 -u -b %s -l SIZE, received Mbit/s (loss %%), medians of %s runs of %s s\n' "$rate" "$runs" "$dur"
+printf '\nUDP datagram sweep: iperf3 -u -b %s -w %s -l SIZE, received Mbit/s (loss %%), medians of %s runs of %s s\n' "$rate" "$window" "$runs" "$dur"
 printf '%-6s | %-18s | %-18s | %-18s\n' size "veth (MTU 1500)" "kernel VXLAN (1450)" "vtepd (1500)"
 json='{"udp": ['
 for s in "${sizes[@]}"; do
@@ -204,13 +212,13 @@ for mtu in 1450 9000; do
 	printf '%-14s | %14.0f | %14.0f | %s\n' "$mtu" "$k" "$v" "$r"
 	json+="{\"mtu\": $mtu, \"kernel_mbps\": $k, \"vtepd_mbps\": $v, \"ratio\": $r},"
 done
-json="${json%,}], \"runs\": $runs, \"udp_seconds\": $dur, \"udp_rate\": \"$rate\", \"machine\": \"$(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), kernel $(uname -r)\"}"
-echo "$json" | jq . > "$top/perf/results/mtu.json"
+json="${json%,}], \"runs\": $runs, \"udp_seconds\": $dur, \"udp_rate\": \"$rate\", \"udp_window\": \"$window\", \"machine\": \"$(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), kernel $(uname -r)\"}"
+echo "$json" | jq . > "$top/perf/results/$out.json"
 if command -v gnuplot >/dev/null; then
 	gnuplot <<EOF2
 set terminal pngcairo size 900,500
-set output "$top/perf/results/mtu_udp_sweep.png"
-set title "UDP datagram sweep, container to container (iperf3 -u -b $rate, medians of $runs)"
+set output "$top/perf/results/${out}_udp_sweep.png"
+set title "UDP datagram sweep, container to container (iperf3 -u -b $rate -w $window, medians of $runs)"
 set xlabel "datagram size (bytes)"
 set ylabel "received Mbit/s"
 set key bottom right
@@ -220,6 +228,6 @@ plot "$tmp/udp.dat" using 1:2 with linespoints title "bare veth (MTU 1500)", \
      "" using 1:3 with linespoints title "kernel VXLAN + bridge (MTU 1450)", \
      "" using 1:4 with linespoints title "vtepd (MTU 1500)"
 EOF2
-	echo "plot: perf/results/mtu_udp_sweep.png"
+	echo "plot: perf/results/${out}_udp_sweep.png"
 fi
-echo "results: perf/results/mtu.json; machine: $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)"
+echo "results: perf/results/$out.json; machine: $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)"
