@@ -84,14 +84,17 @@ int cfg_port_memif(struct cfg_ctx *c, const struct cfg_field *socket, const stru
 		if (rc)
 			return rc;
 	}
-	/* An explicit socket and id may be named once; default sockets are per port and never clash. */
+	/*
+	 * One port per socket (DPDK 22.11 panics when one of two memifs sharing a listener goes);
+	 * default sockets are per port and never clash.
+	 */
 	for (size_t j = 0; p->socket[0] && j < idx; j++) {
 		const struct vtep_port_config *q = &cfg->ports[j];
 
-		if (q->type == VTEP_PORT_MEMIF && !strcmp(q->socket, p->socket) && q->memif_id == p->memif_id)
+		if (q->type == VTEP_PORT_MEMIF && !strcmp(q->socket, p->socket))
 			return cfg_fail(c, &socket->key->start_mark,
-					"'%s': memif socket %s with memif_id %u is already port %s's (line %d) (expected another socket or memif_id)",
-					path, p->socket, p->memif_id, q->name, q->line);
+					"'%s': memif socket %s is already port %s's (line %d) (expected one port per socket)",
+					path, p->socket, q->name, q->line);
 	}
 	return 0;
 }

@@ -76,7 +76,7 @@ int cfg_port_type(struct cfg_ctx *c, yaml_node_t *key, yaml_node_t *val, const c
 		  enum vtep_port_type *type);
 /* Fails when f was given: the key belongs to the other kind of port than type. */
 int cfg_port_wrong_kind(struct cfg_ctx *c, const struct cfg_field *f, const char *path, enum vtep_port_type type);
-/* socket and memif_id (either absent) of cfg->ports[idx]; (socket, id) unique among the ports before it. */
+/* socket and memif_id (either absent) of cfg->ports[idx]; the socket unique among the ports before it. */
 int cfg_port_memif(struct cfg_ctx *c, const struct cfg_field *socket, const struct cfg_field *id, const char *path,
 		   size_t idx);
 

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include <rte_ethdev.h>
 #include <rte_mempool.h>
 
 #include "bgp_fsm.h"
@@ -196,6 +197,15 @@ static int cmd_show_macs(struct ctl_out *o, int argc, char **argv, void *ctx)
 }
 
 /* ---- show ports ---- */
+static const char *port_link(uint16_t dpdk_port)
+{
+	struct rte_eth_link link;
+
+	if (rte_eth_link_get_nowait(dpdk_port, &link) != 0)
+		return "?";
+	return link.link_status == RTE_ETH_LINK_UP ? "up" : "down";
+}
+
 static void port_counters(struct ctl_out *o, const struct dp_port_counters *pc)
 {
 	uint64_t drops = 0;
@@ -228,6 +238,7 @@ static int cmd_show_ports(struct ctl_out *o, int argc, char **argv, void *ctx)
 	ctl_u64(o, "mtu", d->cfg.underlay_mtu);
 	ctl_str(o, "netns", "-");
 	ctl_str(o, "socket", "-");
+	ctl_str(o, "link", port_link(d->underlay_port));
 	port_counters(o, &d->counters->ports[DP_PORT_UNDERLAY]);
 	ctl_obj_end(o);
 	if (d->exception_port != UINT16_MAX) {
@@ -240,6 +251,7 @@ static int cmd_show_ports(struct ctl_out *o, int argc, char **argv, void *ctx)
 		ctl_u64(o, "mtu", d->cfg.underlay_mtu);
 		ctl_str(o, "netns", "-");
 		ctl_str(o, "socket", "-");
+		ctl_str(o, "link", port_link(d->exception_port));
 		port_counters(o, &d->counters->ports[DP_PORT_EXCEPTION]);
 		ctl_obj_end(o);
 	}
@@ -273,6 +285,7 @@ static int cmd_show_ports(struct ctl_out *o, int argc, char **argv, void *ctx)
 			ctl_strf(o, "socket", "%s:%u", p->conf.socket, p->conf.memif_id);
 		else
 			ctl_str(o, "socket", "-");
+		ctl_str(o, "link", port_link(p->dpdk_port));
 		port_counters(o, &d->counters->ports[s]);
 		ctl_obj_end(o);
 	}

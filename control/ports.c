@@ -136,10 +136,9 @@ static int vtepd_port_validate(struct vtepd *d, struct vtep_port_config *pc, uin
 		for (int s = 1; s <= VTEP_MAX_PORTS; s++) {
 			const struct vtep_port_config *q = &d->ports[s].conf;
 
-			if (d->ports[s].in_use && q->type == VTEP_PORT_MEMIF && !strcmp(q->socket, pc->socket) &&
-			    q->memif_id == pc->memif_id) {
-				snprintf(err, errlen, "port %s already serves memif id %u on %s", q->name, q->memif_id,
-					 q->socket);
+			if (d->ports[s].in_use && q->type == VTEP_PORT_MEMIF && !strcmp(q->socket, pc->socket)) {
+				snprintf(err, errlen, "port %s already serves memif socket %s (one port per socket)",
+					 q->name, q->socket);
 				return EEXIST;
 			}
 		}
@@ -273,8 +272,8 @@ publish:
 				vtepd_bgp_local_ip(d, vni_idx, pc.mac, pc.ip);
 		}
 	}
-	vlog(VLOG_INFO, "port %s attached: VNI %u, %s in %s, MTU %u (slot %d, DPDK port %u)", pc.name, pc.vni,
-	     pc.ifname, ns_desc, pc.mtu, slot, dpdk_port);
+	vlog(VLOG_INFO, "port %s attached: VNI %u, %s%s%s, MTU %u (slot %d, DPDK port %u)", pc.name, pc.vni,
+	     pc.ifname, pc.ifname[0] ? " in " : "", ns_desc, pc.mtu, slot, dpdk_port);
 	return 0;
 undo:
 	if (pc.type == VTEP_PORT_MEMIF) {

@@ -3,7 +3,9 @@
  * ports_memif.c: memif container ports. vtepd is the server of a DPDK net_memif on a UNIX
  * socket (the container's DPDK application connects as the client); there is no veth,
  * netns or XDP. This file owns the socket file: a stale one (no server answers on it) is
- * removed before the server takes the path, and the file goes when the port does.
+ * removed before the server takes the path, and the file goes when the port does. One port
+ * per socket: DPDK 22.11's interrupt thread panics when one of two memifs sharing a
+ * listener is removed.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -56,12 +58,12 @@ int vtepd_memif_open(struct vtepd *d, const struct vtep_port_config *pc, struct 
 	char devargs[512], perr[256];
 	int rc;
 
-	(void)d;
 	if (vtep_memif_socket_check(pc->socket)) {
 		snprintf(err, errlen, "bad memif socket path '%s' (absolute, shorter than %d characters, no ',' or spaces)",
 			 pc->socket, VTEP_MEMIF_SOCKET_MAX);
 		return EINVAL;
 	}
+	(void)d;
 	mkdir("/run/vtepd", 0700);
 	rc = vtepd_memif_remove_stale(pc->socket);
 	if (rc == EEXIST) {

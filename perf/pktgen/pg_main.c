@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rte_cycles.h>
 #include <rte_eal.h>
@@ -58,6 +59,7 @@ struct pg_run {
 	uint64_t tx_pkts, tx_bytes, tx_retries, tx_nombuf, tx_start, tx_end;
 	/* receive */
 	uint64_t rx_pkts, rx_bytes, rx_ours, rx_foreign, rx_other_stream, rx_first, rx_last;
+	uint64_t rx_poll_last, rx_poll_gap_max;   /* longest time between two receive polls (cycles) */
 	int32_t rx_stream;
 	struct pg_seq seq;
 	struct pg_latency lat;                 /* in TSC cycles */
@@ -162,11 +164,13 @@ static unsigned pg_receive(struct pg_run *r)
 	const struct pg_opts *o = r->o;
 	struct rte_mbuf *m[512];
 	uint16_t n = rte_eth_rx_burst(o->rx_port, 0, m, (uint16_t)o->burst);
-	uint64_t now;
+	uint64_t now = rte_rdtsc();
 
+	if (r->rx_poll_last && now - r->rx_poll_last > r->rx_poll_gap_max)
+		r->rx_poll_gap_max = now - r->rx_poll_last;
+	r->rx_poll_last = now;
 	if (!n)
 		return 0;
-	now = rte_rdtsc();
 	if (!r->rx_first)
 		r->rx_first = now;
 	r->rx_last = now;
@@ -195,6 +199,26 @@ static unsigned pg_receive(struct pg_run *r)
 	return n;
 }
 
+/*
+ * The start gate: wait (bounded) until the file exists. The receive side polls meanwhile: a
+ * memif client hands its peer receive buffers only when it polls, and the peer's frames
+ * would be dropped before that.
+ */
+static int pg_start_wait(struct pg_run *r, const char *path, double seconds)
+{
+	uint64_t end = rte_get_tsc_cycles() + (uint64_t)(seconds * (double)rte_get_tsc_hz());
+
+	for (;;) {
+		if (r->o->rx)
+			pg_receive(r);
+		if (!path[0] || access(path, F_OK) == 0)
+			return 0;
+		if (rte_get_tsc_cycles() >= end || pg_stop)
+			return ETIMEDOUT;
+		rte_delay_us_sleep(200);
+	}
+}
+
 static void pg_loop(struct pg_run *r)
 {
 	const struct pg_opts *o = r->o;
@@ -202,6 +226,8 @@ static void pg_loop(struct pg_run *r)
 	uint64_t tx_until = t0 + (uint64_t)(o->duration * (double)hz), rx_until = 0, idle_since = 0;
 	bool sending = o->tx;
 	unsigned idle = 0, pause_us = 10;
+	/* at a fixed rate, send in batches of about 100 us and sleep in between */
+	uint64_t batch = o->rate_pps / 10000 < 1 ? 1 : o->rate_pps / 10000 > o->burst ? o->burst : o->rate_pps / 10000;
 
 	r->tx_start = t0;
 	if (!o->tx)
@@ -226,13 +252,18 @@ static void pg_loop(struct pg_run *r)
 				n = due > r->tx_pkts ? due - r->tx_pkts : 0;
 				if (n > o->burst)
 					n = o->burst;
+				if (n < batch && (!o->count || r->tx_pkts + n < o->count)) {
+					uint64_t wait_us = (batch - n) * 1000000 / o->rate_pps;
+
+					n = 0;
+					if (wait_us > 20 && !(o->rx && pg_receive(r)))
+						rte_delay_us_sleep((unsigned)(wait_us > 1000 ? 1000 : wait_us));
+				}
 			}
 			if (o->count && n > o->count - r->tx_pkts)
 				n = o->count - r->tx_pkts;
 			if (n)
 				pg_send(r, (unsigned)n, now);
-			else if (!o->rx && o->rate_pps < 20000)
-				rte_delay_us_sleep(20);
 		}
 		if (o->rx) {
 			got = pg_receive(r);
@@ -255,8 +286,6 @@ static void pg_loop(struct pg_run *r)
 				rte_delay_us_sleep(pause_us);
 				if (pause_us < 1000)
 					pause_us *= 2;
-			} else if (!got && sending && o->rate_pps && o->rate_pps < 20000) {
-				rte_delay_us_sleep(20);
 			}
 		}
 	}
@@ -312,13 +341,15 @@ static void pg_report(const struct pg_run *r, FILE *out, bool json)
 		     "\"retries\": %lu, \"no_mbuf\": %lu},\n",
 		(unsigned long)r->tx_pkts, (unsigned long)r->tx_bytes, tx_s, tx_mpps, tx_gbps,
 		(unsigned long)r->tx_retries, (unsigned long)r->tx_nombuf);
-	fprintf(out, " \"rx\": {\"packets\": %lu, \"ours\": %lu, \"foreign\": %lu, \"other_stream\": %lu, "
+	fprintf(out, " \"rx\": {\"packets\": %lu, \"bytes\": %lu, \"ours\": %lu, \"foreign\": %lu, \"other_stream\": %lu, "
 		     "\"stream\": %d, \"seconds\": %.6f, \"mpps\": %.4f, \"gbps\": %.4f, \"expected\": %lu, \"lost\": %lu, "
-		     "\"loss_pct\": %.6f, \"reordered\": %lu, \"duplicates\": %lu, \"highest_seq\": %lu},\n",
-		(unsigned long)r->rx_pkts, (unsigned long)r->rx_ours, (unsigned long)r->rx_foreign,
+		     "\"loss_pct\": %.6f, \"reordered\": %lu, \"duplicates\": %lu, \"highest_seq\": %lu, "
+		     "\"max_poll_gap_us\": %.1f},\n",
+		(unsigned long)r->rx_pkts, (unsigned long)r->rx_bytes, (unsigned long)r->rx_ours,
+		(unsigned long)r->rx_foreign,
 		(unsigned long)r->rx_other_stream, r->rx_stream, rx_s, rx_mpps, rx_gbps, (unsigned long)expected,
 		(unsigned long)lost, loss_pct, (unsigned long)r->seq.reordered, (unsigned long)r->seq.duplicates,
-		(unsigned long)(r->seq.next ? r->seq.next - 1 : 0));
+		(unsigned long)(r->seq.next ? r->seq.next - 1 : 0), (double)r->rx_poll_gap_max * 1e6 / (double)r->hz);
 	fprintf(out, " \"latency_ns\": {\"samples\": %lu, \"min\": %lu, \"mean\": %lu, \"p50\": %lu, \"p99\": %lu, "
 		     "\"p999\": %lu, \"max\": %lu},\n",
 		(unsigned long)r->lat.count, (unsigned long)lmin, (unsigned long)lmean, (unsigned long)p50,
@@ -344,7 +375,7 @@ int main(int argc, char **argv)
 {
 	static struct pg_opts o;
 	static struct pg_run r;
-	char err[256], pool_name[32];
+	char err[600], pool_name[32];
 	uint32_t max_len = 0;
 	int n, rc;
 
@@ -386,6 +417,10 @@ int main(int argc, char **argv)
 	if (rc == 0 && (pg_link_wait(o.tx_port, o.link_wait) || pg_link_wait(o.rx_port, o.link_wait))) {
 		snprintf(err, sizeof(err), "link of port %u or %u not up after %.1f s (is the peer there?)", o.tx_port,
 			 o.rx_port, o.link_wait);
+		rc = ETIMEDOUT;
+	}
+	if (rc == 0 && pg_start_wait(&r, o.start_file, o.link_wait)) {
+		snprintf(err, sizeof(err), "%s did not appear within %.1f s", o.start_file, o.link_wait);
 		rc = ETIMEDOUT;
 	}
 	if (rc == 0) {

@@ -25,7 +25,8 @@ void pg_opts_usage(FILE *f)
 		"  timing  --rate PPS (k/M suffix; 0 = as fast as possible) --duration S --count N\n"
 		"          --drain S --link-wait S --idle-exit S --burst N\n"
 		"  rx      --stream ID --rx-stream ID --rx-expect N --vxlan-port P\n"
-		"  output  --json FILE --label TEXT\n");
+		"  output  --json FILE --label TEXT\n"
+		"  start   --start-file FILE (send once FILE exists, waiting at most --link-wait)\n");
 }
 
 /* Unsigned integer with an optional k/M/G suffix (powers of 1000). */
@@ -209,7 +210,7 @@ enum {
 	PG_O_BCAST, PG_O_SRC_MAC, PG_O_DST_MAC, PG_O_SRC_IP, PG_O_DST_IP, PG_O_SPORT, PG_O_DPORT, PG_O_VXLAN,
 	PG_O_OSRC_MAC, PG_O_ODST_MAC, PG_O_OSRC_IP, PG_O_ODST_IP, PG_O_RATE, PG_O_DURATION, PG_O_COUNT, PG_O_DRAIN,
 	PG_O_LINK_WAIT, PG_O_IDLE_EXIT, PG_O_BURST, PG_O_STREAM, PG_O_RX_STREAM, PG_O_RX_EXPECT, PG_O_VXLAN_PORT,
-	PG_O_JSON, PG_O_LABEL, PG_O_HELP,
+	PG_O_JSON, PG_O_LABEL, PG_O_START_FILE, PG_O_HELP,
 };
 
 int pg_opts_parse(int argc, char **argv, struct pg_opts *o, char *err, size_t errlen)
@@ -236,6 +237,7 @@ int pg_opts_parse(int argc, char **argv, struct pg_opts *o, char *err, size_t er
 		{ "rx-expect", required_argument, NULL, PG_O_RX_EXPECT },
 		{ "vxlan-port", required_argument, NULL, PG_O_VXLAN_PORT },
 		{ "json", required_argument, NULL, PG_O_JSON }, { "label", required_argument, NULL, PG_O_LABEL },
+		{ "start-file", required_argument, NULL, PG_O_START_FILE },
 		{ "help", no_argument, NULL, PG_O_HELP }, { NULL, 0, NULL, 0 },
 	};
 	uint64_t v;
@@ -376,13 +378,14 @@ int pg_opts_parse(int argc, char **argv, struct pg_opts *o, char *err, size_t er
 				o->rx_stream = (int32_t)v;
 			break;
 		case PG_O_JSON:
+		case PG_O_START_FILE:
 		case PG_O_LABEL: {
-			char *dst = c == PG_O_JSON ? o->json : o->label;
-			size_t cap = c == PG_O_JSON ? sizeof(o->json) : sizeof(o->label);
+			char *dst = c == PG_O_JSON ? o->json : c == PG_O_LABEL ? o->label : o->start_file;
+			size_t cap = c == PG_O_LABEL ? sizeof(o->label) : sizeof(o->json);
 
 			if (strlen(a) >= cap || (c == PG_O_LABEL && strpbrk(a, "\"\\\n"))) {
 				snprintf(err, errlen, "bad --%s '%s' (too long, or quotes in a label)",
-					 c == PG_O_JSON ? "json" : "label", a);
+					 c == PG_O_JSON ? "json" : c == PG_O_LABEL ? "label" : "start-file", a);
 				return EINVAL;
 			}
 			snprintf(dst, cap, "%s", a);

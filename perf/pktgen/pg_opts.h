@@ -36,6 +36,7 @@ struct pg_opts {
 	uint16_t vxlan_port;            /* receive: UDP port of VXLAN around frames; default 4789 */
 	unsigned burst;                 /* default 32 */
 	char json[256];                 /* write the result here */
+	char start_file[256];           /* once the links are up, send only when this file exists */
 	char label[64];                 /* echoed in the result */
 };
 

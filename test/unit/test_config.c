@@ -1131,7 +1131,7 @@ START_TEST(test_memif_ports)
 		   "  - {name: m1, vni: 7, type: memif}\n"
 		   "  - name: m2\n    vni: 7\n    type: memif\n    socket: /run/x/m.sock\n    memif_id: 4294967295\n"
 		   "    mac: 02:00:00:00:07:02\n    ip: 10.7.0.2/16\n    mtu: 1400\n"
-		   "  - {name: m3, vni: 7, type: memif, socket: /run/x/m.sock, memif_id: 3}\n"
+		   "  - {name: m3, vni: 7, type: memif, socket: /run/x/m3.sock, memif_id: 3}\n"
 		   "  - {name: c1, vni: 7, type: af_xdp, netns: c1}\n", &cfg);
 	ck_assert_uint_eq(cfg.n_ports, 4);
 	p = &cfg.ports[0];
@@ -1191,7 +1191,7 @@ START_TEST(test_err_memif)
 		   "ports[0].memif_id: 4294967296 is out of range");
 	EXPECT_ERR(BASE "vnis: [{vni: 7}]\nports:\n  - {name: m1, vni: 7, type: memif, socket: /run/m.sock}\n"
 		   "  - {name: m2, vni: 7, type: memif, memif_id: 0, socket: /run/m.sock}\n", 8, 50,
-		   "'ports[1]': memif socket /run/m.sock with memif_id 0 is already port m1's (line 7)");
+		   "'ports[1]': memif socket /run/m.sock is already port m1's (line 7) (expected one port per socket)");
 	EXPECT_ERR(BASE "vnis: [{vni: 7}]\nports:\n  - {name: m1, vni: 8, type: memif}\n", 7, 21,
 		   "ports[0].vni: VNI 8 is not declared in 'vnis'");
 }
