@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: BSD-3-Clause
+# shellcheck shell=bash
 # memif_leaf.sh (sourced by the fast-path benchmarks): one vtepd leaf whose two sides are
 # memifs, so that a generator reaches both without the kernel's copies. The container side
 # is port m1 (VNI 100, memif socket $ML_SOCK_C); the underlay is a memif too (socket
