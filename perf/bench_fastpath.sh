@@ -64,18 +64,22 @@ point decap 64 "$FLOWS_MANY"
 kill -TERM "$ML_VTEPD_PID"; wait "$ML_VTEPD_PID" || true; ML_VTEPD_PID=
 
 # The ceiling: testpmd io-forwarding between two memif servers, its forwarding core on lcore 1.
+# A fresh testpmd per point: 22.11's memif server can crash when a client leaves and another comes.
 T0=$ML_TMP/tp0.memif T1=$ML_TMP/tp1.memif
-dpdk-testpmd -l 0,1 --main-lcore 0 --file-prefix "${ML_NAME}tp" --huge-unlink --no-pci --no-telemetry \
-	--vdev "net_memif0,role=server,socket=$T0,socket-abstract=no" \
-	--vdev "net_memif1,role=server,socket=$T1,socket-abstract=no" \
-	-- --forward-mode=io --nb-cores=1 --stats-period 60 > "$ML_TMP/testpmd.log" 2>&1 < /dev/null &
-ML_PIDS+=($!)
-for _ in $(seq 100); do [ -S "$T0" ] && [ -S "$T1" ] && break; sleep 0.1; done
 for size in $SIZES; do
+	dpdk-testpmd -l 0,1 --main-lcore 0 --file-prefix "${ML_NAME}tp" --huge-unlink --no-pci --no-telemetry \
+		--vdev "net_memif0,role=server,socket=$T0,socket-abstract=no" \
+		--vdev "net_memif1,role=server,socket=$T1,socket-abstract=no" \
+		-- --forward-mode=io --nb-cores=1 --stats-period 60 > "$ML_TMP/testpmd.log" 2>&1 < /dev/null &
+	tp=$!
+	ML_PIDS+=("$tp")
+	for _ in $(seq 100); do [ -S "$T0" ] && [ -S "$T1" ] && break; sleep 0.1; done
 	echo "testpmd io, size $size"
 	pg "$T0" "$T1" "$ML_TMP/tp-$size.json" --tx-port 0 --rx-port 1 --size "$size" --label testpmd-io
 	results+=("$(jq -c '{what: "testpmd-io", direction: "io", size, flows, mpps: .rx.mpps, tx_mpps: .tx.mpps,
 		loss_pct: .rx.loss_pct, latency_ns}' "$ML_TMP/tp-$size.json")")
+	kill -TERM "$tp"; wait "$tp" || true
+	rm -f "$T0" "$T1"
 done
 
 mkdir -p "$(dirname "$OUT")"
