@@ -47,7 +47,7 @@ struct pg_rx_info {
 	uint64_t tsc;                     /* the sender's timestamp */
 	bool vxlan;                       /* it came encapsulated */
 	uint32_t vni;
-	uint32_t inner_len;               /* inner frame length (no FCS) */
+	uint32_t inner_len;               /* bytes of the inner frame in the buffer parsed (no FCS) */
 };
 
 /* Bytes in the buffer for a frame of size (FCS excluded), the wire bytes with VXLAN. */

@@ -179,8 +179,8 @@ static unsigned pg_receive(struct pg_run *r)
 
 		r->rx_pkts++;
 		r->rx_bytes += m[i]->pkt_len + PG_FCS;
-		if (m[i]->nb_segs != 1 ||
-		    pg_frame_parse(rte_pktmbuf_mtod(m[i], const uint8_t *), m[i]->data_len, o->vxlan_port, &info)) {
+		/* the headers are in the first segment (a jumbo frame over memif comes chained) */
+		if (pg_frame_parse(rte_pktmbuf_mtod(m[i], const uint8_t *), m[i]->data_len, o->vxlan_port, &info)) {
 			r->rx_foreign++;
 			continue;
 		}
