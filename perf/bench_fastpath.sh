@@ -61,6 +61,15 @@ for size in $SIZES; do
 done
 point encap 64 "$FLOWS_MANY"
 point decap 64 "$FLOWS_MANY"
+# Latency through vtepd at 10, 50 and 90% of the 64-byte encap rate just measured.
+max_pps=$(printf '%s\n' "${results[@]}" | jq -s 'map(select(.direction == "encap" and .size == "64" and .flows == 1))[0].mpps * 1e6 | floor')
+for pct in 10 50 90; do
+	rate=$(( max_pps * pct / 100 ))
+	echo "vtepd encap, size 64, at $pct% of $max_pps pps"
+	pg "$ML_SOCK_C" "$ML_SOCK_U" "$ML_TMP/lat-$pct.json" "${encap[@]}" --size 64 --rate "$rate" --label "vtepd-lat-$pct"
+	results+=("$(jq -c --argjson pct "$pct" '{what: "vtepd-latency", direction: "encap", size, flows, load_pct: $pct,
+		rate_pps, mpps: .rx.mpps, loss_pct: .rx.loss_pct, latency_ns}' "$ML_TMP/lat-$pct.json")")
+done
 kill -TERM "$ML_VTEPD_PID"; wait "$ML_VTEPD_PID" || true; ML_VTEPD_PID=
 
 # The ceiling: testpmd io-forwarding between two memif servers, its forwarding core on lcore 1.
@@ -97,4 +106,9 @@ jq -r '.results as $r | $r[] | select(.what == "vtepd" and .direction == "encap"
 	   (if $t > 0 then ($d.mpps / $t * 100 | floor | tostring) + "%" else "-" end),
 	   $e.cycles_per_pkt, $d.cycles_per_pkt] | @tsv' "$OUT" |
 	awk -F'\t' '{ printf "%-6s %-6s %-11.3f %-11.3f %-11.3f %-11s %-11s %-12s %s\n", $1, $2, $3, $4, $5, $6, $7, $8, $9 }'
+echo
+echo "load  rate pps    p50 ns    p99 ns    p99.9 ns  max ns    loss %   (encap, 64 bytes)"
+jq -r '.results[] | select(.what == "vtepd-latency") | [.load_pct, .rate_pps, .latency_ns.p50, .latency_ns.p99,
+	.latency_ns.p999, .latency_ns.max, .loss_pct] | @tsv' "$OUT" |
+	awk -F'\t' '{ printf "%-5s %-11s %-9s %-9s %-9s %-9s %s\n", $1 "%", $2, $3, $4, $5, $6, $7 }'
 echo "JSON: $OUT"
