@@ -41,20 +41,23 @@ decap=(--tx-port 1 --rx-port 0 --vxlan 100 --outer-src-ip 10.0.0.2 --outer-dst-i
        --src-mac "$ML_MAC_REMOTE" --dst-mac "$ML_MAC_LOCAL" --src-ip 192.168.0.2 --dst-ip 192.168.0.1)
 results=()
 
-# point NAME SIZE FLOWS DIRECTION-ARRAY-NAME: one vtepd measurement, cycles per packet from the fast path's accounting
+# point DIRECTION SIZE FLOWS: one vtepd measurement, cycles per packet from the fast path's
+# accounting. A fresh vtepd per point: with DPDK 22.11 a memif client leaving while the fast
+# path is in a burst on it can crash the server (see README), and each point's client leaves.
 point() {
 	local dir=$1 size=$2 flows=$3 json=$ML_TMP/$1-$2-$3.json c0 p0 c1 p1 cpp
 	local -n args=$dir
+	ml_vtepd
 	c0=$(ml_stat .fastpath.busy_cycles); p0=$(ml_stat .fastpath.busy_pkts)
 	echo "vtepd $dir, size $size, $flows flows"
 	pg "$ML_SOCK_C" "$ML_SOCK_U" "$json" "${args[@]}" --size "$size" --flows "$flows" --label "vtepd-$dir"
 	c1=$(ml_stat .fastpath.busy_cycles); p1=$(ml_stat .fastpath.busy_pkts)
+	ml_vtepd_stop
 	cpp=$(( p1 > p0 ? (c1 - c0) / (p1 - p0) : 0 ))
 	results+=("$(jq -c --arg dir "$dir" --argjson cpp "$cpp" '{what: "vtepd", direction: $dir, size, flows,
 		mpps: .rx.mpps, tx_mpps: .tx.mpps, loss_pct: .rx.loss_pct, latency_ns, cycles_per_pkt: $cpp}' "$json")")
 }
 
-ml_vtepd
 for size in $SIZES; do
 	point encap "$size" 1
 	point decap "$size" 1
@@ -66,11 +69,12 @@ max_pps=$(printf '%s\n' "${results[@]}" | jq -s 'map(select(.direction == "encap
 for pct in 10 50 90; do
 	rate=$(( max_pps * pct / 100 ))
 	echo "vtepd encap, size 64, at $pct% of $max_pps pps"
+	ml_vtepd
 	pg "$ML_SOCK_C" "$ML_SOCK_U" "$ML_TMP/lat-$pct.json" "${encap[@]}" --size 64 --rate "$rate" --label "vtepd-lat-$pct"
+	ml_vtepd_stop
 	results+=("$(jq -c --argjson pct "$pct" '{what: "vtepd-latency", direction: "encap", size, flows, load_pct: $pct,
 		rate_pps, mpps: .rx.mpps, loss_pct: .rx.loss_pct, latency_ns}' "$ML_TMP/lat-$pct.json")")
 done
-kill -TERM "$ML_VTEPD_PID"; wait "$ML_VTEPD_PID" || true; ML_VTEPD_PID=
 
 # The ceiling: testpmd io-forwarding between two memif servers, its forwarding core on lcore 1.
 # A fresh testpmd per point: 22.11's memif server can crash when a client leaves and another comes.

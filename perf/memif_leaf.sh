@@ -13,11 +13,11 @@ set -u
 ML_TOP=${ML_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 ML_BUILD=${ML_BUILD:-$ML_TOP/build}
 ML_ID=${ML_ID:-$$}
-ML_NS=vtbench$ML_ID
-ML_NAME=vtbench$ML_ID
+ML_NS=vtmemif$ML_ID
+ML_NAME=vtmemif$ML_ID
 ML_SOCK_C=/run/vtepd/$ML_NAME-m1.memif
 ML_SOCK_U=/run/vtepd/$ML_NAME-ul.memif
-ML_TMP=$(mktemp -d /tmp/vtepd-bench.XXXXXX)
+ML_TMP=$(mktemp -d /tmp/vtepd-memif.XXXXXX)
 ML_PIDS=()
 ML_PREFIXES=("vtepd-$ML_NAME")
 ML_VTEPD_PID=
@@ -45,8 +45,31 @@ ml_cleanup() {
 	[ -n "${ML_KEEP_TMP:-}" ] || rm -rf "$ML_TMP"
 }
 
-# ml_vtepd: the leaf, its fast path on lcore 1 (the generator takes lcore 0).
+# ml_vtepd: the leaf, its fast path on lcore 1 (the generator takes lcore 0); again after
+# ml_vtepd_stop, a fresh vtepd in the same namespace.
 ml_vtepd() {
+	[ -f "$ML_TMP/leaf.yaml" ] || ml_setup || return 1
+	ip netns exec "$ML_NS" "$ML_BUILD/control/vtepd" -c "$ML_TMP/leaf.yaml" >> "$ML_TMP/vtepd.log" 2>&1 &
+	ML_VTEPD_PID=$!
+	for _ in $(seq 200); do
+		"$VTEPCTL" -n "$ML_NAME" show ports >/dev/null 2>&1 && return 0
+		kill -0 "$ML_VTEPD_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "vtepd did not start:" >&2
+	tail -20 "$ML_TMP/vtepd.log" >&2
+	return 1
+}
+
+ml_vtepd_stop() {
+	[ -n "$ML_VTEPD_PID" ] || return 0
+	kill -TERM "$ML_VTEPD_PID" 2>/dev/null
+	wait "$ML_VTEPD_PID" || true
+	ML_VTEPD_PID=
+}
+
+# ml_setup: the namespace, the underlay veth and neighbour, the config.
+ml_setup() {
 	ip netns add "$ML_NS" || return 1
 	ip -n "$ML_NS" link set lo up
 	ip -n "$ML_NS" link add ul0 type veth peer name ul0p     # (no dummy module on every kernel)
@@ -74,16 +97,6 @@ vnis:
 ports:
   - {name: m1, vni: 100, type: memif, socket: $ML_SOCK_C}
 EOF
-	ip netns exec "$ML_NS" "$ML_BUILD/control/vtepd" -c "$ML_TMP/leaf.yaml" > "$ML_TMP/vtepd.log" 2>&1 &
-	ML_VTEPD_PID=$!
-	for _ in $(seq 200); do
-		"$VTEPCTL" -n "$ML_NAME" show ports >/dev/null 2>&1 && return 0
-		kill -0 "$ML_VTEPD_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	echo "vtepd did not start:" >&2
-	tail -20 "$ML_TMP/vtepd.log" >&2
-	return 1
 }
 
 # ml_stat FIELD: a number from vtepctl -j show stats (a jq path, e.g. .fastpath.busy_cycles).
