@@ -226,7 +226,7 @@ static void pg_loop(struct pg_run *r)
 	uint64_t tx_until = t0 + (uint64_t)(o->duration * (double)hz), rx_until = 0, idle_since = 0;
 	bool sending = o->tx;
 	unsigned idle = 0, pause_us = 10;
-	/* at a fixed rate, send in batches of about 10 us; sleep when the next one is over 50 us away */
+	/* at a fixed rate, send in batches of about 10 us; sleep when the next one is 20 us or more away */
 	uint64_t batch = o->rate_pps / 100000 < 1 ? 1 : o->rate_pps / 100000 > o->burst ? o->burst : o->rate_pps / 100000;
 
 	r->tx_start = t0;
@@ -256,7 +256,7 @@ static void pg_loop(struct pg_run *r)
 					uint64_t wait_us = (batch - n) * 1000000 / o->rate_pps;
 
 					n = 0;
-					if (wait_us > 50 && !(o->rx && pg_receive(r)))
+					if (wait_us >= 20 && !(o->rx && pg_receive(r)))
 						rte_delay_us_sleep((unsigned)(wait_us > 1000 ? 1000 : wait_us));
 				}
 			}
