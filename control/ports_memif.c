@@ -52,6 +52,24 @@ int vtepd_memif_remove_stale(const char *path)
 	return unlink(path) == 0 ? 0 : errno;
 }
 
+/* True (and err set) when the directory the socket goes in is not there. */
+static bool vtepd_memif_dir_missing(const char *path, char *err, size_t errlen)
+{
+	char dir[VTEP_MEMIF_SOCKET_MAX];
+	struct stat st;
+	char *slash;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return false;
+	*slash = '\0';
+	if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+		return false;
+	snprintf(err, errlen, "directory %s for the memif socket does not exist", dir);
+	return true;
+}
+
 int vtepd_memif_open(struct vtepd *d, const struct vtep_port_config *pc, struct rte_mempool *pool,
 		     uint16_t *dpdk_port, char *err, size_t errlen)
 {
@@ -65,6 +83,8 @@ int vtepd_memif_open(struct vtepd *d, const struct vtep_port_config *pc, struct 
 	}
 	(void)d;
 	mkdir("/run/vtepd", 0700);
+	if (vtepd_memif_dir_missing(pc->socket, err, errlen))
+		return ENOENT;
 	rc = vtepd_memif_remove_stale(pc->socket);
 	if (rc == EEXIST) {
 		snprintf(err, errlen, "%s exists and is not a socket", pc->socket);

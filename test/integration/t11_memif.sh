@@ -105,6 +105,7 @@ expect_error "takes no netns, pid or ifname" attach m3 vni 100 memif auto netns 
 expect_error "bad memif socket 'rel/x'" attach m3 vni 100 memif rel/x
 expect_error "memif_id needs 'memif SOCKET'" attach m3 vni 100 pid 1 memif_id 3
 expect_error "exists and is not a socket" attach m3 vni 100 memif "$VT_TMP/l2.yaml"
+expect_error "directory $VT_TMP/nodir for the memif socket does not exist" attach m3 vni 100 memif "$VT_TMP/nodir/m3.memif"
 vt_ctl "$L2" attach m3 vni 100 memif auto memif_id 7 >/dev/null || vt_fail "attach m3 memif auto"
 m3=$(vt_ctl "$L2" -j show ports | jq -r '.ports[] | select(.name == "m3") | .socket')
 [ "$m3" = "/run/vtepd/$L2-m3.memif:7" ] || vt_fail "m3's default socket and id: $m3"
