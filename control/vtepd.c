@@ -304,6 +304,7 @@ static int vtepd_dataplane_create(struct vtepd *d)
 	d->qsbr = rte_zmalloc("vtep_qsbr", qsz, RTE_CACHE_LINE_SIZE);
 	if (!d->qsbr || rte_rcu_qsbr_init(d->qsbr, 1) != 0)
 		goto nomem;
+	vtepd_memif_guard_set(d->qsbr);
 	d->counters = rte_zmalloc("vtep_counters", sizeof(*d->counters), RTE_CACHE_LINE_SIZE);
 	if (!d->counters)
 		goto nomem;
@@ -512,6 +513,7 @@ static void vtepd_shutdown(struct vtepd *d)
 	rte_ring_free(d->learn_ring);
 	rte_mempool_free(d->pool);
 	rte_free(d->counters);
+	vtepd_memif_guard_set(NULL);
 	rte_free(d->qsbr);
 	snprintf(rundir, sizeof(rundir), "%s", rte_eal_get_runtime_dir());
 	rte_eal_cleanup();

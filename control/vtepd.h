@@ -140,6 +140,9 @@ int vtepd_memif_open(struct vtepd *d, const struct vtep_port_config *pc, struct 
 		     uint16_t *dpdk_port, char *err, size_t errlen);
 void vtepd_memif_close(const struct vtep_port_config *pc, uint16_t dpdk_port);
 
+/* memif_guard.c: munmap from EAL's interrupt thread waits for a fast-path grace period on qsbr (NULL: off). */
+void vtepd_memif_guard_set(struct rte_rcu_qsbr *qsbr);
+
 /* bgp.c */
 int vtepd_bgp_start(struct vtepd *d);
 void vtepd_bgp_stop(struct vtepd *d);
