@@ -1175,16 +1175,30 @@ static int cfg_port(struct cfg_ctx *c, yaml_node_t *item, const char *path, size
 		{ "mac", false, NULL, NULL },
 		{ "ip", false, NULL, NULL },
 		{ "mtu", false, NULL, NULL },
+		{ "type", false, NULL, NULL },
+		{ "socket", false, NULL, NULL },
+		{ "memif_id", false, NULL, NULL },
 	};
 	char sub[224], sv[CFG_SHOW_MAX + 16];
 	int rc;
 
 	if (item->type != YAML_MAPPING_NODE)
 		return cfg_kind(c, item, item, path, "a mapping with 'name' and 'vni'");
-	rc = cfg_collect(c, item, path, &item->start_mark, f, 8);
+	rc = cfg_collect(c, item, path, &item->start_mark, f, 11);
 	if (rc)
 		return rc;
 	p->line = (int)item->start_mark.line + 1;
+	if (f[8].key) {
+		cfg_path(sub, sizeof(sub), path, "type");
+		rc = cfg_port_type(c, f[8].key, f[8].val, sub, &p->type);
+		if (rc)
+			return rc;
+	}
+	for (int k = p->type == VTEP_PORT_MEMIF ? 2 : 9; k < (p->type == VTEP_PORT_MEMIF ? 5 : 11); k++) {
+		rc = cfg_port_wrong_kind(c, &f[k], path, p->type);
+		if (rc)
+			return rc;
+	}
 
 	cfg_path(sub, sizeof(sub), path, "name");
 	rc = cfg_ifname(c, f[0].key, f[0].val, sub, p->name);
@@ -1205,16 +1219,19 @@ static int cfg_port(struct cfg_ctx *c, yaml_node_t *item, const char *path, size
 				"%s: VNI %u is not declared in 'vnis' (expected the vni of a 'vnis' entry)",
 				sub, p->vni);
 
-	if (f[2].key && f[3].key) {
+	if (p->type == VTEP_PORT_MEMIF) {
+		rc = cfg_port_memif(c, &f[9], &f[10], path, idx);
+		if (rc)
+			return rc;
+	} else if (f[2].key && f[3].key) {
 		yaml_node_t *later = f[2].key->start_mark.index > f[3].key->start_mark.index ? f[2].key : f[3].key;
 
 		return cfg_fail(c, &later->start_mark,
 				"'%s' has both 'netns' and 'pid' (expected exactly one of them)", path);
-	}
-	if (!f[2].key && !f[3].key)
+	} else if (!f[2].key && !f[3].key) {
 		return cfg_fail(c, &item->start_mark,
-				"'%s' has neither 'netns' nor 'pid' (expected exactly one of them)", path);
-	if (f[2].key) {
+				"'%s' has neither 'netns' nor 'pid' (expected exactly one of them, or 'type: memif')", path);
+	} else if (f[2].key) {
 		const char *s;
 		size_t len;
 		bool ok;
@@ -1246,7 +1263,9 @@ static int cfg_port(struct cfg_ctx *c, yaml_node_t *item, const char *path, size
 		p->pid = (int)pid;
 	}
 
-	if (f[4].val) {
+	if (p->type == VTEP_PORT_MEMIF) {
+		/* no interface inside a container */
+	} else if (f[4].val) {
 		cfg_path(sub, sizeof(sub), path, "ifname");
 		rc = cfg_ifname(c, f[4].key, f[4].val, sub, p->ifname);
 		if (rc)

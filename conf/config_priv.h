@@ -71,4 +71,13 @@ int cfg_section_bgp(struct cfg_ctx *c, yaml_node_t *key, yaml_node_t *val);
 int cfg_vni_evpn(struct cfg_ctx *c, yaml_node_t *rd_key, yaml_node_t *rd_val, yaml_node_t *rt_key,
 		 yaml_node_t *rt_val, const char *path, struct vtep_vni_config *v);
 
+/* config_memif.c: the kind of a port and a memif port's keys */
+int cfg_port_type(struct cfg_ctx *c, yaml_node_t *key, yaml_node_t *val, const char *path,
+		  enum vtep_port_type *type);
+/* Fails when f was given: the key belongs to the other kind of port than type. */
+int cfg_port_wrong_kind(struct cfg_ctx *c, const struct cfg_field *f, const char *path, enum vtep_port_type type);
+/* socket and memif_id (either absent) of cfg->ports[idx]; the socket unique among the ports before it. */
+int cfg_port_memif(struct cfg_ctx *c, const struct cfg_field *socket, const struct cfg_field *id, const char *path,
+		   size_t idx);
+
 #endif

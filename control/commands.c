@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include <rte_ethdev.h>
 #include <rte_mempool.h>
 
 #include "bgp_fsm.h"
@@ -199,6 +200,15 @@ static int cmd_show_macs(struct ctl_out *o, int argc, char **argv, void *ctx)
 }
 
 /* ---- show ports ---- */
+static const char *port_link(uint16_t dpdk_port)
+{
+	struct rte_eth_link link;
+
+	if (rte_eth_link_get_nowait(dpdk_port, &link) != 0)
+		return "?";
+	return link.link_status == RTE_ETH_LINK_UP ? "up" : "down";
+}
+
 static void port_counters(struct ctl_out *o, const struct dp_port_counters *pc)
 {
 	uint64_t drops = 0;
@@ -230,6 +240,8 @@ static int cmd_show_ports(struct ctl_out *o, int argc, char **argv, void *ctx)
 	ctl_ip(o, "ip", d->cfg.source_ip);
 	ctl_u64(o, "mtu", d->cfg.underlay_mtu);
 	ctl_str(o, "netns", "-");
+	ctl_str(o, "socket", "-");
+	ctl_str(o, "link", port_link(d->underlay_port));
 	port_counters(o, &d->counters->ports[DP_PORT_UNDERLAY]);
 	ctl_obj_end(o);
 	if (d->exception_port != UINT16_MAX) {
@@ -241,6 +253,8 @@ static int cmd_show_ports(struct ctl_out *o, int argc, char **argv, void *ctx)
 		ctl_str(o, "ip", "-");
 		ctl_u64(o, "mtu", d->cfg.underlay_mtu);
 		ctl_str(o, "netns", "-");
+		ctl_str(o, "socket", "-");
+		ctl_str(o, "link", port_link(d->exception_port));
 		port_counters(o, &d->counters->ports[DP_PORT_EXCEPTION]);
 		ctl_obj_end(o);
 	}
@@ -251,7 +265,7 @@ static int cmd_show_ports(struct ctl_out *o, int argc, char **argv, void *ctx)
 			continue;
 		ctl_obj_begin(o, NULL);
 		ctl_str(o, "name", p->conf.name);
-		ctl_str(o, "kind", "af_xdp");
+		ctl_str(o, "kind", p->conf.type == VTEP_PORT_MEMIF ? "memif" : "af_xdp");
 		ctl_u64(o, "vni", p->conf.vni);
 		if (p->conf.has_mac) {
 			fmt_mac(mac, sizeof(mac), p->conf.mac);
@@ -264,10 +278,17 @@ static int cmd_show_ports(struct ctl_out *o, int argc, char **argv, void *ctx)
 		else
 			ctl_str(o, "ip", "-");
 		ctl_u64(o, "mtu", p->conf.mtu);
-		if (p->conf.netns[0])
+		if (p->conf.type == VTEP_PORT_MEMIF)
+			ctl_str(o, "netns", "-");
+		else if (p->conf.netns[0])
 			ctl_strf(o, "netns", "%s:%s", p->conf.netns, p->conf.ifname);
 		else
 			ctl_strf(o, "netns", "pid %d:%s", p->conf.pid, p->conf.ifname);
+		if (p->conf.type == VTEP_PORT_MEMIF)
+			ctl_strf(o, "socket", "%s:%u", p->conf.socket, p->conf.memif_id);
+		else
+			ctl_str(o, "socket", "-");
+		ctl_str(o, "link", port_link(p->dpdk_port));
 		port_counters(o, &d->counters->ports[s]);
 		ctl_obj_end(o);
 	}
@@ -451,13 +472,14 @@ static int cmd_attach(struct ctl_out *o, int argc, char **argv, void *ctx)
 {
 	struct vtepd *d = ctx;
 	struct vtep_port_config pc;
-	bool have_vni = false;
+	bool have_vni = false, have_id = false;
 	char err[512];
 	int rc;
 
 	memset(&pc, 0, sizeof(pc));
 	if (argc < 1 || strlen(argv[0]) >= sizeof(pc.name)) {
-		ctl_error(o, "usage: attach NAME vni N (netns NS | pid PID) [ifname IF] [mac MAC] [ip A.B.C.D/LEN] [mtu N]"
+		ctl_error(o, "usage: attach NAME vni N (netns NS | pid PID | memif SOCKET|auto [memif_id N]) [ifname IF] [mac MAC]"
+			     " [ip A.B.C.D/LEN] [mtu N]"
 			     " (NAME: 1 to 15 characters)");
 		return EINVAL;
 	}
@@ -483,6 +505,22 @@ static int cmd_attach(struct ctl_out *o, int argc, char **argv, void *ctx)
 				return EINVAL;
 			}
 			snprintf(pc.netns, sizeof(pc.netns), "%s", v);
+		} else if (strcmp(k, "memif") == 0) {
+			if (strcmp(v, "auto") && vtep_memif_socket_check(v)) {
+				ctl_error(o, "attach: bad memif socket '%s' (expected auto or an absolute path shorter than %d characters, without ',' or spaces)",
+					  v, VTEP_MEMIF_SOCKET_MAX);
+				return EINVAL;
+			}
+			pc.type = VTEP_PORT_MEMIF;
+			if (strcmp(v, "auto"))
+				snprintf(pc.socket, sizeof(pc.socket), "%s", v);
+		} else if (strcmp(k, "memif_id") == 0) {
+			if (parse_u32(v, UINT32_MAX, &n)) {
+				ctl_error(o, "attach: bad memif_id '%s' (expected 0 to %u)", v, UINT32_MAX);
+				return EINVAL;
+			}
+			pc.memif_id = n;
+			have_id = true;
 		} else if (strcmp(k, "pid") == 0) {
 			if (parse_u32(v, INT32_MAX, &n) || n == 0) {
 				ctl_error(o, "attach: bad pid '%s'", v);
@@ -515,7 +553,7 @@ static int cmd_attach(struct ctl_out *o, int argc, char **argv, void *ctx)
 			}
 			pc.mtu = n;
 		} else {
-			ctl_error(o, "attach: unknown option '%s' (expected vni, netns, pid, ifname, mac, ip or mtu)", k);
+			ctl_error(o, "attach: unknown option '%s' (expected vni, netns, pid, memif, memif_id, ifname, mac, ip or mtu)", k);
 			return EINVAL;
 		}
 	}
@@ -523,8 +561,17 @@ static int cmd_attach(struct ctl_out *o, int argc, char **argv, void *ctx)
 		ctl_error(o, "attach %s: 'vni N' is required", pc.name);
 		return EINVAL;
 	}
-	if (!pc.netns[0] == (pc.pid == 0)) {
-		ctl_error(o, "attach %s: give exactly one of 'netns NS' or 'pid PID'", pc.name);
+	if (pc.type == VTEP_PORT_MEMIF) {
+		if (pc.netns[0] || pc.pid || pc.ifname[0]) {
+			ctl_error(o, "attach %s: a memif port takes no netns, pid or ifname (its client connects to the socket)",
+				  pc.name);
+			return EINVAL;
+		}
+	} else if (have_id) {
+		ctl_error(o, "attach %s: memif_id needs 'memif SOCKET'", pc.name);
+		return EINVAL;
+	} else if (!pc.netns[0] == (pc.pid == 0)) {
+		ctl_error(o, "attach %s: give exactly one of 'netns NS', 'pid PID' or 'memif SOCKET'", pc.name);
 		return EINVAL;
 	}
 	rc = vtepd_port_attach(d, &pc, false, err, sizeof(err));
@@ -777,7 +824,8 @@ static const struct ctl_command vtepd_commands[] = {
 	{ { "show", "ports", NULL }, "show ports", cmd_show_ports },
 	{ { "show", "vteps", NULL }, "show vteps", cmd_show_vteps },
 	{ { "show", "stats", NULL }, "show stats", cmd_show_stats },
-	{ { "attach", NULL }, "attach NAME vni N (netns NS | pid PID) [ifname IF] [mac MAC] [ip A.B.C.D/LEN] [mtu N]",
+	{ { "attach", NULL }, "attach NAME vni N (netns NS | pid PID | memif SOCKET|auto [memif_id N]) [ifname IF] [mac MAC]"
+	  " [ip A.B.C.D/LEN] [mtu N]",
 	  cmd_attach },
 	{ { "detach", NULL }, "detach NAME", cmd_detach },
 };

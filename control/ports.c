@@ -3,8 +3,9 @@
  * ports.c: container ports. Attaching makes a veth pair with one end inside the
  * container's network namespace (MAC, address, MTU, checksum offload off), takes the host
  * end with DPDK's net_af_xdp PMD running our XDP program, and publishes the port to the
- * fast path. Detaching undoes all of it. The host ends vtepd made are listed in a state
- * file so that a vtepd that was killed is cleaned up after by the next one.
+ * fast path. Detaching undoes all of it. The host ends vtepd made (and the sockets of its
+ * memif ports, ports_memif.c) are listed in a state file so that a vtepd that was killed is
+ * cleaned up after by the next one.
  */
 #include <errno.h>
 #include <net/if.h>
@@ -28,7 +29,6 @@
 #include "xdp.h"
 #include "xsk.h"
 
-#define PORT_DESC 512
 /*
  * Each container port has its own mbuf pool. DPDK 22.11's net_af_xdp keeps about 2048
  * mbufs in a socket's fill ring and does not return them when the port is closed, so a
@@ -65,16 +65,21 @@ static void vtepd_ports_state_save(const struct vtepd *d)
 		vlog(VLOG_WARN, "cannot write %s: %s", tmp, strerror(errno));
 		return;
 	}
-	for (int s = 1; s <= VTEP_MAX_PORTS; s++)
-		if (d->ports[s].in_use)
+	for (int s = 1; s <= VTEP_MAX_PORTS; s++) {
+		if (!d->ports[s].in_use)
+			continue;
+		if (d->ports[s].conf.type == VTEP_PORT_MEMIF)
+			fprintf(f, "memif %s\n", d->ports[s].conf.socket);
+		else
 			fprintf(f, "%s\n", d->ports[s].conf.name);
+	}
 	if (fclose(f) != 0 || rename(tmp, path) != 0)
 		vlog(VLOG_WARN, "cannot write %s: %s", path, strerror(errno));
 }
 
 void vtepd_ports_cleanup_leftovers(struct vtepd *d)
 {
-	char path[256], name[64];
+	char path[256], name[VTEP_MEMIF_SOCKET_MAX + 8];
 	FILE *f;
 
 	vtepd_ports_state_path(d, path, sizeof(path));
@@ -83,6 +88,12 @@ void vtepd_ports_cleanup_leftovers(struct vtepd *d)
 		return;
 	while (fgets(name, sizeof(name), f)) {
 		name[strcspn(name, "\r\n")] = '\0';
+		if (!strncmp(name, "memif ", 6)) {
+			if (vtep_memif_socket_check(name + 6) == 0 && access(name + 6, F_OK) == 0 &&
+			    vtepd_memif_remove_stale(name + 6) == 0)
+				vlog(VLOG_WARN, "removed memif socket %s left behind by a previous vtepd", name + 6);
+			continue;
+		}
 		if (!name[0] || strlen(name) >= VTEP_IFNAME_MAX || !if_nametoindex(name))
 			continue;
 		nl_xdp_detach(name);
@@ -111,8 +122,10 @@ static int vtepd_port_validate(struct vtepd *d, struct vtep_port_config *pc, uin
 		snprintf(err, errlen, "VNI %u is not configured", pc->vni);
 		return ENOENT;
 	}
-	if (!pc->ifname[0])
+	if (!pc->ifname[0] && pc->type == VTEP_PORT_AF_XDP)
 		snprintf(pc->ifname, sizeof(pc->ifname), "%s", VTEP_DEFAULT_CONTAINER_IFNAME);
+	if (pc->type == VTEP_PORT_MEMIF)
+		vtepd_memif_default_socket(d, pc);
 	if (pc->mtu == 0)
 		pc->mtu = d->vnis[*vni_idx].mtu;
 	if (pc->mtu < VTEP_MIN_MTU || pc->mtu > VTEP_MAX_MTU) {
@@ -120,7 +133,17 @@ static int vtepd_port_validate(struct vtepd *d, struct vtep_port_config *pc, uin
 			 VTEP_MAX_MTU);
 		return EINVAL;
 	}
-	if (!pc->netns[0] && pc->pid <= 0) {
+	if (pc->type == VTEP_PORT_MEMIF) {
+		for (int s = 1; s <= VTEP_MAX_PORTS; s++) {
+			const struct vtep_port_config *q = &d->ports[s].conf;
+
+			if (d->ports[s].in_use && q->type == VTEP_PORT_MEMIF && !strcmp(q->socket, pc->socket)) {
+				snprintf(err, errlen, "port %s already serves memif socket %s (one port per socket)",
+					 q->name, q->socket);
+				return EEXIST;
+			}
+		}
+	} else if (!pc->netns[0] && pc->pid <= 0) {
 		snprintf(err, errlen, "a network namespace (netns NAME or pid PID) is required");
 		return EINVAL;
 	}
@@ -134,11 +157,55 @@ static int vtepd_port_validate(struct vtepd *d, struct vtep_port_config *pc, uin
 		snprintf(err, errlen, "all %u port slots are in use", VTEP_MAX_PORTS);
 		return ENOSPC;
 	}
-	if (if_nametoindex(pc->name)) {
+	if (pc->type == VTEP_PORT_AF_XDP && if_nametoindex(pc->name)) {
 		snprintf(err, errlen, "interface %s already exists and is not a vtepd port", pc->name);
 		return EEXIST;
 	}
 	return 0;
+}
+
+/* The veth pair into the container's netns, configured and up (AF_XDP ports). */
+static int vtepd_port_veth(const struct vtep_port_config *pc, char *ns_desc, size_t ns_len, char *obj,
+			   size_t obj_len, char *err, size_t errlen)
+{
+	int nsfd = -1, rc;
+
+	if (pc->netns[0])
+		snprintf(ns_desc, ns_len, "netns %s", pc->netns);
+	else
+		snprintf(ns_desc, ns_len, "the netns of pid %d", pc->pid);
+	if (vtep_xdp_object_path(false, obj, obj_len) != 0) {
+		snprintf(err, errlen, "XDP object %s not found (set VTEPD_BPF_DIR)", obj);
+		return ENOENT;
+	}
+	rc = nl_netns_open(pc->netns[0] ? pc->netns : NULL, pc->netns[0] ? 0 : pc->pid, &nsfd);
+	if (rc) {
+		if (pc->netns[0])
+			snprintf(err, errlen, "cannot open network namespace '%s': %s", pc->netns, strerror(rc));
+		else
+			snprintf(err, errlen, "cannot open the network namespace of pid %d: %s", pc->pid, strerror(rc));
+		return rc;
+	}
+	rc = nl_veth_create(pc->name, pc->ifname, nsfd, pc->mtu, pc->has_mac ? pc->mac : NULL);
+	if (rc) {
+		snprintf(err, errlen, "cannot create veth %s <-> %s in %s: %s", pc->name, pc->ifname, ns_desc,
+			 strerror(rc));
+		close(nsfd);
+		return rc;
+	}
+	rc = nl_netns_configure_link(nsfd, pc->ifname, pc->mtu, pc->has_ip ? pc->ip : 0, pc->prefix_len, true);
+	close(nsfd);
+	if (rc) {
+		snprintf(err, errlen, "cannot configure %s inside %s: %s", pc->ifname, ns_desc, strerror(rc));
+		nl_link_delete(pc->name);
+		return rc;
+	}
+	rc = nl_link_set_up(pc->name, pc->mtu);
+	if (rc) {
+		snprintf(err, errlen, "cannot bring %s up: %s", pc->name, strerror(rc));
+		nl_link_delete(pc->name);
+	}
+	return rc;
 }
 
 int vtepd_port_attach(struct vtepd *d, const struct vtep_port_config *req, bool from_config, char *err,
@@ -150,54 +217,30 @@ int vtepd_port_attach(struct vtepd *d, const struct vtep_port_config *req, bool 
 	struct dp_xsk *xsk = NULL;
 	char ns_desc[300];
 	uint16_t vni_idx, dpdk_port = UINT16_MAX;
-	int slot, nsfd = -1, rc;
+	int slot, rc;
 
 	rc = vtepd_port_validate(d, &pc, &vni_idx, &slot, err, errlen);
 	if (rc)
 		return rc;
-	if (pc.netns[0])
-		snprintf(ns_desc, sizeof(ns_desc), "netns %s", pc.netns);
-	else
-		snprintf(ns_desc, sizeof(ns_desc), "the netns of pid %d", pc.pid);
-	if (vtep_xdp_object_path(false, obj, sizeof(obj)) != 0) {
-		snprintf(err, errlen, "XDP object %s not found (set VTEPD_BPF_DIR)", obj);
-		return ENOENT;
-	}
-	rc = nl_netns_open(pc.netns[0] ? pc.netns : NULL, pc.netns[0] ? 0 : pc.pid, &nsfd);
-	if (rc) {
-		if (pc.netns[0])
-			snprintf(err, errlen, "cannot open network namespace '%s': %s", pc.netns, strerror(rc));
-		else
-			snprintf(err, errlen, "cannot open the network namespace of pid %d: %s", pc.pid, strerror(rc));
-		return rc;
-	}
-	rc = nl_veth_create(pc.name, pc.ifname, nsfd, pc.mtu, pc.has_mac ? pc.mac : NULL);
-	if (rc) {
-		snprintf(err, errlen, "cannot create veth %s <-> %s in %s: %s", pc.name, pc.ifname, ns_desc, strerror(rc));
-		close(nsfd);
-		return rc;
-	}
-	rc = nl_netns_configure_link(nsfd, pc.ifname, pc.mtu, pc.has_ip ? pc.ip : 0, pc.prefix_len, true);
-	close(nsfd);
-	if (rc) {
-		snprintf(err, errlen, "cannot configure %s inside %s: %s", pc.ifname, ns_desc, strerror(rc));
-		goto undo;
-	}
-	rc = nl_link_set_up(pc.name, pc.mtu);
-	if (rc) {
-		snprintf(err, errlen, "cannot bring %s up: %s", pc.name, strerror(rc));
-		goto undo;
-	}
-	snprintf(devargs, sizeof(devargs), "net_af_xdp_%s,iface=%s,start_queue=0,queue_count=1,xdp_prog=%s", pc.name,
-		 pc.name, obj);
 	snprintf(pool_name, sizeof(pool_name), "vtep_port%d_%u", slot, ++d->ports[slot].generation);
 	pool = rte_pktmbuf_pool_create(pool_name, PORT_POOL_MBUFS, PORT_POOL_CACHE, 0, vtepd_mbuf_size(pc.mtu),
 				       (int)rte_socket_id());   /* the UMEM of DPDK's AF_XDP port, or jumbo mbufs for ours */
 	if (!pool) {
 		snprintf(err, errlen, "cannot allocate %u mbufs for port %s: %s", PORT_POOL_MBUFS, pc.name,
 			 rte_strerror(rte_errno));
-		rc = ENOMEM;
-		goto undo;
+		return ENOMEM;
+	}
+	if (pc.type == VTEP_PORT_MEMIF) {
+		snprintf(ns_desc, sizeof(ns_desc), "memif %s id %u", pc.socket, pc.memif_id);
+		rc = vtepd_memif_open(d, &pc, pool, &dpdk_port, err, errlen);
+		if (rc)
+			goto undo;
+		goto publish;
+	}
+	rc = vtepd_port_veth(&pc, ns_desc, sizeof(ns_desc), obj, sizeof(obj), err, errlen);
+	if (rc) {
+		rte_mempool_free(pool);
+		return rc;
 	}
 	if (pc.mtu > VTEPD_AF_XDP_MAX_MTU) {
 		/* over a page per frame: our multi-buffer AF_XDP port (DPDK 22.11's has no multi-buffer) */
@@ -205,14 +248,17 @@ int vtepd_port_attach(struct vtepd *d, const struct vtep_port_config *req, bool 
 		if (rc == 0)
 			dpdk_port = DP_XSK_PORT;
 	} else {
+		snprintf(devargs, sizeof(devargs), "net_af_xdp_%s,iface=%s,start_queue=0,queue_count=1,xdp_prog=%s",
+			 pc.name, pc.name, obj);
 		rc = dp_port_probe(devargs, &dpdk_port, perr, sizeof(perr));
 		if (rc == 0)
-			rc = dp_port_start(dpdk_port, pool, PORT_DESC, perr, sizeof(perr));
+			rc = dp_port_start(dpdk_port, pool, VTEPD_PORT_DESC, perr, sizeof(perr));
 	}
 	if (rc) {
 		snprintf(err, errlen, "AF_XDP on %s: %s", pc.name, perr);
 		goto undo;
 	}
+publish:
 	memset(&d->counters->ports[slot], 0, sizeof(d->counters->ports[slot]));
 	d->ports[slot] = (struct vtepd_port){ .in_use = true, .from_config = from_config, .conf = pc,
 					      .vni_idx = vni_idx, .dpdk_port = dpdk_port, .pool = pool, .xsk = xsk,
@@ -239,27 +285,45 @@ int vtepd_port_attach(struct vtepd *d, const struct vtep_port_config *req, bool 
 		vlog(VLOG_INFO, "port %s attached: VNI %u, %s in %s, MTU %u (slot %d, multi-buffer AF_XDP)", pc.name,
 		     pc.vni, pc.ifname, ns_desc, pc.mtu, slot);
 	else
-		vlog(VLOG_INFO, "port %s attached: VNI %u, %s in %s, MTU %u (slot %d, DPDK port %u)", pc.name, pc.vni,
-		     pc.ifname, ns_desc, pc.mtu, slot, dpdk_port);
+		vlog(VLOG_INFO, "port %s attached: VNI %u, %s%s%s, MTU %u (slot %d, DPDK port %u)", pc.name, pc.vni,
+		     pc.ifname, pc.ifname[0] ? " in " : "", ns_desc, pc.mtu, slot, dpdk_port);
 	return 0;
 undo:
-	if (dpdk_port != UINT16_MAX && dpdk_port != DP_XSK_PORT)
-		dp_port_remove(dpdk_port);
-	dp_xsk_close(xsk);
+	if (pc.type == VTEP_PORT_MEMIF) {
+		if (dpdk_port != UINT16_MAX)
+			vtepd_memif_close(&pc, dpdk_port);
+	} else {
+		if (dpdk_port != UINT16_MAX && dpdk_port != DP_XSK_PORT)
+			dp_port_remove(dpdk_port);
+		dp_xsk_close(xsk);
+		nl_link_delete(pc.name);
+	}
 	rte_mempool_free(pool);
-	nl_link_delete(pc.name);
 	vtepd_ports_state_save(d);
 	return rc;
 }
 
-/* Close a port's DPDK device or our own AF_XDP port. */
-static void vtepd_port_io_close(struct vtepd_port *p)
+/* The DPDK port (or our multi-buffer AF_XDP port), its pool, and the veth or the memif socket. */
+static void vtepd_port_close(struct vtepd *d, int slot)
 {
-	if (p->xsk)
-		dp_xsk_close(p->xsk);
-	else
-		dp_port_remove(p->dpdk_port);
-	p->xsk = NULL;
+	struct vtepd_port *p = &d->ports[slot];
+
+	if (p->conf.type == VTEP_PORT_MEMIF) {
+		vtepd_memif_close(&p->conf, p->dpdk_port);
+	} else {
+		if (p->xsk)
+			dp_xsk_close(p->xsk);
+		else
+			dp_port_remove(p->dpdk_port);
+		p->xsk = NULL;
+		nl_xdp_detach(p->conf.name);
+		nl_link_delete(p->conf.name);
+	}
+	/* A NIC underlay may still hold this pool's mbufs in its transmit ring. */
+	if (rte_eth_dev_is_valid_port(d->underlay_port))
+		rte_eth_tx_done_cleanup(d->underlay_port, 0, 0);
+	rte_mempool_free(p->pool);
+	p->pool = NULL;
 }
 
 static void vtepd_port_release(struct vtepd *d, int slot)
@@ -270,13 +334,7 @@ static void vtepd_port_release(struct vtepd *d, int slot)
 	vtepd_publish(d);                 /* waits until the fast path no longer sees the port */
 	vtepd_learning_drain(d);          /* learn events already queued for it are ignored now */
 	fdb_flush_dest(d->fdb, fdb_dest_port((uint32_t)slot), true);
-	vtepd_port_io_close(p);
-	/* A NIC underlay may still hold this pool's mbufs in its transmit ring. */
-	rte_eth_tx_done_cleanup(d->underlay_port, 0, 0);
-	rte_mempool_free(p->pool);
-	p->pool = NULL;
-	nl_xdp_detach(p->conf.name);
-	nl_link_delete(p->conf.name);
+	vtepd_port_close(d, slot);
 }
 
 int vtepd_port_detach(struct vtepd *d, const char *name, char *err, size_t errlen)
@@ -302,11 +360,7 @@ void vtepd_ports_detach_all(struct vtepd *d)
 			struct vtepd_port *p = &d->ports[s];
 
 			p->in_use = false;
-			vtepd_port_io_close(p);
-			rte_mempool_free(p->pool);
-			p->pool = NULL;
-			nl_xdp_detach(p->conf.name);
-			nl_link_delete(p->conf.name);
+			vtepd_port_close(d, s);
 			any = true;
 		}
 	if (any || d->cfg.name[0]) {

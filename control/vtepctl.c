@@ -37,8 +37,8 @@ vtepctl_usage(FILE *f)
 		"  show ports\n"
 		"  show vteps\n"
 		"  show stats\n"
-		"  attach NAME vni N (netns NS | pid PID) [ifname IF] [mac MAC] [ip A.B.C.D/LEN] "
-		"[mtu N]\n"
+		"  attach NAME vni N (netns NS | pid PID | memif SOCKET|auto [memif_id N]) [ifname IF] [mac MAC]\n"
+		"         [ip A.B.C.D/LEN] [mtu N]\n"
 		"  detach NAME\n");
 }
 

@@ -9,8 +9,10 @@
  * that leaves nothing behind.
  */
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <net/if.h>
 #include <pthread.h>
 #include <signal.h>
@@ -170,7 +172,7 @@ static int vtepd_eal_init(struct vtepd *d, const char *prog)
 {
 	char *argv[64];
 	int argc = 0;
-	static char lcores[32], main_lcore[16], mem[32], allow[300];
+	static char lcores[32], main_lcore[16], mem[32], allow[300], prefix[64];
 	char why[160];
 	unsigned worker = d->cfg.fastpath_lcore;
 	unsigned control = worker == 0 ? 1 : 0;
@@ -199,12 +201,17 @@ static int vtepd_eal_init(struct vtepd *d, const char *prog)
 			       "expect lower performance. Reserve some with: echo 1024 > /proc/sys/vm/nr_hugepages",
 		     why, mem);
 		argv[argc++] = "--no-huge";
-		argv[argc++] = "--no-shconf";   /* --in-memory needs hugetlbfs */
 		argv[argc++] = "-m";
 		argv[argc++] = mem;
 	} else {
-		argv[argc++] = "--in-memory";   /* no hugepage files left behind */
+		argv[argc++] = "--huge-unlink";  /* no hugepage files left behind */
 	}
+	/*
+	 * Not --in-memory (nor --no-shconf): memif ports need DPDK's multi-process channel.
+	 * A prefix of our own keeps instances apart; its runtime directory goes at exit.
+	 */
+	snprintf(prefix, sizeof(prefix), "--file-prefix=vtepd-%s", d->cfg.name);
+	argv[argc++] = prefix;
 	if (dp_port_devargs_is_pci(d->cfg.underlay_devargs)) {
 		snprintf(allow, sizeof(allow), "%s", d->cfg.underlay_devargs);
 		argv[argc++] = "-a";
@@ -336,6 +343,7 @@ static int vtepd_dataplane_create(struct vtepd *d)
 	d->qsbr = rte_zmalloc("vtep_qsbr", qsz, RTE_CACHE_LINE_SIZE);
 	if (!d->qsbr || rte_rcu_qsbr_init(d->qsbr, 1) != 0)
 		goto nomem;
+	vtepd_memif_guard_set(d->qsbr);
 	d->counters = rte_zmalloc("vtep_counters", sizeof(*d->counters), RTE_CACHE_LINE_SIZE);
 	if (!d->counters)
 		goto nomem;
@@ -511,8 +519,26 @@ static void vtepd_run(struct vtepd *d)
 	}
 }
 
+/* EAL's runtime directory of our file prefix (its config and lock files): nothing stays behind. */
+static void vtepd_remove_runtime_dir(const char *dir)
+{
+	char path[PATH_MAX];
+	struct dirent *e;
+	DIR *dp;
+
+	if (!strstr(dir, "/vtepd-") || !(dp = opendir(dir)))
+		return;
+	while ((e = readdir(dp)))
+		if (e->d_name[0] != '.' && snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) < (int)sizeof(path))
+			unlink(path);
+	closedir(dp);
+	rmdir(dir);
+}
+
 static void vtepd_shutdown(struct vtepd *d)
 {
+	char rundir[PATH_MAX];
+
 	if (d->worker.txb[0]) {
 		d->worker.stop = true;
 		rte_eal_wait_lcore(d->cfg.fastpath_lcore);
@@ -535,8 +561,11 @@ static void vtepd_shutdown(struct vtepd *d)
 	dp_reasm_free(d->reasm);            /* returns the fragments it holds to the pool */
 	rte_mempool_free(d->pool);
 	rte_free(d->counters);
+	vtepd_memif_guard_set(NULL);
 	rte_free(d->qsbr);
+	snprintf(rundir, sizeof(rundir), "%s", rte_eal_get_runtime_dir());
 	rte_eal_cleanup();
+	vtepd_remove_runtime_dir(rundir);
 }
 
 int main(int argc, char **argv)

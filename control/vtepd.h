@@ -142,6 +142,20 @@ int vtepd_port_find(const struct vtepd *d, const char *name);
 void vtepd_ports_cleanup_leftovers(struct vtepd *d);
 void vtepd_ports_detach_all(struct vtepd *d);
 
+/* ports_memif.c */
+#define VTEPD_PORT_DESC 512                /* RX and TX descriptors of a container port */
+/* Fill pc->socket with /run/vtepd/INSTANCE-NAME.memif when it is empty. */
+void vtepd_memif_default_socket(const struct vtepd *d, struct vtep_port_config *pc);
+/* Remove the socket file at path unless a server answers there: 0, EEXIST (not a socket), EADDRINUSE. */
+int vtepd_memif_remove_stale(const char *path);
+/* Probe and start the memif server for pc on pool; *dpdk_port is set once probed. */
+int vtepd_memif_open(struct vtepd *d, const struct vtep_port_config *pc, struct rte_mempool *pool,
+		     uint16_t *dpdk_port, char *err, size_t errlen);
+void vtepd_memif_close(const struct vtep_port_config *pc, uint16_t dpdk_port);
+
+/* memif_guard.c: munmap from EAL's interrupt thread waits for a fast-path grace period on qsbr (NULL: off). */
+void vtepd_memif_guard_set(struct rte_rcu_qsbr *qsbr);
+
 /* bgp.c */
 int vtepd_bgp_start(struct vtepd *d);
 void vtepd_bgp_stop(struct vtepd *d);

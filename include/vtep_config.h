@@ -54,8 +54,16 @@ struct vtep_vni_config {
 	int line;
 };
 
-/* A container port: a veth whose host end vtepd owns through AF_XDP. */
+#define VTEP_MEMIF_SOCKET_MAX 108       /* sun_path, including the NUL */
+
+enum vtep_port_type {
+	VTEP_PORT_AF_XDP = 0,            /* a veth into the container's netns, host end through AF_XDP */
+	VTEP_PORT_MEMIF,                 /* a DPDK net_memif: vtepd is the server, the container's DPDK app the client */
+};
+
+/* A container port: a veth whose host end vtepd owns through AF_XDP, or a memif. */
 struct vtep_port_config {
+	enum vtep_port_type type;        /* default af_xdp */
 	char name[VTEP_IFNAME_MAX];      /* host-side interface name, also the port's name */
 	uint32_t vni;
 	char netns[256];                 /* named netns (/run/netns/NAME) or a path; empty when pid is used */
@@ -67,6 +75,9 @@ struct vtep_port_config {
 	uint32_t ip;                     /* network order */
 	uint8_t prefix_len;
 	uint32_t mtu;                    /* 0: the VNI's MTU */
+	/* memif only (netns, pid and ifname are AF_XDP only) */
+	char socket[VTEP_MEMIF_SOCKET_MAX];  /* empty: /run/vtepd/INSTANCE-NAME.memif */
+	uint32_t memif_id;               /* the interface id on that socket, default 0 */
 	int line;
 };
 
@@ -143,6 +154,8 @@ void vtep_config_free(struct vtep_config *cfg);
 int vtep_parse_mac(const char *s, uint8_t mac[6]);
 int vtep_parse_ipv4(const char *s, uint32_t *ip_be);
 int vtep_parse_ipv4_prefix(const char *s, uint32_t *ip_be, uint8_t *len);
+/* A memif socket path: absolute, shorter than VTEP_MEMIF_SOCKET_MAX, no ',' (devargs) or whitespace. */
+int vtep_memif_socket_check(const char *path);
 const struct vtep_vni_config *vtep_config_find_vni(const struct vtep_config *cfg, uint32_t vni);
 
 #endif

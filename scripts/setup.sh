@@ -10,7 +10,7 @@ build=${1:-build}
 shift || true
 
 packages=(gcc clang llvm meson ninja-build pkg-config
-          libdpdk-dev dpdk libbpf-dev libxdp-dev libelf-dev zlib1g-dev
+          libdpdk-dev dpdk dpdk-dev libbpf-dev libxdp-dev libelf-dev zlib1g-dev
           check libyaml-dev
           iproute2 iputils-ping iputils-arping ethtool jq tshark procps psmisc kmod
           frr gobgpd bc iperf3 iputils-tracepath)

@@ -17,6 +17,9 @@ VT_NAMESPACES=()
 VT_PIDS=()
 VT_NAMES=()                  # vtepd instance names (for socket/state files)
 VT_DAEMONS=()                # vtepd PIDs: must exit 0 on SIGTERM, with no sanitizer report
+VT_PREFIXES=()               # DPDK --file-prefix of every DPDK process: runtime dirs and hugepage files removed
+VT_FILES=()                  # files to remove at the end (memif sockets ...)
+PKTGEN=$VT_BUILD/perf/pktgen/pktgen
 VT_FAILED=0
 
 vt_log() { echo "[$(date +%T)] $*"; }
@@ -70,6 +73,14 @@ vt_cleanup() {
 	for name in "${VT_NAMES[@]}"; do
 		rm -f "/run/vtepd/$name.sock" "/run/vtepd/$name.ports"
 	done
+	for name in "${VT_PREFIXES[@]}"; do
+		[ -n "$name" ] || continue
+		rm -rf "/var/run/dpdk/$name"
+		rm -f /dev/hugepages/"$name"map_* 2>/dev/null
+	done
+	for name in "${VT_FILES[@]}"; do
+		rm -f "$name"
+	done
 	[ -n "${VT_KEEP_TMP:-}" ] || rm -rf "$VT_TMP"
 	exit "$rc"
 }
@@ -113,6 +124,7 @@ vt_fabric() {
 vt_vtepd() {
 	local ns=$1 name=$2 conf=$3 pid
 	VT_NAMES+=("$name")
+	VT_PREFIXES+=("vtepd-$name")
 	ip netns exec "$ns" "$VTEPD" -c "$conf" > "$VT_TMP/$name.log" 2>&1 &
 	pid=$!
 	VT_PIDS+=("$pid")
@@ -228,4 +240,17 @@ vt_pcap_clean() {
 	[ "$total" -ge "$2" ] || vt_fail "only $total frames captured in $(basename "$1")"
 	[ "$bad" -eq 0 ] || vt_fail "tshark flags $bad frames: $(tshark -r "$1" -Y '_ws.malformed || _ws.expert.severity >= error' 2>/dev/null | head -5)"
 	echo "$total"
+}
+
+# vt_pktgen NAME SOCKET [pktgen options...]: our generator as the memif client of SOCKET, in
+# the background (DPDK prefix $VT_P-NAME, log $VT_TMP/NAME.log); its PID in VT_PID_NAME.
+vt_pktgen() {
+	local name=$1 sock=$2 pid; shift 2
+	VT_PREFIXES+=("${VT_P}-$name")
+	"$PKTGEN" -l "${VT_PKTGEN_LCORE:-0}" --file-prefix "${VT_P}-$name" --huge-unlink --no-pci --no-telemetry \
+		--log-level=notice --vdev "net_memif_$name,role=client,socket=$sock,socket-abstract=no,rsize=12" -- "$@" \
+		> "$VT_TMP/$name.log" 2>&1 &
+	pid=$!
+	VT_PIDS+=("$pid")
+	eval "VT_PID_${name//-/_}=$pid"
 }

@@ -1030,7 +1030,7 @@ START_TEST(test_err_port_netns_pid)
 	EXPECT_ERR(BASE "vnis: [{vni: 1}]\nports:\n  - name: c1\n    pid: 42\n    vni: 1\n    netns: c1\n", 10, 5,
 		   "'ports[0]' has both 'netns' and 'pid'");
 	EXPECT_ERR(BASE "vnis: [{vni: 1}]\nports:\n  - {name: c1, vni: 1, pid: 2}\n  - name: c2\n    vni: 1\n", 8, 5,
-		   "'ports[1]' has neither 'netns' nor 'pid' (expected exactly one of them)");
+		   "'ports[1]' has neither 'netns' nor 'pid' (expected exactly one of them, or 'type: memif')");
 	EXPECT_ERR(BASE "vnis: [{vni: 1}]\nports:\n  - {name: c1, vni: 1, netns: a/b}\n", 7, 31,
 		   "ports[0].netns: 'a/b' is neither a netns name nor an absolute path");
 	EXPECT_ERR(BASE "vnis: [{vni: 1}]\nports:\n  - {name: c1, vni: 1, netns: ''}\n", 7, 31,
@@ -1132,6 +1132,82 @@ START_TEST(test_err_duplicate_port_name)
 	EXPECT_ERR(BASE "vnis: [{vni: 1}, {vni: 2}]\nports:\n  - {name: c1, vni: 1, pid: 1}\n  - name: c2\n    vni: 2\n    pid: 2\n"
 		   "  - name: c1\n    vni: 2\n    pid: 3\n", 11, 11,
 		   "ports[2].name: duplicate port name 'c1' (first declared at line 7)");
+}
+END_TEST
+
+/* memif ports: the keys, their defaults, and what only the other kind of port takes */
+START_TEST(test_memif_ports)
+{
+	struct vtep_config cfg;
+	const struct vtep_port_config *p;
+
+	load_ok_at(__LINE__, BASE "vnis: [{vni: 7}]\nports:\n"
+		   "  - {name: m1, vni: 7, type: memif}\n"
+		   "  - name: m2\n    vni: 7\n    type: memif\n    socket: /run/x/m.sock\n    memif_id: 4294967295\n"
+		   "    mac: 02:00:00:00:07:02\n    ip: 10.7.0.2/16\n    mtu: 1400\n"
+		   "  - {name: m3, vni: 7, type: memif, socket: /run/x/m3.sock, memif_id: 3}\n"
+		   "  - {name: c1, vni: 7, type: af_xdp, netns: c1}\n", &cfg);
+	ck_assert_uint_eq(cfg.n_ports, 4);
+	p = &cfg.ports[0];
+	ck_assert_int_eq(p->type, VTEP_PORT_MEMIF);
+	ck_assert_str_eq(p->socket, "");          /* the daemon picks /run/vtepd/NAME-PORT.memif */
+	ck_assert_uint_eq(p->memif_id, 0);
+	ck_assert_str_eq(p->ifname, "");          /* no interface inside a container */
+	ck_assert_uint_eq(p->mtu, 0);
+	ck_assert(!p->has_mac && !p->netns[0] && p->pid == 0);
+	p = &cfg.ports[1];
+	ck_assert_int_eq(p->type, VTEP_PORT_MEMIF);
+	ck_assert_str_eq(p->socket, "/run/x/m.sock");
+	ck_assert_uint_eq(p->memif_id, UINT32_MAX);
+	ck_assert(p->has_mac && p->mac[5] == 2 && p->has_ip && p->prefix_len == 16 && p->ip == ip("10.7.0.2"));
+	ck_assert_uint_eq(p->mtu, 1400);
+	ck_assert_uint_eq(cfg.ports[2].memif_id, 3);
+	ck_assert_int_eq(cfg.ports[3].type, VTEP_PORT_AF_XDP);
+	ck_assert_str_eq(cfg.ports[3].ifname, "eth0");
+	vtep_config_free(&cfg);
+	/* the default kind is AF_XDP */
+	load_ok_at(__LINE__, BASE "vnis: [{vni: 7}]\nports: [{name: c1, vni: 7, pid: 9}]\n", &cfg);
+	ck_assert_int_eq(cfg.ports[0].type, VTEP_PORT_AF_XDP);
+	vtep_config_free(&cfg);
+}
+END_TEST
+
+START_TEST(test_err_memif)
+{
+	EXPECT_ERR(BASE "vnis: [{vni: 7}]\nports:\n  - {name: m1, vni: 7, type: vhost}\n", 7, 30,
+		   "ports[0].type: unknown port type 'vhost' (expected af_xdp or memif)");
+	EXPECT_ERR(BASE "vnis: [{vni: 7}]\nports:\n  - {name: m1, vni: 7, type: [memif]}\n", 7, 30,
+		   "ports[0].type: expected af_xdp or memif, got a sequence");
+	EXPECT_ERR(BASE "vnis: [{vni: 7}]\nports:\n  - name: m1\n    vni: 7\n    type: memif\n    netns: c1\n", 10, 5,
+		   "'ports[0]': key 'netns' is for AF_XDP ports (expected no netns, pid or ifname on a memif port");
+	EXPECT_ERR(BASE "vnis: [{vni: 7}]\nports:\n  - {name: m1, vni: 7, pid: 3, type: memif}\n", 7, 24,
+		   "'ports[0]': key 'pid' is for AF_XDP ports");
+	EXPECT_ERR(BASE "vnis: [{vni: 7}]\nports:\n  - {name: m1, vni: 7, ifname: e1, type: memif}\n", 7, 24,
+		   "'ports[0]': key 'ifname' is for AF_XDP ports");
+	EXPECT_ERR(BASE "vnis: [{vni: 7}]\nports:\n  - {name: c1, vni: 7, pid: 3, socket: /run/a.sock}\n", 7, 32,
+		   "'ports[0]': key 'socket' is for memif ports (expected 'type: memif' with it");
+	EXPECT_ERR(BASE "vnis: [{vni: 7}]\nports:\n  - {name: c1, vni: 7, netns: x, type: af_xdp, memif_id: 1}\n", 7, 48,
+		   "'ports[0]': key 'memif_id' is for memif ports");
+	EXPECT_ERR(BASE "vnis: [{vni: 7}]\nports:\n  - {name: m1, vni: 7, type: memif, socket: run/m.sock}\n", 7, 45,
+		   "ports[0].socket: 'run/m.sock' is not a usable socket path (expected an absolute path");
+	EXPECT_ERR(BASE "vnis: [{vni: 7}]\nports:\n  - {name: m1, vni: 7, type: memif, socket: '/run/a,b'}\n", 7, 45,
+		   "ports[0].socket: '/run/a,b' is not a usable socket path");
+	EXPECT_ERR(BASE "vnis: [{vni: 7}]\nports:\n  - {name: m1, vni: 7, type: memif, socket: '/run/a b'}\n", 7, 45,
+		   "ports[0].socket: '/run/a b' is not a usable socket path");
+	EXPECT_ERR(BASE "vnis: [{vni: 7}]\nports:\n  - {name: m1, vni: 7, type: memif, socket: /run/}\n", 7, 45,
+		   "is not a usable socket path");
+	EXPECT_ERR(BASE "vnis: [{vni: 7}]\nports:\n  - {name: m1, vni: 7, type: memif, socket: /"
+		   "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa}\n",
+		   7, 45, "shorter than 108 characters");
+	EXPECT_ERR(BASE "vnis: [{vni: 7}]\nports:\n  - {name: m1, vni: 7, type: memif, memif_id: -1}\n", 7, 47,
+		   "ports[0].memif_id: '-1' is not a decimal integer (expected 0..4294967295");
+	EXPECT_ERR(BASE "vnis: [{vni: 7}]\nports:\n  - {name: m1, vni: 7, type: memif, memif_id: 4294967296}\n", 7, 47,
+		   "ports[0].memif_id: 4294967296 is out of range");
+	EXPECT_ERR(BASE "vnis: [{vni: 7}]\nports:\n  - {name: m1, vni: 7, type: memif, socket: /run/m.sock}\n"
+		   "  - {name: m2, vni: 7, type: memif, memif_id: 0, socket: /run/m.sock}\n", 8, 50,
+		   "'ports[1]': memif socket /run/m.sock is already port m1's (line 7) (expected one port per socket)");
+	EXPECT_ERR(BASE "vnis: [{vni: 7}]\nports:\n  - {name: m1, vni: 8, type: memif}\n", 7, 21,
+		   "ports[0].vni: VNI 8 is not declared in 'vnis'");
 }
 END_TEST
 
@@ -1375,6 +1451,7 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, test_defaults);
 	tcase_add_test(tc, test_scalar_forms);
 	tcase_add_test(tc, test_shared_flood_lists);
+	tcase_add_test(tc, test_memif_ports);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("errors");
@@ -1410,6 +1487,7 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, test_err_static_mac_port_vni);
 	tcase_add_test(tc, test_err_duplicate_static_mac);
 	tcase_add_test(tc, test_err_duplicate_port_name);
+	tcase_add_test(tc, test_err_memif);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("api");

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * config_memif.c: the port keys that choose a port's kind (type: af_xdp | memif) and the
+ * keys of a memif port (socket, memif_id), with the socket path rule the CLI shares.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "config_priv.h"
+
+int vtep_memif_socket_check(const char *path)
+{
+	size_t len = strnlen(path, VTEP_MEMIF_SOCKET_MAX);
+
+	if (path[0] != '/' || len >= VTEP_MEMIF_SOCKET_MAX || path[len - 1] == '/')
+		return EINVAL;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)path[i];
+
+		if (ch <= ' ' || ch == 0x7f || ch == ',')
+			return EINVAL;
+	}
+	return 0;
+}
+
+int cfg_port_type(struct cfg_ctx *c, yaml_node_t *key, yaml_node_t *val, const char *path,
+		  enum vtep_port_type *type)
+{
+	char sv[CFG_SHOW_MAX + 16];
+	const char *s;
+	int rc = cfg_scalar(c, key, val, path, "af_xdp or memif", &s);
+
+	if (rc)
+		return rc;
+	if (!strcmp(s, "af_xdp"))
+		*type = VTEP_PORT_AF_XDP;
+	else if (!strcmp(s, "memif"))
+		*type = VTEP_PORT_MEMIF;
+	else
+		return cfg_fail(c, cfg_mark(key, val), "%s: unknown port type '%s' (expected af_xdp or memif)", path,
+				cfg_show(val, sv, sizeof(sv)));
+	return 0;
+}
+
+/* A key that only the other kind of port takes. */
+int cfg_port_wrong_kind(struct cfg_ctx *c, const struct cfg_field *f, const char *path, enum vtep_port_type type)
+{
+	if (!f->key)
+		return 0;
+	if (type == VTEP_PORT_MEMIF)
+		return cfg_fail(c, &f->key->start_mark,
+				"'%s': key '%s' is for AF_XDP ports (expected no netns, pid or ifname on a memif port: "
+				"its client connects to the socket)", path, f->name);
+	return cfg_fail(c, &f->key->start_mark,
+			"'%s': key '%s' is for memif ports (expected 'type: memif' with it, or netns/pid for AF_XDP)",
+			path, f->name);
+}
+
+int cfg_port_memif(struct cfg_ctx *c, const struct cfg_field *socket, const struct cfg_field *id, const char *path,
+		   size_t idx)
+{
+	struct vtep_config *cfg = c->cfg;
+	struct vtep_port_config *p = &cfg->ports[idx];
+	char sub[224], sv[CFG_SHOW_MAX + 16];
+	int rc;
+
+	if (socket->key) {
+		const char *s;
+
+		cfg_path(sub, sizeof(sub), path, "socket");
+		rc = cfg_scalar(c, socket->key, socket->val, sub, "an absolute path for the memif socket", &s);
+		if (rc)
+			return rc;
+		if (strlen(s) != socket->val->data.scalar.length || vtep_memif_socket_check(s))
+			return cfg_fail(c, cfg_mark(socket->key, socket->val),
+					"%s: '%s' is not a usable socket path (expected an absolute path of a file, shorter than %d characters, without ',' or whitespace)",
+					sub, cfg_show(socket->val, sv, sizeof(sv)), VTEP_MEMIF_SOCKET_MAX);
+		snprintf(p->socket, sizeof(p->socket), "%s", s);
+	}
+	if (id->key) {
+		cfg_path(sub, sizeof(sub), path, "memif_id");
+		rc = cfg_u32(c, id->key, id->val, sub, 0, UINT32_MAX, "the id the client asks for", &p->memif_id);
+		if (rc)
+			return rc;
+	}
+	/*
+	 * One port per socket (DPDK 22.11 panics when one of two memifs sharing a listener goes);
+	 * default sockets are per port and never clash.
+	 */
+	for (size_t j = 0; p->socket[0] && j < idx; j++) {
+		const struct vtep_port_config *q = &cfg->ports[j];
+
+		if (q->type == VTEP_PORT_MEMIF && !strcmp(q->socket, p->socket))
+			return cfg_fail(c, &socket->key->start_mark,
+					"'%s': memif socket %s is already port %s's (line %d) (expected one port per socket)",
+					path, p->socket, q->name, q->line);
+	}
+	return 0;
+}

@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# bench_fastpath.sh: vtepd's fast path alone, memif on both sides (perf/memif_leaf.sh), our
+# generator (perf/pktgen) pinned to lcore 0 and vtepd's fast path to lcore 1. For each frame
+# size: encap (inner frames into port m1, VXLAN out of the underlay) and decap (VXLAN into
+# the underlay, inner frames out of m1), Mpps delivered, loss, latency and vtepd's own cycles
+# per packet (1 and 64k flows; a MAC table of a few entries and of 1M learned from a MAC
+# storm; latency at 10/50/90% of the 64-byte rate); then, in the same run, dpdk-testpmd
+# io-forwarding between two memifs with the same generator as the raw ceiling. Prints a
+# table and writes JSON.
+#   bash perf/bench_fastpath.sh     (RUNS=3, DURATION=3 seconds per point, SIZES="64 512 1500 imix")
+# A benchmark, never a timed test: the numbers depend on the machine and its load.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+DURATION=${DURATION:-3}
+SIZES=${SIZES:-64 512 1500 imix}
+FLOWS_MANY=${FLOWS_MANY:-65536}
+RUNS=${RUNS:-3}                 # the table shows each point's best run: other load only ever slows a point down
+RUN=1
+OUT=${OUT:-$top/perf/results/fastpath.json}
+[ "$(id -u)" -eq 0 ] || { echo "bench_fastpath: run as root (namespaces, hugepages)" >&2; exit 1; }
+[ -x "$top/build/perf/pktgen/pktgen" ] && command -v dpdk-testpmd >/dev/null && command -v jq >/dev/null ||
+	bash "$top/scripts/setup.sh" build >/dev/null
+ML_BUILD=$top/build
+# shellcheck source=memif_leaf.sh
+source "$top/perf/memif_leaf.sh"
+trap ml_cleanup EXIT
+trap 'exit 130' INT TERM
+PG_PREFIX=${ML_NAME}pg
+ML_PREFIXES+=("$PG_PREFIX" "${ML_NAME}tp")
+
+# pg SOCK0 SOCK1 JSON [pktgen options]: the generator as client of two memifs (ports 0 and 1).
+pg() {
+	local s0=$1 s1=$2 json=$3; shift 3
+	"$PKTGEN" -l 0 --file-prefix "$PG_PREFIX" --huge-unlink --no-pci --no-telemetry --log-level=notice \
+		--vdev "net_memif0,role=client,socket=$s0,socket-abstract=no,rsize=11" \
+		--vdev "net_memif1,role=client,socket=$s1,socket-abstract=no,rsize=11" \
+		-- --duration "$DURATION" --drain 0.5 --link-wait 20 --json "$json" "$@" > "$ML_TMP/pg.log" 2>&1 ||
+		{ echo "pktgen failed:" >&2; cat "$ML_TMP/pg.log" >&2; return 1; }
+	grep '^pktgen' "$ML_TMP/pg.log" | sed 's/^/  /'
+}
+
+encap=(--tx-port 0 --rx-port 1 --src-mac "$ML_MAC_LOCAL" --dst-mac "$ML_MAC_REMOTE")
+decap=(--tx-port 1 --rx-port 0 --vxlan 100 --outer-src-ip 10.0.0.2 --outer-dst-ip 10.0.0.1
+       --src-mac "$ML_MAC_REMOTE" --dst-mac "$ML_MAC_LOCAL" --src-ip 192.168.0.2 --dst-ip 192.168.0.1)
+results=()
+
+# point DIRECTION SIZE FLOWS: one vtepd measurement, cycles per packet from the fast path's
+# accounting. A fresh vtepd per point: with DPDK 22.11 a memif client leaving while the fast
+# path is in a burst on it can crash the server (see README), and each point's client leaves.
+point() {
+	local dir=$1 size=$2 flows=$3 storm=${4:-0} json=$ML_TMP/$1-$2-$3-${4:-0}.json c0 p0 c1 p1 cpp macs
+	local -n args=$dir
+	ml_vtepd
+	if [ "$storm" -gt 0 ]; then
+		# fill the MAC table first: a storm of new source MACs, at a rate the learning keeps up with
+		echo "MAC storm: $storm source MACs into m1"
+		pg "$ML_SOCK_C" "$ML_SOCK_U" "$ML_TMP/storm.json" "${encap[@]}" --macs "$storm" --count "$storm" \
+			--rate "${STORM_RATE:-200000}" --duration $(( storm / ${STORM_RATE:-200000} + 10 )) \
+			--src-mac 02:10:00:00:00:00 --label storm
+		for _ in $(seq 100); do [ "$(ml_stat .fdb.entries)" -ge "$storm" ] && break; sleep 0.1; done
+	fi
+	macs=$(ml_stat .fdb.entries)
+	c0=$(ml_stat .fastpath.busy_cycles); p0=$(ml_stat .fastpath.busy_pkts)
+	echo "vtepd $dir, size $size, $flows flows"
+	pg "$ML_SOCK_C" "$ML_SOCK_U" "$json" "${args[@]}" --size "$size" --flows "$flows" --label "vtepd-$dir"
+	c1=$(ml_stat .fastpath.busy_cycles); p1=$(ml_stat .fastpath.busy_pkts)
+	ml_vtepd_stop
+	cpp=$(( p1 > p0 ? (c1 - c0) / (p1 - p0) : 0 ))
+	results+=("$(jq -c --arg dir "$dir" --argjson cpp "$cpp" --argjson macs "$macs" --argjson run "$RUN" '{run: $run, what: "vtepd", direction: $dir,
+		size, flows, mac_entries: $macs, mpps: .rx.mpps, tx_mpps: .tx.mpps, loss_pct: .rx.loss_pct, latency_ns,
+		cycles_per_pkt: $cpp}' "$json")")
+}
+
+for RUN in $(seq "$RUNS"); do
+	echo "== run $RUN of $RUNS"
+	for size in $SIZES; do
+		point encap "$size" 1
+		point decap "$size" 1
+	done
+	point encap 64 "$FLOWS_MANY"
+	point decap 64 "$FLOWS_MANY"
+	point encap 64 1 "${MACS_MANY:-1000000}"
+	point decap 64 1 "${MACS_MANY:-1000000}"
+	# Latency through vtepd at 10, 50 and 90% of the 64-byte encap rate just measured.
+	max_pps=$(printf '%s\n' "${results[@]}" | jq -s --argjson run "$RUN" 'map(select(.run == $run and .what == "vtepd" and .direction == "encap" and .size == "64" and .flows == 1))[0].mpps * 1e6 | floor')
+	for pct in 10 50 90; do
+		rate=$(( max_pps * pct / 100 ))
+		echo "vtepd encap, size 64, at $pct% of $max_pps pps"
+		ml_vtepd
+		pg "$ML_SOCK_C" "$ML_SOCK_U" "$ML_TMP/lat-$pct.json" "${encap[@]}" --size 64 --rate "$rate" --label "vtepd-lat-$pct"
+		ml_vtepd_stop
+		results+=("$(jq -c --argjson pct "$pct" --argjson run "$RUN" '{run: $run, what: "vtepd-latency", direction: "encap", size, flows, load_pct: $pct,
+			rate_pps, mpps: .rx.mpps, loss_pct: .rx.loss_pct, latency_ns}' "$ML_TMP/lat-$pct.json")")
+	done
+
+	# The ceiling: testpmd io-forwarding between two memif servers, its forwarding core on lcore 1.
+	# A fresh testpmd per point: 22.11's memif server can crash when a client leaves and another comes.
+	T0=$ML_TMP/tp0.memif T1=$ML_TMP/tp1.memif
+	for size in $SIZES; do
+		dpdk-testpmd -l 0,1 --main-lcore 0 --file-prefix "${ML_NAME}tp" --huge-unlink --no-pci --no-telemetry \
+			--vdev "net_memif0,role=server,socket=$T0,socket-abstract=no" \
+			--vdev "net_memif1,role=server,socket=$T1,socket-abstract=no" \
+			-- --forward-mode=io --nb-cores=1 --total-num-mbufs=16384 --stats-period 60 \
+			> "$ML_TMP/testpmd.log" 2>&1 < /dev/null &
+		tp=$!
+		ML_PIDS+=("$tp")
+		for _ in $(seq 100); do [ -S "$T0" ] && [ -S "$T1" ] && break; sleep 0.1; done
+		echo "testpmd io, size $size"
+		pg "$T0" "$T1" "$ML_TMP/tp-$size.json" --tx-port 0 --rx-port 1 --size "$size" --label testpmd-io ||
+			{ echo "testpmd's log:" >&2; tail -20 "$ML_TMP/testpmd.log" >&2; exit 1; }
+		results+=("$(jq -c --argjson run "$RUN" '{run: $run, what: "testpmd-io", direction: "io", size, flows, mpps: .rx.mpps, tx_mpps: .tx.mpps,
+			loss_pct: .rx.loss_pct, latency_ns}' "$ML_TMP/tp-$size.json")")
+		kill -TERM "$tp"; wait "$tp" || true
+		rm -f "$T0" "$T1"
+	done
+done
+
+mkdir -p "$(dirname "$OUT")"
+printf '%s\n' "${results[@]}" | jq -s --arg cpu "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')" \
+	--arg kernel "$(uname -r)" --arg date "$(date -u +%FT%TZ)" --argjson duration "$DURATION" \
+	'{machine: {cpu: $cpu, cores: '"$(nproc)"', kernel: $kernel}, date: $date, seconds_per_point: $duration,
+	  command: "bash perf/bench_fastpath.sh", runs: '"$RUNS"', results: .,
+	  best: (map(select(.what != "vtepd-latency")) | group_by([.what, .direction, .size, .flows, ((.mac_entries // 0) > 1000)])
+		 | map(max_by(.mpps)))}' > "$OUT"
+echo
+echo "best of $RUNS runs:"
+echo "size   flows  MACs     encap Mpps  decap Mpps  testpmd io  encap/ceil  decap/ceil  cyc/pkt enc  cyc/pkt dec"
+jq -r '.best as $r | $r[] | select(.what == "vtepd" and .direction == "encap") as $e
+	| ($r | map(select(.what == "vtepd" and .direction == "decap" and .size == $e.size and .flows == $e.flows
+		and ((.mac_entries > 1000) == ($e.mac_entries > 1000))))[0]) as $d
+	| (($r | map(select(.what == "testpmd-io" and .size == $e.size))[0].mpps) // 0) as $t
+	| [$e.size, $e.flows, $e.mac_entries, $e.mpps, $d.mpps, $t,
+	   (if $t > 0 then ($e.mpps / $t * 100 | floor | tostring) + "%" else "-" end),
+	   (if $t > 0 then ($d.mpps / $t * 100 | floor | tostring) + "%" else "-" end),
+	   $e.cycles_per_pkt, $d.cycles_per_pkt] | @tsv' "$OUT" |
+	awk -F'\t' '{ printf "%-6s %-6s %-8s %-11.3f %-11.3f %-11.3f %-11s %-11s %-12s %s\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 }'
+echo
+echo "load  rate pps    p50 ns    p99 ns    p99.9 ns  max ns    loss %   (encap, 64 bytes, the last run)"
+jq -r '.results[] | select(.what == "vtepd-latency" and .run == '"$RUNS"') | [.load_pct, .rate_pps, .latency_ns.p50, .latency_ns.p99,
+	.latency_ns.p999, .latency_ns.max, .loss_pct] | @tsv' "$OUT" |
+	awk -F'\t' '{ printf "%-5s %-11s %-9s %-9s %-9s %-9s %s\n", $1 "%", $2, $3, $4, $5, $6, $7 }'
+echo "JSON: $OUT"
