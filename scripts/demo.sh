@@ -35,10 +35,11 @@ down() {
 	for ns in "${namespaces[@]}"; do
 		ip netns del "$ns" 2>/dev/null || true
 	done
+	rmdir "$state" 2>/dev/null || true   # kept when it still holds the logs of a failed run
 }
 
 case "${1:-}" in
---down) down; echo "demo: torn down"; exit 0 ;;
+--down) down; rm -f "$state"/leaf*.log; rmdir "$state" 2>/dev/null; echo "demo: torn down"; exit 0 ;;
 --keep | "") ;;
 *) echo "usage: $0 [--keep | --down]" >&2; exit 2 ;;
 esac
@@ -121,6 +122,7 @@ if [ "$failures" -ne 0 ]; then
 	exit 1
 fi
 echo "demo: all checks passed"
+[ -n "$keep" ] || rm -f "$state"/leaf*.log   # nothing to read after a good run; the tear-down removes $state
 if [ -n "$keep" ]; then
 	cat <<EOF
 
