@@ -254,3 +254,18 @@ vt_pktgen() {
 	VT_PIDS+=("$pid")
 	eval "VT_PID_${name//-/_}=$pid"
 }
+
+# vt_ping_sizes "SRC:DST ..." SIZE...: from each container SRC (name without the prefix), 5
+# pings of each payload size to DST, DF as the kernel decides; every one must be answered.
+vt_ping_sizes() {
+	local pairs=$1 pair src dst s out
+	shift
+	for pair in $pairs; do
+		src=${pair%%:*} dst=${pair##*:}
+		for s in "$@"; do
+			out=$(ip netns exec "${VT_P}$src" ping -q -c 5 -i 0.2 -W 3 -s "$s" "$dst" 2>&1)
+			echo "$out" | grep -q " 0% packet loss" ||
+				vt_fail "$src -> $dst ping -s $s lost packets: $(echo "$out" | tail -2 | tr '\n' ' ')"
+		done
+	done
+}

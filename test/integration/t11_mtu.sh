@@ -63,14 +63,7 @@ for pair in c1:192.168.10.2 c3:192.168.10.4 c1:192.168.10.4 c5:192.168.10.1 c5:1
 done
 
 sizes=(108 1008 10008 50008 60008 64452)
-for pair in c1:192.168.10.2 c3:192.168.10.4 c1:192.168.10.4 c4:192.168.10.1; do
-	src=${pair%%:*} dst=${pair##*:}
-	for s in "${sizes[@]}"; do
-		out=$(ip netns exec "${VT_P}$src" ping -q -c 5 -i 0.2 -W 3 -s "$s" "$dst" 2>&1)
-		echo "$out" | grep -q " 0% packet loss" ||
-			vt_fail "$src -> $dst ping -s $s lost packets: $(echo "$out" | tail -2 | tr '\n' ' ')"
-	done
-done
+vt_ping_sizes "c1:192.168.10.2 c3:192.168.10.4 c1:192.168.10.4 c4:192.168.10.1" "${sizes[@]}"
 vt_pass "ping ${sizes[*]} bytes, MTU 1500<->1500, 1450<->1450, 1500<->1450: zero loss"
 frag=$(vt_ctl "$L1" -j show stats | jq '.mtu.fragmented')
 [ "$frag" -gt 0 ] || vt_fail "leaf1 fragmented nothing: $(vt_ctl "$L1" -j show stats | jq -c .mtu)"

@@ -56,14 +56,7 @@ icmp=$(vt_ctl "$L2" -j show stats | jq '.mtu.icmp4_sent')
 [ "$icmp" -ge 1 ] || vt_fail "leaf2 counted no ICMP sent through the tunnel"
 vt_pass "9000 -> 1500 with DF: leaf 2 sends frag needed (MTU 1500) back through the tunnel"
 sizes=(108 1008 8972 10008 50008 60008 64452)
-for pair in c1:192.168.10.2 c2:192.168.10.1 c1:192.168.10.3; do
-	src=${pair%%:*} dst=${pair##*:}
-	for s in "${sizes[@]}"; do
-		out=$(ip netns exec "${VT_P}$src" ping -q -c 5 -i 0.2 -W 3 -s "$s" "$dst" 2>&1)
-		echo "$out" | grep -q " 0% packet loss" ||
-			vt_fail "$src -> $dst ping -s $s lost packets: $(echo "$out" | tail -2 | tr '\n' ' ')"
-	done
-done
+vt_ping_sizes "c1:192.168.10.2 c2:192.168.10.1 c1:192.168.10.3" "${sizes[@]}"
 vt_pass "ping ${sizes[*]} bytes, MTU 9000<->9000 and 9000->1500 across a 9216 underlay: zero loss"
 xdrops=$(vt_ctl "$L1" -j show stats | jq '[.ports[] | select(.port == "c1" or .port == "ul0") | .drops.xsk_rx_no_mbuf, .drops.xsk_rx_too_long] | add')
 [ "$xdrops" = 0 ] || vt_fail "leaf1's multi-buffer ports dropped $xdrops frames: $(vt_ctl "$L1" -j show stats | jq -c '.ports')"
