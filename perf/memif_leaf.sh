@@ -4,8 +4,8 @@
 # memifs, so that a generator reaches both without the kernel's copies. The container side
 # is port m1 (VNI 100, memif socket $ML_SOCK_C); the underlay is a memif too (socket
 # $ML_SOCK_U), and the kernel keeps the underlay's address on a veth in the
-# leaf's namespace with a permanent neighbour for the remote VTEP 10.0.0.2, which vtepd
-# resolves its outer next hop from. MACs: the generator's container side 02:00:00:00:00:01
+# leaf's namespace with a permanent neighbour for the remote VTEP 10.0.0.2 (and more with
+# ML_VTEPS=N: N remote VTEPs in the VNI's flood list), which vtepd resolves its outer next hop from. MACs: the generator's container side 02:00:00:00:00:01
 # (static behind m1), the remote host 02:00:00:00:00:02 (static behind 10.0.0.2).
 # Everything it makes goes at exit, killed processes by PID: ml_cleanup.
 set -u
@@ -76,7 +76,13 @@ ml_setup() {
 	ip -n "$ML_NS" link set ul0p mtu 9000 up
 	ip -n "$ML_NS" link set ul0 mtu 9000 up
 	ip -n "$ML_NS" addr add 10.0.0.1/24 dev ul0
-	ip -n "$ML_NS" neigh add 10.0.0.2 lladdr 02:00:00:00:ee:02 dev ul0 nud permanent
+	# ML_VTEPS remote VTEPs (1 to 200, default 1) in the flood list: 10.0.0.2, 10.0.0.3, ..., each
+	# with a permanent neighbour on the underlay's subnet
+	local i flood=""
+	for i in $(seq 2 $(( ${ML_VTEPS:-1} + 1 ))); do
+		ip -n "$ML_NS" neigh add "10.0.0.$i" lladdr "02:00:00:00:ee:$(printf %02x "$i")" dev ul0 nud permanent
+		flood+="${flood:+, }10.0.0.$i"
+	done
 	cat > "$ML_TMP/leaf.yaml" <<EOF
 vtep:
   name: $ML_NAME
@@ -90,7 +96,7 @@ fastpath:
   mac_table_size: ${ML_MAC_TABLE:-1048576}
 vnis:
   - vni: 100
-    flood: [10.0.0.2]
+    flood: [$flood]
     static_macs:
       - {mac: $ML_MAC_REMOTE, vtep: 10.0.0.2}
       - {mac: $ML_MAC_LOCAL, port: m1}
