@@ -269,3 +269,21 @@ vt_ping_sizes() {
 		done
 	done
 }
+
+# vt_leaf_conf I UNDERLAY_MTU "FLOOD, LIST" [NAME IP MAC MTU]...: leaf I's config (instance
+# ${VT_P}-leafI, VTEP 10.0.0.I) with one VNI 100 flooding to FLOOD and its container ports, each
+# into namespace ${VT_P}NAME with an address in a /24.
+vt_leaf_conf() {
+	local i=$1 umtu=$2 flood=$3
+	shift 3
+	{
+		vt_conf_base "${VT_P}-leaf$i" "10.0.0.$i" | sed "s/^  port: net_af_xdp0,iface=ul0\$/&\n  mtu: $umtu/"
+		printf 'vnis:\n  - vni: 100\n    flood: [%s]\nports:\n' "$flood"
+		while [ $# -gt 0 ]; do
+			printf '  - {name: %s, vni: 100, netns: %s, ip: %s/24, mac: "%s", mtu: %s}\n' \
+				"$1" "${VT_P}$1" "$2" "$3" "$4"
+			shift 4
+		done
+	} > "$VT_TMP/leaf$i.yaml"
+	"$VTEPD" --check-config -c "$VT_TMP/leaf$i.yaml" >/dev/null || vt_fail "generated config leaf$i invalid"
+}

@@ -18,29 +18,8 @@ vt_fabric 3
 for c in c1 c2 c3 c4 c5; do vt_ns "${VT_P}$c"; done
 L1=${VT_P}-leaf1 L2=${VT_P}-leaf2 K=${VT_P}l3
 
-leaf_conf() {   # i, then "name ip mac mtu" per port
-	local i=$1; shift
-	{
-		vt_conf_base "${VT_P}-leaf$i" "10.0.0.$i"
-		cat <<EOF2
-vnis:
-  - vni: 100
-    flood: [$( [ "$i" = 1 ] && echo 10.0.0.2 || echo 10.0.0.1 ), 10.0.0.3]
-ports:
-EOF2
-		while [ $# -gt 0 ]; do
-			printf '  - {name: %s, vni: 100, netns: %s, ip: %s/24, mac: "%s", mtu: %s}\n' \
-				"$1" "${VT_P}$1" "$2" "$3" "$4"
-			shift 4
-		done
-	} > "$VT_TMP/leaf$i.yaml"
-}
-leaf_conf 1 c1 192.168.10.1 02:00:00:00:01:01 1500 c3 192.168.10.3 02:00:00:00:01:03 1450
-leaf_conf 2 c2 192.168.10.2 02:00:00:00:02:02 1500 c4 192.168.10.4 02:00:00:00:02:04 1450
-for i in 1 2; do
-	sed -i 's/^  port: net_af_xdp0,iface=ul0$/&\n  mtu: 1500/' "$VT_TMP/leaf$i.yaml"     # underlay.mtu
-	"$VTEPD" --check-config -c "$VT_TMP/leaf$i.yaml" >/dev/null || vt_fail "generated config leaf$i invalid"
-done
+vt_leaf_conf 1 1500 "10.0.0.2, 10.0.0.3" c1 192.168.10.1 02:00:00:00:01:01 1500 c3 192.168.10.3 02:00:00:00:01:03 1450
+vt_leaf_conf 2 1500 "10.0.0.1, 10.0.0.3" c2 192.168.10.2 02:00:00:00:02:02 1500 c4 192.168.10.4 02:00:00:00:02:04 1450
 
 # Leaf 3: the kernel's VXLAN at MTU 1500 over a 1500 underlay, so its outer packets fragment.
 vt_kernel_vtep "$K" 10.0.0.3 1500 "${VT_P}c5" 02:00:00:00:03:05 192.168.10.5/24 10.0.0.1 10.0.0.2

@@ -20,20 +20,8 @@ for i in 1 2; do
 done
 ip -n "${VT_P}sw" link set br0 mtu 9216
 L1=${VT_P}-leaf1 L2=${VT_P}-leaf2
-leaf_conf() {   # i, then "name ip mac mtu" per port
-	local i=$1; shift
-	{
-		vt_conf_base "${VT_P}-leaf$i" "10.0.0.$i" | sed 's/^  port: net_af_xdp0,iface=ul0$/&\n  mtu: 9216/'
-		printf 'vnis:\n  - vni: 100\n    flood: [10.0.0.%s]\nports:\n' "$((3 - i))"
-		while [ $# -gt 0 ]; do
-			printf '  - {name: %s, vni: 100, netns: %s, ip: %s/24, mac: "%s", mtu: %s}\n' \
-				"$1" "${VT_P}$1" "$2" "$3" "$4"
-			shift 4
-		done
-	} > "$VT_TMP/leaf$i.yaml"
-}
-leaf_conf 1 c1 192.168.10.1 02:00:00:00:01:01 9000
-leaf_conf 2 c2 192.168.10.2 02:00:00:00:02:02 9000 c3 192.168.10.3 02:00:00:00:02:03 1500
+vt_leaf_conf 1 9216 10.0.0.2 c1 192.168.10.1 02:00:00:00:01:01 9000
+vt_leaf_conf 2 9216 10.0.0.1 c2 192.168.10.2 02:00:00:00:02:02 9000 c3 192.168.10.3 02:00:00:00:02:03 1500
 vt_vtepd "${VT_P}l1" "$L1" "$VT_TMP/leaf1.yaml"
 vt_vtepd "${VT_P}l2" "$L2" "$VT_TMP/leaf2.yaml"
 grep -q "multi-buffer AF_XDP, MTU 9216" "$VT_TMP/$L1.log" || vt_fail "leaf1's underlay is not on the multi-buffer AF_XDP port"
