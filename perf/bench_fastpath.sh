@@ -141,3 +141,4 @@ jq -r '.results[] | select(.what == "vtepd-latency" and .run == '"$RUNS"') | [.l
 	.latency_ns.p999, .latency_ns.max, .loss_pct] | @tsv' "$OUT" |
 	awk -F'\t' '{ printf "%-5s %-11s %-9s %-9s %-9s %-9s %s\n", $1 "%", $2, $3, $4, $5, $6, $7 }'
 echo "JSON: $OUT"
+bash "$top/perf/plot_fastpath.sh" "$OUT" "${OUT%.json}.png"

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# plot_fastpath.sh [JSON [PNG]]: the fast-path benchmark's results (perf/bench_fastpath.sh) as
+# a bar chart: vtepd's encap and decap Mpps against the testpmd io ceiling, per frame size
+# (one flow, a few MACs, each point's best run). gnuplot (gnuplot-nox) draws it.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+json=${1:-$top/perf/results/fastpath.json}
+png=${2:-$top/perf/results/fastpath.png}
+command -v gnuplot >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends gnuplot-nox >/dev/null
+dat=$(mktemp /tmp/vtepd-plot.XXXXXX)
+trap 'rm -f "$dat"' EXIT
+jq -r '.best as $b | ["64", "512", "1500", "imix"][] as $s
+	| [$s,
+	   ($b | map(select(.what == "vtepd" and .direction == "encap" and .size == $s and .flows == 1 and .mac_entries < 1000))[0].mpps // 0),
+	   ($b | map(select(.what == "vtepd" and .direction == "decap" and .size == $s and .flows == 1 and .mac_entries < 1000))[0].mpps // 0),
+	   ($b | map(select(.what == "testpmd-io" and .size == $s))[0].mpps // 0)] | @tsv' "$json" > "$dat"
+gnuplot <<EOF2
+set terminal pngcairo size 900,500
+set output "$png"
+set title "vtepd's fast path over memif, one core, against testpmd io-forwarding ($(jq -r .date "$json"))"
+set ylabel "Mpps"
+set xlabel "frame size (bytes)"
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.8 border -1
+set boxwidth 0.9
+set yrange [0:*]
+set key top right
+set grid ytics
+plot "$dat" using 2:xtic(1) title "vtepd encap", "" using 3 title "vtepd decap", "" using 4 title "testpmd io (ceiling)"
+EOF2
+echo "plot: $png"
