@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 # bench_afxdp.sh: container ports over AF_XDP veths, the same traffic through three switches in
-# one run, encapsulation direction (a container's 64-byte frames in, VXLAN out):
+# one run, both directions (encap: a container's 64-byte frames in, VXLAN out; decap: VXLAN from
+# a remote VTEP in, the inner frames out to the container):
 #   vtepd      the leaf's container port and underlay both AF_XDP (as deployed)
 #   kernel     the Linux kernel's VXLAN and bridge on the same veths (Docker's overlay)
 #   testpmd    dpdk-testpmd io-forwarding between the same two veth ends (the raw AF_XDP ceiling)
@@ -62,13 +63,21 @@ container_veth() {
 	ip netns exec "$G" ethtool -K eth0 tx off >/dev/null 2>&1 || true
 }
 
-# gen JSON: 64-byte frames from the container side (eth0) to the remote MAC, counted on ulg.
+# gen JSON LABEL: encap: frames from the container side (eth0) to the remote MAC, counted on ulg;
+# decap ($DIR): VXLAN from the remote VTEP into ulg (to ul0's MAC), inner frames counted on eth0.
 gen() {
+	local args
+	if [ "$DIR" = encap ]; then
+		args=(--tx-port 0 --rx-port 1 --src-mac "$LOCAL_MAC" --dst-mac "$REMOTE_MAC")
+	else
+		args=(--tx-port 1 --rx-port 0 --vxlan 100 --outer-src-ip 10.0.0.2 --outer-dst-ip 10.0.0.1
+		      --outer-src-mac 02:00:00:00:ee:02 --outer-dst-mac "$(ip -n "$L" -j link show ul0 | jq -r '.[0].address')"
+		      --src-mac "$REMOTE_MAC" --dst-mac "$LOCAL_MAC" --src-ip 192.168.0.2 --dst-ip 192.168.0.1)
+	fi
 	ip netns exec "$G" "$build/perf/pktgen/pktgen" -l 0 --file-prefix "${P}pg" --huge-unlink --no-pci --no-telemetry \
 		--log-level=notice --vdev net_af_xdp0,iface=eth0 --vdev net_af_xdp1,iface=ulg \
-		-- --tx-port 0 --rx-port 1 --src-mac "$LOCAL_MAC" --dst-mac "$REMOTE_MAC" --size "$SIZE" \
-		--duration "$DURATION" --drain 0.5 --link-wait 20 --json "$1" --label "$2" > "$tmp/pg.log" 2>&1 ||
-		{ echo "pktgen failed:" >&2; tail -20 "$tmp/pg.log" >&2; return 1; }
+		-- "${args[@]}" --size "$SIZE" --duration "$DURATION" --drain 0.5 --link-wait 20 --json "$1" --label "$2" \
+		> "$tmp/pg.log" 2>&1 || { echo "pktgen failed:" >&2; tail -20 "$tmp/pg.log" >&2; return 1; }
 }
 
 point_vtepd() {
@@ -102,6 +111,7 @@ point_kernel() {
 	ip netns exec "$L" bridge fdb append 00:00:00:00:00:00 dev vxlan100 dst 10.0.0.2
 	ip netns exec "$L" bridge fdb add "$REMOTE_MAC" dev vxlan100 dst 10.0.0.2 self static
 	ip netns exec "$L" bridge fdb add "$REMOTE_MAC" dev vxlan100 master static
+	ip netns exec "$L" bridge fdb add "$LOCAL_MAC" dev cport master static
 	gen "$1" kernel
 }
 
@@ -121,11 +131,13 @@ point_testpmd() {
 
 results=()
 for run in $(seq "$RUNS"); do
-	for what in vtepd kernel testpmd; do
-		"point_$what" "$tmp/$what.json"
-		results+=("$(jq -c --arg what "$what" --argjson run "$run" '{what: $what, run: $run, size, mpps: .rx.mpps,
-			tx_mpps: .tx.mpps, loss_pct: .rx.loss_pct}' "$tmp/$what.json")")
-		echo "run $run, $what: $(echo "${results[-1]}" | jq -r '"\(.mpps) Mpps delivered (\(.tx_mpps) sent)"')"
+	for DIR in encap decap; do
+		for what in vtepd kernel testpmd; do
+			"point_$what" "$tmp/$what.json"
+			results+=("$(jq -c --arg what "$what" --arg dir "$DIR" --argjson run "$run" '{what: $what, direction: $dir,
+				run: $run, size, mpps: .rx.mpps, tx_mpps: .tx.mpps, loss_pct: .rx.loss_pct}' "$tmp/$what.json")")
+			echo "run $run, $DIR, $what: $(echo "${results[-1]}" | jq -r '"\(.mpps) Mpps delivered (\(.tx_mpps) sent)"')"
+		done
 	done
 done
 ovs="not installed (apt-get install openvswitch-switch-dpdk): skipped"
@@ -134,10 +146,12 @@ mkdir -p "$(dirname "$OUT")"
 printf '%s\n' "${results[@]}" | jq -s --arg cpu "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')" \
 	--arg ovs "$ovs" --arg date "$(date -u +%FT%TZ)" '{machine: {cpu: $cpu, cores: '"$(nproc)"', kernel: "'"$(uname -r)"'"},
 	date: $date, command: "bash perf/bench_afxdp.sh", seconds_per_point: '"$DURATION"', ovs_dpdk: $ovs, results: .,
-	best: (group_by(.what) | map(max_by(.mpps)) | map({key: .what, value: .mpps}) | from_entries)}' > "$OUT"
+	best: (group_by(.direction) | map({key: .[0].direction,
+		value: (group_by(.what) | map(max_by(.mpps)) | map({key: .what, value: .mpps}) | from_entries)}) | from_entries)}' > "$OUT"
 echo
-jq -r '.best as $b | "encapsulation over AF_XDP veths, \('"$SIZE"')-byte frames, best of '"$RUNS"' (Mpps delivered)",
+jq -r '.ovs_dpdk as $ovs | .best | to_entries[] | .key as $d | .value as $b |
+	"\($d) over AF_XDP veths, '"$SIZE"'-byte frames, best of '"$RUNS"' (Mpps delivered)",
 	"  vtepd        \($b.vtepd)", "  kernel VXLAN \($b.kernel)", "  testpmd io   \($b.testpmd)",
 	"  vtepd / testpmd \(($b.vtepd / $b.testpmd * 100 | floor))%   vtepd / kernel \(($b.vtepd / $b.kernel * 100 | floor) / 100)x",
-	"  OVS-DPDK: \(.ovs_dpdk)"' "$OUT"
+	"  OVS-DPDK: \($ovs)"' "$OUT"
 echo "JSON: $OUT"
