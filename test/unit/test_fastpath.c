@@ -35,6 +35,7 @@
 #include <rte_ring.h>
 #include <rte_ring_elem.h>
 
+#include "test_eal.h"
 #include "dp.h"
 #include "arp.h"
 #include "fastpath.h"
@@ -1932,6 +1933,6 @@ int main(void)
 	}
 	ports_destroy();
 	rte_mempool_free(g_pool);
-	rte_eal_cleanup();
+	test_eal_cleanup();
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -24,6 +24,7 @@
 #include <rte_malloc.h>
 #include <rte_rcu_qsbr.h>
 
+#include "test_eal.h"
 #include "fdb.h"
 #include "vtep_config.h"
 
@@ -1047,6 +1048,6 @@ int main(void)
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
-	rte_eal_cleanup();
+	test_eal_cleanup();
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -28,6 +28,7 @@
 #include <rte_errno.h>
 #include <rte_ring_elem.h>
 
+#include "test_eal.h"
 #include "bgp_fsm.h"
 #include "evpn_adv.h"
 #include "evpn_rib.h"
@@ -328,6 +329,6 @@ int main(void)
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
-	rte_eal_cleanup();
+	test_eal_cleanup();
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }
