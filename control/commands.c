@@ -353,7 +353,11 @@ static int cmd_show_stats(struct ctl_out *o, int argc, char **argv, void *ctx)
 	ctl_u64(o, "idle_sleeps", wc->idle_sleeps);
 	ctl_u64(o, "busy_cycles", wc->busy_cycles);
 	ctl_u64(o, "busy_pkts", wc->busy_pkts);
+	ctl_u64(o, "io_cycles", wc->io_cycles);
+	/* all of a busy poll's cycles per packet, and vtepd's own: without the ports' receive and transmit */
 	ctl_u64(o, "cycles_per_pkt", wc->busy_pkts ? wc->busy_cycles / wc->busy_pkts : 0);
+	ctl_u64(o, "own_cycles_per_pkt",
+		wc->busy_pkts && wc->busy_cycles > wc->io_cycles ? (wc->busy_cycles - wc->io_cycles) / wc->busy_pkts : 0);
 	ctl_u64(o, "learn_posted", wc->learn_posted);
 	ctl_u64(o, "learn_ring_full", wc->learn_ring_full);
 	ctl_u64(o, "mbufs_free", rte_mempool_avail_count(d->pool));

@@ -90,7 +90,9 @@ struct dp_mtu_counters {
 };
 
 struct dp_worker_counters {
-	uint64_t loops, idle_sleeps, busy_cycles, busy_pkts;
+	uint64_t loops, idle_sleeps;
+	uint64_t busy_cycles, busy_pkts;    /* polls that moved packets: their cycles, their packets */
+	uint64_t io_cycles;                 /* ... of those cycles, the ports' receive and transmit (the PMDs) */
 	uint64_t learn_posted, learn_ring_full;
 } __rte_cache_aligned;
 

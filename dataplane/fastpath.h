@@ -34,12 +34,13 @@ struct dp_worker {
 	struct dp_counters *counters;
 	volatile bool stop;
 	/* worker-private */
-	struct rte_eth_dev_tx_buffer *txb[DP_N_SLOTS];   /* also the transmit queue of DP_XSK_PORT slots */
+	struct rte_eth_dev_tx_buffer *txb[DP_N_SLOTS];   /* per slot: what goes out at the end of the poll */
 	uint16_t dirty[DP_N_SLOTS];
 	uint16_t n_dirty;
 	uint16_t ip_id;
 	uint64_t now_sec;
 	uint64_t now_tsc;
+	uint64_t loop_io_cycles;                /* this poll's cycles inside the ports' receive and transmit */
 	struct dp_rate_limit icmp_rate;
 	uint16_t from_vtep, from_vni;           /* the decapsulated packet in hand: its VTEP id and VNI index */
 };

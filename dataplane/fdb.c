@@ -114,6 +114,17 @@ static void fdb_free_arrays(struct fdb *fdb)
 	rte_free(fdb);
 }
 
+/* rte_hash's key comparison: 0 when equal, like memcmp. */
+static int fdb_key_equal(const void *a, const void *b, size_t len)
+{
+	uint64_t x, y;
+
+	(void)len;
+	memcpy(&x, a, sizeof(x));
+	memcpy(&y, b, sizeof(y));
+	return x != y;
+}
+
 struct fdb *fdb_create(const char *name, uint32_t capacity, struct rte_rcu_qsbr *qsbr)
 {
 	struct rte_hash_parameters hp = {0};
@@ -174,6 +185,9 @@ struct fdb *fdb_create(const char *name, uint32_t capacity, struct rte_rcu_qsbr 
 		rte_errno = err;
 		return NULL;
 	}
+
+	/* keys are one 64-bit word: compare them as such, not with memcmp */
+	rte_hash_set_cmp_func(fdb->hash, fdb_key_equal);
 
 	if (qsbr != NULL) {
 		struct rte_hash_rcu_config rc = {0};

@@ -49,7 +49,7 @@ results=()
 # accounting. A fresh vtepd per point: with DPDK 22.11 a memif client leaving while the fast
 # path is in a burst on it can crash the server (see README), and each point's client leaves.
 point() {
-	local dir=$1 size=$2 flows=$3 storm=${4:-0} json=$ML_TMP/$1-$2-$3-${4:-0}.json c0 p0 c1 p1 cpp macs
+	local dir=$1 size=$2 flows=$3 storm=${4:-0} json=$ML_TMP/$1-$2-$3-${4:-0}.json c0 p0 c1 p1 io0 io1 cpp own macs
 	local -n args=$dir
 	ml_vtepd
 	if [ "$storm" -gt 0 ]; then
@@ -61,15 +61,18 @@ point() {
 		for _ in $(seq 100); do [ "$(ml_stat .fdb.entries)" -ge "$storm" ] && break; sleep 0.1; done
 	fi
 	macs=$(ml_stat .fdb.entries)
-	c0=$(ml_stat .fastpath.busy_cycles); p0=$(ml_stat .fastpath.busy_pkts)
+	c0=$(ml_stat .fastpath.busy_cycles); p0=$(ml_stat .fastpath.busy_pkts); io0=$(ml_stat .fastpath.io_cycles)
 	echo "vtepd $dir, size $size, $flows flows"
 	pg "$ML_SOCK_C" "$ML_SOCK_U" "$json" "${args[@]}" --size "$size" --flows "$flows" --label "vtepd-$dir"
-	c1=$(ml_stat .fastpath.busy_cycles); p1=$(ml_stat .fastpath.busy_pkts)
+	c1=$(ml_stat .fastpath.busy_cycles); p1=$(ml_stat .fastpath.busy_pkts); io1=$(ml_stat .fastpath.io_cycles)
 	ml_vtepd_stop
+	# all busy cycles per packet, and vtepd's own: without those spent in the memif PMD's receive and transmit
 	cpp=$(( p1 > p0 ? (c1 - c0) / (p1 - p0) : 0 ))
-	results+=("$(jq -c --arg dir "$dir" --argjson cpp "$cpp" --argjson macs "$macs" --argjson run "$RUN" '{run: $run, what: "vtepd", direction: $dir,
+	own=$(( p1 > p0 ? (c1 - c0 - (io1 - io0)) / (p1 - p0) : 0 ))
+	echo "  vtepd: $cpp cycles per packet, $own of them its own (the rest in the memif PMD)"
+	results+=("$(jq -c --arg dir "$dir" --argjson cpp "$cpp" --argjson own "$own" --argjson macs "$macs" --argjson run "$RUN" '{run: $run, what: "vtepd", direction: $dir,
 		size, flows, mac_entries: $macs, mpps: .rx.mpps, tx_mpps: .tx.mpps, loss_pct: .rx.loss_pct, latency_ns,
-		cycles_per_pkt: $cpp}' "$json")")
+		cycles_per_pkt: $cpp, own_cycles_per_pkt: $own}' "$json")")
 }
 
 for RUN in $(seq "$RUNS"); do
@@ -125,7 +128,7 @@ printf '%s\n' "${results[@]}" | jq -s --arg cpu "$(grep -m1 'model name' /proc/c
 		 | map(max_by(.mpps)))}' > "$OUT"
 echo
 echo "best of $RUNS runs:"
-echo "size   flows  MACs     encap Mpps  decap Mpps  testpmd io  encap/ceil  decap/ceil  cyc/pkt enc  cyc/pkt dec"
+echo "size   flows  MACs     encap Mpps  decap Mpps  testpmd io  encap/ceil  decap/ceil  cyc/pkt enc  cyc/pkt dec  own enc  own dec"
 jq -r '.best as $r | $r[] | select(.what == "vtepd" and .direction == "encap") as $e
 	| ($r | map(select(.what == "vtepd" and .direction == "decap" and .size == $e.size and .flows == $e.flows
 		and ((.mac_entries > 1000) == ($e.mac_entries > 1000))))[0]) as $d
@@ -133,8 +136,8 @@ jq -r '.best as $r | $r[] | select(.what == "vtepd" and .direction == "encap") a
 	| [$e.size, $e.flows, $e.mac_entries, $e.mpps, $d.mpps, $t,
 	   (if $t > 0 then ($e.mpps / $t * 100 | floor | tostring) + "%" else "-" end),
 	   (if $t > 0 then ($d.mpps / $t * 100 | floor | tostring) + "%" else "-" end),
-	   $e.cycles_per_pkt, $d.cycles_per_pkt] | @tsv' "$OUT" |
-	awk -F'\t' '{ printf "%-6s %-6s %-8s %-11.3f %-11.3f %-11.3f %-11s %-11s %-12s %s\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 }'
+	   $e.cycles_per_pkt, $d.cycles_per_pkt, $e.own_cycles_per_pkt, $d.own_cycles_per_pkt] | @tsv' "$OUT" |
+	awk -F'\t' '{ printf "%-6s %-6s %-8s %-11.3f %-11.3f %-11.3f %-11s %-11s %-12s %-12s %-8s %s\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12 }'
 echo
 echo "load  rate pps    p50 ns    p99 ns    p99.9 ns  max ns    loss %   (encap, 64 bytes, the last run)"
 jq -r '.results[] | select(.what == "vtepd-latency" and .run == '"$RUNS"') | [.load_pct, .rate_pps, .latency_ns.p50, .latency_ns.p99,

@@ -108,6 +108,13 @@ macs=$(vt_ctl "$L1" -j show macs | jq '[.macs[] | select(.port == "m1")] | lengt
 [ "$macs" -eq 50 ] || vt_fail "leaf1 learned $macs MACs behind m1 (expected the storm's 50)"
 vt_pass "port counters at both ends agree with the generators'; the MAC storm's 50 MACs learned behind m1"
 
+# the fast path's cycle accounting: busy polls counted, the memif PMD's share apart from vtepd's own
+fp=$(vt_ctl "$L1" -j show stats | jq -c .fastpath)
+jq -e '.busy_pkts >= '"$N"' and .io_cycles > 0 and .io_cycles < .busy_cycles
+	and .own_cycles_per_pkt > 0 and .own_cycles_per_pkt < .cycles_per_pkt' <<< "$fp" >/dev/null ||
+	vt_fail "fast-path cycle accounting: $fp"
+vt_pass "show stats: $(jq .cycles_per_pkt <<< "$fp") cycles per packet, $(jq .own_cycles_per_pkt <<< "$fp") of them vtepd's own"
+
 expect_error() {
 	local needle=$1 out; shift
 	out=$(vt_ctl "$L2" "$@" 2>&1) && vt_fail "vtepctl $* succeeded"
