@@ -505,28 +505,42 @@ static void dp_learn_flush(struct dp_worker *w, struct dp_learn_batch *b)
 }
 
 /*
- * The MACs of a burst, looked up in one bulk call: source keys first, then destination keys,
- * so that entry j is packet j's source and entry k + j its destination.
+ * The MACs of a burst, looked up in one bulk call. A packet whose source (destination) MAC
+ * is the previous packet's shares its lookup: bursts are mostly runs of one flow, so this
+ * usually leaves two keys for a whole burst. keys[] holds the distinct keys, src[j] and
+ * dst[j] index packet j's among them.
  */
 struct dp_burst_keys {
-	uint16_t k;
+	uint16_t k;                         /* packets */
+	uint16_t n_keys;                    /* distinct keys */
+	uint8_t src[DP_BURST], dst[DP_BURST];
 	uint64_t keys[2 * DP_BURST];
-	uint64_t dst_keys[DP_BURST];
 	struct fdb_entry *ents[2 * DP_BURST];
 };
 
+static inline uint8_t dp_keys_ref(struct dp_burst_keys *b, uint64_t key, const uint8_t *prev_ref)
+{
+	if (b->k && b->keys[prev_ref[b->k - 1]] == key)
+		return prev_ref[b->k - 1];
+	b->keys[b->n_keys] = key;
+	return (uint8_t)b->n_keys++;
+}
+
 static inline void dp_keys_add(struct dp_burst_keys *b, uint16_t vni_idx, const struct rte_ether_hdr *eth)
 {
-	b->keys[b->k] = fdb_key(vni_idx, eth->src_addr.addr_bytes);
-	b->dst_keys[b->k] = fdb_key(vni_idx, eth->dst_addr.addr_bytes);
+	b->src[b->k] = dp_keys_ref(b, fdb_key(vni_idx, eth->src_addr.addr_bytes), b->src);
+	b->dst[b->k] = dp_keys_ref(b, fdb_key(vni_idx, eth->dst_addr.addr_bytes), b->dst);
 	b->k++;
 }
 
 static inline void dp_keys_lookup(const struct dp_worker *w, struct dp_burst_keys *b)
 {
-	memcpy(&b->keys[b->k], b->dst_keys, b->k * sizeof(b->keys[0]));
-	fdb_lookup_bulk(w->fdb, b->keys, 2u * b->k, b->ents);
+	fdb_lookup_bulk(w->fdb, b->keys, b->n_keys, b->ents);
 }
+
+static inline struct fdb_entry *dp_keys_src(const struct dp_burst_keys *b, uint16_t j) { return b->ents[b->src[j]]; }
+static inline struct fdb_entry *dp_keys_dst(const struct dp_burst_keys *b, uint16_t j) { return b->ents[b->dst[j]]; }
+static inline uint64_t dp_keys_src_key(const struct dp_burst_keys *b, uint16_t j) { return b->keys[b->src[j]]; }
 
 /* Underlay frames that are not VXLAN to us: the kernel's, when it has an exception port. */
 static inline bool dp_is_for_kernel(enum vxlan_parse_result r)
@@ -559,6 +573,7 @@ static void dp_decap_burst(struct dp_worker *w, const struct dp_topology *t, str
 	uint16_t k;
 
 	b.k = 0;
+	b.n_keys = 0;
 
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
@@ -621,7 +636,7 @@ static void dp_decap_burst(struct dp_worker *w, const struct dp_topology *t, str
 		struct rte_mbuf *m = ok[j];
 		uint16_t vi = vni_idx[j];
 		uint16_t vt = dp_topology_vtep_id(t, src_ip[j]);
-		struct fdb_entry *dst = b.ents[k + j];
+		struct fdb_entry *dst = dp_keys_dst(&b, j);
 		uint32_t len = rte_pktmbuf_pkt_len(m);
 
 		w->counters->vnis[vi].decap_pkts++;
@@ -633,8 +648,8 @@ static void dp_decap_burst(struct dp_worker *w, const struct dp_topology *t, str
 			w->counters->vteps[vt].rx_bytes += len;
 		}
 		if (t->vnis[vi].learning)
-			dp_learn(w, &lb, b.ents[j], b.keys[j], fdb_dest_vtep(vt == DP_NO_ID ? DP_VTEP_UNKNOWN : vt),
-				 src_ip[j]);
+			dp_learn(w, &lb, dp_keys_src(&b, j), dp_keys_src_key(&b, j),
+				 fdb_dest_vtep(vt == DP_NO_ID ? DP_VTEP_UNKNOWN : vt), src_ip[j]);
 		if (dst) {
 			uint32_t d = fdb_entry_dest(dst);
 
@@ -700,6 +715,7 @@ static void dp_encap_burst(struct dp_worker *w, const struct dp_topology *t, uin
 	uint16_t k;
 
 	b.k = 0;
+	b.n_keys = 0;
 
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
@@ -737,9 +753,9 @@ static void dp_encap_burst(struct dp_worker *w, const struct dp_topology *t, uin
 
 	for (uint16_t j = 0; j < k; j++) {
 		struct rte_mbuf *m = ok[j];
-		struct fdb_entry *dst = b.ents[k + j];
+		struct fdb_entry *dst = dp_keys_dst(&b, j);
 
-		dp_learn(w, &lb, b.ents[j], b.keys[j], fdb_dest_port(slot), 0);
+		dp_learn(w, &lb, dp_keys_src(&b, j), dp_keys_src_key(&b, j), fdb_dest_port(slot), 0);
 		if (dst) {
 			uint32_t d = fdb_entry_dest(dst);
 

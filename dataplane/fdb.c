@@ -32,6 +32,7 @@
 #include <rte_lcore.h>
 #include <rte_log.h>
 #include <rte_malloc.h>
+#include <rte_prefetch.h>
 #include <rte_memory.h>
 #include <rte_rcu_qsbr.h>
 
@@ -268,8 +269,14 @@ uint64_t fdb_lookup_bulk(const struct fdb *fdb, const uint64_t *keys, unsigned n
 			kp[i] = &keys[base + i];
 		if (rte_hash_lookup_bulk_data(fdb->hash, kp, cnt, &hits, data) < 0)
 			hits = 0;
-		for (unsigned i = 0; i < cnt; i++)
-			out[base + i] = ((hits >> i) & 1) ? &fdb->entries[(uintptr_t)data[i]] : NULL;
+		/* the caller reads (and touches) what was found next: start those cache misses now */
+		for (unsigned i = 0; i < cnt; i++) {
+			struct fdb_entry *e = ((hits >> i) & 1) ? &fdb->entries[(uintptr_t)data[i]] : NULL;
+
+			if (e)
+				rte_prefetch0(e);
+			out[base + i] = e;
+		}
 		mask |= hits << base;
 	}
 	return mask;

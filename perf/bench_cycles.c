@@ -1,0 +1,496 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * bench_cycles: vtepd's own fast-path work, measured alone on one core. The real worker
+ * (dp_worker_poll, the real MAC table, topology and counters) polls two DPDK ring ports, a
+ * container port and the underlay; this program feeds bursts of 32 prepared frames into one
+ * and takes what comes out of the other, outside the timed region. The cycles of each poll
+ * less those inside the ports' receive and transmit (the worker's own io accounting, the
+ * same that `vtepctl show stats` reports as own_cycles_per_pkt) are vtepd's own work.
+ *
+ * Points: encap (inner frames from the container to remote MACs, learned-source refresh,
+ * destination lookup, VXLAN header) and decap (VXLAN from a remote VTEP, parse, learning
+ * refresh, lookup, delivery), with the MAC table holding MACS entries (half behind the
+ * container port, half behind the VTEP); the traffic uses one source and destination MAC
+ * (--traffic-macs 1) or draws both at random from all of the table's (0: every frame its
+ * own pair, so every lookup may miss the caches); FLOWS distinct IPv4/UDP flows.
+ *
+ *   bench_cycles [--macs N,..] [--traffic-macs N,..] [--flows N,..] [--packets N] [--size BYTES] [--json FILE]
+ *   (EAL options first, then --; e.g. bench_cycles -l 1 --no-pci --no-huge -m 512 -- --macs 1000,1000000)
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_eth_ring.h>
+#include <rte_ethdev.h>
+#include <rte_ip.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+#include <rte_ring_elem.h>
+#include <rte_udp.h>
+
+#include "dp.h"
+#include "fastpath.h"
+#include "fdb.h"
+#include "vxlan.h"
+
+#define BC_UDP_PORT 4789
+#define BC_VNI 100
+#define BC_SLOT_C 1                    /* the container port's slot */
+#define BC_FRAMES 4096                 /* prepared mbufs in circulation */
+#define BC_RING 8192
+#define BC_MAX_POINTS 16
+#define BC_IP(a, b, c, d) RTE_BE32(((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 8) | (uint32_t)(d))
+
+enum { BC_PORT_C, BC_PORT_U, BC_N_PORTS };
+
+static const uint8_t bc_underlay_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0xee, 0x01 };
+static const uint8_t bc_nexthop_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0xee, 0x02 };
+static const uint32_t bc_local_ip = BC_IP(10, 0, 0, 1), bc_remote_ip = BC_IP(10, 0, 0, 2);
+
+struct bc_result {
+	const char *dir;
+	unsigned macs, traffic_macs, flows;
+	uint64_t pkts, own_cycles, io_cycles, out_pkts;
+};
+
+static struct rte_mempool *bc_pool;
+static struct rte_ring *bc_rx[BC_N_PORTS], *bc_tx[BC_N_PORTS];
+static uint16_t bc_port[BC_N_PORTS];
+static struct dp_topology *_Atomic bc_topo;
+
+/* xorshift64*: the frames' random picks (outside the timed region) */
+static uint64_t bc_rand_state = 0x2545f4914f6cdd1dull;
+static inline uint64_t bc_rand(void)
+{
+	bc_rand_state ^= bc_rand_state >> 12;
+	bc_rand_state ^= bc_rand_state << 25;
+	bc_rand_state ^= bc_rand_state >> 27;
+	return bc_rand_state * 0x2545f4914f6cdd1dull;
+}
+
+/* MAC i of a side: local MACs 02:01:xx:xx:xx:xx, remote ones 02:02:xx:xx:xx:xx */
+static inline void bc_mac(uint8_t side, uint32_t i, uint8_t mac[6])
+{
+	mac[0] = 0x02;
+	mac[1] = side;
+	mac[2] = (uint8_t)(i >> 24);
+	mac[3] = (uint8_t)(i >> 16);
+	mac[4] = (uint8_t)(i >> 8);
+	mac[5] = (uint8_t)i;
+}
+
+static int bc_ports_create(void)
+{
+	for (int p = 0; p < BC_N_PORTS; p++) {
+		struct rte_eth_conf conf;
+		char name[RTE_RING_NAMESIZE];
+		int id, rc;
+
+		snprintf(name, sizeof(name), "bc_rx%d", p);
+		bc_rx[p] = rte_ring_create(name, BC_RING, (int)rte_socket_id(), RING_F_SP_ENQ | RING_F_SC_DEQ);
+		snprintf(name, sizeof(name), "bc_tx%d", p);
+		bc_tx[p] = rte_ring_create(name, BC_RING, (int)rte_socket_id(), RING_F_SP_ENQ | RING_F_SC_DEQ);
+		if (!bc_rx[p] || !bc_tx[p]) {
+			fprintf(stderr, "bench_cycles: ring %s: %s\n", name, rte_strerror(rte_errno));
+			return -1;
+		}
+		snprintf(name, sizeof(name), "net_ring_bc%d", p);
+		id = rte_eth_from_rings(name, &bc_rx[p], 1, &bc_tx[p], 1, rte_socket_id());
+		if (id < 0) {
+			fprintf(stderr, "bench_cycles: rte_eth_from_rings(%s): %s\n", name, rte_strerror(rte_errno));
+			return -1;
+		}
+		bc_port[p] = (uint16_t)id;
+		memset(&conf, 0, sizeof(conf));
+		if ((rc = rte_eth_dev_configure(bc_port[p], 1, 1, &conf)) != 0 ||
+		    (rc = rte_eth_rx_queue_setup(bc_port[p], 0, 1024, rte_socket_id(), NULL, bc_pool)) != 0 ||
+		    (rc = rte_eth_tx_queue_setup(bc_port[p], 0, 1024, rte_socket_id(), NULL)) != 0 ||
+		    (rc = rte_eth_dev_start(bc_port[p])) != 0) {
+			fprintf(stderr, "bench_cycles: port %s: %s\n", name, rte_strerror(-rc));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* One VNI: the container port and one remote VTEP (resolved), learning on, as a leaf runs it. */
+static struct dp_topology *bc_topology(void)
+{
+	struct dp_topology *t = dp_topology_new(bc_local_ip, BC_UDP_PORT, 1500);
+	struct dp_vni *v;
+
+	if (!t)
+		return NULL;
+	t->rx[t->n_rx++] = (struct dp_rx_port){ .slot = DP_PORT_UNDERLAY, .dpdk_port = bc_port[BC_PORT_U] };
+	t->rx[t->n_rx++] = (struct dp_rx_port){ .slot = BC_SLOT_C, .dpdk_port = bc_port[BC_PORT_C] };
+	t->port_dpdk[DP_PORT_UNDERLAY] = bc_port[BC_PORT_U];
+	t->port_dpdk[BC_SLOT_C] = bc_port[BC_PORT_C];
+	t->port_vni[BC_SLOT_C] = 0;
+	t->n_vnis = 1;
+	v = &t->vnis[0];
+	v->vni = BC_VNI;
+	v->learning = true;
+	dp_vni_set_mtu(v, 0, false, 1500);
+	v->ports = calloc(VTEP_MAX_PORTS + 1, sizeof(uint16_t));
+	v->flood = calloc(VTEP_MAX_VTEPS, sizeof(uint16_t));
+	if (!v->ports || !v->flood) {
+		dp_topology_free(t);
+		return NULL;
+	}
+	v->ports[0] = BC_SLOT_C;
+	v->n_ports = 1;
+	v->flood[0] = 0;
+	v->n_flood = 1;
+	t->vteps[0].ip = bc_remote_ip;
+	t->vteps[0].resolved = true;
+	vxlan_template_init(&t->vteps[0].tmpl, bc_underlay_mac, bc_nexthop_mac, bc_local_ip, bc_remote_ip, BC_UDP_PORT);
+	if (dp_topology_finish(t) != 0) {
+		dp_topology_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+/* An inner Ethernet/IPv4/UDP frame of size bytes at p (MACs filled per send). */
+static void bc_inner(uint8_t *p, unsigned size)
+{
+	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)p;
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
+	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(ip + 1);
+
+	memset(p, 0, size);
+	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->total_length = rte_cpu_to_be_16((uint16_t)(size - RTE_ETHER_HDR_LEN));
+	ip->time_to_live = 64;
+	ip->next_proto_id = IPPROTO_UDP;
+	ip->src_addr = BC_IP(192, 168, 0, 1);
+	ip->dst_addr = BC_IP(192, 168, 0, 2);
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	udp->src_port = rte_cpu_to_be_16(1024);
+	udp->dst_port = rte_cpu_to_be_16(5001);
+	udp->dgram_len = rte_cpu_to_be_16((uint16_t)(size - RTE_ETHER_HDR_LEN - sizeof(*ip)));
+}
+
+/*
+ * The prepared frames: for decap, a VXLAN packet from the remote VTEP whose outer header is
+ * written once (vxlan_encap_write, as the peer would); for encap, the inner frame alone.
+ */
+static int bc_frames(struct rte_mbuf **f, bool decap, unsigned size)
+{
+	struct vxlan_template tmpl;
+
+	vxlan_template_init(&tmpl, bc_nexthop_mac, bc_underlay_mac, bc_remote_ip, bc_local_ip, BC_UDP_PORT);
+	for (unsigned i = 0; i < BC_FRAMES; i++) {
+		uint8_t *p;
+
+		f[i] = rte_pktmbuf_alloc(bc_pool);
+		if (!f[i] || !(p = (uint8_t *)rte_pktmbuf_append(f[i], (uint16_t)(size + (decap ? VXLAN_OUTER_LEN : 0)))))
+			return -1;
+		if (decap) {
+			bc_inner(p + VXLAN_OUTER_LEN, size);
+			vxlan_encap_write(p, &tmpl, BC_VNI, (uint16_t)size, 49152, (uint16_t)i);
+		} else {
+			bc_inner(p, size);
+		}
+	}
+	return 0;
+}
+
+/*
+ * Give frame m a random source and destination among the table's MACs and a random one of
+ * the flows (this touches the frame as a receiving PMD would).
+ */
+static inline void bc_pick(struct rte_mbuf *m, bool decap, uint32_t n_local, uint32_t n_remote, uint32_t flows)
+{
+	uint8_t *p = rte_pktmbuf_mtod_offset(m, uint8_t *, decap ? VXLAN_OUTER_LEN : 0);
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(p + RTE_ETHER_HDR_LEN);
+	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(ip + 1);
+	uint64_t r = bc_rand();
+	uint32_t local = (uint32_t)(r % n_local), remote = (uint32_t)((r >> 24) % n_remote);
+	uint32_t flow = flows > 1 ? (uint32_t)((r >> 44) % flows) : 0;
+
+	bc_mac(decap ? 2 : 1, decap ? remote : local, p + 6);       /* source */
+	bc_mac(decap ? 1 : 2, decap ? local : remote, p);           /* destination */
+	ip->src_addr = BC_IP(192, 168, (flow >> 8) & 0xff, flow & 0xff);
+	udp->src_port = rte_cpu_to_be_16((uint16_t)(1024 + (flow >> 16)));
+}
+
+static int bc_point(struct dp_worker *w, bool decap, unsigned macs, unsigned traffic_macs, unsigned flows,
+		    uint64_t packets, unsigned size, struct bc_result *res)
+{
+	static unsigned gen;
+	unsigned n_local = macs / 2 ? macs / 2 : 1, n_remote = macs - n_local ? macs - n_local : 1;
+	uint32_t pick_local = traffic_macs ? RTE_MIN(traffic_macs, n_local) : n_local;
+	uint32_t pick_remote = traffic_macs ? RTE_MIN(traffic_macs, n_remote) : n_remote;
+	struct rte_mbuf *frames[BC_FRAMES], *out[DP_BURST * 2];
+	char name[32];
+	struct fdb *fdb;
+	uint64_t now = dp_clock_sec(), own = 0, io = 0, done = 0, warm = packets / 10, got = 0;
+	unsigned next = 0, free_n = BC_FRAMES;
+	uint16_t in_port = decap ? BC_PORT_U : BC_PORT_C, out_port = decap ? BC_PORT_C : BC_PORT_U;
+	int rc = -1;
+
+	snprintf(name, sizeof(name), "bc_fdb%u", gen++);
+	fdb = fdb_create(name, macs + 16, NULL);
+	if (!fdb) {
+		fprintf(stderr, "bench_cycles: MAC table of %u: %s\n", macs, rte_strerror(rte_errno));
+		return -1;
+	}
+	/* the table: local MACs learned behind the container port, remote ones behind the VTEP */
+	for (unsigned i = 0; i < n_local; i++) {
+		uint8_t mac[6];
+
+		bc_mac(1, i, mac);
+		if (fdb_learn(fdb, fdb_key(0, mac), fdb_dest_port(BC_SLOT_C), now, NULL) != 0)
+			goto out;
+	}
+	for (unsigned i = 0; i < n_remote; i++) {
+		uint8_t mac[6];
+
+		bc_mac(2, i, mac);
+		if (fdb_learn(fdb, fdb_key(0, mac), fdb_dest_vtep(0), now, NULL) != 0)
+			goto out;
+	}
+	w->fdb = fdb;
+	if (bc_frames(frames, decap, size) != 0) {
+		fprintf(stderr, "bench_cycles: out of mbufs\n");
+		goto out;
+	}
+	while (done < packets + warm) {
+		const struct dp_topology *t = atomic_load_explicit(&bc_topo, memory_order_acquire);
+		struct rte_mbuf *burst[DP_BURST];
+		unsigned n = RTE_MIN((unsigned)DP_BURST, free_n), k;
+		uint64_t t0, t1;
+
+		for (unsigned i = 0; i < n; i++) {
+			burst[i] = frames[next];
+			next = (next + 1) % BC_FRAMES;
+			bc_pick(burst[i], decap, pick_local, pick_remote, flows);
+		}
+		free_n -= rte_ring_enqueue_burst(bc_rx[in_port], (void **)burst, n, NULL);
+		t0 = rte_rdtsc();
+		k = dp_worker_poll(w, t);
+		t1 = rte_rdtsc();
+		if (done >= warm) {
+			own += t1 - t0 - w->loop_io_cycles;
+			io += w->loop_io_cycles;
+		}
+		done += k;
+		/* what came out, back to its prepared form */
+		while ((n = rte_ring_dequeue_burst(bc_tx[out_port], (void **)out, RTE_DIM(out), NULL)) > 0) {
+			for (unsigned i = 0; i < n; i++) {
+				if (decap)
+					rte_pktmbuf_prepend(out[i], VXLAN_OUTER_LEN);
+				else
+					rte_pktmbuf_adj(out[i], VXLAN_OUTER_LEN);
+			}
+			got += done > warm ? n : 0;
+			/* the ring of prepared frames keeps its order: what went out comes back in turn */
+			free_n += n;
+		}
+		if (rte_ring_count(bc_tx[in_port]) > 0) {
+			fprintf(stderr, "bench_cycles: frames went back out of the port they came in on\n");
+			goto out;
+		}
+		if (k == 0 && free_n == 0) {
+			fprintf(stderr, "bench_cycles: frames lost (drops counted: see vtepd's counters)\n");
+			goto out;
+		}
+	}
+	res->dir = decap ? "decap" : "encap";
+	res->macs = macs;
+	res->traffic_macs = traffic_macs;
+	res->flows = flows;
+	res->pkts = done - warm;
+	res->own_cycles = own;
+	res->io_cycles = io;
+	res->out_pkts = got;
+	rc = 0;
+out:
+	w->fdb = NULL;
+	/* every prepared frame is in the circulation ring or in a port ring: free them by the array */
+	{
+		struct rte_mbuf *m;
+
+		for (int p = 0; p < BC_N_PORTS; p++) {
+			while (rte_ring_dequeue(bc_rx[p], (void **)&m) == 0)
+				;
+			while (rte_ring_dequeue(bc_tx[p], (void **)&m) == 0)
+				;
+		}
+	}
+	for (unsigned i = 0; i < BC_FRAMES; i++)
+		rte_pktmbuf_free(frames[i]);
+	fdb_destroy(fdb);
+	return rc;
+}
+
+static int bc_parse_list(const char *s, unsigned *out, unsigned max, unsigned lo, unsigned hi, const char *what)
+{
+	unsigned n = 0;
+	char *end;
+
+	while (*s && n < max) {
+		unsigned long v = strtoul(s, &end, 10);
+
+		if (end == s || v < lo || v > hi || (*end && *end != ',')) {
+			fprintf(stderr, "bench_cycles: --%s: '%s' is not a list of numbers %u..%u\n", what, s, lo, hi);
+			return -1;
+		}
+		out[n++] = (unsigned)v;
+		s = *end ? end + 1 : end;
+	}
+	return (int)n;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = { { "macs", required_argument, NULL, 'm' },
+					      { "traffic-macs", required_argument, NULL, 't' },
+					      { "flows", required_argument, NULL, 'f' },
+					      { "packets", required_argument, NULL, 'p' },
+					      { "size", required_argument, NULL, 's' },
+					      { "json", required_argument, NULL, 'j' },
+					      { NULL, 0, NULL, 0 } };
+	unsigned macs[BC_MAX_POINTS] = { 1000, 1000000 }, traffic[BC_MAX_POINTS] = { 1, 0 };
+	unsigned flows[BC_MAX_POINTS] = { 1, 65536 };
+	int n_macs = 2, n_traffic = 2, n_flows = 2, c, ret;
+	unsigned long long packets = 20000000;
+	unsigned size = 64;
+	const char *json = NULL;
+	struct bc_result res[2 * BC_MAX_POINTS * BC_MAX_POINTS * BC_MAX_POINTS];
+	unsigned n_res = 0;
+	struct dp_counters *ctr;
+	struct dp_worker w;
+	double hz;
+	FILE *jf = NULL;
+
+	ret = rte_eal_init(argc, argv);
+	if (ret < 0) {
+		fprintf(stderr, "bench_cycles: rte_eal_init: %s\n", rte_strerror(rte_errno));
+		return 1;
+	}
+	argc -= ret;
+	argv += ret;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'm':
+			if ((n_macs = bc_parse_list(optarg, macs, BC_MAX_POINTS, 2, 4000000, "macs")) <= 0)
+				return 2;
+			break;
+		case 't':
+			if ((n_traffic = bc_parse_list(optarg, traffic, BC_MAX_POINTS, 0, 4000000, "traffic-macs")) <= 0)
+				return 2;
+			break;
+		case 'f':
+			if ((n_flows = bc_parse_list(optarg, flows, BC_MAX_POINTS, 1, 1u << 24, "flows")) <= 0)
+				return 2;
+			break;
+		case 'p':
+			packets = strtoull(optarg, NULL, 10);
+			if (packets < 1000) {
+				fprintf(stderr, "bench_cycles: --packets: at least 1000\n");
+				return 2;
+			}
+			break;
+		case 's':
+			size = (unsigned)strtoul(optarg, NULL, 10);
+			if (size < 60 || size > 1514) {
+				fprintf(stderr, "bench_cycles: --size: 60..1514 bytes (an inner frame without FCS)\n");
+				return 2;
+			}
+			break;
+		case 'j':
+			json = optarg;
+			break;
+		default:
+			fprintf(stderr, "usage: bench_cycles [EAL options --] [--macs N,..] [--traffic-macs N,..] [--flows N,..] "
+					"[--packets N] [--size BYTES] [--json FILE]\n");
+			return 2;
+		}
+	}
+	bc_pool = rte_pktmbuf_pool_create("bc_pool", 2 * BC_FRAMES + 4096, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
+					  (int)rte_socket_id());
+	ctr = rte_zmalloc("bc_counters", sizeof(*ctr), RTE_CACHE_LINE_SIZE);
+	if (!bc_pool || !ctr || bc_ports_create() != 0) {
+		fprintf(stderr, "bench_cycles: setup failed: %s\n", rte_strerror(rte_errno));
+		return 1;
+	}
+	memset(&w, 0, sizeof(w));
+	w.topology = &bc_topo;
+	w.pool = bc_pool;
+	w.counters = ctr;
+	w.learn_ring = rte_ring_create_elem("bc_learn", sizeof(struct dp_learn_event), DP_LEARN_RING_SIZE,
+					    (int)rte_socket_id(), RING_F_SC_DEQ);
+	atomic_store(&bc_topo, bc_topology());
+	if (!w.learn_ring || !atomic_load(&bc_topo) || dp_worker_init(&w) != 0) {
+		fprintf(stderr, "bench_cycles: worker setup failed\n");
+		return 1;
+	}
+	hz = (double)rte_get_tsc_hz();
+	printf("bench_cycles: %u-byte frames, %llu per point, bursts of %d, lcore %u, TSC %.2f GHz\n", size, packets,
+	       DP_BURST, rte_lcore_id(), hz / 1e9);
+	printf("%-6s %-9s %-13s %-7s %-12s %-12s %-10s\n", "dir", "MACs", "traffic MACs", "flows", "own cyc/pkt",
+	       "io cyc/pkt", "own Mpps");
+	for (int d = 0; d < 2; d++)
+		for (int mi = 0; mi < n_macs; mi++)
+			for (int ti = 0; ti < n_traffic; ti++)
+				for (int fi = 0; fi < n_flows; fi++) {
+					struct bc_result *r = &res[n_res];
+					char tm[16];
+
+					if (bc_point(&w, d == 1, macs[mi], traffic[ti], flows[fi], packets, size, r) != 0)
+						return 1;
+					n_res++;
+					if (traffic[ti])
+						snprintf(tm, sizeof(tm), "%u", traffic[ti]);
+					else
+						snprintf(tm, sizeof(tm), "all, random");
+					printf("%-6s %-9u %-13s %-7u %-12.1f %-12.1f %-10.2f\n", r->dir, r->macs, tm, r->flows,
+					       (double)r->own_cycles / (double)r->pkts,
+					       (double)r->io_cycles / (double)r->pkts,
+					       hz / ((double)r->own_cycles / (double)r->pkts) / 1e6);
+					fflush(stdout);
+				}
+	{
+		const struct dp_port_counters *pc = &ctr->ports[DP_PORT_UNDERLAY];
+		uint64_t drops = 0;
+
+		for (unsigned i = 0; i < DP_DROP_MAX; i++)
+			drops += pc->drops[i] + ctr->ports[BC_SLOT_C].drops[i];
+		if (drops) {
+			fprintf(stderr, "bench_cycles: the fast path dropped %" PRIu64 " frames\n", drops);
+			return 1;
+		}
+	}
+	if (json) {
+		jf = fopen(json, "w");
+		if (!jf) {
+			fprintf(stderr, "bench_cycles: %s: %s\n", json, strerror(errno));
+			return 1;
+		}
+		fprintf(jf, "{\"size\": %u, \"burst\": %d, \"tsc_hz\": %.0f, \"points\": [", size, DP_BURST, hz);
+		for (unsigned i = 0; i < n_res; i++)
+			fprintf(jf, "%s{\"direction\": \"%s\", \"mac_entries\": %u, \"traffic_macs\": %u, \"flows\": %u, "
+				    "\"packets\": %" PRIu64 ", \"own_cycles_per_pkt\": %.1f, \"io_cycles_per_pkt\": %.1f}",
+				i ? ", " : "", res[i].dir, res[i].macs, res[i].traffic_macs, res[i].flows, res[i].pkts,
+				(double)res[i].own_cycles / (double)res[i].pkts, (double)res[i].io_cycles / (double)res[i].pkts);
+		fprintf(jf, "]}\n");
+		fclose(jf);
+	}
+	dp_worker_fini(&w);
+	dp_topology_free(atomic_exchange(&bc_topo, NULL));
+	rte_eal_cleanup();
+	return 0;
+}
