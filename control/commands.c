@@ -19,6 +19,7 @@
 #include "ctl.h"
 #include "evpn_rib.h"
 #include "fdb.h"
+#include "netlink.h"
 #include "vtepd.h"
 #include "xsk.h"
 #include "xdp.h"
@@ -209,7 +210,24 @@ static const char *port_link(uint16_t dpdk_port)
 	return link.link_status == RTE_ETH_LINK_UP ? "up" : "down";
 }
 
-static void port_counters(struct ctl_out *o, const struct dp_port_counters *pc)
+/*
+ * Frames a port lost before vtepd could receive them: for an AF_XDP port the kernel's
+ * receive drops on its interface (the socket's ring full or out of buffers), for a DPDK
+ * port (memif, a NIC) the PMD's missed and no-mbuf counts.
+ */
+static uint64_t port_rx_missed(const char *xdp_ifname, uint16_t dpdk_port)
+{
+	struct rte_eth_stats st;
+	uint64_t dropped = 0;
+
+	if (xdp_ifname)
+		return nl_link_get_rx_dropped(xdp_ifname, &dropped) == 0 ? dropped : 0;
+	if (dpdk_port == DP_XSK_PORT || !rte_eth_dev_is_valid_port(dpdk_port) || rte_eth_stats_get(dpdk_port, &st) != 0)
+		return 0;
+	return st.imissed + st.rx_nombuf;
+}
+
+static void port_counters(struct ctl_out *o, const struct dp_port_counters *pc, uint64_t rx_missed)
 {
 	uint64_t drops = 0;
 
@@ -218,6 +236,13 @@ static void port_counters(struct ctl_out *o, const struct dp_port_counters *pc)
 	ctl_u64(o, "rx_pkts", pc->rx_pkts);
 	ctl_u64(o, "tx_pkts", pc->tx_pkts);
 	ctl_u64(o, "drops", drops);
+	ctl_u64(o, "rx_missed", rx_missed);
+}
+
+static bool underlay_is_af_xdp(const struct vtepd *d)
+{
+	return !d->cfg.underlay_exception &&
+	       (d->underlay_xsk || !strncmp(d->cfg.underlay_devargs, "net_af_xdp", strlen("net_af_xdp")));
 }
 
 static int cmd_show_ports(struct ctl_out *o, int argc, char **argv, void *ctx)
@@ -242,7 +267,8 @@ static int cmd_show_ports(struct ctl_out *o, int argc, char **argv, void *ctx)
 	ctl_str(o, "netns", "-");
 	ctl_str(o, "socket", "-");
 	ctl_str(o, "link", port_link(d->underlay_port));
-	port_counters(o, &d->counters->ports[DP_PORT_UNDERLAY]);
+	port_counters(o, &d->counters->ports[DP_PORT_UNDERLAY],
+		      port_rx_missed(underlay_is_af_xdp(d) ? d->cfg.underlay_ifname : NULL, d->underlay_port));
 	ctl_obj_end(o);
 	if (d->exception_port != UINT16_MAX) {
 		ctl_obj_begin(o, NULL);
@@ -255,7 +281,7 @@ static int cmd_show_ports(struct ctl_out *o, int argc, char **argv, void *ctx)
 		ctl_str(o, "netns", "-");
 		ctl_str(o, "socket", "-");
 		ctl_str(o, "link", port_link(d->exception_port));
-		port_counters(o, &d->counters->ports[DP_PORT_EXCEPTION]);
+		port_counters(o, &d->counters->ports[DP_PORT_EXCEPTION], port_rx_missed(NULL, d->exception_port));
 		ctl_obj_end(o);
 	}
 	for (int s = 1; s <= VTEP_MAX_PORTS; s++) {
@@ -289,7 +315,8 @@ static int cmd_show_ports(struct ctl_out *o, int argc, char **argv, void *ctx)
 		else
 			ctl_str(o, "socket", "-");
 		ctl_str(o, "link", port_link(p->dpdk_port));
-		port_counters(o, &d->counters->ports[s]);
+		port_counters(o, &d->counters->ports[s],
+			      port_rx_missed(p->conf.type == VTEP_PORT_MEMIF ? NULL : p->conf.name, p->dpdk_port));
 		ctl_obj_end(o);
 	}
 	ctl_list_end(o);

@@ -502,6 +502,46 @@ int nl_link_get_mtu(const char *name, uint32_t *mtu)
 	return 0;
 }
 
+static int nl_link_stats_cb(const struct nlmsghdr *h, void *arg)
+{
+	struct rtnl_link_stats64 *st = arg;
+	const struct rtattr *tb[IFLA_MAX + 1];
+	int err;
+
+	if (h->nlmsg_type != RTM_NEWLINK)
+		return 0;
+	err = nl_msg_attrs(h, sizeof(struct ifinfomsg), tb, IFLA_MAX);
+	if (err)
+		return err;
+	if (!tb[IFLA_STATS64] || RTA_PAYLOAD(tb[IFLA_STATS64]) < offsetof(struct rtnl_link_stats64, tx_dropped))
+		return EPROTO;
+	memcpy(st, RTA_DATA(tb[IFLA_STATS64]),
+	       RTA_PAYLOAD(tb[IFLA_STATS64]) < sizeof(*st) ? RTA_PAYLOAD(tb[IFLA_STATS64]) : sizeof(*st));
+	return 0;
+}
+
+int nl_link_get_rx_dropped(const char *name, uint64_t *dropped)
+{
+	struct rtnl_link_stats64 st;
+	struct nl_req r;
+	struct ifinfomsg *ifi;
+	int err;
+
+	if (!nl_name_ok(name) || !dropped)
+		return EINVAL;
+	memset(&st, 0, sizeof(st));
+	st.rx_dropped = UINT64_MAX;
+	ifi = nl_req_init(&r, RTM_GETLINK, 0, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	nl_req_put_str(&r, IFLA_IFNAME, name);
+	err = nl_transact(&r, nl_link_stats_cb, &st);
+	if (!err && st.rx_dropped == UINT64_MAX)
+		err = EPROTO; /* acknowledged without an answer */
+	if (!err)
+		*dropped = st.rx_dropped;
+	return err;
+}
+
 /* ---------------------------------------------------------------------------------------- */
 /* Configuring a link inside another namespace                                              */
 /* ---------------------------------------------------------------------------------------- */

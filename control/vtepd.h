@@ -143,7 +143,7 @@ void vtepd_ports_cleanup_leftovers(struct vtepd *d);
 void vtepd_ports_detach_all(struct vtepd *d);
 
 /* ports_memif.c */
-#define VTEPD_PORT_DESC 512                /* RX and TX descriptors of a container port */
+#define VTEPD_PORT_DESC 2048               /* RX and TX descriptors of a container port */
 /* Fill pc->socket with /run/vtepd/INSTANCE-NAME.memif when it is empty. */
 void vtepd_memif_default_socket(const struct vtepd *d, struct vtep_port_config *pc);
 /* Remove the socket file at path unless a server answers there: 0, EEXIST (not a socket), EADDRINUSE. */

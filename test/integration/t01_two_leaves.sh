@@ -121,3 +121,19 @@ hz=$(getconf CLK_TCK)
 pct=$(( (t1 - t0) * 100 / (3 * hz) ))
 [ "$pct" -lt 5 ] || vt_fail "idle vtepd used $pct% of a core"
 vt_pass "idle vtepd used $pct% of a core"
+
+# 7. Frames the kernel drops before vtepd receives them are counted too (rx_missed): with
+# leaf1 stopped, c1 sends 5000 datagrams into its AF_XDP port, whose rings hold about 4096.
+eval "pid=\$VT_PID_${VT_P}_leaf1"
+missed() { vt_ctl "$L1" -j show ports | jq -r '.ports[] | select(.name == "c1") | .rx_missed'; }
+m0=$(missed)
+[ -n "$m0" ] && [ "$m0" != null ] || vt_fail "show ports has no rx_missed for c1: $(vt_ctl "$L1" -j show ports)"
+kill -STOP "$pid"
+ip netns exec "${VT_P}c1" bash -c 'for i in $(seq 5000); do echo x > /dev/udp/192.168.10.2/9; done' 2>/dev/null
+kill -CONT "$pid"
+vt_wait_for 10 bash -c "[ \$('$VTEPCTL' -n $L1 -j show ports | jq '.ports[] | select(.name == \"c1\") | .rx_missed') -gt $m0 ]" ||
+	vt_fail "c1's rx_missed stayed at $m0 after 5000 datagrams into a stopped vtepd"
+m1=$(missed)
+[ $((m1 - m0)) -ge 500 ] && [ $((m1 - m0)) -le 5000 ] || vt_fail "c1's rx_missed grew by $((m1 - m0)) (expected 500..5000)"
+vt_ping "${VT_P}c1" 192.168.10.2 || vt_fail "c1 cannot reach c2 after leaf1 was stopped and continued"
+vt_pass "$((m1 - m0)) datagrams dropped by the kernel while leaf1 was stopped are counted as rx_missed on c1"
