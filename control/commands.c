@@ -194,6 +194,7 @@ static int cmd_show_macs(struct ctl_out *o, int argc, char **argv, void *ctx)
 		ctl_error(o, "usage: show macs [vni N]");
 		return EINVAL;
 	}
+	fdb_refresh(d->fdb, c.now);    /* the ages count from what the fast path saw until now */
 	ctl_list_begin(o, "macs");
 	fdb_walk(d->fdb, show_one_mac, &c);
 	ctl_list_end(o);

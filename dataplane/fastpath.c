@@ -461,6 +461,7 @@ static inline bool dp_mac_is_bad_src(const struct rte_ether_addr *a)
  */
 struct dp_learn_batch {
 	unsigned n;
+	uint64_t *hits;                           /* the MAC table's seen bits */
 	struct dp_learn_event ev[2 * DP_BURST];   /* a MAC and an ARP-learned address per packet */
 };
 
@@ -468,19 +469,19 @@ struct dp_learn_batch {
 static RTE_DEFINE_PER_LCORE(uint64_t, dp_learn_filter_key[DP_LEARN_FILTER]);
 static RTE_DEFINE_PER_LCORE(uint64_t, dp_learn_filter_stamp[DP_LEARN_FILTER]);
 
-static inline void dp_learn(struct dp_worker *w, struct dp_learn_batch *b, struct fdb_entry *e, uint64_t key,
+static inline void dp_learn(struct dp_worker *w, struct dp_learn_batch *b, const struct fdb_ref *r, uint64_t key,
 			    uint32_t dest, uint32_t vtep_ip)
 {
 	uint64_t tag = key ^ ((uint64_t)dest << 16) ^ vtep_ip;
 	unsigned slot;
 	uint64_t stamp;
 
-	if (e) {
-		if (likely(fdb_entry_dest(e) == dest)) {
-			fdb_entry_touch(e, w->now_sec);
+	if (r && r->idx != FDB_REF_NONE) {
+		if (likely(r->dest == dest)) {
+			fdb_hit_mark(b->hits, r->idx);
 			return;
 		}
-		if (e->flags & FDB_F_STATIC)
+		if (fdb_flags_at(w->fdb, r->idx) & FDB_F_STATIC)
 			return;
 	}
 	slot = (unsigned)(dp_id_hash((uint32_t)tag ^ (uint32_t)(tag >> 32)) & (DP_LEARN_FILTER - 1));
@@ -515,7 +516,7 @@ struct dp_burst_keys {
 	uint16_t n_keys;                    /* distinct keys */
 	uint8_t src[DP_BURST], dst[DP_BURST];
 	uint64_t keys[2 * DP_BURST];
-	struct fdb_entry *ents[2 * DP_BURST];
+	struct fdb_ref refs[2 * DP_BURST];
 };
 
 static inline uint8_t dp_keys_ref(struct dp_burst_keys *b, uint64_t key, const uint8_t *prev_ref)
@@ -535,11 +536,11 @@ static inline void dp_keys_add(struct dp_burst_keys *b, uint16_t vni_idx, const 
 
 static inline void dp_keys_lookup(const struct dp_worker *w, struct dp_burst_keys *b)
 {
-	fdb_lookup_bulk(w->fdb, b->keys, b->n_keys, b->ents);
+	fdb_lookup_bulk_ref(w->fdb, b->keys, b->n_keys, b->refs);
 }
 
-static inline struct fdb_entry *dp_keys_src(const struct dp_burst_keys *b, uint16_t j) { return b->ents[b->src[j]]; }
-static inline struct fdb_entry *dp_keys_dst(const struct dp_burst_keys *b, uint16_t j) { return b->ents[b->dst[j]]; }
+static inline const struct fdb_ref *dp_keys_src(const struct dp_burst_keys *b, uint16_t j) { return &b->refs[b->src[j]]; }
+static inline const struct fdb_ref *dp_keys_dst(const struct dp_burst_keys *b, uint16_t j) { return &b->refs[b->dst[j]]; }
 static inline uint64_t dp_keys_src_key(const struct dp_burst_keys *b, uint16_t j) { return b->keys[b->src[j]]; }
 
 /* Underlay frames that are not VXLAN to us: the kernel's, when it has an exception port. */
@@ -569,7 +570,7 @@ static void dp_decap_burst(struct dp_worker *w, const struct dp_topology *t, str
 	struct rte_mbuf *ok[DP_BURST];
 	uint16_t vni_idx[DP_BURST];
 	uint32_t src_ip[DP_BURST];
-	struct dp_learn_batch lb = { .n = 0 };
+	struct dp_learn_batch lb = { .n = 0, .hits = fdb_hit_bits(w->fdb) };
 	uint16_t k;
 
 	b.k = 0;
@@ -636,7 +637,7 @@ static void dp_decap_burst(struct dp_worker *w, const struct dp_topology *t, str
 		struct rte_mbuf *m = ok[j];
 		uint16_t vi = vni_idx[j];
 		uint16_t vt = dp_topology_vtep_id(t, src_ip[j]);
-		struct fdb_entry *dst = dp_keys_dst(&b, j);
+		const struct fdb_ref *dst = dp_keys_dst(&b, j);
 		uint32_t len = rte_pktmbuf_pkt_len(m);
 
 		w->counters->vnis[vi].decap_pkts++;
@@ -650,8 +651,8 @@ static void dp_decap_burst(struct dp_worker *w, const struct dp_topology *t, str
 		if (t->vnis[vi].learning)
 			dp_learn(w, &lb, dp_keys_src(&b, j), dp_keys_src_key(&b, j),
 				 fdb_dest_vtep(vt == DP_NO_ID ? DP_VTEP_UNKNOWN : vt), src_ip[j]);
-		if (dst) {
-			uint32_t d = fdb_entry_dest(dst);
+		if (dst->idx != FDB_REF_NONE) {
+			uint32_t d = dst->dest;
 
 			if (fdb_dest_is_vtep(d))
 				dp_drop(w, DP_PORT_UNDERLAY, DP_DROP_REMOTE_TO_REMOTE, m);
@@ -711,7 +712,7 @@ static void dp_encap_burst(struct dp_worker *w, const struct dp_topology *t, uin
 	uint16_t vi = t->port_vni[slot];
 	struct dp_burst_keys b;
 	struct rte_mbuf *ok[DP_BURST];
-	struct dp_learn_batch lb = { .n = 0 };
+	struct dp_learn_batch lb = { .n = 0, .hits = fdb_hit_bits(w->fdb) };
 	uint16_t k;
 
 	b.k = 0;
@@ -753,11 +754,11 @@ static void dp_encap_burst(struct dp_worker *w, const struct dp_topology *t, uin
 
 	for (uint16_t j = 0; j < k; j++) {
 		struct rte_mbuf *m = ok[j];
-		struct fdb_entry *dst = dp_keys_dst(&b, j);
+		const struct fdb_ref *dst = dp_keys_dst(&b, j);
 
 		dp_learn(w, &lb, dp_keys_src(&b, j), dp_keys_src_key(&b, j), fdb_dest_port(slot), 0);
-		if (dst) {
-			uint32_t d = fdb_entry_dest(dst);
+		if (dst->idx != FDB_REF_NONE) {
+			uint32_t d = dst->dest;
 
 			if (fdb_dest_is_vtep(d)) {
 				uint16_t sport = vxlan_src_port(rte_pktmbuf_mtod(m, const uint8_t *),

@@ -48,6 +48,17 @@
 
 #define FDB_LOG(level, fmt, ...) RTE_LOG(level, USER1, "fdb: " fmt "\n", ##__VA_ARGS__)
 
+/*
+ * What the hash holds per key: the entry's index and its destination in one word, so that a
+ * lookup answers without touching the entry (the writer re-stores it when dest changes).
+ */
+static inline void *fdb_data(uint32_t idx, uint32_t dest)
+{
+	return (void *)(uintptr_t)(((uint64_t)dest << 32) | idx);
+}
+static inline uint32_t fdb_data_idx(const void *data) { return (uint32_t)(uintptr_t)data; }
+static inline uint32_t fdb_data_dest(const void *data) { return (uint32_t)((uintptr_t)data >> 32); }
+
 enum fdb_slot_state {
 	FDB_SLOT_FREE = 0,
 	FDB_SLOT_LIVE,
@@ -56,8 +67,10 @@ enum fdb_slot_state {
 
 struct fdb {
 	/* read by the fast path */
-	struct rte_hash *hash;
+	struct rte_hash *hash;          /* key -> fdb_data(index, dest) */
 	struct fdb_entry *entries;      /* n_slots */
+	uint64_t *hits;                 /* a bit per index: seen by the fast path since the last fold */
+	uint32_t n_hit_words;
 
 	/* writer only, on their own cache lines */
 	uint32_t *free_stack __rte_cache_aligned; /* n_free free indices; the top is reused first */
@@ -95,21 +108,21 @@ static uint64_t fdb_heap_allocated(void)
 static void fdb_reclaim_cb(void *p, void *key_data)
 {
 	struct fdb *fdb = p;
-	uintptr_t idx = (uintptr_t)key_data;
+	uint32_t idx = fdb_data_idx(key_data);
 
 	if (idx >= fdb->n_slots || fdb->state[idx] != FDB_SLOT_PENDING) {
-		FDB_LOG(ERR, "%s: reclaim of entry %lu which is not pending deletion", fdb->name,
-			(unsigned long)idx);
+		FDB_LOG(ERR, "%s: reclaim of entry %u which is not pending deletion", fdb->name, idx);
 		return;
 	}
 	fdb->state[idx] = FDB_SLOT_FREE;
 	fdb->pending--;
-	fdb->free_stack[fdb->n_free++] = (uint32_t)idx;
+	fdb->free_stack[fdb->n_free++] = idx;
 }
 
 static void fdb_free_arrays(struct fdb *fdb)
 {
 	rte_free(fdb->entries);
+	rte_free(fdb->hits);
 	rte_free(fdb->free_stack);
 	rte_free(fdb->state);
 	rte_free(fdb);
@@ -154,7 +167,9 @@ struct fdb *fdb_create(const char *name, uint32_t capacity, struct rte_rcu_qsbr 
 	fdb->entries = rte_zmalloc("fdb_entries", (size_t)n_slots * sizeof(struct fdb_entry), RTE_CACHE_LINE_SIZE);
 	fdb->free_stack = rte_malloc("fdb_free", (size_t)n_slots * sizeof(uint32_t), RTE_CACHE_LINE_SIZE);
 	fdb->state = rte_zmalloc("fdb_state", n_slots, RTE_CACHE_LINE_SIZE);
-	if (fdb->entries == NULL || fdb->free_stack == NULL || fdb->state == NULL)
+	fdb->n_hit_words = (n_slots + 63) / 64;
+	fdb->hits = rte_zmalloc("fdb_hits", (size_t)fdb->n_hit_words * sizeof(uint64_t), RTE_CACHE_LINE_SIZE);
+	if (fdb->entries == NULL || fdb->free_stack == NULL || fdb->state == NULL || fdb->hits == NULL)
 		goto nomem;
 
 	strcpy(fdb->name, name);
@@ -250,7 +265,7 @@ struct fdb_entry *fdb_lookup(const struct fdb *fdb, uint64_t key)
 
 	if (rte_hash_lookup_data(fdb->hash, &key, &data) < 0)
 		return NULL;
-	return &fdb->entries[(uintptr_t)data];
+	return &fdb->entries[fdb_data_idx(data)];
 }
 
 uint64_t fdb_lookup_bulk(const struct fdb *fdb, const uint64_t *keys, unsigned n, struct fdb_entry **out)
@@ -271,7 +286,7 @@ uint64_t fdb_lookup_bulk(const struct fdb *fdb, const uint64_t *keys, unsigned n
 			hits = 0;
 		/* the caller reads (and touches) what was found next: start those cache misses now */
 		for (unsigned i = 0; i < cnt; i++) {
-			struct fdb_entry *e = ((hits >> i) & 1) ? &fdb->entries[(uintptr_t)data[i]] : NULL;
+			struct fdb_entry *e = ((hits >> i) & 1) ? &fdb->entries[fdb_data_idx(data[i])] : NULL;
 
 			if (e)
 				rte_prefetch0(e);
@@ -282,6 +297,63 @@ uint64_t fdb_lookup_bulk(const struct fdb *fdb, const uint64_t *keys, unsigned n
 	return mask;
 }
 
+uint64_t fdb_lookup_bulk_ref(const struct fdb *fdb, const uint64_t *keys, unsigned n, struct fdb_ref *out)
+{
+	const void *kp[RTE_HASH_LOOKUP_BULK_MAX];
+	void *data[RTE_HASH_LOOKUP_BULK_MAX];
+	uint64_t mask = 0;
+
+	if (n > 64)
+		n = 64; /* the mask has 64 bits */
+	for (unsigned base = 0; base < n; base += RTE_HASH_LOOKUP_BULK_MAX) {
+		unsigned cnt = RTE_MIN(n - base, (unsigned)RTE_HASH_LOOKUP_BULK_MAX);
+		uint64_t hits = 0;
+
+		for (unsigned i = 0; i < cnt; i++)
+			kp[i] = &keys[base + i];
+		if (rte_hash_lookup_bulk_data(fdb->hash, kp, cnt, &hits, data) < 0)
+			hits = 0;
+		for (unsigned i = 0; i < cnt; i++) {
+			bool hit = (hits >> i) & 1;
+
+			out[base + i].idx = hit ? fdb_data_idx(data[i]) : FDB_REF_NONE;
+			out[base + i].dest = hit ? fdb_data_dest(data[i]) : 0;
+		}
+		mask |= hits << base;
+	}
+	return mask;
+}
+
+uint64_t *fdb_hit_bits(const struct fdb *fdb)
+{
+	return fdb->hits;
+}
+
+uint32_t fdb_flags_at(const struct fdb *fdb, uint32_t idx)
+{
+	return idx < fdb->n_slots ? __atomic_load_n(&fdb->entries[idx].flags, __ATOMIC_RELAXED) : 0;
+}
+
+/* Writer side: what the fast path saw since the last fold becomes last_seen = now. */
+void fdb_refresh(struct fdb *fdb, uint64_t now)
+{
+	for (uint32_t w = 0; w < fdb->n_hit_words; w++) {
+		uint64_t bits;
+
+		if (__atomic_load_n(&fdb->hits[w], __ATOMIC_RELAXED) == 0)
+			continue;
+		bits = __atomic_exchange_n(&fdb->hits[w], 0, __ATOMIC_RELAXED);
+		while (bits) {
+			uint32_t idx = w * 64 + (uint32_t)__builtin_ctzll(bits);
+			struct fdb_entry *e = &fdb->entries[idx];
+
+			bits &= bits - 1;
+			if (idx < fdb->n_slots && fdb->state[idx] == FDB_SLOT_LIVE && now > e->last_seen)
+				__atomic_store_n(&e->last_seen, now, __ATOMIC_RELAXED);
+		}
+	}
+}
+
 /* Writer side: the entry index of key, or -1. */
 static int64_t fdb_find(const struct fdb *fdb, uint64_t key)
 {
@@ -289,7 +361,20 @@ static int64_t fdb_find(const struct fdb *fdb, uint64_t key)
 
 	if (rte_hash_lookup_data(fdb->hash, &key, &data) < 0)
 		return -1;
-	return (int64_t)(uintptr_t)data;
+	return (int64_t)fdb_data_idx(data);
+}
+
+/* Writer side: tell the hash (and so the fast path) that the entry at idx now goes to dest. */
+static void fdb_publish_dest(struct fdb *fdb, uint32_t idx, uint32_t dest)
+{
+	struct fdb_entry *e = &fdb->entries[idx];
+	int ret;
+
+	__atomic_store_n(&e->dest, dest, __ATOMIC_RELAXED);
+	ret = rte_hash_add_key_data(fdb->hash, &e->key, fdb_data(idx, dest));   /* updates in place */
+	if (ret < 0)
+		FDB_LOG(ERR, "%s: entry %u (key %016llx): rte_hash_add_key_data: %s", fdb->name, idx,
+			(unsigned long long)e->key, rte_strerror(-ret));
 }
 
 static int fdb_insert(struct fdb *fdb, uint64_t key, uint32_t dest, uint32_t flags, uint64_t now)
@@ -326,7 +411,8 @@ static int fdb_insert(struct fdb *fdb, uint64_t key, uint32_t dest, uint32_t fla
 	e->moves = 0;
 	e->pad = 0;
 	fdb->state[idx] = FDB_SLOT_LIVE;
-	ret = rte_hash_add_key_data(fdb->hash, &key, (void *)(uintptr_t)idx);
+	__atomic_fetch_and(&fdb->hits[idx / 64], ~(1ull << (idx % 64)), __ATOMIC_RELAXED);
+	ret = rte_hash_add_key_data(fdb->hash, &key, fdb_data(idx, dest));
 	if (ret < 0) {
 		fdb->state[idx] = FDB_SLOT_FREE;
 		fdb->free_stack[fdb->n_free++] = idx;
@@ -407,7 +493,7 @@ int fdb_learn(struct fdb *fdb, uint64_t key, uint32_t dest, uint64_t now, bool *
 	if (now > __atomic_load_n(&e->last_seen, __ATOMIC_RELAXED))
 		__atomic_store_n(&e->last_seen, now, __ATOMIC_RELAXED);
 	if (e->dest != dest) {
-		__atomic_store_n(&e->dest, dest, __ATOMIC_RELAXED);
+		fdb_publish_dest(fdb, (uint32_t)idx, dest);
 		if (e->flags & FDB_F_CP)
 			__atomic_store_n(&e->flags, e->flags & ~FDB_F_CP, __ATOMIC_RELAXED);
 		e->moves++;
@@ -428,7 +514,7 @@ int fdb_install(struct fdb *fdb, uint64_t key, uint32_t dest, uint32_t flags)
 	e = &fdb->entries[idx];
 	__atomic_store_n(&e->flags, flags, __ATOMIC_RELAXED);
 	if (e->dest != dest) {
-		__atomic_store_n(&e->dest, dest, __ATOMIC_RELAXED);
+		fdb_publish_dest(fdb, (uint32_t)idx, dest);
 		e->moves++;
 	}
 	return 0;
@@ -459,6 +545,7 @@ uint32_t fdb_age(struct fdb *fdb, uint64_t now, uint64_t max_age)
 {
 	uint32_t n = 0;
 
+	fdb_refresh(fdb, now);
 	if (max_age == 0)
 		return 0; /* aging disabled */
 	for (uint32_t i = 0; i < fdb->n_slots; i++) {

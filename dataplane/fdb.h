@@ -5,8 +5,10 @@
  * Concurrency: exactly one writer (the control thread) and any number of fast-path
  * readers that never lock. The hash runs in lock-free read/write mode; deleted keys
  * and entries are reclaimed through an RCU QSBR variable that every reader reports
- * quiescent states on. The fast path only reads entries and refreshes last_seen; it
- * posts learn events to the control thread, which calls fdb_learn().
+ * quiescent states on. The fast path never touches the entries: its lookups get each
+ * entry's index and destination from the hash itself, and it marks what it saw in a bit
+ * per entry, which the writer folds into last_seen (fdb_refresh, fdb_age). It posts learn
+ * events to the control thread, which calls fdb_learn().
  */
 #ifndef VTEP_FDB_H
 #define VTEP_FDB_H
@@ -68,11 +70,33 @@ struct fdb_stats {
 struct fdb *fdb_create(const char *name, uint32_t capacity, struct rte_rcu_qsbr *qsbr);
 void fdb_destroy(struct fdb *fdb);
 
-/* Fast path. Returns the entry or NULL. Entries stay valid until the reader's next quiescent state. */
+/* Returns the entry or NULL. Entries stay valid until the reader's next quiescent state. */
 struct fdb_entry *fdb_lookup(const struct fdb *fdb, uint64_t key);
 /* Bulk form: looks up n (<= 64) keys, fills out[i] (NULL on miss), returns the hit bitmask. */
 uint64_t fdb_lookup_bulk(const struct fdb *fdb, const uint64_t *keys, unsigned n, struct fdb_entry **out);
-/* Fast path: note that the entry was seen at now (only stores when the second changed). */
+/*
+ * The fast path's lookup: per key its entry's index and destination (idx FDB_REF_NONE when
+ * absent), from the hash alone. Returns the bitmask of hits. n <= 64.
+ */
+#define FDB_REF_NONE UINT32_MAX
+struct fdb_ref {
+	uint32_t idx;
+	uint32_t dest;
+};
+uint64_t fdb_lookup_bulk_ref(const struct fdb *fdb, const uint64_t *keys, unsigned n, struct fdb_ref *out);
+/* The fast path's "seen" bits (one per entry index), and marking one. */
+uint64_t *fdb_hit_bits(const struct fdb *fdb);
+static inline void fdb_hit_mark(uint64_t *hits, uint32_t idx)
+{
+	uint64_t bit = 1ull << (idx % 64);
+
+	if (!(__atomic_load_n(&hits[idx / 64], __ATOMIC_RELAXED) & bit))
+		__atomic_fetch_or(&hits[idx / 64], bit, __ATOMIC_RELAXED);
+}
+/* An entry's flags by index (the fast path's rare question: is it static?). */
+uint32_t fdb_flags_at(const struct fdb *fdb, uint32_t idx);
+
+/* Note that the entry was seen at now (only stores when the second changed); writer side and tests. */
 static inline void fdb_entry_touch(struct fdb_entry *e, uint64_t now)
 {
 	if (__atomic_load_n(&e->last_seen, __ATOMIC_RELAXED) != now)
@@ -98,7 +122,9 @@ int fdb_install(struct fdb *fdb, uint64_t key, uint32_t dest, uint32_t flags);
 typedef void (*fdb_remove_cb)(const struct fdb_entry *e, void *arg);
 void fdb_set_remove_cb(struct fdb *fdb, fdb_remove_cb cb, void *arg);
 int fdb_delete(struct fdb *fdb, uint64_t key);
-/* Remove dynamic entries not seen for max_age seconds. Returns how many were removed. */
+/* Fold the fast path's seen bits into last_seen (= now); fdb_age does it first. */
+void fdb_refresh(struct fdb *fdb, uint64_t now);
+/* Remove dynamic entries not seen for max_age seconds (0: none). Returns how many were removed. */
 uint32_t fdb_age(struct fdb *fdb, uint64_t now, uint64_t max_age);
 /* Remove every entry (static ones too when with_static) pointing at dest. Returns the count. */
 uint32_t fdb_flush_dest(struct fdb *fdb, uint32_t dest, bool with_static);

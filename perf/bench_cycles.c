@@ -41,6 +41,7 @@
 #include "dp.h"
 #include "fastpath.h"
 #include "fdb.h"
+#include "port.h"
 #include "vxlan.h"
 
 #define BC_UDP_PORT 4789
@@ -92,9 +93,8 @@ static inline void bc_mac(uint8_t side, uint32_t i, uint8_t mac[6])
 static int bc_ports_create(void)
 {
 	for (int p = 0; p < BC_N_PORTS; p++) {
-		struct rte_eth_conf conf;
-		char name[RTE_RING_NAMESIZE];
-		int id, rc;
+		char name[RTE_RING_NAMESIZE], err[256];
+		int id;
 
 		snprintf(name, sizeof(name), "bc_rx%d", p);
 		bc_rx[p] = rte_ring_create(name, BC_RING, (int)rte_socket_id(), RING_F_SP_ENQ | RING_F_SC_DEQ);
@@ -111,12 +111,8 @@ static int bc_ports_create(void)
 			return -1;
 		}
 		bc_port[p] = (uint16_t)id;
-		memset(&conf, 0, sizeof(conf));
-		if ((rc = rte_eth_dev_configure(bc_port[p], 1, 1, &conf)) != 0 ||
-		    (rc = rte_eth_rx_queue_setup(bc_port[p], 0, 1024, rte_socket_id(), NULL, bc_pool)) != 0 ||
-		    (rc = rte_eth_tx_queue_setup(bc_port[p], 0, 1024, rte_socket_id(), NULL)) != 0 ||
-		    (rc = rte_eth_dev_start(bc_port[p])) != 0) {
-			fprintf(stderr, "bench_cycles: port %s: %s\n", name, rte_strerror(-rc));
+		if (dp_port_start(bc_port[p], bc_pool, 1024, err, sizeof(err)) != 0) {
+			fprintf(stderr, "bench_cycles: port %s: %s\n", name, err);
 			return -1;
 		}
 	}

@@ -643,6 +643,55 @@ START_TEST(test_encap_known_remote)
 }
 END_TEST
 
+/*
+ * Aging sees the fast path's traffic: the worker marks the entries it hits, fdb_age folds the
+ * marks into last_seen, so a MAC in use survives and an idle one ages. A MAC that moves is
+ * switched to its new place by the very next frame (the hash carries the destination).
+ */
+START_TEST(test_seen_bits_and_moves)
+{
+	uint8_t in[FRAME_MAX];
+	uint32_t len = inner_frame(in, MAC_R1, MAC_B, 100, 3);
+	struct fdb_entry *b, *c;
+
+	ck_assert_int_eq(fdb_learn(g_fdb, key_of(0, MAC_R1), fdb_dest_vtep(1), 100, NULL), 0);
+	ck_assert_int_eq(fdb_learn(g_fdb, key_of(0, MAC_B), fdb_dest_port(SLOT_B), 100, NULL), 0);
+	ck_assert_int_eq(fdb_learn(g_fdb, key_of(0, MAC_C), fdb_dest_port(SLOT_C), 100, NULL), 0);
+	run(PB, in, len);                   /* B -> R1: B seen as a source */
+	expect_out(1, 0, 0, 0);
+	expect_no_learn();
+	/*
+	 * at 400, with 300 s aging: C (idle since 100) goes, and R1 (only a destination: aging
+	 * follows sources, as in any bridge); B stays
+	 */
+	ck_assert_uint_eq(fdb_age(g_fdb, 400, 300), 2);
+	ck_assert_ptr_null(fdb_lookup(g_fdb, key_of(0, MAC_C)));
+	ck_assert_ptr_null(fdb_lookup(g_fdb, key_of(0, MAC_R1)));
+	b = fdb_lookup(g_fdb, key_of(0, MAC_B));
+	ck_assert_ptr_nonnull(b);
+	ck_assert_uint_eq(b->last_seen, 400);
+	/* nothing seen since: the marks were consumed, B ages 300 s after the fold */
+	ck_assert_uint_eq(fdb_age(g_fdb, 699, 300), 0);
+	ck_assert_uint_eq(fdb_age(g_fdb, 700, 300), 1);
+	ck_assert_ptr_null(fdb_lookup(g_fdb, key_of(0, MAC_B)));
+
+	/* a move: R1 behind VTEP 1, then behind port C; the next frame to R1 goes to C */
+	ck_assert_int_eq(fdb_learn(g_fdb, key_of(0, MAC_R1), fdb_dest_vtep(1), 800, NULL), 0);
+	ck_assert_int_eq(fdb_learn(g_fdb, key_of(0, MAC_B), fdb_dest_port(SLOT_B), 800, NULL), 0);
+	run(PB, in, len);
+	expect_out(1, 0, 0, 0);
+	ck_assert_int_eq(fdb_learn(g_fdb, key_of(0, MAC_R1), fdb_dest_port(SLOT_C), 801, NULL), 0);
+	run(PB, in, len);
+	expect_out(0, 0, 1, 0);
+	expect_frame(&g_out.f[PC][0], in, len);
+	c = fdb_lookup(g_fdb, key_of(0, MAC_R1));
+	ck_assert_ptr_nonnull(c);
+	ck_assert_uint_eq(fdb_entry_dest(c), fdb_dest_port(SLOT_C));
+	expect_no_learn();
+	finish();
+}
+END_TEST
+
 /* A frame from B flooded in VNI 100: one copy to C, one encapsulated copy to each VTEP. */
 static void expect_flood_from_b(const uint8_t *in, uint32_t len)
 {
@@ -1853,6 +1902,7 @@ static Suite *fastpath_suite(void)
 	tcase_add_test(tc, test_tx_full);
 	tcase_add_test(tc, test_multiseg_and_pool_empty);
 	tcase_add_test(tc, test_burst_matches_single);
+	tcase_add_test(tc, test_seen_bits_and_moves);
 	tcase_add_test(tc, test_arp_suppression);
 	suite_add_tcase(s, tc);
 	return s;
