@@ -6,7 +6,7 @@
 # VXLAN copies out of the underlay; vtepd's fast path on lcore 1. For each fan-out: broadcasts
 # in per second, copies out per second, copies per broadcast (the fan-out when nothing is
 # lost) and vtepd's cycles per broadcast. The median run of RUNS per point (by copies out);
-# prints a table, writes perf/results/bum.json.
+# prints a table, writes perf/results/bum.json and the plot perf/results/bum.png.
 #   bash perf/bench_bum.sh            (FANOUTS="1 8 64", RUNS=3, DURATION=3)
 # A benchmark, never a timed test.
 set -euo pipefail
@@ -62,3 +62,4 @@ echo "fan-out  broadcasts in Mpps  copies out Mpps  copies per broadcast  vtepd 
 jq -r '.median[] | [.fanout, .in_mpps, .out_mpps, .copies_per_frame, .cycles_per_frame, (.vtepd_drops | tostring)] | @tsv' "$OUT" |
 	awk -F'\t' '{ printf "%-8s %-19.3f %-16.3f %-21.2f %-27s %s\n", $1, $2, $3, $4, $5, $6 }'
 echo "JSON: $OUT"
+bash "$top/perf/plot_bum.sh" "$OUT" "${OUT%.json}.png"

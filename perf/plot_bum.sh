@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# plot_bum.sh [JSON [PNG]]: the BUM replication benchmark (perf/bench_bum.sh) as a bar chart:
+# broadcasts in and VXLAN copies out (Mpps) per number of remote VTEPs, each fan-out's median
+# run. gnuplot (gnuplot-nox) draws it.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+json=${1:-$top/perf/results/bum.json}
+png=${2:-$top/perf/results/bum.png}
+command -v gnuplot >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends gnuplot-nox >/dev/null
+dat=$(mktemp /tmp/vtepd-plot.XXXXXX)
+trap 'rm -f "$dat"' EXIT
+jq -r '.median[] | [.fanout, .in_mpps, .out_mpps] | @tsv' "$json" > "$dat"
+gnuplot <<EOF2
+set terminal pngcairo size 800,450 noenhanced
+set output "$png"
+set title "Head-end replication over memif, one core ($(jq -r .date "$json"))"
+set ylabel "Mpps"
+set xlabel "remote VTEPs in the flood list"
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.8 border -1
+set boxwidth 0.9
+set yrange [0:*]
+set key top left
+set grid ytics
+plot "$dat" using 2:xtic(1) title "broadcasts in", "" using 3 title "VXLAN copies out"
+EOF2
+echo "plot: $png"
