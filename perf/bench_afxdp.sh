@@ -369,3 +369,4 @@ jq -r 'def f: if . == null then "-" else tostring end;
 	| [., [6, 7, 8, 9, 8, 10, 15, 14, 10]] | transpose | map(. as [$s, $n] | $s | pad($n)) | add | sub(" +$"; "")' "$OUT"
 jq -r '"OVS-DPDK: \(.ovs_dpdk.status)"' "$OUT"
 echo "JSON: $OUT"
+bash "$top/perf/plot_afxdp.sh" "$OUT" "${OUT%.json}.png"
