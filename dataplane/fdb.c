@@ -268,58 +268,53 @@ struct fdb_entry *fdb_lookup(const struct fdb *fdb, uint64_t key)
 	return &fdb->entries[fdb_data_idx(data)];
 }
 
-uint64_t fdb_lookup_bulk(const struct fdb *fdb, const uint64_t *keys, unsigned n, struct fdb_entry **out)
+/* n (<= 64) keys in rte_hash's bulk calls: each hit's data word in data[], the hit bitmask. */
+static uint64_t fdb_bulk_data(const struct fdb *fdb, const uint64_t *keys, unsigned n, void **data)
 {
 	const void *kp[RTE_HASH_LOOKUP_BULK_MAX];
-	void *data[RTE_HASH_LOOKUP_BULK_MAX];
 	uint64_t mask = 0;
 
-	if (n > 64)
-		n = 64; /* the mask has 64 bits */
 	for (unsigned base = 0; base < n; base += RTE_HASH_LOOKUP_BULK_MAX) {
 		unsigned cnt = RTE_MIN(n - base, (unsigned)RTE_HASH_LOOKUP_BULK_MAX);
 		uint64_t hits = 0;
 
 		for (unsigned i = 0; i < cnt; i++)
 			kp[i] = &keys[base + i];
-		if (rte_hash_lookup_bulk_data(fdb->hash, kp, cnt, &hits, data) < 0)
+		if (rte_hash_lookup_bulk_data(fdb->hash, kp, cnt, &hits, data + base) < 0)
 			hits = 0;
-		/* the caller reads (and touches) what was found next: start those cache misses now */
-		for (unsigned i = 0; i < cnt; i++) {
-			struct fdb_entry *e = ((hits >> i) & 1) ? &fdb->entries[fdb_data_idx(data[i])] : NULL;
-
-			if (e)
-				rte_prefetch0(e);
-			out[base + i] = e;
-		}
 		mask |= hits << base;
+	}
+	return mask;
+}
+
+uint64_t fdb_lookup_bulk(const struct fdb *fdb, const uint64_t *keys, unsigned n, struct fdb_entry **out)
+{
+	void *data[64];
+	uint64_t mask;
+
+	n = RTE_MIN(n, 64u); /* the mask has 64 bits */
+	mask = fdb_bulk_data(fdb, keys, n, data);
+	/* the caller reads (and touches) what was found next: start those cache misses now */
+	for (unsigned i = 0; i < n; i++) {
+		out[i] = ((mask >> i) & 1) ? &fdb->entries[fdb_data_idx(data[i])] : NULL;
+		if (out[i])
+			rte_prefetch0(out[i]);
 	}
 	return mask;
 }
 
 uint64_t fdb_lookup_bulk_ref(const struct fdb *fdb, const uint64_t *keys, unsigned n, struct fdb_ref *out)
 {
-	const void *kp[RTE_HASH_LOOKUP_BULK_MAX];
-	void *data[RTE_HASH_LOOKUP_BULK_MAX];
-	uint64_t mask = 0;
+	void *data[64];
+	uint64_t mask;
 
-	if (n > 64)
-		n = 64; /* the mask has 64 bits */
-	for (unsigned base = 0; base < n; base += RTE_HASH_LOOKUP_BULK_MAX) {
-		unsigned cnt = RTE_MIN(n - base, (unsigned)RTE_HASH_LOOKUP_BULK_MAX);
-		uint64_t hits = 0;
+	n = RTE_MIN(n, 64u);
+	mask = fdb_bulk_data(fdb, keys, n, data);
+	for (unsigned i = 0; i < n; i++) {
+		bool hit = (mask >> i) & 1;
 
-		for (unsigned i = 0; i < cnt; i++)
-			kp[i] = &keys[base + i];
-		if (rte_hash_lookup_bulk_data(fdb->hash, kp, cnt, &hits, data) < 0)
-			hits = 0;
-		for (unsigned i = 0; i < cnt; i++) {
-			bool hit = (hits >> i) & 1;
-
-			out[base + i].idx = hit ? fdb_data_idx(data[i]) : FDB_REF_NONE;
-			out[base + i].dest = hit ? fdb_data_dest(data[i]) : 0;
-		}
-		mask |= hits << base;
+		out[i].idx = hit ? fdb_data_idx(data[i]) : FDB_REF_NONE;
+		out[i].dest = hit ? fdb_data_dest(data[i]) : 0;
 	}
 	return mask;
 }

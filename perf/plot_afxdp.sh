@@ -4,12 +4,9 @@
 # chart: Mpps delivered by vtepd, testpmd io, the kernel's VXLAN and OVS-DPDK per frame size and
 # direction (each point's median run). gnuplot (gnuplot-nox) draws it.
 set -euo pipefail
-top=$(cd "$(dirname "$0")/.." && pwd)
-json=${1:-$top/perf/results/afxdp.json}
-png=${2:-$top/perf/results/afxdp.png}
-command -v gnuplot >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends gnuplot-nox >/dev/null
-dat=$(mktemp /tmp/vtepd-plot.XXXXXX)
-trap 'rm -f "$dat"' EXIT
+# shellcheck source=plot_common.sh
+source "$(dirname "$0")/plot_common.sh"
+plot_init afxdp "$@"
 jq -r '.median[] | ["\(.size) \(.direction)", (.mpps.vtepd // 0), (.mpps.testpmd // 0), (.mpps.kernel // 0),
 	(.mpps.ovs // 0)] | @tsv' "$json" | sed "s/ /-/" > "$dat"
 gnuplot <<EOF2

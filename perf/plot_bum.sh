@@ -4,12 +4,9 @@
 # broadcasts in and VXLAN copies out (Mpps) per number of remote VTEPs, each fan-out's median
 # run. gnuplot (gnuplot-nox) draws it.
 set -euo pipefail
-top=$(cd "$(dirname "$0")/.." && pwd)
-json=${1:-$top/perf/results/bum.json}
-png=${2:-$top/perf/results/bum.png}
-command -v gnuplot >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends gnuplot-nox >/dev/null
-dat=$(mktemp /tmp/vtepd-plot.XXXXXX)
-trap 'rm -f "$dat"' EXIT
+# shellcheck source=plot_common.sh
+source "$(dirname "$0")/plot_common.sh"
+plot_init bum "$@"
 jq -r '.median[] | [.fanout, .in_mpps, .out_mpps] | @tsv' "$json" > "$dat"
 gnuplot <<EOF2
 set terminal pngcairo size 800,450 noenhanced

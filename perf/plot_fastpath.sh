@@ -4,12 +4,9 @@
 # a bar chart: vtepd's encap and decap Mpps against the testpmd io ceiling, per frame size
 # (one flow, the 1k-MAC table, each point's median run). gnuplot (gnuplot-nox) draws it.
 set -euo pipefail
-top=$(cd "$(dirname "$0")/.." && pwd)
-json=${1:-$top/perf/results/fastpath.json}
-png=${2:-$top/perf/results/fastpath.png}
-command -v gnuplot >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends gnuplot-nox >/dev/null
-dat=$(mktemp /tmp/vtepd-plot.XXXXXX)
-trap 'rm -f "$dat"' EXIT
+# shellcheck source=plot_common.sh
+source "$(dirname "$0")/plot_common.sh"
+plot_init fastpath "$@"
 jq -r '.median as $b | ["64", "512", "1500", "imix"][] as $s
 	| [$s,
 	   ($b | map(select(.what == "vtepd" and .direction == "encap" and .size == $s and .flows == 1 and .mac_table < 100000))[0].mpps // 0),

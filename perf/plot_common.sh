@@ -1,0 +1,15 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# shellcheck shell=bash
+# plot_common.sh, sourced by the perf/plot_*.sh scripts: plot_init NAME [JSON [PNG]] sets json
+# (default perf/results/NAME.json) and png (default perf/results/NAME.png), installs gnuplot-nox
+# when gnuplot is missing, and makes the temporary data file $dat, removed at exit.
+plot_init() {
+	local name=$1 results
+	results=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/results
+	json=${2:-$results/$name.json}
+	png=${3:-$results/$name.png}
+	command -v gnuplot >/dev/null ||
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends gnuplot-nox >/dev/null
+	dat=$(mktemp /tmp/vtepd-plot.XXXXXX)
+	trap 'rm -f "$dat"' EXIT
+}
