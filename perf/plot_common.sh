@@ -3,6 +3,7 @@
 # plot_common.sh, sourced by the perf/plot_*.sh scripts: plot_init NAME [JSON [PNG]] sets json
 # (default perf/results/NAME.json) and png (default perf/results/NAME.png), installs gnuplot-nox
 # when gnuplot is missing, and makes the temporary data file $dat, removed at exit.
+# shellcheck disable=SC2034  # json and png are for the sourcing script
 plot_init() {
 	local name=$1 results
 	results=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/results
