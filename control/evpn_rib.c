@@ -1024,7 +1024,11 @@ void evpn_rib_update(struct evpn_rib *rib, uint32_t peer, bool ebgp, const struc
 	rib_rts_put(rib, u.rts);
 }
 
-/* Apply fn to every path of peer (collecting first: fn may free routes). */
+/*
+ * Every path of peer: mark it stale (and re-run selection where that changes the best path),
+ * or remove it (only the stale ones when only_stale). Routes are collected first: removing
+ * may free them.
+ */
 static void rib_peer_paths(struct evpn_rib *rib, uint32_t peer, bool only_stale, bool mark_stale)
 {
 	size_t cap = 1024, n = 0;
@@ -1041,7 +1045,6 @@ static void rib_peer_paths(struct evpn_rib *rib, uint32_t peer, bool only_stale,
 					if (!p->stale)
 						rib->n_stale++;
 					p->stale = true;
-					continue;
 				}
 				if (n == cap) {
 					struct rib_route **bigger = realloc(list, 2 * cap * sizeof(*list));
@@ -1054,6 +1057,12 @@ static void rib_peer_paths(struct evpn_rib *rib, uint32_t peer, bool only_stale,
 				list[n++] = r;
 			}
 	for (size_t i = 0; i < n; i++) {
+		if (mark_stale) {
+			/* fresh paths before stale ones: another peer's may be best now */
+			if (rib_select(list[i]) != list[i]->best)
+				rib_route_changed(rib, list[i], list[i]->vni_idx);
+			continue;
+		}
 		rib_path_remove(rib, list[i], peer);
 		if (only_stale)
 			rib->st.stale_removed++;

@@ -424,6 +424,36 @@ START_TEST(test_graceful_restart_keeps_stale_paths)
 }
 END_TEST
 
+/*
+ * A path that turns stale loses best-path selection at once (RFC 4724 keeps it usable, our
+ * selection puts fresh before stale): reflector 10.0.9.1 (best: lower address) says MAC1 is
+ * behind 10.0.0.2, reflector 10.0.9.2 that it is behind 10.0.0.3; when the first restarts
+ * gracefully the MAC goes to 10.0.0.3 without waiting for the next change of the route, and
+ * comes back when the first returns with it.
+ */
+START_TEST(test_stale_path_loses_best)
+{
+	struct bgp_attrs a2 = attrs("10.0.0.2", ASN, 100, 0, -1, false);
+	struct bgp_attrs a3 = attrs("10.0.0.3", ASN, 100, 0, -1, false);
+	struct evpn_route r = mac_route("10.0.0.2:1", MAC1, 100);
+
+	evpn_rib_update(rib, ip("10.0.9.1"), false, &a2, &r, 1, NULL, 0, false);
+	evpn_rib_update(rib, ip("10.0.9.2"), false, &a3, &r, 1, NULL, 0, false);
+	ck_assert_int_eq(count('M'), 1);
+	ck_assert_uint_eq(last('M')->vtep, ip("10.0.0.2"));
+	evpn_rib_peer_down(rib, ip("10.0.9.1"), true);
+	ck_assert_int_eq(count('M'), 2);
+	ck_assert_uint_eq(last('M')->vtep, ip("10.0.0.3"));
+	/* back, and the same path again: fresh, lower address, best again */
+	evpn_rib_update(rib, ip("10.0.9.1"), false, &a2, &r, 1, NULL, 0, false);
+	ck_assert_int_eq(count('M'), 3);
+	ck_assert_uint_eq(last('M')->vtep, ip("10.0.0.2"));
+	evpn_rib_peer_flush_stale(rib, ip("10.0.9.1"));
+	ck_assert_int_eq(count('M'), 3);
+	ck_assert_uint_eq(evpn_rib_peer_paths(rib, ip("10.0.9.1")), 1);
+}
+END_TEST
+
 START_TEST(test_treat_as_withdraw)
 {
 	struct bgp_attrs a = attrs("10.0.0.2", 65000, 100, 65000, -1, false);
@@ -602,6 +632,7 @@ int main(void)
 	tcase_add_test(tc, test_sticky_remote_never_moves);
 	tcase_add_test(tc, test_duplicate_detection_freezes);
 	tcase_add_test(tc, test_graceful_restart_keeps_stale_paths);
+	tcase_add_test(tc, test_stale_path_loses_best);
 	tcase_add_test(tc, test_treat_as_withdraw);
 	tcase_add_test(tc, test_many_routes);
 	tcase_add_test(tc, test_walk_local);
