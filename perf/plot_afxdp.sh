@@ -15,11 +15,7 @@ set output "$png"
 set title "Container ports over AF_XDP veths, one forwarding core ($(jq -r .date "$json"))"
 set ylabel "Mpps delivered"
 set xlabel "frame size and direction"
-set style data histograms
-set style histogram clustered gap 1
-set style fill solid 0.8 border -1
-set boxwidth 0.9
-set yrange [0:*]
+$plot_bars
 set key top right
 set grid ytics
 plot "$dat" using 2:xtic(1) title "vtepd", "" using 3 title "testpmd io (ceiling)", "" using 4 title "kernel VXLAN + bridge", \

@@ -14,11 +14,7 @@ set output "$png"
 set title "Head-end replication over memif, one core ($(jq -r .date "$json"))"
 set ylabel "Mpps"
 set xlabel "remote VTEPs in the flood list"
-set style data histograms
-set style histogram clustered gap 1
-set style fill solid 0.8 border -1
-set boxwidth 0.9
-set yrange [0:*]
+$plot_bars
 set key top left
 set grid ytics
 plot "$dat" using 2:xtic(1) title "broadcasts in", "" using 3 title "VXLAN copies out"

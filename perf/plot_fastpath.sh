@@ -18,11 +18,7 @@ set output "$png"
 set title "vtepd's fast path over memif, one core, against testpmd io-forwarding ($(jq -r .date "$json"))"
 set ylabel "Mpps"
 set xlabel "frame size (bytes)"
-set style data histograms
-set style histogram clustered gap 1
-set style fill solid 0.8 border -1
-set boxwidth 0.9
-set yrange [0:*]
+$plot_bars
 set key top right
 set grid ytics
 plot "$dat" using 2:xtic(1) title "vtepd encap", "" using 3 title "vtepd decap", "" using 4 title "testpmd io (ceiling)"
