@@ -9,8 +9,9 @@
 # 1. UDP datagram sweep: iperf3 -u -b RATE -w 4M -l SIZE, SIZE = 1000..2000 step 100: what the
 #    server received (Mbit/s) and the loss, to see the cliff at each path's fragmentation
 #    threshold. RATE=1G by default; RATE=0 offers as much as the sender can.
-# 2. TCP: iperf3 -t 3 between the containers, vtepd against the kernel's VXLAN, containers at
-#    MTU 1450 and at 9000 (underlay 9216) where the path can carry it.
+# 2. TCP: iperf3 -t 3 between the containers, vtepd against the kernel's VXLAN and against the
+#    floor of any AF_XDP switch (perf/xsk_floor.c: plain AF_XDP forwarding, no tunnel), containers
+#    at MTU 1450 and at 9000 (underlay 9216).
 # Medians of RUNS runs (default 3). Prints tables, writes perf/results/mtu.json and, with
 # gnuplot, perf/results/mtu_udp_sweep.png. Needs root; traffic stays in its own namespaces.
 #   perf/bench_mtu.sh            RUNS=3 DURATION=2 (seconds per UDP point)
@@ -121,6 +122,24 @@ EOF2
 	C=${P}tc1 S=${P}tc2 ADDR=192.168.62.2
 }
 
+# the floor of any AF_XDP switch: two leaves that forward every frame between the container's
+# veth and the underlay through AF_XDP (perf/xsk_floor.c: one shared UMEM, no copy in userspace,
+# no lookup, no tunnel), one L2 segment at the container MTU throughout
+setup_floor() {   # container mtu
+	local i
+	fabric f "$1"
+	for i in 1 2; do
+		local L=${P}f$i
+		link "$L" c "${P}fc$i" eth0 "$1"
+		ip -n "${P}fc$i" addr add "192.168.63.$i/24" dev eth0
+		ip netns exec "$L" taskset -c "${VTEPD_LCORES[i - 1]:-$((i - 1))}" "$build/perf/xsk_floor" c ul0 \
+			"$VTEPD_BPF_DIR/xdp_vtep_port.o" > "$tmp/floor$i.log" 2>&1 &
+		pids+=("$!")
+	done
+	sleep 1
+	C=${P}fc1 S=${P}fc2 ADDR=192.168.63.2
+}
+
 teardown_paths() {
 	for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
 	for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
@@ -176,10 +195,11 @@ for path in ${PATHS:-veth kernel vtepd}; do
 	teardown_paths
 done
 for mtu in ${TCP_MTUS:-1450 9000}; do
-	for path in kernel vtepd; do
+	for path in kernel floor vtepd; do
 		umtu=$((mtu + 50)); [ "$mtu" = 9000 ] && umtu=9216
 		case $path in
 		kernel) setup_kernel "$mtu" "$umtu" ;;
+		floor) setup_floor "$mtu" ;;
 		vtepd) setup_vtepd "$mtu" "$umtu" ;;
 		esac
 		warm_up
@@ -205,12 +225,14 @@ for s in "${sizes[@]}"; do
 done
 json="${json%,}], \"tcp\": ["
 printf '\nTCP: iperf3 -t 3, received Mbit/s, medians of %s runs\n' "$runs"
-printf '%-14s | %-14s | %-14s | %s\n' "container MTU" "kernel VXLAN" "vtepd" "vtepd / kernel"
+printf '%-14s | %-14s | %-14s | %-14s | %-14s | %s\n' "container MTU" "kernel VXLAN" "AF_XDP floor" "vtepd" \
+	"vtepd / kernel" "vtepd / floor"
 for mtu in 1450 9000; do
-	k=${tcp[kernel,$mtu]:-0} v=${tcp[vtepd,$mtu]:-0}
+	k=${tcp[kernel,$mtu]:-0} f=${tcp[floor,$mtu]:-0} v=${tcp[vtepd,$mtu]:-0}
 	r=$(echo "scale=2; $v / ($k + 0.0001)" | bc)
-	printf '%-14s | %14.0f | %14.0f | %s\n' "$mtu" "$k" "$v" "$r"
-	json+="{\"mtu\": $mtu, \"kernel_mbps\": $k, \"vtepd_mbps\": $v, \"ratio\": $r},"
+	rf=$(echo "scale=2; $v / ($f + 0.0001)" | bc)
+	printf '%-14s | %14.0f | %14.0f | %14.0f | %-14s | %s\n' "$mtu" "$k" "$f" "$v" "$r" "$rf"
+	json+="{\"mtu\": $mtu, \"kernel_mbps\": $k, \"floor_mbps\": $f, \"vtepd_mbps\": $v, \"ratio\": $r, \"floor_ratio\": $rf},"
 done
 json="${json%,}], \"runs\": $runs, \"udp_seconds\": $dur, \"udp_rate\": \"$rate\", \"udp_window\": \"$window\", \"machine\": \"$(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), kernel $(uname -r)\"}"
 echo "$json" | jq . > "$top/perf/results/$out.json"
