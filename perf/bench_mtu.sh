@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# The MTU benchmark (issue 4), three paths side by side in one run, container to container:
-#   veth    two namespaces joined by a bare veth, MTU 1500 (the floor: no overlay at all)
-#   kernel  the Linux kernel's VXLAN + bridge on two leaves (what Docker's overlay uses),
-#           containers at the vxlan device's MTU 1450
-#   vtepd   two vtepd leaves over AF_XDP, containers at MTU 1500 (vtepd fragments or sends
-#           "fragmentation needed", so containers keep 1500)
+# The MTU benchmark (issue 4), paths side by side in one run, container to container:
+#   veth       two namespaces joined by a bare veth, MTU 1500 (the floor: no overlay at all)
+#   kernel     the Linux kernel's VXLAN + bridge on two leaves (what Docker's overlay uses),
+#              containers at the vxlan device's MTU 1450
+#   vtepd      two vtepd leaves over AF_XDP, containers at MTU 1500 (vtepd fragments or sends
+#              "fragmentation needed", so containers keep 1500)
+#   vtepd1450  the same with containers at vtepd's default MTU, 1450 (underlay minus 50)
 # 1. UDP datagram sweep: iperf3 -u -b RATE -w 4M -l SIZE, SIZE = 1000..2000 step 100: what the
 #    server received (Mbit/s) and the loss, to see the cliff at each path's fragmentation
 #    threshold. RATE=1G by default; RATE=0 offers as much as the sender can.
@@ -178,11 +179,12 @@ tcp_point() {
 sizes=(${SIZES:-$(seq 1000 100 2000)})
 mkdir -p "$top/perf/results"
 declare -A udp_mbps udp_loss tcp
-for path in ${PATHS:-veth kernel vtepd}; do
+for path in ${PATHS:-veth kernel vtepd vtepd1450}; do
 	case $path in
 	veth) setup_veth 1500 ;;
 	kernel) setup_kernel 1450 1500 ;;
 	vtepd) setup_vtepd 1500 1500 ;;
+	vtepd1450) setup_vtepd 1450 1500 ;;
 	esac
 	warm_up
 	iperf_server
@@ -212,16 +214,18 @@ for mtu in ${TCP_MTUS:-1450 9000}; do
 done
 
 printf '\nUDP datagram sweep: iperf3 -u -b %s -w %s -l SIZE, received Mbit/s (loss %%), medians of %s runs of %s s\n' "$rate" "$window" "$runs" "$dur"
-printf '%-6s | %-18s | %-18s | %-18s\n' size "veth (MTU 1500)" "kernel VXLAN (1450)" "vtepd (1500)"
+printf '%-6s | %-18s | %-18s | %-18s | %-18s\n' size "veth (MTU 1500)" "kernel VXLAN (1450)" "vtepd (1500)" \
+	"vtepd (1450)"
 json='{"udp": ['
 for s in "${sizes[@]}"; do
-	printf '%-6s | %8.0f (%5.1f%%) | %8.0f (%5.1f%%) | %8.0f (%5.1f%%)\n' "$s" \
+	printf '%-6s | %8.0f (%5.1f%%) | %8.0f (%5.1f%%) | %8.0f (%5.1f%%) | %8.0f (%5.1f%%)\n' "$s" \
 		"${udp_mbps[veth,$s]:-0}" "${udp_loss[veth,$s]:-0}" "${udp_mbps[kernel,$s]:-0}" "${udp_loss[kernel,$s]:-0}" \
-		"${udp_mbps[vtepd,$s]:-0}" "${udp_loss[vtepd,$s]:-0}"
+		"${udp_mbps[vtepd,$s]:-0}" "${udp_loss[vtepd,$s]:-0}" "${udp_mbps[vtepd1450,$s]:-0}" "${udp_loss[vtepd1450,$s]:-0}"
 	json+="{\"size\": $s, \"veth_mbps\": ${udp_mbps[veth,$s]:-0}, \"veth_loss\": ${udp_loss[veth,$s]:-0},"
 	json+=" \"kernel_mbps\": ${udp_mbps[kernel,$s]:-0}, \"kernel_loss\": ${udp_loss[kernel,$s]:-0},"
-	json+=" \"vtepd_mbps\": ${udp_mbps[vtepd,$s]:-0}, \"vtepd_loss\": ${udp_loss[vtepd,$s]:-0}},"
-	echo "$s ${udp_mbps[veth,$s]:-0} ${udp_mbps[kernel,$s]:-0} ${udp_mbps[vtepd,$s]:-0}" >> "$tmp/udp.dat"
+	json+=" \"vtepd_mbps\": ${udp_mbps[vtepd,$s]:-0}, \"vtepd_loss\": ${udp_loss[vtepd,$s]:-0},"
+	json+=" \"vtepd1450_mbps\": ${udp_mbps[vtepd1450,$s]:-0}, \"vtepd1450_loss\": ${udp_loss[vtepd1450,$s]:-0}},"
+	echo "$s ${udp_mbps[veth,$s]:-0} ${udp_mbps[kernel,$s]:-0} ${udp_mbps[vtepd,$s]:-0} ${udp_mbps[vtepd1450,$s]:-0}" >> "$tmp/udp.dat"
 done
 json="${json%,}], \"tcp\": ["
 printf '\nTCP: iperf3 -t 3, received Mbit/s, medians of %s runs\n' "$runs"
@@ -248,7 +252,8 @@ set yrange [0:*]
 set grid
 plot "$tmp/udp.dat" using 1:2 with linespoints title "bare veth (MTU 1500)", \
      "" using 1:3 with linespoints title "kernel VXLAN + bridge (MTU 1450)", \
-     "" using 1:4 with linespoints title "vtepd (MTU 1500)"
+     "" using 1:4 with linespoints title "vtepd, containers at MTU 1500 (vtepd fragments)", \
+     "" using 1:5 with linespoints title "vtepd, containers at its default MTU 1450"
 EOF2
 	echo "plot: perf/results/${out}_udp_sweep.png"
 fi
