@@ -10,12 +10,14 @@
 # 1. UDP datagram sweep: iperf3 -u -b RATE -w 4M -l SIZE, SIZE = 1000..2000 step 100: what the
 #    server received (Mbit/s) and the loss, to see the cliff at each path's fragmentation
 #    threshold. RATE=1G by default; RATE=0 offers as much as the sender can.
-# 2. TCP: iperf3 -t 3 between the containers, vtepd against the kernel's VXLAN and against the
-#    floor of any AF_XDP switch (perf/xsk_floor.c: plain AF_XDP forwarding, no tunnel), containers
-#    at MTU 1450 and at 9000 (underlay 9216).
+# 2. TCP: iperf3 -t 3 between the containers, containers at MTU 1450 and at 9000 (underlay 9216):
+#    vtepd against the kernel's VXLAN and against two floors on the same veths, no tunnel in either:
+#    the floor of any AF_XDP switch (perf/xsk_floor.c: plain AF_XDP forwarding) and the floor of
+#    any XDP switch (perf/xdp_floor.c: frames redirected between the veths inside the kernel).
 # Medians of RUNS runs (default 3). Prints tables, writes perf/results/mtu.json and, with
 # gnuplot, perf/results/mtu_udp_sweep.png. Needs root; traffic stays in its own namespaces.
-#   perf/bench_mtu.sh            RUNS=3 DURATION=2 (seconds per UDP point)
+#   perf/bench_mtu.sh            RUNS=3 DURATION=2 (seconds per UDP point); PATHS= (UDP) and
+#                                TCP_PATHS= (TCP) pick paths, TCP_MTUS= the TCP MTUs
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${VTEPD_BUILD:-$top/build}
@@ -141,6 +143,25 @@ setup_floor() {   # container mtu
 	C=${P}fc1 S=${P}fc2 ADDR=192.168.63.2
 }
 
+# the floor of any XDP switch: the same L2 segment, frames redirected between the container's veth
+# and the underlay inside the kernel (perf/xdp_floor.c); their veth peers get xdp_floor_pass, the
+# NAPI receive path that redirected frames need
+setup_xdp() {   # container mtu
+	local i
+	fabric x "$1"
+	for i in 1 2; do
+		local L=${P}x$i
+		link "$L" c "${P}xc$i" eth0 "$1"
+		ip -n "${P}xc$i" addr add "192.168.64.$i/24" dev eth0
+		ip -n "${P}xc$i" link set dev eth0 xdpdrv obj "$build/perf/xdp_floor.bpf.o" sec xdp.frags program xdp_floor_pass
+		ip -n "${P}xsw" link set dev "p$i" xdpdrv obj "$build/perf/xdp_floor.bpf.o" sec xdp.frags program xdp_floor_pass
+		ip netns exec "$L" "$build/perf/xdp_floor" c ul0 "$build/perf/xdp_floor.bpf.o" > "$tmp/xdp$i.log" 2>&1 &
+		pids+=("$!")
+	done
+	sleep 1
+	C=${P}xc1 S=${P}xc2 ADDR=192.168.64.2
+}
+
 teardown_paths() {
 	for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
 	for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
@@ -197,10 +218,11 @@ for path in ${PATHS:-veth kernel vtepd vtepd1450}; do
 	teardown_paths
 done
 for mtu in ${TCP_MTUS:-1450 9000}; do
-	for path in kernel floor vtepd; do
+	for path in ${TCP_PATHS:-kernel xdp floor vtepd}; do
 		umtu=$((mtu + 50)); [ "$mtu" = 9000 ] && umtu=9216
 		case $path in
 		kernel) setup_kernel "$mtu" "$umtu" ;;
+		xdp) setup_xdp "$mtu" ;;
 		floor) setup_floor "$mtu" ;;
 		vtepd) setup_vtepd "$mtu" "$umtu" ;;
 		esac
@@ -229,14 +251,16 @@ for s in "${sizes[@]}"; do
 done
 json="${json%,}], \"tcp\": ["
 printf '\nTCP: iperf3 -t 3, received Mbit/s, medians of %s runs\n' "$runs"
-printf '%-14s | %-14s | %-14s | %-14s | %-14s | %s\n' "container MTU" "kernel VXLAN" "AF_XDP floor" "vtepd" \
-	"vtepd / kernel" "vtepd / floor"
+printf '%-13s | %-12s | %-12s | %-12s | %-12s | %-14s | %-14s | %s\n' "container MTU" "kernel VXLAN" "XDP floor" \
+	"AF_XDP floor" "vtepd" "vtepd / kernel" "vtepd / AF_XDP" "XDP floor / kernel"
 for mtu in 1450 9000; do
-	k=${tcp[kernel,$mtu]:-0} f=${tcp[floor,$mtu]:-0} v=${tcp[vtepd,$mtu]:-0}
+	k=${tcp[kernel,$mtu]:-0} x=${tcp[xdp,$mtu]:-0} f=${tcp[floor,$mtu]:-0} v=${tcp[vtepd,$mtu]:-0}
 	r=$(echo "scale=2; $v / ($k + 0.0001)" | bc)
 	rf=$(echo "scale=2; $v / ($f + 0.0001)" | bc)
-	printf '%-14s | %14.0f | %14.0f | %14.0f | %-14s | %s\n' "$mtu" "$k" "$f" "$v" "$r" "$rf"
-	json+="{\"mtu\": $mtu, \"kernel_mbps\": $k, \"floor_mbps\": $f, \"vtepd_mbps\": $v, \"ratio\": $r, \"floor_ratio\": $rf},"
+	rx=$(echo "scale=2; $x / ($k + 0.0001)" | bc)
+	printf '%-13s | %12.0f | %12.0f | %12.0f | %12.0f | %-14s | %-14s | %s\n' "$mtu" "$k" "$x" "$f" "$v" "$r" "$rf" "$rx"
+	json+="{\"mtu\": $mtu, \"kernel_mbps\": $k, \"xdp_floor_mbps\": $x, \"floor_mbps\": $f, \"vtepd_mbps\": $v,"
+	json+=" \"ratio\": $r, \"floor_ratio\": $rf, \"xdp_floor_ratio\": $rx},"
 done
 json="${json%,}], \"runs\": $runs, \"udp_seconds\": $dur, \"udp_rate\": \"$rate\", \"udp_window\": \"$window\", \"machine\": \"$(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), kernel $(uname -r)\"}"
 echo "$json" | jq . > "$top/perf/results/$out.json"
