@@ -125,41 +125,33 @@ EOF2
 	C=${P}tc1 S=${P}tc2 ADDR=192.168.62.2
 }
 
-# the floor of any AF_XDP switch: two leaves that forward every frame between the container's
-# veth and the underlay through AF_XDP (perf/xsk_floor.c: one shared UMEM, no copy in userspace,
-# no lookup, no tunnel), one L2 segment at the container MTU throughout
-setup_floor() {   # container mtu
+# The floors: two leaves, one L2 segment at the container MTU throughout (no tunnel), each leaf
+# forwarding every frame between the container's veth c and the underlay ul0 with start_TAG.
+setup_floor_segment() {   # tag subnet container-mtu
 	local i
-	fabric f "$1"
+	fabric "$1" "$3"
 	for i in 1 2; do
-		local L=${P}f$i
-		link "$L" c "${P}fc$i" eth0 "$1"
-		ip -n "${P}fc$i" addr add "192.168.63.$i/24" dev eth0
-		ip netns exec "$L" taskset -c "${VTEPD_LCORES[i - 1]:-$((i - 1))}" "$build/perf/xsk_floor" c ul0 \
-			"$VTEPD_BPF_DIR/xdp_vtep_port.o" > "$tmp/floor$i.log" 2>&1 &
-		pids+=("$!")
+		link "${P}$1$i" c "${P}$1c$i" eth0 "$3"
+		ip -n "${P}$1c$i" addr add "192.168.$2.$i/24" dev eth0
+		"start_$1" "$i"
 	done
 	sleep 1
-	C=${P}fc1 S=${P}fc2 ADDR=192.168.63.2
+	C=${P}$1c1 S=${P}$1c2 ADDR=192.168.$2.2
 }
-
-# the floor of any XDP switch: the same L2 segment, frames redirected between the container's veth
-# and the underlay inside the kernel (perf/xdp_floor.c); their veth peers get xdp_floor_pass, the
-# NAPI receive path that redirected frames need
-setup_xdp() {   # container mtu
-	local i
-	fabric x "$1"
-	for i in 1 2; do
-		local L=${P}x$i
-		link "$L" c "${P}xc$i" eth0 "$1"
-		ip -n "${P}xc$i" addr add "192.168.64.$i/24" dev eth0
-		ip -n "${P}xc$i" link set dev eth0 xdpdrv obj "$build/perf/xdp_floor.bpf.o" sec xdp.frags program xdp_floor_pass
-		ip -n "${P}xsw" link set dev "p$i" xdpdrv obj "$build/perf/xdp_floor.bpf.o" sec xdp.frags program xdp_floor_pass
-		ip netns exec "$L" "$build/perf/xdp_floor" c ul0 "$build/perf/xdp_floor.bpf.o" > "$tmp/xdp$i.log" 2>&1 &
-		pids+=("$!")
-	done
-	sleep 1
-	C=${P}xc1 S=${P}xc2 ADDR=192.168.64.2
+# the floor of any AF_XDP switch: perf/xsk_floor.c, one shared UMEM, no copy in userspace, no lookup
+start_f() {   # leaf
+	ip netns exec "${P}f$1" taskset -c "${VTEPD_LCORES[$1 - 1]:-$(($1 - 1))}" "$build/perf/xsk_floor" c ul0 \
+		"$VTEPD_BPF_DIR/xdp_vtep_port.o" > "$tmp/floor$1.log" 2>&1 &
+	pids+=("$!")
+}
+# the floor of any XDP switch: perf/xdp_floor.c, frames redirected between the veths inside the
+# kernel; their veth peers get xdp_floor_pass, the NAPI receive path that redirected frames need
+start_x() {   # leaf
+	local obj=$build/perf/xdp_floor.bpf.o
+	ip -n "${P}xc$1" link set dev eth0 xdpdrv obj "$obj" sec xdp.frags program xdp_floor_pass
+	ip -n "${P}xsw" link set dev "p$1" xdpdrv obj "$obj" sec xdp.frags program xdp_floor_pass
+	ip netns exec "${P}x$1" "$build/perf/xdp_floor" c ul0 "$obj" > "$tmp/xdp$1.log" 2>&1 &
+	pids+=("$!")
 }
 
 teardown_paths() {
@@ -222,8 +214,8 @@ for mtu in ${TCP_MTUS:-1450 9000}; do
 		umtu=$((mtu + 50)); [ "$mtu" = 9000 ] && umtu=9216
 		case $path in
 		kernel) setup_kernel "$mtu" "$umtu" ;;
-		xdp) setup_xdp "$mtu" ;;
-		floor) setup_floor "$mtu" ;;
+		xdp) setup_floor_segment x 64 "$mtu" ;;
+		floor) setup_floor_segment f 63 "$mtu" ;;
 		vtepd) setup_vtepd "$mtu" "$umtu" ;;
 		esac
 		warm_up
