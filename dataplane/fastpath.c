@@ -550,15 +550,27 @@ static inline bool dp_is_for_kernel(enum vxlan_parse_result r)
 	       r == VXLAN_ERR_WRONG_PORT || r == VXLAN_ERR_TRUNCATED || r == VXLAN_ERR_FRAGMENT;
 }
 
-/* What the kernel sends through the exception port goes out on the underlay unchanged. */
+/*
+ * What the kernel sends through the exception port goes out on the underlay unchanged, made
+ * one segment (an underlay PMD need not send chains); a runt or a frame over the underlay's
+ * MTU (with room for one VLAN tag) is a counted drop, never handed to the NIC.
+ */
 static void dp_exception_burst(struct dp_worker *w, const struct dp_topology *t, struct rte_mbuf **pkts, uint16_t n)
 {
 	struct dp_port_counters *pc = &w->counters->ports[DP_PORT_EXCEPTION];
 
 	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		uint32_t len = rte_pktmbuf_pkt_len(m);
+
 		pc->rx_pkts++;
-		pc->rx_bytes += rte_pktmbuf_pkt_len(pkts[i]);
-		dp_send(w, t, DP_PORT_UNDERLAY, pkts[i]);
+		pc->rx_bytes += len;
+		if (unlikely(len < RTE_ETHER_HDR_LEN))
+			dp_drop(w, DP_PORT_EXCEPTION, DP_DROP_RUNT, m);
+		else if (unlikely(len > (uint32_t)t->underlay_mtu + RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN))
+			dp_drop(w, DP_PORT_EXCEPTION, DP_DROP_TOO_BIG, m);
+		else if (likely(m->nb_segs == 1) || (m = dp_linearize(w, DP_PORT_EXCEPTION, m)))
+			dp_send(w, t, DP_PORT_UNDERLAY, m);
 	}
 }
 
@@ -604,7 +616,8 @@ static void dp_decap_burst(struct dp_worker *w, const struct dp_topology *t, str
 			}
 		}
 		if (unlikely(r != VXLAN_OK)) {
-			if (dp_is_for_kernel(r) && t->port_dpdk[DP_PORT_EXCEPTION] != DP_NO_ID)
+			if (dp_is_for_kernel(r) && t->port_dpdk[DP_PORT_EXCEPTION] != DP_NO_ID &&
+			    rte_pktmbuf_data_len(m) >= RTE_ETHER_HDR_LEN)
 				dp_send(w, t, DP_PORT_EXCEPTION, m);
 			else
 				dp_drop(w, DP_PORT_UNDERLAY, (enum dp_drop)r, m);

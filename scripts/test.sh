@@ -46,22 +46,30 @@ PY
 )
 done
 
-# The BGP parser under libFuzzer for a bounded time, seeded with the real captures.
-note "fuzz the BGP message parser (${VTEPD_FUZZ_SECONDS:-60} s)"
-fuzz_dir=$(mktemp -d /tmp/vtepd-fuzz.XXXXXX)
-if ninja -C build-clang test/fuzz_bgp_msg > "$fuzz_dir/build.log" 2>&1; then
-	(cd "$fuzz_dir" && "$top/build-clang/test/fuzz_bgp_msg" -max_total_time="${VTEPD_FUZZ_SECONDS:-60}" \
-		-dict="$top/test/fuzz/bgp_msg.dict" -print_final_stats=1 "$fuzz_dir" "$top/test/fuzz/corpus/bgp_msg" \
-		> "$fuzz_dir/fuzz.log" 2>&1)
-	rc=$?
-	grep -E "stat::number_of_executed_units|Done [0-9]+ runs|ERROR|SUMMARY" "$fuzz_dir/fuzz.log" | head -5
-	[ $rc -eq 0 ] || tail -40 "$fuzz_dir/fuzz.log"
-	record "fuzz:bgp_msg" $rc
-else
-	cat "$fuzz_dir/build.log"
-	record "fuzz:bgp_msg(build)" 1
-fi
-rm -rf "$fuzz_dir"
+# libFuzzer targets for a bounded time each, seeded with their corpora: the BGP parser (real
+# captures), the config loader (the shipped configs), the fast path as it runs (one seed per
+# path through it, test/fuzz/make_fastpath_corpus.py).
+fuzz() {   # target, seed directory, extra libFuzzer options...
+	local target=$1 seeds=$2 fuzz_dir rc
+	shift 2
+	note "fuzz $target (${VTEPD_FUZZ_SECONDS:-60} s)"
+	fuzz_dir=$(mktemp -d /tmp/vtepd-fuzz.XXXXXX)
+	if ninja -C build-clang "test/fuzz_$target" > "$fuzz_dir/build.log" 2>&1; then
+		(cd "$fuzz_dir" && "$top/build-clang/test/fuzz_$target" -max_total_time="${VTEPD_FUZZ_SECONDS:-60}" \
+			"$@" -print_final_stats=1 "$fuzz_dir" "$seeds" > "$fuzz_dir/fuzz.log" 2>&1)
+		rc=$?
+		grep -E "stat::number_of_executed_units|Done [0-9]+ runs|ERROR|SUMMARY" "$fuzz_dir/fuzz.log" | head -5
+		[ $rc -eq 0 ] || tail -40 "$fuzz_dir/fuzz.log"
+		record "fuzz:$target" $rc
+	else
+		cat "$fuzz_dir/build.log"
+		record "fuzz:$target(build)" 1
+	fi
+	rm -rf "$fuzz_dir"
+}
+fuzz bgp_msg "$top/test/fuzz/corpus/bgp_msg" -dict="$top/test/fuzz/bgp_msg.dict"
+fuzz config "$top/conf"
+fuzz fastpath "$top/test/fuzz/corpus/fastpath" -max_len=20000
 
 builds=(build-asan build)
 [ -n "${VTEPD_TEST_QUICK:-}" ] && builds=(build-asan)

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "bgp_msg.h"
+#include "fuzz_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -23,14 +24,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct evpn_route fz_reach[FUZZ_MAXR], fz_unreach[FUZZ_MAXR], fz_reach2[FUZZ_MAXR], fz_unreach2[FUZZ_MAXR];
 static uint8_t fz_out[BGP_MAX_MSG_EXT];
-
-#define FZ_CHECK(c)                                                                                    \
-	do {                                                                                           \
-		if (!(c)) {                                                                            \
-			fprintf(stderr, "fuzz_bgp_msg: check failed: %s (%s:%d)\n", #c, __FILE__, __LINE__); \
-			abort();                                                                       \
-		}                                                                                      \
-	} while (0)
 
 static bool fz_route_eq(const struct evpn_route *a, const struct evpn_route *b)
 {

@@ -36,6 +36,7 @@
 #include <rte_ring_elem.h>
 
 #include "test_eal.h"
+#include "test_dp_vni.h"
 #include "dp.h"
 #include "arp.h"
 #include "fastpath.h"
@@ -402,16 +403,7 @@ static void fdb_put(uint16_t vni_idx, uint8_t mac, uint32_t dest)
 static void vni_fill(struct dp_vni *v, uint32_t vni, const uint16_t *ports, uint16_t n_ports, const uint16_t *flood,
 		     uint16_t n_flood)
 {
-	v->vni = vni;
-	v->learning = true;
-	dp_vni_set_mtu(v, 0, false, UNDERLAY_MTU);
-	v->ports = calloc(VTEP_MAX_PORTS + 1, sizeof(uint16_t));
-	v->flood = calloc(VTEP_MAX_VTEPS, sizeof(uint16_t));
-	ck_assert(v->ports && v->flood);
-	memcpy(v->ports, ports, n_ports * sizeof(uint16_t));
-	memcpy(v->flood, flood, n_flood * sizeof(uint16_t));
-	v->n_ports = n_ports;
-	v->n_flood = n_flood;
+	ck_assert(test_dp_vni_fill(v, vni, ports, n_ports, flood, n_flood, false, UNDERLAY_MTU));
 }
 
 static void topo_add_port(struct dp_topology *t, int p, uint16_t vni_idx)
@@ -1100,6 +1092,54 @@ START_TEST(test_exception_port)
 	expect_frame(&g_out.f[PB][0], in, len);
 	expect_no_drops();
 	expect_one_learn(0, MAC_R0, fdb_dest_vtep(0), VTEP0_IP);
+	finish();
+}
+END_TEST
+
+/*
+ * Frames the kernel could not mean (found by fuzz_fastpath): a runt from the underlay is not
+ * handed to the kernel; from the exception port a runt or a frame over the underlay's MTU is a
+ * counted drop, never given to the NIC, and a chained frame leaves as one segment.
+ */
+START_TEST(test_exception_port_bad_frames)
+{
+	struct dp_topology *t = topo_std();
+	uint8_t out[FRAME_MAX];
+	uint32_t olen = decap_case_frame(DC_ARP, out);
+	struct rte_mbuf *m1, *m2;
+
+	topo_add_port(t, PX, DP_NO_ID);
+	publish(t);
+	run(PA, out, 13);
+	expect_out6(0, 0, 0, 0, 0, 0);
+	expect_only_drop(DP_PORT_UNDERLAY, DP_DROP_TRUNCATED, 1);
+	reset_counters();
+
+	run(PX, out, 13);
+	expect_out6(0, 0, 0, 0, 0, 0);
+	expect_only_drop(DP_PORT_EXCEPTION, DP_DROP_RUNT, 1);
+	reset_counters();
+
+	memset(out + olen, 0, UNDERLAY_MTU + 18 + 1 - olen);
+	run(PX, out, UNDERLAY_MTU + 18);        /* Ethernet, one VLAN tag, the MTU: still goes */
+	expect_out6(1, 0, 0, 0, 0, 0);
+	expect_frame(&g_out.f[PA][0], out, UNDERLAY_MTU + 18);
+	run(PX, out, UNDERLAY_MTU + 19);
+	expect_out6(0, 0, 0, 0, 0, 0);
+	expect_only_drop(DP_PORT_EXCEPTION, DP_DROP_TOO_BIG, 1);
+	reset_counters();
+
+	m1 = rte_pktmbuf_alloc(g_pool);
+	m2 = rte_pktmbuf_alloc(g_pool);
+	ck_assert(m1 && m2);
+	memcpy(rte_pktmbuf_append(m1, 20), out, 20);
+	memcpy(rte_pktmbuf_append(m2, (uint16_t)(olen - 20)), out + 20, olen - 20);
+	ck_assert_int_eq(rte_pktmbuf_chain(m1, m2), 0);
+	ck_assert_int_eq(rte_ring_enqueue(g_rx[PX], m1), 0);
+	ck_assert_uint_eq(poll_once(), 1);
+	expect_out6(1, 0, 0, 0, 0, 0);          /* collect flags a chain with length 0 */
+	expect_frame(&g_out.f[PA][0], out, olen);
+	expect_no_drops();
 	finish();
 }
 END_TEST
@@ -1890,6 +1930,7 @@ static Suite *fastpath_suite(void)
 	tcase_add_test(tc, test_decap_flood_split_horizon);
 	tcase_add_test(tc, test_decap_drops);
 	tcase_add_test(tc, test_exception_port);
+	tcase_add_test(tc, test_exception_port_bad_frames);
 	tcase_add_test(tc, test_learn_unknown_vtep);
 	tcase_add_test(tc, test_vtep_unresolved);
 	tcase_add_test(tc, test_mtu_tunnel);

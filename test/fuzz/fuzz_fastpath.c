@@ -1,0 +1,374 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * fuzz_fastpath.c: libFuzzer target for the fast path as it runs (dataplane/fastpath.c and
+ * everything it calls: VXLAN parsing, the MAC and ARP tables, fragmentation, ICMP errors,
+ * outer reassembly). The real worker polls DPDK ring ports: an underlay, two container
+ * ports and the exception port, with a topology that has a resolved and an unresolved VTEP,
+ * ARP suppression, a VNI with outer fragmentation and a container port with a small MTU.
+ *
+ * An input is a sequence of records [flags][length, 2 bytes little-endian][frame]: flags
+ * bits 0-1 pick the receiving port, bit 2 chains the frame over several mbufs. Every frame
+ * is received, the worker polls until it has nothing left, the learn events it posts are
+ * applied to the MAC table as the control thread would (and removed after the input).
+ * Whatever comes out must hold, else abort():
+ *  - each received frame counted once on its port;
+ *  - every frame sent is one segment, no longer than its port allows, and every IPv4 header
+ *    the fast path built for the underlay (source: the VTEP) has a valid checksum, a length
+ *    that fits the frame and fits the underlay's MTU;
+ *  - no mbuf leaks: with the outputs freed and the reassembler emptied, the pool is whole.
+ *
+ * Build: part of the meson build with clang (test/fuzz_fastpath); run.sh: scripts/test.sh.
+ * Run:   build-clang/test/fuzz_fastpath -max_total_time=60 test/fuzz/corpus/fastpath
+ */
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_eth_ring.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+#include <rte_ring_elem.h>
+
+#include "arp.h"
+#include "dp.h"
+#include "fastpath.h"
+#include "fdb.h"
+#include "fuzz_check.h"
+#include "reasm.h"
+#include "../unit/test_dp_vni.h"
+#include "vxlan.h"
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define FZ_IPV4(a, b, c, d) RTE_BE32(((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 8) | (uint32_t)(d))
+#define FZ_LOCAL_IP FZ_IPV4(10, 0, 0, 1)
+#define FZ_UDP_PORT 4789
+#define FZ_UNDERLAY_MTU 1500
+#define FZ_PORT_B_MTU 1400
+#define FZ_POOL_MBUFS 4095
+#define FZ_RING_SLOTS 1024
+#define FZ_MAX_FRAMES 64         /* records taken from one input */
+#define FZ_MAX_FRAME 9100
+#define FZ_MAX_LEARNED 512
+
+/* Ports: U underlay, A (VNI 100), B (VNI 200, MTU 1400, outer fragmentation), X exception. */
+enum { FZ_U, FZ_A, FZ_B, FZ_X, FZ_N_PORTS };
+static const uint16_t fz_slot[FZ_N_PORTS] = { DP_PORT_UNDERLAY, 1, 2, DP_PORT_EXCEPTION };
+
+static struct rte_mempool *fz_pool;
+static struct rte_ring *fz_rx[FZ_N_PORTS], *fz_tx[FZ_N_PORTS];
+static uint16_t fz_port[FZ_N_PORTS];
+static struct fdb *fz_fdb;
+static struct arp_table *fz_arp;
+static struct rte_ring *fz_learn;
+static struct dp_counters *fz_ctr;
+static struct dp_worker fz_w;
+static struct dp_topology *_Atomic fz_topo;
+static uint64_t fz_learned[FZ_MAX_LEARNED];
+static unsigned fz_n_learned;
+
+static void fz_die(const char *what)
+{
+	fprintf(stderr, "fuzz_fastpath: %s: %s\n", what, rte_strerror(rte_errno));
+	exit(1);
+}
+
+static void fz_mac(uint8_t mac[6], uint8_t id)
+{
+	const uint8_t m[6] = { 0x02, 0, 0, 0, 0, id };
+
+	memcpy(mac, m, 6);
+}
+
+static void fz_ports_create(void)
+{
+	for (int p = 0; p < FZ_N_PORTS; p++) {
+		struct rte_eth_conf conf;
+		char name[RTE_RING_NAMESIZE];
+		int id;
+
+		snprintf(name, sizeof(name), "fz_rx%d", p);
+		fz_rx[p] = rte_ring_create(name, FZ_RING_SLOTS, (int)rte_socket_id(), RING_F_SP_ENQ | RING_F_SC_DEQ);
+		snprintf(name, sizeof(name), "fz_tx%d", p);
+		fz_tx[p] = rte_ring_create(name, FZ_RING_SLOTS, (int)rte_socket_id(), RING_F_SP_ENQ | RING_F_SC_DEQ);
+		if (!fz_rx[p] || !fz_tx[p])
+			fz_die("ring");
+		snprintf(name, sizeof(name), "net_ring_fz%d", p);
+		id = rte_eth_from_rings(name, &fz_rx[p], 1, &fz_tx[p], 1, rte_socket_id());
+		if (id < 0)
+			fz_die("rte_eth_from_rings");
+		fz_port[p] = (uint16_t)id;
+		memset(&conf, 0, sizeof(conf));
+		if (rte_eth_dev_configure(fz_port[p], 1, 1, &conf) ||
+		    rte_eth_rx_queue_setup(fz_port[p], 0, FZ_RING_SLOTS, rte_socket_id(), NULL, fz_pool) ||
+		    rte_eth_tx_queue_setup(fz_port[p], 0, FZ_RING_SLOTS, rte_socket_id(), NULL) ||
+		    rte_eth_dev_start(fz_port[p]))
+			fz_die("ring port");
+	}
+}
+
+/*
+ * VNI 100 (index 0): port A, floods to VTEPs 0 (10.0.0.2, resolved) and 1 (10.0.0.3, not
+ * resolved). VNI 200 (index 1): port B (MTU 1400), floods to VTEP 0, outer fragmentation on.
+ */
+static struct dp_topology *fz_topology(void)
+{
+	static const uint16_t flood_a[] = { 0, 1 }, flood_b[] = { 0 };
+	const uint8_t underlay_mac[6] = { 0x02, 0, 0, 0, 1, 1 }, nexthop_mac[6] = { 0x02, 0, 0, 0, 1, 2 };
+	struct dp_topology *t = dp_topology_new(FZ_LOCAL_IP, FZ_UDP_PORT, FZ_UNDERLAY_MTU);
+
+	if (!t)
+		fz_die("topology");
+	for (int p = 0; p < FZ_N_PORTS; p++) {
+		uint16_t slot = fz_slot[p];
+
+		t->rx[t->n_rx++] = (struct dp_rx_port){ .slot = slot, .dpdk_port = fz_port[p] };
+		t->port_dpdk[slot] = fz_port[p];
+		t->port_vni[slot] = p == FZ_A ? 0 : p == FZ_B ? 1 : DP_NO_ID;
+	}
+	t->port_mtu[fz_slot[FZ_B]] = FZ_PORT_B_MTU;
+	t->n_vnis = 2;
+	if (!test_dp_vni_fill(&t->vnis[0], 100, &fz_slot[FZ_A], 1, flood_a, 2, false, FZ_UNDERLAY_MTU) ||
+	    !test_dp_vni_fill(&t->vnis[1], 200, &fz_slot[FZ_B], 1, flood_b, 1, true, FZ_UNDERLAY_MTU))
+		fz_die("calloc");
+	t->vteps[0].ip = FZ_IPV4(10, 0, 0, 2);
+	t->vteps[0].resolved = true;
+	vxlan_template_init(&t->vteps[0].tmpl, underlay_mac, nexthop_mac, FZ_LOCAL_IP, t->vteps[0].ip, FZ_UDP_PORT);
+	t->vteps[1].ip = FZ_IPV4(10, 0, 0, 3);
+	if (dp_topology_finish(t))
+		fz_die("topology");
+	return t;
+}
+
+/* Static entries: 02::a0 behind VTEP 0, 02::a1 behind VTEP 1 (VNI 100); 02::0a on A, 02::0b on B. */
+static void fz_tables(void)
+{
+	uint8_t mac[6];
+
+	fz_mac(mac, 0xa0);
+	FZ_CHECK(fdb_add_static(fz_fdb, fdb_key(0, mac), fdb_dest_vtep(0)) == 0);
+	fz_mac(mac, 0xa1);
+	FZ_CHECK(fdb_add_static(fz_fdb, fdb_key(0, mac), fdb_dest_vtep(1)) == 0);
+	fz_mac(mac, 0x0a);
+	FZ_CHECK(fdb_add_static(fz_fdb, fdb_key(0, mac), fz_slot[FZ_A]) == 0);
+	fz_mac(mac, 0x0b);
+	FZ_CHECK(fdb_add_static(fz_fdb, fdb_key(1, mac), fz_slot[FZ_B]) == 0);
+	/* ARP suppression: 192.168.0.160 is 02::a0 in VNI 100 */
+	fz_mac(mac, 0xa0);
+	FZ_CHECK(arp_table_set(fz_arp, 0, FZ_IPV4(192, 168, 0, 160), mac) == 0);
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	char prefix[64];
+	char a0[] = "fuzz_fastpath", a1[] = "--no-huge", a2[] = "-m", a3[] = "256", a4[] = "--no-pci",
+	     a5[] = "--no-shconf", a6[] = "--no-telemetry", a8[] = "-l", a9[] = "0", a10[] = "--log-level=*:error";
+	char *eal_argv[] = { a0, a1, a2, a3, a4, a5, a6, prefix, a8, a9, a10, NULL };
+
+	(void)argc;
+	(void)argv;
+	snprintf(prefix, sizeof(prefix), "--file-prefix=vtepd_fuzz_fastpath_%d", (int)getpid());
+	if (rte_eal_init((int)RTE_DIM(eal_argv) - 1, eal_argv) < 0)
+		fz_die("rte_eal_init");
+	fz_pool = rte_pktmbuf_pool_create("fz_pool", FZ_POOL_MBUFS, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
+	if (!fz_pool)
+		fz_die("mbuf pool");
+	fz_ports_create();
+	fz_fdb = fdb_create("fz_fdb", 4096, NULL);
+	fz_arp = arp_table_create("fz_arp", 1024, NULL);
+	fz_learn = rte_ring_create_elem("fz_learn", sizeof(struct dp_learn_event), DP_LEARN_RING_SIZE,
+					(int)rte_socket_id(), RING_F_SC_DEQ);
+	fz_ctr = rte_zmalloc("fz_counters", sizeof(*fz_ctr), RTE_CACHE_LINE_SIZE);
+	if (!fz_fdb || !fz_arp || !fz_learn || !fz_ctr)
+		fz_die("tables");
+	fz_tables();
+	fz_w.topology = &fz_topo;
+	fz_w.fdb = fz_fdb;
+	fz_w.arp = fz_arp;
+	fz_w.learn_ring = fz_learn;
+	fz_w.pool = fz_pool;
+	fz_w.counters = fz_ctr;
+	fz_w.reasm = dp_reasm_create(16, 50, (int)rte_socket_id());
+	if (!fz_w.reasm || dp_worker_init(&fz_w))
+		fz_die("dp_worker_init");
+	atomic_store(&fz_topo, fz_topology());
+	/* the directory EAL made for the file prefix (empty with --no-shconf) */
+	rmdir(rte_eal_get_runtime_dir());
+	return 0;
+}
+
+/* A frame of len bytes as one mbuf, or chained over mbufs of at most seg bytes each; NULL if the pool is dry. */
+static struct rte_mbuf *fz_mbuf(const uint8_t *d, uint32_t len, uint32_t seg)
+{
+	struct rte_mbuf *head = NULL, *last = NULL;
+	uint32_t off = 0;
+
+	do {
+		uint32_t n = len - off < seg ? len - off : seg;
+		struct rte_mbuf *m = rte_pktmbuf_alloc(fz_pool);
+
+		if (!m) {
+			rte_pktmbuf_free(head);
+			return NULL;
+		}
+		memcpy(rte_pktmbuf_append(m, (uint16_t)n), d + off, n);
+		if (!head) {
+			head = m;
+		} else {
+			last->next = m;
+			head->nb_segs++;
+			head->pkt_len += n;
+		}
+		last = m;
+		off += n;
+	} while (off < len);
+	return head;
+}
+
+/*
+ * The exception port's frames go out unchanged; the output check takes an IPv4 header from
+ * the VTEP's address for one the fast path built, so the kernel's frames get another source.
+ */
+static void fz_not_ours(struct rte_mbuf *m)
+{
+	uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
+	uint32_t src;
+
+	if (rte_pktmbuf_data_len(m) < 30 || f[12] != 0x08 || f[13] != 0x00)
+		return;
+	memcpy(&src, f + 26, 4);
+	if (src == FZ_LOCAL_IP)
+		f[29] ^= 0x80;
+}
+
+static uint64_t fz_rx_total(void)
+{
+	uint64_t n = 0;
+
+	for (int p = 0; p < FZ_N_PORTS; p++)
+		n += fz_ctr->ports[fz_slot[p]].rx_pkts;
+	return n;
+}
+
+/* The control thread's side of learning: apply each event (remembering what to remove later). */
+static void fz_apply_learning(void)
+{
+	struct dp_learn_event ev[64];
+	unsigned n;
+
+	while ((n = rte_ring_dequeue_burst_elem(fz_learn, ev, sizeof(ev[0]), 64, NULL)) > 0) {
+		for (unsigned i = 0; i < n; i++) {
+			bool moved;
+
+			if (ev[i].dest & DP_LEARN_IP)
+				continue;
+			if (fdb_dest_is_vtep(ev[i].dest) && fdb_dest_id(ev[i].dest) == DP_VTEP_UNKNOWN)
+				continue;
+			if (fz_n_learned < FZ_MAX_LEARNED && fdb_learn(fz_fdb, ev[i].key, ev[i].dest, dp_clock_sec(), &moved) == 0)
+				fz_learned[fz_n_learned++] = ev[i].key;
+		}
+	}
+}
+
+static uint16_t fz_csum(const uint8_t *p, unsigned len)
+{
+	uint32_t s = 0;
+
+	for (unsigned i = 0; i + 1 < len; i += 2)
+		s += (uint32_t)(p[i] << 8 | p[i + 1]);
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
+}
+
+static void fz_check_output(int p, const struct rte_mbuf *m)
+{
+	static uint8_t buf[FZ_MAX_FRAME + 64];
+	uint32_t len = rte_pktmbuf_pkt_len(m);
+	const uint8_t *f;
+
+	FZ_CHECK(m->nb_segs == 1);
+	FZ_CHECK(len >= 14);
+	if (p == FZ_U)   /* what the kernel sent through the exception port may carry a VLAN tag */
+		FZ_CHECK(len <= FZ_UNDERLAY_MTU + 14u + 4u);
+	if (p == FZ_B)
+		FZ_CHECK(len <= FZ_PORT_B_MTU + 14u);
+	if (p != FZ_U || len > sizeof(buf))
+		return;
+	f = rte_pktmbuf_read(m, 0, len, buf);
+	FZ_CHECK(f != NULL);
+	/* what the fast path built for the underlay: the outer IPv4 header of VXLAN, fragments, ICMP */
+	if (f[12] == 0x08 && f[13] == 0x00 && len >= 34 && (f[14] >> 4) == 4) {
+		unsigned ihl = (f[14] & 0x0fu) * 4u, tot = (unsigned)(f[16] << 8 | f[17]);
+		uint32_t src;
+
+		memcpy(&src, f + 26, 4);
+		if (src != FZ_LOCAL_IP)
+			return;   /* not built by the fast path: from the exception port, as it came (fz_not_ours) */
+		FZ_CHECK(len <= FZ_UNDERLAY_MTU + 14u);
+		FZ_CHECK(ihl >= 20 && 14 + ihl <= len);
+		FZ_CHECK(fz_csum(f + 14, ihl) == 0);
+		FZ_CHECK(tot >= ihl && 14 + tot <= len);
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	unsigned avail = rte_mempool_avail_count(fz_pool), injected = 0;
+	uint64_t rx_before = fz_rx_total();
+	size_t off = 0;
+	struct rte_mbuf *m;
+
+	while (off + 3 <= size && injected < FZ_MAX_FRAMES) {
+		uint8_t flags = data[off];
+		uint32_t len = (uint32_t)data[off + 1] | (uint32_t)data[off + 2] << 8;
+		int p = flags & 3;
+
+		off += 3;
+		if (len > size - off)
+			len = (uint32_t)(size - off);
+		if (len == 0 || len > FZ_MAX_FRAME)
+			continue;
+		/* chained: segments of 64 to 512 bytes; else one mbuf (up to its data room) */
+		m = fz_mbuf(data + off, len, flags & 4 ? 64u << ((flags >> 3) & 3) : rte_pktmbuf_data_room_size(fz_pool) - RTE_PKTMBUF_HEADROOM);
+		off += len;
+		if (!m)
+			break;
+		if (p == FZ_X)
+			fz_not_ours(m);
+		FZ_CHECK(rte_ring_enqueue(fz_rx[p], m) == 0);
+		injected++;
+	}
+	for (int polls = 0; polls < 64; polls++) {
+		unsigned got = dp_worker_poll(&fz_w, atomic_load(&fz_topo));
+
+		fz_apply_learning();
+		for (int p = 0; p < FZ_N_PORTS; p++)
+			while (rte_ring_dequeue(fz_tx[p], (void **)&m) == 0) {
+				fz_check_output(p, m);
+				rte_pktmbuf_free(m);
+			}
+		if (!got)
+			break;
+	}
+	for (int p = 0; p < FZ_N_PORTS; p++)
+		FZ_CHECK(rte_ring_count(fz_rx[p]) == 0);
+	FZ_CHECK(fz_rx_total() - rx_before == injected);
+	/* fragments waiting in reassembly hold mbufs until their timeout: start an empty reassembler */
+	dp_reasm_free(fz_w.reasm);
+	fz_w.reasm = dp_reasm_create(16, 50, (int)rte_socket_id());
+	FZ_CHECK(fz_w.reasm != NULL);
+	FZ_CHECK(rte_mempool_avail_count(fz_pool) == avail);
+	for (unsigned i = 0; i < fz_n_learned; i++)
+		fdb_delete(fz_fdb, fz_learned[i]);
+	fz_n_learned = 0;
+	return 0;
+}

@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""Seed inputs for fuzz_fastpath (test/fuzz/corpus/fastpath): one file per path through the fast
+path, in its record format [flags][length, 2 bytes LE][frame], against fuzz_fastpath.c's topology.
+  python3 test/fuzz/make_fastpath_corpus.py test/fuzz/corpus/fastpath"""
+import os
+import struct
+import sys
+
+U, A, B, X = 0, 1, 2, 3
+CHAIN = 4
+
+
+def mac(i):
+    return bytes([2, 0, 0, 0, 0, i])
+
+
+def csum(b):
+    if len(b) % 2:
+        b += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return (~s) & 0xFFFF
+
+
+def ip4(src, dst, proto, payload, df=False, ident=1, frag=0, mf=False):
+    off = (0x4000 if df else 0) | (0x2000 if mf else 0) | frag
+    h = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(payload), ident, off, 64, proto, 0, bytes(src), bytes(dst))
+    return h[:10] + struct.pack("!H", csum(h)) + h[12:] + payload
+
+
+def eth(dst, src, etype, payload):
+    return dst + src + struct.pack("!H", etype) + payload
+
+
+def udp(sport, dport, payload):
+    return struct.pack("!HHHH", sport, dport, 8 + len(payload), 0) + payload
+
+
+def ip6(payload, size):
+    return struct.pack("!IHBB", 0x60000000, size, 17, 64) + bytes(15) + b"\1" + bytes(15) + b"\2" + payload
+
+
+def vxlan(vni, inner, src=(10, 0, 0, 2)):
+    v = struct.pack("!II", 0x08000000, vni << 8) + inner
+    return eth(mac(0x01), mac(0x02), 0x0800, ip4(src, (10, 0, 0, 1), 17, udp(49152, 4789, v)))
+
+
+def inner_ip(dst, src, size, df=False):
+    return eth(mac(dst), mac(src), 0x0800, ip4((192, 168, 0, src), (192, 168, 0, dst), 17, udp(1000, 2000, bytes(size)), df=df))
+
+
+def arp_request(src, spa, tpa):
+    a = struct.pack("!HHBBH", 1, 0x0800, 6, 4, 1) + mac(src) + bytes(spa) + bytes(6) + bytes(tpa)
+    return eth(b"\xff" * 6, mac(src), 0x0806, a)
+
+
+def rec(port, frame, flags=0):
+    return bytes([port | flags]) + struct.pack("<H", len(frame)) + frame
+
+
+big_vxlan = vxlan(100, inner_ip(0x0A, 0xA0, 1400))
+ip_part = big_vxlan[14:]
+hdr, body = ip_part[:20], ip_part[20:]
+frag1 = eth(mac(1), mac(2), 0x0800, ip4((10, 0, 0, 2), (10, 0, 0, 1), 17, body[:800], ident=7, mf=True))
+frag2 = eth(mac(1), mac(2), 0x0800, ip4((10, 0, 0, 2), (10, 0, 0, 1), 17, body[800:], ident=7, frag=100))
+
+seeds = {
+    "encap_unicast": rec(A, inner_ip(0xA0, 0x0A, 100)),
+    "encap_unresolved": rec(A, inner_ip(0xA1, 0x0A, 100)),
+    "encap_fragment": rec(A, inner_ip(0xA0, 0x0A, 1600), CHAIN),
+    "encap_frag_needed": rec(A, inner_ip(0xA0, 0x0A, 1600, df=True), CHAIN),
+    "encap_ipv6_too_big": rec(A, eth(mac(0xA0), mac(0x0A), 0x86DD, ip6(bytes(1600), 1600)), CHAIN),
+    "arp_suppressed": rec(A, arp_request(0x0A, (192, 168, 0, 10), (192, 168, 0, 160))),
+    "flood_broadcast": rec(A, eth(b"\xff" * 6, mac(0x0A), 0x0800, bytes(64))),
+    "decap_unicast": rec(U, vxlan(100, inner_ip(0x0A, 0xA0, 100))),
+    "decap_port_mtu": rec(U, vxlan(200, inner_ip(0x0B, 0xA0, 1440))),
+    "decap_learn_flood": rec(U, vxlan(100, eth(b"\xff" * 6, mac(0xA5), 0x0806, bytes(28)))),
+    "decap_reassembly": rec(U, frag1) + rec(U, frag2),
+    "underlay_to_kernel": rec(U, arp_request(0x02, (10, 0, 0, 2), (10, 0, 0, 1))),
+    "exception_out": rec(X, arp_request(0x01, (10, 0, 0, 1), (10, 0, 0, 2))),
+    "outer_fragmentation": rec(B, inner_ip(0xA0, 0x0B, 1460), CHAIN),
+    "local_learn_and_switch": rec(A, inner_ip(0x0B, 0x0C, 64)) + rec(U, vxlan(100, inner_ip(0x0C, 0xA0, 64))),
+}
+out = sys.argv[1] if len(sys.argv) > 1 else "test/fuzz/corpus/fastpath"
+os.makedirs(out, exist_ok=True)
+for name, data in seeds.items():
+    with open(os.path.join(out, name), "wb") as f:
+        f.write(data)
