@@ -2,7 +2,7 @@
 /*
  * evpn_rib.c: the EVPN routing table of the leaf (see evpn_rib.h).
  *
- * Four tables, all chained hash maps that grow by doubling (sized up front from
+ * Five tables, all chained hash maps that grow by doubling (sized up front from
  * evpn_rib_config.expected_routes, so that a full table is never rehashed on the way):
  *  - routes: one per EVPN route key (RD, tag, MAC/IP or originator), holding one path
  *    per peer; the first path lives inside the route (one allocation per route in the
@@ -12,7 +12,11 @@
  *  - vteps: one per (VNI, VTEP) with a count of the type-3 routes that put it in the flood
  *    list;
  *  - route-target sets: every distinct list of RTs a path carries, shared (reference
- *    counted) by all the paths with that list, which is usually all paths of an UPDATE.
+ *    counted) by all the paths with that list, which is usually all paths of an UPDATE;
+ *  - remote IPs: one per (VNI, IPv4 address) announced in imported MAC+IP routes, with the
+ *    MACs announcing it (several routes can: a MAC that moves between VTEPs has two for a
+ *    while, an address taken over by a new MAC too), so the daemon's ARP table holds the
+ *    newest binding until the last route goes, never losing it to the older route's withdrawal.
  * An UPDATE's NLRIs are processed in batches whose hash buckets are prefetched first.
  * Every decision is pushed out through the ops callbacks as it happens.
  */
@@ -85,6 +89,20 @@ struct rib_flood {
 	uint32_t refs;
 };
 
+struct rib_ip_mac {
+	uint8_t mac[6];
+	uint32_t refs;               /* imported MAC+IP routes announcing this MAC with the address */
+};
+
+struct rib_ip {
+	struct rib_ip *hnext;
+	uint64_t key;                /* vni index << 32 | IPv4 address (network order) */
+	uint32_t n;                  /* MACs announcing the address, oldest first */
+	struct rib_ip_mac *macs;
+	uint8_t bound[6];            /* the MAC the daemon was last given (the newest) */
+	bool announced;              /* bound is set */
+};
+
 struct rib_vni {
 	bool active;
 	uint32_t vni;
@@ -106,7 +124,7 @@ struct evpn_rib {
 	struct rib_vni vnis[RIB_MAX_VNIS];
 	uint16_t active[RIB_MAX_VNIS];   /* indexes of the configured VNIs */
 	uint16_t n_active;
-	struct rib_map routes, macs, floods, rtsets;
+	struct rib_map routes, macs, floods, rtsets, ips;
 	struct objpool route_pool, mac_pool;   /* struct rib_route, struct rib_mac */
 	uint64_t n_stale;                /* stale paths, all peers */
 	struct evpn_rib_stats st;
@@ -231,6 +249,7 @@ static uint64_t rib_route_hash_of(const void *e) { return ((const struct rib_rou
 static uint64_t rib_mac_hash_of(const void *e) { return rib_hash_u64(((const struct rib_mac *)e)->key); }
 static uint64_t rib_flood_hash_of(const void *e) { return rib_hash_u64(((const struct rib_flood *)e)->key); }
 static uint64_t rib_rts_hash_of(const void *e) { return ((const struct rib_rts *)e)->hash; }
+static uint64_t rib_ip_hash_of(const void *e) { return rib_hash_u64(((const struct rib_ip *)e)->key); }
 
 /* The shared set holding exactly rt[0..n), with one more reference; NULL without memory. */
 static struct rib_rts *rib_rts_get(struct evpn_rib *rib, const uint64_t *rt, size_t n)
@@ -305,6 +324,13 @@ static void rib_route_free(struct evpn_rib *rib, void *e)
 static void rib_plain_free(struct evpn_rib *rib, void *e)
 {
 	(void)rib;
+	free(e);
+}
+
+static void rib_ip_free(struct evpn_rib *rib, void *e)
+{
+	(void)rib;
+	free(((struct rib_ip *)e)->macs);
 	free(e);
 }
 
@@ -388,7 +414,7 @@ struct evpn_rib *evpn_rib_new(const struct evpn_rib_config *c, const struct evpn
 	objpool_init(&rib->route_pool, sizeof(struct rib_route));
 	objpool_init(&rib->mac_pool, sizeof(struct rib_mac));
 	if (rib_map_init(&rib->routes, c->expected_routes) || rib_map_init(&rib->macs, c->expected_routes) ||
-	    rib_map_init(&rib->floods, 0) || rib_map_init(&rib->rtsets, 0)) {
+	    rib_map_init(&rib->floods, 0) || rib_map_init(&rib->rtsets, 0) || rib_map_init(&rib->ips, 0)) {
 		evpn_rib_free(rib);
 		return NULL;
 	}
@@ -403,6 +429,7 @@ void evpn_rib_free(struct evpn_rib *rib)
 	rib_map_free(&rib->macs, rib_mac_free, rib);
 	rib_map_free(&rib->floods, rib_plain_free, rib);
 	rib_map_free(&rib->rtsets, rib_plain_free, rib);
+	rib_map_free(&rib->ips, rib_ip_free, rib);
 	objpool_destroy(&rib->route_pool);
 	objpool_destroy(&rib->mac_pool);
 	free(rib);
@@ -752,6 +779,63 @@ static void rib_flood_ref(struct evpn_rib *rib, uint16_t vni_idx, uint32_t vtep,
 	}
 }
 
+/*
+ * One more (delta +1) or one fewer (-1) imported MAC+IP route binds ip to mac in vni_idx. The
+ * daemon hears the newest MAC of the address whenever that changes, and the removal when the
+ * last route goes.
+ */
+static void rib_ip_ref(struct evpn_rib *rib, uint16_t vni_idx, uint32_t ip, const uint8_t mac[6], int delta)
+{
+	uint64_t key = (uint64_t)vni_idx << 32 | ip, h = rib_hash_u64(key);
+	struct rib_ip *e = rib->ips.buckets[h & (rib->ips.n_buckets - 1)];
+	uint32_t i;
+
+	for (; e; e = e->hnext)
+		if (e->key == key)
+			break;
+	if (!e && delta < 0)
+		return;
+	if (!e) {
+		e = calloc(1, sizeof(*e));
+		if (!e)
+			return;
+		e->key = key;
+		rib_map_grow(&rib->ips, rib_ip_hash_of);
+		rib_map_insert(&rib->ips, e, h);
+	}
+	for (i = 0; i < e->n && memcmp(e->macs[i].mac, mac, 6); i++)
+		;
+	if (delta > 0) {
+		if (i == e->n) {
+			struct rib_ip_mac *grown = realloc(e->macs, (e->n + 1) * sizeof(*grown));
+
+			if (!grown)
+				return;
+			e->macs = grown;
+			memcpy(e->macs[e->n].mac, mac, 6);
+			e->macs[e->n++].refs = 0;
+		}
+		e->macs[i].refs++;
+	} else if (i < e->n && --e->macs[i].refs == 0) {
+		memmove(&e->macs[i], &e->macs[i + 1], (e->n - i - 1) * sizeof(e->macs[0]));
+		e->n--;
+	}
+	if (e->n == 0) {
+		if (rib->ops.remote_ip)
+			rib->ops.remote_ip(rib->ctx, vni_idx, ip, e->bound, false);
+		rib_map_remove(&rib->ips, e, h);
+		free(e->macs);
+		free(e);
+		return;
+	}
+	if (!e->announced || memcmp(e->bound, e->macs[e->n - 1].mac, 6)) {
+		e->announced = true;
+		memcpy(e->bound, e->macs[e->n - 1].mac, 6);
+		if (rib->ops.remote_ip)
+			rib->ops.remote_ip(rib->ctx, vni_idx, ip, e->bound, true);
+	}
+}
+
 /* Best path of one route: not stale before stale, then the lowest peer address. */
 static struct rib_path *rib_select(const struct rib_route *r)
 {
@@ -788,11 +872,11 @@ static void rib_route_changed(struct evpn_rib *rib, struct rib_route *r, uint16_
 		uint32_t addr;
 
 		memcpy(&addr, r->nlri.ip, 4);
-		if (r->ip_vni != ip_vni && rib->ops.remote_ip) {
+		if (r->ip_vni != ip_vni) {
 			if (r->ip_vni != RIB_NO_VNI)
-				rib->ops.remote_ip(rib->ctx, r->ip_vni, addr, r->nlri.mac, false);
+				rib_ip_ref(rib, r->ip_vni, addr, r->nlri.mac, -1);
 			if (ip_vni != RIB_NO_VNI)
-				rib->ops.remote_ip(rib->ctx, ip_vni, addr, r->nlri.mac, true);
+				rib_ip_ref(rib, ip_vni, addr, r->nlri.mac, +1);
 		}
 		r->ip_vni = ip_vni;
 

@@ -47,7 +47,7 @@ PY
 done
 
 # libFuzzer targets for a bounded time each, seeded with their corpora: the BGP parser (real
-# captures), the config loader (the shipped configs), the fast path as it runs (one seed per
+# captures), the EVPN RIB against a model of the daemon (a few sequences), the config loader (the shipped configs), the fast path as it runs (one seed per
 # path through it, test/fuzz/make_fastpath_corpus.py).
 fuzz() {   # target, seed directory, extra libFuzzer options...
 	local target=$1 seeds=$2 fuzz_dir rc
@@ -68,6 +68,7 @@ fuzz() {   # target, seed directory, extra libFuzzer options...
 	rm -rf "$fuzz_dir"
 }
 fuzz bgp_msg "$top/test/fuzz/corpus/bgp_msg" -dict="$top/test/fuzz/bgp_msg.dict"
+fuzz evpn_rib "$top/test/fuzz/corpus/evpn_rib"
 fuzz config "$top/conf"
 fuzz fastpath "$top/test/fuzz/corpus/fastpath" -max_len=20000
 

@@ -17,11 +17,11 @@
 static uint32_t ip(const char *s) { return inet_addr(s); }
 
 struct event {
-	char kind;                 /* 'M' remote MAC, 'F' flood, 'A' advertise, 'D' duplicate */
+	char kind;                 /* 'M' remote MAC, 'F' flood, 'A' advertise, 'D' duplicate, 'I' remote IP */
 	uint16_t vni_idx;
 	uint8_t mac[6];
 	uint32_t vtep;
-	bool add_or_withdraw;      /* F: add; A: withdraw */
+	bool add_or_withdraw;      /* F, I: add; A: withdraw */
 	uint32_t seq;
 	bool sticky;
 	uint8_t type, ip_len;
@@ -76,6 +76,17 @@ static void ev_advertise(void *ctx, const struct evpn_route *r, uint16_t vni_idx
 	memcpy(e->mac, r->mac, 6);
 }
 
+static void ev_remote_ip(void *ctx, uint16_t vni_idx, uint32_t addr, const uint8_t mac[6], bool add)
+{
+	struct event *e = rec('I');
+
+	(void)ctx;
+	e->vni_idx = vni_idx;
+	e->vtep = addr;             /* the address */
+	e->add_or_withdraw = add;
+	memcpy(e->mac, mac, 6);
+}
+
 static void ev_duplicate(void *ctx, uint16_t vni_idx, const uint8_t mac[6])
 {
 	struct event *e = rec('D');
@@ -87,6 +98,7 @@ static void ev_duplicate(void *ctx, uint16_t vni_idx, const uint8_t mac[6])
 
 static const struct evpn_rib_ops ops = {
 	.remote_mac = ev_remote_mac, .flood_vtep = ev_flood, .advertise = ev_advertise, .duplicate = ev_duplicate,
+	.remote_ip = ev_remote_ip,
 };
 
 static struct evpn_rib *rib;
@@ -601,6 +613,51 @@ static void noop_local(const struct evpn_route *r, uint16_t vni_idx, uint32_t se
 	n[r->type == EVPN_RT_IMET ? 0 : 1]++;
 }
 
+static void with_ip(struct evpn_route *r, uint32_t addr)
+{
+	r->ip_len = 32;
+	memcpy(r->ip, &addr, 4);
+}
+
+/*
+ * An address keeps its ARP binding while any imported MAC+IP route announces it (found by
+ * fuzz_evpn_rib): a MAC that moved to another VTEP, or an address taken over by a new MAC,
+ * must not lose the binding when the older route is withdrawn.
+ */
+START_TEST(test_remote_ip_survives_older_route)
+{
+	const uint8_t mac2[6] = { 2, 0, 0, 0, 0, 2 };
+	struct bgp_attrs at2 = attrs("10.0.0.2", 65000, 100, 65000, -1, false);
+	struct bgp_attrs at3 = attrs("10.0.0.3", 65000, 100, 65000, 1, false);
+	struct evpn_route old_r = mac_route("10.0.0.2:1", MAC1, 100), moved = mac_route("10.0.0.3:1", MAC1, 100);
+	struct evpn_route taken = mac_route("10.0.0.3:1", mac2, 100);
+	uint32_t addr = ip("192.168.0.5");
+
+	with_ip(&old_r, addr);
+	with_ip(&moved, addr);
+	with_ip(&taken, addr);
+	evpn_rib_update(rib, ip("10.0.0.2"), true, &at2, &old_r, 1, NULL, 0, false);
+	ck_assert_int_eq(count('I'), 1);
+	ck_assert(last('I')->add_or_withdraw && last('I')->vtep == addr);
+	ck_assert_mem_eq(last('I')->mac, MAC1, 6);
+	/* the MAC moves to 10.0.0.3, then 10.0.0.2 withdraws: the binding stands */
+	evpn_rib_update(rib, ip("10.0.0.3"), true, &at3, &moved, 1, NULL, 0, false);
+	evpn_rib_update(rib, ip("10.0.0.2"), true, &at2, NULL, 0, &old_r, 1, false);
+	ck_assert_int_eq(count('I'), 1);
+	/* a new MAC takes the address over: rebound to it, and the old MAC's withdrawal keeps it */
+	evpn_rib_update(rib, ip("10.0.0.3"), true, &at3, &taken, 1, NULL, 0, false);
+	ck_assert_int_eq(count('I'), 2);
+	ck_assert(last('I')->add_or_withdraw);
+	ck_assert_mem_eq(last('I')->mac, mac2, 6);
+	evpn_rib_update(rib, ip("10.0.0.3"), true, &at3, NULL, 0, &moved, 1, false);
+	ck_assert_int_eq(count('I'), 2);
+	/* the last route goes: the binding with it */
+	evpn_rib_update(rib, ip("10.0.0.3"), true, &at3, NULL, 0, &taken, 1, false);
+	ck_assert_int_eq(count('I'), 3);
+	ck_assert(!last('I')->add_or_withdraw && last('I')->vtep == addr);
+}
+END_TEST
+
 START_TEST(test_walk_local)
 {
 	int n[2] = { 0, 0 };
@@ -635,6 +692,7 @@ int main(void)
 	tcase_add_test(tc, test_stale_path_loses_best);
 	tcase_add_test(tc, test_treat_as_withdraw);
 	tcase_add_test(tc, test_many_routes);
+	tcase_add_test(tc, test_remote_ip_survives_older_route);
 	tcase_add_test(tc, test_walk_local);
 	tcase_add_test(tc, test_big_update_and_shared_rt_lists);
 	tcase_add_test(tc, test_stale_paths_per_peer);
