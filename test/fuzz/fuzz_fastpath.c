@@ -4,10 +4,13 @@
  * everything it calls: VXLAN parsing, the MAC and ARP tables, fragmentation, ICMP errors,
  * outer reassembly). The real worker polls DPDK ring ports: an underlay, two container
  * ports and the exception port, with a topology that has a resolved and an unresolved VTEP,
- * ARP suppression, a VNI with outer fragmentation and a container port with a small MTU.
+ * ARP suppression, a VNI with outer fragmentation and a container port with a small MTU, in
+ * two worlds: a 1500-byte underlay with 2 KiB mbufs, and a 9216-byte (jumbo) underlay with
+ * mbufs that hold a whole jumbo frame.
  *
- * An input is a sequence of records [flags][length, 2 bytes little-endian][frame]: flags
- * bits 0-1 pick the receiving port, bit 2 chains the frame over several mbufs. Every frame
+ * An input is a world byte (bit 0: jumbo) and a sequence of records [flags][length, 2 bytes
+ * little-endian][frame]: flags bits 0-1 pick the receiving port, bit 2 chains the frame over
+ * several mbufs. Every frame
  * is received, the worker polls until it has nothing left, the learn events it posts are
  * applied to the MAC table as the control thread would (and removed after the input).
  * Whatever comes out must hold, else abort():
@@ -17,8 +20,10 @@
  *    that fits the frame and fits the underlay's MTU;
  *  - no mbuf leaks: with the outputs freed and the reassembler emptied, the pool is whole.
  *
- * Build: part of the meson build with clang (test/fuzz_fastpath); run.sh: scripts/test.sh.
+ * Build: part of the meson build with clang (test/fuzz_fastpath); scripts/test.sh runs it.
  * Run:   build-clang/test/fuzz_fastpath -max_total_time=60 test/fuzz/corpus/fastpath
+ * FUZZ_FASTPATH_SHOW=1 in the environment prints what each input did (to check that a seed
+ * takes the path it is named after): frames out per port, drops, size decisions.
  */
 #include <stdatomic.h>
 #include <stdio.h>
@@ -51,29 +56,36 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define FZ_IPV4(a, b, c, d) RTE_BE32(((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 8) | (uint32_t)(d))
 #define FZ_LOCAL_IP FZ_IPV4(10, 0, 0, 1)
 #define FZ_UDP_PORT 4789
-#define FZ_UNDERLAY_MTU 1500
+#define FZ_JUMBO_MTU 9216
+#define FZ_JUMBO_BUF (10240 + RTE_PKTMBUF_HEADROOM)
 #define FZ_PORT_B_MTU 1400
 #define FZ_POOL_MBUFS 4095
 #define FZ_RING_SLOTS 1024
 #define FZ_MAX_FRAMES 64         /* records taken from one input */
-#define FZ_MAX_FRAME 9100
+#define FZ_MAX_FRAME 9300
 #define FZ_MAX_LEARNED 512
 
 /* Ports: U underlay, A (VNI 100), B (VNI 200, MTU 1400, outer fragmentation), X exception. */
 enum { FZ_U, FZ_A, FZ_B, FZ_X, FZ_N_PORTS };
 static const uint16_t fz_slot[FZ_N_PORTS] = { DP_PORT_UNDERLAY, 1, 2, DP_PORT_EXCEPTION };
 
-static struct rte_mempool *fz_pool;
+/* A world: its mbufs, its underlay MTU, its worker and topology (ports and tables are shared). */
+struct fz_world {
+	struct rte_mempool *pool;
+	uint16_t underlay_mtu;
+	struct dp_worker w;
+	struct dp_topology *_Atomic topo;
+};
+static struct fz_world fz_worlds[2];
 static struct rte_ring *fz_rx[FZ_N_PORTS], *fz_tx[FZ_N_PORTS];
 static uint16_t fz_port[FZ_N_PORTS];
 static struct fdb *fz_fdb;
 static struct arp_table *fz_arp;
 static struct rte_ring *fz_learn;
 static struct dp_counters *fz_ctr;
-static struct dp_worker fz_w;
-static struct dp_topology *_Atomic fz_topo;
 static uint64_t fz_learned[FZ_MAX_LEARNED];
 static unsigned fz_n_learned;
+static bool fz_show;
 
 static void fz_die(const char *what)
 {
@@ -108,7 +120,7 @@ static void fz_ports_create(void)
 		fz_port[p] = (uint16_t)id;
 		memset(&conf, 0, sizeof(conf));
 		if (rte_eth_dev_configure(fz_port[p], 1, 1, &conf) ||
-		    rte_eth_rx_queue_setup(fz_port[p], 0, FZ_RING_SLOTS, rte_socket_id(), NULL, fz_pool) ||
+		    rte_eth_rx_queue_setup(fz_port[p], 0, FZ_RING_SLOTS, rte_socket_id(), NULL, fz_worlds[0].pool) ||
 		    rte_eth_tx_queue_setup(fz_port[p], 0, FZ_RING_SLOTS, rte_socket_id(), NULL) ||
 		    rte_eth_dev_start(fz_port[p]))
 			fz_die("ring port");
@@ -117,13 +129,14 @@ static void fz_ports_create(void)
 
 /*
  * VNI 100 (index 0): port A, floods to VTEPs 0 (10.0.0.2, resolved) and 1 (10.0.0.3, not
- * resolved). VNI 200 (index 1): port B (MTU 1400), floods to VTEP 0, outer fragmentation on.
+ * resolved). VNI 200 (index 1): port B (MTU 1400), floods to VTEP 0, outer fragmentation on
+ * (over the 1500-byte underlay with an MTU of 1500, so its VXLAN packets are split).
  */
-static struct dp_topology *fz_topology(void)
+static struct dp_topology *fz_topology(uint16_t underlay_mtu)
 {
 	static const uint16_t flood_a[] = { 0, 1 }, flood_b[] = { 0 };
 	const uint8_t underlay_mac[6] = { 0x02, 0, 0, 0, 1, 1 }, nexthop_mac[6] = { 0x02, 0, 0, 0, 1, 2 };
-	struct dp_topology *t = dp_topology_new(FZ_LOCAL_IP, FZ_UDP_PORT, FZ_UNDERLAY_MTU);
+	struct dp_topology *t = dp_topology_new(FZ_LOCAL_IP, FZ_UDP_PORT, underlay_mtu);
 
 	if (!t)
 		fz_die("topology");
@@ -136,9 +149,11 @@ static struct dp_topology *fz_topology(void)
 	}
 	t->port_mtu[fz_slot[FZ_B]] = FZ_PORT_B_MTU;
 	t->n_vnis = 2;
-	if (!test_dp_vni_fill(&t->vnis[0], 100, &fz_slot[FZ_A], 1, flood_a, 2, false, FZ_UNDERLAY_MTU) ||
-	    !test_dp_vni_fill(&t->vnis[1], 200, &fz_slot[FZ_B], 1, flood_b, 1, true, FZ_UNDERLAY_MTU))
+	if (!test_dp_vni_fill(&t->vnis[0], 100, &fz_slot[FZ_A], 1, flood_a, 2, false, underlay_mtu) ||
+	    !test_dp_vni_fill(&t->vnis[1], 200, &fz_slot[FZ_B], 1, flood_b, 1, true, underlay_mtu))
 		fz_die("calloc");
+	if (underlay_mtu < 1600)   /* VNI 200 carries 1500-byte packets: VXLAN packets split on the underlay */
+		dp_vni_set_mtu(&t->vnis[1], 1500, true, underlay_mtu);
 	t->vteps[0].ip = FZ_IPV4(10, 0, 0, 2);
 	t->vteps[0].resolved = true;
 	vxlan_template_init(&t->vteps[0].tmpl, underlay_mac, nexthop_mac, FZ_LOCAL_IP, t->vteps[0].ip, FZ_UDP_PORT);
@@ -175,11 +190,17 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	(void)argc;
 	(void)argv;
+	fz_show = getenv("FUZZ_FASTPATH_SHOW") != NULL;
 	snprintf(prefix, sizeof(prefix), "--file-prefix=vtepd_fuzz_fastpath_%d", (int)getpid());
 	if (rte_eal_init((int)RTE_DIM(eal_argv) - 1, eal_argv) < 0)
 		fz_die("rte_eal_init");
-	fz_pool = rte_pktmbuf_pool_create("fz_pool", FZ_POOL_MBUFS, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
-	if (!fz_pool)
+	fz_worlds[0].pool = rte_pktmbuf_pool_create("fz_pool", FZ_POOL_MBUFS, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
+						    (int)rte_socket_id());
+	fz_worlds[0].underlay_mtu = 1500;
+	fz_worlds[1].pool = rte_pktmbuf_pool_create("fz_pool_jumbo", FZ_POOL_MBUFS / 2, 0, 0, FZ_JUMBO_BUF,
+						    (int)rte_socket_id());
+	fz_worlds[1].underlay_mtu = FZ_JUMBO_MTU;
+	if (!fz_worlds[0].pool || !fz_worlds[1].pool)
 		fz_die("mbuf pool");
 	fz_ports_create();
 	fz_fdb = fdb_create("fz_fdb", 4096, NULL);
@@ -190,30 +211,34 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (!fz_fdb || !fz_arp || !fz_learn || !fz_ctr)
 		fz_die("tables");
 	fz_tables();
-	fz_w.topology = &fz_topo;
-	fz_w.fdb = fz_fdb;
-	fz_w.arp = fz_arp;
-	fz_w.learn_ring = fz_learn;
-	fz_w.pool = fz_pool;
-	fz_w.counters = fz_ctr;
-	fz_w.reasm = dp_reasm_create(16, 50, (int)rte_socket_id());
-	if (!fz_w.reasm || dp_worker_init(&fz_w))
-		fz_die("dp_worker_init");
-	atomic_store(&fz_topo, fz_topology());
+	for (int i = 0; i < 2; i++) {
+		struct fz_world *wd = &fz_worlds[i];
+
+		wd->w.topology = &wd->topo;
+		wd->w.fdb = fz_fdb;
+		wd->w.arp = fz_arp;
+		wd->w.learn_ring = fz_learn;
+		wd->w.pool = wd->pool;
+		wd->w.counters = fz_ctr;
+		wd->w.reasm = dp_reasm_create(16, 50, (int)rte_socket_id());
+		if (!wd->w.reasm || dp_worker_init(&wd->w))
+			fz_die("dp_worker_init");
+		atomic_store(&wd->topo, fz_topology(wd->underlay_mtu));
+	}
 	/* the directory EAL made for the file prefix (empty with --no-shconf) */
 	rmdir(rte_eal_get_runtime_dir());
 	return 0;
 }
 
 /* A frame of len bytes as one mbuf, or chained over mbufs of at most seg bytes each; NULL if the pool is dry. */
-static struct rte_mbuf *fz_mbuf(const uint8_t *d, uint32_t len, uint32_t seg)
+static struct rte_mbuf *fz_mbuf(struct rte_mempool *pool, const uint8_t *d, uint32_t len, uint32_t seg)
 {
 	struct rte_mbuf *head = NULL, *last = NULL;
 	uint32_t off = 0;
 
 	do {
 		uint32_t n = len - off < seg ? len - off : seg;
-		struct rte_mbuf *m = rte_pktmbuf_alloc(fz_pool);
+		struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
 
 		if (!m) {
 			rte_pktmbuf_free(head);
@@ -289,7 +314,7 @@ static uint16_t fz_csum(const uint8_t *p, unsigned len)
 	return (uint16_t)~s;
 }
 
-static void fz_check_output(int p, const struct rte_mbuf *m)
+static void fz_check_output(const struct fz_world *wd, int p, const struct rte_mbuf *m)
 {
 	static uint8_t buf[FZ_MAX_FRAME + 64];
 	uint32_t len = rte_pktmbuf_pkt_len(m);
@@ -298,7 +323,7 @@ static void fz_check_output(int p, const struct rte_mbuf *m)
 	FZ_CHECK(m->nb_segs == 1);
 	FZ_CHECK(len >= 14);
 	if (p == FZ_U)   /* what the kernel sent through the exception port may carry a VLAN tag */
-		FZ_CHECK(len <= FZ_UNDERLAY_MTU + 14u + 4u);
+		FZ_CHECK(len <= wd->underlay_mtu + 14u + 4u);
 	if (p == FZ_B)
 		FZ_CHECK(len <= FZ_PORT_B_MTU + 14u);
 	if (p != FZ_U || len > sizeof(buf))
@@ -313,19 +338,43 @@ static void fz_check_output(int p, const struct rte_mbuf *m)
 		memcpy(&src, f + 26, 4);
 		if (src != FZ_LOCAL_IP)
 			return;   /* not built by the fast path: from the exception port, as it came (fz_not_ours) */
-		FZ_CHECK(len <= FZ_UNDERLAY_MTU + 14u);
+		FZ_CHECK(len <= wd->underlay_mtu + 14u);
 		FZ_CHECK(ihl >= 20 && 14 + ihl <= len);
 		FZ_CHECK(fz_csum(f + 14, ihl) == 0);
 		FZ_CHECK(tot >= ihl && 14 + tot <= len);
 	}
 }
 
+static void fz_show_counters(const struct fz_world *wd, const unsigned *out)
+{
+	const struct dp_mtu_counters *mc = &fz_ctr->mtu;
+
+	printf("world %u: out U %u A %u B %u X %u; fragmented %lu (%lu pieces), outer %lu, icmp4 %lu, icmp6 %lu, "
+	       "reassembled %lu, arp_suppressed %lu; drops:", wd->underlay_mtu, out[FZ_U], out[FZ_A], out[FZ_B], out[FZ_X],
+	       (unsigned long)mc->fragmented, (unsigned long)mc->fragments, (unsigned long)mc->outer_fragmented,
+	       (unsigned long)mc->icmp4_sent, (unsigned long)mc->icmp6_sent, (unsigned long)mc->reasm.reassembled,
+	       (unsigned long)fz_ctr->vnis[0].arp_suppressed);
+	for (int p = 0; p < FZ_N_PORTS; p++)
+		for (int d = 1; d < DP_DROP_MAX; d++)
+			if (fz_ctr->ports[fz_slot[p]].drops[d])
+				printf(" %c:%s", "UABX"[p], dp_drop_name((enum dp_drop)d));
+	printf("\n");
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	unsigned avail = rte_mempool_avail_count(fz_pool), injected = 0;
+	struct fz_world *wd = &fz_worlds[size ? data[0] & 1 : 0];
+	unsigned avail[2] = { rte_mempool_avail_count(fz_worlds[0].pool), rte_mempool_avail_count(fz_worlds[1].pool) };
+	unsigned injected = 0;
 	uint64_t rx_before = fz_rx_total();
-	size_t off = 0;
+	size_t off = 1;
+	unsigned out[FZ_N_PORTS] = { 0 };
 	struct rte_mbuf *m;
+
+	if (fz_show) {
+		memset(fz_ctr, 0, sizeof(*fz_ctr));
+		rx_before = 0;
+	}
 
 	while (off + 3 <= size && injected < FZ_MAX_FRAMES) {
 		uint8_t flags = data[off];
@@ -338,7 +387,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (len == 0 || len > FZ_MAX_FRAME)
 			continue;
 		/* chained: segments of 64 to 512 bytes; else one mbuf (up to its data room) */
-		m = fz_mbuf(data + off, len, flags & 4 ? 64u << ((flags >> 3) & 3) : rte_pktmbuf_data_room_size(fz_pool) - RTE_PKTMBUF_HEADROOM);
+		m = fz_mbuf(wd->pool, data + off, len,
+			    flags & 4 ? 64u << ((flags >> 3) & 3) : rte_pktmbuf_data_room_size(wd->pool) - RTE_PKTMBUF_HEADROOM);
 		off += len;
 		if (!m)
 			break;
@@ -348,25 +398,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		injected++;
 	}
 	for (int polls = 0; polls < 64; polls++) {
-		unsigned got = dp_worker_poll(&fz_w, atomic_load(&fz_topo));
+		unsigned got = dp_worker_poll(&wd->w, atomic_load(&wd->topo));
 
 		fz_apply_learning();
 		for (int p = 0; p < FZ_N_PORTS; p++)
 			while (rte_ring_dequeue(fz_tx[p], (void **)&m) == 0) {
-				fz_check_output(p, m);
+				fz_check_output(wd, p, m);
+				out[p]++;
 				rte_pktmbuf_free(m);
 			}
 		if (!got)
 			break;
 	}
+	if (fz_show)
+		fz_show_counters(wd, out);
 	for (int p = 0; p < FZ_N_PORTS; p++)
 		FZ_CHECK(rte_ring_count(fz_rx[p]) == 0);
 	FZ_CHECK(fz_rx_total() - rx_before == injected);
 	/* fragments waiting in reassembly hold mbufs until their timeout: start an empty reassembler */
-	dp_reasm_free(fz_w.reasm);
-	fz_w.reasm = dp_reasm_create(16, 50, (int)rte_socket_id());
-	FZ_CHECK(fz_w.reasm != NULL);
-	FZ_CHECK(rte_mempool_avail_count(fz_pool) == avail);
+	dp_reasm_free(wd->w.reasm);
+	wd->w.reasm = dp_reasm_create(16, 50, (int)rte_socket_id());
+	FZ_CHECK(wd->w.reasm != NULL);
+	FZ_CHECK(rte_mempool_avail_count(fz_worlds[0].pool) == avail[0]);
+	FZ_CHECK(rte_mempool_avail_count(fz_worlds[1].pool) == avail[1]);
 	for (unsigned i = 0; i < fz_n_learned; i++)
 		fdb_delete(fz_fdb, fz_learned[i]);
 	fz_n_learned = 0;

@@ -66,22 +66,28 @@ hdr, body = ip_part[:20], ip_part[20:]
 frag1 = eth(mac(1), mac(2), 0x0800, ip4((10, 0, 0, 2), (10, 0, 0, 1), 17, body[:800], ident=7, mf=True))
 frag2 = eth(mac(1), mac(2), 0x0800, ip4((10, 0, 0, 2), (10, 0, 0, 1), 17, body[800:], ident=7, frag=100))
 
+STD, JUMBO = b"\0", b"\1"
 seeds = {
-    "encap_unicast": rec(A, inner_ip(0xA0, 0x0A, 100)),
-    "encap_unresolved": rec(A, inner_ip(0xA1, 0x0A, 100)),
-    "encap_fragment": rec(A, inner_ip(0xA0, 0x0A, 1600), CHAIN),
-    "encap_frag_needed": rec(A, inner_ip(0xA0, 0x0A, 1600, df=True), CHAIN),
-    "encap_ipv6_too_big": rec(A, eth(mac(0xA0), mac(0x0A), 0x86DD, ip6(bytes(1600), 1600)), CHAIN),
-    "arp_suppressed": rec(A, arp_request(0x0A, (192, 168, 0, 10), (192, 168, 0, 160))),
-    "flood_broadcast": rec(A, eth(b"\xff" * 6, mac(0x0A), 0x0800, bytes(64))),
-    "decap_unicast": rec(U, vxlan(100, inner_ip(0x0A, 0xA0, 100))),
-    "decap_port_mtu": rec(U, vxlan(200, inner_ip(0x0B, 0xA0, 1440))),
-    "decap_learn_flood": rec(U, vxlan(100, eth(b"\xff" * 6, mac(0xA5), 0x0806, bytes(28)))),
-    "decap_reassembly": rec(U, frag1) + rec(U, frag2),
-    "underlay_to_kernel": rec(U, arp_request(0x02, (10, 0, 0, 2), (10, 0, 0, 1))),
-    "exception_out": rec(X, arp_request(0x01, (10, 0, 0, 1), (10, 0, 0, 2))),
-    "outer_fragmentation": rec(B, inner_ip(0xA0, 0x0B, 1460), CHAIN),
-    "local_learn_and_switch": rec(A, inner_ip(0x0B, 0x0C, 64)) + rec(U, vxlan(100, inner_ip(0x0C, 0xA0, 64))),
+    "encap_unicast": STD + rec(A, inner_ip(0xA0, 0x0A, 100)),
+    "encap_unresolved": STD + rec(A, inner_ip(0xA1, 0x0A, 100)),
+    "encap_fragment": STD + rec(A, inner_ip(0xA0, 0x0A, 1600), CHAIN),
+    "encap_frag_needed": STD + rec(A, inner_ip(0xA0, 0x0A, 1600, df=True), CHAIN),
+    "encap_ipv6_too_big": STD + rec(A, eth(mac(0xA0), mac(0x0A), 0x86DD, ip6(bytes(1600), 1600)), CHAIN),
+    "arp_suppressed": STD + rec(A, arp_request(0x0A, (192, 168, 0, 10), (192, 168, 0, 160))),
+    "flood_broadcast": STD + rec(A, eth(b"\xff" * 6, mac(0x0A), 0x0800, bytes(64))),
+    "decap_unicast": STD + rec(U, vxlan(100, inner_ip(0x0A, 0xA0, 100))),
+    "decap_port_mtu": STD + rec(U, vxlan(200, inner_ip(0x0B, 0xA0, 1440))),
+    "decap_learn_flood": STD + rec(U, vxlan(100, eth(b"\xff" * 6, mac(0xA5), 0x0806, bytes(28)))),
+    "decap_reassembly": STD + rec(U, frag1) + rec(U, frag2),
+    "underlay_to_kernel": STD + rec(U, arp_request(0x02, (10, 0, 0, 2), (10, 0, 0, 1))),
+    "exception_out": STD + rec(X, arp_request(0x01, (10, 0, 0, 1), (10, 0, 0, 2))),
+    "outer_fragmentation": STD + rec(B, inner_ip(0xA0, 0x0B, 1460), CHAIN),
+    "local_learn_and_switch": STD + rec(A, inner_ip(0x0B, 0x0C, 64)) + rec(U, vxlan(100, inner_ip(0x0C, 0xA0, 64))),
+    "jumbo_encap_whole": JUMBO + rec(A, inner_ip(0xA0, 0x0A, 8900)),
+    "jumbo_encap_frag_needed": JUMBO + rec(A, inner_ip(0xA0, 0x0A, 9200, df=True)),
+    "jumbo_decap_to_small_port": JUMBO + rec(U, vxlan(200, inner_ip(0x0B, 0xA0, 8000))),
+    "jumbo_decap_df_to_small_port": JUMBO + rec(U, vxlan(200, inner_ip(0x0B, 0xA0, 8000, df=True))),
+    "jumbo_decap_ipv6_to_small_port": JUMBO + rec(U, vxlan(200, eth(mac(0x0B), mac(0xA0), 0x86DD, ip6(bytes(4000), 4000)))),
 }
 out = sys.argv[1] if len(sys.argv) > 1 else "test/fuzz/corpus/fastpath"
 os.makedirs(out, exist_ok=True)
