@@ -218,9 +218,10 @@ static void vtepd_bgp_remote_ip(void *ctx, uint16_t vni_idx, uint32_t ip, const 
 
 	if (!d->arp)
 		return;
-	if (add)
-		arp_table_set(d->arp, vni_idx, ip, mac);
-	else
+	if (add) {
+		if (arp_table_set(d->arp, vni_idx, ip, mac) != 0)
+			d->stats.arp_table_full++;   /* ARP for it is flooded instead of answered */
+	} else
 		arp_table_del(d->arp, vni_idx, ip);
 }
 

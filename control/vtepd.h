@@ -61,6 +61,7 @@ struct vtepd_vtep {
 
 struct vtepd_stats {
 	uint64_t learn_events, learn_ignored, learn_errors, vtep_table_full;
+	uint64_t arp_table_full;           /* remote MAC+IP bindings not installed: ARP suppression table full */
 	uint64_t nl_events, resolutions, publishes;
 };
 
