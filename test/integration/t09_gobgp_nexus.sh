@@ -86,9 +86,21 @@ theirs=$(gobgp_cli -j neighbor 10.0.0.1 adj-in -a evpn | jq '[.. | objects | sel
 	vt_fail "show bgp summary: $(echo "$sum" | jq -c '.neighbors[0]'); GoBGP holds $theirs of our routes"
 vt_pass "show bgp summary: $(echo "$sum" | jq -r '.neighbors[0] | "\(.routes_received) received, \(.routes_accepted) accepted, \(.routes_sent) sent"')"
 
+# The address is taken over by a new MAC: 02:..:03:02 announces it, then the old MAC+IP route
+# goes. ARP suppression must answer with the new MAC (the old route's withdrawal must not take
+# the binding the new route holds).
+gobgp_cli global rib -a evpn add macadv 02:00:00:00:03:02 192.168.60.3 etag 0 label 100 rd $RD rt 65002:100 encap vxlan nexthop 10.0.0.3 ||
+	vt_fail "gobgp refused the new MAC+IP route"
+gobgp_cli global rib -a evpn del macadv 02:00:00:00:03:01 192.168.60.3 etag 0 label 100 rd $RD
+vt_wait_for 15 bash -c "'$VTEPCTL' -n $L1 -j show bgp evpn | jq -e '[.routes[] | select(.ip == \"192.168.60.3\")] | length == 1 and .[0].mac == \"02:00:00:00:03:02\"' >/dev/null" ||
+	vt_fail "expected one MAC+IP route for 192.168.60.3, from 02:00:00:00:03:02: $(vt_ctl "$L1" show bgp evpn)"
+out=$(ip netns exec "${VT_P}c1" arping -c 2 -w 3 -I eth0 192.168.60.3 2>&1)
+echo "$out" | grep -qi "02:00:00:00:03:02" || vt_fail "no ARP answer with the new MAC for 192.168.60.3: $out"
+vt_pass "an address taken over by a new MAC is answered with it after the old route's withdrawal"
+
 # Withdrawal removes them.
 gobgp_cli global rib -a evpn del macadv 02:00:00:00:03:01 0.0.0.0 etag 0 label 100 rd $RD
-gobgp_cli global rib -a evpn del macadv 02:00:00:00:03:01 192.168.60.3 etag 0 label 100 rd $RD
+gobgp_cli global rib -a evpn del macadv 02:00:00:00:03:02 192.168.60.3 etag 0 label 100 rd $RD
 gobgp_cli global rib -a evpn del multicast 10.0.0.3 etag 0 rd $RD
 vt_wait_for 15 bash -c "'$VTEPCTL' -n $L1 -j show macs | jq -e '[.macs[] | select(.mac == \"02:00:00:00:03:01\")] | length == 0' >/dev/null" ||
 	vt_fail "withdrawn MAC still installed: $(vt_ctl "$L1" show macs)"
