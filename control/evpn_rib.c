@@ -247,9 +247,32 @@ static void rib_map_free(struct rib_map *m, void (*free_entry)(struct evpn_rib *
 
 static uint64_t rib_route_hash_of(const void *e) { return ((const struct rib_route *)e)->hash; }
 static uint64_t rib_mac_hash_of(const void *e) { return rib_hash_u64(((const struct rib_mac *)e)->key); }
-static uint64_t rib_flood_hash_of(const void *e) { return rib_hash_u64(((const struct rib_flood *)e)->key); }
 static uint64_t rib_rts_hash_of(const void *e) { return ((const struct rib_rts *)e)->hash; }
-static uint64_t rib_ip_hash_of(const void *e) { return rib_hash_u64(((const struct rib_ip *)e)->key); }
+
+/* Entries keyed by one 64-bit word (floods, ips) start alike. */
+struct rib_keyed {
+	struct rib_keyed *hnext;
+	uint64_t key;
+};
+
+static uint64_t rib_keyed_hash_of(const void *e) { return rib_hash_u64(((const struct rib_keyed *)e)->key); }
+
+/* The entry of m with key; with create, a new zeroed one of size bytes when there is none. NULL: none, or no memory. */
+static void *rib_keyed_get(struct rib_map *m, uint64_t key, size_t size, bool create)
+{
+	uint64_t h = rib_hash_u64(key);
+	struct rib_keyed *e = m->buckets[h & (m->n_buckets - 1)];
+
+	for (; e; e = e->hnext)
+		if (e->key == key)
+			return e;
+	if (!create || !(e = calloc(1, size)))
+		return NULL;
+	e->key = key;
+	rib_map_grow(m, rib_keyed_hash_of);
+	rib_map_insert(m, e, h);
+	return e;
+}
 
 /* The shared set holding exactly rt[0..n), with one more reference; NULL without memory. */
 static struct rib_rts *rib_rts_get(struct evpn_rib *rib, const uint64_t *rt, size_t n)
@@ -752,28 +775,19 @@ void evpn_rib_local_ip(struct evpn_rib *rib, uint16_t vni_idx, const uint8_t mac
 
 static void rib_flood_ref(struct evpn_rib *rib, uint16_t vni_idx, uint32_t vtep, int delta)
 {
-	uint64_t key = (uint64_t)vni_idx << 32 | vtep, h = rib_hash_u64(key);
-	struct rib_flood *f = rib->floods.buckets[h & (rib->floods.n_buckets - 1)];
+	uint64_t key = (uint64_t)vni_idx << 32 | vtep;
+	struct rib_flood *f = rib_keyed_get(&rib->floods, key, sizeof(*f), delta > 0);
 
-	for (; f; f = f->hnext)
-		if (f->key == key)
-			break;
 	if (delta > 0) {
-		if (!f) {
-			f = calloc(1, sizeof(*f));
-			if (!f)
-				return;
-			f->key = key;
-			rib_map_grow(&rib->floods, rib_flood_hash_of);
-			rib_map_insert(&rib->floods, f, h);
-		}
+		if (!f)
+			return;
 		if (f->refs++ == 0 && rib->ops.flood_vtep)
 			rib->ops.flood_vtep(rib->ctx, vni_idx, vtep, true);
 	} else if (f && f->refs > 0) {
 		if (--f->refs == 0) {
 			if (rib->ops.flood_vtep)
 				rib->ops.flood_vtep(rib->ctx, vni_idx, vtep, false);
-			rib_map_remove(&rib->floods, f, h);
+			rib_map_remove(&rib->floods, f, rib_hash_u64(key));
 			free(f);
 		}
 	}
@@ -786,23 +800,12 @@ static void rib_flood_ref(struct evpn_rib *rib, uint16_t vni_idx, uint32_t vtep,
  */
 static void rib_ip_ref(struct evpn_rib *rib, uint16_t vni_idx, uint32_t ip, const uint8_t mac[6], int delta)
 {
-	uint64_t key = (uint64_t)vni_idx << 32 | ip, h = rib_hash_u64(key);
-	struct rib_ip *e = rib->ips.buckets[h & (rib->ips.n_buckets - 1)];
+	uint64_t key = (uint64_t)vni_idx << 32 | ip;
+	struct rib_ip *e = rib_keyed_get(&rib->ips, key, sizeof(*e), delta > 0);
 	uint32_t i;
 
-	for (; e; e = e->hnext)
-		if (e->key == key)
-			break;
-	if (!e && delta < 0)
+	if (!e)
 		return;
-	if (!e) {
-		e = calloc(1, sizeof(*e));
-		if (!e)
-			return;
-		e->key = key;
-		rib_map_grow(&rib->ips, rib_ip_hash_of);
-		rib_map_insert(&rib->ips, e, h);
-	}
 	for (i = 0; i < e->n && memcmp(e->macs[i].mac, mac, 6); i++)
 		;
 	if (delta > 0) {
@@ -823,7 +826,7 @@ static void rib_ip_ref(struct evpn_rib *rib, uint16_t vni_idx, uint32_t ip, cons
 	if (e->n == 0) {
 		if (rib->ops.remote_ip)
 			rib->ops.remote_ip(rib->ctx, vni_idx, ip, e->bound, false);
-		rib_map_remove(&rib->ips, e, h);
+		rib_map_remove(&rib->ips, e, rib_hash_u64(key));
 		free(e->macs);
 		free(e);
 		return;
