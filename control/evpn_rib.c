@@ -812,8 +812,14 @@ static void rib_ip_ref(struct evpn_rib *rib, uint16_t vni_idx, uint32_t ip, cons
 		if (i == e->n) {
 			struct rib_ip_mac *grown = realloc(e->macs, (e->n + 1) * sizeof(*grown));
 
-			if (!grown)
+			if (!grown) {
+				if (e->n == 0) {   /* made for this route: nothing to keep */
+					rib_map_remove(&rib->ips, e, rib_hash_u64(key));
+					free(e->macs);
+					free(e);
+				}
 				return;
+			}
 			e->macs = grown;
 			memcpy(e->macs[e->n].mac, mac, 6);
 			e->macs[e->n++].refs = 0;
@@ -824,7 +830,7 @@ static void rib_ip_ref(struct evpn_rib *rib, uint16_t vni_idx, uint32_t ip, cons
 		e->n--;
 	}
 	if (e->n == 0) {
-		if (rib->ops.remote_ip)
+		if (e->announced && rib->ops.remote_ip)
 			rib->ops.remote_ip(rib->ctx, vni_idx, ip, e->bound, false);
 		rib_map_remove(&rib->ips, e, rib_hash_u64(key));
 		free(e->macs);
