@@ -52,6 +52,7 @@ struct rib_path {
 	uint32_t peer;
 	uint32_t nexthop;
 	uint32_t seq;
+	uint32_t local_pref;
 	bool sticky, stale;
 };
 
@@ -554,7 +555,10 @@ static uint64_t rib_now(void)
 	return (uint64_t)ts.tv_sec;
 }
 
-/* The best remote path for a MAC among all its type-2 routes: highest sequence, then lowest VTEP. */
+/*
+ * The best remote path for a MAC among all its type-2 routes: highest sequence (RFC 7432
+ * section 15 puts MAC mobility first), then highest LOCAL_PREF, then lowest VTEP.
+ */
 static const struct rib_path *rib_mac_best_remote(const struct evpn_rib *rib, const struct rib_mac *m)
 {
 	const struct rib_path *best = NULL;
@@ -565,7 +569,10 @@ static const struct rib_path *rib_mac_best_remote(const struct evpn_rib *rib, co
 
 		if (!p)
 			continue;
-		if (!best || p->seq > best->seq || (p->seq == best->seq && ntohl(p->nexthop) < ntohl(best->nexthop)))
+		if (!best || p->seq > best->seq ||
+		    (p->seq == best->seq && (p->local_pref > best->local_pref ||
+					     (p->local_pref == best->local_pref &&
+					      ntohl(p->nexthop) < ntohl(best->nexthop)))))
 			best = p;
 	}
 	return best;
@@ -845,14 +852,17 @@ static void rib_ip_ref(struct evpn_rib *rib, uint16_t vni_idx, uint32_t ip, cons
 	}
 }
 
-/* Best path of one route: not stale before stale, then the lowest peer address. */
+/* Best path of one route: not stale before stale, then the highest LOCAL_PREF, then the lowest peer address. */
 static struct rib_path *rib_select(const struct rib_route *r)
 {
 	struct rib_path *best = NULL;
 
 	for (struct rib_path *p = r->paths; p; p = p->next) {
-		if (!best || (best->stale && !p->stale) ||
-		    (best->stale == p->stale && ntohl(p->peer) < ntohl(best->peer)))
+		if (!best || (best->stale && !p->stale))
+			best = p;
+		else if (best->stale == p->stale &&
+			 (p->local_pref > best->local_pref ||
+			  (p->local_pref == best->local_pref && ntohl(p->peer) < ntohl(best->peer))))
 			best = p;
 	}
 	return best;
@@ -933,7 +943,7 @@ static void rib_path_remove(struct evpn_rib *rib, struct rib_route *r, uint32_t 
 
 /* One NLRI of an UPDATE with the attributes every NLRI of it shares (see evpn_rib_update). */
 struct rib_update_ctx {
-	uint32_t peer, nexthop, seq;
+	uint32_t peer, nexthop, seq, local_pref;
 	bool ebgp, sticky, loop;
 	const struct bgp_attrs *a;
 	const uint64_t *rt;
@@ -1019,6 +1029,7 @@ static void rib_update_one(struct evpn_rib *rib, struct rib_update_ctx *u, const
 	}
 	p->nexthop = nh;
 	p->seq = u->seq;
+	p->local_pref = u->local_pref;
 	p->sticky = u->sticky;
 	if (p->stale) {
 		p->stale = false;
@@ -1103,6 +1114,8 @@ void evpn_rib_update(struct evpn_rib *rib, uint32_t peer, bool ebgp, const struc
 	}
 	if (a->mp_nh_len == 4)
 		memcpy(&u.nexthop, a->mp_nh, 4);
+	/* LOCAL_PREF counts only inside the AS (RFC 4271 5.1.5): an eBGP peer's is ignored */
+	u.local_pref = !ebgp && a->has_local_pref ? a->local_pref : rib->cfg.local_pref;
 	u.rts = rib_rts_get(rib, rt, u.n_rt);
 	if (!u.rts)
 		return;   /* out of memory: the routes are not taken */
@@ -1231,7 +1244,8 @@ void evpn_rib_walk(const struct evpn_rib *rib, evpn_rib_path_cb cb, void *arg)
 			for (const struct rib_path *p = r->paths; p; p = p->next) {
 				struct evpn_rib_path_info info = {
 					.route = &r->nlri, .peer = p->peer, .nexthop = p->nexthop,
-					.vni_idx = r->vni_idx, .seq = p->seq, .sticky = p->sticky,
+					.vni_idx = r->vni_idx, .seq = p->seq, .local_pref = p->local_pref,
+					.sticky = p->sticky,
 					.best = p == r->best, .stale = p->stale, .local = false,
 					.n_rt = p->rts->n, .rts = p->rts->rt,
 				};

@@ -28,6 +28,7 @@ struct evpn_rib_config {
 	uint32_t dup_max_moves;      /* duplicate detection: this many moves ... */
 	uint32_t dup_window_sec;     /* ... within this window freezes the MAC */
 	uint64_t expected_routes;    /* tables are sized for this many routes up front (0: small) */
+	uint32_t local_pref;         /* LOCAL_PREF of routes from eBGP peers and of iBGP routes without one */
 };
 
 /* What the RIB decides, for the daemon to carry out. Any may be NULL. */
@@ -52,6 +53,7 @@ struct evpn_rib_path_info {
 	uint32_t nexthop;            /* VTEP */
 	uint16_t vni_idx;            /* UINT16_MAX: not imported */
 	uint32_t seq;
+	uint32_t local_pref;         /* as received from an iBGP peer, else evpn_rib_config.local_pref */
 	bool sticky, best, stale, local;
 	uint32_t n_rt;
 	const uint64_t *rts;
