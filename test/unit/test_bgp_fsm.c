@@ -980,6 +980,50 @@ START_TEST(test_malformed_update)
 }
 END_TEST
 
+/*
+ * RFC 7606 section 4: an UPDATE whose last attribute runs past the end of the path attributes,
+ * after the MP_REACH_NLRI that holds its route. The route can still be located: the session
+ * stays up and the update goes up as treat-as-withdraw (it used to be reset with 3/1).
+ */
+START_TEST(test_attr_overrun_treat_as_withdraw)
+{
+	static const uint8_t body[] = {
+		0, 0,                                              /* no withdrawn routes */
+		0, 0x40,                                           /* 64 bytes of attributes */
+		0x80, 14, 0x2c, 0, 25, 70, 4, 10, 0, 0, 2, 0,      /* MP_REACH_NLRI, next hop 10.0.0.2 */
+		2, 0x21, 0, 1, 10, 0, 0, 2, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 48, 2, 0, 0, 0, 0, 2,
+		0, 0, 0, 100,                                      /* type 2, MAC 02:00:00:00:00:02, VNI 100 */
+		0x40, 1, 1, 0,                                     /* ORIGIN */
+		0x40, 2, 6, 2, 1, 0, 0, 0xfd, 0xeb,                /* AS_PATH 65003 */
+		0xc0, 16, 0xff, 0,                                 /* EXTENDED_COMMUNITIES: 255 bytes, 1 there */
+	};
+	struct bgp_peer_config c = peer_cfg(RAW_IP, AS_RAW, true);
+	struct side *a = side_new("A", A_IP, AS_A, "1.1.1.1", false, 90);
+	struct bgp_peer_stats st;
+	uint8_t buf[4096];
+	struct raw *r;
+
+	add_peer(a, &c);
+	ck_assert_err(bgp_start(a->b), 0);
+	r = raw_session(a, &raw_open_default);
+	memcpy(buf + 19, body, sizeof(body));
+	raw_send(r, buf, put_hdr(buf, 19 + sizeof(body), BGP_MSG_UPDATE));
+	RUN_UNTIL(a->n_update == 1);
+	ck_assert_int_eq(a->last_u.attrs.action, BGP_ATTR_TREAT_AS_WITHDRAW);
+	ck_assert_ptr_nonnull(strstr(a->last_u.attrs.action_reason, "overruns the attribute area"));
+	ck_assert_uint_eq(a->last_u.n_reach, 1);          /* located, to be withdrawn */
+	ck_assert_uint_eq(a->first_reach.label1, 100);
+	settle(50);
+	st = stats(a);
+	ck_assert_int_eq(st.state, BGP_ST_ESTABLISHED);
+	ck_assert_uint_eq(st.treat_as_withdraw, 1);
+	ck_assert_uint_eq(st.updates_rejected, 0);
+	ck_assert_uint_eq(st.msgs_out[BGP_MSG_NOTIFICATION], 0);
+	ck_assert_int_eq(a->n_down, 0);
+	raw_free(r);
+}
+END_TEST
+
 /* Whole messages written in pieces, and several messages in one write. */
 START_TEST(test_split_messages)
 {
@@ -1712,6 +1756,7 @@ static Suite *bgp_fsm_suite(void)
 	tcase_add_test(tc, test_as4);
 	tcase_add_test(tc, test_update_and_refresh);
 	tcase_add_test(tc, test_malformed_update);
+	tcase_add_test(tc, test_attr_overrun_treat_as_withdraw);
 	tcase_add_test(tc, test_split_messages);
 	tcase_add_test(tc, test_raw_errors);
 	tcase_add_loop_test(tc, test_collision, 0, 2);
