@@ -384,6 +384,46 @@ START_TEST(test_local_pref_between_vteps)
 }
 END_TEST
 
+/*
+ * The tables' hash is keyed, randomly per RIB (the keys are peer-supplied): two RIBs hash the
+ * same route differently, one key always gives the same hash, and the bucket spread of
+ * routes that differ in one MAC byte is unrelated between keys.
+ */
+START_TEST(test_hash_keyed)
+{
+	struct evpn_rib_config c = { .asn = ASN, .router_id = inet_addr("10.0.0.1"), .vtep_ip = inet_addr("10.0.0.1") };
+	struct evpn_rib *r1, *r2, *k1, *k2;
+	struct evpn_route r = mac_route("10.0.0.2:1", MAC1, 100);
+	int same_bucket = 0;
+
+	r1 = evpn_rib_new(&c, NULL, NULL);
+	r2 = evpn_rib_new(&c, NULL, NULL);
+	c.hash_key[0] = 0x0123456789abcdefULL;
+	c.hash_key[1] = 0xfedcba9876543210ULL;
+	k1 = evpn_rib_new(&c, NULL, NULL);
+	k2 = evpn_rib_new(&c, NULL, NULL);
+	ck_assert(r1 && r2 && k1 && k2);
+	ck_assert_uint_ne(evpn_rib_route_hash(r1, &r), evpn_rib_route_hash(r2, &r));
+	ck_assert_uint_eq(evpn_rib_route_hash(k1, &r), evpn_rib_route_hash(k2, &r));
+	ck_assert_uint_ne(evpn_rib_route_hash(k1, &r), evpn_rib_route_hash(r1, &r));
+	for (int i = 0; i < 256; i++) {
+		struct evpn_route x = r, y = r;
+
+		x.mac[5] = (uint8_t)i;
+		y.mac[5] = (uint8_t)(i + 1);
+		ck_assert_uint_ne(evpn_rib_route_hash(k1, &x), evpn_rib_route_hash(k1, &y));
+		/* two routes in one bucket of 1024 under r1 are seldom together under r2 */
+		same_bucket += (evpn_rib_route_hash(r1, &x) & 1023) == (evpn_rib_route_hash(r1, &y) & 1023) &&
+			       (evpn_rib_route_hash(r2, &x) & 1023) == (evpn_rib_route_hash(r2, &y) & 1023);
+	}
+	ck_assert_int_le(same_bucket, 1);
+	evpn_rib_free(r1);
+	evpn_rib_free(r2);
+	evpn_rib_free(k1);
+	evpn_rib_free(k2);
+}
+END_TEST
+
 START_TEST(test_local_mac_advertised_and_withdrawn)
 {
 	evpn_rib_local_mac(rib, 0, MAC1, true, false);
@@ -777,6 +817,7 @@ int main(void)
 	tcase_add_test(tc, test_best_path_across_two_reflectors);
 	tcase_add_test(tc, test_local_pref_best_path);
 	tcase_add_test(tc, test_local_pref_between_vteps);
+	tcase_add_test(tc, test_hash_keyed);
 	tcase_add_test(tc, test_local_mac_advertised_and_withdrawn);
 	tcase_add_test(tc, test_mobility_remote_to_local_bumps_sequence);
 	tcase_add_test(tc, test_mobility_local_to_remote_higher_sequence_wins);
