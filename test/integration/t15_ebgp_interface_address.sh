@@ -125,8 +125,11 @@ vt_ping "${VT_P}c2" 192.168.80.1 5 || vt_fail "c2 -> c1: no reply"
 vt_pass "containers behind vtepd and the FRR leaf ping each other"
 
 # update_source naming the uplink, and bgp.listen limited to its address: the same session.
-kill -TERM "$(eval echo "\$VT_PID_${L1//-/_}")"
-for _ in $(seq 100); do vt_alive "$(eval echo "\$VT_PID_${L1//-/_}")" || break; sleep 0.1; done
+pid=$(eval echo "\$VT_PID_${L1//-/_}")
+kill -TERM "$pid"
+wait "$pid"; rc=$?
+[ "$rc" -eq 0 ] || vt_fail "vtepd exited with status $rc after SIGTERM"
+mv "$VT_TMP/$L1.log" "$VT_TMP/$L1-first.log"   # kept for the sanitizer check at the end
 leaf1_conf "  listen: [192.168.0.1]" "      update_source: ul0"
 vt_vtepd "$L1NS" "$L1" "$VT_TMP/leaf1.yaml"
 vt_wait_for 40 established ||
