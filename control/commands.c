@@ -820,7 +820,7 @@ static int cmd_show_bgp_evpn(struct ctl_out *o, int argc, char **argv, void *ctx
 	/* our own RD and route targets per VNI */
 	ctl_list_begin(o, "vnis");
 	for (uint16_t i = 0; i < d->n_vnis; i++) {
-		char rts[EVPN_RIB_MAX_RT * 24 + 16], buf[32];
+		char rts[EVPN_RIB_MAX_RT * 24 + 1], buf[32];
 		uint64_t ec[EVPN_RIB_MAX_RT];
 		size_t n_ec;
 		uint8_t rd[8];
@@ -835,9 +835,8 @@ static int cmd_show_bgp_evpn(struct ctl_out *o, int argc, char **argv, void *ctx
 		ctl_str(o, "rd", buf);
 		evpn_rib_vni_import(vtepd_bgp_rib(d), i, ec, &n_ec, &auto_rt);
 		fmt_rts(rts, sizeof(rts), ec, n_ec);
-		if (auto_rt)
-			snprintf(rts + strlen(rts), sizeof(rts) - strlen(rts), " (auto)");
 		ctl_str(o, "import_rt", rts);
+		ctl_bool(o, "import_auto", auto_rt);   /* the auto ASN:VNI, matched on the VNI alone from eBGP */
 		evpn_rib_vni_info(vtepd_bgp_rib(d), i, rd, ec, &n_ec);
 		fmt_rts(rts, sizeof(rts), ec, n_ec);
 		ctl_str(o, "export_rt", rts);
