@@ -124,6 +124,18 @@ vt_ping "${VT_P}c1" 192.168.80.2 5 || vt_fail "c1 -> c2 across the routed fabric
 vt_ping "${VT_P}c2" 192.168.80.1 5 || vt_fail "c2 -> c1: no reply"
 vt_pass "containers behind vtepd and the FRR leaf ping each other"
 
+# Connections from an address that is no neighbour's (the FRR leaf's loopback, to ours): each
+# refused and counted, one log line for all of them.
+for _ in 1 2 3 4 5; do
+	ip netns exec "$F" python3 -c 'import socket; s = socket.socket(); s.bind(("10.0.0.2", 0)); s.settimeout(5); s.connect(("10.0.0.1", 179)); s.recv(1)' 2>/dev/null || true
+done
+vt_wait_for 5 bash -c "'$VTEPCTL' -n $L1 -j show stats | jq -e '.control.bgp_unknown_connections == 5' >/dev/null" ||
+	vt_fail "5 connections from 10.0.0.2 not counted: $(vt_ctl "$L1" -j show stats | jq -c .control)"
+n=$(grep -c 'refused a connection from 10.0.0.2' "$VT_TMP/$L1.log")
+[ "$n" -eq 1 ] || vt_fail "$n log lines for 5 connections from one unknown address (expected 1 a minute)"
+vt_ctl "$L1" -j show bgp summary | jq -e '.unknown_connections == 5' >/dev/null || vt_fail "show bgp summary does not count them"
+vt_pass "connections from an unknown address: refused, counted (5), logged once"
+
 # update_source naming the uplink, and bgp.listen limited to its address: the same session.
 pid=$(eval echo "\$VT_PID_${L1//-/_}")
 kill -TERM "$pid"
