@@ -572,7 +572,7 @@ struct bgp_upd_ctx {
 	struct bgp_error *err;
 	bool as4;
 	size_t unreach_nlri_bytes; /* EVPN NLRI bytes in MP_UNREACH (End-of-RIB has none) */
-	bool cut_mp;               /* the attribute running past the area is (or may be) MP_REACH/MP_UNREACH */
+	bool cut_mp;               /* the attribute running past the area is MP_REACH/MP_UNREACH */
 	char cut_reason[120];
 };
 
