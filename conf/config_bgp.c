@@ -15,9 +15,13 @@
  *     advertise: true             # originate type 2/3 for local MACs and VNIs
  *     arp_suppression: true
  *     duplicate_detection: {max_moves: 5, window: 180}
+ *     listen: [192.168.0.1]       # default: all local addresses
+ *     local_preference: 100       # LOCAL_PREF sent to iBGP peers
  *     neighbors:
  *       - {address: 10.0.0.254, remote_as: 65000, passive: false, password: s3cret,
- *          max_routes: 0, ttl_security: false, hold_time: 0, description: spine1}
+ *          max_routes: 0, ttl_security: false, hold_time: 0, description: spine1,
+ *          update_source: ul0,    # an address or an interface; default: the kernel's choice
+ *          local_preference: 200} # iBGP only
  *   vnis:
  *     - vni: 100
  *       rd: 10.0.0.1:32867        # or auto
@@ -31,6 +35,78 @@
 #include "config_priv.h"
 #include "evpn.h"
 
+/* An interface name as the kernel takes it, and nothing a DPDK devargs string would split on. */
+static bool cfg_bgp_ifname_ok(const char *s)
+{
+	size_t len = strlen(s);
+
+	if (len == 0 || len >= VTEP_IFNAME_MAX || !strcmp(s, ".") || !strcmp(s, ".."))
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (ch <= ' ' || ch >= 0x7f || ch == '/' || ch == ':' || ch == ',' || ch == '=')
+			return false;
+	}
+	return true;
+}
+
+/* A neighbour's update_source: a unicast IPv4 address, or an interface name (its first IPv4 address). */
+static int cfg_update_source(struct cfg_ctx *c, yaml_node_t *key, yaml_node_t *val, const char *path,
+			     struct vtep_bgp_neighbor_config *n)
+{
+	char sv[CFG_SHOW_MAX + 16];
+	const char *s;
+	int rc;
+
+	if ((rc = cfg_scalar(c, key, val, path, "an IPv4 address or an interface name", &s)))
+		return rc;
+	if (s[strspn(s, "0123456789.")] == '\0') {
+		/* digits and dots: meant as an address */
+		if ((rc = cfg_ipv4_unicast(c, key, val, path, &n->update_source)))
+			return rc;
+		if (n->update_source == n->address)
+			return cfg_fail(c, cfg_mark(key, val), "%s: %s is the neighbour's own address (expected one of "
+					"this host's addresses)", path, s);
+		return 0;
+	}
+	if (strlen(s) != val->data.scalar.length || !cfg_bgp_ifname_ok(s))
+		return cfg_fail(c, cfg_mark(key, val), "%s: '%s' is neither an IPv4 address nor a valid interface name "
+				"(expected e.g. 192.168.0.1 or ul0: 1..15 characters without '/', ':', ',', '=' or "
+				"whitespace)", path, cfg_show(val, sv, sizeof(sv)));
+	snprintf(n->update_source_if, sizeof(n->update_source_if), "%s", s);
+	return 0;
+}
+
+/* bgp.listen: a list of local unicast IPv4 addresses, no duplicates. */
+static int cfg_listen(struct cfg_ctx *c, yaml_node_t *key, yaml_node_t *val)
+{
+	struct vtep_bgp_config *b = &c->cfg->bgp;
+	size_t n;
+	int rc;
+
+	if (val->type != YAML_SEQUENCE_NODE)
+		return cfg_kind(c, key, val, "bgp.listen", "a list of IPv4 addresses");
+	n = cfg_seq_len(val);
+	if (n == 0 || n > VTEP_BGP_MAX_LISTEN)
+		return cfg_fail(c, cfg_mark(key, val), "bgp.listen: %zu addresses (expected 1..%d; leave the key out to "
+				"listen on all addresses)", n, VTEP_BGP_MAX_LISTEN);
+	for (size_t i = 0; i < n; i++) {
+		yaml_node_t *item = cfg_seq_item(c, val, i);
+		char sub[64];
+		uint32_t a;
+
+		cfg_path_idx(sub, sizeof(sub), "bgp.listen", i);
+		if ((rc = cfg_ipv4_unicast(c, item, item, sub, &a)))
+			return rc;
+		for (size_t j = 0; j < i; j++)
+			if (b->listen[j] == a)
+				return cfg_fail(c, &item->start_mark, "%s: duplicate address (also bgp.listen[%zu])", sub, j);
+		b->listen[b->n_listen++] = a;
+	}
+	return 0;
+}
+
 static int cfg_neighbor(struct cfg_ctx *c, yaml_node_t *item, const char *path, struct vtep_bgp_neighbor_config *n)
 {
 	struct cfg_field f[] = {
@@ -42,6 +118,8 @@ static int cfg_neighbor(struct cfg_ctx *c, yaml_node_t *item, const char *path, 
 		{ "ttl_security", false, NULL, NULL },
 		{ "hold_time", false, NULL, NULL },
 		{ "description", false, NULL, NULL },
+		{ "update_source", false, NULL, NULL },
+		{ "local_preference", false, NULL, NULL },
 	};
 	char sub[224];
 	const char *s;
@@ -50,7 +128,7 @@ static int cfg_neighbor(struct cfg_ctx *c, yaml_node_t *item, const char *path, 
 
 	if (item->type != YAML_MAPPING_NODE)
 		return cfg_kind(c, item, item, path, "a mapping with 'address' and 'remote_as'");
-	rc = cfg_collect(c, item, path, &item->start_mark, f, 8);
+	rc = cfg_collect(c, item, path, &item->start_mark, f, 10);
 	if (rc)
 		return rc;
 	n->line = (int)item->start_mark.line + 1;
@@ -101,6 +179,20 @@ static int cfg_neighbor(struct cfg_ctx *c, yaml_node_t *item, const char *path, 
 		if ((rc = cfg_scalar(c, f[7].key, f[7].val, sub, "a string", &s)))
 			return rc;
 		snprintf(n->description, sizeof(n->description), "%s", s);
+	}
+	if (f[8].val) {
+		cfg_path(sub, sizeof(sub), path, "update_source");
+		if ((rc = cfg_update_source(c, f[8].key, f[8].val, sub, n)))
+			return rc;
+	}
+	if (f[9].val) {
+		cfg_path(sub, sizeof(sub), path, "local_preference");
+		if ((rc = cfg_u32(c, f[9].key, f[9].val, sub, 0, UINT32_MAX, "sent to iBGP neighbours", &n->local_pref)))
+			return rc;
+		if (n->remote_as != c->cfg->bgp.asn)
+			return cfg_fail(c, cfg_mark(f[9].key, f[9].val), "%s: the neighbour is eBGP (remote_as %u, bgp.asn %u) "
+					"and LOCAL_PREF goes to iBGP neighbours only", sub, n->remote_as, c->cfg->bgp.asn);
+		n->has_local_pref = true;
 	}
 	return 0;
 }
@@ -178,13 +270,15 @@ int cfg_section_bgp(struct cfg_ctx *c, yaml_node_t *key, yaml_node_t *val)
 		{ "arp_suppression", false, NULL, NULL },
 		{ "duplicate_detection", false, NULL, NULL },
 		{ "neighbors", false, NULL, NULL },
+		{ "listen", false, NULL, NULL },
+		{ "local_preference", false, NULL, NULL },
 	};
 	uint32_t v;
 	int rc;
 
 	if (val->type != YAML_MAPPING_NODE)
 		return cfg_kind(c, key, val, "bgp", "a mapping with 'asn'");
-	rc = cfg_collect(c, val, "bgp", &key->start_mark, f, 11);
+	rc = cfg_collect(c, val, "bgp", &key->start_mark, f, 13);
 	if (rc)
 		return rc;
 	b->enabled = true;
@@ -198,6 +292,7 @@ int cfg_section_bgp(struct cfg_ctx *c, yaml_node_t *key, yaml_node_t *val)
 	b->arp_suppression = true;
 	b->dup_max_moves = 5;
 	b->dup_window_sec = 180;
+	b->local_pref = VTEP_BGP_DEFAULT_LOCAL_PREF;
 	if ((rc = cfg_u32(c, f[0].key, f[0].val, "bgp.asn", 1, UINT32_MAX, NULL, &b->asn)))
 		return rc;
 	if (f[1].val && (rc = cfg_ipv4_unicast(c, f[1].key, f[1].val, "bgp.router_id", &b->router_id)))
@@ -242,6 +337,11 @@ int cfg_section_bgp(struct cfg_ctx *c, yaml_node_t *key, yaml_node_t *val)
 	if (f[8].val && (rc = cfg_bool(c, f[8].key, f[8].val, "bgp.arp_suppression", &b->arp_suppression)))
 		return rc;
 	if (f[9].val && (rc = cfg_dup_detect(c, f[9].key, f[9].val)))
+		return rc;
+	if (f[12].val && (rc = cfg_u32(c, f[12].key, f[12].val, "bgp.local_preference", 0, UINT32_MAX,
+				       "sent to iBGP neighbours", &b->local_pref)))
+		return rc;
+	if (f[11].val && (rc = cfg_listen(c, f[11].key, f[11].val)))
 		return rc;
 	if (f[10].val && (rc = cfg_neighbors(c, f[10].key, f[10].val)))
 		return rc;

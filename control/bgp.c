@@ -282,6 +282,7 @@ int vtepd_bgp_start(struct vtepd *d)
 		.asn = bc->asn, .router_id = bc->router_id, .vtep_ip = d->cfg.source_ip,
 		.rt_match_vni_only = bc->rt_match_vni_only, .dup_max_moves = bc->dup_max_moves,
 		.dup_window_sec = bc->dup_window_sec, .expected_routes = d->cfg.mac_table_size,
+		.local_pref = bc->local_pref,
 	};
 	static const struct evpn_rib_ops rib_ops = {
 		.remote_mac = vtepd_bgp_remote_mac, .flood_vtep = vtepd_bgp_flood_vtep,
@@ -292,7 +293,8 @@ int vtepd_bgp_start(struct vtepd *d)
 		.refresh = vtepd_bgp_refresh, .log = vtepd_bgp_log,
 	};
 	struct bgp_local local = {
-		.asn = bc->asn, .router_id = bc->router_id, .local_addr = d->cfg.source_ip, .port = bc->port,
+		/* no local_addr: listen on every address (or bgp.listen), connect from the neighbour's update source */
+		.asn = bc->asn, .router_id = bc->router_id, .port = bc->port, .n_listen = bc->n_listen,
 		.hold_time = bc->hold_time, .graceful_restart = bc->graceful_restart, .gr_time = bc->restart_time,
 	};
 	struct epoll_event ev = { .events = EPOLLIN };
@@ -305,6 +307,7 @@ int vtepd_bgp_start(struct vtepd *d)
 		return ENOMEM;
 	vb->d = d;
 	snprintf(local.hostname, sizeof(local.hostname), "%s", d->cfg.name);
+	memcpy(local.listen, bc->listen, bc->n_listen * sizeof(local.listen[0]));
 	vb->rib = evpn_rib_new(&rc, &rib_ops, vb);
 	if (!vb->rib) {
 		free(vb);
@@ -322,16 +325,20 @@ int vtepd_bgp_start(struct vtepd *d)
 		free(vb);
 		return ENOMEM;
 	}
+	/* the next hop of our routes stays the VTEP address, whatever address the session runs on */
 	evpn_adv_init(&vb->adv, vb->bgp, vb->rib, bc->asn, d->cfg.source_ip, bc->advertise_local);
+	vb->adv.local_pref = bc->local_pref;
 	for (uint32_t i = 0; i < bc->n_neighbors; i++) {
 		const struct vtep_bgp_neighbor_config *n = &bc->neighbors[i];
 		struct bgp_peer_config pc = {
 			.addr = n->address, .remote_as = n->remote_as, .passive = n->passive,
 			.hold_time = n->hold_time, .max_routes = n->max_routes, .ttl_security = n->ttl_security,
+			.source_addr = n->update_source, .has_local_pref = n->has_local_pref, .local_pref = n->local_pref,
 		};
 
 		snprintf(pc.password, sizeof(pc.password), "%s", n->password);
 		snprintf(pc.description, sizeof(pc.description), "%s", n->description);
+		snprintf(pc.source_ifname, sizeof(pc.source_ifname), "%s", n->update_source_if);
 		bgp_add_peer(vb->bgp, &pc, NULL);
 	}
 	d->bgp = vb;

@@ -13,6 +13,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <ifaddrs.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <netinet/tcp.h>
@@ -38,6 +39,8 @@
 #define BGP_LISTEN_RETRY_MS 1000
 #define BGP_READ_BUDGET 64               /* reads per connection per bgp_process() */
 #define BGP_EVENTS 64
+#define BGP_UNKNOWN_LOG_MS 60000         /* one log line per unknown connecting address per minute */
+#define BGP_UNKNOWN_SLOTS 64             /* unknown addresses remembered for that */
 
 enum { BGP_LOG_ERR, BGP_LOG_WARN, BGP_LOG_INFO, BGP_LOG_DEBUG };
 
@@ -51,7 +54,11 @@ enum bgp_end {
 	BGP_END_GR_REPLACED,  /* a graceful-restart peer came back on a new connection (RFC 4724 4.2) */
 };
 
+/* What an epoll event's data.ptr points to: a connection or a listening socket. */
+enum bgp_ev_kind { BGP_EV_CONN, BGP_EV_LISTEN };
+
 struct bgp_conn {
+	enum bgp_ev_kind kind;   /* BGP_EV_CONN: first, like struct bgp_listener's */
 	struct bgp_peer *peer;
 	int fd;
 	bool outgoing;        /* we initiated it */
@@ -82,18 +89,37 @@ struct bgp_peer {
 	struct bgp_peer_stats st;
 };
 
+/* One listening socket (all addresses, or one of bgp_local.listen). */
+struct bgp_listener {
+	enum bgp_ev_kind kind;   /* BGP_EV_LISTEN */
+	struct bgp *bgp;
+	int fd;                  /* -1: not (yet) listening; retried from bgp_tick */
+	uint32_t addr;           /* network order; 0: all */
+	bool warned;
+};
+
+/* An address that is no neighbour's and tried to connect: logged once a minute. */
+struct bgp_unknown {
+	uint32_t addr;
+	uint64_t logged_ms;
+	uint64_t suppressed;     /* attempts since that log line */
+};
+
 struct bgp {
 	struct bgp_local local;
 	struct bgp_ops ops;
 	void *ctx;
-	int epfd, lfd;
-	bool started, freeing, listen_warned;
+	int epfd;
+	struct bgp_listener lis[BGP_MAX_LISTEN];
+	size_t n_lis;
+	bool started, freeing;
 	uint64_t now_ms, listen_retry_at;
 	struct bgp_peer **peers;
 	size_t n_peers, cap_peers;
 	struct bgp_conn *dead;
 	struct evpn_route *reach, *unreach;
 	uint64_t unknown_accepts;
+	struct bgp_unknown unknown[BGP_UNKNOWN_SLOTS];
 };
 
 static const uint8_t bgp_mp_evpn_cap[6] = { 1, 4, 0, EVPN_AFI, 0, EVPN_SAFI };
@@ -196,6 +222,7 @@ static struct bgp_conn *bgp_conn_new(struct bgp_peer *p, int fd, bool outgoing, 
 		free(c);
 		return NULL;
 	}
+	c->kind = BGP_EV_CONN;
 	c->peer = p;
 	c->fd = fd;
 	c->outgoing = outgoing;
@@ -592,23 +619,32 @@ static void bgp_peer_sockopts(struct bgp_peer *p, int fd)
 		bgp_log(p->bgp, BGP_LOG_WARN, "peer %s: TTL security: %s", p->name, strerror(err));
 }
 
-/* Per-peer options on the listener: its MD5 key; TTL 255 for SYN-ACKs to GTSM peers. */
-static void bgp_listener_peer_opts(struct bgp *b, struct bgp_peer *p)
+/* Per-peer options on one listening socket: the peer's MD5 key; TTL 255 for SYN-ACKs to GTSM peers. */
+static void bgp_listener_peer_opts_one(struct bgp_listener *l, struct bgp_peer *p)
 {
+	struct bgp *b = l->bgp;
 	int err;
 
-	if (b->lfd < 0)
+	if (l->fd < 0)
 		return;
-	if (p->cfg.password[0] && (err = bgp_set_md5(b->lfd, p->cfg.addr, p->cfg.password)) != 0)
+	if (p->cfg.password[0] && (err = bgp_set_md5(l->fd, p->cfg.addr, p->cfg.password)) != 0)
 		bgp_log(b, BGP_LOG_ERR, "peer %s: TCP MD5 on the listening socket: %s", p->name, strerror(err));
-	if (p->cfg.ttl_security && (err = bgp_set_ttl(b->lfd, false)) != 0)
+	if (p->cfg.ttl_security && (err = bgp_set_ttl(l->fd, false)) != 0)
 		bgp_log(b, BGP_LOG_WARN, "peer %s: TTL 255 on the listening socket: %s", p->name, strerror(err));
 }
 
-static int bgp_listen_open(struct bgp *b)
+/* The same on every listening socket. */
+static void bgp_listener_peer_opts(struct bgp *b, struct bgp_peer *p)
 {
+	for (size_t i = 0; i < b->n_lis; i++)
+		bgp_listener_peer_opts_one(&b->lis[i], p);
+}
+
+static int bgp_listen_open(struct bgp_listener *l)
+{
+	struct bgp *b = l->bgp;
 	struct sockaddr_in sin;
-	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = NULL };
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = l };
 	int one = 1, tos = IPTOS_PREC_INTERNETCONTROL, fd, err;
 
 	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -616,42 +652,71 @@ static int bgp_listen_open(struct bgp *b)
 		return errno;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof(tos));
-	bgp_sin(&sin, b->local.local_addr, b->local.port);
+	bgp_sin(&sin, l->addr, b->local.port);
 	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0 || listen(fd, 64) < 0 ||
 	    epoll_ctl(b->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
 		err = errno;
 		close(fd);
 		return err;
 	}
-	b->lfd = fd;
+	l->fd = fd;
 	for (size_t i = 0; i < b->n_peers; i++)
-		bgp_listener_peer_opts(b, b->peers[i]);
+		bgp_listener_peer_opts_one(l, b->peers[i]);
 	return 0;
 }
 
-/* Listen now, or later from bgp_tick when the address is not (yet) ours. */
+/*
+ * Open every listening socket not open yet, now, or later from bgp_tick when its address is
+ * not (yet) ours. Before bgp_start has succeeded, an error other than a missing address fails.
+ */
 static int bgp_listen_try(struct bgp *b)
 {
-	char addr[INET_ADDRSTRLEN];
-	int err = bgp_listen_open(b);
+	int first_err = 0;
 
-	inet_ntop(AF_INET, &b->local.local_addr, addr, sizeof(addr));
-	if (!err) {
-		bgp_log(b, BGP_LOG_INFO, "listening on %s:%u", addr, b->local.port);
-		b->listen_warned = false;
-		return 0;
+	for (size_t i = 0; i < b->n_lis; i++) {
+		struct bgp_listener *l = &b->lis[i];
+		char addr[INET_ADDRSTRLEN];
+		int err;
+
+		if (l->fd >= 0)
+			continue;
+		err = bgp_listen_open(l);
+		inet_ntop(AF_INET, &l->addr, addr, sizeof(addr));
+		if (!err) {
+			bgp_log(b, BGP_LOG_INFO, "listening on %s:%u", addr, b->local.port);
+			l->warned = false;
+			continue;
+		}
+		b->listen_retry_at = b->now_ms + BGP_LISTEN_RETRY_MS;
+		if (err == EADDRNOTAVAIL || b->started) {
+			/* The address may appear later (and a retry from bgp_tick never gives up): one warning. */
+			if (!l->warned)
+				bgp_log(b, BGP_LOG_WARN, "cannot listen on %s:%u yet (%s): retrying", addr,
+					b->local.port, strerror(err));
+			l->warned = true;
+			continue;
+		}
+		bgp_log(b, BGP_LOG_ERR, "cannot listen on %s:%u: %s", addr, b->local.port, strerror(err));
+		if (!first_err)
+			first_err = err;
 	}
-	b->listen_retry_at = b->now_ms + BGP_LISTEN_RETRY_MS;
-	if (err == EADDRNOTAVAIL || b->started) {
-		/* The address may appear later (and a retry from bgp_tick never gives up): one warning. */
-		if (!b->listen_warned)
-			bgp_log(b, BGP_LOG_WARN, "cannot listen on %s:%u yet (%s): retrying", addr, b->local.port,
-				strerror(err));
-		b->listen_warned = true;
-		return 0;
+	if (first_err) {
+		/* all or nothing: bgp_start may be called again */
+		for (size_t i = 0; i < b->n_lis; i++)
+			if (b->lis[i].fd >= 0) {
+				close(b->lis[i].fd);
+				b->lis[i].fd = -1;
+			}
 	}
-	bgp_log(b, BGP_LOG_ERR, "cannot listen on %s:%u: %s", addr, b->local.port, strerror(err));
-	return err;
+	return first_err;
+}
+
+static bool bgp_listen_pending(const struct bgp *b)
+{
+	for (size_t i = 0; i < b->n_lis; i++)
+		if (b->lis[i].fd < 0)
+			return true;
+	return false;
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -691,12 +756,37 @@ static void bgp_peer_connect_failed(struct bgp_peer *p, const char *what, int er
 	bgp_peer_set_state(p, BGP_ST_ACTIVE, why);
 }
 
+/*
+ * The source address of an outgoing connection: the peer's update source (an address, or
+ * the first IPv4 address of an interface, looked up now), else the speaker's local_addr;
+ * 0: the kernel's choice. EADDRNOTAVAIL when the interface has no IPv4 address.
+ */
+static int bgp_peer_source(const struct bgp_peer *p, uint32_t *src)
+{
+	struct ifaddrs *ifa, *i;
+
+	*src = 0;
+	if (!p->cfg.source_ifname[0]) {
+		*src = p->cfg.source_addr ? p->cfg.source_addr : p->bgp->local.local_addr;
+		return 0;
+	}
+	if (getifaddrs(&ifa) < 0)
+		return errno;
+	for (i = ifa; i && !*src; i = i->ifa_next)
+		if (i->ifa_addr && i->ifa_addr->sa_family == AF_INET &&
+		    !strncmp(i->ifa_name, p->cfg.source_ifname, BGP_IFNAME_MAX))
+			*src = ((const struct sockaddr_in *)(const void *)i->ifa_addr)->sin_addr.s_addr;
+	freeifaddrs(ifa);
+	return *src ? 0 : EADDRNOTAVAIL;
+}
+
 /* Start a non-blocking connection to the peer: Connect. */
 static void bgp_peer_connect(struct bgp_peer *p)
 {
 	struct bgp *b = p->bgp;
 	struct sockaddr_in sin;
 	struct bgp_conn *c;
+	uint32_t src = 0;
 	int fd, err;
 
 	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -710,12 +800,23 @@ static void bgp_peer_connect(struct bgp_peer *p)
 		return;
 	}
 	bgp_peer_sockopts(p, fd);
-	if (b->local.local_addr) {
-		bgp_sin(&sin, b->local.local_addr, 0);
+	if ((err = bgp_peer_source(p, &src)) != 0) {
+		char what[64];
+
+		close(fd);
+		snprintf(what, sizeof(what), "update source %s has no IPv4 address", p->cfg.source_ifname);
+		bgp_peer_connect_failed(p, what, err);
+		return;
+	}
+	if (src) {
+		char what[64], a[INET_ADDRSTRLEN];
+
+		bgp_sin(&sin, src, 0);
 		if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0) {
 			err = errno;
 			close(fd);
-			bgp_peer_connect_failed(p, "bind to the local address", err);
+			snprintf(what, sizeof(what), "bind to the source address %s", inet_ntop(AF_INET, &src, a, sizeof(a)));
+			bgp_peer_connect_failed(p, what, err);
 			return;
 		}
 	}
@@ -829,14 +930,48 @@ static struct bgp_peer *bgp_find_peer(const struct bgp *b, uint32_t addr)
 	return NULL;
 }
 
-static void bgp_accept_all(struct bgp *b)
+/* A connection from an address that is no neighbour's: counted, logged once a minute per address. */
+static void bgp_unknown_accept(struct bgp *b, const struct sockaddr_in *sin)
 {
+	struct bgp_unknown *u = NULL, *oldest = &b->unknown[0];
+	char addr[INET_ADDRSTRLEN];
+
+	b->unknown_accepts++;
+	for (size_t i = 0; i < BGP_UNKNOWN_SLOTS && !u; i++) {
+		if (b->unknown[i].logged_ms && b->unknown[i].addr == sin->sin_addr.s_addr)
+			u = &b->unknown[i];
+		else if (b->unknown[i].logged_ms < oldest->logged_ms)
+			oldest = &b->unknown[i];
+	}
+	if (u && b->now_ms - u->logged_ms < BGP_UNKNOWN_LOG_MS) {
+		u->suppressed++;
+		return;
+	}
+	inet_ntop(AF_INET, &sin->sin_addr, addr, sizeof(addr));
+	if (u && u->suppressed)
+		bgp_log(b, BGP_LOG_WARN, "refused a connection from %s:%u: not a configured neighbour (%llu more from "
+			"it in the last minute, %llu from unknown addresses so far)", addr, ntohs(sin->sin_port),
+			(unsigned long long)u->suppressed, (unsigned long long)b->unknown_accepts);
+	else
+		bgp_log(b, BGP_LOG_WARN, "refused a connection from %s:%u: not a configured neighbour (%llu from "
+			"unknown addresses so far)", addr, ntohs(sin->sin_port), (unsigned long long)b->unknown_accepts);
+	if (!u) {
+		u = oldest;   /* a free slot (logged_ms 0) or the one logged longest ago */
+		u->addr = sin->sin_addr.s_addr;
+	}
+	u->logged_ms = b->now_ms ? b->now_ms : 1;
+	u->suppressed = 0;
+}
+
+static void bgp_accept_all(struct bgp_listener *l)
+{
+	struct bgp *b = l->bgp;
+
 	for (;;) {
 		struct sockaddr_in sin;
 		socklen_t len = sizeof(sin);
 		struct bgp_peer *p;
-		char addr[INET_ADDRSTRLEN];
-		int fd = accept4(b->lfd, (struct sockaddr *)&sin, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		int fd = accept4(l->fd, (struct sockaddr *)&sin, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
 		if (fd < 0) {
 			if (errno == EINTR || errno == ECONNABORTED)
@@ -847,11 +982,8 @@ static void bgp_accept_all(struct bgp *b)
 		}
 		p = sin.sin_family == AF_INET ? bgp_find_peer(b, sin.sin_addr.s_addr) : NULL;
 		if (!p) {
-			b->unknown_accepts++;
-			inet_ntop(AF_INET, &sin.sin_addr, addr, sizeof(addr));
-			bgp_log(b, BGP_LOG_WARN, "refused a connection from %s:%u: not a configured neighbour (%llu so far)",
-				addr, ntohs(sin.sin_port), (unsigned long long)b->unknown_accepts);
 			close(fd);
+			bgp_unknown_accept(b, &sin);
 			continue;
 		}
 		bgp_peer_accept(p, fd);
@@ -1209,7 +1341,7 @@ struct bgp *bgp_new(const struct bgp_local *local, const struct bgp_ops *ops, vo
 	struct bgp *b;
 
 	if (!local || !local->asn || !local->router_id || local->hold_time == 1 || local->hold_time == 2 ||
-	    local->gr_time > 4095) {
+	    local->gr_time > 4095 || local->n_listen > BGP_MAX_LISTEN) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -1227,7 +1359,13 @@ struct bgp *bgp_new(const struct bgp_local *local, const struct bgp_ops *ops, vo
 	if (ops)
 		b->ops = *ops;
 	b->ctx = ctx;
-	b->lfd = -1;
+	b->n_lis = b->local.n_listen ? b->local.n_listen : 1;
+	for (size_t i = 0; i < b->n_lis; i++) {
+		b->lis[i].kind = BGP_EV_LISTEN;
+		b->lis[i].bgp = b;
+		b->lis[i].fd = -1;
+		b->lis[i].addr = b->local.n_listen ? b->local.listen[i] : b->local.local_addr;
+	}
 	b->now_ms = bgp_mono_ms();
 	b->reach = calloc(BGP_ROUTES_MAX, sizeof(*b->reach));
 	b->unreach = calloc(BGP_ROUTES_MAX, sizeof(*b->unreach));
@@ -1269,8 +1407,9 @@ void bgp_free(struct bgp *b)
 	}
 	bgp_free_dead(b);
 	free(b->peers);
-	if (b->lfd >= 0)
-		close(b->lfd);
+	for (size_t i = 0; i < b->n_lis; i++)
+		if (b->lis[i].fd >= 0)
+			close(b->lis[i].fd);
 	close(b->epfd);
 	free(b->reach);
 	free(b->unreach);
@@ -1342,9 +1481,11 @@ void bgp_process(struct bgp *b)
 	int n = epoll_wait(b->epfd, ev, BGP_EVENTS, 0);
 
 	for (int i = 0; i < n; i++) {
-		if (!ev[i].data.ptr) {
-			if (b->lfd >= 0)
-				bgp_accept_all(b);
+		if (*(const enum bgp_ev_kind *)ev[i].data.ptr == BGP_EV_LISTEN) {
+			struct bgp_listener *l = ev[i].data.ptr;
+
+			if (l->fd >= 0)
+				bgp_accept_all(l);
 			continue;
 		}
 		bgp_conn_event(ev[i].data.ptr, ev[i].events);
@@ -1356,7 +1497,7 @@ void bgp_process(struct bgp *b)
 void bgp_tick(struct bgp *b, uint64_t now_ms)
 {
 	b->now_ms = now_ms;
-	if (b->started && b->lfd < 0 && now_ms >= b->listen_retry_at)
+	if (b->started && now_ms >= b->listen_retry_at && bgp_listen_pending(b))
 		bgp_listen_try(b);
 	bgp_check_write_errors(b);
 	for (size_t i = 0; i < b->n_peers; i++) {
@@ -1443,6 +1584,11 @@ bool bgp_peer_as4(const struct bgp_peer *p)
 const struct bgp_local *bgp_local_config(const struct bgp *b)
 {
 	return &b->local;
+}
+
+uint64_t bgp_unknown_accepts(const struct bgp *b)
+{
+	return b->unknown_accepts;
 }
 
 int bgp_peer_send(struct bgp_peer *p, const uint8_t *msg, size_t len)

@@ -30,11 +30,17 @@ enum bgp_state {
 };
 const char *bgp_state_name(enum bgp_state s);
 
+#define BGP_MAX_LISTEN 16
+#define BGP_IFNAME_MAX 16            /* IFNAMSIZ */
+
 /* This speaker. */
 struct bgp_local {
 	uint32_t asn;
 	uint32_t router_id;          /* network order */
-	uint32_t local_addr;         /* network order: source of outgoing connections, listen address (0: any) */
+	uint32_t local_addr;         /* network order: default source of outgoing connections (0: the kernel's
+					choice) and the listen address when listen is empty (0: all addresses) */
+	uint32_t listen[BGP_MAX_LISTEN];   /* network order: listen on these addresses only ... */
+	size_t n_listen;             /* ... when n_listen > 0 */
 	uint16_t port;               /* listen and connect port, default 179 (tests use others) */
 	uint16_t hold_time;          /* proposed, default 90 */
 	bool graceful_restart;       /* advertise GR (helper and restarting speaker) for EVPN */
@@ -52,6 +58,15 @@ struct bgp_peer_config {
 	uint32_t max_routes;         /* 0: unlimited; enforced by the RIB through bgp_peer_stop() */
 	bool ttl_security;           /* GTSM (RFC 5082): send TTL 255, accept only 255 */
 	char description[64];
+	/*
+	 * Update source: outgoing connections are bound to source_addr, or to the first IPv4
+	 * address of interface source_ifname (looked up at each attempt); neither given:
+	 * bgp_local.local_addr. Incoming connections are accepted on any local address.
+	 */
+	uint32_t source_addr;        /* network order; 0: none */
+	char source_ifname[BGP_IFNAME_MAX];
+	bool has_local_pref;         /* LOCAL_PREF sent to this (iBGP) peer; false: the speaker's default */
+	uint32_t local_pref;
 };
 
 struct bgp_peer_stats {
@@ -102,7 +117,7 @@ void bgp_free(struct bgp *b);
 int bgp_fd(const struct bgp *b);
 /* Add a neighbour (before or after bgp_start). EEXIST for a duplicate address. */
 int bgp_add_peer(struct bgp *b, const struct bgp_peer_config *c, struct bgp_peer **out);
-/* Listen on local_addr:port and start every neighbour. */
+/* Listen (listen[] or local_addr, port) and start every neighbour. */
 int bgp_start(struct bgp *b);
 /* Handle whatever I/O is ready. Never blocks. */
 void bgp_process(struct bgp *b);
@@ -119,6 +134,8 @@ bool bgp_peer_is_ibgp(const struct bgp_peer *p);
 size_t bgp_peer_max_msg(const struct bgp_peer *p);
 bool bgp_peer_as4(const struct bgp_peer *p);
 const struct bgp_local *bgp_local_config(const struct bgp *b);
+/* Connections refused because they came from an address that is no neighbour's. */
+uint64_t bgp_unknown_accepts(const struct bgp *b);
 
 /*
  * Queue a whole encoded message for the peer (Established only, else ENOTCONN). Output is

@@ -572,7 +572,29 @@ struct bgp_upd_ctx {
 	struct bgp_error *err;
 	bool as4;
 	size_t unreach_nlri_bytes; /* EVPN NLRI bytes in MP_UNREACH (End-of-RIB has none) */
+	bool cut_mp;               /* the attribute running past the area is MP_REACH/MP_UNREACH */
+	char cut_reason[120];
 };
+
+/*
+ * RFC 7606 section 4: an attribute (or its header) runs past the end of the path attributes.
+ * Every attribute before it was whole, and the Total Attribute Length still locates the NLRI
+ * field, so the update is treat-as-withdraw (a lone flags byte too: nothing can hide in it);
+ * but when the cut attribute is MP_REACH_NLRI or MP_UNREACH_NLRI, the EVPN NLRI it carries
+ * cannot be located, and that is a session reset (section 5.3). The caller decides after the loop.
+ */
+static void bgp_attr_cut(struct bgp_upd_ctx *x, uint8_t type, bool type_known, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void bgp_attr_cut(struct bgp_upd_ctx *x, uint8_t type, bool type_known, const char *fmt, ...)
+{
+	va_list ap;
+
+	x->cut_mp = type_known && (type == BGP_ATTR_MP_REACH || type == BGP_ATTR_MP_UNREACH);
+	va_start(ap, fmt);
+	vsnprintf(x->cut_reason, sizeof(x->cut_reason), fmt, ap);
+	va_end(ap);
+}
 
 /* RFC 7606 treat-as-withdraw; the first reason is kept. */
 static void bgp_upd_withdraw(struct bgp_upd_ctx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -873,6 +895,7 @@ int bgp_update_decode(const uint8_t *body, size_t len, bool as4, struct bgp_upda
 	const uint8_t *wd, *at, *nlri;
 	size_t wlen, alen, nlen, off = 0, n_attrs = 0;
 	uint8_t seen[32] = { 0 };
+	bool cut = false;
 
 	if (!u)
 		return bgp_fail(err, BGP_ERR_UPDATE, 1, NULL, 0, "UPDATE: no result structure");
@@ -906,23 +929,29 @@ int bgp_update_decode(const uint8_t *body, size_t len, bool as4, struct bgp_upda
 		size_t hl, vlen;
 		int r;
 
-		if (alen - off < 3)
-			return bgp_fail(err, BGP_ERR_UPDATE, 1, NULL, 0,
-					"UPDATE: attribute header truncated at byte %zu of the %zu-byte attribute area", off,
-					alen);
+		if (alen - off < 3) {
+			bgp_attr_cut(&x, alen - off >= 2 ? attr[1] : 0, alen - off >= 2,
+				     "attribute header truncated at byte %zu of the %zu-byte attribute area", off, alen);
+			cut = true;
+			break;
+		}
 		flags = attr[0];
 		type = attr[1];
 		hl = flags & BGP_AF_EXTLEN ? 4 : 3;
-		if (alen - off < hl)
-			return bgp_fail(err, BGP_ERR_UPDATE, 1, NULL, 0,
-					"UPDATE: attribute type %u: extended length truncated at byte %zu of the attribute area",
-					type, off);
+		if (alen - off < hl) {
+			bgp_attr_cut(&x, type, true, "attribute type %u: extended length truncated at byte %zu of the "
+				     "attribute area", type, off);
+			cut = true;
+			break;
+		}
 		vlen = hl == 4 ? bgp_get16(attr + 2) : attr[2];
 		ai = bgp_attr_lookup(type);
-		if (vlen > alen - off - hl)
-			return bgp_fail(err, BGP_ERR_UPDATE, 1, NULL, 0,
-					"UPDATE: attribute %s (type %u) length %zu overruns the attribute area (%zu bytes left)",
-					ai ? ai->name : "unknown", type, vlen, alen - off - hl);
+		if (vlen > alen - off - hl) {
+			bgp_attr_cut(&x, type, true, "attribute %s (type %u) length %zu overruns the attribute area (%zu "
+				     "bytes left)", ai ? ai->name : "unknown", type, vlen, alen - off - hl);
+			cut = true;
+			break;
+		}
 		v = attr + hl;
 		off += hl + vlen;
 		n_attrs++;
@@ -961,10 +990,14 @@ int bgp_update_decode(const uint8_t *body, size_t len, bool as4, struct bgp_upda
 			return r;
 	}
 
+	if (cut && x.cut_mp)
+		return bgp_fail(err, BGP_ERR_UPDATE, 1, NULL, 0, "UPDATE: %s: the NLRI cannot be located", x.cut_reason);
+	if (cut)
+		bgp_upd_withdraw(&x, "%s (RFC 7606 section 4)", x.cut_reason);
 	/* the NLRI field last: RFC 4271 section 6.3 checks the attributes first */
 	if (!bgp_count_prefixes(nlri, nlen, &u->n_ipv4_nlri))
 		return bgp_fail(err, BGP_ERR_UPDATE, 10, NULL, 0, "UPDATE: malformed IPv4 prefix in the NLRI");
-	if (n_attrs == 1 && u->has_mp_unreach_evpn && x.unreach_nlri_bytes == 0 && wlen == 0 && nlen == 0)
+	if (n_attrs == 1 && !cut && u->has_mp_unreach_evpn && x.unreach_nlri_bytes == 0 && wlen == 0 && nlen == 0)
 		u->end_of_rib_evpn = true;
 	/* Reachable routes need the well-known mandatory attributes (RFC 7606 section 3d). */
 	if ((seen[BGP_ATTR_MP_REACH / 8] & (1u << (BGP_ATTR_MP_REACH % 8))) || u->n_ipv4_nlri) {

@@ -430,6 +430,7 @@ static int cmd_show_stats(struct ctl_out *o, int argc, char **argv, void *ctx)
 	ctl_u64(o, "learn_errors", d->stats.learn_errors);
 	ctl_u64(o, "vtep_table_full", d->stats.vtep_table_full);
 	ctl_u64(o, "arp_table_full", d->stats.arp_table_full);
+	ctl_u64(o, "bgp_unknown_connections", vtepd_bgp_speaker(d) ? bgp_unknown_accepts(vtepd_bgp_speaker(d)) : 0);
 	ctl_u64(o, "netlink_events", d->stats.nl_events);
 	ctl_u64(o, "resolutions", d->stats.resolutions);
 	ctl_u64(o, "snapshots_published", d->stats.publishes);
@@ -653,6 +654,7 @@ static int cmd_show_bgp_summary(struct ctl_out *o, int argc, char **argv, void *
 	}
 	ctl_u64(o, "asn", d->cfg.bgp.asn);
 	ctl_ip(o, "router_id", d->cfg.bgp.router_id);
+	ctl_u64(o, "unknown_connections", bgp_unknown_accepts(b));   /* refused: not a neighbour's address */
 	ctl_list_begin(o, "neighbors");
 	for (size_t i = 0; i < bgp_peer_count(b); i++) {
 		struct bgp_peer *p = bgp_peer_at(b, i);
@@ -664,6 +666,12 @@ static int cmd_show_bgp_summary(struct ctl_out *o, int argc, char **argv, void *
 		ctl_ip(o, "neighbor", pc->addr);
 		ctl_u64(o, "remote_as", pc->remote_as);
 		ctl_str(o, "state", bgp_state_name(st.state));
+		if (pc->source_ifname[0])
+			ctl_str(o, "update_source", pc->source_ifname);
+		else if (pc->source_addr)
+			ctl_ip(o, "update_source", pc->source_addr);
+		else
+			ctl_str(o, "update_source", "-");
 		ctl_u64(o, "uptime", st.state == BGP_ST_ESTABLISHED && st.established_at ? now - st.established_at : 0);
 		{
 			uint64_t received, accepted, sent;
@@ -736,25 +744,45 @@ static void show_route_path(const struct evpn_rib_path_info *p, void *arg)
 	ctl_ip(c->o, "peer", p->peer);
 	ctl_str(c->o, "rt", rts[0] ? rts : "-");
 	ctl_u64(c->o, "seq", p->seq);
+	ctl_u64(c->o, "local_pref", p->local_pref);
 	ctl_bool(c->o, "best", p->best);
 	ctl_bool(c->o, "stale", p->stale);
 	ctl_bool(c->o, "imported", p->vni_idx != UINT16_MAX);
 	ctl_obj_end(c->o);
 }
 
+/* A list of route targets as text, space-separated. */
+static void fmt_rts(char *buf, size_t size, const uint64_t *rts, size_t n)
+{
+	buf[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		char one[32];
+
+		evpn_ec_format(rts[i], one, sizeof(one));
+		snprintf(buf + strlen(buf), size - strlen(buf), "%s%s", i ? " " : "", one);
+	}
+}
+
 static void show_local_route(const struct evpn_route *r, uint16_t vni_idx, uint32_t seq, bool sticky, void *arg)
 {
 	struct show_routes_ctx *c = arg;
+	char rts[EVPN_RIB_MAX_RT * 24 + 1];
+	uint64_t ec[EVPN_RIB_MAX_RT];
+	size_t n_ec;
+	uint8_t rd[8];
 
 	(void)sticky;
 	if ((c->type && r->type != c->type) || (c->vni_idx != DP_NO_ID && vni_idx != c->vni_idx))
 		return;
+	evpn_rib_vni_info(vtepd_bgp_rib(c->d), vni_idx, rd, ec, &n_ec);
+	fmt_rts(rts, sizeof(rts), ec, n_ec);
 	ctl_obj_begin(c->o, NULL);
 	show_route_fields(c, r, vni_idx);
 	ctl_ip(c->o, "nexthop", c->d->cfg.source_ip);
 	ctl_str(c->o, "peer", "local");
-	ctl_str(c->o, "rt", "-");
+	ctl_str(c->o, "rt", rts[0] ? rts : "-");
 	ctl_u64(c->o, "seq", seq);
+	ctl_u64(c->o, "local_pref", c->d->cfg.bgp.local_pref);   /* what iBGP peers are sent */
 	ctl_bool(c->o, "best", true);
 	ctl_bool(c->o, "stale", false);
 	ctl_bool(c->o, "imported", true);
@@ -790,6 +818,32 @@ static int cmd_show_bgp_evpn(struct ctl_out *o, int argc, char **argv, void *ctx
 			return EINVAL;
 		}
 	}
+	/* our own RD and route targets per VNI */
+	ctl_list_begin(o, "vnis");
+	for (uint16_t i = 0; i < d->n_vnis; i++) {
+		char rts[EVPN_RIB_MAX_RT * 24 + 1], buf[32];
+		uint64_t ec[EVPN_RIB_MAX_RT];
+		size_t n_ec;
+		uint8_t rd[8];
+		bool auto_rt;
+
+		if (c.vni_idx != DP_NO_ID && i != c.vni_idx)
+			continue;
+		ctl_obj_begin(o, NULL);
+		ctl_u64(o, "vni", d->vnis[i].vni);
+		evpn_rib_vni_info(vtepd_bgp_rib(d), i, rd, ec, &n_ec);
+		evpn_rd_format(rd, buf, sizeof(buf));
+		ctl_str(o, "rd", buf);
+		evpn_rib_vni_import(vtepd_bgp_rib(d), i, ec, &n_ec, &auto_rt);
+		fmt_rts(rts, sizeof(rts), ec, n_ec);
+		ctl_str(o, "import_rt", rts);
+		ctl_bool(o, "import_auto", auto_rt);   /* the auto ASN:VNI, matched on the VNI alone from eBGP */
+		evpn_rib_vni_info(vtepd_bgp_rib(d), i, rd, ec, &n_ec);
+		fmt_rts(rts, sizeof(rts), ec, n_ec);
+		ctl_str(o, "export_rt", rts);
+		ctl_obj_end(o);
+	}
+	ctl_list_end(o);
 	ctl_list_begin(o, "routes");
 	evpn_rib_walk_local(vtepd_bgp_rib(d), show_local_route, &c);
 	evpn_rib_walk(vtepd_bgp_rib(d), show_route_path, &c);

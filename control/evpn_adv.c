@@ -17,6 +17,7 @@ void evpn_adv_init(struct evpn_adv *ad, struct bgp *bgp, struct evpn_rib *rib, u
 	ad->asn = asn;
 	ad->vtep_ip = vtep_ip;
 	ad->advertise_local = advertise_local;
+	ad->local_pref = 100;
 }
 
 static void evpn_adv_attrs(const struct evpn_adv *ad, const struct bgp_peer *p, const struct evpn_route *r,
@@ -33,6 +34,12 @@ static void evpn_adv_attrs(const struct evpn_adv *ad, const struct bgp_peer *p, 
 	if (!bgp_peer_is_ibgp(p)) {
 		a->as_path[0] = ad->asn;
 		a->as_path_len = 1;
+	} else {
+		/* well-known mandatory on iBGP (RFC 4271 5.1.5): a reflector withdraws routes without it */
+		const struct bgp_peer_config *pc = bgp_peer_config(p);
+
+		a->has_local_pref = true;
+		a->local_pref = pc->has_local_pref ? pc->local_pref : ad->local_pref;
 	}
 	a->mp_nh_len = 4;
 	memcpy(a->mp_nh, &ad->vtep_ip, 4);

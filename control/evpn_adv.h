@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * evpn_adv.h: our own EVPN routes on the wire. Builds the attributes of a route we originate
- * (next hop = our VTEP, AS_PATH for eBGP, the VNI's export RTs, VXLAN encapsulation, MAC
- * mobility, PMSI for type 3) and sends it as an UPDATE to one established peer or to all,
+ * (next hop = our VTEP, AS_PATH for eBGP, LOCAL_PREF for iBGP, the VNI's export RTs, VXLAN
+ * encapsulation, MAC mobility, PMSI for type 3) and sends it as an UPDATE to one established peer or to all,
  * and the initial dump (every route we originate, then End-of-RIB). It sits between the RIB
  * (evpn_rib.c decides what to advertise) and the sessions (bgp_fsm.c); it knows nothing of
  * the daemon, so it is tested with them alone. Control thread only.
@@ -23,6 +23,7 @@ struct evpn_adv {
 	uint32_t asn;
 	uint32_t vtep_ip;            /* network order */
 	bool advertise_local;        /* false: send nothing but End-of-RIB */
+	uint32_t local_pref;         /* LOCAL_PREF to iBGP peers without their own (default 100), never to eBGP */
 	uint64_t updates_sent, send_errors;
 	uint8_t buf[BGP_MAX_MSG_EXT];
 };

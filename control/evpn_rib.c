@@ -17,6 +17,8 @@
  *    MACs announcing it (several routes can: a MAC that moves between VTEPs has two for a
  *    while, an address taken over by a new MAC too), so the daemon's ARP table holds the
  *    newest binding until the last route goes, never losing it to the older route's withdrawal.
+ * Every key comes from BGP peers, so the maps hash with SipHash under a random key per RIB:
+ * a peer cannot choose routes that pile up in one chain.
  * An UPDATE's NLRIs are processed in batches whose hash buckets are prefetched first.
  * Every decision is pushed out through the ops callbacks as it happens.
  */
@@ -25,7 +27,9 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "evpn_rib.h"
 #include "objpool.h"
@@ -52,6 +56,7 @@ struct rib_path {
 	uint32_t peer;
 	uint32_t nexthop;
 	uint32_t seq;
+	uint32_t local_pref;
 	bool sticky, stale;
 };
 
@@ -115,6 +120,7 @@ struct rib_vni {
 struct rib_map {
 	void **buckets;
 	size_t n_buckets, n;
+	uint64_t key[2];             /* the hash key, the RIB's (random per RIB: keys come from peers) */
 };
 
 struct evpn_rib {
@@ -130,41 +136,72 @@ struct evpn_rib {
 	struct evpn_rib_stats st;
 };
 
-/* ---- hashing and the three maps ---- */
+/* ---- hashing (keyed) and the maps ---- */
 
-static uint64_t rib_hash_bytes(const void *p, size_t n, uint64_t h)
+/*
+ * SipHash-1-3 (Aumasson and Bernstein) under the map's random key: every key hashed here
+ * (route keys, MACs, addresses, route targets) is chosen by BGP peers, and with an unkeyed
+ * hash a peer can pick routes that all land in one bucket chain. Words are read in host
+ * order: the hashes never leave the process.
+ */
+#define RIB_ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
+#define RIB_SIPROUND                                                                               \
+	do {                                                                                       \
+		v0 += v1; v1 = RIB_ROTL(v1, 13); v1 ^= v0; v0 = RIB_ROTL(v0, 32);                  \
+		v2 += v3; v3 = RIB_ROTL(v3, 16); v3 ^= v2;                                         \
+		v0 += v3; v3 = RIB_ROTL(v3, 21); v3 ^= v0;                                         \
+		v2 += v1; v1 = RIB_ROTL(v1, 17); v1 ^= v2; v2 = RIB_ROTL(v2, 32);                  \
+	} while (0)
+
+static uint64_t rib_siphash(const uint64_t key[2], const void *data, size_t len)
 {
-	const uint8_t *b = p;
+	const uint8_t *p = data;
+	uint64_t v0 = key[0] ^ 0x736f6d6570736575ULL, v1 = key[1] ^ 0x646f72616e646f6dULL;
+	uint64_t v2 = key[0] ^ 0x6c7967656e657261ULL, v3 = key[1] ^ 0x7465646279746573ULL;
+	uint64_t m, last = (uint64_t)len << 56;
+	size_t i;
 
-	for (size_t i = 0; i < n; i++) {
-		h ^= b[i];
-		h *= 0x100000001b3ULL;
+	for (i = 0; i + 8 <= len; i += 8) {
+		memcpy(&m, p + i, 8);
+		v3 ^= m;
+		RIB_SIPROUND;
+		v0 ^= m;
 	}
-	return h;
+	for (size_t j = 0; i + j < len; j++)
+		last |= (uint64_t)p[i + j] << (8 * j);
+	v3 ^= last;
+	RIB_SIPROUND;
+	v0 ^= last;
+	v2 ^= 0xff;
+	RIB_SIPROUND;
+	RIB_SIPROUND;
+	RIB_SIPROUND;
+	return v0 ^ v1 ^ v2 ^ v3;
 }
 
-static uint64_t rib_hash_u64(uint64_t k)
+static uint64_t rib_hash_u64(const struct rib_map *m, uint64_t k)
 {
-	k ^= k >> 33;
-	k *= 0xff51afd7ed558ccdULL;
-	k ^= k >> 33;
-	k *= 0xc4ceb9fe1a85ec53ULL;
-	k ^= k >> 33;
-	return k;
+	return rib_siphash(m->key, &k, sizeof(k));
 }
 
-static uint64_t rib_route_hash(const struct evpn_route *r)
+static uint64_t rib_route_hash(const struct evpn_rib *rib, const struct evpn_route *r)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint8_t b[1 + 8 + 4 + 6 + 1 + 16];
+	size_t n = 0, ipn = r->ip_len / 8u <= 16 ? r->ip_len / 8u : 16;
 
-	h = rib_hash_bytes(&r->type, 1, h);
-	h = rib_hash_bytes(r->rd, 8, h);
-	h = rib_hash_bytes(&r->eth_tag, 4, h);
-	if (r->type == EVPN_RT_MAC_IP)
-		h = rib_hash_bytes(r->mac, 6, h);
-	h = rib_hash_bytes(&r->ip_len, 1, h);
-	h = rib_hash_bytes(r->ip, r->ip_len / 8u, h);
-	return h;
+	b[n++] = r->type;
+	memcpy(b + n, r->rd, 8);
+	n += 8;
+	memcpy(b + n, &r->eth_tag, 4);
+	n += 4;
+	if (r->type == EVPN_RT_MAC_IP) {
+		memcpy(b + n, r->mac, 6);
+		n += 6;
+	}
+	b[n++] = r->ip_len;
+	memcpy(b + n, r->ip, ipn);
+	n += ipn;
+	return rib_siphash(rib->routes.key, b, n);
 }
 
 /* Every entry type starts with its chain pointer. */
@@ -172,8 +209,10 @@ struct rib_node {
 	struct rib_node *hnext;
 };
 
-static int rib_map_init(struct rib_map *m, uint64_t expected)
+static int rib_map_init(struct rib_map *m, uint64_t expected, const uint64_t key[2])
 {
+	m->key[0] = key[0];
+	m->key[1] = key[1];
 	m->n_buckets = RIB_MAP_MIN;
 	while (m->n_buckets < expected && m->n_buckets < RIB_MAP_MAX)
 		m->n_buckets *= 2;
@@ -183,7 +222,7 @@ static int rib_map_init(struct rib_map *m, uint64_t expected)
 }
 
 /* Grow when the load passes 1; hash_of gives an entry's hash. */
-static void rib_map_grow(struct rib_map *m, uint64_t (*hash_of)(const void *))
+static void rib_map_grow(struct rib_map *m, uint64_t (*hash_of)(const struct rib_map *, const void *))
 {
 	size_t nb = m->n_buckets * 2;
 	void **b;
@@ -197,7 +236,7 @@ static void rib_map_grow(struct rib_map *m, uint64_t (*hash_of)(const void *))
 		struct rib_node *e = m->buckets[i], *next;
 
 		for (; e; e = next) {
-			size_t j = hash_of(e) & (nb - 1);
+			size_t j = hash_of(m, e) & (nb - 1);
 
 			next = e->hnext;
 			e->hnext = b[j];
@@ -245,9 +284,22 @@ static void rib_map_free(struct rib_map *m, void (*free_entry)(struct evpn_rib *
 	m->buckets = NULL;
 }
 
-static uint64_t rib_route_hash_of(const void *e) { return ((const struct rib_route *)e)->hash; }
-static uint64_t rib_mac_hash_of(const void *e) { return rib_hash_u64(((const struct rib_mac *)e)->key); }
-static uint64_t rib_rts_hash_of(const void *e) { return ((const struct rib_rts *)e)->hash; }
+static uint64_t rib_route_hash_of(const struct rib_map *m, const void *e)
+{
+	(void)m;
+	return ((const struct rib_route *)e)->hash;
+}
+
+static uint64_t rib_mac_hash_of(const struct rib_map *m, const void *e)
+{
+	return rib_hash_u64(m, ((const struct rib_mac *)e)->key);
+}
+
+static uint64_t rib_rts_hash_of(const struct rib_map *m, const void *e)
+{
+	(void)m;
+	return ((const struct rib_rts *)e)->hash;
+}
 
 /* Entries keyed by one 64-bit word (floods, ips) start alike. */
 struct rib_keyed {
@@ -255,12 +307,15 @@ struct rib_keyed {
 	uint64_t key;
 };
 
-static uint64_t rib_keyed_hash_of(const void *e) { return rib_hash_u64(((const struct rib_keyed *)e)->key); }
+static uint64_t rib_keyed_hash_of(const struct rib_map *m, const void *e)
+{
+	return rib_hash_u64(m, ((const struct rib_keyed *)e)->key);
+}
 
 /* The entry of m with key; with create, a new zeroed one of size bytes when there is none. NULL: none, or no memory. */
 static void *rib_keyed_get(struct rib_map *m, uint64_t key, size_t size, bool create)
 {
-	uint64_t h = rib_hash_u64(key);
+	uint64_t h = rib_hash_u64(m, key);
 	struct rib_keyed *e = m->buckets[h & (m->n_buckets - 1)];
 
 	for (; e; e = e->hnext)
@@ -277,7 +332,7 @@ static void *rib_keyed_get(struct rib_map *m, uint64_t key, size_t size, bool cr
 /* The shared set holding exactly rt[0..n), with one more reference; NULL without memory. */
 static struct rib_rts *rib_rts_get(struct evpn_rib *rib, const uint64_t *rt, size_t n)
 {
-	uint64_t h = rib_hash_bytes(rt, n * sizeof(*rt), 0xcbf29ce484222325ULL ^ n);
+	uint64_t h = rib_siphash(rib->rtsets.key, rt, n * sizeof(*rt));
 	struct rib_rts *s = rib->rtsets.buckets[h & (rib->rtsets.n_buckets - 1)];
 
 	for (; s; s = s->hnext)
@@ -378,7 +433,7 @@ static uint64_t rib_mac_key(uint16_t vni_idx, const uint8_t mac[6])
 
 static struct rib_mac *rib_mac_get(struct evpn_rib *rib, uint16_t vni_idx, const uint8_t mac[6], bool create)
 {
-	uint64_t key = rib_mac_key(vni_idx, mac), h = rib_hash_u64(key);
+	uint64_t key = rib_mac_key(vni_idx, mac), h = rib_hash_u64(&rib->macs, key);
 	struct rib_mac *m = rib->macs.buckets[h & (rib->macs.n_buckets - 1)];
 
 	for (; m; m = m->hnext)
@@ -408,7 +463,7 @@ static void rib_mac_put(struct evpn_rib *rib, struct rib_mac *m)
 {
 	if (m->local || m->n_routes || m->installed_vtep || m->advertised || m->frozen)
 		return;
-	rib_map_remove(&rib->macs, m, rib_hash_u64(m->key));
+	rib_map_remove(&rib->macs, m, rib_hash_u64(&rib->macs, m->key));
 	rib_mac_free(rib, m);
 }
 
@@ -419,6 +474,21 @@ static void rib_mac_addr(const struct rib_mac *m, uint8_t mac[6])
 }
 
 /* ---- configuration ---- */
+
+/* 128 random bits from the kernel; should it fail, the clock, the PID and an address mixed. */
+static void rib_random_key(uint64_t key[2])
+{
+	struct timespec ts;
+	uint64_t seed[2];
+
+	if (getrandom(key, 2 * sizeof(key[0]), GRND_NONBLOCK) == (ssize_t)(2 * sizeof(key[0])) && (key[0] || key[1]))
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	seed[0] = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	seed[1] = (uint64_t)getpid() << 32 ^ (uint64_t)(uintptr_t)key;
+	key[0] = rib_siphash(seed, &seed[0], sizeof(seed[0])) | 1;
+	key[1] = rib_siphash(seed, &seed[1], sizeof(seed[1]));
+}
 
 struct evpn_rib *evpn_rib_new(const struct evpn_rib_config *c, const struct evpn_rib_ops *ops, void *ctx)
 {
@@ -436,8 +506,12 @@ struct evpn_rib *evpn_rib_new(const struct evpn_rib_config *c, const struct evpn
 	rib->ctx = ctx;
 	objpool_init(&rib->route_pool, sizeof(struct rib_route));
 	objpool_init(&rib->mac_pool, sizeof(struct rib_mac));
-	if (rib_map_init(&rib->routes, c->expected_routes) || rib_map_init(&rib->macs, c->expected_routes) ||
-	    rib_map_init(&rib->floods, 0) || rib_map_init(&rib->rtsets, 0) || rib_map_init(&rib->ips, 0)) {
+	if (!c->hash_key[0] && !c->hash_key[1])
+		rib_random_key(rib->cfg.hash_key);
+	if (rib_map_init(&rib->routes, c->expected_routes, rib->cfg.hash_key) ||
+	    rib_map_init(&rib->macs, c->expected_routes, rib->cfg.hash_key) ||
+	    rib_map_init(&rib->floods, 0, rib->cfg.hash_key) || rib_map_init(&rib->rtsets, 0, rib->cfg.hash_key) ||
+	    rib_map_init(&rib->ips, 0, rib->cfg.hash_key)) {
 		evpn_rib_free(rib);
 		return NULL;
 	}
@@ -504,6 +578,15 @@ void evpn_rib_vni_info(const struct evpn_rib *rib, uint16_t vni_idx, uint8_t rd[
 	memcpy(rts, v->export, v->n_export * sizeof(*rts));
 }
 
+void evpn_rib_vni_import(const struct evpn_rib *rib, uint16_t vni_idx, uint64_t *rts, size_t *n_rts, bool *auto_rt)
+{
+	const struct rib_vni *v = &rib->vnis[vni_idx < RIB_MAX_VNIS ? vni_idx : 0];
+
+	*n_rts = v->n_import;
+	memcpy(rts, v->import, v->n_import * sizeof(*rts));
+	*auto_rt = v->auto_import;
+}
+
 /* ---- import ---- */
 
 static uint16_t rib_vni_by_number(const struct evpn_rib *rib, uint32_t vni)
@@ -554,7 +637,10 @@ static uint64_t rib_now(void)
 	return (uint64_t)ts.tv_sec;
 }
 
-/* The best remote path for a MAC among all its type-2 routes: highest sequence, then lowest VTEP. */
+/*
+ * The best remote path for a MAC among all its type-2 routes: highest sequence (RFC 7432
+ * section 15 puts MAC mobility first), then highest LOCAL_PREF, then lowest VTEP.
+ */
 static const struct rib_path *rib_mac_best_remote(const struct evpn_rib *rib, const struct rib_mac *m)
 {
 	const struct rib_path *best = NULL;
@@ -565,7 +651,10 @@ static const struct rib_path *rib_mac_best_remote(const struct evpn_rib *rib, co
 
 		if (!p)
 			continue;
-		if (!best || p->seq > best->seq || (p->seq == best->seq && ntohl(p->nexthop) < ntohl(best->nexthop)))
+		if (!best || p->seq > best->seq ||
+		    (p->seq == best->seq && (p->local_pref > best->local_pref ||
+					     (p->local_pref == best->local_pref &&
+					      ntohl(p->nexthop) < ntohl(best->nexthop)))))
 			best = p;
 	}
 	return best;
@@ -787,7 +876,7 @@ static void rib_flood_ref(struct evpn_rib *rib, uint16_t vni_idx, uint32_t vtep,
 		if (--f->refs == 0) {
 			if (rib->ops.flood_vtep)
 				rib->ops.flood_vtep(rib->ctx, vni_idx, vtep, false);
-			rib_map_remove(&rib->floods, f, rib_hash_u64(key));
+			rib_map_remove(&rib->floods, f, rib_hash_u64(&rib->floods, key));
 			free(f);
 		}
 	}
@@ -814,7 +903,7 @@ static void rib_ip_ref(struct evpn_rib *rib, uint16_t vni_idx, uint32_t ip, cons
 
 			if (!grown) {
 				if (e->n == 0) {   /* made for this route: nothing to keep */
-					rib_map_remove(&rib->ips, e, rib_hash_u64(key));
+					rib_map_remove(&rib->ips, e, rib_hash_u64(&rib->ips, key));
 					free(e->macs);
 					free(e);
 				}
@@ -832,7 +921,7 @@ static void rib_ip_ref(struct evpn_rib *rib, uint16_t vni_idx, uint32_t ip, cons
 	if (e->n == 0) {
 		if (e->announced && rib->ops.remote_ip)
 			rib->ops.remote_ip(rib->ctx, vni_idx, ip, e->bound, false);
-		rib_map_remove(&rib->ips, e, rib_hash_u64(key));
+		rib_map_remove(&rib->ips, e, rib_hash_u64(&rib->ips, key));
 		free(e->macs);
 		free(e);
 		return;
@@ -845,14 +934,17 @@ static void rib_ip_ref(struct evpn_rib *rib, uint16_t vni_idx, uint32_t ip, cons
 	}
 }
 
-/* Best path of one route: not stale before stale, then the lowest peer address. */
+/* Best path of one route: not stale before stale, then the highest LOCAL_PREF, then the lowest peer address. */
 static struct rib_path *rib_select(const struct rib_route *r)
 {
 	struct rib_path *best = NULL;
 
 	for (struct rib_path *p = r->paths; p; p = p->next) {
-		if (!best || (best->stale && !p->stale) ||
-		    (best->stale == p->stale && ntohl(p->peer) < ntohl(best->peer)))
+		if (!best || (best->stale && !p->stale))
+			best = p;
+		else if (best->stale == p->stale &&
+			 (p->local_pref > best->local_pref ||
+			  (p->local_pref == best->local_pref && ntohl(p->peer) < ntohl(best->peer))))
 			best = p;
 	}
 	return best;
@@ -933,7 +1025,7 @@ static void rib_path_remove(struct evpn_rib *rib, struct rib_route *r, uint32_t 
 
 /* One NLRI of an UPDATE with the attributes every NLRI of it shares (see evpn_rib_update). */
 struct rib_update_ctx {
-	uint32_t peer, nexthop, seq;
+	uint32_t peer, nexthop, seq, local_pref;
 	bool ebgp, sticky, loop;
 	const struct bgp_attrs *a;
 	const uint64_t *rt;
@@ -1019,6 +1111,7 @@ static void rib_update_one(struct evpn_rib *rib, struct rib_update_ctx *u, const
 	}
 	p->nexthop = nh;
 	p->seq = u->seq;
+	p->local_pref = u->local_pref;
 	p->sticky = u->sticky;
 	if (p->stale) {
 		p->stale = false;
@@ -1039,14 +1132,14 @@ static void rib_update_prefetch(const struct evpn_rib *rib, struct rib_update_ct
 	size_t n_slots = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		hashes[i] = rib_route_hash(&nl[i]);
+		hashes[i] = rib_route_hash(rib, &nl[i]);
 		slots[n_slots] = &rib->routes.buckets[hashes[i] & (rib->routes.n_buckets - 1)];
 		__builtin_prefetch(slots[n_slots++]);
 		if (nl[i].type == EVPN_RT_MAC_IP) {
 			uint16_t vni_idx = rib_update_import(rib, u, &nl[i]);
 
 			if (vni_idx != RIB_NO_VNI) {
-				uint64_t mh = rib_hash_u64(rib_mac_key(vni_idx, nl[i].mac));
+				uint64_t mh = rib_hash_u64(&rib->macs, rib_mac_key(vni_idx, nl[i].mac));
 
 				slots[n_slots] = &rib->macs.buckets[mh & (rib->macs.n_buckets - 1)];
 				__builtin_prefetch(slots[n_slots++]);
@@ -1066,7 +1159,7 @@ void evpn_rib_update(struct evpn_rib *rib, uint32_t peer, bool ebgp, const struc
 	struct rib_update_ctx u = { .peer = peer, .ebgp = ebgp, .a = a, .rt = rt };
 
 	for (size_t i = 0; i < n_unreach; i++) {
-		uint64_t h = rib_route_hash(&unreach[i]);
+		uint64_t h = rib_route_hash(rib, &unreach[i]);
 		struct rib_route *r = rib_route_find(rib, &unreach[i], h);
 
 		rib->st.withdrawn++;
@@ -1078,7 +1171,7 @@ void evpn_rib_update(struct evpn_rib *rib, uint32_t peer, bool ebgp, const struc
 	if (withdraw_all) {
 		rib->st.treat_as_withdraw++;
 		for (size_t i = 0; i < n_reach; i++) {
-			struct rib_route *r = rib_route_find(rib, &reach[i], rib_route_hash(&reach[i]));
+			struct rib_route *r = rib_route_find(rib, &reach[i], rib_route_hash(rib, &reach[i]));
 
 			if (r)
 				rib_path_remove(rib, r, peer);
@@ -1103,6 +1196,8 @@ void evpn_rib_update(struct evpn_rib *rib, uint32_t peer, bool ebgp, const struc
 	}
 	if (a->mp_nh_len == 4)
 		memcpy(&u.nexthop, a->mp_nh, 4);
+	/* LOCAL_PREF counts only inside the AS (RFC 4271 5.1.5): an eBGP peer's is ignored */
+	u.local_pref = !ebgp && a->has_local_pref ? a->local_pref : rib->cfg.local_pref;
 	u.rts = rib_rts_get(rib, rt, u.n_rt);
 	if (!u.rts)
 		return;   /* out of memory: the routes are not taken */
@@ -1231,7 +1326,8 @@ void evpn_rib_walk(const struct evpn_rib *rib, evpn_rib_path_cb cb, void *arg)
 			for (const struct rib_path *p = r->paths; p; p = p->next) {
 				struct evpn_rib_path_info info = {
 					.route = &r->nlri, .peer = p->peer, .nexthop = p->nexthop,
-					.vni_idx = r->vni_idx, .seq = p->seq, .sticky = p->sticky,
+					.vni_idx = r->vni_idx, .seq = p->seq, .local_pref = p->local_pref,
+					.sticky = p->sticky,
 					.best = p == r->best, .stale = p->stale, .local = false,
 					.n_rt = p->rts->n, .rts = p->rts->rt,
 				};
@@ -1259,6 +1355,11 @@ void evpn_rib_mac_info(const struct evpn_rib *rib, uint16_t vni_idx, const uint8
 	info->remote_seq = rp ? rp->seq : 0;
 	info->remote_vtep = rp ? rp->nexthop : 0;
 	info->moves = m->moves;
+}
+
+uint64_t evpn_rib_route_hash(const struct evpn_rib *rib, const struct evpn_route *r)
+{
+	return rib_route_hash(rib, r);
 }
 
 void evpn_rib_get_stats(const struct evpn_rib *rib, struct evpn_rib_stats *st)

@@ -28,6 +28,8 @@ struct evpn_rib_config {
 	uint32_t dup_max_moves;      /* duplicate detection: this many moves ... */
 	uint32_t dup_window_sec;     /* ... within this window freezes the MAC */
 	uint64_t expected_routes;    /* tables are sized for this many routes up front (0: small) */
+	uint32_t local_pref;         /* LOCAL_PREF of routes from eBGP peers and of iBGP routes without one */
+	uint64_t hash_key[2];        /* key of the tables' hash (SipHash); both 0: random, the default */
 };
 
 /* What the RIB decides, for the daemon to carry out. Any may be NULL. */
@@ -52,6 +54,7 @@ struct evpn_rib_path_info {
 	uint32_t nexthop;            /* VTEP */
 	uint16_t vni_idx;            /* UINT16_MAX: not imported */
 	uint32_t seq;
+	uint32_t local_pref;         /* as received from an iBGP peer, else evpn_rib_config.local_pref */
 	bool sticky, best, stale, local;
 	uint32_t n_rt;
 	const uint64_t *rts;
@@ -72,6 +75,8 @@ int evpn_rib_add_vni(struct evpn_rib *rib, uint16_t vni_idx, uint32_t vni, const
 		     const uint64_t *rt_import, size_t n_import, const uint64_t *rt_export, size_t n_export);
 /* The RD and export RTs a VNI's routes carry. */
 void evpn_rib_vni_info(const struct evpn_rib *rib, uint16_t vni_idx, uint8_t rd[8], uint64_t *rts, size_t *n_rts);
+/* The RTs a VNI imports (EVPN_RIB_MAX_RT at most); auto_rt: the auto ASN:VNI (matched on the VNI alone from eBGP). */
+void evpn_rib_vni_import(const struct evpn_rib *rib, uint16_t vni_idx, uint64_t *rts, size_t *n_rts, bool *auto_rt);
 
 /* Routes from a peer (ebgp: for the auto RT match). Treat-as-withdraw: pass withdraw_all. */
 void evpn_rib_update(struct evpn_rib *rib, uint32_t peer, bool ebgp, const struct bgp_attrs *a,
@@ -105,5 +110,7 @@ struct evpn_rib_mac_info {
 void evpn_rib_mac_info(const struct evpn_rib *rib, uint16_t vni_idx, const uint8_t mac[6],
 		       struct evpn_rib_mac_info *info);
 void evpn_rib_get_stats(const struct evpn_rib *rib, struct evpn_rib_stats *st);
+/* The hash a route's key gets in the routes table (keyed: differs between RIBs), for tests. */
+uint64_t evpn_rib_route_hash(const struct evpn_rib *rib, const struct evpn_route *r);
 
 #endif

@@ -94,7 +94,15 @@ struct vtep_bgp_neighbor_config {
 	uint16_t hold_time;              /* 0: bgp.hold_time */
 	char description[64];
 	int line;
+	/* update_source: outgoing connections from this address or interface; neither: the kernel's choice */
+	uint32_t update_source;          /* network order; 0: none */
+	char update_source_if[VTEP_IFNAME_MAX];
+	bool has_local_pref;             /* local_preference given for this (iBGP) neighbour */
+	uint32_t local_pref;
 };
+
+#define VTEP_BGP_MAX_LISTEN 16
+#define VTEP_BGP_DEFAULT_LOCAL_PREF 100
 
 /* The BGP EVPN speaker; enabled when the configuration has a bgp section. */
 struct vtep_bgp_config {
@@ -112,6 +120,9 @@ struct vtep_bgp_config {
 	bool arp_suppression;            /* default true */
 	uint32_t n_neighbors;
 	struct vtep_bgp_neighbor_config *neighbors;
+	uint32_t n_listen;               /* 0: listen on all local addresses */
+	uint32_t listen[VTEP_BGP_MAX_LISTEN];   /* network order */
+	uint32_t local_pref;             /* LOCAL_PREF sent to iBGP peers, given to eBGP-learned routes; default 100 */
 };
 
 struct vtep_config {

@@ -980,6 +980,50 @@ START_TEST(test_malformed_update)
 }
 END_TEST
 
+/*
+ * RFC 7606 section 4: an UPDATE whose last attribute runs past the end of the path attributes,
+ * after the MP_REACH_NLRI that holds its route. The route can still be located: the session
+ * stays up and the update goes up as treat-as-withdraw (it used to be reset with 3/1).
+ */
+START_TEST(test_attr_overrun_treat_as_withdraw)
+{
+	static const uint8_t body[] = {
+		0, 0,                                              /* no withdrawn routes */
+		0, 0x40,                                           /* 64 bytes of attributes */
+		0x80, 14, 0x2c, 0, 25, 70, 4, 10, 0, 0, 2, 0,      /* MP_REACH_NLRI, next hop 10.0.0.2 */
+		2, 0x21, 0, 1, 10, 0, 0, 2, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 48, 2, 0, 0, 0, 0, 2,
+		0, 0, 0, 100,                                      /* type 2, MAC 02:00:00:00:00:02, VNI 100 */
+		0x40, 1, 1, 0,                                     /* ORIGIN */
+		0x40, 2, 6, 2, 1, 0, 0, 0xfd, 0xeb,                /* AS_PATH 65003 */
+		0xc0, 16, 0xff, 0,                                 /* EXTENDED_COMMUNITIES: 255 bytes, 1 there */
+	};
+	struct bgp_peer_config c = peer_cfg(RAW_IP, AS_RAW, true);
+	struct side *a = side_new("A", A_IP, AS_A, "1.1.1.1", false, 90);
+	struct bgp_peer_stats st;
+	uint8_t buf[4096];
+	struct raw *r;
+
+	add_peer(a, &c);
+	ck_assert_err(bgp_start(a->b), 0);
+	r = raw_session(a, &raw_open_default);
+	memcpy(buf + 19, body, sizeof(body));
+	raw_send(r, buf, put_hdr(buf, 19 + sizeof(body), BGP_MSG_UPDATE));
+	RUN_UNTIL(a->n_update == 1);
+	ck_assert_int_eq(a->last_u.attrs.action, BGP_ATTR_TREAT_AS_WITHDRAW);
+	ck_assert_ptr_nonnull(strstr(a->last_u.attrs.action_reason, "overruns the attribute area"));
+	ck_assert_uint_eq(a->last_u.n_reach, 1);          /* located, to be withdrawn */
+	ck_assert_uint_eq(a->first_reach.label1, 100);
+	settle(50);
+	st = stats(a);
+	ck_assert_int_eq(st.state, BGP_ST_ESTABLISHED);
+	ck_assert_uint_eq(st.treat_as_withdraw, 1);
+	ck_assert_uint_eq(st.updates_rejected, 0);
+	ck_assert_uint_eq(st.msgs_out[BGP_MSG_NOTIFICATION], 0);
+	ck_assert_int_eq(a->n_down, 0);
+	raw_free(r);
+}
+END_TEST
+
 /* Whole messages written in pieces, and several messages in one write. */
 START_TEST(test_split_messages)
 {
@@ -1437,6 +1481,213 @@ START_TEST(test_output_queue)
 }
 END_TEST
 
+/* The neighbour's address as a connection from src to dst:PORT sees it, with optional MD5 key and TTL 255. */
+static struct raw *raw_connect_opts(const char *src, const char *dst, const char *md5_key, bool ttl255)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	ck_assert_int_ge(fd, 0);
+	if (md5_key) {
+		struct tcp_md5sig md5;
+		struct sockaddr_in *ms = (struct sockaddr_in *)&md5.tcpm_addr;
+
+		memset(&md5, 0, sizeof(md5));
+		ms->sin_family = AF_INET;
+		ms->sin_addr.s_addr = ip4(dst);
+		md5.tcpm_keylen = (uint16_t)strlen(md5_key);
+		memcpy(md5.tcpm_key, md5_key, strlen(md5_key));
+		ck_assert_int_eq(setsockopt(fd, IPPROTO_TCP, TCP_MD5SIG, &md5, sizeof(md5)), 0);
+	}
+	if (ttl255) {
+		int ttl = 255;
+
+		ck_assert_int_eq(setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl)), 0);
+	}
+	sin.sin_addr.s_addr = ip4(src);
+	ck_assert_msg(bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0, "bind %s: %s", src, strerror(errno));
+	sin.sin_addr.s_addr = ip4(dst);
+	sin.sin_port = htons(PORT);
+	ck_assert_msg(connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0, "connect %s: %s", dst, strerror(errno));
+	return raw_new(fd);
+}
+
+/* ESTABLISHED TCP sockets with an end on port 1179 whose two addresses are x and y. */
+static int tcp_between(uint32_t x, uint32_t y)
+{
+	FILE *f = fopen("/proc/net/tcp", "r");
+	char line[512];
+	int n = 0;
+
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof(line), f)) {
+		unsigned la, lp, ra, rp, st;
+
+		if (sscanf(line, " %*u: %X:%X %X:%X %X", &la, &lp, &ra, &rp, &st) != 5 || st != 1)
+			continue;
+		if ((lp == PORT || rp == PORT) && ((la == x && ra == y) || (la == y && ra == x)))
+			n++;
+	}
+	fclose(f);
+	return n;
+}
+
+/* Where a connection's far end is (the source address the speaker chose). */
+static uint32_t raw_peer_addr(const struct raw *r)
+{
+	struct sockaddr_in sin;
+	socklen_t len = sizeof(sin);
+
+	ck_assert_int_eq(getpeername(r->fd, (struct sockaddr *)&sin, &len), 0);
+	return sin.sin_addr.s_addr;
+}
+
+static int count_log(const struct side *s, const char *a, const char *b)
+{
+	int first = s->n_log > LOG_LINES ? s->n_log - LOG_LINES : 0, n = 0;
+
+	for (int i = first; i < s->n_log; i++)
+		n += strstr(s->log[i], a) && (!b || strstr(s->log[i], b));
+	return n;
+}
+
+/*
+ * No listen address (the daemon's default): the speaker listens on every local address and
+ * takes a neighbour's connection whatever local address it was made to (a leaf's uplink /31,
+ * not the VTEP address), with TCP MD5 (_i 1) and GTSM (_i 2) on that listener. A connection
+ * from an unknown address is refused, counted each time, and logged once a minute.
+ */
+START_TEST(test_listen_any)
+{
+	struct bgp_local l = local_cfg(A_IP, AS_A, "1.1.1.1", false, 90);
+	struct bgp_peer_config c = peer_cfg(RAW_IP, AS_RAW, true);
+	const char *key = _i == 1 ? "s3cret" : NULL;
+	uint8_t buf[4096];
+	struct side *a;
+	struct raw *r;
+
+	if (_i == 1 && !md5_supported()) {
+		fprintf(stderr, "test_bgp_fsm: the kernel has no TCP MD5 (TCP_MD5SIG): test_listen_any/1 skipped\n");
+		return;
+	}
+	l.local_addr = 0;
+	a = side_new_cfg("A", &l);
+	if (key)
+		snprintf(c.password, sizeof(c.password), "%s", key);
+	c.ttl_security = _i == 2;
+	add_peer(a, &c);
+	ck_assert_err(bgp_start(a->b), 0);
+	ck_assert(has_log(a, "listening on 0.0.0.0:1179", NULL));
+	/* 127.0.0.77 is configured nowhere: it stands for the uplink address the neighbour peers with */
+	r = raw_connect_opts(RAW_IP, "127.0.0.77", key, _i == 2);
+	raw_expect(r, BGP_MSG_OPEN);
+	raw_send(r, buf, raw_open_build(buf, &raw_open_default));
+	raw_send(r, buf, keepalive_build(buf));
+	raw_expect(r, BGP_MSG_KEEPALIVE);
+	RUN_UNTIL(state0(a) == BGP_ST_ESTABLISHED);
+	raw_free(r);
+	RUN_UNTIL(state0(a) != BGP_ST_ESTABLISHED);
+
+	/* Five attempts from an unknown address: five refusals, one log line. */
+	for (int i = 0; i < 5; i++) {
+		r = raw_connect("127.0.0.9", "127.0.0.78");
+		raw_expect_eof(r);
+		raw_free(r);
+	}
+	ck_assert_uint_eq(bgp_unknown_accepts(a->b), 5);
+	ck_assert_int_eq(count_log(a, "refused a connection from 127.0.0.9", NULL), 1);
+	/* another unknown address has its own line */
+	r = raw_connect("127.0.0.10", "127.0.0.78");
+	raw_expect_eof(r);
+	raw_free(r);
+	ck_assert_int_eq(count_log(a, "refused a connection from 127.0.0.10", NULL), 1);
+	/* a minute later the first address gets a line again, saying how many went unlogged */
+	skew_all(61000);
+	settle(5);
+	r = raw_connect("127.0.0.9", "127.0.0.78");
+	raw_expect_eof(r);
+	raw_free(r);
+	ck_assert_int_eq(count_log(a, "refused a connection from 127.0.0.9", NULL), 2);
+	ck_assert(has_log(a, "127.0.0.9", "4 more from it"));
+	ck_assert_uint_eq(bgp_unknown_accepts(a->b), 7);
+}
+END_TEST
+
+/*
+ * A listen list: A listens on 127.0.0.1 and 127.0.0.11 and nowhere else, and connects to B
+ * from 127.0.0.11 (update_source), the address B knows it by. The session runs between
+ * 127.0.0.11 and 127.0.0.2.
+ */
+START_TEST(test_listen_list)
+{
+	struct bgp_local la = local_cfg(A_IP, AS_A, "1.1.1.1", false, 90);
+	struct bgp_peer_config ca = peer_cfg(B_IP, AS_B, _i == 1);
+	struct bgp_peer_config cb = peer_cfg("127.0.0.11", AS_A, _i == 0);
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(PORT) };
+	struct side *a, *b;
+	int total, to_b, fd;
+
+	la.local_addr = 0;
+	la.listen[0] = ip4(A_IP);
+	la.listen[1] = ip4("127.0.0.11");
+	la.n_listen = 2;
+	ca.source_addr = ip4("127.0.0.11");
+	a = side_new_cfg("A", &la);
+	b = side_new("B", B_IP, AS_B, "2.2.2.2", false, 90);
+	add_peer(a, &ca);
+	add_peer(b, &cb);
+	start_both(a, b);
+	RUN_UNTIL(both_established(a, b));
+	ck_assert(has_log(a, "listening on 127.0.0.1:1179", NULL) && has_log(a, "listening on 127.0.0.11:1179", NULL));
+	tcp_established(0, &total, &to_b);
+	ck_assert_int_eq(total, 2);  /* one connection, both ends in this namespace ... */
+	ck_assert_int_eq(tcp_between(ip4("127.0.0.11"), ip4(B_IP)), 2);   /* ... between 127.0.0.11 and B */
+	/* nothing listens on another local address */
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	sin.sin_addr.s_addr = ip4("127.0.0.12");
+	ck_assert_int_ne(connect(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	ck_assert_int_eq(errno, ECONNREFUSED);
+	close(fd);
+}
+END_TEST
+
+/*
+ * update_source: outgoing connections leave from the configured address (_i 0), from the
+ * first IPv4 address of the named interface (_i 1), or wait until the interface has one (_i 2).
+ */
+START_TEST(test_update_source)
+{
+	struct bgp_peer_config c = peer_cfg("10.98.0.2", AS_RAW, false);
+	struct side *a = side_new("A", A_IP, AS_A, "1.1.1.1", false, 90);
+	struct raw *r;
+	int lfd;
+
+	ck_assert_msg(system("ip link add d0 type veth peer name d0p && ip link set d0 up && "
+			     "ip addr add 10.98.0.1/32 dev d0 && ip addr add 10.98.0.2/32 dev d0") == 0, "veth d0");
+	if (_i == 0)
+		c.source_addr = ip4("127.0.0.21");
+	else
+		snprintf(c.source_ifname, sizeof(c.source_ifname), "%s", _i == 1 ? "d0" : "d1");
+	c.connect_retry = 1;
+	lfd = raw_listen("10.98.0.2");
+	add_peer(a, &c);
+	ck_assert_err(bgp_start(a->b), 0);
+	if (_i == 2) {
+		settle(50);
+		ck_assert(has_log(a, "update source d1 has no IPv4 address", NULL));
+		ck_assert_ptr_nonnull(strstr(stats(a).last_error, "update source d1"));
+		ck_assert_msg(system("ip link add d1 type veth peer name d1p && ip link set d1 up && "
+				     "ip addr add 10.98.1.5/32 dev d1") == 0, "veth d1");
+		skew_all(2100);
+	}
+	r = raw_accept(lfd);
+	ck_assert_uint_eq(raw_peer_addr(r), ip4(_i == 0 ? "127.0.0.21" : _i == 1 ? "10.98.0.1" : "10.98.1.5"));
+	raw_expect(r, BGP_MSG_OPEN);
+	raw_free(r);
+	close(lfd);
+}
+END_TEST
+
 START_TEST(test_config_errors)
 {
 	struct bgp_local l = local_cfg(A_IP, AS_A, "1.1.1.1", false, 90);
@@ -1505,6 +1756,7 @@ static Suite *bgp_fsm_suite(void)
 	tcase_add_test(tc, test_as4);
 	tcase_add_test(tc, test_update_and_refresh);
 	tcase_add_test(tc, test_malformed_update);
+	tcase_add_test(tc, test_attr_overrun_treat_as_withdraw);
 	tcase_add_test(tc, test_split_messages);
 	tcase_add_test(tc, test_raw_errors);
 	tcase_add_loop_test(tc, test_collision, 0, 2);
@@ -1515,6 +1767,9 @@ static Suite *bgp_fsm_suite(void)
 	tcase_add_loop_test(tc, test_ttl_security, 0, 2);
 	tcase_add_test(tc, test_listen_later);
 	tcase_add_test(tc, test_output_queue);
+	tcase_add_loop_test(tc, test_listen_any, 0, 3);
+	tcase_add_loop_test(tc, test_listen_list, 0, 2);
+	tcase_add_loop_test(tc, test_update_source, 0, 3);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1441,10 +1441,19 @@ static const struct upd_case upd_cases[] = {
 	  RESET, 9, "has no label", 0 },
 	{ "MP_UNREACH_NLRI length 2", { "80 0f 02 0019" }, RESET, 9, "shorter than 3", 0 },
 	{ "MP_UNREACH_NLRI bad NLRI", { "80 0f 06 0019 46 03 01 00" }, RESET, 9, "malformed", 0 },
+	/* RFC 7606 section 4: the attribute area is cut short; the NLRI are located: treat-as-withdraw */
 	{ "attribute overruns the area", { A_ORIGIN, A_ASPATH, A_MP_T2, "c0 10 11 030c000000000008 0002fde800000064" },
-	  RESET, 1, "overruns the attribute area", 0 },
-	{ "attribute header cut", { BASE, "c0 10" }, RESET, 1, "header truncated", 0 },
-	{ "extended length cut", { BASE, "d0 10 00" }, RESET, 1, "extended length truncated", 0 },
+	  TAW, 0, "overruns the attribute area", 1 },
+	{ "attribute header cut", { BASE, "c0 10" }, TAW, 0, "header truncated", 1 },
+	{ "attribute header cut to its flags", { BASE, "c0" }, TAW, 0, "header truncated", 1 },
+	{ "extended length cut", { BASE, "d0 10 00" }, TAW, 0, "extended length truncated", 1 },
+	{ "ORIGIN overruns the area after MP_REACH_NLRI", { A_MP_T2, A_ASPATH, "40 01 05 00" }, TAW, 0,
+	  "ORIGIN (type 1) length 5 overruns", 1 },
+	{ "withdrawal, then an attribute overrunning the area", { A_MP_UN_T2, "c0 10 ff 00" }, TAW, 0, "overruns", 0 },
+	/* ... but not when the cut attribute is the MP attribute holding them */
+	{ "MP_REACH_NLRI overruns the area", { A_ORIGIN, A_ASPATH, "80 0e 7f 0019 46 04 0a000002 00 " NLRI_T2_MAC },
+	  RESET, 1, "the NLRI cannot be located", 0 },
+	{ "MP_UNREACH_NLRI header cut", { A_ORIGIN, A_ASPATH, "90 0f 00" }, RESET, 1, "the NLRI cannot be located", 0 },
 	{ "MP_REACH for IPv4 unicast ignored", { A_ORIGIN, A_ASPATH, "80 0e 0d 0001 01 04 0a000001 00 18 0a0000" }, OK, 0,
 	  NULL, 0 },
 };
@@ -1667,7 +1676,7 @@ START_TEST(lying_lengths)
 		uint8_t m[512], orig[512];
 		size_t n = load(files[f], orig, sizeof(orig));
 		size_t alen = (size_t)(orig[21] << 8 | orig[22]);
-		size_t mp = 0; /* offset of the MP attribute */
+		size_t mp = 0, last = 0; /* offsets of the MP attribute and of the last one */
 
 		for (size_t off = 23; off < 23 + alen;) {
 			size_t hl = orig[off] & 0x10 ? 4 : 3;
@@ -1675,6 +1684,7 @@ START_TEST(lying_lengths)
 
 			if (orig[off + 1] == 14 || orig[off + 1] == 15)
 				mp = off;
+			last = off;
 			off += hl + vl;
 		}
 		ck_assert_uint_gt(mp, 0);
@@ -1687,13 +1697,18 @@ START_TEST(lying_lengths)
 			ck_assert_int_eq(dec_update(m, n, true), EBADMSG);
 			ck_assert_uint_eq(g_err.code, 3);
 		}
-		/* total path attribute length one short, one long */
+		/*
+		 * Total path attribute length one long: 3/1. One short: the last attribute runs past
+		 * the area (RFC 7606 section 4: treat-as-withdraw, the NLRI field located by the total
+		 * length); its last byte, now the NLRI field, is no IPv4 prefix: 3/10 (Invalid Network Field).
+		 * When the cut attribute is the MP one, its NLRI cannot be located: 3/1.
+		 */
 		for (int d = -1; d <= 1; d += 2) {
 			memcpy(m, orig, n);
 			m[22] = (uint8_t)(m[22] + d);
 			ck_assert_msg(dec_update(m, n, true) == EBADMSG, "%s: attribute length %+d", files[f], d);
 			ck_assert_uint_eq(g_err.code, 3);
-			ck_assert_uint_eq(g_err.subcode, 1);
+			ck_assert_msg(g_err.subcode == (d > 0 || last == mp ? 1u : 10u), "%s %+d: %s", files[f], d, g_err.reason);
 		}
 		/* MP attribute length one short, one long: the NLRI no longer parse */
 		for (int d = -1; d <= 1; d += 2) {

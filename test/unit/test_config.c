@@ -380,6 +380,65 @@ START_TEST(test_bgp_errors)
 }
 END_TEST
 
+/* Peering on interface addresses and iBGP: update_source, bgp.listen, local_preference. */
+START_TEST(test_bgp_peering_keys)
+{
+	struct vtep_config cfg;
+
+	LOAD_OK(BASE "bgp:\n"
+		"  asn: 65535\n"
+		"  listen: [192.168.0.1, 192.168.0.3]\n"
+		"  local_preference: 150\n"
+		"  neighbors:\n"
+		"    - {address: 192.168.0.0, remote_as: 65000, update_source: 192.168.0.1}\n"
+		"    - {address: 192.168.0.2, remote_as: 65000, update_source: ul1}\n"
+		"    - {address: 10.0.0.254, remote_as: 65535, update_source: 10.0.0.1, local_preference: 0}\n"
+		"    - {address: 10.0.0.253, remote_as: 65535}\n", &cfg);
+	ck_assert_uint_eq(cfg.bgp.n_listen, 2);
+	ck_assert_uint_eq(cfg.bgp.listen[0], ip("192.168.0.1"));
+	ck_assert_uint_eq(cfg.bgp.listen[1], ip("192.168.0.3"));
+	ck_assert_uint_eq(cfg.bgp.local_pref, 150);
+	ck_assert_uint_eq(cfg.bgp.neighbors[0].update_source, ip("192.168.0.1"));
+	ck_assert_str_eq(cfg.bgp.neighbors[0].update_source_if, "");
+	ck_assert_uint_eq(cfg.bgp.neighbors[1].update_source, 0);
+	ck_assert_str_eq(cfg.bgp.neighbors[1].update_source_if, "ul1");
+	ck_assert_uint_eq(cfg.bgp.neighbors[2].update_source, ip("10.0.0.1"));   /* the VTEP loopback */
+	ck_assert(cfg.bgp.neighbors[2].has_local_pref);
+	ck_assert_uint_eq(cfg.bgp.neighbors[2].local_pref, 0);
+	ck_assert(!cfg.bgp.neighbors[3].has_local_pref);
+	ck_assert_uint_eq(cfg.bgp.neighbors[3].update_source, 0);
+	ck_assert_str_eq(cfg.bgp.neighbors[3].update_source_if, "");
+	vtep_config_free(&cfg);
+	/* defaults: all addresses, the kernel's source, LOCAL_PREF 100 */
+	LOAD_OK(BASE "bgp: {asn: 65001}\n", &cfg);
+	ck_assert_uint_eq(cfg.bgp.n_listen, 0);
+	ck_assert_uint_eq(cfg.bgp.local_pref, 100);
+	vtep_config_free(&cfg);
+
+	EXPECT_ERR(BASE "bgp:\n  asn: 1\n  listen: 192.168.0.1\n", 7, 11, "bgp.listen: expected a list of IPv4 addresses");
+	EXPECT_ERR(BASE "bgp:\n  asn: 1\n  listen: []\n", 7, 11, "bgp.listen: 0 addresses (expected 1..16");
+	EXPECT_ERR(BASE "bgp:\n  asn: 1\n  listen: [192.168.0.1, 224.0.0.5]\n", 7, 25,
+		   "bgp.listen[1]: '224.0.0.5' is a multicast address");
+	EXPECT_ERR(BASE "bgp:\n  asn: 1\n  listen: [192.168.0.1, eth0]\n", 7, 25,
+		   "bgp.listen[1]: 'eth0' is not an IPv4 address");
+	EXPECT_ERR(BASE "bgp:\n  asn: 1\n  listen: [192.168.0.1, 192.168.0.1]\n", 7, 25,
+		   "bgp.listen[1]: duplicate address (also bgp.listen[0])");
+	EXPECT_ERR(BASE "bgp:\n  asn: 1\n  local_preference: -1\n", 7, 21, "bgp.local_preference");
+	EXPECT_ERR(BASE "bgp:\n  asn: 1\n  neighbors:\n    - {address: 10.0.0.2, remote_as: 2, update_source: 'ul0,x=1'}\n",
+		   8, 56, "bgp.neighbors[0].update_source: 'ul0,x=1' is neither an IPv4 address nor a valid interface name");
+	EXPECT_ERR(BASE "bgp:\n  asn: 1\n  neighbors:\n    - {address: 10.0.0.2, remote_as: 2, update_source: averyverylongname}\n",
+		   8, 56, "is neither an IPv4 address nor a valid interface name");
+	EXPECT_ERR(BASE "bgp:\n  asn: 1\n  neighbors:\n    - {address: 10.0.0.2, remote_as: 2, update_source: 10.0.0}\n",
+		   8, 56, "bgp.neighbors[0].update_source: '10.0.0' is not an IPv4 address");
+	EXPECT_ERR(BASE "bgp:\n  asn: 1\n  neighbors:\n    - {address: 10.0.0.2, remote_as: 2, update_source: 10.0.0.2}\n",
+		   8, 56, "bgp.neighbors[0].update_source: 10.0.0.2 is the neighbour's own address");
+	EXPECT_ERR(BASE "bgp:\n  asn: 1\n  neighbors:\n    - {address: 10.0.0.2, remote_as: 2, update_source: [ul0]}\n",
+		   8, 56, "bgp.neighbors[0].update_source");
+	EXPECT_ERR(BASE "bgp:\n  asn: 1\n  neighbors:\n    - {address: 10.0.0.2, remote_as: 2, local_preference: 200}\n",
+		   8, 59, "bgp.neighbors[0].local_preference: the neighbour is eBGP (remote_as 2, bgp.asn 1)");
+}
+END_TEST
+
 START_TEST(test_underlay_exception)
 {
 	struct vtep_config cfg;
@@ -1456,6 +1515,7 @@ static Suite *config_suite(void)
 
 	tc = tcase_create("errors");
 	tcase_add_test(tc, test_bgp_errors);
+	tcase_add_test(tc, test_bgp_peering_keys);
 	tcase_add_test(tc, test_err_syntax);
 	tcase_add_test(tc, test_err_empty);
 	tcase_add_test(tc, test_err_top_not_mapping);

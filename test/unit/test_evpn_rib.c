@@ -107,7 +107,8 @@ static const uint8_t MAC1[6] = { 2, 0, 0, 0, 0, 1 };
 static void setup(void)
 {
 	struct evpn_rib_config c = { .asn = ASN, .router_id = inet_addr("10.0.0.1"), .vtep_ip = inet_addr("10.0.0.1"),
-				     .rt_match_vni_only = -1, .dup_max_moves = 5, .dup_window_sec = 180 };
+				     .rt_match_vni_only = -1, .dup_max_moves = 5, .dup_window_sec = 180,
+				     .local_pref = 100 };
 
 	n_events = n_overflow = 0;
 	rib = evpn_rib_new(&c, &ops, NULL);
@@ -288,6 +289,138 @@ START_TEST(test_best_path_across_two_reflectors)
 	evpn_rib_update(rib, ip("10.0.9.2"), false, &a, NULL, 0, &r, 1, false);
 	ck_assert_int_eq(count('M'), 2);
 	ck_assert_uint_eq(last('M')->vtep, 0);
+}
+END_TEST
+
+/* The best path of each route as evpn_rib_walk reports it: peer and LOCAL_PREF. */
+struct best_seen {
+	uint32_t peer, local_pref;
+	int n_best, n_paths;
+};
+
+static void walk_best(const struct evpn_rib_path_info *p, void *arg)
+{
+	struct best_seen *b = arg;
+
+	b->n_paths++;
+	if (p->best) {
+		b->n_best++;
+		b->peer = p->peer;
+		b->local_pref = p->local_pref;
+	}
+}
+
+/*
+ * LOCAL_PREF in best path: of one route's paths the higher LOCAL_PREF wins before the lowest
+ * peer address; an eBGP peer's LOCAL_PREF is ignored (its paths get the configured default,
+ * 100 here); iBGP paths without one get the default too.
+ */
+START_TEST(test_local_pref_best_path)
+{
+	struct bgp_attrs lo = attrs("10.0.0.2", ASN, 100, 0, -1, false);
+	struct bgp_attrs hi = attrs("10.0.0.3", ASN, 100, 0, -1, false);
+	struct bgp_attrs eb = attrs("10.0.0.4", ASN, 100, 65000, -1, false);
+	struct evpn_route r = mac_route("10.0.0.2:1", MAC1, 100);
+	struct best_seen b = { 0 };
+
+	lo.has_local_pref = true;
+	lo.local_pref = 100;
+	hi.has_local_pref = true;
+	hi.local_pref = 200;
+	evpn_rib_update(rib, ip("10.0.9.1"), false, &lo, &r, 1, NULL, 0, false);
+	ck_assert_uint_eq(last('M')->vtep, ip("10.0.0.2"));
+	/* the higher LOCAL_PREF wins though its peer's address is higher */
+	evpn_rib_update(rib, ip("10.0.9.2"), false, &hi, &r, 1, NULL, 0, false);
+	ck_assert_uint_eq(last('M')->vtep, ip("10.0.0.3"));
+	evpn_rib_walk(rib, walk_best, &b);
+	ck_assert_int_eq(b.n_paths, 2);
+	ck_assert_int_eq(b.n_best, 1);
+	ck_assert_uint_eq(b.peer, ip("10.0.9.2"));
+	ck_assert_uint_eq(b.local_pref, 200);
+	/* an eBGP peer's LOCAL_PREF 500 counts as the default 100: it loses to 200 ... */
+	eb.has_local_pref = true;
+	eb.local_pref = 500;
+	evpn_rib_update(rib, ip("10.0.0.9"), true, &eb, &r, 1, NULL, 0, false);
+	ck_assert_uint_eq(last('M')->vtep, ip("10.0.0.3"));
+	/* ... and, once 200 is withdrawn, ties with the iBGP 100: the lowest peer address decides */
+	evpn_rib_update(rib, ip("10.0.9.2"), false, &hi, NULL, 0, &r, 1, false);
+	ck_assert_uint_eq(last('M')->vtep, ip("10.0.0.4"));
+	memset(&b, 0, sizeof(b));
+	evpn_rib_walk(rib, walk_best, &b);
+	ck_assert_uint_eq(b.peer, ip("10.0.0.9"));
+	ck_assert_uint_eq(b.local_pref, 100);
+	/* an iBGP path without LOCAL_PREF gets the default as well */
+	lo.has_local_pref = false;
+	evpn_rib_update(rib, ip("10.0.9.1"), false, &lo, &r, 1, NULL, 0, false);
+	memset(&b, 0, sizeof(b));
+	evpn_rib_walk(rib, walk_best, &b);
+	ck_assert_uint_eq(b.peer, ip("10.0.0.9"));
+	ck_assert_uint_eq(b.local_pref, 100);
+}
+END_TEST
+
+/*
+ * Between routes of one MAC from different VTEPs (different RDs): the MAC mobility sequence
+ * first, then the higher LOCAL_PREF, then the lower VTEP.
+ */
+START_TEST(test_local_pref_between_vteps)
+{
+	struct bgp_attrs v2 = attrs("10.0.0.2", ASN, 100, 0, -1, false);
+	struct bgp_attrs v3 = attrs("10.0.0.3", ASN, 100, 0, -1, false);
+	struct evpn_route r2 = mac_route("10.0.0.2:1", MAC1, 100);
+	struct evpn_route r3 = mac_route("10.0.0.3:1", MAC1, 100);
+
+	v2.has_local_pref = v3.has_local_pref = true;
+	v2.local_pref = v3.local_pref = 100;
+	evpn_rib_update(rib, ip("10.0.9.1"), false, &v3, &r3, 1, NULL, 0, false);
+	evpn_rib_update(rib, ip("10.0.9.1"), false, &v2, &r2, 1, NULL, 0, false);
+	ck_assert_uint_eq(last('M')->vtep, ip("10.0.0.2"));           /* equal: the lower VTEP */
+	v3.local_pref = 300;
+	evpn_rib_update(rib, ip("10.0.9.1"), false, &v3, &r3, 1, NULL, 0, false);
+	ck_assert_uint_eq(last('M')->vtep, ip("10.0.0.3"));           /* the higher LOCAL_PREF */
+	v2 = attrs("10.0.0.2", ASN, 100, 0, 1, false);                /* sequence 1, no LOCAL_PREF */
+	evpn_rib_update(rib, ip("10.0.9.1"), false, &v2, &r2, 1, NULL, 0, false);
+	ck_assert_uint_eq(last('M')->vtep, ip("10.0.0.2"));           /* mobility first */
+}
+END_TEST
+
+/*
+ * The tables' hash is keyed, randomly per RIB (the keys are peer-supplied): two RIBs hash the
+ * same route differently, one key always gives the same hash, and the bucket spread of
+ * routes that differ in one MAC byte is unrelated between keys.
+ */
+START_TEST(test_hash_keyed)
+{
+	struct evpn_rib_config c = { .asn = ASN, .router_id = inet_addr("10.0.0.1"), .vtep_ip = inet_addr("10.0.0.1") };
+	struct evpn_rib *r1, *r2, *k1, *k2;
+	struct evpn_route r = mac_route("10.0.0.2:1", MAC1, 100);
+	int same_bucket = 0;
+
+	r1 = evpn_rib_new(&c, NULL, NULL);
+	r2 = evpn_rib_new(&c, NULL, NULL);
+	c.hash_key[0] = 0x0123456789abcdefULL;
+	c.hash_key[1] = 0xfedcba9876543210ULL;
+	k1 = evpn_rib_new(&c, NULL, NULL);
+	k2 = evpn_rib_new(&c, NULL, NULL);
+	ck_assert(r1 && r2 && k1 && k2);
+	ck_assert_uint_ne(evpn_rib_route_hash(r1, &r), evpn_rib_route_hash(r2, &r));
+	ck_assert_uint_eq(evpn_rib_route_hash(k1, &r), evpn_rib_route_hash(k2, &r));
+	ck_assert_uint_ne(evpn_rib_route_hash(k1, &r), evpn_rib_route_hash(r1, &r));
+	for (int i = 0; i < 256; i++) {
+		struct evpn_route x = r, y = r;
+
+		x.mac[5] = (uint8_t)i;
+		y.mac[5] = (uint8_t)(i + 1);
+		ck_assert_uint_ne(evpn_rib_route_hash(k1, &x), evpn_rib_route_hash(k1, &y));
+		/* two routes in one bucket of 1024 under r1 are seldom together under r2 */
+		same_bucket += (evpn_rib_route_hash(r1, &x) & 1023) == (evpn_rib_route_hash(r1, &y) & 1023) &&
+			       (evpn_rib_route_hash(r2, &x) & 1023) == (evpn_rib_route_hash(r2, &y) & 1023);
+	}
+	ck_assert_int_le(same_bucket, 1);
+	evpn_rib_free(r1);
+	evpn_rib_free(r2);
+	evpn_rib_free(k1);
+	evpn_rib_free(k2);
 }
 END_TEST
 
@@ -682,6 +815,9 @@ int main(void)
 	tcase_add_test(tc, test_loops_and_own_routes_rejected);
 	tcase_add_test(tc, test_flood_list_from_type3);
 	tcase_add_test(tc, test_best_path_across_two_reflectors);
+	tcase_add_test(tc, test_local_pref_best_path);
+	tcase_add_test(tc, test_local_pref_between_vteps);
+	tcase_add_test(tc, test_hash_keyed);
 	tcase_add_test(tc, test_local_mac_advertised_and_withdrawn);
 	tcase_add_test(tc, test_mobility_remote_to_local_bumps_sequence);
 	tcase_add_test(tc, test_mobility_local_to_remote_higher_sequence_wins);

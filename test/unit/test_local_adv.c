@@ -170,15 +170,20 @@ static uint16_t free_port(void)
 	return p;
 }
 
-static void setup(void)
+/*
+ * A (AS 65001) and B (b_as: AS 65002 for eBGP, 65001 for iBGP) up; A advertises LOCAL_PREF
+ * adv_lp by default and, with has_lp, lp to B.
+ */
+static void setup_peers(uint32_t b_as, uint32_t adv_lp, bool has_lp, uint32_t lp)
 {
 	static const struct evpn_rib_ops rib_ops = { .advertise = a_advertise };
 	static const struct bgp_ops a_ops = { .established = a_established };
 	static const struct bgp_ops b_ops = { .established = b_on_established, .update = b_update };
 	struct evpn_rib_config rc = { .asn = AS_A, .router_id = inet_addr("1.1.1.1"), .vtep_ip = inet_addr("10.0.0.1") };
 	struct bgp_local la = { .asn = AS_A, .router_id = inet_addr("1.1.1.1"), .local_addr = inet_addr("127.0.0.1") };
-	struct bgp_local lb = { .asn = AS_B, .router_id = inet_addr("2.2.2.2"), .local_addr = inet_addr("127.0.0.2") };
-	struct bgp_peer_config pa = { .addr = inet_addr("127.0.0.2"), .remote_as = AS_B, .connect_retry = 1 };
+	struct bgp_local lb = { .asn = b_as, .router_id = inet_addr("2.2.2.2"), .local_addr = inet_addr("127.0.0.2") };
+	struct bgp_peer_config pa = { .addr = inet_addr("127.0.0.2"), .remote_as = b_as, .connect_retry = 1,
+				      .has_local_pref = has_lp, .local_pref = lp };
 	struct bgp_peer_config pb = { .addr = inet_addr("127.0.0.1"), .remote_as = AS_A, .passive = true };
 	uint64_t t0;
 
@@ -203,6 +208,8 @@ static void setup(void)
 	b = bgp_new(&lb, &b_ops, NULL);
 	ck_assert(a && b);
 	evpn_adv_init(&adv, a, rib, AS_A, rc.vtep_ip, true);
+	ck_assert_uint_eq(adv.local_pref, 100);   /* the default */
+	adv.local_pref = adv_lp;
 	ck_assert_int_eq(bgp_add_peer(b, &pb, NULL), 0);
 	ck_assert_int_eq(bgp_start(b), 0);
 	ck_assert_int_eq(bgp_add_peer(a, &pa, NULL), 0);
@@ -221,6 +228,11 @@ static void setup(void)
 	}
 	ck_assert_int_eq(bgp_peer_state(bgp_peer_at(a, 0)), BGP_ST_ESTABLISHED);
 	b_updates = b_n_routes = 0;
+}
+
+static void setup(void)
+{
+	setup_peers(AS_B, 100, false, 0);
 }
 
 static void post_learn(const uint8_t mac[6], uint32_t dest, uint32_t ip)
@@ -306,6 +318,36 @@ START_TEST(test_gone_mac_withdrawn_at_once)
 }
 END_TEST
 
+/*
+ * LOCAL_PREF goes to iBGP peers only (RFC 4271 5.1.5; an FRR route reflector withdraws iBGP
+ * routes without it): _i 0 eBGP: none, AS_PATH ours; 1 iBGP: the default 100, empty AS_PATH;
+ * 2 iBGP with bgp.local_preference 150; 3 iBGP with the neighbour's own 7.
+ */
+START_TEST(test_local_pref_ibgp_only)
+{
+	static const uint8_t mac[6] = { 0x02, 0, 0, 0, 0x01, 0x03 };
+	static const uint32_t want[] = { 0, 100, 150, 7 };
+
+	setup_peers(_i == 0 ? AS_B : AS_A, _i == 2 ? 150 : 100, _i == 3, 7);
+	bgp_tick(a, mono_ms());
+	post_learn(mac, fdb_dest_port(1), 0);
+	vtepd_learning_drain(&d);
+	b_until(1, WAIT_MS);
+	ck_assert_int_eq(b_updates, 1);
+	ck_assert_uint_eq(b_last.n_reach, 1);
+	ck_assert_int_eq(b_last.attrs.action, BGP_ATTR_OK);
+	ck_assert(b_last.attrs.has_local_pref == (_i != 0));
+	if (_i) {
+		ck_assert_uint_eq(b_last.attrs.local_pref, want[_i]);
+		ck_assert_uint_eq(b_last.attrs.as_path_len, 0);
+	} else {
+		ck_assert_uint_eq(b_last.attrs.as_path_len, 1);
+		ck_assert_uint_eq(b_last.attrs.as_path[0], AS_A);
+	}
+	free_all();
+}
+END_TEST
+
 int main(void)
 {
 	char a0[] = "test_local_adv", a1[] = "--no-huge", a2[] = "-m", a3[] = "256", a4[] = "--no-pci",
@@ -324,6 +366,7 @@ int main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_learned_mac_advertised_in_its_tick);
 	tcase_add_test(tc, test_gone_mac_withdrawn_at_once);
+	tcase_add_loop_test(tc, test_local_pref_ibgp_only, 0, 4);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_ENV);
