@@ -577,9 +577,11 @@ int fdb_install(struct fdb *fdb, uint64_t key, uint32_t dest, uint32_t flags)
 	if (idx < 0)
 		return fdb_insert(fdb, key, dest, flags, 0);
 	e = &fdb->entries[idx];
-	fdb_account(fdb, key, e->dest, e->flags, -1);
-	__atomic_store_n(&e->flags, flags, __ATOMIC_RELAXED);
-	fdb_account(fdb, key, e->dest, flags, 1);
+	if (e->flags != flags) {
+		fdb_account(fdb, key, e->dest, e->flags, -1);
+		__atomic_store_n(&e->flags, flags, __ATOMIC_RELAXED);
+		fdb_account(fdb, key, e->dest, flags, 1);
+	}
 	if (e->dest != dest) {
 		fdb_publish_dest(fdb, (uint32_t)idx, dest);
 		e->moves++;
