@@ -15,6 +15,7 @@
 #include <rte_ethdev.h>
 #include <rte_mempool.h>
 
+#include "arp.h"
 #include "bgp_fsm.h"
 #include "ctl.h"
 #include "evpn_rib.h"
@@ -376,6 +377,44 @@ static int cmd_show_vteps(struct ctl_out *o, int argc, char **argv, void *ctx)
 		ctl_str(o, "error", v->last_error ? vtep_error_text(v->last_error) : "-");
 		ctl_obj_end(o);
 	}
+	ctl_list_end(o);
+	return 0;
+}
+
+/* ---- show arp ---- */
+struct show_arp_ctx {
+	struct vtepd *d;
+	struct ctl_out *o;
+};
+
+static int show_one_arp(uint16_t vni_idx, uint32_t ip, const uint8_t mac[6], void *arg)
+{
+	struct show_arp_ctx *c = arg;
+	char buf[32];
+
+	fmt_mac(buf, sizeof(buf), mac);
+	ctl_obj_begin(c->o, NULL);
+	ctl_u64(c->o, "vni", vni_idx < c->d->n_vnis ? c->d->vnis[vni_idx].vni : 0);
+	ctl_ip(c->o, "ip", ip);
+	ctl_str(c->o, "mac", buf);
+	ctl_str(c->o, "source", "evpn");   /* the table holds the MAC+IP routes of remote VTEPs */
+	ctl_obj_end(c->o);
+	return 0;
+}
+
+/* The ARP-suppression table: what vtepd answers for containers' ARP requests. */
+static int cmd_show_arp(struct ctl_out *o, int argc, char **argv, void *ctx)
+{
+	struct show_arp_ctx c = { .d = ctx, .o = o };
+
+	(void)argv;
+	if (argc) {
+		ctl_error(o, "usage: show arp");
+		return EINVAL;
+	}
+	ctl_list_begin(o, "arp");
+	if (c.d->arp)
+		arp_table_walk(c.d->arp, show_one_arp, &c);
 	ctl_list_end(o);
 	return 0;
 }
@@ -895,6 +934,7 @@ static const struct ctl_command vtepd_commands[] = {
 	{ { "show", "macs", NULL }, "show macs [vni N]", cmd_show_macs },
 	{ { "show", "ports", NULL }, "show ports", cmd_show_ports },
 	{ { "show", "vteps", NULL }, "show vteps", cmd_show_vteps },
+	{ { "show", "arp", NULL }, "show arp", cmd_show_arp },
 	{ { "show", "stats", NULL }, "show stats", cmd_show_stats },
 	{ { "attach", NULL }, "attach NAME vni N (netns NS | pid PID | memif SOCKET|auto [memif_id N]) [ifname IF] [mac MAC]"
 	  " [ip A.B.C.D/LEN] [mtu N]",
