@@ -24,7 +24,6 @@
 
 #include <errno.h>
 #include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <rte_common.h>
@@ -143,7 +142,7 @@ static int fdb_anchor_prepare(struct fdb *fdb, uint64_t key, uint32_t dest, uint
 
 	if (!fdb_is_anchor(dest, flags) || vi >= FDB_N_VNIS || fdb->anchors[vi])
 		return 0;
-	fdb->anchors[vi] = calloc(FDB_N_VTEPS, sizeof(uint32_t));
+	fdb->anchors[vi] = rte_zmalloc("fdb_anchors", FDB_N_VTEPS * sizeof(uint32_t), 0);
 	return fdb->anchors[vi] ? 0 : ENOMEM;
 }
 
@@ -179,7 +178,7 @@ static void fdb_reclaim_cb(void *p, void *key_data)
 static void fdb_free_arrays(struct fdb *fdb)
 {
 	for (unsigned i = 0; i < FDB_N_VNIS; i++)
-		free(fdb->anchors[i]);
+		rte_free(fdb->anchors[i]);
 	rte_free(fdb->entries);
 	rte_free(fdb->hits);
 	rte_free(fdb->free_stack);
