@@ -129,9 +129,15 @@ void vtepd_vteps_fill(const struct vtepd *d, struct dp_topology *t)
 
 int vtepd_vteps_fill_known(struct vtepd *d, struct dp_topology *t)
 {
+	uint16_t used[VTEP_MAX_VTEPS], n_used = 0;
+
+	for (uint16_t id = 0; id < VTEP_MAX_VTEPS; id++)
+		if (d->vteps[id].ip)
+			used[n_used++] = id;
 	for (uint16_t i = 0; i < d->n_vnis; i++) {
 		const struct vtepd_vni *v = &d->vnis[i];
 		struct dp_vni *tv = &t->vnis[i];
+		const uint32_t *anchors = fdb_vni_anchors(d->fdb, i);
 
 		tv->vtep_check = v->vtep_check;
 		if (!v->vtep_check)
@@ -141,9 +147,9 @@ int vtepd_vteps_fill_known(struct vtepd *d, struct dp_topology *t)
 			return ENOMEM;
 		for (uint16_t f = 0; f < v->n_flood; f++)
 			tv->known[v->flood[f] / 64] |= 1ull << (v->flood[f] % 64);
-		for (uint16_t id = 0; id < VTEP_MAX_VTEPS; id++)
-			if (d->vteps[id].ip && fdb_vtep_anchored(d->fdb, i, id))
-				tv->known[id / 64] |= 1ull << (id % 64);
+		for (uint16_t u = 0; anchors && u < n_used; u++)
+			if (anchors[used[u]])
+				tv->known[used[u] / 64] |= 1ull << (used[u] % 64);
 	}
 	d->anchor_gen = fdb_anchor_generation(d->fdb);
 	return 0;

@@ -689,6 +689,11 @@ bool fdb_vtep_anchored(const struct fdb *fdb, uint16_t vni_idx, uint32_t vtep_id
 	return vni_idx < FDB_N_VNIS && vtep_id < FDB_N_VTEPS && fdb->anchors[vni_idx] && fdb->anchors[vni_idx][vtep_id];
 }
 
+const uint32_t *fdb_vni_anchors(const struct fdb *fdb, uint16_t vni_idx)
+{
+	return vni_idx < FDB_N_VNIS ? fdb->anchors[vni_idx] : NULL;
+}
+
 uint64_t fdb_anchor_generation(const struct fdb *fdb)
 {
 	return fdb->anchor_gen;

@@ -149,6 +149,8 @@ uint32_t fdb_vtep_entries(const struct fdb *fdb, uint32_t vtep_id);
 uint32_t fdb_port_entries(const struct fdb *fdb, uint32_t slot);
 uint32_t fdb_vni_entries(const struct fdb *fdb, uint16_t vni_idx);
 bool fdb_vtep_anchored(const struct fdb *fdb, uint16_t vni_idx, uint32_t vtep_id);
+/* The anchored entries of a VNI per VTEP id (VTEP_MAX_VTEPS of them), NULL when it never had any. */
+const uint32_t *fdb_vni_anchors(const struct fdb *fdb, uint16_t vni_idx);
 uint64_t fdb_anchor_generation(const struct fdb *fdb);
 
 /* Visit every entry (writer side); stop early when cb returns non-zero. */
