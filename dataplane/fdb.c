@@ -17,7 +17,12 @@
  * the writer's side arrays, the rte_hash (its rings, buckets, extendable buckets and
  * key store) and its RCU defer queue. It includes malloc element overhead. It assumes
  * no other thread allocates from the DPDK heap during fdb_create() (the control thread
- * creates tables at start-up).
+ * creates tables at start-up). The per-VNI anchor arrays (4 KiB each, for VNIs with EVPN
+ * or static MACs behind a VTEP) come later and are not in it.
+ *
+ * The writer also keeps what points where (fdb_account): entries per VTEP, port slot and
+ * VNI, and anchors per (VNI, VTEP). The daemon uses them for its MAC limits, to age
+ * learned VTEPs and to know which VTEPs may send into a VNI (vtep_check).
  */
 #include "fdb.h"
 #include "vtep_config.h"
