@@ -1057,6 +1057,17 @@ static int cfg_static_macs(struct cfg_ctx *c, yaml_node_t *key, yaml_node_t *val
 	return 0;
 }
 
+/* max_macs of a VNI or a port: 1 .. 16M, or 0 for no limit (stored as VTEP_MAX_MACS_UNLIMITED). */
+static int cfg_max_macs(struct cfg_ctx *c, const yaml_node_t *key, const yaml_node_t *val, const char *path,
+			uint32_t *out)
+{
+	int rc = cfg_u32(c, key, val, path, 0, 16777216, "MACs, 0 for no limit", out);
+
+	if (rc == 0 && *out == 0)
+		*out = VTEP_MAX_MACS_UNLIMITED;
+	return rc;
+}
+
 static int cfg_vni(struct cfg_ctx *c, yaml_node_t *item, const char *path, struct vtep_vni_config *v)
 {
 	struct cfg_field f[] = {
@@ -1068,17 +1079,20 @@ static int cfg_vni(struct cfg_ctx *c, yaml_node_t *item, const char *path, struc
 		{ "route_targets", false, NULL, NULL },
 		{ "mtu", false, NULL, NULL },
 		{ "outer_fragmentation", false, NULL, NULL },
+		{ "vtep_check", false, NULL, NULL },
+		{ "max_macs", false, NULL, NULL },
 	};
 	char sub[224];
 	int rc;
 
 	if (item->type != YAML_MAPPING_NODE)
 		return cfg_kind(c, item, item, path, "a mapping with 'vni'");
-	rc = cfg_collect(c, item, path, &item->start_mark, f, 8);
+	rc = cfg_collect(c, item, path, &item->start_mark, f, 10);
 	if (rc)
 		return rc;
 	v->line = (int)item->start_mark.line + 1;
 	v->learning = true;
+	v->vtep_check = -1;
 	cfg_path(sub, sizeof(sub), path, "vni");
 	rc = cfg_u32(c, f[0].key, f[0].val, sub, 1, VTEP_VNI_MAX, NULL, &v->vni);
 	if (rc)
@@ -1108,6 +1122,21 @@ static int cfg_vni(struct cfg_ctx *c, yaml_node_t *item, const char *path, struc
 	if (f[7].val) {
 		cfg_path(sub, sizeof(sub), path, "outer_fragmentation");
 		rc = cfg_bool(c, f[7].key, f[7].val, sub, &v->outer_fragmentation);
+		if (rc)
+			return rc;
+	}
+	if (f[8].val) {
+		bool on;
+
+		cfg_path(sub, sizeof(sub), path, "vtep_check");
+		rc = cfg_bool(c, f[8].key, f[8].val, sub, &on);
+		if (rc)
+			return rc;
+		v->vtep_check = on;
+	}
+	if (f[9].val) {
+		cfg_path(sub, sizeof(sub), path, "max_macs");
+		rc = cfg_max_macs(c, f[9].key, f[9].val, sub, &v->max_macs);
 		if (rc)
 			return rc;
 	}
@@ -1178,13 +1207,14 @@ static int cfg_port(struct cfg_ctx *c, yaml_node_t *item, const char *path, size
 		{ "type", false, NULL, NULL },
 		{ "socket", false, NULL, NULL },
 		{ "memif_id", false, NULL, NULL },
+		{ "max_macs", false, NULL, NULL },
 	};
 	char sub[224], sv[CFG_SHOW_MAX + 16];
 	int rc;
 
 	if (item->type != YAML_MAPPING_NODE)
 		return cfg_kind(c, item, item, path, "a mapping with 'name' and 'vni'");
-	rc = cfg_collect(c, item, path, &item->start_mark, f, 11);
+	rc = cfg_collect(c, item, path, &item->start_mark, f, 12);
 	if (rc)
 		return rc;
 	p->line = (int)item->start_mark.line + 1;
@@ -1305,6 +1335,12 @@ static int cfg_port(struct cfg_ctx *c, yaml_node_t *item, const char *path, size
 	if (f[7].val) {
 		cfg_path(sub, sizeof(sub), path, "mtu");
 		rc = cfg_u32(c, f[7].key, f[7].val, sub, VTEP_MIN_MTU, VTEP_MAX_MTU, NULL, &p->mtu);
+		if (rc)
+			return rc;
+	}
+	if (f[11].val) {
+		cfg_path(sub, sizeof(sub), path, "max_macs");
+		rc = cfg_max_macs(c, f[11].key, f[11].val, sub, &p->max_macs);
 		if (rc)
 			return rc;
 	}

@@ -15,6 +15,7 @@
 #include <rte_ethdev.h>
 #include <rte_mempool.h>
 
+#include "arp.h"
 #include "bgp_fsm.h"
 #include "ctl.h"
 #include "evpn_rib.h"
@@ -112,6 +113,12 @@ static int cmd_show_vnis(struct ctl_out *o, int argc, char **argv, void *ctx)
 		ctl_u64(o, "encap_pkts", vc->encap_pkts);
 		ctl_u64(o, "decap_pkts", vc->decap_pkts);
 		ctl_u64(o, "flooded", vc->flooded);
+		/* issue 12: who may send into the VNI, and how many MACs it may learn */
+		ctl_bool(o, "vtep_check", v->vtep_check);
+		ctl_u64(o, "unknown_vtep_drops", vc->unknown_vtep);
+		ctl_u64(o, "macs", fdb_vni_entries(d->fdb, i));
+		ctl_u64(o, "max_macs", vtepd_vni_max_macs(d, i) == VTEP_MAX_MACS_UNLIMITED ? 0 : vtepd_vni_max_macs(d, i));
+		ctl_u64(o, "learn_limit_drops", vc->learn_limit + v->learn_limit);
 		ctl_obj_end(o);
 	}
 	ctl_list_end(o);
@@ -325,6 +332,18 @@ static int cmd_show_ports(struct ctl_out *o, int argc, char **argv, void *ctx)
 }
 
 /* ---- show vteps ---- */
+/* Why a VTEP's next hop is not resolved, in words. */
+static const char *vtep_error_text(int err)
+{
+	switch (err) {
+	case EXDEV: return "route uses another interface than the underlay";
+	case ENETUNREACH: return "no route to it";
+	case EHOSTUNREACH: return "host unreachable";
+	case ENOENT: case EAGAIN: return "next hop not resolved yet (ARP pending)";
+	default: return strerror(err);
+	}
+}
+
 static int cmd_show_vteps(struct ctl_out *o, int argc, char **argv, void *ctx)
 {
 	struct vtepd *d = ctx;
@@ -344,7 +363,7 @@ static int cmd_show_vteps(struct ctl_out *o, int argc, char **argv, void *ctx)
 			continue;
 		ctl_obj_begin(o, NULL);
 		ctl_ip(o, "vtep", v->ip);
-		ctl_str(o, "source", v->dynamic ? "learned" : "configured");
+		ctl_str(o, "source", vtepd_vtep_source(d, (uint16_t)i));
 		ctl_bool(o, "resolved", v->resolved);
 		if (v->gateway)
 			ctl_ip(o, "via", v->gateway);
@@ -355,9 +374,47 @@ static int cmd_show_vteps(struct ctl_out *o, int argc, char **argv, void *ctx)
 		ctl_u64(o, "tx_pkts", vc->tx_pkts);
 		ctl_u64(o, "rx_pkts", vc->rx_pkts);
 		ctl_u64(o, "unresolved_drops", vc->unresolved_drops);
-		ctl_str(o, "error", v->last_error ? strerror(v->last_error) : "-");
+		ctl_str(o, "error", v->last_error ? vtep_error_text(v->last_error) : "-");
 		ctl_obj_end(o);
 	}
+	ctl_list_end(o);
+	return 0;
+}
+
+/* ---- show arp ---- */
+struct show_arp_ctx {
+	struct vtepd *d;
+	struct ctl_out *o;
+};
+
+static int show_one_arp(uint16_t vni_idx, uint32_t ip, const uint8_t mac[6], void *arg)
+{
+	struct show_arp_ctx *c = arg;
+	char buf[32];
+
+	fmt_mac(buf, sizeof(buf), mac);
+	ctl_obj_begin(c->o, NULL);
+	ctl_u64(c->o, "vni", vni_idx < c->d->n_vnis ? c->d->vnis[vni_idx].vni : 0);
+	ctl_ip(c->o, "ip", ip);
+	ctl_str(c->o, "mac", buf);
+	ctl_str(c->o, "source", "evpn");   /* the table holds the MAC+IP routes of remote VTEPs */
+	ctl_obj_end(c->o);
+	return 0;
+}
+
+/* The ARP-suppression table: what vtepd answers for containers' ARP requests. */
+static int cmd_show_arp(struct ctl_out *o, int argc, char **argv, void *ctx)
+{
+	struct show_arp_ctx c = { .d = ctx, .o = o };
+
+	(void)argv;
+	if (argc) {
+		ctl_error(o, "usage: show arp");
+		return EINVAL;
+	}
+	ctl_list_begin(o, "arp");
+	if (c.d->arp)
+		arp_table_walk(c.d->arp, show_one_arp, &c);
 	ctl_list_end(o);
 	return 0;
 }
@@ -418,6 +475,16 @@ static int cmd_show_stats(struct ctl_out *o, int argc, char **argv, void *ctx)
 	ctl_u64(o, "learned", fs.learned);
 	ctl_u64(o, "moves", fs.moves);
 	ctl_u64(o, "static_conflicts", fs.static_conflicts);
+	{
+		uint64_t refused = fs.move_refused, limit = d->stats.learn_limit;
+
+		for (int s = 0; s < DP_N_SLOTS; s++) {
+			refused += d->counters->ports[s].learn_refused;
+			limit += d->counters->ports[s].learn_limit;
+		}
+		ctl_u64(o, "move_refused", refused);
+		ctl_u64(o, "learn_limit", limit);
+	}
 	ctl_u64(o, "full", fs.full);
 	ctl_u64(o, "aged", fs.aged);
 	ctl_u64(o, "memory_bytes", fdb_memory_bytes(d->fdb));
@@ -433,6 +500,7 @@ static int cmd_show_stats(struct ctl_out *o, int argc, char **argv, void *ctx)
 	ctl_u64(o, "bgp_unknown_connections", vtepd_bgp_speaker(d) ? bgp_unknown_accepts(vtepd_bgp_speaker(d)) : 0);
 	ctl_u64(o, "netlink_events", d->stats.nl_events);
 	ctl_u64(o, "resolutions", d->stats.resolutions);
+	ctl_u64(o, "vteps_aged", d->stats.vteps_aged);
 	ctl_u64(o, "snapshots_published", d->stats.publishes);
 	ctl_obj_end(o);
 
@@ -463,6 +531,16 @@ static int cmd_show_stats(struct ctl_out *o, int argc, char **argv, void *ctx)
 		ctl_u64(o, "rx_bytes", pc->rx_bytes);
 		ctl_u64(o, "tx_pkts", pc->tx_pkts);
 		ctl_u64(o, "tx_bytes", pc->tx_bytes);
+		if (s != DP_PORT_EXCEPTION) {
+			uint64_t limit = pc->learn_limit + (s != DP_PORT_UNDERLAY ? d->ports[s].learn_limit : 0);
+
+			uint32_t max = s != DP_PORT_UNDERLAY ? vtepd_port_max_macs(d, (uint16_t)s) : 0;
+
+			ctl_u64(o, "macs", s != DP_PORT_UNDERLAY ? fdb_port_entries(d->fdb, (uint32_t)s) : 0);
+			ctl_u64(o, "max_macs", max == VTEP_MAX_MACS_UNLIMITED ? 0 : max);   /* 0: no limit */
+			ctl_u64(o, "learn_refused", pc->learn_refused);
+			ctl_u64(o, "learn_limit", limit);
+		}
 		ctl_obj_begin(o, "drops");
 		for (int r = 1; r < DP_DROP_MAX; r++)
 			if (pc->drops[r] || ctl_is_json(o))
@@ -910,6 +988,7 @@ static const struct ctl_command vtepd_commands[] = {
 	{ { "show", "macs", NULL }, "show macs [vni N]", cmd_show_macs },
 	{ { "show", "ports", NULL }, "show ports", cmd_show_ports },
 	{ { "show", "vteps", NULL }, "show vteps", cmd_show_vteps },
+	{ { "show", "arp", NULL }, "show arp", cmd_show_arp },
 	{ { "show", "stats", NULL }, "show stats", cmd_show_stats },
 	{ { "attach", NULL }, "attach NAME vni N (netns NS | pid PID | memif SOCKET|auto [memif_id N]) [ifname IF] [mac MAC]"
 	  " [ip A.B.C.D/LEN] [mtu N]",

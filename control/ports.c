@@ -273,9 +273,8 @@ publish:
 	}
 	if (pc.has_mac) {
 		/* the container's MAC is known before it sends anything: advertise it (and its address) now */
-		uint32_t dest = fdb_dest_port((uint32_t)slot);
-
-		if (fdb_learn(d->fdb, fdb_key(vni_idx, pc.mac), dest, dp_clock_sec(), NULL) == 0) {
+		/* pinned to the port: a frame from elsewhere with this source MAC does not take it */
+		if (vtepd_learning_port_mac(d, (uint16_t)slot, vni_idx, pc.mac) == 0) {
 			vtepd_bgp_local_mac(d, vni_idx, pc.mac, true);
 			if (pc.has_ip)
 				vtepd_bgp_local_ip(d, vni_idx, pc.mac, pc.ip);

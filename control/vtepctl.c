@@ -36,6 +36,7 @@ vtepctl_usage(FILE *f)
 		"  show macs [vni N]\n"
 		"  show ports\n"
 		"  show vteps\n"
+		"  show arp\n"
 		"  show stats\n"
 		"  attach NAME vni N (netns NS | pid PID | memif SOCKET|auto [memif_id N]) [ifname IF] [mac MAC]\n"
 		"         [ip A.B.C.D/LEN] [mtu N]\n"

@@ -99,6 +99,7 @@ int vtepd_publish(struct vtepd *d)
 		t->port_xsk[s] = d->ports[s].xsk;
 		t->port_vni[s] = d->ports[s].vni_idx;
 		t->port_mtu[s] = (uint16_t)d->ports[s].conf.mtu;
+		t->port_learn_full[s] = d->ports[s].learn_full;
 	}
 	t->n_vnis = d->n_vnis;
 	for (uint16_t i = 0; i < d->n_vnis; i++) {
@@ -106,6 +107,7 @@ int vtepd_publish(struct vtepd *d)
 
 		v->vni = d->vnis[i].vni;
 		v->learning = d->vnis[i].learning;
+		v->learn_full = d->vnis[i].learn_full;
 		dp_vni_set_mtu(v, d->vnis[i].mtu, d->vnis[i].outer_frag, (uint16_t)d->cfg.underlay_mtu);
 		v->ports = calloc(VTEP_MAX_PORTS + 1, sizeof(uint16_t));
 		v->flood = calloc(d->vnis[i].n_flood + 1, sizeof(uint16_t));
@@ -120,7 +122,7 @@ int vtepd_publish(struct vtepd *d)
 			v->flood[v->n_flood++] = d->vnis[i].flood[f];
 	}
 	vtepd_vteps_fill(d, t);
-	if (dp_topology_finish(t) != 0) {
+	if (vtepd_vteps_fill_known(d, t) != 0 || dp_topology_finish(t) != 0) {
 		dp_topology_free(t);
 		return ENOMEM;
 	}
@@ -400,6 +402,9 @@ static int vtepd_vnis_load(struct vtepd *d)
 		v->outer_frag = vc->outer_fragmentation;
 		/* Under EVPN, remote MACs come from BGP, not from decapsulated frames. */
 		v->learning = vc->learning && !d->cfg.bgp.enabled;
+		/* Under EVPN the VTEPs of a VNI are known from BGP: by default, frames from others are dropped. */
+		v->vtep_check = vc->vtep_check < 0 ? d->cfg.bgp.enabled : vc->vtep_check != 0;
+		v->max_macs = vc->max_macs;
 		for (uint32_t f = 0; f < vc->n_flood && f < VTEPD_MAX_FLOOD; f++) {
 			uint16_t id;
 			int rc = vtepd_vtep_get(d, vc->flood[f], false, &id);
@@ -473,6 +478,8 @@ static void vtepd_tick(struct vtepd *d)
 	vtepd_bgp_tick(d);
 	if (d->ticks % (1000 / VTEPD_TICK_MS) == 0) {
 		vtepd_learning_age(d);
+		/* a learned VTEP goes once no MAC was behind it for the aging time (300 s when MACs never age) */
+		vtepd_vteps_age(d, dp_clock_sec(), d->cfg.mac_aging_sec ? d->cfg.mac_aging_sec : VTEP_DEFAULT_MAC_AGING_SEC);
 		vtepd_vteps_resolve(d, d->resolve_all || d->ticks % (30000 / VTEPD_TICK_MS) == 0);
 		d->resolve_all = false;
 	} else if (d->resolve_all && d->ticks % (100 / VTEPD_TICK_MS) == 0) {

@@ -34,6 +34,10 @@ struct vtepd_vni {
 	uint16_t mtu;                      /* inner IP MTU (the VNI's, default underlay - 50); container default */
 	uint16_t n_flood;
 	uint16_t flood[VTEPD_MAX_FLOOD];   /* VTEP ids */
+	bool vtep_check;                   /* decapsulate only from known VTEPs (flood list, EVPN, static) */
+	uint32_t max_macs;                 /* learning limit, VTEP_MAX_MACS_UNLIMITED: none */
+	bool learn_full;                   /* at max_macs (as published to the fast path) */
+	uint64_t learn_limit;              /* new MACs refused here for max_macs (the fast path counts its own) */
 };
 
 struct vtepd_port {
@@ -46,6 +50,8 @@ struct vtepd_port {
 	struct dp_xsk *xsk;                /* jumbo MTU: our multi-buffer AF_XDP port (dpdk_port DP_XSK_PORT) */
 	unsigned generation;               /* attach count of this slot, for unique pool names */
 	uint64_t attached_at;              /* seconds since the epoch */
+	bool learn_full;                   /* at its max_macs (as published to the fast path) */
+	uint64_t learn_limit;              /* new MACs refused here for max_macs (the fast path counts its own) */
 };
 
 struct vtepd_vtep {
@@ -57,12 +63,16 @@ struct vtepd_vtep {
 	uint8_t mac[6];                    /* next-hop MAC */
 	int last_error;                    /* errno of the last failed resolution, 0 if none */
 	uint64_t resolve_requests;         /* times we asked the kernel to resolve */
+	bool idle;                         /* dynamic, and no MAC points at it since idle_since */
+	uint64_t idle_since;
 };
 
 struct vtepd_stats {
 	uint64_t learn_events, learn_ignored, learn_errors, vtep_table_full;
 	uint64_t arp_table_full;           /* remote MAC+IP bindings not installed: ARP suppression table full */
 	uint64_t nl_events, resolutions, publishes;
+	uint64_t learn_limit;              /* learn events refused for a port's or a VNI's max_macs */
+	uint64_t vteps_aged;               /* learned VTEPs removed: no MAC behind them for the aging time */
 };
 
 struct vtepd {
@@ -91,6 +101,7 @@ struct vtepd {
 	struct vtepd_vtep vteps[VTEP_MAX_VTEPS];
 	uint32_t vtep_cache_ip;            /* the last VTEP vtepd_vtep_get() found */
 	uint16_t vtep_cache_id;
+	uint64_t anchor_gen;               /* fdb_anchor_generation() of the last snapshot (known VTEPs) */
 
 	int epoll_fd, ctl_fd, nl_fd, timer_fd, signal_fd;
 	bool topology_dirty;
@@ -127,10 +138,26 @@ int vtepd_vtep_get(struct vtepd *d, uint32_t ip, bool dynamic, uint16_t *id);
 void vtepd_vteps_resolve(struct vtepd *d, bool all);
 /* Fill a snapshot's VTEP records (outer header templates). */
 void vtepd_vteps_fill(const struct vtepd *d, struct dp_topology *t);
+/*
+ * Fill the snapshot's known-VTEP sets of the VNIs with vtep_check: the flood list, and every
+ * VTEP that holds an EVPN or static MAC of the VNI. 0 or ENOMEM.
+ */
+int vtepd_vteps_fill_known(struct vtepd *d, struct dp_topology *t);
+/* Remove the learned VTEPs that no MAC has pointed at for max_age seconds. Returns how many. */
+unsigned vtepd_vteps_age(struct vtepd *d, uint64_t now, uint64_t max_age);
+/* "learned", "evpn" or "configured". */
+const char *vtepd_vtep_source(const struct vtepd *d, uint16_t id);
 
 /* learning.c */
 void vtepd_learning_drain(struct vtepd *d);
 void vtepd_learning_age(struct vtepd *d);
+/* The learning limit of a port slot / a VNI index in effect (VTEP_MAX_MACS_UNLIMITED: none). */
+uint32_t vtepd_port_max_macs(const struct vtepd *d, uint16_t slot);
+uint32_t vtepd_vni_max_macs(const struct vtepd *d, uint16_t vni_idx);
+/* Recompute which ports and VNIs are at their limit; marks the topology dirty when that changed. */
+void vtepd_learning_limits(struct vtepd *d);
+/* Install an attached port's own MAC (pinned to it: never ages, never moves by learning). */
+int vtepd_learning_port_mac(struct vtepd *d, uint16_t slot, uint16_t vni_idx, const uint8_t mac[6]);
 /* Install the static MACs of the configuration. 0 or errno with err. */
 int vtepd_learning_static(struct vtepd *d, char *err, size_t errlen);
 

@@ -4,11 +4,17 @@
  * VTEP, taken from the kernel's FIB and neighbour table (the kernel owns the underlay).
  * An unresolved next hop asks the kernel to resolve it (ARP) and keeps traffic to that VTEP
  * counted as 'vtep_unresolved' drops until it is; netlink changes trigger re-resolution.
+ * Also which VTEPs are known in each VNI (vtep_check), and the aging of learned VTEPs.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <string.h>
 
+#include <stdlib.h>
+
+#include <rte_rcu_qsbr.h>
+
+#include "fdb.h"
 #include "netlink.h"
 #include "vtepd.h"
 
@@ -119,4 +125,88 @@ void vtepd_vteps_fill(const struct vtepd *d, struct dp_topology *t)
 		t->vteps[i].resolved = v->resolved;
 		vxlan_template_init(&t->vteps[i].tmpl, d->underlay_mac, v->mac, d->cfg.source_ip, v->ip, d->cfg.udp_port);
 	}
+}
+
+int vtepd_vteps_fill_known(struct vtepd *d, struct dp_topology *t)
+{
+	uint16_t used[VTEP_MAX_VTEPS], n_used = 0;
+
+	for (uint16_t id = 0; id < VTEP_MAX_VTEPS; id++)
+		if (d->vteps[id].ip)
+			used[n_used++] = id;
+	for (uint16_t i = 0; i < d->n_vnis; i++) {
+		const struct vtepd_vni *v = &d->vnis[i];
+		struct dp_vni *tv = &t->vnis[i];
+		const uint32_t *anchors = fdb_vni_anchors(d->fdb, i);
+
+		tv->vtep_check = v->vtep_check;
+		if (!v->vtep_check)
+			continue;
+		tv->known = calloc(VTEP_MAX_VTEPS / 64, sizeof(uint64_t));
+		if (!tv->known)
+			return ENOMEM;
+		for (uint16_t f = 0; f < v->n_flood; f++)
+			tv->known[v->flood[f] / 64] |= 1ull << (v->flood[f] % 64);
+		for (uint16_t u = 0; anchors && u < n_used; u++)
+			if (anchors[used[u]])
+				tv->known[used[u] / 64] |= 1ull << (used[u] % 64);
+	}
+	d->anchor_gen = fdb_anchor_generation(d->fdb);
+	return 0;
+}
+
+unsigned vtepd_vteps_age(struct vtepd *d, uint64_t now, uint64_t max_age)
+{
+	bool gone[VTEP_MAX_VTEPS] = { false };
+	unsigned n = 0;
+
+	for (uint16_t i = 0; i < VTEP_MAX_VTEPS; i++) {
+		struct vtepd_vtep *v = &d->vteps[i];
+
+		if (!v->ip || !v->dynamic || fdb_vtep_entries(d->fdb, i)) {
+			v->idle = false;
+			continue;
+		}
+		if (!v->idle) {
+			v->idle = true;
+			v->idle_since = now;
+			continue;
+		}
+		if (now - v->idle_since < max_age)
+			continue;
+		vlog(VLOG_INFO, "remote VTEP %s removed (learned, no MAC behind it for %lu s)",
+		     inet_ntoa((struct in_addr){ v->ip }), (unsigned long)max_age);
+		memset(v, 0, sizeof(*v));   /* no longer resolved, nor in the snapshot */
+		gone[i] = true;
+		n++;
+	}
+	if (!n)
+		return 0;
+	d->stats.vteps_aged += n;
+	/* once the fast path has the snapshot without them, their ids are free: clear their counters */
+	if (vtepd_publish(d) == 0)
+		for (uint16_t i = 0; i < VTEP_MAX_VTEPS; i++)
+			if (gone[i])
+				memset(&d->counters->vteps[i], 0, sizeof(d->counters->vteps[i]));
+	return n;
+}
+
+const char *vtepd_vtep_source(const struct vtepd *d, uint16_t id)
+{
+	uint32_t ip = d->vteps[id].ip;
+
+	if (d->vteps[id].dynamic)
+		return "learned";
+	for (uint32_t i = 0; i < d->cfg.n_vnis; i++) {
+		const struct vtep_vni_config *vc = &d->cfg.vnis[i];
+
+		for (uint32_t f = 0; f < vc->n_flood; f++)
+			if (vc->flood[f] == ip)
+				return "configured";
+		for (uint32_t m = 0; m < vc->n_static_macs; m++)
+			if (vc->static_macs[m].to_vtep && vc->static_macs[m].vtep_ip == ip)
+				return "configured";
+	}
+	/* neither learned nor in the configuration: a next hop of EVPN routes */
+	return d->cfg.bgp.enabled ? "evpn" : "configured";
 }

@@ -101,6 +101,24 @@ uint32_t arp_table_count(const struct arp_table *t)
 	return t->count;
 }
 
+void arp_table_walk(const struct arp_table *t, arp_table_walk_cb cb, void *arg)
+{
+	const void *key;
+	void *data;
+	uint32_t next = 0;
+
+	while (rte_hash_iterate(t->hash, &key, &data, &next) >= 0) {
+		uint64_t k, v = (uintptr_t)data;
+		uint8_t mac[6];
+
+		memcpy(&k, key, sizeof(k));
+		for (int i = 5; i >= 0; i--, v >>= 8)
+			mac[i] = (uint8_t)v;
+		if (cb((uint16_t)(k >> 32), (uint32_t)k, mac, arg))
+			return;
+	}
+}
+
 bool arp_table_lookup(const struct arp_table *t, uint16_t vni_idx, uint32_t ip, uint8_t mac[6])
 {
 	uint64_t key = arp_key(vni_idx, ip);

@@ -20,6 +20,9 @@ void arp_table_destroy(struct arp_table *t);
 int arp_table_set(struct arp_table *t, uint16_t vni_idx, uint32_t ip, const uint8_t mac[6]);
 int arp_table_del(struct arp_table *t, uint16_t vni_idx, uint32_t ip);
 uint32_t arp_table_count(const struct arp_table *t);
+/* Writer: visit every binding (ip in network order) until cb returns non-zero. */
+typedef int (*arp_table_walk_cb)(uint16_t vni_idx, uint32_t ip, const uint8_t mac[6], void *arg);
+void arp_table_walk(const struct arp_table *t, arp_table_walk_cb cb, void *arg);
 /* Fast path: the MAC of ip in the VNI. */
 bool arp_table_lookup(const struct arp_table *t, uint16_t vni_idx, uint32_t ip, uint8_t mac[6]);
 

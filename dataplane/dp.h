@@ -55,6 +55,7 @@ enum dp_drop {
 	DP_DROP_MULTISEG,           /* a chained mbuf longer than one of the worker's mbufs */
 	DP_DROP_TX_FULL,            /* transmit queue full (counted on the egress port) */
 	DP_DROP_NO_DEST,            /* flooded, but the VNI has nowhere to send it */
+	DP_DROP_UNKNOWN_VTEP,       /* decap: the outer source is not a known VTEP of the VNI (vtep_check) */
 	DP_DROP_MAX
 };
 const char *dp_drop_name(enum dp_drop d);
@@ -62,6 +63,9 @@ const char *dp_drop_name(enum dp_drop d);
 struct dp_port_counters {
 	uint64_t rx_pkts, rx_bytes, tx_pkts, tx_bytes;
 	uint64_t drops[DP_DROP_MAX];
+	/* frames forwarded but whose source MAC was not learned: */
+	uint64_t learn_refused;             /* ... it is pinned elsewhere (static, another port's own MAC) */
+	uint64_t learn_limit;               /* ... a new MAC over the port's or the VNI's max_macs */
 } __rte_cache_aligned;
 
 struct dp_vni_counters {
@@ -70,6 +74,8 @@ struct dp_vni_counters {
 	uint64_t flooded;                   /* BUM or unknown-unicast frames flooded */
 	uint64_t local_pkts;                /* switched between two local ports */
 	uint64_t arp_suppressed;            /* ARP requests answered by vtepd instead of flooded */
+	uint64_t unknown_vtep;              /* decap drops: not from a known VTEP of the VNI */
+	uint64_t learn_limit;               /* new MACs not learned: the VNI (or their port) at max_macs */
 } __rte_cache_aligned;
 
 struct dp_vtep_counters {
@@ -125,6 +131,8 @@ struct dp_vtep {
 struct dp_vni {
 	uint32_t vni;
 	bool learning;
+	bool vtep_check;                    /* decap only from the VTEPs in known */
+	bool learn_full;                    /* at max_macs: new MACs are not learned */
 	bool outer_frag;                    /* fragment VXLAN packets that exceed the underlay MTU */
 	uint16_t ip_mtu;                    /* the largest inner IP packet the VNI carries */
 	uint16_t tunnel_mtu;                /* ... what is split or answered to: ip_mtu, within underlay - 50
@@ -134,7 +142,14 @@ struct dp_vni {
 	uint16_t n_flood;
 	uint16_t *ports;                    /* port slots */
 	uint16_t *flood;                    /* VTEP ids */
+	uint64_t *known;                    /* with vtep_check: a bit per VTEP id allowed to send to this VNI */
 };
+
+/* May VTEP vt (DP_NO_ID: an address not in the table) send frames of VNI v? */
+static inline bool dp_vni_vtep_known(const struct dp_vni *v, uint16_t vt)
+{
+	return !v->vtep_check || (vt < VTEP_MAX_VTEPS && ((v->known[vt / 64] >> (vt % 64)) & 1));
+}
 
 struct dp_xsk;
 
@@ -160,6 +175,7 @@ struct dp_topology {
 	struct dp_xsk *port_xsk[DP_N_SLOTS];    /* slot -> our AF_XDP port when port_dpdk says DP_XSK_PORT */
 	uint16_t port_vni[DP_N_SLOTS];      /* slot -> VNI index */
 	uint16_t port_mtu[DP_N_SLOTS];      /* slot -> the container interface's IP MTU; 0: not checked */
+	bool port_learn_full[DP_N_SLOTS];   /* slot -> at its max_macs: its new MACs are not learned */
 	uint16_t n_vnis;
 	struct dp_vni vnis[VTEP_MAX_VNIS];
 	struct dp_vtep vteps[VTEP_MAX_VTEPS];       /* by VTEP id; ip 0 when unused */

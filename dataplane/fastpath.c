@@ -53,6 +53,7 @@ static const char *const dp_drop_names[DP_DROP_MAX] = {
 	[DP_DROP_MULTISEG] = "multiseg",
 	[DP_DROP_TX_FULL] = "tx_full",
 	[DP_DROP_NO_DEST] = "no_dest",
+	[DP_DROP_UNKNOWN_VTEP] = "unknown_vtep",
 };
 
 _Static_assert((int)DP_DROP_TRUNCATED == (int)VXLAN_ERR_TRUNCATED &&
@@ -458,9 +459,20 @@ static inline bool dp_mac_is_bad_src(const struct rte_ether_addr *a)
 /*
  * Learning: post (key, dest) unless the entry already says so. A small direct-mapped
  * filter keeps a flow whose MAC is not yet installed from posting once per packet.
+ * Not posted, and counted on the port the frame came in on (the frame itself is forwarded
+ * all the same):
+ *  - a MAC pinned elsewhere (static, or another container port's own MAC): learn_refused.
+ *    A frame from the tunnel or from another port never takes a local container's MAC;
+ *  - a new MAC while its VNI or its port is at max_macs (the snapshot's learn_full flags,
+ *    which the control thread sets from its counts): learn_limit. The frame is still
+ *    switched or flooded as unknown unicast: dropping it would cut off a container that
+ *    merely has more MACs than its limit, and the limit's purpose, that one container or
+ *    tenant cannot fill the MAC table (nor the learn ring) for every other, holds without it.
  */
 struct dp_learn_batch {
 	unsigned n;
+	uint16_t slot;                            /* where the frames came in */
+	const struct dp_topology *t;
 	uint64_t *hits;                           /* the MAC table's seen bits */
 	struct dp_learn_event ev[2 * DP_BURST];   /* a MAC and an ARP-learned address per packet */
 };
@@ -481,8 +493,19 @@ static inline void dp_learn(struct dp_worker *w, struct dp_learn_batch *b, const
 			fdb_hit_mark(b->hits, r->idx);
 			return;
 		}
-		if (fdb_flags_at(w->fdb, r->idx) & FDB_F_STATIC)
+		if (fdb_flags_at(w->fdb, r->idx) & FDB_F_PINNED) {
+			w->counters->ports[b->slot].learn_refused++;
 			return;
+		}
+	} else if (r) {
+		uint16_t vi = fdb_key_vni_idx(key);
+
+		if (unlikely(b->t->vnis[vi].learn_full ||
+			     (!fdb_dest_is_vtep(dest) && b->t->port_learn_full[fdb_dest_id(dest)]))) {
+			w->counters->ports[b->slot].learn_limit++;
+			w->counters->vnis[vi].learn_limit++;
+			return;
+		}
 	}
 	slot = (unsigned)(dp_id_hash((uint32_t)tag ^ (uint32_t)(tag >> 32)) & (DP_LEARN_FILTER - 1));
 	stamp = rte_rdtsc() >> 20;     /* about a millisecond per unit at 1-3 GHz */
@@ -582,7 +605,8 @@ static void dp_decap_burst(struct dp_worker *w, const struct dp_topology *t, str
 	struct rte_mbuf *ok[DP_BURST];
 	uint16_t vni_idx[DP_BURST];
 	uint32_t src_ip[DP_BURST];
-	struct dp_learn_batch lb = { .n = 0, .hits = fdb_hit_bits(w->fdb) };
+	uint16_t src_vt[DP_BURST];
+	struct dp_learn_batch lb = { .n = 0, .slot = DP_PORT_UNDERLAY, .t = t, .hits = fdb_hit_bits(w->fdb) };
 	uint16_t k;
 
 	b.k = 0;
@@ -593,7 +617,7 @@ static void dp_decap_burst(struct dp_worker *w, const struct dp_topology *t, str
 		struct vxlan_parsed p;
 		enum vxlan_parse_result r;
 		struct rte_ether_hdr *eth;
-		uint16_t vi;
+		uint16_t vi, vt;
 
 		if (i + 1 < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
@@ -628,6 +652,13 @@ static void dp_decap_burst(struct dp_worker *w, const struct dp_topology *t, str
 			dp_drop(w, DP_PORT_UNDERLAY, DP_DROP_UNKNOWN_VNI, m);
 			continue;
 		}
+		/* only a known VTEP of the VNI may send into it: nothing else is delivered or learned */
+		vt = dp_topology_vtep_id(t, p.outer_src_ip);
+		if (unlikely(!dp_vni_vtep_known(&t->vnis[vi], vt))) {
+			w->counters->vnis[vi].unknown_vtep++;
+			dp_drop(w, DP_PORT_UNDERLAY, DP_DROP_UNKNOWN_VTEP, m);
+			continue;
+		}
 		rte_pktmbuf_adj(m, p.outer_len);
 		if (rte_pktmbuf_pkt_len(m) > p.inner_len)
 			rte_pktmbuf_trim(m, (uint16_t)(rte_pktmbuf_pkt_len(m) - p.inner_len));
@@ -638,6 +669,7 @@ static void dp_decap_burst(struct dp_worker *w, const struct dp_topology *t, str
 		}
 		vni_idx[b.k] = vi;
 		src_ip[b.k] = p.outer_src_ip;
+		src_vt[b.k] = vt;
 		ok[b.k] = m;
 		dp_keys_add(&b, vi, eth);
 	}
@@ -649,7 +681,7 @@ static void dp_decap_burst(struct dp_worker *w, const struct dp_topology *t, str
 	for (uint16_t j = 0; j < k; j++) {
 		struct rte_mbuf *m = ok[j];
 		uint16_t vi = vni_idx[j];
-		uint16_t vt = dp_topology_vtep_id(t, src_ip[j]);
+		uint16_t vt = src_vt[j];
 		const struct fdb_ref *dst = dp_keys_dst(&b, j);
 		uint32_t len = rte_pktmbuf_pkt_len(m);
 
@@ -725,7 +757,7 @@ static void dp_encap_burst(struct dp_worker *w, const struct dp_topology *t, uin
 	uint16_t vi = t->port_vni[slot];
 	struct dp_burst_keys b;
 	struct rte_mbuf *ok[DP_BURST];
-	struct dp_learn_batch lb = { .n = 0, .hits = fdb_hit_bits(w->fdb) };
+	struct dp_learn_batch lb = { .n = 0, .slot = slot, .t = t, .hits = fdb_hit_bits(w->fdb) };
 	uint16_t k;
 
 	b.k = 0;

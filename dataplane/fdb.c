@@ -17,9 +17,15 @@
  * the writer's side arrays, the rte_hash (its rings, buckets, extendable buckets and
  * key store) and its RCU defer queue. It includes malloc element overhead. It assumes
  * no other thread allocates from the DPDK heap during fdb_create() (the control thread
- * creates tables at start-up).
+ * creates tables at start-up). The per-VNI anchor arrays (4 KiB each, for VNIs with EVPN
+ * or static MACs behind a VTEP) come later and are not in it.
+ *
+ * The writer also keeps what points where (fdb_account): entries per VTEP, port slot and
+ * VNI, and anchors per (VNI, VTEP). The daemon uses them for its MAC limits, to age
+ * learned VTEPs and to know which VTEPs may send into a VNI (vtep_check).
  */
 #include "fdb.h"
+#include "vtep_config.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -45,6 +51,11 @@
 #define FDB_HASH_MIN_ENTRIES 8u
 /* Deleted entries the RCU defer queue holds at most before the writer waits for readers. */
 #define FDB_DQ_MAX 65536u
+
+/* Ids counted per destination (fdb_vtep_entries ...): the daemon's VTEPs, port slots and VNIs. */
+#define FDB_N_VTEPS VTEP_MAX_VTEPS
+#define FDB_N_PORTS (VTEP_MAX_PORTS + 2)
+#define FDB_N_VNIS VTEP_MAX_VNIS
 
 #define FDB_LOG(level, fmt, ...) RTE_LOG(level, USER1, "fdb: " fmt "\n", ##__VA_ARGS__)
 
@@ -87,8 +98,58 @@ struct fdb {
 	struct fdb_stats st;
 	fdb_remove_cb remove_cb;
 	void *remove_arg;
+	/* what points where (fdb_account) */
+	uint32_t vtep_refs[FDB_N_VTEPS];
+	uint32_t port_refs[FDB_N_PORTS];
+	uint32_t vni_refs[FDB_N_VNIS];
+	uint32_t *anchors[FDB_N_VNIS];  /* per VNI index, NULL until needed: anchored entries per VTEP id */
+	uint64_t anchor_gen;
 	char name[FDB_NAME_MAX + 1];
 };
+
+static inline bool fdb_is_anchor(uint32_t dest, uint32_t flags)
+{
+	return fdb_dest_is_vtep(dest) && fdb_dest_id(dest) < FDB_N_VTEPS && (flags & (FDB_F_CP | FDB_F_STATIC));
+}
+
+/*
+ * The entry (key, dest, flags) arrives (delta 1) or leaves (delta -1) in the per-destination
+ * counts. An anchored entry's VNI array exists already (fdb_anchor_prepare).
+ */
+static void fdb_account(struct fdb *fdb, uint64_t key, uint32_t dest, uint32_t flags, int delta)
+{
+	uint16_t vi = fdb_key_vni_idx(key);
+	uint32_t id = fdb_dest_id(dest);
+
+	if (vi < FDB_N_VNIS)
+		fdb->vni_refs[vi] += (uint32_t)delta;
+	if (!fdb_dest_is_vtep(dest)) {
+		if (id < FDB_N_PORTS)
+			fdb->port_refs[id] += (uint32_t)delta;
+		return;
+	}
+	if (id >= FDB_N_VTEPS)
+		return;
+	fdb->vtep_refs[id] += (uint32_t)delta;
+	if (vi < FDB_N_VNIS && fdb_is_anchor(dest, flags) && fdb->anchors[vi]) {
+		uint32_t *a = &fdb->anchors[vi][id];
+
+		*a += (uint32_t)delta;
+		if ((delta > 0 && *a == 1) || (delta < 0 && *a == 0))
+			fdb->anchor_gen++;
+	}
+}
+
+/* Before an entry becomes anchored: its VNI's counts must exist. 0 or ENOMEM. */
+static int fdb_anchor_prepare(struct fdb *fdb, uint64_t key, uint32_t dest, uint32_t flags)
+{
+	uint16_t vi = fdb_key_vni_idx(key);
+
+	if (!fdb_is_anchor(dest, flags) || vi >= FDB_N_VNIS || fdb->anchors[vi])
+		return 0;
+	fdb->anchors[vi] = rte_zmalloc("fdb_anchors", FDB_N_VTEPS * sizeof(uint32_t), 0);
+	return fdb->anchors[vi] ? 0 : ENOMEM;
+}
 
 static uint64_t fdb_heap_allocated(void)
 {
@@ -121,6 +182,8 @@ static void fdb_reclaim_cb(void *p, void *key_data)
 
 static void fdb_free_arrays(struct fdb *fdb)
 {
+	for (unsigned i = 0; i < FDB_N_VNIS; i++)
+		rte_free(fdb->anchors[i]);
 	rte_free(fdb->entries);
 	rte_free(fdb->hits);
 	rte_free(fdb->free_stack);
@@ -365,6 +428,8 @@ static void fdb_publish_dest(struct fdb *fdb, uint32_t idx, uint32_t dest)
 	struct fdb_entry *e = &fdb->entries[idx];
 	int ret;
 
+	fdb_account(fdb, e->key, e->dest, e->flags, -1);
+	fdb_account(fdb, e->key, dest, e->flags, 1);
 	__atomic_store_n(&e->dest, dest, __ATOMIC_RELAXED);
 	ret = rte_hash_add_key_data(fdb->hash, &e->key, fdb_data(idx, dest));   /* updates in place */
 	if (ret < 0)
@@ -417,6 +482,7 @@ static int fdb_insert(struct fdb *fdb, uint64_t key, uint32_t dest, uint32_t fla
 		return -ret;
 	}
 	fdb->live++;
+	fdb_account(fdb, key, dest, flags, 1);
 	return 0;
 }
 
@@ -428,6 +494,7 @@ static void fdb_remove(struct fdb *fdb, uint32_t idx)
 
 	if (fdb->remove_cb)
 		fdb->remove_cb(&fdb->entries[idx], fdb->remove_arg);
+	fdb_account(fdb, key, fdb->entries[idx].dest, fdb->entries[idx].flags, -1);
 
 	if (fdb->qsbr != NULL) {
 		/*
@@ -479,18 +546,23 @@ int fdb_learn(struct fdb *fdb, uint64_t key, uint32_t dest, uint64_t now, bool *
 		return ret;
 	}
 	e = &fdb->entries[idx];
-	if (e->flags & FDB_F_STATIC) {
+	if (e->flags & FDB_F_PINNED) {
 		if (e->dest == dest)
 			return 0; /* seen where it was configured: nothing to learn */
-		fdb->st.static_conflicts++;
+		fdb->st.static_conflicts += (e->flags & FDB_F_STATIC) != 0;
+		fdb->st.move_refused++;
 		return EEXIST;
 	}
 	if (now > __atomic_load_n(&e->last_seen, __ATOMIC_RELAXED))
 		__atomic_store_n(&e->last_seen, now, __ATOMIC_RELAXED);
 	if (e->dest != dest) {
-		fdb_publish_dest(fdb, (uint32_t)idx, dest);
-		if (e->flags & FDB_F_CP)
+		if (e->flags & FDB_F_CP) {
+			/* learned elsewhere: no longer the control plane's (nor an anchor of its VTEP) */
+			fdb_account(fdb, key, e->dest, e->flags, -1);
 			__atomic_store_n(&e->flags, e->flags & ~FDB_F_CP, __ATOMIC_RELAXED);
+			fdb_account(fdb, key, e->dest, e->flags, 1);
+		}
+		fdb_publish_dest(fdb, (uint32_t)idx, dest);
 		e->moves++;
 		fdb->st.moves++;
 		if (moved)
@@ -504,13 +576,20 @@ int fdb_install(struct fdb *fdb, uint64_t key, uint32_t dest, uint32_t flags)
 	int64_t idx = fdb_find(fdb, key);
 	struct fdb_entry *e;
 
+	if (fdb_anchor_prepare(fdb, key, dest, flags))
+		return ENOMEM;
 	if (idx < 0)
 		return fdb_insert(fdb, key, dest, flags, 0);
 	e = &fdb->entries[idx];
-	__atomic_store_n(&e->flags, flags, __ATOMIC_RELAXED);
+	if (e->flags != flags) {
+		fdb_account(fdb, key, e->dest, e->flags, -1);
+		__atomic_store_n(&e->flags, flags, __ATOMIC_RELAXED);
+		fdb_account(fdb, key, e->dest, flags, 1);
+	}
 	if (e->dest != dest) {
 		fdb_publish_dest(fdb, (uint32_t)idx, dest);
 		e->moves++;
+		fdb->st.moves++;
 	}
 	return 0;
 }
@@ -547,7 +626,7 @@ uint32_t fdb_age(struct fdb *fdb, uint64_t now, uint64_t max_age)
 		const struct fdb_entry *e = &fdb->entries[i];
 		uint64_t seen;
 
-		if (fdb->state[i] != FDB_SLOT_LIVE || (e->flags & (FDB_F_STATIC | FDB_F_CP)))
+		if (fdb->state[i] != FDB_SLOT_LIVE || (e->flags & (FDB_F_STATIC | FDB_F_CP | FDB_F_PORT)))
 			continue;
 		seen = __atomic_load_n(&e->last_seen, __ATOMIC_RELAXED);
 		if (now >= seen && now - seen >= max_age) {
@@ -593,6 +672,36 @@ void fdb_walk(const struct fdb *fdb, fdb_walk_cb cb, void *arg)
 		if (fdb->state[i] == FDB_SLOT_LIVE && cb(&fdb->entries[i], arg) != 0)
 			return;
 	}
+}
+
+uint32_t fdb_vtep_entries(const struct fdb *fdb, uint32_t vtep_id)
+{
+	return vtep_id < FDB_N_VTEPS ? fdb->vtep_refs[vtep_id] : 0;
+}
+
+uint32_t fdb_port_entries(const struct fdb *fdb, uint32_t slot)
+{
+	return slot < FDB_N_PORTS ? fdb->port_refs[slot] : 0;
+}
+
+uint32_t fdb_vni_entries(const struct fdb *fdb, uint16_t vni_idx)
+{
+	return vni_idx < FDB_N_VNIS ? fdb->vni_refs[vni_idx] : 0;
+}
+
+bool fdb_vtep_anchored(const struct fdb *fdb, uint16_t vni_idx, uint32_t vtep_id)
+{
+	return vni_idx < FDB_N_VNIS && vtep_id < FDB_N_VTEPS && fdb->anchors[vni_idx] && fdb->anchors[vni_idx][vtep_id];
+}
+
+const uint32_t *fdb_vni_anchors(const struct fdb *fdb, uint16_t vni_idx)
+{
+	return vni_idx < FDB_N_VNIS ? fdb->anchors[vni_idx] : NULL;
+}
+
+uint64_t fdb_anchor_generation(const struct fdb *fdb)
+{
+	return fdb->anchor_gen;
 }
 
 void fdb_get_stats(const struct fdb *fdb, struct fdb_stats *st)

@@ -29,6 +29,10 @@ static inline uint32_t fdb_dest_id(uint32_t dest) { return dest & FDB_DEST_ID_MA
 
 #define FDB_F_STATIC 0x1u
 #define FDB_F_CP 0x2u               /* installed by the control plane (EVPN): never ages; local learning may move it */
+#define FDB_F_PORT 0x4u             /* a container port's own MAC (attached with it): never ages, never moves by
+				       learning (a frame from elsewhere with this source is not learned); goes with the port */
+/* Entries whose destination no learned frame may take (counted fdb.move_refused). */
+#define FDB_F_PINNED (FDB_F_STATIC | FDB_F_PORT)
 
 struct fdb_entry {
 	uint64_t key;               /* fdb_key() */
@@ -56,8 +60,9 @@ struct fdb_stats {
 	uint64_t entries;
 	uint64_t capacity;
 	uint64_t learned;           /* new dynamic entries */
-	uint64_t moves;             /* dynamic entries whose destination changed */
+	uint64_t moves;             /* entries whose destination changed: learned or installed (EVPN, attach) */
 	uint64_t static_conflicts;  /* learn attempts against a static entry (refused) */
+	uint64_t move_refused;      /* learn attempts that would move a pinned entry (static or a port's own MAC) */
 	uint64_t full;              /* learn/add refused because the table was full */
 	uint64_t aged;              /* removed by aging */
 };
@@ -109,14 +114,15 @@ static inline uint32_t fdb_entry_dest(const struct fdb_entry *e)
 
 /*
  * Writer side (control thread only). All return 0 or a positive errno:
- * ENOSPC table full (counted), EEXIST static entry in the way (counted, learn only),
- * ENOENT no such entry (delete).
+ * ENOSPC table full (counted), EEXIST static entry or a port's own MAC in the way (counted, learn
+ * only), ENOENT no such entry (delete), ENOMEM (install: no memory to count an anchored entry).
  * fdb_learn: add a dynamic entry or move an existing dynamic one; *moved says whether it moved.
  */
 int fdb_learn(struct fdb *fdb, uint64_t key, uint32_t dest, uint64_t now, bool *moved);
 /* Add or replace a static entry (never ages, never moves by learning). */
 int fdb_add_static(struct fdb *fdb, uint64_t key, uint32_t dest);
-/* Add or replace an entry with the given flags (FDB_F_STATIC, FDB_F_CP): the general form. */
+/* Add or replace an entry with the given flags (FDB_F_STATIC, FDB_F_CP, FDB_F_PORT): the general form.
+ * A change of destination counts as a move (fdb_stats.moves). */
 int fdb_install(struct fdb *fdb, uint64_t key, uint32_t dest, uint32_t flags);
 /* Called (writer side) for every entry about to be removed: aged, flushed or deleted. */
 typedef void (*fdb_remove_cb)(const struct fdb_entry *e, void *arg);
@@ -130,6 +136,22 @@ uint32_t fdb_age(struct fdb *fdb, uint64_t now, uint64_t max_age);
 uint32_t fdb_flush_dest(struct fdb *fdb, uint32_t dest, bool with_static);
 /* Remove every entry of one VNI index. Returns the count. */
 uint32_t fdb_flush_vni(struct fdb *fdb, uint16_t vni_idx);
+
+/*
+ * What points where (writer side, kept as entries come, go and move; ids beyond the daemon's
+ * limits of vtep_config.h are not counted): entries per remote VTEP id, per port slot, per VNI
+ * index, and per (VNI index, VTEP id) the entries a VTEP holds for the control plane or the
+ * configuration (FDB_F_CP, FDB_F_STATIC: "anchored", the VTEP is known in that VNI).
+ * fdb_anchor_generation() changes whenever a (VNI, VTEP) pair gains its first anchored entry or
+ * loses its last one.
+ */
+uint32_t fdb_vtep_entries(const struct fdb *fdb, uint32_t vtep_id);
+uint32_t fdb_port_entries(const struct fdb *fdb, uint32_t slot);
+uint32_t fdb_vni_entries(const struct fdb *fdb, uint16_t vni_idx);
+bool fdb_vtep_anchored(const struct fdb *fdb, uint16_t vni_idx, uint32_t vtep_id);
+/* The anchored entries of a VNI per VTEP id (VTEP_MAX_VTEPS of them), NULL when it never had any. */
+const uint32_t *fdb_vni_anchors(const struct fdb *fdb, uint16_t vni_idx);
+uint64_t fdb_anchor_generation(const struct fdb *fdb);
 
 /* Visit every entry (writer side); stop early when cb returns non-zero. */
 typedef int (*fdb_walk_cb)(const struct fdb_entry *e, void *arg);

@@ -77,6 +77,7 @@ void dp_topology_free(struct dp_topology *t)
 	for (unsigned i = 0; i < t->n_vnis; i++) {
 		free(t->vnis[i].ports);
 		free(t->vnis[i].flood);
+		free(t->vnis[i].known);
 	}
 	free(t->vni_map);
 	free(t->vtep_map);

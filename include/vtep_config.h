@@ -27,6 +27,10 @@
 #define VTEP_ENCAP_OVERHEAD_V4 50
 #define VTEP_MIN_MTU 68         /* IPv4's minimum (RFC 791) */
 #define VTEP_MAX_MTU 9000       /* the largest inner IP MTU of a VNI or a container port */
+/* MAC limits (max_macs) when not configured: a port may fill 1/16 of the MAC table, a VNI half of it. */
+#define VTEP_DEFAULT_PORT_MAX_MACS_DIV 16
+#define VTEP_DEFAULT_VNI_MAX_MACS_DIV 2
+#define VTEP_MAX_MACS_UNLIMITED UINT32_MAX  /* max_macs: 0 in the YAML */
 
 /* A MAC entry that never ages: either behind a local port or a remote VTEP. */
 struct vtep_static_mac_config {
@@ -46,6 +50,8 @@ struct vtep_vni_config {
 	struct vtep_static_mac_config *static_macs;
 	uint32_t mtu;                    /* largest inner IP packet carried; 0: underlay MTU minus 50 */
 	bool outer_fragmentation;        /* fragment VXLAN packets over the underlay MTU (RFC 7348 4.3: off) */
+	int vtep_check;                  /* decapsulate only from known VTEPs: -1 auto (on under BGP EVPN), 0, 1 */
+	uint32_t max_macs;               /* MACs learned in the VNI at most; 0: default, VTEP_MAX_MACS_UNLIMITED */
 	/* EVPN (used when bgp is configured) */
 	bool has_rd;                     /* false: auto, router-id:index (NX-OS style) */
 	uint8_t rd[8];                   /* as on the wire */
@@ -75,6 +81,7 @@ struct vtep_port_config {
 	uint32_t ip;                     /* network order */
 	uint8_t prefix_len;
 	uint32_t mtu;                    /* 0: the VNI's MTU */
+	uint32_t max_macs;               /* MACs learned on the port at most; 0: default, VTEP_MAX_MACS_UNLIMITED */
 	/* memif only (netns, pid and ifname are AF_XDP only) */
 	char socket[VTEP_MEMIF_SOCKET_MAX];  /* empty: /run/vtepd/INSTANCE-NAME.memif */
 	uint32_t memif_id;               /* the interface id on that socket, default 0 */

@@ -97,11 +97,12 @@ fastpath:
 vnis:
   - vni: 100
     flood: [$flood]
+    max_macs: 0                 # no learning limit: the benchmarks fill the table from m1
     static_macs:
       - {mac: $ML_MAC_REMOTE, vtep: 10.0.0.2}
       - {mac: $ML_MAC_LOCAL, port: m1}
 ports:
-  - {name: m1, vni: 100, type: memif, socket: $ML_SOCK_C}
+  - {name: m1, vni: 100, type: memif, socket: $ML_SOCK_C, max_macs: 0}
 EOF
 }
 

@@ -130,7 +130,8 @@ static void fz_ports_create(void)
 /*
  * VNI 100 (index 0): port A, floods to VTEPs 0 (10.0.0.2, resolved) and 1 (10.0.0.3, not
  * resolved). VNI 200 (index 1): port B (MTU 1400), floods to VTEP 0, outer fragmentation on
- * (over the 1500-byte underlay with an MTU of 1500, so its VXLAN packets are split).
+ * (over the 1500-byte underlay with an MTU of 1500, so its VXLAN packets are split), takes
+ * VXLAN from VTEP 0 only (vtep_check); port B is at its MAC limit (learns no new MAC).
  */
 static struct dp_topology *fz_topology(uint16_t underlay_mtu)
 {
@@ -158,12 +159,18 @@ static struct dp_topology *fz_topology(uint16_t underlay_mtu)
 	t->vteps[0].resolved = true;
 	vxlan_template_init(&t->vteps[0].tmpl, underlay_mac, nexthop_mac, FZ_LOCAL_IP, t->vteps[0].ip, FZ_UDP_PORT);
 	t->vteps[1].ip = FZ_IPV4(10, 0, 0, 3);
+	t->vnis[1].vtep_check = true;
+	t->vnis[1].known = calloc(VTEP_MAX_VTEPS / 64, sizeof(uint64_t));
+	if (!t->vnis[1].known)
+		fz_die("calloc");
+	t->vnis[1].known[0] = 1;
+	t->port_learn_full[fz_slot[FZ_B]] = true;
 	if (dp_topology_finish(t))
 		fz_die("topology");
 	return t;
 }
 
-/* Static entries: 02::a0 behind VTEP 0, 02::a1 behind VTEP 1 (VNI 100); 02::0a on A, 02::0b on B. */
+/* Static entries: 02::a0 behind VTEP 0, 02::a1 behind VTEP 1 (VNI 100); 02::0a on A (A's own, pinned), 02::0b on B. */
 static void fz_tables(void)
 {
 	uint8_t mac[6];
@@ -173,7 +180,7 @@ static void fz_tables(void)
 	fz_mac(mac, 0xa1);
 	FZ_CHECK(fdb_add_static(fz_fdb, fdb_key(0, mac), fdb_dest_vtep(1)) == 0);
 	fz_mac(mac, 0x0a);
-	FZ_CHECK(fdb_add_static(fz_fdb, fdb_key(0, mac), fz_slot[FZ_A]) == 0);
+	FZ_CHECK(fdb_install(fz_fdb, fdb_key(0, mac), fz_slot[FZ_A], FDB_F_PORT) == 0);   /* A's own MAC */
 	fz_mac(mac, 0x0b);
 	FZ_CHECK(fdb_add_static(fz_fdb, fdb_key(1, mac), fz_slot[FZ_B]) == 0);
 	/* ARP suppression: 192.168.0.160 is 02::a0 in VNI 100 */

@@ -70,6 +70,11 @@ out=$(ip netns exec "${VT_P}c1" arping -c 2 -w 3 -I eth0 192.168.60.3 2>&1)
 echo "$out" | grep -qi "02:00:00:00:03:01" || vt_fail "no ARP answer for 192.168.60.3: $out"
 [ "$(vt_ctl "$L1" -j show stats | jq '.vnis[0].arp_suppressed')" -ge 1 ] || vt_fail "ARP suppression not counted"
 vt_pass "ARP for a remote MAC+IP is answered by vtepd"
+vt_ctl "$L1" -j show arp | jq -e '.arp == [{vni: 100, ip: "192.168.60.3", mac: "02:00:00:00:03:01", source: "evpn"}]' >/dev/null ||
+	vt_fail "show arp does not list the binding: $(vt_ctl "$L1" show arp)"
+vt_ctl "$L1" -j show vteps | jq -e '.vteps[] | select(.vtep == "10.0.0.3" and .source == "evpn")' >/dev/null ||
+	vt_fail "show vteps does not say evpn for 10.0.0.3: $(vt_ctl "$L1" show vteps)"
+vt_pass "show arp lists the ARP-suppression table, show vteps says evpn"
 
 # What vtepd advertised, as GoBGP sees it: our type-3 and c1's type-2.
 adj=$(gobgp_cli neighbor 10.0.0.1 adj-in -a evpn 2>&1)

@@ -655,7 +655,7 @@ START_TEST(test_err_unknown_key)
 	EXPECT_ERR(BASE "fastpath: {lcores: 2}\n", 5, 12, "unknown key 'lcores' in 'fastpath'");
 	EXPECT_ERR(BASE "control:\n  path: /x\n", 6, 3, "unknown key 'path' in 'control' (expected one of: socket)");
 	EXPECT_ERR(BASE "vnis:\n  - vni: 1\n    lerning: true\n", 7, 5,
-		   "unknown key 'lerning' in 'vnis[0]' (expected one of: vni, learning, flood, static_macs, rd, route_targets, mtu, outer_fragmentation)");
+		   "unknown key 'lerning' in 'vnis[0]' (expected one of: vni, learning, flood, static_macs, rd, route_targets, mtu, outer_fragmentation, vtep_check, max_macs)");
 	EXPECT_ERR(BASE "vnis:\n  - vni: 1\n    static_macs:\n      - {mac: 02:00:00:00:00:01, vtep: 10.0.0.2, vlan: 3}\n",
 		   8, 50, "unknown key 'vlan' in 'vnis[0].static_macs[0]' (expected one of: mac, vtep, port)");
 	EXPECT_ERR(BASE "vnis: [{vni: 1}]\nports:\n  - {name: c1, vni: 1, pid: 3, namespace: x}\n", 7, 32,
@@ -1146,6 +1146,33 @@ START_TEST(test_err_port_mtu)
 }
 END_TEST
 
+/* vtep_check and max_macs (issue 12): absent is the default, 0 is no limit, nonsense is an error */
+START_TEST(test_vtep_check_max_macs)
+{
+	{
+		struct vtep_config cfg;
+
+		LOAD_OK(BASE "vnis: [{vni: 1, vtep_check: true, max_macs: 500}, {vni: 2, vtep_check: off, max_macs: 0}, {vni: 3}]\n"
+			"ports:\n  - {name: c1, vni: 1, pid: 1, max_macs: 10}\n  - {name: c2, vni: 1, pid: 1}\n"
+			"  - {name: c3, vni: 1, pid: 1, max_macs: 0}\n", &cfg);
+		ck_assert_int_eq(cfg.vnis[0].vtep_check, 1);
+		ck_assert_int_eq(cfg.vnis[1].vtep_check, 0);
+		ck_assert_int_eq(cfg.vnis[2].vtep_check, -1);
+		ck_assert_uint_eq(cfg.vnis[0].max_macs, 500);
+		ck_assert_uint_eq(cfg.vnis[1].max_macs, VTEP_MAX_MACS_UNLIMITED);
+		ck_assert_uint_eq(cfg.vnis[2].max_macs, 0);
+		ck_assert_uint_eq(cfg.ports[0].max_macs, 10);
+		ck_assert_uint_eq(cfg.ports[1].max_macs, 0);
+		ck_assert_uint_eq(cfg.ports[2].max_macs, VTEP_MAX_MACS_UNLIMITED);
+		vtep_config_free(&cfg);
+	}
+	EXPECT_ERR(BASE "vnis: [{vni: 1, vtep_check: maybe}]\n", 5, 29,
+		   "vnis[0].vtep_check: 'maybe' is not a boolean");
+	EXPECT_ERR(BASE "vnis: [{vni: 1}]\nports:\n  - name: c1\n    vni: 1\n    pid: 1\n    max_macs: -3\n", 10, 15,
+		   "ports[0].max_macs");
+}
+END_TEST
+
 START_TEST(test_err_static_mac_target)
 {
 	EXPECT_ERR(BASE "vnis:\n  - vni: 1\n    static_macs:\n      - mac: 02:00:00:00:00:01\n        vtep: 10.0.0.2\n        port: c1\n",
@@ -1543,6 +1570,7 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, test_err_port_netns_pid);
 	tcase_add_test(tc, test_err_bad_ifname);
 	tcase_add_test(tc, test_err_port_mtu);
+	tcase_add_test(tc, test_vtep_check_max_macs);
 	tcase_add_test(tc, test_err_static_mac_target);
 	tcase_add_test(tc, test_err_static_mac_port_vni);
 	tcase_add_test(tc, test_err_duplicate_static_mac);

@@ -1917,6 +1917,175 @@ START_TEST(test_burst_matches_single)
 }
 END_TEST
 
+/* The standard topology with vtep_check on both VNIs: VNI 100 knows VTEPs 0 and 1, VNI 200 only VTEP 0. */
+static struct dp_topology *topo_checked(void)
+{
+	struct dp_topology *t = topo_std();
+
+	for (int i = 0; i < 2; i++) {
+		t->vnis[i].vtep_check = true;
+		t->vnis[i].known = calloc(VTEP_MAX_VTEPS / 64, sizeof(uint64_t));
+		ck_assert_ptr_nonnull(t->vnis[i].known);
+	}
+	t->vnis[0].known[0] = 0x3;
+	t->vnis[1].known[0] = 0x1;
+	return t;
+}
+
+/*
+ * vtep_check (issue 12): a VNI that checks takes frames only from its known VTEPs. A frame
+ * from an address that is no VTEP, or from a VTEP known in another VNI only, is dropped
+ * (unknown_vtep, on the underlay and on the VNI): not delivered, not learned, even when its
+ * source MAC is a local container's. A VNI without the check still takes them.
+ */
+START_TEST(test_vtep_check)
+{
+	uint8_t in[FRAME_MAX], out[FRAME_MAX];
+	uint32_t len, olen;
+
+	publish(topo_checked());
+	fdb_put(0, MAC_C, fdb_dest_port(SLOT_C));
+	/* a stranger, carrying C's MAC as its source, to B's MAC (unknown: would be flooded) */
+	len = inner_frame(in, MAC_B, MAC_C, 120, 30);
+	olen = vxlan_frame(out, STRANGER_IP, LOCAL_IP, UDP_PORT, VNI_A, in, len);
+	run(PA, out, olen);
+	expect_out(0, 0, 0, 0);
+	expect_no_learn();
+	expect_only_drop(DP_PORT_UNDERLAY, DP_DROP_UNKNOWN_VTEP, 1);
+	ck_assert_uint_eq(g_ctr->vnis[0].unknown_vtep, 1);
+	ck_assert_uint_eq(g_ctr->vnis[0].decap_pkts, 0);
+	ck_assert_uint_eq(fdb_entry_dest(fdb_lookup(g_fdb, key_of(0, MAC_C))), fdb_dest_port(SLOT_C));
+
+	/* VTEP 1 is known in VNI 100 but not in VNI 200 */
+	len = inner_frame(in, MAC_BCAST, MAC_R1, 100, 31);
+	olen = vxlan_frame(out, VTEP1_IP, LOCAL_IP, UDP_PORT, VNI_B, in, len);
+	run(PA, out, olen);
+	expect_out(0, 0, 0, 0);
+	expect_no_learn();
+	expect_only_drop(DP_PORT_UNDERLAY, DP_DROP_UNKNOWN_VTEP, 2);
+	ck_assert_uint_eq(g_ctr->vnis[1].unknown_vtep, 1);
+	ck_assert_uint_eq(g_ctr->vteps[1].rx_pkts, 0);
+
+	/* ... and is taken in VNI 100: flooded to B and C, learned */
+	olen = vxlan_frame(out, VTEP1_IP, LOCAL_IP, UDP_PORT, VNI_A, in, len);
+	run(PA, out, olen);
+	expect_out(0, 1, 1, 0);
+	expect_frame(&g_out.f[PB][0], in, len);
+	expect_one_learn(0, MAC_R1, fdb_dest_vtep(1), VTEP1_IP);
+	ck_assert_uint_eq(g_ctr->vnis[0].decap_pkts, 1);
+	ck_assert_uint_eq(g_ctr->vteps[1].rx_pkts, 1);
+
+	/* without the check, the stranger's frame goes through (and asks for its VTEP to be learned) */
+	publish(topo_std());
+	reset_counters();
+	len = inner_frame(in, MAC_BCAST, MAC_R9, 100, 32);
+	olen = vxlan_frame(out, STRANGER_IP, LOCAL_IP, UDP_PORT, VNI_A, in, len);
+	run(PA, out, olen);
+	expect_out(0, 1, 1, 0);
+	expect_one_learn(0, MAC_R9, fdb_dest_vtep(DP_VTEP_UNKNOWN), STRANGER_IP);
+	expect_no_drops();
+	finish();
+}
+END_TEST
+
+/*
+ * A pinned MAC (a port's own MAC, or a static one) is never learned elsewhere: a frame from
+ * the tunnel or from another port with that source is forwarded but posts no learn event,
+ * counted as learn_refused on the port it came in on.
+ */
+START_TEST(test_learn_pinned)
+{
+	uint8_t in[FRAME_MAX], out[FRAME_MAX];
+	uint32_t len, olen;
+
+	ck_assert_int_eq(fdb_install(g_fdb, key_of(0, MAC_B), fdb_dest_port(SLOT_B), FDB_F_PORT), 0);
+	ck_assert_int_eq(fdb_install(g_fdb, key_of(0, MAC_C), fdb_dest_port(SLOT_C), FDB_F_STATIC), 0);
+	/* from VTEP 0 with B's MAC, to C: delivered to C, B stays B's */
+	len = inner_frame(in, MAC_C, MAC_B, 110, 40);
+	olen = vxlan_frame(out, VTEP0_IP, LOCAL_IP, UDP_PORT, VNI_A, in, len);
+	run(PA, out, olen);
+	expect_out(0, 0, 1, 0);
+	expect_no_learn();
+	ck_assert_uint_eq(g_ctr->ports[DP_PORT_UNDERLAY].learn_refused, 1);
+	/* from port C with B's MAC, and from port B with C's (static) MAC */
+	len = inner_frame(in, MAC_BCAST, MAC_B, 90, 41);
+	run(PC, in, len);
+	collect();
+	expect_no_learn();
+	ck_assert_uint_eq(g_ctr->ports[SLOT_C].learn_refused, 1);
+	len = inner_frame(in, MAC_BCAST, MAC_C, 90, 42);
+	run(PB, in, len);
+	collect();
+	expect_no_learn();
+	ck_assert_uint_eq(g_ctr->ports[SLOT_B].learn_refused, 1);
+	/* B's own frames are B's: nothing to learn, nothing refused */
+	len = inner_frame(in, MAC_C, MAC_B, 90, 43);
+	run(PB, in, len);
+	expect_out(0, 0, 1, 0);
+	expect_no_learn();
+	ck_assert_uint_eq(g_ctr->ports[SLOT_B].learn_refused, 1);
+	ck_assert_uint_eq(fdb_entry_dest(fdb_lookup(g_fdb, key_of(0, MAC_B))), fdb_dest_port(SLOT_B));
+	expect_no_drops();
+	finish();
+}
+END_TEST
+
+/*
+ * MAC limits: a port or a VNI at its max_macs (the snapshot's learn_full) posts no event for
+ * a new MAC, counted as learn_limit on the port and the VNI; the frame is still flooded. Known
+ * MACs and other ports and VNIs learn as before.
+ */
+START_TEST(test_learn_limit)
+{
+	struct dp_topology *t = topo_std();
+	uint8_t in[FRAME_MAX], out[FRAME_MAX];
+	uint32_t len, olen;
+
+	t->port_learn_full[SLOT_B] = true;
+	t->vnis[1].learn_full = true;
+	publish(t);
+	fdb_put(0, MAC_B2, fdb_dest_port(SLOT_B));
+	/* a new MAC from B: flooded, not learned */
+	len = inner_frame(in, MAC_BCAST, MAC_B, 100, 50);
+	run(PB, in, len);
+	expect_flood_from_b(in, len);
+	expect_no_learn();
+	ck_assert_uint_eq(g_ctr->ports[SLOT_B].learn_limit, 1);
+	ck_assert_uint_eq(g_ctr->vnis[0].learn_limit, 1);
+	/* B's known MAC: seen, nothing to post */
+	reset_counters();
+	len = inner_frame(in, MAC_BCAST, MAC_B2, 100, 51);
+	run(PB, in, len);
+	expect_flood_from_b(in, len);
+	expect_no_learn();
+	ck_assert_uint_eq(g_ctr->ports[SLOT_B].learn_limit, 0);
+	/* C, in the same VNI, learns */
+	len = inner_frame(in, MAC_B2, MAC_C, 100, 52);
+	run(PC, in, len);
+	expect_out(0, 1, 0, 0);
+	expect_one_learn(0, MAC_C, fdb_dest_port(SLOT_C), 0);
+	/* VNI 200 is full: neither D nor the tunnel learns a new MAC there; VNI 100 still does from the tunnel */
+	len = inner_frame(in, MAC_BCAST, MAC_D, 100, 53);
+	run(PD, in, len);
+	collect();
+	expect_no_learn();
+	ck_assert_uint_eq(g_ctr->ports[SLOT_D].learn_limit, 1);
+	len = inner_frame(in, MAC_BCAST, MAC_R0, 100, 54);
+	olen = vxlan_frame(out, VTEP0_IP, LOCAL_IP, UDP_PORT, VNI_B, in, len);
+	run(PA, out, olen);
+	expect_out(0, 0, 0, 1);
+	expect_no_learn();
+	ck_assert_uint_eq(g_ctr->ports[DP_PORT_UNDERLAY].learn_limit, 1);
+	ck_assert_uint_eq(g_ctr->vnis[1].learn_limit, 2);
+	olen = vxlan_frame(out, VTEP0_IP, LOCAL_IP, UDP_PORT, VNI_A, in, len);
+	run(PA, out, olen);
+	expect_out(0, 1, 1, 0);
+	expect_one_learn(0, MAC_R0, fdb_dest_vtep(0), VTEP0_IP);
+	expect_no_drops();
+	finish();
+}
+END_TEST
+
 static Suite *fastpath_suite(void)
 {
 	Suite *s = suite_create("fastpath");
@@ -1945,6 +2114,9 @@ static Suite *fastpath_suite(void)
 	tcase_add_test(tc, test_burst_matches_single);
 	tcase_add_test(tc, test_seen_bits_and_moves);
 	tcase_add_test(tc, test_arp_suppression);
+	tcase_add_test(tc, test_vtep_check);
+	tcase_add_test(tc, test_learn_pinned);
+	tcase_add_test(tc, test_learn_limit);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -28,6 +28,8 @@
 #include "fdb.h"
 #include "vtep_config.h"
 
+#define DP_TEST_BIG_ID 0x7ffffff0u         /* a VTEP id no daemon table has */
+
 static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
 
 static uint64_t rnd(void)
@@ -1000,6 +1002,114 @@ START_TEST(test_production_size)
 }
 END_TEST
 
+/*
+ * A port's own MAC (FDB_F_PORT) is pinned: learning it elsewhere is refused and counted
+ * (move_refused), it never ages, and it goes with its port (fdb_flush_dest with statics).
+ */
+START_TEST(test_port_mac_pinned)
+{
+	struct fdb *f = create_or_fail("t_pinned", 64, NULL);
+	const uint64_t k = key_n(0, 1), ks = key_n(0, 2);
+	bool moved = true;
+
+	ck_assert_int_eq(fdb_install(f, k, fdb_dest_port(3), FDB_F_PORT), 0);
+	ck_assert_int_eq(fdb_add_static(f, ks, fdb_dest_port(4)), 0);
+	ck_assert_int_eq(fdb_learn(f, k, fdb_dest_vtep(7), 10, &moved), EEXIST);
+	ck_assert(!moved);
+	ck_assert_int_eq(fdb_learn(f, k, fdb_dest_port(5), 10, &moved), EEXIST);
+	ck_assert_int_eq(fdb_learn(f, ks, fdb_dest_vtep(7), 10, &moved), EEXIST);
+	ck_assert_uint_eq(fdb_entry_dest(fdb_lookup(f, k)), fdb_dest_port(3));
+	ck_assert_uint_eq(stats_of(f).move_refused, 3);
+	ck_assert_uint_eq(stats_of(f).static_conflicts, 1);
+	ck_assert_uint_eq(stats_of(f).moves, 0);
+	/* seen on its own port: nothing to refuse */
+	ck_assert_int_eq(fdb_learn(f, k, fdb_dest_port(3), 11, &moved), 0);
+	ck_assert_uint_eq(stats_of(f).move_refused, 3);
+	ck_assert_uint_eq(fdb_age(f, 1000000, 10), 0);
+	ck_assert_ptr_nonnull(fdb_lookup(f, k));
+	ck_assert_uint_eq(fdb_flush_dest(f, fdb_dest_port(3), true), 1);
+	ck_assert_ptr_null(fdb_lookup(f, k));
+	fdb_destroy(f);
+}
+END_TEST
+
+/*
+ * The per-destination counts follow every way an entry comes, moves and goes: learn, install,
+ * move, flags changing, delete, aging, flushes. Anchors (EVPN or static entries behind a VTEP,
+ * per VNI) change the generation only when a (VNI, VTEP) pair gains its first or loses its last.
+ * An installed entry that changes destination (an EVPN route moving a MAC) counts as a move.
+ */
+START_TEST(test_dest_counts)
+{
+	struct fdb *f = create_or_fail("t_counts", 64, NULL);
+	uint64_t gen = fdb_anchor_generation(f);
+
+	/* learned: 2 on port 1, 1 behind VTEP 5, all in VNI 0; 1 behind VTEP 5 in VNI 1 */
+	ck_assert_int_eq(fdb_learn(f, key_n(0, 1), fdb_dest_port(1), 1, NULL), 0);
+	ck_assert_int_eq(fdb_learn(f, key_n(0, 2), fdb_dest_port(1), 1, NULL), 0);
+	ck_assert_int_eq(fdb_learn(f, key_n(0, 3), fdb_dest_vtep(5), 1, NULL), 0);
+	ck_assert_int_eq(fdb_learn(f, key_n(1, 3), fdb_dest_vtep(5), 1, NULL), 0);
+	ck_assert_uint_eq(fdb_port_entries(f, 1), 2);
+	ck_assert_uint_eq(fdb_vtep_entries(f, 5), 2);
+	ck_assert_uint_eq(fdb_vni_entries(f, 0), 3);
+	ck_assert_uint_eq(fdb_vni_entries(f, 1), 1);
+	ck_assert(!fdb_vtep_anchored(f, 0, 5));   /* learned entries do not make a VTEP known */
+	ck_assert_uint_eq(fdb_anchor_generation(f), gen);
+
+	/* a move from port 1 to VTEP 6 */
+	ck_assert_int_eq(fdb_learn(f, key_n(0, 2), fdb_dest_vtep(6), 2, NULL), 0);
+	ck_assert_uint_eq(fdb_port_entries(f, 1), 1);
+	ck_assert_uint_eq(fdb_vtep_entries(f, 6), 1);
+	ck_assert_uint_eq(fdb_vni_entries(f, 0), 3);
+
+	/* EVPN takes the learned entry behind VTEP 5 (same place, now anchored), then moves it to VTEP 6 */
+	ck_assert_int_eq(fdb_install(f, key_n(0, 3), fdb_dest_vtep(5), FDB_F_CP), 0);
+	ck_assert(fdb_vtep_anchored(f, 0, 5));
+	ck_assert(!fdb_vtep_anchored(f, 1, 5));
+	ck_assert_uint_eq(fdb_anchor_generation(f), gen + 1);
+	ck_assert_uint_eq(stats_of(f).moves, 1);
+	ck_assert_int_eq(fdb_install(f, key_n(0, 3), fdb_dest_vtep(6), FDB_F_CP), 0);
+	ck_assert(!fdb_vtep_anchored(f, 0, 5));
+	ck_assert(fdb_vtep_anchored(f, 0, 6));
+	ck_assert_uint_eq(fdb_anchor_generation(f), gen + 3);
+	ck_assert_uint_eq(stats_of(f).moves, 2);
+	ck_assert_uint_eq(fdb_vtep_entries(f, 5), 1);
+	ck_assert_uint_eq(fdb_vtep_entries(f, 6), 2);
+	/* a second EVPN MAC behind VTEP 6: still one anchor transition only when the last goes */
+	ck_assert_int_eq(fdb_install(f, key_n(0, 4), fdb_dest_vtep(6), FDB_F_CP), 0);
+	ck_assert_uint_eq(fdb_anchor_generation(f), gen + 3);
+	ck_assert_int_eq(fdb_delete(f, key_n(0, 4)), 0);
+	ck_assert(fdb_vtep_anchored(f, 0, 6));
+	ck_assert_uint_eq(fdb_anchor_generation(f), gen + 3);
+	/* local learning takes the EVPN MAC to port 2: no longer an anchor */
+	ck_assert_int_eq(fdb_learn(f, key_n(0, 3), fdb_dest_port(2), 3, NULL), 0);
+	ck_assert(!fdb_vtep_anchored(f, 0, 6));
+	ck_assert_uint_eq(fdb_anchor_generation(f), gen + 4);
+	ck_assert_uint_eq(fdb_port_entries(f, 2), 1);
+	ck_assert_uint_eq(fdb_vtep_entries(f, 6), 1);
+	/* a static MAC behind VTEP 9 in VNI 1 anchors it */
+	ck_assert_int_eq(fdb_add_static(f, key_n(1, 9), fdb_dest_vtep(9)), 0);
+	ck_assert(fdb_vtep_anchored(f, 1, 9));
+
+	/* aging takes the dynamic ones, flushing the rest: every count back to zero */
+	ck_assert_uint_eq(fdb_age(f, 1000, 10), 4);
+	ck_assert_uint_eq(fdb_vtep_entries(f, 5), 0);
+	ck_assert_uint_eq(fdb_vtep_entries(f, 6), 0);
+	ck_assert_uint_eq(fdb_port_entries(f, 1), 0);
+	ck_assert_uint_eq(fdb_port_entries(f, 2), 0);
+	ck_assert_uint_eq(fdb_vni_entries(f, 0), 0);
+	ck_assert_uint_eq(fdb_vni_entries(f, 1), 1);
+	ck_assert_uint_eq(fdb_flush_vni(f, 1), 1);
+	ck_assert(!fdb_vtep_anchored(f, 1, 9));
+	ck_assert_uint_eq(fdb_vtep_entries(f, 9), 0);
+	ck_assert_uint_eq(fdb_vni_entries(f, 1), 0);
+	/* ids beyond the daemon's tables are simply not counted */
+	ck_assert_int_eq(fdb_learn(f, key_n(UINT16_MAX, 1), fdb_dest_vtep(DP_TEST_BIG_ID), 1, NULL), 0);
+	ck_assert_uint_eq(fdb_vtep_entries(f, DP_TEST_BIG_ID), 0);
+	fdb_destroy(f);
+}
+END_TEST
+
 static Suite *fdb_suite(void)
 {
 	Suite *s = suite_create("fdb");
@@ -1011,6 +1121,8 @@ static Suite *fdb_suite(void)
 	tcase_add_test(tc, test_two_vnis_distinct);
 	tcase_add_test(tc, test_move);
 	tcase_add_test(tc, test_static);
+	tcase_add_test(tc, test_port_mac_pinned);
+	tcase_add_test(tc, test_dest_counts);
 	tcase_add_test(tc, test_aging);
 	tcase_add_test(tc, test_full_table);
 	tcase_add_test(tc, test_flush);
