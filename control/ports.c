@@ -74,6 +74,7 @@ struct vtepd_saved_port {
 };
 static struct vtepd_saved_port vtepd_saved[VTEP_MAX_PORTS];
 static int vtepd_n_saved;
+static bool vtepd_state_loaded;    /* this vtepd read the state file: it may rewrite or remove it */
 
 static void vtepd_port_state_line(FILE *f, const struct vtep_port_config *c, bool runtime)
 {
@@ -181,6 +182,7 @@ void vtepd_ports_state_load(struct vtepd *d)
 	FILE *f;
 
 	vtepd_n_saved = 0;
+	vtepd_state_loaded = true;
 	vtepd_ports_state_path(d, path, sizeof(path));
 	f = fopen(path, "r");
 	if (!f)
@@ -649,6 +651,8 @@ void vtepd_ports_shutdown(struct vtepd *d)
 {
 	bool any = false;
 
+	if (!vtepd_state_loaded)
+		return;   /* stopped before the ports: the previous vtepd's list stays as it is */
 	for (int s = 1; s <= VTEP_MAX_PORTS; s++)
 		any |= d->ports[s].in_use;
 	if (any || vtepd_n_saved)
