@@ -265,6 +265,16 @@ static int vtepd_exception_start(struct vtepd *d)
 	return 0;
 }
 
+/* The iface= of an AF_XDP underlay's devargs (empty without one). */
+static void vtepd_underlay_iface(const struct vtepd *d, char iface[VTEP_IFNAME_MAX])
+{
+	const char *opt = strstr(d->cfg.underlay_devargs, "iface=");
+
+	iface[0] = '\0';
+	if (opt)
+		snprintf(iface, VTEP_IFNAME_MAX, "%.*s", (int)strcspn(opt + 6, ","), opt + 6);
+}
+
 static int vtepd_underlay_start(struct vtepd *d)
 {
 	char devargs[640], obj[512], err[256];
@@ -274,13 +284,10 @@ static int vtepd_underlay_start(struct vtepd *d)
 
 	snprintf(devargs, sizeof(devargs), "%s", d->cfg.underlay_devargs);
 	if (af_xdp) {
-		char iface[VTEP_IFNAME_MAX] = "";
-		const char *opt = strstr(devargs, "iface=");
-
+		char iface[VTEP_IFNAME_MAX];
 		struct vtep_xdp_prog removed;
 
-		if (opt)
-			snprintf(iface, sizeof(iface), "%.*s", (int)strcspn(opt + 6, ","), opt + 6);
+		vtepd_underlay_iface(d, iface);
 		/*
 		 * Only a program that is provably ours and orphaned goes: another live vtepd on
 		 * the interface, or a foreign program, stops us instead.
@@ -564,11 +571,9 @@ static void vtepd_shutdown(struct vtepd *d)
 		dp_port_remove(d->underlay_port);
 	dp_xsk_close(d->underlay_xsk);
 	if (d->underlay_xdp_lock >= 0) {
-		char iface[VTEP_IFNAME_MAX] = "";
-		const char *opt = strstr(d->cfg.underlay_devargs, "iface=");
+		char iface[VTEP_IFNAME_MAX];
 
-		if (opt)
-			snprintf(iface, sizeof(iface), "%.*s", (int)strcspn(opt + 6, ","), opt + 6);
+		vtepd_underlay_iface(d, iface);
 		vtep_xdp_release(iface, d->underlay_xdp_lock);   /* the program went with the port */
 		d->underlay_xdp_lock = -1;
 	}
