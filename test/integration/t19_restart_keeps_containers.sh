@@ -3,9 +3,10 @@
 # Restarting vtepd keeps the containers connected (issue 12): a ping runs from a container
 # through leaf 1 while leaf 1's vtepd is stopped and started again, once with SIGTERM and
 # once with SIGKILL. Afterwards the container's interface has the same index, address and
-# routes, the ping went on with replies missing only while vtepd was down, and the port
-# attached at run time with vtepctl is back. detach still removes a port entirely, and a
-# configuration port taken out of the configuration is removed by the next start.
+# routes, the ping went on with replies missing only while vtepd was down, and the ports
+# attached at run time with vtepctl are back (an AF_XDP one, and a memif one that listens
+# again). detach still removes a port entirely, and a configuration port taken out of the
+# configuration is removed by the next start.
 source "$(dirname "$0")/lib.sh"
 
 vt_fabric 2
@@ -17,6 +18,8 @@ vt_vtepd "${VT_P}l1" "$L1" "$VT_TMP/leaf1.yaml"
 vt_vtepd "${VT_P}l2" "$L2" "$VT_TMP/leaf2.yaml"
 vt_ctl "$L1" attach r1 vni 100 netns "${VT_P}r1" mac 02:00:00:00:01:11 ip 192.168.30.11/24 >/dev/null ||
 	vt_fail "run-time attach of r1 failed"
+vt_ctl "$L1" attach m1 vni 100 memif auto >/dev/null || vt_fail "run-time attach of memif m1 failed"
+VT_FILES+=("/run/vtepd/$L1-m1.memif")
 ip -n "${VT_P}c1" route add 10.99.0.0/16 via 192.168.30.2 || vt_fail "cannot add a route in ${VT_P}c1"
 vt_ping "${VT_P}c1" 192.168.30.2 || vt_fail "c1 -> c2 does not work before any restart"
 vt_ping "${VT_P}r1" 192.168.30.2 || vt_fail "r1 -> c2 does not work before any restart"
@@ -54,8 +57,9 @@ check_after() {   # what, down-seconds
 		vt_fail "after $what: c1's interface changed: before '$before_c1', after '$(snapshot c1)'"
 	[ "$(snapshot r1)" = "$before_r1" ] ||
 		vt_fail "after $what: r1's interface changed: before '$before_r1', after '$(snapshot r1)'"
-	vt_ctl "$L1" -j show ports | jq -e '[.ports[].name] | index("r1") != null and index("c1") != null' >/dev/null ||
-		vt_fail "after $what: ports c1 and r1 are not both attached: $(vt_ctl "$L1" show ports)"
+	vt_ctl "$L1" -j show ports | jq -e '[.ports[].name] | index("r1") != null and index("c1") != null and index("m1") != null' >/dev/null ||
+		vt_fail "after $what: ports c1, r1 and m1 are not all attached: $(vt_ctl "$L1" show ports)"
+	[ -S "/run/vtepd/$L1-m1.memif" ] || vt_fail "after $what: memif m1's socket is not there"
 	vt_ping "${VT_P}r1" 192.168.30.2 || vt_fail "after $what: r1 (attached at run time) does not reach c2"
 	# the running ping: replies again after the restart, and no gap longer than the restart
 	vt_wait_for 10 bash -c "awk -v t=$t_ready '/bytes from/ { gsub(/[\\[\\]]/, \"\", \$1); if (\$1 > t) n++ } END { exit !(n >= 5) }' '$VT_TMP/ping.log'" ||
