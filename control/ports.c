@@ -28,6 +28,7 @@
 
 #include <rte_errno.h>
 #include <rte_ethdev.h>
+#include <rte_kvargs.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 #include <rte_ring_elem.h>
@@ -443,6 +444,26 @@ static int vtepd_port_veth(const struct vtep_port_config *pc, char *ns_desc, siz
 static void vtepd_port_release(struct vtepd *d, int slot);
 
 /*
+ * The devargs built for a port must name exactly one interface, its own. DPDK's net_af_xdp
+ * takes the last iface= it is given and, when it fails or closes, detaches whatever XDP
+ * program is on that interface: a name like 'y,iface=ul0' once took the underlay's.
+ */
+static bool vtepd_devargs_iface_is(const char *devargs, const char *ifname)
+{
+	const char *args = strchr(devargs, ',');
+	struct rte_kvargs *kv = args ? rte_kvargs_parse(args + 1, NULL) : NULL;
+	const char *v;
+	bool ok;
+
+	if (!kv)
+		return false;
+	v = rte_kvargs_get(kv, "iface");
+	ok = rte_kvargs_count(kv, "iface") == 1 && v && !strcmp(v, ifname);
+	rte_kvargs_free(kv);
+	return ok;
+}
+
+/*
  * The veth of the previous vtepd, taken again (AF_XDP ports): the container's end is left
  * alone (index, addresses, routes); a program the previous vtepd left on our end goes.
  */
@@ -523,7 +544,13 @@ int vtepd_port_attach(struct vtepd *d, const struct vtep_port_config *req, bool 
 	} else {
 		snprintf(devargs, sizeof(devargs), "net_af_xdp_%s,iface=%s,start_queue=0,queue_count=1,xdp_prog=%s",
 			 pc.name, pc.name, obj);
-		rc = dp_port_probe(devargs, &dpdk_port, perr, sizeof(perr));
+		if (!vtepd_devargs_iface_is(devargs, pc.name)) {
+			snprintf(perr, sizeof(perr), "device arguments '%.96s...' do not name %s alone (bad characters in a name "
+						     "or in the XDP object's path)", devargs, pc.name);
+			rc = EINVAL;
+		} else {
+			rc = dp_port_probe(devargs, &dpdk_port, perr, sizeof(perr));
+		}
 		if (rc == 0)
 			rc = dp_port_start(dpdk_port, pool, VTEPD_PORT_DESC, perr, sizeof(perr));
 	}
