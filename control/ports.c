@@ -177,6 +177,15 @@ static bool vtepd_port_state_parse(char *line, struct vtepd_saved_port *sp)
 	       (c->pid > 0 || vtep_netns_check(c->netns) == 0);
 }
 
+/* True when name is the iface= of the underlay's devargs. */
+static bool vtepd_is_underlay_iface(const struct vtepd *d, const char *name)
+{
+	const char *opt = strstr(d->cfg.underlay_devargs, "iface=");
+	size_t n = strlen(name);
+
+	return opt && !strncmp(opt + 6, name, n) && (opt[6 + n] == ',' || opt[6 + n] == '\0');
+}
+
 void vtepd_ports_state_load(struct vtepd *d)
 {
 	char path[256], line[VTEP_NETNS_MAX + VTEP_MEMIF_SOCKET_MAX + 128];
@@ -192,10 +201,14 @@ void vtepd_ports_state_load(struct vtepd *d)
 		line[strcspn(line, "\r\n")] = '\0';
 		if (!line[0])
 			continue;
-		if (vtepd_port_state_parse(line, &vtepd_saved[vtepd_n_saved]))
-			vtepd_n_saved++;
-		else
+		if (!vtepd_port_state_parse(line, &vtepd_saved[vtepd_n_saved]))
 			vlog(VLOG_WARN, "%s: ignoring a line vtepd did not write", path);
+		else if (vtepd_saved[vtepd_n_saved].conf.type == VTEP_PORT_AF_XDP &&
+			 (!strcmp(vtepd_saved[vtepd_n_saved].conf.name, d->cfg.underlay_ifname) ||
+			  vtepd_is_underlay_iface(d, vtepd_saved[vtepd_n_saved].conf.name)))
+			vlog(VLOG_WARN, "%s: ignoring port %s: it is the underlay", path, vtepd_saved[vtepd_n_saved].conf.name);
+		else
+			vtepd_n_saved++;
 	}
 	fclose(f);
 }

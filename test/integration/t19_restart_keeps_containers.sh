@@ -97,3 +97,12 @@ grep -q "removed port c3 left behind by a previous vtepd (no longer in the confi
 [ "$(snapshot c1)" = "$before_c1" ] || vt_fail "c1 changed on the restart that removed c3"
 vt_ping "${VT_P}c1" 192.168.30.2 || vt_fail "c1 -> c2 after removing c3"
 vt_pass "detach removes a port for good; a port taken out of the configuration goes on the next start"
+
+# A state file that names the underlay (tampered with, or damaged) never gets it removed.
+eval "pid=\$VT_PID_${VT_P}_leaf1"
+kill -TERM "$pid"; wait "$pid" || vt_fail "vtepd exited with an error on SIGTERM"
+echo "af_xdp ul0 runtime 100 ${VT_P}c3 0 eth0 - - 1450" >> "/run/vtepd/$L1.ports"
+vt_vtepd "${VT_P}l1" "$L1" "$VT_TMP/leaf1.yaml"
+grep -q "ignoring port ul0: it is the underlay" "$VT_TMP/$L1.log" || vt_fail "no warning about the state file naming ul0"
+vt_ping "${VT_P}c1" 192.168.30.2 || vt_fail "c1 -> c2 after a state file that names the underlay"
+vt_pass "a state file naming the underlay leaves it alone"
