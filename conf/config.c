@@ -545,17 +545,16 @@ static int cfg_mac_unicast(struct cfg_ctx *c, const yaml_node_t *key, const yaml
 	return 0;
 }
 
+/* s need not end at len (an option inside devargs). */
 static bool cfg_ifname_ok(const char *s, size_t len)
 {
-	if (len == 0 || len >= VTEP_IFNAME_MAX || !strcmp(s, ".") || !strcmp(s, ".."))
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char ch = (unsigned char)s[i];
+	char name[VTEP_IFNAME_MAX];
 
-		if (ch <= ' ' || ch == 0x7f || ch == '/' || ch == ':')
-			return false;
-	}
-	return true;
+	if (len == 0 || len >= VTEP_IFNAME_MAX || memchr(s, '\0', len))
+		return false;
+	memcpy(name, s, len);
+	name[len] = '\0';
+	return vtep_ifname_check(name) == 0;
 }
 
 static int cfg_ifname(struct cfg_ctx *c, const yaml_node_t *key, const yaml_node_t *val,
@@ -569,7 +568,7 @@ static int cfg_ifname(struct cfg_ctx *c, const yaml_node_t *key, const yaml_node
 		return rc;
 	if (!cfg_ifname_ok(s, val->data.scalar.length))
 		return cfg_fail(c, cfg_mark(key, val),
-				"%s: '%s' is not a valid interface name (expected 1..15 characters without '/', ':' or whitespace)",
+				"%s: '%s' is not a valid interface name (expected 1..15 printable characters without '/', ':', ',', '=' or whitespace)",
 				path, cfg_show(val, sv, sizeof(sv)));
 	memcpy(out, s, val->data.scalar.length + 1);
 	return 0;
@@ -795,7 +794,7 @@ static int cfg_section_underlay(struct cfg_ctx *c, yaml_node_t *key, yaml_node_t
 					"'underlay' is missing required key 'interface' (expected it, or an iface=NAME option in underlay.port)");
 		if (!cfg_ifname_ok(v, vlen) || memchr(v, '\0', vlen))
 			return cfg_fail(c, cfg_mark(f[0].key, f[0].val),
-					"underlay.port: iface= option of '%s' is not a valid interface name (expected 1..15 characters without '/', ':' or whitespace)",
+					"underlay.port: iface= option of '%s' is not a valid interface name (expected 1..15 printable characters without '/', ':', ',', '=' or whitespace)",
 					cfg_show(f[0].val, sv, sizeof(sv)));
 		memcpy(cfg->underlay_ifname, v, vlen);
 		cfg->underlay_ifname[vlen] = '\0';
@@ -1271,16 +1270,10 @@ static int cfg_port(struct cfg_ctx *c, yaml_node_t *item, const char *path, size
 		if (rc)
 			return rc;
 		len = f[2].val->data.scalar.length;
-		ok = len > 0 && len < sizeof(p->netns) && strcmp(s, ".") && strcmp(s, "..");
-		for (size_t i = 0; ok && i < len; i++) {
-			unsigned char ch = (unsigned char)s[i];
-
-			if (ch < ' ' || ch == 0x7f || (s[0] != '/' && (ch == '/' || ch == ' ')))
-				ok = false;
-		}
+		ok = len < sizeof(p->netns) && strlen(s) == len && vtep_netns_check(s) == 0;
 		if (!ok)
 			return cfg_fail(c, cfg_mark(f[2].key, f[2].val),
-					"%s: '%s' is neither a netns name nor an absolute path (expected a name as in 'ip netns' or a path like /proc/1234/ns/net, shorter than %zu characters)",
+					"%s: '%s' is neither a netns name nor an absolute path (expected a name as in 'ip netns' or a path like /proc/1234/ns/net, printable, without whitespace, shorter than %zu characters)",
 					sub, cfg_show(f[2].val, sv, sizeof(sv)), sizeof(p->netns));
 		memcpy(p->netns, s, len + 1);
 	} else {
@@ -1310,11 +1303,16 @@ static int cfg_port(struct cfg_ctx *c, yaml_node_t *item, const char *path, size
 		if (rc)
 			return rc;
 		p->has_mac = true;
+		for (size_t j = 0; j < idx; j++)
+			if (cfg->ports[j].has_mac && !memcmp(cfg->ports[j].mac, p->mac, 6))
+				return cfg_fail(c, cfg_mark(f[5].key, f[5].val),
+						"%s: MAC %02x:%02x:%02x:%02x:%02x:%02x is already port %s's (line %d) (expected a MAC of its own)",
+						sub, p->mac[0], p->mac[1], p->mac[2], p->mac[3], p->mac[4], p->mac[5],
+						cfg->ports[j].name, cfg->ports[j].line);
 	}
 
 	if (f[6].val) {
 		const char *s;
-		uint32_t h;
 
 		cfg_path(sub, sizeof(sub), path, "ip");
 		rc = cfg_scalar(c, f[6].key, f[6].val, sub, "an IPv4 address with prefix length", &s);
@@ -1324,10 +1322,10 @@ static int cfg_port(struct cfg_ctx *c, yaml_node_t *item, const char *path, size
 			return cfg_fail(c, cfg_mark(f[6].key, f[6].val),
 					"%s: '%s' is not an IPv4 address with prefix length (expected a.b.c.d/len with len 0..32, e.g. 192.168.10.1/24)",
 					sub, cfg_show(f[6].val, sv, sizeof(sv)));
-		h = ntohl(p->ip);
-		if (h == 0 || h == 0xffffffffu || (h >> 28) == 0xe)
+		if (vtep_port_ip_check(p->ip, p->prefix_len))
 			return cfg_fail(c, cfg_mark(f[6].key, f[6].val),
-					"%s: '%s' is not a unicast host address (expected a unicast IPv4 address with prefix length)",
+					"%s: '%s' is not a unicast host address (expected a unicast IPv4 address with prefix length 1..32, "
+					"not in 0/8, 127/8 or 224/3, not the subnet's own or broadcast address)",
 					sub, s);
 		p->has_ip = true;
 	}
@@ -1754,7 +1752,8 @@ int vtep_config_load_file(const char *path, struct vtep_config *cfg, char *err, 
 		cfg_fail_lc(&c, 0, 0, "no configuration file or structure given");
 		return EINVAL;
 	}
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer; only regular files are read. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		rc = errno;
 		cfg_fail_lc(&c, 0, 0, "cannot open: %s", strerror(rc));
@@ -1770,6 +1769,13 @@ int vtep_config_load_file(const char *path, struct vtep_config *cfg, char *err, 
 		close(fd);
 		cfg_fail_lc(&c, 0, 0, "cannot read: %s", strerror(EISDIR));
 		return EISDIR;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		cfg_fail_lc(&c, 0, 0, "not a regular file (a %s; expected a configuration file)",
+			    S_ISFIFO(st.st_mode) ? "FIFO" : S_ISCHR(st.st_mode) ? "character device" :
+			    S_ISSOCK(st.st_mode) ? "socket" : S_ISBLK(st.st_mode) ? "block device" : "special file");
+		return EINVAL;
 	}
 	cap = S_ISREG(st.st_mode) && st.st_size > 0 && (uintmax_t)st.st_size < CFG_MAX_FILE_SIZE ?
 	      (size_t)st.st_size + 1 : 4096;

@@ -3,6 +3,7 @@
  * config_memif.c: the port keys that choose a port's kind (type: af_xdp | memif) and the
  * keys of a memif port (socket, memif_id), with the socket path rule the CLI shares.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,8 +19,59 @@ int vtep_memif_socket_check(const char *path)
 	for (size_t i = 0; i < len; i++) {
 		unsigned char ch = (unsigned char)path[i];
 
-		if (ch <= ' ' || ch == 0x7f || ch == ',')
+		if (ch <= ' ' || ch >= 0x7f || ch == ',' || ch == '=')
 			return EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * Port and interface names go into DPDK devargs ("iface=NAME,...") and are kernel interface
+ * names: 1 to IFNAMSIZ-1 printable characters, not "." or "..", no '/' or whitespace
+ * (the kernel's rules), and no ':' (aliases), ',' or '=' (devargs separators).
+ */
+int vtep_ifname_check(const char *name)
+{
+	size_t len = strnlen(name, VTEP_IFNAME_MAX);
+
+	if (len == 0 || len >= VTEP_IFNAME_MAX || !strcmp(name, ".") || !strcmp(name, ".."))
+		return EINVAL;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)name[i];
+
+		if (ch <= ' ' || ch >= 0x7f || ch == '/' || ch == ':' || ch == ',' || ch == '=')
+			return EINVAL;
+	}
+	return 0;
+}
+
+/* A netns name as in 'ip netns' (a file under /run/netns) or an absolute path; printable, no whitespace. */
+int vtep_netns_check(const char *s)
+{
+	size_t len = strnlen(s, VTEP_NETNS_MAX);
+
+	if (len == 0 || len >= VTEP_NETNS_MAX || !strcmp(s, ".") || !strcmp(s, ".."))
+		return EINVAL;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (ch <= ' ' || ch >= 0x7f || (s[0] != '/' && ch == '/'))
+			return EINVAL;
+	}
+	return 0;
+}
+
+/* An address a container port may have: unicast, not 0/8, loopback, multicast or broadcast, prefix 1..32. */
+int vtep_port_ip_check(uint32_t ip_be, uint8_t prefix_len)
+{
+	uint32_t h = ntohl(ip_be), host_mask;
+
+	if (prefix_len == 0 || prefix_len > 32 || (h >> 24) == 0 || (h >> 24) == 127 || (h >> 28) >= 0xe)
+		return EINVAL;
+	if (prefix_len <= 30) {
+		host_mask = 0xffffffffu >> prefix_len;
+		if ((h & host_mask) == 0 || (h & host_mask) == host_mask)
+			return EINVAL;   /* the subnet's own address or its broadcast */
 	}
 	return 0;
 }
@@ -74,7 +126,7 @@ int cfg_port_memif(struct cfg_ctx *c, const struct cfg_field *socket, const stru
 			return rc;
 		if (strlen(s) != socket->val->data.scalar.length || vtep_memif_socket_check(s))
 			return cfg_fail(c, cfg_mark(socket->key, socket->val),
-					"%s: '%s' is not a usable socket path (expected an absolute path of a file, shorter than %d characters, without ',' or whitespace)",
+					"%s: '%s' is not a usable socket path (expected an absolute path of a file, shorter than %d characters, without ',', '=' or whitespace)",
 					sub, cfg_show(socket->val, sv, sizeof(sv)), VTEP_MEMIF_SOCKET_MAX);
 		snprintf(p->socket, sizeof(p->socket), "%s", s);
 	}

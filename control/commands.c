@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <linux/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -219,6 +220,26 @@ static const char *port_link(uint16_t dpdk_port)
 }
 
 /*
+ * An AF_XDP port's link is its kernel interface's: DPDK's net_af_xdp always says up. The
+ * kernel's operstate (RFC 2863) is "up" only when the interface is up and has a carrier
+ * (for a veth: its peer inside the container is up too).
+ */
+static const char *port_link_kernel(const char *ifname)
+{
+	uint8_t st;
+
+	if (nl_link_get_operstate(ifname, &st) != 0)
+		return "?";
+	switch (st) {
+	case IF_OPER_UP: return "up";
+	case IF_OPER_DOWN: case IF_OPER_LOWERLAYERDOWN: case IF_OPER_NOTPRESENT: return "down";
+	case IF_OPER_DORMANT: return "dormant";
+	case IF_OPER_TESTING: return "testing";
+	default: return "unknown";
+	}
+}
+
+/*
  * Frames a port lost before vtepd could receive them: for an AF_XDP port the kernel's
  * receive drops on its interface (the socket's ring full or out of buffers), for a DPDK
  * port (memif, a NIC) the PMD's missed and no-mbuf counts.
@@ -274,7 +295,7 @@ static int cmd_show_ports(struct ctl_out *o, int argc, char **argv, void *ctx)
 	ctl_u64(o, "mtu", d->cfg.underlay_mtu);
 	ctl_str(o, "netns", "-");
 	ctl_str(o, "socket", "-");
-	ctl_str(o, "link", port_link(d->underlay_port));
+	ctl_str(o, "link", underlay_is_af_xdp(d) ? port_link_kernel(d->cfg.underlay_ifname) : port_link(d->underlay_port));
 	port_counters(o, &d->counters->ports[DP_PORT_UNDERLAY],
 		      port_rx_missed(underlay_is_af_xdp(d) ? d->cfg.underlay_ifname : NULL, d->underlay_port));
 	ctl_obj_end(o);
@@ -322,7 +343,7 @@ static int cmd_show_ports(struct ctl_out *o, int argc, char **argv, void *ctx)
 			ctl_strf(o, "socket", "%s:%u", p->conf.socket, p->conf.memif_id);
 		else
 			ctl_str(o, "socket", "-");
-		ctl_str(o, "link", port_link(p->dpdk_port));
+		ctl_str(o, "link", p->conf.type == VTEP_PORT_MEMIF ? port_link(p->dpdk_port) : port_link_kernel(p->conf.name));
 		port_counters(o, &d->counters->ports[s],
 			      port_rx_missed(p->conf.type == VTEP_PORT_MEMIF ? NULL : p->conf.name, p->dpdk_port));
 		ctl_obj_end(o);
@@ -612,14 +633,15 @@ static int cmd_attach(struct ctl_out *o, int argc, char **argv, void *ctx)
 			pc.vni = n;
 			have_vni = true;
 		} else if (strcmp(k, "netns") == 0) {
-			if (strlen(v) >= sizeof(pc.netns)) {
-				ctl_error(o, "attach: netns name too long");
+			if (vtep_netns_check(v)) {
+				ctl_error(o, "attach: bad netns '%s' (expected a name as in 'ip netns' or an absolute path, printable, no whitespace, shorter than %d characters)",
+					  v, VTEP_NETNS_MAX);
 				return EINVAL;
 			}
 			snprintf(pc.netns, sizeof(pc.netns), "%s", v);
 		} else if (strcmp(k, "memif") == 0) {
 			if (strcmp(v, "auto") && vtep_memif_socket_check(v)) {
-				ctl_error(o, "attach: bad memif socket '%s' (expected auto or an absolute path shorter than %d characters, without ',' or spaces)",
+				ctl_error(o, "attach: bad memif socket '%s' (expected auto or an absolute path shorter than %d characters, without ',', '=' or whitespace)",
 					  v, VTEP_MEMIF_SOCKET_MAX);
 				return EINVAL;
 			}
@@ -640,8 +662,8 @@ static int cmd_attach(struct ctl_out *o, int argc, char **argv, void *ctx)
 			}
 			pc.pid = (int)n;
 		} else if (strcmp(k, "ifname") == 0) {
-			if (!*v || strlen(v) >= sizeof(pc.ifname) || strpbrk(v, "/: ")) {
-				ctl_error(o, "attach: bad interface name '%s' (1 to 15 characters)", v);
+			if (vtep_ifname_check(v)) {
+				ctl_error(o, "attach: bad interface name '%s' (1 to 15 printable characters without '/', ':', ',', '=' or whitespace)", v);
 				return EINVAL;
 			}
 			snprintf(pc.ifname, sizeof(pc.ifname), "%s", v);

@@ -414,6 +414,8 @@ struct nl_link_info {
 	bool has_mtu;
 	bool has_mac;
 	uint8_t mac[NL_ETH_ALEN];
+	bool has_operstate;
+	uint8_t operstate;   /* IF_OPER_* */
 };
 
 static int nl_link_info_cb(const struct nlmsghdr *h, void *arg)
@@ -430,6 +432,10 @@ static int nl_link_info_cb(const struct nlmsghdr *h, void *arg)
 		return err;
 	li->ifindex = ifi->ifi_index;
 	li->has_mtu = nl_attr_u32(tb[IFLA_MTU], &li->mtu);
+	if (tb[IFLA_OPERSTATE] && RTA_PAYLOAD(tb[IFLA_OPERSTATE]) >= 1) {
+		li->operstate = *(const uint8_t *)RTA_DATA(tb[IFLA_OPERSTATE]);
+		li->has_operstate = true;
+	}
 	if (tb[IFLA_ADDRESS] && RTA_PAYLOAD(tb[IFLA_ADDRESS]) == NL_ETH_ALEN) {
 		memcpy(li->mac, RTA_DATA(tb[IFLA_ADDRESS]), NL_ETH_ALEN);
 		li->has_mac = true;
@@ -499,6 +505,22 @@ int nl_link_get_mtu(const char *name, uint32_t *mtu)
 	if (!li.has_mtu)
 		return EPROTO;
 	*mtu = li.mtu;
+	return 0;
+}
+
+int nl_link_get_operstate(const char *name, uint8_t *operstate)
+{
+	struct nl_link_info li;
+	int err;
+
+	if (!operstate)
+		return EINVAL;
+	err = nl_link_info_get(name, &li);
+	if (err)
+		return err;
+	if (!li.has_operstate)
+		return EPROTO;
+	*operstate = li.operstate;
 	return 0;
 }
 

@@ -29,6 +29,8 @@ int nl_link_set_up(const char *name, uint32_t mtu);
 int nl_link_ifindex(const char *name, int *ifindex);
 int nl_link_get_mac(const char *name, uint8_t mac[6]);
 int nl_link_get_mtu(const char *name, uint32_t *mtu);
+/* The kernel's operational state of the link (IF_OPER_UP, IF_OPER_DOWN, ... of linux/if.h). */
+int nl_link_get_operstate(const char *name, uint8_t *operstate);
 /*
  * The kernel's count of frames a link dropped on receive (rtnl_link_stats64.rx_dropped): for
  * the host end of an AF_XDP port, frames the socket could not take (ring full, no buffer).

@@ -6,7 +6,7 @@
  * main thread: management socket, netlink changes, a 5 ms tick for learning (a MAC the
  * fast path saw is advertised within one tick: the 10 ms goal with room for the fast path's
  * idle sleep and the send), aging and next-hop resolution, and signals for a clean shutdown
- * that leaves nothing behind.
+ * that leaves nothing behind but the container veths (kept for the next start, ports.c).
  */
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -267,6 +267,16 @@ static int vtepd_exception_start(struct vtepd *d)
 	return 0;
 }
 
+/* The iface= of an AF_XDP underlay's devargs (empty without one). */
+static void vtepd_underlay_iface(const struct vtepd *d, char iface[VTEP_IFNAME_MAX])
+{
+	const char *opt = strstr(d->cfg.underlay_devargs, "iface=");
+
+	iface[0] = '\0';
+	if (opt)
+		snprintf(iface, VTEP_IFNAME_MAX, "%.*s", (int)strcspn(opt + 6, ","), opt + 6);
+}
+
 static int vtepd_underlay_start(struct vtepd *d)
 {
 	char devargs[640], obj[512], err[256];
@@ -276,12 +286,22 @@ static int vtepd_underlay_start(struct vtepd *d)
 
 	snprintf(devargs, sizeof(devargs), "%s", d->cfg.underlay_devargs);
 	if (af_xdp) {
-		char iface[VTEP_IFNAME_MAX] = "";
-		const char *opt = strstr(devargs, "iface=");
+		char iface[VTEP_IFNAME_MAX];
+		struct vtep_xdp_prog removed;
 
-		if (opt)
-			snprintf(iface, sizeof(iface), "%.*s", (int)strcspn(opt + 6, ","), opt + 6);
-		nl_xdp_detach(iface);   /* a killed vtepd's program */
+		vtepd_underlay_iface(d, iface);
+		/*
+		 * Only a program that is provably ours and orphaned goes: another live vtepd on
+		 * the interface, or a foreign program, stops us instead.
+		 */
+		rc = vtep_xdp_claim(iface, d->cfg.name, &d->underlay_xdp_lock, &removed, err, sizeof(err));
+		if (rc) {
+			vlog(VLOG_ERR, "underlay: %s; refusing to start", err);
+			return rc;
+		}
+		if (removed.id)
+			vlog(VLOG_WARN, "underlay %s: removed XDP program '%s' (id %u) left by a killed vtepd", iface,
+			     removed.name, removed.id);
 		if (!strstr(devargs, "xdp_prog=")) {
 			/* Exception mode takes every frame; otherwise only VXLAN, the rest stays the kernel's. */
 			if (vtep_xdp_object_path(!d->cfg.underlay_exception, obj, sizeof(obj)) != 0) {
@@ -551,12 +571,19 @@ static void vtepd_shutdown(struct vtepd *d)
 		rte_eal_wait_lcore(d->cfg.fastpath_lcore);
 	}
 	vtepd_bgp_stop(d);
-	vtepd_ports_detach_all(d);
+	vtepd_ports_shutdown(d);
 	if (d->ctl_fd > 0)
 		ctl_server_close(d->ctl_fd, d->cfg.socket_path);
 	if (rte_eth_dev_is_valid_port(d->underlay_port) && d->pool)
 		dp_port_remove(d->underlay_port);
 	dp_xsk_close(d->underlay_xsk);
+	if (d->underlay_xdp_lock >= 0) {
+		char iface[VTEP_IFNAME_MAX];
+
+		vtepd_underlay_iface(d, iface);
+		vtep_xdp_release(iface, d->underlay_xdp_lock);   /* the program went with the port */
+		d->underlay_xdp_lock = -1;
+	}
 	if (rte_eth_dev_is_valid_port(d->exception_port) && d->pool)
 		dp_port_remove(d->exception_port);
 	dp_worker_fini(&d->worker);
@@ -624,6 +651,7 @@ int main(int argc, char **argv)
 		vtepd_signal_mask(&mask);
 	}
 	d->ctl_fd = d->nl_fd = d->timer_fd = d->signal_fd = d->epoll_fd = -1;
+	d->underlay_xdp_lock = -1;
 	d->underlay_port = UINT16_MAX;
 	d->exception_port = UINT16_MAX;
 	d->started_at = (uint64_t)time(NULL);
@@ -641,7 +669,7 @@ int main(int argc, char **argv)
 		d->worker.stop = true;
 		goto out;
 	}
-	vtepd_ports_cleanup_leftovers(d);
+	vtepd_ports_state_load(d);
 	for (uint32_t i = 0; i < d->cfg.n_ports; i++) {
 		rc = vtepd_port_attach(d, &d->cfg.ports[i], true, err, sizeof(err));
 		if (rc) {
@@ -650,6 +678,7 @@ int main(int argc, char **argv)
 			goto out;
 		}
 	}
+	vtepd_ports_restore(d);
 	if ((rc = vtepd_learning_static(d, err, sizeof(err)))) {
 		vlog(VLOG_ERR, "%s", err);
 		goto out;

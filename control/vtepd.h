@@ -94,6 +94,7 @@ struct vtepd {
 	uint16_t exception_port;           /* TAP towards the kernel, UINT16_MAX when unused */
 	uint8_t underlay_mac[6];
 	int underlay_ifindex;
+	int underlay_xdp_lock;             /* vtep_xdp_claim() of the AF_XDP underlay's interface, or -1 */
 
 	uint16_t n_vnis;
 	struct vtepd_vni vnis[VTEP_MAX_VNIS];
@@ -166,9 +167,14 @@ int vtepd_port_attach(struct vtepd *d, const struct vtep_port_config *pc, bool f
 		      size_t errlen);
 int vtepd_port_detach(struct vtepd *d, const char *name, char *err, size_t errlen);
 int vtepd_port_find(const struct vtepd *d, const char *name);
-/* Remove links that a previous, killed vtepd left behind (from the state file). */
-void vtepd_ports_cleanup_leftovers(struct vtepd *d);
-void vtepd_ports_detach_all(struct vtepd *d);
+/*
+ * Restart (see ports.c): read the previous vtepd's state file before the configuration's
+ * ports attach (an attach takes its listed veth again when the settings match), then
+ * restore the ports attached at run time and remove the rest. Shutdown keeps the veths.
+ */
+void vtepd_ports_state_load(struct vtepd *d);
+void vtepd_ports_restore(struct vtepd *d);
+void vtepd_ports_shutdown(struct vtepd *d);
 
 /* ports_memif.c */
 #define VTEPD_PORT_DESC 2048               /* RX and TX descriptors of a container port */

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #define VTEP_IFNAME_MAX 16      /* IFNAMSIZ, including the NUL */
+#define VTEP_NETNS_MAX 256      /* netns name or path, including the NUL */
 #define VTEP_MAX_VNIS 4096
 #define VTEP_MAX_PORTS 256      /* container ports; slot 0 is the underlay */
 #define VTEP_MAX_VTEPS 1024     /* remote VTEPs */
@@ -72,7 +73,7 @@ struct vtep_port_config {
 	enum vtep_port_type type;        /* default af_xdp */
 	char name[VTEP_IFNAME_MAX];      /* host-side interface name, also the port's name */
 	uint32_t vni;
-	char netns[256];                 /* named netns (/run/netns/NAME) or a path; empty when pid is used */
+	char netns[VTEP_NETNS_MAX];      /* named netns (/run/netns/NAME) or a path; empty when pid is used */
 	int pid;                         /* 0 when netns is used */
 	char ifname[VTEP_IFNAME_MAX];    /* interface name inside the container, default eth0 */
 	bool has_mac;
@@ -174,6 +175,12 @@ int vtep_parse_ipv4(const char *s, uint32_t *ip_be);
 int vtep_parse_ipv4_prefix(const char *s, uint32_t *ip_be, uint8_t *len);
 /* A memif socket path: absolute, shorter than VTEP_MEMIF_SOCKET_MAX, no ',' (devargs) or whitespace. */
 int vtep_memif_socket_check(const char *path);
+/* A port or interface name: a kernel interface name that is safe in DPDK devargs (no ',', '=', ':', '/', spaces). */
+int vtep_ifname_check(const char *name);
+/* A netns name (as in 'ip netns') or an absolute path: printable, no whitespace, not "." or "..". */
+int vtep_netns_check(const char *s);
+/* A container port's address: unicast host address (not 0/8, 127/8, multicast, broadcast), prefix 1..32. */
+int vtep_port_ip_check(uint32_t ip_be, uint8_t prefix_len);
 const struct vtep_vni_config *vtep_config_find_vni(const struct vtep_config *cfg, uint32_t vni);
 
 #endif

@@ -35,6 +35,8 @@ down() {
 	for ns in "${namespaces[@]}"; do
 		ip netns del "$ns" 2>/dev/null || true
 	done
+	# vtepd keeps its list of container veths for its next start; the containers are gone now
+	rm -f /run/vtepd/demo-leaf1.ports /run/vtepd/demo-leaf2.ports
 	rmdir "$state" 2>/dev/null || true   # kept when it still holds the logs of a failed run
 }
 

@@ -3,7 +3,8 @@
 # Container ports at run time and the MAC table's aging, through vtepctl:
 # attach by netns name and by PID, errors are one clear line and a non-zero exit, aging
 # removes learned MACs, detach removes the veth and the XDP program, a killed vtepd's
-# leftovers are cleaned by the next start, and a clean exit leaves nothing behind.
+# ports are taken again by the next start (its XDP programs removed), and a clean exit
+# leaves nothing behind but the container veths the next start takes again (t19 has more).
 source "$(dirname "$0")/lib.sh"
 
 vt_fabric 2
@@ -87,22 +88,33 @@ ip -n "${VT_P}c1" link show eth0 >/dev/null 2>&1 && vt_fail "container end still
 [ "$(vt_ctl "$L1" -j show ports | jq '.ports | length')" = 1 ] || vt_fail "detached port still listed"
 vt_pass "detach removes the veth pair and the XDP program"
 
-# Kill -9 leaves the port behind; the next vtepd removes it and starts cleanly.
+# Kill -9 leaves the port (and XDP programs) behind; the next vtepd takes the port again.
 vt_ctl "$L1" attach c1 vni 100 netns "${VT_P}c1" >/dev/null || vt_fail "re-attach failed"
+idx=$(ip -n "${VT_P}c1" -j link show eth0 | jq '.[0].ifindex')
 eval "pid=\$VT_PID_${VT_P}_leaf1"
 kill -KILL "$pid"; wait "$pid" 2>/dev/null || true
 ip -n "${VT_P}l1" link show c1 >/dev/null 2>&1 || vt_fail "expected c1 to survive kill -9 (test premise)"
 vt_vtepd "${VT_P}l1" "$L1" "$VT_TMP/leaf1.yaml"
-ip -n "${VT_P}l1" link show c1 >/dev/null 2>&1 && vt_fail "restart did not remove the leftover port c1"
-grep -q "left behind" "$VT_TMP/$L1.log" || vt_fail "restart did not report the leftover it removed"
-vt_pass "a restart cleans up after a killed vtepd"
+[ "$(ip -n "${VT_P}c1" -j link show eth0 | jq '.[0].ifindex')" = "$idx" ] ||
+	vt_fail "restart did not keep c1's container interface"
+vt_ctl "$L1" -j show ports | jq -e '[.ports[] | select(.name == "c1")] | length == 1' >/dev/null ||
+	vt_fail "restart did not take c1 again: $(vt_ctl "$L1" show ports)"
+grep -q "left by a killed vtepd" "$VT_TMP/$L1.log" || vt_fail "restart did not report the XDP program it removed"
+vt_pass "a restart takes the ports of a killed vtepd again"
 
-# Clean exit: no veth, no XDP on the underlay, no socket or state file.
-vt_ctl "$L1" attach c1 vni 100 netns "${VT_P}c1" >/dev/null || vt_fail "attach after restart failed"
+# Detach leaves nothing behind; a clean exit leaves only the container veths and their list.
+vt_ctl "$L1" attach c9 vni 100 netns "${VT_P}c2" ifname eth9 >/dev/null || vt_fail "attach c9 failed"
+vt_ctl "$L1" detach c9 >/dev/null || vt_fail "detach c9 failed"
+ip -n "${VT_P}l1" link show c9 >/dev/null 2>&1 && vt_fail "c9 left behind after detach"
+ip -n "${VT_P}c2" link show eth9 >/dev/null 2>&1 && vt_fail "c9's container end left behind after detach"
+grep -q " c9 " "/run/vtepd/$L1.ports" && vt_fail "c9 still in the state file after detach"
 eval "pid=\$VT_PID_${VT_P}_leaf1"
 kill -TERM "$pid"; wait "$pid" 2>/dev/null
-ip -n "${VT_P}l1" link show c1 >/dev/null 2>&1 && vt_fail "c1 left behind after SIGTERM"
+ip -n "${VT_P}l1" link show c1 >/dev/null 2>&1 || vt_fail "c1's veth did not stay after SIGTERM"
+ip -n "${VT_P}l1" link show c1 | grep -q xdp && vt_fail "XDP program left on c1 after SIGTERM"
 ip -n "${VT_P}l1" link show ul0 | grep -q xdp && vt_fail "XDP program left on the underlay after SIGTERM"
 [ -e "/run/vtepd/$L1.sock" ] && vt_fail "control socket left behind"
-[ -e "/run/vtepd/$L1.ports" ] && vt_fail "state file left behind"
-vt_pass "a clean exit leaves nothing behind"
+grep -q "^af_xdp c1 runtime 100 " "/run/vtepd/$L1.ports" || vt_fail "state file does not list c1 after SIGTERM"
+nsino=$(ip netns exec "${VT_P}l1" stat -L -c %i /proc/self/ns/net)
+[ -e "/run/vtepd/xdp-$nsino-ul0.lock" ] && vt_fail "underlay lock file left behind"
+vt_pass "detach leaves nothing behind; a clean exit leaves only the container veths"

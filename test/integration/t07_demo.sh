@@ -16,4 +16,5 @@ echo "$out" | grep -q "demo: all checks passed" || vt_fail "demo did not report 
 left=$(ip netns list | awk '{print $1}' | grep '^vd-' || true)
 [ -z "$left" ] || vt_fail "demo left namespaces behind: $left"
 [ -e /run/vtepd/demo-leaf1.sock ] && vt_fail "demo left a control socket behind"
+[ -e /run/vtepd/demo-leaf1.ports ] && vt_fail "demo left vtepd's list of container ports behind"
 vt_pass "the demo runs, passes its checks and cleans up"

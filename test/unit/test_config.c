@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <arpa/inet.h>
 
 #include "evpn.h"
@@ -542,7 +544,7 @@ START_TEST(test_scalar_forms)
 		"  - {vni: 3, learning: On}\n"
 		"  - {vni: 4, learning: false}\n"
 		"ports:\n"
-		"  - {name: a, vni: 1, pid: 1, mtu: 68, ip: 10.1.1.1/0}\n"
+		"  - {name: a, vni: 1, pid: 1, mtu: 68, ip: 10.1.1.1/1}\n"
 		"  - {name: b, vni: 1, pid: 4194304, mtu: 526, ip: 10.1.1.2/32}\n", &cfg);
 	ck_assert_uint_eq(strlen(cfg.name), 31);
 	ck_assert_uint_eq(cfg.udp_port, 65535);
@@ -557,7 +559,7 @@ START_TEST(test_scalar_forms)
 	ck_assert(!cfg.vnis[3].learning);
 	ck_assert_uint_eq(cfg.ports[0].pid, 1);
 	ck_assert_uint_eq(cfg.ports[0].mtu, 68);
-	ck_assert_uint_eq(cfg.ports[0].prefix_len, 0);
+	ck_assert_uint_eq(cfg.ports[0].prefix_len, 1);
 	ck_assert_uint_eq(cfg.ports[1].pid, 4194304);
 	ck_assert_uint_eq(cfg.ports[1].mtu, 526);
 	ck_assert_uint_eq(cfg.ports[1].prefix_len, 32);
@@ -1101,12 +1103,13 @@ END_TEST
 
 START_TEST(test_err_bad_ifname)
 {
-	const char *bad[] = { "a/b", "eth:0", "'a b'", "'0123456789abcdef'", "''", "'.'", "..", "\"a\\tb\"" };
+	const char *bad[] = { "a/b", "eth:0", "'a b'", "'0123456789abcdef'", "''", "'.'", "..", "\"a\\tb\"",
+			      "'y,iface=ul0'", "a=b", "\"a\\x7fb\"" };
 	char y[512];
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		snprintf(y, sizeof(y), BASE "vnis: [{vni: 1}]\nports:\n  - name: %s\n    vni: 1\n    pid: 1\n", bad[i]);
-		EXPECT_ERR(y, 7, 11, "is not a valid interface name (expected 1..15 characters without '/', ':' or whitespace)");
+		EXPECT_ERR(y, 7, 11, "is not a valid interface name (expected 1..15 printable characters without '/', ':', ',', '=' or whitespace)");
 		snprintf(y, sizeof(y), BASE "vnis: [{vni: 1}]\nports:\n  - name: c1\n    vni: 1\n    pid: 1\n    ifname: %s\n", bad[i]);
 		EXPECT_ERR(y, 10, 13, "ports[0].ifname: ");
 		snprintf(y, sizeof(y), "vtep: {source_ip: 10.0.0.1}\nunderlay:\n  port: x\n  interface: %s\n", bad[i]);
@@ -1330,6 +1333,43 @@ START_TEST(test_file_errors)
 		 "%s:4:14: vtep.source_ip: '10.0.0.300' is not an IPv4 address (expected dotted quad, e.g. 10.0.0.1)", path);
 	ck_assert_str_eq(err, expect);
 	assert_zeroed(&cfg, __LINE__);
+}
+END_TEST
+
+/* Issue 12: names that would reach DPDK devargs, addresses no container may have, shared MACs, FIFOs. */
+START_TEST(test_port_input_rules)
+{
+	const char *bad_ip[] = { "0.0.0.0/0", "10.1.1.1/0", "0.1.2.3/8", "127.0.0.1/8", "224.0.0.1/24", "240.1.1.1/24",
+				 "255.255.255.255/32", "10.1.1.0/24", "10.1.1.255/24" };
+	struct vtep_config cfg;
+	char y[512], path[] = "/tmp/vtepd-test-fifo.XXXXXX", err[512];
+	int rc;
+
+	for (size_t i = 0; i < sizeof(bad_ip) / sizeof(bad_ip[0]); i++) {
+		snprintf(y, sizeof(y), BASE "vnis: [{vni: 1}]\nports:\n  - {name: c1, vni: 1, pid: 1, ip: %s}\n", bad_ip[i]);
+		EXPECT_ERR(y, 7, 36, "is not a unicast host address");
+	}
+	EXPECT_ERR(BASE "vnis: [{vni: 1}]\nports:\n  - {name: c1, vni: 1, pid: 1, mac: 02:00:00:00:00:01}\n"
+		   "  - {name: c2, vni: 1, pid: 1, mac: 02:00:00:00:00:01}\n", 8, 37,
+		   "ports[1].mac: MAC 02:00:00:00:00:01 is already port c1's (line 7)");
+	EXPECT_ERR(BASE "vnis: [{vni: 1}]\nports:\n  - {name: c1, vni: 1, netns: 'a b'}\n", 7, 31,
+		   "ports[0].netns: 'a b' is neither a netns name nor an absolute path");
+	EXPECT_ERR(BASE "vnis: [{vni: 1}]\nports:\n  - {name: m1, vni: 1, type: memif, socket: '/run/a=b'}\n", 7, 45,
+		   "is not a usable socket path");
+	ck_assert_int_eq(vtep_ifname_check("y,iface=ul0"), EINVAL);
+	ck_assert_int_eq(vtep_ifname_check("c1"), 0);
+	ck_assert_int_eq(vtep_netns_check("/proc/1/ns/net"), 0);
+	ck_assert_int_eq(vtep_netns_check(".."), EINVAL);
+
+	/* a FIFO: a clear error at once, not a read that waits for a writer */
+	ck_assert_ptr_nonnull(mkdtemp(path));
+	ck_assert_int_lt(snprintf(y, sizeof(y), "%s/conf.yaml", path), (int)sizeof(y));
+	ck_assert_int_eq(mkfifo(y, 0600), 0);
+	rc = vtep_config_load_file(y, &cfg, err, sizeof(err));
+	unlink(y);
+	rmdir(path);
+	ck_assert_int_eq(rc, EINVAL);
+	ck_assert_msg(strstr(err, "not a regular file (a FIFO") != NULL, "%s", err);
 }
 END_TEST
 
@@ -1583,6 +1623,7 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, test_small_err_buffer);
 	tcase_add_test(tc, test_deep_nesting);
 	tcase_add_test(tc, test_parse_mac);
+	tcase_add_test(tc, test_port_input_rules);
 	tcase_add_test(tc, test_parse_ipv4);
 	tcase_add_test(tc, test_find_vni);
 	suite_add_tcase(s, tc);
