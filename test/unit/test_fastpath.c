@@ -435,8 +435,8 @@ static struct dp_topology *topo_std(void)
 	vni_fill(&t->vnis[1], VNI_B, ports_b, 1, flood_b, 1);
 	for (int i = 0; i < 2; i++) {
 		t->vteps[i].ip = vtep_ip[i];
-		t->vteps[i].resolved = true;
-		vxlan_template_init(&t->vteps[i].tmpl, underlay_mac, nexthop_mac[i], LOCAL_IP, vtep_ip[i], UDP_PORT);
+		t->vteps[i].n_nh = 1;   /* one next hop, on the first uplink (slot 0) */
+		vxlan_template_init(&t->vteps[i].nh[0].tmpl, underlay_mac, nexthop_mac[i], LOCAL_IP, vtep_ip[i], UDP_PORT);
 	}
 	ck_assert_int_eq(dp_topology_finish(t), 0);
 	return t;
@@ -1179,7 +1179,7 @@ START_TEST(test_vtep_unresolved)
 	uint8_t in[FRAME_MAX];
 	uint32_t len;
 
-	t->vteps[1].resolved = false;
+	t->vteps[1].n_nh = 0;
 	publish(t);
 	fdb_put(0, MAC_B, fdb_dest_port(SLOT_B));
 	fdb_put(0, MAC_R1, fdb_dest_vtep(1));
