@@ -212,7 +212,8 @@ static void vtepd_vtep_resolve_one(struct vtepd *d, struct vtepd_vtep *v, struct
 				     d->uplinks[nh[i].uplink].ifname, nh[i].gateway ? " (via gateway)" : "",
 				     n > 1 ? " (equal-cost)" : "");
 		}
-		memcpy(v->nh, nh, sizeof(nh));
+		memset(v->nh, 0, sizeof(v->nh));
+		memcpy(v->nh, nh, n * sizeof(nh[0]));
 		v->n_nh = (uint8_t)n;
 	}
 	vtepd_vtep_summary(d, v);

@@ -4,9 +4,10 @@
 # ul2 to spine 2; leaf 2 (the kernel's VXLAN, VTEP 10.0.0.2 on lo) sits behind both spines.
 # Leaf 1's kernel reaches 10.0.0.2 by an ECMP route over both uplinks. vtepd takes both next
 # hops from the FIB, spreads flows over both uplinks by the flow hash (counted per uplink
-# by vtepd and by the spines), decapsulates from either, and when a spine cuts its link
-# under a running ping, moves the flow to the other uplink within a second (the gap between
-# ping replies, from their timestamps); the next hop comes back when the link does.
+# by vtepd and by the spines), decapsulates from either, and when a link goes down under a
+# running ping (cut by the spine: the leaf loses carrier; or set down on the leaf), moves the
+# flow to the other uplink within a second (the gap between ping replies, from their
+# timestamps); the next hop comes back when the link does.
 source "$(dirname "$0")/lib.sh"
 
 L1=${VT_P}l1 L2=${VT_P}l2 S1=${VT_P}s1 S2=${VT_P}s2
@@ -30,7 +31,9 @@ done
 vt_link "$S1" x "$S2" x
 for j in 1 2; do
 	S=${VT_P}s$j
-	ip netns exec "$S" sysctl -qw net.ipv4.ip_forward=1
+	# forward; a route over a link without carrier is no route (as a routing protocol would withdraw it)
+	ip netns exec "$S" sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.ignore_routes_with_linkdown=1 \
+		net.ipv4.conf.default.ignore_routes_with_linkdown=1
 	ip -n "$S" addr add "10.3.0.$j/24" dev x
 	# each leaf directly, and through the other spine when that link is gone
 	for i in 1 2; do
@@ -93,46 +96,65 @@ vt_log "16 flows x 5 pings: vtepd sent $d1 on ul1, $d2 on ul2; spine 1 received 
 [ "$s1" -ge 10 ] && [ "$s2" -ge 10 ] || vt_fail "the spines did not both carry traffic: spine 1 $s1, spine 2 $s2"
 vt_pass "flows spread over both uplinks by the flow hash"
 
-# The uplink of the flow c1 -> 192.168.10.2 (one flow, one next hop): cut that link at its spine.
+# The uplink of the flow c1 -> 192.168.10.2 (one flow, one next hop).
 t1=$(uplink_tx ul1) t2=$(uplink_tx ul2)
-vt_ping "${VT_P}c1" 192.168.10.2 10 || vt_fail "c1 -> c2: no reply before the cut"
+ip netns exec "${VT_P}c1" ping -q -c 20 -i 0.02 -W 2 192.168.10.2 >/dev/null 2>&1 || vt_fail "c1 -> c2: no reply before the cut"
 d1=$(($(uplink_tx ul1) - t1)) d2=$(($(uplink_tx ul2) - t2))
-if [ "$d1" -ge 10 ] && [ "$d2" -lt 3 ]; then cut=1 keep=2
-elif [ "$d2" -ge 10 ] && [ "$d1" -lt 3 ]; then cut=2 keep=1
-else vt_fail "one flow did not stay on one uplink: ul1 $d1, ul2 $d2"
+if [ "$d1" -ge 10 ] && [ "$d2" -le 2 ]; then cut=1 keep=2
+elif [ "$d2" -ge 10 ] && [ "$d1" -le 2 ]; then cut=2 keep=1
+else vt_fail "one flow did not stay on one uplink: 20 pings, ul1 $d1, ul2 $d2"
 fi
+
+# cut_under_ping WHAT CMD...: run CMD (which takes ul$cut down) 1.5 s into a 5 s ping at 50 per
+# second; the flow must go on by ul$keep, the replies never more than a second apart.
+cut_under_ping() {
+	local what=$1 pp tk end moved gap got
+	shift
+	ip netns exec "${VT_P}c1" ping -D -c 250 -i 0.02 -W 1 192.168.10.2 > "$VT_TMP/ping.txt" 2>&1 &
+	pp=$!
+	VT_PIDS+=("$pp")
+	sleep 1.5
+	tk=$(uplink_tx "ul$keep")
+	"$@"
+	wait "$pp" 2>/dev/null || true
+	end=$(date +%s.%N)
+	moved=$(($(uplink_tx "ul$keep") - tk))
+	# the longest time between two consecutive replies (and from the last one to ping's end),
+	# from ping's timestamps
+	gap=$(sed -n 's/^\[\([0-9.]*\)\] .* icmp_seq=.*/\1/p' "$VT_TMP/ping.txt" |
+		awk -v end="$end" 'NR > 1 && $1 - p > g { g = $1 - p } { p = $1 } END { if (end - p > g) g = end - p; printf "%.3f", g + 0 }')
+	got=$(grep -c "icmp_seq=" "$VT_TMP/ping.txt")
+	vt_log "$what: $got of 250 replies, longest gap between replies ${gap} s, $moved packets moved to ul$keep"
+	[ "$got" -ge 150 ] || vt_fail "$what: only $got of 250 pings answered across the cut: $(tail -3 "$VT_TMP/ping.txt")"
+	awk -v g="$gap" 'BEGIN { exit !(g > 0 && g < 1.0) }' ||
+		vt_fail "$what: traffic stopped for ${gap} s when ul$cut went down (expected < 1 s)"
+	[ "$moved" -ge 50 ] || vt_fail "$what: only $moved packets left by ul$keep after ul$cut went down"
+	vt_ctl "$N1" -j show vteps | jq -e ".vteps[0].nexthops | map(select(.usable)) | length == 1 and .[0].uplink == \"ul$keep\"" >/dev/null ||
+		vt_fail "$what: the down uplink's next hop is still in use: $(vt_ctl "$N1" -j show vteps)"
+	vt_ctl "$N1" -j show ports | jq -e ".ports[] | select(.name == \"ul$cut\") | .link == \"down\"" >/dev/null ||
+		vt_fail "$what: show ports does not say ul$cut is down: $(vt_ctl "$N1" show ports)"
+	vt_pass "$what under a ping: traffic continued on ul$keep after ${gap} s at most"
+}
+
+# back_up WHAT: ul$cut's next hop is usable again and the flow returns to it.
+back_up() {
+	local tc
+	vt_wait_for 10 bash -c "'$VTEPCTL' -n $N1 -j show vteps | jq -e '.vteps[0].nexthops | map(select(.usable)) | length == 2' >/dev/null" ||
+		vt_fail "$1: the next hop on ul$cut did not come back: $(vt_ctl "$N1" -j show vteps)"
+	tc=$(uplink_tx "ul$cut")
+	vt_ping "${VT_P}c1" 192.168.10.2 10 || vt_fail "$1: c1 -> c2: no reply after the link came back"
+	[ $(($(uplink_tx "ul$cut") - tc)) -ge 10 ] || vt_fail "$1: the flow did not return to ul$cut"
+	vt_pass "$1: the uplink's next hop returns with its link"
+}
+
+# 1. The spine cuts its side: leaf 1 sees the carrier go (IFF_LOWER_UP), its routes do not change.
 vt_log "the ping's flow leaves by ul$cut: spine $cut cuts its link to leaf 1"
-
-ip netns exec "${VT_P}c1" ping -D -c 250 -i 0.02 -W 1 192.168.10.2 > "$VT_TMP/ping.txt" 2>&1 &
-pp=$!
-VT_PIDS+=("$pp")
-sleep 1.5
-tk=$(uplink_tx "ul$keep")
-ip -n "${VT_P}s$cut" link set l1 down
-wait "$pp" 2>/dev/null || true
-end=$(date +%s.%N)
-moved=$(($(uplink_tx "ul$keep") - tk))
-# the longest time between two consecutive replies (and from the last one to ping's end), from
-# ping's timestamps
-gap=$(sed -n 's/^\[\([0-9.]*\)\] .* icmp_seq=.*/\1/p' "$VT_TMP/ping.txt" |
-	awk -v end="$end" 'NR > 1 && $1 - p > g { g = $1 - p } { p = $1 } END { if (end - p > g) g = end - p; printf "%.3f", g + 0 }')
-got=$(grep -c "icmp_seq=" "$VT_TMP/ping.txt")
-vt_log "after the cut: $got of 250 replies, longest gap between replies ${gap} s, $moved packets moved to ul$keep"
-[ "$got" -ge 150 ] || vt_fail "only $got of 250 pings answered across the cut: $(tail -3 "$VT_TMP/ping.txt")"
-awk -v g="$gap" 'BEGIN { exit !(g > 0 && g < 1.0) }' || vt_fail "traffic stopped for ${gap} s when ul$cut went down (expected < 1 s)"
-[ "$moved" -ge 50 ] || vt_fail "only $moved packets left by ul$keep after ul$cut went down"
-vt_ctl "$N1" -j show vteps | jq -e ".vteps[0].nexthops | map(select(.usable)) | length == 1 and .[0].uplink == \"ul$keep\"" >/dev/null ||
-	vt_fail "the down uplink's next hop is still in use: $(vt_ctl "$N1" -j show vteps)"
-vt_ctl "$N1" -j show ports | jq -e ".ports[] | select(.name == \"ul$cut\") | .link == \"down\"" >/dev/null ||
-	vt_fail "show ports does not say ul$cut is down: $(vt_ctl "$N1" show ports)"
-vt_pass "link ul$cut cut under a ping: traffic continued on ul$keep after ${gap} s at most"
-
-# The link comes back: so does its next hop, and the flow with it.
+cut_under_ping "spine $cut's link down" ip -n "${VT_P}s$cut" link set l1 down
 ip -n "${VT_P}s$cut" link set l1 up
 ip -n "${VT_P}s$cut" route replace 10.0.0.1/32 via "10.1.$cut.1" metric 10
-vt_wait_for 10 bash -c "'$VTEPCTL' -n $N1 -j show vteps | jq -e '.vteps[0].nexthops | map(select(.usable)) | length == 2' >/dev/null" ||
-	vt_fail "the next hop on ul$cut did not come back: $(vt_ctl "$N1" -j show vteps)"
-tc=$(uplink_tx "ul$cut")
-vt_ping "${VT_P}c1" 192.168.10.2 10 || vt_fail "c1 -> c2: no reply after the link came back"
-[ $(($(uplink_tx "ul$cut") - tc)) -ge 10 ] || vt_fail "the flow did not return to ul$cut"
-vt_pass "the uplink's next hop returns with its link"
+back_up "spine $cut's link up"
+
+# 2. Leaf 1 takes its own uplink down (the spine then ignores its route over the dead link).
+cut_under_ping "leaf 1's ul$cut down" ip -n "$L1" link set "ul$cut" down
+ip -n "$L1" link set "ul$cut" up
+back_up "leaf 1's ul$cut up"
