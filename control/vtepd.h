@@ -79,7 +79,6 @@ struct vtepd_uplink {
 	uint8_t mac[6];
 	int ifindex;
 	bool up;                           /* the kernel's link state: IFF_UP, carrier (IFF_LOWER_UP) and operstate */
-	uint64_t link_changes;
 };
 
 struct vtepd_stats {

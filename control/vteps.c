@@ -243,7 +243,6 @@ void vtepd_uplink_link(struct vtepd *d, uint16_t u, bool up)
 		return;
 	ul = &d->uplinks[u];
 	ul->up = up;
-	ul->link_changes++;
 	vlog(up ? VLOG_INFO : VLOG_WARN, "uplink %s: link %s%s", ul->ifname, up ? "up" : "down",
 	     up ? "" : ": its next hops leave every VTEP");
 	/* The snapshot takes next hops of live uplinks only: republishing moves every flow at once. */
