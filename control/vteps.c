@@ -155,7 +155,7 @@ static void vtepd_vtep_resolve_one(struct vtepd *d, struct vtepd_vtep *v, struct
 	for (unsigned i = 0; rc == 0 && i < n_kn; i++) {
 		int u = vtepd_uplink_find(d, kn[i].ifindex);
 		struct vtepd_nexthop *h = &nh[n];
-		uint8_t mac[6];
+		uint8_t mac[6] = { 0 };
 		bool asked;
 		int nrc;
 
