@@ -473,6 +473,15 @@ static int cmd_show_stats(struct ctl_out *o, int argc, char **argv, void *ctx)
 	ctl_obj_end(o);
 
 	if (vtep_xdp_stats(d->cfg.underlay_ifname, &redirected, &passed) == 0) {
+		/* the filters of the other uplinks add theirs */
+		for (uint16_t u = 1; u < d->n_uplinks; u++) {
+			uint64_t r = 0, p = 0;
+
+			if (vtep_xdp_stats(d->uplinks[u].ifname, &r, &p) == 0) {
+				redirected += r;
+				passed += p;
+			}
+		}
 		ctl_obj_begin(o, "underlay_xdp");
 		ctl_u64(o, "to_vtepd", redirected);
 		ctl_u64(o, "to_kernel", passed);

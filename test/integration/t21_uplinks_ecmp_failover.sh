@@ -158,3 +158,12 @@ back_up "spine $cut's link up"
 cut_under_ping "leaf 1's ul$cut down" ip -n "$L1" link set "ul$cut" down
 ip -n "$L1" link set "ul$cut" up
 back_up "leaf 1's ul$cut up"
+
+# Every uplink's XDP filter handed its VXLAN to vtepd (show stats sums them) and the rest
+# (ARP) to the kernel.
+sleep 0.5
+rx=$(vt_ctl "$N1" -j show ports | jq '[.ports[] | select(.kind == "underlay") | .rx_pkts] | add')
+xdp=$(vt_ctl "$N1" -j show stats | jq -c '.underlay_xdp')
+echo "$xdp" | jq -e --argjson rx "$rx" '.to_vtepd >= $rx and .to_kernel > 0' >/dev/null ||
+	vt_fail "the uplinks' XDP counters ($xdp) do not cover the $rx frames vtepd received on them"
+vt_pass "VXLAN from both uplinks reached vtepd through their XDP filters ($xdp, $rx received)"
