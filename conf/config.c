@@ -725,14 +725,81 @@ static bool cfg_devargs_is_pci(const char *s)
 	return s[7] == '\0' || s[7] == ',';
 }
 
+/*
+ * underlay.ports: several uplinks, each an AF_XDP (or other vdev) port that leaves its
+ * interface, named by iface=, to the kernel. The first also fills underlay_devargs/_ifname.
+ */
+static int cfg_underlay_ports(struct cfg_ctx *c, const yaml_node_t *key, const yaml_node_t *val)
+{
+	struct vtep_config *cfg = c->cfg;
+	char path[64], sv[CFG_SHOW_MAX + 16];
+	size_t n;
+
+	if (val->type != YAML_SEQUENCE_NODE || cfg_seq_len(val) == 0)
+		return cfg_kind(c, key, val, "underlay.ports", "a non-empty list of DPDK devargs strings");
+	n = cfg_seq_len(val);
+	if (n > VTEP_MAX_UPLINKS)
+		return cfg_fail(c, &val->start_mark, "underlay.ports: %zu uplinks (expected at most %d)", n,
+				VTEP_MAX_UPLINKS);
+	for (size_t i = 0; i < n; i++) {
+		struct vtep_uplink_config *u = &cfg->uplinks[i];
+		const yaml_node_t *item = cfg_seq_item(c, val, i);
+		const char *s, *v;
+		size_t len, vlen;
+		int rc;
+
+		cfg_path_idx(path, sizeof(path), "underlay.ports", i);
+		rc = cfg_scalar(c, NULL, item, path, "a DPDK devargs string", &s);
+		if (rc)
+			return rc;
+		len = item->data.scalar.length;
+		if (len == 0 || len >= sizeof(u->devargs))
+			return cfg_fail(c, &item->start_mark, "%s: devargs string is %zu characters long "
+					"(expected 1 to %zu, e.g. net_af_xdp1,iface=eth2)", path, len, sizeof(u->devargs) - 1);
+		for (size_t k = 0; k < len; k++)
+			if ((unsigned char)s[k] <= ' ' || s[k] == 0x7f)
+				return cfg_fail(c, &item->start_mark, "%s: '%s' contains whitespace or a control "
+						"character (expected a DPDK devargs string)", path, cfg_show(item, sv, sizeof(sv)));
+		if (cfg_devargs_is_pci(s))
+			return cfg_fail(c, &item->start_mark, "%s: '%s' is a PCI port: several uplinks must each leave "
+					"its interface to the kernel (expected net_af_xdpN,iface=NAME; a DPDK-owned NIC "
+					"goes alone in underlay.port)", path, cfg_show(item, sv, sizeof(sv)));
+		if (!cfg_devargs_iface(s, &v, &vlen) || !cfg_ifname_ok(v, vlen) || memchr(v, '\0', vlen))
+			return cfg_fail(c, &item->start_mark, "%s: '%s' has no valid iface= option (expected "
+					"net_af_xdpN,iface=NAME with a 1..15 character interface name)", path,
+					cfg_show(item, sv, sizeof(sv)));
+		memcpy(u->devargs, s, len + 1);
+		memcpy(u->ifname, v, vlen);
+		u->ifname[vlen] = '\0';
+		u->line = (int)item->start_mark.line + 1;
+		for (size_t j = 0; j < i; j++) {
+			size_t d1 = strcspn(u->devargs, ","), d2 = strcspn(cfg->uplinks[j].devargs, ",");
+
+			if (!strcmp(u->ifname, cfg->uplinks[j].ifname))
+				return cfg_fail(c, &item->start_mark, "%s: interface '%s' is already uplink %zu "
+						"(expected each interface once)", path, u->ifname, j);
+			if (d1 == d2 && !memcmp(u->devargs, cfg->uplinks[j].devargs, d1))
+				return cfg_fail(c, &item->start_mark, "%s: device name '%.*s' is already used by uplink "
+						"%zu (expected a distinct DPDK device name each, e.g. net_af_xdp0, "
+						"net_af_xdp1)", path, (int)d1, u->devargs, j);
+		}
+	}
+	cfg->n_uplinks = (uint32_t)n;
+	memcpy(cfg->underlay_devargs, cfg->uplinks[0].devargs, sizeof(cfg->underlay_devargs));
+	memcpy(cfg->underlay_ifname, cfg->uplinks[0].ifname, sizeof(cfg->underlay_ifname));
+	cfg->underlay_exception = false;
+	return 0;
+}
+
 static int cfg_section_underlay(struct cfg_ctx *c, yaml_node_t *key, yaml_node_t *val)
 {
 	struct vtep_config *cfg = c->cfg;
 	struct cfg_field f[] = {
-		{ "port", true, NULL, NULL },
+		{ "port", false, NULL, NULL },
 		{ "interface", false, NULL, NULL },
 		{ "mtu", false, NULL, NULL },
 		{ "exception", false, NULL, NULL },
+		{ "ports", false, NULL, NULL },
 	};
 	char sv[CFG_SHOW_MAX + 16];
 	const char *s;
@@ -741,9 +808,24 @@ static int cfg_section_underlay(struct cfg_ctx *c, yaml_node_t *key, yaml_node_t
 
 	if (val->type != YAML_MAPPING_NODE)
 		return cfg_kind(c, key, val, "underlay", "a mapping with 'port'");
-	rc = cfg_collect(c, val, "underlay", &key->start_mark, f, 4);
+	rc = cfg_collect(c, val, "underlay", &key->start_mark, f, 5);
 	if (rc)
 		return rc;
+	if (f[4].val) {
+		if (f[0].val)
+			return cfg_fail(c, &f[4].key->start_mark, "underlay.ports: given together with underlay.port "
+					"(expected one of them: port for one uplink, ports for a list)");
+		if (f[1].val || f[3].val)
+			return cfg_fail(c, &(f[1].val ? f[1].key : f[3].key)->start_mark,
+					"underlay.%s: not allowed with underlay.ports (each uplink's interface is its "
+					"iface= option, and the kernel keeps it)", f[1].val ? "interface" : "exception");
+		rc = cfg_underlay_ports(c, f[4].key, f[4].val);
+		if (!rc && f[2].val)
+			rc = cfg_u32(c, f[2].key, f[2].val, "underlay.mtu", 576, 9216, NULL, &cfg->underlay_mtu);
+		return rc;
+	}
+	if (!f[0].val)
+		return cfg_fail(c, &key->start_mark, "'underlay' is missing required key 'port' (or 'ports', a list)");
 
 	rc = cfg_scalar(c, f[0].key, f[0].val, "underlay.port", "a DPDK devargs string", &s);
 	if (rc)
@@ -815,6 +897,10 @@ static int cfg_section_underlay(struct cfg_ctx *c, yaml_node_t *key, yaml_node_t
 		if (rc)
 			return rc;
 	}
+	cfg->n_uplinks = 1;
+	memcpy(cfg->uplinks[0].devargs, cfg->underlay_devargs, sizeof(cfg->uplinks[0].devargs));
+	memcpy(cfg->uplinks[0].ifname, cfg->underlay_ifname, sizeof(cfg->uplinks[0].ifname));
+	cfg->uplinks[0].line = (int)f[0].val->start_mark.line + 1;
 	return 0;
 }
 

@@ -299,6 +299,24 @@ static int cmd_show_ports(struct ctl_out *o, int argc, char **argv, void *ctx)
 	port_counters(o, &d->counters->ports[DP_PORT_UNDERLAY],
 		      port_rx_missed(underlay_is_af_xdp(d) ? d->cfg.underlay_ifname : NULL, d->underlay_port));
 	ctl_obj_end(o);
+	for (uint16_t u = 1; u < d->n_uplinks; u++) {
+		const struct vtepd_uplink *ul = &d->uplinks[u];
+		char umac[32];
+
+		ctl_obj_begin(o, NULL);
+		ctl_str(o, "name", ul->ifname);
+		ctl_str(o, "kind", "underlay");
+		ctl_str(o, "vni", "-");
+		fmt_mac(umac, sizeof(umac), ul->mac);
+		ctl_str(o, "mac", umac);
+		ctl_ip(o, "ip", d->cfg.source_ip);
+		ctl_u64(o, "mtu", d->cfg.underlay_mtu);
+		ctl_str(o, "netns", "-");
+		ctl_str(o, "socket", "-");
+		ctl_str(o, "link", ul->up ? "up" : "down");
+		port_counters(o, &d->counters->ports[ul->slot], port_rx_missed(ul->ifname, ul->dpdk_port));
+		ctl_obj_end(o);
+	}
 	if (d->exception_port != UINT16_MAX) {
 		ctl_obj_begin(o, NULL);
 		ctl_str(o, "name", d->cfg.underlay_ifname);
@@ -396,6 +414,24 @@ static int cmd_show_vteps(struct ctl_out *o, int argc, char **argv, void *ctx)
 		ctl_u64(o, "rx_pkts", vc->rx_pkts);
 		ctl_u64(o, "unresolved_drops", vc->unresolved_drops);
 		ctl_str(o, "error", v->last_error ? vtep_error_text(v->last_error) : "-");
+		/* every next hop of the kernel's route through an uplink (equal-cost); usable ones carry traffic */
+		ctl_list_begin(o, "nexthops");
+		for (unsigned h = 0; h < v->n_nh; h++) {
+			const struct vtepd_nexthop *nh = &v->nh[h];
+			const struct vtepd_uplink *ul = &d->uplinks[nh->uplink];
+
+			ctl_obj_begin(o, NULL);
+			ctl_str(o, "uplink", ul->ifname);
+			if (nh->gateway)
+				ctl_ip(o, "via", nh->gateway);
+			else
+				ctl_str(o, "via", "direct");
+			fmt_mac(mac, sizeof(mac), nh->mac);
+			ctl_str(o, "mac", nh->resolved ? mac : "-");
+			ctl_bool(o, "usable", nh->resolved && ul->up);
+			ctl_obj_end(o);
+		}
+		ctl_list_end(o);
 		ctl_obj_end(o);
 	}
 	ctl_list_end(o);
@@ -526,6 +562,15 @@ static int cmd_show_stats(struct ctl_out *o, int argc, char **argv, void *ctx)
 	ctl_obj_end(o);
 
 	if (vtep_xdp_stats(d->cfg.underlay_ifname, &redirected, &passed) == 0) {
+		/* the filters of the other uplinks add theirs */
+		for (uint16_t u = 1; u < d->n_uplinks; u++) {
+			uint64_t r = 0, p = 0;
+
+			if (vtep_xdp_stats(d->uplinks[u].ifname, &r, &p) == 0) {
+				redirected += r;
+				passed += p;
+			}
+		}
 		ctl_obj_begin(o, "underlay_xdp");
 		ctl_u64(o, "to_vtepd", redirected);
 		ctl_u64(o, "to_kernel", passed);
@@ -537,14 +582,19 @@ static int cmd_show_stats(struct ctl_out *o, int argc, char **argv, void *ctx)
 		const struct dp_port_counters *pc = &d->counters->ports[s];
 		const char *name;
 
-		if (s == DP_PORT_UNDERLAY)
+		if (s > DP_PORT_EXCEPTION) {           /* the second uplink and on */
+			if (s - DP_PORT_EXCEPTION >= d->n_uplinks)
+				continue;
+			name = d->uplinks[s - DP_PORT_EXCEPTION].ifname;
+		} else if (s == DP_PORT_UNDERLAY) {
 			name = d->cfg.underlay_exception ? "underlay" : d->cfg.underlay_ifname;
-		else if (s == DP_PORT_EXCEPTION)
+		} else if (s == DP_PORT_EXCEPTION) {
 			name = d->cfg.underlay_ifname;
-		else
+		} else {
 			name = d->ports[s].conf.name;
+		}
 		if ((s == DP_PORT_EXCEPTION && d->exception_port == UINT16_MAX) ||
-		    (s != DP_PORT_UNDERLAY && s != DP_PORT_EXCEPTION && !d->ports[s].in_use))
+		    (s != DP_PORT_UNDERLAY && s < DP_PORT_EXCEPTION && !d->ports[s].in_use))
 			continue;
 		ctl_obj_begin(o, NULL);
 		ctl_str(o, "port", name);
@@ -569,6 +619,7 @@ static int cmd_show_stats(struct ctl_out *o, int argc, char **argv, void *ctx)
 		{
 			/* our multi-buffer AF_XDP port drops before the fast path sees a packet */
 			const struct dp_xsk *x = s == DP_PORT_UNDERLAY ? d->underlay_xsk :
+						 s > DP_PORT_EXCEPTION ? d->uplinks[s - DP_PORT_EXCEPTION].xsk :
 						 s != DP_PORT_EXCEPTION ? d->ports[s].xsk : NULL;
 
 			if (x) {

@@ -43,6 +43,10 @@
 #define NL_MON_RCVBUF (1 << 20)   /* monitor socket receive buffer (best effort) */
 #define NL_DUMP_RETRIES 3         /* retries of a dump the kernel marked interrupted */
 #define NL_ETH_ALEN 6
+/* From <linux/if.h>, which clashes with <net/if.h>. */
+#define NL_IFF_LOWER_UP 0x10000   /* carrier */
+#define NL_OPER_UNKNOWN 0
+#define NL_OPER_UP 6
 
 /* ---------------------------------------------------------------------------------------- */
 /* Request builder                                                                          */
@@ -542,6 +546,58 @@ static int nl_link_stats_cb(const struct nlmsghdr *h, void *arg)
 	return 0;
 }
 
+/* Up for forwarding: admin up, carrier, and an operstate that is up or not kept by the driver. */
+static bool nl_link_msg_up(const struct ifinfomsg *ifi, const struct rtattr *operstate)
+{
+	uint8_t op = NL_OPER_UNKNOWN;
+
+	if (operstate && RTA_PAYLOAD(operstate) >= 1)
+		op = *(const uint8_t *)RTA_DATA(operstate);
+	return (ifi->ifi_flags & IFF_UP) && (ifi->ifi_flags & NL_IFF_LOWER_UP) &&
+	       (op == NL_OPER_UP || op == NL_OPER_UNKNOWN);
+}
+
+struct nl_link_up_ans {
+	bool seen, up;
+};
+
+static int nl_link_up_cb(const struct nlmsghdr *h, void *arg)
+{
+	struct nl_link_up_ans *a = arg;
+	const struct rtattr *tb[IFLA_MAX + 1];
+	int err;
+
+	if (h->nlmsg_type != RTM_NEWLINK)
+		return 0;
+	err = nl_msg_attrs(h, sizeof(struct ifinfomsg), tb, IFLA_MAX);
+	if (err)
+		return err;
+	a->seen = true;
+	a->up = nl_link_msg_up(NLMSG_DATA(h), tb[IFLA_OPERSTATE]);
+	return 0;
+}
+
+int nl_link_get_up(int ifindex, bool *up)
+{
+	struct nl_link_up_ans a = { 0 };
+	struct nl_req r;
+	struct ifinfomsg *ifi;
+	int err;
+
+	if (ifindex <= 0 || !up)
+		return EINVAL;
+	ifi = nl_req_init(&r, RTM_GETLINK, 0, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = ifindex;
+	nl_req_put_u32(&r, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+	err = nl_transact(&r, nl_link_up_cb, &a);
+	if (!err && !a.seen)
+		err = EPROTO;
+	if (!err)
+		*up = a.up;
+	return err;
+}
+
 int nl_link_get_rx_dropped(const char *name, uint64_t *dropped)
 {
 	struct rtnl_link_stats64 st;
@@ -788,6 +844,108 @@ int nl_route_get(uint32_t dst, int *oif, uint32_t *gateway)
 	return 0;
 }
 
+/* The members of a route (RTM_F_FIB_MATCH answer): RTA_MULTIPATH, or RTA_OIF and RTA_GATEWAY. */
+struct nl_route_nh_ans {
+	bool seen;
+	uint8_t type;
+	bool foreign_gateway;
+	unsigned n, max;
+	struct nl_nexthop *nh;
+};
+
+static void nl_route_nh_add(struct nl_route_nh_ans *a, uint32_t ifindex, const struct rtattr *gw, unsigned flags)
+{
+	struct nl_nexthop *h;
+
+	if (ifindex == 0 || ifindex > INT_MAX || a->n >= a->max)
+		return;
+	h = &a->nh[a->n++];
+	memset(h, 0, sizeof(*h));
+	h->ifindex = (int)ifindex;
+	if (gw && RTA_PAYLOAD(gw) == sizeof(uint32_t))
+		memcpy(&h->gateway, RTA_DATA(gw), sizeof(uint32_t));
+	h->dead = flags & RTNH_F_DEAD;
+	h->linkdown = flags & RTNH_F_LINKDOWN;
+}
+
+static int nl_route_nh_cb(const struct nlmsghdr *h, void *arg)
+{
+	struct nl_route_nh_ans *a = arg;
+	const struct rtattr *tb[RTA_MAX + 1];
+	const struct rtmsg *rtm = NLMSG_DATA(h);
+	uint32_t oif;
+	int err;
+
+	if (h->nlmsg_type != RTM_NEWROUTE || a->seen)
+		return 0;
+	err = nl_msg_attrs(h, sizeof(*rtm), tb, RTA_MAX);
+	if (err)
+		return err;
+	a->seen = true;
+	a->type = rtm->rtm_type;
+	if (tb[RTA_MULTIPATH]) {
+		const struct rtnexthop *rtnh = RTA_DATA(tb[RTA_MULTIPATH]);
+		size_t left = RTA_PAYLOAD(tb[RTA_MULTIPATH]);
+
+		while (left >= sizeof(*rtnh) && rtnh->rtnh_len >= sizeof(*rtnh) && rtnh->rtnh_len <= left) {
+			const struct rtattr *gw = NULL, *rta = RTNH_DATA(rtnh);
+			size_t alen = rtnh->rtnh_len - RTNH_LENGTH(0);
+
+			for (; RTA_OK(rta, alen); rta = RTA_NEXT(rta, alen)) {
+				if (rta->rta_type == RTA_GATEWAY)
+					gw = rta;
+				else if (rta->rta_type == RTA_VIA)
+					a->foreign_gateway = true;
+			}
+			nl_route_nh_add(a, (uint32_t)rtnh->rtnh_ifindex, gw, rtnh->rtnh_flags);
+			if ((size_t)RTNH_ALIGN(rtnh->rtnh_len) >= left)
+				break;
+			left -= RTNH_ALIGN(rtnh->rtnh_len);
+			rtnh = RTNH_NEXT(rtnh);
+		}
+	} else if (nl_attr_u32(tb[RTA_OIF], &oif)) {
+		if (tb[RTA_VIA])
+			a->foreign_gateway = true;
+		nl_route_nh_add(a, oif, tb[RTA_GATEWAY], rtm->rtm_flags);
+	}
+	return 0;
+}
+
+int nl_route_get_nexthops(uint32_t dst, struct nl_nexthop *nh, unsigned max, unsigned *n)
+{
+	struct nl_route_nh_ans a = { .nh = nh, .max = max };
+	struct nl_req r;
+	struct rtmsg *rtm;
+	uint32_t hdst = ntohl(dst);
+	int err;
+
+	if (!nh || !n || max == 0)
+		return EINVAL;
+	*n = 0;
+	if (hdst == 0 || hdst == UINT32_MAX || (hdst >> 28) == 0xe)
+		return EINVAL;
+	rtm = nl_req_init(&r, RTM_GETROUTE, 0, sizeof(*rtm));
+	rtm->rtm_family = AF_INET;
+	rtm->rtm_dst_len = 32;
+	rtm->rtm_flags = RTM_F_FIB_MATCH;   /* the route itself, with all its next hops */
+	nl_req_put(&r, RTA_DST, &dst, sizeof(dst));
+	err = nl_transact(&r, nl_route_nh_cb, &a);
+	if (err == 0 && a.seen && a.type != RTN_UNICAST)
+		err = nl_route_get(dst, &nh[0].ifindex, &nh[0].gateway);   /* its own words for what it is */
+	else if (err == 0 && a.seen && a.foreign_gateway)
+		err = EAFNOSUPPORT;
+	else if (err == 0 && a.seen && a.n > 0)
+		*n = a.n;
+	else
+		/* no answer we can read (a nexthop object without compat mode, an old kernel): one next hop */
+		err = nl_route_get(dst, &nh[0].ifindex, &nh[0].gateway);
+	if (err == 0 && *n == 0) {
+		nh[0].dead = nh[0].linkdown = false;
+		*n = 1;
+	}
+	return err;
+}
+
 struct nl_neigh_ans {
 	int ifindex;
 	uint32_t ip;
@@ -916,7 +1074,20 @@ static bool nl_monitor_is_change(const struct nlmsghdr *h)
 	}
 }
 
-int nl_monitor_drain(int fd)
+/* A link message: tell link_fn the link's state. */
+static void nl_monitor_link(const struct nlmsghdr *h, nl_link_fn link_fn, void *arg)
+{
+	const struct rtattr *tb[IFLA_MAX + 1];
+	const struct ifinfomsg *ifi = NLMSG_DATA(h);
+
+	if (!link_fn || (h->nlmsg_type != RTM_NEWLINK && h->nlmsg_type != RTM_DELLINK) ||
+	    nl_msg_attrs(h, sizeof(*ifi), tb, IFLA_MAX) != 0 || h->nlmsg_len < NLMSG_LENGTH(sizeof(*ifi)) ||
+	    ifi->ifi_index <= 0)
+		return;
+	link_fn(ifi->ifi_index, h->nlmsg_type == RTM_NEWLINK && nl_link_msg_up(ifi, tb[IFLA_OPERSTATE]), arg);
+}
+
+int nl_monitor_drain(int fd, nl_link_fn link_fn, void *arg)
 {
 	bool overrun = false;
 	int count = 0, err = 0;
@@ -958,6 +1129,7 @@ int nl_monitor_drain(int fd)
 		for (h = (const struct nlmsghdr *)(void *)buf; NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
 			if (nl_monitor_is_change(h) && count < INT_MAX)
 				count++;
+			nl_monitor_link(h, link_fn, arg);
 		}
 	}
 	free(buf);

@@ -57,15 +57,34 @@ int nl_xdp_detach(const char *ifname);
  * ENOENT when absent. nl_neigh_resolve asks the kernel to resolve it (RTM_NEWNEIGH with NTF_USE).
  */
 int nl_route_get(uint32_t dst, int *oif, uint32_t *gateway);
+
+/*
+ * Every next hop of the kernel's route to dst (like `ip route get fibmatch`): the members of a
+ * multipath (ECMP) route in the kernel's order, or the one next hop of a plain route. Up to max
+ * are stored in nh[], *n is how many. Errors as nl_route_get.
+ */
+struct nl_nexthop {
+	int ifindex;
+	uint32_t gateway;                  /* 0 when on-link */
+	bool dead;                         /* RTNH_F_DEAD: the kernel does not use it (its device is down) */
+	bool linkdown;                     /* RTNH_F_LINKDOWN: its device has no carrier */
+};
+int nl_route_get_nexthops(uint32_t dst, struct nl_nexthop *nh, unsigned max, unsigned *n);
+
+/* Whether link ifindex is up for forwarding: admin up, carrier (IFF_LOWER_UP), operstate up or unknown. */
+int nl_link_get_up(int ifindex, bool *up);
 int nl_neigh_get(int ifindex, uint32_t ip, uint8_t mac[6]);
 int nl_neigh_resolve(int ifindex, uint32_t ip);
 
 /*
  * A socket subscribed to link, IPv4 address, IPv4 route and neighbour changes, non-blocking.
  * nl_monitor_drain reads everything pending and returns how many change messages it saw
- * (the caller re-resolves its next hops when that is non-zero), or -errno on error.
+ * (the caller re-resolves its next hops when that is non-zero), or -errno on error. link_fn
+ * (may be NULL) hears of every link message: the link's index and whether it is up (as
+ * nl_link_get_up says; a deleted link is down).
  */
+typedef void (*nl_link_fn)(int ifindex, bool up, void *arg);
 int nl_monitor_open(int *fd_out);
-int nl_monitor_drain(int fd);
+int nl_monitor_drain(int fd, nl_link_fn link_fn, void *arg);
 
 #endif

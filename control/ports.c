@@ -177,13 +177,20 @@ static bool vtepd_port_state_parse(char *line, struct vtepd_saved_port *sp)
 	       (c->pid > 0 || vtep_netns_check(c->netns) == 0);
 }
 
-/* True when name is the iface= of the underlay's devargs. */
+/* True when name is one of the uplinks' interfaces (an iface= of their devargs, or the exception interface). */
 static bool vtepd_is_underlay_iface(const struct vtepd *d, const char *name)
 {
-	const char *opt = strstr(d->cfg.underlay_devargs, "iface=");
 	size_t n = strlen(name);
 
-	return opt && !strncmp(opt + 6, name, n) && (opt[6 + n] == ',' || opt[6 + n] == '\0');
+	if (!strcmp(name, d->cfg.underlay_ifname))
+		return true;
+	for (uint32_t u = 0; u < d->cfg.n_uplinks; u++) {
+		const char *opt = strstr(d->cfg.uplinks[u].devargs, "iface=");
+
+		if (opt && !strncmp(opt + 6, name, n) && (opt[6 + n] == ',' || opt[6 + n] == '\0'))
+			return true;
+	}
+	return false;
 }
 
 void vtepd_ports_state_load(struct vtepd *d)
@@ -204,8 +211,7 @@ void vtepd_ports_state_load(struct vtepd *d)
 		if (!vtepd_port_state_parse(line, &vtepd_saved[vtepd_n_saved]))
 			vlog(VLOG_WARN, "%s: ignoring a line vtepd did not write", path);
 		else if (vtepd_saved[vtepd_n_saved].conf.type == VTEP_PORT_AF_XDP &&
-			 (!strcmp(vtepd_saved[vtepd_n_saved].conf.name, d->cfg.underlay_ifname) ||
-			  vtepd_is_underlay_iface(d, vtepd_saved[vtepd_n_saved].conf.name)))
+			 vtepd_is_underlay_iface(d, vtepd_saved[vtepd_n_saved].conf.name))
 			vlog(VLOG_WARN, "%s: ignoring port %s: it is the underlay", path, vtepd_saved[vtepd_n_saved].conf.name);
 		else
 			vtepd_n_saved++;

@@ -82,10 +82,13 @@ int vtepd_publish(struct vtepd *d)
 
 	if (!t)
 		return ENOMEM;
-	t->rx[t->n_rx++] = (struct dp_rx_port){ .slot = DP_PORT_UNDERLAY, .dpdk_port = d->underlay_port,
-						.xsk = d->underlay_xsk };
-	t->port_dpdk[DP_PORT_UNDERLAY] = d->underlay_port;
-	t->port_xsk[DP_PORT_UNDERLAY] = d->underlay_xsk;
+	for (uint16_t u = 0; u < d->n_uplinks; u++) {
+		const struct vtepd_uplink *ul = &d->uplinks[u];
+
+		t->rx[t->n_rx++] = (struct dp_rx_port){ .slot = ul->slot, .dpdk_port = ul->dpdk_port, .xsk = ul->xsk };
+		t->port_dpdk[ul->slot] = ul->dpdk_port;
+		t->port_xsk[ul->slot] = ul->xsk;
+	}
 	if (d->exception_port != UINT16_MAX) {
 		t->rx[t->n_rx++] = (struct dp_rx_port){ .slot = DP_PORT_EXCEPTION, .dpdk_port = d->exception_port };
 		t->port_dpdk[DP_PORT_EXCEPTION] = d->exception_port;
@@ -267,34 +270,45 @@ static int vtepd_exception_start(struct vtepd *d)
 	return 0;
 }
 
-/* The iface= of an AF_XDP underlay's devargs (empty without one). */
-static void vtepd_underlay_iface(const struct vtepd *d, char iface[VTEP_IFNAME_MAX])
+/* The iface= of an AF_XDP uplink's devargs (empty without one). */
+static void vtepd_devargs_iface(const char *devargs, char iface[VTEP_IFNAME_MAX])
 {
-	const char *opt = strstr(d->cfg.underlay_devargs, "iface=");
+	const char *opt = strstr(devargs, "iface=");
 
 	iface[0] = '\0';
 	if (opt)
 		snprintf(iface, VTEP_IFNAME_MAX, "%.*s", (int)strcspn(opt + 6, ","), opt + 6);
 }
 
-static int vtepd_underlay_start(struct vtepd *d)
+/*
+ * Bring up uplink u: its DPDK port (AF_XDP with our XDP filter, which passes only VXLAN to our
+ * address and leaves ARP, BGP and ICMP to the kernel; a NIC with its exception interface; our
+ * multi-buffer AF_XDP port for jumbo frames), its MAC, kernel interface and link state.
+ */
+static int vtepd_uplink_start(struct vtepd *d, uint16_t u)
 {
+	struct vtepd_uplink *ul = &d->uplinks[u];
+	const struct vtep_uplink_config *uc = &d->cfg.uplinks[u];
 	char devargs[640], obj[512], err[256];
-	bool af_xdp = strncmp(d->cfg.underlay_devargs, "net_af_xdp", 10) == 0;
-	const char *name = d->cfg.underlay_exception ? "port" : d->cfg.underlay_ifname;
+	bool af_xdp = strncmp(uc->devargs, "net_af_xdp", 10) == 0;
+	bool exception = d->cfg.underlay_exception && u == 0;
+	const char *name = exception ? "port" : uc->ifname;
 	int rc;
 
-	snprintf(devargs, sizeof(devargs), "%s", d->cfg.underlay_devargs);
+	snprintf(ul->ifname, sizeof(ul->ifname), "%s", exception ? d->cfg.underlay_ifname : uc->ifname);
+	ul->slot = DP_PORT_UPLINK(u);
+	ul->dpdk_port = UINT16_MAX;
+	snprintf(devargs, sizeof(devargs), "%s", uc->devargs);
 	if (af_xdp) {
 		char iface[VTEP_IFNAME_MAX];
 		struct vtep_xdp_prog removed;
 
-		vtepd_underlay_iface(d, iface);
+		vtepd_devargs_iface(uc->devargs, iface);
 		/*
 		 * Only a program that is provably ours and orphaned goes: another live vtepd on
 		 * the interface, or a foreign program, stops us instead.
 		 */
-		rc = vtep_xdp_claim(iface, d->cfg.name, &d->underlay_xdp_lock, &removed, err, sizeof(err));
+		rc = vtep_xdp_claim(iface, d->cfg.name, &ul->xdp_lock, &removed, err, sizeof(err));
 		if (rc) {
 			vlog(VLOG_ERR, "underlay: %s; refusing to start", err);
 			return rc;
@@ -304,7 +318,7 @@ static int vtepd_underlay_start(struct vtepd *d)
 			     removed.name, removed.id);
 		if (!strstr(devargs, "xdp_prog=")) {
 			/* Exception mode takes every frame; otherwise only VXLAN, the rest stays the kernel's. */
-			if (vtep_xdp_object_path(!d->cfg.underlay_exception, obj, sizeof(obj)) != 0) {
+			if (vtep_xdp_object_path(!exception, obj, sizeof(obj)) != 0) {
 				vlog(VLOG_ERR, "underlay: XDP object %s not found (set VTEPD_BPF_DIR)", obj);
 				return ENOENT;
 			}
@@ -313,49 +327,84 @@ static int vtepd_underlay_start(struct vtepd *d)
 	}
 	if (af_xdp && d->cfg.underlay_mtu > VTEPD_AF_XDP_MAX_MTU) {
 		/* jumbo frames: our multi-buffer AF_XDP port instead of DPDK's (one page per frame) */
-		rc = dp_xsk_open(d->cfg.underlay_ifname, obj, d->pool, &d->underlay_xsk, err, sizeof(err));
+		rc = dp_xsk_open(ul->ifname, obj, d->pool, &ul->xsk, err, sizeof(err));
 		if (rc == 0) {
-			d->underlay_port = DP_XSK_PORT;
-			rc = nl_link_get_mac(d->cfg.underlay_ifname, d->underlay_mac);
+			ul->dpdk_port = DP_XSK_PORT;
+			rc = nl_link_get_mac(ul->ifname, ul->mac);
 			if (rc)
-				snprintf(err, sizeof(err), "cannot read the MAC of %s: %s", d->cfg.underlay_ifname,
-					 strerror(rc));
+				snprintf(err, sizeof(err), "cannot read the MAC of %s: %s", ul->ifname, strerror(rc));
 		}
 		if (rc) {
 			vlog(VLOG_ERR, "underlay %s (MTU %u, multi-buffer AF_XDP): %s", name, d->cfg.underlay_mtu, err);
 			return rc;
 		}
 	} else {
-		rc = dp_port_probe(devargs, &d->underlay_port, err, sizeof(err));
+		rc = dp_port_probe(devargs, &ul->dpdk_port, err, sizeof(err));
 		if (rc == 0)
-			rc = dp_port_start(d->underlay_port, d->pool, VTEPD_UNDERLAY_DESC, err, sizeof(err));
+			rc = dp_port_start(ul->dpdk_port, d->pool, VTEPD_UNDERLAY_DESC, err, sizeof(err));
 		if (rc) {
 			vlog(VLOG_ERR, "underlay %s: %s", name, err);
 			return rc;
 		}
-		dp_port_mac(d->underlay_port, d->underlay_mac);
+		dp_port_mac(ul->dpdk_port, ul->mac);
 	}
-	if (d->cfg.underlay_exception && (rc = vtepd_exception_start(d)) != 0)
+	if (u == 0) {
+		/* the first uplink is also "the underlay" of the single-uplink code (exception, show) */
+		d->underlay_port = ul->dpdk_port;
+		d->underlay_xsk = ul->xsk;
+		memcpy(d->underlay_mac, ul->mac, 6);
+	}
+	if (exception && (rc = vtepd_exception_start(d)) != 0)
 		return rc;
-	d->underlay_ifindex = (int)if_nametoindex(d->cfg.underlay_ifname);
-	if (!d->underlay_ifindex) {
-		vlog(VLOG_ERR, "underlay: no kernel interface '%s'", d->cfg.underlay_ifname);
+	ul->ifindex = (int)if_nametoindex(ul->ifname);
+	if (!ul->ifindex) {
+		vlog(VLOG_ERR, "underlay: no kernel interface '%s'", ul->ifname);
 		return ENODEV;
 	}
-	if (af_xdp && !d->cfg.underlay_exception) {
-		rc = vtep_xdp_configure(d->cfg.underlay_ifname, d->cfg.source_ip, d->cfg.udp_port);
+	if (af_xdp && !exception) {
+		rc = vtep_xdp_configure(ul->ifname, d->cfg.source_ip, d->cfg.udp_port);
 		if (rc) {
-			vlog(VLOG_ERR, "underlay %s: cannot configure the XDP program: %s", d->cfg.underlay_ifname,
-			     strerror(rc));
+			vlog(VLOG_ERR, "underlay %s: cannot configure the XDP program: %s", ul->ifname, strerror(rc));
 			return rc;
 		}
 	}
-	if (d->underlay_xsk)
-		vlog(VLOG_INFO, "underlay %s up (multi-buffer AF_XDP, MTU %u)", d->cfg.underlay_ifname,
-		     d->cfg.underlay_mtu);
+	/*
+	 * The link state is the kernel's (DPDK's AF_XDP driver always says up); the exception TAP
+	 * of a DPDK-owned NIC says nothing of the wire, so that uplink counts as up.
+	 */
+	ul->up = true;
+	if (!exception && (rc = nl_link_get_up(ul->ifindex, &ul->up)) != 0)
+		vlog(VLOG_WARN, "underlay %s: cannot read its link state (%s): taken as up", ul->ifname, strerror(rc));
+	if (ul->xsk)
+		vlog(VLOG_INFO, "underlay %s up (multi-buffer AF_XDP, MTU %u)%s", ul->ifname, d->cfg.underlay_mtu,
+		     ul->up ? "" : ", link down");
 	else
-		vlog(VLOG_INFO, "underlay %s up (DPDK port %u)", d->cfg.underlay_devargs, d->underlay_port);
+		vlog(VLOG_INFO, "underlay %s up (DPDK port %u)%s", uc->devargs, ul->dpdk_port, ul->up ? "" : ", link down");
 	return 0;
+}
+
+static int vtepd_underlay_start(struct vtepd *d)
+{
+	int rc;
+
+	for (uint16_t u = 0; u < d->cfg.n_uplinks && u < VTEP_MAX_UPLINKS; u++) {
+		d->n_uplinks = (uint16_t)(u + 1);   /* counted before it starts: shutdown removes what it made */
+		rc = vtepd_uplink_start(d, u);
+		if (rc)
+			return rc;
+	}
+	d->underlay_ifindex = d->uplinks[0].ifindex;
+	return 0;
+}
+
+/* Link changes from the netlink monitor: those of uplinks (the exception TAP aside) count. */
+static void vtepd_link_event(int ifindex, bool up, void *arg)
+{
+	struct vtepd *d = arg;
+	int u = vtepd_uplink_find(d, ifindex);
+
+	if (u >= 0 && !(u == 0 && d->cfg.underlay_exception))
+		vtepd_uplink_link(d, (uint16_t)u, up);
 }
 
 static int vtepd_dataplane_create(struct vtepd *d)
@@ -533,7 +582,7 @@ static void vtepd_run(struct vtepd *d)
 			} else if (fd == vtepd_bgp_fd(d)) {
 				vtepd_bgp_process(d);
 			} else if (fd == d->nl_fd) {
-				int changes = nl_monitor_drain(fd);
+				int changes = nl_monitor_drain(fd, vtepd_link_event, d);
 
 				if (changes != 0) {
 					d->stats.nl_events++;
@@ -574,15 +623,18 @@ static void vtepd_shutdown(struct vtepd *d)
 	vtepd_ports_shutdown(d);
 	if (d->ctl_fd > 0)
 		ctl_server_close(d->ctl_fd, d->cfg.socket_path);
-	if (rte_eth_dev_is_valid_port(d->underlay_port) && d->pool)
-		dp_port_remove(d->underlay_port);
-	dp_xsk_close(d->underlay_xsk);
-	if (d->underlay_xdp_lock >= 0) {
-		char iface[VTEP_IFNAME_MAX];
+	for (uint16_t u = 0; u < d->n_uplinks; u++) {
+		if (d->uplinks[u].dpdk_port != DP_XSK_PORT && rte_eth_dev_is_valid_port(d->uplinks[u].dpdk_port) &&
+		    d->pool)
+			dp_port_remove(d->uplinks[u].dpdk_port);
+		dp_xsk_close(d->uplinks[u].xsk);
+		if (d->uplinks[u].xdp_lock >= 0) {
+			char iface[VTEP_IFNAME_MAX];
 
-		vtepd_underlay_iface(d, iface);
-		vtep_xdp_release(iface, d->underlay_xdp_lock);   /* the program went with the port */
-		d->underlay_xdp_lock = -1;
+			vtepd_devargs_iface(d->cfg.uplinks[u].devargs, iface);
+			vtep_xdp_release(iface, d->uplinks[u].xdp_lock);   /* the program went with the port */
+			d->uplinks[u].xdp_lock = -1;
+		}
 	}
 	if (rte_eth_dev_is_valid_port(d->exception_port) && d->pool)
 		dp_port_remove(d->exception_port);
@@ -651,7 +703,8 @@ int main(int argc, char **argv)
 		vtepd_signal_mask(&mask);
 	}
 	d->ctl_fd = d->nl_fd = d->timer_fd = d->signal_fd = d->epoll_fd = -1;
-	d->underlay_xdp_lock = -1;
+	for (uint16_t u = 0; u < VTEP_MAX_UPLINKS; u++)
+		d->uplinks[u].xdp_lock = -1;
 	d->underlay_port = UINT16_MAX;
 	d->exception_port = UINT16_MAX;
 	d->started_at = (uint64_t)time(NULL);

@@ -54,17 +54,40 @@ struct vtepd_port {
 	uint64_t learn_limit;              /* new MACs refused here for max_macs (the fast path counts its own) */
 };
 
+/* One outer next hop of a remote VTEP, from the kernel's FIB (one of an ECMP set). */
+struct vtepd_nexthop {
+	int ifindex;                       /* out interface: one of the uplinks */
+	uint16_t uplink;                   /* index in vtepd.uplinks */
+	uint32_t gateway;                  /* 0 when on-link */
+	bool resolved;                     /* mac is known (a kept MAC while the kernel re-resolves counts) */
+	uint8_t mac[6];
+};
+
 struct vtepd_vtep {
 	uint32_t ip;                       /* network order; 0 = free */
 	bool dynamic;                      /* learned from the data plane, not configured */
-	bool resolved;
-	int ifindex;                       /* kernel's out interface for it */
+	bool resolved;                     /* some next hop is usable: the first usable one is below */
+	int ifindex;                       /* kernel's out interface for it (first usable next hop) */
 	uint32_t gateway;                  /* 0 when on-link */
 	uint8_t mac[6];                    /* next-hop MAC */
 	int last_error;                    /* errno of the last failed resolution, 0 if none */
 	uint64_t resolve_requests;         /* times we asked the kernel to resolve */
 	bool idle;                         /* dynamic, and no MAC points at it since idle_since */
 	uint64_t idle_since;
+	uint8_t n_nh;                      /* the route's next hops through uplinks (usable or not) */
+	struct vtepd_nexthop nh[DP_MAX_NEXTHOPS];
+};
+
+/* An underlay interface (uplink): a DPDK port (AF_XDP, or a NIC), its kernel interface and link. */
+struct vtepd_uplink {
+	char ifname[VTEP_IFNAME_MAX];      /* the kernel's interface (the exception TAP for a DPDK-owned NIC) */
+	uint16_t slot;                     /* DP_PORT_UPLINK(index) */
+	uint16_t dpdk_port;                /* DP_XSK_PORT: xsk */
+	struct dp_xsk *xsk;                /* jumbo MTU: our multi-buffer AF_XDP port */
+	uint8_t mac[6];
+	int ifindex;
+	bool up;                           /* the kernel's link state: IFF_UP, carrier (IFF_LOWER_UP) and operstate */
+	int xdp_lock;                      /* vtep_xdp_claim() of its AF_XDP interface, or -1 */
 };
 
 struct vtepd_stats {
@@ -94,7 +117,9 @@ struct vtepd {
 	uint16_t exception_port;           /* TAP towards the kernel, UINT16_MAX when unused */
 	uint8_t underlay_mac[6];
 	int underlay_ifindex;
-	int underlay_xdp_lock;             /* vtep_xdp_claim() of the AF_XDP underlay's interface, or -1 */
+	/* every uplink; uplinks[0] is also underlay_port / underlay_xsk / underlay_mac / underlay_ifindex */
+	uint16_t n_uplinks;
+	struct vtepd_uplink uplinks[VTEP_MAX_UPLINKS];
 
 	uint16_t n_vnis;
 	struct vtepd_vni vnis[VTEP_MAX_VNIS];
@@ -148,6 +173,13 @@ int vtepd_vteps_fill_known(struct vtepd *d, struct dp_topology *t);
 unsigned vtepd_vteps_age(struct vtepd *d, uint64_t now, uint64_t max_age);
 /* "learned", "evpn" or "configured". */
 const char *vtepd_vtep_source(const struct vtepd *d, uint16_t id);
+/* The uplink of kernel interface ifindex, or -1. */
+int vtepd_uplink_find(const struct vtepd *d, int ifindex);
+/*
+ * The kernel says uplink u's link is up or down: when it went down, its next hops leave every
+ * VTEP's set at once (the caller publishes); when it came up, every VTEP is resolved again.
+ */
+void vtepd_uplink_link(struct vtepd *d, uint16_t u, bool up);
 
 /* learning.c */
 void vtepd_learning_drain(struct vtepd *d);

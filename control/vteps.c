@@ -5,6 +5,9 @@
  * An unresolved next hop asks the kernel to resolve it (ARP) and keeps traffic to that VTEP
  * counted as 'vtep_unresolved' drops until it is; netlink changes trigger re-resolution.
  * Also which VTEPs are known in each VNI (vtep_check), and the aging of learned VTEPs.
+ * A route may have several equal-cost next hops on several uplinks: each VTEP keeps them
+ * all, and the snapshot carries those whose uplink's link is up (the fast path picks one
+ * per flow). A link going down takes its next hops out of every VTEP's set at once.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -57,73 +60,227 @@ int vtepd_vtep_get(struct vtepd *d, uint32_t ip, bool dynamic, uint16_t *id)
 	return 0;
 }
 
-static void vtepd_vtep_resolve_one(struct vtepd *d, struct vtepd_vtep *v)
+int vtepd_uplink_find(const struct vtepd *d, int ifindex)
 {
-	int oif = 0, rc;
-	uint32_t gw = 0;
-	uint8_t mac[6];
+	for (uint16_t u = 0; u < d->n_uplinks; u++)
+		if (d->uplinks[u].ifindex == ifindex && ifindex > 0)
+			return u;
+	return -1;
+}
+
+static bool vtepd_nexthop_usable(const struct vtepd *d, const struct vtepd_nexthop *nh)
+{
+	return nh->resolved && nh->uplink < d->n_uplinks && d->uplinks[nh->uplink].up;
+}
+
+/* What `show vteps` says of v: resolved, through the first usable next hop. */
+static void vtepd_vtep_summary(const struct vtepd *d, struct vtepd_vtep *v)
+{
+	for (unsigned i = 0; i < v->n_nh; i++) {
+		if (vtepd_nexthop_usable(d, &v->nh[i])) {
+			v->resolved = true;
+			v->ifindex = v->nh[i].ifindex;
+			v->gateway = v->nh[i].gateway;
+			memcpy(v->mac, v->nh[i].mac, 6);
+			return;
+		}
+	}
+	v->resolved = false;
+	if (v->n_nh) {
+		v->ifindex = v->nh[0].ifindex;
+		v->gateway = v->nh[0].gateway;
+	}
+}
+
+/* Neighbour answers of one resolution pass: VTEPs behind the same gateways ask once. */
+#define VTEPD_NEIGH_CACHE 32
+struct vtepd_neigh_cache {
+	unsigned n;
+	struct {
+		int ifindex;
+		uint32_t ip;
+		int rc;
+		uint8_t mac[6];
+	} e[VTEPD_NEIGH_CACHE];
+};
+
+static int vtepd_neigh(struct vtepd_neigh_cache *nc, int ifindex, uint32_t ip, uint8_t mac[6], bool *asked)
+{
+	int rc;
+
+	*asked = false;
+	for (unsigned i = 0; i < nc->n; i++) {
+		if (nc->e[i].ifindex == ifindex && nc->e[i].ip == ip) {
+			memcpy(mac, nc->e[i].mac, 6);
+			return nc->e[i].rc;
+		}
+	}
+	rc = nl_neigh_get(ifindex, ip, mac);
+	if (rc) {
+		/* Not (or no longer) in the kernel's table: ask for it, once per pass. */
+		nl_neigh_resolve(ifindex, ip);
+		*asked = true;
+	}
+	if (nc->n < VTEPD_NEIGH_CACHE) {
+		nc->e[nc->n].ifindex = ifindex;
+		nc->e[nc->n].ip = ip;
+		nc->e[nc->n].rc = rc;
+		memcpy(nc->e[nc->n].mac, mac, 6);
+		nc->n++;
+	}
+	return rc;
+}
+
+static const char *vtepd_route_error(int rc)
+{
+	switch (rc) {
+	case EXDEV:
+		return "route uses another interface";
+	case ENETDOWN:
+		return "every next hop's interface is down";
+	default:
+		return strerror(rc);
+	}
+}
+
+/*
+ * The next hops of v: every member of the kernel's route to it that leaves through an uplink
+ * (an ECMP route gives several), each with its neighbour's MAC. A next hop whose MAC the
+ * kernel is re-resolving keeps the MAC it had meanwhile.
+ */
+static void vtepd_vtep_resolve_one(struct vtepd *d, struct vtepd_vtep *v, struct vtepd_neigh_cache *nc)
+{
+	struct nl_nexthop kn[DP_MAX_NEXTHOPS];
+	struct vtepd_nexthop nh[DP_MAX_NEXTHOPS];
+	bool was_resolved = v->resolved;
+	unsigned n_kn = 0, n = 0, dead = 0;
+	int rc, nerr = 0;
 
 	d->stats.resolutions++;
-	rc = nl_route_get(v->ip, &oif, &gw);
-	if (rc == 0 && oif != d->underlay_ifindex)
-		rc = EXDEV;   /* the route leaves through an interface that is not the underlay */
+	rc = nl_route_get_nexthops(v->ip, kn, DP_MAX_NEXTHOPS, &n_kn);
+	for (unsigned i = 0; rc == 0 && i < n_kn; i++) {
+		int u = vtepd_uplink_find(d, kn[i].ifindex);
+		struct vtepd_nexthop *h = &nh[n];
+		uint8_t mac[6] = { 0 };
+		bool asked;
+		int nrc;
+
+		if (u < 0)
+			continue;
+		if (kn[i].dead) {
+			dead++;
+			continue;
+		}
+		memset(h, 0, sizeof(*h));
+		h->ifindex = kn[i].ifindex;
+		h->uplink = (uint16_t)u;
+		h->gateway = kn[i].gateway;
+		for (unsigned j = 0; j < v->n_nh; j++) {
+			if (v->nh[j].ifindex == h->ifindex && v->nh[j].gateway == h->gateway && v->nh[j].resolved) {
+				h->resolved = true;
+				memcpy(h->mac, v->nh[j].mac, 6);
+			}
+		}
+		nrc = vtepd_neigh(nc, h->ifindex, h->gateway ? h->gateway : v->ip, mac, &asked);
+		if (nrc == 0) {
+			h->resolved = true;
+			memcpy(h->mac, mac, 6);
+		} else {
+			nerr = nrc;
+			v->resolve_requests += asked;
+		}
+		n++;
+	}
+	if (rc == 0 && n == 0)
+		rc = dead ? ENETDOWN : EXDEV;   /* no member through a (live) uplink */
 	if (rc) {
 		if (v->resolved || v->last_error != rc)
 			vlog(VLOG_WARN, "remote VTEP %s: no route through the underlay (%s)",
-			     inet_ntoa((struct in_addr){ v->ip }), rc == EXDEV ? "route uses another interface" : strerror(rc));
-		if (v->resolved)
+			     inet_ntoa((struct in_addr){ v->ip }), vtepd_route_error(rc));
+		if (v->n_nh)
 			d->topology_dirty = true;
+		v->n_nh = 0;
 		v->resolved = false;
 		v->last_error = rc;
 		return;
 	}
-	if (gw != v->gateway || oif != v->ifindex) {
-		/* The path changed: the old MAC is no longer the right one. */
-		if (v->resolved)
-			d->topology_dirty = true;
-		v->resolved = false;
-		v->gateway = gw;
-		v->ifindex = oif;
-	}
-	rc = nl_neigh_get(oif, gw ? gw : v->ip, mac);
-	if (rc == 0) {
-		if (!v->resolved || memcmp(mac, v->mac, 6) != 0) {
-			memcpy(v->mac, mac, 6);
-			v->resolved = true;
-			d->topology_dirty = true;
-			vlog(VLOG_INFO, "remote VTEP %s: next hop %02x:%02x:%02x:%02x:%02x:%02x%s",
-			     inet_ntoa((struct in_addr){ v->ip }), mac[0], mac[1], mac[2], mac[3], mac[4], mac[5],
-			     gw ? " (via gateway)" : "");
+	if (n != v->n_nh || memcmp(nh, v->nh, n * sizeof(nh[0])) != 0) {
+		d->topology_dirty = true;
+		for (unsigned i = 0; i < n; i++) {
+			const uint8_t *m = nh[i].mac;
+			bool known = false;
+
+			for (unsigned j = 0; j < v->n_nh && !known; j++)
+				known = !memcmp(&v->nh[j], &nh[i], sizeof(nh[i]));
+			if (!known && nh[i].resolved)
+				vlog(VLOG_INFO, "remote VTEP %s: next hop %02x:%02x:%02x:%02x:%02x:%02x on %s%s%s",
+				     inet_ntoa((struct in_addr){ v->ip }), m[0], m[1], m[2], m[3], m[4], m[5],
+				     d->uplinks[nh[i].uplink].ifname, nh[i].gateway ? " (via gateway)" : "",
+				     n > 1 ? " (equal-cost)" : "");
 		}
-		v->last_error = 0;
-		return;
+		memset(v->nh, 0, sizeof(v->nh));
+		memcpy(v->nh, nh, n * sizeof(nh[0]));
+		v->n_nh = (uint8_t)n;
 	}
-	/* Not (or no longer) in the kernel's table: ask for it. A known MAC stays in use meanwhile. */
-	v->last_error = rc;
-	v->resolve_requests++;
-	nl_neigh_resolve(oif, gw ? gw : v->ip);
+	vtepd_vtep_summary(d, v);
+	if (v->resolved != was_resolved)
+		d->topology_dirty = true;
+	v->last_error = v->resolved ? 0 : nerr ? nerr : ENETDOWN;
 }
 
 void vtepd_vteps_resolve(struct vtepd *d, bool all)
 {
+	struct vtepd_neigh_cache nc;
+
+	nc.n = 0;
 	for (unsigned i = 0; i < VTEP_MAX_VTEPS; i++) {
 		struct vtepd_vtep *v = &d->vteps[i];
 
 		if (v->ip && (all || !v->resolved))
-			vtepd_vtep_resolve_one(d, v);
+			vtepd_vtep_resolve_one(d, v, &nc);
 	}
+}
+
+void vtepd_uplink_link(struct vtepd *d, uint16_t u, bool up)
+{
+	struct vtepd_uplink *ul;
+
+	if (u >= d->n_uplinks || d->uplinks[u].up == up)
+		return;
+	ul = &d->uplinks[u];
+	ul->up = up;
+	vlog(up ? VLOG_INFO : VLOG_WARN, "uplink %s: link %s%s", ul->ifname, up ? "up" : "down",
+	     up ? "" : ": its next hops leave every VTEP");
+	/* The snapshot takes next hops of live uplinks only: republishing moves every flow at once. */
+	d->topology_dirty = true;
+	for (unsigned i = 0; i < VTEP_MAX_VTEPS; i++)
+		if (d->vteps[i].ip)
+			vtepd_vtep_summary(d, &d->vteps[i]);
+	if (up)
+		d->resolve_all = true;   /* and the kernel's routes say which next hops come back */
 }
 
 void vtepd_vteps_fill(const struct vtepd *d, struct dp_topology *t)
 {
 	for (unsigned i = 0; i < VTEP_MAX_VTEPS; i++) {
 		const struct vtepd_vtep *v = &d->vteps[i];
+		struct dp_vtep *dv = &t->vteps[i];
 
 		if (!v->ip)
 			continue;
-		t->vteps[i].ip = v->ip;
-		t->vteps[i].resolved = v->resolved;
-		vxlan_template_init(&t->vteps[i].tmpl, d->underlay_mac, v->mac, d->cfg.source_ip, v->ip, d->cfg.udp_port);
+		dv->ip = v->ip;
+		dv->n_nh = 0;
+		for (unsigned j = 0; j < v->n_nh; j++) {
+			const struct vtepd_nexthop *h = &v->nh[j];
+			const struct vtepd_uplink *ul = &d->uplinks[h->uplink];
+			struct dp_nexthop *dn;
+
+			if (!vtepd_nexthop_usable(d, h))
+				continue;
+			dn = &dv->nh[dv->n_nh++];
+			dn->slot = ul->slot;
+			vxlan_template_init(&dn->tmpl, ul->mac, h->mac, d->cfg.source_ip, v->ip, d->cfg.udp_port);
+		}
 	}
 }
 

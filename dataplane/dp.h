@@ -22,9 +22,12 @@
 #include "vxlan.h"
 
 #define DP_BURST 32
-#define DP_PORT_UNDERLAY 0          /* port slot of the underlay; container ports use 1..VTEP_MAX_PORTS */
+#define DP_PORT_UNDERLAY 0          /* port slot of the (first) uplink; container ports use 1..VTEP_MAX_PORTS */
 #define DP_PORT_EXCEPTION (VTEP_MAX_PORTS + 1) /* the kernel's side of a DPDK-owned underlay (TAP) */
-#define DP_N_SLOTS (VTEP_MAX_PORTS + 2)
+/* Slot of uplink i (0 .. VTEP_MAX_UPLINKS - 1): the first is DP_PORT_UNDERLAY, the others follow the exception's. */
+#define DP_PORT_UPLINK(i) ((uint16_t)((i) == 0 ? DP_PORT_UNDERLAY : DP_PORT_EXCEPTION + (i)))
+#define DP_N_SLOTS (VTEP_MAX_PORTS + 1 + VTEP_MAX_UPLINKS)
+#define DP_MAX_NEXTHOPS 4           /* outer next hops of one VTEP (an ECMP set) */
 #define DP_NO_ID UINT16_MAX
 #define DP_XSK_PORT (UINT16_MAX - 1)        /* port_dpdk[] of a slot served by our own AF_XDP port (xsk.h) */
 #define DP_LEARN_RING_SIZE 4096
@@ -121,12 +124,31 @@ struct dp_learn_event {
 /* In a learn event's dest: "vtep_ip holds the IPv4 address this local MAC uses" (from its ARP). */
 #define DP_LEARN_IP 0x40000000u
 
+/* An uplink slot: a packet received there is from the tunnel. */
+static inline bool dp_slot_is_uplink(uint16_t slot)
+{
+	return slot == DP_PORT_UNDERLAY || (slot > DP_PORT_EXCEPTION && slot < DP_N_SLOTS);
+}
+
 /* --- the snapshot --- */
-struct dp_vtep {
-	uint32_t ip;                        /* network order */
-	bool resolved;                      /* tmpl holds a valid next-hop MAC */
+/* One outer next hop of a VTEP: the uplink it leaves by and the outer header (its MACs) for it. */
+struct dp_nexthop {
+	uint16_t slot;                      /* an uplink slot (DP_PORT_UPLINK) */
 	struct vxlan_template tmpl;
 };
+
+struct dp_vtep {
+	uint32_t ip;                        /* network order */
+	uint8_t n_nh;                       /* usable next hops in nh[]; 0: unresolved (counted drops) */
+	struct dp_nexthop nh[DP_MAX_NEXTHOPS];   /* equal-cost: a flow takes nh[hash of its flow % n_nh] */
+};
+
+/* The next hop of v for a flow whose VXLAN UDP source port is sport (its flow hash); v->n_nh > 0. */
+static inline const struct dp_nexthop *dp_vtep_nexthop(const struct dp_vtep *v, uint16_t sport)
+{
+	/* the source port carries 14 bits of hash: scale them onto n_nh without a division */
+	return &v->nh[((uint32_t)(sport & 0x3fff) * v->n_nh) >> 14];
+}
 
 struct dp_vni {
 	uint32_t vni;

@@ -213,10 +213,10 @@ static void dp_icmp_answer(struct dp_worker *w, const struct dp_topology *t, uin
 		mc->icmp4_sent++;
 	else
 		mc->icmp6_sent++;
-	if (in_slot != DP_PORT_UNDERLAY)
+	if (!dp_slot_is_uplink(in_slot))
 		dp_send(w, t, in_slot, r);
 	else
-		dp_encap_send(w, t, DP_PORT_UNDERLAY, w->from_vni, w->from_vtep,
+		dp_encap_send(w, t, in_slot, w->from_vni, w->from_vtep,
 			      vxlan_src_port(rte_pktmbuf_mtod(r, const uint8_t *), rte_pktmbuf_data_len(r)), r);
 }
 
@@ -242,7 +242,7 @@ static unsigned dp_shrink(struct dp_worker *w, const struct dp_topology *t, uint
 		return 0;
 	}
 	if ((kind == ICMP_KIND_IPV4_DF || kind == ICMP_KIND_IPV6) &&
-	    (in_slot != DP_PORT_UNDERLAY || w->from_vtep < VTEP_MAX_VTEPS)) {
+	    (!dp_slot_is_uplink(in_slot) || w->from_vtep < VTEP_MAX_VTEPS)) {
 		dp_icmp_answer(w, t, in_slot, kind, mtu, m);
 		dp_drop(w, in_slot, DP_DROP_FRAG_NEEDED, m);
 		return 0;
@@ -269,11 +269,12 @@ static inline void dp_send_port(struct dp_worker *w, const struct dp_topology *t
 }
 
 static void dp_encap_too_big(struct dp_worker *w, const struct dp_topology *t, uint16_t in_slot, uint16_t vni_idx,
-			     uint16_t vt, uint16_t sport, struct rte_mbuf *m);
+			     uint16_t vt, const struct dp_nexthop *nh, uint16_t sport, struct rte_mbuf *m);
 
-/* Put the outer header on m (an inner frame) and count it; false when m was dropped. */
+/* Put the outer header towards next hop nh on m (an inner frame) and count it; false when m was dropped. */
 static inline bool dp_encap_write(struct dp_worker *w, const struct dp_topology *t, uint16_t in_slot,
-				  uint16_t vni_idx, uint16_t vt, uint16_t sport, struct rte_mbuf *m)
+				  uint16_t vni_idx, uint16_t vt, const struct dp_nexthop *nh, uint16_t sport,
+				  struct rte_mbuf *m)
 {
 	struct dp_vtep_counters *vc = &w->counters->vteps[vt];
 	uint32_t inner_len = rte_pktmbuf_pkt_len(m);
@@ -283,7 +284,7 @@ static inline bool dp_encap_write(struct dp_worker *w, const struct dp_topology 
 		dp_drop(w, in_slot, DP_DROP_NO_HEADROOM, m);
 		return false;
 	}
-	vxlan_encap_write(hdr, &t->vteps[vt].tmpl, t->vnis[vni_idx].vni, (uint16_t)inner_len, sport, w->ip_id++);
+	vxlan_encap_write(hdr, &nh->tmpl, t->vnis[vni_idx].vni, (uint16_t)inner_len, sport, w->ip_id++);
 	vc->tx_pkts++;
 	vc->tx_bytes += inner_len + VXLAN_OUTER_LEN;
 	w->counters->vnis[vni_idx].encap_pkts++;
@@ -291,21 +292,28 @@ static inline bool dp_encap_write(struct dp_worker *w, const struct dp_topology 
 	return true;
 }
 
-/* Encapsulate m (an inner frame) towards VTEP vt and queue it on the underlay. */
+/*
+ * Encapsulate m (an inner frame) towards VTEP vt and queue it on the uplink of its next hop:
+ * one of the VTEP's equal-cost next hops, chosen by the flow hash (sport).
+ */
 static inline void dp_encap_send(struct dp_worker *w, const struct dp_topology *t, uint16_t in_slot,
 				 uint16_t vni_idx, uint16_t vt, uint16_t sport, struct rte_mbuf *m)
 {
-	if (unlikely(!t->vteps[vt].resolved)) {
+	const struct dp_vtep *v = &t->vteps[vt];
+	const struct dp_nexthop *nh;
+
+	if (unlikely(v->n_nh == 0)) {
 		w->counters->vteps[vt].unresolved_drops++;
 		dp_drop(w, in_slot, DP_DROP_VTEP_UNRESOLVED, m);
 		return;
 	}
+	nh = dp_vtep_nexthop(v, sport);
 	if (unlikely(rte_pktmbuf_pkt_len(m) > t->vnis[vni_idx].encap_frame_max)) {
-		dp_encap_too_big(w, t, in_slot, vni_idx, vt, sport, m);
+		dp_encap_too_big(w, t, in_slot, vni_idx, vt, nh, sport, m);
 		return;
 	}
-	if (likely(dp_encap_write(w, t, in_slot, vni_idx, vt, sport, m)))
-		dp_send(w, t, DP_PORT_UNDERLAY, m);
+	if (likely(dp_encap_write(w, t, in_slot, vni_idx, vt, nh, sport, m)))
+		dp_send(w, t, nh->slot, m);
 }
 
 /*
@@ -314,7 +322,7 @@ static inline void dp_encap_send(struct dp_worker *w, const struct dp_topology *
  * policy, then each piece is encapsulated.
  */
 static void dp_encap_too_big(struct dp_worker *w, const struct dp_topology *t, uint16_t in_slot, uint16_t vni_idx,
-			     uint16_t vt, uint16_t sport, struct rte_mbuf *m)
+			     uint16_t vt, const struct dp_nexthop *nh, uint16_t sport, struct rte_mbuf *m)
 {
 	const struct dp_vni *v = &t->vnis[vni_idx];
 	uint32_t inner_len = rte_pktmbuf_pkt_len(m);
@@ -329,7 +337,7 @@ static void dp_encap_too_big(struct dp_worker *w, const struct dp_topology *t, u
 		return;
 	}
 	/* outer fragmentation: one VXLAN packet, then its fragments on the underlay */
-	if (!dp_encap_write(w, t, in_slot, vni_idx, vt, sport, m))
+	if (!dp_encap_write(w, t, in_slot, vni_idx, vt, nh, sport, m))
 		return;
 	n = dp_mtu_fragment(m, t->underlay_mtu, w->pool, out, DP_MTU_MAX_FRAGS);
 	if (n <= 0) {
@@ -339,7 +347,7 @@ static void dp_encap_too_big(struct dp_worker *w, const struct dp_topology *t, u
 	rte_pktmbuf_free(m);
 	w->counters->mtu.outer_fragmented++;
 	for (int i = 0; i < n; i++)
-		dp_send(w, t, DP_PORT_UNDERLAY, out[i]);
+		dp_send(w, t, nh->slot, out[i]);
 }
 
 /*
@@ -350,7 +358,7 @@ static void dp_flood(struct dp_worker *w, const struct dp_topology *t, uint16_t 
 		     struct rte_mbuf *m)
 {
 	const struct dp_vni *v = &t->vnis[vni_idx];
-	bool from_tunnel = in_slot == DP_PORT_UNDERLAY;
+	bool from_tunnel = dp_slot_is_uplink(in_slot);
 	unsigned n_local = v->n_ports - (from_tunnel ? 0 : 1);
 	unsigned n_remote = from_tunnel ? 0 : v->n_flood;
 	unsigned total, done = 0;
@@ -597,10 +605,11 @@ static void dp_exception_burst(struct dp_worker *w, const struct dp_topology *t,
 	}
 }
 
-/* Packets from the underlay: decapsulate, learn, switch to local ports. */
-static void dp_decap_burst(struct dp_worker *w, const struct dp_topology *t, struct rte_mbuf **pkts, uint16_t n)
+/* Packets from an uplink (slot): decapsulate, learn, switch to local ports. */
+static void dp_decap_burst(struct dp_worker *w, const struct dp_topology *t, uint16_t slot, struct rte_mbuf **pkts,
+			   uint16_t n)
 {
-	struct dp_port_counters *pc = &w->counters->ports[DP_PORT_UNDERLAY];
+	struct dp_port_counters *pc = &w->counters->ports[slot];
 	struct dp_burst_keys b;
 	struct rte_mbuf *ok[DP_BURST];
 	uint16_t vni_idx[DP_BURST];
@@ -623,7 +632,7 @@ static void dp_decap_burst(struct dp_worker *w, const struct dp_topology *t, str
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
 		pc->rx_pkts++;
 		pc->rx_bytes += rte_pktmbuf_pkt_len(m);
-		if (unlikely(m->nb_segs != 1) && !(m = dp_linearize(w, DP_PORT_UNDERLAY, m)))
+		if (unlikely(m->nb_segs != 1) && !(m = dp_linearize(w, slot, m)))
 			continue;
 		r = vxlan_parse(rte_pktmbuf_mtod(m, const uint8_t *), rte_pktmbuf_data_len(m), t->local_ip,
 				t->udp_port, &p);
@@ -640,16 +649,16 @@ static void dp_decap_burst(struct dp_worker *w, const struct dp_topology *t, str
 			}
 		}
 		if (unlikely(r != VXLAN_OK)) {
-			if (dp_is_for_kernel(r) && t->port_dpdk[DP_PORT_EXCEPTION] != DP_NO_ID &&
+			if (dp_is_for_kernel(r) && slot == DP_PORT_UNDERLAY && t->port_dpdk[DP_PORT_EXCEPTION] != DP_NO_ID &&
 			    rte_pktmbuf_data_len(m) >= RTE_ETHER_HDR_LEN)
 				dp_send(w, t, DP_PORT_EXCEPTION, m);
 			else
-				dp_drop(w, DP_PORT_UNDERLAY, (enum dp_drop)r, m);
+				dp_drop(w, slot, (enum dp_drop)r, m);
 			continue;
 		}
 		vi = dp_topology_vni_index(t, p.vni);
 		if (unlikely(vi == DP_NO_ID)) {
-			dp_drop(w, DP_PORT_UNDERLAY, DP_DROP_UNKNOWN_VNI, m);
+			dp_drop(w, slot, DP_DROP_UNKNOWN_VNI, m);
 			continue;
 		}
 		/* only a known VTEP of the VNI may send into it: nothing else is delivered or learned */
@@ -664,7 +673,7 @@ static void dp_decap_burst(struct dp_worker *w, const struct dp_topology *t, str
 			rte_pktmbuf_trim(m, (uint16_t)(rte_pktmbuf_pkt_len(m) - p.inner_len));
 		eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 		if (unlikely(dp_mac_is_bad_src(&eth->src_addr))) {
-			dp_drop(w, DP_PORT_UNDERLAY, DP_DROP_BAD_SRC_MAC, m);
+			dp_drop(w, slot, DP_DROP_BAD_SRC_MAC, m);
 			continue;
 		}
 		vni_idx[b.k] = vi;
@@ -700,11 +709,11 @@ static void dp_decap_burst(struct dp_worker *w, const struct dp_topology *t, str
 			uint32_t d = dst->dest;
 
 			if (fdb_dest_is_vtep(d))
-				dp_drop(w, DP_PORT_UNDERLAY, DP_DROP_REMOTE_TO_REMOTE, m);
+				dp_drop(w, slot, DP_DROP_REMOTE_TO_REMOTE, m);
 			else
-				dp_send_port(w, t, DP_PORT_UNDERLAY, (uint16_t)fdb_dest_id(d), m);
+				dp_send_port(w, t, slot, (uint16_t)fdb_dest_id(d), m);
 		} else {
-			dp_flood(w, t, DP_PORT_UNDERLAY, vi, m);
+			dp_flood(w, t, slot, vi, m);
 		}
 	}
 	w->from_vtep = DP_NO_ID;
@@ -853,8 +862,8 @@ unsigned dp_worker_poll(struct dp_worker *w, const struct dp_topology *t)
 		if (!n)
 			continue;
 		total += n;
-		if (rx->slot == DP_PORT_UNDERLAY)
-			dp_decap_burst(w, t, pkts, n);
+		if (dp_slot_is_uplink(rx->slot))
+			dp_decap_burst(w, t, rx->slot, pkts, n);
 		else if (rx->slot == DP_PORT_EXCEPTION)
 			dp_exception_burst(w, t, pkts, n);
 		else

@@ -16,6 +16,7 @@
 #define VTEP_MAX_VNIS 4096
 #define VTEP_MAX_PORTS 256      /* container ports; slot 0 is the underlay */
 #define VTEP_MAX_VTEPS 1024     /* remote VTEPs */
+#define VTEP_MAX_UPLINKS 4      /* underlay interfaces (underlay.ports) */
 #define VTEP_VNI_MAX 0xffffffu  /* 24 bits */
 
 #define VTEP_DEFAULT_UDP_PORT 4789
@@ -145,6 +146,17 @@ struct vtep_config {
 					    (exception interface) and passes all non-VXLAN traffic through it.
 					    Default: true for a PCI address, false for vdevs (net_af_xdp ...) */
 	uint32_t underlay_mtu;           /* default 1500 */
+	/*
+	 * Every uplink (underlay interface): underlay.port alone gives one, the same as
+	 * underlay_devargs / underlay_ifname; underlay.ports gives 1..VTEP_MAX_UPLINKS AF_XDP
+	 * ports, the first of them also in underlay_devargs / underlay_ifname.
+	 */
+	uint32_t n_uplinks;
+	struct vtep_uplink_config {
+		char devargs[256];
+		char ifname[VTEP_IFNAME_MAX];
+		int line;
+	} uplinks[VTEP_MAX_UPLINKS];
 
 	unsigned fastpath_lcore;         /* default 1 */
 	uint32_t mac_table_size;         /* default 1M */

@@ -148,8 +148,8 @@ static struct dp_topology *bc_topology(void)
 	v->flood[0] = 0;
 	v->n_flood = 1;
 	t->vteps[0].ip = bc_remote_ip;
-	t->vteps[0].resolved = true;
-	vxlan_template_init(&t->vteps[0].tmpl, bc_underlay_mac, bc_nexthop_mac, bc_local_ip, bc_remote_ip, BC_UDP_PORT);
+	t->vteps[0].n_nh = 1;
+	vxlan_template_init(&t->vteps[0].nh[0].tmpl, bc_underlay_mac, bc_nexthop_mac, bc_local_ip, bc_remote_ip, BC_UDP_PORT);
 	if (dp_topology_finish(t) != 0) {
 		dp_topology_free(t);
 		return NULL;

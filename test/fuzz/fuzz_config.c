@@ -31,6 +31,12 @@ static void fz_check_loaded(const struct vtep_config *cfg)
 	FZ_CHECK(cfg->underlay_mtu >= 576 && cfg->underlay_mtu <= 9216);
 	FZ_CHECK(cfg->n_vnis <= VTEP_MAX_VNIS && cfg->n_ports <= VTEP_MAX_PORTS);
 	FZ_CHECK(cfg->n_vnis == 0 || cfg->vnis != NULL);
+	FZ_CHECK(cfg->n_uplinks >= 1 && cfg->n_uplinks <= VTEP_MAX_UPLINKS);
+	for (uint32_t i = 0; i < cfg->n_uplinks; i++) {
+		FZ_TERMINATED(cfg->uplinks[i].devargs);
+		FZ_TERMINATED(cfg->uplinks[i].ifname);
+		FZ_CHECK(cfg->uplinks[i].ifname[0] != '\0');
+	}
 	FZ_CHECK(cfg->n_ports == 0 || cfg->ports != NULL);
 	for (uint32_t i = 0; i < cfg->n_vnis; i++) {
 		FZ_CHECK(cfg->vnis[i].vni >= 1 && cfg->vnis[i].vni <= 0xffffff);

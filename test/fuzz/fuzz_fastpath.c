@@ -156,8 +156,8 @@ static struct dp_topology *fz_topology(uint16_t underlay_mtu)
 	if (underlay_mtu < 1600)   /* VNI 200 carries 1500-byte packets: VXLAN packets split on the underlay */
 		dp_vni_set_mtu(&t->vnis[1], 1500, true, underlay_mtu);
 	t->vteps[0].ip = FZ_IPV4(10, 0, 0, 2);
-	t->vteps[0].resolved = true;
-	vxlan_template_init(&t->vteps[0].tmpl, underlay_mac, nexthop_mac, FZ_LOCAL_IP, t->vteps[0].ip, FZ_UDP_PORT);
+	t->vteps[0].n_nh = 1;
+	vxlan_template_init(&t->vteps[0].nh[0].tmpl, underlay_mac, nexthop_mac, FZ_LOCAL_IP, t->vteps[0].ip, FZ_UDP_PORT);
 	t->vteps[1].ip = FZ_IPV4(10, 0, 0, 3);
 	t->vnis[1].vtep_check = true;
 	t->vnis[1].known = calloc(VTEP_MAX_VTEPS / 64, sizeof(uint64_t));

@@ -1565,6 +1565,56 @@ START_TEST(test_random_mutations)
 }
 END_TEST
 
+START_TEST(test_underlay_ports)
+{
+	struct vtep_config cfg;
+
+	/* one port: one uplink, the same as underlay_devargs / underlay_ifname */
+	LOAD_OK(BASE, &cfg);
+	ck_assert_uint_eq(cfg.n_uplinks, 1);
+	ck_assert_str_eq(cfg.uplinks[0].devargs, "net_af_xdp0,iface=ul0");
+	ck_assert_str_eq(cfg.uplinks[0].ifname, "ul0");
+	vtep_config_free(&cfg);
+	/* a list: each an AF_XDP port on its own interface; the first is also "the underlay" */
+	LOAD_OK("vtep: {source_ip: 10.0.0.1}\nunderlay:\n  ports: ['net_af_xdp0,iface=ul1', 'net_af_xdp1,iface=ul2,start_queue=0']\n"
+		"  mtu: 9000\n", &cfg);
+	ck_assert_uint_eq(cfg.n_uplinks, 2);
+	ck_assert_str_eq(cfg.uplinks[0].ifname, "ul1");
+	ck_assert_str_eq(cfg.uplinks[1].ifname, "ul2");
+	ck_assert_str_eq(cfg.uplinks[1].devargs, "net_af_xdp1,iface=ul2,start_queue=0");
+	ck_assert_int_eq(cfg.uplinks[1].line, 3);
+	ck_assert_str_eq(cfg.underlay_devargs, "net_af_xdp0,iface=ul1");
+	ck_assert_str_eq(cfg.underlay_ifname, "ul1");
+	ck_assert(!cfg.underlay_exception);
+	ck_assert_uint_eq(cfg.underlay_mtu, 9000);
+	vtep_config_free(&cfg);
+	LOAD_OK("vtep: {source_ip: 10.0.0.1}\nunderlay:\n  ports:\n    - net_af_xdp0,iface=eth1\n", &cfg);
+	ck_assert_uint_eq(cfg.n_uplinks, 1);
+	ck_assert_str_eq(cfg.underlay_ifname, "eth1");
+	vtep_config_free(&cfg);
+}
+END_TEST
+
+#define UL_HEAD "vtep: {source_ip: 10.0.0.1}\nunderlay:\n"
+START_TEST(test_underlay_ports_errors)
+{
+	EXPECT_ERR(UL_HEAD "  port: a,iface=x\n  ports: ['b,iface=y']\n", 4, 3, "given together with underlay.port");
+	EXPECT_ERR(UL_HEAD "  ports: ['a,iface=x']\n  interface: y\n", 4, 3, "underlay.interface: not allowed with underlay.ports");
+	EXPECT_ERR(UL_HEAD "  ports: ['a,iface=x']\n  exception: true\n", 4, 3, "underlay.exception: not allowed");
+	EXPECT_ERR(UL_HEAD "  ports: []\n", 3, 10, "underlay.ports: expected a non-empty list");
+	EXPECT_ERR(UL_HEAD "  ports: a,iface=x\n", 3, 10, "underlay.ports: expected a non-empty list");
+	EXPECT_ERR(UL_HEAD "  ports: ['a,iface=x', '0000:3b:00.1']\n", 3, 24, "underlay.ports[1]: '0000:3b:00.1' is a PCI port");
+	EXPECT_ERR(UL_HEAD "  ports: ['a,iface=x', 'b']\n", 3, 24, "underlay.ports[1]: 'b' has no valid iface= option");
+	EXPECT_ERR(UL_HEAD "  ports: ['a,iface=x', 'b,iface=a/b']\n", 3, 24, "has no valid iface= option");
+	EXPECT_ERR(UL_HEAD "  ports: ['a,iface=x', 'b,iface=x']\n", 3, 24, "interface 'x' is already uplink 0");
+	EXPECT_ERR(UL_HEAD "  ports: ['a,iface=x', 'a,iface=y']\n", 3, 24, "device name 'a' is already used by uplink 0");
+	EXPECT_ERR(UL_HEAD "  ports: ['a,iface=x', [b]]\n", 3, 24, "underlay.ports[1]: expected a DPDK devargs string");
+	EXPECT_ERR(UL_HEAD "  ports: ['a0,iface=x0', 'a1,iface=x1', 'a2,iface=x2', 'a3,iface=x3', 'a4,iface=x4']\n", 3, 10,
+		   "5 uplinks (expected at most 4)");
+	EXPECT_ERR(UL_HEAD "  mtu: 1500\n", 2, 1, "'underlay' is missing required key 'port'");
+}
+END_TEST
+
 static Suite *config_suite(void)
 {
 	Suite *s = suite_create("config");
@@ -1573,6 +1623,7 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, test_full_string);
 	tcase_add_test(tc, test_full_file);
 	tcase_add_test(tc, test_underlay_exception);
+	tcase_add_test(tc, test_underlay_ports);
 	tcase_add_test(tc, test_bgp_section);
 	tcase_add_test(tc, test_defaults);
 	tcase_add_test(tc, test_scalar_forms);
@@ -1583,6 +1634,7 @@ static Suite *config_suite(void)
 	tc = tcase_create("errors");
 	tcase_add_test(tc, test_bgp_errors);
 	tcase_add_test(tc, test_bgp_peering_keys);
+	tcase_add_test(tc, test_underlay_ports_errors);
 	tcase_add_test(tc, test_err_syntax);
 	tcase_add_test(tc, test_err_empty);
 	tcase_add_test(tc, test_err_top_not_mapping);

@@ -63,16 +63,17 @@
 
 /*
  * Ring ports: A is the underlay, B C D containers of the standard topology; E (a container
- * port with a tiny transmit ring) and X (the exception port, the kernel's TAP) are added
- * to the topology only by the tests that need them.
+ * port with a tiny transmit ring), X (the exception port, the kernel's TAP) and U (a second
+ * uplink) are added to the topology only by the tests that need them.
  */
-enum { PA, PB, PC, PD, PE, PX, N_PORTS };
+enum { PA, PB, PC, PD, PE, PX, PU, N_PORTS };
 #define SLOT_B 1
 #define SLOT_C 2
 #define SLOT_D 3
 #define SLOT_E 4
-static const uint16_t port_slot[N_PORTS] = { DP_PORT_UNDERLAY, SLOT_B, SLOT_C, SLOT_D, SLOT_E, DP_PORT_EXCEPTION };
-static const char port_name[N_PORTS] = { 'A', 'B', 'C', 'D', 'E', 'X' };
+static const uint16_t port_slot[N_PORTS] = { DP_PORT_UNDERLAY, SLOT_B, SLOT_C, SLOT_D, SLOT_E, DP_PORT_EXCEPTION,
+					      DP_PORT_UPLINK(1) };
+static const char port_name[N_PORTS] = { 'A', 'B', 'C', 'D', 'E', 'X', 'U' };
 _Static_assert(SLOT_B != DP_PORT_UNDERLAY && SLOT_C != DP_PORT_UNDERLAY && SLOT_D != DP_PORT_UNDERLAY &&
 	       SLOT_E != DP_PORT_UNDERLAY && SLOT_E <= VTEP_MAX_PORTS && DP_PORT_EXCEPTION > VTEP_MAX_PORTS &&
 	       DP_PORT_EXCEPTION < DP_N_SLOTS, "container slots must be valid and distinct from the special ones");
@@ -269,7 +270,7 @@ static void collect(void)
 
 static void expect_out6(unsigned a, unsigned b, unsigned c, unsigned d, unsigned e, unsigned x)
 {
-	const unsigned want[N_PORTS] = { a, b, c, d, e, x };
+	const unsigned want[N_PORTS] = { a, b, c, d, e, x, 0 };
 
 	collect();
 	for (int p = 0; p < N_PORTS; p++)
@@ -435,8 +436,8 @@ static struct dp_topology *topo_std(void)
 	vni_fill(&t->vnis[1], VNI_B, ports_b, 1, flood_b, 1);
 	for (int i = 0; i < 2; i++) {
 		t->vteps[i].ip = vtep_ip[i];
-		t->vteps[i].resolved = true;
-		vxlan_template_init(&t->vteps[i].tmpl, underlay_mac, nexthop_mac[i], LOCAL_IP, vtep_ip[i], UDP_PORT);
+		t->vteps[i].n_nh = 1;   /* one next hop, on the first uplink (slot 0) */
+		vxlan_template_init(&t->vteps[i].nh[0].tmpl, underlay_mac, nexthop_mac[i], LOCAL_IP, vtep_ip[i], UDP_PORT);
 	}
 	ck_assert_int_eq(dp_topology_finish(t), 0);
 	return t;
@@ -1173,13 +1174,75 @@ START_TEST(test_learn_unknown_vtep)
 }
 END_TEST
 
+/*
+ * A VTEP with two equal-cost next hops, one on each uplink: every flow leaves by the one its
+ * hash (the UDP source port) picks, always the same, with that uplink's MAC and that next
+ * hop's; both are used. VXLAN from the second uplink is decapsulated like from the first.
+ */
+START_TEST(test_ecmp_uplinks)
+{
+	static const uint8_t uplink2_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x11 };
+	struct dp_topology *t = topo_std();
+	uint8_t in[FRAME_MAX], out[FRAME_MAX];
+	unsigned on[N_PORTS] = { 0 };
+	uint32_t len, olen;
+
+	topo_add_port(t, PU, DP_NO_ID);
+	t->vteps[1].n_nh = 2;
+	t->vteps[1].nh[1].slot = DP_PORT_UPLINK(1);
+	vxlan_template_init(&t->vteps[1].nh[1].tmpl, uplink2_mac, nexthop_mac[0], LOCAL_IP, VTEP1_IP, UDP_PORT);
+	publish(t);
+	fdb_put(0, MAC_B, fdb_dest_port(SLOT_B));
+	fdb_put(0, MAC_R1, fdb_dest_vtep(1));
+
+	for (unsigned f = 0; f < 64; f++) {
+		uint16_t sport;
+		int want, other;
+
+		len = inner_frame(in, MAC_R1, MAC_B, 100, (uint8_t)f);
+		sport = vxlan_src_port(in, len);
+		want = ((sport & 0x3fff) * 2u) >> 14 ? PU : PA;
+		other = want == PU ? PA : PU;
+		for (int rep = 0; rep < 2; rep++) {
+			const struct frame *fr;
+
+			run(PB, in, len);
+			collect();
+			ck_assert_msg(g_out.n[want] == 1 && g_out.n[other] == 0, "flow %u: %u on %c, %u on %c", f,
+				      g_out.n[want], port_name[want], g_out.n[other], port_name[other]);
+			fr = &g_out.f[want][0];
+			ck_assert_mem_eq(fr->data, want == PU ? nexthop_mac[0] : nexthop_mac[1], 6);
+			ck_assert_mem_eq(fr->data + 6, want == PU ? uplink2_mac : underlay_mac, 6);
+			ck_assert_uint_eq((unsigned)fr->data[34] << 8 | fr->data[35], sport);
+			ck_assert(ip_csum_ok(fr->data + 14));
+		}
+		on[want]++;
+	}
+	ck_assert_msg(on[PA] >= 16 && on[PU] >= 16, "64 flows: %u on the first uplink, %u on the second", on[PA], on[PU]);
+	ck_assert_uint_eq(g_ctr->ports[DP_PORT_UPLINK(1)].tx_pkts, 2 * on[PU]);
+	ck_assert_uint_eq(g_ctr->ports[DP_PORT_UNDERLAY].tx_pkts, 2 * on[PA]);
+	ck_assert_uint_eq(g_ctr->vteps[1].tx_pkts, 128);
+
+	reset_counters();
+	len = inner_frame(in, MAC_B, MAC_R1, 100, 7);
+	olen = vxlan_frame(out, VTEP1_IP, LOCAL_IP, UDP_PORT, VNI_A, in, len);
+	run(PU, out, olen);
+	expect_out(0, 1, 0, 0);
+	expect_frame(&g_out.f[PB][0], in, len);
+	expect_port(DP_PORT_UPLINK(1), 1, olen, 0, 0);
+	ck_assert_uint_eq(g_ctr->vteps[1].rx_pkts, 1);
+	ck_assert_uint_eq(g_ctr->vnis[0].decap_pkts, 1);
+	finish();
+}
+END_TEST
+
 START_TEST(test_vtep_unresolved)
 {
 	struct dp_topology *t = topo_std();
 	uint8_t in[FRAME_MAX];
 	uint32_t len;
 
-	t->vteps[1].resolved = false;
+	t->vteps[1].n_nh = 0;
 	publish(t);
 	fdb_put(0, MAC_B, fdb_dest_port(SLOT_B));
 	fdb_put(0, MAC_R1, fdb_dest_vtep(1));
@@ -2102,6 +2165,7 @@ static Suite *fastpath_suite(void)
 	tcase_add_test(tc, test_exception_port_bad_frames);
 	tcase_add_test(tc, test_learn_unknown_vtep);
 	tcase_add_test(tc, test_vtep_unresolved);
+	tcase_add_test(tc, test_ecmp_uplinks);
 	tcase_add_test(tc, test_mtu_tunnel);
 	tcase_add_test(tc, test_mtu_icmp_rate_limit);
 	tcase_add_test(tc, test_mtu_port);

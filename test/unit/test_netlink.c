@@ -358,7 +358,7 @@ START_TEST(test_bad_names_no_syscall)
 	ck_assert_err(nl_netns_open(NULL, 0, &fd), EINVAL);
 	ck_assert_err(nl_netns_open("x", 1, &fd), EINVAL);
 	ck_assert_err(nl_monitor_open(NULL), EINVAL);
-	ck_assert_int_eq(nl_monitor_drain(-1), -EBADF);
+	ck_assert_int_eq(nl_monitor_drain(-1, NULL, NULL), -EBADF);
 	close(self);
 }
 END_TEST
@@ -611,6 +611,71 @@ START_TEST(test_route_get)
 }
 END_TEST
 
+/* A multipath route: every member, in the kernel's order, with the kernel's view of each. */
+START_TEST(test_route_nexthops)
+{
+	const char *ns;
+	int nsfd = ns_add(&ns), self = self_netns();
+	struct nl_nexthop nh[4];
+	unsigned n = 99;
+	int h0, h1;
+	bool up = false;
+	char cmd[160];
+
+	ck_assert_err(nl_veth_create("vtt-h0", "vtt-p0", nsfd, 0, NULL), 0);
+	ck_assert_err(nl_veth_create("vtt-h1", "vtt-p1", nsfd, 0, NULL), 0);
+	ck_assert_err(nl_netns_configure_link(nsfd, "vtt-p0", 0, ip4("10.77.1.2"), 24, false), 0);
+	ck_assert_err(nl_netns_configure_link(nsfd, "vtt-p1", 0, ip4("10.77.2.2"), 24, false), 0);
+	ck_assert_err(nl_netns_configure_link(self, "vtt-h0", 0, ip4("10.77.1.1"), 24, false), 0);
+	ck_assert_err(nl_netns_configure_link(self, "vtt-h1", 0, ip4("10.77.2.1"), 24, false), 0);
+	h0 = ifindex_of("vtt-h0");
+	h1 = ifindex_of("vtt-h1");
+	run("ip route add 10.9.0.0/24 nexthop via 10.77.1.2 nexthop via 10.77.2.2");
+
+	ck_assert_err(nl_route_get_nexthops(ip4("10.9.0.5"), nh, 4, &n), 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_int_eq(nh[0].ifindex, h0);
+	ck_assert_uint_eq(nh[0].gateway, ip4("10.77.1.2"));
+	ck_assert_int_eq(nh[1].ifindex, h1);
+	ck_assert_uint_eq(nh[1].gateway, ip4("10.77.2.2"));
+	ck_assert(!nh[0].dead && !nh[1].dead && !nh[0].linkdown && !nh[1].linkdown);
+	/* room for one: the first */
+	ck_assert_err(nl_route_get_nexthops(ip4("10.9.0.5"), nh, 1, &n), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(nh[0].ifindex, h0);
+
+	/* a plain route: one next hop, on-link */
+	ck_assert_err(nl_route_get_nexthops(ip4("10.77.2.2"), nh, 4, &n), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(nh[0].ifindex, h1);
+	ck_assert_uint_eq(nh[0].gateway, 0);
+	ck_assert_err(nl_route_get_nexthops(ip4("192.0.2.1"), nh, 4, &n), ENETUNREACH);
+	ck_assert_err(nl_route_get_nexthops(ip4("10.77.1.1"), nh, 4, &n), EADDRNOTAVAIL);
+	ck_assert_err(nl_route_get_nexthops(0, nh, 4, &n), EINVAL);
+
+	/* link state: the far end goes down, so the near end loses its carrier */
+	ck_assert_err(nl_link_get_up(h1, &up), 0);
+	ck_assert(up);
+	snprintf(cmd, sizeof(cmd), "ip -n %s link set vtt-p1 down", ns);
+	run(cmd);
+	ck_assert_err(nl_link_get_up(h1, &up), 0);
+	ck_assert(!up);
+	ck_assert_err(nl_route_get_nexthops(ip4("10.9.0.5"), nh, 4, &n), 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert(nh[1].linkdown && !nh[0].linkdown);
+	/* ours goes down: the kernel marks its next hop dead */
+	run("ip link set vtt-h1 down");
+	ck_assert_err(nl_route_get_nexthops(ip4("10.9.0.5"), nh, 4, &n), 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert(nh[1].dead && !nh[0].dead);
+	ck_assert_err(nl_link_get_up(h0, &up), 0);
+	ck_assert(up);
+	ck_assert_err(nl_link_get_up(0, &up), EINVAL);
+	close(self);
+	close(nsfd);
+}
+END_TEST
+
 struct neigh_probe {
 	const char *ifname;
 	uint32_t ip;
@@ -687,7 +752,7 @@ static int wait_drain(int fd)
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
 
 	ck_assert_int_ge(poll(&pfd, 1, 2000), 0);
-	return nl_monitor_drain(fd);
+	return nl_monitor_drain(fd, NULL, NULL);
 }
 
 START_TEST(test_monitor)
@@ -696,12 +761,12 @@ START_TEST(test_monitor)
 
 	ck_assert_err(nl_monitor_open(&fd), 0);
 	ck_assert_int_ne(fcntl(fd, F_GETFL) & O_NONBLOCK, 0);
-	ck_assert_int_ge(nl_monitor_drain(fd), 0);
+	ck_assert_int_ge(nl_monitor_drain(fd, NULL, NULL), 0);
 
 	run("ip addr add 10.77.3.1/32 dev lo");
 	n = wait_drain(fd);
 	ck_assert_int_ge(n, 1);
-	ck_assert_int_eq(nl_monitor_drain(fd), 0); /* everything was read */
+	ck_assert_int_eq(nl_monitor_drain(fd, NULL, NULL), 0); /* everything was read */
 
 	run("ip route add 10.77.4.0/24 dev lo");
 	ck_assert_int_ge(wait_drain(fd), 1);
@@ -709,6 +774,58 @@ START_TEST(test_monitor)
 	ck_assert_err(nl_veth_create("vtt-a", "vtt-b", -1, 0, NULL), 0);
 	ck_assert_int_ge(wait_drain(fd), 1);
 	close(fd);
+}
+END_TEST
+
+struct link_seen {
+	int ifindex;
+	int ups, downs;
+};
+
+static void link_seen_fn(int ifindex, bool up, void *arg)
+{
+	struct link_seen *ls = arg;
+
+	if (ifindex != ls->ifindex)
+		return;
+	if (up)
+		ls->ups++;
+	else
+		ls->downs++;
+}
+
+/* The monitor tells of a link losing and regaining its carrier. */
+START_TEST(test_monitor_link_state)
+{
+	const char *ns;
+	int nsfd = ns_add(&ns), fd;
+	struct link_seen ls = { 0 };
+	struct pollfd pfd;
+	char cmd[160];
+
+	ck_assert_err(nl_veth_create("vtt-h0", "vtt-p0", nsfd, 0, NULL), 0);
+	ck_assert_err(nl_netns_configure_link(nsfd, "vtt-p0", 0, 0, 0, false), 0);
+	ck_assert_err(nl_link_set_up("vtt-h0", 0), 0);
+	ls.ifindex = ifindex_of("vtt-h0");
+	ck_assert_err(nl_monitor_open(&fd), 0);
+	snprintf(cmd, sizeof(cmd), "ip -n %s link set vtt-p0 down", ns);
+	run(cmd);
+	for (int i = 0; i < 20 && !ls.downs; i++) {
+		pfd = (struct pollfd){ .fd = fd, .events = POLLIN };
+		ck_assert_int_ge(poll(&pfd, 1, 100), 0);
+		ck_assert_int_ge(nl_monitor_drain(fd, link_seen_fn, &ls), 0);
+	}
+	ck_assert_int_ge(ls.downs, 1);
+	snprintf(cmd, sizeof(cmd), "ip -n %s link set vtt-p0 up", ns);
+	run(cmd);
+	for (int i = 0; i < 20 && !ls.ups; i++) {
+		pfd = (struct pollfd){ .fd = fd, .events = POLLIN };
+		ck_assert_int_ge(poll(&pfd, 1, 100), 0);
+		ck_assert_int_ge(nl_monitor_drain(fd, link_seen_fn, &ls), 0);
+	}
+	ck_assert_int_ge(ls.ups, 1);
+	close(fd);
+	close(nsfd);
 }
 END_TEST
 
@@ -740,8 +857,8 @@ START_TEST(test_monitor_overrun)
 	ck_assert_err(err, EAGAIN);
 	ck_assert_msg(enobufs, "the flood did not overrun the socket");
 
-	ck_assert_int_ge(nl_monitor_drain(fd), 1);
-	ck_assert_int_eq(nl_monitor_drain(fd), 0);
+	ck_assert_int_ge(nl_monitor_drain(fd, NULL, NULL), 1);
+	ck_assert_int_eq(nl_monitor_drain(fd, NULL, NULL), 0);
 	close(fd);
 	close(raw);
 }
@@ -810,9 +927,11 @@ static Suite *netlink_suite(void)
 	tcase_add_test(tc, test_link_set_up);
 	tcase_add_test(tc, test_netns_configure_link);
 	tcase_add_test(tc, test_route_get);
+	tcase_add_test(tc, test_route_nexthops);
 	tcase_add_test(tc, test_neigh);
 	tcase_add_test(tc, test_monitor);
 	tcase_add_test(tc, test_monitor_overrun);
+	tcase_add_test(tc, test_monitor_link_state);
 	tcase_add_test(tc, test_xdp_detach);
 	suite_add_tcase(s, tc);
 	return s;
