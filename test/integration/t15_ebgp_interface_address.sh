@@ -149,5 +149,8 @@ vt_wait_for 40 established ||
 ip netns exec "$L1NS" ss -Hltn | grep -q '192.168.0.1:179' ||
 	vt_fail "vtepd does not listen on 192.168.0.1:179 alone: $(ip netns exec "$L1NS" ss -Hltn)"
 ip netns exec "$L1NS" ss -Hltn | grep -q '0.0.0.0:179' && vt_fail "vtepd listens on all addresses despite bgp.listen"
-vt_ping "${VT_P}c1" 192.168.80.2 5 || vt_fail "c1 -> c2 after the restart: no reply"
+# the routes come back a moment after the session (FRR's advertisement timer): ping until they do
+ok=0
+for _ in $(seq 8); do vt_ping "${VT_P}c1" 192.168.80.2 1 && { ok=1; break; }; done
+[ "$ok" = 1 ] || vt_fail "c1 -> c2 after the restart: no reply"
 vt_pass "update_source ul0 and bgp.listen [192.168.0.1]: session up again, traffic flows"
