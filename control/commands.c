@@ -603,11 +603,11 @@ static int cmd_show_stats(struct ctl_out *o, int argc, char **argv, void *ctx)
 		ctl_u64(o, "tx_pkts", pc->tx_pkts);
 		ctl_u64(o, "tx_bytes", pc->tx_bytes);
 		if (s != DP_PORT_EXCEPTION) {
-			uint64_t limit = pc->learn_limit + (s != DP_PORT_UNDERLAY ? d->ports[s].learn_limit : 0);
+			bool container = s != DP_PORT_UNDERLAY && s < DP_PORT_EXCEPTION;   /* uplink slots follow the exception's */
+			uint64_t limit = pc->learn_limit + (container ? d->ports[s].learn_limit : 0);
+			uint32_t max = container ? vtepd_port_max_macs(d, (uint16_t)s) : 0;
 
-			uint32_t max = s != DP_PORT_UNDERLAY ? vtepd_port_max_macs(d, (uint16_t)s) : 0;
-
-			ctl_u64(o, "macs", s != DP_PORT_UNDERLAY ? fdb_port_entries(d->fdb, (uint32_t)s) : 0);
+			ctl_u64(o, "macs", container ? fdb_port_entries(d->fdb, (uint32_t)s) : 0);
 			ctl_u64(o, "max_macs", max == VTEP_MAX_MACS_UNLIMITED ? 0 : max);   /* 0: no limit */
 			ctl_u64(o, "learn_refused", pc->learn_refused);
 			ctl_u64(o, "learn_limit", limit);
