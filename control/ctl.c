@@ -978,8 +978,7 @@ ctl_out_produce(struct ctl_out *o, struct ctl_buf *dst)
 			rc = 0;
 		if (rc < 0)
 			rc = -rc;
-		if (rc && !o->status) {
-			o->status = rc;
+		if (rc) {               /* as for a handler: its errno is the status */
 			if (!o->err)
 				ctl_error(o, "%s", strerror(rc));
 			o->status = rc;
