@@ -56,6 +56,7 @@
 #define CTL_DRAIN_MAX 65536             /* unread request bytes discarded before close */
 #define CTL_OUT_LOW (32u << 10)         /* a stream steps again when less than this is unsent */
 #define CTL_OUT_HIGH (128u << 10)       /* ... and stops stepping above this */
+#define CTL_STEPS_PER_CALL 8            /* stream steps per wake-up of a connection */
 
 /* ------------------------------------------------------------------------------------ */
 /* Growable buffer                                                                       */
@@ -1421,7 +1422,12 @@ ctl_conn_produce(struct ctl_server *s, struct ctl_conn *c)
 		c->out.len -= c->out_off;
 		c->out_off = 0;
 	}
-	while (c->o && c->out.len - c->out_off < CTL_OUT_HIGH && !c->out.oom) {
+	/*
+	 * A bounded number of steps per call, so one client never holds the control thread
+	 * long (a filtered listing may take many steps per row); EPOLLOUT brings us back.
+	 */
+	for (unsigned steps = 0; c->o && c->out.len - c->out_off < CTL_OUT_HIGH && !c->out.oom &&
+				 steps < CTL_STEPS_PER_CALL; steps++) {
 		struct ctl_buf *dst = c->framed ? &c->chunk : &c->out;
 		c->chunk.len = 0;
 		int rc = ctl_out_produce(c->o, dst);
