@@ -1019,8 +1019,8 @@ START_TEST(test_stream_end_to_end)
 	const char *tail = "{\"i\":199999,\"name\":\"n\"}],\"count\":200000}";
 	ck_assert_str_eq(body + strlen(body) - strlen(tail), tail);
 	size_t items = 0;
-	for (const char *p = body; (p = strstr(p, "{\"i\":")); p++)
-		items++;
+	for (const char *p = body; *p; p++)     /* not strstr: ASan's makes it quadratic */
+		items += p[0] == '{' && strncmp(p, "{\"i\":", 5) == 0;
 	ck_assert_uint_eq(items, 200000);
 	free(body);
 	ck_assert_int_eq(request(l.path, false, "stream 3", &status, &body), 0);
