@@ -142,8 +142,13 @@ for m in macs[:1000]:
     assert m["type"] == "remote" and m["port"] is None and m["vtep"] == "10.0.0.9", m
     assert m["age"] is None and isinstance(m["moves"], int) and m["source"] == "evpn", m
 EOF
-[ "$grow" -le 32 ] || vt_fail "vtepd grew by $grow MiB while sending $N MACs (bound: 32 MiB)"
-vt_pass "show macs -j at $N MACs: $(stat -c %s "$VT_TMP/macs.json") bytes of valid JSON, vtepd grew by $grow MiB (bound 32)"
+# ASan keeps freed memory in its quarantine (256 MiB) on purpose: the bound is for real builds
+if ldd "$VTEPD" | grep -q libasan; then
+	vt_log "sanitizer build: vtepd grew by $grow MiB (ASan's quarantine holds freed memory; bound not checked)"
+else
+	[ "$grow" -le 32 ] || vt_fail "vtepd grew by $grow MiB while sending $N MACs (bound: 32 MiB)"
+fi
+vt_pass "show macs -j at $N MACs: $(stat -c %s "$VT_TMP/macs.json") bytes of valid JSON, vtepd grew by $grow MiB (bound 32 MiB outside sanitizer builds)"
 rm -f "$VT_TMP/macs.json"
 
 # filters and paging
