@@ -128,22 +128,69 @@ static int cmd_show_vnis(struct ctl_out *o, int argc, char **argv, void *ctx)
 }
 
 /* ---- show macs ---- */
+/*
+ * The reply is streamed (ctl_stream): SHOW_MACS_STEP_ROWS rows at a time, resumed from a
+ * table position as the client reads, so a million MACs take no more memory than a few
+ * hundred. Filters: vni, mac, port, vtep; paging: limit N and cursor C (the next_cursor of
+ * the previous page: a table position, stable while entries come and go).
+ */
+#define SHOW_MACS_USAGE "show macs [vni N] [mac M] [port NAME] [vtep A.B.C.D] [count] [limit N] [cursor C]"
+#define SHOW_MACS_STEP_ROWS 256
+#define SHOW_MACS_STEP_SLOTS 65536       /* table slots looked at per step, matching or not */
+
 struct show_macs_ctx {
 	struct vtepd *d;
 	struct ctl_out *o;
 	uint16_t vni_idx;     /* DP_NO_ID: all */
+	bool has_mac, has_vtep, count_only, has_limit;
+	uint8_t mac[6];
+	int port_slot;        /* -1: any */
+	uint32_t vtep_ip;
+	uint64_t limit;
+	uint32_t pos;         /* the table position to go on from */
+	uint64_t rows;        /* matched so far */
+	unsigned step_rows;
 	uint64_t now;
 };
+
+static bool show_mac_matches(const struct show_macs_ctx *c, const struct fdb_entry *e)
+{
+	uint32_t dest = fdb_entry_dest(e);
+
+	if (c->vni_idx != DP_NO_ID && fdb_key_vni_idx(e->key) != c->vni_idx)
+		return false;
+	if (c->has_mac) {
+		uint8_t mac[6];
+
+		fdb_key_mac(e->key, mac);
+		if (memcmp(mac, c->mac, 6) != 0)
+			return false;
+	}
+	if (c->port_slot >= 0 && (fdb_dest_is_vtep(dest) || fdb_dest_id(dest) != (uint32_t)c->port_slot))
+		return false;
+	if (c->has_vtep && (!fdb_dest_is_vtep(dest) || fdb_dest_id(dest) >= VTEP_MAX_VTEPS ||
+			    c->d->vteps[fdb_dest_id(dest)].ip != c->vtep_ip))
+		return false;
+	return true;
+}
+
+static int count_one_mac(const struct fdb_entry *e, void *arg)
+{
+	struct show_macs_ctx *c = arg;
+
+	c->rows += show_mac_matches(c, e);
+	return 0;
+}
 
 static int show_one_mac(const struct fdb_entry *e, void *arg)
 {
 	struct show_macs_ctx *c = arg;
 	uint16_t vi = fdb_key_vni_idx(e->key);
-	uint32_t dest = e->dest;
+	uint32_t dest = fdb_entry_dest(e);
 	uint8_t mac[6];
 	char buf[32];
 
-	if (c->vni_idx != DP_NO_ID && vi != c->vni_idx)
+	if (!show_mac_matches(c, e))
 		return 0;
 	fdb_key_mac(e->key, mac);
 	fmt_mac(buf, sizeof(buf), mac);
@@ -154,18 +201,20 @@ static int show_one_mac(const struct fdb_entry *e, void *arg)
 		uint32_t id = fdb_dest_id(dest);
 
 		ctl_str(c->o, "type", (e->flags & FDB_F_STATIC) ? "static" : "remote");
-		ctl_str(c->o, "port", "-");
+		ctl_str(c->o, "port", NULL);
 		if (id < VTEP_MAX_VTEPS)
 			ctl_ip(c->o, "vtep", c->d->vteps[id].ip);
+		else
+			ctl_str(c->o, "vtep", NULL);
 	} else {
 		uint32_t slot = fdb_dest_id(dest);
 
 		ctl_str(c->o, "type", (e->flags & FDB_F_STATIC) ? "static" : "local");
 		ctl_str(c->o, "port", slot <= VTEP_MAX_PORTS && c->d->ports[slot].in_use ? c->d->ports[slot].conf.name : "?");
-		ctl_str(c->o, "vtep", "-");
+		ctl_str(c->o, "vtep", NULL);
 	}
 	if (e->flags & (FDB_F_STATIC | FDB_F_CP))
-		ctl_str(c->o, "age", "-");
+		ctl_str(c->o, "age", NULL);
 	else
 		ctl_u64(c->o, "age", c->now > e->last_seen ? c->now - e->last_seen : 0);
 	ctl_u64(c->o, "moves", e->moves);
@@ -178,34 +227,110 @@ static int show_one_mac(const struct fdb_entry *e, void *arg)
 		ctl_bool(c->o, "duplicate", mi.frozen);
 	}
 	ctl_obj_end(c->o);
+	c->rows++;
+	c->step_rows++;
+	return c->step_rows >= SHOW_MACS_STEP_ROWS || (c->has_limit && c->rows >= c->limit);
+}
+
+/* One step of the reply: the next rows; at the end the count and where the next page starts. */
+static int show_macs_step(struct ctl_out *o, void *arg)
+{
+	struct show_macs_ctx *c = arg;
+	bool end;
+
+	c->o = o;
+	c->step_rows = 0;
+	end = fdb_walk_from(c->d->fdb, &c->pos, SHOW_MACS_STEP_SLOTS, show_one_mac, c);
+	if (!end && !(c->has_limit && c->rows >= c->limit))
+		return CTL_STREAM_MORE;
+	ctl_list_end(o);
+	if (ctl_is_json(o) || c->has_limit)
+		ctl_u64(o, "count", c->rows);
+	if (!end)
+		ctl_u64(o, "next_cursor", c->pos);
+	else if (ctl_is_json(o))
+		ctl_str(o, "next_cursor", NULL);
 	return 0;
 }
 
 static int cmd_show_macs(struct ctl_out *o, int argc, char **argv, void *ctx)
 {
 	struct vtepd *d = ctx;
-	struct show_macs_ctx c = { .d = d, .o = o, .vni_idx = DP_NO_ID, .now = dp_clock_sec() };
+	struct show_macs_ctx c = { .d = d, .o = o, .vni_idx = DP_NO_ID, .port_slot = -1, .now = dp_clock_sec() };
+	struct show_macs_ctx *sc;
 
-	if (argc == 2 && strcmp(argv[0], "vni") == 0) {
-		uint32_t vni;
+	for (int i = 0; i < argc; i++) {
+		const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		uint32_t n;
 
-		if (parse_u32(argv[1], VTEP_VNI_MAX, &vni)) {
-			ctl_error(o, "bad VNI '%s' (expected 1 to %u)", argv[1], VTEP_VNI_MAX);
+		if (strcmp(k, "count") == 0) {
+			c.count_only = true;
+			continue;
+		}
+		if (!v || (strcmp(k, "vni") && strcmp(k, "mac") && strcmp(k, "port") && strcmp(k, "vtep") &&
+			   strcmp(k, "limit") && strcmp(k, "cursor"))) {
+			ctl_error(o, "usage: " SHOW_MACS_USAGE);
 			return EINVAL;
 		}
-		c.vni_idx = vtepd_vni_index(d, vni);
-		if (c.vni_idx == DP_NO_ID) {
-			ctl_error(o, "VNI %u is not configured", vni);
-			return ENOENT;
+		i++;
+		if (strcmp(k, "vni") == 0) {
+			if (parse_u32(v, VTEP_VNI_MAX, &n)) {
+				ctl_error(o, "bad VNI '%s' (expected 1 to %u)", v, VTEP_VNI_MAX);
+				return EINVAL;
+			}
+			c.vni_idx = vtepd_vni_index(d, n);
+			if (c.vni_idx == DP_NO_ID) {
+				ctl_error(o, "VNI %u is not configured", n);
+				return ENOENT;
+			}
+		} else if (strcmp(k, "mac") == 0) {
+			if (vtep_parse_mac(v, c.mac)) {
+				ctl_error(o, "bad MAC '%s' (expected xx:xx:xx:xx:xx:xx)", v);
+				return EINVAL;
+			}
+			c.has_mac = true;
+		} else if (strcmp(k, "port") == 0) {
+			c.port_slot = vtepd_port_find(d, v);
+			if (c.port_slot < 0) {
+				ctl_error(o, "no port '%s'", v);
+				return ENOENT;
+			}
+		} else if (strcmp(k, "vtep") == 0) {
+			if (inet_pton(AF_INET, v, &c.vtep_ip) != 1) {
+				ctl_error(o, "bad VTEP address '%s' (expected A.B.C.D)", v);
+				return EINVAL;
+			}
+			c.has_vtep = true;
+		} else if (strcmp(k, "limit") == 0) {
+			if (parse_u32(v, UINT32_MAX, &n) || n == 0) {
+				ctl_error(o, "bad limit '%s' (expected 1 to %u)", v, UINT32_MAX);
+				return EINVAL;
+			}
+			c.limit = n;
+			c.has_limit = true;
+		} else {
+			if (parse_u32(v, UINT32_MAX, &n)) {
+				ctl_error(o, "bad cursor '%s' (expected the next_cursor of a previous page)", v);
+				return EINVAL;
+			}
+			c.pos = n;
 		}
-	} else if (argc) {
-		ctl_error(o, "usage: show macs [vni N]");
-		return EINVAL;
 	}
 	fdb_refresh(d->fdb, c.now);    /* the ages count from what the fast path saw until now */
+	if (c.count_only) {
+		uint32_t pos = c.pos;
+
+		while (!fdb_walk_from(d->fdb, &pos, UINT32_MAX, count_one_mac, &c))
+			;
+		ctl_u64(o, "count", c.rows);
+		return 0;
+	}
+	sc = malloc(sizeof(*sc));
+	if (!sc)
+		return ENOMEM;
+	*sc = c;
 	ctl_list_begin(o, "macs");
-	fdb_walk(d->fdb, show_one_mac, &c);
-	ctl_list_end(o);
+	ctl_stream(o, show_macs_step, sc, free);
 	return 0;
 }
 
@@ -1058,7 +1183,7 @@ static const struct ctl_command vtepd_commands[] = {
 	{ { "show", "bgp", "evpn", NULL }, "show bgp evpn [type 2|3] [vni N]", cmd_show_bgp_evpn },
 	{ { "show", "evpn", "vni", NULL }, "show evpn vni [N]", cmd_show_evpn_vni },
 	{ { "show", "vnis", NULL }, "show vnis", cmd_show_vnis },
-	{ { "show", "macs", NULL }, "show macs [vni N]", cmd_show_macs },
+	{ { "show", "macs", NULL }, SHOW_MACS_USAGE, cmd_show_macs },
 	{ { "show", "ports", NULL }, "show ports", cmd_show_ports },
 	{ { "show", "vteps", NULL }, "show vteps", cmd_show_vteps },
 	{ { "show", "arp", NULL }, "show arp", cmd_show_arp },
@@ -1069,7 +1194,19 @@ static const struct ctl_command vtepd_commands[] = {
 	{ { "detach", NULL }, "detach NAME", cmd_detach },
 };
 
+int vtepd_commands_start(struct vtepd *d)
+{
+	return ctl_server_new(d->ctl_fd, vtepd_commands, sizeof(vtepd_commands) / sizeof(vtepd_commands[0]), d,
+			      &d->ctl);
+}
+
 void vtepd_commands_serve(struct vtepd *d)
 {
-	ctl_server_serve_one(d->ctl_fd, vtepd_commands, sizeof(vtepd_commands) / sizeof(vtepd_commands[0]), d);
+	ctl_server_run(d->ctl, 0);
+}
+
+void vtepd_commands_stop(struct vtepd *d)
+{
+	ctl_server_free(d->ctl);
+	d->ctl = NULL;
 }

@@ -2,14 +2,21 @@
 /*
  * ctl.c: the management socket of vtepd and the output builder its commands write through.
  *
- * Owns: the listening UNIX socket (creation, stale-file handling, permissions), serving one
- * request per connection (bounded read, parsing, longest-prefix command dispatch, reply), the
- * ctl_out builder (an in-memory tree rendered at the end as JSON or as human text), and the
- * client side used by vtepctl.
+ * Owns: the listening UNIX socket (creation, stale-file handling, permissions), the
+ * non-blocking server (up to CTL_MAX_CONNS connections on one epoll descriptor, request
+ * and write timeouts, parsing, longest-prefix command dispatch, framed and streamed
+ * replies), the ctl_out builder (a small tree rendered as JSON with yajl's generator or as
+ * human text), and the client side used by vtepctl.
  *
- * The builder keeps a small tree instead of streaming because the text form needs to see a
- * whole list before it can print it (column set and widths), and so that a handler that
- * forgets an end call still produces a well-formed document.
+ * The builder keeps a small tree because the text form needs to see a list before it can
+ * print it (column set and widths), and so that a handler that forgets an end call still
+ * produces a well-formed document. A streamed reply sends and frees the finished part of
+ * the tree after each step (ctl_out_flush), so its memory stays that of one step; in text
+ * its table takes its columns and widths from the first step.
+ *
+ * JSON strings are always valid UTF-8: bytes that are not (a port name from a config file
+ * in Latin-1, say) become U+FFFD; control characters are escaped. Numbers are bare, a NULL
+ * string is null, lists are arrays.
  *
  * Text rendering rules:
  *   - scalar:  "key: value"
@@ -32,6 +39,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -39,12 +47,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <yajl/yajl_gen.h>
+
 #define CTL_MAX_REQUEST 4096            /* request line including its newline */
 #define CTL_MAX_DEPTH 32                /* nesting beyond this is ignored */
-#define CTL_SERVER_TIMEOUT_MS 1000
-#define CTL_CLIENT_TIMEOUT_S 5
-#define CTL_MAX_REPLY (64u << 20)       /* client refuses replies larger than this */
+#define CTL_CLIENT_TIMEOUT_S 10         /* client: no byte from the server for this long */
+#define CTL_MAX_REPLY (64u << 20)       /* ctl_client_request refuses replies larger than this */
 #define CTL_DRAIN_MAX 65536             /* unread request bytes discarded before close */
+#define CTL_OUT_LOW (32u << 10)         /* a stream steps again when less than this is unsent */
+#define CTL_OUT_HIGH (128u << 10)       /* ... and stops stepping above this */
+#define CTL_STEPS_PER_CALL 8            /* stream steps per wake-up of a connection */
 
 /* ------------------------------------------------------------------------------------ */
 /* Growable buffer                                                                       */
@@ -127,25 +139,6 @@ ctl_buf_put_text(struct ctl_buf *b, const char *s)
 	}
 }
 
-static void
-ctl_buf_put_json_str(struct ctl_buf *b, const char *s)
-{
-	ctl_buf_putc(b, '"');
-	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-		if (*c == '"' || *c == '\\') {
-			char esc[2] = { '\\', (char)*c };
-			ctl_buf_add(b, esc, 2);
-		} else if (*c < 0x20 || *c == 0x7f) {
-			char esc[8];
-			snprintf(esc, sizeof(esc), "\\u%04x", *c);
-			ctl_buf_add(b, esc, 6);
-		} else {
-			ctl_buf_putc(b, (char)*c);
-		}
-	}
-	ctl_buf_putc(b, '"');
-}
-
 /* ------------------------------------------------------------------------------------ */
 /* Builder tree                                                                          */
 
@@ -164,6 +157,19 @@ struct ctl_node {
 	struct ctl_node *parent, *first, *last, *next;
 	unsigned transparent;           /* open ctl_obj_begin(NULL)s merged into this object */
 	unsigned depth;
+	bool emitted;                   /* JSON: opened in the output already (streaming) */
+};
+
+struct ctl_col {
+	char *name;
+	size_t width;
+};
+
+/* A text table's columns, kept across the steps of a streamed list. */
+struct ctl_tab {
+	struct ctl_col *cols;
+	size_t n_cols, cap_cols;
+	bool header_done;
 };
 
 struct ctl_out {
@@ -174,7 +180,20 @@ struct ctl_out {
 	struct ctl_node root;
 	struct ctl_node *cur;
 	unsigned ignored;               /* begins beyond CTL_MAX_DEPTH still open */
-	struct ctl_buf out;             /* rendered body */
+	struct ctl_buf out;             /* rendered body (ctl_out_body) */
+	bool rendered;
+	uint64_t items;                 /* entries added to top-level lists */
+
+	ctl_stream_fn stream_fn;        /* NULL: not streamed, or the stream is over */
+	void *stream_state;
+	void (*stream_free)(void *);
+	struct ctl_node *stream_list;   /* the list the stream fills */
+	bool stream_alone;              /* text: the list was the first field (a bare table) */
+	bool stream_list_started;       /* text: its "key:" line or header is out */
+	struct ctl_tab tab;             /* text: its columns */
+
+	yajl_gen gen;                   /* JSON generator, prints into sink */
+	struct ctl_buf *sink;
 };
 
 struct ctl_out *
@@ -213,6 +232,13 @@ ctl_out_free(struct ctl_out *o)
 	ctl_node_free_children(&o->root);
 	free(o->err);
 	free(o->out.p);
+	if (o->stream_free)
+		o->stream_free(o->stream_state);
+	for (size_t i = 0; i < o->tab.n_cols; i++)
+		free(o->tab.cols[i].name);
+	free(o->tab.cols);
+	if (o->gen)
+		yajl_gen_free(o->gen);
 	free(o);
 }
 
@@ -254,6 +280,8 @@ ctl_add(struct ctl_out *o, enum ctl_kind kind, const char *key, char *val)
 	n->val = val;
 	n->parent = o->cur;
 	n->depth = o->cur->depth + 1;
+	if (o->cur->kind == CTL_LIST && o->cur->parent == &o->root)
+		o->items++;
 	if (o->cur->last)
 		o->cur->last->next = n;
 	else
@@ -418,36 +446,173 @@ ctl_error(struct ctl_out *o, const char *fmt, ...)
 	o->err = s;
 }
 
+
+void
+ctl_stream(struct ctl_out *o, ctl_stream_fn fn, void *state, void (*state_free)(void *))
+{
+	if (!o || o->stream_fn || o->stream_free || !fn || o->cur->kind != CTL_LIST ||
+	    o->cur->parent != &o->root || o->ignored) {
+		/* misuse: refuse rather than produce a malformed reply */
+		if (state_free)
+			state_free(state);
+		if (o && !o->status)
+			ctl_error(o, "internal error: bad streamed reply");
+		return;
+	}
+	o->stream_fn = fn;
+	o->stream_state = state;
+	o->stream_free = state_free;
+	o->stream_list = o->cur;
+	o->stream_alone = o->root.first == o->cur;
+}
 /* ------------------------------------------------------------------------------------ */
-/* JSON rendering                                                                        */
+/* Streaming: the finished part of the tree goes out and is freed                        */
+
+/* Is n the current container or one of its ancestors (still open)? */
+static bool
+ctl_on_path(const struct ctl_out *o, const struct ctl_node *n)
+{
+	for (const struct ctl_node *p = o->cur; p; p = p->parent)
+		if (p == n)
+			return true;
+	return false;
+}
+
+/* Unlinks n's first child and frees it with its subtree. */
+static void
+ctl_drop_first(struct ctl_node *n)
+{
+	struct ctl_node *c = n->first;
+	n->first = c->next;
+	if (!n->first)
+		n->last = NULL;
+	ctl_node_free_children(c);
+	free(c->key);
+	free(c->val);
+	free(c);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* JSON rendering (yajl's generator)                                                     */
 
 static void
-ctl_render_json(struct ctl_buf *b, const struct ctl_node *n)
+ctl_yajl_print(void *ctx, const char *str, size_t len)
+{
+	struct ctl_out *o = ctx;
+	ctl_buf_add(o->sink, str, len);
+}
+
+/* Length of the valid UTF-8 sequence at p (n bytes left), 0 if there is none. */
+static size_t
+ctl_utf8_len(const unsigned char *p, size_t n)
+{
+	unsigned c = p[0];
+	uint32_t cp, min;
+	size_t len;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf) {
+		len = 2, cp = c & 0x1f, min = 0x80;
+	} else if ((c & 0xf0) == 0xe0) {
+		len = 3, cp = c & 0x0f, min = 0x800;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		len = 4, cp = c & 0x07, min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (n < len)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+/* A JSON string of s: invalid UTF-8 bytes become U+FFFD (yajl escapes the rest). */
+static void
+ctl_json_str(struct ctl_out *o, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), i = 0, k;
+
+	while (i < n && (k = ctl_utf8_len(p + i, n - i)) != 0)
+		i += k;
+	if (i == n) {
+		if (yajl_gen_string(o->gen, p, n) == yajl_gen_status_ok)
+			return;
+	}
+	struct ctl_buf fixed = { 0 };
+	for (i = 0; i < n; i += k ? k : 1) {
+		k = ctl_utf8_len(p + i, n - i);
+		if (k)
+			ctl_buf_add(&fixed, s + i, k);
+		else
+			ctl_buf_puts(&fixed, "\xef\xbf\xbd");
+	}
+	if (fixed.oom || yajl_gen_string(o->gen, (const unsigned char *)(fixed.p ? fixed.p : ""),
+					 fixed.len) != yajl_gen_status_ok)
+		o->sink->oom = true;    /* cannot happen with the text above; fail the reply */
+	free(fixed.p);
+}
+
+static void
+ctl_json_scalar(struct ctl_out *o, const struct ctl_node *n)
 {
 	switch (n->kind) {
-	case CTL_OBJ:
-	case CTL_LIST:
-		ctl_buf_putc(b, n->kind == CTL_OBJ ? '{' : '[');
-		for (const struct ctl_node *c = n->first; c; c = c->next) {
-			if (c != n->first)
-				ctl_buf_putc(b, ',');
-			if (n->kind == CTL_OBJ) {
-				ctl_buf_put_json_str(b, c->key);
-				ctl_buf_putc(b, ':');
-			}
-			ctl_render_json(b, c);
-		}
-		ctl_buf_putc(b, n->kind == CTL_OBJ ? '}' : ']');
-		break;
 	case CTL_STR:
-		ctl_buf_put_json_str(b, n->val);
+		ctl_json_str(o, n->val);
 		break;
 	case CTL_RAW:
-		ctl_buf_puts(b, n->val);
+		if (strcmp(n->val, "true") == 0 || strcmp(n->val, "false") == 0)
+			yajl_gen_bool(o->gen, n->val[0] == 't');
+		else
+			yajl_gen_number(o->gen, n->val, strlen(n->val));
 		break;
-	case CTL_NULL:
-		ctl_buf_puts(b, "null");
+	default:
+		yajl_gen_null(o->gen);
 		break;
+	}
+}
+
+/*
+ * Emits what is new in container n: opens it the first time, then its children in order,
+ * freeing each once sent. An open child (on the current path) is emitted as far as it goes
+ * and kept; complete: n is finished, so everything goes and n is closed.
+ */
+static void
+ctl_json_emit(struct ctl_out *o, struct ctl_node *n, bool complete)
+{
+	if (!n->emitted) {
+		if (n->kind == CTL_OBJ)
+			yajl_gen_map_open(o->gen);
+		else
+			yajl_gen_array_open(o->gen);
+		n->emitted = true;
+	}
+	struct ctl_node *c;
+	while ((c = n->first)) {
+		bool container = c->kind == CTL_OBJ || c->kind == CTL_LIST;
+		bool open = !complete && container && ctl_on_path(o, c);
+		if (!c->emitted && n->kind == CTL_OBJ)
+			ctl_json_str(o, c->key);
+		if (container)
+			ctl_json_emit(o, c, !open);
+		else
+			ctl_json_scalar(o, c);
+		if (open)
+			break;
+		ctl_drop_first(n);
+	}
+	if (complete) {
+		if (n->kind == CTL_OBJ)
+			yajl_gen_map_close(o->gen);
+		else
+			yajl_gen_array_close(o->gen);
 	}
 }
 
@@ -493,11 +658,6 @@ ctl_flatten(struct ctl_buf *b, const struct ctl_node *n, bool nested)
 		ctl_buf_putc(b, n->kind == CTL_OBJ ? '}' : ']');
 }
 
-struct ctl_col {
-	const char *name;
-	size_t width;
-};
-
 /* Column a row member belongs to: its key for object members, else the item's own key. */
 static const char *
 ctl_col_name(const struct ctl_node *n)
@@ -530,29 +690,32 @@ ctl_add_col(struct ctl_col **cols, size_t *n, size_t *cap, const char *name)
 		*cols = p;
 		*cap = ncap;
 	}
-	(*cols)[*n].name = name;
+	(*cols)[*n].name = strdup(name);
+	if (!(*cols)[*n].name)
+		return false;
 	(*cols)[*n].width = 0;
 	(*n)++;
 	return true;
 }
-
 static void
-ctl_render_table(struct ctl_buf *b, const struct ctl_node *list, size_t indent)
+ctl_tab_free(struct ctl_tab *t)
 {
-	if (!list->first) {
-		ctl_buf_repeat(b, ' ', indent);
-		if (list->key[0]) {
-			ctl_buf_puts(b, "(no ");
-			ctl_buf_put_text(b, list->key);
-			ctl_buf_puts(b, ")\n");
-		} else {
-			ctl_buf_puts(b, "(none)\n");
-		}
-		return;
-	}
+	for (size_t i = 0; i < t->n_cols; i++)
+		free(t->cols[i].name);
+	free(t->cols);
+	memset(t, 0, sizeof(*t));
+}
 
-	struct ctl_col *cols = NULL;
-	size_t n_cols = 0, cap_cols = 0, n_rows = 0;
+/*
+ * Prints list's items as rows of an aligned table with tab's columns. The first call takes
+ * the columns from the items (their keys in first-seen order) and prints the header; later
+ * calls (the next steps of a streamed list) add new columns at the end and widen columns
+ * as needed, so a stream stays aligned unless a later step has wider cells.
+ */
+static void
+ctl_render_rows(struct ctl_buf *b, const struct ctl_node *list, size_t indent, struct ctl_tab *tab)
+{
+	size_t n_rows = 0;
 	size_t *cells = NULL;           /* offsets into scratch.p, SIZE_MAX = missing */
 	struct ctl_buf scratch = { 0 };
 	bool ok = true;
@@ -561,15 +724,17 @@ ctl_render_table(struct ctl_buf *b, const struct ctl_node *list, size_t indent)
 		n_rows++;
 		if (it->kind == CTL_OBJ) {
 			for (const struct ctl_node *c = it->first; c && ok; c = c->next)
-				ok = ctl_add_col(&cols, &n_cols, &cap_cols, ctl_col_name(c));
+				ok = ctl_add_col(&tab->cols, &tab->n_cols, &tab->cap_cols, ctl_col_name(c));
 		} else {
-			ok = ctl_add_col(&cols, &n_cols, &cap_cols, ctl_col_name(it));
+			ok = ctl_add_col(&tab->cols, &tab->n_cols, &tab->cap_cols, ctl_col_name(it));
 		}
 	}
-	if (ok && n_cols == 0) {
+	if (ok && tab->n_cols == 0) {
 		/* Only empty objects: one row of "-" per item under a VALUE column. */
-		ok = ctl_add_col(&cols, &n_cols, &cap_cols, "value");
+		ok = ctl_add_col(&tab->cols, &tab->n_cols, &tab->cap_cols, "value");
 	}
+	size_t n_cols = tab->n_cols;
+	struct ctl_col *cols = tab->cols;
 	if (ok && n_rows > SIZE_MAX / sizeof(*cells) / n_cols)
 		ok = false;
 	if (ok)
@@ -577,7 +742,8 @@ ctl_render_table(struct ctl_buf *b, const struct ctl_node *list, size_t indent)
 	ok = ok && cells;
 
 	for (size_t i = 0; ok && i < n_cols; i++)
-		cols[i].width = strlen(cols[i].name);
+		if (cols[i].width < strlen(cols[i].name))
+			cols[i].width = strlen(cols[i].name);
 	size_t r = 0;
 	for (const struct ctl_node *it = list->first; ok && it; it = it->next, r++) {
 		for (size_t i = 0; i < n_cols; i++) {
@@ -609,20 +775,21 @@ ctl_render_table(struct ctl_buf *b, const struct ctl_node *list, size_t indent)
 		goto out;
 	}
 
-	/* header */
-	ctl_buf_repeat(b, ' ', indent);
-	for (size_t i = 0; i < n_cols; i++) {
-		size_t start = b->len;
-		ctl_buf_put_text(b, cols[i].name);
-		if (b->oom)
-			goto out;
-		for (size_t k = start; k < b->len; k++)
-			b->p[k] = (char)toupper((unsigned char)b->p[k]);
-		if (i + 1 < n_cols)
-			ctl_buf_repeat(b, ' ', cols[i].width - (b->len - start) + 2);
+	if (!tab->header_done) {
+		ctl_buf_repeat(b, ' ', indent);
+		for (size_t i = 0; i < n_cols; i++) {
+			size_t start = b->len;
+			ctl_buf_put_text(b, cols[i].name);
+			if (b->oom)
+				goto out;
+			for (size_t k = start; k < b->len; k++)
+				b->p[k] = (char)toupper((unsigned char)b->p[k]);
+			if (i + 1 < n_cols)
+				ctl_buf_repeat(b, ' ', cols[i].width - (b->len - start) + 2);
+		}
+		ctl_buf_putc(b, '\n');
+		tab->header_done = true;
 	}
-	ctl_buf_putc(b, '\n');
-	/* rows */
 	for (r = 0; r < n_rows; r++) {
 		ctl_buf_repeat(b, ' ', indent);
 		for (size_t i = 0; i < n_cols; i++) {
@@ -636,46 +803,197 @@ ctl_render_table(struct ctl_buf *b, const struct ctl_node *list, size_t indent)
 		ctl_buf_putc(b, '\n');
 	}
 out:
-	free(cols);
 	free(cells);
 	free(scratch.p);
+}
+
+static void
+ctl_render_empty(struct ctl_buf *b, const struct ctl_node *list, size_t indent)
+{
+	ctl_buf_repeat(b, ' ', indent);
+	if (list->key[0]) {
+		ctl_buf_puts(b, "(no ");
+		ctl_buf_put_text(b, list->key);
+		ctl_buf_puts(b, ")\n");
+	} else {
+		ctl_buf_puts(b, "(none)\n");
+	}
+}
+
+static void
+ctl_render_table(struct ctl_buf *b, const struct ctl_node *list, size_t indent)
+{
+	if (!list->first) {
+		ctl_render_empty(b, list, indent);
+		return;
+	}
+	struct ctl_tab tab = { 0 };
+	ctl_render_rows(b, list, indent, &tab);
+	ctl_tab_free(&tab);
+}
+
+/* One field of an object: "key: value", "key:" and an indented object or table. */
+static void ctl_render_text(struct ctl_buf *b, const struct ctl_node *obj, size_t indent);
+
+static void
+ctl_render_field(struct ctl_buf *b, const struct ctl_node *c, size_t indent, bool alone)
+{
+	if (c->kind == CTL_LIST && alone) {
+		ctl_render_table(b, c, indent);
+		return;
+	}
+	ctl_buf_repeat(b, ' ', indent);
+	ctl_buf_put_text(b, c->key);
+	ctl_buf_putc(b, ':');
+	switch (c->kind) {
+	case CTL_OBJ:
+		ctl_buf_putc(b, '\n');
+		ctl_render_text(b, c, indent + 2);
+		break;
+	case CTL_LIST:
+		ctl_buf_putc(b, '\n');
+		ctl_render_table(b, c, indent + 2);
+		break;
+	default: {
+		size_t at = b->len;
+		ctl_buf_putc(b, ' ');
+		size_t vstart = b->len;
+		ctl_flatten_value(b, c);
+		if (!b->oom && b->len == vstart) {      /* empty string: no trailing blank */
+			b->len = at;
+			b->p[at] = '\0';
+		}
+		ctl_buf_putc(b, '\n');
+		break;
+	}
+	}
 }
 
 static void
 ctl_render_text(struct ctl_buf *b, const struct ctl_node *obj, size_t indent)
 {
 	bool alone = obj->first && obj->first == obj->last;
-	for (const struct ctl_node *c = obj->first; c; c = c->next) {
-		if (c->kind == CTL_LIST && alone) {
-			ctl_render_table(b, c, indent);
-			continue;
-		}
-		ctl_buf_repeat(b, ' ', indent);
-		ctl_buf_put_text(b, c->key);
-		ctl_buf_putc(b, ':');
-		switch (c->kind) {
-		case CTL_OBJ:
-			ctl_buf_putc(b, '\n');
-			ctl_render_text(b, c, indent + 2);
-			break;
-		case CTL_LIST:
-			ctl_buf_putc(b, '\n');
-			ctl_render_table(b, c, indent + 2);
-			break;
-		default: {
-			size_t at = b->len;
-			ctl_buf_putc(b, ' ');
-			size_t vstart = b->len;
-			ctl_flatten_value(b, c);
-			if (!b->oom && b->len == vstart) {      /* empty string: no trailing blank */
-				b->len = at;
-				b->p[at] = '\0';
+	for (const struct ctl_node *c = obj->first; c; c = c->next)
+		ctl_render_field(b, c, indent, alone);
+}
+
+/*
+ * Text of a streamed reply: the top-level fields before the streamed list, the list's
+ * finished rows as they come (a bare table when it was the first field, else introduced by
+ * "key:" and indented), then the fields after it.
+ */
+static void
+ctl_text_flush(struct ctl_out *o, struct ctl_buf *b, bool final)
+{
+	struct ctl_node *root = &o->root, *c;
+
+	while ((c = root->first)) {
+		bool open = !final && (c->kind == CTL_OBJ || c->kind == CTL_LIST) && ctl_on_path(o, c);
+		if (c == o->stream_list) {
+			size_t indent = o->stream_alone ? 0 : 2;
+			if (!o->stream_list_started) {
+				if (!o->stream_alone) {
+					ctl_buf_put_text(b, c->key);
+					ctl_buf_puts(b, ":\n");
+				}
+				o->stream_list_started = true;
 			}
-			ctl_buf_putc(b, '\n');
-			break;
+			/* an item still being filled stays for the next step */
+			struct ctl_node *keep = open && o->cur != c ? c->last : NULL;
+			if (keep) {
+				struct ctl_node *prev = NULL;
+				for (struct ctl_node *it = c->first; it != keep; it = it->next)
+					prev = it;
+				if (prev)
+					prev->next = NULL;
+				c->last = prev;
+				if (!prev)
+					c->first = NULL;
+			}
+			if (c->first) {
+				ctl_render_rows(b, c, indent, &o->tab);
+				ctl_node_free_children(c);
+			}
+			if (keep)
+				c->first = c->last = keep;
+			if (open)
+				return;
+			if (!o->tab.header_done)
+				ctl_render_empty(b, c, indent);
+			o->stream_list = NULL;
+		} else if (open) {
+			return;         /* a field still being filled */
+		} else {
+			ctl_render_field(b, c, 0, false);
 		}
+		ctl_drop_first(root);
+	}
+}
+
+/* Renders the finished part of the document into dst; final: all of it, closed. */
+static void
+ctl_out_flush(struct ctl_out *o, struct ctl_buf *dst, bool final)
+{
+	if (o->json) {
+		if (!o->gen) {
+			o->gen = yajl_gen_alloc(NULL);
+			if (!o->gen) {
+				dst->oom = true;
+				return;
+			}
+			yajl_gen_config(o->gen, yajl_gen_print_callback, ctl_yajl_print, o);
+			yajl_gen_config(o->gen, yajl_gen_validate_utf8, 1);
+		}
+		o->sink = dst;
+		ctl_json_emit(o, &o->root, final);
+		o->sink = NULL;
+	} else if (o->stream_list || o->stream_list_started) {
+		ctl_text_flush(o, dst, final);
+	} else if (final) {
+		ctl_render_text(dst, &o->root, 0);
+	}
+	if (final) {
+		ctl_node_free_children(&o->root);
+		o->cur = &o->root;
+		o->rendered = true;
+	}
+}
+
+/*
+ * Produces the next part of the reply into dst: one step of a stream (1: more to come) or
+ * the rest of the document (0: done), or an errno when the command failed (the status and
+ * error text are in o) or memory ran out.
+ */
+static int
+ctl_out_produce(struct ctl_out *o, struct ctl_buf *dst)
+{
+	if (o->rendered)
+		return 0;
+	if (o->stream_fn && !o->status && !o->oom) {
+		int rc = o->stream_fn(o, o->stream_state);
+		if (rc == CTL_STREAM_MORE && !o->status && !o->oom) {
+			ctl_out_flush(o, dst, false);
+			return dst->oom ? ENOMEM : 1;
+		}
+		if (rc == CTL_STREAM_MORE)
+			rc = 0;
+		if (rc < 0)
+			rc = -rc;
+		if (rc) {               /* as for a handler: its errno is the status */
+			if (!o->err)
+				ctl_error(o, "%s", strerror(rc));
+			o->status = rc;
 		}
 	}
+	o->stream_fn = NULL;
+	if (o->stream_free) {
+		o->stream_free(o->stream_state);
+		o->stream_free = NULL;
+	}
+	if (o->status || o->oom)
+		return ctl_out_status(o);
+	ctl_out_flush(o, dst, true);
+	return dst->oom ? ENOMEM : 0;
 }
 
 const char *
@@ -685,28 +1003,23 @@ ctl_out_body(struct ctl_out *o, size_t *len)
 	const char *body;
 	size_t n;
 
-	if (!o || o->oom) {
+	if (o && !o->rendered && !o->status && !o->oom) {
+		o->out.len = 0;
+		int rc;
+		while ((rc = ctl_out_produce(o, &o->out)) == 1)
+			;
+		if (rc == ENOMEM && !o->status)
+			o->oom = true;
+	}
+	if (!o || o->oom || o->out.oom) {
 		body = oom_msg;
 		n = sizeof(oom_msg) - 1;
 	} else if (o->status) {
 		body = o->err ? o->err : strerror(o->status);
 		n = strlen(body);
 	} else {
-		o->out.len = 0;
-		if (o->out.p)
-			o->out.p[0] = '\0';
-		if (o->json)
-			ctl_render_json(&o->out, &o->root);
-		else
-			ctl_render_text(&o->out, &o->root, 0);
-		if (o->out.oom) {
-			o->oom = true;
-			body = oom_msg;
-			n = sizeof(oom_msg) - 1;
-		} else {
-			body = o->out.p ? o->out.p : "";
-			n = o->out.len;
-		}
+		body = o->out.p ? o->out.p : "";
+		n = o->out.len;
 	}
 	if (len)
 		*len = n;
@@ -820,75 +1133,6 @@ ctl_server_close(int fd, const char *path)
 	if (path && lstat(path, &st) == 0 && S_ISSOCK(st.st_mode))
 		unlink(path);
 }
-
-static int64_t
-ctl_now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/*
- * Reads up to and including the first newline, at most cap bytes, within one overall
- * deadline (so a client trickling bytes cannot hold the control thread either).
- * On success *len is the line length without the newline.
- */
-static int
-ctl_read_request(int fd, char *buf, size_t cap, size_t *len_out)
-{
-	int64_t deadline = ctl_now_ms() + CTL_SERVER_TIMEOUT_MS;
-	size_t len = 0;
-
-	for (;;) {
-		int64_t left = deadline - ctl_now_ms();
-		if (left <= 0)
-			return ETIMEDOUT;
-		struct pollfd p = { .fd = fd, .events = POLLIN };
-		int n = poll(&p, 1, (int)left);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return errno;
-		}
-		if (n == 0)
-			return ETIMEDOUT;
-		ssize_t r = recv(fd, buf + len, cap - len, 0);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				return ETIMEDOUT;
-			return errno;
-		}
-		if (r == 0)
-			return len ? EPROTO : ENODATA;
-		char *nl = memchr(buf + len, '\n', (size_t)r);
-		len += (size_t)r;
-		if (nl) {
-			*len_out = (size_t)(nl - buf);
-			return 0;
-		}
-		if (len >= cap)
-			return EMSGSIZE;
-	}
-}
-
-static void
-ctl_send_all(int fd, const char *p, size_t len)
-{
-	while (len) {
-		ssize_t w = send(fd, p, len, MSG_NOSIGNAL);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return;         /* peer gone or send timeout: give up on this client */
-		}
-		p += w;
-		len -= (size_t)w;
-	}
-}
-
 static void
 ctl_usage_list(struct ctl_buf *b, const struct ctl_command *cmds, size_t n_cmds)
 {
@@ -912,7 +1156,8 @@ ctl_match(const struct ctl_command *cmd, int argc, char **argv)
 
 /* Parses and runs one request line (no newline, len bytes); returns the output to send. */
 static struct ctl_out *
-ctl_dispatch(char *line, size_t len, const struct ctl_command *cmds, size_t n_cmds, void *ctx)
+ctl_dispatch(char *line, size_t len, const struct ctl_command *cmds, size_t n_cmds, void *ctx,
+	     bool *framed)
 {
 	struct ctl_out *o;
 	if (memchr(line, '\0', len)) {
@@ -944,11 +1189,12 @@ ctl_dispatch(char *line, size_t len, const struct ctl_command *cmds, size_t n_cm
 	}
 	words[w] = NULL;
 
-	bool json = strcmp(words[0], "json") == 0;
-	if (!json && strcmp(words[0], "text") != 0) {
+	bool json = strcmp(words[0], "json") == 0 || strcmp(words[0], "json-framed") == 0;
+	*framed = strcmp(words[0], "json-framed") == 0 || strcmp(words[0], "text-framed") == 0;
+	if (!json && !*framed && strcmp(words[0], "text") != 0) {
 		free(words);
 		o = ctl_out_new(false);
-		ctl_error(o, "bad request: expected 'json' or 'text' first");
+		ctl_error(o, "bad request: expected 'json', 'text', 'json-framed' or 'text-framed' first");
 		return o;
 	}
 	o = ctl_out_new(json);
@@ -1003,29 +1249,260 @@ ctl_dispatch(char *line, size_t len, const struct ctl_command *cmds, size_t n_cm
 	return o;
 }
 
-void
-ctl_server_serve_one(int listen_fd, const struct ctl_command *cmds, size_t n_cmds, void *ctx)
+
+static int64_t
+ctl_now_ms(void)
 {
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+enum ctl_conn_state { CTL_CONN_FREE, CTL_CONN_READ, CTL_CONN_WRITE };
+
+struct ctl_conn {
 	int fd;
-	do {
-		fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
-	} while (fd < 0 && errno == EINTR);
-	if (fd < 0)
-		return;         /* EAGAIN (nothing pending) or a transient accept failure */
+	enum ctl_conn_state state;
+	bool framed;
+	int64_t deadline;               /* ms: request complete by / next byte read by */
+	size_t req_len;
+	char req[CTL_MAX_REQUEST + 1];
+	struct ctl_out *o;              /* the reply still being produced; NULL: all queued */
+	struct ctl_buf out;             /* bytes to send, from out_off */
+	size_t out_off;
+	struct ctl_buf chunk;           /* framed: one step's bytes before their chunk header */
+};
 
-	struct timeval tv = { .tv_sec = CTL_SERVER_TIMEOUT_MS / 1000 };
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+#define CTL_LISTEN_TAG UINT32_MAX
 
-	char buf[CTL_MAX_REQUEST + 1];
-	size_t len = 0;
-	int err = ctl_read_request(fd, buf, CTL_MAX_REQUEST, &len);
+struct ctl_server {
+	int listen_fd, ep;
+	bool listening;
+	const struct ctl_command *cmds;
+	size_t n_cmds;
+	void *ctx;
+	struct ctl_server_stats st;
+	struct ctl_conn conns[CTL_MAX_CONNS];
+};
+
+int
+ctl_server_new(int listen_fd, const struct ctl_command *cmds, size_t n_cmds, void *ctx,
+	       struct ctl_server **out)
+{
+	struct ctl_server *s = calloc(1, sizeof(*s));
+	if (!s)
+		return ENOMEM;
+	s->listen_fd = listen_fd;
+	s->cmds = cmds;
+	s->n_cmds = n_cmds;
+	s->ctx = ctx;
+	for (size_t i = 0; i < CTL_MAX_CONNS; i++)
+		s->conns[i].fd = -1;
+	s->ep = epoll_create1(EPOLL_CLOEXEC);
+	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = CTL_LISTEN_TAG };
+	if (s->ep < 0 || epoll_ctl(s->ep, EPOLL_CTL_ADD, listen_fd, &ev) < 0) {
+		int err = errno;
+		if (s->ep >= 0)
+			close(s->ep);
+		free(s);
+		return err;
+	}
+	s->listening = true;
+	*out = s;
+	return 0;
+}
+
+int
+ctl_server_fd(const struct ctl_server *s)
+{
+	return s ? s->ep : -1;
+}
+
+void
+ctl_server_get_stats(const struct ctl_server *s, struct ctl_server_stats *st)
+{
+	*st = s->st;
+}
+
+/*
+ * Closing a UNIX socket with unread data makes the peer's read fail with ECONNRESET;
+ * discard what is already queued (bounded) so a client that sent too much still gets its
+ * answer followed by a clean end of stream.
+ */
+static void
+ctl_close_client(int fd)
+{
+	char buf[4096];
+	shutdown(fd, SHUT_WR);
+	for (size_t drained = 0; drained < CTL_DRAIN_MAX;) {
+		ssize_t r = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (r <= 0)
+			break;
+		drained += (size_t)r;
+	}
+	close(fd);
+}
+
+static void
+ctl_conn_close(struct ctl_server *s, struct ctl_conn *c)
+{
+	epoll_ctl(s->ep, EPOLL_CTL_DEL, c->fd, NULL);
+	ctl_close_client(c->fd);
+	ctl_out_free(c->o);
+	free(c->out.p);
+	free(c->chunk.p);
+	memset(c, 0, sizeof(*c));
+	c->fd = -1;
+	c->state = CTL_CONN_FREE;
+	s->st.open--;
+}
+
+/* A short reply sent without waiting (the socket buffer is empty), then the close. */
+static void
+ctl_send_now(int fd, int status, const char *msg)
+{
+	char buf[512];
+	int n = snprintf(buf, sizeof(buf), "%d\n%s\n", status, msg);
+	if (n > 0)
+		(void)!send(fd, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1,
+			    MSG_NOSIGNAL | MSG_DONTWAIT);
+}
+
+static void
+ctl_accept(struct ctl_server *s, unsigned max)
+{
+	for (unsigned k = 0; k < max; k++) {
+		int fd = accept4(s->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+		if (fd < 0) {
+			if (errno == EINTR)
+				continue;
+			return;         /* EAGAIN (nothing pending) or a transient accept failure */
+		}
+		struct ctl_conn *c = NULL;
+		size_t i;
+		for (i = 0; i < CTL_MAX_CONNS; i++) {
+			if (s->conns[i].state == CTL_CONN_FREE) {
+				c = &s->conns[i];
+				break;
+			}
+		}
+		struct epoll_event ev = { .events = EPOLLIN, .data.u32 = (uint32_t)i };
+		if (!c || epoll_ctl(s->ep, EPOLL_CTL_ADD, fd, &ev) < 0) {
+			char msg[128];
+			snprintf(msg, sizeof(msg), "too many control connections (%d open): try again later",
+				 CTL_MAX_CONNS);
+			ctl_send_now(fd, c ? ENOMEM : EBUSY, c ? "out of resources" : msg);
+			ctl_close_client(fd);
+			s->st.refused_busy++;
+			continue;
+		}
+		c->fd = fd;
+		c->state = CTL_CONN_READ;
+		c->deadline = ctl_now_ms() + CTL_REQUEST_TIMEOUT_MS;
+		s->st.accepted++;
+		s->st.open++;
+	}
+}
+
+static void
+ctl_conn_events(struct ctl_server *s, struct ctl_conn *c, uint32_t events)
+{
+	struct epoll_event ev = { .events = events, .data.u32 = (uint32_t)(c - s->conns) };
+	epoll_ctl(s->ep, EPOLL_CTL_MOD, c->fd, &ev);
+}
+
+/* Appends the next steps of the reply to c->out until enough is queued or it is all there. */
+static void
+ctl_conn_produce(struct ctl_server *s, struct ctl_conn *c)
+{
+	if (c->out_off == c->out.len) {
+		c->out_off = c->out.len = 0;
+	} else if (c->out_off > c->out.len / 2) {
+		memmove(c->out.p, c->out.p + c->out_off, c->out.len - c->out_off);
+		c->out.len -= c->out_off;
+		c->out_off = 0;
+	}
+	/*
+	 * A bounded number of steps per call, so one client never holds the control thread
+	 * long (a filtered listing may take many steps per row); EPOLLOUT brings us back.
+	 */
+	for (unsigned steps = 0; c->o && c->out.len - c->out_off < CTL_OUT_HIGH && !c->out.oom &&
+				 steps < CTL_STEPS_PER_CALL; steps++) {
+		struct ctl_buf *dst = c->framed ? &c->chunk : &c->out;
+		c->chunk.len = 0;
+		int rc = ctl_out_produce(c->o, dst);
+		if (c->framed && c->chunk.len && !c->chunk.oom) {
+			char head[32];
+			int n = snprintf(head, sizeof(head), "D%zu\n", c->chunk.len);
+			ctl_buf_add(&c->out, head, (size_t)n);
+			ctl_buf_add(&c->out, c->chunk.p, c->chunk.len);
+		}
+		if (c->chunk.oom)
+			c->out.oom = true;
+		if (rc == 1)
+			continue;
+		if (c->framed) {
+			char tail[64];
+			snprintf(tail, sizeof(tail), "E%d %" PRIu64, rc, c->o->items);
+			ctl_buf_puts(&c->out, tail);
+			if (rc) {
+				size_t elen = 0;
+				const char *e = ctl_out_body(c->o, &elen);
+				ctl_buf_putc(&c->out, ' ');
+				ctl_buf_add(&c->out, e, elen);
+			}
+			ctl_buf_putc(&c->out, '\n');
+		}
+		/* legacy: a failure after the status line can only cut the reply short */
+		ctl_out_free(c->o);
+		c->o = NULL;
+		s->st.served++;
+	}
+	/* out of memory: drop the client (a framed reply then shows as cut short) */
+	if (c->out.oom) {
+		ctl_out_free(c->o);
+		c->o = NULL;
+		c->out.len = c->out_off = 0;
+	}
+}
+
+/* Sends what is queued, producing more as the client reads; closes when all is sent. */
+static void
+ctl_conn_write(struct ctl_server *s, struct ctl_conn *c)
+{
+	for (;;) {
+		if (c->out.len - c->out_off < CTL_OUT_LOW)
+			ctl_conn_produce(s, c);
+		if (c->out_off == c->out.len) {
+			if (!c->o)
+				ctl_conn_close(s, c);
+			return;
+		}
+		ssize_t w = send(c->fd, c->out.p + c->out_off, c->out.len - c->out_off,
+				 MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno != EAGAIN && errno != EWOULDBLOCK)
+				ctl_conn_close(s, c);   /* the client went away */
+			return;                         /* EPOLLOUT tells when to go on */
+		}
+		c->out_off += (size_t)w;
+		c->deadline = ctl_now_ms() + CTL_WRITE_TIMEOUT_MS;
+	}
+}
+
+/* The request is in (err 0) or failed: dispatch it, queue the status line, start writing. */
+static void
+ctl_conn_reply(struct ctl_server *s, struct ctl_conn *c, int err)
+{
 	struct ctl_out *o;
 	if (err) {
 		o = ctl_out_new(false);
 		switch (err) {
 		case ETIMEDOUT:
-			ctl_error(o, "request timed out");
+			ctl_error(o, "request timed out (no complete request line within %d ms)",
+				  CTL_REQUEST_TIMEOUT_MS);
 			break;
 		case EMSGSIZE:
 			ctl_error(o, "request too long (max %d bytes)", CTL_MAX_REQUEST);
@@ -1043,49 +1520,150 @@ ctl_server_serve_one(int listen_fd, const struct ctl_command *cmds, size_t n_cmd
 		if (o && err != EPROTO && err != ENODATA)
 			o->status = err;
 	} else {
-		o = ctl_dispatch(buf, len, cmds, n_cmds, ctx);
+		o = ctl_dispatch(c->req, c->req_len, s->cmds, s->n_cmds, s->ctx, &c->framed);
 	}
-
 	int status = ctl_out_status(o);
-	size_t blen = 0;
-	const char *body = ctl_out_body(o, &blen);
 	char head[16];
 	int hlen = snprintf(head, sizeof(head), "%d\n", status);
-	ctl_send_all(fd, head, (size_t)hlen);
-	ctl_send_all(fd, body, blen);
-	ctl_out_free(o);
-
-	/*
-	 * Closing a UNIX socket with unread data makes the peer's read fail with ECONNRESET;
-	 * discard what is already queued (bounded) so a client that sent too much still gets
-	 * its answer followed by a clean end of stream.
-	 */
-	shutdown(fd, SHUT_WR);
-	for (size_t drained = 0; drained < CTL_DRAIN_MAX;) {
-		ssize_t r = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
-		if (r <= 0)
-			break;
-		drained += (size_t)r;
+	ctl_buf_add(&c->out, head, (size_t)hlen);
+	if (status) {
+		size_t blen = 0;
+		const char *body = ctl_out_body(o, &blen);
+		ctl_buf_add(&c->out, body, blen);
+		ctl_out_free(o);
+		s->st.served++;
+	} else {
+		c->o = o;
 	}
-	close(fd);
+	c->state = CTL_CONN_WRITE;
+	c->deadline = ctl_now_ms() + CTL_WRITE_TIMEOUT_MS;
+	ctl_conn_events(s, c, EPOLLOUT);
+	ctl_conn_write(s, c);
+}
+
+static void
+ctl_conn_read(struct ctl_server *s, struct ctl_conn *c)
+{
+	for (;;) {
+		ssize_t r = recv(c->fd, c->req + c->req_len, CTL_MAX_REQUEST - c->req_len, 0);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return;
+			ctl_conn_close(s, c);
+			return;
+		}
+		if (r == 0) {
+			ctl_conn_reply(s, c, c->req_len ? EPROTO : ENODATA);
+			return;
+		}
+		char *nl = memchr(c->req + c->req_len, '\n', (size_t)r);
+		c->req_len += (size_t)r;
+		if (nl) {
+			c->req_len = (size_t)(nl - c->req);
+			ctl_conn_reply(s, c, 0);
+			return;
+		}
+		if (c->req_len >= CTL_MAX_REQUEST) {
+			ctl_conn_reply(s, c, EMSGSIZE);
+			return;
+		}
+	}
+}
+
+static void
+ctl_expire(struct ctl_server *s)
+{
+	if (!s->st.open)
+		return;
+	int64_t now = ctl_now_ms();
+	for (size_t i = 0; i < CTL_MAX_CONNS; i++) {
+		struct ctl_conn *c = &s->conns[i];
+		if (c->state == CTL_CONN_FREE || now < c->deadline)
+			continue;
+		s->st.timed_out++;
+		if (c->state == CTL_CONN_READ) {
+			/* tell it why; a client that reads nothing gets the close */
+			c->out.len = c->out_off = 0;
+			ctl_conn_reply(s, c, ETIMEDOUT);
+			if (c->state != CTL_CONN_FREE && c->fd >= 0)
+				ctl_conn_close(s, c);
+		} else {
+			ctl_conn_close(s, c);
+		}
+	}
+}
+
+void
+ctl_server_run(struct ctl_server *s, int timeout_ms)
+{
+	struct epoll_event evs[16];
+	if (!s)
+		return;
+	int n = epoll_wait(s->ep, evs, 16, timeout_ms);
+	for (int i = 0; i < n; i++) {
+		uint32_t tag = evs[i].data.u32;
+		if (tag == CTL_LISTEN_TAG) {
+			ctl_accept(s, CTL_MAX_CONNS);
+			continue;
+		}
+		if (tag >= CTL_MAX_CONNS)
+			continue;
+		struct ctl_conn *c = &s->conns[tag];
+		if (c->state == CTL_CONN_READ)
+			ctl_conn_read(s, c);
+		else if (c->state == CTL_CONN_WRITE && (evs[i].events & (EPOLLERR | EPOLLHUP)))
+			ctl_conn_close(s, c);   /* nobody to write to */
+		else if (c->state == CTL_CONN_WRITE)
+			ctl_conn_write(s, c);
+	}
+	ctl_expire(s);
+}
+
+void
+ctl_server_free(struct ctl_server *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < CTL_MAX_CONNS; i++)
+		if (s->conns[i].state != CTL_CONN_FREE)
+			ctl_conn_close(s, &s->conns[i]);
+	close(s->ep);
+	free(s);
+}
+
+void
+ctl_server_serve_one(int listen_fd, const struct ctl_command *cmds, size_t n_cmds, void *ctx)
+{
+	struct ctl_server *s;
+	if (ctl_server_new(listen_fd, cmds, n_cmds, ctx, &s))
+		return;
+	epoll_ctl(s->ep, EPOLL_CTL_DEL, listen_fd, NULL);
+	ctl_accept(s, 1);
+	int64_t end = ctl_now_ms() + CTL_REQUEST_TIMEOUT_MS + CTL_WRITE_TIMEOUT_MS + 1000;
+	while (s->st.open && ctl_now_ms() < end)
+		ctl_server_run(s, 50);
+	ctl_server_free(s);
 }
 
 /* ------------------------------------------------------------------------------------ */
 /* Client                                                                                */
 
-int
-ctl_client_request(const char *path, bool json, int argc, char **argv, int *status, char **body)
+static int
+ctl_connect_send(const char *path, bool json, bool framed, int argc, char **argv, int *fd_out)
 {
 	struct sockaddr_un sa;
-	struct ctl_buf req = { 0 }, rep = { 0 };
+	struct ctl_buf req = { 0 };
 	int err = ctl_fill_addr(path, &sa);
 	if (err)
 		return err;
-	if (argc < 0 || (argc > 0 && !argv) || !status || !body)
+	if (argc < 0 || (argc > 0 && !argv))
 		return EINVAL;
-	*body = NULL;
 
 	ctl_buf_puts(&req, json ? "json" : "text");
+	if (framed)
+		ctl_buf_puts(&req, "-framed");
 	for (int i = 0; i < argc; i++) {
 		if (!argv[i] || strpbrk(argv[i], "\t\n")) {
 			free(req.p);
@@ -1122,60 +1700,207 @@ ctl_client_request(const char *path, bool json, int argc, char **argv, int *stat
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
+			/* refused (busy) servers close at once: their answer may still be there */
+			if (errno == EPIPE || errno == ECONNRESET)
+				break;
 			err = errno == EAGAIN || errno == EWOULDBLOCK ? ETIMEDOUT : errno;
 			goto out;
 		}
 		off += (size_t)w;
 	}
+out:
+	free(req.p);
+	if (err)
+		close(fd);
+	else
+		*fd_out = fd;
+	return err;
+}
 
-	for (;;) {
-		if (!ctl_buf_reserve(&rep, 65536)) {
+/* Parses "<digits>" ending at end; -1 if it is not a number that fits an int. */
+static long
+ctl_parse_num(const char *p, const char *end)
+{
+	long v = 0;
+	if (p == end)
+		return -1;
+	for (; p < end; p++) {
+		if (!isdigit((unsigned char)*p) || v > (LONG_MAX - 9) / 10)
+			return -1;
+		v = v * 10 + (*p - '0');
+	}
+	return v;
+}
+
+int
+ctl_client_stream(const char *path, bool json, int argc, char **argv, ctl_sink_fn sink, void *arg,
+		  int *status, char **errmsg)
+{
+	enum { ST_STATUS, ST_ERROR, ST_HEAD, ST_DATA, ST_DONE } st = ST_STATUS;
+	struct ctl_buf in = { 0 }, msg = { 0 };
+	size_t data_left = 0;
+	int fd = -1, err;
+
+	if (!status || !errmsg || !sink)
+		return EINVAL;
+	*errmsg = NULL;
+	err = ctl_connect_send(path, json, true, argc, argv, &fd);
+	if (err)
+		return err;
+
+	bool eof = false;
+	while (!err && st != ST_DONE) {
+		/* parse what is buffered */
+		size_t used = 0;
+		for (;;) {
+			char *p = in.p + used;
+			size_t avail = in.len - used;
+			if (st == ST_DATA) {
+				size_t n = avail < data_left ? avail : data_left;
+				if (n && (err = sink(p, n, arg)) != 0)
+					break;
+				used += n;
+				data_left -= n;
+				if (data_left)
+					break;
+				st = ST_HEAD;
+				continue;
+			}
+			if (st == ST_ERROR) {
+				ctl_buf_add(&msg, p, avail < 65536 - msg.len ? avail : 65536 - msg.len);
+				used += avail;
+				break;
+			}
+			char *nl = avail ? memchr(p, '\n', avail) : NULL;
+			if (!nl) {
+				if (avail > CTL_MAX_REQUEST + 64)
+					err = EPROTO;   /* no line that long in this protocol */
+				break;
+			}
+			used += (size_t)(nl - p) + 1;
+			if (st == ST_STATUS) {
+				long v = ctl_parse_num(p, nl);
+				if (v < 0 || v > INT_MAX) {
+					err = EPROTO;
+					break;
+				}
+				*status = (int)v;
+				st = v ? ST_ERROR : ST_HEAD;
+			} else if (*p == 'D') {
+				long v = ctl_parse_num(p + 1, nl);
+				if (v < 0) {
+					err = EPROTO;
+					break;
+				}
+				data_left = (size_t)v;
+				st = ST_DATA;
+			} else if (*p == 'E') {
+				char *sp = memchr(p, ' ', (size_t)(nl - p));
+				long v = sp ? ctl_parse_num(p + 1, sp) : -1;
+				if (v < 0 || v > INT_MAX) {
+					err = EPROTO;
+					break;
+				}
+				*status = (int)v;
+				if (v) {
+					char *sp2 = memchr(sp + 1, ' ', (size_t)(nl - sp - 1));
+					if (sp2)
+						ctl_buf_add(&msg, sp2 + 1, (size_t)(nl - sp2 - 1));
+					else
+						ctl_buf_puts(&msg, strerror((int)v));
+				}
+				st = ST_DONE;
+				break;
+			} else {
+				err = EPROTO;
+				break;
+			}
+		}
+		if (used) {
+			memmove(in.p, in.p + used, in.len - used);
+			in.len -= used;
+		}
+		if (err || st == ST_DONE)
+			break;
+		if (eof) {
+			if (st != ST_ERROR)
+				err = EPROTO;   /* ended before its trailer: cut short */
+			break;
+		}
+		if (!ctl_buf_reserve(&in, 65536)) {
 			err = ENOMEM;
 			break;
 		}
-		ssize_t r = recv(fd, rep.p + rep.len, 65536, 0);
+		ssize_t r = recv(fd, in.p + in.len, 65536, 0);
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
-			/* a reset after a complete status line still ends a usable reply */
-			if (errno == ECONNRESET && memchr(rep.p, '\n', rep.len))
-				break;
+			/* a reset after the status line of an error reply still ends it */
+			if (errno == ECONNRESET && st == ST_ERROR) {
+				eof = true;
+				continue;
+			}
 			err = errno == EAGAIN || errno == EWOULDBLOCK ? ETIMEDOUT : errno;
 			break;
 		}
 		if (r == 0)
-			break;
-		rep.len += (size_t)r;
-		rep.p[rep.len] = '\0';
-		if (rep.len > CTL_MAX_REPLY) {
-			err = EMSGSIZE;
-			break;
-		}
+			eof = true;
+		in.len += (size_t)r;
 	}
-	if (!err) {
-		/* "<status>\n<body>" */
-		char *nl = rep.len ? memchr(rep.p, '\n', rep.len) : NULL;
-		long st = -1;
-		if (nl && nl != rep.p) {
-			st = 0;
-			for (char *c = rep.p; c < nl && st >= 0; c++)
-				st = isdigit((unsigned char)*c) && st <= (INT_MAX - 9) / 10
-					? st * 10 + (*c - '0') : -1;
-		}
-		if (st < 0) {
-			err = EPROTO;
+	if (!err && *status) {
+		while (msg.len && (msg.p[msg.len - 1] == '\n' || msg.p[msg.len - 1] == '\r'))
+			msg.p[--msg.len] = '\0';
+		ctl_buf_putc(&msg, '\0');
+		if (msg.oom) {
+			err = ENOMEM;
 		} else {
-			size_t blen = rep.len - (size_t)(nl + 1 - rep.p);
-			memmove(rep.p, nl + 1, blen);
-			rep.p[blen] = '\0';
-			*status = (int)st;
-			*body = rep.p;
-			rep.p = NULL;
+			*errmsg = msg.p;
+			msg.p = NULL;
 		}
 	}
-out:
-	free(rep.p);
+	free(msg.p);
+	free(in.p);
 	close(fd);
-	free(req.p);
 	return err;
+}
+
+struct ctl_collect {
+	struct ctl_buf b;
+};
+
+static int
+ctl_collect_sink(const char *p, size_t n, void *arg)
+{
+	struct ctl_collect *c = arg;
+	if (c->b.len + n > CTL_MAX_REPLY)
+		return EMSGSIZE;
+	ctl_buf_add(&c->b, p, n);
+	return c->b.oom ? ENOMEM : 0;
+}
+
+int
+ctl_client_request(const char *path, bool json, int argc, char **argv, int *status, char **body)
+{
+	struct ctl_collect c = { { 0 } };
+	char *errmsg = NULL;
+	if (!status || !body)
+		return EINVAL;
+	*body = NULL;
+	int err = ctl_client_stream(path, json, argc, argv, ctl_collect_sink, &c, status, &errmsg);
+	if (err) {
+		free(c.b.p);
+		return err;
+	}
+	if (*status) {
+		free(c.b.p);
+		*body = errmsg;
+		return 0;
+	}
+	if (!c.b.p) {
+		c.b.p = strdup("");
+		if (!c.b.p)
+			return ENOMEM;
+	}
+	*body = c.b.p;
+	return 0;
 }

@@ -5,9 +5,23 @@
  * human table and the JSON (-j) form.
  *
  * Wire protocol, one request per connection:
- *   request : "<json|text>\t<word>\t<word>...\n"   (words are the command's argv, tab-separated)
- *   response: "<status>\n<body>"  then the server closes. status 0 = success; otherwise a
- *             positive errno and the body is one line of error text.
+ *   request : "<format>\t<word>\t<word>...\n"   (words are the command's argv, tab-separated)
+ *             format is json or text (legacy replies) or json-framed or text-framed (vtepctl).
+ *   response: "<status>\n" first. status 0 = success; otherwise a positive errno, the rest is
+ *             one line of error text and the server closes.
+ *             After status 0, a legacy reply is the body then the close (a reply cut short
+ *             cannot be told from a whole one); a framed reply is chunks "D<len>\n<len bytes>"
+ *             (len in decimal) ended by the trailer "E<status> <items>[ <error text>]\n": no
+ *             trailer means the reply was cut short. A non-zero trailer status means the
+ *             command failed after part of its reply was sent. items counts the entries of
+ *             the top-level lists.
+ *
+ * The server runs on the control thread from its event loop and never blocks on a client:
+ * connections are non-blocking, served from one epoll descriptor (ctl_server_fd) that the
+ * daemon adds to its own loop; at most CTL_MAX_CONNS at a time (beyond: an EBUSY reply);
+ * a client that does not send its request within CTL_REQUEST_TIMEOUT_MS, or does not read
+ * its reply for CTL_WRITE_TIMEOUT_MS, is dropped. Large replies are streamed (ctl_stream):
+ * produced as the client reads them, in constant memory.
  */
 #ifndef VTEP_CTL_H
 #define VTEP_CTL_H
@@ -26,15 +40,37 @@ struct ctl_command {
 	ctl_handler_fn handler;     /* returns 0 or a positive errno after ctl_error() */
 };
 
+#define CTL_MAX_CONNS 64
+#define CTL_REQUEST_TIMEOUT_MS 2000    /* connect to complete request line */
+#define CTL_WRITE_TIMEOUT_MS 5000      /* a reply the client does not read for this long */
+
 /* Server (control thread). Listening socket; unlinks a stale socket file first. */
 int ctl_server_open(const char *path, int *fd_out);
+void ctl_server_close(int fd, const char *path);
+
+struct ctl_server;
+struct ctl_server_stats {
+	uint64_t accepted, refused_busy, timed_out, served;
+	unsigned open;                  /* connections now */
+};
+/* A server on the listening socket listen_fd (not taken over: ctl_server_close it after). */
+int ctl_server_new(int listen_fd, const struct ctl_command *cmds, size_t n_cmds, void *ctx,
+		   struct ctl_server **out);
+/* The descriptor to poll for input (an epoll descriptor): call ctl_server_run when readable. */
+int ctl_server_fd(const struct ctl_server *s);
 /*
- * Accept one connection on listen_fd and serve its request completely (bounded reads with a
- * 1 s timeout so a silent client cannot hang the control thread). Unknown commands answer
- * with the list of usages.
+ * Accepts, reads, dispatches and writes whatever is ready without blocking (timeout_ms 0),
+ * or waits up to timeout_ms for something to do (tests); and drops expired clients. Call it
+ * also now and then (every 100 ms) so that timeouts expire while nothing else happens.
+ */
+void ctl_server_run(struct ctl_server *s, int timeout_ms);
+void ctl_server_get_stats(const struct ctl_server *s, struct ctl_server_stats *st);
+void ctl_server_free(struct ctl_server *s);
+/*
+ * For tests: accept one pending connection on listen_fd (none: return at once) and serve
+ * it to the end, blocking the caller (bounded by the timeouts above).
  */
 void ctl_server_serve_one(int listen_fd, const struct ctl_command *cmds, size_t n_cmds, void *ctx);
-void ctl_server_close(int fd, const char *path);
 
 /* Output builder. JSON: nested objects/arrays. Text: key: value lines, lists as aligned tables. */
 void ctl_error(struct ctl_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -49,13 +85,38 @@ void ctl_i64(struct ctl_out *o, const char *key, int64_t val);
 void ctl_bool(struct ctl_out *o, const char *key, bool val);
 void ctl_strf(struct ctl_out *o, const char *key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/*
+ * Streaming: a handler whose reply can be large opens its list (ctl_list_begin), calls
+ * ctl_stream and returns 0 with the list still open. The server then calls fn each time the
+ * client has drained what was sent; fn adds a bounded number of items to the open list and
+ * returns CTL_STREAM_MORE, or closes the list, may add trailing fields and returns 0 when
+ * done, or a positive errno after ctl_error. Items added are sent and freed after each
+ * call, so memory stays constant. state_free (may be NULL) frees state at the end.
+ * Without a server (ctl_out_body), the whole stream is produced at once.
+ */
+#define CTL_STREAM_MORE (-1)
+typedef int (*ctl_stream_fn)(struct ctl_out *o, void *state);
+void ctl_stream(struct ctl_out *o, ctl_stream_fn fn, void *state, void (*state_free)(void *));
+
 /* For tests: build an output in memory, run a handler, get the text. */
 struct ctl_out *ctl_out_new(bool json);
 const char *ctl_out_body(struct ctl_out *o, size_t *len);  /* finishes the document */
 int ctl_out_status(const struct ctl_out *o);
 void ctl_out_free(struct ctl_out *o);
 
-/* Client (vtepctl): send argv, get status and body (malloc'd, NUL-terminated). */
+/*
+ * Client (vtepctl): send argv, get status and body (malloc'd, NUL-terminated; a reply over
+ * 64 MiB is EMSGSIZE). A reply cut short is EPROTO; a command that failed after part of its
+ * reply was sent gives that status and its error text as the body.
+ */
 int ctl_client_request(const char *path, bool json, int argc, char **argv, int *status, char **body);
+/*
+ * Streaming form: a successful reply's body goes to sink as it arrives (sink returns 0 or
+ * an errno, which aborts). On an error status, *errmsg (malloc'd) has the error text.
+ * Returns 0 or an errno (EPROTO: the reply was cut short or malformed).
+ */
+typedef int (*ctl_sink_fn)(const char *p, size_t n, void *arg);
+int ctl_client_stream(const char *path, bool json, int argc, char **argv, ctl_sink_fn sink, void *arg,
+		      int *status, char **errmsg);
 
 #endif

@@ -30,10 +30,11 @@ vtepctl_usage(FILE *f)
 		"/NAME.sock)\n"
 		"  -j, --json           ask for JSON output\n"
 		"  -h, --help           show this help\n"
+		"      --version        print the version and exit\n"
 		"\n"
 		"commands:\n"
 		"  show vnis\n"
-		"  show macs [vni N]\n"
+		"  show macs [vni N] [mac M] [port NAME] [vtep A.B.C.D] [count] [limit N] [cursor C]\n"
 		"  show ports\n"
 		"  show vteps\n"
 		"  show arp\n"
@@ -41,6 +42,23 @@ vtepctl_usage(FILE *f)
 		"  attach NAME vni N (netns NS | pid PID | memif SOCKET|auto [memif_id N]) [ifname IF] [mac MAC]\n"
 		"         [ip A.B.C.D/LEN] [mtu N]\n"
 		"  detach NAME\n");
+}
+
+struct vtepctl_out {
+	bool wrote;
+	char last;
+};
+
+/* The reply's body goes to stdout as it arrives: a large reply never sits in memory. */
+static int
+vtepctl_sink(const char *p, size_t n, void *arg)
+{
+	struct vtepctl_out *o = arg;
+	if (fwrite(p, 1, n, stdout) != n)
+		return errno ? errno : EIO;
+	o->wrote = true;
+	o->last = p[n - 1];
+	return 0;
 }
 
 static bool
@@ -71,6 +89,7 @@ main(int argc, char **argv)
 		{ "name", required_argument, NULL, 'n' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *sock = NULL, *name = NULL;
@@ -92,6 +111,9 @@ main(int argc, char **argv)
 			break;
 		case 'h':
 			vtepctl_usage(stdout);
+			return 0;
+		case 'V':
+			printf("vtepctl %s\n", VTEPD_VERSION);
 			return 0;
 		default:
 			vtepctl_usage(stderr);
@@ -136,8 +158,10 @@ main(int argc, char **argv)
 	}
 
 	int status = 0;
-	char *body = NULL;
-	int err = ctl_client_request(sock, json, argc - optind, argv + optind, &status, &body);
+	char *errmsg = NULL;
+	struct vtepctl_out out = { 0 };
+	int err = ctl_client_stream(sock, json, argc - optind, argv + optind, vtepctl_sink, &out, &status,
+				    &errmsg);
 	int rc;
 	if (err == EMSGSIZE) {
 		fprintf(stderr, "vtepctl: command too long (the request is limited to 4096 bytes)\n");
@@ -146,24 +170,28 @@ main(int argc, char **argv)
 		fprintf(stderr, "vtepctl: cannot connect to %s: %s (is vtepd running?)\n",
 			sock, strerror(err));
 		rc = 2;
+	} else if (err == EPROTO) {
+		fflush(stdout);
+		fprintf(stderr, "vtepctl: the reply from %s was cut short (%s): the output above is "
+			"incomplete\n", sock, out.wrote ? "no end marker" : "bad or missing status");
+		rc = 1;
 	} else if (err) {
-		fprintf(stderr, "vtepctl: request to %s failed: %s\n", sock, strerror(err));
+		fflush(stdout);
+		fprintf(stderr, "vtepctl: request to %s failed: %s%s\n", sock, strerror(err),
+			out.wrote ? " (the output above is incomplete)" : "");
+		rc = 1;
+	} else if (status) {
+		size_t len = errmsg ? strlen(errmsg) : 0;
+		fflush(stdout);
+		fprintf(stderr, "vtepctl: %s%s\n", len ? errmsg : strerror(status),
+			out.wrote ? " (the output above is incomplete)" : "");
 		rc = 1;
 	} else {
-		size_t len = strlen(body);
-		bool nl = len == 0 || body[len - 1] == '\n';
-		if (status == 0) {
-			fputs(body, stdout);
-			if (!nl)
-				fputc('\n', stdout);
-			rc = 0;
-		} else {
-			fprintf(stderr, "vtepctl: %s%s", len ? body : strerror(status),
-				nl && len ? "" : "\n");
-			rc = 1;
-		}
+		if (out.wrote && out.last != '\n')
+			fputc('\n', stdout);
+		rc = 0;
 	}
-	free(body);
+	free(errmsg);
 	free(name_path);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "vtepctl: error writing output: %s\n", strerror(errno));

@@ -55,6 +55,8 @@ static void vtepd_usage(FILE *f)
 		   "  -c, --config FILE     configuration (YAML)\n"
 		   "      --check-config    validate the configuration and exit\n"
 		   "  -d, --debug           verbose logging\n"
+		   "      --version         print the version and exit\n"
+		   "signals: SIGINT, SIGTERM stop cleanly; SIGHUP is logged and ignored (no reload yet)\n"
 		   "environment: VTEPD_EAL_ARGS extra DPDK EAL arguments; VTEPD_BPF_DIR where the XDP objects are;\n"
 		   "             VTEPD_NO_HUGEPAGES=1 run without hugepages\n");
 }
@@ -530,8 +532,13 @@ static int vtepd_loop_setup(struct vtepd *d)
 		vlog(VLOG_ERR, "netlink monitor: %s", strerror(rc));
 		return rc;
 	}
+	rc = vtepd_commands_start(d);
+	if (rc) {
+		vlog(VLOG_ERR, "management socket %s: %s", d->cfg.socket_path, strerror(rc));
+		return rc;
+	}
 	if ((rc = vtepd_epoll_add(d, d->signal_fd)) || (rc = vtepd_epoll_add(d, d->timer_fd)) ||
-	    (rc = vtepd_epoll_add(d, d->ctl_fd)) || (rc = vtepd_epoll_add(d, d->nl_fd)))
+	    (rc = vtepd_epoll_add(d, ctl_server_fd(d->ctl))) || (rc = vtepd_epoll_add(d, d->nl_fd)))
 		return rc;
 	return 0;
 }
@@ -557,6 +564,8 @@ static void vtepd_tick(struct vtepd *d)
 	}
 	if (d->topology_dirty)
 		vtepd_publish(d);
+	if (d->ticks % (100 / VTEPD_TICK_MS) == 0)
+		vtepd_commands_serve(d);        /* drops clients past their timeout */
 }
 
 static void vtepd_run(struct vtepd *d)
@@ -571,13 +580,18 @@ static void vtepd_run(struct vtepd *d)
 			if (fd == d->signal_fd) {
 				struct signalfd_siginfo si;
 
-				if (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
-					vlog(VLOG_INFO, "signal %u: shutting down", si.ssi_signo);
-					d->quit = true;
+				if (read(fd, &si, sizeof(si)) != (ssize_t)sizeof(si))
+					continue;
+				if (si.ssi_signo == SIGHUP) {
+					/* no reload yet: a stray SIGHUP (a closed terminal) must not stop the switch */
+					vlog(VLOG_WARN, "SIGHUP ignored: configuration reload is not supported");
+					continue;
 				}
+				vlog(VLOG_INFO, "signal %u: shutting down", si.ssi_signo);
+				d->quit = true;
 			} else if (fd == d->timer_fd) {
 				vtepd_tick(d);
-			} else if (fd == d->ctl_fd) {
+			} else if (fd == ctl_server_fd(d->ctl)) {
 				vtepd_commands_serve(d);
 			} else if (fd == vtepd_bgp_fd(d)) {
 				vtepd_bgp_process(d);
@@ -621,6 +635,7 @@ static void vtepd_shutdown(struct vtepd *d)
 	}
 	vtepd_bgp_stop(d);
 	vtepd_ports_shutdown(d);
+	vtepd_commands_stop(d);
 	if (d->ctl_fd > 0)
 		ctl_server_close(d->ctl_fd, d->cfg.socket_path);
 	for (uint16_t u = 0; u < d->n_uplinks; u++) {
@@ -661,6 +676,7 @@ int main(int argc, char **argv)
 		{ "check-config", no_argument, NULL, 'C' },
 		{ "debug", no_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct vtepd daemon;  /* large: keep it off the stack */
@@ -676,6 +692,7 @@ int main(int argc, char **argv)
 		case 'C': check_only = true; break;
 		case 'd': vlog_set_level(VLOG_DEBUG); break;
 		case 'h': vtepd_usage(stdout); return 0;
+		case 'V': printf("vtepd %s\n", VTEPD_VERSION); return 0;
 		default: vtepd_usage(stderr); return 2;
 		}
 	}

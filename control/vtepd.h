@@ -21,6 +21,7 @@ struct bgp;
 struct evpn_rib;
 struct fdb;
 struct vtepd_bgp;
+struct ctl_server;
 struct rte_mempool;
 struct rte_ring;
 struct rte_rcu_qsbr;
@@ -137,6 +138,7 @@ struct vtepd {
 	uint64_t started_at;
 	struct vtepd_stats stats;
 	struct vtepd_bgp *bgp;             /* the BGP EVPN speaker, NULL without a bgp section */
+	struct ctl_server *ctl;            /* the management socket's clients (on ctl_fd) */
 };
 
 /* log.c */
@@ -239,6 +241,10 @@ void vtepd_bgp_peer_routes(const struct vtepd *d, size_t i, uint64_t *received, 
 struct bgp *vtepd_bgp_speaker(const struct vtepd *d);
 
 /* commands.c */
+/* The management server on d->ctl_fd; its descriptor goes into the event loop. */
+int vtepd_commands_start(struct vtepd *d);
+/* Serves what its clients are ready for, never waiting; also expires slow clients. */
 void vtepd_commands_serve(struct vtepd *d);
+void vtepd_commands_stop(struct vtepd *d);
 
 #endif

@@ -704,6 +704,20 @@ uint64_t fdb_anchor_generation(const struct fdb *fdb)
 	return fdb->anchor_gen;
 }
 
+bool fdb_walk_from(const struct fdb *fdb, uint32_t *pos, uint32_t budget, fdb_walk_cb cb, void *arg)
+{
+	uint32_t i = *pos;
+
+	for (; i < fdb->n_slots && budget; i++, budget--) {
+		if (fdb->state[i] == FDB_SLOT_LIVE && cb(&fdb->entries[i], arg) != 0) {
+			i++;
+			break;
+		}
+	}
+	*pos = i;
+	return i >= fdb->n_slots;
+}
+
 void fdb_get_stats(const struct fdb *fdb, struct fdb_stats *st)
 {
 	*st = fdb->st;

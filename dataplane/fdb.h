@@ -156,6 +156,13 @@ uint64_t fdb_anchor_generation(const struct fdb *fdb);
 /* Visit every entry (writer side); stop early when cb returns non-zero. */
 typedef int (*fdb_walk_cb)(const struct fdb_entry *e, void *arg);
 void fdb_walk(const struct fdb *fdb, fdb_walk_cb cb, void *arg);
+/*
+ * Resumable walk for large listings: visits at most budget slots from *pos on (cb as for
+ * fdb_walk) and leaves *pos at the next slot to visit. Positions are table slots, so entries
+ * added or removed between calls are seen or not, but the others are each seen once.
+ * Returns true when the end of the table was reached.
+ */
+bool fdb_walk_from(const struct fdb *fdb, uint32_t *pos, uint32_t budget, fdb_walk_cb cb, void *arg);
 
 void fdb_get_stats(const struct fdb *fdb, struct fdb_stats *st);
 /* Bytes of memory the table holds (hash + entries), for the memory budget. */

@@ -11,7 +11,7 @@ shift || true
 
 packages=(gcc clang llvm meson ninja-build pkg-config
           libdpdk-dev dpdk dpdk-dev libbpf-dev libxdp-dev libelf-dev zlib1g-dev
-          check libyaml-dev
+          check libyaml-dev libyajl-dev
           iproute2 iputils-ping iputils-arping ethtool jq tshark procps psmisc kmod
           frr gobgpd bc iperf3 iputils-tracepath)
 
