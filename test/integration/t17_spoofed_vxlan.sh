@@ -141,7 +141,7 @@ vt_pass "two leaves forward in VNIs 100 and 200"
 
 mac_where() {   # VNI MAC -> "type port vtep" in leaf 1's table, or nothing
 	vt_ctl "$L1" -j show macs | jq -r --argjson v "$1" --arg m "$2" \
-		'.macs[] | select(.vni == $v and .mac == $m) | "\(.type) \(.port) \(.vtep)"'
+		'.macs[] | select(.vni == $v and .mac == $m) | "\(.type) \(.port // "-") \(.vtep // "-")"'
 }
 vni_field() {   # VNI FIELD of leaf 1's show vnis
 	vt_ctl "$L1" -j show vnis | jq -r --argjson v "$1" ".vnis[] | select(.vni == \$v) | .$2"
