@@ -416,12 +416,10 @@ static int vtepd_port_validate(struct vtepd *d, struct vtep_port_config *pc, boo
 	return 0;
 }
 
-/* The veth pair into the container's netns, configured and up (AF_XDP ports). */
-static int vtepd_port_veth(const struct vtep_port_config *pc, char *ns_desc, size_t ns_len, char *obj,
-			   size_t obj_len, char *err, size_t errlen)
+/* Where the container lives, in words, and the path of the container ports' XDP object. */
+static int vtepd_port_describe(const struct vtep_port_config *pc, char *ns_desc, size_t ns_len, char *obj,
+			       size_t obj_len, char *err, size_t errlen)
 {
-	int nsfd = -1, rc;
-
 	if (pc->netns[0])
 		snprintf(ns_desc, ns_len, "netns %s", pc->netns);
 	else
@@ -430,6 +428,18 @@ static int vtepd_port_veth(const struct vtep_port_config *pc, char *ns_desc, siz
 		snprintf(err, errlen, "XDP object %s not found (set VTEPD_BPF_DIR)", obj);
 		return ENOENT;
 	}
+	return 0;
+}
+
+/* The veth pair into the container's netns, configured and up (AF_XDP ports). */
+static int vtepd_port_veth(const struct vtep_port_config *pc, char *ns_desc, size_t ns_len, char *obj,
+			   size_t obj_len, char *err, size_t errlen)
+{
+	int nsfd = -1, rc;
+
+	rc = vtepd_port_describe(pc, ns_desc, ns_len, obj, obj_len, err, errlen);
+	if (rc)
+		return rc;
 	rc = nl_netns_open(pc->netns[0] ? pc->netns : NULL, pc->netns[0] ? 0 : pc->pid, &nsfd);
 	if (rc) {
 		if (pc->netns[0])
@@ -491,14 +501,9 @@ static int vtepd_port_adopt(const struct vtep_port_config *pc, char *ns_desc, si
 {
 	int rc;
 
-	if (pc->netns[0])
-		snprintf(ns_desc, ns_len, "netns %s", pc->netns);
-	else
-		snprintf(ns_desc, ns_len, "the netns of pid %d", pc->pid);
-	if (vtep_xdp_object_path(false, obj, obj_len) != 0) {
-		snprintf(err, errlen, "XDP object %s not found (set VTEPD_BPF_DIR)", obj);
-		return ENOENT;
-	}
+	rc = vtepd_port_describe(pc, ns_desc, ns_len, obj, obj_len, err, errlen);
+	if (rc)
+		return rc;
 	rc = vtep_xdp_remove_ours(pc->name, err, errlen);
 	if (rc)
 		return rc;
