@@ -615,7 +615,7 @@ static void dp_decap_burst(struct dp_worker *w, const struct dp_topology *t, uin
 	uint16_t vni_idx[DP_BURST];
 	uint32_t src_ip[DP_BURST];
 	uint16_t src_vt[DP_BURST];
-	struct dp_learn_batch lb = { .n = 0, .slot = DP_PORT_UNDERLAY, .t = t, .hits = fdb_hit_bits(w->fdb) };
+	struct dp_learn_batch lb = { .n = 0, .slot = slot, .t = t, .hits = fdb_hit_bits(w->fdb) };
 	uint16_t k;
 
 	b.k = 0;
@@ -665,7 +665,7 @@ static void dp_decap_burst(struct dp_worker *w, const struct dp_topology *t, uin
 		vt = dp_topology_vtep_id(t, p.outer_src_ip);
 		if (unlikely(!dp_vni_vtep_known(&t->vnis[vi], vt))) {
 			w->counters->vnis[vi].unknown_vtep++;
-			dp_drop(w, DP_PORT_UNDERLAY, DP_DROP_UNKNOWN_VTEP, m);
+			dp_drop(w, slot, DP_DROP_UNKNOWN_VTEP, m);
 			continue;
 		}
 		rte_pktmbuf_adj(m, p.outer_len);

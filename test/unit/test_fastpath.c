@@ -2038,6 +2038,22 @@ START_TEST(test_vtep_check)
 	ck_assert_uint_eq(g_ctr->vnis[0].decap_pkts, 1);
 	ck_assert_uint_eq(g_ctr->vteps[1].rx_pkts, 1);
 
+	/* a stranger on the second uplink: dropped and counted on that uplink */
+	{
+		struct dp_topology *t2 = topo_checked();
+
+		topo_add_port(t2, PU, DP_NO_ID);
+		publish(t2);
+	}
+	reset_counters();
+	len = inner_frame(in, MAC_B, MAC_C, 120, 33);
+	olen = vxlan_frame(out, STRANGER_IP, LOCAL_IP, UDP_PORT, VNI_A, in, len);
+	run(PU, out, olen);
+	expect_out(0, 0, 0, 0);
+	expect_no_learn();
+	expect_only_drop(DP_PORT_UPLINK(1), DP_DROP_UNKNOWN_VTEP, 1);
+	ck_assert_uint_eq(g_ctr->vnis[0].unknown_vtep, 1);
+
 	/* without the check, the stranger's frame goes through (and asks for its VTEP to be learned) */
 	publish(topo_std());
 	reset_counters();
