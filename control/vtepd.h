@@ -89,6 +89,8 @@ struct vtepd_uplink {
 	int ifindex;
 	bool up;                           /* the kernel's link state: IFF_UP, carrier (IFF_LOWER_UP) and operstate */
 	int xdp_lock;                      /* vtep_xdp_claim() of its AF_XDP interface, or -1 */
+	uint16_t exc_port;                 /* DPDK port of its exception TAP (ifname), UINT16_MAX when none */
+	char name[VTEP_IFNAME_MAX + 8];    /* in show ports/stats: ifname, or "underlay", "underlayN" for a NIC */
 };
 
 struct vtepd_stats {
