@@ -420,7 +420,9 @@ static int cmd_show_ports(struct ctl_out *o, int argc, char **argv, void *ctx)
 	ctl_u64(o, "mtu", d->cfg.underlay_mtu);
 	ctl_str(o, "netns", "-");
 	ctl_str(o, "socket", "-");
-	ctl_str(o, "link", underlay_is_af_xdp(d) ? port_link_kernel(d->cfg.underlay_ifname) : port_link(d->underlay_port));
+	/* a DPDK-owned NIC: down when DPDK says so, or when its exception TAP is down (failover) */
+	ctl_str(o, "link", underlay_is_af_xdp(d) ? port_link_kernel(d->cfg.underlay_ifname) :
+			   !d->uplinks[0].up ? "down" : port_link(d->underlay_port));
 	port_counters(o, &d->counters->ports[DP_PORT_UNDERLAY],
 		      port_rx_missed(underlay_is_af_xdp(d) ? d->cfg.underlay_ifname : NULL, d->underlay_port));
 	ctl_obj_end(o);
@@ -438,7 +440,8 @@ static int cmd_show_ports(struct ctl_out *o, int argc, char **argv, void *ctx)
 		ctl_u64(o, "mtu", d->cfg.underlay_mtu);
 		ctl_str(o, "netns", "-");
 		ctl_str(o, "socket", "-");
-		ctl_str(o, "link", ul->up ? "up" : "down");
+		ctl_str(o, "link", !ul->up ? "down" :
+				   ul->exc_port != UINT16_MAX && ul->dpdk_port != DP_XSK_PORT ? port_link(ul->dpdk_port) : "up");
 		port_counters(o, &d->counters->ports[ul->slot],
 			      port_rx_missed(ul->exc_port == UINT16_MAX ? ul->ifname : NULL, ul->dpdk_port));
 		ctl_obj_end(o);
