@@ -563,6 +563,33 @@ static int vtepd_loop_setup(struct vtepd *d)
 	return 0;
 }
 
+/*
+ * A DPDK-owned NIC's link, as DPDK sees it, becomes its exception TAP's carrier: the kernel
+ * (its routes, our netlink monitor and so the uplink's next hops) sees the wire come and go.
+ */
+static void vtepd_nic_links(struct vtepd *d)
+{
+	for (uint16_t u = 0; u < d->n_uplinks; u++) {
+		struct vtepd_uplink *ul = &d->uplinks[u];
+		struct rte_eth_link link;
+		int8_t now;
+		int rc;
+
+		if (ul->exc_port == UINT16_MAX || ul->dpdk_port == DP_XSK_PORT ||
+		    rte_eth_link_get_nowait(ul->dpdk_port, &link) != 0)
+			continue;
+		now = link.link_status == RTE_ETH_LINK_UP;
+		if (now == ul->nic_link)
+			continue;
+		if ((now == 0 || ul->nic_link == 0) && (rc = nl_link_set_carrier(ul->ifname, now)) != 0)
+			vlog(VLOG_WARN, "underlay %s: cannot set the carrier of %s %s: %s", ul->name, ul->ifname,
+			     now ? "on" : "off", strerror(rc));
+		else if (ul->nic_link >= 0 || !now)
+			vlog(VLOG_INFO, "underlay %s: link %s", ul->name, now ? "up" : "down");
+		ul->nic_link = now;
+	}
+}
+
 static void vtepd_tick(struct vtepd *d)
 {
 	uint64_t expirations;
@@ -584,8 +611,10 @@ static void vtepd_tick(struct vtepd *d)
 	}
 	if (d->topology_dirty)
 		vtepd_publish(d);
-	if (d->ticks % (100 / VTEPD_TICK_MS) == 0)
+	if (d->ticks % (100 / VTEPD_TICK_MS) == 0) {
+		vtepd_nic_links(d);
 		vtepd_commands_serve(d);        /* drops clients past their timeout */
+	}
 }
 
 static void vtepd_run(struct vtepd *d)
@@ -744,6 +773,7 @@ int main(int argc, char **argv)
 	for (uint16_t u = 0; u < VTEP_MAX_UPLINKS; u++) {
 		d->uplinks[u].xdp_lock = -1;
 		d->uplinks[u].exc_port = UINT16_MAX;
+		d->uplinks[u].nic_link = -1;
 	}
 	d->underlay_port = UINT16_MAX;
 	d->exception_port = UINT16_MAX;

@@ -182,3 +182,15 @@ tc=$(uplink_tx "$cut")
 vt_ping "${VT_P}c1" 192.168.10.2 10 || vt_fail "c1 -> c2: no reply after the uplink came back"
 [ $(($(uplink_tx "$cut") - tc)) -ge 10 ] || vt_fail "the flow did not return to uplink $cut"
 vt_pass "the uplink's next hop returns with its TAP, and the flow with it"
+
+# A NIC losing its link: vtepd turns its TAP's carrier off (DPDK's link status; the AF_XDP
+# stand-in always says up, so the carrier is turned off here): the next hop goes, and comes
+# back with the carrier.
+ip -n "$L1" link set "vtep$cut" carrier off
+vt_wait_for 5 bash -c "'$VTEPCTL' -n $N1 -j show vteps | jq -e '.vteps[0].nexthops | map(select(.usable)) | length == 1 and .[0].uplink == \"vtep$keep\"' >/dev/null" ||
+	vt_fail "vtep$cut's carrier off: its next hop is still in use: $(vt_ctl "$N1" -j show vteps)"
+vt_ping "${VT_P}c1" 192.168.10.2 5 || vt_fail "c1 -> c2: no reply with vtep$cut's carrier off"
+ip -n "$L1" link set "vtep$cut" carrier on
+vt_wait_for 10 bash -c "'$VTEPCTL' -n $N1 -j show vteps | jq -e '.vteps[0].nexthops | map(select(.usable)) | length == 2' >/dev/null" ||
+	vt_fail "vtep$cut's carrier on: its next hop did not come back: $(vt_ctl "$N1" -j show vteps)"
+vt_pass "a TAP's carrier (a NIC's link) takes its uplink's next hop away and back"
