@@ -749,7 +749,27 @@ static int cfg_underlay_ports(struct cfg_ctx *c, const yaml_node_t *key, const y
 		int rc;
 
 		cfg_path_idx(path, sizeof(path), "underlay.ports", i);
-		rc = cfg_scalar(c, NULL, item, path, "a DPDK devargs string", &s);
+		u->exception = false;
+		if (item && item->type == YAML_MAPPING_NODE) {
+			/* {port: DEVARGS, interface: TAP}: a DPDK-owned port with its own exception interface */
+			struct cfg_field uf[] = {
+				{ "port", true, NULL, NULL },
+				{ "interface", true, NULL, NULL },
+			};
+
+			char ipath[80];
+
+			rc = cfg_collect(c, (yaml_node_t *)item, path, &item->start_mark, uf, 2);
+			snprintf(ipath, sizeof(ipath), "%s.interface", path);
+			if (!rc)
+				rc = cfg_ifname(c, uf[1].key, uf[1].val, ipath, u->ifname);
+			if (rc)
+				return rc;
+			u->exception = true;
+			item = uf[0].val;
+			snprintf(path + strlen(path), sizeof(path) - strlen(path), ".port");
+		}
+		rc = cfg_scalar(c, NULL, item, path, "a DPDK devargs string or a mapping {port, interface}", &s);
 		if (rc)
 			return rc;
 		len = item->data.scalar.length;
@@ -760,17 +780,26 @@ static int cfg_underlay_ports(struct cfg_ctx *c, const yaml_node_t *key, const y
 			if ((unsigned char)s[k] <= ' ' || s[k] == 0x7f)
 				return cfg_fail(c, &item->start_mark, "%s: '%s' contains whitespace or a control "
 						"character (expected a DPDK devargs string)", path, cfg_show(item, sv, sizeof(sv)));
-		if (cfg_devargs_is_pci(s))
-			return cfg_fail(c, &item->start_mark, "%s: '%s' is a PCI port: several uplinks must each leave "
-					"its interface to the kernel (expected net_af_xdpN,iface=NAME; a DPDK-owned NIC "
-					"goes alone in underlay.port)", path, cfg_show(item, sv, sizeof(sv)));
-		if (!cfg_devargs_iface(s, &v, &vlen) || !cfg_ifname_ok(v, vlen) || memchr(v, '\0', vlen))
+		if (u->exception) {
+			/* the TAP is a new interface: it cannot be the one DPDK takes */
+			if (cfg_devargs_iface(s, &v, &vlen) && vlen == strlen(u->ifname) && !memcmp(v, u->ifname, vlen))
+				return cfg_fail(c, &item->start_mark, "%s: iface=%s is the interface DPDK takes "
+						"(expected another name for the exception interface vtepd "
+						"creates for the kernel)", path, u->ifname);
+		} else if (cfg_devargs_is_pci(s)) {
+			return cfg_fail(c, &item->start_mark, "%s: '%s' is a PCI port, invisible to the kernel "
+					"(expected {port: PCI, interface: NAME}: vtepd creates NAME as its exception "
+					"interface)", path, cfg_show(item, sv, sizeof(sv)));
+		} else if (!cfg_devargs_iface(s, &v, &vlen) || !cfg_ifname_ok(v, vlen) || memchr(v, '\0', vlen)) {
 			return cfg_fail(c, &item->start_mark, "%s: '%s' has no valid iface= option (expected "
 					"net_af_xdpN,iface=NAME with a 1..15 character interface name)", path,
 					cfg_show(item, sv, sizeof(sv)));
+		}
 		memcpy(u->devargs, s, len + 1);
-		memcpy(u->ifname, v, vlen);
-		u->ifname[vlen] = '\0';
+		if (!u->exception) {
+			memcpy(u->ifname, v, vlen);
+			u->ifname[vlen] = '\0';
+		}
 		u->line = (int)item->start_mark.line + 1;
 		for (size_t j = 0; j < i; j++) {
 			size_t d1 = strcspn(u->devargs, ","), d2 = strcspn(cfg->uplinks[j].devargs, ",");
@@ -787,7 +816,7 @@ static int cfg_underlay_ports(struct cfg_ctx *c, const yaml_node_t *key, const y
 	cfg->n_uplinks = (uint32_t)n;
 	memcpy(cfg->underlay_devargs, cfg->uplinks[0].devargs, sizeof(cfg->underlay_devargs));
 	memcpy(cfg->underlay_ifname, cfg->uplinks[0].ifname, sizeof(cfg->underlay_ifname));
-	cfg->underlay_exception = false;
+	cfg->underlay_exception = cfg->uplinks[0].exception;
 	return 0;
 }
 
@@ -901,6 +930,7 @@ static int cfg_section_underlay(struct cfg_ctx *c, yaml_node_t *key, yaml_node_t
 	memcpy(cfg->uplinks[0].devargs, cfg->underlay_devargs, sizeof(cfg->uplinks[0].devargs));
 	memcpy(cfg->uplinks[0].ifname, cfg->underlay_ifname, sizeof(cfg->uplinks[0].ifname));
 	cfg->uplinks[0].line = (int)f[0].val->start_mark.line + 1;
+	cfg->uplinks[0].exception = cfg->underlay_exception;
 	return 0;
 }
 

@@ -420,7 +420,9 @@ static int cmd_show_ports(struct ctl_out *o, int argc, char **argv, void *ctx)
 	ctl_u64(o, "mtu", d->cfg.underlay_mtu);
 	ctl_str(o, "netns", "-");
 	ctl_str(o, "socket", "-");
-	ctl_str(o, "link", underlay_is_af_xdp(d) ? port_link_kernel(d->cfg.underlay_ifname) : port_link(d->underlay_port));
+	/* a DPDK-owned NIC: down when DPDK says so, or when its exception TAP is down (failover) */
+	ctl_str(o, "link", underlay_is_af_xdp(d) ? port_link_kernel(d->cfg.underlay_ifname) :
+			   !d->uplinks[0].up ? "down" : port_link(d->underlay_port));
 	port_counters(o, &d->counters->ports[DP_PORT_UNDERLAY],
 		      port_rx_missed(underlay_is_af_xdp(d) ? d->cfg.underlay_ifname : NULL, d->underlay_port));
 	ctl_obj_end(o);
@@ -429,7 +431,7 @@ static int cmd_show_ports(struct ctl_out *o, int argc, char **argv, void *ctx)
 		char umac[32];
 
 		ctl_obj_begin(o, NULL);
-		ctl_str(o, "name", ul->ifname);
+		ctl_str(o, "name", ul->name);
 		ctl_str(o, "kind", "underlay");
 		ctl_str(o, "vni", "-");
 		fmt_mac(umac, sizeof(umac), ul->mac);
@@ -438,8 +440,30 @@ static int cmd_show_ports(struct ctl_out *o, int argc, char **argv, void *ctx)
 		ctl_u64(o, "mtu", d->cfg.underlay_mtu);
 		ctl_str(o, "netns", "-");
 		ctl_str(o, "socket", "-");
-		ctl_str(o, "link", ul->up ? "up" : "down");
-		port_counters(o, &d->counters->ports[ul->slot], port_rx_missed(ul->ifname, ul->dpdk_port));
+		ctl_str(o, "link", !ul->up ? "down" :
+				   ul->exc_port != UINT16_MAX && ul->dpdk_port != DP_XSK_PORT ? port_link(ul->dpdk_port) : "up");
+		port_counters(o, &d->counters->ports[ul->slot],
+			      port_rx_missed(ul->exc_port == UINT16_MAX ? ul->ifname : NULL, ul->dpdk_port));
+		ctl_obj_end(o);
+	}
+	for (uint16_t u = 1; u < d->n_uplinks; u++) {
+		const struct vtepd_uplink *ul = &d->uplinks[u];
+		char umac[32];
+
+		if (ul->exc_port == UINT16_MAX)
+			continue;
+		ctl_obj_begin(o, NULL);
+		ctl_str(o, "name", ul->ifname);
+		ctl_str(o, "kind", "exception");
+		ctl_str(o, "vni", "-");
+		fmt_mac(umac, sizeof(umac), ul->mac);
+		ctl_str(o, "mac", umac);
+		ctl_str(o, "ip", "-");
+		ctl_u64(o, "mtu", d->cfg.underlay_mtu);
+		ctl_str(o, "netns", "-");
+		ctl_str(o, "socket", "-");
+		ctl_str(o, "link", port_link_kernel(ul->ifname));
+		port_counters(o, &d->counters->ports[DP_PORT_EXCEPTION_OF(u)], port_rx_missed(NULL, ul->exc_port));
 		ctl_obj_end(o);
 	}
 	if (d->exception_port != UINT16_MAX) {
@@ -707,10 +731,16 @@ static int cmd_show_stats(struct ctl_out *o, int argc, char **argv, void *ctx)
 		const struct dp_port_counters *pc = &d->counters->ports[s];
 		const char *name;
 
-		if (s > DP_PORT_EXCEPTION) {           /* the second uplink and on */
+		if (s > DP_PORT_EXCEPTION && dp_slot_is_exception((uint16_t)s)) {   /* the others' exception TAPs */
+			uint16_t u = dp_slot_uplink_index((uint16_t)s);
+
+			if (u >= d->n_uplinks || d->uplinks[u].exc_port == UINT16_MAX)
+				continue;
+			name = d->uplinks[u].ifname;
+		} else if (s > DP_PORT_EXCEPTION) {           /* the second uplink and on */
 			if (s - DP_PORT_EXCEPTION >= d->n_uplinks)
 				continue;
-			name = d->uplinks[s - DP_PORT_EXCEPTION].ifname;
+			name = d->uplinks[s - DP_PORT_EXCEPTION].name;
 		} else if (s == DP_PORT_UNDERLAY) {
 			name = d->cfg.underlay_exception ? "underlay" : d->cfg.underlay_ifname;
 		} else if (s == DP_PORT_EXCEPTION) {
@@ -727,7 +757,7 @@ static int cmd_show_stats(struct ctl_out *o, int argc, char **argv, void *ctx)
 		ctl_u64(o, "rx_bytes", pc->rx_bytes);
 		ctl_u64(o, "tx_pkts", pc->tx_pkts);
 		ctl_u64(o, "tx_bytes", pc->tx_bytes);
-		if (s != DP_PORT_EXCEPTION) {
+		if (!dp_slot_is_exception((uint16_t)s)) {
 			bool container = s != DP_PORT_UNDERLAY && s < DP_PORT_EXCEPTION;   /* uplink slots follow the exception's */
 			uint64_t limit = pc->learn_limit + (container ? d->ports[s].learn_limit : 0);
 			uint32_t max = container ? vtepd_port_max_macs(d, (uint16_t)s) : 0;
@@ -744,7 +774,8 @@ static int cmd_show_stats(struct ctl_out *o, int argc, char **argv, void *ctx)
 		{
 			/* our multi-buffer AF_XDP port drops before the fast path sees a packet */
 			const struct dp_xsk *x = s == DP_PORT_UNDERLAY ? d->underlay_xsk :
-						 s > DP_PORT_EXCEPTION ? d->uplinks[s - DP_PORT_EXCEPTION].xsk :
+						 dp_slot_is_uplink((uint16_t)s) ? d->uplinks[s - DP_PORT_EXCEPTION].xsk :
+						 dp_slot_is_exception((uint16_t)s) ? NULL :
 						 s != DP_PORT_EXCEPTION ? d->ports[s].xsk : NULL;
 
 			if (x) {

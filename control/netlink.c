@@ -412,6 +412,21 @@ int nl_link_set_up(const char *name, uint32_t mtu)
 	return nl_transact(&r, NULL, NULL);
 }
 
+int nl_link_set_carrier(const char *name, bool on)
+{
+	struct nl_req r;
+	struct ifinfomsg *ifi;
+	uint8_t carrier = on;
+
+	if (!nl_name_ok(name))
+		return EINVAL;
+	ifi = nl_req_init(&r, RTM_NEWLINK, 0, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	nl_req_put_str(&r, IFLA_IFNAME, name);
+	nl_req_put(&r, IFLA_CARRIER, &carrier, sizeof(carrier));
+	return nl_transact(&r, NULL, NULL);
+}
+
 struct nl_link_info {
 	int ifindex;
 	uint32_t mtu;

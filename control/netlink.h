@@ -26,6 +26,8 @@ int nl_veth_create(const char *host_name, const char *peer_name, int peer_netns_
 int nl_link_delete(const char *name);
 /* Set a link up, and its MTU when mtu != 0. */
 int nl_link_set_up(const char *name, uint32_t mtu);
+/* Set the carrier of a link whose driver lets us (a TAP: the link state of the NIC it stands for). */
+int nl_link_set_carrier(const char *name, bool on);
 int nl_link_ifindex(const char *name, int *ifindex);
 int nl_link_get_mac(const char *name, uint8_t mac[6]);
 int nl_link_get_mtu(const char *name, uint32_t *mtu);

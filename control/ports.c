@@ -187,6 +187,8 @@ static bool vtepd_is_underlay_iface(const struct vtepd *d, const char *name)
 	for (uint32_t u = 0; u < d->cfg.n_uplinks; u++) {
 		const char *opt = strstr(d->cfg.uplinks[u].devargs, "iface=");
 
+		if (!strcmp(name, d->cfg.uplinks[u].ifname))
+			return true;
 		if (opt && !strncmp(opt + 6, name, n) && (opt[6 + n] == ',' || opt[6 + n] == '\0'))
 			return true;
 	}

@@ -91,9 +91,13 @@ int vtepd_publish(struct vtepd *d)
 		t->port_dpdk[ul->slot] = ul->dpdk_port;
 		t->port_xsk[ul->slot] = ul->xsk;
 	}
-	if (d->exception_port != UINT16_MAX) {
-		t->rx[t->n_rx++] = (struct dp_rx_port){ .slot = DP_PORT_EXCEPTION, .dpdk_port = d->exception_port };
-		t->port_dpdk[DP_PORT_EXCEPTION] = d->exception_port;
+	for (uint16_t u = 0; u < d->n_uplinks; u++) {
+		uint16_t e = DP_PORT_EXCEPTION_OF(u);
+
+		if (d->uplinks[u].exc_port == UINT16_MAX)
+			continue;
+		t->rx[t->n_rx++] = (struct dp_rx_port){ .slot = e, .dpdk_port = d->uplinks[u].exc_port };
+		t->port_dpdk[e] = d->uplinks[u].exc_port;
 	}
 	for (uint16_t s = 1; s <= VTEP_MAX_PORTS; s++) {
 		if (!d->ports[s].in_use)
@@ -179,7 +183,7 @@ static int vtepd_eal_init(struct vtepd *d, const char *prog)
 {
 	char *argv[64];
 	int argc = 0;
-	static char lcores[32], main_lcore[16], mem[32], allow[300], prefix[64];
+	static char lcores[32], main_lcore[16], mem[32], prefix[64];
 	char why[160];
 	unsigned worker = d->cfg.fastpath_lcore;
 	unsigned control = worker == 0 ? 1 : 0;
@@ -219,13 +223,19 @@ static int vtepd_eal_init(struct vtepd *d, const char *prog)
 	 */
 	snprintf(prefix, sizeof(prefix), "--file-prefix=vtepd-%s", d->cfg.name);
 	argv[argc++] = prefix;
-	if (dp_port_devargs_is_pci(d->cfg.underlay_devargs)) {
-		snprintf(allow, sizeof(allow), "%s", d->cfg.underlay_devargs);
+	static char allows[VTEP_MAX_UPLINKS][300];
+	bool pci = false;
+
+	for (uint32_t u = 0; u < d->cfg.n_uplinks && u < VTEP_MAX_UPLINKS; u++) {
+		if (!dp_port_devargs_is_pci(d->cfg.uplinks[u].devargs))
+			continue;
+		snprintf(allows[u], sizeof(allows[u]), "%s", d->cfg.uplinks[u].devargs);
 		argv[argc++] = "-a";
-		argv[argc++] = allow;
-	} else {
-		argv[argc++] = "--no-pci";
+		argv[argc++] = allows[u];
+		pci = true;
 	}
+	if (!pci)
+		argv[argc++] = "--no-pci";
 	if (extra) {
 		char *copy = strdup(extra), *save = NULL;
 
@@ -250,25 +260,29 @@ static int vtepd_eal_init(struct vtepd *d, const char *prog)
  * underlay through a TAP of ours that carries the port's MAC. Frames that are not VXLAN to
  * us go up to it; whatever the kernel sends on it (ARP, BGP, ping replies) goes out the port.
  */
-static int vtepd_exception_start(struct vtepd *d)
+static int vtepd_exception_start(struct vtepd *d, uint16_t u)
 {
+	struct vtepd_uplink *ul = &d->uplinks[u];
 	char devargs[128], err[256];
-	const uint8_t *m = d->underlay_mac;
+	const uint8_t *m = ul->mac;
 	int rc;
 
-	snprintf(devargs, sizeof(devargs), "net_tap_vtepd,iface=%s,mac=%02x:%02x:%02x:%02x:%02x:%02x",
-		 d->cfg.underlay_ifname, m[0], m[1], m[2], m[3], m[4], m[5]);
-	rc = dp_port_probe(devargs, &d->exception_port, err, sizeof(err));
+	/* one TAP per DPDK-owned uplink, each its own DPDK device (net_tap_vtepd, net_tap_vtepd1, ...) */
+	snprintf(devargs, sizeof(devargs), "net_tap_vtepd%.0u,iface=%s,mac=%02x:%02x:%02x:%02x:%02x:%02x", u,
+		 ul->ifname, m[0], m[1], m[2], m[3], m[4], m[5]);
+	rc = dp_port_probe(devargs, &ul->exc_port, err, sizeof(err));
 	if (rc == 0)
-		rc = dp_port_start(d->exception_port, d->pool, 512, err, sizeof(err));
-	if (rc == 0 && (rc = nl_link_set_up(d->cfg.underlay_ifname, d->cfg.underlay_mtu)) != 0)
+		rc = dp_port_start(ul->exc_port, d->pool, 512, err, sizeof(err));
+	if (rc == 0 && (rc = nl_link_set_up(ul->ifname, d->cfg.underlay_mtu)) != 0)
 		snprintf(err, sizeof(err), "cannot bring it up: %s", strerror(rc));
+	if (u == 0)
+		d->exception_port = ul->exc_port;
 	if (rc) {
-		vlog(VLOG_ERR, "exception interface %s: %s", d->cfg.underlay_ifname, err);
+		vlog(VLOG_ERR, "exception interface %s: %s", ul->ifname, err);
 		return rc;
 	}
-	vlog(VLOG_INFO, "exception interface %s up (DPDK port %u): give it the underlay address", d->cfg.underlay_ifname,
-	     d->exception_port);
+	vlog(VLOG_INFO, "exception interface %s up (DPDK port %u): give it the underlay address", ul->ifname,
+	     ul->exc_port);
 	return 0;
 }
 
@@ -293,11 +307,17 @@ static int vtepd_uplink_start(struct vtepd *d, uint16_t u)
 	const struct vtep_uplink_config *uc = &d->cfg.uplinks[u];
 	char devargs[640], obj[512], err[256];
 	bool af_xdp = strncmp(uc->devargs, "net_af_xdp", 10) == 0;
-	bool exception = d->cfg.underlay_exception && u == 0;
+	bool exception = uc->exception;
 	const char *name = exception ? "port" : uc->ifname;
 	int rc;
 
-	snprintf(ul->ifname, sizeof(ul->ifname), "%s", exception ? d->cfg.underlay_ifname : uc->ifname);
+	snprintf(ul->ifname, sizeof(ul->ifname), "%s", uc->ifname);
+	if (!exception)
+		snprintf(ul->name, sizeof(ul->name), "%s", ul->ifname);
+	else if (u == 0)
+		snprintf(ul->name, sizeof(ul->name), "underlay");
+	else
+		snprintf(ul->name, sizeof(ul->name), "underlay%u", u);
 	ul->slot = DP_PORT_UPLINK(u);
 	ul->dpdk_port = UINT16_MAX;
 	snprintf(devargs, sizeof(devargs), "%s", uc->devargs);
@@ -356,7 +376,7 @@ static int vtepd_uplink_start(struct vtepd *d, uint16_t u)
 		d->underlay_xsk = ul->xsk;
 		memcpy(d->underlay_mac, ul->mac, 6);
 	}
-	if (exception && (rc = vtepd_exception_start(d)) != 0)
+	if (exception && (rc = vtepd_exception_start(d, u)) != 0)
 		return rc;
 	ul->ifindex = (int)if_nametoindex(ul->ifname);
 	if (!ul->ifindex) {
@@ -371,11 +391,11 @@ static int vtepd_uplink_start(struct vtepd *d, uint16_t u)
 		}
 	}
 	/*
-	 * The link state is the kernel's (DPDK's AF_XDP driver always says up); the exception TAP
-	 * of a DPDK-owned NIC says nothing of the wire, so that uplink counts as up.
+	 * The link state is the kernel's (DPDK's AF_XDP driver always says up); for a DPDK-owned
+	 * NIC, that of its exception TAP (set down, the uplink is down).
 	 */
 	ul->up = true;
-	if (!exception && (rc = nl_link_get_up(ul->ifindex, &ul->up)) != 0)
+	if ((rc = nl_link_get_up(ul->ifindex, &ul->up)) != 0)
 		vlog(VLOG_WARN, "underlay %s: cannot read its link state (%s): taken as up", ul->ifname, strerror(rc));
 	if (ul->xsk)
 		vlog(VLOG_INFO, "underlay %s up (multi-buffer AF_XDP, MTU %u)%s", ul->ifname, d->cfg.underlay_mtu,
@@ -399,13 +419,13 @@ static int vtepd_underlay_start(struct vtepd *d)
 	return 0;
 }
 
-/* Link changes from the netlink monitor: those of uplinks (the exception TAP aside) count. */
+/* Link changes from the netlink monitor: those of uplinks (a NIC's exception TAP) count. */
 static void vtepd_link_event(int ifindex, bool up, void *arg)
 {
 	struct vtepd *d = arg;
 	int u = vtepd_uplink_find(d, ifindex);
 
-	if (u >= 0 && !(u == 0 && d->cfg.underlay_exception))
+	if (u >= 0)
 		vtepd_uplink_link(d, (uint16_t)u, up);
 }
 
@@ -543,6 +563,33 @@ static int vtepd_loop_setup(struct vtepd *d)
 	return 0;
 }
 
+/*
+ * A DPDK-owned NIC's link, as DPDK sees it, becomes its exception TAP's carrier: the kernel
+ * (its routes, our netlink monitor and so the uplink's next hops) sees the wire come and go.
+ */
+static void vtepd_nic_links(struct vtepd *d)
+{
+	for (uint16_t u = 0; u < d->n_uplinks; u++) {
+		struct vtepd_uplink *ul = &d->uplinks[u];
+		struct rte_eth_link link;
+		int8_t now;
+		int rc;
+
+		if (ul->exc_port == UINT16_MAX || ul->dpdk_port == DP_XSK_PORT ||
+		    rte_eth_link_get_nowait(ul->dpdk_port, &link) != 0)
+			continue;
+		now = link.link_status == RTE_ETH_LINK_UP;
+		if (now == ul->nic_link)
+			continue;
+		if ((now == 0 || ul->nic_link == 0) && (rc = nl_link_set_carrier(ul->ifname, now)) != 0)
+			vlog(VLOG_WARN, "underlay %s: cannot set the carrier of %s %s: %s", ul->name, ul->ifname,
+			     now ? "on" : "off", strerror(rc));
+		else if (ul->nic_link >= 0 || !now)
+			vlog(VLOG_INFO, "underlay %s: link %s", ul->name, now ? "up" : "down");
+		ul->nic_link = now;
+	}
+}
+
 static void vtepd_tick(struct vtepd *d)
 {
 	uint64_t expirations;
@@ -564,8 +611,10 @@ static void vtepd_tick(struct vtepd *d)
 	}
 	if (d->topology_dirty)
 		vtepd_publish(d);
-	if (d->ticks % (100 / VTEPD_TICK_MS) == 0)
+	if (d->ticks % (100 / VTEPD_TICK_MS) == 0) {
+		vtepd_nic_links(d);
 		vtepd_commands_serve(d);        /* drops clients past their timeout */
+	}
 }
 
 static void vtepd_run(struct vtepd *d)
@@ -651,8 +700,9 @@ static void vtepd_shutdown(struct vtepd *d)
 			d->uplinks[u].xdp_lock = -1;
 		}
 	}
-	if (rte_eth_dev_is_valid_port(d->exception_port) && d->pool)
-		dp_port_remove(d->exception_port);
+	for (uint16_t u = 0; u < d->n_uplinks; u++)
+		if (rte_eth_dev_is_valid_port(d->uplinks[u].exc_port) && d->pool)
+			dp_port_remove(d->uplinks[u].exc_port);
 	dp_worker_fini(&d->worker);
 	dp_topology_free(atomic_load(&d->topology));
 	if (d->fdb)
@@ -720,8 +770,11 @@ int main(int argc, char **argv)
 		vtepd_signal_mask(&mask);
 	}
 	d->ctl_fd = d->nl_fd = d->timer_fd = d->signal_fd = d->epoll_fd = -1;
-	for (uint16_t u = 0; u < VTEP_MAX_UPLINKS; u++)
+	for (uint16_t u = 0; u < VTEP_MAX_UPLINKS; u++) {
 		d->uplinks[u].xdp_lock = -1;
+		d->uplinks[u].exc_port = UINT16_MAX;
+		d->uplinks[u].nic_link = -1;
+	}
 	d->underlay_port = UINT16_MAX;
 	d->exception_port = UINT16_MAX;
 	d->started_at = (uint64_t)time(NULL);

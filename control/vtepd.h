@@ -89,6 +89,9 @@ struct vtepd_uplink {
 	int ifindex;
 	bool up;                           /* the kernel's link state: IFF_UP, carrier (IFF_LOWER_UP) and operstate */
 	int xdp_lock;                      /* vtep_xdp_claim() of its AF_XDP interface, or -1 */
+	uint16_t exc_port;                 /* DPDK port of its exception TAP (ifname), UINT16_MAX when none */
+	int8_t nic_link;                   /* with a TAP: DPDK's last link status (1 up, 0 down, -1 not read yet) */
+	char name[VTEP_IFNAME_MAX + 8];    /* in show ports/stats: ifname, or "underlay", "underlayN" for a NIC */
 };
 
 struct vtepd_stats {

@@ -26,7 +26,9 @@
 #define DP_PORT_EXCEPTION (VTEP_MAX_PORTS + 1) /* the kernel's side of a DPDK-owned underlay (TAP) */
 /* Slot of uplink i (0 .. VTEP_MAX_UPLINKS - 1): the first is DP_PORT_UNDERLAY, the others follow the exception's. */
 #define DP_PORT_UPLINK(i) ((uint16_t)((i) == 0 ? DP_PORT_UNDERLAY : DP_PORT_EXCEPTION + (i)))
-#define DP_N_SLOTS (VTEP_MAX_PORTS + 1 + VTEP_MAX_UPLINKS)
+/* Slot of uplink i's exception interface (a DPDK-owned NIC's TAP): the first is DP_PORT_EXCEPTION, the others follow the last uplink's. */
+#define DP_PORT_EXCEPTION_OF(i) ((uint16_t)((i) == 0 ? DP_PORT_EXCEPTION : VTEP_MAX_PORTS + VTEP_MAX_UPLINKS + (i)))
+#define DP_N_SLOTS (VTEP_MAX_PORTS + 2 * VTEP_MAX_UPLINKS)
 #define DP_MAX_NEXTHOPS 4           /* outer next hops of one VTEP (an ECMP set) */
 #define DP_NO_ID UINT16_MAX
 #define DP_XSK_PORT (UINT16_MAX - 1)        /* port_dpdk[] of a slot served by our own AF_XDP port (xsk.h) */
@@ -127,7 +129,22 @@ struct dp_learn_event {
 /* An uplink slot: a packet received there is from the tunnel. */
 static inline bool dp_slot_is_uplink(uint16_t slot)
 {
-	return slot == DP_PORT_UNDERLAY || (slot > DP_PORT_EXCEPTION && slot < DP_N_SLOTS);
+	return slot == DP_PORT_UNDERLAY || (slot > DP_PORT_EXCEPTION && slot <= DP_PORT_UPLINK(VTEP_MAX_UPLINKS - 1));
+}
+
+/* An exception slot: what the kernel sends on an uplink's TAP. */
+static inline bool dp_slot_is_exception(uint16_t slot)
+{
+	return slot == DP_PORT_EXCEPTION || (slot > DP_PORT_UPLINK(VTEP_MAX_UPLINKS - 1) && slot < DP_N_SLOTS);
+}
+
+/* The index (0 .. VTEP_MAX_UPLINKS - 1) of an uplink slot or of an exception slot. */
+static inline uint16_t dp_slot_uplink_index(uint16_t slot)
+{
+	if (slot == DP_PORT_UNDERLAY || slot == DP_PORT_EXCEPTION)
+		return 0;
+	return (uint16_t)(slot <= DP_PORT_UPLINK(VTEP_MAX_UPLINKS - 1) ? slot - DP_PORT_EXCEPTION
+								      : slot - VTEP_MAX_PORTS - VTEP_MAX_UPLINKS);
 }
 
 /* --- the snapshot --- */

@@ -586,9 +586,11 @@ static inline bool dp_is_for_kernel(enum vxlan_parse_result r)
  * one segment (an underlay PMD need not send chains); a runt or a frame over the underlay's
  * MTU (with room for one VLAN tag) is a counted drop, never handed to the NIC.
  */
-static void dp_exception_burst(struct dp_worker *w, const struct dp_topology *t, struct rte_mbuf **pkts, uint16_t n)
+static void dp_exception_burst(struct dp_worker *w, const struct dp_topology *t, uint16_t slot, struct rte_mbuf **pkts,
+			       uint16_t n)
 {
-	struct dp_port_counters *pc = &w->counters->ports[DP_PORT_EXCEPTION];
+	struct dp_port_counters *pc = &w->counters->ports[slot];
+	uint16_t out = DP_PORT_UPLINK(dp_slot_uplink_index(slot));   /* the TAP's own uplink */
 
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
@@ -597,11 +599,11 @@ static void dp_exception_burst(struct dp_worker *w, const struct dp_topology *t,
 		pc->rx_pkts++;
 		pc->rx_bytes += len;
 		if (unlikely(len < RTE_ETHER_HDR_LEN))
-			dp_drop(w, DP_PORT_EXCEPTION, DP_DROP_RUNT, m);
+			dp_drop(w, slot, DP_DROP_RUNT, m);
 		else if (unlikely(len > (uint32_t)t->underlay_mtu + RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN))
-			dp_drop(w, DP_PORT_EXCEPTION, DP_DROP_TOO_BIG, m);
-		else if (likely(m->nb_segs == 1) || (m = dp_linearize(w, DP_PORT_EXCEPTION, m)))
-			dp_send(w, t, DP_PORT_UNDERLAY, m);
+			dp_drop(w, slot, DP_DROP_TOO_BIG, m);
+		else if (likely(m->nb_segs == 1) || (m = dp_linearize(w, slot, m)))
+			dp_send(w, t, out, m);
 	}
 }
 
@@ -616,6 +618,7 @@ static void dp_decap_burst(struct dp_worker *w, const struct dp_topology *t, uin
 	uint32_t src_ip[DP_BURST];
 	uint16_t src_vt[DP_BURST];
 	struct dp_learn_batch lb = { .n = 0, .slot = slot, .t = t, .hits = fdb_hit_bits(w->fdb) };
+	uint16_t exc = DP_PORT_EXCEPTION_OF(dp_slot_uplink_index(slot));   /* this uplink's TAP, if it has one */
 	uint16_t k;
 
 	b.k = 0;
@@ -649,9 +652,8 @@ static void dp_decap_burst(struct dp_worker *w, const struct dp_topology *t, uin
 			}
 		}
 		if (unlikely(r != VXLAN_OK)) {
-			if (dp_is_for_kernel(r) && slot == DP_PORT_UNDERLAY && t->port_dpdk[DP_PORT_EXCEPTION] != DP_NO_ID &&
-			    rte_pktmbuf_data_len(m) >= RTE_ETHER_HDR_LEN)
-				dp_send(w, t, DP_PORT_EXCEPTION, m);
+			if (dp_is_for_kernel(r) && t->port_dpdk[exc] != DP_NO_ID && rte_pktmbuf_data_len(m) >= RTE_ETHER_HDR_LEN)
+				dp_send(w, t, exc, m);
 			else
 				dp_drop(w, slot, (enum dp_drop)r, m);
 			continue;
@@ -864,8 +866,8 @@ unsigned dp_worker_poll(struct dp_worker *w, const struct dp_topology *t)
 		total += n;
 		if (dp_slot_is_uplink(rx->slot))
 			dp_decap_burst(w, t, rx->slot, pkts, n);
-		else if (rx->slot == DP_PORT_EXCEPTION)
-			dp_exception_burst(w, t, pkts, n);
+		else if (dp_slot_is_exception(rx->slot))
+			dp_exception_burst(w, t, rx->slot, pkts, n);
 		else
 			dp_encap_burst(w, t, rx->slot, pkts, n);
 	}

@@ -154,8 +154,9 @@ struct vtep_config {
 	uint32_t n_uplinks;
 	struct vtep_uplink_config {
 		char devargs[256];
-		char ifname[VTEP_IFNAME_MAX];
+		char ifname[VTEP_IFNAME_MAX];   /* iface= of devargs; with exception, the TAP vtepd creates */
 		int line;
+		bool exception;                 /* DPDK owns the port: the kernel's traffic goes through TAP ifname */
 	} uplinks[VTEP_MAX_UPLINKS];
 
 	unsigned fastpath_lcore;         /* default 1 */

@@ -1603,7 +1603,7 @@ START_TEST(test_underlay_ports_errors)
 	EXPECT_ERR(UL_HEAD "  ports: ['a,iface=x']\n  exception: true\n", 4, 3, "underlay.exception: not allowed");
 	EXPECT_ERR(UL_HEAD "  ports: []\n", 3, 10, "underlay.ports: expected a non-empty list");
 	EXPECT_ERR(UL_HEAD "  ports: a,iface=x\n", 3, 10, "underlay.ports: expected a non-empty list");
-	EXPECT_ERR(UL_HEAD "  ports: ['a,iface=x', '0000:3b:00.1']\n", 3, 24, "underlay.ports[1]: '0000:3b:00.1' is a PCI port");
+	EXPECT_ERR(UL_HEAD "  ports: ['a,iface=x', '0000:3b:00.1']\n", 3, 24, "underlay.ports[1]: '0000:3b:00.1' is a PCI port, invisible to the kernel");
 	EXPECT_ERR(UL_HEAD "  ports: ['a,iface=x', 'b']\n", 3, 24, "underlay.ports[1]: 'b' has no valid iface= option");
 	EXPECT_ERR(UL_HEAD "  ports: ['a,iface=x', 'b,iface=a/b']\n", 3, 24, "has no valid iface= option");
 	EXPECT_ERR(UL_HEAD "  ports: ['a,iface=x', 'b,iface=x']\n", 3, 24, "interface 'x' is already uplink 0");
@@ -1612,6 +1612,65 @@ START_TEST(test_underlay_ports_errors)
 	EXPECT_ERR(UL_HEAD "  ports: ['a0,iface=x0', 'a1,iface=x1', 'a2,iface=x2', 'a3,iface=x3', 'a4,iface=x4']\n", 3, 10,
 		   "5 uplinks (expected at most 4)");
 	EXPECT_ERR(UL_HEAD "  mtu: 1500\n", 2, 1, "'underlay' is missing required key 'port'");
+}
+END_TEST
+
+/* underlay.ports entries {port, interface}: DPDK-owned NICs, each with its exception TAP */
+START_TEST(test_underlay_ports_nic)
+{
+	struct vtep_config cfg;
+
+	LOAD_OK(UL_HEAD "  ports:\n    - {port: '0000:3b:00.0', interface: vtep1}\n"
+		"    - port: 0000:3b:00.1\n      interface: vtep2\n", &cfg);
+	ck_assert_uint_eq(cfg.n_uplinks, 2);
+	ck_assert(cfg.uplinks[0].exception && cfg.uplinks[1].exception);
+	ck_assert_str_eq(cfg.uplinks[0].devargs, "0000:3b:00.0");
+	ck_assert_str_eq(cfg.uplinks[0].ifname, "vtep1");
+	ck_assert_str_eq(cfg.uplinks[1].devargs, "0000:3b:00.1");
+	ck_assert_str_eq(cfg.uplinks[1].ifname, "vtep2");
+	ck_assert_int_eq(cfg.uplinks[1].line, 5);
+	/* the first is also "the underlay" of the single-uplink code */
+	ck_assert(cfg.underlay_exception);
+	ck_assert_str_eq(cfg.underlay_ifname, "vtep1");
+	vtep_config_free(&cfg);
+	/* mixed: an AF_XDP uplink and a DPDK-owned one (here AF_XDP taking every frame) */
+	LOAD_OK(UL_HEAD "  ports: ['net_af_xdp0,iface=ul1', {port: 'net_af_xdp1,iface=ul2', interface: vtep2}]\n", &cfg);
+	ck_assert_uint_eq(cfg.n_uplinks, 2);
+	ck_assert(!cfg.uplinks[0].exception && cfg.uplinks[1].exception);
+	ck_assert(!cfg.underlay_exception);
+	ck_assert_str_eq(cfg.uplinks[0].ifname, "ul1");
+	ck_assert_str_eq(cfg.uplinks[1].ifname, "vtep2");
+	ck_assert_str_eq(cfg.uplinks[1].devargs, "net_af_xdp1,iface=ul2");
+	vtep_config_free(&cfg);
+	/* underlay.port with exception: still one uplink, marked as such */
+	LOAD_OK(UL_HEAD "  port: '0000:3b:00.0'\n  interface: vtep0\n", &cfg);
+	ck_assert_uint_eq(cfg.n_uplinks, 1);
+	ck_assert(cfg.uplinks[0].exception);
+	ck_assert_str_eq(cfg.uplinks[0].ifname, "vtep0");
+	vtep_config_free(&cfg);
+}
+END_TEST
+
+START_TEST(test_underlay_ports_nic_errors)
+{
+	EXPECT_ERR(UL_HEAD "  ports: [{port: '0000:3b:00.0'}]\n", 3, 11, "'underlay.ports[0]' is missing required key 'interface'");
+	EXPECT_ERR(UL_HEAD "  ports: [{interface: vtep1}]\n", 3, 11, "'underlay.ports[0]' is missing required key 'port'");
+	EXPECT_ERR(UL_HEAD "  ports: [{port: '0000:3b:00.0', interface: vtep1, mtu: 9000}]\n", 3, 52,
+		   "unknown key 'mtu' in 'underlay.ports[0]' (expected one of: port, interface)");
+	EXPECT_ERR(UL_HEAD "  ports: [{port: '0000:3b:00.0', interface: 'a/b'}]\n", 3, 45,
+		   "underlay.ports[0].interface: 'a/b' is not a valid interface name");
+	EXPECT_ERR(UL_HEAD "  ports: [{port: [x], interface: vtep1}]\n", 3, 18,
+		   "underlay.ports[0].port: expected a DPDK devargs string");
+	EXPECT_ERR(UL_HEAD "  ports: [{port: '', interface: vtep1}]\n", 3, 18, "underlay.ports[0].port: devargs string is 0 characters");
+	EXPECT_ERR(UL_HEAD "  ports: [{port: 'net_af_xdp0,iface=ul1', interface: ul1}]\n", 3, 18,
+		   "underlay.ports[0].port: iface=ul1 is the interface DPDK takes");
+	EXPECT_ERR(UL_HEAD "  ports: ['a,iface=x', {port: '0000:3b:00.0', interface: x}]\n", 3, 31,
+		   "underlay.ports[1].port: interface 'x' is already uplink 0");
+	EXPECT_ERR(UL_HEAD "  ports: [{port: '0000:3b:00.0', interface: v1}, {port: '0000:3b:00.0', interface: v2}]\n", 3, 57,
+		   "device name '0000:3b:00.0' is already used by uplink 0");
+	/* a bare PCI address in the list says how to write it */
+	EXPECT_ERR(UL_HEAD "  ports: ['0000:3b:00.0']\n", 3, 11,
+		   "underlay.ports[0]: '0000:3b:00.0' is a PCI port, invisible to the kernel (expected {port: PCI, interface: NAME}");
 }
 END_TEST
 
@@ -1624,6 +1683,7 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, test_full_file);
 	tcase_add_test(tc, test_underlay_exception);
 	tcase_add_test(tc, test_underlay_ports);
+	tcase_add_test(tc, test_underlay_ports_nic);
 	tcase_add_test(tc, test_bgp_section);
 	tcase_add_test(tc, test_defaults);
 	tcase_add_test(tc, test_scalar_forms);
@@ -1635,6 +1695,7 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, test_bgp_errors);
 	tcase_add_test(tc, test_bgp_peering_keys);
 	tcase_add_test(tc, test_underlay_ports_errors);
+	tcase_add_test(tc, test_underlay_ports_nic_errors);
 	tcase_add_test(tc, test_err_syntax);
 	tcase_add_test(tc, test_err_empty);
 	tcase_add_test(tc, test_err_top_not_mapping);

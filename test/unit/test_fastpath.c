@@ -63,17 +63,17 @@
 
 /*
  * Ring ports: A is the underlay, B C D containers of the standard topology; E (a container
- * port with a tiny transmit ring), X (the exception port, the kernel's TAP) and U (a second
- * uplink) are added to the topology only by the tests that need them.
+ * port with a tiny transmit ring), X (the exception port, the kernel's TAP), U (a second
+ * uplink) and Y (the second uplink's exception TAP) are added to the topology only by the tests that need them.
  */
-enum { PA, PB, PC, PD, PE, PX, PU, N_PORTS };
+enum { PA, PB, PC, PD, PE, PX, PU, PY, N_PORTS };
 #define SLOT_B 1
 #define SLOT_C 2
 #define SLOT_D 3
 #define SLOT_E 4
 static const uint16_t port_slot[N_PORTS] = { DP_PORT_UNDERLAY, SLOT_B, SLOT_C, SLOT_D, SLOT_E, DP_PORT_EXCEPTION,
-					      DP_PORT_UPLINK(1) };
-static const char port_name[N_PORTS] = { 'A', 'B', 'C', 'D', 'E', 'X', 'U' };
+					      DP_PORT_UPLINK(1), DP_PORT_EXCEPTION_OF(1) };
+static const char port_name[N_PORTS] = { 'A', 'B', 'C', 'D', 'E', 'X', 'U', 'Y' };
 _Static_assert(SLOT_B != DP_PORT_UNDERLAY && SLOT_C != DP_PORT_UNDERLAY && SLOT_D != DP_PORT_UNDERLAY &&
 	       SLOT_E != DP_PORT_UNDERLAY && SLOT_E <= VTEP_MAX_PORTS && DP_PORT_EXCEPTION > VTEP_MAX_PORTS &&
 	       DP_PORT_EXCEPTION < DP_N_SLOTS, "container slots must be valid and distinct from the special ones");
@@ -270,7 +270,7 @@ static void collect(void)
 
 static void expect_out6(unsigned a, unsigned b, unsigned c, unsigned d, unsigned e, unsigned x)
 {
-	const unsigned want[N_PORTS] = { a, b, c, d, e, x, 0 };
+	const unsigned want[N_PORTS] = { a, b, c, d, e, x, 0, 0 };
 
 	collect();
 	for (int p = 0; p < N_PORTS; p++)
@@ -1236,6 +1236,72 @@ START_TEST(test_ecmp_uplinks)
 }
 END_TEST
 
+/*
+ * Two DPDK-owned uplinks, each with its own exception TAP: what is not VXLAN from uplink i
+ * goes up TAP i only, and what the kernel writes on TAP i leaves by uplink i only.
+ */
+START_TEST(test_exception_per_uplink)
+{
+	struct dp_topology *t = topo_std();
+	uint8_t out[FRAME_MAX];
+	uint32_t olen;
+
+	ck_assert(dp_slot_is_exception(DP_PORT_EXCEPTION_OF(1)) && !dp_slot_is_uplink(DP_PORT_EXCEPTION_OF(1)));
+	ck_assert(dp_slot_is_uplink(DP_PORT_UPLINK(VTEP_MAX_UPLINKS - 1)) &&
+		  !dp_slot_is_exception(DP_PORT_UPLINK(VTEP_MAX_UPLINKS - 1)));
+	ck_assert(DP_PORT_EXCEPTION_OF(VTEP_MAX_UPLINKS - 1) < DP_N_SLOTS);
+	for (uint16_t u = 0; u < VTEP_MAX_UPLINKS; u++)
+		ck_assert(dp_slot_uplink_index(DP_PORT_UPLINK(u)) == u && dp_slot_uplink_index(DP_PORT_EXCEPTION_OF(u)) == u);
+	topo_add_port(t, PX, DP_NO_ID);
+	topo_add_port(t, PU, DP_NO_ID);
+	topo_add_port(t, PY, DP_NO_ID);
+	publish(t);
+
+	/* ARP from either uplink goes up that uplink's TAP */
+	olen = decap_case_frame(DC_ARP, out);
+	for (int from = 0; from < 2; from++) {
+		int up = from ? PU : PA, tap = from ? PY : PX;
+
+		reset_counters();
+		run(up, out, olen);
+		collect();
+		for (int p = 0; p < N_PORTS; p++)
+			ck_assert_msg(g_out.n[p] == (p == tap), "ARP from %c: %u frames out of %c", port_name[up], g_out.n[p],
+				      port_name[p]);
+		expect_frame(&g_out.f[tap][0], out, olen);
+		expect_port(port_slot[tap], 0, 0, 1, olen);
+		expect_port(port_slot[up], 1, olen, 0, 0);
+		expect_no_drops();
+	}
+
+	/* the kernel's replies on either TAP leave by that TAP's uplink */
+	out[21] = 2;
+	for (int from = 0; from < 2; from++) {
+		int up = from ? PU : PA, tap = from ? PY : PX;
+
+		reset_counters();
+		run(tap, out, olen);
+		collect();
+		for (int p = 0; p < N_PORTS; p++)
+			ck_assert_msg(g_out.n[p] == (p == up), "from TAP %c: %u frames out of %c", port_name[tap], g_out.n[p],
+				      port_name[p]);
+		expect_frame(&g_out.f[up][0], out, olen);
+		expect_port(port_slot[tap], 1, olen, 0, 0);
+		expect_port(port_slot[up], 0, 0, 1, olen);
+		expect_no_drops();
+		expect_no_learn();
+	}
+
+	/* a runt on the second TAP is that TAP's counted drop */
+	reset_counters();
+	run(PY, out, 10);
+	collect();
+	ck_assert_uint_eq(g_ctr->ports[DP_PORT_EXCEPTION_OF(1)].drops[DP_DROP_RUNT], 1);
+	ck_assert_uint_eq(g_out.n[PU] + g_out.n[PA], 0);
+	finish();
+}
+END_TEST
+
 START_TEST(test_vtep_unresolved)
 {
 	struct dp_topology *t = topo_std();
@@ -2182,6 +2248,7 @@ static Suite *fastpath_suite(void)
 	tcase_add_test(tc, test_learn_unknown_vtep);
 	tcase_add_test(tc, test_vtep_unresolved);
 	tcase_add_test(tc, test_ecmp_uplinks);
+	tcase_add_test(tc, test_exception_per_uplink);
 	tcase_add_test(tc, test_mtu_tunnel);
 	tcase_add_test(tc, test_mtu_icmp_rate_limit);
 	tcase_add_test(tc, test_mtu_port);
