@@ -287,3 +287,22 @@ vt_leaf_conf() {
 	} > "$VT_TMP/leaf$i.yaml"
 	"$VTEPD" --check-config -c "$VT_TMP/leaf$i.yaml" >/dev/null || vt_fail "generated config leaf$i invalid"
 }
+
+# vt_two_spines S1 S2: join two spine namespaces by link x (10.3.0.1, 10.3.0.2); each forwards
+# and routes leaf I's VTEP 10.0.0.I directly (via 10.I.J.1, on links the caller made) and through
+# the other spine when that link is gone. A route over a link without carrier is no route, as a
+# routing protocol would withdraw it.
+vt_two_spines() {
+	local s j i
+	vt_link "$1" x "$2" x
+	for j in 1 2; do
+		s=$([ "$j" = 1 ] && echo "$1" || echo "$2")
+		ip netns exec "$s" sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.ignore_routes_with_linkdown=1 \
+			net.ipv4.conf.default.ignore_routes_with_linkdown=1
+		ip -n "$s" addr add "10.3.0.$j/24" dev x
+		for i in 1 2; do
+			ip -n "$s" route add "10.0.0.$i/32" via "10.$i.$j.1" metric 10
+			ip -n "$s" route add "10.0.0.$i/32" via "10.3.0.$((3 - j))" metric 20
+		done
+	done
+}

@@ -27,17 +27,7 @@ for i in 1 2; do
 done
 for j in 1 2; do ip -n "$L2" addr add "10.2.$j.1/24" dev "ul$j"; done
 ip -n "$L2" route add 10.0.0.1/32 nexthop via 10.2.1.254 dev ul1 nexthop via 10.2.2.254 dev ul2
-vt_link "$S1" x "$S2" x
-for j in 1 2; do
-	S=${VT_P}s$j
-	ip netns exec "$S" sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.ignore_routes_with_linkdown=1 \
-		net.ipv4.conf.default.ignore_routes_with_linkdown=1
-	ip -n "$S" addr add "10.3.0.$j/24" dev x
-	for i in 1 2; do
-		ip -n "$S" route add "10.0.0.$i/32" via "10.$i.$j.1" metric 10
-		ip -n "$S" route add "10.0.0.$i/32" via "10.3.0.$((3 - j))" metric 20
-	done
-done
+vt_two_spines "$S1" "$S2"
 
 vt_kernel_vtep "$L2" 10.0.0.2 1450 "${VT_P}c2" 02:00:00:00:02:01 192.168.10.2/24 10.0.0.1
 for a in $(seq 3 18); do ip -n "${VT_P}c2" addr add "192.168.10.$a/24" dev eth0; done
