@@ -129,12 +129,14 @@ static void nl_req_nest_end(struct nl_req *r, struct rtattr *nest)
 /* Sockets and the request/answer exchange                                                  */
 /* ---------------------------------------------------------------------------------------- */
 
+/* A NETLINK_ROUTE socket bound to groups: 0 with the socket in *fd_out, or an errno with *fd_out -1. */
 static int nl_socket_open(uint32_t groups, bool nonblock, int *fd_out)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = groups };
 	int one = 1;
 	int fd, err;
 
+	*fd_out = -1;
 	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | (nonblock ? SOCK_NONBLOCK : 0), NETLINK_ROUTE);
 	if (fd < 0)
 		return errno;
