@@ -4,12 +4,14 @@
 # Idempotent: installs only missing packages, reserves 2 MB hugepages only when too few
 # are reserved, mounts hugetlbfs only when it is not mounted, and rebuilds incrementally.
 #   scripts/setup.sh [BUILD_DIR [meson options...]]     (default: build)
+# The options (and CC, CFLAGS, LDFLAGS in the environment) apply when BUILD_DIR is first set up,
+# e.g. scripts/test.sh's build-release: -Dbuildtype=release -Dc_args="..." -Dc_link_args="...".
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-build}
 shift || true
 
-packages=(gcc clang llvm meson ninja-build pkg-config
+packages=(gcc clang llvm meson ninja-build pkg-config dpkg-dev
           libdpdk-dev dpdk dpdk-dev libbpf-dev libxdp-dev libelf-dev zlib1g-dev
           check libyaml-dev libyajl-dev
           iproute2 iputils-ping iputils-arping ethtool jq tshark procps psmisc kmod
