@@ -794,12 +794,11 @@ static int cfg_underlay_ports(struct cfg_ctx *c, const yaml_node_t *key, const y
 			return cfg_fail(c, &item->start_mark, "%s: '%s' has no valid iface= option (expected "
 					"net_af_xdpN,iface=NAME with a 1..15 character interface name)", path,
 					cfg_show(item, sv, sizeof(sv)));
-		}
-		memcpy(u->devargs, s, len + 1);
-		if (!u->exception) {
-			memcpy(u->ifname, v, vlen);
+		} else {
+			memcpy(u->ifname, v, vlen);    /* the interface DPDK takes is the uplink's */
 			u->ifname[vlen] = '\0';
 		}
+		memcpy(u->devargs, s, len + 1);
 		u->line = (int)item->start_mark.line + 1;
 		for (size_t j = 0; j < i; j++) {
 			size_t d1 = strcspn(u->devargs, ","), d2 = strcspn(cfg->uplinks[j].devargs, ",");

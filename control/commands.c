@@ -705,6 +705,7 @@ static int cmd_show_stats(struct ctl_out *o, int argc, char **argv, void *ctx)
 	ctl_u64(o, "arp_table_full", d->stats.arp_table_full);
 	ctl_u64(o, "bgp_unknown_connections", vtepd_bgp_speaker(d) ? bgp_unknown_accepts(vtepd_bgp_speaker(d)) : 0);
 	ctl_u64(o, "netlink_events", d->stats.nl_events);
+	ctl_u64(o, "netlink_errors", d->stats.nl_errors);
 	ctl_u64(o, "resolutions", d->stats.resolutions);
 	ctl_u64(o, "vteps_aged", d->stats.vteps_aged);
 	ctl_u64(o, "snapshots_published", d->stats.publishes);

@@ -27,6 +27,7 @@ void vtepd_memif_guard_set(struct rte_rcu_qsbr *qsbr)
 	atomic_store(&memif_guard_qsbr, qsbr);
 }
 
+/* libc's munmap, so libc's convention: 0, or -1 with errno set (the real munmap's). */
 int munmap(void *addr, size_t len)
 {
 	static int (*_Atomic next_munmap)(void *, size_t);

@@ -129,12 +129,14 @@ static void nl_req_nest_end(struct nl_req *r, struct rtattr *nest)
 /* Sockets and the request/answer exchange                                                  */
 /* ---------------------------------------------------------------------------------------- */
 
+/* A NETLINK_ROUTE socket bound to groups: 0 with the socket in *fd_out, or an errno with *fd_out -1. */
 static int nl_socket_open(uint32_t groups, bool nonblock, int *fd_out)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = groups };
 	int one = 1;
 	int fd, err;
 
+	*fd_out = -1;
 	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | (nonblock ? SOCK_NONBLOCK : 0), NETLINK_ROUTE);
 	if (fd < 0)
 		return errno;
@@ -1102,17 +1104,19 @@ static void nl_monitor_link(const struct nlmsghdr *h, nl_link_fn link_fn, void *
 	link_fn(ifi->ifi_index, h->nlmsg_type == RTM_NEWLINK && nl_link_msg_up(ifi, tb[IFLA_OPERSTATE]), arg);
 }
 
-int nl_monitor_drain(int fd, nl_link_fn link_fn, void *arg)
+int nl_monitor_drain(int fd, nl_link_fn link_fn, void *arg, unsigned *changes)
 {
 	bool overrun = false;
-	int count = 0, err = 0;
+	unsigned count = 0;
+	int err = 0;
 	char *buf;
 
+	*changes = 0;
 	if (fd < 0)
-		return -EBADF;
+		return EBADF;
 	buf = malloc(NL_RX_SIZE);
 	if (!buf)
-		return -ENOMEM;
+		return ENOMEM;
 	for (int reads = 0; reads < NL_MON_MAX_READS; reads++) {
 		struct sockaddr_nl from;
 		struct iovec iov = { .iov_base = buf, .iov_len = NL_RX_SIZE };
@@ -1142,15 +1146,27 @@ int nl_monitor_drain(int fd, nl_link_fn link_fn, void *arg)
 		}
 		left = (size_t)n;
 		for (h = (const struct nlmsghdr *)(void *)buf; NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
-			if (nl_monitor_is_change(h) && count < INT_MAX)
+			if (nl_monitor_is_change(h) && count < UINT_MAX)
 				count++;
 			nl_monitor_link(h, link_fn, arg);
 		}
 	}
 	free(buf);
-	if (err)
-		return -err;
 	if (overrun && count == 0)
 		count = 1;
-	return count;
+	*changes = count;
+	return err;
+}
+
+int nl_monitor_service(int fd, nl_link_fn link_fn, void *arg, uint64_t *events, uint64_t *errors, bool *changed)
+{
+	unsigned changes;
+	int err = nl_monitor_drain(fd, link_fn, arg, &changes);
+
+	*changed = changes != 0;
+	if (*changed)
+		(*events)++;
+	if (err)
+		(*errors)++;
+	return err;
 }

@@ -80,13 +80,20 @@ int nl_neigh_resolve(int ifindex, uint32_t ip);
 
 /*
  * A socket subscribed to link, IPv4 address, IPv4 route and neighbour changes, non-blocking.
- * nl_monitor_drain reads everything pending and returns how many change messages it saw
- * (the caller re-resolves its next hops when that is non-zero), or -errno on error. link_fn
- * (may be NULL) hears of every link message: the link's index and whether it is up (as
- * nl_link_get_up says; a deleted link is down).
+ * nl_monitor_drain reads everything pending: 0 with the number of change messages it saw in
+ * *changes (an overrun, which lost some, counts as one), or the errno of a read that failed,
+ * *changes then counting those read before it. link_fn (may be NULL) hears of every link
+ * message: the link's index and whether it is up (as nl_link_get_up says; a deleted link is down).
  */
 typedef void (*nl_link_fn)(int ifindex, bool up, void *arg);
 int nl_monitor_open(int *fd_out);
-int nl_monitor_drain(int fd, nl_link_fn link_fn, void *arg);
+int nl_monitor_drain(int fd, nl_link_fn link_fn, void *arg, unsigned *changes);
+/*
+ * The daemon's step when the monitor socket is readable: drain it, add one to *events when
+ * changes came and one to *errors when the drain failed, and set *changed when the caller must
+ * re-resolve its next hops (changes came, even if a later read failed). An error is never a
+ * change. Returns 0 or the errno of the failed drain (for the caller's log).
+ */
+int nl_monitor_service(int fd, nl_link_fn link_fn, void *arg, uint64_t *events, uint64_t *errors, bool *changed);
 
 #endif

@@ -12,6 +12,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <net/if.h>
 #include <pthread.h>
@@ -617,6 +618,21 @@ static void vtepd_tick(struct vtepd *d)
 	}
 }
 
+/* A failed read of the netlink monitor (counted in nl_errors): logged at most once in 10 s. */
+static void vtepd_nl_error(const struct vtepd *d, int err)
+{
+	static bool logged;
+	static uint64_t logged_sec;
+	uint64_t now = dp_clock_sec();
+
+	if (logged && now - logged_sec < 10)
+		return;
+	logged = true;
+	logged_sec = now;
+	vlog(VLOG_WARN, "netlink monitor: cannot read: %s (%" PRIu64 " errors so far)", strerror(err),
+	     d->stats.nl_errors);
+}
+
 static void vtepd_run(struct vtepd *d)
 {
 	while (!d->quit) {
@@ -645,12 +661,14 @@ static void vtepd_run(struct vtepd *d)
 			} else if (fd == vtepd_bgp_fd(d)) {
 				vtepd_bgp_process(d);
 			} else if (fd == d->nl_fd) {
-				int changes = nl_monitor_drain(fd, vtepd_link_event, d);
+				bool changed;
+				int rc = nl_monitor_service(fd, vtepd_link_event, d, &d->stats.nl_events,
+							    &d->stats.nl_errors, &changed);
 
-				if (changes != 0) {
-					d->stats.nl_events++;
+				if (changed)
 					d->resolve_all = true;
-				}
+				if (rc)
+					vtepd_nl_error(d, rc);
 			}
 		}
 		if (d->topology_dirty)

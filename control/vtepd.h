@@ -98,6 +98,7 @@ struct vtepd_stats {
 	uint64_t learn_events, learn_ignored, learn_errors, vtep_table_full;
 	uint64_t arp_table_full;           /* remote MAC+IP bindings not installed: ARP suppression table full */
 	uint64_t nl_events, resolutions, publishes;
+	uint64_t nl_errors;                /* failed reads of the netlink monitor */
 	uint64_t learn_limit;              /* learn events refused for a port's or a VNI's max_macs */
 	uint64_t vteps_aged;               /* learned VTEPs removed: no MAC behind them for the aging time */
 };

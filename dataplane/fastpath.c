@@ -228,17 +228,18 @@ static unsigned dp_shrink(struct dp_worker *w, const struct dp_topology *t, uint
 			  struct rte_mbuf *m, struct rte_mbuf **out)
 {
 	int kind = icmp_frame_kind(rte_pktmbuf_mtod(m, const uint8_t *), rte_pktmbuf_data_len(m));
-	int n;
+	unsigned n;
+	int rc;
 
 	if (kind == ICMP_KIND_IPV4) {
-		n = dp_mtu_fragment(m, mtu, w->pool, out, DP_MTU_MAX_FRAGS);
-		if (n > 0) {
+		rc = dp_mtu_fragment(m, mtu, w->pool, out, DP_MTU_MAX_FRAGS, &n);
+		if (!rc) {
 			w->counters->mtu.fragmented++;
-			w->counters->mtu.fragments += (unsigned)n;
+			w->counters->mtu.fragments += n;
 			rte_pktmbuf_free(m);
-			return (unsigned)n;
+			return n;
 		}
-		dp_drop(w, in_slot, n == -ENOMEM ? DP_DROP_NO_MBUF : DP_DROP_TOO_BIG, m);
+		dp_drop(w, in_slot, rc == ENOMEM ? DP_DROP_NO_MBUF : DP_DROP_TOO_BIG, m);
 		return 0;
 	}
 	if ((kind == ICMP_KIND_IPV4_DF || kind == ICMP_KIND_IPV6) &&
@@ -327,7 +328,8 @@ static void dp_encap_too_big(struct dp_worker *w, const struct dp_topology *t, u
 	const struct dp_vni *v = &t->vnis[vni_idx];
 	uint32_t inner_len = rte_pktmbuf_pkt_len(m);
 	struct rte_mbuf *out[DP_MTU_MAX_FRAGS];
-	int n;
+	unsigned n;
+	int rc;
 
 	if (!v->outer_frag || inner_len > (uint32_t)v->ip_mtu + dp_l2_len(m)) {
 		unsigned pieces = dp_shrink(w, t, in_slot, v->tunnel_mtu, m, out);
@@ -339,14 +341,14 @@ static void dp_encap_too_big(struct dp_worker *w, const struct dp_topology *t, u
 	/* outer fragmentation: one VXLAN packet, then its fragments on the underlay */
 	if (!dp_encap_write(w, t, in_slot, vni_idx, vt, nh, sport, m))
 		return;
-	n = dp_mtu_fragment(m, t->underlay_mtu, w->pool, out, DP_MTU_MAX_FRAGS);
-	if (n <= 0) {
-		dp_drop(w, in_slot, n == -ENOMEM ? DP_DROP_NO_MBUF : DP_DROP_TOO_BIG, m);
+	rc = dp_mtu_fragment(m, t->underlay_mtu, w->pool, out, DP_MTU_MAX_FRAGS, &n);
+	if (rc) {
+		dp_drop(w, in_slot, rc == ENOMEM ? DP_DROP_NO_MBUF : DP_DROP_TOO_BIG, m);
 		return;
 	}
 	rte_pktmbuf_free(m);
 	w->counters->mtu.outer_fragmented++;
-	for (int i = 0; i < n; i++)
+	for (unsigned i = 0; i < n; i++)
 		dp_send(w, t, nh->slot, out[i]);
 }
 

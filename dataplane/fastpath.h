@@ -48,7 +48,10 @@ struct dp_worker {
 /* Allocate the worker's transmit buffers. 0 or ENOMEM. */
 int dp_worker_init(struct dp_worker *w);
 void dp_worker_fini(struct dp_worker *w);
-/* The lcore entry point (rte_eal_remote_launch); returns when w->stop is set. */
+/*
+ * The lcore entry point (rte_eal_remote_launch); returns 0 when w->stop is set. Its signature
+ * is DPDK's lcore_function_t, whose return value rte_eal_wait_lcore() hands back.
+ */
 int dp_worker_run(void *w);
 /* One poll of every port (exported for tests): returns packets received. */
 unsigned dp_worker_poll(struct dp_worker *w, const struct dp_topology *t);

@@ -17,28 +17,32 @@
 #include "icmp.h"
 
 int dp_mtu_fragment(struct rte_mbuf *m, uint16_t mtu, struct rte_mempool *pool, struct rte_mbuf **out,
-		    unsigned max_out)
+		    unsigned max_out, unsigned *n_out)
 {
 	struct rte_ether_hdr eth;
 	const struct rte_ipv4_hdr *ip;
 	unsigned ihl;
 	int n;
 
+	*n_out = 0;
 	if (m->nb_segs != 1 || icmp_frame_kind(rte_pktmbuf_mtod(m, const uint8_t *), rte_pktmbuf_data_len(m)) !=
 				       ICMP_KIND_IPV4)
-		return -EINVAL;
+		return EINVAL;
 	ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, RTE_ETHER_HDR_LEN);
 	ihl = (ip->version_ihl & 0x0f) * 4u;
 	if (mtu < ihl + 8)
-		return -EINVAL;
+		return EINVAL;
 	memcpy(&eth, rte_pktmbuf_mtod(m, void *), sizeof(eth));
 	/* Only the IP packet goes to the fragmenter: drop the Ethernet header and any padding. */
 	rte_pktmbuf_adj(m, RTE_ETHER_HDR_LEN);
 	if (rte_pktmbuf_pkt_len(m) > rte_be_to_cpu_16(ip->total_length))
 		rte_pktmbuf_trim(m, (uint16_t)(rte_pktmbuf_pkt_len(m) - rte_be_to_cpu_16(ip->total_length)));
+	/* DPDK's convention: the number of pieces, or a negative errno */
 	n = rte_ipv4_fragment_copy_nonseg_packet(m, out, (uint16_t)max_out, mtu, pool);
 	if (n < 0)
-		return n == -EINVAL && rte_be_to_cpu_16(ip->total_length) > mtu ? -ERANGE : n;
+		return n == -EINVAL && rte_be_to_cpu_16(ip->total_length) > mtu ? ERANGE : -n;
+	if (n == 0)
+		return EINVAL;
 	for (int i = 0; i < n; i++) {
 		struct rte_ipv4_hdr *fip = rte_pktmbuf_mtod(out[i], struct rte_ipv4_hdr *);
 		void *l2;
@@ -48,11 +52,12 @@ int dp_mtu_fragment(struct rte_mbuf *m, uint16_t mtu, struct rte_mempool *pool, 
 		l2 = rte_pktmbuf_prepend(out[i], RTE_ETHER_HDR_LEN);
 		if (!l2) {          /* cannot happen with the pool's headroom; never send half a packet */
 			rte_pktmbuf_free_bulk(out, (unsigned)n);
-			return -ENOMEM;
+			return ENOMEM;
 		}
 		memcpy(l2, &eth, sizeof(eth));
 	}
-	return n;
+	*n_out = (unsigned)n;
+	return 0;
 }
 
 struct rte_mbuf *dp_mtu_icmp(const struct rte_mbuf *m, int kind, uint16_t mtu, struct rte_mempool *pool)

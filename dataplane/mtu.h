@@ -23,13 +23,13 @@ struct rte_mempool;
  * pieces whose IP packets are at most mtu bytes: fragment offsets in units of 8, MF on all
  * but the last, header checksums computed, and each piece carrying m's Ethernet header.
  * Pieces come from pool, one segment each, with the pool's full headroom in front.
- * Returns the number of pieces written to out (at most max_out), or a negative errno:
- * -EINVAL (m is not such a packet, or mtu leaves no room for 8 bytes of payload),
- * -ERANGE (more than max_out pieces), -ENOMEM (pool empty). m is never freed here; on
- * success its data no longer starts at the Ethernet header: free it.
+ * Returns 0 with the number of pieces written to out (1 to max_out) in *n_out, or an errno
+ * with *n_out 0: EINVAL (m is not such a packet, or mtu leaves no room for 8 bytes of
+ * payload), ERANGE (more than max_out pieces), ENOMEM (pool empty). m is never freed here;
+ * on success its data no longer starts at the Ethernet header: free it.
  */
 int dp_mtu_fragment(struct rte_mbuf *m, uint16_t mtu, struct rte_mempool *pool, struct rte_mbuf **out,
-		    unsigned max_out);
+		    unsigned max_out, unsigned *n_out);
 
 /*
  * The ICMP error answering frame m (kind from icmp_frame_kind: ICMP_KIND_IPV4_DF gets

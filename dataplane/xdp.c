@@ -49,8 +49,11 @@ int vtep_xdp_object_path(bool underlay, char *path, size_t len)
 	return ENOENT;
 }
 
-/* Find a map called name used by the XDP program attached to ifname. Returns an fd or -errno. */
-static int vtep_xdp_find_map(const char *ifname, const char *name)
+/*
+ * Find a map called name used by the XDP program attached to ifname: 0 with an fd of it in
+ * *fd_out (the caller closes it), or an errno (ENOENT: no program, or no such map).
+ */
+static int vtep_xdp_find_map(const char *ifname, const char *name, int *fd_out)
 {
 	unsigned ifindex = if_nametoindex(ifname);
 	uint32_t prog_id = 0, map_ids[16], n_maps;
@@ -58,23 +61,24 @@ static int vtep_xdp_find_map(const char *ifname, const char *name)
 	uint32_t info_len = sizeof(info);
 	int prog_fd, rc;
 
+	*fd_out = -1;
 	if (!ifindex)
-		return -ENODEV;
-	rc = bpf_xdp_query_id((int)ifindex, 0, &prog_id);
+		return ENODEV;
+	rc = bpf_xdp_query_id((int)ifindex, 0, &prog_id);   /* libbpf: 0 or a negative errno */
 	if (rc)
-		return rc;
+		return -rc;
 	if (!prog_id)
-		return -ENOENT;
+		return ENOENT;
 	prog_fd = bpf_prog_get_fd_by_id(prog_id);
 	if (prog_fd < 0)
-		return -errno;
+		return errno;
 	memset(&info, 0, sizeof(info));
 	info.nr_map_ids = 16;
 	info.map_ids = (uint64_t)(uintptr_t)map_ids;
-	rc = bpf_obj_get_info_by_fd(prog_fd, &info, &info_len);
+	rc = bpf_obj_get_info_by_fd(prog_fd, &info, &info_len) ? errno : 0;
 	close(prog_fd);
 	if (rc)
-		return -errno;
+		return rc;
 	n_maps = info.nr_map_ids < 16 ? info.nr_map_ids : 16;
 	for (uint32_t i = 0; i < n_maps; i++) {
 		struct bpf_map_info minfo;
@@ -84,22 +88,24 @@ static int vtep_xdp_find_map(const char *ifname, const char *name)
 		if (fd < 0)
 			continue;
 		memset(&minfo, 0, sizeof(minfo));
-		if (bpf_obj_get_info_by_fd(fd, &minfo, &mlen) == 0 && strcmp(minfo.name, name) == 0)
-			return fd;
+		if (bpf_obj_get_info_by_fd(fd, &minfo, &mlen) == 0 && strcmp(minfo.name, name) == 0) {
+			*fd_out = fd;
+			return 0;
+		}
 		close(fd);
 	}
-	return -ENOENT;
+	return ENOENT;
 }
 
 int vtep_xdp_configure(const char *ifname, uint32_t vtep_ip, uint16_t udp_port)
 {
 	struct vtep_xdp_cfg cfg = { .vtep_ip = vtep_ip, .udp_port = udp_port };
 	uint32_t key = 0;
-	int fd = vtep_xdp_find_map(ifname, "vtep_cfg");
-	int rc;
+	int fd, rc;
 
-	if (fd < 0)
-		return -fd;
+	rc = vtep_xdp_find_map(ifname, "vtep_cfg", &fd);
+	if (rc)
+		return rc;
 	rc = bpf_map_update_elem(fd, &key, &cfg, BPF_ANY) ? errno : 0;
 	close(fd);
 	return rc;
@@ -108,13 +114,13 @@ int vtep_xdp_configure(const char *ifname, uint32_t vtep_ip, uint16_t udp_port)
 int vtep_xdp_stats(const char *ifname, uint64_t *redirected, uint64_t *passed)
 {
 	int ncpu = libbpf_num_possible_cpus();
-	int fd = vtep_xdp_find_map(ifname, "vtep_stats");
 	uint64_t *vals;
-	int rc = 0;
+	int fd, rc;
 
 	*redirected = *passed = 0;
-	if (fd < 0)
-		return -fd;
+	rc = vtep_xdp_find_map(ifname, "vtep_stats", &fd);
+	if (rc)
+		return rc;
 	if (ncpu <= 0) {
 		close(fd);
 		return EINVAL;
@@ -159,7 +165,7 @@ int vtep_xdp_inspect(const char *ifname, struct vtep_xdp_prog *prog)
 	memset(prog, 0, sizeof(*prog));
 	if (!ifindex)
 		return ENODEV;
-	rc = bpf_xdp_query((int)ifindex, 0, &q);
+	rc = bpf_xdp_query((int)ifindex, 0, &q);   /* libbpf: 0 or a negative errno */
 	if (rc)
 		return -rc;
 	if (q.skb_prog_id) {

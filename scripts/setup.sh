@@ -4,12 +4,14 @@
 # Idempotent: installs only missing packages, reserves 2 MB hugepages only when too few
 # are reserved, mounts hugetlbfs only when it is not mounted, and rebuilds incrementally.
 #   scripts/setup.sh [BUILD_DIR [meson options...]]     (default: build)
+# The options apply to BUILD_DIR whether new or not (CC, CFLAGS, LDFLAGS in the environment only
+# when it is new), e.g. scripts/test.sh's build-release: -Dbuildtype=release -Dc_args="..." ...
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-build}
 shift || true
 
-packages=(gcc clang llvm meson ninja-build pkg-config
+packages=(gcc clang llvm meson ninja-build pkg-config dpkg-dev
           libdpdk-dev dpdk dpdk-dev libbpf-dev libxdp-dev libelf-dev zlib1g-dev
           check libyaml-dev libyajl-dev
           iproute2 iputils-ping iputils-arping ethtool jq tshark procps psmisc kmod
@@ -50,6 +52,8 @@ fi
 cd "$top"
 if [ ! -f "$build/build.ninja" ]; then
 	meson setup "$build" "$@" >/dev/null
+elif [ $# -gt 0 ]; then
+	meson configure "$build" "$@" >/dev/null    # the options given win over an earlier set-up's
 fi
 if ! ninja -C "$build" > "$build/ninja.log" 2>&1; then
 	cat "$build/ninja.log" >&2

@@ -2,9 +2,14 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # test.sh: the whole test suite, from a fresh Debian 12 machine (as root) to a verdict.
 #  1. installs what is missing and reserves hugepages (scripts/setup.sh),
-#  2. builds three ways, all with -Werror: gcc, clang, and gcc with ASan+UBSan,
-#  3. runs the Check unit tests of every build,
-#  4. runs the integration tests (network namespaces) against the ASan+UBSan build and the gcc build.
+#  2. builds four ways, all with -Werror: gcc (build, the demo's), clang, gcc with ASan+UBSan,
+#     and gcc as packagers build it (build-release: -Dbuildtype=release, i.e. -O3, with Debian's
+#     hardening flags from dpkg-buildflags: _FORTIFY_SOURCE, stack protector, format security,
+#     relro and now),
+#  3. runs the Check unit tests of build-clang, build-asan and build-release (build-asan is
+#     already gcc at build's -O2, so build's own run would only repeat it),
+#  4. runs the libFuzzer targets for a bounded time each,
+#  5. runs the integration tests (network namespaces) against the ASan+UBSan build and build-release.
 # Ends with one line "N passed, M failed" and exits non-zero on any failure.
 #   VTEPD_TEST_FILTER=REGEX   run only the integration tests whose file name matches
 #   VTEPD_TEST_QUICK=1        integration tests against the ASan build only
@@ -27,11 +32,22 @@ record "build-clang" $?
 note "build with gcc, ASan+UBSan"
 "$top/scripts/setup.sh" build-asan -Db_sanitize=address,undefined -Db_lundef=false
 record "build-asan" $?
+# Debian's hardening flags as a package build gets them, less its -O2 and -g: the release build
+# type chooses those, so that this one build is both the -O3 and the hardened variant.
+note "build with gcc, release and dpkg-buildflags hardening"
+release_cflags=()
+for f in $(DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags --get CPPFLAGS) \
+	 $(DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags --get CFLAGS); do
+	case $f in -O?|-g) ;; *) release_cflags+=("$f") ;; esac
+done
+"$top/scripts/setup.sh" build-release -Dbuildtype=release -Dc_args="${release_cflags[*]}" \
+	-Dc_link_args="$(DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags --get LDFLAGS)"
+record "build-release" $?
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$top/test/lsan.supp:print_suppressions=0}
-for b in build build-clang build-asan; do
+for b in build-clang build-asan build-release; do
 	[ -f "$b/build.ninja" ] || continue
 	note "unit tests ($b)"
 	meson test -C "$b" --suite unit --print-errorlogs --num-processes 2 --logbase "unit"
@@ -72,7 +88,7 @@ fuzz evpn_rib "$top/test/fuzz/corpus/evpn_rib"
 fuzz config "$top/conf"
 fuzz fastpath "$top/test/fuzz/corpus/fastpath" -max_len=20000
 
-builds=(build-asan build)
+builds=(build-asan build-release)
 [ -n "${VTEPD_TEST_QUICK:-}" ] && builds=(build-asan)
 for b in "${builds[@]}"; do
 	for t in "$top"/test/integration/t*.sh; do

@@ -41,6 +41,7 @@
 #include "arp.h"
 #include "fastpath.h"
 #include "fdb.h"
+#include "mtu.h"
 #include "reasm.h"
 #include "vtep_config.h"
 #include "vxlan.h"
@@ -1593,6 +1594,61 @@ START_TEST(test_mtu_port)
 }
 END_TEST
 
+/* An mbuf holding a copy of the len bytes of frame. */
+static struct rte_mbuf *mbuf_of(const uint8_t *frame, uint32_t len)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(g_pool);
+
+	ck_assert_ptr_nonnull(m);
+	ck_assert_ptr_nonnull(rte_pktmbuf_append(m, (uint16_t)len));
+	memcpy(rte_pktmbuf_mtod(m, uint8_t *), frame, len);
+	return m;
+}
+
+/* dp_mtu_fragment: 0 and the pieces, or a positive errno saying why not (OVS style). */
+START_TEST(test_mtu_fragment_errors)
+{
+	static struct rte_mbuf *hog[POOL_MBUFS];
+	struct rte_mbuf *out[DP_MTU_MAX_FRAGS], *m;
+	uint8_t in[FRAME_MAX];
+	uint32_t len = inner_frame(in, MAC_C, MAC_B, 1514, 90);
+	unsigned n = 99, n_hog = 0;
+
+	/* 1500 bytes of IP at MTU 576: three pieces */
+	m = mbuf_of(in, len);
+	ck_assert_int_eq(dp_mtu_fragment(m, 576, g_pool, out, DP_MTU_MAX_FRAGS, &n), 0);
+	ck_assert_uint_eq(n, 3);
+	rte_pktmbuf_free_bulk(out, n);
+	rte_pktmbuf_free(m);
+	/* more pieces than out[] holds */
+	m = mbuf_of(in, len);
+	ck_assert_int_eq(dp_mtu_fragment(m, 576, g_pool, out, 2, &n), ERANGE);
+	ck_assert_uint_eq(n, 0);
+	rte_pktmbuf_free(m);
+	/* an MTU without room for 8 bytes of payload */
+	m = mbuf_of(in, len);
+	ck_assert_int_eq(dp_mtu_fragment(m, 27, g_pool, out, DP_MTU_MAX_FRAGS, &n), EINVAL);
+	rte_pktmbuf_free(m);
+	/* not IPv4 with DF clear */
+	set_df(in);
+	m = mbuf_of(in, len);
+	ck_assert_int_eq(dp_mtu_fragment(m, 576, g_pool, out, DP_MTU_MAX_FRAGS, &n), EINVAL);
+	ck_assert_uint_eq(n, 0);
+	rte_pktmbuf_free(m);
+	/* no mbuf left for the pieces */
+	in[14 + 6] &= (uint8_t)~0x40;
+	m = mbuf_of(in, len);
+	while (n_hog < RTE_DIM(hog) && (hog[n_hog] = rte_pktmbuf_alloc(g_pool)) != NULL)
+		n_hog++;
+	n = 99;
+	ck_assert_int_eq(dp_mtu_fragment(m, 576, g_pool, out, DP_MTU_MAX_FRAGS, &n), ENOMEM);
+	ck_assert_uint_eq(n, 0);
+	for (unsigned i = 0; i < n_hog; i++)
+		rte_pktmbuf_free(hog[i]);
+	rte_pktmbuf_free(m);
+}
+END_TEST
+
 /* Outer fragmentation (a per-VNI option): the VXLAN packet is split on the underlay. */
 START_TEST(test_mtu_outer_fragmentation)
 {
@@ -2252,6 +2308,7 @@ static Suite *fastpath_suite(void)
 	tcase_add_test(tc, test_mtu_tunnel);
 	tcase_add_test(tc, test_mtu_icmp_rate_limit);
 	tcase_add_test(tc, test_mtu_port);
+	tcase_add_test(tc, test_mtu_fragment_errors);
 	tcase_add_test(tc, test_mtu_outer_fragmentation);
 	tcase_add_test(tc, test_reassembly);
 	tcase_add_test(tc, test_runt_and_bad_source);
