@@ -42,7 +42,7 @@
 #include "netlink.h"
 #include "port.h"
 #include "reasm.h"
-#include "vtepd.h"
+#include "switch.h"
 #include "xsk.h"
 #include "xdp.h"
 

@@ -42,7 +42,7 @@
 #include <rte_ring_elem.h>
 
 #include "arp.h"
-#include "dp.h"
+#include "vtep_dp.h"
 #include "fastpath.h"
 #include "fdb.h"
 #include "fuzz_check.h"

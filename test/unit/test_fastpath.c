@@ -37,7 +37,7 @@
 
 #include "test_eal.h"
 #include "test_dp_vni.h"
-#include "dp.h"
+#include "vtep_dp.h"
 #include "arp.h"
 #include "fastpath.h"
 #include "fdb.h"

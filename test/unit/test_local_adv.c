@@ -33,7 +33,7 @@
 #include "evpn_adv.h"
 #include "evpn_rib.h"
 #include "fdb.h"
-#include "vtepd.h"
+#include "switch.h"
 
 #define AS_A 65001
 #define AS_B 65002

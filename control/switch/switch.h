@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "dp.h"
+#include "vtep_dp.h"
 #include "fastpath.h"
 #include "vtep_config.h"
 

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "vtepd.h"
+#include "switch.h"
 
 static enum vlog_level vlog_max = VLOG_INFO;
 

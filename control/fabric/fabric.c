@@ -20,7 +20,7 @@
 #include "evpn_adv.h"
 #include "evpn_rib.h"
 #include "fdb.h"
-#include "vtepd.h"
+#include "switch.h"
 
 struct vtepd_bgp {
 	struct vtepd *d;

@@ -18,7 +18,7 @@
 #include <rte_interrupts.h>
 #include <rte_rcu_qsbr.h>
 
-#include "vtepd.h"
+#include "switch.h"
 
 static struct rte_rcu_qsbr *_Atomic memif_guard_qsbr;
 

@@ -36,7 +36,7 @@
 #include "fdb.h"
 #include "netlink.h"
 #include "port.h"
-#include "vtepd.h"
+#include "switch.h"
 #include "xdp.h"
 #include "xsk.h"
 

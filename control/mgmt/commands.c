@@ -22,7 +22,7 @@
 #include "evpn_rib.h"
 #include "fdb.h"
 #include "netlink.h"
-#include "vtepd.h"
+#include "switch.h"
 #include "xsk.h"
 #include "xdp.h"
 

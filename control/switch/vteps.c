@@ -19,7 +19,7 @@
 
 #include "fdb.h"
 #include "netlink.h"
-#include "vtepd.h"
+#include "switch.h"
 
 int vtepd_vtep_get(struct vtepd *d, uint32_t ip, bool dynamic, uint16_t *id)
 {

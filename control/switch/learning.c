@@ -19,7 +19,7 @@
 #include <rte_ring_elem.h>
 
 #include "fdb.h"
-#include "vtepd.h"
+#include "switch.h"
 
 #define LEARN_BURST 256
 #define LEARN_MAX_BURSTS 64       /* per tick, so the control thread stays responsive */
