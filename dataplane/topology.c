@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * topology.c: the immutable snapshot the control thread hands the fast path (dp.h):
+ * topology.c: the immutable snapshot the control thread hands the fast path (vtep_dp.h):
  * allocation, the open-addressing maps from VNI and from VTEP address to dense ids, and
  * freeing. Built and freed by the control thread only.
  */

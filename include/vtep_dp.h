@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * dp.h: what the fast path and the control thread share.
+ * vtep_dp.h: what the fast path and the control thread share.
  *
  * The control thread owns all state. It describes the switch to the fast path as an
  * immutable snapshot (struct dp_topology: VNIs, their ports and flood lists, remote VTEPs

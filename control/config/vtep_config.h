@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * vtep_config.h: the daemon's configuration as parsed from YAML (conf/config.c).
+ * vtep_config.h: the daemon's configuration as parsed from YAML (config.c).
  * Plain C, no DPDK: the parser and its tests build without EAL.
  * Addresses are stored in network byte order.
  */

@@ -19,6 +19,7 @@
 #include <rte_ring_elem.h>
 
 #include "fdb.h"
+#include "log.h"
 #include "switch.h"
 
 #define LEARN_BURST 256
@@ -106,7 +107,7 @@ static void vtepd_learn_one(struct vtepd *d, const struct dp_learn_event *ev, ui
 			return;
 		}
 		fdb_key_mac(ev->key, mac);
-		vtepd_bgp_local_ip(d, fdb_key_vni_idx(ev->key), mac, ev->vtep_ip);
+		vtepd_local_ip(d, fdb_key_vni_idx(ev->key), mac, ev->vtep_ip);
 		return;
 	}
 
@@ -144,7 +145,7 @@ static void vtepd_learn_one(struct vtepd *d, const struct dp_learn_event *ev, ui
 		uint8_t m[6];
 
 		fdb_key_mac(ev->key, m);
-		vtepd_bgp_local_mac(d, fdb_key_vni_idx(ev->key), m, true);
+		vtepd_local_mac(d, fdb_key_vni_idx(ev->key), m, true);
 	}
 	if (moved) {
 		uint8_t mac[6];

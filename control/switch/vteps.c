@@ -18,6 +18,7 @@
 #include <rte_rcu_qsbr.h>
 
 #include "fdb.h"
+#include "log.h"
 #include "netlink.h"
 #include "switch.h"
 
