@@ -21,6 +21,7 @@
 #include "log.h"
 #include "netlink.h"
 #include "switch.h"
+#include "vxlan.h"
 
 int vtepd_vtep_get(struct vtepd *d, uint32_t ip, bool dynamic, uint16_t *id)
 {
