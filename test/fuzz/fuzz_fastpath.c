@@ -47,7 +47,7 @@
 #include "fdb.h"
 #include "fuzz_check.h"
 #include "reasm.h"
-#include "../unit/test_dp_vni.h"
+#include "test_dp_vni.h"
 #include "vxlan.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);

@@ -42,7 +42,7 @@
 #include "fastpath.h"
 #include "fdb.h"
 #include "reasm.h"
-#include "vtep_config.h"
+#include "vtep_limits.h"
 #include "vxlan.h"
 
 #define UDP_PORT 4789
