@@ -39,6 +39,7 @@ void dpdk_memif_munmap_workaround_set(struct rte_rcu_qsbr *qsbr)
 	atomic_store(&workaround_qsbr, qsbr);
 }
 
+/* libc's munmap, so libc's convention: 0, or -1 with errno set (the real munmap's). */
 int munmap(void *addr, size_t len)
 {
 	static int (*_Atomic next_munmap)(void *, size_t);
