@@ -38,12 +38,16 @@
 #include <rte_ring_elem.h>
 
 #include "arp.h"
+#include "commands.h"
 #include "ctl.h"
+#include "dpdk_memif_munmap_workaround.h"
+#include "fabric.h"
 #include "fdb.h"
+#include "log.h"
 #include "netlink.h"
 #include "port.h"
 #include "reasm.h"
-#include "vtepd.h"
+#include "switch.h"
 #include "xsk.h"
 #include "xdp.h"
 
@@ -60,90 +64,6 @@ static void vtepd_usage(FILE *f)
 		   "signals: SIGINT, SIGTERM stop cleanly; SIGHUP is logged and ignored (no reload yet)\n"
 		   "environment: VTEPD_EAL_ARGS extra DPDK EAL arguments; VTEPD_BPF_DIR where the XDP objects are;\n"
 		   "             VTEPD_NO_HUGEPAGES=1 run without hugepages\n");
-}
-
-uint16_t vtepd_mbuf_size(uint32_t mtu)
-{
-	/* Ethernet with one VLAN tag, and the XDP headroom AF_XDP keeps in front of each frame */
-	uint32_t room = mtu + RTE_ETHER_HDR_LEN + 4 + 256;
-
-	return (uint16_t)(RTE_PKTMBUF_HEADROOM + RTE_MAX(room, (uint32_t)RTE_MBUF_DEFAULT_DATAROOM));
-}
-
-uint16_t vtepd_vni_index(const struct vtepd *d, uint32_t vni)
-{
-	for (uint16_t i = 0; i < d->n_vnis; i++)
-		if (d->vnis[i].vni == vni)
-			return i;
-	return DP_NO_ID;
-}
-
-int vtepd_publish(struct vtepd *d)
-{
-	struct dp_topology *t = dp_topology_new(d->cfg.source_ip, d->cfg.udp_port, (uint16_t)d->cfg.underlay_mtu);
-	struct dp_topology *old;
-
-	if (!t)
-		return ENOMEM;
-	for (uint16_t u = 0; u < d->n_uplinks; u++) {
-		const struct vtepd_uplink *ul = &d->uplinks[u];
-
-		t->rx[t->n_rx++] = (struct dp_rx_port){ .slot = ul->slot, .dpdk_port = ul->dpdk_port, .xsk = ul->xsk };
-		t->port_dpdk[ul->slot] = ul->dpdk_port;
-		t->port_xsk[ul->slot] = ul->xsk;
-	}
-	for (uint16_t u = 0; u < d->n_uplinks; u++) {
-		uint16_t e = DP_PORT_EXCEPTION_OF(u);
-
-		if (d->uplinks[u].exc_port == UINT16_MAX)
-			continue;
-		t->rx[t->n_rx++] = (struct dp_rx_port){ .slot = e, .dpdk_port = d->uplinks[u].exc_port };
-		t->port_dpdk[e] = d->uplinks[u].exc_port;
-	}
-	for (uint16_t s = 1; s <= VTEP_MAX_PORTS; s++) {
-		if (!d->ports[s].in_use)
-			continue;
-		t->rx[t->n_rx++] = (struct dp_rx_port){ .slot = s, .dpdk_port = d->ports[s].dpdk_port,
-							.xsk = d->ports[s].xsk };
-		t->port_dpdk[s] = d->ports[s].dpdk_port;
-		t->port_xsk[s] = d->ports[s].xsk;
-		t->port_vni[s] = d->ports[s].vni_idx;
-		t->port_mtu[s] = (uint16_t)d->ports[s].conf.mtu;
-		t->port_learn_full[s] = d->ports[s].learn_full;
-	}
-	t->n_vnis = d->n_vnis;
-	for (uint16_t i = 0; i < d->n_vnis; i++) {
-		struct dp_vni *v = &t->vnis[i];
-
-		v->vni = d->vnis[i].vni;
-		v->learning = d->vnis[i].learning;
-		v->learn_full = d->vnis[i].learn_full;
-		dp_vni_set_mtu(v, d->vnis[i].mtu, d->vnis[i].outer_frag, (uint16_t)d->cfg.underlay_mtu);
-		v->ports = calloc(VTEP_MAX_PORTS + 1, sizeof(uint16_t));
-		v->flood = calloc(d->vnis[i].n_flood + 1, sizeof(uint16_t));
-		if (!v->ports || !v->flood) {
-			dp_topology_free(t);
-			return ENOMEM;
-		}
-		for (uint16_t s = 1; s <= VTEP_MAX_PORTS; s++)
-			if (d->ports[s].in_use && d->ports[s].vni_idx == i)
-				v->ports[v->n_ports++] = s;
-		for (uint16_t f = 0; f < d->vnis[i].n_flood; f++)
-			v->flood[v->n_flood++] = d->vnis[i].flood[f];
-	}
-	vtepd_vteps_fill(d, t);
-	if (vtepd_vteps_fill_known(d, t) != 0 || dp_topology_finish(t) != 0) {
-		dp_topology_free(t);
-		return ENOMEM;
-	}
-	old = atomic_exchange_explicit(&d->topology, t, memory_order_acq_rel);
-	if (old) {
-		rte_rcu_qsbr_synchronize(d->qsbr, RTE_QSBR_THRID_INVALID);
-		dp_topology_free(old);
-	}
-	d->topology_dirty = false;
-	d->stats.publishes++;
-	return 0;
 }
 
 /* Hugepages: use them when enough are free and hugetlbfs is mounted. */
@@ -437,7 +357,7 @@ static int vtepd_dataplane_create(struct vtepd *d)
 	d->qsbr = rte_zmalloc("vtep_qsbr", qsz, RTE_CACHE_LINE_SIZE);
 	if (!d->qsbr || rte_rcu_qsbr_init(d->qsbr, 1) != 0)
 		goto nomem;
-	vtepd_memif_guard_set(d->qsbr);
+	dpdk_memif_munmap_workaround_set(d->qsbr);
 	d->counters = rte_zmalloc("vtep_counters", sizeof(*d->counters), RTE_CACHE_LINE_SIZE);
 	if (!d->counters)
 		goto nomem;
@@ -599,7 +519,7 @@ static void vtepd_tick(struct vtepd *d)
 		return;
 	d->ticks++;
 	vtepd_learning_drain(d);
-	vtepd_bgp_tick(d);
+	fabric_tick(d);
 	if (d->ticks % (1000 / VTEPD_TICK_MS) == 0) {
 		vtepd_learning_age(d);
 		/* a learned VTEP goes once no MAC was behind it for the aging time (300 s when MACs never age) */
@@ -658,8 +578,8 @@ static void vtepd_run(struct vtepd *d)
 				vtepd_tick(d);
 			} else if (fd == ctl_server_fd(d->ctl)) {
 				vtepd_commands_serve(d);
-			} else if (fd == vtepd_bgp_fd(d)) {
-				vtepd_bgp_process(d);
+			} else if (fd == fabric_fd(d)) {
+				fabric_process(d);
 			} else if (fd == d->nl_fd) {
 				bool changed;
 				int rc = nl_monitor_service(fd, vtepd_link_event, d, &d->stats.nl_events,
@@ -700,7 +620,7 @@ static void vtepd_shutdown(struct vtepd *d)
 		d->worker.stop = true;
 		rte_eal_wait_lcore(d->cfg.fastpath_lcore);
 	}
-	vtepd_bgp_stop(d);
+	fabric_stop(d);
 	vtepd_ports_shutdown(d);
 	vtepd_commands_stop(d);
 	if (d->ctl_fd > 0)
@@ -730,7 +650,7 @@ static void vtepd_shutdown(struct vtepd *d)
 	dp_reasm_free(d->reasm);            /* returns the fragments it holds to the pool */
 	rte_mempool_free(d->pool);
 	rte_free(d->counters);
-	vtepd_memif_guard_set(NULL);
+	dpdk_memif_munmap_workaround_set(NULL);
 	rte_free(d->qsbr);
 	snprintf(rundir, sizeof(rundir), "%s", rte_eal_get_runtime_dir());
 	rte_eal_cleanup();
@@ -825,7 +745,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	vtepd_vteps_resolve(d, true);
-	if ((rc = vtepd_publish(d)) || (rc = vtepd_loop_setup(d)) || (rc = vtepd_bgp_start(d)))
+	if ((rc = vtepd_publish(d)) || (rc = vtepd_loop_setup(d)) || (rc = fabric_start(d)))
 		goto out;
 	vlog(VLOG_INFO, "vtepd %s ready: VTEP %s, %u VNIs, %u ports, control socket %s", d->cfg.name,
 	     inet_ntoa((struct in_addr){ d->cfg.source_ip }), d->n_vnis, d->cfg.n_ports, d->cfg.socket_path);

@@ -26,6 +26,7 @@
 #include "fdb.h"
 #include "icmp.h"
 #include "reasm.h"
+#include "vxlan.h"
 #include "xsk.h"
 
 static const char *const dp_drop_names[DP_DROP_MAX] = {

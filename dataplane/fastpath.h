@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "dp.h"
+#include "vtep_dp.h"
 #include "mtu.h"
 
 struct arp_table;

@@ -25,7 +25,7 @@
  * learned VTEPs and to know which VTEPs may send into a VNI (vtep_check).
  */
 #include "fdb.h"
-#include "vtep_config.h"
+#include "vtep_limits.h"
 
 #include <errno.h>
 #include <stdint.h>

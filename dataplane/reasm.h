@@ -11,15 +11,10 @@
 
 #include <stdint.h>
 
+#include "vtep_dp.h"          /* struct dp_reasm_counters */
+
 struct rte_mbuf;
 struct dp_reasm;
-
-struct dp_reasm_counters {
-	uint64_t fragments;          /* outer fragments received */
-	uint64_t reassembled;        /* datagrams made whole */
-	uint64_t failed;             /* fragments discarded: overlapping, duplicate, too many, table full, too long */
-	uint64_t timed_out;          /* fragments discarded because their datagram never completed in time */
-};
 
 /* 0 max_packets or timeout_ms: defaults (1024 datagrams, 1000 ms). NULL when out of memory. */
 struct dp_reasm *dp_reasm_create(unsigned max_packets, unsigned timeout_ms, int socket_id);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * topology.c: the immutable snapshot the control thread hands the fast path (dp.h):
+ * topology.c: the immutable snapshot the control thread hands the fast path (vtep_dp.h):
  * allocation, the open-addressing maps from VNI and from VTEP address to dense ids, and
  * freeing. Built and freed by the control thread only.
  */
@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dp.h"
+#include "vtep_dp.h"
 
 struct dp_topology *dp_topology_new(uint32_t local_ip, uint16_t udp_port, uint16_t underlay_mtu)
 {

@@ -8,21 +8,11 @@
 
 #include <stdint.h>
 
-#define VXLAN_OUTER_LEN 50      /* Ethernet 14 + IPv4 20 + UDP 8 + VXLAN 8 */
-#define VXLAN_ETH_LEN 14
+#include "vtep_dp.h"          /* struct vxlan_template, VXLAN_OUTER_LEN, VXLAN_ETH_LEN */
+
 #define VXLAN_FLAG_I 0x08
 #define VXLAN_SRC_PORT_MIN 49152
 #define VXLAN_OUTER_TTL 64
-
-/*
- * The outer header towards one remote VTEP, built once by the control thread whenever
- * the next hop changes. Only the lengths, IP id, checksum, UDP source port and VNI vary
- * per packet.
- */
-struct vxlan_template {
-	uint8_t hdr[VXLAN_OUTER_LEN];   /* Ethernet, IPv4 (no options, DF clear, TTL 64), UDP (csum 0), VXLAN (I flag) */
-	uint32_t ip_csum_partial;       /* one's-complement sum of the fixed IPv4 header words, total length and id zero */
-};
 
 /* All addresses in network byte order; udp_dst_port in host order. */
 void vxlan_template_init(struct vxlan_template *t, const uint8_t src_mac[6], const uint8_t dst_mac[6],

@@ -38,7 +38,7 @@
 #include <rte_ring_elem.h>
 #include <rte_udp.h>
 
-#include "dp.h"
+#include "vtep_dp.h"
 #include "fastpath.h"
 #include "fdb.h"
 #include "port.h"

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * fuzz_bgp_msg.c: libFuzzer target for the BGP and EVPN codecs (control/bgp_msg.c,
- * control/evpn.c). Each input goes through bgp_header_parse and the decoder of its type
+ * fuzz_bgp_msg.c: libFuzzer target for the BGP and EVPN codecs (control/bgp/bgp_msg.c,
+ * control/bgp/evpn.c). Each input goes through bgp_header_parse and the decoder of its type
  * (UPDATE in 2- and 4-octet AS sessions), through each decoder as a raw body, and through
  * evpn_nlri_decode in a loop. Whatever decodes is encoded again with our encoders and decoded
  * once more, and the results must agree (a differential check): a disagreement aborts.
  *
  * Build: clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
- *          -Icontrol -Iinclude test/fuzz/fuzz_bgp_msg.c control/bgp_msg.c control/evpn.c -o /tmp/fuzz_bgp
+ *          -Icontrol/bgp test/fuzz/fuzz_bgp_msg.c control/bgp/bgp_msg.c control/bgp/evpn.c -o /tmp/fuzz_bgp
  * Run:   /tmp/fuzz_bgp -max_total_time=300 test/fuzz/corpus/bgp_msg
  */
 #include <errno.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * fuzz_evpn_rib.c: libFuzzer target for the EVPN RIB (control/evpn_rib.c): arbitrary
+ * fuzz_evpn_rib.c: libFuzzer target for the EVPN RIB (control/bgp/evpn_rib.c): arbitrary
  * sequences of what peers and the dataplane tell it, over a small world where routes
  * collide often: three peers (two eBGP, one iBGP), two VNIs, eight MACs, four next hops
  * (one of them our own VTEP). Each input is a list of 4-byte operations: an UPDATE

@@ -42,12 +42,12 @@
 #include <rte_ring_elem.h>
 
 #include "arp.h"
-#include "dp.h"
+#include "vtep_dp.h"
 #include "fastpath.h"
 #include "fdb.h"
 #include "fuzz_check.h"
 #include "reasm.h"
-#include "../unit/test_dp_vni.h"
+#include "test_dp_vni.h"
 #include "vxlan.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);

@@ -7,7 +7,7 @@
 # dozen times; vtepd must survive every one and exit cleanly. DPDK 22.11's memif unmaps a
 # departed client's memory from its interrupt thread while the fast path may be in a burst on
 # it: that crashed vtepd three times in about a hundred client departures under load (SEGV in
-# eth_memif_tx), before the guard in control/memif_guard.c. The race is too rare to trigger on
+# eth_memif_tx), before the guard in dataplane/dpdk_memif_munmap_workaround.c. The race is too rare to trigger on
 # demand (this test passed without the guard too), so this test catches it only when it strikes.
 source "$(dirname "$0")/lib.sh"
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * test_bgp_fsm.c: Check tests of control/bgp_fsm.c, the BGP session layer, over real TCP on
+ * test_bgp_fsm.c: Check tests of control/bgp/bgp_fsm.c, the BGP session layer, over real TCP on
  * loopback. They need root: without it the program says so and exits 77 (skipped). Each
  * test runs in its own forked process that first unshares its network namespace and brings
  * its lo up, so every socket and address it makes dies with it. Two speakers run in the same

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * test_bgp_msg.c: unit tests of the BGP codec (control/bgp_msg.c) against the real messages
+ * test_bgp_msg.c: unit tests of the BGP codec (control/bgp/bgp_msg.c) against the real messages
  * of FRR 8.4 and GoBGP 3.10 in test/data/bgp/ (extracted from /work/shared/captures), byte
  * vectors of our own encoders, every RFC 7606 outcome (treat-as-withdraw, attribute-discard,
  * session reset), lying lengths and truncations, message size limits, and a check that

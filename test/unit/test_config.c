@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * test/unit/test_config.c: Check tests of the YAML configuration parser
- * (conf/config.c): a full config read field by field, defaults, one test per
+ * (control/config/config.c): a full config read field by field, defaults, one test per
  * class of error asserting the exact LINE:COLUMN and the message, the text
  * helpers, files from test/data/config/, and a random-mutation robustness run.
  */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * test_ctl.c: unit tests of control/ctl.c: the output builder (JSON and text rendering),
+ * test_ctl.c: unit tests of control/mgmt/ctl.c: the output builder (JSON and text rendering),
  * the management socket server (dispatch, errors, malformed and silent clients, socket file
  * handling) and the client, end to end in one process over UNIX sockets in a temp directory.
  */

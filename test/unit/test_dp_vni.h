@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dp.h"
+#include "vtep_dp.h"
 
 /* Learning on, MTU the underlay's less the tunnel. false when out of memory. */
 static inline bool test_dp_vni_fill(struct dp_vni *v, uint32_t vni, const uint16_t *ports, uint16_t n_ports,

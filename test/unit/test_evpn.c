@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * test_evpn.c: unit tests of the EVPN codec (control/evpn.c): type-2 and type-3 NLRI against
+ * test_evpn.c: unit tests of the EVPN codec (control/bgp/evpn.c): type-2 and type-3 NLRI against
  * fixed byte vectors (some taken from FRR 8.4 and GoBGP 3.10 captures), withdrawal forms, the
  * skipping of types 1, 4, 5 and unknown types, every malformed form, route keys, route
  * distinguishers and extended communities.

@@ -37,13 +37,13 @@
 
 #include "test_eal.h"
 #include "test_dp_vni.h"
-#include "dp.h"
+#include "vtep_dp.h"
 #include "arp.h"
 #include "fastpath.h"
 #include "fdb.h"
 #include "mtu.h"
 #include "reasm.h"
-#include "vtep_config.h"
+#include "vtep_limits.h"
 #include "vxlan.h"
 
 #define UDP_PORT 4789

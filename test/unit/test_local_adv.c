@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * test_local_adv.c: a MAC learned locally is advertised in the tick that learns it. The path
- * under test is the daemon's own code from the learn ring on: control/learning.c (the tick's
+ * under test is the daemon's own code from the learn ring on: control/switch/learning.c (the tick's
  * drain of the fast path's learn ring into the FDB; vtepd.c runs it every 5 ms), the EVPN
  * RIB (evpn_rib.c), our routes on the wire (evpn_adv.c) and the session layer (bgp_fsm.c),
  * over TCP on loopback to a second speaker B whose decoder checks what arrives. Only
- * bgp.c's two-line glue (vtepd_bgp_local_mac/_ip: hand the event to the RIB) is re-stated
- * here, because bgp.c needs the whole daemon.
+ * fabric.c's two-line glue (fabric_local_mac/_ip, the switch's hooks: hand the event to
+ * the RIB) is re-stated here, because fabric.c needs the whole daemon.
  *
  * The clock is the test's: speaker A's bgp_tick() is only ever called with the frozen time
  * T, and after the one learning tick nothing of A runs again, so whatever B receives A sent
@@ -33,7 +33,7 @@
 #include "evpn_adv.h"
 #include "evpn_rib.h"
 #include "fdb.h"
-#include "vtepd.h"
+#include "switch.h"
 
 #define AS_A 65001
 #define AS_B 65002
@@ -58,15 +58,15 @@ static uint64_t mono_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-/* ---- the daemon functions learning.c calls: bgp.c's glue, and what this path never uses ---- */
+/* ---- the switch's hooks (fabric.c's glue), and the daemon functions this path never uses ---- */
 
-void vtepd_bgp_local_mac(struct vtepd *dd, uint16_t vni_idx, const uint8_t mac[6], bool present)
+static void hook_local_mac(struct vtepd *dd, uint16_t vni_idx, const uint8_t mac[6], bool present)
 {
 	(void)dd;
 	evpn_rib_local_mac(rib, vni_idx, mac, present, false);
 }
 
-void vtepd_bgp_local_ip(struct vtepd *dd, uint16_t vni_idx, const uint8_t mac[6], uint32_t ip)
+static void hook_local_ip(struct vtepd *dd, uint16_t vni_idx, const uint8_t mac[6], uint32_t ip)
 {
 	(void)dd;
 	evpn_rib_local_ip(rib, vni_idx, mac, ip);
@@ -188,6 +188,8 @@ static void setup_peers(uint32_t b_as, uint32_t adv_lp, bool has_lp, uint32_t lp
 	uint64_t t0;
 
 	memset(&d, 0, sizeof(d));
+	d.hooks.local_mac = hook_local_mac;
+	d.hooks.local_ip = hook_local_ip;
 	b_updates = b_established = b_n_routes = 0;
 	d.fdb = fdb_create("t_adv", 1024, NULL);
 	ck_assert_ptr_nonnull(d.fdb);
@@ -307,7 +309,7 @@ START_TEST(test_gone_mac_withdrawn_at_once)
 	ck_assert_int_eq(b_updates, 1);
 	ck_assert_uint_eq(b_last.n_reach, 1);
 
-	/* The MAC goes (aged out or its port detached: bgp.c's FDB removal callback says so): the
+	/* The MAC goes (aged out or its port detached: fabric.c's FDB removal callback says so): the
 	 * withdrawal leaves from inside that call too. */
 	evpn_rib_local_mac(rib, 0, mac, false, false);
 	b_until(2, WAIT_MS);

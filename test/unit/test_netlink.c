@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * test_netlink.c: Check tests of control/netlink.c against the real kernel. They need root:
+ * test_netlink.c: Check tests of control/switch/netlink.c against the real kernel. They need root:
  * without it the program says so and exits 77 (skipped). Each test runs in its own forked
  * process that first unshares its network namespace (every link it makes dies with it) and
  * its mount namespace, with a private tmpfs on /run/netns: the named namespaces that

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * conf/config.c: vtepd's YAML configuration loader. Parses with the libyaml
+ * config.c: vtepd's YAML configuration loader. Parses with the libyaml
  * document API (so every node keeps its line and column), walks the tree
  * against the schema, applies defaults and cross-checks (VNIs, flood lists,
  * static MACs, container ports). Every error is a single line

@@ -1,26 +1,25 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * vtepd.h: the daemon's control-thread state and the functions of its control modules:
- * vtepd.c (startup, event loop, snapshot publishing), ports.c (container ports),
- * vteps.c (remote VTEPs and their outer next hops), learning.c (MAC learning and aging),
- * commands.c (the vtepctl commands). Everything here runs on the control thread.
+ * switch.h: the switch's control state (struct vtepd) and the functions of its modules:
+ * publish.c (the fast path's snapshot), ports.c and ports_memif.c (container ports),
+ * vteps.c (remote VTEPs and their outer next hops), learning.c (MAC learning and aging).
+ * The switch knows nothing of BGP or management: whoever needs to hear of local MACs
+ * (the fabric's EVPN speaker) sets the hooks. Everything here runs on the control thread.
  */
-#ifndef VTEPD_H
-#define VTEPD_H
+#ifndef VTEP_SWITCH_H
+#define VTEP_SWITCH_H
 
-#include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
-#include "dp.h"
+#include "vtep_dp.h"
 #include "fastpath.h"
 #include "vtep_config.h"
 
 struct arp_table;
-struct bgp;
-struct evpn_rib;
 struct fdb;
-struct vtepd_bgp;
+struct fabric;
 struct ctl_server;
 struct rte_mempool;
 struct rte_ring;
@@ -103,6 +102,19 @@ struct vtepd_stats {
 	uint64_t vteps_aged;               /* learned VTEPs removed: no MAC behind them for the aging time */
 };
 
+struct vtepd;
+
+/*
+ * Who hears of local MACs: set by the fabric's BGP EVPN speaker when it starts (fabric.h);
+ * NULL: nobody (no BGP). The switch calls them through vtepd_local_mac / vtepd_local_ip.
+ */
+struct vtepd_hooks {
+	/* A local MAC appeared (learned, attached) or went away. */
+	void (*local_mac)(struct vtepd *d, uint16_t vni_idx, const uint8_t mac[6], bool present);
+	/* A local MAC's IP binding (from its ARP, or the attached port's address). */
+	void (*local_ip)(struct vtepd *d, uint16_t vni_idx, const uint8_t mac[6], uint32_t ip);
+};
+
 struct vtepd {
 	struct vtep_config cfg;
 	bool hugepages;
@@ -141,16 +153,13 @@ struct vtepd {
 	uint64_t ticks;
 	uint64_t started_at;
 	struct vtepd_stats stats;
-	struct vtepd_bgp *bgp;             /* the BGP EVPN speaker, NULL without a bgp section */
-	struct ctl_server *ctl;            /* the management socket's clients (on ctl_fd) */
+	struct vtepd_hooks hooks;
+	/* owned by the daemon's other subsystems; the switch never looks inside */
+	struct fabric *fabric;             /* the BGP EVPN speaker (fabric.h), NULL without a bgp section */
+	struct ctl_server *ctl;            /* the management socket's clients (on ctl_fd, ctl.h) */
 };
 
-/* log.c */
-enum vlog_level { VLOG_ERR, VLOG_WARN, VLOG_INFO, VLOG_DEBUG };
-void vlog(enum vlog_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void vlog_set_level(enum vlog_level level);
-
-/* vtepd.c */
+/* publish.c */
 /*
  * The largest MTU for DPDK's net_af_xdp driver: it carries one UMEM frame per packet, and its
  * frames are our mbufs, which must fit a page with the XDP headroom (DPDK 22.11's driver has
@@ -225,30 +234,17 @@ int vtepd_memif_open(struct vtepd *d, const struct vtep_port_config *pc, struct 
 		     uint16_t *dpdk_port, char *err, size_t errlen);
 void vtepd_memif_close(const struct vtep_port_config *pc, uint16_t dpdk_port);
 
-/* memif_guard.c: munmap from EAL's interrupt thread waits for a fast-path grace period on qsbr (NULL: off). */
-void vtepd_memif_guard_set(struct rte_rcu_qsbr *qsbr);
+/* Tell the hooks (no-ops without them). */
+static inline void vtepd_local_mac(struct vtepd *d, uint16_t vni_idx, const uint8_t mac[6], bool present)
+{
+	if (d->hooks.local_mac)
+		d->hooks.local_mac(d, vni_idx, mac, present);
+}
 
-/* bgp.c */
-int vtepd_bgp_start(struct vtepd *d);
-void vtepd_bgp_stop(struct vtepd *d);
-int vtepd_bgp_fd(const struct vtepd *d);
-void vtepd_bgp_process(struct vtepd *d);
-void vtepd_bgp_tick(struct vtepd *d);
-/* A local MAC appeared (learned, attached) or went away; its IP binding. No-ops without BGP. */
-void vtepd_bgp_local_mac(struct vtepd *d, uint16_t vni_idx, const uint8_t mac[6], bool present);
-void vtepd_bgp_local_ip(struct vtepd *d, uint16_t vni_idx, const uint8_t mac[6], uint32_t ip);
-/* Wall clock (microseconds) when an UPDATE last changed the FDB; 0: never. */
-uint64_t vtepd_bgp_fdb_changed_us(const struct vtepd *d);
-struct evpn_rib *vtepd_bgp_rib(const struct vtepd *d);
-/* Neighbour i's routes: announced to us since it came up, in the RIB from it, ours it has now. */
-void vtepd_bgp_peer_routes(const struct vtepd *d, size_t i, uint64_t *received, uint64_t *accepted, uint64_t *sent);
-struct bgp *vtepd_bgp_speaker(const struct vtepd *d);
-
-/* commands.c */
-/* The management server on d->ctl_fd; its descriptor goes into the event loop. */
-int vtepd_commands_start(struct vtepd *d);
-/* Serves what its clients are ready for, never waiting; also expires slow clients. */
-void vtepd_commands_serve(struct vtepd *d);
-void vtepd_commands_stop(struct vtepd *d);
+static inline void vtepd_local_ip(struct vtepd *d, uint16_t vni_idx, const uint8_t mac[6], uint32_t ip)
+{
+	if (d->hooks.local_ip)
+		d->hooks.local_ip(d, vni_idx, mac, ip);
+}
 
 #endif

@@ -18,11 +18,13 @@
 
 #include "arp.h"
 #include "bgp_fsm.h"
+#include "commands.h"
 #include "ctl.h"
 #include "evpn_rib.h"
+#include "fabric.h"
 #include "fdb.h"
 #include "netlink.h"
-#include "vtepd.h"
+#include "switch.h"
 #include "xsk.h"
 #include "xdp.h"
 
@@ -218,10 +220,10 @@ static int show_one_mac(const struct fdb_entry *e, void *arg)
 	else
 		ctl_u64(c->o, "age", c->now > e->last_seen ? c->now - e->last_seen : 0);
 	ctl_u64(c->o, "moves", e->moves);
-	if (vtepd_bgp_rib(c->d)) {
+	if (fabric_rib(c->d)) {
 		struct evpn_rib_mac_info mi;
 
-		evpn_rib_mac_info(vtepd_bgp_rib(c->d), vi, mac, &mi);
+		evpn_rib_mac_info(fabric_rib(c->d), vi, mac, &mi);
 		ctl_str(c->o, "source", (e->flags & FDB_F_CP) ? "evpn" : (e->flags & FDB_F_STATIC) ? "config" : "learned");
 		ctl_u64(c->o, "seq", fdb_dest_is_vtep(dest) ? mi.remote_seq : mi.local_seq);
 		ctl_bool(c->o, "duplicate", mi.frozen);
@@ -694,7 +696,7 @@ static int cmd_show_stats(struct ctl_out *o, int argc, char **argv, void *ctx)
 	ctl_u64(o, "full", fs.full);
 	ctl_u64(o, "aged", fs.aged);
 	ctl_u64(o, "memory_bytes", fdb_memory_bytes(d->fdb));
-	ctl_u64(o, "bgp_changed_us", vtepd_bgp_fdb_changed_us(d));
+	ctl_u64(o, "bgp_changed_us", fabric_fdb_changed_us(d));
 	ctl_obj_end(o);
 
 	ctl_obj_begin(o, "control");
@@ -703,7 +705,7 @@ static int cmd_show_stats(struct ctl_out *o, int argc, char **argv, void *ctx)
 	ctl_u64(o, "learn_errors", d->stats.learn_errors);
 	ctl_u64(o, "vtep_table_full", d->stats.vtep_table_full);
 	ctl_u64(o, "arp_table_full", d->stats.arp_table_full);
-	ctl_u64(o, "bgp_unknown_connections", vtepd_bgp_speaker(d) ? bgp_unknown_accepts(vtepd_bgp_speaker(d)) : 0);
+	ctl_u64(o, "bgp_unknown_connections", fabric_speaker(d) ? bgp_unknown_accepts(fabric_speaker(d)) : 0);
 	ctl_u64(o, "netlink_events", d->stats.nl_events);
 	ctl_u64(o, "netlink_errors", d->stats.nl_errors);
 	ctl_u64(o, "resolutions", d->stats.resolutions);
@@ -948,7 +950,7 @@ static int cmd_detach(struct ctl_out *o, int argc, char **argv, void *ctx)
 static int cmd_show_bgp_summary(struct ctl_out *o, int argc, char **argv, void *ctx)
 {
 	struct vtepd *d = ctx;
-	struct bgp *b = vtepd_bgp_speaker(d);
+	struct bgp *b = fabric_speaker(d);
 	uint64_t now = (uint64_t)time(NULL);
 
 	(void)argv;
@@ -984,7 +986,7 @@ static int cmd_show_bgp_summary(struct ctl_out *o, int argc, char **argv, void *
 		{
 			uint64_t received, accepted, sent;
 
-			vtepd_bgp_peer_routes(d, i, &received, &accepted, &sent);
+			fabric_peer_routes(d, i, &received, &accepted, &sent);
 			ctl_u64(o, "routes_received", received);
 			ctl_u64(o, "routes_accepted", accepted);
 			ctl_u64(o, "routes_sent", sent);
@@ -1082,7 +1084,7 @@ static void show_local_route(const struct evpn_route *r, uint16_t vni_idx, uint3
 	(void)sticky;
 	if ((c->type && r->type != c->type) || (c->vni_idx != DP_NO_ID && vni_idx != c->vni_idx))
 		return;
-	evpn_rib_vni_info(vtepd_bgp_rib(c->d), vni_idx, rd, ec, &n_ec);
+	evpn_rib_vni_info(fabric_rib(c->d), vni_idx, rd, ec, &n_ec);
 	fmt_rts(rts, sizeof(rts), ec, n_ec);
 	ctl_obj_begin(c->o, NULL);
 	show_route_fields(c, r, vni_idx);
@@ -1102,7 +1104,7 @@ static int cmd_show_bgp_evpn(struct ctl_out *o, int argc, char **argv, void *ctx
 	struct vtepd *d = ctx;
 	struct show_routes_ctx c = { .d = d, .o = o, .type = 0, .vni_idx = DP_NO_ID };
 
-	if (!vtepd_bgp_rib(d)) {
+	if (!fabric_rib(d)) {
 		ctl_error(o, "BGP is not configured (no bgp section)");
 		return ENOENT;
 	}
@@ -1139,22 +1141,22 @@ static int cmd_show_bgp_evpn(struct ctl_out *o, int argc, char **argv, void *ctx
 			continue;
 		ctl_obj_begin(o, NULL);
 		ctl_u64(o, "vni", d->vnis[i].vni);
-		evpn_rib_vni_info(vtepd_bgp_rib(d), i, rd, ec, &n_ec);
+		evpn_rib_vni_info(fabric_rib(d), i, rd, ec, &n_ec);
 		evpn_rd_format(rd, buf, sizeof(buf));
 		ctl_str(o, "rd", buf);
-		evpn_rib_vni_import(vtepd_bgp_rib(d), i, ec, &n_ec, &auto_rt);
+		evpn_rib_vni_import(fabric_rib(d), i, ec, &n_ec, &auto_rt);
 		fmt_rts(rts, sizeof(rts), ec, n_ec);
 		ctl_str(o, "import_rt", rts);
 		ctl_bool(o, "import_auto", auto_rt);   /* the auto ASN:VNI, matched on the VNI alone from eBGP */
-		evpn_rib_vni_info(vtepd_bgp_rib(d), i, rd, ec, &n_ec);
+		evpn_rib_vni_info(fabric_rib(d), i, rd, ec, &n_ec);
 		fmt_rts(rts, sizeof(rts), ec, n_ec);
 		ctl_str(o, "export_rt", rts);
 		ctl_obj_end(o);
 	}
 	ctl_list_end(o);
 	ctl_list_begin(o, "routes");
-	evpn_rib_walk_local(vtepd_bgp_rib(d), show_local_route, &c);
-	evpn_rib_walk(vtepd_bgp_rib(d), show_route_path, &c);
+	evpn_rib_walk_local(fabric_rib(d), show_local_route, &c);
+	evpn_rib_walk(fabric_rib(d), show_route_path, &c);
 	ctl_list_end(o);
 	return 0;
 }
@@ -1162,7 +1164,7 @@ static int cmd_show_bgp_evpn(struct ctl_out *o, int argc, char **argv, void *ctx
 static int cmd_show_evpn_vni(struct ctl_out *o, int argc, char **argv, void *ctx)
 {
 	struct vtepd *d = ctx;
-	struct evpn_rib *rib = vtepd_bgp_rib(d);
+	struct evpn_rib *rib = fabric_rib(d);
 	uint16_t only = DP_NO_ID;
 
 	if (!rib) {

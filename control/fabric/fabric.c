@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * bgp.c: the daemon's BGP EVPN speaker, tying three modules to the switch: the sessions
- * (bgp_fsm.c) deliver routes to the EVPN RIB (evpn_rib.c), whose decisions land here and
- * are carried out on the dataplane (remote MACs into the FDB, remote VTEPs into flood
- * lists) or sent to every established peer (our own routes: evpn_adv.c).
- * Local MACs reach the RIB from learning.c and from FDB removals. Control thread only.
+ * fabric.c: the daemon's BGP EVPN speaker bound to the switch, tying three modules of
+ * control/bgp/ to it: the sessions (bgp_fsm.c) deliver routes to the EVPN RIB
+ * (evpn_rib.c), whose decisions land here and are carried out on the dataplane (remote
+ * MACs into the FDB, remote VTEPs into flood lists) or sent to every established peer
+ * (our own routes: evpn_adv.c).
+ * Local MACs reach the RIB through the switch's hooks (learning.c, ports.c) and from FDB
+ * removals. Control thread only.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -19,10 +21,12 @@
 #include "bgp_msg.h"
 #include "evpn_adv.h"
 #include "evpn_rib.h"
+#include "fabric.h"
 #include "fdb.h"
-#include "vtepd.h"
+#include "log.h"
+#include "switch.h"
 
-struct vtepd_bgp {
+struct fabric {
 	struct vtepd *d;
 	struct bgp *bgp;
 	struct evpn_rib *rib;
@@ -33,7 +37,7 @@ struct vtepd_bgp {
 	uint64_t fdb_changed_us;             /* wall clock (us) after the last UPDATE that changed the FDB */
 };
 
-static uint64_t vtepd_bgp_now_ms(void)
+static uint64_t fabric_now_ms(void)
 {
 	struct timespec ts;
 
@@ -46,7 +50,7 @@ static const char *ip_str(uint32_t ip, char *buf)
 	return inet_ntop(AF_INET, &ip, buf, INET_ADDRSTRLEN);
 }
 
-static size_t vtepd_bgp_peer_index(const struct vtepd_bgp *vb, const struct bgp_peer *p)
+static size_t fabric_peer_index(const struct fabric *vb, const struct bgp_peer *p)
 {
 	for (size_t i = 0; i < bgp_peer_count(vb->bgp); i++)
 		if (bgp_peer_at(vb->bgp, i) == p)
@@ -56,31 +60,31 @@ static size_t vtepd_bgp_peer_index(const struct vtepd_bgp *vb, const struct bgp_
 
 /* ---- session up-calls ---- */
 
-static void vtepd_bgp_established(struct bgp_peer *p, void *ctx)
+static void fabric_established(struct bgp_peer *p, void *ctx)
 {
-	struct vtepd_bgp *vb = ctx;
+	struct fabric *vb = ctx;
 	char a[INET_ADDRSTRLEN];
 	struct bgp_peer_stats st;
 
 	vlog(VLOG_INFO, "bgp: session with %s established", ip_str(bgp_peer_config(p)->addr, a));
-	vb->received[vtepd_bgp_peer_index(vb, p)] = 0;
+	vb->received[fabric_peer_index(vb, p)] = 0;
 	bgp_peer_get_stats(p, &st);
-	if (!st.gr && vb->stale_deadline_ms[vtepd_bgp_peer_index(vb, p)]) {
+	if (!st.gr && vb->stale_deadline_ms[fabric_peer_index(vb, p)]) {
 		/* RFC 4724 4.2: back without graceful restart: what is still stale goes now */
-		vb->stale_deadline_ms[vtepd_bgp_peer_index(vb, p)] = 0;
+		vb->stale_deadline_ms[fabric_peer_index(vb, p)] = 0;
 		evpn_rib_peer_flush_stale(vb->rib, bgp_peer_config(p)->addr);
 	}
 	evpn_adv_dump(&vb->adv, p);
 }
 
-static void vtepd_bgp_down(struct bgp_peer *p, bool graceful, uint16_t restart_time, void *ctx)
+static void fabric_down(struct bgp_peer *p, bool graceful, uint16_t restart_time, void *ctx)
 {
-	struct vtepd_bgp *vb = ctx;
+	struct fabric *vb = ctx;
 	uint32_t addr = bgp_peer_config(p)->addr;
 	char a[INET_ADDRSTRLEN];
 
 	if (graceful) {
-		vb->stale_deadline_ms[vtepd_bgp_peer_index(vb, p)] = vtepd_bgp_now_ms() + restart_time * 1000u;
+		vb->stale_deadline_ms[fabric_peer_index(vb, p)] = fabric_now_ms() + restart_time * 1000u;
 		vlog(VLOG_INFO, "bgp: session with %s lost; keeping its routes for %u s (graceful restart)",
 		     ip_str(addr, a), restart_time);
 	} else {
@@ -89,20 +93,20 @@ static void vtepd_bgp_down(struct bgp_peer *p, bool graceful, uint16_t restart_t
 	evpn_rib_peer_down(vb->rib, addr, graceful);
 }
 
-static void vtepd_bgp_update(struct bgp_peer *p, const struct bgp_update *u, const struct evpn_route *reach,
+static void fabric_update(struct bgp_peer *p, const struct bgp_update *u, const struct evpn_route *reach,
 			     const struct evpn_route *unreach, void *ctx)
 {
-	struct vtepd_bgp *vb = ctx;
+	struct fabric *vb = ctx;
 	const struct bgp_peer_config *pc = bgp_peer_config(p);
 
 	if (u->end_of_rib_evpn) {
 		evpn_rib_peer_flush_stale(vb->rib, pc->addr);
-		vb->stale_deadline_ms[vtepd_bgp_peer_index(vb, p)] = 0;
+		vb->stale_deadline_ms[fabric_peer_index(vb, p)] = 0;
 		return;
 	}
 	uint64_t changes = vb->fdb_changes;
 
-	vb->received[vtepd_bgp_peer_index(vb, p)] += u->n_reach;
+	vb->received[fabric_peer_index(vb, p)] += u->n_reach;
 	evpn_rib_update(vb->rib, pc->addr, !bgp_peer_is_ibgp(p), &u->attrs, reach, u->n_reach, unreach, u->n_unreach,
 			u->attrs.action == BGP_ATTR_TREAT_AS_WITHDRAW);
 	if (vb->fdb_changes != changes) {
@@ -122,15 +126,15 @@ static void vtepd_bgp_update(struct bgp_peer *p, const struct bgp_update *u, con
 	}
 }
 
-static void vtepd_bgp_count_local(const struct evpn_route *r, uint16_t vni_idx, uint32_t seq, bool sticky, void *arg)
+static void fabric_count_local(const struct evpn_route *r, uint16_t vni_idx, uint32_t seq, bool sticky, void *arg)
 {
 	(void)r, (void)vni_idx, (void)seq, (void)sticky;
 	++*(uint64_t *)arg;
 }
 
-void vtepd_bgp_peer_routes(const struct vtepd *d, size_t i, uint64_t *received, uint64_t *accepted, uint64_t *sent)
+void fabric_peer_routes(const struct vtepd *d, size_t i, uint64_t *received, uint64_t *accepted, uint64_t *sent)
 {
-	const struct vtepd_bgp *vb = d->bgp;
+	const struct fabric *vb = d->fabric;
 	struct bgp_peer *p = bgp_peer_at(vb->bgp, i);
 
 	*received = vb->received[i];
@@ -138,17 +142,17 @@ void vtepd_bgp_peer_routes(const struct vtepd *d, size_t i, uint64_t *received, 
 	*sent = 0;
 	/* every local route goes to every established peer (End-of-RIB after the first dump) */
 	if (vb->adv.advertise_local && bgp_peer_state(p) == BGP_ST_ESTABLISHED)
-		evpn_rib_walk_local(vb->rib, vtepd_bgp_count_local, sent);
+		evpn_rib_walk_local(vb->rib, fabric_count_local, sent);
 }
 
-static void vtepd_bgp_refresh(struct bgp_peer *p, void *ctx)
+static void fabric_refresh(struct bgp_peer *p, void *ctx)
 {
-	struct vtepd_bgp *vb = ctx;
+	struct fabric *vb = ctx;
 
 	evpn_adv_dump(&vb->adv, p);
 }
 
-static void vtepd_bgp_log(int level, const char *msg, void *ctx)
+static void fabric_log(int level, const char *msg, void *ctx)
 {
 	(void)ctx;
 	vlog(level <= VLOG_DEBUG ? (enum vlog_level)level : VLOG_DEBUG, "bgp: %s", msg);
@@ -156,9 +160,9 @@ static void vtepd_bgp_log(int level, const char *msg, void *ctx)
 
 /* ---- RIB decisions ---- */
 
-static void vtepd_bgp_remote_mac(void *ctx, uint16_t vni_idx, const uint8_t mac[6], uint32_t vtep_ip)
+static void fabric_remote_mac(void *ctx, uint16_t vni_idx, const uint8_t mac[6], uint32_t vtep_ip)
 {
-	struct vtepd_bgp *vb = ctx;
+	struct fabric *vb = ctx;
 	struct vtepd *d = vb->d;
 	uint64_t key = fdb_key(vni_idx, mac);
 
@@ -179,9 +183,9 @@ static void vtepd_bgp_remote_mac(void *ctx, uint16_t vni_idx, const uint8_t mac[
 	}
 }
 
-static void vtepd_bgp_flood_vtep(void *ctx, uint16_t vni_idx, uint32_t vtep_ip, bool add)
+static void fabric_flood_vtep(void *ctx, uint16_t vni_idx, uint32_t vtep_ip, bool add)
 {
-	struct vtepd_bgp *vb = ctx;
+	struct fabric *vb = ctx;
 	struct vtepd *d = vb->d;
 	struct vtepd_vni *v = &d->vnis[vni_idx];
 	uint16_t id;
@@ -203,17 +207,17 @@ static void vtepd_bgp_flood_vtep(void *ctx, uint16_t vni_idx, uint32_t vtep_ip, 
 	}
 }
 
-static void vtepd_bgp_advertise(void *ctx, const struct evpn_route *r, uint16_t vni_idx, uint32_t seq, bool sticky,
+static void fabric_advertise(void *ctx, const struct evpn_route *r, uint16_t vni_idx, uint32_t seq, bool sticky,
 				bool withdraw)
 {
-	struct vtepd_bgp *vb = ctx;
+	struct fabric *vb = ctx;
 
 	evpn_adv_all(&vb->adv, r, vni_idx, seq, sticky, withdraw);
 }
 
-static void vtepd_bgp_remote_ip(void *ctx, uint16_t vni_idx, uint32_t ip, const uint8_t mac[6], bool add)
+static void fabric_remote_ip(void *ctx, uint16_t vni_idx, uint32_t ip, const uint8_t mac[6], bool add)
 {
-	struct vtepd_bgp *vb = ctx;
+	struct fabric *vb = ctx;
 	struct vtepd *d = vb->d;
 
 	if (!d->arp)
@@ -225,9 +229,9 @@ static void vtepd_bgp_remote_ip(void *ctx, uint16_t vni_idx, uint32_t ip, const 
 		arp_table_del(d->arp, vni_idx, ip);
 }
 
-static void vtepd_bgp_duplicate(void *ctx, uint16_t vni_idx, const uint8_t mac[6])
+static void fabric_duplicate(void *ctx, uint16_t vni_idx, const uint8_t mac[6])
 {
-	struct vtepd_bgp *vb = ctx;
+	struct fabric *vb = ctx;
 
 	vlog(VLOG_WARN, "evpn: MAC %02x:%02x:%02x:%02x:%02x:%02x in VNI %u moved %u times within %u s: frozen "
 			"as a duplicate", mac[0], mac[1], mac[2], mac[3], mac[4], mac[5], vb->d->vnis[vni_idx].vni,
@@ -235,9 +239,9 @@ static void vtepd_bgp_duplicate(void *ctx, uint16_t vni_idx, const uint8_t mac[6
 }
 
 /* An FDB entry leaves: a local MAC that aged out or whose port went away is withdrawn. */
-static void vtepd_bgp_fdb_removed(const struct fdb_entry *e, void *arg)
+static void fabric_fdb_removed(const struct fdb_entry *e, void *arg)
 {
-	struct vtepd_bgp *vb = arg;
+	struct fabric *vb = arg;
 	uint8_t mac[6];
 
 	if (fdb_dest_is_vtep(e->dest) || (e->flags & FDB_F_STATIC))
@@ -247,9 +251,9 @@ static void vtepd_bgp_fdb_removed(const struct fdb_entry *e, void *arg)
 }
 
 /* Local MACs that existed before the speaker: feed them to the RIB once. */
-static int vtepd_bgp_seed_one(const struct fdb_entry *e, void *arg)
+static int fabric_seed_one(const struct fdb_entry *e, void *arg)
 {
-	struct vtepd_bgp *vb = arg;
+	struct fabric *vb = arg;
 	uint8_t mac[6];
 
 	if (fdb_dest_is_vtep(e->dest) || (e->flags & FDB_F_STATIC))
@@ -259,11 +263,11 @@ static int vtepd_bgp_seed_one(const struct fdb_entry *e, void *arg)
 	return 0;
 }
 
-static void vtepd_bgp_seed(struct vtepd_bgp *vb)
+static void fabric_seed(struct fabric *vb)
 {
 	struct vtepd *d = vb->d;
 
-	fdb_walk(d->fdb, vtepd_bgp_seed_one, vb);
+	fdb_walk(d->fdb, fabric_seed_one, vb);
 	for (int s = 1; s <= VTEP_MAX_PORTS; s++) {
 		const struct vtepd_port *p = &d->ports[s];
 
@@ -274,10 +278,10 @@ static void vtepd_bgp_seed(struct vtepd_bgp *vb)
 
 /* ---- the daemon's entry points ---- */
 
-int vtepd_bgp_start(struct vtepd *d)
+int fabric_start(struct vtepd *d)
 {
 	const struct vtep_bgp_config *bc = &d->cfg.bgp;
-	struct vtepd_bgp *vb;
+	struct fabric *vb;
 	struct evpn_rib_config rc = {
 		.asn = bc->asn, .router_id = bc->router_id, .vtep_ip = d->cfg.source_ip,
 		.rt_match_vni_only = bc->rt_match_vni_only, .dup_max_moves = bc->dup_max_moves,
@@ -285,12 +289,12 @@ int vtepd_bgp_start(struct vtepd *d)
 		.local_pref = bc->local_pref,
 	};
 	static const struct evpn_rib_ops rib_ops = {
-		.remote_mac = vtepd_bgp_remote_mac, .flood_vtep = vtepd_bgp_flood_vtep,
-		.advertise = vtepd_bgp_advertise, .duplicate = vtepd_bgp_duplicate, .remote_ip = vtepd_bgp_remote_ip,
+		.remote_mac = fabric_remote_mac, .flood_vtep = fabric_flood_vtep,
+		.advertise = fabric_advertise, .duplicate = fabric_duplicate, .remote_ip = fabric_remote_ip,
 	};
 	static const struct bgp_ops bgp_ops = {
-		.established = vtepd_bgp_established, .down = vtepd_bgp_down, .update = vtepd_bgp_update,
-		.refresh = vtepd_bgp_refresh, .log = vtepd_bgp_log,
+		.established = fabric_established, .down = fabric_down, .update = fabric_update,
+		.refresh = fabric_refresh, .log = fabric_log,
 	};
 	struct bgp_local local = {
 		/* no local_addr: listen on every address (or bgp.listen), connect from the neighbour's update source */
@@ -341,9 +345,11 @@ int vtepd_bgp_start(struct vtepd *d)
 		snprintf(pc.source_ifname, sizeof(pc.source_ifname), "%s", n->update_source_if);
 		bgp_add_peer(vb->bgp, &pc, NULL);
 	}
-	d->bgp = vb;
-	fdb_set_remove_cb(d->fdb, vtepd_bgp_fdb_removed, vb);
-	vtepd_bgp_seed(vb);
+	d->fabric = vb;
+	d->hooks.local_mac = fabric_local_mac;
+	d->hooks.local_ip = fabric_local_ip;
+	fdb_set_remove_cb(d->fdb, fabric_fdb_removed, vb);
+	fabric_seed(vb);
 	rc2 = bgp_start(vb->bgp);
 	if (rc2) {
 		vlog(VLOG_ERR, "bgp: cannot start: %s", strerror(rc2));
@@ -357,25 +363,25 @@ int vtepd_bgp_start(struct vtepd *d)
 	return 0;
 }
 
-int vtepd_bgp_fd(const struct vtepd *d)
+int fabric_fd(const struct vtepd *d)
 {
-	return d->bgp ? bgp_fd(d->bgp->bgp) : -1;
+	return d->fabric ? bgp_fd(d->fabric->bgp) : -1;
 }
 
-void vtepd_bgp_process(struct vtepd *d)
+void fabric_process(struct vtepd *d)
 {
-	if (d->bgp)
-		bgp_process(d->bgp->bgp);
+	if (d->fabric)
+		bgp_process(d->fabric->bgp);
 }
 
-void vtepd_bgp_tick(struct vtepd *d)
+void fabric_tick(struct vtepd *d)
 {
-	struct vtepd_bgp *vb = d->bgp;
+	struct fabric *vb = d->fabric;
 	uint64_t now;
 
 	if (!vb)
 		return;
-	now = vtepd_bgp_now_ms();
+	now = fabric_now_ms();
 	bgp_tick(vb->bgp, now);
 	for (size_t i = 0; i < bgp_peer_count(vb->bgp) && i < VTEP_BGP_MAX_NEIGHBORS; i++) {
 		if (vb->stale_deadline_ms[i] && now >= vb->stale_deadline_ms[i]) {
@@ -385,21 +391,21 @@ void vtepd_bgp_tick(struct vtepd *d)
 	}
 }
 
-void vtepd_bgp_local_mac(struct vtepd *d, uint16_t vni_idx, const uint8_t mac[6], bool present)
+void fabric_local_mac(struct vtepd *d, uint16_t vni_idx, const uint8_t mac[6], bool present)
 {
-	if (d->bgp)
-		evpn_rib_local_mac(d->bgp->rib, vni_idx, mac, present, false);
+	if (d->fabric)
+		evpn_rib_local_mac(d->fabric->rib, vni_idx, mac, present, false);
 }
 
-void vtepd_bgp_local_ip(struct vtepd *d, uint16_t vni_idx, const uint8_t mac[6], uint32_t ip)
+void fabric_local_ip(struct vtepd *d, uint16_t vni_idx, const uint8_t mac[6], uint32_t ip)
 {
-	if (d->bgp)
-		evpn_rib_local_ip(d->bgp->rib, vni_idx, mac, ip);
+	if (d->fabric)
+		evpn_rib_local_ip(d->fabric->rib, vni_idx, mac, ip);
 }
 
-void vtepd_bgp_stop(struct vtepd *d)
+void fabric_stop(struct vtepd *d)
 {
-	struct vtepd_bgp *vb = d->bgp;
+	struct fabric *vb = d->fabric;
 
 	if (!vb)
 		return;
@@ -407,20 +413,22 @@ void vtepd_bgp_stop(struct vtepd *d)
 	bgp_free(vb->bgp);
 	evpn_rib_free(vb->rib);
 	free(vb);
-	d->bgp = NULL;
+	d->fabric = NULL;
+	d->hooks.local_mac = NULL;
+	d->hooks.local_ip = NULL;
 }
 
-uint64_t vtepd_bgp_fdb_changed_us(const struct vtepd *d)
+uint64_t fabric_fdb_changed_us(const struct vtepd *d)
 {
-	return d->bgp ? d->bgp->fdb_changed_us : 0;
+	return d->fabric ? d->fabric->fdb_changed_us : 0;
 }
 
-struct evpn_rib *vtepd_bgp_rib(const struct vtepd *d)
+struct evpn_rib *fabric_rib(const struct vtepd *d)
 {
-	return d->bgp ? d->bgp->rib : NULL;
+	return d->fabric ? d->fabric->rib : NULL;
 }
 
-struct bgp *vtepd_bgp_speaker(const struct vtepd *d)
+struct bgp *fabric_speaker(const struct vtepd *d)
 {
-	return d->bgp ? d->bgp->bgp : NULL;
+	return d->fabric ? d->fabric->bgp : NULL;
 }

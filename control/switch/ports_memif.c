@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "port.h"
-#include "vtepd.h"
+#include "switch.h"
 
 void vtepd_memif_default_socket(const struct vtepd *d, struct vtep_port_config *pc)
 {

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * conf/config_bgp.c: the bgp section of the configuration (the EVPN speaker and its
+ * config_bgp.c: the bgp section of the configuration (the EVPN speaker and its
  * neighbours) and the EVPN keys of a VNI (route distinguisher, route targets). Route
- * distinguishers and targets are parsed by the EVPN codec (control/evpn.c).
+ * distinguishers and targets are parsed by the EVPN codec (control/bgp/evpn.c).
  *
  *   bgp:
  *     asn: 65001                  # required

@@ -19,7 +19,8 @@
 #include <rte_ring_elem.h>
 
 #include "fdb.h"
-#include "vtepd.h"
+#include "log.h"
+#include "switch.h"
 
 #define LEARN_BURST 256
 #define LEARN_MAX_BURSTS 64       /* per tick, so the control thread stays responsive */
@@ -106,7 +107,7 @@ static void vtepd_learn_one(struct vtepd *d, const struct dp_learn_event *ev, ui
 			return;
 		}
 		fdb_key_mac(ev->key, mac);
-		vtepd_bgp_local_ip(d, fdb_key_vni_idx(ev->key), mac, ev->vtep_ip);
+		vtepd_local_ip(d, fdb_key_vni_idx(ev->key), mac, ev->vtep_ip);
 		return;
 	}
 
@@ -144,7 +145,7 @@ static void vtepd_learn_one(struct vtepd *d, const struct dp_learn_event *ev, ui
 		uint8_t m[6];
 
 		fdb_key_mac(ev->key, m);
-		vtepd_bgp_local_mac(d, fdb_key_vni_idx(ev->key), m, true);
+		vtepd_local_mac(d, fdb_key_vni_idx(ev->key), m, true);
 	}
 	if (moved) {
 		uint8_t mac[6];

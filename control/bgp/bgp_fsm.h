@@ -104,7 +104,7 @@ struct bgp_ops {
 	/* The peer asked for our routes again (ROUTE-REFRESH for EVPN). */
 	void (*refresh)(struct bgp_peer *p, void *ctx);
 	/*
-	 * One log line, without newline; level as vtepd.h's enum vlog_level (0 error, 1 warning,
+	 * One log line, without newline; level as log.h's enum vlog_level (0 error, 1 warning,
 	 * 2 info, 3 debug). NULL: error, warning and info lines go to stderr.
 	 */
 	void (*log)(int level, const char *msg, void *ctx);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * vtep_config.h: the daemon's configuration as parsed from YAML (conf/config.c).
+ * vtep_config.h: the daemon's configuration as parsed from YAML (config.c).
  * Plain C, no DPDK: the parser and its tests build without EAL.
  * Addresses are stored in network byte order.
  */
@@ -11,13 +11,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define VTEP_IFNAME_MAX 16      /* IFNAMSIZ, including the NUL */
+#include "vtep_limits.h"
+
 #define VTEP_NETNS_MAX 256      /* netns name or path, including the NUL */
-#define VTEP_MAX_VNIS 4096
-#define VTEP_MAX_PORTS 256      /* container ports; slot 0 is the underlay */
-#define VTEP_MAX_VTEPS 1024     /* remote VTEPs */
-#define VTEP_MAX_UPLINKS 4      /* underlay interfaces (underlay.ports) */
-#define VTEP_VNI_MAX 0xffffffu  /* 24 bits */
 
 #define VTEP_DEFAULT_UDP_PORT 4789
 #define VTEP_DEFAULT_UNDERLAY_MTU 1500
@@ -26,13 +22,9 @@
 #define VTEP_DEFAULT_MBUFS 32768
 #define VTEP_DEFAULT_LCORE 1
 #define VTEP_DEFAULT_CONTAINER_IFNAME "eth0"
-#define VTEP_ENCAP_OVERHEAD_V4 50
-#define VTEP_MIN_MTU 68         /* IPv4's minimum (RFC 791) */
-#define VTEP_MAX_MTU 9000       /* the largest inner IP MTU of a VNI or a container port */
 /* MAC limits (max_macs) when not configured: a port may fill 1/16 of the MAC table, a VNI half of it. */
 #define VTEP_DEFAULT_PORT_MAX_MACS_DIV 16
 #define VTEP_DEFAULT_VNI_MAX_MACS_DIV 2
-#define VTEP_MAX_MACS_UNLIMITED UINT32_MAX  /* max_macs: 0 in the YAML */
 
 /* A MAC entry that never ages: either behind a local port or a remote VTEP. */
 struct vtep_static_mac_config {

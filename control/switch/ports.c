@@ -34,9 +34,10 @@
 #include <rte_ring_elem.h>
 
 #include "fdb.h"
+#include "log.h"
 #include "netlink.h"
 #include "port.h"
-#include "vtepd.h"
+#include "switch.h"
 #include "xdp.h"
 #include "xsk.h"
 
@@ -617,9 +618,9 @@ publish:
 			vtepd_ports_state_save(d);
 			return rc;
 		}
-		vtepd_bgp_local_mac(d, vni_idx, pc.mac, true);
+		vtepd_local_mac(d, vni_idx, pc.mac, true);
 		if (pc.has_ip)
-			vtepd_bgp_local_ip(d, vni_idx, pc.mac, pc.ip);
+			vtepd_local_ip(d, vni_idx, pc.mac, pc.ip);
 	}
 	if (adopt)
 		vlog(VLOG_INFO, "port %s: the container's %s in %s kept from the previous vtepd", pc.name, pc.ifname, ns_desc);

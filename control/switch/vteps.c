@@ -18,8 +18,10 @@
 #include <rte_rcu_qsbr.h>
 
 #include "fdb.h"
+#include "log.h"
 #include "netlink.h"
-#include "vtepd.h"
+#include "switch.h"
+#include "vxlan.h"
 
 int vtepd_vtep_get(struct vtepd *d, uint32_t ip, bool dynamic, uint16_t *id)
 {

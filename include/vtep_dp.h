@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * dp.h: what the fast path and the control thread share.
+ * vtep_dp.h: what the fast path and the control thread share.
  *
  * The control thread owns all state. It describes the switch to the fast path as an
  * immutable snapshot (struct dp_topology: VNIs, their ports and flood lists, remote VTEPs
@@ -8,6 +8,10 @@
  * frees the previous one after an RCU QSBR grace period. The fast path never locks and
  * never writes shared state except its own counters and FDB last-seen stamps; it sends
  * MAC learning requests to the control thread over a lock-free ring.
+ *
+ * This is the whole contract: the snapshot, the counters and drop reasons, the learn
+ * ring's messages, the port slots and limits. It includes only libc, DPDK and include/
+ * headers. Both sides include it; nothing under dataplane/ or include/ includes control/.
  */
 #ifndef VTEP_DP_H
 #define VTEP_DP_H
@@ -17,9 +21,21 @@
 
 #include <rte_common.h>
 
-#include "reasm.h"
-#include "vtep_config.h"
-#include "vxlan.h"
+#include "vtep_limits.h"
+
+/* --- the outer header template: built by the control thread, written per packet (vxlan.c) --- */
+#define VXLAN_OUTER_LEN 50      /* Ethernet 14 + IPv4 20 + UDP 8 + VXLAN 8 */
+#define VXLAN_ETH_LEN 14
+
+/*
+ * The outer header towards one remote VTEP, built once by the control thread whenever
+ * the next hop changes (vxlan_template_init). Only the lengths, IP id, checksum, UDP
+ * source port and VNI vary per packet.
+ */
+struct vxlan_template {
+	uint8_t hdr[VXLAN_OUTER_LEN];   /* Ethernet, IPv4 (no options, DF clear, TTL 64), UDP (csum 0), VXLAN (I flag) */
+	uint32_t ip_csum_partial;       /* one's-complement sum of the fixed IPv4 header words, total length and id zero */
+};
 
 #define DP_BURST 32
 #define DP_PORT_UNDERLAY 0          /* port slot of the (first) uplink; container ports use 1..VTEP_MAX_PORTS */
@@ -87,6 +103,14 @@ struct dp_vtep_counters {
 	uint64_t tx_pkts, tx_bytes, rx_pkts, rx_bytes;
 	uint64_t unresolved_drops;
 } __rte_cache_aligned;
+
+/* Outer reassembly (reasm.c). */
+struct dp_reasm_counters {
+	uint64_t fragments;          /* outer fragments received */
+	uint64_t reassembled;        /* datagrams made whole */
+	uint64_t failed;             /* fragments discarded: overlapping, duplicate, too many, table full, too long */
+	uint64_t timed_out;          /* fragments discarded because their datagram never completed in time */
+};
 
 /* Every size decision of the fast path (see fastpath.c's MTU policy). */
 struct dp_mtu_counters {

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "vtepd.h"
+#include "log.h"
 
 static enum vlog_level vlog_max = VLOG_INFO;
 

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * commands.h: the vtepctl commands (commands.c) served on the daemon's management socket
+ * (ctl.c does the socket and the framing): show vnis/macs/ports/vteps/arp/stats/bgp/evpn,
+ * attach, detach. Control thread only.
+ */
+#ifndef VTEP_COMMANDS_H
+#define VTEP_COMMANDS_H
+
+struct vtepd;
+
+/* The management server on d->ctl_fd; its descriptor goes into the event loop. */
+int vtepd_commands_start(struct vtepd *d);
+/* Serves what its clients are ready for, never waiting; also expires slow clients. */
+void vtepd_commands_serve(struct vtepd *d);
+void vtepd_commands_stop(struct vtepd *d);
+
+#endif

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * vtep_limits.h: the limits and constants both sides of the contract need: the sizes of
+ * the fast path's tables (VNIs, ports, remote VTEPs, uplinks) that the snapshot and the
+ * counters are laid out by, and the bounds the configuration is checked against.
+ * Plain C, no DPDK.
+ */
+#ifndef VTEP_LIMITS_H
+#define VTEP_LIMITS_H
+
+#include <stdint.h>
+
+#define VTEP_IFNAME_MAX 16      /* IFNAMSIZ, including the NUL */
+#define VTEP_MAX_VNIS 4096
+#define VTEP_MAX_PORTS 256      /* container ports; slot 0 is the underlay */
+#define VTEP_MAX_VTEPS 1024     /* remote VTEPs */
+#define VTEP_MAX_UPLINKS 4      /* underlay interfaces (underlay.ports) */
+#define VTEP_VNI_MAX 0xffffffu  /* 24 bits */
+
+#define VTEP_ENCAP_OVERHEAD_V4 50
+#define VTEP_MIN_MTU 68         /* IPv4's minimum (RFC 791) */
+#define VTEP_MAX_MTU 9000       /* the largest inner IP MTU of a VNI or a container port */
+#define VTEP_MAX_MACS_UNLIMITED UINT32_MAX  /* max_macs: 0 in the YAML */
+
+#endif
