@@ -1503,7 +1503,8 @@ static int cfg_port(struct cfg_ctx *c, yaml_node_t *item, const char *path, size
 	} else {
 		if ((rc = cfg_map_one_of(c, &m, "netns", "pid", ", or 'type: memif'")) || (rc = cfg_map_pass(c, &m, 3)))
 			return rc;
-		snprintf(p->ifname, sizeof(p->ifname), "%s", VTEP_DEFAULT_CONTAINER_IFNAME);
+		if (!cfg_map_key(&m, "ifname"))
+			snprintf(p->ifname, sizeof(p->ifname), "%s", VTEP_DEFAULT_CONTAINER_IFNAME);
 	}
 	return cfg_map_pass(c, &m, 4);
 }
