@@ -340,6 +340,39 @@ void cfg_path_idx(char *dst, size_t size, const char *parent, size_t i)
 /* The table walker                                                   */
 /* ------------------------------------------------------------------ */
 
+/* Store v in a field of size bytes: a bool (1), a uint16_t (2), a uint32_t or int (4), a uint64_t (8). */
+static void cfg_store(void *dst, size_t size, int64_t v)
+{
+	if (size == sizeof(bool)) {
+		*(bool *)dst = v != 0;
+	} else if (size == sizeof(uint16_t)) {
+		uint16_t v16 = (uint16_t)v;
+
+		memcpy(dst, &v16, sizeof(v16));
+	} else if (size == sizeof(uint32_t)) {
+		uint32_t v32 = (uint32_t)v;   /* an int field's -1 too: the same bytes */
+
+		memcpy(dst, &v32, sizeof(v32));
+	} else if (size == sizeof(uint64_t)) {
+		memcpy(dst, &v, sizeof(v));
+	}
+}
+
+/* The defaults of t's keys that m does not give (m NULL: none given), into obj. */
+static void cfg_defaults(const struct cfg_table *t, const struct cfg_map *m, void *obj)
+{
+	for (size_t i = 0; i < t->n_keys; i++) {
+		const struct cfg_key *k = &t->keys[i];
+
+		if (m && m->key[i] && !((k->flags & CFG_NULL_OK) && cfg_is_null(m->val[i])))
+			continue;
+		if (k->has_def)
+			cfg_store((char *)obj + k->off, k->size, k->def);
+		if (k->type == CFG_MAP)
+			cfg_defaults(k->map, NULL, obj);
+	}
+}
+
 int cfg_map_open(struct cfg_ctx *c, struct cfg_map *m, yaml_node_t *key, yaml_node_t *val, const char *path,
 		 const struct cfg_table *t, void *obj)
 {
@@ -395,6 +428,7 @@ int cfg_map_open(struct cfg_ctx *c, struct cfg_map *m, yaml_node_t *key, yaml_no
 		m->key[i] = k;
 		m->val[i] = v;
 	}
+	cfg_defaults(t, m, obj);
 	return path ? cfg_map_require(c, m, &key->start_mark) : 0;
 }
 
@@ -442,26 +476,13 @@ static int cfg_key_parse(struct cfg_ctx *c, const struct cfg_map *m, const struc
 		rc = cfg_uint(c, key, val, path, k->min, k->max, k->hint, &u);
 		if (rc)
 			return rc;
-		if (k->size == sizeof(uint16_t)) {
-			uint16_t v16 = (uint16_t)u;
-
-			memcpy(dst, &v16, sizeof(v16));
-		} else if (k->size == sizeof(uint32_t)) {
-			uint32_t v32 = (uint32_t)u;   /* also an int (pid): max is below INT_MAX then */
-
-			memcpy(dst, &v32, sizeof(v32));
-		} else {
-			memcpy(dst, &u, sizeof(u));
-		}
+		cfg_store(dst, k->size, (int64_t)u);
 		break;
 	case CFG_BOOL:
 		rc = cfg_bool(c, key, val, path, &on);
 		if (rc)
 			return rc;
-		if (k->size == sizeof(bool))
-			*(bool *)dst = on;
-		else
-			*(int *)dst = on;
+		cfg_store(dst, k->size, on);
 		break;
 	case CFG_IPV4:
 		rc = cfg_ipv4_unicast(c, key, val, path, dst);
@@ -827,7 +848,7 @@ static int cfg_vtep_name(struct cfg_ctx *c, const struct cfg_map *m, const struc
 static const struct cfg_key cfg_vtep_keys[] = {
 	{ "name", CFG_FN, .fn = cfg_vtep_name },
 	{ "source_ip", CFG_IPV4, CFG_REQUIRED, CFG_TOP(source_ip) },
-	{ "udp_port", CFG_UINT, .min = 1, .max = 65535, CFG_TOP(udp_port) },
+	{ "udp_port", CFG_UINT, .min = 1, .max = 65535, CFG_TOP(udp_port), CFG_DEF(VTEP_DEFAULT_UDP_PORT) },
 };
 static const struct cfg_table cfg_vtep_table = { CFG_KEYS(cfg_vtep_keys), "a mapping with 'source_ip'" };
 
@@ -967,7 +988,7 @@ static int cfg_underlay_ports(struct cfg_ctx *c, const yaml_node_t *key, const y
 static const struct cfg_key cfg_underlay_keys[] = {
 	{ "port", CFG_RAW },
 	{ "interface", CFG_RAW },
-	{ "mtu", CFG_UINT, .pass = 1, .min = 576, .max = 9216, CFG_TOP(underlay_mtu) },
+	{ "mtu", CFG_UINT, .pass = 1, .min = 576, .max = 9216, CFG_TOP(underlay_mtu), CFG_DEF(VTEP_DEFAULT_UNDERLAY_MTU) },
 	{ "exception", CFG_RAW },
 	{ "ports", CFG_RAW },
 };
@@ -1086,10 +1107,12 @@ static int cfg_section_underlay(struct cfg_ctx *c, const struct cfg_map *top, co
 }
 
 static const struct cfg_key cfg_fastpath_keys[] = {
-	{ "lcore", CFG_UINT, .max = 1023, CFG_TOP(fastpath_lcore) },
-	{ "mac_table_size", CFG_UINT, .min = 1024, .max = 16777216, CFG_TOP(mac_table_size) },
-	{ "mac_aging", CFG_UINT, .max = CFG_MAC_AGING_MAX, .hint = "seconds, 0 disables aging", CFG_TOP(mac_aging_sec) },
-	{ "mbufs", CFG_UINT, .min = 4096, .max = 1048576, CFG_TOP(mbufs) },
+	{ "lcore", CFG_UINT, .max = 1023, CFG_TOP(fastpath_lcore), CFG_DEF(VTEP_DEFAULT_LCORE) },
+	{ "mac_table_size", CFG_UINT, .min = 1024, .max = 16777216, CFG_TOP(mac_table_size),
+	  CFG_DEF(VTEP_DEFAULT_MAC_TABLE_SIZE) },
+	{ "mac_aging", CFG_UINT, .max = CFG_MAC_AGING_MAX, .hint = "seconds, 0 disables aging", CFG_TOP(mac_aging_sec),
+	  CFG_DEF(VTEP_DEFAULT_MAC_AGING_SEC) },
+	{ "mbufs", CFG_UINT, .min = 4096, .max = 1048576, CFG_TOP(mbufs), CFG_DEF(VTEP_DEFAULT_MBUFS) },
 };
 static const struct cfg_table cfg_fastpath_table = { CFG_KEYS(cfg_fastpath_keys), "a mapping" };
 
@@ -1296,14 +1319,14 @@ static int cfg_max_macs(struct cfg_ctx *c, const struct cfg_map *m, const struct
 #define CFG_VNI(f) CFG_AT(struct vtep_vni_config, f)
 static const struct cfg_key cfg_vni_keys[] = {
 	{ "vni", CFG_UINT, CFG_REQUIRED, .min = 1, .max = VTEP_VNI_MAX, CFG_VNI(vni) },
-	{ "learning", CFG_BOOL, CFG_VNI(learning) },
+	{ "learning", CFG_BOOL, CFG_VNI(learning), CFG_DEF(true) },
 	{ "flood", CFG_FN, CFG_NULL_OK, .fn = cfg_flood },
 	{ "static_macs", CFG_FN, CFG_NULL_OK, .fn = cfg_static_macs },
 	{ "rd", CFG_FN, .pass = 1, .fn = cfg_vni_rd },
 	{ "route_targets", CFG_MAP, .pass = 1, .map = &cfg_rt_table },
 	{ "mtu", CFG_UINT, .min = VTEP_MIN_MTU, .max = VTEP_MAX_MTU, CFG_VNI(mtu) },
 	{ "outer_fragmentation", CFG_BOOL, CFG_VNI(outer_fragmentation) },
-	{ "vtep_check", CFG_BOOL, CFG_VNI(vtep_check) },
+	{ "vtep_check", CFG_BOOL, CFG_VNI(vtep_check), CFG_DEF(-1) },   /* -1: auto */
 	{ "max_macs", CFG_UINT, CFG_MAX_MACS, CFG_VNI(max_macs) },
 };
 static const struct cfg_table cfg_vni_table = { CFG_KEYS(cfg_vni_keys), "a mapping with 'vni'" };
@@ -1317,8 +1340,6 @@ static int cfg_vni(struct cfg_ctx *c, yaml_node_t *item, const char *path, struc
 	if (rc)
 		return rc;
 	v->line = (int)item->start_mark.line + 1;
-	v->learning = true;
-	v->vtep_check = -1;
 	return cfg_map_passes(c, &m);
 }
 
@@ -1655,17 +1676,6 @@ static int cfg_check_vtep_count(struct cfg_ctx *c, yaml_node_t *vnis)
 /* Top level                                                          */
 /* ------------------------------------------------------------------ */
 
-static void cfg_defaults(struct vtep_config *cfg)
-{
-	snprintf(cfg->name, sizeof(cfg->name), "vtepd");
-	cfg->udp_port = VTEP_DEFAULT_UDP_PORT;
-	cfg->underlay_mtu = VTEP_DEFAULT_UNDERLAY_MTU;
-	cfg->fastpath_lcore = VTEP_DEFAULT_LCORE;
-	cfg->mac_table_size = VTEP_DEFAULT_MAC_TABLE_SIZE;
-	cfg->mac_aging_sec = VTEP_DEFAULT_MAC_AGING_SEC;
-	cfg->mbufs = VTEP_DEFAULT_MBUFS;
-}
-
 /*
  * The top level. Order matters: vnis need source_ip and mac_table_size, ports need vnis
  * and the underlay MTU, bgp needs the VNIs. Mistakes inside vtep/underlay (pass 0) come
@@ -1695,7 +1705,7 @@ static int cfg_walk(struct cfg_ctx *c)
 	if (rc)
 		return rc;
 
-	cfg_defaults(cfg);
+	snprintf(cfg->name, sizeof(cfg->name), "vtepd");
 	rc = cfg_map_pass(c, &m, 0);
 	if (!rc)
 		rc = cfg_map_require(c, &m, &root->start_mark);

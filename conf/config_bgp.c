@@ -258,8 +258,8 @@ static int cfg_rt_match(struct cfg_ctx *c, const struct cfg_map *m, const struct
 
 #define CFG_BGP(f) CFG_AT(struct vtep_bgp_config, f)
 static const struct cfg_key cfg_dup_keys[] = {
-	{ "max_moves", CFG_UINT, .min = 2, .max = 1000, CFG_BGP(dup_max_moves) },
-	{ "window", CFG_UINT, .min = 1, .max = 86400, .hint = "seconds", CFG_BGP(dup_window_sec) },
+	{ "max_moves", CFG_UINT, .min = 2, .max = 1000, CFG_BGP(dup_max_moves), CFG_DEF(5) },
+	{ "window", CFG_UINT, .min = 1, .max = 86400, .hint = "seconds", CFG_BGP(dup_window_sec), CFG_DEF(180) },
 };
 static const struct cfg_table cfg_dup_table = {
 	CFG_KEYS(cfg_dup_keys), "a mapping with 'max_moves' and 'window'"
@@ -269,17 +269,18 @@ static const struct cfg_table cfg_dup_table = {
 static const struct cfg_key cfg_bgp_keys[] = {
 	{ "asn", CFG_UINT, CFG_REQUIRED, .min = 1, .max = UINT32_MAX, CFG_BGP(asn) },
 	{ "router_id", CFG_IPV4, CFG_BGP(router_id) },
-	{ "hold_time", CFG_UINT, .max = 65535, CFG_BGP(hold_time), .fn = cfg_hold_time },
-	{ "port", CFG_UINT, .min = 1, .max = 65535, CFG_BGP(port) },
-	{ "graceful_restart", CFG_BOOL, CFG_BGP(graceful_restart) },
-	{ "restart_time", CFG_UINT, .min = 1, .max = 4095, .hint = "seconds", CFG_BGP(restart_time) },
-	{ "rt_match_vni_only", CFG_FN, .fn = cfg_rt_match },
-	{ "advertise", CFG_BOOL, CFG_BGP(advertise_local) },
-	{ "arp_suppression", CFG_BOOL, CFG_BGP(arp_suppression) },
+	{ "hold_time", CFG_UINT, .max = 65535, CFG_BGP(hold_time), .fn = cfg_hold_time, CFG_DEF(90) },
+	{ "port", CFG_UINT, .min = 1, .max = 65535, CFG_BGP(port), CFG_DEF(179) },
+	{ "graceful_restart", CFG_BOOL, CFG_BGP(graceful_restart), CFG_DEF(true) },
+	{ "restart_time", CFG_UINT, .min = 1, .max = 4095, .hint = "seconds", CFG_BGP(restart_time), CFG_DEF(120) },
+	{ "rt_match_vni_only", CFG_FN, .fn = cfg_rt_match, CFG_BGP(rt_match_vni_only), CFG_DEF(-1) },   /* -1: auto */
+	{ "advertise", CFG_BOOL, CFG_BGP(advertise_local), CFG_DEF(true) },
+	{ "arp_suppression", CFG_BOOL, CFG_BGP(arp_suppression), CFG_DEF(true) },
 	{ "duplicate_detection", CFG_MAP, .map = &cfg_dup_table },
 	{ "neighbors", CFG_FN, CFG_NULL_OK, .pass = 3, .fn = cfg_neighbors },
 	{ "listen", CFG_FN, .pass = 2, .fn = cfg_listen },
-	{ "local_preference", CFG_UINT, .pass = 1, .max = UINT32_MAX, .hint = "sent to iBGP neighbours", CFG_BGP(local_pref) },
+	{ "local_preference", CFG_UINT, .pass = 1, .max = UINT32_MAX, .hint = "sent to iBGP neighbours", CFG_BGP(local_pref),
+	  CFG_DEF(VTEP_BGP_DEFAULT_LOCAL_PREF) },
 };
 static const struct cfg_table cfg_bgp_table = { CFG_KEYS(cfg_bgp_keys), "a mapping with 'asn'" };
 
@@ -296,17 +297,7 @@ int cfg_section_bgp(struct cfg_ctx *c, const struct cfg_map *top, const struct c
 	if (rc)
 		return rc;
 	b->enabled = true;
-	b->router_id = c->cfg->source_ip;
-	b->hold_time = 90;
-	b->port = 179;
-	b->graceful_restart = true;
-	b->restart_time = 120;
-	b->rt_match_vni_only = -1;
-	b->advertise_local = true;
-	b->arp_suppression = true;
-	b->dup_max_moves = 5;
-	b->dup_window_sec = 180;
-	b->local_pref = VTEP_BGP_DEFAULT_LOCAL_PREF;
+	b->router_id = c->cfg->source_ip;   /* the default that depends on another section */
 	return cfg_map_passes(c, &m);
 }
 

@@ -36,9 +36,10 @@ struct cfg_ctx {
 /*
  * The schema is table-driven: every mapping of the file (a section, a list entry) has a table
  * of struct cfg_key, one line per key, in the order the "expected one of" messages list them.
- * cfg_map_open() checks the node is a mapping and matches its keys against the table (unknown,
- * duplicate and missing required keys); cfg_map_pass() parses the keys of one pass in table
- * order into the object: "where it goes" is an offset into the struct the mapping fills.
+ * cfg_map_open() checks the node is a mapping, matches its keys against the table (unknown,
+ * duplicate and missing required keys) and stores the defaults of the keys not given (also of
+ * the nested mappings not given); cfg_map_pass() parses the keys of one pass in table order
+ * into the object: "where it goes" is an offset into the struct the mapping fills.
  * Passes only order the checks (an entry's later keys may need its earlier ones); the rules
  * that tie keys together are small functions in the section code, run between passes.
  */
@@ -85,7 +86,12 @@ struct cfg_key {
 	size_t off, size;                /* where it goes in the mapping's object */
 	cfg_key_fn *fn;                  /* CFG_FN: the parser; other types: a check after storing */
 	const struct cfg_table *map;     /* CFG_MAP */
+	bool has_def;                    /* stored at off when the key is absent (or null with CFG_NULL_OK) */
+	int64_t def;
 };
+
+/* The default of a key: stored as the key's value would be (a 1-byte field is a bool). */
+#define CFG_DEF(v) .has_def = true, .def = (v)
 
 /* Where a key goes: .off and .size of member f of struct type t. */
 #define CFG_AT(t, f) .off = offsetof(t, f), .size = sizeof(((t *)0)->f)

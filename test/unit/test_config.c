@@ -1521,6 +1521,43 @@ START_TEST(test_schema_port_kind)
 }
 END_TEST
 
+/* Defaults come from the key tables: for keys not given, for a section given empty or partly, never for bgp absent. */
+START_TEST(test_schema_defaults)
+{
+	static const char *const docs[] = {
+		BASE "fastpath:\nvnis: [{vni: 1}]\n",
+		BASE "fastpath: ~\nvnis: [{vni: 1, mtu: 1400}]\n",
+		BASE "fastpath: {mac_aging: 0}\nvnis: [{vni: 1, learning: false}]\n",
+	};
+	struct vtep_config cfg;
+
+	for (size_t i = 0; i < 3; i++) {
+		LOAD_OK(docs[i], &cfg);
+		ck_assert_uint_eq(cfg.fastpath_lcore, VTEP_DEFAULT_LCORE);
+		ck_assert_uint_eq(cfg.mac_table_size, VTEP_DEFAULT_MAC_TABLE_SIZE);
+		ck_assert_uint_eq(cfg.mac_aging_sec, i == 2 ? 0 : VTEP_DEFAULT_MAC_AGING_SEC);
+		ck_assert_uint_eq(cfg.mbufs, VTEP_DEFAULT_MBUFS);
+		ck_assert_uint_eq(cfg.udp_port, VTEP_DEFAULT_UDP_PORT);
+		ck_assert_uint_eq(cfg.underlay_mtu, VTEP_DEFAULT_UNDERLAY_MTU);
+		ck_assert(cfg.vnis[0].learning == (i != 2));
+		ck_assert_int_eq(cfg.vnis[0].vtep_check, -1);
+		/* no bgp section: nothing of it set, not even its defaults */
+		ck_assert(!cfg.bgp.enabled);
+		ck_assert_uint_eq(cfg.bgp.hold_time, 0);
+		ck_assert_uint_eq(cfg.bgp.dup_max_moves, 0);
+		ck_assert_int_eq(cfg.bgp.rt_match_vni_only, 0);
+		vtep_config_free(&cfg);
+	}
+	/* bgp without duplicate_detection: the nested table's defaults too */
+	LOAD_OK(BASE "bgp: {asn: 65001}\n", &cfg);
+	ck_assert_uint_eq(cfg.bgp.dup_max_moves, 5);
+	ck_assert_uint_eq(cfg.bgp.dup_window_sec, 180);
+	ck_assert_int_eq(cfg.bgp.rt_match_vni_only, -1);
+	ck_assert_uint_eq(cfg.bgp.local_pref, VTEP_BGP_DEFAULT_LOCAL_PREF);
+	vtep_config_free(&cfg);
+}
+END_TEST
+
 START_TEST(test_file_errors)
 {
 	struct vtep_config cfg;
@@ -1950,6 +1987,7 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, test_schema_every_integer);
 	tcase_add_test(tc, test_schema_every_required);
 	tcase_add_test(tc, test_schema_port_kind);
+	tcase_add_test(tc, test_schema_defaults);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("api");
