@@ -42,6 +42,8 @@ struct cfg_ctx {
  * into the object: "where it goes" is an offset into the struct the mapping fills.
  * Passes only order the checks (an entry's later keys may need its earlier ones); the rules
  * that tie keys together are small functions in the section code, run between passes.
+ * A new key is one line in its table (and its field in vtep_config.h), e.g.
+ *   { "arp_timeout", CFG_UINT, .min = 1, .max = 3600, .hint = "seconds", CFG_VNI(arp_timeout), CFG_DEF(60) },
  */
 struct cfg_map;
 struct cfg_key;
