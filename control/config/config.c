@@ -336,52 +336,78 @@ void cfg_path_idx(char *dst, size_t size, const char *parent, size_t i)
 		dst[0] = '\0';
 }
 
-/* A missing required key of f is an error at where (path NULL: the top level). */
-static int cfg_require(struct cfg_ctx *c, const char *path, const yaml_mark_t *where,
-		       const struct cfg_field *f, size_t nf)
+/* ------------------------------------------------------------------ */
+/* The table walker                                                   */
+/* ------------------------------------------------------------------ */
+
+/* Store v in a field of size bytes: a bool (1), a uint16_t (2), a uint32_t or int (4), a uint64_t (8). */
+static void cfg_store(void *dst, size_t size, int64_t v)
 {
-	for (size_t i = 0; i < nf; i++) {
-		if (!f[i].required || f[i].key)
-			continue;
-		if (path)
-			return cfg_fail(c, where, "'%s' is missing required key '%s'", path, f[i].name);
-		return cfg_fail(c, where, "configuration is missing required key '%s' "
-				"(expected a mapping with 'vtep' and 'underlay')", f[i].name);
+	if (size == sizeof(bool)) {
+		*(bool *)dst = v != 0;
+	} else if (size == sizeof(uint16_t)) {
+		uint16_t v16 = (uint16_t)v;
+
+		memcpy(dst, &v16, sizeof(v16));
+	} else if (size == sizeof(uint32_t)) {
+		uint32_t v32 = (uint32_t)v;   /* an int field's -1 too: the same bytes */
+
+		memcpy(dst, &v32, sizeof(v32));
+	} else if (size == sizeof(uint64_t)) {
+		memcpy(dst, &v, sizeof(v));
 	}
-	return 0;
 }
 
-/*
- * Match the keys of mapping map (path names it in messages, NULL for the top
- * level) against fields: unknown keys, non-scalar keys and duplicate keys are
- * errors at the offending key; a missing required key is an error at where
- * (the top level checks its required keys itself, after the sections it has).
- */
-int cfg_collect(struct cfg_ctx *c, yaml_node_t *map, const char *path,
-		       const yaml_mark_t *where, struct cfg_field *f, size_t nf)
+/* The defaults of t's keys that m does not give (m NULL: none given), into obj. */
+static void cfg_defaults(const struct cfg_table *t, const struct cfg_map *m, void *obj)
+{
+	for (size_t i = 0; i < t->n_keys; i++) {
+		const struct cfg_key *k = &t->keys[i];
+
+		if (m && m->key[i] && !((k->flags & CFG_NULL_OK) && cfg_is_null(m->val[i])))
+			continue;
+		if (k->has_def)
+			cfg_store((char *)obj + k->off, k->size, k->def);
+		if (k->type == CFG_MAP)
+			cfg_defaults(k->map, NULL, obj);
+	}
+}
+
+int cfg_map_open(struct cfg_ctx *c, struct cfg_map *m, yaml_node_t *key, yaml_node_t *val, const char *path,
+		 const struct cfg_table *t, void *obj)
 {
 	char expected[256], in[192], sk[CFG_SHOW_MAX + 16];
 	size_t o = 0;
 
+	memset(m, 0, sizeof(*m));
+	m->path = path;
+	m->node = val;
+	m->keys = t->keys;
+	m->n_keys = t->n_keys;
+	m->obj = obj;
+	if (val->type != YAML_MAPPING_NODE)
+		return cfg_kind(c, key, val, path ? path : "top level", t->expected);
+	if (t->n_keys > CFG_MAX_KEYS)
+		return cfg_fail(c, &val->start_mark, "internal error: %zu keys in the schema of '%s'",
+				t->n_keys, path ? path : "top level");
 	expected[0] = '\0';
-	for (size_t i = 0; i < nf; i++) {
-		int n = snprintf(expected + o, sizeof(expected) - o, "%s%s", i ? ", " : "", f[i].name);
+	for (size_t i = 0; i < t->n_keys; i++) {
+		int n = snprintf(expected + o, sizeof(expected) - o, "%s%s", i ? ", " : "", t->keys[i].name);
 
 		if (n > 0 && o + (size_t)n < sizeof(expected))
 			o += (size_t)n;
-		f[i].key = f[i].val = NULL;
 	}
 	if (path)
 		snprintf(in, sizeof(in), "in '%s'", path);
 	else
 		snprintf(in, sizeof(in), "at top level");
 
-	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+	for (yaml_node_pair_t *p = val->data.mapping.pairs.start; p < val->data.mapping.pairs.top; p++) {
 		yaml_node_t *k = cfg_node(c, p->key), *v = cfg_node(c, p->value);
 		size_t i;
 
 		if (!k || !v)
-			return cfg_fail(c, &map->start_mark, "malformed mapping %s", in);
+			return cfg_fail(c, &val->start_mark, "malformed mapping %s", in);
 		if (k->type != YAML_SCALAR_NODE) {
 			char got[CFG_SHOW_MAX + 32];
 
@@ -389,20 +415,177 @@ int cfg_collect(struct cfg_ctx *c, yaml_node_t *map, const char *path,
 			return cfg_fail(c, &k->start_mark, "key %s is %s (expected one of: %s)",
 					in, got, expected);
 		}
-		for (i = 0; i < nf; i++)
-			if (cfg_key_is(k, f[i].name))
+		for (i = 0; i < t->n_keys; i++)
+			if (cfg_key_is(k, t->keys[i].name))
 				break;
-		if (i == nf)
+		if (i == t->n_keys)
 			return cfg_fail(c, &k->start_mark, "unknown key '%s' %s (expected one of: %s)",
 					cfg_show(k, sk, sizeof(sk)), in, expected);
-		if (f[i].key)
+		if (m->key[i])
 			return cfg_fail(c, &k->start_mark, "duplicate key '%s' %s (first given at line %zu column %zu)",
-					f[i].name, in, f[i].key->start_mark.line + 1,
-					f[i].key->start_mark.column + 1);
-		f[i].key = k;
-		f[i].val = v;
+					t->keys[i].name, in, m->key[i]->start_mark.line + 1,
+					m->key[i]->start_mark.column + 1);
+		m->key[i] = k;
+		m->val[i] = v;
 	}
-	return path ? cfg_require(c, path, where, f, nf) : 0;
+	cfg_defaults(t, m, obj);
+	return path ? cfg_map_require(c, m, &key->start_mark) : 0;
+}
+
+/* A missing required key is an error at where. */
+int cfg_map_require(struct cfg_ctx *c, const struct cfg_map *m, const yaml_mark_t *where)
+{
+	for (size_t i = 0; i < m->n_keys; i++) {
+		if (!(m->keys[i].flags & CFG_REQUIRED) || m->key[i])
+			continue;
+		if (m->path)
+			return cfg_fail(c, where, "'%s' is missing required key '%s'", m->path, m->keys[i].name);
+		return cfg_fail(c, where, "configuration is missing required key '%s' "
+				"(expected a mapping with 'vtep' and 'underlay')", m->keys[i].name);
+	}
+	return 0;
+}
+
+static int cfg_mac_unicast(struct cfg_ctx *c, const yaml_node_t *key, const yaml_node_t *val,
+			   const char *path, uint8_t mac[6]);
+static int cfg_ifname(struct cfg_ctx *c, const yaml_node_t *key, const yaml_node_t *val,
+		      const char *path, char out[VTEP_IFNAME_MAX]);
+
+/* Parse one key of m as its table line says, into m's object. */
+static int cfg_key_parse(struct cfg_ctx *c, const struct cfg_map *m, const struct cfg_key *k, yaml_node_t *key,
+			 yaml_node_t *val, const char *path)
+{
+	void *dst = cfg_field(m, k);
+	const char *s;
+	uint64_t u;
+	bool on;
+	int rc;
+
+	switch (k->type) {
+	case CFG_RAW:
+		return 0;
+	case CFG_FN:
+		return k->fn(c, m, k, key, val, path);
+	case CFG_MAP: {
+		struct cfg_map sub;
+
+		rc = cfg_map_open(c, &sub, key, val, path, k->map, m->obj);
+		return rc ? rc : cfg_map_passes(c, &sub);
+	}
+	case CFG_UINT:
+		rc = cfg_uint(c, key, val, path, k->min, k->max, k->hint, &u);
+		if (rc)
+			return rc;
+		cfg_store(dst, k->size, (int64_t)u);
+		break;
+	case CFG_BOOL:
+		rc = cfg_bool(c, key, val, path, &on);
+		if (rc)
+			return rc;
+		cfg_store(dst, k->size, on);
+		break;
+	case CFG_IPV4:
+		rc = cfg_ipv4_unicast(c, key, val, path, dst);
+		break;
+	case CFG_IFNAME:
+		rc = cfg_ifname(c, key, val, path, dst);
+		break;
+	case CFG_MAC:
+		rc = cfg_mac_unicast(c, key, val, path, dst);
+		break;
+	case CFG_STR:
+		rc = cfg_scalar(c, key, val, path, "a string", &s);
+		if (!rc)
+			snprintf(dst, k->size, "%s", s);
+		break;
+	default:
+		return cfg_fail(c, &key->start_mark, "internal error: %s has no type", path);
+	}
+	if (!rc && k->fn)
+		rc = k->fn(c, m, k, key, val, path);
+	return rc;
+}
+
+int cfg_map_pass(struct cfg_ctx *c, const struct cfg_map *m, unsigned pass)
+{
+	char path[256];
+
+	for (size_t i = 0; i < m->n_keys; i++) {
+		const struct cfg_key *k = &m->keys[i];
+		int rc;
+
+		if (k->pass != pass || !m->key[i])
+			continue;
+		if ((k->flags & CFG_NULL_OK) && cfg_is_null(m->val[i]))
+			continue;
+		cfg_path(path, sizeof(path), m->path, k->name);
+		rc = cfg_key_parse(c, m, k, m->key[i], m->val[i], path);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int cfg_map_passes(struct cfg_ctx *c, const struct cfg_map *m)
+{
+	unsigned last = 0;
+	int rc = 0;
+
+	for (size_t i = 0; i < m->n_keys; i++)
+		if (m->keys[i].pass > last)
+			last = m->keys[i].pass;
+	for (unsigned pass = 0; !rc && pass <= last; pass++)
+		rc = cfg_map_pass(c, m, pass);
+	return rc;
+}
+
+static size_t cfg_map_index(const struct cfg_map *m, const char *name)
+{
+	for (size_t i = 0; i < m->n_keys; i++)
+		if (!strcmp(m->keys[i].name, name))
+			return i;
+	return SIZE_MAX;
+}
+
+yaml_node_t *cfg_map_key(const struct cfg_map *m, const char *name)
+{
+	size_t i = cfg_map_index(m, name);
+
+	return i == SIZE_MAX ? NULL : m->key[i];
+}
+
+yaml_node_t *cfg_map_val(const struct cfg_map *m, const char *name)
+{
+	size_t i = cfg_map_index(m, name);
+
+	return i == SIZE_MAX ? NULL : m->val[i];
+}
+
+const struct cfg_key *cfg_map_other_kind(const struct cfg_map *m, unsigned kind)
+{
+	for (size_t i = 0; i < m->n_keys; i++) {
+		unsigned only = m->keys[i].flags & CFG_ONLY_MASK;
+
+		if (m->key[i] && only && !(only & (1u << (8 + kind))))
+			return &m->keys[i];
+	}
+	return NULL;
+}
+
+int cfg_map_one_of(struct cfg_ctx *c, const struct cfg_map *m, const char *a, const char *b, const char *or_else)
+{
+	yaml_node_t *ka = cfg_map_key(m, a), *kb = cfg_map_key(m, b);
+
+	if (ka && kb) {
+		yaml_node_t *later = ka->start_mark.index > kb->start_mark.index ? ka : kb;
+
+		return cfg_fail(c, &later->start_mark, "'%s' has both '%s' and '%s' (expected exactly one of them)",
+				m->path, a, b);
+	}
+	if (!ka && !kb)
+		return cfg_fail(c, &m->node->start_mark,
+				"'%s' has neither '%s' nor '%s' (expected exactly one of them%s)", m->path, a, b, or_else);
+	return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -455,17 +638,6 @@ int cfg_uint(struct cfg_ctx *c, const yaml_node_t *key, const yaml_node_t *val, 
 				path, cfg_show(val, sv, sizeof(sv)), range);
 	*out = v;
 	return 0;
-}
-
-int cfg_u32(struct cfg_ctx *c, const yaml_node_t *key, const yaml_node_t *val, const char *path,
-		   uint32_t min, uint32_t max, const char *hint, uint32_t *out)
-{
-	uint64_t v;
-	int rc = cfg_uint(c, key, val, path, min, max, hint, &v);
-
-	if (!rc)
-		*out = (uint32_t)v;
-	return rc;
 }
 
 int cfg_bool(struct cfg_ctx *c, const yaml_node_t *key, const yaml_node_t *val,
@@ -644,54 +816,41 @@ static uint64_t cfg_mac_key(const uint8_t mac[6])
 /* Sections                                                           */
 /* ------------------------------------------------------------------ */
 
-static int cfg_section_vtep(struct cfg_ctx *c, yaml_node_t *key, yaml_node_t *val)
+#define CFG_TOP(f) CFG_AT(struct vtep_config, f)
+
+static int cfg_vtep_name(struct cfg_ctx *c, const struct cfg_map *m, const struct cfg_key *k, yaml_node_t *key,
+			 yaml_node_t *val, const char *path)
 {
-	struct vtep_config *cfg = c->cfg;
-	struct cfg_field f[] = {
-		{ "name", false, NULL, NULL },
-		{ "source_ip", true, NULL, NULL },
-		{ "udp_port", false, NULL, NULL },
-	};
+	struct vtep_config *cfg = m->obj;
 	char sv[CFG_SHOW_MAX + 16];
+	const char *s;
+	size_t len;
+	bool ok;
 	int rc;
 
-	if (val->type != YAML_MAPPING_NODE)
-		return cfg_kind(c, key, val, "vtep", "a mapping with 'source_ip'");
-	rc = cfg_collect(c, val, "vtep", &key->start_mark, f, 3);
+	(void)k;
+	rc = cfg_scalar(c, key, val, path, "an instance name", &s);
 	if (rc)
 		return rc;
-	if (f[0].val) {
-		const char *s;
-		size_t len;
-		bool ok;
-
-		rc = cfg_scalar(c, f[0].key, f[0].val, "vtep.name", "an instance name", &s);
-		if (rc)
-			return rc;
-		len = f[0].val->data.scalar.length;
-		ok = len >= 1 && len < sizeof(cfg->name);
-		for (size_t i = 0; ok && i < len; i++)
-			ok = (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
-			     (s[i] >= '0' && s[i] <= '9') || s[i] == '_' || s[i] == '-';
-		if (!ok)
-			return cfg_fail(c, cfg_mark(f[0].key, f[0].val),
-					"vtep.name: '%s' is not a valid instance name (expected 1..31 characters of A-Z, a-z, 0-9, '_' or '-')",
-					cfg_show(f[0].val, sv, sizeof(sv)));
-		memcpy(cfg->name, s, len + 1);
-	}
-	rc = cfg_ipv4_unicast(c, f[1].key, f[1].val, "vtep.source_ip", &cfg->source_ip);
-	if (rc)
-		return rc;
-	if (f[2].val) {
-		uint32_t port;
-
-		rc = cfg_u32(c, f[2].key, f[2].val, "vtep.udp_port", 1, 65535, NULL, &port);
-		if (rc)
-			return rc;
-		cfg->udp_port = (uint16_t)port;
-	}
+	len = val->data.scalar.length;
+	ok = len >= 1 && len < sizeof(cfg->name);
+	for (size_t i = 0; ok && i < len; i++)
+		ok = (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		     (s[i] >= '0' && s[i] <= '9') || s[i] == '_' || s[i] == '-';
+	if (!ok)
+		return cfg_fail(c, cfg_mark(key, val),
+				"%s: '%s' is not a valid instance name (expected 1..31 characters of A-Z, a-z, 0-9, '_' or '-')",
+				path, cfg_show(val, sv, sizeof(sv)));
+	memcpy(cfg->name, s, len + 1);
 	return 0;
 }
+
+static const struct cfg_key cfg_vtep_keys[] = {
+	{ "name", CFG_FN, .fn = cfg_vtep_name },
+	{ "source_ip", CFG_IPV4, CFG_REQUIRED, CFG_TOP(source_ip) },
+	{ "udp_port", CFG_UINT, .min = 1, .max = 65535, CFG_TOP(udp_port), CFG_DEF(VTEP_DEFAULT_UDP_PORT) },
+};
+static const struct cfg_table cfg_vtep_table = { CFG_KEYS(cfg_vtep_keys), "a mapping with 'source_ip'" };
 
 /* Value of the iface= option of a DPDK devargs string, or false when it has none. */
 static bool cfg_devargs_iface(const char *devargs, const char **v, size_t *vlen)
@@ -725,6 +884,13 @@ static bool cfg_devargs_is_pci(const char *s)
 	return s[7] == '\0' || s[7] == ',';
 }
 
+/* An uplink of underlay.ports given as a mapping; port is read by cfg_underlay_ports(). */
+static const struct cfg_key cfg_uplink_keys[] = {
+	{ "port", CFG_RAW, CFG_REQUIRED },
+	{ "interface", CFG_IFNAME, CFG_REQUIRED, CFG_AT(struct vtep_uplink_config, ifname) },
+};
+static const struct cfg_table cfg_uplink_table = { CFG_KEYS(cfg_uplink_keys), "a mapping {port, interface}" };
+
 /*
  * underlay.ports: several uplinks, each an AF_XDP (or other vdev) port that leaves its
  * interface, named by iface=, to the kernel. The first also fills underlay_devargs/_ifname.
@@ -752,21 +918,15 @@ static int cfg_underlay_ports(struct cfg_ctx *c, const yaml_node_t *key, const y
 		u->exception = false;
 		if (item && item->type == YAML_MAPPING_NODE) {
 			/* {port: DEVARGS, interface: TAP}: a DPDK-owned port with its own exception interface */
-			struct cfg_field uf[] = {
-				{ "port", true, NULL, NULL },
-				{ "interface", true, NULL, NULL },
-			};
+			struct cfg_map um;
 
-			char ipath[80];
-
-			rc = cfg_collect(c, (yaml_node_t *)item, path, &item->start_mark, uf, 2);
-			snprintf(ipath, sizeof(ipath), "%s.interface", path);
+			rc = cfg_map_open(c, &um, (yaml_node_t *)item, (yaml_node_t *)item, path, &cfg_uplink_table, u);
 			if (!rc)
-				rc = cfg_ifname(c, uf[1].key, uf[1].val, ipath, u->ifname);
+				rc = cfg_map_passes(c, &um);
 			if (rc)
 				return rc;
 			u->exception = true;
-			item = uf[0].val;
+			item = cfg_map_val(&um, "port");
 			snprintf(path + strlen(path), sizeof(path) - strlen(path), ".port");
 		}
 		rc = cfg_scalar(c, NULL, item, path, "a DPDK devargs string or a mapping {port, interface}", &s);
@@ -819,80 +979,94 @@ static int cfg_underlay_ports(struct cfg_ctx *c, const yaml_node_t *key, const y
 	return 0;
 }
 
-static int cfg_section_underlay(struct cfg_ctx *c, yaml_node_t *key, yaml_node_t *val)
+/*
+ * underlay: one uplink (port, with interface and exception) or several (ports). Which keys
+ * go together, and the defaults that depend on the devargs, are the code below; the table
+ * only names the keys and parses mtu once the rest is known.
+ */
+static const struct cfg_key cfg_underlay_keys[] = {
+	{ "port", CFG_RAW },
+	{ "interface", CFG_RAW },
+	{ "mtu", CFG_UINT, .pass = 1, .min = 576, .max = 9216, CFG_TOP(underlay_mtu), CFG_DEF(VTEP_DEFAULT_UNDERLAY_MTU) },
+	{ "exception", CFG_RAW },
+	{ "ports", CFG_RAW },
+};
+static const struct cfg_table cfg_underlay_table = { CFG_KEYS(cfg_underlay_keys), "a mapping with 'port'" };
+
+static int cfg_section_underlay(struct cfg_ctx *c, const struct cfg_map *top, const struct cfg_key *k,
+				yaml_node_t *key, yaml_node_t *val, const char *path)
 {
 	struct vtep_config *cfg = c->cfg;
-	struct cfg_field f[] = {
-		{ "port", false, NULL, NULL },
-		{ "interface", false, NULL, NULL },
-		{ "mtu", false, NULL, NULL },
-		{ "exception", false, NULL, NULL },
-		{ "ports", false, NULL, NULL },
-	};
+	struct cfg_map m;
+	struct cfg_kv {
+		yaml_node_t *key, *val;
+	} port, ifc, exc, ports;
 	char sv[CFG_SHOW_MAX + 16];
 	const char *s;
 	size_t len;
 	int rc;
 
-	if (val->type != YAML_MAPPING_NODE)
-		return cfg_kind(c, key, val, "underlay", "a mapping with 'port'");
-	rc = cfg_collect(c, val, "underlay", &key->start_mark, f, 5);
+	(void)top;
+	(void)k;
+	rc = cfg_map_open(c, &m, key, val, path, &cfg_underlay_table, cfg);
 	if (rc)
 		return rc;
-	if (f[4].val) {
-		if (f[0].val)
-			return cfg_fail(c, &f[4].key->start_mark, "underlay.ports: given together with underlay.port "
+	port = (struct cfg_kv){ cfg_map_key(&m, "port"), cfg_map_val(&m, "port") };
+	ifc = (struct cfg_kv){ cfg_map_key(&m, "interface"), cfg_map_val(&m, "interface") };
+	exc = (struct cfg_kv){ cfg_map_key(&m, "exception"), cfg_map_val(&m, "exception") };
+	ports = (struct cfg_kv){ cfg_map_key(&m, "ports"), cfg_map_val(&m, "ports") };
+	if (ports.val) {
+		if (port.val)
+			return cfg_fail(c, &ports.key->start_mark, "underlay.ports: given together with underlay.port "
 					"(expected one of them: port for one uplink, ports for a list)");
-		if (f[1].val || f[3].val)
-			return cfg_fail(c, &(f[1].val ? f[1].key : f[3].key)->start_mark,
+		if (ifc.val || exc.val)
+			return cfg_fail(c, &(ifc.val ? ifc.key : exc.key)->start_mark,
 					"underlay.%s: not allowed with underlay.ports (each uplink's interface is its "
-					"iface= option, and the kernel keeps it)", f[1].val ? "interface" : "exception");
-		rc = cfg_underlay_ports(c, f[4].key, f[4].val);
-		if (!rc && f[2].val)
-			rc = cfg_u32(c, f[2].key, f[2].val, "underlay.mtu", 576, 9216, NULL, &cfg->underlay_mtu);
-		return rc;
+					"iface= option, and the kernel keeps it)", ifc.val ? "interface" : "exception");
+		rc = cfg_underlay_ports(c, ports.key, ports.val);
+		return rc ? rc : cfg_map_pass(c, &m, 1);
 	}
-	if (!f[0].val)
+	if (!port.val)
 		return cfg_fail(c, &key->start_mark, "'underlay' is missing required key 'port' (or 'ports', a list)");
 
-	rc = cfg_scalar(c, f[0].key, f[0].val, "underlay.port", "a DPDK devargs string", &s);
+	rc = cfg_scalar(c, port.key, port.val, "underlay.port", "a DPDK devargs string", &s);
 	if (rc)
 		return rc;
-	len = f[0].val->data.scalar.length;
+	len = port.val->data.scalar.length;
 	if (len == 0)
-		return cfg_fail(c, cfg_mark(f[0].key, f[0].val),
+		return cfg_fail(c, cfg_mark(port.key, port.val),
 				"underlay.port: empty value (expected a DPDK devargs string, e.g. 0000:01:00.0 or net_af_xdp0,iface=ul0)");
 	if (len >= sizeof(cfg->underlay_devargs))
-		return cfg_fail(c, cfg_mark(f[0].key, f[0].val),
+		return cfg_fail(c, cfg_mark(port.key, port.val),
 				"underlay.port: devargs string is %zu characters long (expected fewer than %zu)",
 				len, sizeof(cfg->underlay_devargs));
 	for (size_t i = 0; i < len; i++)
 		if ((unsigned char)s[i] <= ' ' || s[i] == 0x7f)
-			return cfg_fail(c, cfg_mark(f[0].key, f[0].val),
+			return cfg_fail(c, cfg_mark(port.key, port.val),
 					"underlay.port: '%s' contains whitespace or a control character (expected a DPDK devargs string)",
-					cfg_show(f[0].val, sv, sizeof(sv)));
+					cfg_show(port.val, sv, sizeof(sv)));
 	memcpy(cfg->underlay_devargs, s, len + 1);
 
 	/* A NIC that DPDK owns is invisible to the kernel: its traffic reaches the kernel through
 	 * an exception interface that vtepd creates. AF_XDP and AF_PACKET ports leave the
 	 * interface to the kernel, which keeps its address. */
 	cfg->underlay_exception = cfg_devargs_is_pci(s);
-	if (f[3].val) {
-		rc = cfg_bool(c, f[3].key, f[3].val, "underlay.exception", &cfg->underlay_exception);
+	if (exc.val) {
+		rc = cfg_bool(c, exc.key, exc.val, "underlay.exception", &cfg->underlay_exception);
 		if (rc)
 			return rc;
 	}
 	if (!cfg->underlay_exception && cfg_devargs_is_pci(s))
-		return cfg_fail(c, cfg_mark(f[3].key, f[3].val),
+		return cfg_fail(c, cfg_mark(exc.key, exc.val),
 				"underlay.exception: a PCI port is owned by DPDK and invisible to the kernel "
 				"(expected true, so that the kernel keeps the address on an exception interface)");
-	if (cfg->underlay_exception && !f[1].val)
+	if (cfg->underlay_exception && !ifc.val)
 		return cfg_fail(c, &key->start_mark,
 				"'underlay' is missing required key 'interface' (with exception: true it names the kernel "
 				"interface vtepd creates for the underlay's address)");
 
-	if (f[1].val) {
-		rc = cfg_ifname(c, f[1].key, f[1].val, "underlay.interface", cfg->underlay_ifname);
+	if (ifc.val) {
+		rc = cfg_ifname(c, ifc.key, ifc.val, "underlay.interface", cfg->underlay_ifname);
 		if (rc)
 			return rc;
 	} else {
@@ -903,9 +1077,9 @@ static int cfg_section_underlay(struct cfg_ctx *c, yaml_node_t *key, yaml_node_t
 			return cfg_fail(c, &key->start_mark,
 					"'underlay' is missing required key 'interface' (expected it, or an iface=NAME option in underlay.port)");
 		if (!cfg_ifname_ok(v, vlen) || memchr(v, '\0', vlen))
-			return cfg_fail(c, cfg_mark(f[0].key, f[0].val),
+			return cfg_fail(c, cfg_mark(port.key, port.val),
 					"underlay.port: iface= option of '%s' is not a valid interface name (expected 1..15 printable characters without '/', ':', ',', '=' or whitespace)",
-					cfg_show(f[0].val, sv, sizeof(sv)));
+					cfg_show(port.val, sv, sizeof(sv)));
 		memcpy(cfg->underlay_ifname, v, vlen);
 		cfg->underlay_ifname[vlen] = '\0';
 	}
@@ -915,114 +1089,74 @@ static int cfg_section_underlay(struct cfg_ctx *c, yaml_node_t *key, yaml_node_t
 
 		if (cfg_devargs_iface(s, &v, &vlen) && vlen == strlen(cfg->underlay_ifname) &&
 		    !memcmp(v, cfg->underlay_ifname, vlen))
-			return cfg_fail(c, cfg_mark(f[1].key, f[1].val),
+			return cfg_fail(c, cfg_mark(ifc.key, ifc.val),
 					"underlay.interface: '%s' is the interface DPDK takes (iface=); with exception: true "
 					"it must name the kernel interface vtepd creates for the address", cfg->underlay_ifname);
 	}
 
-	if (f[2].val) {
-		rc = cfg_u32(c, f[2].key, f[2].val, "underlay.mtu", 576, 9216, NULL, &cfg->underlay_mtu);
-		if (rc)
-			return rc;
-	}
+	rc = cfg_map_pass(c, &m, 1);
+	if (rc)
+		return rc;
 	cfg->n_uplinks = 1;
 	memcpy(cfg->uplinks[0].devargs, cfg->underlay_devargs, sizeof(cfg->uplinks[0].devargs));
 	memcpy(cfg->uplinks[0].ifname, cfg->underlay_ifname, sizeof(cfg->uplinks[0].ifname));
-	cfg->uplinks[0].line = (int)f[0].val->start_mark.line + 1;
+	cfg->uplinks[0].line = (int)port.val->start_mark.line + 1;
 	cfg->uplinks[0].exception = cfg->underlay_exception;
 	return 0;
 }
 
-static int cfg_section_fastpath(struct cfg_ctx *c, yaml_node_t *key, yaml_node_t *val)
-{
-	struct vtep_config *cfg = c->cfg;
-	struct cfg_field f[] = {
-		{ "lcore", false, NULL, NULL },
-		{ "mac_table_size", false, NULL, NULL },
-		{ "mac_aging", false, NULL, NULL },
-		{ "mbufs", false, NULL, NULL },
-	};
-	uint32_t lcore;
-	int rc;
+static const struct cfg_key cfg_fastpath_keys[] = {
+	{ "lcore", CFG_UINT, .max = 1023, CFG_TOP(fastpath_lcore), CFG_DEF(VTEP_DEFAULT_LCORE) },
+	{ "mac_table_size", CFG_UINT, .min = 1024, .max = 16777216, CFG_TOP(mac_table_size),
+	  CFG_DEF(VTEP_DEFAULT_MAC_TABLE_SIZE) },
+	{ "mac_aging", CFG_UINT, .max = CFG_MAC_AGING_MAX, .hint = "seconds, 0 disables aging", CFG_TOP(mac_aging_sec),
+	  CFG_DEF(VTEP_DEFAULT_MAC_AGING_SEC) },
+	{ "mbufs", CFG_UINT, .min = 4096, .max = 1048576, CFG_TOP(mbufs), CFG_DEF(VTEP_DEFAULT_MBUFS) },
+};
+static const struct cfg_table cfg_fastpath_table = { CFG_KEYS(cfg_fastpath_keys), "a mapping" };
 
-	if (cfg_is_null(val))
-		return 0;
-	if (val->type != YAML_MAPPING_NODE)
-		return cfg_kind(c, key, val, "fastpath", "a mapping");
-	rc = cfg_collect(c, val, "fastpath", &key->start_mark, f, 4);
-	if (rc)
-		return rc;
-	if (f[0].val) {
-		rc = cfg_u32(c, f[0].key, f[0].val, "fastpath.lcore", 0, 1023, NULL, &lcore);
-		if (rc)
-			return rc;
-		cfg->fastpath_lcore = lcore;
-	}
-	if (f[1].val) {
-		rc = cfg_u32(c, f[1].key, f[1].val, "fastpath.mac_table_size", 1024, 16777216, NULL,
-			     &cfg->mac_table_size);
-		if (rc)
-			return rc;
-	}
-	if (f[2].val) {
-		rc = cfg_u32(c, f[2].key, f[2].val, "fastpath.mac_aging", 0, CFG_MAC_AGING_MAX,
-			     "seconds, 0 disables aging", &cfg->mac_aging_sec);
-		if (rc)
-			return rc;
-	}
-	if (f[3].val) {
-		rc = cfg_u32(c, f[3].key, f[3].val, "fastpath.mbufs", 4096, 1048576, NULL, &cfg->mbufs);
-		if (rc)
-			return rc;
-	}
-	return 0;
-}
-
-static int cfg_section_control(struct cfg_ctx *c, yaml_node_t *key, yaml_node_t *val)
+static int cfg_control_socket(struct cfg_ctx *c, const struct cfg_map *m, const struct cfg_key *k, yaml_node_t *key,
+			      yaml_node_t *val, const char *path)
 {
-	struct vtep_config *cfg = c->cfg;
-	struct cfg_field f[] = {
-		{ "socket", false, NULL, NULL },
-	};
+	struct vtep_config *cfg = m->obj;
 	char sv[CFG_SHOW_MAX + 16];
 	const char *s;
 	size_t len;
 	int rc;
 
-	if (cfg_is_null(val))
-		return 0;
-	if (val->type != YAML_MAPPING_NODE)
-		return cfg_kind(c, key, val, "control", "a mapping");
-	rc = cfg_collect(c, val, "control", &key->start_mark, f, 1);
-	if (rc || !f[0].val)
-		return rc;
-	rc = cfg_scalar(c, f[0].key, f[0].val, "control.socket", "an absolute path", &s);
+	(void)k;
+	rc = cfg_scalar(c, key, val, path, "an absolute path", &s);
 	if (rc)
 		return rc;
-	len = f[0].val->data.scalar.length;
+	len = val->data.scalar.length;
 	if (s[0] != '/')
-		return cfg_fail(c, cfg_mark(f[0].key, f[0].val),
-				"control.socket: '%s' is not an absolute path (expected a path starting with '/')",
-				cfg_show(f[0].val, sv, sizeof(sv)));
+		return cfg_fail(c, cfg_mark(key, val),
+				"%s: '%s' is not an absolute path (expected a path starting with '/')",
+				path, cfg_show(val, sv, sizeof(sv)));
 	if (len >= sizeof(cfg->socket_path))
-		return cfg_fail(c, cfg_mark(f[0].key, f[0].val),
-				"control.socket: path is %zu characters long (expected fewer than %zu)",
-				len, sizeof(cfg->socket_path));
+		return cfg_fail(c, cfg_mark(key, val),
+				"%s: path is %zu characters long (expected fewer than %zu)",
+				path, len, sizeof(cfg->socket_path));
 	memcpy(cfg->socket_path, s, len + 1);
 	return 0;
 }
 
-static int cfg_flood(struct cfg_ctx *c, yaml_node_t *key, yaml_node_t *val, const char *vpath,
-		     struct vtep_vni_config *v)
+static const struct cfg_key cfg_control_keys[] = {
+	{ "socket", CFG_FN, .fn = cfg_control_socket },
+};
+static const struct cfg_table cfg_control_table = { CFG_KEYS(cfg_control_keys), "a mapping" };
+
+/* vnis[].flood: a list of remote VTEPs, none of them twice or this VTEP. */
+static int cfg_flood(struct cfg_ctx *c, const struct cfg_map *m, const struct cfg_key *k, yaml_node_t *key,
+		     yaml_node_t *val, const char *path)
 {
-	char path[192], ipath[208], sip[INET_ADDRSTRLEN];
+	struct vtep_vni_config *v = m->obj;
+	char ipath[272], sip[INET_ADDRSTRLEN];
 	uint64_t *keys;
 	size_t n, dup, first;
 	int rc;
 
-	cfg_path(path, sizeof(path), vpath, "flood");
-	if (cfg_is_null(val))
-		return 0;
+	(void)k;
 	if (val->type != YAML_SEQUENCE_NODE)
 		return cfg_kind(c, key, val, path, "a sequence of IPv4 addresses");
 	n = cfg_seq_len(val);
@@ -1068,68 +1202,60 @@ static int cfg_flood(struct cfg_ctx *c, yaml_node_t *key, yaml_node_t *val, cons
 	return 0;
 }
 
-static int cfg_static_mac(struct cfg_ctx *c, yaml_node_t *item, const char *path,
-			  struct vtep_static_mac_config *m)
+static int cfg_static_vtep(struct cfg_ctx *c, const struct cfg_map *m, const struct cfg_key *k, yaml_node_t *key,
+			   yaml_node_t *val, const char *path)
 {
-	struct cfg_field f[] = {
-		{ "mac", true, NULL, NULL },
-		{ "vtep", false, NULL, NULL },
-		{ "port", false, NULL, NULL },
-	};
-	char sub[224], sip[INET_ADDRSTRLEN];
-	int rc;
+	struct vtep_static_mac_config *sm = m->obj;
+	char sip[INET_ADDRSTRLEN];
 
-	if (item->type != YAML_MAPPING_NODE)
-		return cfg_kind(c, item, item, path, "a mapping with 'mac' and 'vtep' or 'port'");
-	rc = cfg_collect(c, item, path, &item->start_mark, f, 3);
-	if (rc)
-		return rc;
-	m->line = (int)item->start_mark.line + 1;
-	cfg_path(sub, sizeof(sub), path, "mac");
-	rc = cfg_mac_unicast(c, f[0].key, f[0].val, sub, m->mac);
-	if (rc)
-		return rc;
-	if (f[1].key && f[2].key) {
-		yaml_node_t *later = f[1].key->start_mark.index > f[2].key->start_mark.index ? f[1].key : f[2].key;
-
-		return cfg_fail(c, &later->start_mark,
-				"'%s' has both 'vtep' and 'port' (expected exactly one of them)", path);
-	}
-	if (!f[1].key && !f[2].key)
-		return cfg_fail(c, &item->start_mark,
-				"'%s' has neither 'vtep' nor 'port' (expected exactly one of them)", path);
-	if (f[1].key) {
-		cfg_path(sub, sizeof(sub), path, "vtep");
-		rc = cfg_ipv4_unicast(c, f[1].key, f[1].val, sub, &m->vtep_ip);
-		if (rc)
-			return rc;
-		if (m->vtep_ip == c->cfg->source_ip)
-			return cfg_fail(c, cfg_mark(f[1].key, f[1].val),
-					"%s: %s is this VTEP's own vtep.source_ip (expected a remote VTEP address)",
-					sub, inet_ntop(AF_INET, &m->vtep_ip, sip, sizeof(sip)));
-		m->to_vtep = true;
-	} else {
-		/* existence and VNI of the port are checked once 'ports' is read */
-		cfg_path(sub, sizeof(sub), path, "port");
-		rc = cfg_ifname(c, f[2].key, f[2].val, sub, m->port);
-		if (rc)
-			return rc;
-		m->to_vtep = false;
-	}
+	(void)k;
+	if (sm->vtep_ip == c->cfg->source_ip)
+		return cfg_fail(c, cfg_mark(key, val),
+				"%s: %s is this VTEP's own vtep.source_ip (expected a remote VTEP address)",
+				path, inet_ntop(AF_INET, &sm->vtep_ip, sip, sizeof(sip)));
+	sm->to_vtep = true;
 	return 0;
 }
 
-static int cfg_static_macs(struct cfg_ctx *c, yaml_node_t *key, yaml_node_t *val, const char *vpath,
-			   struct vtep_vni_config *v)
+/* vnis[].static_macs[]: mac, then exactly one of vtep and port (whose VNI is checked once 'ports' is read). */
+#define CFG_SMAC(f) CFG_AT(struct vtep_static_mac_config, f)
+static const struct cfg_key cfg_static_mac_keys[] = {
+	{ "mac", CFG_MAC, CFG_REQUIRED, CFG_SMAC(mac) },
+	{ "vtep", CFG_IPV4, .pass = 1, CFG_SMAC(vtep_ip), .fn = cfg_static_vtep },
+	{ "port", CFG_IFNAME, .pass = 1, CFG_SMAC(port) },
+};
+static const struct cfg_table cfg_static_mac_table = {
+	CFG_KEYS(cfg_static_mac_keys), "a mapping with 'mac' and 'vtep' or 'port'"
+};
+
+static int cfg_static_mac(struct cfg_ctx *c, yaml_node_t *item, const char *path,
+			  struct vtep_static_mac_config *sm)
 {
-	char path[192], ipath[208];
+	struct cfg_map m;
+	int rc;
+
+	rc = cfg_map_open(c, &m, item, item, path, &cfg_static_mac_table, sm);
+	if (rc)
+		return rc;
+	sm->line = (int)item->start_mark.line + 1;
+	rc = cfg_map_pass(c, &m, 0);
+	if (!rc)
+		rc = cfg_map_one_of(c, &m, "vtep", "port", "");
+	if (!rc)
+		rc = cfg_map_pass(c, &m, 1);
+	return rc;
+}
+
+static int cfg_static_macs(struct cfg_ctx *c, const struct cfg_map *m, const struct cfg_key *k, yaml_node_t *key,
+			   yaml_node_t *val, const char *path)
+{
+	struct vtep_vni_config *v = m->obj;
+	char ipath[272];
 	uint64_t *keys;
 	size_t n, dup, first;
 	int rc;
 
-	cfg_path(path, sizeof(path), vpath, "static_macs");
-	if (cfg_is_null(val))
-		return 0;
+	(void)k;
 	if (val->type != YAML_SEQUENCE_NODE)
 		return cfg_kind(c, key, val, path, "a sequence of static MAC mappings");
 	n = cfg_seq_len(val);
@@ -1172,94 +1298,52 @@ static int cfg_static_macs(struct cfg_ctx *c, yaml_node_t *key, yaml_node_t *val
 }
 
 /* max_macs of a VNI or a port: 1 .. 16M, or 0 for no limit (stored as VTEP_MAX_MACS_UNLIMITED). */
-static int cfg_max_macs(struct cfg_ctx *c, const yaml_node_t *key, const yaml_node_t *val, const char *path,
-			uint32_t *out)
+static int cfg_max_macs(struct cfg_ctx *c, const struct cfg_map *m, const struct cfg_key *k, yaml_node_t *key,
+			yaml_node_t *val, const char *path)
 {
-	int rc = cfg_u32(c, key, val, path, 0, 16777216, "MACs, 0 for no limit", out);
+	uint32_t *out = cfg_field(m, k);
 
-	if (rc == 0 && *out == 0)
+	(void)c;
+	(void)key;
+	(void)val;
+	(void)path;
+	if (*out == 0)
 		*out = VTEP_MAX_MACS_UNLIMITED;
-	return rc;
-}
-
-static int cfg_vni(struct cfg_ctx *c, yaml_node_t *item, const char *path, struct vtep_vni_config *v)
-{
-	struct cfg_field f[] = {
-		{ "vni", true, NULL, NULL },
-		{ "learning", false, NULL, NULL },
-		{ "flood", false, NULL, NULL },
-		{ "static_macs", false, NULL, NULL },
-		{ "rd", false, NULL, NULL },
-		{ "route_targets", false, NULL, NULL },
-		{ "mtu", false, NULL, NULL },
-		{ "outer_fragmentation", false, NULL, NULL },
-		{ "vtep_check", false, NULL, NULL },
-		{ "max_macs", false, NULL, NULL },
-	};
-	char sub[224];
-	int rc;
-
-	if (item->type != YAML_MAPPING_NODE)
-		return cfg_kind(c, item, item, path, "a mapping with 'vni'");
-	rc = cfg_collect(c, item, path, &item->start_mark, f, 10);
-	if (rc)
-		return rc;
-	v->line = (int)item->start_mark.line + 1;
-	v->learning = true;
-	v->vtep_check = -1;
-	cfg_path(sub, sizeof(sub), path, "vni");
-	rc = cfg_u32(c, f[0].key, f[0].val, sub, 1, VTEP_VNI_MAX, NULL, &v->vni);
-	if (rc)
-		return rc;
-	if (f[1].val) {
-		cfg_path(sub, sizeof(sub), path, "learning");
-		rc = cfg_bool(c, f[1].key, f[1].val, sub, &v->learning);
-		if (rc)
-			return rc;
-	}
-	if (f[2].val) {
-		rc = cfg_flood(c, f[2].key, f[2].val, path, v);
-		if (rc)
-			return rc;
-	}
-	if (f[3].val) {
-		rc = cfg_static_macs(c, f[3].key, f[3].val, path, v);
-		if (rc)
-			return rc;
-	}
-	if (f[6].val) {
-		cfg_path(sub, sizeof(sub), path, "mtu");
-		rc = cfg_u32(c, f[6].key, f[6].val, sub, VTEP_MIN_MTU, VTEP_MAX_MTU, NULL, &v->mtu);
-		if (rc)
-			return rc;
-	}
-	if (f[7].val) {
-		cfg_path(sub, sizeof(sub), path, "outer_fragmentation");
-		rc = cfg_bool(c, f[7].key, f[7].val, sub, &v->outer_fragmentation);
-		if (rc)
-			return rc;
-	}
-	if (f[8].val) {
-		bool on;
-
-		cfg_path(sub, sizeof(sub), path, "vtep_check");
-		rc = cfg_bool(c, f[8].key, f[8].val, sub, &on);
-		if (rc)
-			return rc;
-		v->vtep_check = on;
-	}
-	if (f[9].val) {
-		cfg_path(sub, sizeof(sub), path, "max_macs");
-		rc = cfg_max_macs(c, f[9].key, f[9].val, sub, &v->max_macs);
-		if (rc)
-			return rc;
-	}
-	if (f[4].val || f[5].val)
-		return cfg_vni_evpn(c, f[4].key, f[4].val, f[5].key, f[5].val, path, v);
 	return 0;
 }
 
-static int cfg_section_vnis(struct cfg_ctx *c, yaml_node_t *key, yaml_node_t *val)
+#define CFG_MAX_MACS .min = 0, .max = 16777216, .hint = "MACs, 0 for no limit", .fn = cfg_max_macs
+
+/* vnis[]: the EVPN keys (rd, route_targets) come last, after the VNI's own. */
+#define CFG_VNI(f) CFG_AT(struct vtep_vni_config, f)
+static const struct cfg_key cfg_vni_keys[] = {
+	{ "vni", CFG_UINT, CFG_REQUIRED, .min = 1, .max = VTEP_VNI_MAX, CFG_VNI(vni) },
+	{ "learning", CFG_BOOL, CFG_VNI(learning), CFG_DEF(true) },
+	{ "flood", CFG_FN, CFG_NULL_OK, .fn = cfg_flood },
+	{ "static_macs", CFG_FN, CFG_NULL_OK, .fn = cfg_static_macs },
+	{ "rd", CFG_FN, .pass = 1, .fn = cfg_vni_rd },
+	{ "route_targets", CFG_MAP, .pass = 1, .map = &cfg_rt_table },
+	{ "mtu", CFG_UINT, .min = VTEP_MIN_MTU, .max = VTEP_MAX_MTU, CFG_VNI(mtu) },
+	{ "outer_fragmentation", CFG_BOOL, CFG_VNI(outer_fragmentation) },
+	{ "vtep_check", CFG_BOOL, CFG_VNI(vtep_check), CFG_DEF(-1) },   /* -1: auto */
+	{ "max_macs", CFG_UINT, CFG_MAX_MACS, CFG_VNI(max_macs) },
+};
+static const struct cfg_table cfg_vni_table = { CFG_KEYS(cfg_vni_keys), "a mapping with 'vni'" };
+
+static int cfg_vni(struct cfg_ctx *c, yaml_node_t *item, const char *path, struct vtep_vni_config *v)
+{
+	struct cfg_map m;
+	int rc;
+
+	rc = cfg_map_open(c, &m, item, item, path, &cfg_vni_table, v);
+	if (rc)
+		return rc;
+	v->line = (int)item->start_mark.line + 1;
+	return cfg_map_passes(c, &m);
+}
+
+static int cfg_section_vnis(struct cfg_ctx *c, const struct cfg_map *top, const struct cfg_key *k, yaml_node_t *key,
+			    yaml_node_t *val, const char *vpath)
 {
 	struct vtep_config *cfg = c->cfg;
 	char path[64];
@@ -1267,10 +1351,10 @@ static int cfg_section_vnis(struct cfg_ctx *c, yaml_node_t *key, yaml_node_t *va
 	size_t n, dup, first;
 	int rc;
 
-	if (cfg_is_null(val))
-		return 0;
+	(void)top;
+	(void)k;
 	if (val->type != YAML_SEQUENCE_NODE)
-		return cfg_kind(c, key, val, "vnis", "a sequence of VNI mappings");
+		return cfg_kind(c, key, val, vpath, "a sequence of VNI mappings");
 	n = cfg_seq_len(val);
 	if (n == 0)
 		return 0;
@@ -1305,172 +1389,158 @@ static int cfg_section_vnis(struct cfg_ctx *c, yaml_node_t *key, yaml_node_t *va
 	return 0;
 }
 
-static int cfg_port(struct cfg_ctx *c, yaml_node_t *item, const char *path, size_t idx)
+static int cfg_port_name(struct cfg_ctx *c, const struct cfg_map *m, const struct cfg_key *k, yaml_node_t *key,
+			 yaml_node_t *val, const char *path)
 {
-	struct vtep_config *cfg = c->cfg;
-	struct vtep_port_config *p = &cfg->ports[idx];
-	struct cfg_field f[] = {
-		{ "name", true, NULL, NULL },
-		{ "vni", true, NULL, NULL },
-		{ "netns", false, NULL, NULL },
-		{ "pid", false, NULL, NULL },
-		{ "ifname", false, NULL, NULL },
-		{ "mac", false, NULL, NULL },
-		{ "ip", false, NULL, NULL },
-		{ "mtu", false, NULL, NULL },
-		{ "type", false, NULL, NULL },
-		{ "socket", false, NULL, NULL },
-		{ "memif_id", false, NULL, NULL },
-		{ "max_macs", false, NULL, NULL },
-	};
-	char sub[224], sv[CFG_SHOW_MAX + 16];
-	int rc;
+	const struct vtep_config *cfg = c->cfg;
+	const struct vtep_port_config *p = m->obj;
 
-	if (item->type != YAML_MAPPING_NODE)
-		return cfg_kind(c, item, item, path, "a mapping with 'name' and 'vni'");
-	rc = cfg_collect(c, item, path, &item->start_mark, f, 12);
-	if (rc)
-		return rc;
-	p->line = (int)item->start_mark.line + 1;
-	if (f[8].key) {
-		cfg_path(sub, sizeof(sub), path, "type");
-		rc = cfg_port_type(c, f[8].key, f[8].val, sub, &p->type);
-		if (rc)
-			return rc;
-	}
-	for (int k = p->type == VTEP_PORT_MEMIF ? 2 : 9; k < (p->type == VTEP_PORT_MEMIF ? 5 : 11); k++) {
-		rc = cfg_port_wrong_kind(c, &f[k], path, p->type);
-		if (rc)
-			return rc;
-	}
-
-	cfg_path(sub, sizeof(sub), path, "name");
-	rc = cfg_ifname(c, f[0].key, f[0].val, sub, p->name);
-	if (rc)
-		return rc;
-	for (size_t j = 0; j < idx; j++)
-		if (!strcmp(cfg->ports[j].name, p->name))
-			return cfg_fail(c, cfg_mark(f[0].key, f[0].val),
-					"%s: duplicate port name '%s' (first declared at line %d)",
-					sub, p->name, cfg->ports[j].line);
-
-	cfg_path(sub, sizeof(sub), path, "vni");
-	rc = cfg_u32(c, f[1].key, f[1].val, sub, 1, VTEP_VNI_MAX, NULL, &p->vni);
-	if (rc)
-		return rc;
-	if (!vtep_config_find_vni(cfg, p->vni))
-		return cfg_fail(c, cfg_mark(f[1].key, f[1].val),
-				"%s: VNI %u is not declared in 'vnis' (expected the vni of a 'vnis' entry)",
-				sub, p->vni);
-
-	if (p->type == VTEP_PORT_MEMIF) {
-		rc = cfg_port_memif(c, &f[9], &f[10], path, idx);
-		if (rc)
-			return rc;
-	} else if (f[2].key && f[3].key) {
-		yaml_node_t *later = f[2].key->start_mark.index > f[3].key->start_mark.index ? f[2].key : f[3].key;
-
-		return cfg_fail(c, &later->start_mark,
-				"'%s' has both 'netns' and 'pid' (expected exactly one of them)", path);
-	} else if (!f[2].key && !f[3].key) {
-		return cfg_fail(c, &item->start_mark,
-				"'%s' has neither 'netns' nor 'pid' (expected exactly one of them, or 'type: memif')", path);
-	} else if (f[2].key) {
-		const char *s;
-		size_t len;
-		bool ok;
-
-		cfg_path(sub, sizeof(sub), path, "netns");
-		rc = cfg_scalar(c, f[2].key, f[2].val, sub, "a netns name or an absolute path", &s);
-		if (rc)
-			return rc;
-		len = f[2].val->data.scalar.length;
-		ok = len < sizeof(p->netns) && strlen(s) == len && vtep_netns_check(s) == 0;
-		if (!ok)
-			return cfg_fail(c, cfg_mark(f[2].key, f[2].val),
-					"%s: '%s' is neither a netns name nor an absolute path (expected a name as in 'ip netns' or a path like /proc/1234/ns/net, printable, without whitespace, shorter than %zu characters)",
-					sub, cfg_show(f[2].val, sv, sizeof(sv)), sizeof(p->netns));
-		memcpy(p->netns, s, len + 1);
-	} else {
-		uint32_t pid;
-
-		cfg_path(sub, sizeof(sub), path, "pid");
-		rc = cfg_u32(c, f[3].key, f[3].val, sub, 1, CFG_PID_MAX, "a process id", &pid);
-		if (rc)
-			return rc;
-		p->pid = (int)pid;
-	}
-
-	if (p->type == VTEP_PORT_MEMIF) {
-		/* no interface inside a container */
-	} else if (f[4].val) {
-		cfg_path(sub, sizeof(sub), path, "ifname");
-		rc = cfg_ifname(c, f[4].key, f[4].val, sub, p->ifname);
-		if (rc)
-			return rc;
-	} else {
-		snprintf(p->ifname, sizeof(p->ifname), "%s", VTEP_DEFAULT_CONTAINER_IFNAME);
-	}
-
-	if (f[5].val) {
-		cfg_path(sub, sizeof(sub), path, "mac");
-		rc = cfg_mac_unicast(c, f[5].key, f[5].val, sub, p->mac);
-		if (rc)
-			return rc;
-		p->has_mac = true;
-		for (size_t j = 0; j < idx; j++)
-			if (cfg->ports[j].has_mac && !memcmp(cfg->ports[j].mac, p->mac, 6))
-				return cfg_fail(c, cfg_mark(f[5].key, f[5].val),
-						"%s: MAC %02x:%02x:%02x:%02x:%02x:%02x is already port %s's (line %d) (expected a MAC of its own)",
-						sub, p->mac[0], p->mac[1], p->mac[2], p->mac[3], p->mac[4], p->mac[5],
-						cfg->ports[j].name, cfg->ports[j].line);
-	}
-
-	if (f[6].val) {
-		const char *s;
-
-		cfg_path(sub, sizeof(sub), path, "ip");
-		rc = cfg_scalar(c, f[6].key, f[6].val, sub, "an IPv4 address with prefix length", &s);
-		if (rc)
-			return rc;
-		if (vtep_parse_ipv4_prefix(s, &p->ip, &p->prefix_len))
-			return cfg_fail(c, cfg_mark(f[6].key, f[6].val),
-					"%s: '%s' is not an IPv4 address with prefix length (expected a.b.c.d/len with len 0..32, e.g. 192.168.10.1/24)",
-					sub, cfg_show(f[6].val, sv, sizeof(sv)));
-		if (vtep_port_ip_check(p->ip, p->prefix_len))
-			return cfg_fail(c, cfg_mark(f[6].key, f[6].val),
-					"%s: '%s' is not a unicast host address (expected a unicast IPv4 address with prefix length 1..32, "
-					"not in 0/8, 127/8 or 224/3, not the subnet's own or broadcast address)",
-					sub, s);
-		p->has_ip = true;
-	}
-
-	if (f[7].val) {
-		cfg_path(sub, sizeof(sub), path, "mtu");
-		rc = cfg_u32(c, f[7].key, f[7].val, sub, VTEP_MIN_MTU, VTEP_MAX_MTU, NULL, &p->mtu);
-		if (rc)
-			return rc;
-	}
-	if (f[11].val) {
-		cfg_path(sub, sizeof(sub), path, "max_macs");
-		rc = cfg_max_macs(c, f[11].key, f[11].val, sub, &p->max_macs);
-		if (rc)
-			return rc;
-	}
+	(void)k;
+	for (const struct vtep_port_config *q = cfg->ports; q < p; q++)
+		if (!strcmp(q->name, p->name))
+			return cfg_fail(c, cfg_mark(key, val), "%s: duplicate port name '%s' (first declared at line %d)",
+					path, p->name, q->line);
 	return 0;
 }
 
-static int cfg_section_ports(struct cfg_ctx *c, yaml_node_t *key, yaml_node_t *val)
+static int cfg_port_vni(struct cfg_ctx *c, const struct cfg_map *m, const struct cfg_key *k, yaml_node_t *key,
+			yaml_node_t *val, const char *path)
+{
+	const struct vtep_port_config *p = m->obj;
+
+	(void)k;
+	if (!vtep_config_find_vni(c->cfg, p->vni))
+		return cfg_fail(c, cfg_mark(key, val),
+				"%s: VNI %u is not declared in 'vnis' (expected the vni of a 'vnis' entry)",
+				path, p->vni);
+	return 0;
+}
+
+static int cfg_port_netns(struct cfg_ctx *c, const struct cfg_map *m, const struct cfg_key *k, yaml_node_t *key,
+			  yaml_node_t *val, const char *path)
+{
+	struct vtep_port_config *p = m->obj;
+	char sv[CFG_SHOW_MAX + 16];
+	const char *s;
+	size_t len;
+	int rc;
+
+	(void)k;
+	rc = cfg_scalar(c, key, val, path, "a netns name or an absolute path", &s);
+	if (rc)
+		return rc;
+	len = val->data.scalar.length;
+	if (len >= sizeof(p->netns) || strlen(s) != len || vtep_netns_check(s) != 0)
+		return cfg_fail(c, cfg_mark(key, val),
+				"%s: '%s' is neither a netns name nor an absolute path (expected a name as in 'ip netns' or a path like /proc/1234/ns/net, printable, without whitespace, shorter than %zu characters)",
+				path, cfg_show(val, sv, sizeof(sv)), sizeof(p->netns));
+	memcpy(p->netns, s, len + 1);
+	return 0;
+}
+
+static int cfg_port_mac(struct cfg_ctx *c, const struct cfg_map *m, const struct cfg_key *k, yaml_node_t *key,
+			yaml_node_t *val, const char *path)
+{
+	const struct vtep_config *cfg = c->cfg;
+	struct vtep_port_config *p = m->obj;
+
+	(void)k;
+	p->has_mac = true;
+	for (const struct vtep_port_config *q = cfg->ports; q < p; q++)
+		if (q->has_mac && !memcmp(q->mac, p->mac, 6))
+			return cfg_fail(c, cfg_mark(key, val),
+					"%s: MAC %02x:%02x:%02x:%02x:%02x:%02x is already port %s's (line %d) (expected a MAC of its own)",
+					path, p->mac[0], p->mac[1], p->mac[2], p->mac[3], p->mac[4], p->mac[5],
+					q->name, q->line);
+	return 0;
+}
+
+static int cfg_port_ip(struct cfg_ctx *c, const struct cfg_map *m, const struct cfg_key *k, yaml_node_t *key,
+		       yaml_node_t *val, const char *path)
+{
+	struct vtep_port_config *p = m->obj;
+	char sv[CFG_SHOW_MAX + 16];
+	const char *s;
+	int rc;
+
+	(void)k;
+	rc = cfg_scalar(c, key, val, path, "an IPv4 address with prefix length", &s);
+	if (rc)
+		return rc;
+	if (vtep_parse_ipv4_prefix(s, &p->ip, &p->prefix_len))
+		return cfg_fail(c, cfg_mark(key, val),
+				"%s: '%s' is not an IPv4 address with prefix length (expected a.b.c.d/len with len 0..32, e.g. 192.168.10.1/24)",
+				path, cfg_show(val, sv, sizeof(sv)));
+	if (vtep_port_ip_check(p->ip, p->prefix_len))
+		return cfg_fail(c, cfg_mark(key, val),
+				"%s: '%s' is not a unicast host address (expected a unicast IPv4 address with prefix length 1..32, "
+				"not in 0/8, 127/8 or 224/3, not the subnet's own or broadcast address)",
+				path, s);
+	p->has_ip = true;
+	return 0;
+}
+
+/*
+ * ports[]: pass 0 reads the type, which rules out the other kind's keys; pass 1 names the port;
+ * pass 2 is a memif's socket, pass 3 an AF_XDP port's namespace (exactly one of netns and pid);
+ * pass 4 the rest.
+ */
+#define CFG_PORT(f) CFG_AT(struct vtep_port_config, f)
+static const struct cfg_key cfg_port_keys[] = {
+	{ "name", CFG_IFNAME, CFG_REQUIRED, .pass = 1, CFG_PORT(name), .fn = cfg_port_name },
+	{ "vni", CFG_UINT, CFG_REQUIRED, .pass = 1, .min = 1, .max = VTEP_VNI_MAX, CFG_PORT(vni), .fn = cfg_port_vni },
+	{ "netns", CFG_FN, CFG_ONLY_AF_XDP, .pass = 3, .fn = cfg_port_netns },
+	{ "pid", CFG_UINT, CFG_ONLY_AF_XDP, .pass = 3, .min = 1, .max = CFG_PID_MAX, .hint = "a process id", CFG_PORT(pid) },
+	{ "ifname", CFG_IFNAME, CFG_ONLY_AF_XDP, .pass = 4, CFG_PORT(ifname) },
+	{ "mac", CFG_MAC, .pass = 4, CFG_PORT(mac), .fn = cfg_port_mac },
+	{ "ip", CFG_FN, .pass = 4, .fn = cfg_port_ip },
+	{ "mtu", CFG_UINT, .pass = 4, .min = VTEP_MIN_MTU, .max = VTEP_MAX_MTU, CFG_PORT(mtu) },
+	{ "type", CFG_FN, .pass = 0, .fn = cfg_port_type },
+	{ "socket", CFG_FN, CFG_ONLY_MEMIF, .pass = 2, .fn = cfg_port_socket },
+	{ "memif_id", CFG_UINT, CFG_ONLY_MEMIF, .pass = 2, .max = UINT32_MAX, .hint = "the id the client asks for",
+	  CFG_PORT(memif_id) },
+	{ "max_macs", CFG_UINT, .pass = 4, CFG_MAX_MACS, CFG_PORT(max_macs) },
+};
+static const struct cfg_table cfg_port_table = { CFG_KEYS(cfg_port_keys), "a mapping with 'name' and 'vni'" };
+
+static int cfg_port(struct cfg_ctx *c, yaml_node_t *item, const char *path, size_t idx)
+{
+	struct vtep_port_config *p = &c->cfg->ports[idx];
+	struct cfg_map m;
+	int rc;
+
+	rc = cfg_map_open(c, &m, item, item, path, &cfg_port_table, p);
+	if (rc)
+		return rc;
+	p->line = (int)item->start_mark.line + 1;
+	if ((rc = cfg_map_pass(c, &m, 0)) || (rc = cfg_port_wrong_kind(c, &m, p->type)) ||
+	    (rc = cfg_map_pass(c, &m, 1)))
+		return rc;
+	if (p->type == VTEP_PORT_MEMIF) {
+		/* no interface inside a container */
+		if ((rc = cfg_map_pass(c, &m, 2)) || (rc = cfg_port_memif_check(c, &m, idx)))
+			return rc;
+	} else {
+		if ((rc = cfg_map_one_of(c, &m, "netns", "pid", ", or 'type: memif'")) || (rc = cfg_map_pass(c, &m, 3)))
+			return rc;
+		if (!cfg_map_key(&m, "ifname"))
+			snprintf(p->ifname, sizeof(p->ifname), "%s", VTEP_DEFAULT_CONTAINER_IFNAME);
+	}
+	return cfg_map_pass(c, &m, 4);
+}
+
+static int cfg_section_ports(struct cfg_ctx *c, const struct cfg_map *top, const struct cfg_key *k, yaml_node_t *key,
+			     yaml_node_t *val, const char *ppath)
 {
 	struct vtep_config *cfg = c->cfg;
 	char path[64];
 	size_t n;
 	int rc;
 
-	if (cfg_is_null(val))
-		return 0;
+	(void)top;
+	(void)k;
 	if (val->type != YAML_SEQUENCE_NODE)
-		return cfg_kind(c, key, val, "ports", "a sequence of port mappings");
+		return cfg_kind(c, key, val, ppath, "a sequence of port mappings");
 	n = cfg_seq_len(val);
 	if (n == 0)
 		return 0;
@@ -1605,66 +1675,47 @@ static int cfg_check_vtep_count(struct cfg_ctx *c, yaml_node_t *vnis)
 /* Top level                                                          */
 /* ------------------------------------------------------------------ */
 
-static void cfg_defaults(struct vtep_config *cfg)
-{
-	snprintf(cfg->name, sizeof(cfg->name), "vtepd");
-	cfg->udp_port = VTEP_DEFAULT_UDP_PORT;
-	cfg->underlay_mtu = VTEP_DEFAULT_UNDERLAY_MTU;
-	cfg->fastpath_lcore = VTEP_DEFAULT_LCORE;
-	cfg->mac_table_size = VTEP_DEFAULT_MAC_TABLE_SIZE;
-	cfg->mac_aging_sec = VTEP_DEFAULT_MAC_AGING_SEC;
-	cfg->mbufs = VTEP_DEFAULT_MBUFS;
-}
+/*
+ * The top level. Order matters: vnis need source_ip and mac_table_size, ports need vnis
+ * and the underlay MTU, bgp needs the VNIs. Mistakes inside vtep/underlay (pass 0) come
+ * before their absence is reported, so a half-written file gets the nearer message.
+ */
+static const struct cfg_key cfg_top_keys[] = {
+	{ "vtep", CFG_MAP, CFG_REQUIRED, .map = &cfg_vtep_table },
+	{ "underlay", CFG_FN, CFG_REQUIRED, .fn = cfg_section_underlay },
+	{ "fastpath", CFG_MAP, CFG_NULL_OK, .pass = 1, .map = &cfg_fastpath_table },
+	{ "control", CFG_MAP, CFG_NULL_OK, .pass = 1, .map = &cfg_control_table },
+	{ "vnis", CFG_FN, CFG_NULL_OK, .pass = 1, .fn = cfg_section_vnis },
+	{ "ports", CFG_FN, CFG_NULL_OK, .pass = 1, .fn = cfg_section_ports },
+	{ "bgp", CFG_FN, .pass = 2, .fn = cfg_section_bgp },
+};
+static const struct cfg_table cfg_top_table = { CFG_KEYS(cfg_top_keys), "a mapping with 'vtep' and 'underlay'" };
 
 static int cfg_walk(struct cfg_ctx *c)
 {
 	struct vtep_config *cfg = c->cfg;
 	yaml_node_t *root = yaml_document_get_root_node(c->doc);
-	struct cfg_field f[] = {
-		{ "vtep", true, NULL, NULL },
-		{ "underlay", true, NULL, NULL },
-		{ "fastpath", false, NULL, NULL },
-		{ "control", false, NULL, NULL },
-		{ "vnis", false, NULL, NULL },
-		{ "ports", false, NULL, NULL },
-		{ "bgp", false, NULL, NULL },
-	};
+	struct cfg_map m;
 	int rc;
 
 	if (!root || cfg_is_null(root))
 		return cfg_fail_lc(c, 1, 1, "empty configuration (expected a mapping with 'vtep' and 'underlay')");
-	if (root->type != YAML_MAPPING_NODE)
-		return cfg_kind(c, NULL, root, "top level", "a mapping with 'vtep' and 'underlay'");
-	rc = cfg_collect(c, root, NULL, &root->start_mark, f, 7);
+	rc = cfg_map_open(c, &m, NULL, root, NULL, &cfg_top_table, cfg);
 	if (rc)
 		return rc;
 
-	cfg_defaults(cfg);
-	/*
-	 * Order matters: vnis need source_ip and mac_table_size, ports need vnis
-	 * and the underlay MTU. Mistakes inside vtep/underlay come before their
-	 * absence is reported, so a half-written file gets the nearer message.
-	 */
-	if (f[0].key)
-		rc = cfg_section_vtep(c, f[0].key, f[0].val);
-	if (!rc && f[1].key)
-		rc = cfg_section_underlay(c, f[1].key, f[1].val);
+	snprintf(cfg->name, sizeof(cfg->name), "vtepd");
+	rc = cfg_map_pass(c, &m, 0);
 	if (!rc)
-		rc = cfg_require(c, NULL, &root->start_mark, f, 7);
-	if (!rc && f[2].key)
-		rc = cfg_section_fastpath(c, f[2].key, f[2].val);
-	if (!rc && f[3].key)
-		rc = cfg_section_control(c, f[3].key, f[3].val);
-	if (!rc && f[4].key)
-		rc = cfg_section_vnis(c, f[4].key, f[4].val);
-	if (!rc && f[5].key)
-		rc = cfg_section_ports(c, f[5].key, f[5].val);
+		rc = cfg_map_require(c, &m, &root->start_mark);
+	if (!rc)
+		rc = cfg_map_pass(c, &m, 1);
 	if (!rc && cfg->n_vnis)
-		rc = cfg_check_static_ports(c, f[4].val);
+		rc = cfg_check_static_ports(c, cfg_map_val(&m, "vnis"));
 	if (!rc && cfg->n_vnis)
-		rc = cfg_check_vtep_count(c, f[4].val);
-	if (!rc && f[6].key)
-		rc = cfg_section_bgp(c, f[6].key, f[6].val);
+		rc = cfg_check_vtep_count(c, cfg_map_val(&m, "vnis"));
+	if (!rc)
+		rc = cfg_map_pass(c, &m, 2);
 	if (rc)
 		return rc;
 	if (!cfg->socket_path[0])

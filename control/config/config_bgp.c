@@ -52,13 +52,15 @@ static bool cfg_bgp_ifname_ok(const char *s)
 }
 
 /* A neighbour's update_source: a unicast IPv4 address, or an interface name (its first IPv4 address). */
-static int cfg_update_source(struct cfg_ctx *c, yaml_node_t *key, yaml_node_t *val, const char *path,
-			     struct vtep_bgp_neighbor_config *n)
+static int cfg_update_source(struct cfg_ctx *c, const struct cfg_map *m, const struct cfg_key *k, yaml_node_t *key,
+			     yaml_node_t *val, const char *path)
 {
+	struct vtep_bgp_neighbor_config *n = m->obj;
 	char sv[CFG_SHOW_MAX + 16];
 	const char *s;
 	int rc;
 
+	(void)k;
 	if ((rc = cfg_scalar(c, key, val, path, "an IPv4 address or an interface name", &s)))
 		return rc;
 	if (s[strspn(s, "0123456789.")] == '\0') {
@@ -79,12 +81,15 @@ static int cfg_update_source(struct cfg_ctx *c, yaml_node_t *key, yaml_node_t *v
 }
 
 /* bgp.listen: a list of local unicast IPv4 addresses, no duplicates. */
-static int cfg_listen(struct cfg_ctx *c, yaml_node_t *key, yaml_node_t *val)
+static int cfg_listen(struct cfg_ctx *c, const struct cfg_map *m, const struct cfg_key *k, yaml_node_t *key,
+		      yaml_node_t *val, const char *path)
 {
-	struct vtep_bgp_config *b = &c->cfg->bgp;
+	struct vtep_bgp_config *b = m->obj;
 	size_t n;
 	int rc;
 
+	(void)k;
+	(void)path;
 	if (val->type != YAML_SEQUENCE_NODE)
 		return cfg_kind(c, key, val, "bgp.listen", "a list of IPv4 addresses");
 	n = cfg_seq_len(val);
@@ -107,104 +112,100 @@ static int cfg_listen(struct cfg_ctx *c, yaml_node_t *key, yaml_node_t *val)
 	return 0;
 }
 
-static int cfg_neighbor(struct cfg_ctx *c, yaml_node_t *item, const char *path, struct vtep_bgp_neighbor_config *n)
+/* 0 (no keepalives) or 3..65535 seconds (RFC 4271 4.2), of bgp or of a neighbour. */
+static int cfg_hold_time(struct cfg_ctx *c, const struct cfg_map *m, const struct cfg_key *k, yaml_node_t *key,
+			 yaml_node_t *val, const char *path)
 {
-	struct cfg_field f[] = {
-		{ "address", true, NULL, NULL },
-		{ "remote_as", true, NULL, NULL },
-		{ "passive", false, NULL, NULL },
-		{ "password", false, NULL, NULL },
-		{ "max_routes", false, NULL, NULL },
-		{ "ttl_security", false, NULL, NULL },
-		{ "hold_time", false, NULL, NULL },
-		{ "description", false, NULL, NULL },
-		{ "update_source", false, NULL, NULL },
-		{ "local_preference", false, NULL, NULL },
-	};
-	char sub[224];
-	const char *s;
-	uint32_t v;
-	int rc;
+	uint16_t v;
 
-	if (item->type != YAML_MAPPING_NODE)
-		return cfg_kind(c, item, item, path, "a mapping with 'address' and 'remote_as'");
-	rc = cfg_collect(c, item, path, &item->start_mark, f, 10);
-	if (rc)
-		return rc;
-	n->line = (int)item->start_mark.line + 1;
-	cfg_path(sub, sizeof(sub), path, "address");
-	if ((rc = cfg_ipv4_unicast(c, f[0].key, f[0].val, sub, &n->address)))
-		return rc;
-	if (n->address == c->cfg->source_ip)
-		return cfg_fail(c, cfg_mark(f[0].key, f[0].val), "%s: is this VTEP's own vtep.source_ip "
-				"(expected the address of a BGP neighbour)", sub);
-	cfg_path(sub, sizeof(sub), path, "remote_as");
-	if ((rc = cfg_u32(c, f[1].key, f[1].val, sub, 1, UINT32_MAX, NULL, &n->remote_as)))
-		return rc;
-	if (f[2].val) {
-		cfg_path(sub, sizeof(sub), path, "passive");
-		if ((rc = cfg_bool(c, f[2].key, f[2].val, sub, &n->passive)))
-			return rc;
-	}
-	if (f[3].val) {
-		cfg_path(sub, sizeof(sub), path, "password");
-		if ((rc = cfg_scalar(c, f[3].key, f[3].val, sub, "a string", &s)))
-			return rc;
-		if (!*s || strlen(s) >= sizeof(n->password))
-			return cfg_fail(c, cfg_mark(f[3].key, f[3].val), "%s: %zu characters (expected 1..%zu, "
-					"the TCP MD5 key limit)", sub, strlen(s), sizeof(n->password) - 1);
-		snprintf(n->password, sizeof(n->password), "%s", s);
-	}
-	if (f[4].val) {
-		cfg_path(sub, sizeof(sub), path, "max_routes");
-		if ((rc = cfg_u32(c, f[4].key, f[4].val, sub, 0, UINT32_MAX, "0 = unlimited", &n->max_routes)))
-			return rc;
-	}
-	if (f[5].val) {
-		cfg_path(sub, sizeof(sub), path, "ttl_security");
-		if ((rc = cfg_bool(c, f[5].key, f[5].val, sub, &n->ttl_security)))
-			return rc;
-	}
-	if (f[6].val) {
-		cfg_path(sub, sizeof(sub), path, "hold_time");
-		if ((rc = cfg_u32(c, f[6].key, f[6].val, sub, 0, 65535, "0 = bgp.hold_time", &v)))
-			return rc;
-		if (v > 0 && v < 3)
-			return cfg_fail(c, cfg_mark(f[6].key, f[6].val), "%s: %u is not allowed (expected 0 or "
-					"3..65535, RFC 4271)", sub, v);
-		n->hold_time = (uint16_t)v;
-	}
-	if (f[7].val) {
-		cfg_path(sub, sizeof(sub), path, "description");
-		if ((rc = cfg_scalar(c, f[7].key, f[7].val, sub, "a string", &s)))
-			return rc;
-		snprintf(n->description, sizeof(n->description), "%s", s);
-	}
-	if (f[8].val) {
-		cfg_path(sub, sizeof(sub), path, "update_source");
-		if ((rc = cfg_update_source(c, f[8].key, f[8].val, sub, n)))
-			return rc;
-	}
-	if (f[9].val) {
-		cfg_path(sub, sizeof(sub), path, "local_preference");
-		if ((rc = cfg_u32(c, f[9].key, f[9].val, sub, 0, UINT32_MAX, "sent to iBGP neighbours", &n->local_pref)))
-			return rc;
-		if (n->remote_as != c->cfg->bgp.asn)
-			return cfg_fail(c, cfg_mark(f[9].key, f[9].val), "%s: the neighbour is eBGP (remote_as %u, bgp.asn %u) "
-					"and LOCAL_PREF goes to iBGP neighbours only", sub, n->remote_as, c->cfg->bgp.asn);
-		n->has_local_pref = true;
-	}
+	memcpy(&v, cfg_field(m, k), sizeof(v));
+	if (v > 0 && v < 3)
+		return cfg_fail(c, cfg_mark(key, val), "%s: %u is not allowed (expected 0 or 3..65535, RFC 4271)",
+				path, v);
 	return 0;
 }
 
-static int cfg_neighbors(struct cfg_ctx *c, yaml_node_t *key, yaml_node_t *val)
+static int cfg_nb_address(struct cfg_ctx *c, const struct cfg_map *m, const struct cfg_key *k, yaml_node_t *key,
+			  yaml_node_t *val, const char *path)
 {
-	struct vtep_bgp_config *b = &c->cfg->bgp;
+	const struct vtep_bgp_neighbor_config *n = m->obj;
+
+	(void)k;
+	if (n->address == c->cfg->source_ip)
+		return cfg_fail(c, cfg_mark(key, val), "%s: is this VTEP's own vtep.source_ip "
+				"(expected the address of a BGP neighbour)", path);
+	return 0;
+}
+
+static int cfg_nb_password(struct cfg_ctx *c, const struct cfg_map *m, const struct cfg_key *k, yaml_node_t *key,
+			   yaml_node_t *val, const char *path)
+{
+	struct vtep_bgp_neighbor_config *n = m->obj;
+	const char *s;
+	int rc;
+
+	(void)k;
+	if ((rc = cfg_scalar(c, key, val, path, "a string", &s)))
+		return rc;
+	if (!*s || strlen(s) >= sizeof(n->password))
+		return cfg_fail(c, cfg_mark(key, val), "%s: %zu characters (expected 1..%zu, "
+				"the TCP MD5 key limit)", path, strlen(s), sizeof(n->password) - 1);
+	snprintf(n->password, sizeof(n->password), "%s", s);
+	return 0;
+}
+
+static int cfg_nb_local_pref(struct cfg_ctx *c, const struct cfg_map *m, const struct cfg_key *k, yaml_node_t *key,
+			     yaml_node_t *val, const char *path)
+{
+	struct vtep_bgp_neighbor_config *n = m->obj;
+
+	(void)k;
+	if (n->remote_as != c->cfg->bgp.asn)
+		return cfg_fail(c, cfg_mark(key, val), "%s: the neighbour is eBGP (remote_as %u, bgp.asn %u) "
+				"and LOCAL_PREF goes to iBGP neighbours only", path, n->remote_as, c->cfg->bgp.asn);
+	n->has_local_pref = true;
+	return 0;
+}
+
+#define CFG_NB(f) CFG_AT(struct vtep_bgp_neighbor_config, f)
+static const struct cfg_key cfg_neighbor_keys[] = {
+	{ "address", CFG_IPV4, CFG_REQUIRED, CFG_NB(address), .fn = cfg_nb_address },
+	{ "remote_as", CFG_UINT, CFG_REQUIRED, .min = 1, .max = UINT32_MAX, CFG_NB(remote_as) },
+	{ "passive", CFG_BOOL, CFG_NB(passive) },
+	{ "password", CFG_FN, .fn = cfg_nb_password },
+	{ "max_routes", CFG_UINT, .max = UINT32_MAX, .hint = "0 = unlimited", CFG_NB(max_routes) },
+	{ "ttl_security", CFG_BOOL, CFG_NB(ttl_security) },
+	{ "hold_time", CFG_UINT, .max = 65535, .hint = "0 = bgp.hold_time", CFG_NB(hold_time), .fn = cfg_hold_time },
+	{ "description", CFG_STR, CFG_NB(description) },
+	{ "update_source", CFG_FN, .fn = cfg_update_source },
+	{ "local_preference", CFG_UINT, .max = UINT32_MAX, .hint = "sent to iBGP neighbours", CFG_NB(local_pref),
+	  .fn = cfg_nb_local_pref },
+};
+static const struct cfg_table cfg_neighbor_table = {
+	CFG_KEYS(cfg_neighbor_keys), "a mapping with 'address' and 'remote_as'"
+};
+
+static int cfg_neighbor(struct cfg_ctx *c, yaml_node_t *item, const char *path, struct vtep_bgp_neighbor_config *n)
+{
+	struct cfg_map m;
+	int rc;
+
+	rc = cfg_map_open(c, &m, item, item, path, &cfg_neighbor_table, n);
+	if (rc)
+		return rc;
+	n->line = (int)item->start_mark.line + 1;
+	return cfg_map_passes(c, &m);
+}
+
+static int cfg_neighbors(struct cfg_ctx *c, const struct cfg_map *m, const struct cfg_key *k, yaml_node_t *key,
+			 yaml_node_t *val, const char *npath)
+{
+	struct vtep_bgp_config *b = m->obj;
 	size_t n;
 	int rc;
 
-	if (cfg_is_null(val))
-		return 0;
+	(void)k;
+	(void)npath;
 	if (val->type != YAML_SEQUENCE_NODE)
 		return cfg_kind(c, key, val, "bgp.neighbors", "a list of neighbours");
 	n = cfg_seq_len(val);
@@ -234,118 +235,70 @@ static int cfg_neighbors(struct cfg_ctx *c, yaml_node_t *key, yaml_node_t *val)
 	return 0;
 }
 
-static int cfg_dup_detect(struct cfg_ctx *c, yaml_node_t *key, yaml_node_t *val)
+static int cfg_rt_match(struct cfg_ctx *c, const struct cfg_map *m, const struct cfg_key *k, yaml_node_t *key,
+			yaml_node_t *val, const char *path)
 {
-	struct vtep_bgp_config *b = &c->cfg->bgp;
-	struct cfg_field f[] = {
-		{ "max_moves", false, NULL, NULL },
-		{ "window", false, NULL, NULL },
-	};
+	struct vtep_bgp_config *b = m->obj;
+	const char *s;
+	bool on;
 	int rc;
 
-	if (val->type != YAML_MAPPING_NODE)
-		return cfg_kind(c, key, val, "bgp.duplicate_detection", "a mapping with 'max_moves' and 'window'");
-	rc = cfg_collect(c, val, "bgp.duplicate_detection", &key->start_mark, f, 2);
-	if (!rc && f[0].val)
-		rc = cfg_u32(c, f[0].key, f[0].val, "bgp.duplicate_detection.max_moves", 2, 1000, NULL,
-			     &b->dup_max_moves);
-	if (!rc && f[1].val)
-		rc = cfg_u32(c, f[1].key, f[1].val, "bgp.duplicate_detection.window", 1, 86400, "seconds",
-			     &b->dup_window_sec);
-	return rc;
+	(void)k;
+	if ((rc = cfg_scalar(c, key, val, path, "auto, true or false", &s)))
+		return rc;
+	if (!strcmp(s, "auto")) {
+		b->rt_match_vni_only = -1;
+		return 0;
+	}
+	if ((rc = cfg_bool(c, key, val, path, &on)))
+		return rc;
+	b->rt_match_vni_only = on;
+	return 0;
 }
 
-int cfg_section_bgp(struct cfg_ctx *c, yaml_node_t *key, yaml_node_t *val)
+#define CFG_BGP(f) CFG_AT(struct vtep_bgp_config, f)
+static const struct cfg_key cfg_dup_keys[] = {
+	{ "max_moves", CFG_UINT, .min = 2, .max = 1000, CFG_BGP(dup_max_moves), CFG_DEF(5) },
+	{ "window", CFG_UINT, .min = 1, .max = 86400, .hint = "seconds", CFG_BGP(dup_window_sec), CFG_DEF(180) },
+};
+static const struct cfg_table cfg_dup_table = {
+	CFG_KEYS(cfg_dup_keys), "a mapping with 'max_moves' and 'window'"
+};
+
+/* bgp: local_preference (pass 1) before listen (2) before the neighbours (3), which need it all. */
+static const struct cfg_key cfg_bgp_keys[] = {
+	{ "asn", CFG_UINT, CFG_REQUIRED, .min = 1, .max = UINT32_MAX, CFG_BGP(asn) },
+	{ "router_id", CFG_IPV4, CFG_BGP(router_id) },
+	{ "hold_time", CFG_UINT, .max = 65535, CFG_BGP(hold_time), .fn = cfg_hold_time, CFG_DEF(90) },
+	{ "port", CFG_UINT, .min = 1, .max = 65535, CFG_BGP(port), CFG_DEF(179) },
+	{ "graceful_restart", CFG_BOOL, CFG_BGP(graceful_restart), CFG_DEF(true) },
+	{ "restart_time", CFG_UINT, .min = 1, .max = 4095, .hint = "seconds", CFG_BGP(restart_time), CFG_DEF(120) },
+	{ "rt_match_vni_only", CFG_FN, .fn = cfg_rt_match, CFG_BGP(rt_match_vni_only), CFG_DEF(-1) },   /* -1: auto */
+	{ "advertise", CFG_BOOL, CFG_BGP(advertise_local), CFG_DEF(true) },
+	{ "arp_suppression", CFG_BOOL, CFG_BGP(arp_suppression), CFG_DEF(true) },
+	{ "duplicate_detection", CFG_MAP, .map = &cfg_dup_table },
+	{ "neighbors", CFG_FN, CFG_NULL_OK, .pass = 3, .fn = cfg_neighbors },
+	{ "listen", CFG_FN, .pass = 2, .fn = cfg_listen },
+	{ "local_preference", CFG_UINT, .pass = 1, .max = UINT32_MAX, .hint = "sent to iBGP neighbours", CFG_BGP(local_pref),
+	  CFG_DEF(VTEP_BGP_DEFAULT_LOCAL_PREF) },
+};
+static const struct cfg_table cfg_bgp_table = { CFG_KEYS(cfg_bgp_keys), "a mapping with 'asn'" };
+
+int cfg_section_bgp(struct cfg_ctx *c, const struct cfg_map *top, const struct cfg_key *k, yaml_node_t *key,
+		    yaml_node_t *val, const char *path)
 {
 	struct vtep_bgp_config *b = &c->cfg->bgp;
-	struct cfg_field f[] = {
-		{ "asn", true, NULL, NULL },
-		{ "router_id", false, NULL, NULL },
-		{ "hold_time", false, NULL, NULL },
-		{ "port", false, NULL, NULL },
-		{ "graceful_restart", false, NULL, NULL },
-		{ "restart_time", false, NULL, NULL },
-		{ "rt_match_vni_only", false, NULL, NULL },
-		{ "advertise", false, NULL, NULL },
-		{ "arp_suppression", false, NULL, NULL },
-		{ "duplicate_detection", false, NULL, NULL },
-		{ "neighbors", false, NULL, NULL },
-		{ "listen", false, NULL, NULL },
-		{ "local_preference", false, NULL, NULL },
-	};
-	uint32_t v;
+	struct cfg_map m;
 	int rc;
 
-	if (val->type != YAML_MAPPING_NODE)
-		return cfg_kind(c, key, val, "bgp", "a mapping with 'asn'");
-	rc = cfg_collect(c, val, "bgp", &key->start_mark, f, 13);
+	(void)top;
+	(void)k;
+	rc = cfg_map_open(c, &m, key, val, path, &cfg_bgp_table, b);
 	if (rc)
 		return rc;
 	b->enabled = true;
-	b->router_id = c->cfg->source_ip;
-	b->hold_time = 90;
-	b->port = 179;
-	b->graceful_restart = true;
-	b->restart_time = 120;
-	b->rt_match_vni_only = -1;
-	b->advertise_local = true;
-	b->arp_suppression = true;
-	b->dup_max_moves = 5;
-	b->dup_window_sec = 180;
-	b->local_pref = VTEP_BGP_DEFAULT_LOCAL_PREF;
-	if ((rc = cfg_u32(c, f[0].key, f[0].val, "bgp.asn", 1, UINT32_MAX, NULL, &b->asn)))
-		return rc;
-	if (f[1].val && (rc = cfg_ipv4_unicast(c, f[1].key, f[1].val, "bgp.router_id", &b->router_id)))
-		return rc;
-	if (f[2].val) {
-		if ((rc = cfg_u32(c, f[2].key, f[2].val, "bgp.hold_time", 0, 65535, NULL, &v)))
-			return rc;
-		if (v > 0 && v < 3)
-			return cfg_fail(c, cfg_mark(f[2].key, f[2].val), "bgp.hold_time: %u is not allowed "
-					"(expected 0 or 3..65535, RFC 4271)", v);
-		b->hold_time = (uint16_t)v;
-	}
-	if (f[3].val) {
-		if ((rc = cfg_u32(c, f[3].key, f[3].val, "bgp.port", 1, 65535, NULL, &v)))
-			return rc;
-		b->port = (uint16_t)v;
-	}
-	if (f[4].val && (rc = cfg_bool(c, f[4].key, f[4].val, "bgp.graceful_restart", &b->graceful_restart)))
-		return rc;
-	if (f[5].val) {
-		if ((rc = cfg_u32(c, f[5].key, f[5].val, "bgp.restart_time", 1, 4095, "seconds", &v)))
-			return rc;
-		b->restart_time = (uint16_t)v;
-	}
-	if (f[6].val) {
-		const char *s;
-
-		if ((rc = cfg_scalar(c, f[6].key, f[6].val, "bgp.rt_match_vni_only", "auto, true or false", &s)))
-			return rc;
-		if (!strcmp(s, "auto")) {
-			b->rt_match_vni_only = -1;
-		} else {
-			bool on;
-
-			if ((rc = cfg_bool(c, f[6].key, f[6].val, "bgp.rt_match_vni_only", &on)))
-				return rc;
-			b->rt_match_vni_only = on;
-		}
-	}
-	if (f[7].val && (rc = cfg_bool(c, f[7].key, f[7].val, "bgp.advertise", &b->advertise_local)))
-		return rc;
-	if (f[8].val && (rc = cfg_bool(c, f[8].key, f[8].val, "bgp.arp_suppression", &b->arp_suppression)))
-		return rc;
-	if (f[9].val && (rc = cfg_dup_detect(c, f[9].key, f[9].val)))
-		return rc;
-	if (f[12].val && (rc = cfg_u32(c, f[12].key, f[12].val, "bgp.local_preference", 0, UINT32_MAX,
-				       "sent to iBGP neighbours", &b->local_pref)))
-		return rc;
-	if (f[11].val && (rc = cfg_listen(c, f[11].key, f[11].val)))
-		return rc;
-	if (f[10].val && (rc = cfg_neighbors(c, f[10].key, f[10].val)))
-		return rc;
-	return 0;
+	b->router_id = c->cfg->source_ip;   /* the default that depends on another section */
+	return cfg_map_passes(c, &m);
 }
 
 /* A list of route targets, or "auto" (n = 0). */
@@ -385,46 +338,48 @@ static int cfg_rt_list(struct cfg_ctx *c, yaml_node_t *key, yaml_node_t *val, co
 	return 0;
 }
 
-int cfg_vni_evpn(struct cfg_ctx *c, yaml_node_t *rd_key, yaml_node_t *rd_val, yaml_node_t *rt_key,
-		 yaml_node_t *rt_val, const char *path, struct vtep_vni_config *v)
+int cfg_vni_rd(struct cfg_ctx *c, const struct cfg_map *m, const struct cfg_key *k, yaml_node_t *key,
+	       yaml_node_t *val, const char *path)
 {
-	char sub[256], sv[CFG_SHOW_MAX + 16];
+	struct vtep_vni_config *v = m->obj;
+	char sv[CFG_SHOW_MAX + 16];
 	const char *s;
 	int rc;
 
-	if (rd_val) {
-		cfg_path(sub, sizeof(sub), path, "rd");
-		if ((rc = cfg_scalar(c, rd_key, rd_val, sub, "auto or a route distinguisher", &s)))
-			return rc;
-		if (strcmp(s, "auto") != 0) {
-			if (evpn_rd_parse(s, v->rd) != 0)
-				return cfg_fail(c, cfg_mark(rd_key, rd_val), "%s: '%s' is not a route distinguisher "
-						"(expected auto, A.B.C.D:NN, ASN:NN or 4-byte-ASN:NN)", sub,
-						cfg_show(rd_val, sv, sizeof(sv)));
-			v->has_rd = true;
-		}
-	}
-	if (rt_val) {
-		struct cfg_field f[] = {
-			{ "import", false, NULL, NULL },
-			{ "export", false, NULL, NULL },
-		};
-
-		cfg_path(sub, sizeof(sub), path, "route_targets");
-		if (rt_val->type != YAML_MAPPING_NODE)
-			return cfg_kind(c, rt_key, rt_val, sub, "a mapping with 'import' and/or 'export'");
-		if ((rc = cfg_collect(c, rt_val, sub, &rt_key->start_mark, f, 2)))
-			return rc;
-		if (f[0].val) {
-			cfg_path(sub, sizeof(sub), path, "route_targets.import");
-			if ((rc = cfg_rt_list(c, f[0].key, f[0].val, sub, &v->rt_import, &v->n_rt_import)))
-				return rc;
-		}
-		if (f[1].val) {
-			cfg_path(sub, sizeof(sub), path, "route_targets.export");
-			if ((rc = cfg_rt_list(c, f[1].key, f[1].val, sub, &v->rt_export, &v->n_rt_export)))
-				return rc;
-		}
+	(void)k;
+	if ((rc = cfg_scalar(c, key, val, path, "auto or a route distinguisher", &s)))
+		return rc;
+	if (strcmp(s, "auto") != 0) {
+		if (evpn_rd_parse(s, v->rd) != 0)
+			return cfg_fail(c, cfg_mark(key, val), "%s: '%s' is not a route distinguisher "
+					"(expected auto, A.B.C.D:NN, ASN:NN or 4-byte-ASN:NN)", path,
+					cfg_show(val, sv, sizeof(sv)));
+		v->has_rd = true;
 	}
 	return 0;
 }
+
+static int cfg_rt_import(struct cfg_ctx *c, const struct cfg_map *m, const struct cfg_key *k, yaml_node_t *key,
+			 yaml_node_t *val, const char *path)
+{
+	struct vtep_vni_config *v = m->obj;
+
+	(void)k;
+	return cfg_rt_list(c, key, val, path, &v->rt_import, &v->n_rt_import);
+}
+
+static int cfg_rt_export(struct cfg_ctx *c, const struct cfg_map *m, const struct cfg_key *k, yaml_node_t *key,
+			 yaml_node_t *val, const char *path)
+{
+	struct vtep_vni_config *v = m->obj;
+
+	(void)k;
+	return cfg_rt_list(c, key, val, path, &v->rt_export, &v->n_rt_export);
+}
+
+/* vnis[].route_targets */
+static const struct cfg_key cfg_rt_keys[] = {
+	{ "import", CFG_FN, .fn = cfg_rt_import },
+	{ "export", CFG_FN, .fn = cfg_rt_export },
+};
+const struct cfg_table cfg_rt_table = { CFG_KEYS(cfg_rt_keys), "a mapping with 'import' and/or 'export'" };

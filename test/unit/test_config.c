@@ -1304,6 +1304,260 @@ END_TEST
 /* files and API edges                                                */
 /* ------------------------------------------------------------------ */
 
+/* ------------------------------------------------------------------ */
+/* The key tables: every mapping of the schema, every key             */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Expect an error where '@' stands in yaml (the marker is removed), with exactly msg after
+ * "t.yaml:LINE:COLUMN: ".
+ */
+static void expect_marked_at(int tline, const char *marked, const char *msg)
+{
+	char yaml[2048], full[1024];
+	const char *at = strchr(marked, '@');
+	int line = 1, col = 1;
+	struct vtep_config cfg;
+	int rc;
+
+	ck_assert_msg(at && strlen(marked) < sizeof(yaml), "test line %d: no marker", tline);
+	for (const char *p = marked; p < at; p++) {
+		if (*p == '\n') {
+			line++;
+			col = 1;
+		} else {
+			col++;
+		}
+	}
+	snprintf(yaml, sizeof(yaml), "%.*s%s", (int)(at - marked), marked, at + 1);
+	memset(&cfg, 0xa5, sizeof(cfg));
+	rc = load(yaml, &cfg, full, sizeof(full));
+	ck_assert_msg(rc == EINVAL, "test line %d: expected EINVAL, got %d for:\n%s", tline, rc, yaml);
+	{
+		char want[1024];
+
+		snprintf(want, sizeof(want), "t.yaml:%d:%d: %s", line, col, msg);
+		ck_assert_msg(!strcmp(full, want), "test line %d:\n  got  '%s'\n  want '%s'\nfor:\n%s", tline, full,
+			      want, yaml);
+	}
+	assert_zeroed(&cfg, tline);
+}
+#define EXPECT_AT(marked, msg) expect_marked_at(__LINE__, (marked), (msg))
+
+/* One mapping of the schema: a document that ends inside it, at indent, and its keys in order. */
+static const struct schema_map {
+	const char *path;                /* NULL: the top level */
+	const char *doc;
+	int indent;
+	const char *key, *value;         /* a valid key to repeat */
+	const char *keys;                /* the "expected one of" list */
+} schema_maps[] = {
+	{ NULL, BASE, 0, "fastpath", "{}", "vtep, underlay, fastpath, control, vnis, ports, bgp" },
+	{ "vtep", "underlay: {port: 'net_af_xdp0,iface=ul0'}\nvtep:\n  source_ip: 10.0.0.1\n", 2, "udp_port", "4790",
+	  "name, source_ip, udp_port" },
+	{ "underlay", "vtep: {source_ip: 10.0.0.1}\nunderlay:\n  port: net_af_xdp0,iface=ul0\n", 2, "mtu", "1500",
+	  "port, interface, mtu, exception, ports" },
+	{ "underlay.ports[0]", "vtep: {source_ip: 10.0.0.1}\nunderlay:\n  ports:\n    - port: 0000:01:00.0\n", 6,
+	  "interface", "tap0", "port, interface" },
+	{ "fastpath", BASE "fastpath:\n  lcore: 2\n", 2, "mbufs", "8192", "lcore, mac_table_size, mac_aging, mbufs" },
+	{ "control", BASE "control:\n", 2, "socket", "/run/x.sock", "socket" },
+	{ "vnis[0]", BASE "vnis:\n  - vni: 100\n", 4, "learning", "true",
+	  "vni, learning, flood, static_macs, rd, route_targets, mtu, outer_fragmentation, vtep_check, max_macs" },
+	{ "vnis[0].static_macs[0]", BASE "vnis:\n  - vni: 100\n    static_macs:\n      - mac: 02:00:00:00:00:01\n", 8,
+	  "vtep", "10.0.0.2", "mac, vtep, port" },
+	{ "vnis[0].route_targets", BASE "vnis:\n  - vni: 100\n    route_targets:\n", 6, "export", "auto",
+	  "import, export" },
+	{ "ports[0]", BASE "vnis: [{vni: 100}]\nports:\n  - name: c1\n    vni: 100\n", 4, "netns", "c1",
+	  "name, vni, netns, pid, ifname, mac, ip, mtu, type, socket, memif_id, max_macs" },
+	{ "bgp", BASE "bgp:\n  asn: 65001\n", 2, "hold_time", "90",
+	  "asn, router_id, hold_time, port, graceful_restart, restart_time, rt_match_vni_only, advertise, "
+	  "arp_suppression, duplicate_detection, neighbors, listen, local_preference" },
+	{ "bgp.duplicate_detection", BASE "bgp:\n  asn: 65001\n  duplicate_detection:\n", 4, "window", "60",
+	  "max_moves, window" },
+	{ "bgp.neighbors[0]", BASE "bgp:\n  asn: 65001\n  neighbors:\n    - address: 10.0.0.254\n      remote_as: 1\n",
+	  6, "passive", "true",
+	  "address, remote_as, passive, password, max_routes, ttl_security, hold_time, description, update_source, "
+	  "local_preference" },
+};
+
+START_TEST(test_schema_every_mapping)
+{
+	for (size_t i = 0; i < sizeof(schema_maps) / sizeof(schema_maps[0]); i++) {
+		const struct schema_map *s = &schema_maps[i];
+		struct sbuf b = { 0 };
+		char in[96], msg[512];
+		int first;
+
+		if (s->path)
+			snprintf(in, sizeof(in), "in '%s'", s->path);
+		else
+			snprintf(in, sizeof(in), "at top level");
+
+		/* a key given twice: at the second, naming the first */
+		sb_add(&b, "%s%*s%s: %s\n", s->doc, s->indent, "", s->key, s->value);
+		first = b.lines;
+		sb_add(&b, "%*s@%s: %s\n", s->indent, "", s->key, s->value);
+		snprintf(msg, sizeof(msg), "duplicate key '%s' %s (first given at line %d column %d)", s->key, in,
+			 first, s->indent + 1);
+		EXPECT_AT(b.s, msg);
+		free(b.s);
+
+		/* an unknown key: at the key, with every key of the mapping in table order */
+		b = (struct sbuf){ 0 };
+		sb_add(&b, "%s%*s@bogus: 1\n", s->doc, s->indent, "");
+		snprintf(msg, sizeof(msg), "unknown key 'bogus' %s (expected one of: %s)", in, s->keys);
+		EXPECT_AT(b.s, msg);
+		free(b.s);
+
+		/* a key that is not a scalar */
+		b = (struct sbuf){ 0 };
+		sb_add(&b, "%s%*s@[a]: 1\n", s->doc, s->indent, "");
+		snprintf(msg, sizeof(msg), "key %s is a sequence (expected one of: %s)", in, s->keys);
+		EXPECT_AT(b.s, msg);
+		free(b.s);
+	}
+}
+END_TEST
+
+/* Every integer key: one past its range, at the value, with the range (and hint) expected. */
+START_TEST(test_schema_every_integer)
+{
+#define VNI7 BASE "vnis: [{vni: 7}]\n"
+#define ASN BASE "bgp:\n  asn: 65001\n"
+#define NB ASN "  neighbors:\n    - address: 10.0.0.254\n      remote_as: 65001\n"
+	static const struct {
+		const char *doc, *msg;
+	} t[] = {
+		{ BASE "vnis:\n  - vni: @16777216\n", "vnis[0].vni: 16777216 is out of range (expected 1..16777215)" },
+		{ BASE "vnis:\n  - vni: 7\n    mtu: @67\n", "vnis[0].mtu: 67 is out of range (expected 68..9000)" },
+		{ BASE "vnis:\n  - vni: 7\n    max_macs: @16777217\n",
+		  "vnis[0].max_macs: 16777217 is out of range (expected 0..16777216, MACs, 0 for no limit)" },
+		{ VNI7 "ports:\n  - {name: c1, vni: @0, pid: 1}\n", "ports[0].vni: 0 is out of range (expected 1..16777215)" },
+		{ VNI7 "ports:\n  - {name: c1, vni: 7, pid: @4194305}\n",
+		  "ports[0].pid: 4194305 is out of range (expected 1..4194304, a process id)" },
+		{ VNI7 "ports:\n  - {name: c1, vni: 7, pid: 1, mtu: @9001}\n",
+		  "ports[0].mtu: 9001 is out of range (expected 68..9000)" },
+		{ VNI7 "ports:\n  - {name: c1, vni: 7, type: memif, memif_id: @4294967296}\n",
+		  "ports[0].memif_id: 4294967296 is out of range (expected 0..4294967295, the id the client asks for)" },
+		{ VNI7 "ports:\n  - {name: c1, vni: 7, pid: 1, max_macs: @16777217}\n",
+		  "ports[0].max_macs: 16777217 is out of range (expected 0..16777216, MACs, 0 for no limit)" },
+		{ ASN "  hold_time: @65536\n", "bgp.hold_time: 65536 is out of range (expected 0..65535)" },
+		{ ASN "  hold_time: @2\n", "bgp.hold_time: 2 is not allowed (expected 0 or 3..65535, RFC 4271)" },
+		{ ASN "  port: @0\n", "bgp.port: 0 is out of range (expected 1..65535)" },
+		{ ASN "  restart_time: @0\n", "bgp.restart_time: 0 is out of range (expected 1..4095, seconds)" },
+		{ ASN "  local_preference: @4294967296\n",
+		  "bgp.local_preference: 4294967296 is out of range (expected 0..4294967295, sent to iBGP neighbours)" },
+		{ ASN "  duplicate_detection: {max_moves: @1}\n",
+		  "bgp.duplicate_detection.max_moves: 1 is out of range (expected 2..1000)" },
+		{ ASN "  duplicate_detection: {window: @86401}\n",
+		  "bgp.duplicate_detection.window: 86401 is out of range (expected 1..86400, seconds)" },
+		{ ASN "  neighbors:\n    - {address: 10.0.0.254, remote_as: @0}\n",
+		  "bgp.neighbors[0].remote_as: 0 is out of range (expected 1..4294967295)" },
+		{ NB "      max_routes: @4294967296\n",
+		  "bgp.neighbors[0].max_routes: 4294967296 is out of range (expected 0..4294967295, 0 = unlimited)" },
+		{ NB "      hold_time: @1\n",
+		  "bgp.neighbors[0].hold_time: 1 is not allowed (expected 0 or 3..65535, RFC 4271)" },
+		{ NB "      hold_time: @65536\n",
+		  "bgp.neighbors[0].hold_time: 65536 is out of range (expected 0..65535, 0 = bgp.hold_time)" },
+		{ NB "      local_preference: @4294967296\n",
+		  "bgp.neighbors[0].local_preference: 4294967296 is out of range (expected 0..4294967295, sent to iBGP "
+		  "neighbours)" },
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		expect_marked_at(__LINE__ * 1000 + (int)i, t[i].doc, t[i].msg);   /* "test line" LLLLnnn: case nnn */
+#undef VNI7
+#undef ASN
+#undef NB
+}
+END_TEST
+
+/* Every required key missing: at the mapping's key (or its list item), naming the key. */
+START_TEST(test_schema_every_required)
+{
+	EXPECT_AT("@vtep: {}\nunderlay: {port: 'net_af_xdp0,iface=ul0'}\n", "'vtep' is missing required key 'source_ip'");
+	EXPECT_AT("@vtep: {source_ip: 10.0.0.1}\n", "configuration is missing required key 'underlay' "
+		  "(expected a mapping with 'vtep' and 'underlay')");
+	EXPECT_AT("vtep: {source_ip: 10.0.0.1}\nunderlay:\n  ports:\n    - @interface: tap0\n",
+		  "'underlay.ports[0]' is missing required key 'port'");
+	EXPECT_AT("vtep: {source_ip: 10.0.0.1}\nunderlay:\n  ports:\n    - @port: 0000:01:00.0\n",
+		  "'underlay.ports[0]' is missing required key 'interface'");
+	EXPECT_AT(BASE "vnis:\n  - @learning: true\n", "'vnis[0]' is missing required key 'vni'");
+	EXPECT_AT(BASE "vnis:\n  - vni: 1\n    static_macs:\n      - @port: c1\n",
+		  "'vnis[0].static_macs[0]' is missing required key 'mac'");
+	EXPECT_AT(BASE "vnis: [{vni: 1}]\nports:\n  - @{vni: 1, pid: 1}\n", "'ports[0]' is missing required key 'name'");
+	EXPECT_AT(BASE "vnis: [{vni: 1}]\nports:\n  - @{name: c1, pid: 1}\n", "'ports[0]' is missing required key 'vni'");
+	EXPECT_AT(BASE "@bgp: {router_id: 10.0.0.1}\n", "'bgp' is missing required key 'asn'");
+	EXPECT_AT(BASE "bgp:\n  asn: 1\n  neighbors:\n    - @remote_as: 2\n",
+		  "'bgp.neighbors[0]' is missing required key 'address'");
+	EXPECT_AT(BASE "bgp:\n  asn: 1\n  neighbors:\n    - @address: 10.0.0.9\n",
+		  "'bgp.neighbors[0]' is missing required key 'remote_as'");
+}
+END_TEST
+
+/* A key of one kind of port on the other kind: at the key, whatever else the port has right or wrong. */
+START_TEST(test_schema_port_kind)
+{
+	static const char *const afxdp_only[] = { "netns: c1", "pid: 5", "ifname: eth1" };
+	static const char *const memif_only[] = { "socket: /run/m.sock", "memif_id: 3" };
+	char doc[512], msg[256];
+
+	for (size_t i = 0; i < 3; i++) {
+		/* the kind is checked before the name and the VNI (an unknown VNI 9 here) */
+		snprintf(doc, sizeof(doc), BASE "vnis: [{vni: 7}]\nports:\n  - name: m1\n    vni: 9\n    @%s\n"
+			 "    type: memif\n", afxdp_only[i]);
+		snprintf(msg, sizeof(msg), "'ports[0]': key '%.*s' is for AF_XDP ports (expected no netns, pid or "
+			 "ifname on a memif port: its client connects to the socket)",
+			 (int)strcspn(afxdp_only[i], ":"), afxdp_only[i]);
+		EXPECT_AT(doc, msg);
+	}
+	for (size_t i = 0; i < 2; i++) {
+		snprintf(doc, sizeof(doc), BASE "vnis: [{vni: 7}]\nports:\n  - name: c1\n    vni: 9\n    pid: 5\n"
+			 "    @%s\n", memif_only[i]);
+		snprintf(msg, sizeof(msg), "'ports[0]': key '%.*s' is for memif ports (expected 'type: memif' with it, "
+			 "or netns/pid for AF_XDP)", (int)strcspn(memif_only[i], ":"), memif_only[i]);
+		EXPECT_AT(doc, msg);
+	}
+}
+END_TEST
+
+/* Defaults come from the key tables: for keys not given, for a section given empty or partly, never for bgp absent. */
+START_TEST(test_schema_defaults)
+{
+	static const char *const docs[] = {
+		BASE "fastpath:\nvnis: [{vni: 1}]\n",
+		BASE "fastpath: ~\nvnis: [{vni: 1, mtu: 1400}]\n",
+		BASE "fastpath: {mac_aging: 0}\nvnis: [{vni: 1, learning: false}]\n",
+	};
+	struct vtep_config cfg;
+
+	for (size_t i = 0; i < 3; i++) {
+		LOAD_OK(docs[i], &cfg);
+		ck_assert_uint_eq(cfg.fastpath_lcore, VTEP_DEFAULT_LCORE);
+		ck_assert_uint_eq(cfg.mac_table_size, VTEP_DEFAULT_MAC_TABLE_SIZE);
+		ck_assert_uint_eq(cfg.mac_aging_sec, i == 2 ? 0 : VTEP_DEFAULT_MAC_AGING_SEC);
+		ck_assert_uint_eq(cfg.mbufs, VTEP_DEFAULT_MBUFS);
+		ck_assert_uint_eq(cfg.udp_port, VTEP_DEFAULT_UDP_PORT);
+		ck_assert_uint_eq(cfg.underlay_mtu, VTEP_DEFAULT_UNDERLAY_MTU);
+		ck_assert(cfg.vnis[0].learning == (i != 2));
+		ck_assert_int_eq(cfg.vnis[0].vtep_check, -1);
+		/* no bgp section: nothing of it set, not even its defaults */
+		ck_assert(!cfg.bgp.enabled);
+		ck_assert_uint_eq(cfg.bgp.hold_time, 0);
+		ck_assert_uint_eq(cfg.bgp.dup_max_moves, 0);
+		ck_assert_int_eq(cfg.bgp.rt_match_vni_only, 0);
+		vtep_config_free(&cfg);
+	}
+	/* bgp without duplicate_detection: the nested table's defaults too */
+	LOAD_OK(BASE "bgp: {asn: 65001}\n", &cfg);
+	ck_assert_uint_eq(cfg.bgp.dup_max_moves, 5);
+	ck_assert_uint_eq(cfg.bgp.dup_window_sec, 180);
+	ck_assert_int_eq(cfg.bgp.rt_match_vni_only, -1);
+	ck_assert_uint_eq(cfg.bgp.local_pref, VTEP_BGP_DEFAULT_LOCAL_PREF);
+	vtep_config_free(&cfg);
+}
+END_TEST
+
 START_TEST(test_file_errors)
 {
 	struct vtep_config cfg;
@@ -1729,6 +1983,11 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, test_err_duplicate_static_mac);
 	tcase_add_test(tc, test_err_duplicate_port_name);
 	tcase_add_test(tc, test_err_memif);
+	tcase_add_test(tc, test_schema_every_mapping);
+	tcase_add_test(tc, test_schema_every_integer);
+	tcase_add_test(tc, test_schema_every_required);
+	tcase_add_test(tc, test_schema_port_kind);
+	tcase_add_test(tc, test_schema_defaults);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("api");
