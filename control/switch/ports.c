@@ -50,14 +50,6 @@
 #define PORT_POOL_MBUFS 4095
 #define PORT_POOL_CACHE 64
 
-int vtepd_port_find(const struct vtepd *d, const char *name)
-{
-	for (int s = 1; s <= VTEP_MAX_PORTS; s++)
-		if (d->ports[s].in_use && strcmp(d->ports[s].conf.name, name) == 0)
-			return s;
-	return -1;
-}
-
 static void vtepd_ports_state_path(const struct vtepd *d, char *path, size_t len)
 {
 	snprintf(path, len, "/run/vtepd/%s.ports", d->cfg.name);

@@ -2,34 +2,18 @@
 /*
  * publish.c: the switch's snapshot for the fast path: builds struct dp_topology (vtep_dp.h)
  * from the control state and publishes it (one atomic pointer store, the old snapshot freed
- * after an RCU grace period); the mbuf size for an MTU and the VNI index lookup the other
- * switch modules share. Control thread only.
+ * after an RCU grace period). Control thread only.
  */
 #include <errno.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <rte_ether.h>
 #include <rte_mbuf.h>
 #include <rte_rcu_qsbr.h>
 
 #include "switch.h"
-
-uint16_t vtepd_mbuf_size(uint32_t mtu)
-{
-	/* Ethernet with one VLAN tag, and the XDP headroom AF_XDP keeps in front of each frame */
-	uint32_t room = mtu + RTE_ETHER_HDR_LEN + 4 + 256;
-
-	return (uint16_t)(RTE_PKTMBUF_HEADROOM + RTE_MAX(room, (uint32_t)RTE_MBUF_DEFAULT_DATAROOM));
-}
-
-uint16_t vtepd_vni_index(const struct vtepd *d, uint32_t vni)
-{
-	for (uint16_t i = 0; i < d->n_vnis; i++)
-		if (d->vnis[i].vni == vni)
-			return i;
-	return DP_NO_ID;
-}
 
 int vtepd_publish(struct vtepd *d)
 {
@@ -92,6 +76,10 @@ int vtepd_publish(struct vtepd *d)
 	old = atomic_exchange_explicit(&d->topology, t, memory_order_acq_rel);
 	if (old) {
 		rte_rcu_qsbr_synchronize(d->qsbr, RTE_QSBR_THRID_INVALID);
+		/* a VTEP id the fast path no longer sees is free: its counters start again from 0 */
+		for (uint16_t i = 0; i < VTEP_MAX_VTEPS; i++)
+			if (old->vteps[i].ip && !t->vteps[i].ip)
+				memset(&d->counters->vteps[i], 0, sizeof(d->counters->vteps[i]));
 		dp_topology_free(old);
 	}
 	d->topology_dirty = false;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * switch.h: the switch's control state (struct vtepd) and the functions of its modules:
- * publish.c (the fast path's snapshot), ports.c and ports_memif.c (container ports),
+ * switch.c (lookups shared by the others), publish.c (the fast path's snapshot), ports.c and ports_memif.c (container ports),
  * vteps.c (remote VTEPs and their outer next hops), learning.c (MAC learning and aging).
  * The switch knows nothing of BGP or management: whoever needs to hear of local MACs
  * (the fabric's EVPN speaker) sets the hooks. Everything here runs on the control thread.
@@ -159,7 +159,7 @@ struct vtepd {
 	struct ctl_server *ctl;            /* the management socket's clients (on ctl_fd, ctl.h) */
 };
 
-/* publish.c */
+/* switch.c */
 /*
  * The largest MTU for DPDK's net_af_xdp driver: it carries one UMEM frame per packet, and its
  * frames are our mbufs, which must fit a page with the XDP headroom (DPDK 22.11's driver has
@@ -168,9 +168,17 @@ struct vtepd {
 #define VTEPD_AF_XDP_MAX_MTU 3000
 /* The mbuf size (headroom included) that holds a frame of an interface with this MTU in one segment. */
 uint16_t vtepd_mbuf_size(uint32_t mtu);
-/* Rebuild the fast path's snapshot from the control state and publish it (waits for readers). */
-int vtepd_publish(struct vtepd *d);
+/* The index of VNI vni in d->vnis, DP_NO_ID when it is not configured. */
 uint16_t vtepd_vni_index(const struct vtepd *d, uint32_t vni);
+/* The slot of the attached port called name, -1 when there is none. */
+int vtepd_port_find(const struct vtepd *d, const char *name);
+
+/* publish.c */
+/*
+ * Rebuild the fast path's snapshot from the control state and publish it (waits for readers).
+ * A VTEP id that left the snapshot has its counters cleared once the fast path no longer sees it.
+ */
+int vtepd_publish(struct vtepd *d);
 
 /* vteps.c */
 /* The id of the VTEP at ip, adding it when absent. ENOSPC when the table is full. */
@@ -213,7 +221,6 @@ int vtepd_learning_static(struct vtepd *d, char *err, size_t errlen);
 int vtepd_port_attach(struct vtepd *d, const struct vtep_port_config *pc, bool from_config, char *err,
 		      size_t errlen);
 int vtepd_port_detach(struct vtepd *d, const char *name, char *err, size_t errlen);
-int vtepd_port_find(const struct vtepd *d, const char *name);
 /*
  * Restart (see ports.c): read the previous vtepd's state file before the configuration's
  * ports attach (an attach takes its listed veth again when the settings match), then

@@ -316,7 +316,6 @@ int vtepd_vteps_fill_known(struct vtepd *d, struct dp_topology *t)
 
 unsigned vtepd_vteps_age(struct vtepd *d, uint64_t now, uint64_t max_age)
 {
-	bool gone[VTEP_MAX_VTEPS] = { false };
 	unsigned n = 0;
 
 	for (uint16_t i = 0; i < VTEP_MAX_VTEPS; i++) {
@@ -336,17 +335,12 @@ unsigned vtepd_vteps_age(struct vtepd *d, uint64_t now, uint64_t max_age)
 		vlog(VLOG_INFO, "remote VTEP %s removed (learned, no MAC behind it for %lu s)",
 		     inet_ntoa((struct in_addr){ v->ip }), (unsigned long)max_age);
 		memset(v, 0, sizeof(*v));   /* no longer resolved, nor in the snapshot */
-		gone[i] = true;
 		n++;
 	}
 	if (!n)
 		return 0;
 	d->stats.vteps_aged += n;
-	/* once the fast path has the snapshot without them, their ids are free: clear their counters */
-	if (vtepd_publish(d) == 0)
-		for (uint16_t i = 0; i < VTEP_MAX_VTEPS; i++)
-			if (gone[i])
-				memset(&d->counters->vteps[i], 0, sizeof(d->counters->vteps[i]));
+	d->topology_dirty = true;   /* the next snapshot drops them; publishing clears their counters */
 	return n;
 }
 
