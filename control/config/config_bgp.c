@@ -32,7 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config_priv.h"
+#include "config_bgp.h"
 #include "evpn.h"
 
 /* An interface name as the kernel takes it, and nothing a DPDK devargs string would split on. */

@@ -1,80 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * config_memif.c: the port keys that choose a port's kind (type: af_xdp | memif) and the
- * keys of a memif port (socket, memif_id), with the socket path rule the CLI shares.
+ * keys of a memif port (socket, memif_id).
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "config_priv.h"
-
-int vtep_memif_socket_check(const char *path)
-{
-	size_t len = strnlen(path, VTEP_MEMIF_SOCKET_MAX);
-
-	if (path[0] != '/' || len >= VTEP_MEMIF_SOCKET_MAX || path[len - 1] == '/')
-		return EINVAL;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char ch = (unsigned char)path[i];
-
-		if (ch <= ' ' || ch >= 0x7f || ch == ',' || ch == '=')
-			return EINVAL;
-	}
-	return 0;
-}
-
-/*
- * Port and interface names go into DPDK devargs ("iface=NAME,...") and are kernel interface
- * names: 1 to IFNAMSIZ-1 printable characters, not "." or "..", no '/' or whitespace
- * (the kernel's rules), and no ':' (aliases), ',' or '=' (devargs separators).
- */
-int vtep_ifname_check(const char *name)
-{
-	size_t len = strnlen(name, VTEP_IFNAME_MAX);
-
-	if (len == 0 || len >= VTEP_IFNAME_MAX || !strcmp(name, ".") || !strcmp(name, ".."))
-		return EINVAL;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char ch = (unsigned char)name[i];
-
-		if (ch <= ' ' || ch >= 0x7f || ch == '/' || ch == ':' || ch == ',' || ch == '=')
-			return EINVAL;
-	}
-	return 0;
-}
-
-/* A netns name as in 'ip netns' (a file under /run/netns) or an absolute path; printable, no whitespace. */
-int vtep_netns_check(const char *s)
-{
-	size_t len = strnlen(s, VTEP_NETNS_MAX);
-
-	if (len == 0 || len >= VTEP_NETNS_MAX || !strcmp(s, ".") || !strcmp(s, ".."))
-		return EINVAL;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char ch = (unsigned char)s[i];
-
-		if (ch <= ' ' || ch >= 0x7f || (s[0] != '/' && ch == '/'))
-			return EINVAL;
-	}
-	return 0;
-}
-
-/* An address a container port may have: unicast, not 0/8, loopback, multicast or broadcast, prefix 1..32. */
-int vtep_port_ip_check(uint32_t ip_be, uint8_t prefix_len)
-{
-	uint32_t h = ntohl(ip_be), host_mask;
-
-	if (prefix_len == 0 || prefix_len > 32 || (h >> 24) == 0 || (h >> 24) == 127 || (h >> 28) >= 0xe)
-		return EINVAL;
-	if (prefix_len <= 30) {
-		host_mask = 0xffffffffu >> prefix_len;
-		if ((h & host_mask) == 0 || (h & host_mask) == host_mask)
-			return EINVAL;   /* the subnet's own address or its broadcast */
-	}
-	return 0;
-}
+#include "config_memif.h"
 
 int cfg_port_type(struct cfg_ctx *c, const struct cfg_map *m, const struct cfg_key *k, yaml_node_t *key,
 		  yaml_node_t *val, const char *path)

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * config_priv.h: what the configuration loader's modules share (config.c: the generic
- * table walker and the vtep/underlay/fastpath/vnis/ports sections; config_bgp.c: the bgp section
- * and the EVPN keys of a VNI): the parse context and the node helpers. Every helper that
+ * config_walk.h: the configuration loader's walker (config_walk.c), which its section modules
+ * use (config.c: vtep/underlay/fastpath/vnis/ports and the loader; config_bgp.c: the bgp
+ * section and a VNI's EVPN keys; config_memif.c: a port's kind and the memif keys): the parse
+ * context, the key tables, the typed scalars and the node helpers. Every helper that
  * fails writes one "FILE:LINE:COLUMN: message" line and returns a positive errno.
  */
-#ifndef VTEP_CONFIG_PRIV_H
-#define VTEP_CONFIG_PRIV_H
+#ifndef VTEP_CONFIG_WALK_H
+#define VTEP_CONFIG_WALK_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -138,10 +139,14 @@ static inline void *cfg_field(const struct cfg_map *m, const struct cfg_key *k)
 }
 
 int cfg_fail(struct cfg_ctx *c, const yaml_mark_t *m, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* cfg_fail at a line and column of the file (1-based), for errors not tied to one node. */
+int cfg_fail_lc(struct cfg_ctx *c, size_t line, size_t col, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 int cfg_nomem(struct cfg_ctx *c);
 bool cfg_is_null(const yaml_node_t *n);
 const yaml_mark_t *cfg_mark(const yaml_node_t *key, const yaml_node_t *val);
 const char *cfg_show(const yaml_node_t *n, char *buf, size_t size);
+/* cfg_show for len bytes at s (not NUL-terminated): control bytes escaped, long values cut. */
+const char *cfg_show_str(const char *s, size_t len, char *buf, size_t size);
 int cfg_kind(struct cfg_ctx *c, const yaml_node_t *key, const yaml_node_t *val, const char *path,
 	     const char *expected);
 size_t cfg_seq_len(const yaml_node_t *seq);
@@ -156,19 +161,10 @@ int cfg_uint(struct cfg_ctx *c, const yaml_node_t *key, const yaml_node_t *val, 
 int cfg_bool(struct cfg_ctx *c, const yaml_node_t *key, const yaml_node_t *val, const char *path, bool *out);
 int cfg_ipv4_unicast(struct cfg_ctx *c, const yaml_node_t *key, const yaml_node_t *val, const char *path,
 		     uint32_t *ip);
-
-/* config_bgp.c */
-cfg_key_fn cfg_section_bgp;
-/* The EVPN keys of a VNI: rd, and route_targets (import, export). */
-cfg_key_fn cfg_vni_rd;
-extern const struct cfg_table cfg_rt_table;
-
-/* config_memif.c: the kind of a port and a memif port's keys */
-cfg_key_fn cfg_port_type;
-/* Fails when the port has a key of the other kind than its type. */
-int cfg_port_wrong_kind(struct cfg_ctx *c, const struct cfg_map *m, enum vtep_port_type type);
-cfg_key_fn cfg_port_socket;
-/* A memif port's socket (cfg->ports[idx]) is unique among the ports before it. */
-int cfg_port_memif_check(struct cfg_ctx *c, const struct cfg_map *m, size_t idx);
+/* An interface name of len bytes at s (need not end there: a devargs option) that the kernel takes. */
+bool cfg_ifname_ok(const char *s, size_t len);
+/* A scalar interface name into out; the error names path. */
+int cfg_ifname(struct cfg_ctx *c, const yaml_node_t *key, const yaml_node_t *val, const char *path,
+	       char out[VTEP_IFNAME_MAX]);
 
 #endif
