@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * vtep_limits.h: the limits and constants both sides of the contract need: the sizes of
- * the fast path's tables (VNIs, ports, remote VTEPs, uplinks) that the snapshot and the
+ * the fast path's tables (VNIs, ports, remote VTEPs, uplinks, VRFs) that the snapshot and the
  * counters are laid out by, and the bounds the configuration is checked against.
  * Plain C, no DPDK.
  */
@@ -16,6 +16,8 @@
 #define VTEP_MAX_VTEPS 1024     /* remote VTEPs */
 #define VTEP_MAX_UPLINKS 4      /* underlay interfaces (underlay.ports) */
 #define VTEP_VNI_MAX 0xffffffu  /* 24 bits */
+#define VTEP_MAX_VRFS 16        /* tenant VRFs (IP-VRFs, each with an L3 VNI) */
+#define VTEP_NO_VRF 0xffffu     /* a VNI's VRF index when it is in none (a pure L2 VNI) */
 
 #define VTEP_ENCAP_OVERHEAD_V4 50
 #define VTEP_MIN_MTU 68         /* IPv4's minimum (RFC 791) */

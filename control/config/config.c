@@ -4,7 +4,7 @@
  * document API (so every node keeps its line and column), describes each
  * section by its key table (walked by config_walk.c) and runs the checks
  * that tie keys and sections together (VNIs, flood lists, static MACs,
- * container ports). Every error is a single line
+ * container ports; the L3 sections are config_l3.c). Every error is a single line
  * "FILE:LINE:COLUMN: what was wrong (what was expected)".
  */
 #include "vtep_config.h"
@@ -23,6 +23,7 @@
 #include <yaml.h>
 
 #include "config_bgp.h"
+#include "config_l3.h"
 #include "config_memif.h"
 #include "config_walk.h"
 
@@ -47,6 +48,12 @@ void vtep_config_free(struct vtep_config *cfg)
 			free(cfg->vnis[i].rt_import);
 			free(cfg->vnis[i].rt_export);
 		}
+	}
+	for (uint32_t i = 0; i < VTEP_MAX_VRFS; i++) {
+		free(cfg->vrfs[i].rt_import);
+		free(cfg->vrfs[i].rt_export);
+		free(cfg->vrfs[i].prefix4);
+		free(cfg->vrfs[i].prefix6);
 	}
 	free(cfg->vnis);
 	free(cfg->ports);
@@ -157,6 +164,7 @@ static const struct cfg_key cfg_vtep_keys[] = {
 	{ "name", CFG_FN, .fn = cfg_vtep_name },
 	{ "source_ip", CFG_IPV4, CFG_REQUIRED, CFG_TOP(source_ip) },
 	{ "udp_port", CFG_UINT, .min = 1, .max = 65535, CFG_TOP(udp_port), CFG_DEF(VTEP_DEFAULT_UDP_PORT) },
+	{ "anycast_gateway_mac", CFG_MAC_ANY, CFG_TOP(anycast_gw_mac), .fn = cfg_anycast_gw_mac },
 };
 static const struct cfg_table cfg_vtep_table = { CFG_KEYS(cfg_vtep_keys), "a mapping with 'source_ip'" };
 
@@ -525,10 +533,19 @@ static int cfg_static_vtep(struct cfg_ctx *c, const struct cfg_map *m, const str
 	return 0;
 }
 
+static int cfg_static_mac_addr(struct cfg_ctx *c, const struct cfg_map *m, const struct cfg_key *k, yaml_node_t *key,
+			       yaml_node_t *val, const char *path)
+{
+	const struct vtep_static_mac_config *sm = m->obj;
+
+	(void)k;
+	return cfg_l3_mac_free(c, key, val, path, sm->mac);
+}
+
 /* vnis[].static_macs[]: mac, then exactly one of vtep and port (whose VNI is checked once 'ports' is read). */
 #define CFG_SMAC(f) CFG_AT(struct vtep_static_mac_config, f)
 static const struct cfg_key cfg_static_mac_keys[] = {
-	{ "mac", CFG_MAC, CFG_REQUIRED, CFG_SMAC(mac) },
+	{ "mac", CFG_MAC, CFG_REQUIRED, CFG_SMAC(mac), .fn = cfg_static_mac_addr },
 	{ "vtep", CFG_IPV4, .pass = 1, CFG_SMAC(vtep_ip), .fn = cfg_static_vtep },
 	{ "port", CFG_IFNAME, .pass = 1, CFG_SMAC(port) },
 };
@@ -622,10 +639,13 @@ static int cfg_max_macs(struct cfg_ctx *c, const struct cfg_map *m, const struct
 
 #define CFG_MAX_MACS .min = 0, .max = 16777216, .hint = "MACs, 0 for no limit", .fn = cfg_max_macs
 
-/* vnis[]: the EVPN keys (rd, route_targets) come last, after the VNI's own. */
+/*
+ * vnis[]: the EVPN keys (rd, route_targets) come after the VNI's own, and the gateway (which
+ * needs the VNI's vrf) last. The L3 keys are config_l3.c's.
+ */
 #define CFG_VNI(f) CFG_AT(struct vtep_vni_config, f)
 static const struct cfg_key cfg_vni_keys[] = {
-	{ "vni", CFG_UINT, CFG_REQUIRED, .min = 1, .max = VTEP_VNI_MAX, CFG_VNI(vni) },
+	{ "vni", CFG_UINT, CFG_REQUIRED, .min = 1, .max = VTEP_VNI_MAX, CFG_VNI(vni), .fn = cfg_vni_not_l3vni },
 	{ "learning", CFG_BOOL, CFG_VNI(learning), CFG_DEF(true) },
 	{ "flood", CFG_FN, CFG_NULL_OK, .fn = cfg_flood },
 	{ "static_macs", CFG_FN, CFG_NULL_OK, .fn = cfg_static_macs },
@@ -635,6 +655,8 @@ static const struct cfg_key cfg_vni_keys[] = {
 	{ "outer_fragmentation", CFG_BOOL, CFG_VNI(outer_fragmentation) },
 	{ "vtep_check", CFG_BOOL, CFG_VNI(vtep_check), CFG_DEF(-1) },   /* -1: auto */
 	{ "max_macs", CFG_UINT, CFG_MAX_MACS, CFG_VNI(max_macs) },
+	{ "vrf", CFG_FN, .fn = cfg_vni_vrf, CFG_VNI(vrf), CFG_DEF(VTEP_NO_VRF) },
+	{ "gateway", CFG_FN, CFG_NULL_OK, .pass = 1, .fn = cfg_vni_gateway },
 };
 static const struct cfg_table cfg_vni_table = { CFG_KEYS(cfg_vni_keys), "a mapping with 'vni'" };
 
@@ -717,6 +739,11 @@ static int cfg_port_vni(struct cfg_ctx *c, const struct cfg_map *m, const struct
 	const struct vtep_port_config *p = m->obj;
 
 	(void)k;
+	for (uint32_t i = 0; i < c->cfg->n_vrfs; i++)
+		if (c->cfg->vrfs[i].l3vni == p->vni)
+			return cfg_fail(c, cfg_mark(key, val), "%s: VNI %u is the L3 VNI of VRF '%s' (expected the vni "
+					"of a 'vnis' entry: containers attach to L2 VNIs)", path, p->vni,
+					c->cfg->vrfs[i].name);
 	if (!vtep_config_find_vni(c->cfg, p->vni))
 		return cfg_fail(c, cfg_mark(key, val),
 				"%s: VNI %u is not declared in 'vnis' (expected the vni of a 'vnis' entry)",
@@ -754,6 +781,8 @@ static int cfg_port_mac(struct cfg_ctx *c, const struct cfg_map *m, const struct
 
 	(void)k;
 	p->has_mac = true;
+	if (cfg_l3_mac_free(c, key, val, path, p->mac))
+		return EINVAL;
 	for (const struct vtep_port_config *q = cfg->ports; q < p; q++)
 		if (q->has_mac && !memcmp(q->mac, p->mac, 6))
 			return cfg_fail(c, cfg_mark(key, val),
@@ -784,6 +813,8 @@ static int cfg_port_ip(struct cfg_ctx *c, const struct cfg_map *m, const struct 
 				"%s: '%s' is not a unicast host address (expected a unicast IPv4 address with prefix length 1..32, "
 				"not in 0/8, 127/8 or 224/3, not the subnet's own or broadcast address)",
 				path, s);
+	if (cfg_l3_port_ip_free(c, key, val, path, p->vni, p->ip))
+		return EINVAL;
 	p->has_ip = true;
 	return 0;
 }
@@ -984,15 +1015,17 @@ static int cfg_check_vtep_count(struct cfg_ctx *c, yaml_node_t *vnis)
 /* ------------------------------------------------------------------ */
 
 /*
- * The top level. Order matters: vnis need source_ip and mac_table_size, ports need vnis
- * and the underlay MTU, bgp needs the VNIs. Mistakes inside vtep/underlay (pass 0) come
- * before their absence is reported, so a half-written file gets the nearer message.
+ * The top level. Order matters: vrfs need vtep.anycast_gateway_mac, vnis need source_ip,
+ * mac_table_size and the vrfs, ports need vnis and the underlay MTU, bgp needs the VNIs, and
+ * the vrfs' EVPN keys are checked against bgp last. Mistakes inside vtep/underlay (pass 0)
+ * come before their absence is reported, so a half-written file gets the nearer message.
  */
 static const struct cfg_key cfg_top_keys[] = {
 	{ "vtep", CFG_MAP, CFG_REQUIRED, .map = &cfg_vtep_table },
 	{ "underlay", CFG_FN, CFG_REQUIRED, .fn = cfg_section_underlay },
 	{ "fastpath", CFG_MAP, CFG_NULL_OK, .pass = 1, .map = &cfg_fastpath_table },
 	{ "control", CFG_MAP, CFG_NULL_OK, .pass = 1, .map = &cfg_control_table },
+	{ "vrfs", CFG_FN, CFG_NULL_OK, .pass = 1, .fn = cfg_section_vrfs },
 	{ "vnis", CFG_FN, CFG_NULL_OK, .pass = 1, .fn = cfg_section_vnis },
 	{ "ports", CFG_FN, CFG_NULL_OK, .pass = 1, .fn = cfg_section_ports },
 	{ "bgp", CFG_FN, .pass = 2, .fn = cfg_section_bgp },
@@ -1024,6 +1057,8 @@ static int cfg_walk(struct cfg_ctx *c)
 		rc = cfg_check_vtep_count(c, cfg_map_val(&m, "vnis"));
 	if (!rc)
 		rc = cfg_map_pass(c, &m, 2);
+	if (!rc && cfg->n_vrfs)
+		rc = cfg_check_vrfs_bgp(c, cfg_map_val(&m, "vrfs"));
 	if (rc)
 		return rc;
 	if (!cfg->socket_path[0])

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * config_bgp.c: the bgp section of the configuration (the EVPN speaker and its
- * neighbours) and the EVPN keys of a VNI (route distinguisher, route targets). Route
+ * neighbours) and the EVPN keys of a VNI and of a VRF (route distinguisher, route targets). Route
  * distinguishers and targets are parsed by the EVPN codec (control/bgp/evpn.c).
  *
  *   bgp:
@@ -26,6 +26,10 @@
  *     - vni: 100
  *       rd: 10.0.0.1:32867        # or auto
  *       route_targets: {import: [65000:100], export: [65001:100]}   # each list: or auto
+ *   vrfs:
+ *     - name: tenant
+ *       rd: auto                  # router-id:(3 + the VRF's index), or as for a VNI
+ *       route_targets: {import: auto, export: auto}   # auto: ASN:L3VNI
  */
 #include <errno.h>
 #include <stdio.h>
@@ -338,25 +342,32 @@ static int cfg_rt_list(struct cfg_ctx *c, yaml_node_t *key, yaml_node_t *val, co
 	return 0;
 }
 
-int cfg_vni_rd(struct cfg_ctx *c, const struct cfg_map *m, const struct cfg_key *k, yaml_node_t *key,
-	       yaml_node_t *val, const char *path)
+/* A route distinguisher, or "auto" (has stays false). */
+static int cfg_rd(struct cfg_ctx *c, yaml_node_t *key, yaml_node_t *val, const char *path, bool *has, uint8_t rd[8])
 {
-	struct vtep_vni_config *v = m->obj;
 	char sv[CFG_SHOW_MAX + 16];
 	const char *s;
 	int rc;
 
-	(void)k;
 	if ((rc = cfg_scalar(c, key, val, path, "auto or a route distinguisher", &s)))
 		return rc;
 	if (strcmp(s, "auto") != 0) {
-		if (evpn_rd_parse(s, v->rd) != 0)
+		if (evpn_rd_parse(s, rd) != 0)
 			return cfg_fail(c, cfg_mark(key, val), "%s: '%s' is not a route distinguisher "
 					"(expected auto, A.B.C.D:NN, ASN:NN or 4-byte-ASN:NN)", path,
 					cfg_show(val, sv, sizeof(sv)));
-		v->has_rd = true;
+		*has = true;
 	}
 	return 0;
+}
+
+int cfg_vni_rd(struct cfg_ctx *c, const struct cfg_map *m, const struct cfg_key *k, yaml_node_t *key,
+	       yaml_node_t *val, const char *path)
+{
+	struct vtep_vni_config *v = m->obj;
+
+	(void)k;
+	return cfg_rd(c, key, val, path, &v->has_rd, v->rd);
 }
 
 static int cfg_rt_import(struct cfg_ctx *c, const struct cfg_map *m, const struct cfg_key *k, yaml_node_t *key,
@@ -383,3 +394,38 @@ static const struct cfg_key cfg_rt_keys[] = {
 	{ "export", CFG_FN, .fn = cfg_rt_export },
 };
 const struct cfg_table cfg_rt_table = { CFG_KEYS(cfg_rt_keys), "a mapping with 'import' and/or 'export'" };
+
+/* vrfs[]: rd and route_targets, in the VNIs' form (auto: router-id:(3 + index), ASN:L3VNI). */
+int cfg_vrf_rd(struct cfg_ctx *c, const struct cfg_map *m, const struct cfg_key *k, yaml_node_t *key,
+	       yaml_node_t *val, const char *path)
+{
+	struct vtep_vrf_config *v = m->obj;
+
+	(void)k;
+	return cfg_rd(c, key, val, path, &v->has_rd, v->rd);
+}
+
+static int cfg_vrf_rt_import(struct cfg_ctx *c, const struct cfg_map *m, const struct cfg_key *k, yaml_node_t *key,
+			     yaml_node_t *val, const char *path)
+{
+	struct vtep_vrf_config *v = m->obj;
+
+	(void)k;
+	return cfg_rt_list(c, key, val, path, &v->rt_import, &v->n_rt_import);
+}
+
+static int cfg_vrf_rt_export(struct cfg_ctx *c, const struct cfg_map *m, const struct cfg_key *k, yaml_node_t *key,
+			     yaml_node_t *val, const char *path)
+{
+	struct vtep_vrf_config *v = m->obj;
+
+	(void)k;
+	return cfg_rt_list(c, key, val, path, &v->rt_export, &v->n_rt_export);
+}
+
+/* vrfs[].route_targets */
+static const struct cfg_key cfg_vrf_rt_keys[] = {
+	{ "import", CFG_FN, .fn = cfg_vrf_rt_import },
+	{ "export", CFG_FN, .fn = cfg_vrf_rt_export },
+};
+const struct cfg_table cfg_vrf_rt_table = { CFG_KEYS(cfg_vrf_rt_keys), "a mapping with 'import' and/or 'export'" };

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * config_values.c: the text forms of configuration values that the loader and the CLI
- * share (vtep_config.h): MAC and IPv4 addresses, prefixes, interface and netns names, a
+ * share (vtep_config.h): MAC, IPv4 and IPv6 addresses, prefixes, interface and netns names, a
  * port's address, a memif socket path. Each says yes or no; the caller words the error.
  */
 #include <arpa/inet.h>
@@ -39,6 +39,24 @@ int vtep_parse_mac(const char *s, uint8_t mac[6])
 		if (hi < 0 || lo < 0)
 			return EINVAL;
 		if (i < 5 && p[2] != ':')
+			return EINVAL;
+		out[i] = (uint8_t)(hi << 4 | lo);
+	}
+	memcpy(mac, out, 6);
+	return 0;
+}
+
+int vtep_parse_mac_dotted(const char *s, uint8_t mac[6])
+{
+	uint8_t out[6];
+
+	if (!s || !mac || strlen(s) != 14 || s[4] != '.' || s[9] != '.')
+		return EINVAL;
+	for (int i = 0; i < 6; i++) {
+		const char *p = s + (i / 2) * 5 + (i % 2) * 2;
+		int hi = cfg_hexval(p[0]), lo = cfg_hexval(p[1]);
+
+		if (hi < 0 || lo < 0)
 			return EINVAL;
 		out[i] = (uint8_t)(hi << 4 | lo);
 	}
@@ -91,6 +109,50 @@ int vtep_parse_ipv4_prefix(const char *s, uint32_t *ip_be, uint8_t *len)
 		return EINVAL;
 	*ip_be = ip;
 	*len = (uint8_t)plen;
+	return 0;
+}
+
+/* The prefix length after a '/': 1 to 3 decimal digits, no leading zero, at most max. */
+static int cfg_prefix_len(const char *p, unsigned max, uint8_t *len)
+{
+	size_t n = strlen(p);
+	unsigned v = 0;
+
+	if (n == 0 || n > 3 || (n > 1 && p[0] == '0'))
+		return EINVAL;
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return EINVAL;
+		v = v * 10 + (unsigned)(p[i] - '0');
+	}
+	if (v > max)
+		return EINVAL;
+	*len = (uint8_t)v;
+	return 0;
+}
+
+int vtep_parse_ipv6_prefix(const char *s, uint8_t addr[16], uint8_t *len)
+{
+	char buf[INET6_ADDRSTRLEN];
+	struct in6_addr a;
+	const char *slash;
+	size_t n;
+	uint8_t l;
+
+	if (!s || !addr || !len)
+		return EINVAL;
+	slash = strchr(s, '/');
+	if (!slash)
+		return EINVAL;
+	n = (size_t)(slash - s);
+	if (n == 0 || n >= sizeof(buf))
+		return EINVAL;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	if (inet_pton(AF_INET6, buf, &a) != 1 || cfg_prefix_len(slash + 1, 128, &l))
+		return EINVAL;
+	memcpy(addr, a.s6_addr, 16);
+	*len = l;
 	return 0;
 }
 

@@ -330,9 +330,6 @@ int cfg_map_require(struct cfg_ctx *c, const struct cfg_map *m, const yaml_mark_
 	return 0;
 }
 
-static int cfg_mac_unicast(struct cfg_ctx *c, const yaml_node_t *key, const yaml_node_t *val,
-			   const char *path, uint8_t mac[6]);
-
 /* Parse one key of m as its table line says, into m's object. */
 static int cfg_key_parse(struct cfg_ctx *c, const struct cfg_map *m, const struct cfg_key *k, yaml_node_t *key,
 			 yaml_node_t *val, const char *path)
@@ -373,7 +370,8 @@ static int cfg_key_parse(struct cfg_ctx *c, const struct cfg_map *m, const struc
 		rc = cfg_ifname(c, key, val, path, dst);
 		break;
 	case CFG_MAC:
-		rc = cfg_mac_unicast(c, key, val, path, dst);
+	case CFG_MAC_ANY:
+		rc = cfg_mac_unicast(c, key, val, path, k->type == CFG_MAC_ANY, dst);
 		break;
 	case CFG_STR:
 		rc = cfg_scalar(c, key, val, path, "a string", &s);
@@ -575,8 +573,8 @@ int cfg_ipv4_unicast(struct cfg_ctx *c, const yaml_node_t *key, const yaml_node_
 	return 0;
 }
 
-static int cfg_mac_unicast(struct cfg_ctx *c, const yaml_node_t *key, const yaml_node_t *val,
-			   const char *path, uint8_t mac[6])
+int cfg_mac_unicast(struct cfg_ctx *c, const yaml_node_t *key, const yaml_node_t *val, const char *path, bool dotted,
+		    uint8_t mac[6])
 {
 	static const uint8_t zero[6];
 	char sv[CFG_SHOW_MAX + 16];
@@ -585,9 +583,11 @@ static int cfg_mac_unicast(struct cfg_ctx *c, const yaml_node_t *key, const yaml
 
 	if (rc)
 		return rc;
-	if (vtep_parse_mac(s, mac))
+	if (vtep_parse_mac(s, mac) && (!dotted || vtep_parse_mac_dotted(s, mac)))
 		return cfg_fail(c, cfg_mark(key, val),
-				"%s: '%s' is not a MAC address (expected six hex pairs, e.g. 02:00:00:00:00:01)",
+				dotted ? "%s: '%s' is not a MAC address (expected six hex pairs or three dotted groups "
+					 "of four hex digits, e.g. 02:00:00:00:00:01 or 0200.0000.0001)" :
+					 "%s: '%s' is not a MAC address (expected six hex pairs, e.g. 02:00:00:00:00:01)",
 				path, cfg_show(val, sv, sizeof(sv)));
 	if (mac[0] & 1)
 		return cfg_fail(c, cfg_mark(key, val),

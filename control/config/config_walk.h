@@ -67,6 +67,7 @@ enum cfg_type {
 	CFG_IPV4,       /* unicast IPv4 address into a uint32_t, network order */
 	CFG_IFNAME,     /* interface name into char[VTEP_IFNAME_MAX] */
 	CFG_MAC,        /* unicast MAC address into uint8_t[6] */
+	CFG_MAC_ANY,    /* same, also in Cisco's dotted form xxxx.xxxx.xxxx */
 	CFG_STR,        /* any string, cut to fit char[size] */
 	CFG_MAP,        /* a nested mapping, walked with table map (all its passes), into the same object */
 	CFG_FN,         /* parsed by fn */
@@ -161,6 +162,9 @@ int cfg_uint(struct cfg_ctx *c, const yaml_node_t *key, const yaml_node_t *val, 
 int cfg_bool(struct cfg_ctx *c, const yaml_node_t *key, const yaml_node_t *val, const char *path, bool *out);
 int cfg_ipv4_unicast(struct cfg_ctx *c, const yaml_node_t *key, const yaml_node_t *val, const char *path,
 		     uint32_t *ip);
+/* A unicast, non-zero MAC; dotted: Cisco's xxxx.xxxx.xxxx form is taken too. */
+int cfg_mac_unicast(struct cfg_ctx *c, const yaml_node_t *key, const yaml_node_t *val, const char *path, bool dotted,
+		    uint8_t mac[6]);
 /* An interface name of len bytes at s (need not end there: a devargs option) that the kernel takes. */
 bool cfg_ifname_ok(const char *s, size_t len);
 /* A scalar interface name into out; the error names path. */

@@ -52,6 +52,49 @@ struct vtep_vni_config {
 	uint32_t n_rt_import, n_rt_export;   /* 0: auto, ASN:VNI */
 	uint64_t *rt_import, *rt_export; /* extended communities, host order big-endian value */
 	int line;
+	/* L3 (issue 14): the VRF the VNI is routed in, and its anycast gateway addresses */
+	uint16_t vrf;                    /* index into vtep_config.vrfs; VTEP_NO_VRF: none (L2 only) */
+	bool gw4_on;
+	uint32_t gw4;                    /* network order; a host address of its subnet */
+	uint8_t gw4_len;                 /* 1..31 */
+	bool gw6_on;
+	uint8_t gw6[16];                 /* network order; not link-local or multicast, host part non-zero */
+	uint8_t gw6_len;                 /* 1..127 */
+};
+
+#define VTEP_VRF_NAME_MAX 16             /* 1..15 characters of A-Z a-z 0-9 _ -, including the NUL */
+#define VTEP_VRF_MAX_PREFIXES 256        /* advertise entries (IPv4 and IPv6 together) per VRF */
+
+/* A prefix a VRF advertises as EVPN type 5: host bits zero. */
+struct vtep_prefix4_config {
+	uint32_t addr;                   /* network order */
+	uint8_t len;                     /* 0..32 */
+};
+
+struct vtep_prefix6_config {
+	uint8_t addr[16];                /* network order */
+	uint8_t len;                     /* 0..128 */
+};
+
+/*
+ * A tenant VRF (an IP-VRF): routed between its VNIs (vtep_vni_config.vrf) on this leaf, and
+ * between leaves over its L3 VNI (symmetric IRB). The EVPN fields have the VNIs' form.
+ */
+struct vtep_vrf_config {
+	char name[VTEP_VRF_NAME_MAX];    /* unique */
+	uint32_t l3vni;                  /* 1 .. 2^24-1; unique, not an L2 VNI of vnis */
+	bool router_mac_auto;            /* default true: the first uplink's MAC, at run time */
+	uint8_t router_mac[6];           /* when !router_mac_auto: unicast, not vtep.anycast_gateway_mac */
+	/* EVPN (used when bgp is configured; without bgp these keep their defaults) */
+	bool has_rd;                     /* false: auto, router-id:(3 + the VRF's index) (NX-OS IP-VRF style) */
+	uint8_t rd[8];                   /* as on the wire */
+	uint32_t n_rt_import, n_rt_export;   /* 0: auto, ASN:L3VNI */
+	uint64_t *rt_import, *rt_export; /* extended communities, host order big-endian value */
+	uint32_t n_prefix4, n_prefix6;   /* advertise: announced as type 5 */
+	struct vtep_prefix4_config *prefix4;
+	struct vtep_prefix6_config *prefix6;
+	bool advertise_subnets;          /* announce the gateway subnets of the VRF's VNIs as type 5 */
+	int line;
 };
 
 #define VTEP_MEMIF_SOCKET_MAX 108       /* sun_path, including the NUL */
@@ -162,6 +205,12 @@ struct vtep_config {
 	uint32_t n_ports;
 	struct vtep_port_config *ports;
 	struct vtep_bgp_config bgp;
+
+	/* L3 (issue 14) */
+	bool anycast_gw_mac_on;          /* vtep.anycast_gateway_mac given; required by any VNI gateway */
+	uint8_t anycast_gw_mac[6];       /* the fabric-wide gateway MAC, the same on every leaf */
+	uint32_t n_vrfs;
+	struct vtep_vrf_config vrfs[VTEP_MAX_VRFS];
 };
 
 /*
@@ -176,8 +225,12 @@ void vtep_config_free(struct vtep_config *cfg);
 
 /* Helpers shared with the CLI and the daemon. Return 0 or EINVAL. */
 int vtep_parse_mac(const char *s, uint8_t mac[6]);
+/* A MAC in Cisco's dotted form, xxxx.xxxx.xxxx (as NX-OS writes it). */
+int vtep_parse_mac_dotted(const char *s, uint8_t mac[6]);
 int vtep_parse_ipv4(const char *s, uint32_t *ip_be);
 int vtep_parse_ipv4_prefix(const char *s, uint32_t *ip_be, uint8_t *len);
+/* An IPv6 address with prefix length 0..128 (inet_pton's forms, no zone): ADDR/LEN. */
+int vtep_parse_ipv6_prefix(const char *s, uint8_t addr[16], uint8_t *len);
 /* A memif socket path: absolute, shorter than VTEP_MEMIF_SOCKET_MAX, no ',' (devargs) or whitespace. */
 int vtep_memif_socket_check(const char *path);
 /* A port or interface name: a kernel interface name that is safe in DPDK devargs (no ',', '=', ':', '/', spaces). */
@@ -187,5 +240,7 @@ int vtep_netns_check(const char *s);
 /* A container port's address: unicast host address (not 0/8, 127/8, multicast, broadcast), prefix 1..32. */
 int vtep_port_ip_check(uint32_t ip_be, uint8_t prefix_len);
 const struct vtep_vni_config *vtep_config_find_vni(const struct vtep_config *cfg, uint32_t vni);
+/* The VRF named name (its index: the result minus cfg->vrfs), or NULL. */
+const struct vtep_vrf_config *vtep_config_find_vrf(const struct vtep_config *cfg, const char *name);
 
 #endif

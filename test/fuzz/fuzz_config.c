@@ -4,6 +4,7 @@
  * as a config document. It must either load, and then hold what the loader promises (every
  * port in a configured VNI, limits and MTUs in range, strings terminated), or fail with a
  * positive errno and one line that names the document and where in it ("fuzz.yaml:L:C: ...").
+ * The L3 sections (VRFs, gateways) hold their rules too: VRFs named once, L3 VNIs apart.
  * Leaks on either way out are caught by LeakSanitizer.
  *
  * Build: part of the meson build with clang (test/fuzz_config); scripts/test.sh runs it.
@@ -54,6 +55,35 @@ static void fz_check_loaded(const struct vtep_config *cfg)
 		for (uint32_t j = 0; j < i; j++)
 			FZ_CHECK(strcmp(cfg->ports[j].name, p->name) != 0);
 	}
+	/* L3: VRFs named once, L3 VNIs apart from the L2 ones, gateways only in a VRF with the gateway MAC */
+	FZ_CHECK(cfg->n_vrfs <= VTEP_MAX_VRFS);
+	for (uint32_t i = 0; i < cfg->n_vrfs; i++) {
+		const struct vtep_vrf_config *v = &cfg->vrfs[i];
+
+		FZ_TERMINATED(v->name);
+		FZ_CHECK(v->name[0] != '\0');
+		FZ_CHECK(vtep_config_find_vrf(cfg, v->name) == v);
+		FZ_CHECK(v->l3vni >= 1 && v->l3vni <= VTEP_VNI_MAX);
+		FZ_CHECK(vtep_config_find_vni(cfg, v->l3vni) == NULL);
+		for (uint32_t j = 0; j < i; j++)
+			FZ_CHECK(cfg->vrfs[j].l3vni != v->l3vni);
+		FZ_CHECK(v->n_prefix4 + v->n_prefix6 <= VTEP_VRF_MAX_PREFIXES);
+		FZ_CHECK(v->router_mac_auto ? !memcmp(v->router_mac, "\0\0\0\0\0", 6) : !(v->router_mac[0] & 1));
+		if (!cfg->bgp.enabled)
+			FZ_CHECK(!v->has_rd && !v->n_rt_import && !v->n_rt_export && !v->n_prefix4 && !v->n_prefix6 &&
+				 !v->advertise_subnets);
+	}
+	for (uint32_t i = 0; i < cfg->n_vnis; i++) {
+		const struct vtep_vni_config *v = &cfg->vnis[i];
+
+		FZ_CHECK(v->vrf == VTEP_NO_VRF || v->vrf < cfg->n_vrfs);
+		if (v->gw4_on || v->gw6_on)
+			FZ_CHECK(v->vrf != VTEP_NO_VRF && cfg->anycast_gw_mac_on);
+		FZ_CHECK(!v->gw4_on || (v->gw4_len >= 1 && v->gw4_len <= 31));
+		FZ_CHECK(!v->gw6_on || (v->gw6_len >= 1 && v->gw6_len <= 127));
+	}
+	for (uint32_t i = cfg->n_vrfs; i < VTEP_MAX_VRFS; i++)
+		FZ_CHECK(cfg->vrfs[i].name[0] == '\0' && !cfg->vrfs[i].rt_import && !cfg->vrfs[i].prefix4);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -38,3 +38,32 @@ echo "$out" | grep -q "missing.yaml" || vt_fail "missing file not named: $out"
 out=$("$VTEPD" 2>&1) && vt_fail "vtepd without -c succeeded"
 echo "$out" | grep -q "usage" || vt_fail "no usage text: $out"
 vt_pass "syntax errors, missing files and missing options are reported"
+
+# An L3 leaf's configuration (issue 14: VRFs, L3 VNIs, anycast gateways) loads and the daemon
+# starts with it; routing itself is not there yet, the VNIs are bridged as before.
+vt_ns "${VT_P}l3"
+vt_ns "${VT_P}sw"
+vt_link "${VT_P}l3" ul0 "${VT_P}sw" p1
+ip -n "${VT_P}l3" addr add 10.0.0.1/24 dev ul0
+{
+	vt_conf_base "${VT_P}-l3" 10.0.0.1 | sed 's/^  source_ip: .*/&\n  anycast_gateway_mac: 0000.2222.3333/'
+	cat <<'EOF2'
+vrfs:
+  - {name: tenant, l3vni: 900001}
+vnis:
+  - {vni: 5000, vrf: tenant, gateway: [192.168.1.1/24, '2001:db8:1::1/64']}
+  - {vni: 5001, vrf: tenant, gateway: [192.168.2.1/24]}
+bgp:
+  asn: 65535
+EOF2
+} > "$VT_TMP/l3.yaml"
+vt_vtepd "${VT_P}l3" "${VT_P}-l3" "$VT_TMP/l3.yaml"
+vt_ctl "${VT_P}-l3" -j show vnis | jq -e '[.vnis[].vni] | sort == [5000, 5001]' >/dev/null ||
+	vt_fail "the L3 leaf does not show its two VNIs: $(vt_ctl "${VT_P}-l3" show vnis)"
+vt_pass "an L3 leaf's configuration (VRF, L3 VNI, gateways) starts the daemon"
+
+sed 's/gateway: \[192.168.2.1\/24\]/gateway: [192.168.1.129\/25]/' "$VT_TMP/l3.yaml" > "$VT_TMP/l3-bad.yaml"
+out=$("$VTEPD" --check-config -c "$VT_TMP/l3-bad.yaml" 2>&1) && vt_fail "overlapping gateway subnets were accepted"
+echo "$out" | grep -q "l3-bad.yaml:[0-9]*:[0-9]*: vnis\[1\].gateway\[0\]: 192.168.1.129/25 overlaps 192.168.1.1/24" ||
+	vt_fail "overlap not reported with its position: $out"
+vt_pass "an L3 mistake is refused: $out"

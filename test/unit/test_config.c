@@ -650,14 +650,14 @@ END_TEST
 START_TEST(test_err_unknown_key)
 {
 	EXPECT_ERR(BASE "fastpth:\n  lcore: 2\n", 5, 1,
-		   "unknown key 'fastpth' at top level (expected one of: vtep, underlay, fastpath, control, vnis, ports, bgp)");
+		   "unknown key 'fastpth' at top level (expected one of: vtep, underlay, fastpath, control, vrfs, vnis, ports, bgp)");
 	EXPECT_ERR("vtep:\n  soruce_ip: 10.0.0.1\n", 2, 3,
-		   "unknown key 'soruce_ip' in 'vtep' (expected one of: name, source_ip, udp_port)");
+		   "unknown key 'soruce_ip' in 'vtep' (expected one of: name, source_ip, udp_port, anycast_gateway_mac)");
 	EXPECT_ERR(BASE "  interfce: ul0\n", 5, 3, "unknown key 'interfce' in 'underlay'");
 	EXPECT_ERR(BASE "fastpath: {lcores: 2}\n", 5, 12, "unknown key 'lcores' in 'fastpath'");
 	EXPECT_ERR(BASE "control:\n  path: /x\n", 6, 3, "unknown key 'path' in 'control' (expected one of: socket)");
 	EXPECT_ERR(BASE "vnis:\n  - vni: 1\n    lerning: true\n", 7, 5,
-		   "unknown key 'lerning' in 'vnis[0]' (expected one of: vni, learning, flood, static_macs, rd, route_targets, mtu, outer_fragmentation, vtep_check, max_macs)");
+		   "unknown key 'lerning' in 'vnis[0]' (expected one of: vni, learning, flood, static_macs, rd, route_targets, mtu, outer_fragmentation, vtep_check, max_macs, vrf, gateway)");
 	EXPECT_ERR(BASE "vnis:\n  - vni: 1\n    static_macs:\n      - {mac: 02:00:00:00:00:01, vtep: 10.0.0.2, vlan: 3}\n",
 		   8, 50, "unknown key 'vlan' in 'vnis[0].static_macs[0]' (expected one of: mac, vtep, port)");
 	EXPECT_ERR(BASE "vnis: [{vni: 1}]\nports:\n  - {name: c1, vni: 1, pid: 3, namespace: x}\n", 7, 32,
@@ -1352,9 +1352,9 @@ static const struct schema_map {
 	const char *key, *value;         /* a valid key to repeat */
 	const char *keys;                /* the "expected one of" list */
 } schema_maps[] = {
-	{ NULL, BASE, 0, "fastpath", "{}", "vtep, underlay, fastpath, control, vnis, ports, bgp" },
+	{ NULL, BASE, 0, "fastpath", "{}", "vtep, underlay, fastpath, control, vrfs, vnis, ports, bgp" },
 	{ "vtep", "underlay: {port: 'net_af_xdp0,iface=ul0'}\nvtep:\n  source_ip: 10.0.0.1\n", 2, "udp_port", "4790",
-	  "name, source_ip, udp_port" },
+	  "name, source_ip, udp_port, anycast_gateway_mac" },
 	{ "underlay", "vtep: {source_ip: 10.0.0.1}\nunderlay:\n  port: net_af_xdp0,iface=ul0\n", 2, "mtu", "1500",
 	  "port, interface, mtu, exception, ports" },
 	{ "underlay.ports[0]", "vtep: {source_ip: 10.0.0.1}\nunderlay:\n  ports:\n    - port: 0000:01:00.0\n", 6,
@@ -1362,7 +1362,12 @@ static const struct schema_map {
 	{ "fastpath", BASE "fastpath:\n  lcore: 2\n", 2, "mbufs", "8192", "lcore, mac_table_size, mac_aging, mbufs" },
 	{ "control", BASE "control:\n", 2, "socket", "/run/x.sock", "socket" },
 	{ "vnis[0]", BASE "vnis:\n  - vni: 100\n", 4, "learning", "true",
-	  "vni, learning, flood, static_macs, rd, route_targets, mtu, outer_fragmentation, vtep_check, max_macs" },
+	  "vni, learning, flood, static_macs, rd, route_targets, mtu, outer_fragmentation, vtep_check, max_macs, vrf, "
+	  "gateway" },
+	{ "vrfs[0]", BASE "vrfs:\n  - name: t\n    l3vni: 1\n", 4, "advertise_subnets", "true",
+	  "name, l3vni, router_mac, rd, route_targets, advertise, advertise_subnets" },
+	{ "vrfs[0].route_targets", BASE "vrfs:\n  - name: t\n    l3vni: 1\n    route_targets:\n", 6, "export", "auto",
+	  "import, export" },
 	{ "vnis[0].static_macs[0]", BASE "vnis:\n  - vni: 100\n    static_macs:\n      - mac: 02:00:00:00:00:01\n", 8,
 	  "vtep", "10.0.0.2", "mac, vtep, port" },
 	{ "vnis[0].route_targets", BASE "vnis:\n  - vni: 100\n    route_targets:\n", 6, "export", "auto",
@@ -1429,6 +1434,9 @@ START_TEST(test_schema_every_integer)
 		const char *doc, *msg;
 	} t[] = {
 		{ BASE "vnis:\n  - vni: @16777216\n", "vnis[0].vni: 16777216 is out of range (expected 1..16777215)" },
+		{ BASE "vrfs:\n  - name: t\n    l3vni: @16777216\n",
+		  "vrfs[0].l3vni: 16777216 is out of range (expected 1..16777215)" },
+		{ BASE "vrfs:\n  - {name: t, l3vni: @0}\n", "vrfs[0].l3vni: 0 is out of range (expected 1..16777215)" },
 		{ BASE "vnis:\n  - vni: 7\n    mtu: @67\n", "vnis[0].mtu: 67 is out of range (expected 68..9000)" },
 		{ BASE "vnis:\n  - vni: 7\n    max_macs: @16777217\n",
 		  "vnis[0].max_macs: 16777217 is out of range (expected 0..16777216, MACs, 0 for no limit)" },
@@ -1483,6 +1491,8 @@ START_TEST(test_schema_every_required)
 	EXPECT_AT("vtep: {source_ip: 10.0.0.1}\nunderlay:\n  ports:\n    - @port: 0000:01:00.0\n",
 		  "'underlay.ports[0]' is missing required key 'interface'");
 	EXPECT_AT(BASE "vnis:\n  - @learning: true\n", "'vnis[0]' is missing required key 'vni'");
+	EXPECT_AT(BASE "vrfs:\n  - @l3vni: 1\n", "'vrfs[0]' is missing required key 'name'");
+	EXPECT_AT(BASE "vrfs:\n  - @{name: t, rd: auto}\n", "'vrfs[0]' is missing required key 'l3vni'");
 	EXPECT_AT(BASE "vnis:\n  - vni: 1\n    static_macs:\n      - @port: c1\n",
 		  "'vnis[0].static_macs[0]' is missing required key 'mac'");
 	EXPECT_AT(BASE "vnis: [{vni: 1}]\nports:\n  - @{vni: 1, pid: 1}\n", "'ports[0]' is missing required key 'name'");
@@ -1555,6 +1565,425 @@ START_TEST(test_schema_defaults)
 	ck_assert_int_eq(cfg.bgp.rt_match_vni_only, -1);
 	ck_assert_uint_eq(cfg.bgp.local_pref, VTEP_BGP_DEFAULT_LOCAL_PREF);
 	vtep_config_free(&cfg);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* The L3 leaf: VRFs, L3 VNIs, anycast gateways (issue 14)            */
+/* ------------------------------------------------------------------ */
+
+/* Five lines: BASE with the fabric-wide gateway MAC; tests append from line 6 on. */
+#define L3HEAD                                                                 \
+	"vtep:\n"                                                              \
+	"  source_ip: 10.0.0.1\n"                                              \
+	"  anycast_gateway_mac: 0000.2222.3333\n"                              \
+	"underlay:\n"                                                          \
+	"  port: net_af_xdp0,iface=ul0\n"
+/* ... and VRF tenant (declared at line 7), L3 VNI 900001; tests append from line 9 on. */
+#define L3VRF L3HEAD "vrfs:\n  - name: tenant\n    l3vni: 900001\n"
+
+static void ip6(const char *s, uint8_t out[16])
+{
+	ck_assert_int_eq(inet_pton(AF_INET6, s, out), 1);
+}
+
+static uint64_t rt(const char *s)
+{
+	uint64_t v;
+
+	ck_assert_int_eq(evpn_rt_parse(s, &v), 0);
+	return v;
+}
+
+/* Every new key, given: the struct fields the lead wires into the snapshot. */
+START_TEST(test_l3_full)
+{
+	static const char doc[] =
+		L3HEAD
+		"vrfs:\n"
+		"  - name: tenant\n"
+		"    l3vni: 900001\n"
+		"  - name: blue-2_X\n"
+		"    l3vni: 16777215\n"
+		"    router_mac: 0200.0000.aa01\n"
+		"    rd: 10.0.0.1:77\n"
+		"    route_targets: {import: [65535:900002, 65000:1], export: auto}\n"
+		"    advertise: [10.9.0.0/16, 2001:db8:9::/48, 0.0.0.0/0, '::/0', 10.9.0.0/24]\n"
+		"    advertise_subnets: true\n"
+		"  - name: c\n"
+		"    l3vni: 1\n"
+		"    router_mac: 02:00:00:00:aa:02\n"
+		"    route_targets: {import: auto, export: [65535:3]}\n"
+		"vnis:\n"
+		"  - vni: 5000\n"
+		"    vrf: tenant\n"
+		"    gateway: [192.168.1.1/24, 2001:db8:1::1/64]\n"
+		"  - vni: 5001\n"
+		"    vrf: tenant\n"
+		"    gateway: 192.168.2.254/23\n"                  /* one address, not a list */
+		"  - vni: 5002\n"
+		"    vrf: blue-2_X\n"
+		"    gateway: ['2001:db8:1::1/64', 192.168.1.1/24]\n"  /* 5000's subnets, another VRF */
+		"  - vni: 5003\n"
+		"    vrf: tenant\n"                                  /* in a VRF, no gateway */
+		"  - vni: 5004\n"                                    /* L2 only */
+		"    gateway: []\n"
+		"ports:\n"
+		"  - {name: c1, vni: 5000, pid: 1, ip: 192.168.1.2/24, mac: 02:00:00:00:01:01}\n"
+		"bgp:\n"
+		"  asn: 65535\n";
+	static const uint8_t gwmac[6] = { 0, 0, 0x22, 0x22, 0x33, 0x33 };
+	static const uint8_t rmac1[6] = { 2, 0, 0, 0, 0xaa, 1 }, rmac2[6] = { 2, 0, 0, 0, 0xaa, 2 };
+	const struct vtep_vrf_config *t, *b;
+	struct vtep_config cfg;
+	uint8_t rd[8], a6[16];
+
+	LOAD_OK(doc, &cfg);
+	ck_assert(cfg.anycast_gw_mac_on);
+	ck_assert_mem_eq(cfg.anycast_gw_mac, gwmac, 6);
+	ck_assert_uint_eq(cfg.n_vrfs, 3);
+	t = &cfg.vrfs[0];
+	b = &cfg.vrfs[1];
+	ck_assert_str_eq(t->name, "tenant");
+	ck_assert_uint_eq(t->l3vni, 900001);
+	ck_assert_int_eq(t->line, 7);
+	ck_assert(t->router_mac_auto);
+	ck_assert(!t->has_rd);
+	ck_assert_uint_eq(t->n_rt_import + t->n_rt_export + t->n_prefix4 + t->n_prefix6, 0);
+	ck_assert(!t->advertise_subnets);
+
+	ck_assert_str_eq(b->name, "blue-2_X");
+	ck_assert_uint_eq(b->l3vni, 16777215);
+	ck_assert(!b->router_mac_auto);
+	ck_assert_mem_eq(b->router_mac, rmac1, 6);
+	ck_assert(b->has_rd);
+	ck_assert_int_eq(evpn_rd_parse("10.0.0.1:77", rd), 0);
+	ck_assert_mem_eq(b->rd, rd, 8);
+	ck_assert_uint_eq(b->n_rt_import, 2);
+	ck_assert_uint_eq(b->rt_import[0], rt("65535:900002"));
+	ck_assert_uint_eq(b->rt_import[1], rt("65000:1"));
+	ck_assert_uint_eq(b->n_rt_export, 0);
+	ck_assert_uint_eq(b->n_prefix4, 3);
+	ck_assert_uint_eq(b->prefix4[0].addr, ip("10.9.0.0"));
+	ck_assert_uint_eq(b->prefix4[0].len, 16);
+	ck_assert_uint_eq(b->prefix4[1].addr, 0);
+	ck_assert_uint_eq(b->prefix4[1].len, 0);
+	ck_assert_uint_eq(b->prefix4[2].addr, ip("10.9.0.0"));   /* the same address, another length */
+	ck_assert_uint_eq(b->prefix4[2].len, 24);
+	ck_assert_uint_eq(b->n_prefix6, 2);
+	ip6("2001:db8:9::", a6);
+	ck_assert_mem_eq(b->prefix6[0].addr, a6, 16);
+	ck_assert_uint_eq(b->prefix6[0].len, 48);
+	ip6("::", a6);
+	ck_assert_mem_eq(b->prefix6[1].addr, a6, 16);
+	ck_assert_uint_eq(b->prefix6[1].len, 0);
+	ck_assert(b->advertise_subnets);
+
+	ck_assert(!cfg.vrfs[2].router_mac_auto);
+	ck_assert_mem_eq(cfg.vrfs[2].router_mac, rmac2, 6);
+	ck_assert_uint_eq(cfg.vrfs[2].n_rt_import, 0);
+	ck_assert_uint_eq(cfg.vrfs[2].n_rt_export, 1);
+	ck_assert_uint_eq(cfg.vrfs[2].rt_export[0], rt("65535:3"));
+
+	ck_assert_ptr_eq(vtep_config_find_vrf(&cfg, "blue-2_X"), b);
+	ck_assert_ptr_eq(vtep_config_find_vrf(&cfg, "tenant"), t);
+	ck_assert_ptr_null(vtep_config_find_vrf(&cfg, "Tenant"));
+	ck_assert_ptr_null(vtep_config_find_vrf(&cfg, ""));
+	ck_assert_ptr_null(vtep_config_find_vrf(&cfg, NULL));
+	ck_assert_ptr_null(vtep_config_find_vrf(NULL, "tenant"));
+
+	ck_assert_uint_eq(cfg.n_vnis, 5);
+	ck_assert_uint_eq(cfg.vnis[0].vrf, 0);
+	ck_assert(cfg.vnis[0].gw4_on && cfg.vnis[0].gw6_on);
+	ck_assert_uint_eq(cfg.vnis[0].gw4, ip("192.168.1.1"));
+	ck_assert_uint_eq(cfg.vnis[0].gw4_len, 24);
+	ip6("2001:db8:1::1", a6);
+	ck_assert_mem_eq(cfg.vnis[0].gw6, a6, 16);
+	ck_assert_uint_eq(cfg.vnis[0].gw6_len, 64);
+	ck_assert_uint_eq(cfg.vnis[1].vrf, 0);
+	ck_assert(cfg.vnis[1].gw4_on && !cfg.vnis[1].gw6_on);
+	ck_assert_uint_eq(cfg.vnis[1].gw4, ip("192.168.2.254"));
+	ck_assert_uint_eq(cfg.vnis[1].gw4_len, 23);
+	ck_assert_uint_eq(cfg.vnis[2].vrf, 1);
+	ck_assert(cfg.vnis[2].gw4_on && cfg.vnis[2].gw6_on);
+	ck_assert_mem_eq(cfg.vnis[2].gw6, a6, 16);
+	ck_assert_uint_eq(cfg.vnis[3].vrf, 0);
+	ck_assert(!cfg.vnis[3].gw4_on && !cfg.vnis[3].gw6_on);
+	ck_assert_uint_eq(cfg.vnis[4].vrf, VTEP_NO_VRF);
+	ck_assert(!cfg.vnis[4].gw4_on && !cfg.vnis[4].gw6_on);
+	vtep_config_free(&cfg);
+	ck_assert_uint_eq(cfg.n_vrfs, 0);
+
+	/* the colon form of the gateway MAC; a VRF without BGP (routes on this leaf only), defaults given */
+	LOAD_OK("vtep:\n  source_ip: 10.0.0.1\n  anycast_gateway_mac: 00:00:22:22:33:33\nunderlay:\n"
+		"  port: net_af_xdp0,iface=ul0\nvrfs:\n  - {name: t, l3vni: 9, router_mac: auto, rd: auto,\n"
+		"     route_targets: {import: auto, export: auto}, advertise: [], advertise_subnets: false}\n"
+		"vnis: [{vni: 5, vrf: t, gateway: [10.1.0.1/31]}, {vni: 6, vrf: t, gateway: [172.16.0.1/12]}]\n", &cfg);
+	ck_assert_mem_eq(cfg.anycast_gw_mac, gwmac, 6);
+	ck_assert(!cfg.bgp.enabled);
+	ck_assert_uint_eq(cfg.vnis[0].gw4_len, 31);
+	vtep_config_free(&cfg);
+}
+END_TEST
+
+/* No L3 keys: nothing routed, no gateway MAC, every VNI in no VRF. */
+START_TEST(test_l3_defaults)
+{
+	struct vtep_config cfg;
+
+	LOAD_OK(BASE "vnis: [{vni: 1}, {vni: 2, gateway: ~}]\nvrfs:\n", &cfg);
+	ck_assert(!cfg.anycast_gw_mac_on);
+	ck_assert_uint_eq(cfg.n_vrfs, 0);
+	for (uint32_t i = 0; i < 2; i++) {
+		ck_assert_uint_eq(cfg.vnis[i].vrf, VTEP_NO_VRF);
+		ck_assert(!cfg.vnis[i].gw4_on && !cfg.vnis[i].gw6_on);
+	}
+	vtep_config_free(&cfg);
+	/* a gateway MAC with no gateway, a VRF with no VNI: both fine */
+	LOAD_OK(L3VRF, &cfg);
+	ck_assert(cfg.anycast_gw_mac_on);
+	ck_assert_uint_eq(cfg.n_vrfs, 1);
+	ck_assert(cfg.vrfs[0].router_mac_auto);
+	vtep_config_free(&cfg);
+}
+END_TEST
+
+/* The VRFs themselves: names, L3 VNIs, router MACs, the section's shape. */
+START_TEST(test_l3_err_vrfs)
+{
+	struct sbuf b = { 0 };
+
+	EXPECT_AT(L3VRF "  - name: @tenant\n    l3vni: 2\n", "vrfs[1].name: duplicate VRF name 'tenant' (first declared at line 7)");
+	EXPECT_AT(L3VRF "  - name: b\n    l3vni: @900001\n",
+		  "vrfs[1].l3vni: duplicate L3 VNI 900001 (first declared at line 7, VRF 'tenant')");
+	EXPECT_AT(L3HEAD "vrfs:\n  - name: @a.b\n    l3vni: 1\n", "vrfs[0].name: 'a.b' is not a valid VRF name (expected "
+		  "1..15 characters of A-Z, a-z, 0-9, '_' or '-')");
+	EXPECT_AT(L3HEAD "vrfs:\n  - {name: @abcdefghijklmnop, l3vni: 1}\n", "vrfs[0].name: 'abcdefghijklmnop' is not a "
+		  "valid VRF name (expected 1..15 characters of A-Z, a-z, 0-9, '_' or '-')");
+	EXPECT_AT(L3HEAD "vrfs:\n  - {name: @'', l3vni: 1}\n", "vrfs[0].name: '' is not a valid VRF name (expected "
+		  "1..15 characters of A-Z, a-z, 0-9, '_' or '-')");
+	EXPECT_AT(L3HEAD "vrfs:\n  - {name: @default, l3vni: 1}\n", "vrfs[0].name: 'default' is reserved (expected a "
+		  "tenant VRF's name: 'default' and 'management' are the underlay's, as on NX-OS)");
+	EXPECT_AT(L3HEAD "vrfs:\n  - {name: @[t], l3vni: 1}\n", "vrfs[0].name: expected a VRF name, got a sequence");
+	EXPECT_AT(L3HEAD "vrfs:\n  - {name: t, l3vni: 1, router_mac: @0000.2222.3333}\n", "vrfs[0].router_mac: "
+		  "'0000.2222.3333' is vtep.anycast_gateway_mac (expected this leaf's own MAC, or auto: other leaves "
+		  "send routed frames to it over the L3 VNI)");
+	EXPECT_AT(L3HEAD "vrfs:\n  - {name: t, l3vni: 1, router_mac: @0100.2222.3333}\n", "vrfs[0].router_mac: "
+		  "'0100.2222.3333' is a multicast MAC address (expected a unicast MAC: I/G bit of the first octet clear)");
+	EXPECT_AT(L3HEAD "vrfs:\n  - {name: t, l3vni: 1, router_mac: @automatic}\n", "vrfs[0].router_mac: 'automatic' "
+		  "is not a MAC address (expected six hex pairs or three dotted groups of four hex digits, e.g. "
+		  "02:00:00:00:00:01 or 0200.0000.0001)");
+	EXPECT_AT(L3HEAD "vrfs:\n  - {name: t, l3vni: 1, rd: @'1:2:3'}\nbgp: {asn: 1}\n", "vrfs[0].rd: '1:2:3' is not "
+		  "a route distinguisher (expected auto, A.B.C.D:NN, ASN:NN or 4-byte-ASN:NN)");
+	EXPECT_AT(L3HEAD "vrfs:\n  - {name: t, l3vni: 1, route_targets: {import: [@x]}}\nbgp: {asn: 1}\n",
+		  "vrfs[0].route_targets.import[0]: 'x' is not a route target (expected ASN:NN, 4-byte-ASN:NN or "
+		  "A.B.C.D:NN)");
+	EXPECT_AT(L3HEAD "vrfs: @tenant\n", "vrfs: expected a sequence of VRF mappings, got a scalar 'tenant'");
+	EXPECT_AT(L3HEAD "vrfs:\n  - @tenant\n", "vrfs[0]: expected a mapping with 'name' and 'l3vni', got a scalar 'tenant'");
+	/* the gateway MAC in either form, unicast */
+	EXPECT_AT("vtep:\n  source_ip: 10.0.0.1\n  anycast_gateway_mac: @0000.2222\n", "vtep.anycast_gateway_mac: "
+		  "'0000.2222' is not a MAC address (expected six hex pairs or three dotted groups of four hex digits, "
+		  "e.g. 02:00:00:00:00:01 or 0200.0000.0001)");
+	EXPECT_AT("vtep:\n  source_ip: 10.0.0.1\n  anycast_gateway_mac: @0100.5e00.0001\n", "vtep.anycast_gateway_mac: "
+		  "'0100.5e00.0001' is a multicast MAC address (expected a unicast MAC: I/G bit of the first octet clear)");
+	EXPECT_AT("vtep:\n  source_ip: 10.0.0.1\n  anycast_gateway_mac: @0000.0000.0000\n", "vtep.anycast_gateway_mac: "
+		  "'0000.0000.0000' is the all-zero MAC address (expected a unicast MAC)");
+	/* at most VTEP_MAX_VRFS, the error at the first one too many */
+	sb_add(&b, "%s", L3HEAD "vrfs:\n");
+	for (int i = 0; i <= VTEP_MAX_VRFS; i++)
+		sb_add(&b, "  - %s{name: v%d, l3vni: %d}\n", i == VTEP_MAX_VRFS ? "@" : "", i, 100 + i);
+	EXPECT_AT(b.s, "vrfs: too many VRFs (17, expected at most 16)");
+	free(b.s);
+}
+END_TEST
+
+/* A VNI's vrf and its gateway: every rule, at the offending value. */
+START_TEST(test_l3_err_gateway)
+{
+	EXPECT_AT(L3VRF "vnis:\n  - vni: 5000\n    vrf: @nope\n",
+		  "vnis[0].vrf: VRF 'nope' is not declared in 'vrfs' (expected the name of a 'vrfs' entry)");
+	EXPECT_AT(L3HEAD "vnis:\n  - {vni: 5000, vrf: @tenant}\n",
+		  "vnis[0].vrf: VRF 'tenant' is not declared in 'vrfs' (expected the name of a 'vrfs' entry)");
+	/* an L3 VNI is not an L2 VNI, whichever section comes first in the file */
+	EXPECT_AT(L3VRF "vnis:\n  - vni: 5000\n  - vni: @900001\n", "vnis[1].vni: 900001 is the L3 VNI of VRF 'tenant' "
+		  "(line 7) (expected an L2 VNI: an L3 VNI is declared in 'vrfs' only)");
+	EXPECT_AT(L3HEAD "vnis:\n  - vni: @900001\nvrfs:\n  - {name: tenant, l3vni: 900001}\n", "vnis[0].vni: 900001 is "
+		  "the L3 VNI of VRF 'tenant' (line 9) (expected an L2 VNI: an L3 VNI is declared in 'vrfs' only)");
+	/* a gateway needs a VRF and the gateway MAC */
+	EXPECT_AT(L3VRF "vnis:\n  - vni: 5000\n    @gateway: [192.168.1.1/24]\n", "vnis[0].gateway: VNI 5000 has no "
+		  "'vrf' (expected 'vrf: NAME' with a gateway: the anycast gateway routes in a VRF, as an NX-OS SVI does)");
+	EXPECT_AT(BASE "vrfs: [{name: t, l3vni: 9}]\nvnis:\n  - vni: 5000\n    vrf: t\n    @gateway: 192.168.1.1/24\n",
+		  "vnis[0].gateway: no vtep.anycast_gateway_mac (expected the fabric-wide gateway MAC in 'vtep' with a "
+		  "gateway, e.g. anycast_gateway_mac: 0000.2222.3333)");
+	/* at most one of each family */
+	EXPECT_AT(L3VRF "vnis:\n  - {vni: 5000, vrf: tenant, gateway: [192.168.1.1/24, @192.168.2.1/24]}\n",
+		  "vnis[0].gateway[1]: a second IPv4 gateway (expected at most one IPv4 and one IPv6 address)");
+	EXPECT_AT(L3VRF "vnis:\n  - {vni: 5000, vrf: tenant, gateway: ['2001:db8::1/64', 10.0.0.9/8, @'2001:db9::1/64']}\n",
+		  "vnis[0].gateway[2]: a second IPv6 gateway (expected at most one IPv4 and one IPv6 address)");
+	/* overlapping subnets of two VNIs in one VRF, IPv4 and IPv6 */
+	EXPECT_AT(L3VRF "vnis:\n  - vni: 5000\n    vrf: tenant\n    gateway: [192.168.1.1/24]\n  - vni: 5001\n"
+		  "    vrf: tenant\n    gateway: [@192.168.1.200/25]\n", "vnis[1].gateway[0]: 192.168.1.200/25 overlaps "
+		  "192.168.1.1/24, the gateway of VNI 5000 (line 10) in VRF 'tenant' (expected a subnet of its own in the VRF)");
+	EXPECT_AT(L3VRF "vnis:\n  - {vni: 5000, vrf: tenant, gateway: ['2001:db8:1:2::1/64']}\n"
+		  "  - {vni: 5001, vrf: tenant, gateway: [10.0.0.9/8, @'2001:db8::1/32']}\n", "vnis[1].gateway[1]: "
+		  "2001:db8::1/32 overlaps 2001:db8:1:2::1/64, the gateway of VNI 5000 (line 10) in VRF 'tenant' (expected "
+		  "a subnet of its own in the VRF)");
+	/* the addresses themselves */
+	EXPECT_AT(L3VRF "vnis:\n  - {vni: 5000, vrf: tenant, gateway: [@fe80::1/64]}\n", "vnis[0].gateway[0]: fe80::1/64 "
+		  "is a link-local address (expected a global or unique local address: the gateway's link-local address "
+		  "comes from the gateway MAC)");
+	EXPECT_AT(L3VRF "vnis:\n  - {vni: 5000, vrf: tenant, gateway: [@'ff02::1/64']}\n", "vnis[0].gateway[0]: "
+		  "ff02::1/64 is a multicast address (expected a unicast address)");
+	EXPECT_AT(L3VRF "vnis:\n  - {vni: 5000, vrf: tenant, gateway: [@'::1/64']}\n", "vnis[0].gateway[0]: ::1/64 is "
+		  "not a unicast host address (expected a global or unique local address, not ::, ::1 or IPv4-mapped)");
+	EXPECT_AT(L3VRF "vnis:\n  - {vni: 5000, vrf: tenant, gateway: [@'2001:db8:1::/64']}\n", "vnis[0].gateway[0]: "
+		  "2001:db8:1::/64 is the subnet-router anycast address (expected a host address: the host part non-zero)");
+	EXPECT_AT(L3VRF "vnis:\n  - {vni: 5000, vrf: tenant, gateway: [@'2001:db8:1::1/128']}\n", "vnis[0].gateway[0]: "
+		  "2001:db8:1::1/128 has prefix length 128 (expected 1..127: the length of the subnet the gateway serves)");
+	EXPECT_AT(L3VRF "vnis:\n  - {vni: 5000, vrf: tenant, gateway: [@192.168.1.0/24]}\n", "vnis[0].gateway[0]: "
+		  "192.168.1.0/24 is the subnet's own address (expected a host address: the host part non-zero)");
+	EXPECT_AT(L3VRF "vnis:\n  - {vni: 5000, vrf: tenant, gateway: [@192.168.1.255/24]}\n", "vnis[0].gateway[0]: "
+		  "192.168.1.255/24 is the subnet's broadcast address (expected a host address of the subnet)");
+	EXPECT_AT(L3VRF "vnis:\n  - {vni: 5000, vrf: tenant, gateway: @192.168.1.1/32}\n", "vnis[0].gateway: "
+		  "192.168.1.1/32 has prefix length 32 (expected 1..31: the length of the subnet the gateway serves)");
+	EXPECT_AT(L3VRF "vnis:\n  - {vni: 5000, vrf: tenant, gateway: [@127.0.0.1/8]}\n", "vnis[0].gateway[0]: "
+		  "127.0.0.1/8 is not a unicast host address (expected an address outside 0/8, 127/8 and 224/3)");
+	EXPECT_AT(L3VRF "vnis:\n  - {vni: 5000, vrf: tenant, gateway: [@224.0.0.1/24]}\n", "vnis[0].gateway[0]: "
+		  "224.0.0.1/24 is not a unicast host address (expected an address outside 0/8, 127/8 and 224/3)");
+	EXPECT_AT(L3VRF "vnis:\n  - {vni: 5000, vrf: tenant, gateway: [@192.168.1.1]}\n", "vnis[0].gateway[0]: "
+		  "'192.168.1.1' is not an address with prefix length (expected e.g. 192.168.1.1/24 or 2001:db8:1::1/64)");
+	EXPECT_AT(L3VRF "vnis:\n  - {vni: 5000, vrf: tenant, gateway: [@'2001:db8::1/129']}\n", "vnis[0].gateway[0]: "
+		  "'2001:db8::1/129' is not an address with prefix length (expected e.g. 192.168.1.1/24 or 2001:db8:1::1/64)");
+	EXPECT_AT(L3VRF "vnis:\n  - {vni: 5000, vrf: tenant, gateway: @{ip: 192.168.1.1/24}}\n", "vnis[0].gateway: "
+		  "expected a list of gateway addresses with prefix length, got a mapping");
+	EXPECT_AT(L3VRF "vnis:\n  - {vni: 5000, vrf: tenant, gateway: [@[192.168.1.1/24]]}\n", "vnis[0].gateway[0]: "
+		  "expected an address with prefix length, got a sequence");
+}
+END_TEST
+
+/* Prefixes to advertise, and the EVPN keys of a VRF without a bgp section. */
+START_TEST(test_l3_err_advertise)
+{
+	static const char *const no_bgp[][2] = {
+		{ "rd: @10.0.0.1:3", "vrfs[0].rd" },
+		{ "route_targets: {import: @[65000:1]}", "vrfs[0].route_targets.import" },
+		{ "route_targets: {import: auto, export: @[65000:1]}", "vrfs[0].route_targets.export" },
+		{ "advertise: @[10.9.0.0/16]", "vrfs[0].advertise" },
+		{ "advertise_subnets: @true", "vrfs[0].advertise_subnets" },
+	};
+	struct sbuf b = { 0 };
+	char doc[512], msg[512];
+
+	EXPECT_AT(L3HEAD "vrfs:\n  - {name: t, l3vni: 1, advertise: [@10.9.0.1/16]}\nbgp: {asn: 1}\n",
+		  "vrfs[0].advertise[0]: 10.9.0.1/16 has host bits set (expected 10.9.0.0/16)");
+	EXPECT_AT(L3HEAD "vrfs:\n  - {name: t, l3vni: 1, advertise: [10.9.0.0/16, @'2001:db8:9::1/48']}\nbgp: {asn: 1}\n",
+		  "vrfs[0].advertise[1]: 2001:db8:9::1/48 has host bits set (expected 2001:db8:9::/48)");
+	EXPECT_AT(L3HEAD "vrfs:\n  - {name: t, l3vni: 1, advertise: [@'2001:db8:9::/48/1']}\nbgp: {asn: 1}\n",
+		  "vrfs[0].advertise[0]: '2001:db8:9::/48/1' is not a prefix (expected ADDRESS/LEN, e.g. 10.9.0.0/16 or "
+		  "2001:db8:9::/48)");
+	EXPECT_AT(L3HEAD "vrfs:\n  - {name: t, l3vni: 1, advertise: [10.9.0.0/16, 10.8.0.0/16, @10.9.0.0/16]}\n"
+		  "bgp: {asn: 1}\n", "vrfs[0].advertise[2]: duplicate prefix 10.9.0.0/16 (also vrfs[0].advertise[0])");
+	EXPECT_AT(L3HEAD "vrfs:\n  - {name: t, l3vni: 1, advertise: ['2001:db8::/32', 10.9.0.0/16, @'2001:DB8::/32']}\n"
+		  "bgp: {asn: 1}\n", "vrfs[0].advertise[2]: duplicate prefix 2001:DB8::/32 (also vrfs[0].advertise[0])");
+	EXPECT_AT(L3HEAD "vrfs:\n  - {name: t, l3vni: 1, advertise: [@'ff00::/8']}\nbgp: {asn: 1}\n",
+		  "vrfs[0].advertise[0]: ff00::/8 is a multicast prefix (expected a unicast prefix)");
+	EXPECT_AT(L3HEAD "vrfs:\n  - {name: t, l3vni: 1, advertise: [@'fe80::/64']}\nbgp: {asn: 1}\n",
+		  "vrfs[0].advertise[0]: fe80::/64 is a link-local prefix (expected a unicast prefix)");
+	EXPECT_AT(L3HEAD "vrfs:\n  - {name: t, l3vni: 1, advertise: [@239.0.0.0/8]}\nbgp: {asn: 1}\n",
+		  "vrfs[0].advertise[0]: 239.0.0.0/8 is a multicast or reserved (224/3) prefix (expected a unicast prefix)");
+	EXPECT_AT(L3HEAD "vrfs:\n  - {name: t, l3vni: 1, advertise: @10.9.0.0/16}\nbgp: {asn: 1}\n",
+		  "vrfs[0].advertise: expected a list of IPv4 and IPv6 prefixes, got a scalar '10.9.0.0/16'");
+	sb_add(&b, "%s", L3HEAD "vrfs:\n  - name: t\n    l3vni: 1\n    advertise:\n");
+	for (int i = 0; i <= VTEP_VRF_MAX_PREFIXES; i++)
+		sb_add(&b, "      - %s10.%d.%d.0/24\n", i == VTEP_VRF_MAX_PREFIXES ? "@" : "", i / 256, i % 256);
+	sb_add(&b, "bgp: {asn: 1}\n");
+	ck_assert_uint_lt(b.len, 8192);
+	{
+		/* expect_marked_at holds 2 KiB: check this long one by hand */
+		const char *at = strchr(b.s, '@');
+		struct vtep_config cfg;
+		char err[512];
+		int line = 1;
+
+		for (const char *p = b.s; p < at; p++)
+			line += *p == '\n';
+		memmove((char *)at, at + 1, strlen(at));
+		snprintf(msg, sizeof(msg), "t.yaml:%d:9: vrfs[0].advertise: too many prefixes (257, expected at most 256)",
+			 line);
+		ck_assert_int_eq(load(b.s, &cfg, err, sizeof(err)), EINVAL);
+		ck_assert_str_eq(err, msg);
+		assert_zeroed(&cfg, __LINE__);
+	}
+	free(b.s);
+	/* without bgp, a VRF's EVPN keys keep their defaults: each one given is an error at its value */
+	for (size_t i = 0; i < sizeof(no_bgp) / sizeof(no_bgp[0]); i++) {
+		snprintf(doc, sizeof(doc), L3HEAD "vrfs:\n  - name: t\n    l3vni: 1\n    %s\n", no_bgp[i][0]);
+		snprintf(msg, sizeof(msg), "%s: given without a 'bgp' section (expected a 'bgp' section with it, or the "
+			 "default: without BGP EVPN a VRF routes between its own VNIs on this leaf only)", no_bgp[i][1]);
+		EXPECT_AT(doc, msg);
+	}
+	/* ... and the second VRF is named right */
+	EXPECT_AT(L3VRF "  - {name: u, l3vni: 2, advertise_subnets: @yes}\n", "vrfs[1].advertise_subnets: given without a "
+		  "'bgp' section (expected a 'bgp' section with it, or the default: without BGP EVPN a VRF routes between "
+		  "its own VNIs on this leaf only)");
+}
+END_TEST
+
+/* Ports and static MACs against the gateway: not its MAC, not its address, not an L3 VNI. */
+START_TEST(test_l3_err_ports)
+{
+#define GW L3VRF "vnis: [{vni: 5000, vrf: tenant, gateway: [192.168.1.1/24]}]\n"
+	EXPECT_AT(GW "ports:\n  - {name: c1, vni: 5000, pid: 1, ip: @192.168.1.1/24}\n", "ports[0].ip: 192.168.1.1 is the "
+		  "anycast gateway of VNI 5000 (expected the container's own address)");
+	EXPECT_AT(GW "ports:\n  - {name: c1, vni: 5000, pid: 1, mac: @00:00:22:22:33:33}\n", "ports[0].mac: "
+		  "00:00:22:22:33:33 is vtep.anycast_gateway_mac (expected another MAC: the gateway MAC is every leaf's own)");
+	EXPECT_AT(GW "ports:\n  - {name: c1, vni: @900001, pid: 1}\n", "ports[0].vni: VNI 900001 is the L3 VNI of VRF "
+		  "'tenant' (expected the vni of a 'vnis' entry: containers attach to L2 VNIs)");
+	EXPECT_AT(L3VRF "vnis:\n  - vni: 5000\n    static_macs: [{mac: @00:00:22:22:33:33, vtep: 10.0.0.2}]\n",
+		  "vnis[0].static_macs[0].mac: 00:00:22:22:33:33 is vtep.anycast_gateway_mac (expected another MAC: the "
+		  "gateway MAC is every leaf's own)");
+	/* the same address in another VNI is a container's like any other */
+	{
+		struct vtep_config cfg;
+
+		LOAD_OK(L3VRF "vnis:\n  - {vni: 5000, vrf: tenant, gateway: [192.168.1.1/24]}\n  - vni: 5001\n"
+			"ports:\n  - {name: c1, vni: 5001, pid: 1, ip: 192.168.1.1/24}\n", &cfg);
+		vtep_config_free(&cfg);
+	}
+#undef GW
+}
+END_TEST
+
+START_TEST(test_parse_l3_values)
+{
+	uint8_t mac[6], want[6] = { 0x02, 0xab, 0xcd, 0xef, 0x00, 0x9f }, a[16], w[16], len = 99;
+	const char *badmac[] = { "", "02ab.cdef.009", "02ab.cdef.009f.", "02abcdef009f", "02ab:cdef:009f", "02ab.cdef.0g9f",
+				 " 02ab.cdef.009f", "02:ab:cd:ef:00:9f", "2ab.cdef.009fa" };
+	const char *badp[] = { "2001:db8::1", "2001:db8::1/", "2001:db8::1/129", "2001:db8::1/064", "/64",
+			       "2001:db8::g/64", "2001:db8::1/6a", "10.0.0.1/8", "2001:db8::1/64/1", "fe80::1%eth0/64",
+			       "2001:db8::1/1000", "2001:db8::1/ 64" };
+
+	ck_assert_int_eq(vtep_parse_mac_dotted("02AB.cdEf.009f", mac), 0);
+	ck_assert_mem_eq(mac, want, 6);
+	memset(mac, 0x11, 6);
+	for (size_t i = 0; i < sizeof(badmac) / sizeof(badmac[0]); i++) {
+		ck_assert_msg(vtep_parse_mac_dotted(badmac[i], mac) == EINVAL, "'%s' accepted", badmac[i]);
+		ck_assert_uint_eq(mac[0], 0x11);
+	}
+	ck_assert_int_eq(vtep_parse_mac_dotted(NULL, mac), EINVAL);
+
+	ck_assert_int_eq(vtep_parse_ipv6_prefix("2001:db8:1::1/64", a, &len), 0);
+	ip6("2001:db8:1::1", w);
+	ck_assert_mem_eq(a, w, 16);
+	ck_assert_uint_eq(len, 64);
+	ck_assert_int_eq(vtep_parse_ipv6_prefix("::/0", a, &len), 0);
+	ck_assert_uint_eq(len, 0);
+	ck_assert_int_eq(vtep_parse_ipv6_prefix("::ffff:10.0.0.1/128", a, &len), 0);
+	ck_assert_uint_eq(len, 128);
+	for (size_t i = 0; i < sizeof(badp) / sizeof(badp[0]); i++)
+		ck_assert_msg(vtep_parse_ipv6_prefix(badp[i], a, &len) == EINVAL, "'%s' accepted", badp[i]);
+	ck_assert_uint_eq(len, 128);   /* untouched on error */
+	ck_assert_int_eq(vtep_parse_ipv6_prefix(NULL, a, &len), EINVAL);
 }
 END_TEST
 
@@ -1943,6 +2372,8 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, test_scalar_forms);
 	tcase_add_test(tc, test_shared_flood_lists);
 	tcase_add_test(tc, test_memif_ports);
+	tcase_add_test(tc, test_l3_full);
+	tcase_add_test(tc, test_l3_defaults);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("errors");
@@ -1988,6 +2419,10 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, test_schema_every_required);
 	tcase_add_test(tc, test_schema_port_kind);
 	tcase_add_test(tc, test_schema_defaults);
+	tcase_add_test(tc, test_l3_err_vrfs);
+	tcase_add_test(tc, test_l3_err_gateway);
+	tcase_add_test(tc, test_l3_err_advertise);
+	tcase_add_test(tc, test_l3_err_ports);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("api");
@@ -1998,6 +2433,7 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, test_port_input_rules);
 	tcase_add_test(tc, test_parse_ipv4);
 	tcase_add_test(tc, test_find_vni);
+	tcase_add_test(tc, test_parse_l3_values);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("robustness");
