@@ -2223,6 +2223,90 @@ START_TEST(t5_label0_and_host_bits)
 }
 END_TEST
 
+/*
+ * GoBGP 3.10 (gobgpd in a namespace, captured on the veth with dumpcap) sending
+ * `global rib -a evpn add prefix 10.1.0.0/16 ... rd 1.1.1.1:3 rt 65000:900001 gw 0.0.0.0
+ * label 900001 encap vxlan router-mac 00:00:22:22:33:33`, the same for 2001:db8:1::/48, a
+ * macadv with `label 5000,900001` and both RTs, and the IPv4 prefix's withdrawal (which keeps
+ * its label). ORIGIN INCOMPLETE, AS_PATH 65002, next hop 10.0.0.3.
+ */
+static const char *const gobgp_l3[] = {
+	"ffffffffffffffffffffffffffffffff006f02000000584001010240020602010000fdea800e2d001946040a00000300052200010101010100"
+	"030000000000000000000000000000100a010000000000000dbba1c010180002fde8000dbba1030c0000000000080603000022223333",
+	"ffffffffffffffffffffffffffffffff008702000000704001010240020602010000fdea800e45001946040a00000300053a00010101010100"
+	"0300000000000000000000000000003020010db8000100000000000000000000000000000000000000000000000000000dbba1c0101800"
+	"02fde8000dbba1030c0000000000080603000022223333",
+	"ffffffffffffffffffffffffffffffff007d02000000664001010240020602010000fdea800e33001946040a00000300022800010101010180"
+	"6300000000000000000000000000003002000000030120c0a8010a0013880dbba1c010200002fde8000013880002fde8000dbba1030c00"
+	"00000000080603000022223333",
+	"ffffffffffffffffffffffffffffffff0041020000002a800f27001946052200010101010100030000000000000000000000000000100a0100"
+	"00000000000dbba1",
+};
+
+START_TEST(gobgp_l3_vectors)
+{
+	static const uint8_t rmac[6] = { 0, 0, 0x22, 0x22, 0x33, 0x33 };
+	static uint8_t m[512], out[512];
+	struct evpn_route r[2];
+	struct bgp_attrs a;
+	size_t n, o, done;
+	uint8_t got[6];
+
+	for (size_t i = 0; i < 3; i++) {
+		bool has_rmac = false;
+
+		n = hex(gobgp_l3[i], m, sizeof(m));
+		ck_assert_int_eq(dec_update(m, n, true), 0);
+		ck_assert_uint_eq(g_u.attrs.action, BGP_ATTR_OK);
+		ck_assert_uint_eq(g_u.n_reach, 1);
+		ck_assert_uint_eq(g_u.n_evpn_malformed + g_u.n_evpn_label0 + g_u.n_evpn_host_bits, 0);
+		assert_nh("10.0.0.3");
+		for (uint32_t k = 0; k < g_u.attrs.n_ext_comm; k++)
+			if (evpn_ec_get_router_mac(g_u.attrs.ext_comm[k], got))
+				has_rmac = true;
+		ck_assert(has_rmac);
+		ck_assert_mem_eq(got, rmac, 6);
+		ck_assert(has_ec(&g_u.attrs, evpn_ec_rt_as2(65000, 900001)));
+		/* our encoder writes GoBGP's bytes again (same attribute order, one NLRI) */
+		a = g_u.attrs;
+		r[0] = g_reach[0];
+		o = bgp_update_encode_evpn(out, sizeof(out), &a, r, 1, false, true, &done);
+		ck_assert_uint_eq(done, 1);
+		ck_assert_uint_eq(o, n);
+		ck_assert_mem_eq(out, m, n);
+	}
+	/* what was decoded */
+	n = hex(gobgp_l3[0], m, sizeof(m));
+	ck_assert_int_eq(dec_update(m, n, true), 0);
+	ck_assert_uint_eq(g_reach[0].type, EVPN_RT_IP_PREFIX);
+	ck_assert_uint_eq(g_reach[0].prefix_len, 16);
+	ck_assert_uint_eq(g_reach[0].label1, 900001);
+	r[1] = g_reach[0];
+	n = hex(gobgp_l3[1], m, sizeof(m));
+	ck_assert_int_eq(dec_update(m, n, true), 0);
+	ck_assert_uint_eq(g_reach[0].ip_len, 128);
+	ck_assert_uint_eq(g_reach[0].prefix_len, 48);
+	n = hex(gobgp_l3[2], m, sizeof(m));
+	ck_assert_int_eq(dec_update(m, n, true), 0);
+	ck_assert_uint_eq(g_reach[0].type, EVPN_RT_MAC_IP);
+	ck_assert_uint_eq(g_reach[0].label1, 5000);
+	ck_assert(g_reach[0].has_label2);
+	ck_assert_uint_eq(g_reach[0].label2, 900001);
+	ck_assert(has_ec(&g_u.attrs, evpn_ec_rt_as2(65000, 5000)));
+	/* GoBGP's withdrawal keeps the label: matched on the key all the same */
+	n = hex(gobgp_l3[3], m, sizeof(m));
+	ck_assert_int_eq(dec_update(m, n, true), 0);
+	ck_assert_uint_eq(g_u.n_unreach, 1);
+	ck_assert_uint_eq(g_unreach[0].label1, 900001);
+	ck_assert(evpn_route_same_key(&g_unreach[0], &r[1]));
+	/* ours zeroes it: otherwise the same bytes */
+	o = bgp_update_encode_evpn(out, sizeof(out), NULL, &r[1], 1, true, true, &done);
+	ck_assert_uint_eq(o, n);
+	ck_assert_mem_eq(out, m, n - 3);
+	ck_assert_mem_eq(out + n - 3, ((const uint8_t[]){ 0, 0, 0 }), 3);
+}
+END_TEST
+
 static Suite *bgp_msg_suite(void)
 {
 	Suite *s = suite_create("bgp_msg");
@@ -2274,6 +2358,7 @@ static Suite *bgp_msg_suite(void)
 	tcase_add_test(tc, t5_encode_vectors);
 	tcase_add_test(tc, t5_malformed_policy);
 	tcase_add_test(tc, t5_label0_and_host_bits);
+	tcase_add_test(tc, gobgp_l3_vectors);
 	suite_add_tcase(s, tc);
 	return s;
 }
