@@ -1902,8 +1902,8 @@ static char *run(const char *cmd)
 
 START_TEST(tshark_reads_our_messages)
 {
-	static uint8_t msgs[8][BGP_MAX_MSG];
-	size_t lens[8], nm = 0, done;
+	static uint8_t msgs[10][BGP_MAX_MSG];
+	size_t lens[10], nm = 0, done;
 	struct bgp_open o = our_open();
 	struct bgp_attrs a;
 	struct evpn_route r[2];
@@ -1951,6 +1951,17 @@ START_TEST(tshark_reads_our_messages)
 	make_route(&r[1], 1);
 	lens[nm] = bgp_update_encode_evpn(msgs[nm], BGP_MAX_MSG, NULL, r, 2, true, true, &done);
 	nm++;
+	/* type 5, IPv4 and IPv6, with the router's MAC, and a withdrawal */
+	std_attrs(&a, 65001);
+	a.ext_comm[a.n_ext_comm++] = evpn_ec_router_mac((const uint8_t[]){ 0, 0, 0x22, 0x22, 0x33, 0x33 });
+	evpn_route_prefix(&r[0], (const uint8_t[]){ 0, 1, 1, 1, 1, 1, 0, 3 }, 32, (const uint8_t[]){ 10, 1, 0, 0 }, 16,
+			  900001);
+	evpn_route_prefix(&r[1], (const uint8_t[]){ 0, 1, 1, 1, 1, 1, 0, 3 }, 128,
+			  (const uint8_t[]){ 0x20, 0x01, 0x0d, 0xb8, 0, 1 }, 48, 900001);
+	lens[nm] = bgp_update_encode_evpn(msgs[nm], BGP_MAX_MSG, &a, r, 2, false, true, &done);
+	nm++;
+	lens[nm] = bgp_update_encode_evpn(msgs[nm], BGP_MAX_MSG, NULL, r, 1, true, true, &done);
+	nm++;
 	lens[nm] = bgp_eor_evpn_encode(msgs[nm], BGP_MAX_MSG);
 	nm++;
 	lens[nm] = bgp_route_refresh_encode(msgs[nm], BGP_MAX_MSG, EVPN_AFI, 0, EVPN_SAFI);
@@ -1981,7 +1992,7 @@ START_TEST(tshark_reads_our_messages)
 	ck_assert_ptr_nonnull(flagged);
 	ck_assert_ptr_nonnull(types);
 	ck_assert_msg(flagged[0] == '\0', "tshark flags our messages:\n%s", flagged);
-	ck_assert_str_eq(types, "1\n4\n2\n2\n2\n2\n5\n3\n");
+	ck_assert_str_eq(types, "1\n4\n2\n2\n2\n2\n2\n2\n5\n3\n");
 	free(flagged);
 	free(types);
 	static const char *const expect[] = {
@@ -1991,6 +2002,8 @@ START_TEST(tshark_reads_our_messages)
 		"Route Target: 65001:100", "VXLAN Encapsulation", "Sequence number: 5", "Sticky/Static MAC: Yes",
 		"Router's MAC: 02:00:00:00:00:aa", "AS_PATH: 65001", "Next hop: 10.0.0.1",
 		"Inclusive Multicast Route", "Tunnel Type: Ingress Replication (6)", "MP_UNREACH_NLRI",
+		"IP Prefix route (5)", "IPv4 address: 10.1.0.0", "IPv6 address: 2001:db8:1::", "IP prefix length: 48",
+		"Router's MAC: 00:00:22:22:33:33", "Route Distinguisher: 0001010101010003 (1.1.1.1:3)",
 		"Minor error Code (Cease): Administratively Shutdown (2)", "Shutdown Communication: maintain", "Subtype: Normal route refresh request",
 	};
 	for (size_t i = 0; i < sizeof(expect) / sizeof(expect[0]); i++)
