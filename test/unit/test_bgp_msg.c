@@ -1957,7 +1957,7 @@ START_TEST(tshark_reads_our_messages)
 	evpn_route_prefix(&r[0], (const uint8_t[]){ 0, 1, 1, 1, 1, 1, 0, 3 }, 32, (const uint8_t[]){ 10, 1, 0, 0 }, 16,
 			  900001);
 	evpn_route_prefix(&r[1], (const uint8_t[]){ 0, 1, 1, 1, 1, 1, 0, 3 }, 128,
-			  (const uint8_t[]){ 0x20, 0x01, 0x0d, 0xb8, 0, 1 }, 48, 900001);
+			  (const uint8_t[16]){ 0x20, 0x01, 0x0d, 0xb8, 0, 1 }, 48, 900001);
 	lens[nm] = bgp_update_encode_evpn(msgs[nm], BGP_MAX_MSG, &a, r, 2, false, true, &done);
 	nm++;
 	lens[nm] = bgp_update_encode_evpn(msgs[nm], BGP_MAX_MSG, NULL, r, 1, true, true, &done);
@@ -2129,7 +2129,7 @@ START_TEST(t5_encode_vectors)
 	ck_assert_uint_eq(g_reach[0].label2, 900001);
 	ck_assert(has_ec(&g_u.attrs, evpn_ec_router_mac(rmac)));
 	/* IPv6 type 5 */
-	evpn_route_prefix(&r, rd, 128, (const uint8_t[]){ 0x20, 0x01, 0x0d, 0xb8, 0, 1 }, 48, 900001);
+	evpn_route_prefix(&r, rd, 128, (const uint8_t[16]){ 0x20, 0x01, 0x0d, 0xb8, 0, 1 }, 48, 900001);
 	evpn_rd_type1(r.rd, ip4("2.2.2.2"), 3);
 	n = bgp_update_encode_evpn(m, sizeof(m), NULL, &r, 1, true, true, &done);
 	assert_bytes(m, n,

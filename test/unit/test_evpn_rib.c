@@ -1222,7 +1222,7 @@ START_TEST(test_adv_prefix)
 	ck_assert(!u.attrs.has_pmsi);
 	/* eBGP: our AS in the path, no LOCAL_PREF; IPv6 /64 with host bits given is sent clean */
 	n = evpn_adv_encode_prefix(&ad, &ebgp, m, sizeof(m), &v, 128,
-				   (const uint8_t[]){ 0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 2, 0xff, 0xff }, 64, false);
+				   (const uint8_t[16]){ 0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 2, 0xff, 0xff }, 64, false);
 	check_our_update(m, n,
 			 "05 3a 00010a0000010003 00000000000000000000 00000000 40 20010db8000100020000000000000000 "
 			 "00000000000000000000000000000000 0dbba1",
