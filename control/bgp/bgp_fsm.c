@@ -14,6 +14,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <ifaddrs.h>
+#include <inttypes.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <netinet/tcp.h>
@@ -1166,6 +1167,15 @@ static void bgp_handle_update(struct bgp_conn *c, const uint8_t *body, size_t le
 		bgp_log(b, BGP_LOG_WARN, "peer %s: UPDATE treated as withdraw: %s", p->name, u.attrs.action_reason);
 	}
 	p->st.attrs_discarded += u.attrs.n_discarded;
+	if (u.n_evpn_malformed || u.n_evpn_label0 || u.n_evpn_host_bits) {
+		p->st.evpn_malformed += u.n_evpn_malformed;
+		p->st.evpn_label0 += u.n_evpn_label0;
+		p->st.evpn_host_bits += u.n_evpn_host_bits;
+		bgp_log(b, BGP_LOG_WARN,
+			"peer %s: UPDATE: %" PRIu32 " malformed type-5 routes discarded, %" PRIu32
+			" treated as withdrawn, %" PRIu32 " prefixes normalised: %s",
+			p->name, u.n_evpn_malformed, u.n_evpn_label0, u.n_evpn_host_bits, u.evpn_reason);
+	}
 	if (b->ops.update)
 		b->ops.update(p, &u, b->reach, b->unreach, b->ctx);
 }

@@ -77,6 +77,9 @@ struct bgp_peer_stats {
 	uint64_t updates_rejected;   /* UPDATEs answered with a NOTIFICATION */
 	uint64_t treat_as_withdraw;  /* UPDATEs whose routes were withdrawn under RFC 7606 */
 	uint64_t attrs_discarded;
+	uint64_t evpn_malformed;     /* type-5 routes discarded as malformed (the session stays) */
+	uint64_t evpn_label0;        /* type-5 routes with label 0 and no overlay index, treated as withdrawn */
+	uint64_t evpn_host_bits;     /* type-5 prefixes whose bits past the prefix length were cleared */
 	uint8_t last_notif_sent[2], last_notif_rcvd[2];   /* code, subcode */
 	char last_error[160];        /* why the session last went down, with the peer's address */
 	struct bgp_open peer_open;   /* what the peer sent */

@@ -687,6 +687,21 @@ static void bgp_upd_as_path(struct bgp_upd_ctx *x, const uint8_t *v, size_t vlen
 	memcpy(a->as_path, path, stored * sizeof(path[0]));
 }
 
+/* Note the first type-5 problem of the UPDATE for the log. */
+static void bgp_upd_evpn_note(struct bgp_update *u, const char *an, size_t off, const char *what)
+{
+	if (!u->evpn_reason[0])
+		snprintf(u->evpn_reason, sizeof(u->evpn_reason), "%s: NLRI byte %zu: %s", an, off, what);
+}
+
+/* A type-5 route with label 0 and no overlay index (gateway IP and ESI zero): RFC 9136 section 3.1. */
+static bool bgp_evpn_no_overlay(const struct evpn_route *r)
+{
+	static const uint8_t zero[16];
+
+	return r->label1 == 0 && !memcmp(r->gw_ip, zero, sizeof(r->gw_ip)) && !memcmp(r->esi, zero, sizeof(r->esi));
+}
+
 /* EVPN NLRIs of an MP attribute; attr/attr_len: the whole attribute, for the NOTIFICATION data. */
 static int bgp_upd_evpn_nlri(struct bgp_upd_ctx *x, const uint8_t *p, size_t len, bool reach, const uint8_t *attr,
 			     size_t attr_len)
@@ -697,22 +712,42 @@ static int bgp_upd_evpn_nlri(struct bgp_upd_ctx *x, const uint8_t *p, size_t len
 
 	while (off < len) {
 		struct evpn_route r;
+		struct evpn_nlri_diag d;
 		uint8_t skipped = 0, type = p[off];
-		size_t n = evpn_nlri_decode(p + off, len - off, &r, &skipped);
+		size_t n = evpn_nlri_decode_diag(p + off, len - off, &r, &skipped, &d);
 
+		if (n == 0 && type == EVPN_RT_IP_PREFIX && d.delimited) {
+			/* a type-5 route we cannot read, whose length byte still delimits it: discarded */
+			u->n_evpn_malformed++;
+			bgp_upd_evpn_note(u, an, off, d.error);
+			off += 2 + (size_t)p[off + 1];
+			continue;
+		}
 		if (n == 0)
 			return bgp_fail(x->err, BGP_ERR_UPDATE, 9, attr, attr_len,
 					"%s: EVPN route type %u at NLRI byte %zu is malformed (length %u, %zu bytes left)", an,
 					type, off, len - off >= 2 ? p[off + 1] : 0, len - off);
-		if (type == EVPN_RT_MAC_IP || type == EVPN_RT_IMET) {
-			struct evpn_route *arr = reach ? x->reach : x->unreach;
-			size_t *cnt = reach ? &u->n_reach : &u->n_unreach;
-			size_t cap = reach ? x->reach_cap : x->unreach_cap;
+		if (type == EVPN_RT_MAC_IP || type == EVPN_RT_IMET || type == EVPN_RT_IP_PREFIX) {
+			bool as_reach = reach;
+			struct evpn_route *arr;
+			size_t *cnt, cap;
 
 			/* a route being advertised needs its label (only withdrawals may omit it) */
 			if (reach && type == EVPN_RT_MAC_IP && p[off + 1] == 30 + r.ip_len / 8)
 				return bgp_fail(x->err, BGP_ERR_UPDATE, 9, attr, attr_len,
 						"%s: EVPN type-2 route at NLRI byte %zu has no label", an, off);
+			if (type == EVPN_RT_IP_PREFIX && d.host_bits_cleared) {
+				u->n_evpn_host_bits++;
+				bgp_upd_evpn_note(u, an, off, "type-5 prefix bits past the prefix length cleared");
+			}
+			if (reach && type == EVPN_RT_IP_PREFIX && bgp_evpn_no_overlay(&r)) {
+				u->n_evpn_label0++;
+				bgp_upd_evpn_note(u, an, off, "type-5 label 0 without an overlay index: treated as withdrawn");
+				as_reach = false;
+			}
+			arr = as_reach ? x->reach : x->unreach;
+			cnt = as_reach ? &u->n_reach : &u->n_unreach;
+			cap = as_reach ? x->reach_cap : x->unreach_cap;
 			if (arr && *cnt < cap)
 				arr[(*cnt)++] = r;
 			else

@@ -116,8 +116,18 @@ struct bgp_attrs {
 
 struct bgp_update {
 	struct bgp_attrs attrs;
-	size_t n_reach, n_unreach;  /* EVPN routes of type 2/3, stored in the caller's arrays */
+	size_t n_reach, n_unreach;  /* EVPN routes of type 2/3/5, stored in the caller's arrays */
 	uint32_t n_skipped[8];      /* EVPN routes of other types, by type (index 0: unknown) */
+	/*
+	 * Type-5 routes are checked one by one (RFC 7606's spirit: keep the session when the
+	 * damage is contained): a malformed one whose own length byte still delimits it (length
+	 * not 34/58, prefix length past 32/128) is discarded and counted, the others are kept; one
+	 * advertised with label 0 and no overlay index (gateway IP and ESI zero) is treated as
+	 * withdrawn (RFC 9136 section 3.1: put in the unreach array); prefix bits past the prefix
+	 * length are cleared and counted. evpn_reason: the first of these, for the log.
+	 */
+	uint32_t n_evpn_malformed, n_evpn_label0, n_evpn_host_bits;
+	char evpn_reason[120];
 	uint32_t n_ipv4_withdrawn, n_ipv4_nlri;  /* plain IPv4 unicast prefixes (ignored) */
 	bool end_of_rib_evpn;       /* MP_UNREACH for 25/70 with no NLRI and nothing else */
 	bool end_of_rib_ipv4;       /* an empty UPDATE */

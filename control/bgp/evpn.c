@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * evpn.c: the EVPN wire codec (RFC 7432, RFC 8365): NLRI of route types 2 and 3 (types 1, 4,
- * 5 and unknown ones are skipped by their length byte), route distinguishers (RFC 4364
+ * evpn.c: the EVPN wire codec (RFC 7432, RFC 8365, RFC 9136): NLRI of route types 2, 3 and 5
+ * (types 1, 4 and unknown ones are skipped by their length byte), route distinguishers (RFC 4364
  * section 4.2) and the extended communities an EVPN VXLAN leaf uses. No state, no allocation;
  * every decoder checks its bounds before it reads.
  */
@@ -18,6 +18,10 @@
 /* Fixed part of a type-3 NLRI value: RD, Ethernet tag, IP length. */
 #define EVPN_T3_FIXED (8 + 4 + 1)
 #define EVPN_LABEL_LEN 3
+/* Type-5 NLRI value (RFC 9136 section 3.1): RD, ESI, tag, prefix length, prefix, gateway, label. */
+#define EVPN_T5_FIXED (8 + 10 + 4 + 1)
+#define EVPN_T5_LEN_V4 (EVPN_T5_FIXED + 4 + 4 + EVPN_LABEL_LEN)    /* 34 */
+#define EVPN_T5_LEN_V6 (EVPN_T5_FIXED + 16 + 16 + EVPN_LABEL_LEN)  /* 58 */
 
 static uint32_t evpn_get32(const uint8_t *p)
 {
@@ -74,27 +78,45 @@ bool evpn_route_same_key(const struct evpn_route *a, const struct evpn_route *b)
 		return false;
 	if (a->type == EVPN_RT_MAC_IP && memcmp(a->mac, b->mac, sizeof(a->mac)) != 0)
 		return false;
+	if (a->type == EVPN_RT_IP_PREFIX && a->prefix_len != b->prefix_len)
+		return false;
 	return true;
 }
 
-/* Type 2 value (after the 2-byte header), vlen bytes. false when malformed. */
-static bool evpn_decode_mac_ip(const uint8_t *v, size_t vlen, struct evpn_route *r)
+/* Clear the bits of ip[0..bytes) past plen; true when any was set. */
+static bool evpn_mask_prefix(uint8_t *ip, size_t bytes, uint8_t plen)
+{
+	bool set = false;
+
+	for (size_t i = 0; i < bytes; i++) {
+		size_t bits = plen, keep = bits >= 8 * (i + 1) ? 8 : bits > 8 * i ? bits - 8 * i : 0;
+		uint8_t m = (uint8_t)(0xff00u >> keep);
+
+		if (ip[i] & ~m)
+			set = true;
+		ip[i] &= m;
+	}
+	return set;
+}
+
+/* Type 2 value (after the 2-byte header), vlen bytes. NULL, or why it is malformed. */
+static const char *evpn_decode_mac_ip(const uint8_t *v, size_t vlen, struct evpn_route *r)
 {
 	int ipb;
 	size_t base;
 	const uint8_t *q;
 
 	if (vlen < EVPN_T2_FIXED)
-		return false;
+		return "type-2 length shorter than its fixed part";
 	if (v[8 + 10 + 4] != 48)
-		return false;
+		return "type-2 MAC length is not 48";
 	ipb = evpn_ip_bytes(v[EVPN_T2_FIXED - 1]);
 	if (ipb < 0)
-		return false;
+		return "type-2 IP length is not 0, 32 or 128";
 	base = EVPN_T2_FIXED + (size_t)ipb;
 	/* The length byte says which labels are present: none (some withdrawals), one or two. */
 	if (vlen != base && vlen != base + EVPN_LABEL_LEN && vlen != base + 2 * EVPN_LABEL_LEN)
-		return false;
+		return "type-2 length does not fit its IP length and labels";
 
 	memset(r, 0, sizeof(*r));
 	r->type = EVPN_RT_MAC_IP;
@@ -111,54 +133,125 @@ static bool evpn_decode_mac_ip(const uint8_t *v, size_t vlen, struct evpn_route 
 		r->label2 = evpn_get24(q + EVPN_LABEL_LEN);
 		r->has_label2 = true;
 	}
-	return true;
+	return NULL;
 }
 
-/* Type 3 value, vlen bytes. false when malformed. */
-static bool evpn_decode_imet(const uint8_t *v, size_t vlen, struct evpn_route *r)
+/* Type 3 value, vlen bytes. NULL, or why it is malformed. */
+static const char *evpn_decode_imet(const uint8_t *v, size_t vlen, struct evpn_route *r)
 {
 	int ipb;
 
 	if (vlen < EVPN_T3_FIXED)
-		return false;
+		return "type-3 length shorter than its fixed part";
 	ipb = evpn_ip_bytes(v[12]);
-	if (ipb <= 0 || vlen != EVPN_T3_FIXED + (size_t)ipb)
-		return false;
+	if (ipb <= 0)
+		return "type-3 IP length is not 32 or 128";
+	if (vlen != EVPN_T3_FIXED + (size_t)ipb)
+		return "type-3 length does not fit its IP length";
 	memset(r, 0, sizeof(*r));
 	r->type = EVPN_RT_IMET;
 	memcpy(r->rd, v, 8);
 	r->eth_tag = evpn_get32(v + 8);
 	r->ip_len = v[12];
 	memcpy(r->ip, v + EVPN_T3_FIXED, (size_t)ipb);
-	return true;
+	return NULL;
 }
 
-size_t evpn_nlri_decode(const uint8_t *p, size_t len, struct evpn_route *r, uint8_t *skipped)
+/*
+ * Type 5 value (RFC 9136 section 3.1), vlen bytes: 34 (IPv4) or 58 (IPv6); the prefix and
+ * the gateway IP are of one family. NULL, or why it is malformed; *cleared: prefix bits past
+ * the prefix length were set (they are cleared).
+ */
+static const char *evpn_decode_prefix(const uint8_t *v, size_t vlen, struct evpn_route *r, bool *cleared)
 {
+	size_t ab;
+	uint8_t plen;
+
+	if (vlen == EVPN_T5_LEN_V4)
+		ab = 4;
+	else if (vlen == EVPN_T5_LEN_V6)
+		ab = 16;
+	else
+		return "type-5 length is not 34 (IPv4) or 58 (IPv6)";
+	plen = v[22];
+	if (plen > 8 * ab)
+		return ab == 4 ? "type-5 IPv4 prefix length is over 32" : "type-5 IPv6 prefix length is over 128";
+	memset(r, 0, sizeof(*r));
+	r->type = EVPN_RT_IP_PREFIX;
+	memcpy(r->rd, v, 8);
+	memcpy(r->esi, v + 8, 10);
+	r->eth_tag = evpn_get32(v + 18);
+	r->prefix_len = plen;
+	r->ip_len = (uint8_t)(8 * ab);
+	memcpy(r->ip, v + EVPN_T5_FIXED, ab);
+	memcpy(r->gw_ip, v + EVPN_T5_FIXED + ab, ab);
+	r->label1 = evpn_get24(v + EVPN_T5_FIXED + 2 * ab);
+	*cleared = evpn_mask_prefix(r->ip, ab, plen);
+	return NULL;
+}
+
+size_t evpn_nlri_decode_diag(const uint8_t *p, size_t len, struct evpn_route *r, uint8_t *skipped,
+			     struct evpn_nlri_diag *d)
+{
+	struct evpn_nlri_diag dd;
+	const char *why;
 	size_t vlen;
 
-	if (len < 2)
+	if (!d)
+		d = &dd;
+	memset(d, 0, sizeof(*d));
+	if (len < 2) {
+		d->error = "NLRI header truncated";
 		return 0;
+	}
 	vlen = p[1];
-	if (vlen > len - 2)
+	if (vlen > len - 2) {
+		d->error = "NLRI length overruns the NLRI field";
 		return 0;
+	}
 	switch (p[0]) {
 	case EVPN_RT_MAC_IP:
-		if (!evpn_decode_mac_ip(p + 2, vlen, r))
-			return 0;
+		why = evpn_decode_mac_ip(p + 2, vlen, r);
 		break;
 	case EVPN_RT_IMET:
-		if (!evpn_decode_imet(p + 2, vlen, r))
-			return 0;
+		why = evpn_decode_imet(p + 2, vlen, r);
+		break;
+	case EVPN_RT_IP_PREFIX:
+		why = evpn_decode_prefix(p + 2, vlen, r, &d->host_bits_cleared);
 		break;
 	default:
 		if (skipped)
 			*skipped = p[0];
 		return 2 + vlen;
 	}
+	if (why) {
+		d->error = why;
+		d->delimited = true;
+		return 0;
+	}
 	if (skipped)
 		*skipped = 0;
 	return 2 + vlen;
+}
+
+size_t evpn_nlri_decode(const uint8_t *p, size_t len, struct evpn_route *r, uint8_t *skipped)
+{
+	return evpn_nlri_decode_diag(p, len, r, skipped, NULL);
+}
+
+void evpn_route_prefix(struct evpn_route *r, const uint8_t rd[8], uint8_t ip_bits, const uint8_t *prefix,
+		       uint8_t prefix_len, uint32_t l3vni)
+{
+	size_t ab = ip_bits == 128 ? 16 : 4;
+
+	memset(r, 0, sizeof(*r));
+	r->type = EVPN_RT_IP_PREFIX;
+	memcpy(r->rd, rd, 8);
+	r->ip_len = (uint8_t)(8 * ab);
+	memcpy(r->ip, prefix, ab);
+	r->prefix_len = prefix_len;
+	evpn_mask_prefix(r->ip, ab, prefix_len);
+	r->label1 = l3vni & 0xffffff;
 }
 
 size_t evpn_nlri_encode(uint8_t *p, size_t cap, const struct evpn_route *r, bool withdraw)
@@ -202,6 +295,24 @@ size_t evpn_nlri_encode(uint8_t *p, size_t cap, const struct evpn_route *r, bool
 		evpn_put32(p + 10, r->eth_tag);
 		p[14] = r->ip_len;
 		memcpy(p + 15, r->ip, (size_t)ipb);
+		return 2 + vlen;
+	}
+	if (r->type == EVPN_RT_IP_PREFIX) {
+		if (ipb == 0 || r->prefix_len > r->ip_len)
+			return 0;
+		vlen = ipb == 4 ? EVPN_T5_LEN_V4 : EVPN_T5_LEN_V6;
+		if (cap < 2 + vlen)
+			return 0;
+		p[0] = EVPN_RT_IP_PREFIX;
+		p[1] = (uint8_t)vlen;
+		memcpy(p + 2, r->rd, 8);
+		memcpy(p + 10, r->esi, 10);
+		evpn_put32(p + 20, r->eth_tag);
+		p[24] = r->prefix_len;
+		memcpy(p + 25, r->ip, (size_t)ipb);
+		evpn_mask_prefix(p + 25, (size_t)ipb, r->prefix_len);
+		memcpy(p + 25 + ipb, r->gw_ip, (size_t)ipb);
+		evpn_put24(p + 25 + 2 * ipb, withdraw ? 0 : r->label1);
 		return 2 + vlen;
 	}
 	return 0;
@@ -381,6 +492,11 @@ uint64_t evpn_ec_router_mac(const uint8_t mac[6])
 	return ec;
 }
 
+uint64_t evpn_ec_default_gw(void)
+{
+	return (uint64_t)EVPN_EC_TYPE_OPAQUE << 56 | (uint64_t)EVPN_EC_SUB_DEFAULT_GW << 48;
+}
+
 bool evpn_ec_is_rt(uint64_t ec)
 {
 	uint8_t t = evpn_ec_type(ec);
@@ -407,6 +523,21 @@ bool evpn_ec_get_mac_mobility(uint64_t ec, uint32_t *seq, bool *sticky)
 	if (sticky)
 		*sticky = (ec >> 40) & 1;
 	return true;
+}
+
+bool evpn_ec_get_router_mac(uint64_t ec, uint8_t mac[6])
+{
+	if (evpn_ec_type(ec) != EVPN_EC_TYPE_EVPN || evpn_ec_subtype(ec) != EVPN_EC_SUB_ROUTER_MAC)
+		return false;
+	if (mac)
+		for (int i = 0; i < 6; i++)
+			mac[i] = (uint8_t)(ec >> (40 - 8 * i));
+	return true;
+}
+
+bool evpn_ec_is_default_gw(uint64_t ec)
+{
+	return evpn_ec_type(ec) == EVPN_EC_TYPE_OPAQUE && evpn_ec_subtype(ec) == EVPN_EC_SUB_DEFAULT_GW;
 }
 
 void evpn_ec_format(uint64_t ec, char *buf, size_t len)

@@ -2,7 +2,8 @@
 /*
  * evpn_adv.h: our own EVPN routes on the wire. Builds the attributes of a route we originate
  * (next hop = our VTEP, AS_PATH for eBGP, LOCAL_PREF for iBGP, the VNI's export RTs, VXLAN
- * encapsulation, MAC mobility, PMSI for type 3) and sends it as an UPDATE to one established peer or to all,
+ * encapsulation, MAC mobility, PMSI for type 3; for the L3 routes of an IP-VRF, type 5 and
+ * MAC+IP with two labels, the VRF's RTs and the router's MAC too) and sends it as an UPDATE to one established peer or to all,
  * and the initial dump (every route we originate, then End-of-RIB). It sits between the RIB
  * (evpn_rib.c decides what to advertise) and the sessions (bgp_fsm.c); it knows nothing of
  * the daemon, so it is tested with them alone. Control thread only.
@@ -38,5 +39,52 @@ void evpn_adv_all(struct evpn_adv *ad, const struct evpn_route *r, uint16_t vni_
 		  bool withdraw);
 /* A new session, or the peer's ROUTE-REFRESH: every route we originate, then End-of-RIB. */
 void evpn_adv_dump(struct evpn_adv *ad, struct bgp_peer *p);
+
+/* ---- L3 routes (symmetric IRB, RFC 9135/9136) ---- */
+
+/* An IP-VRF as our L3 routes carry it. */
+struct evpn_adv_vrf {
+	uint32_t l3vni;
+	uint8_t rd[8];               /* the IP-VRF's RD (type-5 routes) */
+	uint8_t rmac[6];             /* our router's MAC in this VRF */
+	uint8_t n_export;
+	uint64_t export_rt[EVPN_RIB_MAX_RT];
+};
+
+/* How the session to the peer shapes an UPDATE (bgp_peer_is_ibgp, bgp_peer_as4, bgp_peer_max_msg). */
+struct evpn_adv_peer {
+	bool ibgp, as4;
+	uint32_t local_pref;         /* to an iBGP peer; 0: the speaker's default (ad->local_pref) */
+	size_t max_msg;
+};
+
+/*
+ * The attributes of one of our L3 routes: ORIGIN IGP, AS_PATH (our AS to eBGP, empty to
+ * iBGP with LOCAL_PREF), next hop our VTEP, route targets (a MAC+IP route: the L2 VNI's
+ * export RTs, then the VRF's; a type 5: the VRF's), VXLAN encapsulation, the router's MAC,
+ * and for a MAC+IP route MAC mobility when seq or sticky.
+ */
+void evpn_adv_l3_attrs(const struct evpn_adv *ad, const struct evpn_adv_peer *pe, const struct evpn_adv_vrf *vrf,
+		       const struct evpn_route *r, uint16_t vni_idx, uint32_t seq, bool sticky, struct bgp_attrs *a);
+/*
+ * Our type-5 route for prefix/prefix_len (ip_len 32 or 128) in vrf: RD the VRF's, ESI and tag
+ * 0, gateway IP 0, label the L3 VNI; as a whole UPDATE in buf (withdraw: MP_UNREACH only).
+ * Returns its length, 0 when it does not fit or the prefix is not valid.
+ */
+size_t evpn_adv_encode_prefix(const struct evpn_adv *ad, const struct evpn_adv_peer *pe, uint8_t *buf, size_t cap,
+			      const struct evpn_adv_vrf *vrf, uint8_t ip_len, const uint8_t *prefix, uint8_t prefix_len,
+			      bool withdraw);
+/*
+ * Our MAC+IP route r (type 2 with an IP, as the RIB gives it: RD and label 1 of the L2 VNI
+ * vni_idx) with label 2 the VRF's L3 VNI, both VNIs' RTs and the router's MAC. As above.
+ */
+size_t evpn_adv_encode_macip_l3(const struct evpn_adv *ad, const struct evpn_adv_peer *pe, uint8_t *buf, size_t cap,
+				const struct evpn_adv_vrf *vrf, const struct evpn_route *r, uint16_t vni_idx,
+				uint32_t seq, bool sticky, bool withdraw);
+/* The same two, sent to peer p if it is established. */
+void evpn_adv_send_prefix(struct evpn_adv *ad, struct bgp_peer *p, const struct evpn_adv_vrf *vrf, uint8_t ip_len,
+			  const uint8_t *prefix, uint8_t prefix_len, bool withdraw);
+void evpn_adv_send_macip_l3(struct evpn_adv *ad, struct bgp_peer *p, const struct evpn_adv_vrf *vrf,
+			    const struct evpn_route *r, uint16_t vni_idx, uint32_t seq, bool sticky, bool withdraw);
 
 #endif

@@ -16,7 +16,9 @@
  *  - remote IPs: one per (VNI, IPv4 address) announced in imported MAC+IP routes, with the
  *    MACs announcing it (several routes can: a MAC that moves between VTEPs has two for a
  *    while, an address taken over by a new MAC too), so the daemon's ARP table holds the
- *    newest binding until the last route goes, never losing it to the older route's withdrawal.
+ *    newest binding until the last route goes, never losing it to the older route's withdrawal;
+ *  - L3 prefixes: one per (IP-VRF, prefix) with the usable type-5 and MAC+IP routes imported
+ *    there (several RDs, several leaves), whose best is pushed out through ops.l3_route.
  * Every key comes from BGP peers, so the maps hash with SipHash under a random key per RIB:
  * a peer cannot choose routes that pile up in one chain.
  * An UPDATE's NLRIs are processed in batches whose hash buckets are prefetched first.
@@ -58,6 +60,7 @@ struct rib_path {
 	uint32_t seq;
 	uint32_t local_pref;
 	bool sticky, stale;
+	uint8_t rmac[6];             /* the router's MAC community, zero when none */
 };
 
 struct rib_route {
@@ -71,6 +74,8 @@ struct rib_route {
 	struct rib_mac *mac;         /* type 2: the MAC entry this route counts for ... */
 	struct rib_route *mac_next;  /* ... and the next route of that MAC */
 	uint16_t ip_vni;             /* type 2 with IPv4: the VNI its address was announced in, or RIB_NO_VNI */
+	struct rib_l3 *l3;           /* types 2 (with an IP) and 5: the VRF prefix this route is imported into ... */
+	struct rib_route *l3_next;   /* ... and the next route there */
 	bool first_used;             /* first is on the paths list */
 	struct rib_path first;       /* the first path, without an allocation of its own */
 };
@@ -108,6 +113,18 @@ struct rib_ip {
 	bool announced;              /* bound is set */
 };
 
+/* One prefix of an IP-VRF and the usable routes imported there. */
+struct rib_l3 {
+	struct rib_l3 *hnext;
+	uint64_t hash;
+	uint32_t l3vni;
+	uint8_t ip_len, plen;
+	uint8_t prefix[16];
+	struct rib_route *routes;    /* linked through l3_next */
+	bool installed;              /* out is what the daemon was last told */
+	struct evpn_rib_l3 out;
+};
+
 struct rib_vni {
 	bool active;
 	uint32_t vni;
@@ -130,7 +147,9 @@ struct evpn_rib {
 	struct rib_vni vnis[RIB_MAX_VNIS];
 	uint16_t active[RIB_MAX_VNIS];   /* indexes of the configured VNIs */
 	uint16_t n_active;
-	struct rib_map routes, macs, floods, rtsets, ips;
+	struct rib_map routes, macs, floods, rtsets, ips, l3s;
+	struct evpn_rib_vrf *vrfs;       /* the IP-VRFs (evpn_rib_set_vrfs) */
+	size_t n_vrfs;
 	struct objpool route_pool, mac_pool;   /* struct rib_route, struct rib_mac */
 	uint64_t n_stale;                /* stale paths, all peers */
 	struct evpn_rib_stats st;
@@ -186,7 +205,7 @@ static uint64_t rib_hash_u64(const struct rib_map *m, uint64_t k)
 
 static uint64_t rib_route_hash(const struct evpn_rib *rib, const struct evpn_route *r)
 {
-	uint8_t b[1 + 8 + 4 + 6 + 1 + 16];
+	uint8_t b[1 + 8 + 4 + 6 + 1 + 16 + 1];
 	size_t n = 0, ipn = r->ip_len / 8u <= 16 ? r->ip_len / 8u : 16;
 
 	b[n++] = r->type;
@@ -201,6 +220,8 @@ static uint64_t rib_route_hash(const struct evpn_rib *rib, const struct evpn_rou
 	b[n++] = r->ip_len;
 	memcpy(b + n, r->ip, ipn);
 	n += ipn;
+	if (r->type == EVPN_RT_IP_PREFIX)
+		b[n++] = r->prefix_len;
 	return rib_siphash(rib->routes.key, b, n);
 }
 
@@ -511,7 +532,7 @@ struct evpn_rib *evpn_rib_new(const struct evpn_rib_config *c, const struct evpn
 	if (rib_map_init(&rib->routes, c->expected_routes, rib->cfg.hash_key) ||
 	    rib_map_init(&rib->macs, c->expected_routes, rib->cfg.hash_key) ||
 	    rib_map_init(&rib->floods, 0, rib->cfg.hash_key) || rib_map_init(&rib->rtsets, 0, rib->cfg.hash_key) ||
-	    rib_map_init(&rib->ips, 0, rib->cfg.hash_key)) {
+	    rib_map_init(&rib->ips, 0, rib->cfg.hash_key) || rib_map_init(&rib->l3s, 0, rib->cfg.hash_key)) {
 		evpn_rib_free(rib);
 		return NULL;
 	}
@@ -527,6 +548,8 @@ void evpn_rib_free(struct evpn_rib *rib)
 	rib_map_free(&rib->floods, rib_plain_free, rib);
 	rib_map_free(&rib->rtsets, rib_plain_free, rib);
 	rib_map_free(&rib->ips, rib_ip_free, rib);
+	rib_map_free(&rib->l3s, rib_plain_free, rib);
+	free(rib->vrfs);
 	objpool_destroy(&rib->route_pool);
 	objpool_destroy(&rib->mac_pool);
 	free(rib);
@@ -950,6 +973,233 @@ static struct rib_path *rib_select(const struct rib_route *r)
 	return best;
 }
 
+/* ---- IP-VRFs: type-5 and host routes ---- */
+
+static uint64_t rib_l3_hash(const struct evpn_rib *rib, uint32_t l3vni, uint8_t ip_len, uint8_t plen,
+			    const uint8_t *prefix)
+{
+	uint8_t b[4 + 2 + 16];
+	size_t ab = ip_len == 128 ? 16 : 4;
+
+	memcpy(b, &l3vni, 4);
+	b[4] = ip_len;
+	b[5] = plen;
+	memcpy(b + 6, prefix, ab);
+	return rib_siphash(rib->l3s.key, b, 6 + ab);
+}
+
+static uint64_t rib_l3_hash_of(const struct rib_map *m, const void *e)
+{
+	(void)m;
+	return ((const struct rib_l3 *)e)->hash;
+}
+
+static struct rib_l3 *rib_l3_get(struct evpn_rib *rib, uint32_t l3vni, uint8_t ip_len, uint8_t plen,
+				 const uint8_t *prefix, bool create)
+{
+	size_t ab = ip_len == 128 ? 16 : 4;
+	uint64_t h = rib_l3_hash(rib, l3vni, ip_len, plen, prefix);
+	struct rib_l3 *e = rib->l3s.buckets[h & (rib->l3s.n_buckets - 1)];
+
+	for (; e; e = e->hnext)
+		if (e->hash == h && e->l3vni == l3vni && e->ip_len == ip_len && e->plen == plen &&
+		    !memcmp(e->prefix, prefix, ab))
+			return e;
+	if (!create || !(e = calloc(1, sizeof(*e))))
+		return NULL;
+	e->hash = h;
+	e->l3vni = l3vni;
+	e->ip_len = ip_len;
+	e->plen = plen;
+	memcpy(e->prefix, prefix, ab);
+	rib_map_grow(&rib->l3s, rib_l3_hash_of);
+	rib_map_insert(&rib->l3s, e, h);
+	return e;
+}
+
+static bool rib_mac_is_zero(const uint8_t mac[6])
+{
+	return !(mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]);
+}
+
+/* The first IP-VRF the route targets import into, or NULL. */
+static const struct evpn_rib_vrf *rib_vrf_match(const struct evpn_rib *rib, const struct rib_rts *rts)
+{
+	for (size_t v = 0; v < rib->n_vrfs; v++) {
+		const struct evpn_rib_vrf *f = &rib->vrfs[v];
+
+		for (size_t i = 0; i < rts->n; i++) {
+			for (size_t j = 0; j < f->n_import; j++)
+				if (rts->rt[i] == f->import[j])
+					return f;
+			if (f->auto_rt && evpn_ec_is_rt(rts->rt[i]) && evpn_ec_rt_value(rts->rt[i]) == f->l3vni)
+				return f;
+		}
+	}
+	return NULL;
+}
+
+/* A route a VRF can use: router's MAC and an L3 VNI (type 5: its label; type 2: the second label). */
+static bool rib_route_l3_usable(const struct rib_route *r)
+{
+	if (!r->best || rib_mac_is_zero(r->best->rmac))
+		return false;
+	if (r->nlri.type == EVPN_RT_IP_PREFIX)
+		return r->nlri.label1 != 0;
+	return r->nlri.has_label2 && r->nlri.label2 != 0;
+}
+
+/* Is a a better route of a VRF prefix than b? LOCAL_PREF, host route, sequence, lower VTEP. */
+static bool rib_l3_better(const struct rib_route *a, const struct rib_route *b)
+{
+	const struct rib_path *pa = a->best, *pb = b->best;
+
+	if (pa->local_pref != pb->local_pref)
+		return pa->local_pref > pb->local_pref;
+	if (a->nlri.type != b->nlri.type)
+		return a->nlri.type == EVPN_RT_MAC_IP;
+	if (pa->seq != pb->seq)
+		return pa->seq > pb->seq;
+	return ntohl(pa->nexthop) < ntohl(pb->nexthop);
+}
+
+static bool rib_l3_same(const struct evpn_rib_l3 *a, const struct evpn_rib_l3 *b)
+{
+	return a->vtep_ip == b->vtep_ip && a->source == b->source && a->vni == b->vni && !memcmp(a->rmac, b->rmac, 6);
+}
+
+/* Choose the best route of e and tell the daemon when that changed. */
+static void rib_l3_resolve(struct evpn_rib *rib, struct rib_l3 *e)
+{
+	const struct rib_route *best = NULL;
+	struct evpn_rib_l3 o;
+
+	for (const struct rib_route *r = e->routes; r; r = r->l3_next)
+		if (!best || rib_l3_better(r, best))
+			best = r;
+	memset(&o, 0, sizeof(o));
+	o.l3vni = e->l3vni;
+	o.ip_len = e->ip_len;
+	o.prefix_len = e->plen;
+	memcpy(o.prefix, e->prefix, sizeof(o.prefix));
+	if (best) {
+		o.source = best->nlri.type;
+		o.vtep_ip = best->best->nexthop;
+		memcpy(o.rmac, best->best->rmac, 6);
+		o.vni = best->nlri.type == EVPN_RT_IP_PREFIX ? best->nlri.label1 : best->nlri.label2;
+		o.peer = best->best->peer;
+	}
+	if (!best && !e->installed)
+		return;
+	if (best && e->installed && rib_l3_same(&o, &e->out)) {
+		e->out.peer = o.peer;
+		return;
+	}
+	e->out = o;
+	e->installed = best != NULL;
+	if (rib->ops.l3_route)
+		rib->ops.l3_route(rib->ctx, &o);
+}
+
+static void rib_l3_detach(struct evpn_rib *rib, struct rib_route *r)
+{
+	struct rib_l3 *e = r->l3;
+
+	for (struct rib_route **pp = &e->routes; *pp; pp = &(*pp)->l3_next)
+		if (*pp == r) {
+			*pp = r->l3_next;
+			break;
+		}
+	r->l3 = NULL;
+	r->l3_next = NULL;
+	rib_l3_resolve(rib, e);
+	if (!e->routes) {
+		rib_map_remove(&rib->l3s, e, e->hash);
+		free(e);
+	}
+}
+
+/* Import r (type 2 with an IP, or type 5) into the VRF its best path's RTs name, or out of any. */
+static void rib_route_l3(struct evpn_rib *rib, struct rib_route *r)
+{
+	const struct evpn_rib_vrf *v = NULL;
+
+	if (r->nlri.type != EVPN_RT_IP_PREFIX && !(r->nlri.type == EVPN_RT_MAC_IP && r->nlri.ip_len))
+		return;
+	if (r->best && rib->n_vrfs) {
+		v = rib_vrf_match(rib, r->best->rts);
+		if (v && !rib_route_l3_usable(r)) {
+			rib->st.l3_no_rmac++;
+			v = NULL;
+		}
+	}
+	if (r->l3 && (!v || r->l3->l3vni != v->l3vni))
+		rib_l3_detach(rib, r);
+	if (v && !r->l3) {
+		uint8_t plen = r->nlri.type == EVPN_RT_IP_PREFIX ? r->nlri.prefix_len : r->nlri.ip_len;
+		struct rib_l3 *e = rib_l3_get(rib, v->l3vni, r->nlri.ip_len, plen, r->nlri.ip, true);
+
+		if (!e)
+			return;
+		r->l3 = e;
+		r->l3_next = e->routes;
+		e->routes = r;
+	}
+	if (r->l3)
+		rib_l3_resolve(rib, r->l3);
+}
+
+int evpn_rib_set_vrfs(struct evpn_rib *rib, const struct evpn_rib_vrf *vrfs, size_t n)
+{
+	struct evpn_rib_vrf *copy = NULL;
+
+	if (n > EVPN_RIB_MAX_VRFS)
+		return EINVAL;
+	for (size_t i = 0; i < n; i++) {
+		if (!vrfs[i].l3vni || vrfs[i].l3vni > 0xffffff || vrfs[i].n_import > EVPN_RIB_MAX_RT)
+			return EINVAL;
+		for (size_t j = 0; j < i; j++)
+			if (vrfs[j].l3vni == vrfs[i].l3vni)
+				return EINVAL;
+	}
+	if (n) {
+		copy = malloc(n * sizeof(*copy));
+		if (!copy)
+			return ENOMEM;
+		memcpy(copy, vrfs, n * sizeof(*copy));
+	}
+	free(rib->vrfs);
+	rib->vrfs = copy;
+	rib->n_vrfs = n;
+	for (size_t i = 0; i < rib->routes.n_buckets; i++)
+		for (struct rib_route *r = rib->routes.buckets[i]; r; r = r->hnext)
+			rib_route_l3(rib, r);
+	return 0;
+}
+
+bool evpn_rib_l3_lookup(const struct evpn_rib *rib, uint32_t l3vni, uint8_t ip_len, const uint8_t *prefix,
+			uint8_t prefix_len, struct evpn_rib_l3 *out)
+{
+	const struct rib_l3 *e;
+
+	if ((ip_len != 32 && ip_len != 128) || prefix_len > ip_len)
+		return false;
+	e = rib_l3_get((struct evpn_rib *)rib, l3vni, ip_len, prefix_len, prefix, false);
+	if (!e || !e->installed)
+		return false;
+	if (out)
+		*out = e->out;
+	return true;
+}
+
+void evpn_rib_walk_l3(const struct evpn_rib *rib, evpn_rib_l3_cb cb, void *arg)
+{
+	for (size_t i = 0; i < rib->l3s.n_buckets; i++)
+		for (const struct rib_l3 *e = rib->l3s.buckets[i]; e; e = e->hnext)
+			if (e->installed)
+				cb(&e->out, arg);
+}
+
 /* Re-run selection for r and push what changed (flood list, MAC ownership). */
 static void rib_route_changed(struct evpn_rib *rib, struct rib_route *r, uint16_t new_vni)
 {
@@ -997,6 +1247,7 @@ static void rib_route_changed(struct evpn_rib *rib, struct rib_route *r, uint16_
 			rib_mac_put(rib, m);
 		}
 	}
+	rib_route_l3(rib, r);
 }
 
 static void rib_route_drop_if_empty(struct evpn_rib *rib, struct rib_route *r)
@@ -1031,6 +1282,7 @@ struct rib_update_ctx {
 	const uint64_t *rt;
 	size_t n_rt;
 	struct rib_rts *rts;         /* interned once per UPDATE, one reference per path taken */
+	uint8_t rmac[6];             /* the router's MAC community, zero when none */
 	uint32_t memo_vni, memo_tag; /* rib_import_vni's last answer (it depends on these alone here) */
 	uint8_t memo_type;
 	uint16_t memo_idx;
@@ -1072,8 +1324,9 @@ static void rib_update_one(struct evpn_rib *rib, struct rib_update_ctx *u, const
 			rib_path_remove(rib, r, u->peer);
 		return;
 	}
-	vni_idx = rib_update_import(rib, u, nl);
-	if (vni_idx == RIB_NO_VNI)
+	/* a type 5 belongs to no layer-2 VNI: its IP-VRF comes from its RTs (rib_route_l3) */
+	vni_idx = nl->type == EVPN_RT_IP_PREFIX ? RIB_NO_VNI : rib_update_import(rib, u, nl);
+	if (vni_idx == RIB_NO_VNI && nl->type != EVPN_RT_IP_PREFIX)
 		rib->st.not_imported++;
 	if (!r) {
 		r = objpool_alloc(&rib->route_pool);
@@ -1090,6 +1343,8 @@ static void rib_update_one(struct evpn_rib *rib, struct rib_update_ctx *u, const
 	r->nlri.label1 = nl->label1;
 	r->nlri.label2 = nl->label2;
 	r->nlri.has_label2 = nl->has_label2;
+	memcpy(r->nlri.gw_ip, nl->gw_ip, sizeof(nl->gw_ip));
+	memcpy(r->nlri.esi, nl->esi, sizeof(nl->esi));
 	for (p = r->paths; p && p->peer != u->peer; p = p->next)
 		;
 	if (!p) {
@@ -1113,6 +1368,7 @@ static void rib_update_one(struct evpn_rib *rib, struct rib_update_ctx *u, const
 	p->seq = u->seq;
 	p->local_pref = u->local_pref;
 	p->sticky = u->sticky;
+	memcpy(p->rmac, u->rmac, 6);
 	if (p->stale) {
 		p->stale = false;
 		rib->n_stale--;
@@ -1192,7 +1448,8 @@ void evpn_rib_update(struct evpn_rib *rib, uint32_t peer, bool ebgp, const struc
 		else if (evpn_ec_get_mac_mobility(a->ext_comm[i], &sq, &st)) {
 			u.seq = sq;
 			u.sticky = st;
-		}
+		} else
+			evpn_ec_get_router_mac(a->ext_comm[i], u.rmac);
 	}
 	if (a->mp_nh_len == 4)
 		memcpy(&u.nexthop, a->mp_nh, 4);
@@ -1330,8 +1587,10 @@ void evpn_rib_walk(const struct evpn_rib *rib, evpn_rib_path_cb cb, void *arg)
 					.sticky = p->sticky,
 					.best = p == r->best, .stale = p->stale, .local = false,
 					.n_rt = p->rts->n, .rts = p->rts->rt,
+					.l3vni = r->l3 && p == r->best ? r->l3->l3vni : 0,
 				};
 
+				memcpy(info.rmac, p->rmac, 6);
 				cb(&info, arg);
 			}
 }
@@ -1367,4 +1626,5 @@ void evpn_rib_get_stats(const struct evpn_rib *rib, struct evpn_rib_stats *st)
 	*st = rib->st;
 	st->routes = rib->routes.n;
 	st->macs = rib->macs.n;
+	st->l3_prefixes = rib->l3s.n;
 }

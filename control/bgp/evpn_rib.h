@@ -3,8 +3,10 @@
  * evpn_rib.h: the EVPN routing table of the leaf. Routes from BGP peers (Adj-RIB-In, one
  * path per peer), the best path of each route, import into VNIs by route target, MAC
  * mobility between our own MACs and remote ones (RFC 7432 section 15: sequence numbers,
- * the lower-VTEP tie-break, sticky MACs, duplicate detection), and the routes we
- * originate. It owns no sockets and no dataplane: decisions leave through struct
+ * the lower-VTEP tie-break, sticky MACs, duplicate detection), the routes we
+ * originate, and the IP-VRFs of symmetric IRB (RFC 9135, RFC 9136): type-5 routes and the
+ * host routes of MAC+IP routes with an L3 VNI, imported by route target into a VRF named by
+ * its L3 VNI, the best one of each (VRF, prefix) pushed out with its VTEP and router MAC. It owns no sockets and no dataplane: decisions leave through struct
  * evpn_rib_ops (install a remote MAC, add a flood VTEP, advertise a route ...), so it is
  * tested on its own. Control thread only.
  */
@@ -19,6 +21,31 @@
 #include "evpn.h"
 
 #define EVPN_RIB_MAX_RT 16
+#define EVPN_RIB_MAX_VRFS 1024
+
+/* An IP-VRF, as the RIB's caller configures it: its L3 VNI and the route targets it imports. */
+struct evpn_rib_vrf {
+	uint32_t l3vni;
+	uint8_t n_import;
+	uint64_t import[EVPN_RIB_MAX_RT];
+	bool auto_rt;                /* also import any RT whose value is the L3 VNI (ASN:L3VNI of any AS, as FRR does) */
+};
+
+/*
+ * The best route of an IP-VRF for one prefix, as the RIB pushes it out (evpn_rib_ops.l3_route)
+ * and answers evpn_rib_l3_lookup. vtep_ip 0: the VRF has no route for the prefix any more.
+ */
+struct evpn_rib_l3 {
+	uint32_t l3vni;              /* the VRF */
+	uint8_t ip_len;              /* 32 (IPv4) or 128 (IPv6) */
+	uint8_t prefix_len;          /* host routes: 32 or 128 */
+	uint8_t prefix[16];          /* network order, bits past prefix_len zero */
+	uint8_t source;              /* EVPN_RT_MAC_IP (host route) or EVPN_RT_IP_PREFIX (type 5) */
+	uint32_t vtep_ip;            /* the remote VTEP (network order); 0: gone */
+	uint8_t rmac[6];             /* the remote router's MAC: inner destination MAC */
+	uint32_t vni;                /* the VNI to encapsulate with: the route's L3 VNI label */
+	uint32_t peer;               /* the BGP peer of the path (network order) */
+};
 
 struct evpn_rib_config {
 	uint32_t asn;
@@ -45,6 +72,15 @@ struct evpn_rib_ops {
 	void (*remote_ip)(void *ctx, uint16_t vni_idx, uint32_t ip, const uint8_t mac[6], bool add);
 	/* A MAC was frozen by duplicate detection. */
 	void (*duplicate)(void *ctx, uint16_t vni_idx, const uint8_t mac[6]);
+	/*
+	 * The best route of an IP-VRF for a prefix changed (VTEP, router MAC, VNI or source), or
+	 * is gone (r->vtep_ip 0). A route is usable when it is imported into a VRF by its RTs,
+	 * carries the router's MAC extended community and an L3 VNI (type 5: label != 0; type 2:
+	 * an IP address and a second label). Among the routes of one (VRF, prefix): highest
+	 * LOCAL_PREF, then a type-2 host route before a type 5, then the highest MAC mobility
+	 * sequence, then the lowest VTEP.
+	 */
+	void (*l3_route)(void *ctx, const struct evpn_rib_l3 *r);
 };
 
 /* A received route as the RIB keeps it, for show commands. */
@@ -58,12 +94,16 @@ struct evpn_rib_path_info {
 	bool sticky, best, stale, local;
 	uint32_t n_rt;
 	const uint64_t *rts;
+	uint8_t rmac[6];             /* router's MAC community of the path, zero when none */
+	uint32_t l3vni;              /* the IP-VRF the route is imported into (best path), 0: none */
 };
 
 struct evpn_rib_stats {
 	uint64_t routes, paths, local_routes, macs;
 	uint64_t received, withdrawn, rejected_as_loop, rejected_own, not_imported, unsupported_nexthop;
 	uint64_t treat_as_withdraw, stale_removed, mobility_moves, duplicates;
+	uint64_t l3_prefixes;        /* (VRF, prefix) entries with at least one imported route */
+	uint64_t l3_no_rmac;         /* routes imported into a VRF but unusable: no router MAC or no L3 VNI */
 };
 
 struct evpn_rib;
@@ -77,6 +117,18 @@ int evpn_rib_add_vni(struct evpn_rib *rib, uint16_t vni_idx, uint32_t vni, const
 void evpn_rib_vni_info(const struct evpn_rib *rib, uint16_t vni_idx, uint8_t rd[8], uint64_t *rts, size_t *n_rts);
 /* The RTs a VNI imports (EVPN_RIB_MAX_RT at most); auto_rt: the auto ASN:VNI (matched on the VNI alone from eBGP). */
 void evpn_rib_vni_import(const struct evpn_rib *rib, uint16_t vni_idx, uint64_t *rts, size_t *n_rts, bool *auto_rt);
+
+/*
+ * The IP-VRFs (n at most EVPN_RIB_MAX_VRFS; each l3vni once, non-zero, 24 bits). Replaces the
+ * list; every route is imported again and the l3_route changes go out at once. 0 or EINVAL.
+ */
+int evpn_rib_set_vrfs(struct evpn_rib *rib, const struct evpn_rib_vrf *vrfs, size_t n);
+/* The VRF's best route for exactly prefix/prefix_len (ip_len 32 or 128); false when none. */
+bool evpn_rib_l3_lookup(const struct evpn_rib *rib, uint32_t l3vni, uint8_t ip_len, const uint8_t *prefix,
+			uint8_t prefix_len, struct evpn_rib_l3 *out);
+/* Every (VRF, prefix) with a best route, for show commands. */
+typedef void (*evpn_rib_l3_cb)(const struct evpn_rib_l3 *r, void *arg);
+void evpn_rib_walk_l3(const struct evpn_rib *rib, evpn_rib_l3_cb cb, void *arg);
 
 /* Routes from a peer (ebgp: for the auto RT match). Treat-as-withdraw: pass withdraw_all. */
 void evpn_rib_update(struct evpn_rib *rib, uint32_t peer, bool ebgp, const struct bgp_attrs *a,

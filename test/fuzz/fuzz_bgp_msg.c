@@ -30,7 +30,7 @@ static bool fz_route_eq(const struct evpn_route *a, const struct evpn_route *b)
 	return a->type == b->type && !memcmp(a->rd, b->rd, 8) && !memcmp(a->esi, b->esi, 10) &&
 	       a->eth_tag == b->eth_tag && !memcmp(a->mac, b->mac, 6) && a->ip_len == b->ip_len &&
 	       !memcmp(a->ip, b->ip, 16) && a->label1 == b->label1 && a->label2 == b->label2 &&
-	       a->has_label2 == b->has_label2;
+	       a->has_label2 == b->has_label2 && a->prefix_len == b->prefix_len && !memcmp(a->gw_ip, b->gw_ip, 16);
 }
 
 static void fz_check_error(const struct bgp_error *e, uint8_t code)
@@ -83,6 +83,8 @@ static void fz_reencode(const struct bgp_attrs *attrs, const struct evpn_route *
 					   FUZZ_MAXR, &err) == 0);
 		FZ_CHECK(u2.attrs.action == BGP_ATTR_OK);
 		FZ_CHECK(u2.attrs.n_discarded == 0);
+		/* what we encode is clean: no type 5 to discard, withdraw or normalise */
+		FZ_CHECK(u2.n_evpn_malformed == 0 && u2.n_evpn_label0 == 0 && u2.n_evpn_host_bits == 0);
 		if (withdraw) {
 			FZ_CHECK(u2.n_unreach == done && u2.n_reach == 0);
 			for (size_t i = 0; i < done; i++) {
@@ -119,6 +121,12 @@ static void fz_update(const uint8_t *body, size_t len, bool as4)
 	FZ_CHECK(u.attrs.mp_nh_len == 0 || u.attrs.mp_nh_len == 4 || u.attrs.mp_nh_len == 16);
 	FZ_CHECK(memchr(u.attrs.action_reason, '\0', sizeof(u.attrs.action_reason)) != NULL);
 	FZ_CHECK(u.attrs.action == BGP_ATTR_OK || u.attrs.action_reason[0] != '\0');
+	FZ_CHECK(memchr(u.evpn_reason, '\0', sizeof(u.evpn_reason)) != NULL);
+	FZ_CHECK(!(u.n_evpn_malformed || u.n_evpn_label0 || u.n_evpn_host_bits) || u.evpn_reason[0] != '\0');
+	for (size_t i = 0; i < u.n_reach; i++) /* RFC 9136: label 0 without an overlay index is a withdrawal */
+		FZ_CHECK(fz_reach[i].type != EVPN_RT_IP_PREFIX || fz_reach[i].label1 != 0 || fz_reach[i].gw_ip[0] ||
+			 memcmp(fz_reach[i].gw_ip, fz_reach[i].gw_ip + 1, 15) || fz_reach[i].esi[0] ||
+			 memcmp(fz_reach[i].esi, fz_reach[i].esi + 1, 9));
 	if (u.n_reach && u.attrs.action == BGP_ATTR_OK) {
 		FZ_CHECK(u.has_mp_reach_evpn && u.attrs.has_origin && u.attrs.has_as_path);
 		fz_reencode(&u.attrs, fz_reach, u.n_reach, false, as4);
@@ -199,19 +207,28 @@ static void fz_nlri(const uint8_t *p, size_t len)
 
 	while (off < len) {
 		struct evpn_route r, r2;
+		struct evpn_nlri_diag d;
 		uint8_t sk = 0xee, b[64];
-		size_t n = evpn_nlri_decode(p + off, len - off, &r, &sk), e;
+		size_t n = evpn_nlri_decode_diag(p + off, len - off, &r, &sk, &d), e;
 
-		if (n == 0)
-			break;
-		FZ_CHECK(n >= 2 && n <= len - off);
-		if (p[off] == EVPN_RT_MAC_IP || p[off] == EVPN_RT_IMET) {
+		if (n == 0) {
+			FZ_CHECK(d.error != NULL);
+			/* only a known type's content can be malformed inside its own length */
+			if (!d.delimited)
+				break;
+			FZ_CHECK(p[off] == EVPN_RT_MAC_IP || p[off] == EVPN_RT_IMET || p[off] == EVPN_RT_IP_PREFIX);
+			off += 2 + (size_t)p[off + 1];
+			continue;
+		}
+		FZ_CHECK(n >= 2 && n <= len - off && d.error == NULL);
+		FZ_CHECK(!d.host_bits_cleared || p[off] == EVPN_RT_IP_PREFIX);
+		if (p[off] == EVPN_RT_MAC_IP || p[off] == EVPN_RT_IMET || p[off] == EVPN_RT_IP_PREFIX) {
 			FZ_CHECK(sk == 0 && r.type == p[off]);
 			e = evpn_nlri_encode(b, sizeof(b), &r, false);
 			FZ_CHECK(e > 0 && evpn_nlri_decode(b, e, &r2, NULL) == e);
 			FZ_CHECK(fz_route_eq(&r, &r2) && evpn_route_same_key(&r, &r2));
-			if (e == n)
-				FZ_CHECK(!memcmp(b, p + off, n));
+			if (e == n) /* the same bytes, but for prefix bits past the length, which we clear */
+				FZ_CHECK(!memcmp(b, p + off, n) || d.host_bits_cleared);
 			else /* only a type 2 without its label bytes encodes longer */
 				FZ_CHECK(r.type == EVPN_RT_MAC_IP && e == n + 3 && r.label1 == 0);
 		} else {

@@ -4,8 +4,9 @@
  * sequences of what peers and the dataplane tell it, over a small world where routes
  * collide often: three peers (two eBGP, one iBGP), two VNIs, eight MACs, four next hops
  * (one of them our own VTEP). Each input is a list of 4-byte operations: an UPDATE
- * (type 2 or 3, announce or withdraw, treat-as-withdraw, MAC mobility sequence and sticky
- * bit, route targets that import, import elsewhere or not at all, AS loops), a session
+ * (type 2, 3 or 5, announce or withdraw, treat-as-withdraw, MAC mobility sequence and sticky
+ * bit, route targets that import, import elsewhere or not at all, AS loops, the L3 parts: the
+ * IP-VRF's RT, a second label, one of three router MACs or none), a session
  * going down (gracefully or not), End-of-RIB, a local MAC coming or going, a local IP.
  *
  * What the RIB tells the daemon through its ops is replayed into a model of the daemon's
@@ -18,6 +19,9 @@
  *  - after every operation, each MAC the RIB does not hold locally is installed at exactly
  *    the VTEP of its best remote path (none without one), and a local MAC that is not
  *    frozen is installed nowhere;
+ *  - the IP-VRF's routes (ops.l3_route) are removed only when held, changed only when they
+ *    change, never point at our own VTEP, and after every operation are exactly what
+ *    evpn_rib_walk_l3 lists;
  *  - at the end, with every session down and every local MAC gone, nothing is left: no
  *    remote MAC, flood VTEP, remote IP or advertisement, no path; leaks are LeakSanitizer's.
  *
@@ -42,6 +46,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define FZ_MAX_SET 256
 
 static const uint32_t fz_vni[FZ_N_VNIS] = { 100, 200 };
+#define FZ_L3VNI 900001
+
+/* The daemon's IP-VRF routes as ops.l3_route leaves them. */
+struct fz_l3 {
+	uint32_t prefix;
+	uint8_t plen, source;
+	uint32_t vtep;
+	uint8_t rmac[6];
+};
+static struct fz_l3 fz_l3s[FZ_MAX_SET];
+static unsigned fz_n_l3;
 
 /* The daemon's state as the ops callbacks leave it. */
 static uint32_t fz_installed[FZ_N_VNIS][FZ_N_MACS];
@@ -177,15 +192,57 @@ static void fz_on_advertise(void *ctx, const struct evpn_route *r, uint16_t vni_
 		fz_set_add(&fz_adv, &it, false);   /* a new sequence number re-advertises */
 }
 
+static unsigned fz_l3_find(uint32_t prefix, uint8_t plen)
+{
+	unsigned i;
+
+	for (i = 0; i < fz_n_l3 && (fz_l3s[i].prefix != prefix || fz_l3s[i].plen != plen); i++)
+		;
+	return i;
+}
+
+static void fz_on_l3(void *ctx, const struct evpn_rib_l3 *r)
+{
+	static const uint8_t zero[6];
+	uint32_t prefix;
+	unsigned i;
+
+	(void)ctx;
+	FZ_CHECK(r->l3vni == FZ_L3VNI && r->ip_len == 32 && r->prefix_len <= 32);
+	memcpy(&prefix, r->prefix, 4);
+	i = fz_l3_find(prefix, r->prefix_len);
+	if (!r->vtep_ip) {
+		FZ_CHECK(i < fz_n_l3);
+		fz_l3s[i] = fz_l3s[--fz_n_l3];
+		return;
+	}
+	FZ_CHECK(r->vtep_ip != fz_nexthop(3) && r->vni == FZ_L3VNI && memcmp(r->rmac, zero, 6));
+	FZ_CHECK(r->source == EVPN_RT_MAC_IP || r->source == EVPN_RT_IP_PREFIX);
+	if (i < fz_n_l3) /* a change, never a repeat */
+		FZ_CHECK(fz_l3s[i].vtep != r->vtep_ip || fz_l3s[i].source != r->source ||
+			 memcmp(fz_l3s[i].rmac, r->rmac, 6));
+	else {
+		FZ_CHECK(fz_n_l3 < FZ_MAX_SET);
+		fz_n_l3++;
+	}
+	fz_l3s[i].prefix = prefix;
+	fz_l3s[i].plen = r->prefix_len;
+	fz_l3s[i].source = r->source;
+	fz_l3s[i].vtep = r->vtep_ip;
+	memcpy(fz_l3s[i].rmac, r->rmac, 6);
+}
+
 static const struct evpn_rib_ops fz_ops = {
 	.remote_mac = fz_on_remote_mac, .flood_vtep = fz_on_flood, .advertise = fz_on_advertise,
-	.remote_ip = fz_on_remote_ip,
+	.remote_ip = fz_on_remote_ip, .l3_route = fz_on_l3,
 };
 
 /* One UPDATE from peer, described by three bytes (see the header comment). */
 static void fz_update(struct evpn_rib *rib, unsigned peer, bool withdraw_all, uint8_t b1, uint8_t b2, uint8_t b3)
 {
 	bool imet = b1 & 1, withdraw = b1 & 2, sticky = b1 & 4, with_ip = b1 & 8, loop = b1 & 0x80;
+	bool l3 = b3 & 0x08, t5 = b3 & 0x10;
+	unsigned rmac = (b3 >> 5) & 3;
 	unsigned rt_mode = (b1 >> 4) & 3, vi = (b1 >> 6) & 1, mac = b2 & 7, nh = (b2 >> 3) & 3, seq = b2 >> 5;
 	uint32_t nexthop = fz_nexthop(nh);
 	struct evpn_route r;
@@ -199,6 +256,17 @@ static void fz_update(struct evpn_rib *rib, unsigned peer, bool withdraw_all, ui
 		r.type = EVPN_RT_IMET;
 		r.ip_len = 32;
 		memcpy(r.ip, &nexthop, 4);
+	} else if (t5) {
+		uint32_t pfx = fz_ip(10, b3 & 7, 0, 0);
+
+		r.type = EVPN_RT_IP_PREFIX;
+		r.rd[7] = 3;
+		r.ip_len = 32;
+		r.prefix_len = vi ? 16 : 32; /* a /32 competes with the host routes of type 2 */
+		if (r.prefix_len == 32)
+			pfx = fz_ip(192, 168, 0, b3 & 7);
+		memcpy(r.ip, &pfx, 4);
+		r.label1 = withdraw ? 0 : FZ_L3VNI;
 	} else {
 		r.type = EVPN_RT_MAC_IP;
 		fz_mac(r.mac, mac);
@@ -208,6 +276,10 @@ static void fz_update(struct evpn_rib *rib, unsigned peer, bool withdraw_all, ui
 
 			r.ip_len = 32;
 			memcpy(r.ip, &host, 4);
+		}
+		if (l3) {
+			r.label2 = FZ_L3VNI;
+			r.has_label2 = true;
 		}
 	}
 	memset(&a, 0, sizeof(a));
@@ -226,6 +298,13 @@ static void fz_update(struct evpn_rib *rib, unsigned peer, bool withdraw_all, ui
 	else if (rt_mode == 3)
 		a.ext_comm[a.n_ext_comm++] = evpn_ec_rt_as2(FZ_PEER_AS, fz_vni[vi]);
 	a.ext_comm[a.n_ext_comm++] = evpn_ec_encap_vxlan();
+	if (l3 || t5)
+		a.ext_comm[a.n_ext_comm++] = evpn_ec_rt_as2(FZ_ASN, FZ_L3VNI);
+	if (rmac) {
+		const uint8_t m[6] = { 0, 0, 0x22, 0x22, 0x33, (uint8_t)rmac };
+
+		a.ext_comm[a.n_ext_comm++] = evpn_ec_router_mac(m);
+	}
 	if (seq)
 		a.ext_comm[a.n_ext_comm++] = evpn_ec_mac_mobility(seq - 1, sticky);
 	if (withdraw)
@@ -259,6 +338,30 @@ static void fz_walk_path(const struct evpn_rib_path_info *p, void *arg)
 		}
 	if (!any)
 		w->addresses++;
+}
+
+static void fz_walk_l3(const struct evpn_rib_l3 *r, void *arg)
+{
+	unsigned *n = arg, i;
+	uint32_t prefix;
+
+	memcpy(&prefix, r->prefix, 4);
+	i = fz_l3_find(prefix, r->prefix_len);
+	FZ_CHECK(i < fz_n_l3 && fz_l3s[i].vtep == r->vtep_ip && fz_l3s[i].source == r->source &&
+		 !memcmp(fz_l3s[i].rmac, r->rmac, 6));
+	(*n)++;
+}
+
+/* The IP-VRF's routes the RIB lists are exactly those the daemon was told. */
+static void fz_check_l3(const struct evpn_rib *rib)
+{
+	struct evpn_rib_stats st;
+	unsigned n = 0;
+
+	evpn_rib_walk_l3(rib, fz_walk_l3, &n);
+	FZ_CHECK(n == fz_n_l3);
+	evpn_rib_get_stats(rib, &st);
+	FZ_CHECK(st.l3_prefixes == fz_n_l3);
 }
 
 static void fz_check_ips(const struct evpn_rib *rib)
@@ -299,10 +402,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	memset(fz_installed, 0, sizeof(fz_installed));
 	fz_flood.n = fz_ips.n = fz_adv.n = 0;
+	fz_n_l3 = 0;
 	rib = evpn_rib_new(&c, &fz_ops, NULL);
 	FZ_CHECK(rib != NULL);
 	for (uint16_t v = 0; v < FZ_N_VNIS; v++)
 		FZ_CHECK(evpn_rib_add_vni(rib, v, fz_vni[v], NULL, NULL, 0, NULL, 0) == 0);
+	{
+		struct evpn_rib_vrf vrf = { .l3vni = FZ_L3VNI, .n_import = 1 };
+
+		vrf.import[0] = evpn_ec_rt_as2(FZ_ASN, FZ_L3VNI);
+		FZ_CHECK(evpn_rib_set_vrfs(rib, &vrf, 1) == 0);
+	}
 
 	for (size_t off = 0; off + 4 <= size && off < 4 * 512; off += 4) {
 		uint8_t b0 = data[off], b1 = data[off + 1], b2 = data[off + 2], b3 = data[off + 3];
@@ -329,6 +439,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		fz_check_macs(rib);
 		fz_check_ips(rib);
+		fz_check_l3(rib);
 	}
 
 	/* every session down, every local MAC gone: nothing may be left behind */
@@ -349,6 +460,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FZ_CHECK(fz_flood.n == 0);
 	FZ_CHECK(fz_ips.n == 0);
 	FZ_CHECK(fz_adv.n == 0);
+	FZ_CHECK(fz_n_l3 == 0);
 	evpn_rib_get_stats(rib, &st);
 	FZ_CHECK(st.paths == 0 && st.local_routes == 0);
 	evpn_rib_free(rib);

@@ -1024,6 +1024,57 @@ START_TEST(test_attr_overrun_treat_as_withdraw)
 }
 END_TEST
 
+/*
+ * A type-5 route whose length byte still delimits it but whose content is malformed
+ * (length 33; prefix length 33 in an IPv4 route) is discarded, counted and logged with the
+ * peer; the type-2 route beside it goes up, the session stays (no NOTIFICATION).
+ */
+START_TEST(test_malformed_type5_kept_session)
+{
+	static const uint8_t body[] = {
+		0, 0,                                              /* no withdrawn routes */
+		0, 0x8e,                                           /* 142 bytes of attributes */
+		0x40, 1, 1, 0,                                     /* ORIGIN */
+		0x40, 2, 6, 2, 1, 0, 0, 0xfd, 0xeb,                /* AS_PATH 65003 */
+		0x80, 14, 0x73, 0, 25, 70, 4, 10, 0, 0, 2, 0,      /* MP_REACH_NLRI, next hop 10.0.0.2 */
+		2, 0x21, 0, 1, 10, 0, 0, 2, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 48, 2, 0, 0, 0, 0, 2,
+		0, 0, 0, 100,                                      /* type 2, MAC 02:00:00:00:00:02, VNI 100 */
+		5, 0x21, 0, 1, 1, 1, 1, 1, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 16, 10, 1, 0, 0,
+		0, 0, 0, 0, 0x0d, 0xbb,                            /* type 5 of 33 bytes: no room for its label */
+		5, 0x22, 0, 1, 1, 1, 1, 1, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 33, 10, 1, 0, 0,
+		0, 0, 0, 0, 0x0d, 0xbb, 0xa1,                      /* type 5, IPv4 prefix length 33 */
+		0xc0, 16, 8, 0, 2, 0xfd, 0xe8, 0, 0, 0, 100,       /* RT 65000:100 */
+	};
+	struct bgp_peer_config c = peer_cfg(RAW_IP, AS_RAW, true);
+	struct side *a = side_new("A", A_IP, AS_A, "1.1.1.1", false, 90);
+	struct bgp_peer_stats st;
+	uint8_t buf[4096];
+	struct raw *r;
+
+	add_peer(a, &c);
+	ck_assert_err(bgp_start(a->b), 0);
+	r = raw_session(a, &raw_open_default);
+	memcpy(buf + 19, body, sizeof(body));
+	raw_send(r, buf, put_hdr(buf, 19 + sizeof(body), BGP_MSG_UPDATE));
+	RUN_UNTIL(a->n_update == 1);
+	ck_assert_int_eq(a->last_u.attrs.action, BGP_ATTR_OK);
+	ck_assert_uint_eq(a->last_u.n_reach, 1);
+	ck_assert_uint_eq(a->first_reach.type, EVPN_RT_MAC_IP);
+	ck_assert_uint_eq(a->last_u.n_evpn_malformed, 2);
+	settle(50);
+	st = stats(a);
+	ck_assert_int_eq(st.state, BGP_ST_ESTABLISHED);
+	ck_assert_uint_eq(st.evpn_malformed, 2);
+	ck_assert_uint_eq(st.updates_rejected, 0);
+	ck_assert_uint_eq(st.treat_as_withdraw, 0);
+	ck_assert_uint_eq(st.msgs_out[BGP_MSG_NOTIFICATION], 0);
+	ck_assert_int_eq(a->n_down, 0);
+	ck_assert(has_log(a, "peer 127.0.0.3", "2 malformed type-5 routes discarded"));
+	ck_assert(has_log(a, "peer 127.0.0.3", "type-5 length is not 34"));
+	raw_free(r);
+}
+END_TEST
+
 /* Whole messages written in pieces, and several messages in one write. */
 START_TEST(test_split_messages)
 {
@@ -1757,6 +1808,7 @@ static Suite *bgp_fsm_suite(void)
 	tcase_add_test(tc, test_update_and_refresh);
 	tcase_add_test(tc, test_malformed_update);
 	tcase_add_test(tc, test_attr_overrun_treat_as_withdraw);
+	tcase_add_test(tc, test_malformed_type5_kept_session);
 	tcase_add_test(tc, test_split_messages);
 	tcase_add_test(tc, test_raw_errors);
 	tcase_add_loop_test(tc, test_collision, 0, 2);

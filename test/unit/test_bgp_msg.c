@@ -86,6 +86,8 @@ static void assert_route_eq(const struct evpn_route *a, const struct evpn_route 
 	ck_assert_uint_eq(a->label1, b->label1);
 	ck_assert_uint_eq(a->label2, b->label2);
 	ck_assert_int_eq(a->has_label2, b->has_label2);
+	ck_assert_uint_eq(a->prefix_len, b->prefix_len);
+	ck_assert_mem_eq(a->gw_ip, b->gw_ip, 16);
 }
 
 static void assert_attrs_eq(const struct bgp_attrs *a, const struct bgp_attrs *b)
@@ -1596,7 +1598,7 @@ START_TEST(mp_variants)
 	ck_assert_mem_eq(g_u.attrs.mp_nh, v6, 16);
 	ck_assert_uint_eq(g_u.n_reach, 1);
 
-	/* types 1, 4, 5 and 9 between a type 2 and a type 3: counted, skipped */
+	/* types 1, 4 and 9 between a type 2, a type 5 and a type 3: counted, skipped */
 	build_update("", "", A_ORIGIN, A_ASPATH,
 		     "80 0e 99 0019 46 04 0a000002 00 "
 		     "01 19 00010a0000010001 00000000000000000000 00000000 000064 " NLRI_T2_MAC
@@ -1605,12 +1607,13 @@ START_TEST(mp_variants)
 		     "09 00 03 11 00010a0000020002 00000000 20 0a000002",
 		     NULL);
 	ck_assert_int_eq(dec_update(g_m.b, g_m.len, true), 0);
-	ck_assert_uint_eq(g_u.n_reach, 2);
+	ck_assert_uint_eq(g_u.n_reach, 3);
 	ck_assert_uint_eq(g_reach[0].type, 2);
-	ck_assert_uint_eq(g_reach[1].type, 3);
+	ck_assert_uint_eq(g_reach[1].type, 5);
+	ck_assert_uint_eq(g_reach[2].type, 3);
 	ck_assert_uint_eq(g_u.n_skipped[1], 1);
 	ck_assert_uint_eq(g_u.n_skipped[4], 1);
-	ck_assert_uint_eq(g_u.n_skipped[5], 1);
+	ck_assert_uint_eq(g_u.n_skipped[5], 0);
 	ck_assert_uint_eq(g_u.n_skipped[0], 1);
 
 	/* a withdrawal without the label bytes is fine */
@@ -1899,8 +1902,8 @@ static char *run(const char *cmd)
 
 START_TEST(tshark_reads_our_messages)
 {
-	static uint8_t msgs[8][BGP_MAX_MSG];
-	size_t lens[8], nm = 0, done;
+	static uint8_t msgs[10][BGP_MAX_MSG];
+	size_t lens[10], nm = 0, done;
 	struct bgp_open o = our_open();
 	struct bgp_attrs a;
 	struct evpn_route r[2];
@@ -1948,6 +1951,17 @@ START_TEST(tshark_reads_our_messages)
 	make_route(&r[1], 1);
 	lens[nm] = bgp_update_encode_evpn(msgs[nm], BGP_MAX_MSG, NULL, r, 2, true, true, &done);
 	nm++;
+	/* type 5, IPv4 and IPv6, with the router's MAC, and a withdrawal */
+	std_attrs(&a, 65001);
+	a.ext_comm[a.n_ext_comm++] = evpn_ec_router_mac((const uint8_t[]){ 0, 0, 0x22, 0x22, 0x33, 0x33 });
+	evpn_route_prefix(&r[0], (const uint8_t[]){ 0, 1, 1, 1, 1, 1, 0, 3 }, 32, (const uint8_t[]){ 10, 1, 0, 0 }, 16,
+			  900001);
+	evpn_route_prefix(&r[1], (const uint8_t[]){ 0, 1, 1, 1, 1, 1, 0, 3 }, 128,
+			  (const uint8_t[16]){ 0x20, 0x01, 0x0d, 0xb8, 0, 1 }, 48, 900001);
+	lens[nm] = bgp_update_encode_evpn(msgs[nm], BGP_MAX_MSG, &a, r, 2, false, true, &done);
+	nm++;
+	lens[nm] = bgp_update_encode_evpn(msgs[nm], BGP_MAX_MSG, NULL, r, 1, true, true, &done);
+	nm++;
 	lens[nm] = bgp_eor_evpn_encode(msgs[nm], BGP_MAX_MSG);
 	nm++;
 	lens[nm] = bgp_route_refresh_encode(msgs[nm], BGP_MAX_MSG, EVPN_AFI, 0, EVPN_SAFI);
@@ -1978,7 +1992,7 @@ START_TEST(tshark_reads_our_messages)
 	ck_assert_ptr_nonnull(flagged);
 	ck_assert_ptr_nonnull(types);
 	ck_assert_msg(flagged[0] == '\0', "tshark flags our messages:\n%s", flagged);
-	ck_assert_str_eq(types, "1\n4\n2\n2\n2\n2\n5\n3\n");
+	ck_assert_str_eq(types, "1\n4\n2\n2\n2\n2\n2\n2\n5\n3\n");
 	free(flagged);
 	free(types);
 	static const char *const expect[] = {
@@ -1988,10 +2002,321 @@ START_TEST(tshark_reads_our_messages)
 		"Route Target: 65001:100", "VXLAN Encapsulation", "Sequence number: 5", "Sticky/Static MAC: Yes",
 		"Router's MAC: 02:00:00:00:00:aa", "AS_PATH: 65001", "Next hop: 10.0.0.1",
 		"Inclusive Multicast Route", "Tunnel Type: Ingress Replication (6)", "MP_UNREACH_NLRI",
+		"IP Prefix route (5)", "IPv4 address: 10.1.0.0", "IPv6 address: 2001:db8:1::", "IP prefix length: 48",
+		"Router's MAC: 00:00:22:22:33:33", "Route Distinguisher: 0001010101010003 (1.1.1.1:3)",
 		"Minor error Code (Cease): Administratively Shutdown (2)", "Shutdown Communication: maintain", "Subtype: Normal route refresh request",
 	};
 	for (size_t i = 0; i < sizeof(expect) / sizeof(expect[0]); i++)
 		ck_assert_msg(strstr(out, expect[i]) != NULL, "tshark output lacks '%s'", expect[i]);
+}
+END_TEST
+
+
+/* ---------------------------------------------------------------------------------------- */
+/* L3: type 5 (RFC 9136), MAC+IP with two labels and the router's MAC (RFC 9135)             */
+/* ---------------------------------------------------------------------------------------- */
+
+/* RFC 9136 section 3.1 by hand: RD 1.1.1.1:3, 10.1.0.0/16, gateway 0, label L3 VNI 900001. */
+#define NLRI_T5 "05 22 0001010101010003 00000000000000000000 00000000 10 0a010000 00000000 0dbba1"
+#define NLRI_T5_V6                                                                              \
+	"05 3a 0001020202020003 00000000000000000000 00000000 30 20010db8000100000000000000000000 " \
+	"00000000000000000000000000000000 0dbba1"
+/* RT 65000:900001, VXLAN, router's MAC 0000.2222.3333 (the anycast-gateway MAC) */
+#define A_EXT_L3 "c0 10 18 0002fde8000dbba1 030c000000000008 0603000022223333"
+
+/* An MP_REACH (next hop 10.0.0.2) or MP_UNREACH attribute around nlri (hex). */
+static const char *mp_attr(char *buf, size_t cap, bool reach, const char *nlri)
+{
+	uint8_t tmp[1024];
+	size_t n = hex(nlri, tmp, sizeof(tmp));
+
+	if (reach)
+		snprintf(buf, cap, "90 0e %04zx 0019 46 04 0a000002 00 %s", n + 9, nlri);
+	else
+		snprintf(buf, cap, "90 0f %04zx 0019 46 %s", n + 3, nlri);
+	return buf;
+}
+
+START_TEST(t5_decode)
+{
+	static const uint8_t rmac[6] = { 0, 0, 0x22, 0x22, 0x33, 0x33 };
+	char mp[1024];
+	uint8_t got[6];
+	bool found = false;
+
+	build_update("", "", A_ORIGIN, A_ASPATH, mp_attr(mp, sizeof(mp), true, NLRI_T5 " " NLRI_T5_V6), A_EXT_L3,
+		     NULL);
+	ck_assert_int_eq(dec_update(g_m.b, g_m.len, true), 0);
+	ck_assert_uint_eq(g_u.attrs.action, BGP_ATTR_OK);
+	ck_assert_uint_eq(g_u.n_reach, 2);
+	ck_assert_uint_eq(g_u.n_unreach, 0);
+	ck_assert_uint_eq(g_u.n_skipped[5], 0);
+	ck_assert_uint_eq(g_u.n_evpn_malformed + g_u.n_evpn_label0 + g_u.n_evpn_host_bits, 0);
+	ck_assert_uint_eq(g_reach[0].type, EVPN_RT_IP_PREFIX);
+	ck_assert_uint_eq(g_reach[0].ip_len, 32);
+	ck_assert_uint_eq(g_reach[0].prefix_len, 16);
+	ck_assert_uint_eq(g_reach[0].label1, 900001);
+	ck_assert_uint_eq(g_reach[1].ip_len, 128);
+	ck_assert_uint_eq(g_reach[1].prefix_len, 48);
+	assert_nh("10.0.0.2");
+	for (uint32_t i = 0; i < g_u.attrs.n_ext_comm; i++)
+		if (evpn_ec_get_router_mac(g_u.attrs.ext_comm[i], got))
+			found = true;
+	ck_assert(found);
+	ck_assert_mem_eq(got, rmac, 6);
+	ck_assert(has_ec(&g_u.attrs, evpn_ec_rt_as2(65000, 900001)));
+
+	/* withdrawn: matched on the key, the label zeroed */
+	build_update("", "", mp_attr(mp, sizeof(mp), false, NLRI_T5), NULL);
+	ck_assert_int_eq(dec_update(g_m.b, g_m.len, true), 0);
+	ck_assert_uint_eq(g_u.n_unreach, 1);
+	ck_assert(!g_u.end_of_rib_evpn);
+	ck_assert_uint_eq(g_unreach[0].type, EVPN_RT_IP_PREFIX);
+	ck_assert(evpn_route_same_key(&g_unreach[0], &g_reach[0]));
+}
+END_TEST
+
+/* Our encoder, byte for byte, against the RFC layouts. */
+START_TEST(t5_encode_vectors)
+{
+	static const uint8_t rmac[6] = { 0, 0, 0x22, 0x22, 0x33, 0x33 };
+	static const uint8_t rd[8] = { 0, 1, 1, 1, 1, 1, 0, 3 };
+	struct bgp_attrs a;
+	struct evpn_route r;
+	uint8_t m[512];
+	size_t n, done = 0;
+
+	std_attrs(&a, 65001);
+	a.ext_comm[a.n_ext_comm++] = evpn_ec_router_mac(rmac);
+	evpn_route_prefix(&r, rd, 32, (const uint8_t[]){ 10, 1, 0, 0 }, 16, 900001);
+	n = bgp_update_encode_evpn(m, sizeof(m), &a, &r, 1, false, true, &done);
+	ck_assert_uint_eq(done, 1);
+	assert_bytes(m, n,
+		     "ffffffffffffffffffffffffffffffff 006f 02 0000 0058 "
+		     "40 01 01 00 "
+		     "40 02 06 02 01 0000fde9 "
+		     "80 0e 2d 0019 46 04 0a000001 00 " NLRI_T5 " "
+		     "c0 10 18 0002fde900000064 030c000000000008 0603000022223333");
+	/* and back */
+	ck_assert_int_eq(dec_update(m, n, true), 0);
+	ck_assert_uint_eq(g_u.n_reach, 1);
+	assert_route_eq(&g_reach[0], &r);
+	assert_attrs_eq(&a, &g_u.attrs);
+	/* the withdrawal */
+	n = bgp_update_encode_evpn(m, sizeof(m), NULL, &r, 1, true, true, &done);
+	assert_bytes(m, n,
+		     "ffffffffffffffffffffffffffffffff 0041 02 0000 002a "
+		     "80 0f 27 0019 46 "
+		     "05 22 0001010101010003 00000000000000000000 00000000 10 0a010000 00000000 000000");
+
+	/* MAC+IP with two labels: L2 VNI 100, L3 VNI 900001 (RFC 9135 section 9.1) */
+	make_route(&r, 1);
+	r.label2 = 900001;
+	r.has_label2 = true;
+	n = bgp_update_encode_evpn(m, sizeof(m), &a, &r, 1, false, true, &done);
+	ck_assert_uint_eq(done, 1);
+	assert_bytes(m, n,
+		     "ffffffffffffffffffffffffffffffff 0075 02 0000 005e "
+		     "40 01 01 00 "
+		     "40 02 06 02 01 0000fde9 "
+		     "80 0e 33 0019 46 04 0a000001 00 "
+		     "02 28 00010a0000010001 00000000000000000000 00000000 30 020000000001 20 0a640001 000064 0dbba1 "
+		     "c0 10 18 0002fde900000064 030c000000000008 0603000022223333");
+	ck_assert_int_eq(dec_update(m, n, true), 0);
+	ck_assert_uint_eq(g_u.n_reach, 1);
+	assert_route_eq(&g_reach[0], &r);
+	ck_assert(g_reach[0].has_label2);
+	ck_assert_uint_eq(g_reach[0].label2, 900001);
+	ck_assert(has_ec(&g_u.attrs, evpn_ec_router_mac(rmac)));
+	/* IPv6 type 5 */
+	evpn_route_prefix(&r, rd, 128, (const uint8_t[16]){ 0x20, 0x01, 0x0d, 0xb8, 0, 1 }, 48, 900001);
+	evpn_rd_type1(r.rd, ip4("2.2.2.2"), 3);
+	n = bgp_update_encode_evpn(m, sizeof(m), NULL, &r, 1, true, true, &done);
+	assert_bytes(m, n,
+		     "ffffffffffffffffffffffffffffffff 0059 02 0000 0042 "
+		     "80 0f 3f 0019 46 "
+		     "05 3a 0001020202020003 00000000000000000000 00000000 30 20010db8000100000000000000000000 "
+		     "00000000000000000000000000000000 000000");
+}
+END_TEST
+
+/*
+ * The malformed-type-5 policy: a type 5 whose own length byte still delimits it is discarded
+ * and counted, the routes around it are kept, and the session stays (no NOTIFICATION).
+ */
+START_TEST(t5_malformed_policy)
+{
+	static const char *const bad[] = {
+		"05 21 0001010101010003 00000000000000000000 00000000 10 0a010000 00000000 0dbb",
+		"05 23 0001010101010003 00000000000000000000 00000000 10 0a010000 00000000 0dbba1 00",
+		"05 22 0001010101010003 00000000000000000000 00000000 21 0a010000 00000000 0dbba1",
+		("05 3a 0001020202020003 00000000000000000000 00000000 81 20010db8000100000000000000000000 "
+		 "00000000000000000000000000000000 0dbba1"),
+		"05 00",
+	};
+	static const char *const why[] = { "length is not 34", "length is not 34", "prefix length is over 32",
+					   "prefix length is over 128", "length is not 34" };
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char nl[1024], mp[1200];
+
+		snprintf(nl, sizeof(nl), "%s %s %s", NLRI_T2_MAC, bad[i], NLRI_T5);
+		for (int reach = 1; reach >= 0; reach--) {
+			if (reach)
+				build_update("", "", A_ORIGIN, A_ASPATH, mp_attr(mp, sizeof(mp), true, nl), A_EXT_L3, NULL);
+			else
+				build_update("", "", mp_attr(mp, sizeof(mp), false, nl), NULL);
+			ck_assert_msg(dec_update(g_m.b, g_m.len, true) == 0, "#%zu: %s", i, g_err.reason);
+			ck_assert_uint_eq(g_u.attrs.action, BGP_ATTR_OK);
+			ck_assert_uint_eq(g_u.n_evpn_malformed, 1);
+			ck_assert_msg(strstr(g_u.evpn_reason, why[i]) && strstr(g_u.evpn_reason, "NLRI byte 35"),
+				      "#%zu: '%s'", i, g_u.evpn_reason);
+			ck_assert_uint_eq(reach ? g_u.n_reach : g_u.n_unreach, 2);
+			ck_assert_uint_eq(reach ? g_u.n_unreach : g_u.n_reach, 0);
+			ck_assert_uint_eq((reach ? g_reach : g_unreach)[0].type, EVPN_RT_MAC_IP);
+			ck_assert_uint_eq((reach ? g_reach : g_unreach)[1].type, EVPN_RT_IP_PREFIX);
+		}
+	}
+
+	/* a type 5 whose length byte runs past the attribute cannot be delimited: a reset, as for type 2 */
+	{
+		char mp[1200];
+
+		build_update("", "", A_ORIGIN, A_ASPATH,
+			     mp_attr(mp, sizeof(mp), true,
+				     "05 30 0001010101010003 00000000000000000000 00000000 10 0a010000 00000000 0dbba1"),
+			     NULL);
+		ck_assert_int_eq(dec_update(g_m.b, g_m.len, true), EBADMSG);
+		ck_assert_uint_eq(g_err.subcode, 9);
+		ck_assert_ptr_nonnull(strstr(g_err.reason, "type 5"));
+	}
+}
+END_TEST
+
+/* RFC 9136 section 3.1: label 0 without an overlay index is treat-as-withdraw; host bits are cleared. */
+START_TEST(t5_label0_and_host_bits)
+{
+	char mp[1200];
+
+	build_update("", "", A_ORIGIN, A_ASPATH,
+		     mp_attr(mp, sizeof(mp), true,
+			     NLRI_T2_MAC " 05 22 0001010101010003 00000000000000000000 00000000 10 0a010000 00000000 000000"),
+		     A_EXT_L3, NULL);
+	ck_assert_int_eq(dec_update(g_m.b, g_m.len, true), 0);
+	ck_assert_uint_eq(g_u.n_reach, 1);
+	ck_assert_uint_eq(g_reach[0].type, EVPN_RT_MAC_IP);
+	ck_assert_uint_eq(g_u.n_unreach, 1);
+	ck_assert_uint_eq(g_unreach[0].type, EVPN_RT_IP_PREFIX);
+	ck_assert_uint_eq(g_u.n_evpn_label0, 1);
+	ck_assert_uint_eq(g_u.n_evpn_malformed, 0);
+	ck_assert_ptr_nonnull(strstr(g_u.evpn_reason, "label 0"));
+	/* with a gateway IP (an overlay index) label 0 is a valid route */
+	build_update("", "", A_ORIGIN, A_ASPATH,
+		     mp_attr(mp, sizeof(mp), true,
+			     "05 22 0001010101010003 00000000000000000000 00000000 10 0a010000 0a000001 000000"),
+		     A_EXT_L3, NULL);
+	ck_assert_int_eq(dec_update(g_m.b, g_m.len, true), 0);
+	ck_assert_uint_eq(g_u.n_reach, 1);
+	ck_assert_uint_eq(g_u.n_unreach, 0);
+	ck_assert_uint_eq(g_u.n_evpn_label0, 0);
+	/* label 0 in a withdrawal is what withdrawals carry */
+	build_update("", "", mp_attr(mp, sizeof(mp), false, NLRI_T5), NULL);
+	ck_assert_int_eq(dec_update(g_m.b, g_m.len, true), 0);
+	ck_assert_uint_eq(g_u.n_evpn_label0, 0);
+	/* 10.1.255.1/16 is kept as 10.1.0.0/16, and counted */
+	build_update("", "", A_ORIGIN, A_ASPATH,
+		     mp_attr(mp, sizeof(mp), true,
+			     "05 22 0001010101010003 00000000000000000000 00000000 10 0a01ff01 00000000 0dbba1"),
+		     A_EXT_L3, NULL);
+	ck_assert_int_eq(dec_update(g_m.b, g_m.len, true), 0);
+	ck_assert_uint_eq(g_u.n_reach, 1);
+	ck_assert_uint_eq(g_u.n_evpn_host_bits, 1);
+	ck_assert_mem_eq(g_reach[0].ip, ((const uint8_t[]){ 10, 1, 0, 0 }), 4);
+	ck_assert_ptr_nonnull(strstr(g_u.evpn_reason, "cleared"));
+}
+END_TEST
+
+/*
+ * GoBGP 3.10 (gobgpd in a namespace, captured on the veth with dumpcap) sending
+ * `global rib -a evpn add prefix 10.1.0.0/16 ... rd 1.1.1.1:3 rt 65000:900001 gw 0.0.0.0
+ * label 900001 encap vxlan router-mac 00:00:22:22:33:33`, the same for 2001:db8:1::/48, a
+ * macadv with `label 5000,900001` and both RTs, and the IPv4 prefix's withdrawal (which keeps
+ * its label). ORIGIN INCOMPLETE, AS_PATH 65002, next hop 10.0.0.3.
+ */
+static const char *const gobgp_l3[] = {
+	"ffffffffffffffffffffffffffffffff006f02000000584001010240020602010000fdea800e2d001946040a00000300052200010101010100"
+	"030000000000000000000000000000100a010000000000000dbba1c010180002fde8000dbba1030c0000000000080603000022223333",
+	"ffffffffffffffffffffffffffffffff008702000000704001010240020602010000fdea800e45001946040a00000300053a00010101010100"
+	"0300000000000000000000000000003020010db8000100000000000000000000000000000000000000000000000000000dbba1c0101800"
+	"02fde8000dbba1030c0000000000080603000022223333",
+	"ffffffffffffffffffffffffffffffff007d02000000664001010240020602010000fdea800e33001946040a00000300022800010101010180"
+	"6300000000000000000000000000003002000000030120c0a8010a0013880dbba1c010200002fde8000013880002fde8000dbba1030c00"
+	"00000000080603000022223333",
+	"ffffffffffffffffffffffffffffffff0041020000002a800f27001946052200010101010100030000000000000000000000000000100a0100"
+	"00000000000dbba1",
+};
+
+START_TEST(gobgp_l3_vectors)
+{
+	static const uint8_t rmac[6] = { 0, 0, 0x22, 0x22, 0x33, 0x33 };
+	static uint8_t m[512], out[512];
+	struct evpn_route r[2];
+	struct bgp_attrs a;
+	size_t n, o, done;
+	uint8_t got[6];
+
+	for (size_t i = 0; i < 3; i++) {
+		bool has_rmac = false;
+
+		n = hex(gobgp_l3[i], m, sizeof(m));
+		ck_assert_int_eq(dec_update(m, n, true), 0);
+		ck_assert_uint_eq(g_u.attrs.action, BGP_ATTR_OK);
+		ck_assert_uint_eq(g_u.n_reach, 1);
+		ck_assert_uint_eq(g_u.n_evpn_malformed + g_u.n_evpn_label0 + g_u.n_evpn_host_bits, 0);
+		assert_nh("10.0.0.3");
+		for (uint32_t k = 0; k < g_u.attrs.n_ext_comm; k++)
+			if (evpn_ec_get_router_mac(g_u.attrs.ext_comm[k], got))
+				has_rmac = true;
+		ck_assert(has_rmac);
+		ck_assert_mem_eq(got, rmac, 6);
+		ck_assert(has_ec(&g_u.attrs, evpn_ec_rt_as2(65000, 900001)));
+		/* our encoder writes GoBGP's bytes again (same attribute order, one NLRI) */
+		a = g_u.attrs;
+		r[0] = g_reach[0];
+		o = bgp_update_encode_evpn(out, sizeof(out), &a, r, 1, false, true, &done);
+		ck_assert_uint_eq(done, 1);
+		ck_assert_uint_eq(o, n);
+		ck_assert_mem_eq(out, m, n);
+	}
+	/* what was decoded */
+	n = hex(gobgp_l3[0], m, sizeof(m));
+	ck_assert_int_eq(dec_update(m, n, true), 0);
+	ck_assert_uint_eq(g_reach[0].type, EVPN_RT_IP_PREFIX);
+	ck_assert_uint_eq(g_reach[0].prefix_len, 16);
+	ck_assert_uint_eq(g_reach[0].label1, 900001);
+	r[1] = g_reach[0];
+	n = hex(gobgp_l3[1], m, sizeof(m));
+	ck_assert_int_eq(dec_update(m, n, true), 0);
+	ck_assert_uint_eq(g_reach[0].ip_len, 128);
+	ck_assert_uint_eq(g_reach[0].prefix_len, 48);
+	n = hex(gobgp_l3[2], m, sizeof(m));
+	ck_assert_int_eq(dec_update(m, n, true), 0);
+	ck_assert_uint_eq(g_reach[0].type, EVPN_RT_MAC_IP);
+	ck_assert_uint_eq(g_reach[0].label1, 5000);
+	ck_assert(g_reach[0].has_label2);
+	ck_assert_uint_eq(g_reach[0].label2, 900001);
+	ck_assert(has_ec(&g_u.attrs, evpn_ec_rt_as2(65000, 5000)));
+	/* GoBGP's withdrawal keeps the label: matched on the key all the same */
+	n = hex(gobgp_l3[3], m, sizeof(m));
+	ck_assert_int_eq(dec_update(m, n, true), 0);
+	ck_assert_uint_eq(g_u.n_unreach, 1);
+	ck_assert_uint_eq(g_unreach[0].label1, 900001);
+	ck_assert(evpn_route_same_key(&g_unreach[0], &r[1]));
+	/* ours zeroes it: otherwise the same bytes */
+	o = bgp_update_encode_evpn(out, sizeof(out), NULL, &r[1], 1, true, true, &done);
+	ck_assert_uint_eq(o, n);
+	ck_assert_mem_eq(out, m, n - 3);
+	ck_assert_mem_eq(out + n - 3, ((const uint8_t[]){ 0, 0, 0 }), 3);
 }
 END_TEST
 
@@ -2039,6 +2364,14 @@ static Suite *bgp_msg_suite(void)
 	tcase_add_test(tc, rfc7606_values);
 	tcase_add_test(tc, mp_variants);
 	tcase_add_test(tc, ipv4_sections);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("l3");
+	tcase_add_test(tc, t5_decode);
+	tcase_add_test(tc, t5_encode_vectors);
+	tcase_add_test(tc, t5_malformed_policy);
+	tcase_add_test(tc, t5_label0_and_host_bits);
+	tcase_add_test(tc, gobgp_l3_vectors);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * test_evpn.c: unit tests of the EVPN codec (control/bgp/evpn.c): type-2 and type-3 NLRI against
- * fixed byte vectors (some taken from FRR 8.4 and GoBGP 3.10 captures), withdrawal forms, the
- * skipping of types 1, 4, 5 and unknown types, every malformed form, route keys, route
- * distinguishers and extended communities.
+ * test_evpn.c: unit tests of the EVPN codec (control/bgp/evpn.c): type-2, type-3 and type-5 NLRI
+ * against fixed byte vectors (some taken from FRR 8.4 and GoBGP 3.10 captures, the type-5 ones
+ * built by hand from RFC 9136 section 3.1), withdrawal forms, the skipping of types 1, 4 and
+ * unknown types, every malformed form, route keys, route distinguishers and extended communities.
  */
 #include <check.h>
 #include <arpa/inet.h>
@@ -44,6 +44,18 @@ static uint32_t ip4(const char *s)
 #define V_WD_NOLABEL "02 1e 00010a0000020002 00000000000000000000 00000000 30 020000000002 00"
 #define V_WD_NOLABEL_IP "02 22 00010a0000020002 00000000000000000000 00000000 30 020000000002 20 0a640002"
 
+/*
+ * Type 5, RFC 9136 section 3.1, built by hand: RD 1.1.1.1:3 (NX-OS auto IP-VRF RD), ESI 0,
+ * tag 0, 10.1.0.0/16, gateway IP 0, label the L3 VNI 900001 (0x0dbba1). Length 34.
+ */
+#define V_T5 "05 22 0001010101010003 00000000000000000000 00000000 10 0a010000 00000000 0dbba1"
+/* IPv6: RD 2.2.2.2:3, tag 7, 2001:db8:1::/48, gateway IP 0, L3 VNI 900001. Length 58. */
+#define V_T5_V6                                                                                                   \
+	"05 3a 0001020202020003 00000000000000000000 00000007 30 20010db8000100000000000000000000 " \
+	"00000000000000000000000000000000 0dbba1"
+/* IPv4 with an ESI and a gateway IP (overlay index), /32. */
+#define V_T5_GW "05 22 0000fde800000064 00112233445566778899 00000000 20 c0a80a05 c0a80a01 000000"
+
 static const uint8_t rd_10_0_0_2_2[8] = { 0, 1, 10, 0, 0, 2, 0, 2 };
 static const uint8_t mac2[6] = { 2, 0, 0, 0, 0, 2 };
 
@@ -59,6 +71,8 @@ static void assert_route_eq(const struct evpn_route *a, const struct evpn_route 
 	ck_assert_uint_eq(a->label1, b->label1);
 	ck_assert_uint_eq(a->label2, b->label2);
 	ck_assert_int_eq(a->has_label2, b->has_label2);
+	ck_assert_uint_eq(a->prefix_len, b->prefix_len);
+	ck_assert_mem_eq(a->gw_ip, b->gw_ip, 16);
 }
 
 static size_t decode_hex(const char *h, struct evpn_route *r, uint8_t *skipped, size_t *in_len)
@@ -247,7 +261,7 @@ END_TEST
 
 START_TEST(skip_other_types)
 {
-	/* type 1 (25), type 5 (34), type 2, type 4 (23), unknown 9 (3), type 0 (1), type 3 */
+	/* type 1 (25), type 5 (34, decoded), type 2, type 4 (23), unknown 9 (3), type 0 (1), type 3 */
 	static const char *seq = "01 19 00010a0000010001 00000000000000000000 00000000 000064 "
 				 "05 22 00010a0000010001 00000000000000000000 00000000 18 0a640000 00000000 000064 " V_T2_MAC
 				 " 04 17 00010a0000010001 00000000000000000000 20 0a000001 "
@@ -265,7 +279,7 @@ START_TEST(skip_other_types)
 		memset(&r, 0x5a, sizeof(r));
 		c = evpn_nlri_decode(b + off, n - off, &r, &sk);
 		ck_assert_uint_eq(c, expect_len[i]);
-		if (expect_type[i] == 2 || expect_type[i] == 3) {
+		if (expect_type[i] == 2 || expect_type[i] == 3 || expect_type[i] == 5) {
 			ck_assert_uint_eq(sk, 0);
 			ck_assert_uint_eq(r.type, expect_type[i]);
 		} else {
@@ -282,10 +296,255 @@ START_TEST(skip_other_types)
 }
 END_TEST
 
+
+START_TEST(t5_ipv4)
+{
+	static const uint8_t rd[8] = { 0, 1, 1, 1, 1, 1, 0, 3 };
+	static const uint8_t pfx[4] = { 10, 1, 0, 0 };
+	struct evpn_route r, built;
+	uint8_t sk = 99;
+	size_t n;
+
+	memset(&r, 0xaa, sizeof(r));
+	ck_assert_uint_eq(decode_hex(V_T5, &r, &sk, &n), n);
+	ck_assert_uint_eq(n, 36);
+	ck_assert_uint_eq(sk, 0);
+	ck_assert_uint_eq(r.type, EVPN_RT_IP_PREFIX);
+	ck_assert_mem_eq(r.rd, rd, 8);
+	for (int i = 0; i < 10; i++)
+		ck_assert_uint_eq(r.esi[i], 0);
+	ck_assert_uint_eq(r.eth_tag, 0);
+	ck_assert_uint_eq(r.ip_len, 32);
+	ck_assert_uint_eq(r.prefix_len, 16);
+	ck_assert_mem_eq(r.ip, pfx, 4);
+	for (int i = 4; i < 16; i++)
+		ck_assert_uint_eq(r.ip[i], 0);
+	for (int i = 0; i < 16; i++)
+		ck_assert_uint_eq(r.gw_ip[i], 0);
+	ck_assert_uint_eq(r.label1, 900001);
+	ck_assert(!r.has_label2);
+	assert_encodes_to(&r, false, V_T5);
+	/* the withdrawal: the same NLRI with the label zeroed */
+	assert_encodes_to(&r, true, "05 22 0001010101010003 00000000000000000000 00000000 10 0a010000 00000000 000000");
+	/* built from parts, as our advertisements are */
+	evpn_route_prefix(&built, rd, 32, pfx, 16, 900001);
+	assert_route_eq(&built, &r);
+	assert_encodes_to(&built, false, V_T5);
+}
+END_TEST
+
+START_TEST(t5_ipv6)
+{
+	static const uint8_t pfx[16] = { 0x20, 0x01, 0x0d, 0xb8, 0x00, 0x01 };
+	struct evpn_route r, built;
+	uint8_t sk;
+	size_t n;
+
+	ck_assert_uint_eq(decode_hex(V_T5_V6, &r, &sk, &n), n);
+	ck_assert_uint_eq(n, 60);
+	ck_assert_uint_eq(r.type, EVPN_RT_IP_PREFIX);
+	ck_assert_uint_eq(r.eth_tag, 7);
+	ck_assert_uint_eq(r.ip_len, 128);
+	ck_assert_uint_eq(r.prefix_len, 48);
+	ck_assert_mem_eq(r.ip, pfx, 16);
+	ck_assert_uint_eq(r.label1, 900001);
+	assert_encodes_to(&r, false, V_T5_V6);
+	evpn_route_prefix(&built, r.rd, 128, pfx, 48, 900001);
+	built.eth_tag = 7;
+	assert_route_eq(&built, &r);
+}
+END_TEST
+
+START_TEST(t5_gateway_esi)
+{
+	static const uint8_t esi[10] = { 0, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99 };
+	static const uint8_t gw[4] = { 192, 168, 10, 1 }, pfx[4] = { 192, 168, 10, 5 };
+	struct evpn_route r;
+	uint8_t sk;
+	size_t n;
+
+	ck_assert_uint_eq(decode_hex(V_T5_GW, &r, &sk, &n), n);
+	ck_assert_mem_eq(r.esi, esi, 10);
+	ck_assert_uint_eq(r.prefix_len, 32);
+	ck_assert_mem_eq(r.ip, pfx, 4);
+	ck_assert_mem_eq(r.gw_ip, gw, 4);
+	for (int i = 4; i < 16; i++)
+		ck_assert_uint_eq(r.gw_ip[i], 0);
+	ck_assert_uint_eq(r.label1, 0);
+	assert_encodes_to(&r, false, V_T5_GW);
+}
+END_TEST
+
+/* RFC 9136: bits past the prefix length should be zero; we clear them and say so. */
+START_TEST(t5_host_bits)
+{
+	struct evpn_route r, clean;
+	struct evpn_nlri_diag d;
+	uint8_t b[128];
+	size_t n;
+
+	n = hex("05 22 0001010101010003 00000000000000000000 00000000 10 0a01ff01 00000000 0dbba1", b, sizeof(b));
+	ck_assert_uint_eq(evpn_nlri_decode_diag(b, n, &r, NULL, &d), n);
+	ck_assert(d.host_bits_cleared);
+	ck_assert_ptr_null(d.error);
+	ck_assert_uint_eq(r.ip[0], 10);
+	ck_assert_uint_eq(r.ip[1], 1);
+	ck_assert_uint_eq(r.ip[2], 0);
+	ck_assert_uint_eq(r.ip[3], 0);
+	ck_assert_uint_eq(decode_hex(V_T5, &clean, NULL, &n), n);
+	ck_assert(evpn_route_same_key(&r, &clean));
+	assert_encodes_to(&r, false, V_T5);
+	/* a clean one says nothing; a prefix length inside a byte keeps its bits (10.1.128.0/17) */
+	n = hex(V_T5, b, sizeof(b));
+	ck_assert_uint_eq(evpn_nlri_decode_diag(b, n, &r, NULL, &d), n);
+	ck_assert(!d.host_bits_cleared);
+	n = hex("05 22 0001010101010003 00000000000000000000 00000000 11 0a01c000 00000000 0dbba1", b, sizeof(b));
+	ck_assert_uint_eq(evpn_nlri_decode_diag(b, n, &r, NULL, &d), n);
+	ck_assert(d.host_bits_cleared);
+	ck_assert_uint_eq(r.ip[2], 0x80);
+	/* /0 clears all; the encoder never sends bits past the length */
+	n = hex("05 22 0001010101010003 00000000000000000000 00000000 00 ffffffff 00000000 0dbba1", b, sizeof(b));
+	ck_assert_uint_eq(evpn_nlri_decode_diag(b, n, &r, NULL, &d), n);
+	ck_assert(d.host_bits_cleared);
+	ck_assert_uint_eq(r.ip[0] | r.ip[1] | r.ip[2] | r.ip[3], 0);
+	r.ip[3] = 0x55;
+	assert_encodes_to(&r, false, "05 22 0001010101010003 00000000000000000000 00000000 00 00000000 00000000 0dbba1");
+	/* IPv6 /65 */
+	n = hex("05 3a 0001020202020003 00000000000000000000 00000000 41 20010db800010000ffffffffffffffff "
+		"00000000000000000000000000000000 0dbba1",
+		b, sizeof(b));
+	ck_assert_uint_eq(evpn_nlri_decode_diag(b, n, &r, NULL, &d), n);
+	ck_assert(d.host_bits_cleared);
+	ck_assert_uint_eq(r.ip[8], 0x80);
+	for (int i = 9; i < 16; i++)
+		ck_assert_uint_eq(r.ip[i], 0);
+}
+END_TEST
+
+START_TEST(t5_malformed)
+{
+	static const char *const bad[] = {
+		/* length 33 and 35 (an IPv4 route one byte short or long) */
+		"05 21 0001010101010003 00000000000000000000 00000000 10 0a010000 00000000 0dbb",
+		"05 23 0001010101010003 00000000000000000000 00000000 10 0a010000 00000000 0dbba1 00",
+		/* length 57, 59; a type-5 the size of a type 2 (36) */
+		("05 39 0001020202020003 00000000000000000000 00000000 30 20010db8000100000000000000000000 "
+		 "00000000000000000000000000000000 0dbb"),
+		("05 3b 0001020202020003 00000000000000000000 00000000 30 20010db8000100000000000000000000 "
+		 "00000000000000000000000000000000 0dbba1 00"),
+		"05 24 0001010101010003 00000000000000000000 00000000 10 0a010000 00000000 0dbba1 0000",
+		/* mixed families: an IPv4 prefix with an IPv6 gateway (46) */
+		"05 2e 0001010101010003 00000000000000000000 00000000 10 0a010000 00000000000000000000000000000000 0dbba1",
+		/* prefix length 33 in an IPv4 route, 129 and 255 in an IPv6 one */
+		"05 22 0001010101010003 00000000000000000000 00000000 21 0a010000 00000000 0dbba1",
+		("05 3a 0001020202020003 00000000000000000000 00000000 81 20010db8000100000000000000000000 "
+		 "00000000000000000000000000000000 0dbba1"),
+		("05 3a 0001020202020003 00000000000000000000 00000000 ff 20010db8000100000000000000000000 "
+		 "00000000000000000000000000000000 0dbba1"),
+		/* empty */
+		"05 00",
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct evpn_route r;
+		struct evpn_nlri_diag d;
+		uint8_t b[128], sk = 0xee;
+		size_t n = hex(bad[i], b, sizeof(b));
+
+		memset(&r, 0x5a, sizeof(r));
+		ck_assert_msg(evpn_nlri_decode_diag(b, n, &r, &sk, &d) == 0, "bad type 5 #%zu decoded", i);
+		ck_assert_ptr_nonnull(d.error);
+		ck_assert_msg(strstr(d.error, "type-5"), "#%zu: %s", i, d.error);
+		/* its own length byte still delimits it: the NLRIs after it can be read */
+		ck_assert(d.delimited);
+		ck_assert_uint_eq(sk, 0xee);
+		ck_assert_uint_eq(evpn_nlri_decode(b, n, &r, NULL), 0);
+	}
+	/* and the limits themselves are valid: /32, /0, /128 */
+	{
+		struct evpn_route r;
+		uint8_t b[128];
+		size_t n = hex("05 22 0001010101010003 00000000000000000000 00000000 20 0a010001 00000000 0dbba1", b,
+			       sizeof(b));
+
+		ck_assert_uint_eq(evpn_nlri_decode(b, n, &r, NULL), n);
+		ck_assert_uint_eq(r.prefix_len, 32);
+		n = hex("05 3a 0001020202020003 00000000000000000000 00000000 80 20010db8000100000000000000000001 "
+			"00000000000000000000000000000000 0dbba1",
+			b, sizeof(b));
+		ck_assert_uint_eq(evpn_nlri_decode(b, n, &r, NULL), n);
+		ck_assert_uint_eq(r.prefix_len, 128);
+		ck_assert_uint_eq(r.ip[15], 1);
+	}
+	/* a length byte past the input is not delimited */
+	{
+		struct evpn_nlri_diag d;
+		uint8_t b[128];
+		size_t n = hex(V_T5, b, sizeof(b));
+
+		ck_assert_uint_eq(evpn_nlri_decode_diag(b, n - 1, &(struct evpn_route){ 0 }, NULL, &d), 0);
+		ck_assert(!d.delimited);
+		ck_assert_ptr_nonnull(d.error);
+	}
+}
+END_TEST
+
+/* RFC 9136 section 3.1: RD, tag, prefix length and prefix are the key; ESI, gateway and label are not. */
+START_TEST(t5_route_key)
+{
+	struct evpn_route a, b;
+	size_t n;
+
+	ck_assert_uint_eq(decode_hex(V_T5, &a, NULL, &n), n);
+	b = a;
+	b.label1 = 0;
+	b.gw_ip[0] = 1;
+	b.esi[9] = 1;
+	ck_assert(evpn_route_same_key(&a, &b));
+	b = a;
+	b.prefix_len = 17;
+	ck_assert(!evpn_route_same_key(&a, &b));
+	b = a;
+	b.ip[1] = 2;
+	ck_assert(!evpn_route_same_key(&a, &b));
+	b = a;
+	b.rd[7] = 4;
+	ck_assert(!evpn_route_same_key(&a, &b));
+	b = a;
+	b.eth_tag = 1;
+	ck_assert(!evpn_route_same_key(&a, &b));
+	b = a;
+	b.ip_len = 128; /* 10.1.0.0/16 is not ::a01:0/16 */
+	ck_assert(!evpn_route_same_key(&a, &b));
+	b = a;
+	b.type = EVPN_RT_IMET;
+	ck_assert(!evpn_route_same_key(&a, &b));
+}
+END_TEST
+
+/* RFC 9135: the second label of a MAC+IP route is the L3 VNI; a withdrawal zeroes both. */
+START_TEST(t2_two_labels_withdraw)
+{
+	struct evpn_route r;
+	size_t n;
+
+	ck_assert_uint_eq(decode_hex(V_T2_L2, &r, NULL, &n), n);
+	ck_assert(r.has_label2);
+	assert_encodes_to(&r, true,
+			  "02 28 0000fde800000064 00112233445566778899 00000007 30 aabbccddeeff 20 c0a80a01 000000 000000");
+	/* L2 VNI 5000 and L3 VNI 900001 as the seed scenario sends them */
+	r.label1 = 5000;
+	r.label2 = 900001;
+	assert_encodes_to(&r, false,
+			  "02 28 0000fde800000064 00112233445566778899 00000007 30 aabbccddeeff 20 c0a80a01 001388 0dbba1");
+}
+END_TEST
+
 /* Every prefix of every good vector is malformed (the copy is exactly that long: ASan sees overreads). */
 START_TEST(truncated_every_byte)
 {
-	static const char *const vec[] = { V_T2_MAC, V_T2_MACIP, V_T2_L2, V_T2_V6, V_T3, V_T3_V6, V_WD_NOLABEL };
+	static const char *const vec[] = { V_T2_MAC, V_T2_MACIP, V_T2_L2, V_T2_V6, V_T3,
+					   V_T3_V6,  V_WD_NOLABEL, V_T5, V_T5_V6, V_T5_GW };
 
 	for (size_t v = 0; v < sizeof(vec) / sizeof(vec[0]); v++) {
 		uint8_t b[128];
@@ -378,6 +637,18 @@ START_TEST(encode_invalid)
 	r.ip_len = 32;
 	ck_assert_uint_eq(evpn_nlri_encode(b, sizeof(b), &r, false), 19);
 	r.type = EVPN_RT_IP_PREFIX;
+	ck_assert_uint_eq(evpn_nlri_encode(b, sizeof(b), &r, false), 36);
+	r.prefix_len = 33; /* past the family */
+	ck_assert_uint_eq(evpn_nlri_encode(b, sizeof(b), &r, false), 0);
+	r.ip_len = 128;
+	r.prefix_len = 129;
+	ck_assert_uint_eq(evpn_nlri_encode(b, sizeof(b), &r, false), 0);
+	r.prefix_len = 128;
+	ck_assert_uint_eq(evpn_nlri_encode(b, sizeof(b), &r, false), 60);
+	r.ip_len = 0; /* no family */
+	r.prefix_len = 0;
+	ck_assert_uint_eq(evpn_nlri_encode(b, sizeof(b), &r, false), 0);
+	r.ip_len = 24;
 	ck_assert_uint_eq(evpn_nlri_encode(b, sizeof(b), &r, false), 0);
 	r.type = 0;
 	ck_assert_uint_eq(evpn_nlri_encode(b, sizeof(b), &r, false), 0);
@@ -536,6 +807,23 @@ START_TEST(ext_communities)
 	ck_assert(!evpn_ec_get_mac_mobility(evpn_ec_router_mac(rmac), &seq, &sticky));
 	ck_assert(!evpn_ec_get_mac_mobility(evpn_ec_rt_as2(6, 0), &seq, &sticky));
 
+	/* router's MAC (RFC 9135 section 8.1) and default gateway (RFC 7432 section 7.8), both ways */
+	{
+		uint8_t got[6] = { 0 };
+
+		ck_assert(evpn_ec_get_router_mac(ec_hex("06 03 00 00 22 22 33 33"), got));
+		ck_assert_mem_eq(got, ((const uint8_t[]){ 0, 0, 0x22, 0x22, 0x33, 0x33 }), 6);
+		ck_assert(evpn_ec_get_router_mac(evpn_ec_router_mac(rmac), got));
+		ck_assert_mem_eq(got, rmac, 6);
+		ck_assert(!evpn_ec_get_router_mac(evpn_ec_mac_mobility(1, false), got));
+		ck_assert(!evpn_ec_get_router_mac(ec_hex("03 03 00 00 22 22 33 33"), got));
+		ck_assert(!evpn_ec_get_router_mac(evpn_ec_rt_as2(65000, 900001), got));
+		ck_assert_uint_eq(evpn_ec_default_gw(), ec_hex("03 0d 00 00 00 00 00 00"));
+		ck_assert(evpn_ec_is_default_gw(ec_hex("03 0d 00 00 00 00 00 00")));
+		ck_assert(!evpn_ec_is_default_gw(evpn_ec_encap_vxlan()));
+		ck_assert(!evpn_ec_is_default_gw(ec_hex("06 0d 00 00 00 00 00 00")));
+	}
+
 	assert_ec_fmt(evpn_ec_rt_as2(65000, 100), "RT:65000:100");
 	assert_ec_fmt(evpn_ec_rt_ip4(ip4("10.0.0.1"), 100), "RT:10.0.0.1:100");
 	assert_ec_fmt(evpn_ec_rt_as4(4200000000u, 100), "RT:4200000000:100");
@@ -580,7 +868,7 @@ START_TEST(round_trip)
 		size_t n;
 
 		memset(&r, 0, sizeof(r));
-		r.type = i % 3 == 2 ? EVPN_RT_IMET : EVPN_RT_MAC_IP;
+		r.type = i % 4 == 3 ? EVPN_RT_IP_PREFIX : i % 3 == 2 ? EVPN_RT_IMET : EVPN_RT_MAC_IP;
 		for (int k = 0; k < 8; k++)
 			r.rd[k] = (uint8_t)(i * 7 + (unsigned)k);
 		r.eth_tag = i * 2654435761u;
@@ -597,10 +885,26 @@ START_TEST(round_trip)
 			r.label1 = (i * 40503u) & 0xffffff;
 			r.has_label2 = i & 1;
 			r.label2 = r.has_label2 ? (i * 7919u) & 0xffffff : 0;
+		} else if (r.type == EVPN_RT_IP_PREFIX) {
+			r.ip_len = i & 4 ? 128 : 32;
+			r.prefix_len = (uint8_t)(i % (r.ip_len + 1u));
+			for (int k = 0; k < 10; k++)
+				r.esi[k] = (uint8_t)(i * 3 + (unsigned)k);
+			for (int k = 0; k < r.ip_len / 8; k++)
+				r.gw_ip[k] = (uint8_t)(i * 5 + (unsigned)k);
+			r.label1 = (i * 40503u) & 0xffffff;
 		} else {
 			r.ip_len = i & 4 ? 128 : 32;
 		}
 		memset(r.ip + r.ip_len / 8, 0, 16 - r.ip_len / 8);
+		if (r.type == EVPN_RT_IP_PREFIX) { /* bits past the prefix length are zero on the wire */
+			for (unsigned k = 0; k < 16; k++) {
+				if (8 * k >= r.prefix_len)
+					r.ip[k] = 0;
+				else if (8 * (k + 1) > r.prefix_len)
+					r.ip[k] &= (uint8_t)(0xff00u >> (r.prefix_len - 8 * k));
+			}
+		}
 		n = evpn_nlri_encode(b, sizeof(b), &r, false);
 		ck_assert_uint_gt(n, 0);
 		memset(&d, 0x55, sizeof(d));
@@ -627,6 +931,13 @@ static Suite *evpn_suite(void)
 	tcase_add_test(tc, encode_invalid);
 	tcase_add_test(tc, route_key);
 	tcase_add_test(tc, round_trip);
+	tcase_add_test(tc, t5_ipv4);
+	tcase_add_test(tc, t5_ipv6);
+	tcase_add_test(tc, t5_gateway_esi);
+	tcase_add_test(tc, t5_host_bits);
+	tcase_add_test(tc, t5_malformed);
+	tcase_add_test(tc, t5_route_key);
+	tcase_add_test(tc, t2_two_labels_withdraw);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("rd_ec");
 	tcase_add_test(tc, rd_parse_format);

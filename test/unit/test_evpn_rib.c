@@ -2,14 +2,18 @@
 /*
  * test_evpn_rib.c: the EVPN RIB on its own: import by route target, best path across
  * peers, loops, flood lists from type-3 routes, MAC mobility (sequence numbers, the
- * lower-VTEP tie-break, sticky MACs, duplicate detection), graceful restart's stale paths.
+ * lower-VTEP tie-break, sticky MACs, duplicate detection), graceful restart's stale paths,
+ * and the IP-VRFs: type-5 and host routes imported by RT, the best per (VRF, prefix).
  * Every decision is recorded from the ops callbacks and checked exactly.
  */
 #include <arpa/inet.h>
 #include <check.h>
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "evpn_adv.h"
 #include "evpn_rib.h"
 
 #define ASN 65001
@@ -17,7 +21,7 @@
 static uint32_t ip(const char *s) { return inet_addr(s); }
 
 struct event {
-	char kind;                 /* 'M' remote MAC, 'F' flood, 'A' advertise, 'D' duplicate, 'I' remote IP */
+	char kind;                 /* 'M' remote MAC, 'F' flood, 'A' advertise, 'D' duplicate, 'I' remote IP, 'L' L3 route */
 	uint16_t vni_idx;
 	uint8_t mac[6];
 	uint32_t vtep;
@@ -25,6 +29,7 @@ struct event {
 	uint32_t seq;
 	bool sticky;
 	uint8_t type, ip_len;
+	struct evpn_rib_l3 l3;
 };
 
 static struct event events[256];
@@ -96,9 +101,17 @@ static void ev_duplicate(void *ctx, uint16_t vni_idx, const uint8_t mac[6])
 	memcpy(e->mac, mac, 6);
 }
 
+static void ev_l3(void *ctx, const struct evpn_rib_l3 *r)
+{
+	struct event *e = rec('L');
+
+	(void)ctx;
+	e->l3 = *r;
+}
+
 static const struct evpn_rib_ops ops = {
 	.remote_mac = ev_remote_mac, .flood_vtep = ev_flood, .advertise = ev_advertise, .duplicate = ev_duplicate,
-	.remote_ip = ev_remote_ip,
+	.remote_ip = ev_remote_ip, .l3_route = ev_l3,
 };
 
 static struct evpn_rib *rib;
@@ -802,6 +815,504 @@ START_TEST(test_walk_local)
 }
 END_TEST
 
+/* ---- IP-VRFs ---- */
+
+#define L3VNI 900001
+static const uint8_t RMAC_A[6] = { 0, 0, 0x22, 0x22, 0x33, 0x33 };
+static const uint8_t RMAC_B[6] = { 2, 0, 0, 0, 0xbb, 0xbb };
+
+/* VRF L3VNI importing 65000:L3VNI (auto_rt: any AS's RT with the L3 VNI as its value). */
+static void set_vrf(bool auto_rt)
+{
+	struct evpn_rib_vrf v = { .l3vni = L3VNI, .auto_rt = auto_rt };
+
+	if (!auto_rt) {
+		v.import[0] = evpn_ec_rt_as2(65000, L3VNI);
+		v.n_import = 1;
+	}
+	ck_assert_int_eq(evpn_rib_set_vrfs(rib, &v, 1), 0);
+}
+
+/* iBGP attributes: next hop nh, RT 65000:L3VNI (and ASN:l2vni when not 0), router's MAC rmac (NULL: none). */
+static struct bgp_attrs l3_attrs(const char *nh, uint32_t l2vni, const uint8_t *rmac, int seq)
+{
+	struct bgp_attrs a = attrs(nh, 65000, L3VNI, 0, seq, false);
+
+	if (l2vni)
+		a.ext_comm[a.n_ext_comm++] = evpn_ec_rt_as2(ASN, l2vni);
+	if (rmac)
+		a.ext_comm[a.n_ext_comm++] = evpn_ec_router_mac(rmac);
+	return a;
+}
+
+static struct evpn_route t5_route(const char *rd, const char *pfx, uint8_t plen)
+{
+	struct evpn_route r;
+	uint8_t rdb[8], a[16];
+	bool v6 = strchr(pfx, ':') != NULL;
+
+	ck_assert_int_eq(evpn_rd_parse(rd, rdb), 0);
+	ck_assert_int_eq(inet_pton(v6 ? AF_INET6 : AF_INET, pfx, a), 1);
+	evpn_route_prefix(&r, rdb, v6 ? 128 : 32, a, plen, L3VNI);
+	return r;
+}
+
+/* MAC+IPv4 route with labels 100 / L3VNI */
+static struct evpn_route host_route(const char *rd, const uint8_t mac[6], const char *addr)
+{
+	struct evpn_route r = mac_route(rd, mac, 100);
+	uint32_t a = ip(addr);
+
+	r.ip_len = 32;
+	memcpy(r.ip, &a, 4);
+	r.label2 = L3VNI;
+	r.has_label2 = true;
+	return r;
+}
+
+static void assert_l3(const struct event *e, const char *pfx, uint8_t plen, const char *vtep, const uint8_t *rmac,
+		      uint8_t source)
+{
+	uint8_t a[16] = { 0 };
+	bool v6 = strchr(pfx, ':') != NULL;
+
+	ck_assert_ptr_nonnull(e);
+	ck_assert_int_eq(e->kind, 'L');
+	ck_assert_int_eq(inet_pton(v6 ? AF_INET6 : AF_INET, pfx, a), 1);
+	ck_assert_uint_eq(e->l3.l3vni, L3VNI);
+	ck_assert_uint_eq(e->l3.ip_len, v6 ? 128 : 32);
+	ck_assert_uint_eq(e->l3.prefix_len, plen);
+	ck_assert_mem_eq(e->l3.prefix, a, 16);
+	ck_assert_uint_eq(e->l3.vtep_ip, vtep ? ip(vtep) : 0);
+	if (vtep) {
+		ck_assert_mem_eq(e->l3.rmac, rmac, 6);
+		ck_assert_uint_eq(e->l3.vni, L3VNI);
+		ck_assert_uint_eq(e->l3.source, source);
+	}
+}
+
+START_TEST(test_t5_imported_by_rt_and_withdrawn)
+{
+	struct bgp_attrs a = l3_attrs("10.0.0.2", 0, RMAC_A, -1);
+	struct evpn_route r = t5_route("10.0.0.2:3", "10.1.0.0", 16);
+	struct evpn_rib_l3 got;
+	struct evpn_rib_stats st;
+
+	set_vrf(false);
+	evpn_rib_update(rib, ip("10.0.0.2"), false, &a, &r, 1, NULL, 0, false);
+	ck_assert_int_eq(n_events, 1);
+	assert_l3(&events[0], "10.1.0.0", 16, "10.0.0.2", RMAC_A, EVPN_RT_IP_PREFIX);
+	ck_assert(evpn_rib_l3_lookup(rib, L3VNI, 32, (const uint8_t[]){ 10, 1, 0, 0 }, 16, &got));
+	ck_assert_uint_eq(got.vtep_ip, ip("10.0.0.2"));
+	ck_assert(!evpn_rib_l3_lookup(rib, L3VNI, 32, (const uint8_t[]){ 10, 1, 0, 0 }, 17, &got));
+	ck_assert(!evpn_rib_l3_lookup(rib, 5, 32, (const uint8_t[]){ 10, 1, 0, 0 }, 16, &got));
+	evpn_rib_get_stats(rib, &st);
+	ck_assert_uint_eq(st.l3_prefixes, 1);
+	ck_assert_uint_eq(st.not_imported, 0); /* a type 5 is not a layer-2 VNI's */
+	/* the same again: nothing changes, nothing is said */
+	evpn_rib_update(rib, ip("10.0.0.2"), false, &a, &r, 1, NULL, 0, false);
+	ck_assert_int_eq(n_events, 1);
+	/* a new router MAC is news */
+	a = l3_attrs("10.0.0.2", 0, RMAC_B, -1);
+	evpn_rib_update(rib, ip("10.0.0.2"), false, &a, &r, 1, NULL, 0, false);
+	ck_assert_int_eq(n_events, 2);
+	assert_l3(&events[1], "10.1.0.0", 16, "10.0.0.2", RMAC_B, EVPN_RT_IP_PREFIX);
+	/* the withdrawal matches on RD + prefix, label zeroed */
+	r.label1 = 0;
+	evpn_rib_update(rib, ip("10.0.0.2"), false, &a, NULL, 0, &r, 1, false);
+	ck_assert_int_eq(n_events, 3);
+	assert_l3(&events[2], "10.1.0.0", 16, NULL, NULL, 0);
+	ck_assert(!evpn_rib_l3_lookup(rib, L3VNI, 32, (const uint8_t[]){ 10, 1, 0, 0 }, 16, &got));
+	evpn_rib_get_stats(rib, &st);
+	ck_assert_uint_eq(st.l3_prefixes, 0);
+	ck_assert_uint_eq(st.routes, 0);
+}
+END_TEST
+
+START_TEST(test_t5_not_imported)
+{
+	struct bgp_attrs a = attrs("10.0.0.2", 65000, 123, 0, -1, false);
+	struct evpn_route r = t5_route("10.0.0.2:3", "10.1.0.0", 16);
+	struct evpn_rib_stats st;
+
+	set_vrf(false);
+	/* another RT */
+	a.ext_comm[a.n_ext_comm++] = evpn_ec_router_mac(RMAC_A);
+	evpn_rib_update(rib, ip("10.0.0.2"), false, &a, &r, 1, NULL, 0, false);
+	ck_assert_int_eq(n_events, 0);
+	/* no router's MAC: nothing to put in the inner header */
+	a = l3_attrs("10.0.0.2", 0, NULL, -1);
+	evpn_rib_update(rib, ip("10.0.0.2"), false, &a, &r, 1, NULL, 0, false);
+	ck_assert_int_eq(n_events, 0);
+	evpn_rib_get_stats(rib, &st);
+	ck_assert_uint_eq(st.l3_no_rmac, 1);
+	/* label 0 (an overlay index we do not resolve) */
+	a = l3_attrs("10.0.0.2", 0, RMAC_A, -1);
+	r.label1 = 0;
+	r.gw_ip[0] = 10;
+	evpn_rib_update(rib, ip("10.0.0.2"), false, &a, &r, 1, NULL, 0, false);
+	ck_assert_int_eq(n_events, 0);
+	/* the route is kept all the same (show commands), and becomes usable with a label */
+	r.label1 = L3VNI;
+	evpn_rib_update(rib, ip("10.0.0.2"), false, &a, &r, 1, NULL, 0, false);
+	ck_assert_int_eq(n_events, 1);
+	assert_l3(&events[0], "10.1.0.0", 16, "10.0.0.2", RMAC_A, EVPN_RT_IP_PREFIX);
+}
+END_TEST
+
+/* Two leaves announce one prefix under their own RDs: one best, the other takes over. */
+START_TEST(test_t5_best_across_leaves)
+{
+	struct bgp_attrs a2 = l3_attrs("10.0.0.2", 0, RMAC_A, -1), a3 = l3_attrs("10.0.0.3", 0, RMAC_B, -1);
+	struct evpn_route r2 = t5_route("10.0.0.2:3", "2001:db8:1::", 48);
+	struct evpn_route r3 = t5_route("10.0.0.3:3", "2001:db8:1::", 48);
+
+	set_vrf(false);
+	evpn_rib_update(rib, ip("10.0.0.3"), false, &a3, &r3, 1, NULL, 0, false);
+	ck_assert_int_eq(n_events, 1);
+	assert_l3(&events[0], "2001:db8:1::", 48, "10.0.0.3", RMAC_B, EVPN_RT_IP_PREFIX);
+	/* the lower VTEP wins the tie */
+	evpn_rib_update(rib, ip("10.0.0.2"), false, &a2, &r2, 1, NULL, 0, false);
+	ck_assert_int_eq(n_events, 2);
+	assert_l3(&events[1], "2001:db8:1::", 48, "10.0.0.2", RMAC_A, EVPN_RT_IP_PREFIX);
+	/* higher LOCAL_PREF beats it */
+	a3.has_local_pref = true;
+	a3.local_pref = 200;
+	evpn_rib_update(rib, ip("10.0.0.3"), false, &a3, &r3, 1, NULL, 0, false);
+	ck_assert_int_eq(n_events, 3);
+	assert_l3(&events[2], "2001:db8:1::", 48, "10.0.0.3", RMAC_B, EVPN_RT_IP_PREFIX);
+	/* its leaf goes down: back to the other, never a gap */
+	evpn_rib_peer_down(rib, ip("10.0.0.3"), false);
+	ck_assert_int_eq(n_events, 4);
+	assert_l3(&events[3], "2001:db8:1::", 48, "10.0.0.2", RMAC_A, EVPN_RT_IP_PREFIX);
+	evpn_rib_peer_down(rib, ip("10.0.0.2"), false);
+	ck_assert_int_eq(n_events, 5);
+	assert_l3(&events[4], "2001:db8:1::", 48, NULL, NULL, 0);
+}
+END_TEST
+
+/* MAC+IP with two labels and RMAC: the MAC in its VNI and a /32 in the VRF; it beats a type-5 /32. */
+START_TEST(test_host_route_from_type2)
+{
+	struct bgp_attrs ah = l3_attrs("10.0.0.3", 100, RMAC_B, -1), a5 = l3_attrs("10.0.0.2", 0, RMAC_A, -1);
+	struct evpn_route h = host_route("10.0.0.3:1", MAC1, "192.168.1.10");
+	struct evpn_route p = t5_route("10.0.0.2:3", "192.168.1.10", 32);
+
+	set_vrf(false);
+	evpn_rib_update(rib, ip("10.0.0.3"), false, &ah, &h, 1, NULL, 0, false);
+	ck_assert_int_eq(count('M'), 1);
+	ck_assert_int_eq(count('L'), 1);
+	assert_l3(last('L'), "192.168.1.10", 32, "10.0.0.3", RMAC_B, EVPN_RT_MAC_IP);
+	/* a type-5 /32 from a lower VTEP: the host route stays best */
+	evpn_rib_update(rib, ip("10.0.0.2"), false, &a5, &p, 1, NULL, 0, false);
+	ck_assert_int_eq(count('L'), 1);
+	/* the host route goes: the type 5 takes over */
+	h.label1 = h.label2 = 0;
+	evpn_rib_update(rib, ip("10.0.0.3"), false, &ah, NULL, 0, &h, 1, false);
+	ck_assert_int_eq(count('L'), 2);
+	assert_l3(last('L'), "192.168.1.10", 32, "10.0.0.2", RMAC_A, EVPN_RT_IP_PREFIX);
+}
+END_TEST
+
+START_TEST(test_host_route_needs_l3_parts)
+{
+	struct bgp_attrs ah = l3_attrs("10.0.0.3", 100, RMAC_B, -1);
+	struct evpn_route h = host_route("10.0.0.3:1", MAC1, "192.168.1.10");
+
+	set_vrf(false);
+	/* one label: asymmetric IRB, not a route of the VRF */
+	h.has_label2 = false;
+	h.label2 = 0;
+	evpn_rib_update(rib, ip("10.0.0.3"), false, &ah, &h, 1, NULL, 0, false);
+	ck_assert_int_eq(count('M'), 1);
+	ck_assert_int_eq(count('L'), 0);
+	/* MAC only: nothing to route to */
+	h = mac_route("10.0.0.3:1", MAC1, 100);
+	h.label2 = L3VNI;
+	h.has_label2 = true;
+	evpn_rib_update(rib, ip("10.0.0.3"), false, &ah, &h, 1, NULL, 0, false);
+	ck_assert_int_eq(count('L'), 0);
+	/* two labels but no L3 RT */
+	ah = attrs("10.0.0.3", ASN, 100, 0, -1, false);
+	ah.ext_comm[ah.n_ext_comm++] = evpn_ec_router_mac(RMAC_B);
+	h = host_route("10.0.0.3:1", MAC1, "192.168.1.10");
+	evpn_rib_update(rib, ip("10.0.0.3"), false, &ah, &h, 1, NULL, 0, false);
+	ck_assert_int_eq(count('L'), 0);
+	/* all of it */
+	ah = l3_attrs("10.0.0.3", 100, RMAC_B, -1);
+	evpn_rib_update(rib, ip("10.0.0.3"), false, &ah, &h, 1, NULL, 0, false);
+	ck_assert_int_eq(count('L'), 1);
+}
+END_TEST
+
+/* A host moves between leaves: the higher MAC mobility sequence moves its host route too. */
+START_TEST(test_host_route_moves_with_mac)
+{
+	struct bgp_attrs a2 = l3_attrs("10.0.0.2", 100, RMAC_A, -1), a3 = l3_attrs("10.0.0.3", 100, RMAC_B, 1);
+	struct evpn_route h2 = host_route("10.0.0.2:1", MAC1, "192.168.1.10");
+	struct evpn_route h3 = host_route("10.0.0.3:1", MAC1, "192.168.1.10");
+
+	set_vrf(false);
+	evpn_rib_update(rib, ip("10.0.0.2"), false, &a2, &h2, 1, NULL, 0, false);
+	assert_l3(last('L'), "192.168.1.10", 32, "10.0.0.2", RMAC_A, EVPN_RT_MAC_IP);
+	evpn_rib_update(rib, ip("10.0.0.3"), false, &a3, &h3, 1, NULL, 0, false);
+	ck_assert_int_eq(count('L'), 2);
+	assert_l3(last('L'), "192.168.1.10", 32, "10.0.0.3", RMAC_B, EVPN_RT_MAC_IP);
+	/* the old leaf's withdrawal comes later and changes nothing */
+	h2.label1 = h2.label2 = 0;
+	evpn_rib_update(rib, ip("10.0.0.2"), false, &a2, NULL, 0, &h2, 1, false);
+	ck_assert_int_eq(count('L'), 2);
+	ck_assert_uint_eq(last('M')->vtep, ip("10.0.0.3"));
+}
+END_TEST
+
+/* VRFs configured after the routes came, changed, removed; auto RTs; bad lists. */
+START_TEST(test_set_vrfs)
+{
+	struct bgp_attrs a = l3_attrs("10.0.0.2", 0, RMAC_A, -1);
+	struct evpn_route r = t5_route("10.0.0.2:3", "10.1.0.0", 16);
+	struct evpn_rib_vrf bad[2] = { { .l3vni = 7 }, { .l3vni = 7 } };
+
+	evpn_rib_update(rib, ip("10.0.0.2"), false, &a, &r, 1, NULL, 0, false);
+	ck_assert_int_eq(n_events, 0);
+	set_vrf(false);
+	ck_assert_int_eq(n_events, 1);
+	assert_l3(&events[0], "10.1.0.0", 16, "10.0.0.2", RMAC_A, EVPN_RT_IP_PREFIX);
+	ck_assert_int_eq(evpn_rib_set_vrfs(rib, NULL, 0), 0);
+	ck_assert_int_eq(n_events, 2);
+	assert_l3(&events[1], "10.1.0.0", 16, NULL, NULL, 0);
+	/* auto: any AS's RT with the L3 VNI as its value */
+	a.ext_comm[0] = evpn_ec_rt_as2(65099, L3VNI);
+	evpn_rib_update(rib, ip("10.0.0.2"), false, &a, &r, 1, NULL, 0, false);
+	ck_assert_int_eq(n_events, 2);
+	set_vrf(true);
+	ck_assert_int_eq(n_events, 3);
+	assert_l3(&events[2], "10.1.0.0", 16, "10.0.0.2", RMAC_A, EVPN_RT_IP_PREFIX);
+	set_vrf(false); /* explicit 65000:L3VNI does not take 65099:L3VNI */
+	ck_assert_int_eq(n_events, 4);
+	assert_l3(&events[3], "10.1.0.0", 16, NULL, NULL, 0);
+	ck_assert_int_eq(evpn_rib_set_vrfs(rib, bad, 2), EINVAL);
+	bad[1].l3vni = 0;
+	ck_assert_int_eq(evpn_rib_set_vrfs(rib, bad, 2), EINVAL);
+	bad[1].l3vni = 1u << 24;
+	ck_assert_int_eq(evpn_rib_set_vrfs(rib, bad, 2), EINVAL);
+	bad[1].l3vni = 8;
+	ck_assert_int_eq(evpn_rib_set_vrfs(rib, bad, 2), 0);
+}
+END_TEST
+
+struct l3_walk {
+	int n;
+	struct evpn_rib_l3 last;
+};
+
+static void l3_walk_cb(const struct evpn_rib_l3 *r, void *arg)
+{
+	struct l3_walk *w = arg;
+
+	w->n++;
+	w->last = *r;
+}
+
+static void path_walk_cb(const struct evpn_rib_path_info *p, void *arg)
+{
+	struct evpn_rib_path_info *out = arg;
+
+	*out = *p;
+}
+
+START_TEST(test_l3_walks)
+{
+	struct bgp_attrs a = l3_attrs("10.0.0.2", 0, RMAC_A, -1);
+	struct evpn_route r = t5_route("10.0.0.2:3", "10.1.0.0", 16);
+	struct l3_walk w = { 0 };
+	struct evpn_rib_path_info pi;
+
+	set_vrf(false);
+	evpn_rib_update(rib, ip("10.0.0.2"), false, &a, &r, 1, NULL, 0, false);
+	evpn_rib_walk_l3(rib, l3_walk_cb, &w);
+	ck_assert_int_eq(w.n, 1);
+	ck_assert_uint_eq(w.last.vtep_ip, ip("10.0.0.2"));
+	ck_assert_uint_eq(w.last.peer, ip("10.0.0.2"));
+	memset(&pi, 0, sizeof(pi));
+	evpn_rib_walk(rib, path_walk_cb, &pi);
+	ck_assert_uint_eq(pi.route->type, EVPN_RT_IP_PREFIX);
+	ck_assert_mem_eq(pi.rmac, RMAC_A, 6);
+	ck_assert_uint_eq(pi.l3vni, L3VNI);
+	ck_assert_uint_eq(pi.vni_idx, UINT16_MAX);
+}
+END_TEST
+
+/* ---- our L3 routes on the wire (evpn_adv.c) ---- */
+
+static const uint8_t OUR_RMAC[6] = { 0, 0, 0x22, 0x22, 0x33, 0x33 };
+
+static struct evpn_adv_vrf our_vrf(void)
+{
+	struct evpn_adv_vrf v = { .l3vni = L3VNI, .n_export = 1 };
+
+	ck_assert_int_eq(evpn_rd_parse("10.0.0.1:3", v.rd), 0);
+	memcpy(v.rmac, OUR_RMAC, 6);
+	v.export_rt[0] = evpn_ec_rt_as2(ASN, L3VNI);
+	return v;
+}
+
+/* Decode our UPDATE back; the NLRI bytes must be exactly nlri_hex. */
+static void check_our_update(const uint8_t *m, size_t n, const char *nlri_hex, struct bgp_update *u,
+			     struct evpn_route *reach, struct evpn_route *unreach)
+{
+	uint8_t want[128];
+	size_t wn = 0;
+	struct bgp_error err;
+	uint16_t mlen;
+	uint8_t type;
+	bool found = false;
+
+	for (const char *s = nlri_hex; *s;) {
+		unsigned v;
+
+		if (*s == ' ') {
+			s++;
+			continue;
+		}
+		ck_assert_int_eq(sscanf(s, "%2x", &v), 1);
+		want[wn++] = (uint8_t)v;
+		s += 2;
+	}
+	ck_assert_uint_gt(n, 0);
+	ck_assert_int_eq(bgp_header_parse(m, n, BGP_MAX_MSG, &mlen, &type, &err), 0);
+	ck_assert_uint_eq(mlen, n);
+	ck_assert_int_eq(bgp_update_decode(m + BGP_HDR_LEN, n - BGP_HDR_LEN, true, u, reach, 4, unreach, 4, &err), 0);
+	ck_assert_uint_eq(u->attrs.action, BGP_ATTR_OK);
+	for (size_t i = 0; i + wn <= n && !found; i++)
+		found = !memcmp(m + i, want, wn);
+	ck_assert_msg(found, "the NLRI is not in the message");
+}
+
+START_TEST(test_adv_prefix)
+{
+	struct evpn_adv ad;
+	struct evpn_adv_vrf v = our_vrf();
+	struct evpn_adv_peer ibgp = { .ibgp = true, .as4 = true }, ebgp = { .as4 = true, .max_msg = BGP_MAX_MSG };
+	struct bgp_update u;
+	struct evpn_route reach[4], unreach[4];
+	uint8_t m[BGP_MAX_MSG], got[6];
+	size_t n;
+	bool rmac = false;
+
+	evpn_adv_init(&ad, NULL, rib, ASN, ip("10.0.0.1"), true);
+	n = evpn_adv_encode_prefix(&ad, &ibgp, m, sizeof(m), &v, 32, (const uint8_t[]){ 10, 1, 0, 0 }, 16, false);
+	check_our_update(m, n, "05 22 00010a0000010003 00000000000000000000 00000000 10 0a010000 00000000 0dbba1", &u,
+			 reach, unreach);
+	ck_assert_uint_eq(u.n_reach, 1);
+	ck_assert_uint_eq(reach[0].prefix_len, 16);
+	ck_assert(u.attrs.has_local_pref);
+	ck_assert_uint_eq(u.attrs.local_pref, 100);
+	ck_assert_uint_eq(u.attrs.as_path_len, 0);
+	ck_assert_uint_eq(u.attrs.mp_nh_len, 4);
+	ck_assert_mem_eq(u.attrs.mp_nh, ((const uint8_t[]){ 10, 0, 0, 1 }), 4);
+	ck_assert_uint_eq(u.attrs.n_ext_comm, 3);
+	ck_assert_uint_eq(u.attrs.ext_comm[0], evpn_ec_rt_as2(ASN, L3VNI));
+	ck_assert_uint_eq(u.attrs.ext_comm[1], evpn_ec_encap_vxlan());
+	for (uint32_t i = 0; i < u.attrs.n_ext_comm; i++)
+		if (evpn_ec_get_router_mac(u.attrs.ext_comm[i], got))
+			rmac = true;
+	ck_assert(rmac);
+	ck_assert_mem_eq(got, OUR_RMAC, 6);
+	ck_assert(!u.attrs.has_pmsi);
+	/* eBGP: our AS in the path, no LOCAL_PREF; IPv6 /64 with host bits given is sent clean */
+	n = evpn_adv_encode_prefix(&ad, &ebgp, m, sizeof(m), &v, 128,
+				   (const uint8_t[16]){ 0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 2, 0xff, 0xff }, 64, false);
+	check_our_update(m, n,
+			 "05 3a 00010a0000010003 00000000000000000000 00000000 40 20010db8000100020000000000000000 "
+			 "00000000000000000000000000000000 0dbba1",
+			 &u, reach, unreach);
+	ck_assert(!u.attrs.has_local_pref);
+	ck_assert_uint_eq(u.attrs.as_path_len, 1);
+	ck_assert_uint_eq(u.attrs.as_path[0], ASN);
+	/* withdrawal: MP_UNREACH only, label zeroed */
+	n = evpn_adv_encode_prefix(&ad, &ibgp, m, sizeof(m), &v, 32, (const uint8_t[]){ 10, 1, 0, 0 }, 16, true);
+	check_our_update(m, n, "05 22 00010a0000010003 00000000000000000000 00000000 10 0a010000 00000000 000000", &u,
+			 reach, unreach);
+	ck_assert_uint_eq(u.n_reach, 0);
+	ck_assert_uint_eq(u.n_unreach, 1);
+	ck_assert_uint_eq(u.attrs.n_ext_comm, 0);
+	/* not valid, or not fitting */
+	ck_assert_uint_eq(evpn_adv_encode_prefix(&ad, &ibgp, m, sizeof(m), &v, 32, (const uint8_t[]){ 10, 1, 0, 0 }, 33,
+						 false),
+			  0);
+	ck_assert_uint_eq(evpn_adv_encode_prefix(&ad, &ibgp, m, sizeof(m), &v, 24, (const uint8_t[]){ 10, 1, 0, 0 }, 16,
+						 false),
+			  0);
+	ck_assert_uint_eq(evpn_adv_encode_prefix(&ad, &ibgp, m, 60, &v, 32, (const uint8_t[]){ 10, 1, 0, 0 }, 16, false),
+			  0);
+	v.l3vni = 0;
+	ck_assert_uint_eq(evpn_adv_encode_prefix(&ad, &ibgp, m, sizeof(m), &v, 32, (const uint8_t[]){ 10, 1, 0, 0 }, 16,
+						 false),
+			  0);
+}
+END_TEST
+
+START_TEST(test_adv_macip_two_labels)
+{
+	struct evpn_adv ad;
+	struct evpn_adv_vrf v = our_vrf();
+	struct evpn_adv_peer ibgp = { .ibgp = true, .as4 = true, .local_pref = 300 };
+	struct evpn_route r = mac_route("10.0.0.1:1", MAC1, 100), reach[4], unreach[4];
+	struct bgp_update u;
+	uint8_t m[BGP_MAX_MSG];
+	uint32_t a = ip("192.168.1.10"), seq = 0;
+	bool sticky = false;
+	size_t n;
+
+	evpn_adv_init(&ad, NULL, rib, ASN, ip("10.0.0.1"), true);
+	r.ip_len = 32;
+	memcpy(r.ip, &a, 4);
+	n = evpn_adv_encode_macip_l3(&ad, &ibgp, m, sizeof(m), &v, &r, 0, 3, false, false);
+	check_our_update(m, n,
+			 "02 28 00010a0000010001 00000000000000000000 00000000 30 020000000001 20 c0a8010a 000064 0dbba1",
+			 &u, reach, unreach);
+	ck_assert_uint_eq(u.n_reach, 1);
+	ck_assert(reach[0].has_label2);
+	ck_assert_uint_eq(reach[0].label1, 100);
+	ck_assert_uint_eq(reach[0].label2, L3VNI);
+	ck_assert_uint_eq(u.attrs.local_pref, 300);
+	/* both RTs (the L2 VNI's auto one first), VXLAN, router's MAC, MAC mobility */
+	ck_assert_uint_eq(u.attrs.n_ext_comm, 5);
+	ck_assert_uint_eq(u.attrs.ext_comm[0], evpn_ec_rt_as2(ASN, 100));
+	ck_assert_uint_eq(u.attrs.ext_comm[1], evpn_ec_rt_as2(ASN, L3VNI));
+	ck_assert_uint_eq(u.attrs.ext_comm[2], evpn_ec_encap_vxlan());
+	ck_assert_uint_eq(u.attrs.ext_comm[3], evpn_ec_router_mac(OUR_RMAC));
+	ck_assert(evpn_ec_get_mac_mobility(u.attrs.ext_comm[4], &seq, &sticky));
+	ck_assert_uint_eq(seq, 3);
+	/* the route the RIB then makes of it: a host route in the VRF of a peer importing 65001:L3VNI */
+	{
+		struct evpn_rib_vrf rv = { .l3vni = L3VNI, .n_import = 1, .import = { evpn_ec_rt_as2(ASN, L3VNI) } };
+		struct evpn_rib_config c = { .asn = 65002, .vtep_ip = ip("10.0.0.2"), .local_pref = 100 };
+		struct evpn_rib *peer = evpn_rib_new(&c, &ops, NULL);
+
+		ck_assert_ptr_nonnull(peer);
+		ck_assert_int_eq(evpn_rib_set_vrfs(peer, &rv, 1), 0);
+		n_events = 0;
+		evpn_rib_update(peer, ip("10.0.0.1"), false, &u.attrs, reach, 1, NULL, 0, false);
+		ck_assert_int_eq(count('L'), 1);
+		ck_assert_uint_eq(last('L')->l3.vtep_ip, ip("10.0.0.1"));
+		ck_assert_mem_eq(last('L')->l3.rmac, OUR_RMAC, 6);
+		ck_assert_uint_eq(last('L')->l3.prefix_len, 32);
+		evpn_rib_free(peer);
+	}
+	/* withdrawal */
+	n = evpn_adv_encode_macip_l3(&ad, &ibgp, m, sizeof(m), &v, &r, 0, 3, false, true);
+	check_our_update(m, n,
+			 "02 28 00010a0000010001 00000000000000000000 00000000 30 020000000001 20 c0a8010a 000000 000000",
+			 &u, reach, unreach);
+	ck_assert_uint_eq(u.n_unreach, 1);
+	/* a MAC-only route has no host route to carry */
+	r.ip_len = 0;
+	ck_assert_uint_eq(evpn_adv_encode_macip_l3(&ad, &ibgp, m, sizeof(m), &v, &r, 0, 0, false, false), 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("evpn_rib");
@@ -832,6 +1343,16 @@ int main(void)
 	tcase_add_test(tc, test_walk_local);
 	tcase_add_test(tc, test_big_update_and_shared_rt_lists);
 	tcase_add_test(tc, test_stale_paths_per_peer);
+	tcase_add_test(tc, test_t5_imported_by_rt_and_withdrawn);
+	tcase_add_test(tc, test_t5_not_imported);
+	tcase_add_test(tc, test_t5_best_across_leaves);
+	tcase_add_test(tc, test_host_route_from_type2);
+	tcase_add_test(tc, test_host_route_needs_l3_parts);
+	tcase_add_test(tc, test_host_route_moves_with_mac);
+	tcase_add_test(tc, test_set_vrfs);
+	tcase_add_test(tc, test_l3_walks);
+	tcase_add_test(tc, test_adv_prefix);
+	tcase_add_test(tc, test_adv_macip_two_labels);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
