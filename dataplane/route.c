@@ -17,6 +17,9 @@
  *     We use them. Their price in 22.11: no RCU (rte_fib_rcu_qsbr_add came in 24.11), so
  *     this file supplies what they lack; and a fixed 2^24-entry first level, 64 MiB per
  *     family per VRF, allocated at create.
+ *   - IPv6 host routes (/128) go to an exact-match rte_hash instead (lock-free readers, RCU
+ *     reclamation, as the FDB): the TRIE reserves 8 to 13 groups of 1 KiB per /128 however
+ *     much they share, and allocates every group at create.
  *
  * What the fast path may see while the writer changes a FIB, and what we do about it:
  *   1. When a group of 256 second-level entries becomes uniform, DPDK 22.11 writes the
@@ -100,6 +103,7 @@ struct dp_route_table {
 	/* read by the fast path */
 	struct rte_fib *fib4;
 	struct rte_fib6 *fib6;          /* replaced by route_fib6_rebuild: readers load it once per call */
+	struct rte_hash *host6;         /* IPv6 /128 routes: address -> next-hop index (lock-free, RCU) */
 	struct dp_route_nh *nh;         /* n_nh records */
 	uint32_t n_nh;
 
@@ -174,8 +178,12 @@ void dp_route_table_free(struct dp_route_table *t)
 	if (t->stuck_refs)
 		ROUTE_LOG(WARNING, "%s: freed with %" PRIu64 " next-hop references kept by failed replaces",
 			  t->name, t->stuck_refs);
+	/* let deleted host keys finish their grace period, so the hash can empty its defer queue */
+	if (t->qsbr != NULL && t->host6 != NULL)
+		rte_rcu_qsbr_synchronize(t->qsbr, RTE_QSBR_THRID_INVALID);
 	rte_fib_free(t->fib4);
 	rte_fib6_free(t->fib6);
+	rte_hash_free(t->host6);
 	rte_hash_free(t->nh_hash);
 	rte_free(t->nh);
 	rte_free(t->refs);
@@ -277,6 +285,34 @@ int dp_route_table_create(const struct dp_route_conf *conf, struct dp_route_tabl
 		if (t->fib6 == NULL) {
 			err = rte_errno ? rte_errno : ENOMEM;
 			goto fail;
+		}
+		memset(&hp, 0, sizeof(hp));
+		snprintf(nm, sizeof(nm), "h6_%s", conf->name);
+		hp.name = nm;
+		hp.entries = RTE_MAX(conf->max_v6_routes, 8u);
+		hp.key_len = 16;
+		hp.hash_func = rte_hash_crc;
+		hp.socket_id = conf->socket_id;
+		hp.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF | RTE_HASH_EXTRA_FLAGS_EXT_TABLE;
+		rte_errno = 0;
+		t->host6 = rte_hash_create(&hp);
+		if (t->host6 == NULL) {
+			err = rte_errno ? rte_errno : ENOMEM;
+			goto fail;
+		}
+		if (conf->qsbr != NULL) {
+			struct rte_hash_rcu_config rc = {0};
+
+			/* deleted keys' slots come back after a grace period, reclaimed as the writer goes */
+			rc.v = conf->qsbr;
+			rc.mode = RTE_HASH_QSBR_MODE_DQ;
+			rc.dq_size = hp.entries;
+			rc.trigger_reclaim_limit = 0;
+			rc.max_reclaim_size = hp.entries;
+			if (rte_hash_rcu_qsbr_add(t->host6, &rc) != 0) {
+				err = rte_errno ? rte_errno : ENOMEM;
+				goto fail;
+			}
 		}
 	}
 	t->mem_bytes = route_heap_allocated() - before;
@@ -495,6 +531,64 @@ int dp_route_add4(struct dp_route_table *t, uint32_t addr, uint8_t depth, uint32
 }
 
 /*
+ * IPv6 host routes (/128) live in an exact-match hash, not in the TRIE: 22.11's TRIE
+ * reserves a group for every byte below the covering route (13 for a /128 without one, 8
+ * under a /64) for each host route, whatever they share, and allocates all groups at
+ * create, so 1M host routes would need gigabytes. A /128 is always the longest match, so
+ * the lookup takes the hash's answer first and the TRIE's otherwise.
+ */
+static bool route_host6_get(const struct dp_route_table *t, const uint8_t a[16], uint64_t *nh)
+{
+	void *d;
+
+	if (rte_hash_lookup_data(t->host6, a, &d) < 0)
+		return false;
+	*nh = (uint64_t)(uintptr_t)d;
+	return true;
+}
+
+static int route_host6_add(struct dp_route_table *t, const uint8_t a[16], uint32_t nh_idx)
+{
+	uint64_t old = 0;
+	bool exists = route_host6_get(t, a, &old);
+	int rc;
+
+	if (exists && old == nh_idx)
+		return 0;
+	if (!exists && t->routes[ROUTE_V6] >= t->max_routes[ROUTE_V6]) {
+		t->full++;
+		return ENOSPC;
+	}
+	t->refs[nh_idx]++;
+	rc = rte_hash_add_key_data(t->host6, a, (void *)(uintptr_t)nh_idx);
+	if (rc == -ENOSPC && t->qsbr != NULL) {
+		/* slots of deleted hosts still in their grace period */
+		t->writer_waits++;
+		rte_rcu_qsbr_synchronize(t->qsbr, RTE_QSBR_THRID_INVALID);
+		rc = rte_hash_add_key_data(t->host6, a, (void *)(uintptr_t)nh_idx);
+	}
+	return route_add_common(t, ROUTE_V6, exists, old, nh_idx, rc, nh_idx);
+}
+
+static int route_host6_del(struct dp_route_table *t, const uint8_t a[16])
+{
+	uint64_t old;
+	int32_t pos;
+
+	if (!route_host6_get(t, a, &old))
+		return ENOENT;
+	pos = rte_hash_del_key(t->host6, a);
+	if (pos < 0)
+		return ENOENT;
+	/* without RCU, lock-free mode leaves freeing the slot to us (no readers to wait for) */
+	if (t->qsbr == NULL)
+		rte_hash_free_key_with_position(t->host6, pos);
+	t->routes[ROUTE_V6]--;
+	route_nh_release(t, (uint32_t)old);
+	return 0;
+}
+
+/*
  * DPDK 22.11's TRIE reserves groups for a new route longer than /24 and never gives them back
  * when the route is deleted (its delete looks for routes inside the range and finds the route
  * itself), so after enough churn it refuses every such add with groups to spare. When an add
@@ -555,6 +649,8 @@ int dp_route_add6(struct dp_route_table *t, const uint8_t addr[16], uint8_t dept
 
 	if (t->fib6 == NULL || depth > 128 || !route_nh_live(t, nh_idx))
 		return EINVAL;
+	if (depth == 128)
+		return route_host6_add(t, addr, nh_idx);
 	route_mask6(a, addr, depth);
 	exists = route_exact6(t, a, depth, &old);
 	if (exists && old == nh_idx)
@@ -607,6 +703,8 @@ int dp_route_del6(struct dp_route_table *t, const uint8_t addr[16], uint8_t dept
 
 	if (t->fib6 == NULL || depth > 128)
 		return EINVAL;
+	if (depth == 128)
+		return route_host6_del(t, addr);
 	route_mask6(a, addr, depth);
 	if (!route_exact6(t, a, depth, &old))
 		return ENOENT;
@@ -644,7 +742,7 @@ int dp_route_get6(const struct dp_route_table *t, const uint8_t addr[16], uint8_
 	if (t->fib6 == NULL || depth > 128)
 		return EINVAL;
 	route_mask6(a, addr, depth);
-	if (!route_exact6(t, a, depth, &nh))
+	if (!(depth == 128 ? route_host6_get(t, a, &nh) : route_exact6(t, a, depth, &nh)))
 		return ENOENT;
 	*nh_idx = (uint32_t)nh;
 	return 0;
@@ -734,9 +832,21 @@ void dp_route_lookup6_bulk(const struct dp_route_table *t, const uint8_t (*addrs
 	for (unsigned off = 0; off < n; off += ROUTE_CHUNK) {
 		unsigned m = RTE_MIN(n - off, (unsigned)ROUTE_CHUNK);
 
-		rte_fib6_lookup_bulk(fib, (uint8_t (*)[16])(uintptr_t)(addrs + off), v, m);
+		const void *keys[ROUTE_CHUNK];
+		void *hd[ROUTE_CHUNK];
+		uint64_t hits = 0;
+
 		for (unsigned i = 0; i < m; i++)
-			nh_idx[off + i] = likely(v[i] != 0) ? route_result(t, v[i]) : route_retry6(t, fib, addrs[off + i]);
+			keys[i] = addrs[off + i];
+		rte_hash_lookup_bulk_data(t->host6, keys, m, &hits, hd);
+		rte_fib6_lookup_bulk(fib, (uint8_t (*)[16])(uintptr_t)(addrs + off), v, m);
+		for (unsigned i = 0; i < m; i++) {
+			if ((hits >> i) & 1)
+				nh_idx[off + i] = route_result(t, (uint64_t)(uintptr_t)hd[i]);
+			else
+				nh_idx[off + i] = likely(v[i] != 0) ? route_result(t, v[i])
+								    : route_retry6(t, fib, addrs[off + i]);
+		}
 	}
 }
 

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * route.h: the route table of one tenant VRF: an IPv4 and an IPv6 longest-prefix-match
- * table (DPDK rte_fib DIR24_8 and rte_fib6 TRIE) whose results are indexes into a table of
- * next-hop records (LOCAL, REMOTE, GLEAN, DROP), shared by reference count.
+ * table (DPDK rte_fib DIR24_8 and rte_fib6 TRIE, IPv6 host routes in an rte_hash) whose
+ * results are indexes into a table of next-hop records (LOCAL, REMOTE, GLEAN, DROP),
+ * shared by reference count.
  *
  * Concurrency, as the FDB: one writer (the control thread) and fast-path readers that never
  * lock. Readers report quiescent states on the table's RCU QSBR variable; a next-hop record
@@ -62,8 +63,9 @@ struct dp_route_conf {
 	uint32_t max_nexthops;      /* distinct next-hop records (besides the reserved ones) */
 	uint32_t v4_tbl8_groups;    /* DIR24_8 groups of 256 entries (a /24 holding longer routes
 				       needs one); 0: max(256, max_v4_routes / 16) */
-	uint32_t v6_tbl8_groups;    /* TRIE groups (each byte below /24 on a route's path needs one);
-				       0: max(1024, max_v6_routes) */
+	uint32_t v6_tbl8_groups;    /* TRIE groups for IPv6 prefixes: 22.11 sets aside one per byte
+				       between a prefix and its covering route (or /24); /128s are
+				       in a hash and need none; 0: max(1024, max_v6_routes) */
 	struct rte_rcu_qsbr *qsbr;  /* the readers' RCU variable; NULL when single-threaded (tests) */
 };
 #define DP_ROUTE_NAME_MAX 16

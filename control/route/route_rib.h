@@ -39,6 +39,7 @@ struct route_prefix {
 	uint8_t family;             /* ROUTE_AF_V4 or ROUTE_AF_V6 */
 	uint8_t len;
 	uint8_t addr[16];
+	uint8_t pad[2];             /* zero: the RIB hashes the whole structure, in 4-byte words */
 };
 #define ROUTE_PREFIX_STRLEN 50      /* "ffff:...:ffff/128" with its NUL */
 

@@ -390,9 +390,9 @@ START_TEST(test_full)
 	dp_route_table_free(t);
 
 	/*
-	 * Out of FIB blocks (not routes): host routes in distinct /24s need a block each;
-	 * 64 blocks (the least DIR24_8 takes). The table refuses the rest, keeps working,
-	 * and empties back to zero references.
+	 * Out of FIB blocks (not routes): IPv4 host routes in distinct /24s need a block each,
+	 * IPv6 /64s several; 64 blocks (the least DIR24_8 takes). The table refuses the rest,
+	 * keeps working, and empties back to zero references.
 	 */
 	{
 		struct dp_route_conf c = {
@@ -414,13 +414,13 @@ START_TEST(test_full)
 			x[0] = 0x20;
 			x[1] = 0x01;
 			x[2] = (uint8_t)i;
-			x[15] = 1;
-			rc = dp_route_add6(t, x, 128, a);
+			rc = dp_route_add6(t, x, 64, a);
 			ck_assert_msg(rc == 0 || rc == ENOSPC, "add6 %u: %d", i, rc);
 			ok6 += rc == 0;
 			refused += rc == ENOSPC;
 		}
-		fprintf(stderr, "test_full: 64 blocks took %u IPv4 and %u IPv6 host routes in distinct /24s\n", ok4, ok6);
+		fprintf(stderr, "test_full: 64 blocks took %u IPv4 /32s and %u IPv6 /64s, each in a /24 of its own\n",
+			ok4, ok6);
 		ck_assert_uint_ge(ok4, 32);
 		ck_assert_uint_lt(ok4, 200);
 		ck_assert_uint_lt(ok6, 200);
@@ -438,8 +438,7 @@ START_TEST(test_full)
 			x[0] = 0x20;
 			x[1] = 0x01;
 			x[2] = (uint8_t)i;
-			x[15] = 1;
-			ck_assert_int_eq(dp_route_del6(t, x, 128), 0);
+			ck_assert_int_eq(dp_route_del6(t, x, 64), 0);
 		}
 		ck_assert_uint_eq(dp_route_nh_refs(t, a), 1);
 		/* the blocks came back */
@@ -990,7 +989,7 @@ struct conc_ctx {
 };
 
 /* Host i: 10.<i/16>.<i%16*16>.1 (IPv4: each in a /24 of its own, under 10.0.0.0/8) or
- * 2001:db8:<i>::1 (IPv6, under 2001:db8::/32). */
+ * 2001:db8:<i>::1 (IPv6, under 2001:db8::/32; a /128 or a /120, conc_len6). */
 static uint32_t conc_host4(uint32_t i)
 {
 	return ip4(10, i >> 4, (i & 15) << 4, 1);
@@ -1006,6 +1005,12 @@ static void conc_host6(uint32_t i, uint8_t a[16])
 	a[4] = (uint8_t)(i >> 8);
 	a[5] = (uint8_t)i;
 	a[15] = 1;
+}
+
+/* IPv6: odd hosts are /128s (the host table), even ones /120s (the TRIE). */
+static uint8_t conc_len6(uint32_t i)
+{
+	return (i & 1) ? 128 : 120;
 }
 
 static void conc_check(struct conc_ctx *c, uint32_t host, uint32_t nh)
@@ -1120,7 +1125,7 @@ static void conc_run(bool v6)
 		if (present[i]) {
 			if (v6) {
 				conc_host6(i, a);
-				rc = dp_route_del6(c.t, a, 128);
+				rc = dp_route_del6(c.t, a, conc_len6(i));
 			} else {
 				rc = dp_route_del4(c.t, conc_host4(i), 32);
 			}
@@ -1128,7 +1133,7 @@ static void conc_run(bool v6)
 		} else {
 			if (v6) {
 				conc_host6(i, a);
-				rc = dp_route_add6(c.t, a, 128, c.host_nh[i % CONC_NHS]);
+				rc = dp_route_add6(c.t, a, conc_len6(i), c.host_nh[i % CONC_NHS]);
 			} else {
 				rc = dp_route_add4(c.t, conc_host4(i), 32, c.host_nh[i % CONC_NHS]);
 			}
@@ -1160,7 +1165,7 @@ static void conc_run(bool v6)
 			conc_host6(i, a);
 			ck_assert_uint_eq(dp_route_lookup6(c.t, a), want);
 			if (present[i])
-				ck_assert_int_eq(dp_route_del6(c.t, a, 128), 0);
+				ck_assert_int_eq(dp_route_del6(c.t, a, conc_len6(i)), 0);
 		} else {
 			ck_assert_uint_eq(dp_route_lookup4(c.t, conc_host4(i)), want);
 			if (present[i])
@@ -1235,6 +1240,43 @@ START_TEST(test_nh_grace_period)
 }
 END_TEST
 
+/*
+ * DPDK 22.11's TRIE keeps the blocks it reserved for a deleted route: adding and deleting a
+ * /64 over and over would soon be refused with 64 blocks. The table rebuilds its IPv6 FIB
+ * instead, and every add goes in.
+ */
+START_TEST(test_fib6_rebuild)
+{
+	struct dp_route_table *t = table_new_g("t_rebuild", 0, 16, 4, NULL, 0, 64);
+	uint32_t a = get_nh(t, nh_remote(1, 1)), b = get_nh(t, nh_remote(2, 2));
+	uint8_t p[16], keep[16], h[16];
+
+	ip6(keep, "2001:db8:ffff::");
+	ip6(h, "2001:db8:ffff::1");
+	ck_assert_int_eq(dp_route_add6(t, keep, 48, b), 0);
+	ck_assert_int_eq(dp_route_add6(t, h, 128, a), 0);
+	for (unsigned i = 0; i < 200; i++) {
+		ip6(p, "2001:db8:1:1::");
+		p[5] = (uint8_t)i;
+		ck_assert_msg(dp_route_add6(t, p, 64, a) == 0, "add %u", i);
+		ck_assert_uint_eq(dp_route_lookup6(t, p), a);
+		ck_assert_int_eq(dp_route_del6(t, p, 64), 0);
+		ck_assert_uint_eq(dp_route_lookup6(t, p), DP_ROUTE_NH_MISS);
+	}
+	ck_assert_uint_gt(stats_of(t).fib6_rebuilds, 0);
+	/* what was there before is still there */
+	ck_assert_uint_eq(dp_route_lookup6(t, h), a);
+	ip6(p, "2001:db8:ffff::2");
+	ck_assert_uint_eq(dp_route_lookup6(t, p), b);
+	ck_assert_int_eq(dp_route_del6(t, keep, 48), 0);
+	ck_assert_int_eq(dp_route_del6(t, h, 128), 0);
+	dp_route_nh_put(t, a);
+	dp_route_nh_put(t, b);
+	ck_assert_uint_eq(stats_of(t).nexthops, 0);
+	dp_route_table_free(t);
+}
+END_TEST
+
 /* ---- 1M IPv4 host routes: memory, printed ---- */
 
 START_TEST(test_memory_1m)
@@ -1288,6 +1330,7 @@ static Suite *route_suite(void)
 	tcase_add_test(tc, test_nh_grace_period);
 	tcase_add_test(tc, test_concurrent_v4);
 	tcase_add_test(tc, test_concurrent_v6);
+	tcase_add_test(tc, test_fib6_rebuild);
 	tcase_add_test(tc, test_memory_1m);
 	suite_add_tcase(s, tc);
 	return s;
