@@ -444,8 +444,42 @@ START_TEST(test_full)
 		/* the blocks came back */
 		ck_assert_int_eq(dp_route_add4(t, ip4(10, 199, 0, 1), 32, a), 0);
 		ck_assert_int_eq(dp_route_del4(t, ip4(10, 199, 0, 1), 32), 0);
+
+		/*
+		 * A replace that needs a block when none is left: DPDK 22.11 reports success and
+		 * changes nothing; the table says ENOSPC and the old next hop stays.
+		 */
+		b = get_nh(t, nh_remote(2, 100));
+		ck_assert_int_eq(dp_route_add4(t, ip4(10, 250, 0, 0), 24, a), 0);
+		ck_assert_int_eq(dp_route_add4(t, ip4(10, 250, 0, 5), 32, a), 0);   /* same as its /24: no block */
+		for (unsigned i = 0; i < 64; i++)
+			ck_assert_int_eq(dp_route_add4(t, ip4(10, i, 0, 1), 32, a), 0);
+		ck_assert_int_eq(dp_route_add4(t, ip4(10, 100, 0, 1), 32, a), ENOSPC);
+		refused = (unsigned)stats_of(t).full;
+		ck_assert_int_eq(dp_route_add4(t, ip4(10, 250, 0, 5), 32, b), ENOSPC);
+		ck_assert_uint_eq(stats_of(t).full, refused + 1);
+		ck_assert_uint_eq(dp_route_lookup4(t, ip4(10, 250, 0, 5)), a);
+		{
+			uint32_t got;
+
+			ck_assert_int_eq(dp_route_get4(t, ip4(10, 250, 0, 5), 32, &got), 0);
+			ck_assert_uint_eq(got, a);
+		}
+		/* with a block free again the replace goes through */
+		ck_assert_int_eq(dp_route_del4(t, ip4(10, 0, 0, 1), 32), 0);
+		ck_assert_int_eq(dp_route_add4(t, ip4(10, 250, 0, 5), 32, b), 0);
+		ck_assert_uint_eq(dp_route_lookup4(t, ip4(10, 250, 0, 5)), b);
+		ck_assert_uint_eq(dp_route_lookup4(t, ip4(10, 250, 0, 6)), a);
+		for (unsigned i = 1; i < 64; i++)
+			ck_assert_int_eq(dp_route_del4(t, ip4(10, i, 0, 1), 32), 0);
+		ck_assert_int_eq(dp_route_del4(t, ip4(10, 250, 0, 5), 32), 0);
+		ck_assert_int_eq(dp_route_del4(t, ip4(10, 250, 0, 0), 24), 0);
+		ck_assert_uint_eq(dp_route_nh_refs(t, a), 1);
+		/* the failed replace keeps its reference on b (route.c: it may be in the table) */
+		ck_assert_uint_eq(dp_route_nh_refs(t, b), 2);
 		dp_route_nh_put(t, a);
-		ck_assert_uint_eq(stats_of(t).nexthops, 0);
+		dp_route_nh_put(t, b);
+		ck_assert_uint_eq(stats_of(t).nexthops, 1);
 		dp_route_table_free(t);
 	}
 }
