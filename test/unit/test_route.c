@@ -1345,6 +1345,39 @@ START_TEST(test_memory_1m)
 }
 END_TEST
 
+/* 200k EVPN host routes through the RIB into the table: the rate, printed, and back to zero. */
+START_TEST(test_rib_ingest)
+{
+	const uint32_t n = 200000;
+	struct dp_route_table *t = table_new("t_ingest", n, 0, 1024, NULL);
+	struct route_rib *rib;
+	struct route_prefix p;
+	struct dp_route_nh h;
+	struct timespec t0, t1, t2;
+
+	ck_assert_int_eq(route_rib_create("ingest", t, n, &rib), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (uint32_t i = 0; i < n; i++) {
+		h = nh_remote(1 + i % 256, 900001);
+		route_prefix_v4(&p, ip4(10, 0, 0, 0) + i, 32);
+		ck_assert_int_eq(route_rib_add(rib, &p, ROUTE_SRC_EVPN_HOST, 1 + i % 256, &h), 0);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	for (uint32_t i = 0; i < n; i++) {
+		route_prefix_v4(&p, ip4(10, 0, 0, 0) + i, 32);
+		ck_assert_int_eq(route_rib_del(rib, &p, ROUTE_SRC_EVPN_HOST, 1 + i % 256), 0);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t2);
+	fprintf(stderr, "test_rib_ingest: %u EVPN host routes through the RIB: added at %.0f/s, withdrawn at %.0f/s\n", n,
+		n / ((double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9),
+		n / ((double)(t2.tv_sec - t1.tv_sec) + (double)(t2.tv_nsec - t1.tv_nsec) / 1e9));
+	ck_assert_uint_eq(stats_of(t).v4_routes, 0);
+	ck_assert_uint_eq(stats_of(t).nexthops, 0);
+	route_rib_free(rib);
+	dp_route_table_free(t);
+}
+END_TEST
+
 static Suite *route_suite(void)
 {
 	Suite *s = suite_create("route");
@@ -1366,6 +1399,7 @@ static Suite *route_suite(void)
 	tcase_add_test(tc, test_concurrent_v6);
 	tcase_add_test(tc, test_fib6_rebuild);
 	tcase_add_test(tc, test_memory_1m);
+	tcase_add_test(tc, test_rib_ingest);
 	suite_add_tcase(s, tc);
 	return s;
 }
