@@ -16,6 +16,13 @@
  *
  *   bench_cycles [--macs N,..] [--traffic-macs N,..] [--flows N,..] [--packets N] [--size BYTES] [--json FILE]
  *   (EAL options first, then --; e.g. bench_cycles -l 1 --no-pci --no-huge -m 512 -- --macs 1000,1000000)
+ *
+ * With --routes N,.. it measures route lookups instead (dataplane/route.c, no ports): a VRF
+ * table of N host routes (IPv4 /32s spread over 10.0.0.0/8; IPv6 /128s in one /64) and 1k
+ * prefixes towards 256 remote next hops; bursts of 32 destinations drawn at random from the
+ * hosts, each burst one bulk lookup and a read of every result's next-hop record; cycles per
+ * destination, IPv4 and IPv6.
+ *   bench_cycles -l 1 --no-pci --no-huge -m 2048 -- --routes 1000,1000000 [--packets N]
  */
 #include <errno.h>
 #include <getopt.h>
@@ -42,6 +49,7 @@
 #include "fastpath.h"
 #include "fdb.h"
 #include "port.h"
+#include "route.h"
 #include "vxlan.h"
 
 #define BC_UDP_PORT 4789
@@ -332,6 +340,115 @@ out:
 	return rc;
 }
 
+#define BC_ROUTE_PREFIXES 1000
+#define BC_ROUTE_DESTS 65536           /* prepared destinations, drawn from the hosts */
+
+/* Host i of N: IPv4 spread over 10.0.0.0/8 (an odd multiplier permutes 24 bits), IPv6 dense. */
+static inline uint32_t bc_route_host4(uint32_t i)
+{
+	return (10u << 24) | ((i * 2654435761u) & 0xffffffu);
+}
+
+static inline void bc_route_host6(uint32_t i, uint8_t a[16])
+{
+	static const uint8_t base[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 1 };
+
+	memcpy(a, base, 16);
+	a[12] = (uint8_t)(i >> 24);
+	a[13] = (uint8_t)(i >> 16);
+	a[14] = (uint8_t)(i >> 8);
+	a[15] = (uint8_t)i;
+}
+
+/* Cycles per destination of bulk route lookups in a table of n host routes; -1 on failure. */
+static double bc_route_point(unsigned n, bool v6, uint64_t packets, uint64_t *mem)
+{
+	static unsigned gen;
+	static uint32_t d4[BC_ROUTE_DESTS];
+	static uint8_t d6[BC_ROUTE_DESTS][16];
+	struct dp_route_conf c = {
+		.socket_id = (int)rte_socket_id(), .max_nexthops = 256,
+		.max_v4_routes = v6 ? 0 : n + BC_ROUTE_PREFIXES,
+		.max_v6_routes = v6 ? n + BC_ROUTE_PREFIXES : 0,
+		/* IPv4: a block per /24 holding hosts (at most 64k in a /8); IPv6: dense hosts */
+		.v4_tbl8_groups = RTE_MIN(n, 65536u) + 1024,
+		.v6_tbl8_groups = n / 128 + 4096,
+	};
+	struct dp_route_table *t;
+	struct dp_route_stats st;
+	uint32_t nh[256], out[DP_BURST];
+	uint64_t cycles = 0, done = 0, sink = 0;
+	char name[32];
+	double r = -1;
+	int rc;
+
+	snprintf(name, sizeof(name), "bc_rt%u", gen++);
+	c.name = name;
+	rc = dp_route_table_create(&c, &t);
+	if (rc != 0) {
+		fprintf(stderr, "bench_cycles: route table of %u: %s\n", n, strerror(rc));
+		return -1;
+	}
+	for (unsigned i = 0; i < 256; i++) {
+		struct dp_route_nh h = { .type = DP_ROUTE_NH_REMOTE, .vtep_id = i + 1, .l3vni = 900001,
+					 .mac = { 0x02, 0, 0, 0, 0, (uint8_t)i } };
+
+		if ((rc = dp_route_nh_get(t, &h, &nh[i])) != 0)
+			goto out;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		uint8_t a[16];
+
+		if (v6)
+			bc_route_host6(i, a);
+		rc = v6 ? dp_route_add6(t, a, 128, nh[i % 256]) : dp_route_add4(t, bc_route_host4(i), 32, nh[i % 256]);
+		if (rc != 0)
+			goto out;
+	}
+	for (unsigned i = 0; i < BC_ROUTE_PREFIXES; i++) {
+		uint8_t a[16] = { 0x20, 0x01, 0x0d, 0xb9, (uint8_t)(i >> 8), (uint8_t)i };
+
+		rc = v6 ? dp_route_add6(t, a, 48, nh[i % 256])
+			: dp_route_add4(t, (172u << 24) | (16u << 16) | (i << 6), 26, nh[i % 256]);
+		if (rc != 0)
+			goto out;
+	}
+	for (unsigned i = 0; i < BC_ROUTE_DESTS; i++) {
+		uint32_t h = (uint32_t)(bc_rand() % n);
+
+		if (v6)
+			bc_route_host6(h, d6[i]);
+		else
+			d4[i] = bc_route_host4(h);
+	}
+	for (uint64_t k = 0; done < packets; k++) {
+		unsigned off = (unsigned)((k * DP_BURST) % BC_ROUTE_DESTS);
+		uint64_t t0 = rte_rdtsc(), t1;
+
+		if (v6)
+			dp_route_lookup6_bulk(t, (const uint8_t(*)[16])&d6[off], DP_BURST, out);
+		else
+			dp_route_lookup4_bulk(t, &d4[off], DP_BURST, out);
+		for (unsigned i = 0; i < DP_BURST; i++)
+			sink += dp_route_nh_at(t, out[i])->vtep_id;
+		t1 = rte_rdtsc();
+		cycles += t1 - t0;
+		done += DP_BURST;
+	}
+	if (sink == 0) {
+		fprintf(stderr, "bench_cycles: every route lookup missed\n");
+		goto out;
+	}
+	dp_route_get_stats(t, &st);
+	*mem = st.memory_bytes;
+	r = (double)cycles / (double)done;
+out:
+	if (rc != 0)
+		fprintf(stderr, "bench_cycles: loading %u routes: %s\n", n, strerror(rc));
+	dp_route_table_free(t);
+	return r;
+}
+
 static int bc_parse_list(const char *s, unsigned *out, unsigned max, unsigned lo, unsigned hi, const char *what)
 {
 	unsigned n = 0;
@@ -358,10 +475,12 @@ int main(int argc, char **argv)
 					      { "packets", required_argument, NULL, 'p' },
 					      { "size", required_argument, NULL, 's' },
 					      { "json", required_argument, NULL, 'j' },
+					      { "routes", required_argument, NULL, 'r' },
 					      { NULL, 0, NULL, 0 } };
 	unsigned macs[BC_MAX_POINTS] = { 1000, 1000000 }, traffic[BC_MAX_POINTS] = { 1, 0 };
 	unsigned flows[BC_MAX_POINTS] = { 1, 65536 };
-	int n_macs = 2, n_traffic = 2, n_flows = 2, c, ret;
+	unsigned routes[BC_MAX_POINTS];
+	int n_macs = 2, n_traffic = 2, n_flows = 2, n_routes = 0, c, ret;
 	unsigned long long packets = 20000000;
 	unsigned size = 64;
 	const char *json = NULL;
@@ -410,11 +529,34 @@ int main(int argc, char **argv)
 		case 'j':
 			json = optarg;
 			break;
+		case 'r':
+			if ((n_routes = bc_parse_list(optarg, routes, BC_MAX_POINTS, 1, 4000000, "routes")) <= 0)
+				return 2;
+			break;
 		default:
 			fprintf(stderr, "usage: bench_cycles [EAL options --] [--macs N,..] [--traffic-macs N,..] [--flows N,..] "
-					"[--packets N] [--size BYTES] [--json FILE]\n");
+					"[--packets N] [--size BYTES] [--json FILE] | --routes N,.. [--packets N]\n");
 			return 2;
 		}
+	}
+	if (n_routes > 0) {
+		hz = (double)rte_get_tsc_hz();
+		printf("bench_cycles: route lookups, bursts of %d, %llu destinations per point, lcore %u, TSC %.2f GHz\n",
+		       DP_BURST, packets, rte_lcore_id(), hz / 1e9);
+		printf("%-6s %-12s %-10s %-14s %s\n", "family", "host routes", "prefixes", "cycles/dest", "table MiB");
+		for (int v6 = 0; v6 < 2; v6++)
+			for (int i = 0; i < n_routes; i++) {
+				uint64_t mem = 0;
+				double cyc = bc_route_point(routes[i], v6, packets, &mem);
+
+				if (cyc < 0)
+					return 1;
+				printf("%-6s %-12u %-10u %-14.1f %.1f\n", v6 ? "IPv6" : "IPv4", routes[i], BC_ROUTE_PREFIXES,
+				       cyc, (double)mem / (1024.0 * 1024.0));
+				fflush(stdout);
+			}
+		rte_eal_cleanup();
+		return 0;
 	}
 	bc_pool = rte_pktmbuf_pool_create("bc_pool", 2 * BC_FRAMES + 4096, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
 					  (int)rte_socket_id());

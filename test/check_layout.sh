@@ -6,7 +6,8 @@
 #   - a file includes only headers of its own folder and of the folders it may depend on:
 #     include/ (the fast path <-> control contract) and dataplane/ never include control/,
 #     and the control subsystems form a DAG (common <- bgp <- config <- switch <- fabric
-#     <- mgmt <- the daemon at the top of control/);
+#     <- mgmt <- the daemon at the top of control/; route, a VRF's RIB, uses only the
+#     dataplane, include/ and common, and fabric, mgmt and the daemon may use it);
 #   - no relative includes ("../x.h"): the folder goes on the include path instead;
 #   - conf/ holds configuration files only (no C, no meson.build).
 # Usage: check_layout.sh [SOURCE_ROOT]; exits 1 and prints every violation when any.
@@ -21,10 +22,11 @@ declare -A may=(
 	[control/common]="control/common"
 	[control/bgp]="control/bgp control/common"
 	[control/config]="control/config control/bgp control/common include"
+	[control/route]="control/route dataplane include control/common"
 	[control/switch]="control/switch control/config dataplane include control/common"
-	[control/fabric]="control/fabric control/switch control/bgp control/config dataplane include control/common"
-	[control/mgmt]="control/mgmt control/fabric control/switch control/bgp control/config dataplane include control/common"
-	[control]="control control/mgmt control/fabric control/switch control/bgp control/config dataplane include control/common"
+	[control/fabric]="control/fabric control/route control/switch control/bgp control/config dataplane include control/common"
+	[control/mgmt]="control/mgmt control/fabric control/route control/switch control/bgp control/config dataplane include control/common"
+	[control]="control control/mgmt control/fabric control/route control/switch control/bgp control/config dataplane include control/common"
 )
 
 # Which folder each header lives in (header names are unique across these folders).

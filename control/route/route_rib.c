@@ -1,0 +1,483 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * route_rib.c: a VRF's routing information base (route_rib.h). Prefixes are found through
+ * an rte_hash (keyed with a random seed per RIB, with the extendable table so that
+ * max_prefixes always fit); each prefix holds its paths in an array sorted by preference
+ * (source, then origin), so paths[0] is the best, and that is what the dataplane table
+ * holds for the prefix. Only the best's changes reach the table.
+ *
+ * A withdrawal always succeeds in the RIB. When the next best cannot be programmed (the
+ * table is out of next hops or blocks), the prefix leaves the table rather than keep
+ * pointing at the withdrawn next hop, and stays in the RIB unprogrammed until its best
+ * changes again (counted in refused).
+ */
+#include "route_rib.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_common.h>
+#include <rte_errno.h>
+#include <rte_hash.h>
+#include <rte_jhash.h>
+#include <rte_random.h>
+
+#include "log.h"
+
+struct route_path {
+	uint32_t src;               /* enum route_src */
+	uint32_t origin;
+	struct dp_route_nh nh;
+};
+
+struct route_entry {
+	struct route_prefix pfx;
+	bool installed;             /* the dataplane table holds paths[0] for this prefix */
+	uint32_t n_paths, cap;
+	struct route_path *paths;   /* sorted by (src, origin) */
+};
+
+struct route_rib {
+	struct dp_route_table *dp;
+	struct rte_hash *hash;      /* struct route_prefix -> struct route_entry * */
+	uint32_t max_prefixes;
+	struct route_rib_stats st;
+	char name[32];
+};
+
+static const char *const route_src_names[ROUTE_SRC_MAX] = {
+	[ROUTE_SRC_CONNECTED] = "connected",
+	[ROUTE_SRC_STATIC] = "static",
+	[ROUTE_SRC_LOCAL_HOST] = "local",
+	[ROUTE_SRC_EVPN_HOST] = "host",
+	[ROUTE_SRC_EVPN_PREFIX] = "type-5",
+};
+
+const char *route_src_name(enum route_src src)
+{
+	return (unsigned)src < ROUTE_SRC_MAX ? route_src_names[src] : "?";
+}
+
+/* ---- prefixes ---- */
+
+static unsigned route_af_bits(uint8_t family)
+{
+	return family == ROUTE_AF_V4 ? 32 : family == ROUTE_AF_V6 ? 128 : 0;
+}
+
+static void route_clear_host_bits(struct route_prefix *p)
+{
+	for (unsigned i = 0; i < 16; i++) {
+		unsigned bits = p->len > 8 * i ? p->len - 8 * i : 0;
+
+		if (bits < 8)
+			p->addr[i] &= (uint8_t)(0xff00u >> bits);
+	}
+}
+
+/* A copy of *p with host bits cleared, or EINVAL. */
+static int route_prefix_norm(const struct route_prefix *p, struct route_prefix *out)
+{
+	unsigned bits;
+
+	if (p == NULL)
+		return EINVAL;
+	bits = route_af_bits(p->family);
+	if (bits == 0 || p->len > bits)
+		return EINVAL;
+	memset(out, 0, sizeof(*out));
+	out->family = p->family;
+	out->len = p->len;
+	memcpy(out->addr, p->addr, bits / 8);
+	route_clear_host_bits(out);
+	return 0;
+}
+
+int route_prefix_v4(struct route_prefix *p, uint32_t addr, uint8_t len)
+{
+	if (len > 32)
+		return EINVAL;
+	memset(p, 0, sizeof(*p));
+	p->family = ROUTE_AF_V4;
+	p->len = len;
+	p->addr[0] = (uint8_t)(addr >> 24);
+	p->addr[1] = (uint8_t)(addr >> 16);
+	p->addr[2] = (uint8_t)(addr >> 8);
+	p->addr[3] = (uint8_t)addr;
+	route_clear_host_bits(p);
+	return 0;
+}
+
+int route_prefix_v6(struct route_prefix *p, const uint8_t addr[16], uint8_t len)
+{
+	if (len > 128)
+		return EINVAL;
+	memset(p, 0, sizeof(*p));
+	p->family = ROUTE_AF_V6;
+	p->len = len;
+	memcpy(p->addr, addr, 16);
+	route_clear_host_bits(p);
+	return 0;
+}
+
+int route_prefix_parse(const char *s, struct route_prefix *p)
+{
+	char buf[INET6_ADDRSTRLEN + 1];
+	const char *slash;
+	size_t alen;
+	unsigned long len;
+	uint8_t a[16];
+
+	if (s == NULL)
+		return EINVAL;
+	slash = strchr(s, '/');
+	alen = slash ? (size_t)(slash - s) : strlen(s);
+	if (alen == 0 || alen >= sizeof(buf))
+		return EINVAL;
+	memcpy(buf, s, alen);
+	buf[alen] = '\0';
+	if (inet_pton(AF_INET, buf, a) == 1) {
+		len = 32;
+		if (slash) {
+			char *end;
+
+			if (slash[1] < '0' || slash[1] > '9')
+				return EINVAL;
+			len = strtoul(slash + 1, &end, 10);
+			if (*end != '\0' || len > 32)
+				return EINVAL;
+		}
+		return route_prefix_v4(p, ((uint32_t)a[0] << 24) | ((uint32_t)a[1] << 16) | ((uint32_t)a[2] << 8) | a[3],
+				       (uint8_t)len);
+	}
+	if (inet_pton(AF_INET6, buf, a) == 1) {
+		len = 128;
+		if (slash) {
+			char *end;
+
+			if (slash[1] < '0' || slash[1] > '9')
+				return EINVAL;
+			len = strtoul(slash + 1, &end, 10);
+			if (*end != '\0' || len > 128)
+				return EINVAL;
+		}
+		return route_prefix_v6(p, a, (uint8_t)len);
+	}
+	return EINVAL;
+}
+
+void route_prefix_format(const struct route_prefix *p, char *buf, size_t size)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	if (inet_ntop(p->family == ROUTE_AF_V4 ? AF_INET : AF_INET6, p->addr, a, sizeof(a)) == NULL)
+		snprintf(a, sizeof(a), "?");
+	snprintf(buf, size, "%s/%u", a, p->len);
+}
+
+static uint32_t route_prefix_v4_host(const struct route_prefix *p)
+{
+	return ((uint32_t)p->addr[0] << 24) | ((uint32_t)p->addr[1] << 16) | ((uint32_t)p->addr[2] << 8) | p->addr[3];
+}
+
+/* ---- the dataplane ---- */
+
+/* Program e's best path into the table. */
+static int route_rib_program(struct route_rib *rib, const struct route_entry *e)
+{
+	uint32_t idx;
+	int rc;
+
+	rc = dp_route_nh_get(rib->dp, &e->paths[0].nh, &idx);
+	if (rc != 0)
+		return rc;
+	if (e->pfx.family == ROUTE_AF_V4)
+		rc = dp_route_add4(rib->dp, route_prefix_v4_host(&e->pfx), e->pfx.len, idx);
+	else
+		rc = dp_route_add6(rib->dp, e->pfx.addr, e->pfx.len, idx);
+	dp_route_nh_put(rib->dp, idx);
+	return rc;
+}
+
+static int route_rib_unprogram(struct route_rib *rib, const struct route_entry *e)
+{
+	if (e->pfx.family == ROUTE_AF_V4)
+		return dp_route_del4(rib->dp, route_prefix_v4_host(&e->pfx), e->pfx.len);
+	return dp_route_del6(rib->dp, e->pfx.addr, e->pfx.len);
+}
+
+/* ---- the RIB ---- */
+
+int route_rib_create(const char *name, struct dp_route_table *dp, uint32_t max_prefixes, struct route_rib **out)
+{
+	struct rte_hash_parameters hp = {0};
+	struct route_rib *rib;
+	char hname[RTE_HASH_NAMESIZE];
+
+	*out = NULL;
+	if (name == NULL || dp == NULL || max_prefixes == 0 || max_prefixes > RTE_HASH_ENTRIES_MAX ||
+	    strlen(name) > 20) {
+		vlog(VLOG_ERR, "route rib %s: invalid name (1..20 characters) or size %u", name ? name : "(null)",
+		     max_prefixes);
+		return EINVAL;
+	}
+	rib = calloc(1, sizeof(*rib));
+	if (rib == NULL)
+		return ENOMEM;
+	snprintf(rib->name, sizeof(rib->name), "%s", name);
+	snprintf(hname, sizeof(hname), "rib_%s", name);
+	hp.name = hname;
+	hp.entries = RTE_MAX(max_prefixes, 8u);
+	hp.key_len = sizeof(struct route_prefix);
+	hp.hash_func = rte_jhash;
+	hp.hash_func_init_val = (uint32_t)rte_rand();
+	hp.socket_id = SOCKET_ID_ANY;
+	hp.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE;
+	rte_errno = 0;
+	rib->hash = rte_hash_create(&hp);
+	if (rib->hash == NULL) {
+		int err = rte_errno ? rte_errno : ENOMEM;
+
+		vlog(VLOG_ERR, "route rib %s: rte_hash_create for %u prefixes: %s", name, max_prefixes, rte_strerror(err));
+		free(rib);
+		return err;
+	}
+	rib->dp = dp;
+	rib->max_prefixes = max_prefixes;
+	*out = rib;
+	return 0;
+}
+
+static struct route_entry *route_rib_find(const struct route_rib *rib, const struct route_prefix *k)
+{
+	void *data;
+
+	return rte_hash_lookup_data(rib->hash, k, &data) >= 0 ? data : NULL;
+}
+
+static void route_entry_drop(struct route_rib *rib, struct route_entry *e)
+{
+	rte_hash_del_key(rib->hash, &e->pfx);
+	rib->st.prefixes--;
+	free(e->paths);
+	free(e);
+}
+
+void route_rib_free(struct route_rib *rib)
+{
+	const void *key;
+	void *data;
+	uint32_t next = 0;
+
+	if (rib == NULL)
+		return;
+	while (rte_hash_iterate(rib->hash, &key, &data, &next) >= 0) {
+		struct route_entry *e = data;
+
+		if (e->installed)
+			route_rib_unprogram(rib, e);
+		free(e->paths);
+		free(e);
+	}
+	rte_hash_free(rib->hash);
+	free(rib);
+}
+
+/* Where (src, origin) is in e's paths, or where it would go; *found says which. */
+static uint32_t route_path_pos(const struct route_entry *e, uint32_t src, uint32_t origin, bool *found)
+{
+	uint32_t i;
+
+	for (i = 0; i < e->n_paths; i++) {
+		const struct route_path *q = &e->paths[i];
+
+		if (q->src > src || (q->src == src && q->origin >= origin))
+			break;
+	}
+	*found = i < e->n_paths && e->paths[i].src == src && e->paths[i].origin == origin;
+	return i;
+}
+
+static void route_path_remove(struct route_entry *e, uint32_t pos)
+{
+	memmove(&e->paths[pos], &e->paths[pos + 1], (e->n_paths - pos - 1) * sizeof(e->paths[0]));
+	e->n_paths--;
+}
+
+int route_rib_add(struct route_rib *rib, const struct route_prefix *p, enum route_src src, uint32_t origin,
+		  const struct dp_route_nh *nh)
+{
+	struct route_prefix k;
+	struct route_entry *e;
+	struct route_path saved = {0};
+	bool created = false, found;
+	uint32_t pos;
+	int rc;
+
+	if (route_prefix_norm(p, &k) != 0 || (unsigned)src >= ROUTE_SRC_MAX || !dp_route_nh_valid(nh))
+		return EINVAL;
+	e = route_rib_find(rib, &k);
+	if (e == NULL) {
+		if (rib->st.prefixes >= rib->max_prefixes) {
+			rib->st.refused++;
+			return ENOSPC;
+		}
+		e = calloc(1, sizeof(*e));
+		if (e == NULL)
+			return ENOMEM;
+		e->pfx = k;
+		rc = rte_hash_add_key_data(rib->hash, &e->pfx, e);
+		if (rc < 0) {
+			free(e);
+			rib->st.refused++;
+			return -rc == ENOSPC ? ENOSPC : ENOMEM;
+		}
+		rib->st.prefixes++;
+		created = true;
+	}
+
+	pos = route_path_pos(e, src, origin, &found);
+	if (found) {
+		if (memcmp(&e->paths[pos].nh, nh, sizeof(*nh)) == 0)
+			return 0;
+		saved = e->paths[pos];
+		e->paths[pos].nh = *nh;
+	} else {
+		if (e->n_paths == e->cap) {
+			uint32_t cap = e->cap ? 2 * e->cap : 1;
+			struct route_path *np = realloc(e->paths, cap * sizeof(*np));
+
+			if (np == NULL) {
+				if (created)
+					route_entry_drop(rib, e);
+				return ENOMEM;
+			}
+			e->paths = np;
+			e->cap = cap;
+		}
+		memmove(&e->paths[pos + 1], &e->paths[pos], (e->n_paths - pos) * sizeof(e->paths[0]));
+		e->paths[pos] = (struct route_path){.src = src, .origin = origin, .nh = *nh};
+		e->n_paths++;
+	}
+
+	if (pos == 0 || !e->installed) {
+		rc = route_rib_program(rib, e);
+		if (rc != 0) {
+			/* undo: the table kept what it had */
+			if (found)
+				e->paths[pos] = saved;
+			else
+				route_path_remove(e, pos);
+			rib->st.refused++;
+			if (created)
+				route_entry_drop(rib, e);
+			return rc;
+		}
+		e->installed = true;
+	}
+	if (!found) {
+		rib->st.paths++;
+		rib->st.paths_by_src[src]++;
+	}
+	return 0;
+}
+
+int route_rib_del(struct route_rib *rib, const struct route_prefix *p, enum route_src src, uint32_t origin)
+{
+	struct route_prefix k;
+	struct route_entry *e;
+	bool found;
+	uint32_t pos;
+
+	if (route_prefix_norm(p, &k) != 0 || (unsigned)src >= ROUTE_SRC_MAX)
+		return EINVAL;
+	e = route_rib_find(rib, &k);
+	if (e == NULL)
+		return ENOENT;
+	pos = route_path_pos(e, src, origin, &found);
+	if (!found)
+		return ENOENT;
+	route_path_remove(e, pos);
+	rib->st.paths--;
+	rib->st.paths_by_src[src]--;
+
+	if (e->n_paths == 0) {
+		if (e->installed)
+			route_rib_unprogram(rib, e);
+		route_entry_drop(rib, e);
+		return 0;
+	}
+	if (pos == 0 || !e->installed) {
+		int rc = route_rib_program(rib, e);
+
+		if (rc != 0) {
+			char pfx[ROUTE_PREFIX_STRLEN];
+
+			route_prefix_format(&e->pfx, pfx, sizeof(pfx));
+			vlog(VLOG_WARN, "route rib %s: %s: the next best path (%s) does not fit the table (%s); "
+			     "the prefix is not forwarded", rib->name, pfx, route_src_name(e->paths[0].src), strerror(rc));
+			if (e->installed)
+				route_rib_unprogram(rib, e);
+			e->installed = false;
+			rib->st.refused++;
+		} else {
+			e->installed = true;
+		}
+	}
+	return 0;
+}
+
+static void route_rib_info_of(const struct route_rib *rib, const struct route_entry *e, struct route_rib_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->prefix = e->pfx;
+	info->src = (enum route_src)e->paths[0].src;
+	info->origin = e->paths[0].origin;
+	info->nh = e->paths[0].nh;
+	info->n_paths = e->n_paths;
+	info->installed = e->installed;
+	if (e->installed) {
+		if (e->pfx.family == ROUTE_AF_V4)
+			dp_route_get4(rib->dp, route_prefix_v4_host(&e->pfx), e->pfx.len, &info->nh_idx);
+		else
+			dp_route_get6(rib->dp, e->pfx.addr, e->pfx.len, &info->nh_idx);
+	}
+}
+
+int route_rib_best(const struct route_rib *rib, const struct route_prefix *p, struct route_rib_info *info)
+{
+	struct route_prefix k;
+	const struct route_entry *e;
+
+	if (route_prefix_norm(p, &k) != 0)
+		return EINVAL;
+	e = route_rib_find(rib, &k);
+	if (e == NULL)
+		return ENOENT;
+	route_rib_info_of(rib, e, info);
+	return 0;
+}
+
+void route_rib_walk(const struct route_rib *rib, route_rib_walk_cb cb, void *arg)
+{
+	const void *key;
+	void *data;
+	uint32_t next = 0;
+
+	while (rte_hash_iterate(rib->hash, &key, &data, &next) >= 0) {
+		struct route_rib_info info;
+
+		route_rib_info_of(rib, data, &info);
+		if (cb(&info, arg) != 0)
+			return;
+	}
+}
+
+void route_rib_get_stats(const struct route_rib *rib, struct route_rib_stats *st)
+{
+	*st = rib->st;
+}
