@@ -807,8 +807,10 @@ static void dp_encap_burst(struct dp_worker *w, const struct dp_topology *t, uin
 		dp_keys_add(&b, vi, eth);
 	}
 	k = b.k;
-	if (!k)
+	if (!k) {
+		dp_learn_flush(w, &lb);         /* the senders of ARP requests answered above */
 		return;
+	}
 	dp_keys_lookup(w, &b);
 
 	for (uint16_t j = 0; j < k; j++) {

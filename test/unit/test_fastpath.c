@@ -576,6 +576,11 @@ START_TEST(test_arp_suppression)
 	ck_assert_mem_eq(r + 14 + 24, &spa, 4);
 	ck_assert_uint_eq(g_ctr->vnis[0].arp_suppressed, 1);
 	ck_assert_uint_eq(g_ctr->vnis[0].flooded, 0);
+	/* an answered request still reports its sender's address, even when nothing else came in the burst */
+	len = arp_request(req, MAC_B3, IPV4(192, 168, 1, 3), tip);
+	run(PB, req, len);
+	expect_out(0, 1, 0, 0);
+	expect_one_learn(0, MAC_B3, DP_LEARN_IP | SLOT_B, IPV4(192, 168, 1, 3));
 
 	/* the same address in VNI 200 is another host: flooded there */
 	len = arp_request(req, MAC_D, spa, tip);
@@ -586,7 +591,7 @@ START_TEST(test_arp_suppression)
 	len = arp_request(req, MAC_B2, tip, tip);
 	run(PB, req, len);
 	expect_out(2, 0, 1, 0);
-	ck_assert_uint_eq(g_ctr->vnis[0].arp_suppressed, 1);
+	ck_assert_uint_eq(g_ctr->vnis[0].arp_suppressed, 2);
 	drain_rings();
 	g_w.arp = NULL;
 	arp_table_destroy(arp);
