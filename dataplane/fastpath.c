@@ -24,6 +24,7 @@
 #include "arp.h"
 #include "fastpath.h"
 #include "fdb.h"
+#include "gateway.h"
 #include "icmp.h"
 #include "reasm.h"
 #include "vxlan.h"
@@ -55,6 +56,11 @@ static const char *const dp_drop_names[DP_DROP_MAX] = {
 	[DP_DROP_TX_FULL] = "tx_full",
 	[DP_DROP_NO_DEST] = "no_dest",
 	[DP_DROP_UNKNOWN_VTEP] = "unknown_vtep",
+	[DP_DROP_TO_GATEWAY_UNROUTED] = "to_gateway_unrouted",
+	[DP_DROP_TO_GATEWAY_OTHER] = "to_gateway_other",
+	[DP_DROP_GATEWAY_FRAGMENT] = "gateway_fragment",
+	[DP_DROP_GATEWAY_MALFORMED] = "gateway_malformed",
+	[DP_DROP_GATEWAY_CONFLICT] = "gateway_conflict",
 };
 
 _Static_assert((int)DP_DROP_TRUNCATED == (int)VXLAN_ERR_TRUNCATED &&
@@ -610,6 +616,33 @@ static void dp_exception_burst(struct dp_worker *w, const struct dp_topology *t,
 	}
 }
 
+/*
+ * A decapsulated frame of VNI vi, which has a gateway pointer: every leaf has the anycast
+ * gateway, so a frame from its MAC is a conflict and one to it is not ours to flood (both
+ * counted and dropped; the gateway MAC is never learned behind a VTEP). Returns true when m
+ * was dropped.
+ */
+static bool dp_gw_from_tunnel(struct dp_worker *w, const struct dp_topology *t, uint16_t slot, uint16_t vi,
+			      struct rte_mbuf *m)
+{
+	const struct dp_gateway *gw = dp_vni_gateway(&t->vnis[vi]);
+	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+
+	if (!gw)
+		return false;
+	if (unlikely(!memcmp(eth->src_addr.addr_bytes, gw->mac, 6))) {
+		w->counters->vnis[vi].gw_conflicts++;
+		dp_drop(w, slot, DP_DROP_GATEWAY_CONFLICT, m);
+		return true;
+	}
+	if (unlikely(!memcmp(eth->dst_addr.addr_bytes, gw->mac, 6))) {
+		w->counters->vnis[vi].gw_unrouted++;
+		dp_drop(w, slot, DP_DROP_TO_GATEWAY_UNROUTED, m);
+		return true;
+	}
+	return false;
+}
+
 /* Packets from an uplink (slot): decapsulate, learn, switch to local ports. */
 static void dp_decap_burst(struct dp_worker *w, const struct dp_topology *t, uint16_t slot, struct rte_mbuf **pkts,
 			   uint16_t n)
@@ -681,6 +714,8 @@ static void dp_decap_burst(struct dp_worker *w, const struct dp_topology *t, uin
 			dp_drop(w, slot, DP_DROP_BAD_SRC_MAC, m);
 			continue;
 		}
+		if (unlikely(t->vnis[vi].gw != NULL) && dp_gw_from_tunnel(w, t, slot, vi, m))
+			continue;
 		vni_idx[b.k] = vi;
 		src_ip[b.k] = p.outer_src_ip;
 		src_vt[b.k] = vt;
@@ -725,32 +760,9 @@ static void dp_decap_burst(struct dp_worker *w, const struct dp_topology *t, uin
 	dp_learn_flush(w, &lb);
 }
 
-/*
- * An ARP frame from a container: note the sender's address for its MAC (so the control plane
- * can advertise MAC+IP), and answer a request ourselves when the suppression table knows the
- * target. Returns true when m was answered (and sent back out of slot).
- */
-static bool dp_arp_from_port(struct dp_worker *w, const struct dp_topology *t, uint16_t slot, uint16_t vi,
-			     struct rte_mbuf *m, struct dp_learn_batch *lb)
+/* Turn ARP request a (in frame eth) into the reply from mac, the owner of tip, to the asker: in place. */
+static inline void dp_arp_answer(struct rte_ether_hdr *eth, struct rte_arp_hdr *a, const uint8_t mac[6], uint32_t tip)
 {
-	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
-	struct rte_arp_hdr *a = (struct rte_arp_hdr *)(eth + 1);
-	uint8_t mac[6];
-	uint32_t tip;
-
-	if (rte_pktmbuf_data_len(m) < sizeof(*eth) + sizeof(*a) ||
-	    a->arp_hardware != rte_cpu_to_be_16(RTE_ARP_HRD_ETHER) ||
-	    a->arp_protocol != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4) || a->arp_hlen != 6 || a->arp_plen != 4)
-		return false;
-	if (a->arp_data.arp_sip != 0 && rte_is_same_ether_addr(&a->arp_data.arp_sha, &eth->src_addr))
-		dp_learn(w, lb, NULL, fdb_key(vi, eth->src_addr.addr_bytes), DP_LEARN_IP | slot, a->arp_data.arp_sip);
-	if (!w->arp || a->arp_opcode != rte_cpu_to_be_16(RTE_ARP_OP_REQUEST))
-		return false;
-	tip = a->arp_data.arp_tip;
-	if (tip == a->arp_data.arp_sip || !arp_table_lookup(w->arp, vi, tip, mac) ||
-	    !memcmp(mac, eth->src_addr.addr_bytes, 6))
-		return false;
-	/* the reply, built in place: from the target to the asker */
 	rte_ether_addr_copy(&eth->src_addr, &eth->dst_addr);
 	memcpy(eth->src_addr.addr_bytes, mac, 6);
 	a->arp_opcode = rte_cpu_to_be_16(RTE_ARP_OP_REPLY);
@@ -758,8 +770,132 @@ static bool dp_arp_from_port(struct dp_worker *w, const struct dp_topology *t, u
 	a->arp_data.arp_tip = a->arp_data.arp_sip;
 	memcpy(a->arp_data.arp_sha.addr_bytes, mac, 6);
 	a->arp_data.arp_sip = tip;
+}
+
+/*
+ * An ARP frame from a container: note the sender's address for its MAC (so the control plane
+ * can advertise MAC+IP), and answer a request ourselves for the VNI's anycast gateway (gw,
+ * NULL: none) or when the suppression table knows the target. An ARP that claims the
+ * gateway's address (its sender, gratuitous or not) or probes for it (sender 0.0.0.0) is a
+ * conflict: counted and dropped, neither answered nor learned nor passed on to poison
+ * other hosts' caches. Returns true when m was answered (and sent back out of slot) or dropped.
+ */
+static bool dp_arp_from_port(struct dp_worker *w, const struct dp_topology *t, uint16_t slot, uint16_t vi,
+			     const struct dp_gateway *gw, struct rte_mbuf *m, struct dp_learn_batch *lb)
+{
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	struct rte_arp_hdr *a = (struct rte_arp_hdr *)(eth + 1);
+	bool request;
+	uint8_t mac[6];
+	uint32_t tip;
+
+	if (rte_pktmbuf_data_len(m) < sizeof(*eth) + sizeof(*a) ||
+	    a->arp_hardware != rte_cpu_to_be_16(RTE_ARP_HRD_ETHER) ||
+	    a->arp_protocol != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4) || a->arp_hlen != 6 || a->arp_plen != 4)
+		return false;
+	request = a->arp_opcode == rte_cpu_to_be_16(RTE_ARP_OP_REQUEST);
+	tip = a->arp_data.arp_tip;
+	if (gw && gw->ip4_on &&
+	    (a->arp_data.arp_sip == gw->ip4 || (request && a->arp_data.arp_sip == 0 && tip == gw->ip4))) {
+		w->counters->vnis[vi].gw_conflicts++;
+		dp_drop(w, slot, DP_DROP_GATEWAY_CONFLICT, m);
+		return true;
+	}
+	if (a->arp_data.arp_sip != 0 && rte_is_same_ether_addr(&a->arp_data.arp_sha, &eth->src_addr))
+		dp_learn(w, lb, NULL, fdb_key(vi, eth->src_addr.addr_bytes), DP_LEARN_IP | slot, a->arp_data.arp_sip);
+	if (!request)
+		return false;
+	if (gw && gw->ip4_on && tip == gw->ip4) {
+		dp_arp_answer(eth, a, gw->mac, tip);
+		w->counters->vnis[vi].gw_arp_replies++;
+		dp_send(w, t, slot, m);
+		return true;
+	}
+	if (!w->arp || tip == a->arp_data.arp_sip || !arp_table_lookup(w->arp, vi, tip, mac) ||
+	    !memcmp(mac, eth->src_addr.addr_bytes, 6))
+		return false;
+	dp_arp_answer(eth, a, mac, tip);
 	w->counters->vnis[vi].arp_suppressed++;
 	dp_send(w, t, slot, m);
+	return true;
+}
+
+/* What the gateway made of a frame (gateway.h): send the answer back out of slot, or count the drop. */
+static void dp_gw_verdict(struct dp_worker *w, const struct dp_topology *t, uint16_t slot, uint16_t vi,
+			  enum gw_result r, uint32_t len, struct rte_mbuf *m)
+{
+	struct dp_vni_counters *vc = &w->counters->vnis[vi];
+
+	switch (r) {
+	case GW_ECHO_REPLY:
+	case GW_NA:
+		/* one segment (linearized on receipt), and the answer fits its buffer */
+		m->data_len = (uint16_t)len;
+		m->pkt_len = len;
+		if (r == GW_NA)
+			vc->gw_na_sent++;
+		else
+			vc->gw_echo_replies++;
+		dp_send(w, t, slot, m);
+		return;
+	case GW_UNROUTED:
+		vc->gw_unrouted++;
+		dp_drop(w, slot, DP_DROP_TO_GATEWAY_UNROUTED, m);
+		return;
+	case GW_CONFLICT:
+		vc->gw_conflicts++;
+		dp_drop(w, slot, DP_DROP_GATEWAY_CONFLICT, m);
+		return;
+	case GW_OTHER:
+		dp_drop(w, slot, DP_DROP_TO_GATEWAY_OTHER, m);
+		return;
+	case GW_FRAGMENT:
+		dp_drop(w, slot, DP_DROP_GATEWAY_FRAGMENT, m);
+		return;
+	case GW_NO_ROOM:
+		dp_drop(w, slot, DP_DROP_NO_HEADROOM, m);
+		return;
+	case GW_PASS:
+	case GW_MALFORMED:
+		break;
+	}
+	dp_drop(w, slot, DP_DROP_GATEWAY_MALFORMED, m);
+}
+
+/*
+ * A frame from a container port of a VNI with an anycast gateway (gw): from the gateway's
+ * MAC (a conflict), to it (answered, or dropped until routing), ARP (dp_arp_from_port), or
+ * IPv6 multicast that may be a solicitation for the gateway. Returns true when m was
+ * answered or dropped, false when it is forwarded as usual.
+ */
+static bool dp_gw_from_port(struct dp_worker *w, const struct dp_topology *t, uint16_t slot, uint16_t vi,
+			    const struct dp_gateway *gw, struct rte_mbuf *m, struct dp_learn_batch *lb)
+{
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	const uint8_t *dst = eth->dst_addr.addr_bytes;
+	bool to_gw = !memcmp(dst, gw->mac, 6);
+	uint32_t len = rte_pktmbuf_data_len(m);
+	uint32_t room = len + rte_pktmbuf_tailroom(m);
+	enum gw_result r;
+
+	if (unlikely(!memcmp(eth->src_addr.addr_bytes, gw->mac, 6))) {
+		r = GW_CONFLICT;
+	} else if (eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP)) {
+		if (dp_arp_from_port(w, t, slot, vi, gw, m, lb))
+			return true;
+		if (!to_gw)
+			return false;
+		r = GW_UNROUTED;                /* an ARP reply to the gateway: for the routing to come */
+	} else if (to_gw) {
+		r = gw_to_gateway(gw, rte_pktmbuf_mtod(m, uint8_t *), &len, room);
+	} else if (dst[0] == 0x33 && dst[1] == 0x33 && gw->ip6_on) {
+		r = gw_ipv6_multicast(gw, rte_pktmbuf_mtod(m, uint8_t *), &len, room);
+		if (r == GW_PASS)
+			return false;
+	} else {
+		return false;
+	}
+	dp_gw_verdict(w, t, slot, vi, r, len, m);
 	return true;
 }
 
@@ -769,6 +905,7 @@ static void dp_encap_burst(struct dp_worker *w, const struct dp_topology *t, uin
 {
 	struct dp_port_counters *pc = &w->counters->ports[slot];
 	uint16_t vi = t->port_vni[slot];
+	const struct dp_gateway *gw = vi != DP_NO_ID ? dp_vni_gateway(&t->vnis[vi]) : NULL;
 	struct dp_burst_keys b;
 	struct rte_mbuf *ok[DP_BURST];
 	struct dp_learn_batch lb = { .n = 0, .slot = slot, .t = t, .hits = fdb_hit_bits(w->fdb) };
@@ -800,15 +937,21 @@ static void dp_encap_burst(struct dp_worker *w, const struct dp_topology *t, uin
 			dp_drop(w, slot, DP_DROP_BAD_SRC_MAC, m);
 			continue;
 		}
-		if (unlikely(eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP)) &&
-		    dp_arp_from_port(w, t, slot, vi, m, &lb))
+		if (unlikely(gw != NULL)) {
+			if (dp_gw_from_port(w, t, slot, vi, gw, m, &lb))
+				continue;
+		} else if (unlikely(eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP)) &&
+			   dp_arp_from_port(w, t, slot, vi, NULL, m, &lb)) {
 			continue;
+		}
 		ok[b.k] = m;
 		dp_keys_add(&b, vi, eth);
 	}
 	k = b.k;
-	if (!k)
+	if (!k) {
+		dp_learn_flush(w, &lb);         /* the senders of ARP requests answered above */
 		return;
+	}
 	dp_keys_lookup(w, &b);
 
 	for (uint16_t j = 0; j < k; j++) {

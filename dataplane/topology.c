@@ -78,6 +78,7 @@ void dp_topology_free(struct dp_topology *t)
 		free(t->vnis[i].ports);
 		free(t->vnis[i].flood);
 		free(t->vnis[i].known);
+		free(t->vnis[i].gw);
 	}
 	free(t->vni_map);
 	free(t->vtep_map);

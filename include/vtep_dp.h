@@ -77,6 +77,12 @@ enum dp_drop {
 	DP_DROP_TX_FULL,            /* transmit queue full (counted on the egress port) */
 	DP_DROP_NO_DEST,            /* flooded, but the VNI has nowhere to send it */
 	DP_DROP_UNKNOWN_VTEP,       /* decap: the outer source is not a known VTEP of the VNI (vtep_check) */
+	/* the anycast gateway (struct dp_gateway): never flooded, never learned */
+	DP_DROP_TO_GATEWAY_UNROUTED,    /* to the gateway MAC, not for the gateway itself: to be routed */
+	DP_DROP_TO_GATEWAY_OTHER,       /* to the gateway's address, but not an echo request or an NS */
+	DP_DROP_GATEWAY_FRAGMENT,       /* an IP fragment to the gateway's address (not reassembled) */
+	DP_DROP_GATEWAY_MALFORMED,      /* to the gateway (MAC, or an NS for its address) but malformed */
+	DP_DROP_GATEWAY_CONFLICT,       /* from the gateway MAC, or ARP/ND claiming or probing its address */
 	DP_DROP_MAX
 };
 const char *dp_drop_name(enum dp_drop d);
@@ -97,6 +103,12 @@ struct dp_vni_counters {
 	uint64_t arp_suppressed;            /* ARP requests answered by vtepd instead of flooded */
 	uint64_t unknown_vtep;              /* decap drops: not from a known VTEP of the VNI */
 	uint64_t learn_limit;               /* new MACs not learned: the VNI (or their port) at max_macs */
+	/* the anycast gateway */
+	uint64_t gw_arp_replies;            /* ARP requests for the gateway's IPv4 answered */
+	uint64_t gw_na_sent;                /* neighbour solicitations for its IPv6 (global or link-local) answered */
+	uint64_t gw_echo_replies;           /* ICMP and ICMPv6 echo requests to it answered */
+	uint64_t gw_conflicts;              /* frames from its MAC, ARP/ND claiming or probing its addresses */
+	uint64_t gw_unrouted;               /* frames to its MAC not for it (to_gateway_unrouted drops) */
 } __rte_cache_aligned;
 
 struct dp_vtep_counters {
@@ -191,6 +203,44 @@ static inline const struct dp_nexthop *dp_vtep_nexthop(const struct dp_vtep *v, 
 	return &v->nh[((uint32_t)(sport & 0x3fff) * v->n_nh) >> 14];
 }
 
+/*
+ * A VNI's distributed anycast gateway: the same addresses and the same fabric-wide MAC on
+ * every leaf (NX-OS `fabric forwarding mode anycast-gateway`). The fast path answers ARP and
+ * neighbour solicitations for its addresses and echo requests to them, and never floods or
+ * learns its MAC. Built by the control thread (dp_gateway_set_mac, then the addresses).
+ */
+struct dp_gateway {
+	uint8_t mac[6];                     /* the fabric-wide anycast gateway MAC */
+	bool mac_on;                        /* false: no gateway at all (nothing answered, nothing dropped) */
+	bool ip4_on;
+	uint32_t ip4;                       /* network order */
+	uint8_t ip4_len;                    /* prefix length */
+	bool ip6_on;                        /* ip6 and the link-local ll6 are answered for */
+	uint8_t ip6_len;
+	uint8_t ip6[16];
+	uint8_t ll6[16];                    /* fe80::/64 with mac's modified EUI-64 (dp_gateway_set_mac) */
+};
+
+/* Set g's MAC and the link-local address derived from it (RFC 4291 appendix A), which hosts use as their router's. */
+static inline void dp_gateway_set_mac(struct dp_gateway *g, const uint8_t mac[6])
+{
+	static const uint8_t fe80[8] = { 0xfe, 0x80 };
+
+	for (int i = 0; i < 6; i++)
+		g->mac[i] = mac[i];
+	g->mac_on = true;
+	for (int i = 0; i < 8; i++)
+		g->ll6[i] = fe80[i];
+	g->ll6[8] = (uint8_t)(mac[0] ^ 0x02);
+	g->ll6[9] = mac[1];
+	g->ll6[10] = mac[2];
+	g->ll6[11] = 0xff;
+	g->ll6[12] = 0xfe;
+	g->ll6[13] = mac[3];
+	g->ll6[14] = mac[4];
+	g->ll6[15] = mac[5];
+}
+
 struct dp_vni {
 	uint32_t vni;
 	bool learning;
@@ -203,10 +253,21 @@ struct dp_vni {
 	uint16_t encap_frame_max;           /* the largest inner frame encapsulated whole */
 	uint16_t n_ports;
 	uint16_t n_flood;
+	/*
+	 * The anycast gateway (freed with the snapshot); NULL: none. Per packet the fast path
+	 * reads only this pointer (with the flags above) and, when set, the gateway's MAC.
+	 */
+	struct dp_gateway *gw;
 	uint16_t *ports;                    /* port slots */
 	uint16_t *flood;                    /* VTEP ids */
 	uint64_t *known;                    /* with vtep_check: a bit per VTEP id allowed to send to this VNI */
 };
+
+/* v's gateway when it has one (a gateway MAC), else NULL. */
+static inline const struct dp_gateway *dp_vni_gateway(const struct dp_vni *v)
+{
+	return v->gw && v->gw->mac_on ? v->gw : NULL;
+}
 
 /* May VTEP vt (DP_NO_ID: an address not in the table) send frames of VNI v? */
 static inline bool dp_vni_vtep_known(const struct dp_vni *v, uint16_t vt)

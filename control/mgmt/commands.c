@@ -804,6 +804,12 @@ static int cmd_show_stats(struct ctl_out *o, int argc, char **argv, void *ctx)
 		ctl_u64(o, "flooded", vc->flooded);
 		ctl_u64(o, "local_pkts", vc->local_pkts);
 		ctl_u64(o, "arp_suppressed", vc->arp_suppressed);
+		/* the anycast gateway (drops by reason are in the ports' drops) */
+		ctl_u64(o, "gw_arp_replies", vc->gw_arp_replies);
+		ctl_u64(o, "gw_na_sent", vc->gw_na_sent);
+		ctl_u64(o, "gw_echo_replies", vc->gw_echo_replies);
+		ctl_u64(o, "gw_conflicts", vc->gw_conflicts);
+		ctl_u64(o, "to_gateway_unrouted", vc->gw_unrouted);
 		ctl_obj_end(o);
 	}
 	ctl_list_end(o);

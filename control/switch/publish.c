@@ -15,6 +15,29 @@
 
 #include "switch.h"
 
+/*
+ * VNI i's anycast gateway from the configuration (vtep.anycast_gateway_mac and the VNI's
+ * gateway addresses), onto v; none when the VNI has no gateway address. 0 or ENOMEM.
+ */
+static int vtepd_publish_gateway(const struct vtepd *d, uint16_t i, struct dp_vni *v)
+{
+	const struct vtep_vni_config *vc = i < d->cfg.n_vnis ? &d->cfg.vnis[i] : NULL;
+
+	if (!vc || vc->vni != v->vni || !d->cfg.anycast_gw_mac_on || (!vc->gw4_on && !vc->gw6_on))
+		return 0;
+	v->gw = calloc(1, sizeof(*v->gw));
+	if (!v->gw)
+		return ENOMEM;
+	dp_gateway_set_mac(v->gw, d->cfg.anycast_gw_mac);
+	v->gw->ip4_on = vc->gw4_on;
+	v->gw->ip4 = vc->gw4;
+	v->gw->ip4_len = vc->gw4_len;
+	v->gw->ip6_on = vc->gw6_on;
+	memcpy(v->gw->ip6, vc->gw6, 16);
+	v->gw->ip6_len = vc->gw6_len;
+	return 0;
+}
+
 int vtepd_publish(struct vtepd *d)
 {
 	struct dp_topology *t = dp_topology_new(d->cfg.source_ip, d->cfg.udp_port, (uint16_t)d->cfg.underlay_mtu);
@@ -67,6 +90,10 @@ int vtepd_publish(struct vtepd *d)
 				v->ports[v->n_ports++] = s;
 		for (uint16_t f = 0; f < d->vnis[i].n_flood; f++)
 			v->flood[v->n_flood++] = d->vnis[i].flood[f];
+		if (vtepd_publish_gateway(d, i, v)) {
+			dp_topology_free(t);
+			return ENOMEM;
+		}
 	}
 	vtepd_vteps_fill(d, t);
 	if (vtepd_vteps_fill_known(d, t) != 0 || dp_topology_finish(t) != 0) {

@@ -4,7 +4,8 @@
  * everything it calls: VXLAN parsing, the MAC and ARP tables, fragmentation, ICMP errors,
  * outer reassembly). The real worker polls DPDK ring ports: an underlay, two container
  * ports and the exception port, with a topology that has a resolved and an unresolved VTEP,
- * ARP suppression, a VNI with outer fragmentation and a container port with a small MTU, in
+ * ARP suppression, an anycast gateway (VNI 100: 192.168.0.1/24, 2001:db8::1/64, MAC
+ * 0000.2222.3333), a VNI with outer fragmentation and a container port with a small MTU, in
  * two worlds: a 1500-byte underlay with 2 KiB mbufs, and a 9216-byte (jumbo) underlay with
  * mbufs that hold a whole jumbo frame.
  *
@@ -18,6 +19,10 @@
  *  - every frame sent is one segment, no longer than its port allows, and every IPv4 header
  *    the fast path built for the underlay (source: the VTEP) has a valid checksum, a length
  *    that fits the frame and fits the underlay's MTU;
+ *  - the gateway: what leaves port A from the gateway MAC is one of its answers (an ARP reply
+ *    from it, an ICMP echo reply with valid checksums, an ICMPv6 echo reply or neighbour
+ *    advertisement with a valid checksum), nothing leaves A to the gateway MAC, and nothing
+ *    from or to it goes into the tunnel in VNI 100;
  *  - no mbuf leaks: with the outputs freed and the reassembler emptied, the pool is whole.
  *
  * Build: part of the meson build with clang (test/fuzz_fastpath); scripts/test.sh runs it.
@@ -77,6 +82,7 @@ struct fz_world {
 	struct dp_topology *_Atomic topo;
 };
 static struct fz_world fz_worlds[2];
+static const uint8_t fz_gw_mac[6] = { 0x00, 0x00, 0x22, 0x22, 0x33, 0x33 };
 static struct rte_ring *fz_rx[FZ_N_PORTS], *fz_tx[FZ_N_PORTS];
 static uint16_t fz_port[FZ_N_PORTS];
 static struct fdb *fz_fdb;
@@ -165,6 +171,16 @@ static struct dp_topology *fz_topology(uint16_t underlay_mtu)
 		fz_die("calloc");
 	t->vnis[1].known[0] = 1;
 	t->port_learn_full[fz_slot[FZ_B]] = true;
+	t->vnis[0].gw = calloc(1, sizeof(*t->vnis[0].gw));
+	if (!t->vnis[0].gw)
+		fz_die("calloc");
+	dp_gateway_set_mac(t->vnis[0].gw, fz_gw_mac);
+	t->vnis[0].gw->ip4_on = true;
+	t->vnis[0].gw->ip4 = FZ_IPV4(192, 168, 0, 1);
+	t->vnis[0].gw->ip4_len = 24;
+	t->vnis[0].gw->ip6_on = true;
+	memcpy(t->vnis[0].gw->ip6, (const uint8_t[16]){ 0x20, 0x01, 0x0d, 0xb8, [15] = 1 }, 16);
+	t->vnis[0].gw->ip6_len = 64;
 	if (dp_topology_finish(t))
 		fz_die("topology");
 	return t;
@@ -316,9 +332,59 @@ static uint16_t fz_csum(const uint8_t *p, unsigned len)
 
 	for (unsigned i = 0; i + 1 < len; i += 2)
 		s += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (len & 1)
+		s += (uint32_t)p[len - 1] << 8;
 	while (s >> 16)
 		s = (s & 0xffff) + (s >> 16);
 	return (uint16_t)~s;
+}
+
+/* The ICMPv6 message of the IPv6 frame f (len bytes) has a valid checksum (pseudo-header included). */
+static bool fz_icmp6_ok(const uint8_t *f, uint32_t len)
+{
+	uint32_t plen, s;
+
+	if (len < 54 + 4 || f[20] != 58)
+		return false;
+	plen = (uint32_t)(f[18] << 8 | f[19]);
+	if (54 + plen > len)
+		return false;
+	s = plen + 58;
+	for (uint32_t i = 22; i < 54; i += 2)
+		s += (uint32_t)(f[i] << 8 | f[i + 1]);
+	for (uint32_t i = 0; i + 1 < plen; i += 2)
+		s += (uint32_t)(f[54 + i] << 8 | f[54 + i + 1]);
+	if (plen & 1)
+		s += (uint32_t)f[54 + plen - 1] << 8;
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return s == 0xffff;
+}
+
+/* What the gateway may send out of port A, and what must never cross the tunnel in VNI 100. */
+static void fz_check_gateway(int p, const uint8_t *f, uint32_t len)
+{
+	if (p == FZ_A) {
+		FZ_CHECK(memcmp(f, fz_gw_mac, 6) != 0);
+		if (memcmp(f + 6, fz_gw_mac, 6) != 0)
+			return;
+		if (f[12] == 0x08 && f[13] == 0x06) {           /* an ARP reply from the gateway */
+			FZ_CHECK(len >= 42 && f[20] == 0 && f[21] == 2 && !memcmp(f + 22, fz_gw_mac, 6));
+		} else if (f[12] == 0x08 && f[13] == 0x00) {    /* an echo reply */
+			unsigned tot;
+
+			FZ_CHECK(len >= 14 + 28 && f[14] == 0x45 && f[23] == 1 && f[34] == 0);
+			tot = (unsigned)(f[16] << 8 | f[17]);
+			FZ_CHECK(tot >= 28 && 14 + tot == len);
+			FZ_CHECK(fz_csum(f + 14, 20) == 0 && fz_csum(f + 34, tot - 20) == 0);
+		} else {                                        /* an ICMPv6 echo reply or an NA */
+			FZ_CHECK(f[12] == 0x86 && f[13] == 0xdd && fz_icmp6_ok(f, len));
+			FZ_CHECK(f[54] == 129 || (f[54] == 136 && f[21] == 255 && len == 86));
+		}
+	} else if (p == FZ_U && len >= 50 + 14 && f[12] == 0x08 && f[13] == 0x00 && f[36] == 0x12 && f[37] == 0xb5 &&
+		   f[46] == 0 && f[47] == 0 && f[48] == 100) {  /* VXLAN in VNI 100 */
+		FZ_CHECK(memcmp(f + 50, fz_gw_mac, 6) != 0 && memcmp(f + 56, fz_gw_mac, 6) != 0);
+	}
 }
 
 static void fz_check_output(const struct fz_world *wd, int p, const struct rte_mbuf *m)
@@ -333,10 +399,13 @@ static void fz_check_output(const struct fz_world *wd, int p, const struct rte_m
 		FZ_CHECK(len <= wd->underlay_mtu + 14u + 4u);
 	if (p == FZ_B)
 		FZ_CHECK(len <= FZ_PORT_B_MTU + 14u);
-	if (p != FZ_U || len > sizeof(buf))
+	if ((p != FZ_U && p != FZ_A) || len > sizeof(buf))
 		return;
 	f = rte_pktmbuf_read(m, 0, len, buf);
 	FZ_CHECK(f != NULL);
+	fz_check_gateway(p, f, len);
+	if (p != FZ_U)
+		return;
 	/* what the fast path built for the underlay: the outer IPv4 header of VXLAN, fragments, ICMP */
 	if (f[12] == 0x08 && f[13] == 0x00 && len >= 34 && (f[14] >> 4) == 4) {
 		unsigned ihl = (f[14] & 0x0fu) * 4u, tot = (unsigned)(f[16] << 8 | f[17]);
@@ -357,10 +426,13 @@ static void fz_show_counters(const struct fz_world *wd, const unsigned *out)
 	const struct dp_mtu_counters *mc = &fz_ctr->mtu;
 
 	printf("world %u: out U %u A %u B %u X %u; fragmented %lu (%lu pieces), outer %lu, icmp4 %lu, icmp6 %lu, "
-	       "reassembled %lu, arp_suppressed %lu; drops:", wd->underlay_mtu, out[FZ_U], out[FZ_A], out[FZ_B], out[FZ_X],
+	       "reassembled %lu, arp_suppressed %lu, gateway arp %lu na %lu echo %lu conflicts %lu unrouted %lu; drops:",
+	       wd->underlay_mtu, out[FZ_U], out[FZ_A], out[FZ_B], out[FZ_X],
 	       (unsigned long)mc->fragmented, (unsigned long)mc->fragments, (unsigned long)mc->outer_fragmented,
 	       (unsigned long)mc->icmp4_sent, (unsigned long)mc->icmp6_sent, (unsigned long)mc->reasm.reassembled,
-	       (unsigned long)fz_ctr->vnis[0].arp_suppressed);
+	       (unsigned long)fz_ctr->vnis[0].arp_suppressed, (unsigned long)fz_ctr->vnis[0].gw_arp_replies,
+	       (unsigned long)fz_ctr->vnis[0].gw_na_sent, (unsigned long)fz_ctr->vnis[0].gw_echo_replies,
+	       (unsigned long)fz_ctr->vnis[0].gw_conflicts, (unsigned long)fz_ctr->vnis[0].gw_unrouted);
 	for (int p = 0; p < FZ_N_PORTS; p++)
 		for (int d = 1; d < DP_DROP_MAX; d++)
 			if (fz_ctr->ports[fz_slot[p]].drops[d])

@@ -56,6 +56,39 @@ def arp_request(src, spa, tpa):
     return eth(b"\xff" * 6, mac(src), 0x0806, a)
 
 
+GW_MAC = bytes([0, 0, 0x22, 0x22, 0x33, 0x33])     # VNI 100's anycast gateway: 192.168.0.1, 2001:db8::1
+GW4 = (192, 168, 0, 1)
+GW6 = bytes.fromhex("20010db8000000000000000000000001")
+GW_LL6 = bytes.fromhex("fe80000000000000020022fffe223333")
+HOST6 = bytes.fromhex("20010db800000000000000000000000a")
+
+
+def icmp4_echo(dst_mac, src, dst, size, frag=0, mf=False):
+    m = struct.pack("!BBHHH", 8, 0, 0, 0x1234, 1) + bytes(range(256)) * (size // 256) + bytes(size % 256)
+    m = m[:2] + struct.pack("!H", csum(m)) + m[4:]
+    return eth(dst_mac, mac(0x0A), 0x0800, ip4(src, dst, 1, m, df=True, frag=frag, mf=mf))
+
+
+def icmp6(dst_mac, src6, dst6, msg, hop=255, nh=58):
+    ph = src6 + dst6 + struct.pack("!IxxxB", len(msg), 58)
+    msg = msg[:2] + struct.pack("!H", csum(ph + msg[:2] + b"\0\0" + msg[4:])) + msg[4:]
+    return eth(dst_mac, mac(0x0A), 0x86DD, struct.pack("!IHBB", 0x60000000, len(msg), nh, hop) + src6 + dst6 + msg)
+
+
+def solicited(a):
+    return bytes.fromhex("ff0200000000000000000001ff") + a[13:]
+
+
+def ns(target, dst6=None, src6=HOST6, slla=True, hop=255):
+    dst6 = dst6 or solicited(target)
+    msg = struct.pack("!BBHI", 135, 0, 0, 0) + target + (b"\1\1" + mac(0x0A) if slla else b"")
+    return icmp6(b"\x33\x33" + dst6[12:], src6, dst6, msg, hop)
+
+
+def echo6(dst6, size):
+    return icmp6(GW_MAC, HOST6, dst6, struct.pack("!BBHHH", 128, 0, 0, 0x1234, 1) + bytes(size), hop=64)
+
+
 def rec(port, frame, flags=0):
     return bytes([port | flags]) + struct.pack("<H", len(frame)) + frame
 
@@ -87,6 +120,22 @@ seeds = {
     "jumbo_encap_frag_needed": JUMBO + rec(A, inner_ip(0xA0, 0x0A, 9200, df=True)),
     "jumbo_decap_to_small_port": JUMBO + rec(U, vxlan(200, inner_ip(0x0B, 0xA0, 8000))),
     "jumbo_decap_df_to_small_port": JUMBO + rec(U, vxlan(200, inner_ip(0x0B, 0xA0, 8000, df=True))),
+    "gw_arp": STD + rec(A, arp_request(0x0A, (192, 168, 0, 10), GW4)),
+    "gw_arp_garp": STD + rec(A, arp_request(0x0A, GW4, GW4)),
+    "gw_arp_probe": STD + rec(A, arp_request(0x0A, (0, 0, 0, 0), GW4)),
+    "gw_ns": STD + rec(A, ns(GW6)),
+    "gw_ns_link_local": STD + rec(A, ns(GW_LL6)),
+    "gw_ns_unicast": STD + rec(A, icmp6(GW_MAC, HOST6, GW6, struct.pack("!BBHI", 135, 0, 0, 0) + GW6)),
+    "gw_ns_bad_hop_limit": STD + rec(A, ns(GW6, hop=64)),
+    "gw_ns_dad": STD + rec(A, ns(GW6, src6=bytes(16), slla=False)),
+    "gw_echo4": STD + rec(A, icmp4_echo(GW_MAC, (192, 168, 0, 10), GW4, 1008)),
+    "gw_echo4_fragment": STD + rec(A, icmp4_echo(GW_MAC, (192, 168, 0, 10), GW4, 1008, mf=True)),
+    "gw_echo6": STD + rec(A, echo6(GW6, 1008)),
+    "gw_echo6_link_local": STD + rec(A, echo6(GW_LL6, 56)),
+    "gw_unrouted": STD + rec(A, eth(GW_MAC, mac(0x0A), 0x0800, ip4((192, 168, 0, 10), (192, 168, 9, 9), 17, udp(1, 2, bytes(64))))),
+    "gw_from_gateway_mac": STD + rec(A, eth(b"\xff" * 6, GW_MAC, 0x0800, bytes(64))),
+    "gw_decap_to_gateway": STD + rec(U, vxlan(100, eth(GW_MAC, mac(0xA0), 0x0800, bytes(64)))),
+    "gw_decap_from_gateway": STD + rec(U, vxlan(100, eth(b"\xff" * 6, GW_MAC, 0x0806, bytes(28)))),
     "jumbo_decap_ipv6_to_small_port": JUMBO + rec(U, vxlan(200, eth(mac(0x0B), mac(0xA0), 0x86DD, ip6(bytes(4000), 4000)))),
 }
 out = sys.argv[1] if len(sys.argv) > 1 else "test/fuzz/corpus/fastpath"

@@ -8,8 +8,9 @@
  * into FDB entries. Covered: encapsulation, local switching, flooding with head-end
  * replication and split horizon, decapsulation, learning requests, every drop reason but
  * no_headroom (mbufs always have the headroom), the
- * exception port (the kernel's TAP), transmit overflow, and a full mixed burst against the
- * same packets one at a time. Every test asserts the exact frames out of every port, the
+ * exception port (the kernel's TAP), transmit overflow, the anycast gateway (ARP, neighbour
+ * discovery, echo, conflicts, frames to it), and a full mixed burst against the same packets
+ * one at a time. Every test asserts the exact frames out of every port, the
  * exact counters, and that every mbuf went back to the pool. EAL is initialised once (no
  * hugepages, no shared files) and the tests run in that one process (CK_NOFORK).
  */
@@ -576,6 +577,11 @@ START_TEST(test_arp_suppression)
 	ck_assert_mem_eq(r + 14 + 24, &spa, 4);
 	ck_assert_uint_eq(g_ctr->vnis[0].arp_suppressed, 1);
 	ck_assert_uint_eq(g_ctr->vnis[0].flooded, 0);
+	/* an answered request still reports its sender's address, even when nothing else came in the burst */
+	len = arp_request(req, MAC_B3, IPV4(192, 168, 1, 3), tip);
+	run(PB, req, len);
+	expect_out(0, 1, 0, 0);
+	expect_one_learn(0, MAC_B3, DP_LEARN_IP | SLOT_B, IPV4(192, 168, 1, 3));
 
 	/* the same address in VNI 200 is another host: flooded there */
 	len = arp_request(req, MAC_D, spa, tip);
@@ -586,7 +592,7 @@ START_TEST(test_arp_suppression)
 	len = arp_request(req, MAC_B2, tip, tip);
 	run(PB, req, len);
 	expect_out(2, 0, 1, 0);
-	ck_assert_uint_eq(g_ctr->vnis[0].arp_suppressed, 1);
+	ck_assert_uint_eq(g_ctr->vnis[0].arp_suppressed, 2);
 	drain_rings();
 	g_w.arp = NULL;
 	arp_table_destroy(arp);
@@ -2287,6 +2293,739 @@ START_TEST(test_learn_limit)
 }
 END_TEST
 
+/* ---- the anycast gateway ---- */
+
+static const uint8_t gw_mac[6] = { 0x00, 0x00, 0x22, 0x22, 0x33, 0x33 };   /* NX-OS 0000.2222.3333 */
+#define GW4 IPV4(192, 168, 1, 1)
+#define HOST4 IPV4(192, 168, 1, 2)
+static const uint8_t gw6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 };
+/* fe80::200:22ff:fe22:3333, the gateway MAC's modified EUI-64 */
+static const uint8_t gw_ll6[16] = { 0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0x02, 0x00, 0x22, 0xff, 0xfe, 0x22, 0x33, 0x33 };
+static const uint8_t host6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2 };
+static const uint8_t host_ll6[16] = { 0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x0b };
+static const uint8_t all_nodes6[16] = { 0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 };
+static const uint8_t all_routers6[16] = { 0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2 };
+
+/*
+ * The standard topology with an anycast gateway in VNI 100 (index 0): 192.168.1.1/24,
+ * 2001:db8:1::1/64, MAC 0000.2222.3333; mac_on, v4 and v6 say which parts are on.
+ * VNI 200 has none.
+ */
+static struct dp_topology *topo_gw(bool mac_on, bool v4, bool v6)
+{
+	struct dp_topology *t = topo_std();
+	struct dp_gateway *g = calloc(1, sizeof(*g));
+
+	ck_assert_ptr_nonnull(g);
+	dp_gateway_set_mac(g, gw_mac);
+	ck_assert_mem_eq(g->ll6, gw_ll6, 16);
+	g->mac_on = mac_on;
+	g->ip4_on = v4;
+	g->ip4 = GW4;
+	g->ip4_len = 24;
+	g->ip6_on = v6;
+	memcpy(g->ip6, gw6, 16);
+	g->ip6_len = 64;
+	t->vnis[0].gw = g;
+	return t;
+}
+
+static void wr16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+/* The one's-complement sum of len bytes added to sum, folded (not inverted). */
+static uint16_t sum16(const uint8_t *p, uint32_t len, uint32_t sum)
+{
+	for (uint32_t i = 0; i + 1 < len; i += 2)
+		sum += rd16(p + i);
+	if (len & 1)
+		sum += (uint32_t)p[len - 1] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)sum;
+}
+
+static uint32_t pseudo6(const uint8_t *ip6, uint32_t len)
+{
+	return sum16(ip6 + 8, 32, 0) + len + 58;
+}
+
+/* The ICMPv6 message after the IPv6 header ip6 (payload length from it) has a valid checksum. */
+static bool icmp6_csum_ok(const uint8_t *ip6)
+{
+	uint32_t len = rd16(ip6 + 4);
+
+	return sum16(ip6 + 40, len, pseudo6(ip6, len)) == 0xffff;
+}
+
+/* Set the ICMPv6 checksum of the frame f (IPv6 at 14, payload length from the header). */
+static void icmp6_fix_csum(uint8_t *f)
+{
+	uint8_t *ip = f + 14;
+	uint32_t len = rd16(ip + 4);
+
+	wr16(ip + 42, 0);
+	wr16(ip + 42, (uint16_t)~sum16(ip + 40, len, pseudo6(ip, len)));
+}
+
+static void ipv4_fix_csum(uint8_t *ip)
+{
+	wr16(ip + 10, 0);
+	wr16(ip + 10, (uint16_t)~sum16(ip, (uint32_t)(ip[0] & 0x0f) * 4, 0));
+}
+
+/* Ethernet header from MAC id src to dst (6 bytes; NULL: the IPv6 multicast MAC of ip6 dst6). */
+static void eth6(uint8_t *f, uint8_t src, const uint8_t *dst, const uint8_t *dst6)
+{
+	if (dst) {
+		memcpy(f, dst, 6);
+	} else {
+		f[0] = 0x33, f[1] = 0x33;
+		memcpy(f + 2, dst6 + 12, 4);
+	}
+	mac_set(f + 6, src);
+	f[12] = 0x86, f[13] = 0xdd;
+}
+
+/* An IPv6 frame carrying icmp (len bytes, checksum filled in here) from src6 to dst6, hop limit hop. */
+static uint32_t icmp6_frame(uint8_t *f, uint8_t src, const uint8_t *dst, const uint8_t *src6, const uint8_t *dst6,
+			    uint8_t hop, const uint8_t *icmp, uint32_t len)
+{
+	uint8_t *ip = f + 14;
+
+	eth6(f, src, dst, dst6);
+	memset(ip, 0, 40);
+	ip[0] = 0x60;
+	ip[3] = 0x2a;                       /* a flow label */
+	wr16(ip + 4, (uint16_t)len);
+	ip[6] = 58;
+	ip[7] = hop;
+	memcpy(ip + 8, src6, 16);
+	memcpy(ip + 24, dst6, 16);
+	memcpy(ip + 40, icmp, len);
+	icmp6_fix_csum(f);
+	return 14 + 40 + len;
+}
+
+/* ff02::1:ffXX:XXXX of a */
+static void solicited_node(uint8_t *out, const uint8_t *a)
+{
+	static const uint8_t prefix[13] = { 0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0xff };
+
+	memcpy(out, prefix, 13);
+	memcpy(out + 13, a + 13, 3);
+}
+
+/*
+ * A neighbour solicitation for target from MAC id src (address src6) to dst6 (NULL: the
+ * target's solicited-node group; dst NULL: its multicast MAC), with the source link-layer
+ * address option when slla.
+ */
+static uint32_t ns_frame(uint8_t *f, uint8_t src, const uint8_t *dst, const uint8_t *src6, const uint8_t *dst6,
+			 const uint8_t *target, bool slla, uint8_t hop)
+{
+	uint8_t icmp[32] = { 135 }, group[16];
+
+	if (!dst6) {
+		solicited_node(group, target);
+		dst6 = group;
+	}
+	memcpy(icmp + 8, target, 16);
+	icmp[24] = 1;
+	icmp[25] = 1;
+	mac_set(icmp + 26, src);
+	return icmp6_frame(f, src, dst, src6, dst6, hop, icmp, slla ? 32 : 24);
+}
+
+/* An ICMPv6 echo request with len bytes of payload. */
+static uint32_t echo6_frame(uint8_t *f, uint8_t src, const uint8_t *dst, const uint8_t *src6, const uint8_t *dst6,
+			    uint32_t len)
+{
+	uint8_t icmp[FRAME_MAX] = { 128, 0, 0, 0, 0x12, 0x34, 0x00, 0x07 };
+
+	ck_assert_uint_le(len + 8 + 54, FRAME_MAX);
+	for (uint32_t i = 0; i < len; i++)
+		icmp[8 + i] = (uint8_t)(i * 13 + 5);
+	return icmp6_frame(f, src, dst, src6, dst6, 64, icmp, 8 + len);
+}
+
+/* An ICMP echo request (DF set, as ping sends it) from MAC id src, src4 to dst4, with len bytes of payload. */
+static uint32_t echo4_frame(uint8_t *f, uint8_t src, const uint8_t *dst, uint32_t src4, uint32_t dst4, uint32_t len)
+{
+	uint8_t *ip = f + 14, *icmp = ip + 20;
+
+	ck_assert_uint_le(14 + 20 + 8 + len, FRAME_MAX);
+	memcpy(f, dst, 6);
+	mac_set(f + 6, src);
+	f[12] = 0x08, f[13] = 0x00;
+	memset(ip, 0, 20);
+	ip[0] = 0x45;
+	ip[1] = 0x10;
+	wr16(ip + 2, (uint16_t)(20 + 8 + len));
+	wr16(ip + 4, 0xbeef);
+	ip[6] = 0x40;
+	ip[8] = 61;
+	ip[9] = 1;
+	memcpy(ip + 12, &src4, 4);
+	memcpy(ip + 16, &dst4, 4);
+	ipv4_fix_csum(ip);
+	icmp[0] = 8, icmp[1] = 0, icmp[2] = 0, icmp[3] = 0;
+	icmp[4] = 0x12, icmp[5] = 0x34, icmp[6] = 0x00, icmp[7] = 0x07;
+	for (uint32_t i = 0; i < len; i++)
+		icmp[8 + i] = (uint8_t)(i * 7 + 3);
+	wr16(icmp + 2, (uint16_t)~sum16(icmp, 8 + len, 0));
+	return 14 + 20 + 8 + len;
+}
+
+/* f is the echo reply from the gateway to the IPv4 echo request req (req_len bytes), field by field. */
+static void expect_echo4_reply(const struct frame *f, const uint8_t *req, uint32_t req_len)
+{
+	const uint8_t *r = f->data, *ip = r + 14, *rip = req + 14;
+
+	ck_assert_uint_eq(f->len, req_len);
+	ck_assert_mem_eq(r, req + 6, 6);                    /* to the asker */
+	ck_assert_mem_eq(r + 6, gw_mac, 6);                 /* from the gateway MAC */
+	ck_assert_uint_eq(rd16(r + 12), 0x0800);
+	ck_assert_mem_eq(ip, rip, 8);                       /* version, IHL, TOS, length, id, flags */
+	ck_assert_uint_eq(ip[8], 64);                       /* a fresh TTL */
+	ck_assert_uint_eq(ip[9], 1);
+	ck_assert_msg(ip_csum_ok(ip), "echo reply: bad IPv4 header checksum");
+	ck_assert_mem_eq(ip + 12, rip + 16, 4);             /* from the gateway's address */
+	ck_assert_mem_eq(ip + 16, rip + 12, 4);             /* to the asker's */
+	ck_assert_uint_eq(ip[20], 0);                       /* echo reply, code 0 */
+	ck_assert_uint_eq(ip[21], 0);
+	ck_assert_mem_eq(ip + 24, rip + 24, req_len - 14 - 24);   /* id, sequence, payload */
+	ck_assert_msg(sum16(ip + 20, req_len - 14 - 20, 0) == 0xffff, "echo reply: bad ICMP checksum");
+}
+
+/* f is the ICMPv6 echo reply from the gateway to req, field by field. */
+static void expect_echo6_reply(const struct frame *f, const uint8_t *req, uint32_t req_len)
+{
+	const uint8_t *r = f->data, *ip = r + 14, *rip = req + 14;
+
+	ck_assert_uint_eq(f->len, req_len);
+	ck_assert_mem_eq(r, req + 6, 6);
+	ck_assert_mem_eq(r + 6, gw_mac, 6);
+	ck_assert_uint_eq(rd16(r + 12), 0x86dd);
+	ck_assert_mem_eq(ip, rip, 7);                       /* version, class, flow, length, next header */
+	ck_assert_uint_eq(ip[7], 64);
+	ck_assert_mem_eq(ip + 8, rip + 24, 16);
+	ck_assert_mem_eq(ip + 24, rip + 8, 16);
+	ck_assert_uint_eq(ip[40], 129);
+	ck_assert_uint_eq(ip[41], 0);
+	ck_assert_mem_eq(ip + 44, rip + 44, req_len - 14 - 44);
+	ck_assert_msg(icmp6_csum_ok(ip), "echo reply: bad ICMPv6 checksum");
+}
+
+/* f is the gateway's neighbour advertisement for target to MAC id to at address dst6, field by field. */
+static void expect_na(const struct frame *f, uint8_t to, const uint8_t *target, const uint8_t *dst6)
+{
+	static const uint8_t ip_head[8] = { 0x60, 0, 0, 0, 0, 32, 58, 255 };
+	static const uint8_t na_head[8] = { 136, 0, 0, 0, 0xe0, 0, 0, 0 };   /* checksum checked apart */
+	const uint8_t *ip = f->data + 14, *icmp = ip + 40;
+	uint8_t mac[6];
+
+	mac_set(mac, to);
+	ck_assert_uint_eq(f->len, 14 + 40 + 32);
+	ck_assert_mem_eq(f->data, mac, 6);
+	ck_assert_mem_eq(f->data + 6, gw_mac, 6);
+	ck_assert_uint_eq(rd16(f->data + 12), 0x86dd);
+	ck_assert_mem_eq(ip, ip_head, 8);                   /* no flow label, 32 bytes, ICMPv6, hop limit 255 */
+	ck_assert_mem_eq(ip + 8, target, 16);               /* from the target */
+	ck_assert_mem_eq(ip + 24, dst6, 16);                /* to the solicitor */
+	ck_assert_mem_eq(icmp, na_head, 2);
+	ck_assert_mem_eq(icmp + 4, na_head + 4, 4);         /* router, solicited, override */
+	ck_assert_mem_eq(icmp + 8, target, 16);
+	ck_assert_uint_eq(icmp[24], 2);                     /* target link-layer address, 8 bytes */
+	ck_assert_uint_eq(icmp[25], 1);
+	ck_assert_mem_eq(icmp + 26, gw_mac, 6);
+	ck_assert_msg(icmp6_csum_ok(ip), "NA: bad ICMPv6 checksum");
+}
+
+/*
+ * With VTEPD_TEST_PCAP=FILE in the environment, the gateway's answers are also written to
+ * FILE (pcap, Ethernet), to be decoded by hand: tshark -r FILE -V.
+ */
+static void pcap_note(const struct frame *f)
+{
+	static FILE *out;
+	const char *path = getenv("VTEPD_TEST_PCAP");
+	uint32_t rec[4] = { 0, 0, f->len, f->len };
+
+	if (!path)
+		return;
+	if (!out) {
+		const uint32_t hdr[6] = { 0xa1b2c3d4, 0x00040002, 0, 0, 65535, 1 };   /* v2.4, Ethernet */
+
+		out = fopen(path, "wb");
+		ck_assert_ptr_nonnull(out);
+		ck_assert_uint_eq(fwrite(hdr, sizeof(hdr), 1, out), 1);
+	}
+	ck_assert_uint_eq(fwrite(rec, sizeof(rec), 1, out), 1);
+	ck_assert_uint_eq(fwrite(f->data, f->len, 1, out), 1);
+	fflush(out);
+}
+
+static void learn_drain(void)
+{
+	struct dp_learn_event ev[64];
+
+	while (learn_take(ev, RTE_DIM(ev)))
+		;
+}
+
+static void expect_drop(uint16_t slot, enum dp_drop why, uint64_t n)
+{
+	ck_assert_msg(g_ctr->ports[slot].drops[why] == n, "slot %u drop %s = %lu, expected %lu", slot,
+		      dp_drop_name(why), (unsigned long)g_ctr->ports[slot].drops[why], (unsigned long)n);
+}
+
+/*
+ * ARP for the gateway's IPv4 from a container is answered from the gateway MAC (broadcast
+ * or unicast to it), and the asker's address is still reported; ARP for anything else, in
+ * a VNI without the gateway, with the gateway's IPv4 off, or malformed is forwarded as
+ * before; ARP claiming or probing the gateway's address is a counted conflict, dropped.
+ */
+START_TEST(test_gw_arp)
+{
+	uint8_t req[FRAME_MAX], mac_b[6], mac_c[6];
+	uint32_t len, spa = HOST4, spa_c = IPV4(192, 168, 1, 3);
+	const uint8_t *r, *a;
+
+	mac_set(mac_b, MAC_B);
+	mac_set(mac_c, MAC_C);
+	publish(topo_gw(true, true, true));
+	len = arp_request(req, MAC_B, spa, GW4);
+	run(PB, req, len);
+	expect_out(0, 1, 0, 0);
+	pcap_note(&g_out.f[PB][0]);
+	r = g_out.f[PB][0].data;
+	a = r + 14;
+	ck_assert_uint_eq(g_out.f[PB][0].len, 60);
+	ck_assert_mem_eq(r, mac_b, 6);
+	ck_assert_mem_eq(r + 6, gw_mac, 6);
+	ck_assert_uint_eq(rd16(r + 12), 0x0806);
+	ck_assert_uint_eq(rd16(a), 1);
+	ck_assert_uint_eq(rd16(a + 2), 0x0800);
+	ck_assert_uint_eq(a[4], 6);
+	ck_assert_uint_eq(a[5], 4);
+	ck_assert_uint_eq(rd16(a + 6), 2);
+	ck_assert_mem_eq(a + 8, gw_mac, 6);
+	ck_assert_mem_eq(a + 14, &(uint32_t){ GW4 }, 4);
+	ck_assert_mem_eq(a + 18, mac_b, 6);
+	ck_assert_mem_eq(a + 24, &spa, 4);
+	ck_assert_mem_eq(a + 28, req + 14 + 28, 60 - 14 - 28);   /* the padding */
+	ck_assert_uint_eq(g_ctr->vnis[0].gw_arp_replies, 1);
+	ck_assert_uint_eq(g_ctr->vnis[0].arp_suppressed, 0);
+	ck_assert_uint_eq(g_ctr->vnis[0].flooded, 0);
+	expect_port(SLOT_B, 1, 60, 1, 60);
+	expect_no_drops();
+	/* the asker's address still goes to the control plane (MAC+IP) */
+	expect_one_learn(0, MAC_B, DP_LEARN_IP | SLOT_B, spa);
+
+	/* unicast to the gateway MAC (a cache refresh): answered too */
+	len = arp_request(req, MAC_C, spa_c, GW4);
+	memcpy(req, gw_mac, 6);
+	run(PC, req, len);
+	expect_out(0, 0, 1, 0);
+	r = g_out.f[PC][0].data;
+	ck_assert_mem_eq(r, mac_c, 6);
+	ck_assert_mem_eq(r + 6, gw_mac, 6);
+	ck_assert_mem_eq(r + 14 + 8, gw_mac, 6);
+	ck_assert_mem_eq(r + 14 + 24, &spa_c, 4);
+	ck_assert_uint_eq(g_ctr->vnis[0].gw_arp_replies, 2);
+	learn_drain();
+
+	/* not answered: another target, the gateway's address in VNI 200 (no gateway there) */
+	len = arp_request(req, MAC_B, spa, IPV4(192, 168, 1, 9));
+	run(PB, req, len);
+	expect_out(2, 0, 1, 0);
+	len = arp_request(req, MAC_D, spa, GW4);
+	run(PD, req, len);
+	expect_out(1, 0, 0, 0);
+	/* malformed: cut before the target, a hardware length of 8: forwarded as any broadcast */
+	len = arp_request(req, MAC_B, spa, GW4);
+	run(PB, req, 14 + 20);
+	expect_out(2, 0, 1, 0);
+	req[14 + 4] = 8;
+	run(PB, req, len);
+	expect_out(2, 0, 1, 0);
+	ck_assert_uint_eq(g_ctr->vnis[0].gw_arp_replies, 2);
+	ck_assert_uint_eq(g_ctr->vnis[1].gw_arp_replies, 0);
+	ck_assert_uint_eq(g_ctr->vnis[0].gw_conflicts, 0);
+	expect_no_drops();
+	learn_drain();
+
+	/*
+	 * conflicts: gratuitous ARP for the gateway's address (request and reply), a probe for it
+	 * (sender 0.0.0.0), a reply claiming it: dropped, neither answered nor learned nor flooded
+	 */
+	len = arp_request(req, MAC_B2, GW4, GW4);
+	run(PB, req, len);
+	req[14 + 7] = 2;
+	run(PB, req, len);
+	len = arp_request(req, MAC_B3, 0, GW4);
+	run(PB, req, len);
+	len = arp_request(req, MAC_B3, GW4, spa);
+	req[14 + 7] = 2;
+	memcpy(req, mac_b, 6);
+	run(PB, req, len);
+	expect_out(0, 0, 0, 0);
+	ck_assert_uint_eq(g_ctr->vnis[0].gw_conflicts, 4);
+	ck_assert_uint_eq(g_ctr->vnis[0].gw_arp_replies, 2);
+	expect_only_drop(SLOT_B, DP_DROP_GATEWAY_CONFLICT, 4);
+	expect_no_learn();
+
+	/* the gateway's IPv4 off (IPv6 only): the request is flooded, a gratuitous ARP too */
+	publish(topo_gw(true, false, true));
+	reset_counters();
+	len = arp_request(req, MAC_B, spa, GW4);
+	run(PB, req, len);
+	expect_out(2, 0, 1, 0);
+	len = arp_request(req, MAC_B2, GW4, GW4);
+	run(PB, req, len);
+	expect_out(2, 0, 1, 0);
+	/* no gateway MAC: no gateway at all */
+	publish(topo_gw(false, true, true));
+	len = arp_request(req, MAC_B, spa, GW4);
+	run(PB, req, len);
+	expect_out(2, 0, 1, 0);
+	ck_assert_uint_eq(g_ctr->vnis[0].gw_arp_replies, 0);
+	ck_assert_uint_eq(g_ctr->vnis[0].gw_conflicts, 0);
+	expect_no_drops();
+	learn_drain();
+	finish();
+}
+END_TEST
+
+/*
+ * Neighbour solicitations for the gateway's IPv6 and link-local addresses (to the target's
+ * solicited-node group or unicast to it) are answered with a solicited router
+ * advertisement carrying the gateway MAC; invalid ones for the gateway are dropped (not
+ * flooded); a duplicate address probe or an advertisement for its address is a conflict;
+ * anything else, router solicitations included, is forwarded as before.
+ */
+START_TEST(test_gw_nd)
+{
+	uint8_t req[FRAME_MAX], other6[16], icmp[32] = { 0 };
+	static const uint8_t unspecified[16];
+	uint32_t len;
+
+	publish(topo_gw(true, true, true));
+	/* to the solicited-node group, with the source link-layer address option */
+	len = ns_frame(req, MAC_B, NULL, host6, NULL, gw6, true, 255);
+	run(PB, req, len);
+	expect_out(0, 1, 0, 0);
+	expect_na(&g_out.f[PB][0], MAC_B, gw6, host6);
+	pcap_note(&g_out.f[PB][0]);
+	expect_port(SLOT_B, 1, len, 1, 86);
+	/* unicast to the gateway (unreachability detection), no option: the answer is 8 bytes longer */
+	len = ns_frame(req, MAC_B, gw_mac, host6, gw6, gw6, false, 255);
+	ck_assert_uint_eq(len, 78);
+	run(PB, req, len);
+	expect_out(0, 1, 0, 0);
+	expect_na(&g_out.f[PB][0], MAC_B, gw6, host6);
+	/* for the link-local address, from C's link-local */
+	len = ns_frame(req, MAC_C, NULL, host_ll6, NULL, gw_ll6, true, 255);
+	run(PC, req, len);
+	expect_out(0, 0, 1, 0);
+	expect_na(&g_out.f[PC][0], MAC_C, gw_ll6, host_ll6);
+	pcap_note(&g_out.f[PC][0]);
+	ck_assert_uint_eq(g_ctr->vnis[0].gw_na_sent, 3);
+	ck_assert_uint_eq(g_ctr->vnis[0].flooded, 0);
+	expect_no_drops();
+
+	/* not for the gateway: another target in the same solicited-node group; VNI 200 */
+	memcpy(other6, gw6, 16);
+	other6[5] = 2;
+	len = ns_frame(req, MAC_B, NULL, host6, NULL, other6, true, 255);
+	run(PB, req, len);
+	expect_out(2, 0, 1, 0);
+	len = ns_frame(req, MAC_D, NULL, host6, NULL, gw6, true, 255);
+	run(PD, req, len);
+	expect_out(1, 0, 0, 0);
+	/* cut inside the target: not known to be for the gateway, forwarded as any multicast */
+	len = ns_frame(req, MAC_B, NULL, host6, NULL, gw6, true, 255);
+	run(PB, req, 14 + 40 + 16);
+	expect_out(2, 0, 1, 0);
+	/* a router solicitation: not answered (no router advertisements), forwarded */
+	icmp[0] = 133;
+	len = icmp6_frame(req, MAC_B, NULL, host_ll6, all_routers6, 255, icmp, 8);
+	run(PB, req, len);
+	expect_out(2, 0, 1, 0);
+	ck_assert_uint_eq(g_ctr->vnis[0].gw_na_sent, 3);
+	expect_no_drops();
+
+	/* invalid solicitations for the gateway: dropped, not flooded */
+	len = ns_frame(req, MAC_B, NULL, host6, NULL, gw6, true, 64);      /* hop limit not 255 */
+	run(PB, req, len);
+	len = ns_frame(req, MAC_B, NULL, host6, NULL, gw6, true, 255);     /* an option of length 0 */
+	req[14 + 40 + 25] = 0;
+	icmp6_fix_csum(req);
+	run(PB, req, len);
+	len = ns_frame(req, MAC_B, NULL, host6, NULL, gw6, true, 255);     /* an option cut short */
+	wr16(req + 14 + 4, 28);
+	icmp6_fix_csum(req);
+	run(PB, req, 14 + 40 + 28);
+	len = ns_frame(req, MAC_B, NULL, host6, NULL, gw6, true, 255);     /* a bad checksum */
+	req[14 + 40 + 3] ^= 1;
+	run(PB, req, len);
+	len = ns_frame(req, MAC_B, NULL, host6, NULL, gw6, true, 255);     /* code 1 */
+	req[14 + 41] = 1;
+	icmp6_fix_csum(req);
+	run(PB, req, len);
+	len = ns_frame(req, MAC_B, NULL, host6, all_nodes6, gw6, true, 255);   /* to neither target nor group */
+	run(PB, req, len);
+	len = ns_frame(req, MAC_B, NULL, host6, NULL, gw6, true, 255);     /* payload length beyond the frame */
+	wr16(req + 14 + 4, 40);
+	run(PB, req, len);
+	expect_out(0, 0, 0, 0);
+	expect_only_drop(SLOT_B, DP_DROP_GATEWAY_MALFORMED, 7);
+	ck_assert_uint_eq(g_ctr->vnis[0].gw_na_sent, 3);
+
+	/* conflicts: a duplicate address probe for the gateway's address, an advertisement of it */
+	len = ns_frame(req, MAC_B, NULL, unspecified, NULL, gw6, false, 255);
+	run(PB, req, len);
+	memset(icmp, 0, sizeof(icmp));
+	icmp[0] = 136;
+	icmp[4] = 0x20;
+	memcpy(icmp + 8, gw_ll6, 16);
+	len = icmp6_frame(req, MAC_C, NULL, host_ll6, all_nodes6, 255, icmp, 24);
+	run(PC, req, len);
+	expect_out(0, 0, 0, 0);
+	ck_assert_uint_eq(g_ctr->vnis[0].gw_conflicts, 2);
+	expect_drop(SLOT_B, DP_DROP_GATEWAY_CONFLICT, 1);
+	expect_drop(SLOT_C, DP_DROP_GATEWAY_CONFLICT, 1);
+
+	/* the gateway's IPv6 off: solicitations for it are forwarded */
+	publish(topo_gw(true, true, false));
+	reset_counters();
+	len = ns_frame(req, MAC_B, NULL, host6, NULL, gw6, true, 255);
+	run(PB, req, len);
+	expect_out(2, 0, 1, 0);
+	len = ns_frame(req, MAC_B, NULL, host_ll6, NULL, gw_ll6, true, 255);
+	run(PB, req, len);
+	expect_out(2, 0, 1, 0);
+	ck_assert_uint_eq(g_ctr->vnis[0].gw_na_sent, 0);
+	expect_no_drops();
+	learn_drain();
+	finish();
+}
+END_TEST
+
+/*
+ * Echo requests to the gateway's addresses are answered (1008 bytes of payload, IPv4 and
+ * IPv6, and the link-local); frames to the gateway MAC that are not answered are counted
+ * by reason and dropped, never flooded.
+ */
+START_TEST(test_gw_echo)
+{
+	static const uint8_t elsewhere6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5 };
+	uint8_t req[FRAME_MAX];
+	uint32_t len;
+
+	publish(topo_gw(true, true, true));
+	len = echo4_frame(req, MAC_B, gw_mac, HOST4, GW4, 1008);
+	run(PB, req, len);
+	expect_out(0, 1, 0, 0);
+	expect_echo4_reply(&g_out.f[PB][0], req, len);
+	pcap_note(&g_out.f[PB][0]);
+	expect_port(SLOT_B, 1, len, 1, len);
+	len = echo6_frame(req, MAC_B, gw_mac, host6, gw6, 1008);
+	run(PB, req, len);
+	expect_out(0, 1, 0, 0);
+	expect_echo6_reply(&g_out.f[PB][0], req, len);
+	pcap_note(&g_out.f[PB][0]);
+	len = echo6_frame(req, MAC_C, gw_mac, host_ll6, gw_ll6, 56);
+	run(PC, req, len);
+	expect_out(0, 0, 1, 0);
+	expect_echo6_reply(&g_out.f[PC][0], req, len);
+	/* Ethernet padding after the IP packet is not sent back */
+	len = echo4_frame(req, MAC_B, gw_mac, HOST4, GW4, 4);
+	ck_assert_uint_eq(len, 46);
+	memset(req + len, 0, 14);
+	run(PB, req, 60);
+	expect_out(0, 1, 0, 0);
+	expect_echo4_reply(&g_out.f[PB][0], req, len);
+	ck_assert_uint_eq(g_ctr->vnis[0].gw_echo_replies, 4);
+	ck_assert_uint_eq(g_ctr->vnis[0].flooded, 0);
+	expect_no_drops();
+
+	/* to be routed (to the gateway MAC, not to its address): IPv4, IPv6, not IP, an ARP reply */
+	len = echo4_frame(req, MAC_B, gw_mac, HOST4, IPV4(192, 168, 2, 5), 56);
+	run(PB, req, len);
+	len = echo6_frame(req, MAC_B, gw_mac, host6, elsewhere6, 56);
+	run(PB, req, len);
+	len = inner_frame(req, MAC_ZERO, MAC_B, 64, 1);
+	memcpy(req, gw_mac, 6);
+	req[12] = 0x88, req[13] = 0xb5;
+	run(PB, req, len);
+	len = arp_request(req, MAC_B, HOST4, GW4);
+	memcpy(req, gw_mac, 6);
+	req[14 + 7] = 2;
+	run(PB, req, len);
+	expect_out(0, 0, 0, 0);
+	expect_drop(SLOT_B, DP_DROP_TO_GATEWAY_UNROUTED, 4);
+	ck_assert_uint_eq(g_ctr->vnis[0].gw_unrouted, 4);
+	/* even with the gateway MAC in the MAC table behind a VTEP, nothing goes there */
+	ck_assert_int_eq(fdb_learn(g_fdb, fdb_key(0, gw_mac), fdb_dest_vtep(1), dp_clock_sec(), NULL), 0);
+	len = echo4_frame(req, MAC_B, gw_mac, HOST4, IPV4(192, 168, 2, 5), 56);
+	run(PB, req, len);
+	expect_out(0, 0, 0, 0);
+	expect_drop(SLOT_B, DP_DROP_TO_GATEWAY_UNROUTED, 5);
+
+	/* malformed: IPv4 length beyond the frame, ICMP shorter than 8, bad checksums, IPv6 length */
+	len = echo4_frame(req, MAC_B, gw_mac, HOST4, GW4, 56);
+	run(PB, req, len - 1);
+	len = echo4_frame(req, MAC_B, gw_mac, HOST4, GW4, 56);
+	wr16(req + 14 + 2, 24);
+	ipv4_fix_csum(req + 14);
+	run(PB, req, 14 + 24);
+	len = echo4_frame(req, MAC_B, gw_mac, HOST4, GW4, 56);
+	req[14 + 20 + 8] ^= 0x40;
+	run(PB, req, len);
+	len = echo4_frame(req, MAC_B, gw_mac, HOST4, GW4, 56);
+	req[14 + 10] ^= 0x40;
+	run(PB, req, len);
+	len = echo6_frame(req, MAC_B, gw_mac, host6, gw6, 56);
+	req[14 + 40 + 8] ^= 0x40;
+	run(PB, req, len);
+	len = echo6_frame(req, MAC_B, gw_mac, host6, gw6, 56);
+	run(PB, req, len - 1);
+	len = echo4_frame(req, MAC_B, gw_mac, IPV4(224, 0, 0, 5), GW4, 56);   /* a multicast source */
+	run(PB, req, len);
+	expect_out(0, 0, 0, 0);
+	expect_drop(SLOT_B, DP_DROP_GATEWAY_MALFORMED, 7);
+
+	/* fragments to the gateway (a ping bigger than the MTU): not reassembled, counted */
+	len = echo4_frame(req, MAC_B, gw_mac, HOST4, GW4, 56);
+	req[14 + 6] = 0x20;                         /* more fragments */
+	ipv4_fix_csum(req + 14);
+	run(PB, req, len);
+	len = echo4_frame(req, MAC_B, gw_mac, HOST4, GW4, 56);
+	wr16(req + 14 + 6, 185);                    /* a later fragment */
+	ipv4_fix_csum(req + 14);
+	run(PB, req, len);
+	len = echo6_frame(req, MAC_B, gw_mac, host6, gw6, 56);
+	req[14 + 6] = 44;
+	run(PB, req, len);
+	expect_out(0, 0, 0, 0);
+	expect_drop(SLOT_B, DP_DROP_GATEWAY_FRAGMENT, 3);
+
+	/* to the gateway's address but nothing it answers: UDP, IP options, an echo reply, ICMPv6 type 1 */
+	len = inner_frame(req, MAC_ZERO, MAC_B, 80, 2);
+	memcpy(req, gw_mac, 6);
+	memcpy(req + 14 + 16, &(uint32_t){ GW4 }, 4);
+	ipv4_fix_csum(req + 14);
+	run(PB, req, len);
+	len = echo4_frame(req, MAC_B, gw_mac, HOST4, GW4, 56);
+	req[14] = 0x46;
+	ipv4_fix_csum(req + 14);
+	run(PB, req, len);
+	len = echo4_frame(req, MAC_B, gw_mac, HOST4, GW4, 56);
+	req[14 + 20] = 0;
+	run(PB, req, len);
+	len = echo6_frame(req, MAC_B, gw_mac, host6, gw6, 56);
+	req[14 + 40] = 1;
+	icmp6_fix_csum(req);
+	run(PB, req, len);
+	expect_out(0, 0, 0, 0);
+	expect_drop(SLOT_B, DP_DROP_TO_GATEWAY_OTHER, 4);
+	ck_assert_uint_eq(g_ctr->vnis[0].gw_echo_replies, 4);
+	ck_assert_uint_eq(g_ctr->vnis[0].gw_unrouted, 5);
+	ck_assert_uint_eq(drops_total(), 5 + 7 + 3 + 4);
+
+	/* VNI 200 has no gateway: an echo to the gateway MAC is unknown unicast there */
+	reset_counters();
+	len = echo4_frame(req, MAC_D, gw_mac, HOST4, GW4, 56);
+	run(PD, req, len);
+	expect_out(1, 0, 0, 0);
+	ck_assert_uint_eq(g_ctr->vnis[1].flooded, 1);
+	/* the gateway's IPv4 off: an echo to its address is for routing */
+	publish(topo_gw(true, false, true));
+	len = echo4_frame(req, MAC_B, gw_mac, HOST4, GW4, 56);
+	run(PB, req, len);
+	expect_out(0, 0, 0, 0);
+	expect_only_drop(SLOT_B, DP_DROP_TO_GATEWAY_UNROUTED, 1);
+	ck_assert_uint_eq(g_ctr->vnis[0].gw_echo_replies, 0);
+	learn_drain();
+	finish();
+}
+END_TEST
+
+/*
+ * The gateway MAC is every leaf's: a frame from it (from a container or from the tunnel) is
+ * a conflict, one to it from the tunnel is not flooded; both counted and dropped, never
+ * learned. In a VNI without the gateway the same frames go as before.
+ */
+START_TEST(test_gw_mac_from_port_and_tunnel)
+{
+	uint8_t in[FRAME_MAX], out[FRAME_MAX];
+	struct dp_learn_event ev[4];
+	uint32_t len, olen;
+
+	publish(topo_gw(true, true, true));
+	len = inner_frame(in, MAC_BCAST, MAC_B, 100, 1);
+	memcpy(in + 6, gw_mac, 6);
+	run(PB, in, len);
+	len = inner_frame(in, MAC_C, MAC_B, 100, 1);
+	memcpy(in + 6, gw_mac, 6);
+	run(PB, in, len);
+	expect_out(0, 0, 0, 0);
+	expect_only_drop(SLOT_B, DP_DROP_GATEWAY_CONFLICT, 2);
+	expect_no_learn();
+
+	/* from the tunnel: from the gateway MAC, to it */
+	len = inner_frame(in, MAC_BCAST, MAC_R0, 100, 2);
+	memcpy(in + 6, gw_mac, 6);
+	olen = vxlan_frame(out, VTEP0_IP, LOCAL_IP, UDP_PORT, VNI_A, in, len);
+	run(PA, out, olen);
+	len = inner_frame(in, MAC_ZERO, MAC_R0, 100, 3);
+	memcpy(in, gw_mac, 6);
+	olen = vxlan_frame(out, VTEP0_IP, LOCAL_IP, UDP_PORT, VNI_A, in, len);
+	run(PA, out, olen);
+	expect_out(0, 0, 0, 0);
+	expect_drop(DP_PORT_UNDERLAY, DP_DROP_GATEWAY_CONFLICT, 1);
+	expect_drop(DP_PORT_UNDERLAY, DP_DROP_TO_GATEWAY_UNROUTED, 1);
+	ck_assert_uint_eq(drops_total(), 4);
+	ck_assert_uint_eq(g_ctr->vnis[0].gw_conflicts, 3);
+	ck_assert_uint_eq(g_ctr->vnis[0].gw_unrouted, 1);
+	ck_assert_uint_eq(g_ctr->vnis[0].flooded, 0);
+	expect_no_learn();
+
+	/* VNI 200, no gateway: to the gateway MAC from the tunnel is flooded to D, from it learned */
+	reset_counters();
+	len = inner_frame(in, MAC_ZERO, MAC_R0, 100, 4);
+	memcpy(in, gw_mac, 6);
+	olen = vxlan_frame(out, VTEP0_IP, LOCAL_IP, UDP_PORT, VNI_B, in, len);
+	run(PA, out, olen);
+	expect_out(0, 0, 0, 1);
+	expect_frame(&g_out.f[PD][0], in, len);
+	learn_drain();
+	len = inner_frame(in, MAC_BCAST, MAC_R0, 100, 5);
+	memcpy(in + 6, gw_mac, 6);
+	olen = vxlan_frame(out, VTEP0_IP, LOCAL_IP, UDP_PORT, VNI_B, in, len);
+	run(PA, out, olen);
+	expect_out(0, 0, 0, 1);
+	ck_assert_uint_eq(learn_take(ev, RTE_DIM(ev)), 1);
+	ck_assert_uint_eq(ev[0].key, fdb_key(1, gw_mac));
+	ck_assert_uint_eq(ev[0].dest, fdb_dest_vtep(0));
+	/* and with the gateway MAC off in VNI 100 too */
+	publish(topo_gw(false, true, true));
+	len = inner_frame(in, MAC_BCAST, MAC_B, 100, 6);
+	memcpy(in + 6, gw_mac, 6);
+	run(PB, in, len);
+	expect_out(2, 0, 1, 0);
+	expect_no_drops();
+	ck_assert_uint_eq(g_ctr->vnis[0].gw_conflicts, 0);
+	learn_drain();
+	finish();
+}
+END_TEST
+
 static Suite *fastpath_suite(void)
 {
 	Suite *s = suite_create("fastpath");
@@ -2321,6 +3060,10 @@ static Suite *fastpath_suite(void)
 	tcase_add_test(tc, test_vtep_check);
 	tcase_add_test(tc, test_learn_pinned);
 	tcase_add_test(tc, test_learn_limit);
+	tcase_add_test(tc, test_gw_arp);
+	tcase_add_test(tc, test_gw_nd);
+	tcase_add_test(tc, test_gw_echo);
+	tcase_add_test(tc, test_gw_mac_from_port_and_tunnel);
 	suite_add_tcase(s, tc);
 	return s;
 }
