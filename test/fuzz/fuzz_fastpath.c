@@ -361,6 +361,18 @@ static bool fz_icmp6_ok(const uint8_t *f, uint32_t len)
 	return s == 0xffff;
 }
 
+/*
+ * Built by the fast path, not passed through from the kernel's exception port: the outer source
+ * is the VTEP's address (fz_not_ours() gives the kernel's frames another one).
+ */
+static bool fz_from_vtep(const uint8_t *f)
+{
+	uint32_t src;
+
+	memcpy(&src, f + 26, 4);
+	return src == FZ_LOCAL_IP;
+}
+
 /* What the gateway may send out of port A, and what must never cross the tunnel in VNI 100. */
 static void fz_check_gateway(int p, const uint8_t *f, uint32_t len)
 {
@@ -382,7 +394,7 @@ static void fz_check_gateway(int p, const uint8_t *f, uint32_t len)
 			FZ_CHECK(f[54] == 129 || (f[54] == 136 && f[21] == 255 && len == 86));
 		}
 	} else if (p == FZ_U && len >= 50 + 14 && f[12] == 0x08 && f[13] == 0x00 && f[36] == 0x12 && f[37] == 0xb5 &&
-		   f[46] == 0 && f[47] == 0 && f[48] == 100) {  /* VXLAN in VNI 100 */
+		   f[46] == 0 && f[47] == 0 && f[48] == 100 && fz_from_vtep(f)) {  /* our VXLAN in VNI 100 */
 		FZ_CHECK(memcmp(f + 50, fz_gw_mac, 6) != 0 && memcmp(f + 56, fz_gw_mac, 6) != 0);
 	}
 }
