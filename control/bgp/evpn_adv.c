@@ -20,6 +20,24 @@ void evpn_adv_init(struct evpn_adv *ad, struct bgp *bgp, struct evpn_rib *rib, u
 	ad->local_pref = 100;
 }
 
+void evpn_adv_set_l3(struct evpn_adv *ad, const struct evpn_adv_l3 *l3)
+{
+	if (l3)
+		ad->l3 = *l3;
+	else
+		memset(&ad->l3, 0, sizeof(ad->l3));
+}
+
+const struct evpn_adv_vrf *evpn_adv_vni_vrf(const struct evpn_adv *ad, uint16_t vni_idx)
+{
+	uint16_t v;
+
+	if (vni_idx >= ad->l3.n_vnis || !ad->l3.vni_vrf)
+		return NULL;
+	v = ad->l3.vni_vrf[vni_idx];
+	return v < ad->l3.n_vrfs ? &ad->l3.vrfs[v] : NULL;
+}
+
 static void evpn_adv_attrs(const struct evpn_adv *ad, const struct bgp_peer *p, const struct evpn_route *r,
 			   uint16_t vni_idx, uint32_t seq, bool sticky, struct bgp_attrs *a)
 {
@@ -62,11 +80,17 @@ static void evpn_adv_attrs(const struct evpn_adv *ad, const struct bgp_peer *p, 
 void evpn_adv_send(struct evpn_adv *ad, struct bgp_peer *p, const struct evpn_route *r, uint16_t vni_idx, uint32_t seq,
 		   bool sticky, bool withdraw)
 {
+	const struct evpn_adv_vrf *vrf;
 	struct bgp_attrs a;
 	size_t done = 0, len;
 
 	if (bgp_peer_state(p) != BGP_ST_ESTABLISHED)
 		return;
+	/* RFC 9135 symmetric IRB: a host of a routed VNI, with the L3 VNI and router MAC (MAC-only routes stay L2) */
+	if (r->type == EVPN_RT_MAC_IP && r->ip_len && (vrf = evpn_adv_vni_vrf(ad, vni_idx))) {
+		evpn_adv_send_macip_l3(ad, p, vrf, r, vni_idx, seq, sticky, withdraw);
+		return;
+	}
 	evpn_adv_attrs(ad, p, r, vni_idx, seq, sticky, &a);
 	len = bgp_update_encode_evpn(ad->buf, bgp_peer_max_msg(p), &a, r, 1, withdraw, bgp_peer_as4(p), &done);
 	if (!len || done != 1 || bgp_peer_send(p, ad->buf, len) != 0) {
@@ -102,8 +126,16 @@ void evpn_adv_dump(struct evpn_adv *ad, struct bgp_peer *p)
 	struct evpn_adv_dump_arg d = { .ad = ad, .p = p };
 	size_t len;
 
-	if (ad->advertise_local)
+	if (ad->advertise_local) {
 		evpn_rib_walk_local(ad->rib, evpn_adv_dump_one, &d);
+		for (size_t i = 0; i < ad->l3.n_prefixes; i++) {
+			const struct evpn_adv_prefix *pf = &ad->l3.prefixes[i];
+
+			if (pf->vrf < ad->l3.n_vrfs)
+				evpn_adv_send_prefix(ad, p, &ad->l3.vrfs[pf->vrf], pf->ip_len, pf->prefix, pf->prefix_len,
+						     false);
+		}
+	}
 	len = bgp_eor_evpn_encode(ad->buf, sizeof(ad->buf));
 	if (len)
 		bgp_peer_send(p, ad->buf, len);

@@ -171,8 +171,10 @@ static int cfg_vrf_router_mac(struct cfg_ctx *c, const struct cfg_map *m, const 
 	(void)k;
 	if ((rc = cfg_scalar(c, key, val, path, "auto or a MAC address", &s)))
 		return rc;
-	if (!strcmp(s, "auto"))
-		return 0;   /* router_mac_auto: the default */
+	if (!strcmp(s, "auto")) {
+		v->router_mac_auto = true;   /* the table's default applies only when the key is absent */
+		return 0;
+	}
 	if ((rc = cfg_mac_unicast(c, key, val, path, true, v->router_mac)))
 		return rc;
 	if (c->cfg->anycast_gw_mac_on && !memcmp(v->router_mac, c->cfg->anycast_gw_mac, 6))

@@ -6,7 +6,9 @@
  * MACs into the FDB, remote VTEPs into flood lists) or sent to every established peer
  * (our own routes: evpn_adv.c).
  * Local MACs reach the RIB through the switch's hooks (learning.c, ports.c) and from FDB
- * removals. Control thread only.
+ * removals. The L3 leaf (doc/l3-leaf.md): the configured IP-VRFs go to the RIB (import) and to
+ * evpn_adv (our MAC+IP routes in their two-label shape, our type-5 prefixes), each with its
+ * RD, route targets and router MAC as this file derives them. Control thread only.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -35,6 +37,13 @@ struct fabric {
 	struct evpn_adv adv;                 /* our routes on the wire */
 	uint64_t fdb_changes;                /* FDB installs and removals made for routes */
 	uint64_t fdb_changed_us;             /* wall clock (us) after the last UPDATE that changed the FDB */
+	/* the L3 leaf: cfg.vrfs[i] is vrfs[i] (what our routes carry) and rib_vrfs[i] (what it imports) */
+	struct evpn_adv_vrf vrfs[VTEP_MAX_VRFS];
+	struct evpn_rib_vrf rib_vrfs[VTEP_MAX_VRFS];
+	struct fabric_vrf_stats vrf_stats[VTEP_MAX_VRFS];
+	uint16_t vni_vrf[VTEP_MAX_VNIS];     /* by VNI index: the VRF index, EVPN_ADV_NO_VRF for none */
+	struct evpn_adv_prefix *prefixes;    /* our type-5 routes */
+	size_t n_prefixes;
 };
 
 static uint64_t fabric_now_ms(void)
@@ -141,8 +150,10 @@ void fabric_peer_routes(const struct vtepd *d, size_t i, uint64_t *received, uin
 	*accepted = evpn_rib_peer_paths(vb->rib, bgp_peer_config(p)->addr);
 	*sent = 0;
 	/* every local route goes to every established peer (End-of-RIB after the first dump) */
-	if (vb->adv.advertise_local && bgp_peer_state(p) == BGP_ST_ESTABLISHED)
+	if (vb->adv.advertise_local && bgp_peer_state(p) == BGP_ST_ESTABLISHED) {
 		evpn_rib_walk_local(vb->rib, fabric_count_local, sent);
+		*sent += vb->n_prefixes;
+	}
 }
 
 static void fabric_refresh(struct bgp_peer *p, void *ctx)
@@ -276,6 +287,149 @@ static void fabric_seed(struct fabric *vb)
 	}
 }
 
+/* ---- the L3 leaf ---- */
+
+/*
+ * The RIB's best route of a VRF prefix changed or went (r->vtep_ip 0). Counted per VRF for
+ * now: the VRF route table (control/route/) takes them once it is wired to the fast path.
+ */
+static void fabric_l3_route(void *ctx, const struct evpn_rib_l3 *r)
+{
+	struct fabric *vb = ctx;
+
+	for (uint32_t i = 0; i < vb->d->cfg.n_vrfs; i++) {
+		if (vb->vrfs[i].l3vni != r->l3vni)
+			continue;
+		if (r->vtep_ip)
+			vb->vrf_stats[i].l3_updates++;
+		else
+			vb->vrf_stats[i].l3_withdrawals++;
+		return;
+	}
+}
+
+void fabric_router_mac(const struct vtepd *d, size_t vrf, uint8_t mac[6])
+{
+	if (vrf >= d->cfg.n_vrfs)
+		memset(mac, 0, 6);
+	else if (!d->cfg.vrfs[vrf].router_mac_auto)
+		memcpy(mac, d->cfg.vrfs[vrf].router_mac, 6);
+	else
+		memcpy(mac, d->n_uplinks ? d->uplinks[0].mac : d->underlay_mac, 6);
+}
+
+/* The route target ASN:value of an auto RT, as the RIB makes the VNIs' (a 4-octet AS: its form). */
+static uint64_t fabric_auto_rt(uint32_t asn, uint32_t value)
+{
+	return asn > 0xffff ? evpn_ec_rt_as4(asn, (uint16_t)value) : evpn_ec_rt_as2((uint16_t)asn, value);
+}
+
+static bool fabric_prefix_known(const struct fabric *vb, const struct evpn_adv_prefix *pf)
+{
+	for (size_t i = 0; i < vb->n_prefixes; i++) {
+		const struct evpn_adv_prefix *o = &vb->prefixes[i];
+
+		if (o->vrf == pf->vrf && o->ip_len == pf->ip_len && o->prefix_len == pf->prefix_len &&
+		    !memcmp(o->prefix, pf->prefix, 16))
+			return true;
+	}
+	return false;
+}
+
+static void fabric_prefix_add(struct fabric *vb, uint16_t vrf, uint8_t ip_len, const uint8_t *addr, uint8_t len)
+{
+	struct evpn_adv_prefix pf = { .vrf = vrf, .ip_len = ip_len, .prefix_len = len };
+
+	memcpy(pf.prefix, addr, ip_len / 8);
+	/* a gateway's subnet: clear the host bits */
+	for (unsigned b = len; b < ip_len; b++)
+		pf.prefix[b / 8] &= (uint8_t)~(0x80u >> (b % 8));
+	if (!fabric_prefix_known(vb, &pf))
+		vb->prefixes[vb->n_prefixes++] = pf;
+}
+
+/*
+ * The configured IP-VRFs: RD (auto: router-id:(3 + index), as NX-OS numbers IP-VRFs), route
+ * targets (auto: ASN:L3VNI, imported from any AS too), router MAC, the VRF of each VNI, and the
+ * type-5 prefixes (advertise, and with advertise_subnets the gateway subnets of its VNIs).
+ */
+static int fabric_l3_setup(struct fabric *vb)
+{
+	const struct vtep_config *cfg = &vb->d->cfg;
+	struct vtepd *d = vb->d;
+	size_t max = 0;
+	int rc;
+
+	for (uint16_t i = 0; i < VTEP_MAX_VNIS; i++)
+		vb->vni_vrf[i] = EVPN_ADV_NO_VRF;
+	if (!cfg->n_vrfs)
+		return 0;
+	for (uint32_t i = 0; i < cfg->n_vrfs; i++)
+		max += cfg->vrfs[i].n_prefix4 + cfg->vrfs[i].n_prefix6;
+	max += 2u * d->n_vnis;
+	vb->prefixes = calloc(max + 1, sizeof(*vb->prefixes));   /* + 1: never calloc(0) */
+	if (!vb->prefixes)
+		return ENOMEM;
+	for (uint32_t i = 0; i < cfg->n_vrfs; i++) {
+		const struct vtep_vrf_config *vc = &cfg->vrfs[i];
+		struct evpn_adv_vrf *av = &vb->vrfs[i];
+		struct evpn_rib_vrf *rv = &vb->rib_vrfs[i];
+		uint64_t auto_rt = fabric_auto_rt(cfg->bgp.asn, vc->l3vni);
+
+		av->l3vni = rv->l3vni = vc->l3vni;
+		if (vc->has_rd)
+			memcpy(av->rd, vc->rd, 8);
+		else
+			evpn_rd_type1(av->rd, cfg->bgp.router_id, (uint16_t)(3 + i));
+		fabric_router_mac(d, i, av->rmac);
+		if (!(av->rmac[0] | av->rmac[1] | av->rmac[2] | av->rmac[3] | av->rmac[4] | av->rmac[5]))
+			vlog(VLOG_WARN, "bgp: VRF %s has no router MAC (router_mac auto and no uplink MAC): peers "
+					"cannot route to it", vc->name);
+		if (vc->n_rt_export) {
+			av->n_export = (uint8_t)(vc->n_rt_export < EVPN_RIB_MAX_RT ? vc->n_rt_export : EVPN_RIB_MAX_RT);
+			memcpy(av->export_rt, vc->rt_export, av->n_export * sizeof(av->export_rt[0]));
+		} else {
+			av->export_rt[0] = auto_rt;
+			av->n_export = 1;
+		}
+		if (vc->n_rt_import) {
+			rv->n_import = (uint8_t)(vc->n_rt_import < EVPN_RIB_MAX_RT ? vc->n_rt_import : EVPN_RIB_MAX_RT);
+			memcpy(rv->import, vc->rt_import, rv->n_import * sizeof(rv->import[0]));
+		} else {
+			rv->import[0] = auto_rt;
+			rv->n_import = 1;
+			rv->auto_rt = true;
+		}
+		for (uint32_t k = 0; k < vc->n_prefix4; k++)
+			fabric_prefix_add(vb, (uint16_t)i, 32, (const uint8_t *)&vc->prefix4[k].addr, vc->prefix4[k].len);
+		for (uint32_t k = 0; k < vc->n_prefix6; k++)
+			fabric_prefix_add(vb, (uint16_t)i, 128, vc->prefix6[k].addr, vc->prefix6[k].len);
+	}
+	for (uint16_t i = 0; i < d->n_vnis; i++) {
+		const struct vtep_vni_config *vc = vtep_config_find_vni(cfg, d->vnis[i].vni);
+
+		if (!vc || vc->vrf >= cfg->n_vrfs)
+			continue;
+		vb->vni_vrf[i] = vc->vrf;
+		if (!cfg->vrfs[vc->vrf].advertise_subnets)
+			continue;
+		if (vc->gw4_on)
+			fabric_prefix_add(vb, vc->vrf, 32, (const uint8_t *)&vc->gw4, vc->gw4_len);
+		if (vc->gw6_on)
+			fabric_prefix_add(vb, vc->vrf, 128, vc->gw6, vc->gw6_len);
+	}
+	rc = evpn_rib_set_vrfs(vb->rib, vb->rib_vrfs, cfg->n_vrfs);
+	if (rc) {
+		vlog(VLOG_ERR, "bgp: the RIB refused the VRFs: %s", strerror(rc));
+		return rc;
+	}
+	evpn_adv_set_l3(&vb->adv, &(struct evpn_adv_l3){
+		.vrfs = vb->vrfs, .n_vrfs = cfg->n_vrfs, .vni_vrf = vb->vni_vrf, .n_vnis = d->n_vnis,
+		.prefixes = vb->prefixes, .n_prefixes = vb->n_prefixes,
+	});
+	return 0;
+}
+
 /* ---- the daemon's entry points ---- */
 
 int fabric_start(struct vtepd *d)
@@ -291,6 +445,7 @@ int fabric_start(struct vtepd *d)
 	static const struct evpn_rib_ops rib_ops = {
 		.remote_mac = fabric_remote_mac, .flood_vtep = fabric_flood_vtep,
 		.advertise = fabric_advertise, .duplicate = fabric_duplicate, .remote_ip = fabric_remote_ip,
+		.l3_route = fabric_l3_route,
 	};
 	static const struct bgp_ops bgp_ops = {
 		.established = fabric_established, .down = fabric_down, .update = fabric_update,
@@ -332,6 +487,14 @@ int fabric_start(struct vtepd *d)
 	/* the next hop of our routes stays the VTEP address, whatever address the session runs on */
 	evpn_adv_init(&vb->adv, vb->bgp, vb->rib, bc->asn, d->cfg.source_ip, bc->advertise_local);
 	vb->adv.local_pref = bc->local_pref;
+	rc2 = fabric_l3_setup(vb);
+	if (rc2) {
+		bgp_free(vb->bgp);
+		evpn_rib_free(vb->rib);
+		free(vb->prefixes);
+		free(vb);
+		return rc2;
+	}
 	for (uint32_t i = 0; i < bc->n_neighbors; i++) {
 		const struct vtep_bgp_neighbor_config *n = &bc->neighbors[i];
 		struct bgp_peer_config pc = {
@@ -412,6 +575,7 @@ void fabric_stop(struct vtepd *d)
 	fdb_set_remove_cb(d->fdb, NULL, NULL);
 	bgp_free(vb->bgp);
 	evpn_rib_free(vb->rib);
+	free(vb->prefixes);
 	free(vb);
 	d->fabric = NULL;
 	d->hooks.local_mac = NULL;
@@ -431,4 +595,28 @@ struct evpn_rib *fabric_rib(const struct vtepd *d)
 struct bgp *fabric_speaker(const struct vtepd *d)
 {
 	return d->fabric ? d->fabric->bgp : NULL;
+}
+
+const struct evpn_adv_vrf *fabric_vrf(const struct vtepd *d, size_t i)
+{
+	return d->fabric && i < d->cfg.n_vrfs ? &d->fabric->vrfs[i] : NULL;
+}
+
+const struct evpn_rib_vrf *fabric_rib_vrf(const struct vtepd *d, size_t i)
+{
+	return d->fabric && i < d->cfg.n_vrfs ? &d->fabric->rib_vrfs[i] : NULL;
+}
+
+void fabric_vrf_get_stats(const struct vtepd *d, size_t i, struct fabric_vrf_stats *st)
+{
+	if (d->fabric && i < d->cfg.n_vrfs)
+		*st = d->fabric->vrf_stats[i];
+	else
+		memset(st, 0, sizeof(*st));
+}
+
+const struct evpn_adv_prefix *fabric_prefixes(const struct vtepd *d, size_t *n)
+{
+	*n = d->fabric ? d->fabric->n_prefixes : 0;
+	return d->fabric ? d->fabric->prefixes : NULL;
 }

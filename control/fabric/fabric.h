@@ -13,8 +13,16 @@
 #include <stdint.h>
 
 struct bgp;
+struct evpn_adv_prefix;
+struct evpn_adv_vrf;
 struct evpn_rib;
+struct evpn_rib_vrf;
 struct vtepd;
+
+/* What the RIB pushed out for a VRF (evpn_rib_ops.l3_route): best routes changed, and gone. */
+struct fabric_vrf_stats {
+	uint64_t l3_updates, l3_withdrawals;
+};
 
 /* Start the speaker when the configuration has a bgp section (sets the switch's hooks). 0 or errno. */
 int fabric_start(struct vtepd *d);
@@ -32,5 +40,15 @@ struct evpn_rib *fabric_rib(const struct vtepd *d);
 /* Neighbour i's routes: announced to us since it came up, in the RIB from it, ours it has now. */
 void fabric_peer_routes(const struct vtepd *d, size_t i, uint64_t *received, uint64_t *accepted, uint64_t *sent);
 struct bgp *fabric_speaker(const struct vtepd *d);
+
+/* The L3 leaf. VRF i's router MAC: its router_mac, or (auto) the first uplink's MAC; works without BGP. */
+void fabric_router_mac(const struct vtepd *d, size_t i, uint8_t mac[6]);
+/* VRF i (index in cfg.vrfs) as our routes carry it (RD, router MAC, export RTs), and as the RIB
+ * imports into it (import RTs, auto); NULL without BGP or past the VRFs. */
+const struct evpn_adv_vrf *fabric_vrf(const struct vtepd *d, size_t i);
+const struct evpn_rib_vrf *fabric_rib_vrf(const struct vtepd *d, size_t i);
+void fabric_vrf_get_stats(const struct vtepd *d, size_t i, struct fabric_vrf_stats *st);
+/* Our type-5 prefixes (advertise, and advertise_subnets' gateway subnets); NULL and 0 without BGP. */
+const struct evpn_adv_prefix *fabric_prefixes(const struct vtepd *d, size_t *n);
 
 #endif

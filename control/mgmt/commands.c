@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * commands.c: the vtepctl commands, served on the control thread through ctl.c: show
- * vnis, macs, ports, vteps and stats, attach and detach. Each handler writes through the
+ * vnis, macs, ports, vteps, stats and vrfs, BGP EVPN (summary, routes, type 5), attach and detach. Each handler writes through the
  * ctl output builder, so text and JSON come from the same code.
  */
 #include <arpa/inet.h>
@@ -20,6 +20,7 @@
 #include "bgp_fsm.h"
 #include "commands.h"
 #include "ctl.h"
+#include "evpn_adv.h"
 #include "evpn_rib.h"
 #include "fabric.h"
 #include "fdb.h"
@@ -31,6 +32,15 @@
 static void fmt_mac(char *buf, size_t len, const uint8_t m[6])
 {
 	snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+}
+
+/* "10.9.0.0/16", "2001:db8::/48" (ip_len 32 or 128). */
+static void fmt_prefix(char *buf, size_t len, uint8_t ip_len, const uint8_t *addr, uint8_t plen)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	inet_ntop(ip_len == 128 ? AF_INET6 : AF_INET, addr, a, sizeof(a));
+	snprintf(buf, len, "%s/%u", a, plen);
 }
 
 static void ctl_ip(struct ctl_out *o, const char *key, uint32_t ip)
@@ -1030,7 +1040,10 @@ static void show_route_fields(struct show_routes_ctx *c, const struct evpn_route
 	} else {
 		ctl_str(c->o, "mac", "-");
 	}
-	if (r->ip_len == 32) {
+	if (r->type == EVPN_RT_IP_PREFIX) {
+		fmt_prefix(buf, sizeof(buf), r->ip_len, r->ip, r->prefix_len);
+		ctl_str(c->o, "ip", buf);
+	} else if (r->ip_len == 32) {
 		inet_ntop(AF_INET, r->ip, buf, sizeof(buf));
 		ctl_str(c->o, "ip", buf);
 	} else if (r->ip_len == 128) {
@@ -1063,7 +1076,7 @@ static void show_route_path(const struct evpn_rib_path_info *p, void *arg)
 	ctl_u64(c->o, "local_pref", p->local_pref);
 	ctl_bool(c->o, "best", p->best);
 	ctl_bool(c->o, "stale", p->stale);
-	ctl_bool(c->o, "imported", p->vni_idx != UINT16_MAX);
+	ctl_bool(c->o, "imported", p->vni_idx != UINT16_MAX || p->l3vni);
 	ctl_obj_end(c->o);
 }
 
@@ -1105,6 +1118,157 @@ static void show_local_route(const struct evpn_route *r, uint16_t vni_idx, uint3
 	ctl_obj_end(c->o);
 }
 
+/* ---- type 5 and the IP-VRFs ---- */
+
+static const char *vrf_name(const struct vtepd *d, uint32_t l3vni)
+{
+	for (uint32_t i = 0; i < d->cfg.n_vrfs; i++)
+		if (d->cfg.vrfs[i].l3vni == l3vni)
+			return d->cfg.vrfs[i].name;
+	return "-";
+}
+
+static void ctl_mac(struct ctl_out *o, const char *key, const uint8_t mac[6])
+{
+	char buf[18];
+
+	if (!(mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5])) {
+		ctl_str(o, key, "-");
+		return;
+	}
+	fmt_mac(buf, sizeof(buf), mac);
+	ctl_str(o, key, buf);
+}
+
+/* Our type-5 routes, as the rows of show bgp evpn (with_vni) or of its type-5 view. */
+static void show_local_prefixes(struct ctl_out *o, const struct vtepd *d, bool type5_view)
+{
+	size_t n;
+	const struct evpn_adv_prefix *pf = fabric_prefixes(d, &n);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct evpn_adv_vrf *v = fabric_vrf(d, pf[i].vrf);
+		char buf[INET6_ADDRSTRLEN + 8], rts[EVPN_RIB_MAX_RT * 24 + 1];
+
+		if (!v)
+			continue;
+		fmt_rts(rts, sizeof(rts), v->export_rt, v->n_export);
+		ctl_obj_begin(o, NULL);
+		if (type5_view) {
+			fmt_prefix(buf, sizeof(buf), pf[i].ip_len, pf[i].prefix, pf[i].prefix_len);
+			ctl_str(o, "prefix", buf);
+			evpn_rd_format(v->rd, buf, sizeof(buf));
+			ctl_str(o, "rd", buf);
+		} else {
+			ctl_u64(o, "type", EVPN_RT_IP_PREFIX);
+			evpn_rd_format(v->rd, buf, sizeof(buf));
+			ctl_str(o, "rd", buf);
+			ctl_u64(o, "vni", 0);
+			ctl_str(o, "mac", "-");
+			fmt_prefix(buf, sizeof(buf), pf[i].ip_len, pf[i].prefix, pf[i].prefix_len);
+			ctl_str(o, "ip", buf);
+		}
+		ctl_ip(o, "nexthop", d->cfg.source_ip);
+		ctl_str(o, "peer", "local");
+		if (type5_view) {
+			ctl_mac(o, "router_mac", v->rmac);
+			ctl_u64(o, "l3vni", v->l3vni);
+			ctl_str(o, "vrf", d->cfg.vrfs[pf[i].vrf].name);
+		}
+		ctl_str(o, "rt", rts[0] ? rts : "-");
+		if (!type5_view) {
+			ctl_u64(o, "seq", 0);
+			ctl_u64(o, "local_pref", d->cfg.bgp.local_pref);
+		}
+		ctl_bool(o, "best", true);
+		ctl_bool(o, "stale", false);
+		ctl_bool(o, "imported", true);
+		ctl_obj_end(o);
+	}
+}
+
+static void show_t5_path(const struct evpn_rib_path_info *p, void *arg)
+{
+	struct show_routes_ctx *c = arg;
+	const struct evpn_route *r = p->route;
+	char buf[INET6_ADDRSTRLEN + 8], rts[EVPN_RIB_MAX_RT * 24 + 1];
+
+	if (r->type != EVPN_RT_IP_PREFIX)
+		return;
+	fmt_rts(rts, sizeof(rts), p->rts, p->n_rt);
+	ctl_obj_begin(c->o, NULL);
+	fmt_prefix(buf, sizeof(buf), r->ip_len, r->ip, r->prefix_len);
+	ctl_str(c->o, "prefix", buf);
+	evpn_rd_format(r->rd, buf, sizeof(buf));
+	ctl_str(c->o, "rd", buf);
+	ctl_ip(c->o, "nexthop", p->nexthop);
+	ctl_ip(c->o, "peer", p->peer);
+	ctl_mac(c->o, "router_mac", p->rmac);
+	ctl_u64(c->o, "l3vni", r->label1);
+	ctl_str(c->o, "vrf", p->l3vni ? vrf_name(c->d, p->l3vni) : "-");
+	ctl_str(c->o, "rt", rts[0] ? rts : "-");
+	ctl_bool(c->o, "best", p->best);
+	ctl_bool(c->o, "stale", p->stale);
+	ctl_bool(c->o, "imported", p->l3vni != 0);
+	ctl_obj_end(c->o);
+}
+
+static void show_vrf_route(const struct evpn_rib_l3 *r, void *arg)
+{
+	struct show_routes_ctx *c = arg;
+	char buf[INET6_ADDRSTRLEN + 8];
+
+	ctl_obj_begin(c->o, NULL);
+	ctl_str(c->o, "vrf", vrf_name(c->d, r->l3vni));
+	fmt_prefix(buf, sizeof(buf), r->ip_len, r->prefix, r->prefix_len);
+	ctl_str(c->o, "prefix", buf);
+	ctl_str(c->o, "source", r->source == EVPN_RT_IP_PREFIX ? "type-5" : "host");
+	ctl_ip(c->o, "nexthop", r->vtep_ip);
+	ctl_mac(c->o, "router_mac", r->rmac);
+	ctl_u64(c->o, "vni", r->vni);
+	ctl_ip(c->o, "peer", r->peer);
+	ctl_obj_end(c->o);
+}
+
+/* show bgp evpn type 5: our IP-VRFs, the type-5 paths (ours and received), each VRF's best routes. */
+static int show_bgp_evpn_type5(struct ctl_out *o, struct show_routes_ctx *c)
+{
+	struct vtepd *d = c->d;
+
+	ctl_list_begin(o, "vrfs");
+	for (uint32_t i = 0; i < d->cfg.n_vrfs; i++) {
+		const struct evpn_adv_vrf *v = fabric_vrf(d, i);
+		const struct evpn_rib_vrf *rv = fabric_rib_vrf(d, i);
+		char rts[EVPN_RIB_MAX_RT * 24 + 1], buf[32];
+
+		if (!v || !rv)
+			continue;
+		ctl_obj_begin(o, NULL);
+		ctl_str(o, "vrf", d->cfg.vrfs[i].name);
+		ctl_u64(o, "l3vni", v->l3vni);
+		evpn_rd_format(v->rd, buf, sizeof(buf));
+		ctl_str(o, "rd", buf);
+		ctl_mac(o, "router_mac", v->rmac);
+		fmt_rts(rts, sizeof(rts), rv->import, rv->n_import);
+		ctl_str(o, "import_rt", rts);
+		ctl_bool(o, "import_auto", rv->auto_rt);
+		fmt_rts(rts, sizeof(rts), v->export_rt, v->n_export);
+		ctl_str(o, "export_rt", rts);
+		ctl_obj_end(o);
+	}
+	ctl_list_end(o);
+	ctl_list_begin(o, "routes");
+	show_local_prefixes(o, d, true);
+	evpn_rib_walk(fabric_rib(d), show_t5_path, c);
+	ctl_list_end(o);
+	ctl_list_begin(o, "vrf_routes");
+	evpn_rib_walk_l3(fabric_rib(d), show_vrf_route, c);
+	ctl_list_end(o);
+	return 0;
+}
+
+#define SHOW_BGP_EVPN_USAGE "show bgp evpn [type 2|3|5] [vni N]"
+
 static int cmd_show_bgp_evpn(struct ctl_out *o, int argc, char **argv, void *ctx)
 {
 	struct vtepd *d = ctx;
@@ -1118,10 +1282,10 @@ static int cmd_show_bgp_evpn(struct ctl_out *o, int argc, char **argv, void *ctx
 		uint32_t v;
 
 		if (i + 1 >= argc || parse_u32(argv[i + 1], VTEP_VNI_MAX, &v)) {
-			ctl_error(o, "usage: show bgp evpn [type 2|3] [vni N]");
+			ctl_error(o, "usage: " SHOW_BGP_EVPN_USAGE);
 			return EINVAL;
 		}
-		if (!strcmp(argv[i], "type") && (v == 2 || v == 3)) {
+		if (!strcmp(argv[i], "type") && (v == 2 || v == 3 || v == 5)) {
 			c.type = (int)v;
 		} else if (!strcmp(argv[i], "vni")) {
 			c.vni_idx = vtepd_vni_index(d, v);
@@ -1130,9 +1294,16 @@ static int cmd_show_bgp_evpn(struct ctl_out *o, int argc, char **argv, void *ctx
 				return ENOENT;
 			}
 		} else {
-			ctl_error(o, "usage: show bgp evpn [type 2|3] [vni N]");
+			ctl_error(o, "usage: " SHOW_BGP_EVPN_USAGE);
 			return EINVAL;
 		}
+	}
+	if (c.type == EVPN_RT_IP_PREFIX) {
+		if (c.vni_idx != DP_NO_ID) {
+			ctl_error(o, "type-5 routes belong to VRFs, not VNIs: show bgp evpn type 5 takes no vni");
+			return EINVAL;
+		}
+		return show_bgp_evpn_type5(o, &c);
 	}
 	/* our own RD and route targets per VNI */
 	ctl_list_begin(o, "vnis");
@@ -1162,6 +1333,8 @@ static int cmd_show_bgp_evpn(struct ctl_out *o, int argc, char **argv, void *ctx
 	ctl_list_end(o);
 	ctl_list_begin(o, "routes");
 	evpn_rib_walk_local(fabric_rib(d), show_local_route, &c);
+	if (!c.type && c.vni_idx == DP_NO_ID)
+		show_local_prefixes(o, d, false);
 	evpn_rib_walk(fabric_rib(d), show_route_path, &c);
 	ctl_list_end(o);
 	return 0;
@@ -1218,11 +1391,109 @@ static int cmd_show_evpn_vni(struct ctl_out *o, int argc, char **argv, void *ctx
 	return 0;
 }
 
+/* ---- show vrfs ---- */
+struct vrf_route_counts {
+	uint32_t l3vni;
+	uint64_t type5, host;
+};
+
+static void count_vrf_route(const struct evpn_rib_l3 *r, void *arg)
+{
+	struct vrf_route_counts *c = arg;
+
+	if (r->l3vni != c->l3vni)
+		return;
+	if (r->source == EVPN_RT_IP_PREFIX)
+		c->type5++;
+	else
+		c->host++;
+}
+
+/* The tenant VRFs: L3 VNI, router MAC, RD and RTs (with BGP), member VNIs and their gateways. */
+static int cmd_show_vrfs(struct ctl_out *o, int argc, char **argv, void *ctx)
+{
+	struct vtepd *d = ctx;
+
+	(void)argv;
+	if (argc) {
+		ctl_error(o, "usage: show vrfs");
+		return EINVAL;
+	}
+	ctl_list_begin(o, "vrfs");
+	for (uint32_t i = 0; i < d->cfg.n_vrfs; i++) {
+		const struct vtep_vrf_config *vc = &d->cfg.vrfs[i];
+		const struct evpn_adv_vrf *v = fabric_vrf(d, i);
+		const struct evpn_rib_vrf *rv = fabric_rib_vrf(d, i);
+		struct vrf_route_counts rc = { .l3vni = vc->l3vni };
+		struct fabric_vrf_stats st;
+		char buf[INET6_ADDRSTRLEN + 8], rts[EVPN_RIB_MAX_RT * 24 + 1];
+		uint8_t rmac[6];
+		size_t n_pf, n_adv = 0;
+		const struct evpn_adv_prefix *pf = fabric_prefixes(d, &n_pf);
+
+		for (size_t k = 0; k < n_pf; k++)
+			n_adv += pf[k].vrf == i;
+		if (fabric_rib(d))
+			evpn_rib_walk_l3(fabric_rib(d), count_vrf_route, &rc);
+		fabric_vrf_get_stats(d, i, &st);
+		ctl_obj_begin(o, NULL);
+		ctl_str(o, "name", vc->name);
+		ctl_u64(o, "l3vni", vc->l3vni);
+		fabric_router_mac(d, i, rmac);
+		ctl_mac(o, "router_mac", rmac);
+		if (v && rv) {
+			evpn_rd_format(v->rd, buf, sizeof(buf));
+			ctl_str(o, "rd", buf);
+			fmt_rts(rts, sizeof(rts), rv->import, rv->n_import);
+			ctl_str(o, "import_rt", rts);
+			fmt_rts(rts, sizeof(rts), v->export_rt, v->n_export);
+			ctl_str(o, "export_rt", rts);
+		} else {
+			/* without BGP nothing is announced: no RD, no RTs */
+			ctl_str(o, "rd", "-");
+			ctl_str(o, "import_rt", "-");
+			ctl_str(o, "export_rt", "-");
+		}
+		ctl_u64(o, "advertised_prefixes", n_adv);
+		ctl_u64(o, "type5_routes", rc.type5);
+		ctl_u64(o, "host_routes", rc.host);
+		ctl_u64(o, "route_updates", st.l3_updates);
+		ctl_u64(o, "route_withdrawals", st.l3_withdrawals);
+		ctl_list_begin(o, "vnis");
+		for (uint32_t k = 0; k < d->cfg.n_vnis; k++) {
+			const struct vtep_vni_config *nc = &d->cfg.vnis[k];
+
+			if (nc->vrf != i)
+				continue;
+			ctl_obj_begin(o, NULL);
+			ctl_u64(o, "vni", nc->vni);
+			if (nc->gw4_on) {
+				fmt_prefix(buf, sizeof(buf), 32, (const uint8_t *)&nc->gw4, nc->gw4_len);
+				ctl_str(o, "gateway4", buf);
+			} else {
+				ctl_str(o, "gateway4", "-");
+			}
+			if (nc->gw6_on) {
+				fmt_prefix(buf, sizeof(buf), 128, nc->gw6, nc->gw6_len);
+				ctl_str(o, "gateway6", buf);
+			} else {
+				ctl_str(o, "gateway6", "-");
+			}
+			ctl_obj_end(o);
+		}
+		ctl_list_end(o);
+		ctl_obj_end(o);
+	}
+	ctl_list_end(o);
+	return 0;
+}
+
 static const struct ctl_command vtepd_commands[] = {
 	{ { "show", "bgp", "summary", NULL }, "show bgp summary", cmd_show_bgp_summary },
-	{ { "show", "bgp", "evpn", NULL }, "show bgp evpn [type 2|3] [vni N]", cmd_show_bgp_evpn },
+	{ { "show", "bgp", "evpn", NULL }, SHOW_BGP_EVPN_USAGE, cmd_show_bgp_evpn },
 	{ { "show", "evpn", "vni", NULL }, "show evpn vni [N]", cmd_show_evpn_vni },
 	{ { "show", "vnis", NULL }, "show vnis", cmd_show_vnis },
+	{ { "show", "vrfs", NULL }, "show vrfs", cmd_show_vrfs },
 	{ { "show", "macs", NULL }, SHOW_MACS_USAGE, cmd_show_macs },
 	{ { "show", "ports", NULL }, "show ports", cmd_show_ports },
 	{ { "show", "vteps", NULL }, "show vteps", cmd_show_vteps },

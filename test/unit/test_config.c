@@ -1721,6 +1721,7 @@ START_TEST(test_l3_full)
 		"vnis: [{vni: 5, vrf: t, gateway: [10.1.0.1/31]}, {vni: 6, vrf: t, gateway: [172.16.0.1/12]}]\n", &cfg);
 	ck_assert_mem_eq(cfg.anycast_gw_mac, gwmac, 6);
 	ck_assert(!cfg.bgp.enabled);
+	ck_assert(cfg.vrfs[0].router_mac_auto);   /* written out as auto: the uplink's MAC, as when absent */
 	ck_assert_uint_eq(cfg.vnis[0].gw4_len, 31);
 	vtep_config_free(&cfg);
 }

@@ -1,0 +1,575 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * test_fabric_l3.c: the L3 leaf's routes as the daemon's speaker (control/fabric/fabric.c)
+ * sends them. The real fabric_start() runs on a switch that has just what the speaker reads
+ * (the configuration, the VNIs, an FDB, the uplink's MAC): a VRF tenant (L3 VNI 900001, auto
+ * RD, RTs and router MAC, one advertised IPv4 and one IPv6 prefix, advertise_subnets) with
+ * two routed VNIs and one pure L2 VNI. A raw BGP peer on loopback (iBGP, AS 65535, as the
+ * seed scenario's leaves) takes the session and checks the bytes of every UPDATE it gets,
+ * field by field against what RFC 9135 and RFC 9136 and NX-OS's auto values say: a MAC+IP
+ * route of a routed VNI with two labels, both RTs and the router MAC; type 5 with RD
+ * router-id:3, RT 65535:900001, gateway IP 0, label 900001; its withdrawal; End-of-RIB after
+ * the type-5 routes. And the other way: a Nexus-shaped type 5 it sends is imported into the
+ * VRF and counted by the fabric's l3_route callback.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <check.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
+
+#include "test_eal.h"
+#include "test_hex.h"
+#include "bgp_msg.h"
+#include "evpn.h"
+#include "evpn_adv.h"
+#include "evpn_rib.h"
+#include "fabric.h"
+#include "fdb.h"
+#include "switch.h"
+
+#define WAIT_MS 5000
+#define ASN 65535
+
+static struct vtepd d;
+static struct vtep_vni_config vni_cfg[3];
+static struct vtep_bgp_neighbor_config nb;
+static struct vtep_prefix4_config p4 = { .len = 16 };
+static struct vtep_prefix6_config p6 = { .len = 48 };
+static uint16_t port;
+
+static const uint8_t UL_MAC[6] = { 0x02, 0x00, 0x00, 0xaa, 0xbb, 0xcc };   /* the uplink: the auto router MAC */
+static const uint8_t C1_MAC[6] = { 0x02, 0x00, 0x00, 0x01, 0x00, 0x10 };   /* a container in VNI 5000 */
+static const uint8_t C3_MAC[6] = { 0x02, 0x00, 0x00, 0x01, 0x00, 0x30 };   /* a container in L2 VNI 100 */
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* fabric.c asks for a VTEP only for remote MACs; none here. */
+int vtepd_vtep_get(struct vtepd *dd, uint32_t ip, bool dynamic, uint16_t *id)
+{
+	(void)dd, (void)ip, (void)dynamic, (void)id;
+	ck_abort_msg("no remote MAC on this path");
+	return ENOSPC;
+}
+
+/* ---- the switch and its configuration ---- */
+
+static void leaf_setup(void)
+{
+	static const char *const gw6 = "2001:db8:1::1";
+
+	memset(&d, 0, sizeof(d));
+	memset(vni_cfg, 0, sizeof(vni_cfg));
+	memset(&nb, 0, sizeof(nb));
+	d.fdb = fdb_create("t_fabric_l3", 1024, NULL);
+	ck_assert_ptr_nonnull(d.fdb);
+	d.epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+	ck_assert_int_ge(d.epoll_fd, 0);
+	memcpy(d.underlay_mac, UL_MAC, 6);
+	d.n_uplinks = 1;
+	memcpy(d.uplinks[0].mac, UL_MAC, 6);
+	d.n_vnis = 3;
+	d.vnis[0].vni = 5000;
+	d.vnis[1].vni = 5001;
+	d.vnis[2].vni = 100;
+
+	snprintf(d.cfg.name, sizeof(d.cfg.name), "leaf1");
+	d.cfg.source_ip = inet_addr("10.0.0.1");
+	d.cfg.n_vnis = 3;
+	d.cfg.vnis = vni_cfg;
+	vni_cfg[0] = (struct vtep_vni_config){ .vni = 5000, .vrf = 0, .gw4_on = true, .gw4 = inet_addr("192.168.1.1"),
+					       .gw4_len = 24, .gw6_on = true, .gw6_len = 64 };
+	ck_assert_int_eq(inet_pton(AF_INET6, gw6, vni_cfg[0].gw6), 1);
+	vni_cfg[1] = (struct vtep_vni_config){ .vni = 5001, .vrf = 0, .gw4_on = true, .gw4 = inet_addr("192.168.2.1"),
+					       .gw4_len = 24 };
+	vni_cfg[2] = (struct vtep_vni_config){ .vni = 100, .vrf = VTEP_NO_VRF };
+	d.cfg.n_vrfs = 1;
+	snprintf(d.cfg.vrfs[0].name, sizeof(d.cfg.vrfs[0].name), "tenant");
+	d.cfg.vrfs[0].l3vni = 900001;
+	d.cfg.vrfs[0].router_mac_auto = true;
+	p4.addr = inet_addr("10.9.0.0");
+	ck_assert_int_eq(inet_pton(AF_INET6, "2001:db8:9::", p6.addr), 1);
+	d.cfg.vrfs[0].n_prefix4 = 1;
+	d.cfg.vrfs[0].prefix4 = &p4;
+	d.cfg.vrfs[0].n_prefix6 = 1;
+	d.cfg.vrfs[0].prefix6 = &p6;
+	d.cfg.vrfs[0].advertise_subnets = true;
+
+	port = 0;
+	{
+		/* a free port for the speaker's listener on 127.0.0.1 */
+		struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = inet_addr("127.0.0.1") };
+		socklen_t len = sizeof(sin);
+		int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+		ck_assert_int_ge(fd, 0);
+		ck_assert_int_eq(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+		ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
+		port = ntohs(sin.sin_port);
+		close(fd);
+	}
+	d.cfg.bgp.enabled = true;
+	d.cfg.bgp.asn = ASN;
+	d.cfg.bgp.router_id = inet_addr("1.1.1.1");
+	d.cfg.bgp.port = port;
+	d.cfg.bgp.n_listen = 1;
+	d.cfg.bgp.listen[0] = inet_addr("127.0.0.1");
+	d.cfg.bgp.hold_time = 90;
+	d.cfg.bgp.advertise_local = true;
+	d.cfg.bgp.local_pref = 100;
+	d.cfg.bgp.rt_match_vni_only = -1;
+	d.cfg.bgp.dup_max_moves = 5;
+	d.cfg.bgp.dup_window_sec = 180;
+	nb.address = inet_addr("127.0.0.3");
+	nb.remote_as = ASN;
+	nb.passive = true;                   /* the raw peer connects */
+	d.cfg.bgp.n_neighbors = 1;
+	d.cfg.bgp.neighbors = &nb;
+}
+
+static void leaf_teardown(void)
+{
+	fabric_stop(&d);
+	fdb_destroy(d.fdb);
+	close(d.epoll_fd);
+}
+
+/* ---- the raw peer: a TCP socket the test drives by hand ---- */
+
+struct raw {
+	int fd;
+	size_t len;
+	uint8_t buf[70000];
+	uint8_t msg[4096];
+	size_t msg_len;
+	uint8_t type;
+};
+
+static struct raw raw;
+
+static void step(void)
+{
+	struct pollfd pfd = { .fd = fabric_fd(&d), .events = POLLIN };
+
+	poll(&pfd, 1, 1);
+	fabric_process(&d);
+	fabric_tick(&d);
+}
+
+static bool raw_next(void)
+{
+	uint64_t t0 = mono_ms();
+
+	for (;;) {
+		ssize_t n;
+
+		if (raw.len >= 19) {
+			size_t mlen = (size_t)raw.buf[16] << 8 | raw.buf[17];
+
+			ck_assert_uint_ge(mlen, 19);
+			ck_assert_uint_le(mlen, sizeof(raw.msg));
+			if (raw.len >= mlen) {
+				memcpy(raw.msg, raw.buf, mlen);
+				raw.msg_len = mlen;
+				raw.type = raw.buf[18];
+				memmove(raw.buf, raw.buf + mlen, raw.len - mlen);
+				raw.len -= mlen;
+				return true;
+			}
+		}
+		ck_assert_msg(mono_ms() - t0 < WAIT_MS, "timed out waiting for a message from the speaker");
+		step();
+		n = recv(raw.fd, raw.buf + raw.len, sizeof(raw.buf) - raw.len, MSG_DONTWAIT);
+		if (n == 0 || (n < 0 && errno == ECONNRESET))
+			return false;
+		if (n < 0) {
+			ck_assert_msg(errno == EAGAIN || errno == EWOULDBLOCK, "recv: %s", strerror(errno));
+			continue;
+		}
+		raw.len += (size_t)n;
+	}
+}
+
+/* The message just read, as hex, for failure messages. */
+static const char *msg_hex(void)
+{
+	static char out[2 * sizeof(raw.msg) + 1];
+
+	for (size_t i = 0; i < raw.msg_len; i++)
+		snprintf(out + 2 * i, 3, "%02x", raw.msg[i]);
+	return out;
+}
+
+static void raw_send(const uint8_t *buf, size_t len)
+{
+	ck_assert_int_eq(send(raw.fd, buf, len, MSG_NOSIGNAL), (ssize_t)len);
+}
+
+/* The next UPDATE, skipping KEEPALIVEs. */
+static void raw_update(void)
+{
+	do
+		ck_assert_msg(raw_next(), "the speaker closed the session");
+	while (raw.type == BGP_MSG_KEEPALIVE);
+	ck_assert_uint_eq(raw.type, BGP_MSG_UPDATE);
+}
+
+/* 127.0.0.3 connects to the speaker and brings the session up (iBGP, 4-octet AS, EVPN). */
+static void raw_session(void)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	struct bgp_open o = { .version = 4, .my_as = ASN, .hold_time = 90, .bgp_id = inet_addr("3.3.3.3") };
+	uint8_t buf[4096];
+	int one = 1;
+
+	o.caps.mp_evpn = true;
+	o.caps.as4 = true;
+	o.caps.as4_asn = ASN;
+	o.caps.route_refresh = true;
+	memset(&raw, 0, sizeof(raw));
+	raw.fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ck_assert_int_ge(raw.fd, 0);
+	setsockopt(raw.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	sin.sin_addr.s_addr = inet_addr("127.0.0.3");
+	ck_assert_int_eq(bind(raw.fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	sin.sin_addr.s_addr = inet_addr("127.0.0.1");
+	sin.sin_port = htons(port);
+	ck_assert_msg(connect(raw.fd, (struct sockaddr *)&sin, sizeof(sin)) == 0, "connect: %s", strerror(errno));
+	ck_assert(raw_next());
+	ck_assert_uint_eq(raw.type, BGP_MSG_OPEN);
+	raw_send(buf, bgp_open_encode(buf, sizeof(buf), &o));
+	raw_send(buf, bgp_keepalive_encode(buf, sizeof(buf)));
+	ck_assert(raw_next());
+	ck_assert_uint_eq(raw.type, BGP_MSG_KEEPALIVE);
+}
+
+/* ---- expected bytes ---- */
+
+/* The UPDATE just read is exactly hex (header included); on a mismatch, say where. */
+static void assert_msg_is(const char *what, const char *hexs)
+{
+	uint8_t want[4096];
+	size_t n = hex(hexs, want, sizeof(want));
+
+	for (size_t i = 0; i < n && i < raw.msg_len; i++)
+		ck_assert_msg(raw.msg[i] == want[i], "%s: byte %zu is %02x, want %02x: %s", what, i, raw.msg[i], want[i],
+			      msg_hex());
+	ck_assert_msg(raw.msg_len == n, "%s: %zu bytes, want %zu: %s", what, raw.msg_len, n, msg_hex());
+}
+
+#define MARKER "ffffffffffffffffffffffffffffffff"
+/* ORIGIN IGP, AS_PATH empty (iBGP), LOCAL_PREF 100 */
+#define IBGP_HEAD "40010100 400200 40050400000064"
+/* MP_REACH_NLRI EVPN, next hop the VTEP 10.0.0.1, reserved */
+#define MP_REACH(len) "800e" len "001946 04 0a000001 00"
+#define RD_L2_5000 "0001 01010101 0001"           /* 1.1.1.1:1, the first VNI's auto RD */
+#define RD_VRF "0001 01010101 0003"               /* 1.1.1.1:3, the first IP-VRF's (NX-OS) */
+#define ESI0 "00000000000000000000"
+#define RT_5000 "0002ffff00001388"                /* 65535:5000 */
+#define RT_900001 "0002ffff000dbba1"              /* 65535:900001 */
+#define RT_100 "0002ffff00000064"                 /* 65535:100 */
+#define ENCAP "030c000000000008"                  /* VXLAN */
+#define RMAC "0603 020000aabbcc"                  /* router's MAC: the uplink's */
+
+/* c1's MAC+IP in VNI 5000 (VRF tenant): two labels, both RTs, the router MAC. */
+static const char MACIP_L3[] =
+	MARKER "007e 02 0000 0067 " IBGP_HEAD " " MP_REACH("33")
+	"02 28 " RD_L2_5000 " " ESI0 " 00000000 30 020000010010 20 c0a8010a 001388 0dbba1 "
+	"c01020 " RT_5000 " " RT_900001 " " ENCAP " " RMAC;
+/* Its withdrawal: MP_UNREACH with the same NLRI, labels zero. */
+static const char MACIP_L3_WITHDRAW[] =
+	MARKER "0047 02 0000 0030 800f2d 001946 "
+	"02 28 " RD_L2_5000 " " ESI0 " 00000000 30 020000010010 20 c0a8010a 000000 000000";
+/* c1's MAC-only route: as an L2 VNI's, one label, its RT, no router MAC. */
+static const char MAC_ONLY[] =
+	MARKER "0067 02 0000 0050 " IBGP_HEAD " " MP_REACH("2c")
+	"02 21 " RD_L2_5000 " " ESI0 " 00000000 30 020000010010 00 001388 "
+	"c01010 " RT_5000 " " ENCAP;
+/* c3's MAC+IP in the pure L2 VNI 100 (the third VNI: RD 1.1.1.1:3, the collision doc/l3-leaf.md notes). */
+static const char MACIP_L2[] =
+	MARKER "006b 02 0000 0054 " IBGP_HEAD " " MP_REACH("30")
+	"02 25 0001 01010101 0003 " ESI0 " 00000000 30 020000010030 20 c0a8030a 000064 "
+	"c01010 " RT_100 " " ENCAP;
+/* c3's MAC-only route in VNI 100. */
+static const char MAC_ONLY_L2[] =
+	MARKER "0067 02 0000 0050 " IBGP_HEAD " " MP_REACH("2c")
+	"02 21 0001 01010101 0003 " ESI0 " 00000000 30 020000010030 00 000064 "
+	"c01010 " RT_100 " " ENCAP;
+/* Type 5, 10.9.0.0/16 (advertise): RD 1.1.1.1:3, gateway 0, label the L3 VNI. */
+#define T5_4(prefix_len, prefix)                                                                               \
+	MARKER "0070 02 0000 0059 " IBGP_HEAD " " MP_REACH("2d")                                                   \
+	"05 22 " RD_VRF " " ESI0 " 00000000 " prefix_len " " prefix " 00000000 0dbba1 "                           \
+	"c01018 " RT_900001 " " ENCAP " " RMAC
+/* Type 5, IPv6: ESI, tag, length, 16-byte prefix, 16-byte gateway 0, label. */
+#define T5_6(prefix_len, prefix)                                                                               \
+	MARKER "0088 02 0000 0071 " IBGP_HEAD " " MP_REACH("45")                                                   \
+	"05 3a " RD_VRF " " ESI0 " 00000000 " prefix_len " " prefix " 00000000000000000000000000000000 0dbba1 "   \
+	"c01018 " RT_900001 " " ENCAP " " RMAC
+static const char *const T5[] = {
+	T5_4("10", "0a090000"),                                  /* advertise 10.9.0.0/16 */
+	T5_6("30", "20010db8000900000000000000000000"),          /* advertise 2001:db8:9::/48 */
+	T5_4("18", "c0a80100"),                                  /* VNI 5000's subnet 192.168.1.0/24 */
+	T5_6("40", "20010db8000100000000000000000000"),          /* VNI 5000's subnet 2001:db8:1::/64 */
+	T5_4("18", "c0a80200"),                                  /* VNI 5001's subnet 192.168.2.0/24 */
+};
+
+static bool msg_is(const char *hexs)
+{
+	uint8_t want[4096];
+	size_t n = hex(hexs, want, sizeof(want));
+
+	return n == raw.msg_len && !memcmp(raw.msg, want, n);
+}
+
+/* The first bytes of an UPDATE's first NLRI: type 3 routes come first in the dump. */
+static uint8_t msg_nlri_type(void)
+{
+	/* 19 header, 2 withdrawn length, 2 attribute length, then attributes: find MP_REACH */
+	size_t off = 23, end = 23 + ((size_t)raw.msg[21] << 8 | raw.msg[22]);
+
+	while (off + 3 <= end) {
+		uint8_t flags = raw.msg[off], type = raw.msg[off + 1];
+		size_t hl = (flags & 0x10) ? 4 : 3;
+		size_t len = (flags & 0x10) ? ((size_t)raw.msg[off + 2] << 8 | raw.msg[off + 3]) : raw.msg[off + 2];
+
+		if (type == 14)
+			return raw.msg[off + hl + 5 + raw.msg[off + hl + 3]];
+		if (type == 15)
+			return raw.msg[off + hl + 3];
+		off += hl + len;
+	}
+	return 0;
+}
+
+/* ---- tests ---- */
+
+/*
+ * The dump to a peer that comes up: type 3 per VNI, the MAC routes (MAC+IP of a routed VNI in
+ * its L3 shape, the others as before), the type-5 routes, End-of-RIB last. Byte for byte.
+ */
+START_TEST(test_dump_l3_shapes)
+{
+	bool seen_macip_l3 = false, seen_mac_only = false, seen_macip_l2 = false, seen_mac_only_l2 = false;
+	size_t t5 = 0, imet = 0;
+
+	leaf_setup();
+	ck_assert_int_eq(fabric_start(&d), 0);
+	/* c1 (VNI 5000, 192.168.1.10) and c3 (VNI 100, 192.168.3.10) attached before the session */
+	fabric_local_mac(&d, 0, C1_MAC, true);
+	fabric_local_ip(&d, 0, C1_MAC, inet_addr("192.168.1.10"));
+	fabric_local_mac(&d, 2, C3_MAC, true);
+	fabric_local_ip(&d, 2, C3_MAC, inet_addr("192.168.3.10"));
+	raw_session();
+	for (;;) {
+		raw_update();
+		if (raw.msg_len == 29) {   /* End-of-RIB: empty MP_UNREACH for EVPN */
+			assert_msg_is("End-of-RIB", MARKER "001d 02 0000 0006 800f03 001946");
+			break;
+		}
+		switch (msg_nlri_type()) {
+		case EVPN_RT_IMET:
+			ck_assert_uint_eq(t5, 0);
+			imet++;
+			break;
+		case EVPN_RT_MAC_IP:
+			ck_assert_msg(t5 == 0, "a MAC route after the type-5 routes");
+			if (msg_is(MACIP_L3))
+				seen_macip_l3 = true;
+			else if (msg_is(MAC_ONLY))
+				seen_mac_only = true;
+			else if (msg_is(MACIP_L2))
+				seen_macip_l2 = true;
+			else if (msg_is(MAC_ONLY_L2))
+				seen_mac_only_l2 = true;
+			else if (raw.msg_len == 126)   /* as long as the L3 shape: say which byte differs */
+				assert_msg_is("c1's MAC+IP route (VNI 5000, VRF tenant)", MACIP_L3);
+			else
+				ck_abort_msg("an unexpected MAC route: %s", msg_hex());
+			break;
+		case EVPN_RT_IP_PREFIX:
+			ck_assert_uint_lt(t5, sizeof(T5) / sizeof(T5[0]));
+			assert_msg_is("type-5 route", T5[t5]);
+			t5++;
+			break;
+		default:
+			ck_abort_msg("an UPDATE with NLRI type %u", msg_nlri_type());
+		}
+	}
+	ck_assert_uint_eq(imet, 3);
+	ck_assert_msg(seen_macip_l3, "no MAC+IP route for c1 with two labels and the router MAC");
+	ck_assert_msg(seen_mac_only, "no MAC-only route for c1");
+	ck_assert_msg(seen_macip_l2 && seen_mac_only_l2, "no one-label MAC+IP or MAC-only route for c3 in the L2 VNI");
+	ck_assert_uint_eq(t5, 5);
+
+	/* c1's address goes: the L3-shaped route is withdrawn, the MAC-only one stays */
+	fabric_local_ip(&d, 0, C1_MAC, 0);
+	raw_update();
+	assert_msg_is("withdrawal of c1's MAC+IP route", MACIP_L3_WITHDRAW);
+	/* and it comes back: announced again at once, in the L3 shape */
+	fabric_local_ip(&d, 0, C1_MAC, inet_addr("192.168.1.10"));
+	raw_update();
+	assert_msg_is("c1's MAC+IP route again", MACIP_L3);
+	close(raw.fd);
+	leaf_teardown();
+}
+END_TEST
+
+/*
+ * The VRFs reach the RIB: a Nexus-shaped type 5 (RD 3.3.3.3:3, RT 65535:900001, router MAC,
+ * label 900001) is imported into VRF tenant and pushed out through the l3_route callback,
+ * its withdrawal too; one with another VRF's RT is not imported.
+ */
+START_TEST(test_type5_imported_into_vrf)
+{
+	static const uint8_t peer_rmac[6] = { 0x00, 0x00, 0x33, 0x33, 0x00, 0x03 };
+	struct fabric_vrf_stats st;
+	struct evpn_rib_l3 l3;
+	struct evpn_route r;
+	struct bgp_attrs a;
+	uint8_t rd[8], buf[4096], pfx[4] = { 172, 16, 0, 0 };
+	size_t n, done;
+
+	leaf_setup();
+	ck_assert_int_eq(fabric_start(&d), 0);
+	raw_session();
+	do
+		raw_update();
+	while (raw.msg_len != 29);       /* up to End-of-RIB */
+
+	ck_assert_int_eq(evpn_rd_parse("3.3.3.3:3", rd), 0);
+	evpn_route_prefix(&r, rd, 32, pfx, 12, 900001);
+	memset(&a, 0, sizeof(a));
+	a.has_origin = a.has_as_path = a.has_local_pref = true;
+	a.local_pref = 100;
+	a.mp_nh_len = 4;
+	memcpy(a.mp_nh, &(uint32_t){ inet_addr("10.0.0.3") }, 4);
+	a.ext_comm[a.n_ext_comm++] = evpn_ec_rt_as2(ASN, 900001);
+	a.ext_comm[a.n_ext_comm++] = evpn_ec_encap_vxlan();
+	a.ext_comm[a.n_ext_comm++] = evpn_ec_router_mac(peer_rmac);
+	n = bgp_update_encode_evpn(buf, sizeof(buf), &a, &r, 1, false, true, &done);
+	ck_assert_uint_gt(n, 0);
+	raw_send(buf, n);
+	for (uint64_t t0 = mono_ms(); !evpn_rib_l3_lookup(fabric_rib(&d), 900001, 32, pfx, 12, &l3);)
+		ck_assert_msg(mono_ms() - t0 < WAIT_MS, "the type-5 route was not imported into VRF tenant"), step();
+	ck_assert_uint_eq(l3.source, EVPN_RT_IP_PREFIX);
+	ck_assert_uint_eq(l3.vtep_ip, inet_addr("10.0.0.3"));
+	ck_assert_uint_eq(l3.vni, 900001);
+	ck_assert_mem_eq(l3.rmac, peer_rmac, 6);
+	fabric_vrf_get_stats(&d, 0, &st);
+	ck_assert_uint_eq(st.l3_updates, 1);
+	ck_assert_uint_eq(st.l3_withdrawals, 0);
+
+	/* another VRF's route target: kept in the RIB, in no VRF */
+	pfx[1] = 17;
+	evpn_route_prefix(&r, rd, 32, pfx, 12, 900002);
+	a.ext_comm[0] = evpn_ec_rt_as2(ASN, 900002);
+	n = bgp_update_encode_evpn(buf, sizeof(buf), &a, &r, 1, false, true, &done);
+	raw_send(buf, n);
+	/* then the first one's withdrawal */
+	pfx[1] = 16;
+	evpn_route_prefix(&r, rd, 32, pfx, 12, 900001);
+	n = bgp_update_encode_evpn(buf, sizeof(buf), NULL, &r, 1, true, true, &done);
+	raw_send(buf, n);
+	for (uint64_t t0 = mono_ms(); evpn_rib_l3_lookup(fabric_rib(&d), 900001, 32, pfx, 12, NULL);)
+		ck_assert_msg(mono_ms() - t0 < WAIT_MS, "the withdrawn type-5 route stayed"), step();
+	fabric_vrf_get_stats(&d, 0, &st);
+	ck_assert_uint_eq(st.l3_updates, 1);
+	ck_assert_uint_eq(st.l3_withdrawals, 1);
+	pfx[1] = 17;
+	ck_assert(!evpn_rib_l3_lookup(fabric_rib(&d), 900002, 32, pfx, 12, NULL));
+	close(raw.fd);
+	leaf_teardown();
+}
+END_TEST
+
+/* What show vrfs and show bgp evpn type 5 read: the VRF's auto RD, RTs, router MAC, prefixes. */
+START_TEST(test_vrf_auto_values)
+{
+	const struct evpn_adv_prefix *pf;
+	const struct evpn_adv_vrf *v;
+	const struct evpn_rib_vrf *rv;
+	uint8_t rd[8], mac[6];
+	size_t n;
+
+	leaf_setup();
+	/* without BGP: the router MAC still, nothing else */
+	d.cfg.bgp.enabled = false;
+	ck_assert_int_eq(fabric_start(&d), 0);
+	ck_assert_ptr_null(fabric_vrf(&d, 0));
+	ck_assert_ptr_null(fabric_prefixes(&d, &n));
+	ck_assert_uint_eq(n, 0);
+	fabric_router_mac(&d, 0, mac);
+	ck_assert_mem_eq(mac, UL_MAC, 6);
+	/* an explicit router MAC wins over the uplink's */
+	d.cfg.vrfs[0].router_mac_auto = false;
+	memcpy(d.cfg.vrfs[0].router_mac, C3_MAC, 6);
+	fabric_router_mac(&d, 0, mac);
+	ck_assert_mem_eq(mac, C3_MAC, 6);
+	d.cfg.vrfs[0].router_mac_auto = true;
+
+	d.cfg.bgp.enabled = true;
+	ck_assert_int_eq(fabric_start(&d), 0);
+	v = fabric_vrf(&d, 0);
+	rv = fabric_rib_vrf(&d, 0);
+	ck_assert(v && rv);
+	ck_assert_ptr_null(fabric_vrf(&d, 1));
+	ck_assert_int_eq(evpn_rd_parse("1.1.1.1:3", rd), 0);
+	ck_assert_mem_eq(v->rd, rd, 8);
+	ck_assert_mem_eq(v->rmac, UL_MAC, 6);
+	ck_assert_uint_eq(v->l3vni, 900001);
+	ck_assert_uint_eq(v->n_export, 1);
+	ck_assert_uint_eq(v->export_rt[0], evpn_ec_rt_as2(ASN, 900001));
+	ck_assert_uint_eq(rv->n_import, 1);
+	ck_assert_uint_eq(rv->import[0], evpn_ec_rt_as2(ASN, 900001));
+	ck_assert(rv->auto_rt);
+	pf = fabric_prefixes(&d, &n);
+	ck_assert_uint_eq(n, 5);
+	ck_assert_uint_eq(pf[4].prefix_len, 24);
+	ck_assert_mem_eq(pf[4].prefix, ((const uint8_t[]){ 192, 168, 2, 0 }), 4);
+	leaf_teardown();
+}
+END_TEST
+
+int main(void)
+{
+	char a0[] = "test_fabric_l3", a1[] = "--no-huge", a2[] = "-m", a3[] = "256", a4[] = "--no-pci",
+	     a5[] = "--no-shconf", a6[] = "--no-telemetry", a7[] = "--file-prefix=vtepd_test_fabric_l3", a8[] = "-l",
+	     a9[] = "0", a10[] = "--log-level=lib.eal:error";
+	char *argv[] = { a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, NULL };
+	Suite *s = suite_create("fabric_l3");
+	TCase *tc = tcase_create("l3");
+	SRunner *sr;
+	int failed;
+
+	if (rte_eal_init((int)(sizeof(argv) / sizeof(argv[0])) - 1, argv) < 0) {
+		fprintf(stderr, "test_fabric_l3: rte_eal_init failed: %s\n", rte_strerror(rte_errno));
+		return EXIT_FAILURE;
+	}
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_dump_l3_shapes);
+	tcase_add_test(tc, test_type5_imported_into_vrf);
+	tcase_add_test(tc, test_vrf_auto_values);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	test_eal_cleanup();
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
