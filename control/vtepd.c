@@ -109,7 +109,9 @@ static int vtepd_eal_init(struct vtepd *d, const char *prog)
 	unsigned worker = d->cfg.fastpath_lcore;
 	unsigned control = worker == 0 ? 1 : 0;
 	uint64_t need = (uint64_t)d->cfg.mbufs * (vtepd_mbuf_size(d->cfg.underlay_mtu) + 384u) +
-			(uint64_t)d->cfg.mac_table_size * 96 + (96u << 20);
+			(uint64_t)d->cfg.mac_table_size * 96 + (96u << 20) +
+			/* each VRF's route table: two 64 MiB first levels and some 700 bytes per route (183 MiB measured) */
+			(uint64_t)d->cfg.n_vrfs * ((128u << 20) + 800ull * (VTEP_VRF_MAX_V4_ROUTES + VTEP_VRF_MAX_V6_ROUTES));
 	char *extra = getenv("VTEPD_EAL_ARGS");
 	int rc;
 
@@ -643,6 +645,7 @@ static void vtepd_shutdown(struct vtepd *d)
 			dp_port_remove(d->uplinks[u].exc_port);
 	dp_worker_fini(&d->worker);
 	dp_topology_free(atomic_load(&d->topology));
+	vtepd_vrfs_free(d);                 /* after the snapshot that pointed at the route tables */
 	if (d->fdb)
 		fdb_destroy(d->fdb);
 	arp_table_destroy(d->arp);
@@ -719,7 +722,8 @@ int main(int argc, char **argv)
 	rc = vtepd_eal_init(d, argv[0]);
 	if (rc)
 		return 1;
-	if ((rc = vtepd_dataplane_create(d)) || (rc = vtepd_underlay_start(d)) || (rc = vtepd_vnis_load(d)))
+	if ((rc = vtepd_dataplane_create(d)) || (rc = vtepd_underlay_start(d)) || (rc = vtepd_vnis_load(d)) ||
+	    (rc = vtepd_vrfs_create(d)))
 		goto out;
 	/* The snapshot must exist before the worker runs and before ports attach. */
 	if ((rc = vtepd_publish(d)))

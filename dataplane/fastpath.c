@@ -2,8 +2,10 @@
 /*
  * fastpath.c: the poll-mode worker. Per burst: parse, one bulk FDB lookup for every source
  * and destination MAC, then switch, encapsulate or flood each packet, buffering transmits
- * per output port and flushing once per poll. No locks, no allocation beyond mbufs, no
- * syscalls but the PMDs' own per-burst ones, no logging: everything is a counter.
+ * per output port and flushing once per poll. Frames to the anycast gateway's MAC are routed
+ * in their VNI's VRF (one bulk route lookup per burst and family, then dp_route_one). No
+ * locks, no allocation beyond mbufs, no syscalls but the PMDs' own per-burst ones, no
+ * logging: everything is a counter.
  */
 #include <errno.h>
 #include <stdatomic.h>
@@ -26,7 +28,9 @@
 #include "fdb.h"
 #include "gateway.h"
 #include "icmp.h"
+#include "l3.h"
 #include "reasm.h"
+#include "route.h"
 #include "vxlan.h"
 #include "xsk.h"
 
@@ -61,6 +65,10 @@ static const char *const dp_drop_names[DP_DROP_MAX] = {
 	[DP_DROP_GATEWAY_FRAGMENT] = "gateway_fragment",
 	[DP_DROP_GATEWAY_MALFORMED] = "gateway_malformed",
 	[DP_DROP_GATEWAY_CONFLICT] = "gateway_conflict",
+	[DP_DROP_NO_ROUTE] = "no_route",
+	[DP_DROP_TTL_EXPIRED] = "ttl_expired",
+	[DP_DROP_GLEAN] = "glean",
+	[DP_DROP_ROUTE_REMOTE_UNSUPPORTED] = "route_remote_unsupported",
 };
 
 _Static_assert((int)DP_DROP_TRUNCATED == (int)VXLAN_ERR_TRUNCATED &&
@@ -862,14 +870,230 @@ static void dp_gw_verdict(struct dp_worker *w, const struct dp_topology *t, uint
 	dp_drop(w, slot, DP_DROP_GATEWAY_MALFORMED, m);
 }
 
+/* ---- routing: frames to the gateway MAC, not for the gateway, in the VNI's VRF ---- */
+
+#define DP_GLEAN_RATE_PER_SEC 100   /* ARP requests / NSs the gateways of one VRF send per second at most ... */
+#define DP_GLEAN_RATE_BURST 16      /* ... with bursts of this many */
+
+/* The packets of a burst to route: one port, so one VNI and one VRF; per family, for one bulk lookup each. */
+struct dp_route_batch {
+	uint16_t n4, n6;
+	struct rte_mbuf *m4[DP_BURST], *m6[DP_BURST];
+	uint32_t a4[DP_BURST];                  /* host order, as rte_fib takes them */
+	uint8_t a6[DP_BURST][16];
+};
+
+/*
+ * m (to the gateway MAC, not for the gateway) from slot of VNI vi: queue it for routing, or
+ * drop it when it is IP that is never routed. False when it is not IP (the caller counts it
+ * as unrouted).
+ */
+static bool dp_route_collect(struct dp_worker *w, const struct dp_topology *t, uint16_t slot, uint16_t vi,
+			     struct rte_mbuf *m, struct dp_route_batch *rb)
+{
+	uint8_t family = 0;
+	uint32_t dst4 = 0;
+
+	switch (l3_route_check(rte_pktmbuf_mtod(m, const uint8_t *), rte_pktmbuf_data_len(m), &family, &dst4,
+			       rb->a6[rb->n6])) {
+	case L3_ROUTE:
+		if (family == 4) {
+			rb->a4[rb->n4] = dst4;
+			rb->m4[rb->n4++] = m;
+		} else {
+			rb->m6[rb->n6++] = m;
+		}
+		return true;
+	case L3_MALFORMED:
+		dp_drop(w, slot, DP_DROP_GATEWAY_MALFORMED, m);
+		return true;
+	case L3_NOT_UNICAST:
+		w->counters->vrfs[t->vnis[vi].vrf].no_route++;
+		dp_drop(w, slot, DP_DROP_NO_ROUTE, m);
+		return true;
+	case L3_NOT_IP:
+		break;
+	}
+	return false;
+}
+
+/* m's TTL / hop limit ran out at the gateway gw: time exceeded back to its sender (rate-limited), m dropped. */
+static void dp_route_ttl_expired(struct dp_worker *w, const struct dp_topology *t, uint16_t slot,
+				 const struct dp_gateway *gw, struct dp_vrf_counters *rc, uint8_t family,
+				 struct rte_mbuf *m)
+{
+	rc->ttl_expired++;
+	if (!dp_rate_limit_take(&w->icmp_rate, w->now_tsc, rte_get_tsc_hz(), DP_ICMP_RATE_PER_SEC,
+				DP_ICMP_RATE_BURST)) {
+		w->counters->mtu.icmp_rate_limited++;
+	} else if (rte_pktmbuf_data_room_size(w->pool) >= RTE_PKTMBUF_HEADROOM + L3_ICMP_FRAME_MAX) {
+		struct rte_mbuf *r = rte_pktmbuf_alloc(w->pool);
+		size_t len = r ? l3_time_exceeded(rte_pktmbuf_mtod(r, uint8_t *), rte_pktmbuf_mtod(m, const uint8_t *),
+						  rte_pktmbuf_data_len(m), family, gw)
+			       : 0;
+
+		if (len) {
+			r->data_len = (uint16_t)len;
+			r->pkt_len = (uint32_t)len;
+			rc->icmp_time_exceeded++;
+			dp_send(w, t, slot, r);
+		} else {
+			rte_pktmbuf_free(r);
+			w->counters->mtu.icmp_not_allowed++;
+		}
+	}
+	dp_drop(w, slot, DP_DROP_TTL_EXPIRED, m);
+}
+
+/*
+ * The gateway's ARP request / NS r into VNI vi: every local port and, by head-end
+ * replication, every VTEP of its flood list. in_slot is where the packet that asked came in.
+ */
+static void dp_glean_flood(struct dp_worker *w, const struct dp_topology *t, uint16_t in_slot, uint16_t vi,
+			   struct rte_mbuf *r)
+{
+	const struct dp_vni *v = &t->vnis[vi];
+	unsigned total = (unsigned)v->n_ports + v->n_flood, done = 0;
+	uint16_t sport = v->n_flood ? vxlan_src_port(rte_pktmbuf_mtod(r, const uint8_t *), rte_pktmbuf_data_len(r)) : 0;
+
+	for (unsigned i = 0; i < total; i++) {
+		struct rte_mbuf *c = ++done == total ? r : rte_pktmbuf_copy(r, w->pool, 0, UINT32_MAX);
+
+		if (unlikely(!c)) {
+			w->counters->ports[in_slot].drops[DP_DROP_NO_MBUF]++;
+			continue;
+		}
+		if (i < v->n_ports)
+			dp_send(w, t, v->ports[i], c);
+		else
+			dp_encap_send(w, t, in_slot, vi, v->flood[i - v->n_ports], sport, c);
+	}
+}
+
+/*
+ * Glean: m's destination is in the connected subnet of VNI h->vni_idx but has no host route
+ * yet. The subnet's gateway asks for it (ARP or NS into that VNI, rate-limited per VRF);
+ * its answer reaches the control thread, which installs the host route. m is dropped.
+ */
+static void dp_route_glean(struct dp_worker *w, const struct dp_topology *t, uint16_t slot, uint16_t vrf,
+			   const struct dp_route_nh *h, struct dp_vrf_counters *rc, uint8_t family, uint32_t dst4,
+			   const uint8_t *dst6, struct rte_mbuf *m)
+{
+	const struct dp_gateway *g = h->vni_idx < t->n_vnis ? dp_vni_gateway(&t->vnis[h->vni_idx]) : NULL;
+
+	rc->glean_drops++;
+	if (g && (t->vnis[h->vni_idx].n_ports || t->vnis[h->vni_idx].n_flood)) {
+		if (!dp_rate_limit_take(&w->glean_rate[vrf], w->now_tsc, rte_get_tsc_hz(), DP_GLEAN_RATE_PER_SEC,
+					DP_GLEAN_RATE_BURST)) {
+			rc->glean_rate_limited++;
+		} else {
+			struct rte_mbuf *r = rte_pktmbuf_alloc(w->pool);
+			size_t len = 0;
+
+			if (r && family == 4)
+				len = l3_arp_request(rte_pktmbuf_mtod(r, uint8_t *), g, rte_cpu_to_be_32(dst4));
+			else if (r)
+				len = l3_neighbour_solicit(rte_pktmbuf_mtod(r, uint8_t *), g, dst6);
+			if (len) {
+				r->data_len = (uint16_t)len;
+				r->pkt_len = (uint32_t)len;
+				rc->glean_sent++;
+				dp_glean_flood(w, t, slot, h->vni_idx, r);
+			} else {
+				rte_pktmbuf_free(r);
+			}
+		}
+	}
+	dp_drop(w, slot, DP_DROP_GLEAN, m);
+}
+
+/*
+ * Route m (checked by l3_route_check) from slot of VNI vi by next hop nh_idx of the VRF's
+ * table rt: to a local host (LOCAL: TTL down, MACs rewritten, out of its port), glean
+ * (GLEAN), or a counted drop (no route, blackhole, remote: not yet, TTL run out).
+ */
+static void dp_route_one(struct dp_worker *w, const struct dp_topology *t, uint16_t slot, uint16_t vi,
+			 const struct dp_gateway *gw, const struct dp_route_table *rt, uint32_t nh_idx, uint8_t family,
+			 uint32_t dst4, const uint8_t *dst6, struct rte_mbuf *m)
+{
+	const struct dp_route_nh *h = dp_route_nh_at(rt, nh_idx);
+	uint16_t vrf = t->vnis[vi].vrf;
+	struct dp_vrf_counters *rc = &w->counters->vrfs[vrf];
+	uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
+
+	if (h->type == DP_ROUTE_NH_GLEAN && h->vni_idx != vi && h->vni_idx < t->n_vnis &&
+	    dp_vni_gateway(&t->vnis[h->vni_idx])) {
+		/* the gateway address of another subnet of the VRF: that gateway answers (ping) */
+		uint32_t len = rte_pktmbuf_data_len(m);
+		enum gw_result r = gw_to_gateway(dp_vni_gateway(&t->vnis[h->vni_idx]), f, &len,
+						 len + rte_pktmbuf_tailroom(m));
+
+		if (r != GW_UNROUTED) {
+			dp_gw_verdict(w, t, slot, vi, r, len, m);
+			return;
+		}
+	}
+	switch (h->type) {
+	case DP_ROUTE_NH_LOCAL:
+	case DP_ROUTE_NH_GLEAN:
+	case DP_ROUTE_NH_REMOTE:
+		break;
+	default:                    /* no route, a blackhole */
+		rc->no_route++;
+		dp_drop(w, slot, DP_DROP_NO_ROUTE, m);
+		return;
+	}
+	if (unlikely(!l3_ttl_left(f, family))) {
+		dp_route_ttl_expired(w, t, slot, gw, rc, family, m);
+		return;
+	}
+	if (h->type == DP_ROUTE_NH_LOCAL) {
+		/* the host's port must still be in the host's VNI (a route outliving its port is no route) */
+		if (unlikely(h->port >= DP_N_SLOTS || t->port_vni[h->port] != h->vni_idx)) {
+			rc->no_route++;
+			dp_drop(w, slot, DP_DROP_NO_ROUTE, m);
+			return;
+		}
+		l3_forward(f, family, gw->mac, h->mac);
+		rc->routed++;
+		dp_send_port(w, t, slot, (uint16_t)h->port, m);
+	} else if (h->type == DP_ROUTE_NH_GLEAN) {
+		dp_route_glean(w, t, slot, vrf, h, rc, family, dst4, dst6, m);
+	} else {
+		rc->remote_unsupported++;
+		dp_drop(w, slot, DP_DROP_ROUTE_REMOTE_UNSUPPORTED, m);
+	}
+}
+
+/* Route the packets rb collected from slot (VNI vi, gateway gw, VRF table rt): one bulk lookup per family. */
+static void dp_route_burst(struct dp_worker *w, const struct dp_topology *t, uint16_t slot, uint16_t vi,
+			   const struct dp_gateway *gw, const struct dp_route_table *rt, struct dp_route_batch *rb)
+{
+	uint32_t nh[DP_BURST];
+
+	if (rb->n4) {
+		dp_route_lookup4_bulk(rt, rb->a4, rb->n4, nh);
+		for (uint16_t i = 0; i < rb->n4; i++)
+			dp_route_one(w, t, slot, vi, gw, rt, nh[i], 4, rb->a4[i], NULL, rb->m4[i]);
+	}
+	if (rb->n6) {
+		dp_route_lookup6_bulk(rt, (const uint8_t (*)[16])rb->a6, rb->n6, nh);
+		for (uint16_t i = 0; i < rb->n6; i++)
+			dp_route_one(w, t, slot, vi, gw, rt, nh[i], 6, 0, rb->a6[i], rb->m6[i]);
+	}
+}
+
 /*
  * A frame from a container port of a VNI with an anycast gateway (gw): from the gateway's
  * MAC (a conflict), to it (answered, or dropped until routing), ARP (dp_arp_from_port), or
- * IPv6 multicast that may be a solicitation for the gateway. Returns true when m was
- * answered or dropped, false when it is forwarded as usual.
+ * IPv6 multicast that may be a solicitation for the gateway. An IP packet to the gateway MAC
+ * that is not for the gateway goes to rb for routing when the VNI is routed (rb not NULL).
+ * Returns true when m was answered, dropped or queued for routing, false when it is
+ * forwarded as usual.
  */
 static bool dp_gw_from_port(struct dp_worker *w, const struct dp_topology *t, uint16_t slot, uint16_t vi,
-			    const struct dp_gateway *gw, struct rte_mbuf *m, struct dp_learn_batch *lb)
+			    const struct dp_gateway *gw, struct rte_mbuf *m, struct dp_learn_batch *lb,
+			    struct dp_route_batch *rb)
 {
 	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	const uint8_t *dst = eth->dst_addr.addr_bytes;
@@ -888,6 +1112,8 @@ static bool dp_gw_from_port(struct dp_worker *w, const struct dp_topology *t, ui
 		r = GW_UNROUTED;                /* an ARP reply to the gateway: for the routing to come */
 	} else if (to_gw) {
 		r = gw_to_gateway(gw, rte_pktmbuf_mtod(m, uint8_t *), &len, room);
+		if (r == GW_UNROUTED && rb && dp_route_collect(w, t, slot, vi, m, rb))
+			return true;
 	} else if (dst[0] == 0x33 && dst[1] == 0x33 && gw->ip6_on) {
 		r = gw_ipv6_multicast(gw, rte_pktmbuf_mtod(m, uint8_t *), &len, room);
 		if (r == GW_PASS)
@@ -906,6 +1132,8 @@ static void dp_encap_burst(struct dp_worker *w, const struct dp_topology *t, uin
 	struct dp_port_counters *pc = &w->counters->ports[slot];
 	uint16_t vi = t->port_vni[slot];
 	const struct dp_gateway *gw = vi != DP_NO_ID ? dp_vni_gateway(&t->vnis[vi]) : NULL;
+	const struct dp_route_table *rt = gw ? dp_vni_route_table(t, &t->vnis[vi]) : NULL;
+	struct dp_route_batch rb;
 	struct dp_burst_keys b;
 	struct rte_mbuf *ok[DP_BURST];
 	struct dp_learn_batch lb = { .n = 0, .slot = slot, .t = t, .hits = fdb_hit_bits(w->fdb) };
@@ -913,6 +1141,7 @@ static void dp_encap_burst(struct dp_worker *w, const struct dp_topology *t, uin
 
 	b.k = 0;
 	b.n_keys = 0;
+	rb.n4 = rb.n6 = 0;
 
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
@@ -938,7 +1167,7 @@ static void dp_encap_burst(struct dp_worker *w, const struct dp_topology *t, uin
 			continue;
 		}
 		if (unlikely(gw != NULL)) {
-			if (dp_gw_from_port(w, t, slot, vi, gw, m, &lb))
+			if (dp_gw_from_port(w, t, slot, vi, gw, m, &lb, rt ? &rb : NULL))
 				continue;
 		} else if (unlikely(eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP)) &&
 			   dp_arp_from_port(w, t, slot, vi, NULL, m, &lb)) {
@@ -947,6 +1176,8 @@ static void dp_encap_burst(struct dp_worker *w, const struct dp_topology *t, uin
 		ok[b.k] = m;
 		dp_keys_add(&b, vi, eth);
 	}
+	if (unlikely(rb.n4 | rb.n6))
+		dp_route_burst(w, t, slot, vi, gw, rt, &rb);
 	k = b.k;
 	if (!k) {
 		dp_learn_flush(w, &lb);         /* the senders of ARP requests answered above */

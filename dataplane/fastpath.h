@@ -3,7 +3,7 @@
  * fastpath.h: the poll-mode worker. One lcore polls every port of the current topology
  * snapshot in bursts and runs each packet to completion: decapsulation from the underlay,
  * encapsulation and local switching from container ports, flooding with head-end
- * replication. When idle it backs off to sleeping (offline for RCU while asleep).
+ * replication, routing of frames to the anycast gateway's MAC in their VNI's VRF. When idle it backs off to sleeping (offline for RCU while asleep).
  */
 #ifndef VTEP_FASTPATH_H
 #define VTEP_FASTPATH_H
@@ -42,6 +42,7 @@ struct dp_worker {
 	uint64_t now_tsc;
 	uint64_t loop_io_cycles;                /* this poll's cycles inside the ports' receive and transmit */
 	struct dp_rate_limit icmp_rate;
+	struct dp_rate_limit glean_rate[VTEP_MAX_VRFS];   /* ARP requests / NSs the gateway sends, per VRF */
 	uint16_t from_vtep, from_vni;           /* the decapsulated packet in hand: its VTEP id and VNI index */
 };
 

@@ -83,6 +83,11 @@ enum dp_drop {
 	DP_DROP_GATEWAY_FRAGMENT,       /* an IP fragment to the gateway's address (not reassembled) */
 	DP_DROP_GATEWAY_MALFORMED,      /* to the gateway (MAC, or an NS for its address) but malformed */
 	DP_DROP_GATEWAY_CONFLICT,       /* from the gateway MAC, or ARP/ND claiming or probing its address */
+	/* routing in a VRF (frames to the gateway MAC, struct dp_vrf) */
+	DP_DROP_NO_ROUTE,               /* no route to the destination, a blackhole route, or not a unicast destination */
+	DP_DROP_TTL_EXPIRED,            /* TTL / hop limit would reach 0: ICMP time exceeded sent back (rate-limited) */
+	DP_DROP_GLEAN,                  /* destination in a connected subnet, its MAC unknown: ARP / NS sent (rate-limited) */
+	DP_DROP_ROUTE_REMOTE_UNSUPPORTED,   /* the route points at a remote VTEP: not routed over the L3 VNI yet */
 	DP_DROP_MAX
 };
 const char *dp_drop_name(enum dp_drop d);
@@ -109,6 +114,18 @@ struct dp_vni_counters {
 	uint64_t gw_echo_replies;           /* ICMP and ICMPv6 echo requests to it answered */
 	uint64_t gw_conflicts;              /* frames from its MAC, ARP/ND claiming or probing its addresses */
 	uint64_t gw_unrouted;               /* frames to its MAC not for it (to_gateway_unrouted drops) */
+} __rte_cache_aligned;
+
+/* Routing in one VRF (per VRF index). */
+struct dp_vrf_counters {
+	uint64_t routed;                    /* packets routed to a local host (TTL decremented, MACs rewritten) */
+	uint64_t ttl_expired;               /* ttl_expired drops (ICMP time exceeded sent, unless rate-limited) */
+	uint64_t icmp_time_exceeded;        /* ... time exceeded messages sent */
+	uint64_t no_route;                  /* no_route drops */
+	uint64_t glean_sent;                /* ARP requests / neighbour solicitations sent for unresolved hosts */
+	uint64_t glean_drops;               /* packets dropped waiting for their host's MAC (glean drops) */
+	uint64_t glean_rate_limited;        /* ... of those, the ones whose ARP / NS was not sent: over the rate */
+	uint64_t remote_unsupported;        /* route_remote_unsupported drops */
 } __rte_cache_aligned;
 
 struct dp_vtep_counters {
@@ -150,6 +167,7 @@ struct dp_counters {
 	struct dp_port_counters ports[DP_N_SLOTS];
 	struct dp_vni_counters vnis[VTEP_MAX_VNIS];
 	struct dp_vtep_counters vteps[VTEP_MAX_VTEPS];
+	struct dp_vrf_counters vrfs[VTEP_MAX_VRFS];
 };
 
 /* A learn request from the fast path: MAC (in key) seen at dest. */
@@ -243,6 +261,8 @@ static inline void dp_gateway_set_mac(struct dp_gateway *g, const uint8_t mac[6]
 
 struct dp_vni {
 	uint32_t vni;
+	uint16_t vrf;                       /* the VRF it is routed in (index into dp_topology.vrfs); none when
+					       not below n_vrfs (VTEP_NO_VRF) */
 	bool learning;
 	bool vtep_check;                    /* decap only from the VTEPs in known */
 	bool learn_full;                    /* at max_macs: new MACs are not learned */
@@ -275,6 +295,21 @@ static inline bool dp_vni_vtep_known(const struct dp_vni *v, uint16_t vt)
 	return !v->vtep_check || (vt < VTEP_MAX_VTEPS && ((v->known[vt / 64] >> (vt % 64)) & 1));
 }
 
+struct dp_route_table;
+
+/*
+ * A tenant VRF: frames to a gateway MAC in one of its VNIs are routed by its route table.
+ * The table is shared, not copied per snapshot: the control thread owns it (one per VRF for
+ * the VRF's life) and changes it in place; it has its own RCU (dataplane/route.h) on the
+ * same QSBR variable the worker reports to. NULL: the VRF routes nothing (frames to the
+ * gateway MAC stay to_gateway_unrouted drops).
+ */
+struct dp_vrf {
+	struct dp_route_table *table;
+	uint32_t l3vni;                     /* its L3 VNI (symmetric IRB, not used yet) */
+	uint8_t router_mac[6];              /* this leaf's router MAC in the VRF */
+};
+
 struct dp_xsk;
 
 struct dp_rx_port {
@@ -302,11 +337,19 @@ struct dp_topology {
 	bool port_learn_full[DP_N_SLOTS];   /* slot -> at its max_macs: its new MACs are not learned */
 	uint16_t n_vnis;
 	struct dp_vni vnis[VTEP_MAX_VNIS];
+	uint16_t n_vrfs;
+	struct dp_vrf vrfs[VTEP_MAX_VRFS];
 	struct dp_vtep vteps[VTEP_MAX_VTEPS];       /* by VTEP id; ip 0 when unused */
 	uint32_t vni_map_mask, vtep_map_mask;
 	struct dp_id_map_slot *vni_map;             /* open addressing, power of two */
 	struct dp_id_map_slot *vtep_map;
 };
+
+/* The route table of v's VRF, NULL when v is not routed. */
+static inline struct dp_route_table *dp_vni_route_table(const struct dp_topology *t, const struct dp_vni *v)
+{
+	return v->vrf < t->n_vrfs ? t->vrfs[v->vrf].table : NULL;
+}
 
 /* Snapshot building (control thread). */
 /* Set v's MTUs: ip_mtu 0 means the underlay's less the VXLAN overhead. */

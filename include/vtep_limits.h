@@ -18,6 +18,14 @@
 #define VTEP_VNI_MAX 0xffffffu  /* 24 bits */
 #define VTEP_MAX_VRFS 16        /* tenant VRFs (IP-VRFs, each with an L3 VNI) */
 #define VTEP_NO_VRF 0xffffu     /* a VNI's VRF index when it is in none (a pure L2 VNI) */
+/*
+ * A VRF's route table, preallocated when the VRF is created (dataplane/route.h): besides a
+ * fixed 64 MiB first level per family, about 550 bytes per route, so the default is sized for
+ * a leaf's tenants (64k IPv4 and 16k IPv6 routes, some 170 MiB per VRF), not for 1M routes.
+ */
+#define VTEP_VRF_MAX_V4_ROUTES 65536u
+#define VTEP_VRF_MAX_V6_ROUTES 16384u
+#define VTEP_VRF_MAX_NEXTHOPS 16384u   /* distinct next hops (a local host, a VTEP's router MAC, a subnet) */
 
 #define VTEP_ENCAP_OVERHEAD_V4 50
 #define VTEP_MIN_MTU 68         /* IPv4's minimum (RFC 791) */

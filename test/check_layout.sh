@@ -7,7 +7,7 @@
 #     include/ (the fast path <-> control contract) and dataplane/ never include control/,
 #     and the control subsystems form a DAG (common <- bgp <- config <- switch <- fabric
 #     <- mgmt <- the daemon at the top of control/; route, a VRF's RIB, uses only the
-#     dataplane, include/ and common, and fabric, mgmt and the daemon may use it);
+#     dataplane, include/ and common, and switch, fabric, mgmt and the daemon may use it);
 #   - no relative includes ("../x.h"): the folder goes on the include path instead;
 #   - conf/ holds configuration files only (no C, no meson.build).
 # Usage: check_layout.sh [SOURCE_ROOT]; exits 1 and prints every violation when any.
@@ -23,7 +23,7 @@ declare -A may=(
 	[control/bgp]="control/bgp control/common"
 	[control/config]="control/config control/bgp control/common include"
 	[control/route]="control/route dataplane include control/common"
-	[control/switch]="control/switch control/config dataplane include control/common"
+	[control/switch]="control/switch control/config control/route dataplane include control/common"
 	[control/fabric]="control/fabric control/route control/switch control/bgp control/config dataplane include control/common"
 	[control/mgmt]="control/mgmt control/fabric control/route control/switch control/bgp control/config dataplane include control/common"
 	[control]="control control/mgmt control/fabric control/route control/switch control/bgp control/config dataplane include control/common"

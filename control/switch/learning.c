@@ -108,6 +108,8 @@ static void vtepd_learn_one(struct vtepd *d, const struct dp_learn_event *ev, ui
 		}
 		fdb_key_mac(ev->key, mac);
 		vtepd_local_ip(d, fdb_key_vni_idx(ev->key), mac, ev->vtep_ip);
+		if (d->ports[slot].vni_idx == fdb_key_vni_idx(ev->key))
+			vtepd_vrf_host(d, (uint16_t)slot, mac, ev->vtep_ip, true);   /* routed to it from now on */
 		return;
 	}
 

@@ -611,8 +611,10 @@ publish:
 			return rc;
 		}
 		vtepd_local_mac(d, vni_idx, pc.mac, true);
-		if (pc.has_ip)
+		if (pc.has_ip) {
 			vtepd_local_ip(d, vni_idx, pc.mac, pc.ip);
+			vtepd_vrf_host(d, (uint16_t)slot, pc.mac, pc.ip, false);
+		}
 	}
 	if (adopt)
 		vlog(VLOG_INFO, "port %s: the container's %s in %s kept from the previous vtepd", pc.name, pc.ifname, ns_desc);
@@ -666,6 +668,7 @@ static void vtepd_port_release(struct vtepd *d, int slot)
 {
 	struct vtepd_port *p = &d->ports[slot];
 
+	vtepd_vrf_port_gone(d, (uint16_t)slot);   /* its host routes first: none may point at a reused slot */
 	p->in_use = false;
 	vtepd_publish(d);                 /* waits until the fast path no longer sees the port */
 	vtepd_learning_drain(d);          /* learn events already queued for it are ignored now */

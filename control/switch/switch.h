@@ -2,7 +2,8 @@
 /*
  * switch.h: the switch's control state (struct vtepd) and the functions of its modules:
  * switch.c (lookups shared by the others), publish.c (the fast path's snapshot), ports.c and ports_memif.c (container ports),
- * vteps.c (remote VTEPs and their outer next hops), learning.c (MAC learning and aging).
+ * vteps.c (remote VTEPs and their outer next hops), learning.c (MAC learning and aging),
+ * vrfs.c (tenant VRFs: their route tables and RIBs, connected and local host routes).
  * The switch knows nothing of BGP or management: whoever needs to hear of local MACs
  * (the fabric's EVPN speaker) sets the hooks. Everything here runs on the control thread.
  */
@@ -18,7 +19,9 @@
 #include "vtep_config.h"
 
 struct arp_table;
+struct dp_route_table;
 struct fdb;
+struct route_rib;
 struct fabric;
 struct ctl_server;
 struct rte_mempool;
@@ -93,6 +96,15 @@ struct vtepd_uplink {
 	char name[VTEP_IFNAME_MAX + 8];    /* in show ports/stats: ifname, or "underlay", "underlayN" for a NIC */
 };
 
+/* A tenant VRF (vrfs.c): its route table (which every snapshot shares) and the RIB that programs it. */
+struct vtepd_vrf {
+	struct dp_route_table *table;
+	struct route_rib *rib;
+	uint32_t l3vni;
+	uint8_t router_mac[6];             /* router_mac, or the first uplink's MAC (auto) */
+	uint64_t host_refused;             /* local host routes not installed (the RIB or the table full) */
+};
+
 struct vtepd_stats {
 	uint64_t learn_events, learn_ignored, learn_errors, vtep_table_full;
 	uint64_t arp_table_full;           /* remote MAC+IP bindings not installed: ARP suppression table full */
@@ -142,6 +154,8 @@ struct vtepd {
 	struct vtepd_vni vnis[VTEP_MAX_VNIS];
 	struct vtepd_port ports[VTEP_MAX_PORTS + 1];
 	struct vtepd_vtep vteps[VTEP_MAX_VTEPS];
+	uint16_t n_vrfs;
+	struct vtepd_vrf vrfs[VTEP_MAX_VRFS];
 	uint32_t vtep_cache_ip;            /* the last VTEP vtepd_vtep_get() found */
 	uint16_t vtep_cache_id;
 	uint64_t anchor_gen;               /* fdb_anchor_generation() of the last snapshot (known VTEPs) */
@@ -216,6 +230,24 @@ void vtepd_learning_limits(struct vtepd *d);
 int vtepd_learning_port_mac(struct vtepd *d, uint16_t slot, uint16_t vni_idx, const uint8_t mac[6]);
 /* Install the static MACs of the configuration. 0 or errno with err. */
 int vtepd_learning_static(struct vtepd *d, char *err, size_t errlen);
+
+/* vrfs.c */
+/* Create every configured VRF's route table and RIB with its connected routes (after the VNIs and uplinks). */
+int vtepd_vrfs_create(struct vtepd *d);
+/* Free them (the fast path must be stopped, or no snapshot may point at them any more). */
+void vtepd_vrfs_free(struct vtepd *d);
+/* The VRF index VNI index vi is routed in, VTEP_NO_VRF when none. */
+uint16_t vtepd_vni_vrf(const struct vtepd *d, uint16_t vi);
+/* Fill a snapshot's VRFs and each VNI's VRF index. */
+void vtepd_vrfs_fill(const struct vtepd *d, struct dp_topology *t);
+/*
+ * IPv4 address ip (network order) is at mac behind port slot: a local host route in the
+ * VRF of the port's VNI, if any. learned: reported by the container's ARP (only addresses
+ * of its VNI's gateway subnet are taken), else configured.
+ */
+void vtepd_vrf_host(struct vtepd *d, uint16_t slot, const uint8_t mac[6], uint32_t ip, bool learned);
+/* Port slot went: its local host routes go too. */
+void vtepd_vrf_port_gone(struct vtepd *d, uint16_t slot);
 
 /* ports.c */
 int vtepd_port_attach(struct vtepd *d, const struct vtep_port_config *pc, bool from_config, char *err,

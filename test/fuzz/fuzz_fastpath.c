@@ -5,7 +5,9 @@
  * outer reassembly). The real worker polls DPDK ring ports: an underlay, two container
  * ports and the exception port, with a topology that has a resolved and an unresolved VTEP,
  * ARP suppression, an anycast gateway (VNI 100: 192.168.0.1/24, 2001:db8::1/64, MAC
- * 0000.2222.3333), a VNI with outer fragmentation and a container port with a small MTU, in
+ * 0000.2222.3333; VNI 200: 192.168.2.1/24), both VNIs routed in one VRF (connected subnets,
+ * host routes to 192.168.0.10 on A and 192.168.2.11 on B, a blackhole 10.99.0.0/16, a
+ * route behind VTEP 0 at 10.98.0.0/16), a VNI with outer fragmentation and a container port with a small MTU, in
  * two worlds: a 1500-byte underlay with 2 KiB mbufs, and a 9216-byte (jumbo) underlay with
  * mbufs that hold a whole jumbo frame.
  *
@@ -20,9 +22,11 @@
  *    the fast path built for the underlay (source: the VTEP) has a valid checksum, a length
  *    that fits the frame and fits the underlay's MTU;
  *  - the gateway: what leaves port A from the gateway MAC is one of its answers (an ARP reply
- *    from it, an ICMP echo reply with valid checksums, an ICMPv6 echo reply or neighbour
- *    advertisement with a valid checksum), nothing leaves A to the gateway MAC, and nothing
- *    from or to it goes into the tunnel in VNI 100;
+ *    or a glean request from it, an ICMP echo reply or time exceeded with valid checksums, an
+ *    ICMPv6 echo reply, time exceeded, neighbour advertisement or solicitation with a valid
+ *    checksum), or to 192.168.0.10 (maybe routed) an IPv4 header still valid; nothing leaves
+ *    A to the gateway MAC, and nothing goes into the tunnel in VNI 100 to it, nor from it
+ *    but its glean requests;
  *  - no mbuf leaks: with the outputs freed and the reassembler emptied, the pool is whole.
  *
  * Build: part of the meson build with clang (test/fuzz_fastpath); scripts/test.sh runs it.
@@ -52,6 +56,7 @@
 #include "fdb.h"
 #include "fuzz_check.h"
 #include "reasm.h"
+#include "route.h"
 #include "test_dp_vni.h"
 #include "vxlan.h"
 
@@ -87,6 +92,7 @@ static struct rte_ring *fz_rx[FZ_N_PORTS], *fz_tx[FZ_N_PORTS];
 static uint16_t fz_port[FZ_N_PORTS];
 static struct fdb *fz_fdb;
 static struct arp_table *fz_arp;
+static struct dp_route_table *fz_rt;
 static struct rte_ring *fz_learn;
 static struct dp_counters *fz_ctr;
 static uint64_t fz_learned[FZ_MAX_LEARNED];
@@ -181,6 +187,17 @@ static struct dp_topology *fz_topology(uint16_t underlay_mtu)
 	t->vnis[0].gw->ip6_on = true;
 	memcpy(t->vnis[0].gw->ip6, (const uint8_t[16]){ 0x20, 0x01, 0x0d, 0xb8, [15] = 1 }, 16);
 	t->vnis[0].gw->ip6_len = 64;
+	t->vnis[1].gw = calloc(1, sizeof(*t->vnis[1].gw));
+	if (!t->vnis[1].gw)
+		fz_die("calloc");
+	dp_gateway_set_mac(t->vnis[1].gw, fz_gw_mac);
+	t->vnis[1].gw->ip4_on = true;
+	t->vnis[1].gw->ip4 = FZ_IPV4(192, 168, 2, 1);
+	t->vnis[1].gw->ip4_len = 24;
+	t->n_vrfs = 1;
+	t->vrfs[0].table = fz_rt;
+	t->vnis[0].vrf = 0;
+	t->vnis[1].vrf = 0;
 	if (dp_topology_finish(t))
 		fz_die("topology");
 	return t;
@@ -204,10 +221,37 @@ static void fz_tables(void)
 	FZ_CHECK(arp_table_set(fz_arp, 0, FZ_IPV4(192, 168, 0, 160), mac) == 0);
 }
 
+/* The VRF's routes (see the top of the file). */
+static void fz_routes(void)
+{
+	struct dp_route_conf rc = { .name = "fz_vrf", .socket_id = SOCKET_ID_ANY, .max_v4_routes = 64,
+				    .max_v6_routes = 64, .max_nexthops = 16 };
+	struct dp_route_nh nh[] = {
+		{ .type = DP_ROUTE_NH_GLEAN, .vni_idx = 0 },
+		{ .type = DP_ROUTE_NH_GLEAN, .vni_idx = 1 },
+		{ .type = DP_ROUTE_NH_LOCAL, .vni_idx = 0, .port = fz_slot[FZ_A] },
+		{ .type = DP_ROUTE_NH_LOCAL, .vni_idx = 1, .port = fz_slot[FZ_B] },
+		{ .type = DP_ROUTE_NH_DROP },
+		{ .type = DP_ROUTE_NH_REMOTE, .vtep_id = 0, .l3vni = 900001, .mac = { 0x02, 0, 0, 0, 9, 9 } },
+	};
+	static const uint32_t pfx[][2] = { { 0xc0a80000, 24 }, { 0xc0a80200, 24 }, { 0xc0a8000a, 32 },
+					    { 0xc0a8020b, 32 }, { 0x0a630000, 16 }, { 0x0a620000, 16 } };
+	uint32_t idx[RTE_DIM(nh)];
+
+	fz_mac(nh[2].mac, 0x0a);
+	fz_mac(nh[3].mac, 0x0b);
+	FZ_CHECK(dp_route_table_create(&rc, &fz_rt) == 0);
+	for (unsigned i = 0; i < RTE_DIM(nh); i++) {
+		FZ_CHECK(dp_route_nh_get(fz_rt, &nh[i], &idx[i]) == 0);
+		FZ_CHECK(dp_route_add4(fz_rt, pfx[i][0], (uint8_t)pfx[i][1], idx[i]) == 0);
+	}
+	FZ_CHECK(dp_route_add6(fz_rt, (const uint8_t[16]){ 0x20, 0x01, 0x0d, 0xb8 }, 64, idx[0]) == 0);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	char prefix[64];
-	char a0[] = "fuzz_fastpath", a1[] = "--no-huge", a2[] = "-m", a3[] = "256", a4[] = "--no-pci",
+	char a0[] = "fuzz_fastpath", a1[] = "--no-huge", a2[] = "-m", a3[] = "512", a4[] = "--no-pci",
 	     a5[] = "--no-shconf", a6[] = "--no-telemetry", a8[] = "-l", a9[] = "0", a10[] = "--log-level=*:error";
 	char *eal_argv[] = { a0, a1, a2, a3, a4, a5, a6, prefix, a8, a9, a10, NULL };
 
@@ -234,6 +278,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (!fz_fdb || !fz_arp || !fz_learn || !fz_ctr)
 		fz_die("tables");
 	fz_tables();
+	fz_routes();
 	for (int i = 0; i < 2; i++) {
 		struct fz_world *wd = &fz_worlds[i];
 
@@ -380,22 +425,33 @@ static void fz_check_gateway(int p, const uint8_t *f, uint32_t len)
 		FZ_CHECK(memcmp(f, fz_gw_mac, 6) != 0);
 		if (memcmp(f + 6, fz_gw_mac, 6) != 0)
 			return;
-		if (f[12] == 0x08 && f[13] == 0x06) {           /* an ARP reply from the gateway */
-			FZ_CHECK(len >= 42 && f[20] == 0 && f[21] == 2 && !memcmp(f + 22, fz_gw_mac, 6));
-		} else if (f[12] == 0x08 && f[13] == 0x00) {    /* an echo reply */
+		if (f[12] == 0x08 && f[13] == 0x06) {           /* an ARP reply, or a glean request, from the gateway */
+			FZ_CHECK(len >= 42 && f[20] == 0 && (f[21] == 2 || f[21] == 1) && !memcmp(f + 22, fz_gw_mac, 6));
+		} else if (f[12] == 0x08 && f[13] == 0x00 && len >= 34 && f[30] == 192 && f[31] == 168 && f[32] == 0 &&
+			   f[33] == 10) {
+			unsigned ihl, tot;                      /* to 192.168.0.10, maybe routed: its header still valid */
+
+			FZ_CHECK(len >= 14 + 20 && (f[14] >> 4) == 4);
+			ihl = (f[14] & 0x0fu) * 4u;
+			tot = (unsigned)(f[16] << 8 | f[17]);
+			FZ_CHECK(ihl >= 20 && tot >= ihl && 14 + tot <= len && fz_csum(f + 14, ihl) == 0);
+		} else if (f[12] == 0x08 && f[13] == 0x00) {    /* from a gateway address: an echo reply, time exceeded */
 			unsigned tot;
 
-			FZ_CHECK(len >= 14 + 28 && f[14] == 0x45 && f[23] == 1 && f[34] == 0);
+			FZ_CHECK(len >= 14 + 28 && f[14] == 0x45 && f[23] == 1 && (f[34] == 0 || f[34] == 11));
 			tot = (unsigned)(f[16] << 8 | f[17]);
 			FZ_CHECK(tot >= 28 && 14 + tot == len);
 			FZ_CHECK(fz_csum(f + 14, 20) == 0 && fz_csum(f + 34, tot - 20) == 0);
-		} else {                                        /* an ICMPv6 echo reply or an NA */
+		} else {                                        /* an ICMPv6 echo reply, time exceeded, an NA or an NS */
 			FZ_CHECK(f[12] == 0x86 && f[13] == 0xdd && fz_icmp6_ok(f, len));
-			FZ_CHECK(f[54] == 129 || (f[54] == 136 && f[21] == 255 && len == 86));
+			FZ_CHECK(f[54] == 129 || f[54] == 3 || ((f[54] == 136 || f[54] == 135) && f[21] == 255 && len == 86));
 		}
 	} else if (p == FZ_U && len >= 50 + 14 && f[12] == 0x08 && f[13] == 0x00 && f[36] == 0x12 && f[37] == 0xb5 &&
 		   f[46] == 0 && f[47] == 0 && f[48] == 100 && fz_from_vtep(f)) {  /* our VXLAN in VNI 100 */
-		FZ_CHECK(memcmp(f + 50, fz_gw_mac, 6) != 0 && memcmp(f + 56, fz_gw_mac, 6) != 0);
+		FZ_CHECK(memcmp(f + 50, fz_gw_mac, 6) != 0);
+		if (!memcmp(f + 56, fz_gw_mac, 6))              /* from it: only a glean request (ARP or NS) */
+			FZ_CHECK((f[62] == 0x08 && f[63] == 0x06 && len >= 50 + 42 && f[71] == 1) ||
+				 (f[62] == 0x86 && f[63] == 0xdd && len >= 50 + 86 && f[104] == 135));
 	}
 }
 

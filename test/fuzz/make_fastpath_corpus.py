@@ -24,9 +24,9 @@ def csum(b):
     return (~s) & 0xFFFF
 
 
-def ip4(src, dst, proto, payload, df=False, ident=1, frag=0, mf=False):
+def ip4(src, dst, proto, payload, df=False, ident=1, frag=0, mf=False, ttl=64):
     off = (0x4000 if df else 0) | (0x2000 if mf else 0) | frag
-    h = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(payload), ident, off, 64, proto, 0, bytes(src), bytes(dst))
+    h = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(payload), ident, off, ttl, proto, 0, bytes(src), bytes(dst))
     return h[:10] + struct.pack("!H", csum(h)) + h[12:] + payload
 
 
@@ -63,10 +63,10 @@ GW_LL6 = bytes.fromhex("fe80000000000000020022fffe223333")
 HOST6 = bytes.fromhex("20010db800000000000000000000000a")
 
 
-def icmp4_echo(dst_mac, src, dst, size, frag=0, mf=False):
+def icmp4_echo(dst_mac, src, dst, size, frag=0, mf=False, ttl=64):
     m = struct.pack("!BBHHH", 8, 0, 0, 0x1234, 1) + bytes(range(256)) * (size // 256) + bytes(size % 256)
     m = m[:2] + struct.pack("!H", csum(m)) + m[4:]
-    return eth(dst_mac, mac(0x0A), 0x0800, ip4(src, dst, 1, m, df=True, frag=frag, mf=mf))
+    return eth(dst_mac, mac(0x0A), 0x0800, ip4(src, dst, 1, m, df=True, frag=frag, mf=mf, ttl=ttl))
 
 
 def icmp6(dst_mac, src6, dst6, msg, hop=255, nh=58):
@@ -136,6 +136,14 @@ seeds = {
     "gw_from_gateway_mac": STD + rec(A, eth(b"\xff" * 6, GW_MAC, 0x0800, bytes(64))),
     "gw_decap_to_gateway": STD + rec(U, vxlan(100, eth(GW_MAC, mac(0xA0), 0x0800, bytes(64)))),
     "gw_decap_from_gateway": STD + rec(U, vxlan(100, eth(b"\xff" * 6, GW_MAC, 0x0806, bytes(28)))),
+    # routing in the VRF: B (VNI 200) to A's host 192.168.0.10 and back, TTL 1, glean, no route, remote
+    "route_local": STD + rec(B, icmp4_echo(GW_MAC, (192, 168, 2, 11), (192, 168, 0, 10), 108 - 42)),
+    "route_local_back": STD + rec(A, icmp4_echo(GW_MAC, (192, 168, 0, 10), (192, 168, 2, 11), 1008 - 42)),
+    "route_ttl_expired": STD + rec(A, icmp4_echo(GW_MAC, (192, 168, 0, 10), (192, 168, 2, 11), 56, ttl=1)),
+    "route_glean": STD + rec(B, icmp4_echo(GW_MAC, (192, 168, 2, 11), (192, 168, 0, 99), 56)),
+    "route_glean6": STD + rec(A, icmp6(GW_MAC, HOST6, bytes([0x20, 1, 0xd, 0xb8] + [0] * 11 + [0x63]), struct.pack("!BBHI", 128, 0, 0, 0), hop=64)),
+    "route_none": STD + rec(A, icmp4_echo(GW_MAC, (192, 168, 0, 10), (10, 99, 1, 1), 56)),
+    "route_remote": STD + rec(A, icmp4_echo(GW_MAC, (192, 168, 0, 10), (10, 98, 1, 1), 56)),
     "jumbo_decap_ipv6_to_small_port": JUMBO + rec(U, vxlan(200, eth(mac(0x0B), mac(0xA0), 0x86DD, ip6(bytes(4000), 4000)))),
 }
 out = sys.argv[1] if len(sys.argv) > 1 else "test/fuzz/corpus/fastpath"

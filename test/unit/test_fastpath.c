@@ -9,7 +9,8 @@
  * replication and split horizon, decapsulation, learning requests, every drop reason but
  * no_headroom (mbufs always have the headroom), the
  * exception port (the kernel's TAP), transmit overflow, the anycast gateway (ARP, neighbour
- * discovery, echo, conflicts, frames to it), and a full mixed burst against the same packets
+ * discovery, echo, conflicts, frames to it), routing in a VRF (forwarding to a local host,
+ * time exceeded, glean, what is not routed), and a full mixed burst against the same packets
  * one at a time. Every test asserts the exact frames out of every port, the
  * exact counters, and that every mbuf went back to the pool. EAL is initialised once (no
  * hugepages, no shared files) and the tests run in that one process (CK_NOFORK).
@@ -44,6 +45,7 @@
 #include "fdb.h"
 #include "mtu.h"
 #include "reasm.h"
+#include "route.h"
 #include "vtep_limits.h"
 #include "vxlan.h"
 
@@ -3026,6 +3028,450 @@ START_TEST(test_gw_mac_from_port_and_tunnel)
 }
 END_TEST
 
+/* ---- routing in a VRF ---- */
+
+/*
+ * The routed topology: the standard one with gateways in both VNIs (VNI 100: 192.168.1.1/24,
+ * 2001:db8:1::1/64; VNI 200: 192.168.2.1/24, 2001:db8:2::1/64), both in VRF 0, whose table
+ * holds the connected subnets (GLEAN), host routes to D (192.168.2.10, 2001:db8:2::10:
+ * LOCAL), a blackhole 10.99.0.0/16 and a route behind VTEP 0 (10.98.0.0/16: REMOTE).
+ */
+#define GW4_B IPV4(192, 168, 2, 1)
+#define HOST4_D IPV4(192, 168, 2, 10)
+static const uint8_t gw6_b[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 };
+static const uint8_t host6_d[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10 };
+static const uint8_t host6_new[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x20 };
+static struct dp_route_table *g_rt;
+
+static uint32_t rt_nh(const struct dp_route_nh *nh)
+{
+	uint32_t idx;
+
+	ck_assert_int_eq(dp_route_nh_get(g_rt, nh, &idx), 0);
+	return idx;
+}
+
+static void rt_add4(uint32_t addr_be, uint8_t len, uint32_t idx)
+{
+	ck_assert_int_eq(dp_route_add4(g_rt, rte_be_to_cpu_32(addr_be), len, idx), 0);
+}
+
+static struct dp_topology *topo_l3(void)
+{
+	struct dp_topology *t = topo_gw(true, true, true);
+	struct dp_gateway *g = calloc(1, sizeof(*g));
+	struct dp_route_conf rc = { .name = "fp_vrf", .socket_id = SOCKET_ID_ANY, .max_v4_routes = 64,
+				    .max_v6_routes = 64, .max_nexthops = 16 };
+	struct dp_route_nh glean_a = { .type = DP_ROUTE_NH_GLEAN, .vni_idx = 0 };
+	struct dp_route_nh glean_b = { .type = DP_ROUTE_NH_GLEAN, .vni_idx = 1 };
+	struct dp_route_nh local_d = { .type = DP_ROUTE_NH_LOCAL, .vni_idx = 1, .port = SLOT_D };
+	struct dp_route_nh drop = { .type = DP_ROUTE_NH_DROP };
+	struct dp_route_nh remote = { .type = DP_ROUTE_NH_REMOTE, .vtep_id = 0, .l3vni = 900001,
+				      .mac = { 0x02, 0x11, 0x22, 0x33, 0x44, 0x55 } };
+	uint32_t a, b, d;
+
+	ck_assert_ptr_nonnull(g);
+	dp_gateway_set_mac(g, gw_mac);
+	g->ip4_on = true;
+	g->ip4 = GW4_B;
+	g->ip4_len = 24;
+	g->ip6_on = true;
+	memcpy(g->ip6, gw6_b, 16);
+	g->ip6_len = 64;
+	t->vnis[1].gw = g;
+	if (!g_rt) {
+		ck_assert_int_eq(dp_route_table_create(&rc, &g_rt), 0);
+		mac_set(local_d.mac, MAC_D);
+		a = rt_nh(&glean_a);
+		b = rt_nh(&glean_b);
+		d = rt_nh(&local_d);
+		rt_add4(GW4, 24, a);
+		rt_add4(GW4_B, 24, b);
+		rt_add4(HOST4_D, 32, d);
+		rt_add4(IPV4(10, 99, 0, 0), 16, rt_nh(&drop));
+		rt_add4(IPV4(10, 98, 0, 0), 16, rt_nh(&remote));
+		ck_assert_int_eq(dp_route_add6(g_rt, gw6, 64, a), 0);
+		ck_assert_int_eq(dp_route_add6(g_rt, gw6_b, 64, b), 0);
+		ck_assert_int_eq(dp_route_add6(g_rt, host6_d, 128, d), 0);
+	}
+	t->n_vrfs = 1;
+	t->vrfs[0].table = g_rt;
+	t->vrfs[0].l3vni = 900001;
+	t->vnis[0].vrf = 0;
+	t->vnis[1].vrf = 0;
+	return t;
+}
+
+/* Free the VRF's table, once no snapshot points at it. */
+static void rt_free(void)
+{
+	publish(topo_std());
+	dp_route_table_free(g_rt);
+	g_rt = NULL;
+}
+
+/* in, routed to D: MACs rewritten (gateway -> D), TTL or hop limit one less, IPv4 checksum right. */
+static void expect_routed_to_d(const struct frame *f, const uint8_t *in, uint32_t len)
+{
+	uint8_t want[FRAME_MAX];
+
+	memcpy(want, in, len);
+	mac_set(want, MAC_D);
+	memcpy(want + 6, gw_mac, 6);
+	if (rd16(in + 12) == 0x0800) {
+		want[14 + 8]--;
+		ipv4_fix_csum(want + 14);
+		ck_assert_msg(ip_csum_ok(f->data + 14), "routed: bad IPv4 header checksum");
+	} else {
+		want[14 + 7]--;
+		ck_assert_msg(icmp6_csum_ok(f->data + 14), "routed: bad ICMPv6 checksum");
+	}
+	expect_frame(f, want, len);
+}
+
+/*
+ * A frame from B (VNI 100) to the gateway MAC for a host in VNI 200 with a host route is
+ * routed to D: byte for byte the same packet with the MACs rewritten and the TTL (hop
+ * limit) one less, IPv4's checksum updated; 108 and 1008 bytes, IPv4 and IPv6, one at a time
+ * and together in one burst with bridged frames.
+ */
+START_TEST(test_route_local)
+{
+	uint8_t in[4][FRAME_MAX];
+	uint32_t len[4], bytes = 0;
+
+	publish(topo_l3());
+	len[0] = echo4_frame(in[0], MAC_B, gw_mac, HOST4, HOST4_D, 108 - 42);
+	len[1] = echo4_frame(in[1], MAC_B, gw_mac, HOST4, HOST4_D, 1008 - 42);
+	len[2] = echo6_frame(in[2], MAC_B, gw_mac, host6, host6_d, 108 - 62);
+	len[3] = echo6_frame(in[3], MAC_B, gw_mac, host6, host6_d, 1008 - 62);
+	ck_assert_uint_eq(len[0], 108);
+	ck_assert_uint_eq(len[3], 1008);
+	for (int i = 0; i < 4; i++) {
+		run(PB, in[i], len[i]);
+		expect_out(0, 0, 0, 1);
+		expect_routed_to_d(&g_out.f[PD][0], in[i], len[i]);
+		bytes += len[i];
+	}
+	expect_no_drops();
+	ck_assert_uint_eq(g_ctr->vrfs[0].routed, 4);
+	expect_port(SLOT_B, 4, bytes, 0, 0);
+	expect_port(SLOT_D, 0, 0, 4, bytes);
+	ck_assert_uint_eq(g_ctr->vnis[0].gw_unrouted, 0);
+	ck_assert_uint_eq(g_ctr->vnis[0].flooded, 0);
+
+	/* TTL 255 and a checksum whose update carries: still right */
+	in[0][14 + 8] = 255;
+	ipv4_fix_csum(in[0] + 14);
+	run(PB, in[0], len[0]);
+	expect_out(0, 0, 0, 1);
+	expect_routed_to_d(&g_out.f[PD][0], in[0], len[0]);
+
+	/* one burst: routed IPv4, a bridged frame to C, routed IPv6 */
+	{
+		uint8_t br[FRAME_MAX];
+		uint32_t blen = inner_frame(br, MAC_C, MAC_B, 200, 9);
+
+		fdb_put(0, MAC_C, fdb_dest_port(SLOT_C));
+		inject(PB, in[1], len[1]);
+		inject(PB, br, blen);
+		inject(PB, in[2], len[2]);
+		ck_assert_uint_eq(poll_once(), 3);
+		expect_out(0, 0, 1, 2);
+		expect_routed_to_d(&g_out.f[PD][0], in[1], len[1]);
+		expect_routed_to_d(&g_out.f[PD][1], in[2], len[2]);
+		expect_frame(&g_out.f[PC][0], br, blen);
+	}
+	expect_no_drops();
+	ck_assert_uint_eq(g_ctr->vrfs[0].routed, 7);
+	learn_drain();
+	rt_free();
+	finish();
+}
+END_TEST
+
+/* f is the time exceeded from gateway address src4 to B about the IPv4 frame in (len bytes). */
+static void expect_time_exceeded4(const struct frame *f, const uint8_t *in, uint32_t len)
+{
+	const uint8_t *ip = f->data + 14, *icmp = ip + 20;
+	uint32_t quote = RTE_MIN(len - 14, 576u - 28);
+	uint32_t gw = GW4, host = HOST4;
+
+	ck_assert_uint_eq(f->len, 14 + 28 + quote);
+	ck_assert_mem_eq(f->data, in + 6, 6);               /* back to the sender */
+	ck_assert_mem_eq(f->data + 6, gw_mac, 6);
+	ck_assert_uint_eq(rd16(f->data + 12), 0x0800);
+	ck_assert_uint_eq(ip[0], 0x45);
+	ck_assert_uint_eq(rd16(ip + 2), 28 + quote);
+	ck_assert_uint_eq(ip[8], 64);
+	ck_assert_uint_eq(ip[9], 1);
+	ck_assert_msg(ip_csum_ok(ip), "time exceeded: bad IPv4 checksum");
+	ck_assert_mem_eq(ip + 12, &gw, 4);                  /* from the gateway's address */
+	ck_assert_mem_eq(ip + 16, &host, 4);
+	ck_assert_uint_eq(icmp[0], 11);
+	ck_assert_uint_eq(icmp[1], 0);
+	ck_assert_uint_eq(rd16(icmp + 4), 0);
+	ck_assert_uint_eq(rd16(icmp + 6), 0);
+	ck_assert_mem_eq(icmp + 8, in + 14, quote);         /* the packet as it came, TTL 1 */
+	ck_assert_msg(sum16(icmp, 8 + quote, 0) == 0xffff, "time exceeded: bad ICMP checksum");
+}
+
+/*
+ * TTL 1 (hop limit 1) to a routed destination: not forwarded; the gateway sends ICMP (ICMPv6)
+ * time exceeded back from its own address, counted; errors are never answered with errors,
+ * and the ICMP rate limit holds.
+ */
+START_TEST(test_route_ttl_expired)
+{
+	uint8_t in[FRAME_MAX];
+	uint32_t len;
+
+	publish(topo_l3());
+	len = echo4_frame(in, MAC_B, gw_mac, HOST4, HOST4_D, 108 - 42);
+	in[14 + 8] = 1;
+	ipv4_fix_csum(in + 14);
+	run(PB, in, len);
+	expect_out(0, 1, 0, 0);
+	expect_time_exceeded4(&g_out.f[PB][0], in, len);
+	pcap_note(&g_out.f[PB][0]);
+	/* 1008 bytes: quoted up to 576 in all; and to a glean destination too */
+	len = echo4_frame(in, MAC_B, gw_mac, HOST4, IPV4(192, 168, 2, 77), 1008 - 42);
+	in[14 + 8] = 1;
+	ipv4_fix_csum(in + 14);
+	run(PB, in, len);
+	expect_out(0, 1, 0, 0);
+	expect_time_exceeded4(&g_out.f[PB][0], in, len);
+	ck_assert_uint_eq(g_out.f[PB][0].len, 14 + 576);
+	/* TTL 0 too */
+	in[14 + 8] = 0;
+	ipv4_fix_csum(in + 14);
+	run(PB, in, len);
+	expect_out(0, 1, 0, 0);
+	expect_drop(SLOT_B, DP_DROP_TTL_EXPIRED, 3);
+	ck_assert_uint_eq(drops_total(), 3);
+	ck_assert_uint_eq(g_ctr->vrfs[0].ttl_expired, 3);
+	ck_assert_uint_eq(g_ctr->vrfs[0].icmp_time_exceeded, 3);
+	ck_assert_uint_eq(g_ctr->vrfs[0].routed, 0);
+	ck_assert_uint_eq(g_ctr->vrfs[0].glean_sent, 0);
+
+	/* IPv6, hop limit 1: ICMPv6 time exceeded (type 3) from the gateway's IPv6 address */
+	len = echo6_frame(in, MAC_B, gw_mac, host6, host6_d, 100);
+	in[14 + 7] = 1;
+	icmp6_fix_csum(in);
+	run(PB, in, len);
+	expect_out(0, 1, 0, 0);
+	{
+		const struct frame *f = &g_out.f[PB][0];
+		const uint8_t *ip = f->data + 14;
+
+		pcap_note(f);
+		ck_assert_uint_eq(f->len, 14 + 40 + 8 + len - 14);
+		ck_assert_mem_eq(f->data, in + 6, 6);
+		ck_assert_mem_eq(f->data + 6, gw_mac, 6);
+		ck_assert_uint_eq(ip[6], 58);
+		ck_assert_mem_eq(ip + 8, gw6, 16);
+		ck_assert_mem_eq(ip + 24, host6, 16);
+		ck_assert_uint_eq(ip[40], 3);
+		ck_assert_uint_eq(ip[41], 0);
+		ck_assert_mem_eq(ip + 48, in + 14, len - 14);
+		ck_assert_msg(icmp6_csum_ok(ip), "ICMPv6 time exceeded: bad checksum");
+	}
+	ck_assert_uint_eq(g_ctr->vrfs[0].ttl_expired, 4);
+
+	/* an ICMP error with TTL 1 is not answered (but still dropped, counted) */
+	len = echo4_frame(in, MAC_B, gw_mac, HOST4, HOST4_D, 60);
+	in[14 + 20] = 3;                            /* destination unreachable */
+	wr16(in + 14 + 22, 0);
+	wr16(in + 14 + 22, (uint16_t)~sum16(in + 14 + 20, len - 34, 0));
+	in[14 + 8] = 1;
+	ipv4_fix_csum(in + 14);
+	run(PB, in, len);
+	expect_out(0, 0, 0, 0);
+	ck_assert_uint_eq(g_ctr->vrfs[0].ttl_expired, 5);
+	ck_assert_uint_eq(g_ctr->vrfs[0].icmp_time_exceeded, 4);
+	ck_assert_uint_eq(g_ctr->mtu.icmp_not_allowed, 1);
+
+	/* the shared ICMP rate limit: 200 at once are not all answered */
+	len = echo4_frame(in, MAC_B, gw_mac, HOST4, HOST4_D, 60);
+	in[14 + 8] = 1;
+	ipv4_fix_csum(in + 14);
+	for (int i = 0; i < 200; i++)
+		run(PB, in, len);
+	collect();
+	ck_assert_uint_lt(g_out.n[PB], 200);
+	ck_assert_uint_eq(g_out.n[PB] + g_ctr->mtu.icmp_rate_limited, 200);
+	ck_assert_uint_eq(g_ctr->vrfs[0].ttl_expired, 205);
+	learn_drain();
+	rt_free();
+	finish();
+}
+END_TEST
+
+/* f is the gateway's ARP request for tpa in VNI 200 (from 192.168.2.1), byte for byte. */
+static void expect_glean_arp(const struct frame *f, uint32_t tpa)
+{
+	uint8_t want[42] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	uint32_t spa = GW4_B;
+
+	memcpy(want + 6, gw_mac, 6);
+	want[12] = 0x08, want[13] = 0x06;
+	want[14] = 0, want[15] = 1, want[16] = 0x08, want[17] = 0, want[18] = 6, want[19] = 4;
+	want[20] = 0, want[21] = 1;
+	memcpy(want + 22, gw_mac, 6);
+	memcpy(want + 28, &spa, 4);
+	memcpy(want + 38, &tpa, 4);
+	expect_frame(f, want, 42);
+}
+
+/*
+ * A destination in a connected subnet without a host route: the packet is dropped (glean),
+ * and the subnet's gateway ARPs for it into that VNI (its local port D and, encapsulated, the
+ * VNI's flood list: VTEP 0), at most a burst's worth at once (per VRF rate limit). The
+ * host's ARP reply to the gateway goes to the control thread as MAC+IP (learn ring), which
+ * installs the host route; then the packet is routed. IPv6: a neighbour solicitation.
+ */
+START_TEST(test_route_glean)
+{
+	uint8_t in[FRAME_MAX], arp[FRAME_MAX];
+	uint32_t len, tpa = IPV4(192, 168, 2, 20);
+	unsigned sent;
+
+	publish(topo_l3());
+	len = echo4_frame(in, MAC_B, gw_mac, HOST4, tpa, 108 - 42);
+	run(PB, in, len);
+	expect_out(1, 0, 0, 1);
+	expect_glean_arp(&g_out.f[PD][0], tpa);
+	pcap_note(&g_out.f[PD][0]);
+	expect_encap(&g_out.f[PA][0], 0, VNI_B, g_out.f[PD][0].data, 42);
+	expect_only_drop(SLOT_B, DP_DROP_GLEAN, 1);
+	ck_assert_uint_eq(g_ctr->vrfs[0].glean_sent, 1);
+	ck_assert_uint_eq(g_ctr->vrfs[0].glean_drops, 1);
+
+	/* a burst of them: rate-limited */
+	for (int i = 0; i < 100; i++)
+		inject(PB, in, len);
+	while (poll_once())
+		;
+	collect();
+	sent = g_out.n[PD];
+	ck_assert_uint_eq(g_out.n[PA], sent);
+	ck_assert_uint_ge(sent, 10);
+	ck_assert_uint_lt(sent, 50);
+	ck_assert_uint_eq(g_ctr->vrfs[0].glean_drops, 101);
+	ck_assert_uint_eq(g_ctr->vrfs[0].glean_sent, 1 + sent);
+	ck_assert_uint_eq(g_ctr->vrfs[0].glean_rate_limited, 100 - sent);
+	expect_only_drop(SLOT_B, DP_DROP_GLEAN, 101);
+
+	/* the host answers the gateway: its address goes to the control thread */
+	learn_drain();
+	len = arp_request(arp, MAC_D, tpa, GW4_B);
+	memcpy(arp, gw_mac, 6);
+	arp[14 + 7] = 2;                            /* a reply, to the gateway */
+	mac_set(arp + 14 + 18, MAC_ZERO);
+	memcpy(arp + 14 + 18, gw_mac, 6);
+	run(PD, arp, len);
+	expect_out(0, 0, 0, 0);
+	expect_one_learn(1, MAC_D, DP_LEARN_IP | SLOT_D, tpa);
+
+	/* IPv6: a neighbour solicitation from the gateway's address to the solicited-node group */
+	reset_counters();
+	memset(g_w.glean_rate, 0, sizeof(g_w.glean_rate));    /* the bucket full again, as after a quiet second */
+	len = echo6_frame(in, MAC_B, gw_mac, host6, host6_new, 56);
+	run(PB, in, len);
+	expect_out(1, 0, 0, 1);
+	{
+		const struct frame *f = &g_out.f[PD][0];
+		const uint8_t *ip = f->data + 14;
+		uint8_t group[16], mmac[6] = { 0x33, 0x33, 0xff, 0, 0, 0x20 };
+
+		pcap_note(f);
+		solicited_node(group, host6_new);
+		ck_assert_uint_eq(f->len, 14 + 40 + 32);
+		ck_assert_mem_eq(f->data, mmac, 6);
+		ck_assert_mem_eq(f->data + 6, gw_mac, 6);
+		ck_assert_uint_eq(ip[7], 255);
+		ck_assert_mem_eq(ip + 8, gw6_b, 16);
+		ck_assert_mem_eq(ip + 24, group, 16);
+		ck_assert_uint_eq(ip[40], 135);
+		ck_assert_mem_eq(ip + 48, host6_new, 16);
+		ck_assert_uint_eq(ip[64], 1);
+		ck_assert_mem_eq(ip + 66, gw_mac, 6);
+		ck_assert_msg(icmp6_csum_ok(ip), "NS: bad ICMPv6 checksum");
+		expect_encap(&g_out.f[PA][0], 0, VNI_B, f->data, f->len);
+	}
+	expect_only_drop(SLOT_B, DP_DROP_GLEAN, 1);
+	ck_assert_uint_eq(g_ctr->vrfs[0].glean_sent, 1);
+	learn_drain();
+	rt_free();
+	finish();
+}
+END_TEST
+
+/*
+ * What is not routed, each counted: no route, a blackhole, a route behind a remote VTEP (not
+ * yet), a multicast or broadcast destination, a bad IPv4 checksum; and a ping to the other
+ * subnet's gateway address is answered by it. Without a VRF, frames to the gateway MAC stay
+ * to_gateway_unrouted drops.
+ */
+START_TEST(test_route_not_routed)
+{
+	uint8_t in[FRAME_MAX];
+	uint32_t len;
+
+	publish(topo_l3());
+	len = echo4_frame(in, MAC_B, gw_mac, HOST4, IPV4(10, 1, 2, 3), 56);
+	run(PB, in, len);
+	len = echo4_frame(in, MAC_B, gw_mac, HOST4, IPV4(10, 99, 1, 1), 56);
+	run(PB, in, len);
+	len = echo4_frame(in, MAC_B, gw_mac, HOST4, IPV4(224, 0, 0, 5), 56);
+	run(PB, in, len);
+	len = echo4_frame(in, MAC_B, gw_mac, HOST4, IPV4(255, 255, 255, 255), 56);
+	run(PB, in, len);
+	len = echo6_frame(in, MAC_B, gw_mac, host6, all_nodes6, 56);
+	run(PB, in, len);
+	expect_out(0, 0, 0, 0);
+	expect_only_drop(SLOT_B, DP_DROP_NO_ROUTE, 5);
+	ck_assert_uint_eq(g_ctr->vrfs[0].no_route, 5);
+
+	len = echo4_frame(in, MAC_B, gw_mac, HOST4, IPV4(10, 98, 7, 7), 56);
+	run(PB, in, len);
+	expect_out(0, 0, 0, 0);
+	expect_drop(SLOT_B, DP_DROP_ROUTE_REMOTE_UNSUPPORTED, 1);
+	ck_assert_uint_eq(g_ctr->vrfs[0].remote_unsupported, 1);
+
+	len = echo4_frame(in, MAC_B, gw_mac, HOST4, HOST4_D, 56);
+	in[14 + 10] ^= 0x55;
+	run(PB, in, len);
+	expect_out(0, 0, 0, 0);
+	expect_drop(SLOT_B, DP_DROP_GATEWAY_MALFORMED, 1);
+	ck_assert_uint_eq(drops_total(), 7);
+	ck_assert_uint_eq(g_ctr->vrfs[0].routed, 0);
+
+	/* ping 192.168.2.1 from VNI 100: VNI 200's gateway answers, from its address */
+	len = echo4_frame(in, MAC_B, gw_mac, HOST4, GW4_B, 56);
+	run(PB, in, len);
+	expect_out(0, 1, 0, 0);
+	expect_echo4_reply(&g_out.f[PB][0], in, len);
+	ck_assert_uint_eq(drops_total(), 7);
+
+	/* the VNIs in no VRF: as before routing, to_gateway_unrouted */
+	{
+		struct dp_topology *t = topo_l3();
+
+		t->n_vrfs = 0;
+		publish(t);
+	}
+	len = echo4_frame(in, MAC_B, gw_mac, HOST4, HOST4_D, 56);
+	run(PB, in, len);
+	expect_out(0, 0, 0, 0);
+	expect_drop(SLOT_B, DP_DROP_TO_GATEWAY_UNROUTED, 1);
+	ck_assert_uint_eq(g_ctr->vrfs[0].routed, 0);
+	learn_drain();
+	rt_free();
+	finish();
+}
+END_TEST
+
 static Suite *fastpath_suite(void)
 {
 	Suite *s = suite_create("fastpath");
@@ -3064,6 +3510,10 @@ static Suite *fastpath_suite(void)
 	tcase_add_test(tc, test_gw_nd);
 	tcase_add_test(tc, test_gw_echo);
 	tcase_add_test(tc, test_gw_mac_from_port_and_tunnel);
+	tcase_add_test(tc, test_route_local);
+	tcase_add_test(tc, test_route_ttl_expired);
+	tcase_add_test(tc, test_route_glean);
+	tcase_add_test(tc, test_route_not_routed);
 	suite_add_tcase(s, tc);
 	return s;
 }
@@ -3146,3 +3596,4 @@ int main(void)
 	test_eal_cleanup();
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }
+

@@ -1,0 +1,238 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * l3.c: the routing step's checks, rewrite, time exceeded and glean requests on byte
+ * buffers (see l3.h).
+ *
+ * Offsets: Ethernet 0 dst, 6 src, 12 type; IPv4 at 14 (+0 version/IHL, +2 total length,
+ * +6 flags/offset, +8 TTL, +9 protocol, +10 checksum, +12 src, +16 dst); IPv6 at 14 (+4
+ * payload length, +6 next header, +7 hop limit, +8 src, +24 dst).
+ */
+#include "l3.h"
+
+#include <stdbool.h>
+#include <string.h>
+
+#include "icmp.h"
+
+#define L3_ETH 14
+#define L3_IPV4_HDR 20
+#define L3_IPV6_HDR 40
+#define L3_ICMP_HDR 8
+#define L3_PROTO_ICMP 1
+#define L3_PROTO_FRAGMENT6 44
+#define L3_PROTO_ICMP6 58
+#define L3_ERROR_TTL 64
+#define L3_ICMP4_QUOTE_MAX (576 - L3_IPV4_HDR - L3_ICMP_HDR)
+#define L3_ICMP6_QUOTE_MAX (1280 - L3_IPV6_HDR - L3_ICMP_HDR)
+
+static inline uint16_t l3_rd16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static inline uint32_t l3_rd32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static inline void l3_wr16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+/* Unicast and routable: not 0/8, 127/8, 224/3 (multicast and class E, with the broadcast). */
+static bool l3_ipv4_unicast(uint32_t a)
+{
+	return (a >> 24) != 0 && (a >> 24) != 127 && (a >> 29) != 7;
+}
+
+/* Unicast and routable beyond the link: not ::, ::1, multicast or link-local (fe80::/10). */
+static bool l3_ipv6_unicast(const uint8_t *a)
+{
+	static const uint8_t zero[15];
+
+	if (a[0] == 0xff || (a[0] == 0xfe && (a[1] & 0xc0) == 0x80))
+		return false;
+	return memcmp(a, zero, 15) != 0 || a[15] > 1;
+}
+
+enum l3_check l3_route_check(const uint8_t *f, uint32_t len, uint8_t *family, uint32_t *dst4, uint8_t dst6[16])
+{
+	const uint8_t *ip = f + L3_ETH;
+	uint16_t type;
+
+	if (len < L3_ETH)
+		return L3_MALFORMED;
+	type = l3_rd16(f + 12);
+	if (type == 0x0800) {
+		uint32_t ihl, total;
+
+		if (len < L3_ETH + L3_IPV4_HDR || (ip[0] >> 4) != 4)
+			return L3_MALFORMED;
+		ihl = (uint32_t)(ip[0] & 0x0f) * 4;
+		total = l3_rd16(ip + 2);
+		if (ihl < L3_IPV4_HDR || total < ihl || total > len - L3_ETH || icmp_csum(ip, ihl, 0) != 0)
+			return L3_MALFORMED;
+		if (!l3_ipv4_unicast(l3_rd32(ip + 16)) || !l3_ipv4_unicast(l3_rd32(ip + 12)))
+			return L3_NOT_UNICAST;
+		*family = 4;
+		*dst4 = l3_rd32(ip + 16);
+		return L3_ROUTE;
+	}
+	if (type == 0x86dd) {
+		if (len < L3_ETH + L3_IPV6_HDR || (ip[0] >> 4) != 6 ||
+		    l3_rd16(ip + 4) > len - L3_ETH - L3_IPV6_HDR)
+			return L3_MALFORMED;
+		if (!l3_ipv6_unicast(ip + 24) || !l3_ipv6_unicast(ip + 8))
+			return L3_NOT_UNICAST;
+		*family = 6;
+		memcpy(dst6, ip + 24, 16);
+		return L3_ROUTE;
+	}
+	return L3_NOT_IP;
+}
+
+void l3_forward(uint8_t *f, uint8_t family, const uint8_t src_mac[6], const uint8_t dst_mac[6])
+{
+	uint8_t *ip = f + L3_ETH;
+
+	memcpy(f, dst_mac, 6);
+	memcpy(f + 6, src_mac, 6);
+	if (family == 4) {
+		/* RFC 1624 eqn. 3 for the TTL/protocol word going down by 0x0100 */
+		uint32_t sum = (uint32_t)(uint16_t)~l3_rd16(ip + 10) + (uint16_t)~l3_rd16(ip + 8);
+
+		ip[8]--;
+		sum += l3_rd16(ip + 8);
+		while (sum >> 16)
+			sum = (sum & 0xffff) + (sum >> 16);
+		l3_wr16(ip + 10, (uint16_t)~sum);
+	} else {
+		ip[7]--;
+	}
+}
+
+static void l3_eth_header(uint8_t *out, const uint8_t *dst, const uint8_t *src, uint16_t type)
+{
+	memcpy(out, dst, 6);
+	memcpy(out + 6, src, 6);
+	l3_wr16(out + 12, type);
+}
+
+static size_t l3_time_exceeded4(uint8_t *out, const uint8_t *orig, size_t orig_len, const struct dp_gateway *g)
+{
+	const uint8_t *o = orig + L3_ETH;
+	uint8_t *ip = out + L3_ETH, *icmp = ip + L3_IPV4_HDR;
+	size_t ihl = (size_t)(o[0] & 0x0f) * 4, quote = l3_rd16(o + 2);
+
+	if (!g->ip4_on || (l3_rd16(o + 6) & 0x1fff))
+		return 0;       /* no address to answer from; only the first fragment is answered */
+	if (o[9] == L3_PROTO_ICMP && (quote < ihl + 1 || o[ihl] == 3 || o[ihl] == 4 || o[ihl] == 5 ||
+				      o[ihl] == 11 || o[ihl] == 12))
+		return 0;       /* never an error about an error */
+	(void)orig_len;         /* checked: total length within the frame */
+	if (quote > L3_ICMP4_QUOTE_MAX)
+		quote = L3_ICMP4_QUOTE_MAX;
+	l3_eth_header(out, orig + 6, g->mac, 0x0800);
+	memset(ip, 0, L3_IPV4_HDR + L3_ICMP_HDR);
+	ip[0] = 0x45;
+	l3_wr16(ip + 2, (uint16_t)(L3_IPV4_HDR + L3_ICMP_HDR + quote));
+	ip[8] = L3_ERROR_TTL;
+	ip[9] = L3_PROTO_ICMP;
+	memcpy(ip + 12, &g->ip4, 4);
+	memcpy(ip + 16, o + 12, 4);
+	l3_wr16(ip + 10, icmp_csum(ip, L3_IPV4_HDR, 0));
+	icmp[0] = 11;           /* time exceeded, code 0: TTL exceeded in transit */
+	memcpy(icmp + L3_ICMP_HDR, o, quote);
+	l3_wr16(icmp + 2, icmp_csum(icmp, L3_ICMP_HDR + quote, 0));
+	return L3_ETH + L3_IPV4_HDR + L3_ICMP_HDR + quote;
+}
+
+/* The ICMPv6 pseudo-header's sum (RFC 8200 8.1) for len bytes after the IPv6 header ip. */
+static uint32_t l3_pseudo6(const uint8_t *ip, uint32_t len)
+{
+	uint32_t sum = (len >> 16) + (len & 0xffff) + L3_PROTO_ICMP6;
+
+	for (int i = 8; i < 40; i += 2)
+		sum += l3_rd16(ip + i);
+	return sum;
+}
+
+static size_t l3_time_exceeded6(uint8_t *out, const uint8_t *orig, size_t orig_len, const struct dp_gateway *g)
+{
+	const uint8_t *o = orig + L3_ETH;
+	uint8_t *ip = out + L3_ETH, *icmp = ip + L3_IPV6_HDR;
+	size_t quote = L3_IPV6_HDR + (size_t)l3_rd16(o + 4);
+
+	if (!g->ip6_on)
+		return 0;
+	if (o[6] == L3_PROTO_ICMP6 && (orig_len < L3_ETH + L3_IPV6_HDR + 1 || o[L3_IPV6_HDR] < 128))
+		return 0;       /* never an error about an error */
+	if (o[6] == L3_PROTO_FRAGMENT6 && orig_len >= L3_ETH + L3_IPV6_HDR + 4 &&
+	    (l3_rd16(o + L3_IPV6_HDR + 2) & 0xfff8))
+		return 0;       /* only the first fragment is answered */
+	if (quote > L3_ICMP6_QUOTE_MAX)
+		quote = L3_ICMP6_QUOTE_MAX;
+	l3_eth_header(out, orig + 6, g->mac, 0x86dd);
+	memset(ip, 0, L3_IPV6_HDR + L3_ICMP_HDR);
+	ip[0] = 0x60;
+	l3_wr16(ip + 4, (uint16_t)(L3_ICMP_HDR + quote));
+	ip[6] = L3_PROTO_ICMP6;
+	ip[7] = L3_ERROR_TTL;
+	memcpy(ip + 8, g->ip6, 16);
+	memcpy(ip + 24, o + 8, 16);
+	icmp[0] = 3;            /* time exceeded, code 0: hop limit exceeded in transit */
+	memcpy(icmp + L3_ICMP_HDR, o, quote);
+	l3_wr16(icmp + 2, icmp_csum(icmp, L3_ICMP_HDR + quote, l3_pseudo6(ip, (uint32_t)(L3_ICMP_HDR + quote))));
+	return L3_ETH + L3_IPV6_HDR + L3_ICMP_HDR + quote;
+}
+
+size_t l3_time_exceeded(uint8_t *out, const uint8_t *orig, size_t orig_len, uint8_t family,
+			const struct dp_gateway *g)
+{
+	return family == 4 ? l3_time_exceeded4(out, orig, orig_len, g) : l3_time_exceeded6(out, orig, orig_len, g);
+}
+
+size_t l3_arp_request(uint8_t *out, const struct dp_gateway *g, uint32_t target)
+{
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	static const uint8_t head[8] = { 0, 1, 0x08, 0x00, 6, 4, 0, 1 };   /* Ethernet, IPv4, request */
+	uint8_t *a = out + L3_ETH;
+
+	if (!g->ip4_on)
+		return 0;
+	l3_eth_header(out, bcast, g->mac, 0x0806);
+	memcpy(a, head, 8);
+	memcpy(a + 8, g->mac, 6);
+	memcpy(a + 14, &g->ip4, 4);
+	memset(a + 18, 0, 6);
+	memcpy(a + 24, &target, 4);
+	return L3_ARP_LEN;
+}
+
+size_t l3_neighbour_solicit(uint8_t *out, const struct dp_gateway *g, const uint8_t target[16])
+{
+	uint8_t *ip = out + L3_ETH, *icmp = ip + L3_IPV6_HDR;
+	uint8_t mac[6] = { 0x33, 0x33, 0xff, target[13], target[14], target[15] };
+	static const uint8_t snm[13] = { 0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0xff };
+
+	if (!g->ip6_on)
+		return 0;
+	l3_eth_header(out, mac, g->mac, 0x86dd);
+	memset(ip, 0, L3_IPV6_HDR + 32);
+	ip[0] = 0x60;
+	l3_wr16(ip + 4, 32);
+	ip[6] = L3_PROTO_ICMP6;
+	ip[7] = 255;
+	memcpy(ip + 8, g->ip6, 16);
+	memcpy(ip + 24, snm, 13);
+	memcpy(ip + 37, target + 13, 3);
+	icmp[0] = 135;
+	memcpy(icmp + 8, target, 16);
+	icmp[24] = 1;           /* source link-layer address, 8 bytes */
+	icmp[25] = 1;
+	memcpy(icmp + 26, g->mac, 6);
+	l3_wr16(icmp + 2, icmp_csum(icmp, 32, l3_pseudo6(ip, 32)));
+	return L3_NS_LEN;
+}

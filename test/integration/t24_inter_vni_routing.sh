@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Inter-VNI routing on one leaf, without any remote leaf (issue 14): containers in two subnets
+# of VRF tenant (VNI 5000 192.168.1.0/24, VNI 5001 192.168.2.0/24, gateways .1) ping each
+# other both ways through the anycast gateway (108 and 1008 bytes), one routed hop (TTL 1 gets
+# time exceeded from the gateway); a container of another VRF or of a VNI without a VRF
+# cannot reach them; a container attached without `ip` is reached after the gateway's glean
+# ARP; a detached container's host route goes with it.
+source "$(dirname "$0")/lib.sh"
+
+vt_fabric 1
+for c in c1 c2 c3 c4 c5; do vt_ns "${VT_P}$c"; done
+L1=${VT_P}-leaf1
+cat > "$VT_TMP/leaf1.yaml" <<EOF
+vtep:
+  name: $L1
+  source_ip: 10.0.0.1
+  anycast_gateway_mac: 0000.2222.3333
+underlay:
+  port: net_af_xdp0,iface=ul0
+fastpath:
+  mac_table_size: 4096
+  mbufs: 8192
+vrfs:
+  - name: tenant
+    l3vni: 900001
+  - name: other
+    l3vni: 900002
+vnis:
+  - vni: 5000
+    vrf: tenant
+    gateway: 192.168.1.1/24
+  - vni: 5001
+    vrf: tenant
+    gateway: 192.168.2.1/24
+  - vni: 5002
+    vrf: other
+    gateway: 192.168.3.1/24
+  - vni: 5003
+ports:
+  - {name: c1, vni: 5000, netns: ${VT_P}c1, ip: 192.168.1.10/24, mac: 02:00:00:01:00:10}
+  - {name: c2, vni: 5001, netns: ${VT_P}c2, ip: 192.168.2.10/24, mac: 02:00:00:02:00:10}
+  - {name: c3, vni: 5002, netns: ${VT_P}c3, ip: 192.168.3.10/24, mac: 02:00:00:03:00:10}
+  - {name: c4, vni: 5003, netns: ${VT_P}c4, ip: 192.168.4.10/24, mac: 02:00:00:04:00:10}
+EOF
+"$VTEPD" --check-config -c "$VT_TMP/leaf1.yaml" >/dev/null || vt_fail "config invalid: $("$VTEPD" --check-config -c "$VT_TMP/leaf1.yaml" 2>&1)"
+vt_vtepd "${VT_P}l1" "$L1" "$VT_TMP/leaf1.yaml"
+for i in 1 2 3 4; do ip -n "${VT_P}c$i" route add default via "192.168.$i.1"; done
+
+vrf() { vt_ctl "$L1" -j show stats | jq -r ".vrfs[] | select(.vrf == \"$1\") | .$2"; }
+drops() { vt_ctl "$L1" -j show stats | jq -r "[.ports[] | select(.port == \"$1\") | .drops.$2 // 0] | add // 0"; }
+
+vt_ping_sizes "c1:192.168.2.10 c2:192.168.1.10" 108 1008
+[ "$(vrf tenant routed)" -ge 40 ] || vt_fail "routed packets not counted: $(vt_ctl "$L1" show stats)"
+vt_pass "VNI 5000 and 5001 ping each other both ways through the gateway (108 and 1008 bytes)"
+
+out=$(ip netns exec "${VT_P}c1" ping -c 1 -t 1 -W 2 192.168.2.10 2>&1)
+echo "$out" | grep -q "From 192.168.1.1 .*Time to live exceeded" ||
+	vt_fail "ping with TTL 1: no time exceeded from the gateway 192.168.1.1: $out"
+ip netns exec "${VT_P}c1" ping -c 1 -t 2 -W 2 192.168.2.10 >/dev/null || vt_fail "ping with TTL 2 did not arrive"
+[ "$(vrf tenant ttl_expired)" -ge 1 ] && [ "$(vrf tenant icmp_time_exceeded)" -ge 1 ] ||
+	vt_fail "time exceeded not counted: $(vt_ctl "$L1" show stats)"
+if command -v tracepath >/dev/null; then
+	out=$(ip netns exec "${VT_P}c1" tracepath -n -m 5 192.168.2.10 2>&1)
+	echo "$out" | grep -Eq "^ 1: +192\.168\.1\.1 " || vt_fail "tracepath: the first hop is not the gateway: $out"
+	echo "$out" | grep -q "hops 2 back 2" || vt_fail "tracepath: not one routed hop: $out"
+fi
+vt_pass "one routed hop: TTL 1 gets ICMP time exceeded from the gateway, TTL 2 arrives"
+
+vt_ping "${VT_P}c3" 192.168.1.10 2 && vt_fail "a container of VRF other reached VRF tenant"
+vt_ping "${VT_P}c1" 192.168.3.10 2 && vt_fail "VRF tenant reached a container of VRF other"
+vt_ping "${VT_P}c4" 192.168.1.10 2 && vt_fail "a container of a VNI without a VRF reached VRF tenant"
+[ "$(drops c3 no_route)" -ge 1 ] && [ "$(vrf other no_route)" -ge 1 ] && [ "$(vrf tenant no_route)" -ge 1 ] ||
+	vt_fail "no_route drops not counted: $(vt_ctl "$L1" show stats)"
+vt_ping "${VT_P}c3" 192.168.3.1 || vt_fail "c3 cannot ping its own gateway"
+vt_pass "other VRFs and VNIs without a VRF cannot reach the tenant, counted as no_route"
+
+# c5: attached at run time without an address; its MAC and address become known from its ARP
+C5=${VT_P}c5
+vt_ctl "$L1" attach c5 vni 5001 netns "$C5" >/dev/null || vt_fail "attach c5 failed"
+ip -n "$C5" addr add 192.168.2.20/24 dev eth0
+ip -n "$C5" link set eth0 up
+ip -n "$C5" route add default via 192.168.2.1
+g0=$(vrf tenant glean_sent)
+out=$(ip netns exec "${VT_P}c1" ping -c 6 -i 0.3 -W 2 192.168.2.20 2>&1)
+echo "$out" | grep -Eq " [1-9][0-9]* received" || vt_fail "c5 (attached without ip) not reached after glean: $out"
+[ "$(vrf tenant glean_sent)" -gt "$g0" ] || vt_fail "no glean ARP counted: $(vt_ctl "$L1" show stats)"
+[ "$(vrf tenant glean_drops)" -ge 1 ] || vt_fail "glean drops not counted: $(vt_ctl "$L1" show stats)"
+vt_ping_sizes "c1:192.168.2.20 c5:192.168.1.10" 108 1008
+vt_pass "a container attached without ip is reached after the gateway's glean ARP"
+
+vt_ctl "$L1" detach c2 >/dev/null || vt_fail "detach c2 failed"
+vt_ping "${VT_P}c1" 192.168.2.10 2 && vt_fail "c2 still reached after detach"
+vt_ping_sizes "c1:192.168.2.20" 108
+vt_pass "a detached container's host route goes with it; the others are still routed"
