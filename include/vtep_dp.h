@@ -267,6 +267,13 @@ struct dp_vni {
 	bool vtep_check;                    /* decap only from the VTEPs in known */
 	bool learn_full;                    /* at max_macs: new MACs are not learned */
 	bool outer_frag;                    /* fragment VXLAN packets that exceed the underlay MTU */
+	/*
+	 * The L3 VNI of VRF vrf (symmetric IRB): no ports, no flood list, no learning. Frames
+	 * decapsulated from it whose inner destination is the VRF's router MAC are routed in
+	 * the VRF; anything else is dropped and counted. Routed packets to a remote VTEP are
+	 * encapsulated in it.
+	 */
+	bool l3;
 	uint16_t ip_mtu;                    /* the largest inner IP packet the VNI carries */
 	uint16_t tunnel_mtu;                /* ... what is split or answered to: ip_mtu, within underlay - 50
 					       unless outer_frag (dp_vni_set_mtu) */
@@ -306,8 +313,10 @@ struct dp_route_table;
  */
 struct dp_vrf {
 	struct dp_route_table *table;
-	uint32_t l3vni;                     /* its L3 VNI (symmetric IRB, not used yet) */
-	uint8_t router_mac[6];              /* this leaf's router MAC in the VRF */
+	uint32_t l3vni;                     /* its L3 VNI (symmetric IRB) */
+	uint16_t l3vni_idx;                 /* its dp_vni (l3 set) in vnis[]; DP_NO_ID: none published */
+	uint8_t router_mac[6];              /* this leaf's router MAC in the VRF: the inner source of what
+					       it encapsulates, the inner destination it accepts */
 };
 
 struct dp_xsk;
