@@ -917,32 +917,79 @@ static bool dp_route_collect(struct dp_worker *w, const struct dp_topology *t, u
 	return false;
 }
 
+/*
+ * The gateway gw answers m (checked, not yet rewritten) with an ICMP error back out of slot,
+ * rate-limited: time exceeded when mtu is 0, else too big for mtu. True when it was sent. m
+ * stays the caller's.
+ */
+static bool dp_route_icmp_error(struct dp_worker *w, const struct dp_topology *t, uint16_t slot,
+				const struct dp_gateway *gw, uint8_t family, uint16_t mtu, const struct rte_mbuf *m)
+{
+	struct rte_mbuf *r;
+	size_t len = 0;
+
+	if (!dp_rate_limit_take(&w->icmp_rate, w->now_tsc, rte_get_tsc_hz(), DP_ICMP_RATE_PER_SEC,
+				DP_ICMP_RATE_BURST)) {
+		w->counters->mtu.icmp_rate_limited++;
+		return false;
+	}
+	r = rte_pktmbuf_data_room_size(w->pool) >= RTE_PKTMBUF_HEADROOM + L3_ICMP_FRAME_MAX && !dp_slot_is_uplink(slot)
+		    ? rte_pktmbuf_alloc(w->pool)
+		    : NULL;
+	if (r) {
+		const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *);
+		uint8_t *out = rte_pktmbuf_mtod(r, uint8_t *);
+
+		len = mtu ? l3_too_big(out, f, rte_pktmbuf_data_len(m), family, gw, mtu)
+			  : l3_time_exceeded(out, f, rte_pktmbuf_data_len(m), family, gw);
+	}
+	if (!len) {
+		rte_pktmbuf_free(r);
+		w->counters->mtu.icmp_not_allowed++;
+		return false;
+	}
+	r->data_len = (uint16_t)len;
+	r->pkt_len = (uint32_t)len;
+	dp_send(w, t, slot, r);
+	return true;
+}
+
 /* m's TTL / hop limit ran out at the gateway gw: time exceeded back to its sender (rate-limited), m dropped. */
 static void dp_route_ttl_expired(struct dp_worker *w, const struct dp_topology *t, uint16_t slot,
 				 const struct dp_gateway *gw, struct dp_vrf_counters *rc, uint8_t family,
 				 struct rte_mbuf *m)
 {
 	rc->ttl_expired++;
-	if (!dp_rate_limit_take(&w->icmp_rate, w->now_tsc, rte_get_tsc_hz(), DP_ICMP_RATE_PER_SEC,
-				DP_ICMP_RATE_BURST)) {
-		w->counters->mtu.icmp_rate_limited++;
-	} else if (rte_pktmbuf_data_room_size(w->pool) >= RTE_PKTMBUF_HEADROOM + L3_ICMP_FRAME_MAX) {
-		struct rte_mbuf *r = rte_pktmbuf_alloc(w->pool);
-		size_t len = r ? l3_time_exceeded(rte_pktmbuf_mtod(r, uint8_t *), rte_pktmbuf_mtod(m, const uint8_t *),
-						  rte_pktmbuf_data_len(m), family, gw)
-			       : 0;
-
-		if (len) {
-			r->data_len = (uint16_t)len;
-			r->pkt_len = (uint32_t)len;
-			rc->icmp_time_exceeded++;
-			dp_send(w, t, slot, r);
-		} else {
-			rte_pktmbuf_free(r);
-			w->counters->mtu.icmp_not_allowed++;
-		}
-	}
+	if (dp_route_icmp_error(w, t, slot, gw, family, 0, m))
+		rc->icmp_time_exceeded++;
 	dp_drop(w, slot, DP_DROP_TTL_EXPIRED, m);
+}
+
+/*
+ * m (checked, not yet rewritten, of family) is routed to a port whose IP MTU is mtu: drop the
+ * Ethernet padding after the IP packet, and when the packet is still too big and may not be
+ * split (IPv4 with DF, IPv6), answer with the gateway's "too big" and drop it. False when m
+ * was dropped; an IPv4 packet without DF goes on (dp_send_port fragments it).
+ */
+static bool dp_route_fits(struct dp_worker *w, const struct dp_topology *t, uint16_t slot,
+			  const struct dp_gateway *gw, uint8_t family, uint16_t mtu, struct rte_mbuf *m)
+{
+	const uint8_t *ip = rte_pktmbuf_mtod_offset(m, const uint8_t *, RTE_ETHER_HDR_LEN);
+	uint32_t ip_len = family == 4 ? (uint32_t)(ip[2] << 8 | ip[3]) : 40u + (uint32_t)(ip[4] << 8 | ip[5]);
+	uint32_t excess = rte_pktmbuf_pkt_len(m) - RTE_ETHER_HDR_LEN - ip_len;   /* checked: ip_len fits */
+
+	if (excess && m->nb_segs == 1)
+		rte_pktmbuf_trim(m, (uint16_t)excess);
+	if (likely(!mtu || ip_len <= mtu || (family == 4 && !(ip[6] & 0x40))))
+		return true;
+	if (dp_route_icmp_error(w, t, slot, gw, family, mtu, m)) {
+		if (family == 4)
+			w->counters->mtu.icmp4_sent++;
+		else
+			w->counters->mtu.icmp6_sent++;
+	}
+	dp_drop(w, slot, DP_DROP_FRAG_NEEDED, m);
+	return false;
 }
 
 /*
@@ -1054,6 +1101,8 @@ static void dp_route_one(struct dp_worker *w, const struct dp_topology *t, uint1
 			dp_drop(w, slot, DP_DROP_NO_ROUTE, m);
 			return;
 		}
+		if (unlikely(!dp_route_fits(w, t, slot, gw, family, t->port_mtu[h->port], m)))
+			return;
 		l3_forward(f, family, gw->mac, h->mac);
 		rc->routed++;
 		dp_send_port(w, t, slot, (uint16_t)h->port, m);

@@ -120,18 +120,22 @@ static void l3_eth_header(uint8_t *out, const uint8_t *dst, const uint8_t *src, 
 	l3_wr16(out + 12, type);
 }
 
-static size_t l3_time_exceeded4(uint8_t *out, const uint8_t *orig, size_t orig_len, const struct dp_gateway *g)
+/*
+ * An ICMP error (type, code; info: the 32-bit word after the checksum) from the gateway g to
+ * the sender of the checked IPv4 frame orig, quoting what 576 bytes allow.
+ */
+static size_t l3_icmp4_error(uint8_t *out, const uint8_t *orig, const struct dp_gateway *g, uint8_t type,
+			     uint8_t code, uint32_t info)
 {
 	const uint8_t *o = orig + L3_ETH;
 	uint8_t *ip = out + L3_ETH, *icmp = ip + L3_IPV4_HDR;
-	size_t ihl = (size_t)(o[0] & 0x0f) * 4, quote = l3_rd16(o + 2);
+	size_t ihl = (size_t)(o[0] & 0x0f) * 4, quote = l3_rd16(o + 2);   /* checked: within the frame */
 
 	if (!g->ip4_on || (l3_rd16(o + 6) & 0x1fff))
 		return 0;       /* no address to answer from; only the first fragment is answered */
 	if (o[9] == L3_PROTO_ICMP && (quote < ihl + 1 || o[ihl] == 3 || o[ihl] == 4 || o[ihl] == 5 ||
 				      o[ihl] == 11 || o[ihl] == 12))
 		return 0;       /* never an error about an error */
-	(void)orig_len;         /* checked: total length within the frame */
 	if (quote > L3_ICMP4_QUOTE_MAX)
 		quote = L3_ICMP4_QUOTE_MAX;
 	l3_eth_header(out, orig + 6, g->mac, 0x0800);
@@ -143,7 +147,10 @@ static size_t l3_time_exceeded4(uint8_t *out, const uint8_t *orig, size_t orig_l
 	memcpy(ip + 12, &g->ip4, 4);
 	memcpy(ip + 16, o + 12, 4);
 	l3_wr16(ip + 10, icmp_csum(ip, L3_IPV4_HDR, 0));
-	icmp[0] = 11;           /* time exceeded, code 0: TTL exceeded in transit */
+	icmp[0] = type;
+	icmp[1] = code;
+	l3_wr16(icmp + 4, (uint16_t)(info >> 16));
+	l3_wr16(icmp + 6, (uint16_t)info);
 	memcpy(icmp + L3_ICMP_HDR, o, quote);
 	l3_wr16(icmp + 2, icmp_csum(icmp, L3_ICMP_HDR + quote, 0));
 	return L3_ETH + L3_IPV4_HDR + L3_ICMP_HDR + quote;
@@ -159,7 +166,9 @@ static uint32_t l3_pseudo6(const uint8_t *ip, uint32_t len)
 	return sum;
 }
 
-static size_t l3_time_exceeded6(uint8_t *out, const uint8_t *orig, size_t orig_len, const struct dp_gateway *g)
+/* The same for IPv6 (RFC 4443 2.4), quoting what 1280 bytes allow. */
+static size_t l3_icmp6_error(uint8_t *out, const uint8_t *orig, size_t orig_len, const struct dp_gateway *g,
+			     uint8_t type, uint8_t code, uint32_t info)
 {
 	const uint8_t *o = orig + L3_ETH;
 	uint8_t *ip = out + L3_ETH, *icmp = ip + L3_IPV6_HDR;
@@ -182,7 +191,10 @@ static size_t l3_time_exceeded6(uint8_t *out, const uint8_t *orig, size_t orig_l
 	ip[7] = L3_ERROR_TTL;
 	memcpy(ip + 8, g->ip6, 16);
 	memcpy(ip + 24, o + 8, 16);
-	icmp[0] = 3;            /* time exceeded, code 0: hop limit exceeded in transit */
+	icmp[0] = type;
+	icmp[1] = code;
+	l3_wr16(icmp + 4, (uint16_t)(info >> 16));
+	l3_wr16(icmp + 6, (uint16_t)info);
 	memcpy(icmp + L3_ICMP_HDR, o, quote);
 	l3_wr16(icmp + 2, icmp_csum(icmp, L3_ICMP_HDR + quote, l3_pseudo6(ip, (uint32_t)(L3_ICMP_HDR + quote))));
 	return L3_ETH + L3_IPV6_HDR + L3_ICMP_HDR + quote;
@@ -191,7 +203,15 @@ static size_t l3_time_exceeded6(uint8_t *out, const uint8_t *orig, size_t orig_l
 size_t l3_time_exceeded(uint8_t *out, const uint8_t *orig, size_t orig_len, uint8_t family,
 			const struct dp_gateway *g)
 {
-	return family == 4 ? l3_time_exceeded4(out, orig, orig_len, g) : l3_time_exceeded6(out, orig, orig_len, g);
+	/* ICMP type 11 code 0 / ICMPv6 type 3 code 0: TTL / hop limit exceeded in transit */
+	return family == 4 ? l3_icmp4_error(out, orig, g, 11, 0, 0) : l3_icmp6_error(out, orig, orig_len, g, 3, 0, 0);
+}
+
+size_t l3_too_big(uint8_t *out, const uint8_t *orig, size_t orig_len, uint8_t family, const struct dp_gateway *g,
+		  uint16_t mtu)
+{
+	/* ICMP type 3 code 4 with the next-hop MTU (RFC 1191 4) / ICMPv6 packet too big (RFC 4443 3.2) */
+	return family == 4 ? l3_icmp4_error(out, orig, g, 3, 4, mtu) : l3_icmp6_error(out, orig, orig_len, g, 2, 0, mtu);
 }
 
 size_t l3_arp_request(uint8_t *out, const struct dp_gateway *g, uint32_t target)

@@ -4,8 +4,8 @@
  * sent to the anycast gateway's MAC that are not for the gateway itself (gateway.c answers
  * those): checking an IP packet before it is routed (RFC 1812 5.2.2, RFC 8200), forwarding it
  * (TTL or hop limit decremented, the IPv4 checksum updated incrementally per RFC 1624, the
- * Ethernet addresses rewritten), the ICMP / ICMPv6 "time exceeded" the gateway sends back
- * when the TTL runs out (RFC 792, RFC 4443 3.3), and the ARP request / neighbour solicitation
+ * Ethernet addresses rewritten), the ICMP / ICMPv6 errors the gateway sends back when the
+ * TTL runs out or the packet is too big for its way on (RFC 792, RFC 1191, RFC 4443), and the ARP request / neighbour solicitation
  * the gateway sends to find a host's MAC (glean). fastpath.c does the lookups and the sending.
  */
 #ifndef VTEP_L3_H
@@ -54,6 +54,15 @@ void l3_forward(uint8_t *f, uint8_t family, const uint8_t src_mac[6], const uint
  */
 size_t l3_time_exceeded(uint8_t *out, const uint8_t *orig, size_t orig_len, uint8_t family,
 			const struct dp_gateway *g);
+
+/*
+ * The same frame for a checked packet too big for the port it is routed to (IPv4 with DF
+ * set, or IPv6): "fragmentation needed" (ICMP type 3 code 4, RFC 1191) or "packet too big"
+ * (ICMPv6 type 2), carrying mtu, from the gateway g back to the sender. Call it before the
+ * packet is rewritten (its source MAC is where the answer goes). 0 as above.
+ */
+size_t l3_too_big(uint8_t *out, const uint8_t *orig, size_t orig_len, uint8_t family, const struct dp_gateway *g,
+		  uint16_t mtu);
 
 #define L3_ARP_LEN 42               /* Ethernet + ARP */
 #define L3_NS_LEN (14 + 40 + 32)    /* Ethernet + IPv6 + NS with the source link-layer address option */

@@ -3307,6 +3307,102 @@ START_TEST(test_route_ttl_expired)
 }
 END_TEST
 
+/*
+ * Routed to a port whose MTU is smaller than the packet: IPv4 with DF and IPv6 get the
+ * gateway's "too big" (ICMP 3/4, ICMPv6 2) with the port's MTU, from the gateway's MAC and
+ * address back to the sender's MAC (not to the MACs the packet would have had once routed);
+ * IPv4 without DF is fragmented with the routed MACs; Ethernet padding after the IP packet
+ * is not routed along (a 108-byte packet in a 300-byte frame goes on as 108 bytes).
+ */
+START_TEST(test_route_too_big)
+{
+	struct dp_topology *t = topo_l3();
+	uint8_t in[FRAME_MAX];
+	uint32_t len, gw = GW4, host = HOST4;
+
+	t->port_mtu[SLOT_D] = 1000;
+	publish(t);
+	len = echo4_frame(in, MAC_B, gw_mac, HOST4, HOST4_D, 1108 - 42);
+	run(PB, in, len);
+	expect_out(0, 1, 0, 0);
+	{
+		const struct frame *f = &g_out.f[PB][0];
+		const uint8_t *ip = f->data + 14, *icmp = ip + 20;
+
+		pcap_note(f);
+		ck_assert_mem_eq(f->data, in + 6, 6);           /* back to B */
+		ck_assert_mem_eq(f->data + 6, gw_mac, 6);
+		ck_assert_msg(ip_csum_ok(ip), "too big: bad IPv4 checksum");
+		ck_assert_mem_eq(ip + 12, &gw, 4);
+		ck_assert_mem_eq(ip + 16, &host, 4);
+		ck_assert_uint_eq(icmp[0], 3);
+		ck_assert_uint_eq(icmp[1], 4);
+		ck_assert_uint_eq(rd16(icmp + 6), 1000);
+		ck_assert_uint_eq(f->len, 14 + 576);
+		ck_assert_mem_eq(icmp + 8, in + 14, 576 - 28); /* the packet as it came: TTL not yet down */
+		ck_assert_msg(sum16(icmp, 576 - 20, 0) == 0xffff, "too big: bad ICMP checksum");
+	}
+	expect_drop(SLOT_B, DP_DROP_FRAG_NEEDED, 1);
+	ck_assert_uint_eq(g_ctr->mtu.icmp4_sent, 1);
+	ck_assert_uint_eq(g_ctr->vrfs[0].routed, 0);
+
+	/* DF clear: routed in two fragments, each with the routed MACs and TTL */
+	in[14 + 6] = 0;
+	ipv4_fix_csum(in + 14);
+	run(PB, in, len);
+	expect_out(0, 0, 0, 2);
+	for (int i = 0; i < 2; i++) {
+		const struct frame *f = &g_out.f[PD][i];
+
+		ck_assert_uint_le(f->len, 14 + 1000);
+		ck_assert_uint_eq(f->data[5], MAC_D);
+		ck_assert_mem_eq(f->data + 6, gw_mac, 6);
+		ck_assert_uint_eq(f->data[14 + 8], 60);
+		ck_assert_msg(ip_csum_ok(f->data + 14), "fragment: bad IPv4 checksum");
+	}
+	ck_assert_uint_eq(g_ctr->vrfs[0].routed, 1);
+
+	/* IPv6: packet too big with the MTU in 32 bits */
+	len = echo6_frame(in, MAC_B, gw_mac, host6, host6_d, 1108 - 62);
+	run(PB, in, len);
+	expect_out(0, 1, 0, 0);
+	{
+		const struct frame *f = &g_out.f[PB][0];
+		const uint8_t *ip = f->data + 14;
+
+		pcap_note(f);
+		ck_assert_mem_eq(f->data, in + 6, 6);
+		ck_assert_mem_eq(f->data + 6, gw_mac, 6);
+		ck_assert_mem_eq(ip + 8, gw6, 16);
+		ck_assert_mem_eq(ip + 24, host6, 16);
+		ck_assert_uint_eq(ip[40], 2);
+		ck_assert_uint_eq(ip[41], 0);
+		ck_assert_uint_eq(rd16(ip + 44), 0);
+		ck_assert_uint_eq(rd16(ip + 46), 1000);
+		ck_assert_mem_eq(ip + 48, in + 14, len - 14);
+		ck_assert_msg(icmp6_csum_ok(ip), "packet too big: bad checksum");
+	}
+	expect_drop(SLOT_B, DP_DROP_FRAG_NEEDED, 2);
+	ck_assert_uint_eq(g_ctr->mtu.icmp6_sent, 1);
+
+	/* padding: a 108-byte IPv4 packet in a 300-byte frame, and a 1008-byte one in a 1200-byte frame */
+	len = echo4_frame(in, MAC_B, gw_mac, HOST4, HOST4_D, 108 - 42);
+	memset(in + len, 0xee, 300 - len);
+	run(PB, in, 300);
+	expect_out(0, 0, 0, 1);
+	expect_routed_to_d(&g_out.f[PD][0], in, len);
+	len = echo4_frame(in, MAC_B, gw_mac, HOST4, HOST4_D, 990 - 42);
+	memset(in + len, 0xee, 1200 - len);
+	run(PB, in, 1200);
+	expect_out(0, 0, 0, 1);
+	expect_routed_to_d(&g_out.f[PD][0], in, len);
+	ck_assert_uint_eq(drops_total(), 2);
+	learn_drain();
+	rt_free();
+	finish();
+}
+END_TEST
+
 /* f is the gateway's ARP request for tpa in VNI 200 (from 192.168.2.1), byte for byte. */
 static void expect_glean_arp(const struct frame *f, uint32_t tpa)
 {
@@ -3512,6 +3608,7 @@ static Suite *fastpath_suite(void)
 	tcase_add_test(tc, test_gw_mac_from_port_and_tunnel);
 	tcase_add_test(tc, test_route_local);
 	tcase_add_test(tc, test_route_ttl_expired);
+	tcase_add_test(tc, test_route_too_big);
 	tcase_add_test(tc, test_route_glean);
 	tcase_add_test(tc, test_route_not_routed);
 	suite_add_tcase(s, tc);
