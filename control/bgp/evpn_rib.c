@@ -571,7 +571,7 @@ int evpn_rib_add_vni(struct evpn_rib *rib, uint16_t vni_idx, uint32_t vni, const
 	if (rd)
 		memcpy(v->rd, rd, 8);
 	else
-		evpn_rd_type1(v->rd, rib->cfg.router_id, (uint16_t)(vni_idx + 1));
+		evpn_rd_type1(v->rd, rib->cfg.router_id, EVPN_RIB_AUTO_RD_VNI(vni_idx));
 	/* auto route target: ASN:VNI, a 4-octet-AS RT when the ASN needs it */
 	if (n_export == 0) {
 		v->export[0] = rib->cfg.asn > 0xffff ? evpn_ec_rt_as4(rib->cfg.asn, (uint16_t)vni)

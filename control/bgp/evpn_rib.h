@@ -110,7 +110,15 @@ struct evpn_rib;
 struct evpn_rib *evpn_rib_new(const struct evpn_rib_config *c, const struct evpn_rib_ops *ops, void *ctx);
 void evpn_rib_free(struct evpn_rib *rib);
 
-/* A VNI (index as in the dataplane). rd NULL: auto (router-id:index+1). RT lists empty: auto (ASN:VNI). */
+/*
+ * Automatic route distinguishers, type 1 (router-id:N), NX-OS style: an IP-VRF's N is 3 + the
+ * VRF's index; an L2 VNI's is 32767 + index + 1 (NX-OS: 32767 + VLAN ID). The two ranges
+ * never meet (EVPN_RIB_MAX_VRFS is far below 32765).
+ */
+#define EVPN_RIB_AUTO_RD_VRF(vrf_idx) ((uint16_t)(3 + (vrf_idx)))
+#define EVPN_RIB_AUTO_RD_VNI(vni_idx) ((uint16_t)(32767 + 1 + (vni_idx)))
+
+/* A VNI (index as in the dataplane). rd NULL: auto (EVPN_RIB_AUTO_RD_VNI). RT lists empty: auto (ASN:VNI). */
 int evpn_rib_add_vni(struct evpn_rib *rib, uint16_t vni_idx, uint32_t vni, const uint8_t *rd,
 		     const uint64_t *rt_import, size_t n_import, const uint64_t *rt_export, size_t n_export);
 /* The RD and export RTs a VNI's routes carry. */

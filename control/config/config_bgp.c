@@ -24,7 +24,7 @@
  *          local_preference: 200} # iBGP only
  *   vnis:
  *     - vni: 100
- *       rd: 10.0.0.1:32867        # or auto
+ *       rd: 10.0.0.1:32867        # or auto: router-id:(32767 + the VNI's index + 1)
  *       route_targets: {import: [65000:100], export: [65001:100]}   # each list: or auto
  *   vrfs:
  *     - name: tenant

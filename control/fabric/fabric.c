@@ -380,7 +380,7 @@ static int fabric_l3_setup(struct fabric *vb)
 		if (vc->has_rd)
 			memcpy(av->rd, vc->rd, 8);
 		else
-			evpn_rd_type1(av->rd, cfg->bgp.router_id, (uint16_t)(3 + i));
+			evpn_rd_type1(av->rd, cfg->bgp.router_id, EVPN_RIB_AUTO_RD_VRF(i));
 		fabric_router_mac(d, i, av->rmac);
 		if (!(av->rmac[0] | av->rmac[1] | av->rmac[2] | av->rmac[3] | av->rmac[4] | av->rmac[5]))
 			vlog(VLOG_WARN, "bgp: VRF %s has no router MAC (router_mac auto and no uplink MAC): peers "

@@ -111,13 +111,13 @@ vt_pass "type-2 routes of all three leaves reflected, next hops unchanged"
 # show bgp evpn: our own route targets per VNI (auto: 65535:100 both ways), on our routes too,
 # and the LOCAL_PREF of what the reflector sent us.
 ev=$(vt_ctl "$L1" -j show bgp evpn)
-echo "$ev" | jq -e '.vnis == [{"vni": 100, "rd": "10.0.0.1:1", "import_rt": "RT:65535:100", "import_auto": true, "export_rt": "RT:65535:100"}]' >/dev/null ||
+echo "$ev" | jq -e '.vnis == [{"vni": 100, "rd": "10.0.0.1:32768", "import_rt": "RT:65535:100", "import_auto": true, "export_rt": "RT:65535:100"}]' >/dev/null ||
 	vt_fail "show bgp evpn does not show VNI 100's own RD and route targets: $(echo "$ev" | jq -c .vnis)"
 echo "$ev" | jq -e '[.routes[] | select(.peer == "local")] | length > 0 and all(.rt == "RT:65535:100" and .local_pref == 100)' >/dev/null ||
 	vt_fail "our own routes do not show their route target: $(echo "$ev" | jq -c '[.routes[] | select(.peer == "local")]')"
 echo "$ev" | jq -e '[.routes[] | select(.peer == "10.0.0.4")] | length > 0 and all(.local_pref == 100)' >/dev/null ||
 	vt_fail "reflected routes do not show LOCAL_PREF 100: $(echo "$ev" | jq -c '[.routes[] | select(.peer == "10.0.0.4")]')"
-vt_ctl "$L1" show bgp evpn | grep -A1 IMPORT_AUTO | grep -Eq "^ *100 +10.0.0.1:1 +RT:65535:100 +(true|yes) +RT:65535:100" || vt_fail "the text form of show bgp evpn lacks the VNI's route targets: $(vt_ctl "$L1" show bgp evpn)"
+vt_ctl "$L1" show bgp evpn | grep -A1 IMPORT_AUTO | grep -Eq "^ *100 +10.0.0.1:32768 +RT:65535:100 +(true|yes) +RT:65535:100" || vt_fail "the text form of show bgp evpn lacks the VNI's route targets: $(vt_ctl "$L1" show bgp evpn)"
 vt_pass "show bgp evpn shows our own RD and route targets per VNI, and each path's LOCAL_PREF"
 
 for pair in 1:2 2:1 1:3 3:1 2:3 3:2; do

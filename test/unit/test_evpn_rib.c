@@ -198,6 +198,34 @@ static int count(char kind)
 	return n;
 }
 
+/*
+ * Automatic RDs: an L2 VNI's is router-id:(32767 + index + 1), NX-OS style, so that with any
+ * number of L2 VNIs none takes an IP-VRF's automatic RD (router-id:3 upward). It used to be
+ * router-id:(index + 1): the third VNI collided with the first VRF.
+ */
+START_TEST(test_auto_rd_l2_apart_from_vrfs)
+{
+	uint8_t rd[8], want[8], vrf_rd[8];
+	uint64_t rts[EVPN_RIB_MAX_RT];
+	size_t n_rts;
+
+	for (uint16_t i = 2; i < 16; i++)
+		ck_assert_int_eq(evpn_rib_add_vni(rib, i, 100u + i, NULL, NULL, 0, NULL, 0), 0);
+	evpn_rib_vni_info(rib, 0, rd, rts, &n_rts);
+	evpn_rd_type1(want, inet_addr("10.0.0.1"), 32768);
+	ck_assert_mem_eq(rd, want, 8);
+	for (uint16_t i = 0; i < 16; i++) {
+		evpn_rib_vni_info(rib, i, rd, rts, &n_rts);
+		for (uint16_t v = 0; v < EVPN_RIB_MAX_VRFS; v++) {
+			evpn_rd_type1(vrf_rd, inet_addr("10.0.0.1"), EVPN_RIB_AUTO_RD_VRF(v));
+			ck_assert_msg(memcmp(rd, vrf_rd, 8) != 0, "VNI index %u has VRF %u's automatic RD", i, v);
+		}
+	}
+	ck_assert_uint_gt(EVPN_RIB_AUTO_RD_VNI(0), EVPN_RIB_AUTO_RD_VRF(EVPN_RIB_MAX_VRFS - 1));
+	ck_assert_uint_gt(EVPN_RIB_AUTO_RD_VNI(4095), EVPN_RIB_AUTO_RD_VNI(0));   /* no wrap */
+}
+END_TEST
+
 START_TEST(test_import_auto_rt_any_as_from_ebgp)
 {
 	struct bgp_attrs a = attrs("10.0.0.2", 65000, 100, 65000, -1, false);
@@ -1321,6 +1349,7 @@ int main(void)
 	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_auto_rd_l2_apart_from_vrfs);
 	tcase_add_test(tc, test_import_auto_rt_any_as_from_ebgp);
 	tcase_add_test(tc, test_import_needs_matching_rt_over_ibgp);
 	tcase_add_test(tc, test_loops_and_own_routes_rejected);

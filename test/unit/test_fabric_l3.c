@@ -278,7 +278,7 @@ static void assert_msg_is(const char *what, const char *hexs)
 #define IBGP_HEAD "40010100 400200 40050400000064"
 /* MP_REACH_NLRI EVPN, next hop the VTEP 10.0.0.1, reserved */
 #define MP_REACH(len) "800e" len "001946 04 0a000001 00"
-#define RD_L2_5000 "0001 01010101 0001"           /* 1.1.1.1:1, the first VNI's auto RD */
+#define RD_L2_5000 "0001 01010101 8000"           /* 1.1.1.1:32768, the first VNI's auto RD */
 #define RD_VRF "0001 01010101 0003"               /* 1.1.1.1:3, the first IP-VRF's (NX-OS) */
 #define ESI0 "00000000000000000000"
 #define RT_5000 "0002ffff00001388"                /* 65535:5000 */
@@ -301,15 +301,15 @@ static const char MAC_ONLY[] =
 	MARKER "0067 02 0000 0050 " IBGP_HEAD " " MP_REACH("2c")
 	"02 21 " RD_L2_5000 " " ESI0 " 00000000 30 020000010010 00 001388 "
 	"c01010 " RT_5000 " " ENCAP;
-/* c3's MAC+IP in the pure L2 VNI 100 (the third VNI: RD 1.1.1.1:3, the collision doc/l3-leaf.md notes). */
+/* c3's MAC+IP in the pure L2 VNI 100 (the third VNI: RD 1.1.1.1:32770, apart from the VRF's 1.1.1.1:3). */
 static const char MACIP_L2[] =
 	MARKER "006b 02 0000 0054 " IBGP_HEAD " " MP_REACH("30")
-	"02 25 0001 01010101 0003 " ESI0 " 00000000 30 020000010030 20 c0a8030a 000064 "
+	"02 25 0001 01010101 8002 " ESI0 " 00000000 30 020000010030 20 c0a8030a 000064 "
 	"c01010 " RT_100 " " ENCAP;
 /* c3's MAC-only route in VNI 100. */
 static const char MAC_ONLY_L2[] =
 	MARKER "0067 02 0000 0050 " IBGP_HEAD " " MP_REACH("2c")
-	"02 21 0001 01010101 0003 " ESI0 " 00000000 30 020000010030 00 000064 "
+	"02 21 0001 01010101 8002 " ESI0 " 00000000 30 020000010030 00 000064 "
 	"c01010 " RT_100 " " ENCAP;
 /* Type 5, 10.9.0.0/16 (advertise): RD 1.1.1.1:3, gateway 0, label the L3 VNI. */
 #define T5_4(prefix_len, prefix)                                                                               \
