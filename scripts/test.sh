@@ -75,7 +75,15 @@ fuzz() {   # target, seed directory, extra libFuzzer options...
 			"$@" -print_final_stats=1 "$fuzz_dir" "$seeds" > "$fuzz_dir/fuzz.log" 2>&1)
 		rc=$?
 		grep -E "stat::number_of_executed_units|Done [0-9]+ runs|ERROR|SUMMARY" "$fuzz_dir/fuzz.log" | head -5
-		[ $rc -eq 0 ] || tail -40 "$fuzz_dir/fuzz.log"
+		if [ $rc -ne 0 ]; then
+			tail -40 "$fuzz_dir/fuzz.log"
+			# the failing input, to rerun it from this log: base64 -d > in; build-clang/test/fuzz_X in
+			for a in "$fuzz_dir"/crash-* "$fuzz_dir"/leak-* "$fuzz_dir"/timeout-* "$fuzz_dir"/oom-*; do
+				[ -f "$a" ] || continue
+				echo "failing input $(basename "$a"), base64:"
+				base64 -w 120 "$a"
+			done
+		fi
 		record "fuzz:$target" $rc
 	else
 		cat "$fuzz_dir/build.log"
