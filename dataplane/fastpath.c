@@ -828,6 +828,17 @@ static bool dp_arp_from_port(struct dp_worker *w, const struct dp_topology *t, u
 	return true;
 }
 
+/* m is a well-formed Ethernet/IPv4 ARP reply. */
+static bool dp_arp_is_reply(const struct rte_mbuf *m)
+{
+	const struct rte_arp_hdr *a = rte_pktmbuf_mtod_offset(m, const struct rte_arp_hdr *, sizeof(struct rte_ether_hdr));
+
+	return rte_pktmbuf_data_len(m) >= sizeof(struct rte_ether_hdr) + sizeof(*a) &&
+	       a->arp_hardware == rte_cpu_to_be_16(RTE_ARP_HRD_ETHER) &&
+	       a->arp_protocol == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4) && a->arp_hlen == 6 && a->arp_plen == 4 &&
+	       a->arp_opcode == rte_cpu_to_be_16(RTE_ARP_OP_REPLY);
+}
+
 /* What the gateway made of a frame (gateway.h): send the answer back out of slot, or count the drop. */
 static void dp_gw_verdict(struct dp_worker *w, const struct dp_topology *t, uint16_t slot, uint16_t vi,
 			  enum gw_result r, uint32_t len, struct rte_mbuf *m)
@@ -1158,7 +1169,13 @@ static bool dp_gw_from_port(struct dp_worker *w, const struct dp_topology *t, ui
 			return true;
 		if (!to_gw)
 			return false;
-		r = GW_UNROUTED;                /* an ARP reply to the gateway: for the routing to come */
+		if (dp_arp_is_reply(m)) {
+			/* the answer to a glean request: its sender was learned above, nothing else to do */
+			w->counters->vnis[vi].gw_arp_answers++;
+			rte_pktmbuf_free(m);
+			return true;
+		}
+		r = GW_UNROUTED;                /* an ARP request unicast to the gateway MAC, not for its address */
 	} else if (to_gw) {
 		r = gw_to_gateway(gw, rte_pktmbuf_mtod(m, uint8_t *), &len, room);
 		if (r == GW_UNROUTED && rb && dp_route_collect(w, t, slot, vi, m, rb))

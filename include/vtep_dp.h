@@ -110,6 +110,7 @@ struct dp_vni_counters {
 	uint64_t learn_limit;               /* new MACs not learned: the VNI (or their port) at max_macs */
 	/* the anycast gateway */
 	uint64_t gw_arp_replies;            /* ARP requests for the gateway's IPv4 answered */
+	uint64_t gw_arp_answers;            /* ARP replies to its MAC (answers to its glean requests) taken in */
 	uint64_t gw_na_sent;                /* neighbour solicitations for its IPv6 (global or link-local) answered */
 	uint64_t gw_echo_replies;           /* ICMP and ICMPv6 echo requests to it answered */
 	uint64_t gw_conflicts;              /* frames from its MAC, ARP/ND claiming or probing its addresses */

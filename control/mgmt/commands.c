@@ -816,6 +816,7 @@ static int cmd_show_stats(struct ctl_out *o, int argc, char **argv, void *ctx)
 		ctl_u64(o, "arp_suppressed", vc->arp_suppressed);
 		/* the anycast gateway (drops by reason are in the ports' drops) */
 		ctl_u64(o, "gw_arp_replies", vc->gw_arp_replies);
+		ctl_u64(o, "gw_arp_answers", vc->gw_arp_answers);
 		ctl_u64(o, "gw_na_sent", vc->gw_na_sent);
 		ctl_u64(o, "gw_echo_replies", vc->gw_echo_replies);
 		ctl_u64(o, "gw_conflicts", vc->gw_conflicts);

@@ -2856,7 +2856,7 @@ START_TEST(test_gw_echo)
 	ck_assert_uint_eq(g_ctr->vnis[0].flooded, 0);
 	expect_no_drops();
 
-	/* to be routed (to the gateway MAC, not to its address): IPv4, IPv6, not IP, an ARP reply */
+	/* to be routed (to the gateway MAC, not to its address): IPv4, IPv6, not IP; an ARP reply is taken in */
 	len = echo4_frame(req, MAC_B, gw_mac, HOST4, IPV4(192, 168, 2, 5), 56);
 	run(PB, req, len);
 	len = echo6_frame(req, MAC_B, gw_mac, host6, elsewhere6, 56);
@@ -2868,6 +2868,14 @@ START_TEST(test_gw_echo)
 	len = arp_request(req, MAC_B, HOST4, GW4);
 	memcpy(req, gw_mac, 6);
 	req[14 + 7] = 2;
+	run(PB, req, len);
+	expect_out(0, 0, 0, 0);
+	expect_drop(SLOT_B, DP_DROP_TO_GATEWAY_UNROUTED, 3);
+	ck_assert_uint_eq(g_ctr->vnis[0].gw_unrouted, 3);
+	ck_assert_uint_eq(g_ctr->vnis[0].gw_arp_answers, 1);
+	/* an ARP request unicast to the gateway MAC for another address: not for it */
+	len = arp_request(req, MAC_B, HOST4, IPV4(192, 168, 1, 77));
+	memcpy(req, gw_mac, 6);
 	run(PB, req, len);
 	expect_out(0, 0, 0, 0);
 	expect_drop(SLOT_B, DP_DROP_TO_GATEWAY_UNROUTED, 4);
@@ -3468,6 +3476,10 @@ START_TEST(test_route_glean)
 	run(PD, arp, len);
 	expect_out(0, 0, 0, 0);
 	expect_one_learn(1, MAC_D, DP_LEARN_IP | SLOT_D, tpa);
+	/* taken in, not a drop */
+	expect_only_drop(SLOT_B, DP_DROP_GLEAN, 101);
+	ck_assert_uint_eq(g_ctr->ports[SLOT_D].drops[DP_DROP_TO_GATEWAY_UNROUTED], 0);
+	ck_assert_uint_eq(g_ctr->vnis[1].gw_arp_answers, 1);
 
 	/* IPv6: a neighbour solicitation from the gateway's address to the solicited-node group */
 	reset_counters();
