@@ -21,10 +21,13 @@
 /*
  * A VRF's route table, preallocated when the VRF is created (dataplane/route.h): besides a
  * fixed 64 MiB first level per family, about 550 bytes per route, so the default is sized for
- * a leaf's tenants (64k IPv4 and 16k IPv6 routes, some 170 MiB per VRF), not for 1M routes.
+ * a leaf's tenants (64k IPv4 and 16k IPv6 routes, some 170 MiB per VRF); a border leaf sets
+ * vrfs[].max_ipv4_routes / max_ipv6_routes, up to the limits below.
  */
 #define VTEP_VRF_MAX_V4_ROUTES 65536u
 #define VTEP_VRF_MAX_V6_ROUTES 16384u
+#define VTEP_VRF_MAX_V4_ROUTES_LIMIT 16777216u
+#define VTEP_VRF_MAX_V6_ROUTES_LIMIT 4194304u
 #define VTEP_VRF_MAX_NEXTHOPS 16384u   /* distinct next hops (a local host, a VTEP's router MAC, a subnet) */
 
 #define VTEP_ENCAP_OVERHEAD_V4 50

@@ -298,6 +298,10 @@ static const struct cfg_key cfg_vrf_keys[] = {
 	{ "route_targets", CFG_MAP, .map = &cfg_vrf_rt_table },
 	{ "advertise", CFG_FN, CFG_NULL_OK, .fn = cfg_vrf_advertise },
 	{ "advertise_subnets", CFG_BOOL, CFG_VRF(advertise_subnets), CFG_DEF(false) },
+	{ "max_ipv4_routes", CFG_UINT, .min = 1024, .max = VTEP_VRF_MAX_V4_ROUTES_LIMIT,
+	  .hint = "IPv4 routes its table holds, preallocated", CFG_VRF(max_ipv4_routes), CFG_DEF(VTEP_VRF_MAX_V4_ROUTES) },
+	{ "max_ipv6_routes", CFG_UINT, .min = 1024, .max = VTEP_VRF_MAX_V6_ROUTES_LIMIT,
+	  .hint = "IPv6 routes its table holds, preallocated", CFG_VRF(max_ipv6_routes), CFG_DEF(VTEP_VRF_MAX_V6_ROUTES) },
 };
 static const struct cfg_table cfg_vrf_table = { CFG_KEYS(cfg_vrf_keys), "a mapping with 'name' and 'l3vni'" };
 

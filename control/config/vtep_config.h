@@ -94,6 +94,8 @@ struct vtep_vrf_config {
 	struct vtep_prefix4_config *prefix4;
 	struct vtep_prefix6_config *prefix6;
 	bool advertise_subnets;          /* announce the gateway subnets of the VRF's VNIs as type 5 */
+	uint32_t max_ipv4_routes;        /* what its route table holds (default VTEP_VRF_MAX_V4_ROUTES) */
+	uint32_t max_ipv6_routes;        /* (default VTEP_VRF_MAX_V6_ROUTES) */
 	int line;
 };
 

@@ -1365,7 +1365,7 @@ static const struct schema_map {
 	  "vni, learning, flood, static_macs, rd, route_targets, mtu, outer_fragmentation, vtep_check, max_macs, vrf, "
 	  "gateway" },
 	{ "vrfs[0]", BASE "vrfs:\n  - name: t\n    l3vni: 1\n", 4, "advertise_subnets", "true",
-	  "name, l3vni, router_mac, rd, route_targets, advertise, advertise_subnets" },
+	  "name, l3vni, router_mac, rd, route_targets, advertise, advertise_subnets, max_ipv4_routes, max_ipv6_routes" },
 	{ "vrfs[0].route_targets", BASE "vrfs:\n  - name: t\n    l3vni: 1\n    route_targets:\n", 6, "export", "auto",
 	  "import, export" },
 	{ "vnis[0].static_macs[0]", BASE "vnis:\n  - vni: 100\n    static_macs:\n      - mac: 02:00:00:00:00:01\n", 8,
@@ -1437,6 +1437,12 @@ START_TEST(test_schema_every_integer)
 		{ BASE "vrfs:\n  - name: t\n    l3vni: @16777216\n",
 		  "vrfs[0].l3vni: 16777216 is out of range (expected 1..16777215)" },
 		{ BASE "vrfs:\n  - {name: t, l3vni: @0}\n", "vrfs[0].l3vni: 0 is out of range (expected 1..16777215)" },
+		{ BASE "vrfs:\n  - {name: t, l3vni: 1, max_ipv4_routes: @1023}\n",
+		  "vrfs[0].max_ipv4_routes: 1023 is out of range (expected 1024..16777216, IPv4 routes its table holds, "
+		  "preallocated)" },
+		{ BASE "vrfs:\n  - {name: t, l3vni: 1, max_ipv6_routes: @4194305}\n",
+		  "vrfs[0].max_ipv6_routes: 4194305 is out of range (expected 1024..4194304, IPv6 routes its table holds, "
+		  "preallocated)" },
 		{ BASE "vnis:\n  - vni: 7\n    mtu: @67\n", "vnis[0].mtu: 67 is out of range (expected 68..9000)" },
 		{ BASE "vnis:\n  - vni: 7\n    max_macs: @16777217\n",
 		  "vnis[0].max_macs: 16777217 is out of range (expected 0..16777216, MACs, 0 for no limit)" },
@@ -1610,6 +1616,8 @@ START_TEST(test_l3_full)
 		"    route_targets: {import: [65535:900002, 65000:1], export: auto}\n"
 		"    advertise: [10.9.0.0/16, 2001:db8:9::/48, 0.0.0.0/0, '::/0', 10.9.0.0/24]\n"
 		"    advertise_subnets: true\n"
+		"    max_ipv4_routes: 1048576\n"
+		"    max_ipv6_routes: 1024\n"
 		"  - name: c\n"
 		"    l3vni: 1\n"
 		"    router_mac: 02:00:00:00:aa:02\n"
@@ -1651,6 +1659,8 @@ START_TEST(test_l3_full)
 	ck_assert(!t->has_rd);
 	ck_assert_uint_eq(t->n_rt_import + t->n_rt_export + t->n_prefix4 + t->n_prefix6, 0);
 	ck_assert(!t->advertise_subnets);
+	ck_assert_uint_eq(t->max_ipv4_routes, 65536);
+	ck_assert_uint_eq(t->max_ipv6_routes, 16384);
 
 	ck_assert_str_eq(b->name, "blue-2_X");
 	ck_assert_uint_eq(b->l3vni, 16777215);
@@ -1678,6 +1688,8 @@ START_TEST(test_l3_full)
 	ck_assert_mem_eq(b->prefix6[1].addr, a6, 16);
 	ck_assert_uint_eq(b->prefix6[1].len, 0);
 	ck_assert(b->advertise_subnets);
+	ck_assert_uint_eq(b->max_ipv4_routes, 1048576);
+	ck_assert_uint_eq(b->max_ipv6_routes, 1024);
 
 	ck_assert(!cfg.vrfs[2].router_mac_auto);
 	ck_assert_mem_eq(cfg.vrfs[2].router_mac, rmac2, 6);
