@@ -25,6 +25,7 @@
 #include "fabric.h"
 #include "fdb.h"
 #include "netlink.h"
+#include "route.h"
 #include "switch.h"
 #include "xsk.h"
 #include "xdp.h"
@@ -840,6 +841,17 @@ static int cmd_show_stats(struct ctl_out *o, int argc, char **argv, void *ctx)
 		ctl_u64(o, "glean_rate_limited", rc->glean_rate_limited);
 		ctl_u64(o, "route_remote_unsupported", rc->remote_unsupported);
 		ctl_u64(o, "host_routes_refused", d->vrfs[k].host_refused);
+		if (d->vrfs[k].table) {
+			struct dp_route_stats st;
+
+			dp_route_get_stats(d->vrfs[k].table, &st);
+			ctl_u64(o, "routes_ipv4", st.v4_routes);
+			ctl_u64(o, "routes_ipv6", st.v6_routes);
+			ctl_u64(o, "routes_refused_full", st.full);
+			ctl_u64(o, "route_capacity_ipv4", st.v4_capacity);
+			ctl_u64(o, "route_capacity_ipv6", st.v6_capacity);
+			ctl_u64(o, "route_table_bytes", st.memory_bytes);
+		}
 		ctl_obj_end(o);
 	}
 	ctl_list_end(o);
