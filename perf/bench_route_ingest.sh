@@ -8,13 +8,21 @@
 # every POLL_INTERVAL seconds (default 0.005) and the time is that of the first poll that
 # saw all N. vtepd also says when its last UPDATE changed the FDB (fdb.bgp_changed_us in
 # `vtepctl -j show stats`): that exact time is reported alongside, as a check.
-#   perf/bench_route_ingest.sh [N ...]        default: 100000 1000000; RUNS=3
-# Prints a table and writes perf/results/route_ingest.json. Needs root; runs in namespaces.
+# KIND picks the routes (perf/bgp_inject --kind): mac (the default: type-2 MAC routes, done
+# when the MACs are in the FDB), macip (type-2 MAC+IP routes of symmetric IRB: two labels,
+# router MAC; done when the host routes are in VRF tenant's route table) or type5 (type-5
+# /24 prefixes; done when they are in the route table). For macip and type5 vtepd has VRF
+# tenant (L3 VNI 900001) with VNI 100 in it, its table sized for N; bgpd is timed as for mac.
+#   perf/bench_route_ingest.sh [N ...]        default: 100000 1000000; RUNS=3, KIND=mac
+# Prints a table and writes perf/results/route_ingest.json (route_ingest_KIND.json for the
+# L3 kinds). Needs root; runs in namespaces.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${VTEPD_BUILD:-$top/build}
 runs=${RUNS:-3}
 interval=${POLL_INTERVAL:-0.005}
+kind=${KIND:-mac}
+case $kind in mac|macip|type5) ;; *) echo "KIND=$kind: expected mac, macip or type5" >&2; exit 2;; esac
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(100000 1000000)
 "$top/scripts/setup.sh" "$(basename "$build")" >/dev/null
@@ -45,7 +53,7 @@ median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 # The poller first (it is polling once it said "ready"), then the injector.
 start_wait() {
 	rm -f "$tmp/wait.out" "$tmp/wait.ready"
-	python3 "$top/perf/ingest_wait.py" "$@" --routes "$n" --interval "$interval" --ready "$tmp/wait.ready" \
+	python3 "$top/perf/ingest_wait.py" "$@" --routes "${n_wait:-$n}" --interval "$interval" --ready "$tmp/wait.ready" \
 		> "$tmp/wait.out" &
 	waiter=$!; pids+=("$waiter")
 	for _ in $(seq 500); do [ -e "$tmp/wait.ready" ] && return; sleep 0.01; done
@@ -54,19 +62,32 @@ start_wait() {
 inject() {
 	rm -f "$tmp/inject.out"
 	ip netns exec "${P}i" "$build/perf/bgp_inject" --peer 10.0.0.1 --local 10.0.0.9 --asn 65009 --peer-asn 65001 \
-		--routes "$1" --nexthop 10.0.0.9 > "$tmp/inject.out" 2> "$tmp/inject.err" &
+		--routes "$1" --nexthop 10.0.0.9 --kind "$kind" > "$tmp/inject.out" 2> "$tmp/inject.err" &
 	inj=$!; pids+=("$inj")
 }
 
 # One run against vtepd: prints "seconds rss_delta_kb fdb_bytes_per_entry exact_seconds"
 run_vtepd() {
-	local n=$1 table=1024 pid t_first t_done base
+	local n=$1 table=1024 pid t_first t_done base routes0=0 what=fdb
 	while [ "$table" -lt $((n + 1024)) ]; do table=$((table * 2)); done
-	cat > "$tmp/vtepd.yaml" <<EOF2
+	if [ "$kind" = mac ]; then
+		cat > "$tmp/vtepd.yaml" <<EOF2
 vtep: {name: $P, source_ip: 10.0.0.1}
 underlay: {port: 'net_af_xdp0,iface=ul0'}
 fastpath: {mac_table_size: $table, mbufs: 8192}
 vnis: [{vni: 100}]
+EOF2
+	else
+		what=vrf
+		cat > "$tmp/vtepd.yaml" <<EOF2
+vtep: {name: $P, source_ip: 10.0.0.1, anycast_gateway_mac: 0000.2222.3333}
+underlay: {port: 'net_af_xdp0,iface=ul0'}
+fastpath: {mac_table_size: $table, mbufs: 8192}
+vrfs: [{name: tenant, l3vni: 900001, max_ipv4_routes: $table, max_ipv6_routes: 1024}]
+vnis: [{vni: 100, vrf: tenant, gateway: 192.168.0.1/24}]
+EOF2
+	fi
+	cat >> "$tmp/vtepd.yaml" <<EOF2
 bgp:
   asn: 65001
   neighbors: [{address: 10.0.0.9, remote_as: 65009, passive: true}]
@@ -75,7 +96,8 @@ EOF2
 	pid=$!; pids+=("$pid")
 	for _ in $(seq 300); do "$vtepctl" -n "$P" show ports >/dev/null 2>&1 && break; sleep 0.1; done
 	base=$(rss_kb "$pid")
-	start_wait --vtepd "/run/vtepd/$P.sock"
+	[ "$what" = vrf ] && routes0=$("$vtepctl" -n "$P" -j show stats | jq '[.vrfs[] | .routes_ipv4 + .routes_ipv6] | add')
+	n_wait=$((n + routes0)) start_wait --vtepd "/run/vtepd/$P.sock" --what "$what"
 	inject "$n"
 	wait "$waiter" || { echo "vtepd: $(tail -3 "$tmp/vtepd.log")" >&2; exit 1; }
 	until [ -s "$tmp/inject.out" ]; do sleep 0.01; done
@@ -85,8 +107,18 @@ EOF2
 	fdb_bytes=$("$vtepctl" -n "$P" -j show stats | jq '.fdb.memory_bytes')
 	cap=$("$vtepctl" -n "$P" -j show stats | jq '.fdb.capacity')
 	exact=$("$vtepctl" -n "$P" -j show stats | jq '.fdb.bgp_changed_us')
-	echo "$(echo "$t_done - $t_first" | bc -l) $(( $(rss_kb "$pid") - base )) $((fdb_bytes / cap))" \
-		"$(echo "$exact / 1000000 - $t_first" | bc -l)"
+	exact=$(echo "$exact / 1000000 - $t_first" | bc -l)
+	if [ "$kind" != mac ]; then
+		# the route table's preallocated bytes per slot (IPv4 and IPv6), as the FDB's per entry;
+		# plus, for macip, the FDB's; the exact time is the FDB's only, so the polled one is given
+		local rt_bytes
+		rt_bytes=$("$vtepctl" -n "$P" -j show stats |
+			jq '[.vrfs[] | .route_table_bytes / (.route_capacity_ipv4 + .route_capacity_ipv6)] | add | floor')
+		if [ "$kind" = macip ]; then fdb_bytes=$((fdb_bytes / cap + rt_bytes)); else fdb_bytes=$rt_bytes; fi
+		cap=1
+		exact=$(echo "$t_done - $t_first" | bc -l)
+	fi
+	echo "$(echo "$t_done - $t_first" | bc -l) $(( $(rss_kb "$pid") - base )) $((fdb_bytes / cap))" "$exact"
 	kill -TERM "$inj" "$pid"; wait "$inj" "$pid" 2>/dev/null || true
 }
 
@@ -150,5 +182,7 @@ for n in "${sizes[@]}"; do
 	json+=" \"vtepd_bytes_per_route\": $v_bpr, \"vtepd_fdb_bytes_per_entry\": $fdb_b, \"frr_bytes_per_route\": $f_bpr},"
 done
 json="${json%,}]"
-echo "$json" | jq . > "$top/perf/results/route_ingest.json"
-echo "machine: $(nproc) cores, $(awk '/model name/ {for (i=4;i<=NF;i++) printf "%s ", $i; exit}' /proc/cpuinfo); results in perf/results/route_ingest.json"
+out=route_ingest.json
+[ "$kind" = mac ] || out=route_ingest_$kind.json
+echo "$json" | jq . > "$top/perf/results/$out"
+echo "machine: $(nproc) cores, $(awk '/model name/ {for (i=4;i<=NF;i++) printf "%s ", $i; exit}' /proc/cpuinfo); KIND=$kind; results in perf/results/$out"

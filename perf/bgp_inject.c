@@ -1,15 +1,23 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * bgp_inject.c: a BGP EVPN route generator for benchmarks. It connects to a speaker, opens
- * an eBGP session (multiprotocol L2VPN/EVPN, 4-octet AS, extended messages), sends N type-2
- * MAC routes (distinct MACs, one VNI, Nexus-style RD and RT) packed into as few UPDATEs as
+ * an eBGP session (multiprotocol L2VPN/EVPN, 4-octet AS, extended messages), sends N routes
+ * of one kind, packed into as few UPDATEs as
  * the negotiated message size allows (all encoded before the first one is sent, so that the
  * generator never holds the receiver back), then End-of-RIB, and keeps the session up with
  * KEEPALIVEs until SIGINT/SIGTERM or --hold-for seconds. It prints one line of JSON with the
  * time the first UPDATE left and the time the last one was written.
  *
+ * Kinds (--kind), all with Nexus-style RDs and RTs:
+ *   mac     type-2 MAC routes: distinct MACs 02:be:..., one VNI (the default)
+ *   macip   type-2 MAC+IP routes of symmetric IRB: MAC 02:bf:... with host 10.0.0.0 + i + 1,
+ *           two labels (the VNI, the L3 VNI), both RTs, the router MAC
+ *   type5   type-5 IP prefix routes: 32.0.0.0/24 + i * 256 (/24s), gateway 0, label the L3
+ *           VNI, RD router-id:3, the L3 VNI's RT, the router MAC
+ *
  *   bgp_inject --peer 10.0.0.1 --local 10.0.0.9 --asn 65009 --peer-asn 65001 --routes 100000
- *              [--vni 100] [--nexthop 10.0.0.9] [--hold-for 600]
+ *              [--kind mac|macip|type5] [--vni 100] [--l3vni 900001] [--rmac 02:00:00:00:09:09]
+ *              [--nexthop 10.0.0.9] [--hold-for 600]
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -89,7 +97,8 @@ static int inject_read_msg(int fd, uint8_t *buf, size_t cap, uint16_t *len)
 static void inject_usage(void)
 {
 	fprintf(stderr, "usage: bgp_inject --peer IP --local IP --asn N --peer-asn N --routes N "
-			"[--vni N] [--nexthop IP] [--port N] [--hold-for S]\n");
+			"[--kind mac|macip|type5] [--vni N] [--l3vni N] [--rmac MAC] [--nexthop IP] [--port N] "
+			"[--hold-for S]\n");
 }
 
 int main(int argc, char **argv)
@@ -99,8 +108,13 @@ int main(int argc, char **argv)
 		{ "asn", required_argument, NULL, 'a' },    { "peer-asn", required_argument, NULL, 'A' },
 		{ "routes", required_argument, NULL, 'n' }, { "vni", required_argument, NULL, 'v' },
 		{ "nexthop", required_argument, NULL, 'h' }, { "port", required_argument, NULL, 'P' },
-		{ "hold-for", required_argument, NULL, 'H' }, { NULL, 0, NULL, 0 },
+		{ "hold-for", required_argument, NULL, 'H' }, { "kind", required_argument, NULL, 'k' },
+		{ "l3vni", required_argument, NULL, 'L' },  { "rmac", required_argument, NULL, 'R' },
+		{ NULL, 0, NULL, 0 },
 	};
+	enum { KIND_MAC, KIND_MACIP, KIND_TYPE5 } kind = KIND_MAC;
+	uint32_t l3vni = 900001;
+	uint8_t rmac[6] = { 0x02, 0, 0, 0, 0x09, 0x09 };
 	uint32_t peer = 0, local = 0, nexthop = 0, asn = 0, peer_asn = 0, vni = 100;
 	unsigned long routes = 0, hold_for = 3600;
 	uint16_t port = BGP_PORT, len;
@@ -128,10 +142,31 @@ int main(int argc, char **argv)
 		case 'v': vni = (uint32_t)strtoul(optarg, NULL, 10); break;
 		case 'P': port = (uint16_t)strtoul(optarg, NULL, 10); break;
 		case 'H': hold_for = strtoul(optarg, NULL, 10); break;
+		case 'L': l3vni = (uint32_t)strtoul(optarg, NULL, 10); break;
+		case 'k':
+			if (!strcmp(optarg, "mac"))
+				kind = KIND_MAC;
+			else if (!strcmp(optarg, "macip"))
+				kind = KIND_MACIP;
+			else if (!strcmp(optarg, "type5"))
+				kind = KIND_TYPE5;
+			else {
+				fprintf(stderr, "bgp_inject: --kind %s: expected mac, macip or type5\n", optarg);
+				return 2;
+			}
+			break;
+		case 'R':
+			if (sscanf(optarg, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &rmac[0], &rmac[1], &rmac[2], &rmac[3], &rmac[4],
+				   &rmac[5]) != 6) {
+				fprintf(stderr, "bgp_inject: --rmac %s: expected a MAC address\n", optarg);
+				return 2;
+			}
+			break;
 		default: inject_usage(); return 2;
 		}
 	}
-	if (!peer || !local || !asn || !peer_asn || vni == 0 || vni > 0xffffff) {
+	if (!peer || !local || !asn || !peer_asn || vni == 0 || vni > 0xffffff || l3vni == 0 || l3vni > 0xffffff ||
+	    (kind == KIND_MACIP && routes > 0xfffffe) || (kind == KIND_TYPE5 && routes > 0xffffff)) {
 		inject_usage();
 		return 2;
 	}
@@ -205,8 +240,14 @@ int main(int argc, char **argv)
 	attrs.as_path_len = 1;
 	attrs.mp_nh_len = 4;
 	memcpy(attrs.mp_nh, &nexthop, 4);
-	attrs.ext_comm[attrs.n_ext_comm++] = asn > 0xffff ? evpn_ec_rt_as4(asn, (uint16_t)vni)
-							   : evpn_ec_rt_as2((uint16_t)asn, vni);
+	if (kind != KIND_TYPE5)
+		attrs.ext_comm[attrs.n_ext_comm++] = asn > 0xffff ? evpn_ec_rt_as4(asn, (uint16_t)vni)
+								   : evpn_ec_rt_as2((uint16_t)asn, vni);
+	if (kind != KIND_MAC) {
+		attrs.ext_comm[attrs.n_ext_comm++] = asn > 0xffff ? evpn_ec_rt_as4(asn, (uint16_t)l3vni)
+								   : evpn_ec_rt_as2((uint16_t)asn, l3vni);
+		attrs.ext_comm[attrs.n_ext_comm++] = evpn_ec_router_mac(rmac);
+	}
 	attrs.ext_comm[attrs.n_ext_comm++] = evpn_ec_encap_vxlan();
 	batch = calloc(n_batch, sizeof(*batch));
 	if (!batch)
@@ -221,15 +262,34 @@ int main(int argc, char **argv)
 			unsigned long i = sent + n;
 
 			memset(r, 0, sizeof(*r));
+			if (kind == KIND_TYPE5) {
+				uint32_t pfx = htonl((32u << 24) + ((uint32_t)i << 8));
+
+				r->type = EVPN_RT_IP_PREFIX;
+				evpn_rd_type1(r->rd, nexthop, 3);
+				r->ip_len = 32;
+				memcpy(r->ip, &pfx, 4);
+				r->prefix_len = 24;
+				r->label1 = l3vni;
+				continue;
+			}
 			r->type = EVPN_RT_MAC_IP;
 			evpn_rd_type1(r->rd, nexthop, 32867);
 			r->mac[0] = 0x02;
-			r->mac[1] = 0xbe;
+			r->mac[1] = kind == KIND_MACIP ? 0xbf : 0xbe;
 			r->mac[2] = (uint8_t)(i >> 24);
 			r->mac[3] = (uint8_t)(i >> 16);
 			r->mac[4] = (uint8_t)(i >> 8);
 			r->mac[5] = (uint8_t)i;
 			r->label1 = vni;
+			if (kind == KIND_MACIP) {
+				uint32_t host = htonl((10u << 24) + (uint32_t)i + 1);
+
+				r->ip_len = 32;
+				memcpy(r->ip, &host, 4);
+				r->label2 = l3vni;
+				r->has_label2 = true;
+			}
 		}
 		for (size_t off = 0; off < n; off += done) {
 			if (out_len + max_msg > out_cap) {

@@ -12,8 +12,9 @@ in (t_before, t_done]. A daemon busy with routes answers late, so t_done is an u
 Both daemons are measured by this same program with the same interval, so the error is the
 same for both and bounded by the interval plus one query.
 
-  ingest_wait.py --vtepd /run/vtepd/NAME.sock --routes N [--interval 0.005] [--ready FILE]
-      counts fdb.entries in `show stats` (vtepctl's protocol: one request per connection)
+  ingest_wait.py --vtepd /run/vtepd/NAME.sock --routes N [--interval 0.005] [--ready FILE] [--what fdb|vrf]
+      counts fdb.entries in `show stats` (vtepctl's protocol: one request per connection), or
+      with --what vrf the routes in the VRFs' route tables (IPv4 and IPv6, every VRF)
   ingest_wait.py --frr-vty DIR/bgpd.vty --routes N [--interval 0.005]
       sums pfxRcd over the peers of `show bgp l2vpn evpn summary json`, over one vtysh
       connection to bgpd held open (vtysh's protocol: command NUL, reply ending in 3 NULs
@@ -26,7 +27,7 @@ import sys
 import time
 
 
-def vtepd_count(path):
+def vtepd_count(path, what="fdb"):
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     s.settimeout(5)
     s.connect(path)
@@ -41,7 +42,10 @@ def vtepd_count(path):
     status, _, body = b"".join(chunks).partition(b"\n")
     if status != b"0":
         raise RuntimeError("vtepd answered status %r" % status)
-    return json.loads(body)["fdb"]["entries"]
+    doc = json.loads(body)
+    if what == "vrf":
+        return sum(v.get("routes_ipv4", 0) + v.get("routes_ipv6", 0) for v in doc.get("vrfs", []))
+    return doc["fdb"]["entries"]
 
 
 class FrrVty:
@@ -88,10 +92,11 @@ def main():
     ap.add_argument("--interval", type=float, default=0.005)
     ap.add_argument("--timeout", type=float, default=600)
     ap.add_argument("--ready", help="a file to create once the first poll was answered")
+    ap.add_argument("--what", choices=["fdb", "vrf"], default="fdb", help="vtepd: what to count")
     a = ap.parse_args()
 
     if a.vtepd:
-        count = lambda: vtepd_count(a.vtepd)
+        count = lambda: vtepd_count(a.vtepd, a.what)
     else:
         vty = FrrVty(a.frr_vty)
         count = vty.count
