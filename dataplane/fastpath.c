@@ -68,7 +68,11 @@ static const char *const dp_drop_names[DP_DROP_MAX] = {
 	[DP_DROP_NO_ROUTE] = "no_route",
 	[DP_DROP_TTL_EXPIRED] = "ttl_expired",
 	[DP_DROP_GLEAN] = "glean",
-	[DP_DROP_ROUTE_REMOTE_UNSUPPORTED] = "route_remote_unsupported",
+	[DP_DROP_ROUTE_NO_L3VNI] = "route_no_l3vni",
+	[DP_DROP_ROUTE_NO_VTEP] = "route_no_vtep",
+	[DP_DROP_L3VNI_NOT_ROUTER_MAC] = "l3vni_not_router_mac",
+	[DP_DROP_L3VNI_MALFORMED] = "l3vni_malformed",
+	[DP_DROP_L3VNI_TO_GATEWAY] = "l3vni_to_gateway",
 };
 
 _Static_assert((int)DP_DROP_TRUNCATED == (int)VXLAN_ERR_TRUNCATED &&
@@ -1008,9 +1012,61 @@ static void dp_route_glean(struct dp_worker *w, const struct dp_topology *t, uin
 }
 
 /*
+ * Symmetric IRB: m (checked, TTL left) from slot is routed in VRF vrf to a host behind the
+ * remote VTEP of next hop h. TTL / hop limit down, inner destination the remote leaf's router
+ * MAC, inner source ours, encapsulated in the VRF's L3 VNI towards the VTEP (its ECMP next
+ * hops, the L3 VNI's MTU). Too big for the L3 VNI: the MTU policy runs on the packet as it
+ * came, so fragments are forwarded one by one and an ICMP error goes back to the sender from
+ * the gateway MAC. No L3 VNI published, a VTEP not in the snapshot or not resolved: counted
+ * drops (route_no_l3vni, route_no_vtep, vtep_unresolved).
+ */
+static void dp_route_remote(struct dp_worker *w, const struct dp_topology *t, uint16_t slot, uint16_t vrf,
+			    const struct dp_route_nh *h, struct dp_vrf_counters *rc, uint8_t family, struct rte_mbuf *m)
+{
+	const struct dp_vrf *vr = &t->vrfs[vrf];
+	uint16_t li = vr->l3vni_idx;
+	uint32_t vt = h->vtep_id;
+	struct rte_mbuf *out[DP_MTU_MAX_FRAGS];
+	const struct dp_vni *lv;
+	uint32_t len = rte_pktmbuf_pkt_len(m);
+	unsigned n = 1;
+
+	if (unlikely(li >= t->n_vnis || !t->vnis[li].l3)) {
+		rc->no_l3vni++;
+		dp_drop(w, slot, DP_DROP_ROUTE_NO_L3VNI, m);
+		return;
+	}
+	if (unlikely(vt >= VTEP_MAX_VTEPS || t->vteps[vt].ip == 0)) {
+		rc->no_vtep++;
+		dp_drop(w, slot, DP_DROP_ROUTE_NO_VTEP, m);
+		return;
+	}
+	if (unlikely(t->vteps[vt].n_nh == 0)) {
+		w->counters->vteps[vt].unresolved_drops++;
+		dp_drop(w, slot, DP_DROP_VTEP_UNRESOLVED, m);
+		return;
+	}
+	lv = &t->vnis[li];
+	out[0] = m;
+	if (unlikely(len > lv->encap_frame_max) && (!lv->outer_frag || len > (uint32_t)lv->ip_mtu + RTE_ETHER_HDR_LEN))
+		n = dp_shrink(w, t, slot, lv->tunnel_mtu, m, out);
+	if (n) {
+		rc->routed++;
+		rc->routed_remote++;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		uint8_t *f = rte_pktmbuf_mtod(out[i], uint8_t *);
+
+		l3_forward(f, family, vr->router_mac, h->mac);
+		dp_encap_send(w, t, slot, li, (uint16_t)vt, vxlan_src_port(f, rte_pktmbuf_data_len(out[i])), out[i]);
+	}
+}
+
+/*
  * Route m (checked by l3_route_check) from slot of VNI vi by next hop nh_idx of the VRF's
- * table rt: to a local host (LOCAL: TTL down, MACs rewritten, out of its port), glean
- * (GLEAN), or a counted drop (no route, blackhole, remote: not yet, TTL run out).
+ * table rt: to a local host (LOCAL: TTL down, MACs rewritten, out of its port), to a remote
+ * leaf (REMOTE: dp_route_remote), glean (GLEAN), or a counted drop (no route, blackhole,
+ * TTL run out).
  */
 static void dp_route_one(struct dp_worker *w, const struct dp_topology *t, uint16_t slot, uint16_t vi,
 			 const struct dp_gateway *gw, const struct dp_route_table *rt, uint32_t nh_idx, uint8_t family,
@@ -1060,8 +1116,7 @@ static void dp_route_one(struct dp_worker *w, const struct dp_topology *t, uint1
 	} else if (h->type == DP_ROUTE_NH_GLEAN) {
 		dp_route_glean(w, t, slot, vrf, h, rc, family, dst4, dst6, m);
 	} else {
-		rc->remote_unsupported++;
-		dp_drop(w, slot, DP_DROP_ROUTE_REMOTE_UNSUPPORTED, m);
+		dp_route_remote(w, t, slot, vrf, h, rc, family, m);
 	}
 }
 

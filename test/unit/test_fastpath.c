@@ -3408,8 +3408,8 @@ START_TEST(test_route_glean)
 END_TEST
 
 /*
- * What is not routed, each counted: no route, a blackhole, a route behind a remote VTEP (not
- * yet), a multicast or broadcast destination, a bad IPv4 checksum; and a ping to the other
+ * What is not routed, each counted: no route, a blackhole, a route behind a remote VTEP while
+ * the VRF has no L3 VNI, a multicast or broadcast destination, a bad IPv4 checksum; and a ping to the other
  * subnet's gateway address is answered by it. Without a VRF, frames to the gateway MAC stay
  * to_gateway_unrouted drops.
  */
@@ -3436,8 +3436,8 @@ START_TEST(test_route_not_routed)
 	len = echo4_frame(in, MAC_B, gw_mac, HOST4, IPV4(10, 98, 7, 7), 56);
 	run(PB, in, len);
 	expect_out(0, 0, 0, 0);
-	expect_drop(SLOT_B, DP_DROP_ROUTE_REMOTE_UNSUPPORTED, 1);
-	ck_assert_uint_eq(g_ctr->vrfs[0].remote_unsupported, 1);
+	expect_drop(SLOT_B, DP_DROP_ROUTE_NO_L3VNI, 1);      /* topo_l3 publishes no L3 VNI */
+	ck_assert_uint_eq(g_ctr->vrfs[0].no_l3vni, 1);
 
 	len = echo4_frame(in, MAC_B, gw_mac, HOST4, HOST4_D, 56);
 	in[14 + 10] ^= 0x55;
