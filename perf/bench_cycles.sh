@@ -12,7 +12,8 @@
 # next hop), side by side with the bridged frame from the same container to one in its own VNI;
 # with ROUTED IPv4 host routes (random /32s), PREFIXES IPv4 prefixes of mixed lengths and no host
 # routes, ROUTED6 IPv6 /128 host routes; to one destination and to destinations spread over all
-# the routes (or MACs). The table gives routed minus bridged against the bound (+40).
+# the routes (or MACs); a table's four points take turns in 10 rounds within a run (each point's
+# figure is its median round). The table gives routed minus bridged against the bound (+40).
 # JSON in perf/results/cycles_routed.json.
 #   bash perf/bench_cycles.sh        (PACKETS=10000000 per point per run)
 #   POINTS=routed RUNS=5 PACKETS=2000000 bash perf/bench_cycles.sh     (the routed points only)
