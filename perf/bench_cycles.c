@@ -34,7 +34,12 @@
  * random from all N routes (or N MACs) per frame; they take turns in BC_L3_ROUNDS rounds, and
  * a point's figure is the median of its rounds, so that a busy spell of this shared machine
  * falls on all of them alike. Routed minus bridged is the routing step.
- *   bench_cycles -l 1 --no-pci -- --routed 1000,1000000 [--prefixes N] [--routed6 N,..] [--json FILE]
+ * With --remote N,.. also N IPv4 host routes behind 16 other leaves (REMOTE next hops: routed
+ * into the VRF's L3 VNI, symmetric IRB, out of the underlay), against the bridged frame to
+ * remote MACs behind the same leaves (encap). Needs the fast path's REMOTE routing (before
+ * it, such routes are counted drops and the point stops with "the fast path dropped").
+ *   bench_cycles -l 1 --no-pci -- --routed 1000,1000000 [--prefixes N] [--routed6 N,..] [--remote N,..]
+ *                [--json FILE]
  */
 #include <errno.h>
 #include <getopt.h>
@@ -548,8 +553,11 @@ out:
 static const uint8_t bc_gw_mac[6] = { 0x00, 0x00, 0x22, 0x22, 0x33, 0x33 };
 static const uint8_t bc_src6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 2 };
 
-enum bc_l3_table { BC_T_HOST4, BC_T_PREFIX4, BC_T_HOST6 };
-static const char *const bc_l3_table_name[] = { "ipv4-hosts", "ipv4-prefixes", "ipv6-hosts" };
+/* BC_T_REMOTE4: IPv4 host routes behind other leaves (REMOTE), against bridged encap */
+enum bc_l3_table { BC_T_HOST4, BC_T_PREFIX4, BC_T_HOST6, BC_T_REMOTE4 };
+static const char *const bc_l3_table_name[] = { "ipv4-hosts", "ipv4-prefixes", "ipv6-hosts", "ipv4-remote" };
+#define BC_L3_VTEPS 16                 /* remote leaves (VTEPs 10.0.0.2 up) of the REMOTE points */
+#define BC_L3_L3VNI 900001
 
 struct bc_l3_result {
 	enum bc_l3_table table;
@@ -616,11 +624,26 @@ static struct dp_topology *bc_l3_topology(struct dp_route_table *rt)
 	t->vnis[0].ports[t->vnis[0].n_ports++] = BC_SLOT_C;
 	t->vnis[0].ports[t->vnis[0].n_ports++] = BC_SLOT_D;
 	t->vnis[1].ports[t->vnis[1].n_ports++] = BC_SLOT_B;
+	/* the VRF's L3 VNI (symmetric IRB: no ports, no flood list, no learning) */
+	t->vnis[2].vni = BC_L3_L3VNI;
+	t->vnis[2].vrf = 0;
+	t->vnis[2].l3 = true;
+	dp_vni_set_mtu(&t->vnis[2], 0, false, 1500);
+	t->n_vnis = 3;
 	t->n_vrfs = 1;
 	t->vrfs[0].table = rt;
-	t->vrfs[0].l3vni = 900001;
-	t->vrfs[0].l3vni_idx = DP_NO_ID;
+	t->vrfs[0].l3vni = BC_L3_L3VNI;
+	t->vrfs[0].l3vni_idx = 2;
 	memcpy(t->vrfs[0].router_mac, bc_underlay_mac, 6);
+	/* the other leaves, resolved: the REMOTE routes' and the remote MACs' VTEPs */
+	for (unsigned i = 0; i < BC_L3_VTEPS; i++) {
+		uint32_t ip = rte_cpu_to_be_32(rte_be_to_cpu_32(bc_remote_ip) + i);
+
+		t->vteps[i].ip = ip;
+		t->vteps[i].n_nh = 1;
+		vxlan_template_init(&t->vteps[i].nh[0].tmpl, bc_underlay_mac, bc_nexthop_mac, bc_local_ip, ip,
+				    BC_UDP_PORT);
+	}
 	if (dp_topology_finish(t) != 0) {
 		dp_topology_free(t);
 		return NULL;
@@ -655,6 +678,7 @@ static void bc_inner6(uint8_t *p, unsigned size)
  */
 struct bc_l3_pick {
 	bool routed, v6;
+	bool remote;                /* out to the other leaves (underlay), not to port B / D */
 	uint32_t n;                 /* destinations to draw from (1: always the first) */
 	const uint32_t *dst4;       /* IPv4 destinations, host order (routed IPv4) */
 };
@@ -697,6 +721,19 @@ static uint64_t bc_drops(const struct dp_counters *ctr)
 	return drops;
 }
 
+/* Say which drops grew since before[] (what stopped a point). */
+static void bc_drops_why(const struct dp_counters *ctr, const uint64_t *before)
+{
+	for (unsigned i = 0; i < DP_DROP_MAX; i++) {
+		uint64_t d = 0;
+
+		for (unsigned p = 0; p < BC_N_PORTS; p++)
+			d += ctr->ports[p].drops[i];
+		if (d != before[i])
+			fprintf(stderr, "bench_cycles: %" PRIu64 " %s drops\n", d - before[i], dp_drop_name((enum dp_drop)i));
+	}
+}
+
 /*
  * One round of a routed or bridged point through the current topology (the MAC table is
  * already in w), with the prepared frames: packets more frames, added to res.
@@ -704,15 +741,20 @@ static uint64_t bc_drops(const struct dp_counters *ctr)
 static int bc_l3_round(struct dp_worker *w, struct rte_mbuf **frames, const struct bc_l3_pick *pick,
 		       uint64_t packets, unsigned round, struct bc_l3_result *res)
 {
-	struct bc_traffic tr = { .in_port = BC_PORT_C, .out_port = pick->routed ? BC_PORT_B : BC_PORT_D,
+	struct bc_traffic tr = { .in_port = BC_PORT_C,
+				 .out_port = pick->remote ? BC_PORT_U : pick->routed ? BC_PORT_B : BC_PORT_D,
+				 .restore = pick->remote ? -VXLAN_OUTER_LEN : 0,
 				 .pick = bc_l3_pick, .arg = (void *)(uintptr_t)pick };
 	uint64_t routed0 = w->counters->vrfs[0].routed, drops0 = bc_drops(w->counters), got = 0;
-	uint64_t pkts = 0, own = 0, io = 0;
+	uint64_t pkts = 0, own = 0, io = 0, before[DP_DROP_MAX] = { 0 };
 
-	if (bc_loop(w, frames, &tr, packets, &pkts, &own, &io, &got) != 0)
-		return -1;
-	if (bc_drops(w->counters) != drops0) {
-		fprintf(stderr, "bench_cycles: the fast path dropped %" PRIu64 " frames\n", bc_drops(w->counters) - drops0);
+	for (unsigned i = 0; i < DP_DROP_MAX; i++)
+		for (unsigned p = 0; p < BC_N_PORTS; p++)
+			before[i] += w->counters->ports[p].drops[i];
+	if (bc_loop(w, frames, &tr, packets, &pkts, &own, &io, &got) != 0 || bc_drops(w->counters) != drops0) {
+		fprintf(stderr, "bench_cycles: the fast path dropped %" PRIu64 " frames (%s %s)\n",
+			bc_drops(w->counters) - drops0, pick->routed ? "routed" : "bridged", pick->remote ? "remote" : "local");
+		bc_drops_why(w->counters, before);
 		return -1;
 	}
 	if (pick->routed && w->counters->vrfs[0].routed - routed0 < pkts) {
@@ -758,7 +800,7 @@ static int bc_l3_table(enum bc_l3_table kind, unsigned n, uint32_t *dst4, struct
 		.max_v4_routes = v6 ? 16 : n + 16,
 		.max_v6_routes = v6 ? n + 16 : 16,
 		/* a group per /24 holding /32s (at most 64k in a /8), one per prefix longer than /24 */
-		.v4_tbl8_groups = (kind == BC_T_HOST4 ? RTE_MIN(n, 65536u) : n) + 1024,
+		.v4_tbl8_groups = (kind == BC_T_PREFIX4 ? n : RTE_MIN(n, 65536u)) + 1024,
 	};
 	struct dp_route_nh glean_a = { .type = DP_ROUTE_NH_GLEAN, .vni_idx = 0 };
 	struct dp_route_nh glean_b = { .type = DP_ROUTE_NH_GLEAN, .vni_idx = 1 };
@@ -782,9 +824,13 @@ static int bc_l3_table(enum bc_l3_table kind, unsigned n, uint32_t *dst4, struct
 	if (v6 ? (rc = dp_route_add6(t, net6_a, 64, ga)) != 0 || (rc = dp_route_add6(t, net6_b, 64, gb)) != 0
 	       : (rc = dp_route_add4(t, 0xc0a80000u, 24, ga)) != 0 || (rc = dp_route_add4(t, 0xc0a80100u, 24, gb)) != 0)
 		goto out;
+	if (kind == BC_T_REMOTE4)
+		n_nh = RTE_MIN(n_nh, (unsigned)BC_L3_VTEPS);
 	for (unsigned i = 0; i < n_nh; i++) {
 		struct dp_route_nh h = { .type = DP_ROUTE_NH_LOCAL, .vni_idx = 1, .port = BC_SLOT_B };
 
+		if (kind == BC_T_REMOTE4)       /* a leaf: its VTEP, its router MAC, our L3 VNI */
+			h = (struct dp_route_nh){ .type = DP_ROUTE_NH_REMOTE, .vtep_id = i, .l3vni = BC_L3_L3VNI };
 		bc_mac(4, i, h.mac);
 		if ((rc = dp_route_nh_get(t, &h, &nh[i])) != 0)
 			goto out;
@@ -795,7 +841,7 @@ static int bc_l3_table(enum bc_l3_table kind, unsigned n, uint32_t *dst4, struct
 
 			bc_route_host6(i, a);
 			rc = dp_route_add6(t, a, 128, nh[i % n_nh]);
-		} else if (kind == BC_T_HOST4) {
+		} else if (kind == BC_T_HOST4 || kind == BC_T_REMOTE4) {
 			dst4[i] = bc_route_host4(i);
 			rc = dp_route_add4(t, dst4[i], 32, nh[i % n_nh]);
 		} else {
@@ -868,8 +914,10 @@ static int bc_l3_points(struct dp_worker *w, enum bc_l3_table kind, unsigned n, 
 	if (fdb_learn(fdb, fdb_key(0, mac), fdb_dest_port(BC_SLOT_C), now, NULL) != 0)
 		goto out;
 	for (unsigned i = 0; i < n; i++) {
+		uint32_t dest = kind == BC_T_REMOTE4 ? fdb_dest_vtep(i % BC_L3_VTEPS) : fdb_dest_port(BC_SLOT_D);
+
 		bc_mac(3, i, mac);
-		if (fdb_learn(fdb, fdb_key(0, mac), fdb_dest_port(BC_SLOT_D), now, NULL) != 0)
+		if (fdb_learn(fdb, fdb_key(0, mac), dest, now, NULL) != 0)
 			goto out;
 	}
 	topo = bc_l3_topology(rt);
@@ -898,7 +946,7 @@ static int bc_l3_points(struct dp_worker *w, enum bc_l3_table kind, unsigned n, 
 		for (int k = 0; k < 4; k++) {
 			int spread = k / 2, routed = !(k % 2);
 			struct bc_l3_pick pick = { .routed = routed, .v6 = kind == BC_T_HOST6, .n = spread ? n : 1,
-						   .dst4 = dst4 };
+						   .dst4 = dst4, .remote = kind == BC_T_REMOTE4 };
 
 			if (bc_l3_round(w, frames, &pick, packets / BC_L3_ROUNDS, round, &res[*n_res + k]) != 0)
 				goto out;
@@ -930,14 +978,6 @@ out:
 	free(dst4);
 	return rc;
 }
-
-/*
- * Routed next hop REMOTE (into the L3 VNI towards another leaf, symmetric IRB): to come
- * with the fast path's REMOTE routing (branch i14-l3dp). The points will be bc_l3_points'
- * with the routes towards REMOTE records (a VTEP id, its router MAC, the L3 VNI), the L3
- * VNI published in the topology (vnis[] with l3 set, vrfs[0].l3vni_idx), and the output
- * taken from the underlay port, restored by stripping VXLAN_OUTER_LEN like the encap points.
- */
 
 static void bc_l3_json(FILE *jf, unsigned size, double hz, const struct bc_l3_result *res, unsigned n_res)
 {
@@ -983,13 +1023,14 @@ int main(int argc, char **argv)
 					      { "routed", required_argument, NULL, 'R' },
 					      { "routed6", required_argument, NULL, '6' },
 					      { "prefixes", required_argument, NULL, 'P' },
+					      { "remote", required_argument, NULL, 'X' },
 					      { NULL, 0, NULL, 0 } };
 	unsigned macs[BC_MAX_POINTS] = { 1000, 1000000 }, traffic[BC_MAX_POINTS] = { 1, 0 };
 	unsigned flows[BC_MAX_POINTS] = { 1, 65536 };
 	unsigned routes[BC_MAX_POINTS], routed[BC_MAX_POINTS], routed6[BC_MAX_POINTS] = { BC_L3_V6_HOSTS };
-	unsigned prefixes = BC_L3_PREFIXES;
-	int n_macs = 2, n_traffic = 2, n_flows = 2, n_routes = 0, n_routed = 0, n_routed6 = 1, c, ret;
-	struct bc_l3_result l3res[4 * (2 * BC_MAX_POINTS + 1)];
+	unsigned prefixes = BC_L3_PREFIXES, remote[BC_MAX_POINTS];
+	int n_macs = 2, n_traffic = 2, n_flows = 2, n_routes = 0, n_routed = 0, n_routed6 = 1, n_remote = 0, c, ret;
+	struct bc_l3_result l3res[4 * (3 * BC_MAX_POINTS + 1)];
 	unsigned long long packets = 20000000;
 	unsigned size = 64;
 	const char *json = NULL;
@@ -1056,11 +1097,15 @@ int main(int argc, char **argv)
 			if (bc_parse_list(optarg, &prefixes, 1, 0, 1000000, "prefixes") != 1)
 				return 2;
 			break;
+		case 'X':
+			if ((n_remote = bc_parse_list(optarg, remote, BC_MAX_POINTS, 1, 4000000, "remote")) <= 0)
+				return 2;
+			break;
 		default:
 			fprintf(stderr, "usage: bench_cycles [EAL options --] [--macs N,..] [--traffic-macs N,..] [--flows N,..] "
 					"[--packets N] [--size BYTES] [--json FILE]\n"
 					"       bench_cycles [EAL options --] --routed N,.. [--prefixes N] [--routed6 N,..|0] "
-					"[--packets N] [--size BYTES] [--json FILE]\n"
+					"[--remote N,..] [--packets N] [--size BYTES] [--json FILE]\n"
 					"       bench_cycles [EAL options --] --routes N,.. [--packets N]\n");
 			return 2;
 		}
@@ -1119,7 +1164,9 @@ int main(int argc, char **argv)
 		for (int i = 0; i < n_routed6; i++)
 			if (bc_l3_points(&w, BC_T_HOST6, routed6[i], packets, size, l3res, &n_l3) != 0)
 				return 1;
-		/* REMOTE next hops (routed into the L3 VNI): see the comment above bc_l3_json */
+		for (int i = 0; i < n_remote; i++)
+			if (bc_l3_points(&w, BC_T_REMOTE4, remote[i], packets, size, l3res, &n_l3) != 0)
+				return 1;
 		printf("polls longer than %d us left out (preempted): %" PRIu64 "\n", BC_POLL_MAX_US, bc_left_out);
 		if (json) {
 			jf = fopen(json, "w");

@@ -18,7 +18,9 @@
 #   bash perf/bench_cycles.sh        (PACKETS=10000000 per point per run)
 #   POINTS=routed RUNS=5 PACKETS=2000000 bash perf/bench_cycles.sh     (the routed points only)
 # Knobs: RUNS, PACKETS, POINTS ("macs routed"), ROUTED (1000,1000000), PREFIXES (1000, 0: none),
-# ROUTED6 (1000, 0: none), OUT, OUT_ROUTED.
+# ROUTED6 (1000, 0: none), REMOTE (none; e.g. 1000,1000000: IPv4 host routes behind 16 other
+# leaves, routed into the L3 VNI, against bridged encap; needs the fast path's REMOTE routing),
+# OUT, OUT_ROUTED.
 # Polls longer than 100 us (the thread was preempted: the cores are shared) are left out and
 # counted (polls_left_out).
 # A benchmark, never a timed test.
@@ -33,6 +35,7 @@ POINTS=${POINTS:-macs routed}
 ROUTED=${ROUTED:-1000,1000000}
 PREFIXES=${PREFIXES:-1000}
 ROUTED6=${ROUTED6:-1000}
+REMOTE=${REMOTE:-}
 [ "$(id -u)" -eq 0 ] || { echo "bench_cycles: run as root (hugepages)" >&2; exit 1; }
 [ -x "$build/perf/bench_cycles" ] && command -v jq >/dev/null || bash "$top/scripts/setup.sh" build >/dev/null
 prefix=vtbc$$
@@ -53,7 +56,7 @@ for run in $(seq "$RUNS"); do
 	fi
 	if want routed; then
 		"$build/perf/bench_cycles" "${eal[@]}" -- --routed "$ROUTED" --prefixes "$PREFIXES" --routed6 "$ROUTED6" \
-			--packets "$PACKETS" --json "$tmp/routed$run.json" | sed 's/^/  /'
+			${REMOTE:+--remote "$REMOTE"} --packets "$PACKETS" --json "$tmp/routed$run.json" | sed 's/^/  /'
 	fi
 done
 machine() {
@@ -84,7 +87,7 @@ echo "JSON: $OUT"
 fi
 if want routed; then
 jq -s --argjson machine "$(machine)" --arg date "$(date -u +%FT%TZ)" --argjson runs "$RUNS" \
-	--arg cmd "POINTS=routed RUNS=$RUNS PACKETS=$PACKETS ROUTED=$ROUTED PREFIXES=$PREFIXES ROUTED6=$ROUTED6 bash perf/bench_cycles.sh" '
+	--arg cmd "POINTS=routed RUNS=$RUNS PACKETS=$PACKETS ROUTED=$ROUTED PREFIXES=$PREFIXES ROUTED6=$ROUTED6${REMOTE:+ REMOTE=$REMOTE} bash perf/bench_cycles.sh" '
 	def median: sort | if length % 2 == 1 then .[length / 2 | floor] else (.[length / 2 - 1] + .[length / 2]) / 2 end;
 	([.[] | .points] | add | group_by([.table, .entries, .destinations, .kind])
 	 | map(.[0] + {own_cycles_per_pkt: (map(.own_cycles_per_pkt) | median),
