@@ -1148,7 +1148,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	hz = (double)rte_get_tsc_hz();
-	if (n_routed > 0) {
+	if (n_routed > 0 || n_remote > 0) {
 		unsigned n_l3 = 0;
 
 		printf("bench_cycles: routed and bridged %u-byte frames, %llu per point, bursts of %d, lcore %u, TSC %.2f GHz\n",
