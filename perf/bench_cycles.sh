@@ -100,7 +100,7 @@ jq -s --argjson machine "$(machine)" --arg date "$(date -u +%FT%TZ)" --argjson r
 		| map({table: .[0].table, entries: .[0].entries, destinations: .[0].destinations,
 		       routed: (map(select(.kind == "routed")) | .[0].own_cycles_per_pkt),
 		       bridged: (map(select(.kind == "bridged")) | .[0].own_cycles_per_pkt)}
-		      | . + {difference: (.routed - .bridged), within_bound: (.routed - .bridged <= 40)}))}' \
+		      | . + {difference: (((.routed - .bridged) * 10 | round) / 10), within_bound: (.routed - .bridged <= 40)}))}' \
 	"$tmp"/routed*.json > "$OUT_ROUTED"
 echo
 echo "routed against bridged, vtepd's own cycles per packet, median of $RUNS runs (64 bytes, bursts of 32):"
