@@ -80,6 +80,7 @@
 #include <rte_log.h>
 #include <rte_malloc.h>
 #include <rte_memory.h>
+#include <rte_prefetch.h>
 #include <rte_rcu_qsbr.h>
 #include <rte_rib.h>
 #include <rte_rib6.h>
@@ -820,8 +821,11 @@ void dp_route_lookup4_bulk(const struct dp_route_table *t, const uint32_t *addrs
 
 		/* rte_fib only reads the addresses; its prototype is not const */
 		rte_fib_lookup_bulk(t->fib4, (uint32_t *)(uintptr_t)(addrs + off), v, m);
-		for (unsigned i = 0; i < m; i++)
+		for (unsigned i = 0; i < m; i++) {
 			nh_idx[off + i] = likely(v[i] != 0) ? route_result(t, v[i]) : route_retry4(t, addrs[off + i]);
+			/* the caller reads each record next: start fetching them all now */
+			rte_prefetch0(&t->nh[nh_idx[off + i]]);
+		}
 	}
 }
 
@@ -849,20 +853,31 @@ void dp_route_lookup6_bulk(const struct dp_route_table *t, const uint8_t (*addrs
 
 		const void *keys[ROUTE_CHUNK];
 		void *hd[ROUTE_CHUNK];
+		uint8_t rest[ROUTE_CHUNK][16];  /* the addresses without a host route, for the FIB */
+		uint8_t at[ROUTE_CHUNK];        /* ... and where each was in the chunk */
 		uint64_t hits = 0;
+		unsigned k = 0;
 
 		for (unsigned i = 0; i < m; i++)
 			keys[i] = addrs[off + i];
 		rte_hash_lookup_bulk_data(t->host6, keys, m, &hits, hd);
-		rte_fib6_lookup_bulk(fib, (uint8_t (*)[16])(uintptr_t)(addrs + off), v, m);
+		/* a /128 is the longest match there is: only the others need the FIB */
 		for (unsigned i = 0; i < m; i++) {
-			if ((hits >> i) & 1)
+			if ((hits >> i) & 1) {
 				nh_idx[off + i] = route_result(t, (uint64_t)(uintptr_t)hd[i]);
-			else
-				nh_idx[off + i] = likely(v[i] != 0) ? route_result(t, v[i])
-								    : route_retry6(t, fib, addrs[off + i]);
+			} else {
+				memcpy(rest[k], addrs[off + i], 16);
+				at[k++] = (uint8_t)i;
+			}
 		}
+		if (k == 0)
+			continue;
+		rte_fib6_lookup_bulk(fib, rest, v, k);
+		for (unsigned j = 0; j < k; j++)
+			nh_idx[off + at[j]] = likely(v[j] != 0) ? route_result(t, v[j]) : route_retry6(t, fib, rest[j]);
 	}
+	for (unsigned i = 0; i < n; i++)
+		rte_prefetch0(&t->nh[nh_idx[i]]);       /* as in dp_route_lookup4_bulk */
 }
 
 uint32_t dp_route_lookup6(const struct dp_route_table *t, const uint8_t addr[16])

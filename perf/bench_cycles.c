@@ -23,6 +23,23 @@
  * hosts, each burst one bulk lookup and a read of every result's next-hop record; cycles per
  * destination, IPv4 and IPv6.
  *   bench_cycles -l 1 --no-pci --no-huge -m 2048 -- --routes 1000,1000000 [--packets N]
+ *
+ * With --routed N,.. it measures the routing step in the real worker, against the bridged
+ * frame in the same run: one VRF, two VNIs with the anycast gateway, 64-byte frames from a
+ * container to the gateway MAC routed to a LOCAL next hop (a container in the other VNI),
+ * and from the same container to a container MAC in its own VNI (bridged); with N IPv4 host
+ * routes (random /32s), with --prefixes N IPv4 prefixes of mixed lengths and no host routes
+ * (default 1000, 0: none), with --routed6 N,.. IPv6 /128 host routes (default 1000, 0: none).
+ * Each table's points: routed and bridged, to one destination and to destinations drawn at
+ * random from all N routes (or N MACs) per frame; they take turns in BC_L3_ROUNDS rounds, and
+ * a point's figure is the median of its rounds, so that a busy spell of this shared machine
+ * falls on all of them alike. Routed minus bridged is the routing step.
+ * With --remote N,.. also N IPv4 host routes behind 16 other leaves (REMOTE next hops: routed
+ * into the VRF's L3 VNI, symmetric IRB, out of the underlay), against the bridged frame to
+ * remote MACs behind the same leaves (encap). Needs the fast path's REMOTE routing (before
+ * it, such routes are counted drops and the point stops with "the fast path dropped").
+ *   bench_cycles -l 1 --no-pci -- --routed 1000,1000000 [--prefixes N] [--routed6 N,..] [--remote N,..]
+ *                [--json FILE]
  */
 #include <errno.h>
 #include <getopt.h>
@@ -55,12 +72,15 @@
 #define BC_UDP_PORT 4789
 #define BC_VNI 100
 #define BC_SLOT_C 1                    /* the container port's slot */
+#define BC_SLOT_B 2                    /* routed points: a container port in the other VNI */
+#define BC_SLOT_D 3                    /* routed points: a second container port in C's VNI */
 #define BC_FRAMES 4096                 /* prepared mbufs in circulation */
 #define BC_RING 8192
 #define BC_MAX_POINTS 16
 #define BC_IP(a, b, c, d) RTE_BE32(((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 8) | (uint32_t)(d))
 
-enum { BC_PORT_C, BC_PORT_U, BC_N_PORTS };
+/* ring ports: the container port and the underlay; B and D only in the routed points */
+enum { BC_PORT_C, BC_PORT_U, BC_PORT_B, BC_PORT_D, BC_N_PORTS };
 
 static const uint8_t bc_underlay_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0xee, 0x01 };
 static const uint8_t bc_nexthop_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0xee, 0x02 };
@@ -230,19 +250,138 @@ static inline void bc_pick(struct rte_mbuf *m, bool decap, uint32_t n_local, uin
 	udp->src_port = rte_cpu_to_be_16((uint16_t)(1024 + (flow >> 16)));
 }
 
+/*
+ * What one timed point sends: prepared frames into in_port, what comes out of out_port
+ * restored by prepending (restore > 0) or stripping (< 0) that many bytes, and pick(m, arg)
+ * giving each frame its addresses before it goes in (outside the timed region).
+ */
+struct bc_traffic {
+	uint16_t in_port, out_port;
+	int restore;
+	void (*pick)(struct rte_mbuf *m, void *arg);
+	void *arg;
+};
+
+/*
+ * Polls longer than this (in microseconds) are left out of a point: no poll of 32 frames takes
+ * that long unless the thread was preempted (this machine's two cores are shared), which would
+ * add milliseconds to one poll. They are counted (polls_left_out in the JSON).
+ */
+#define BC_POLL_MAX_US 100
+
+/* Polls left out of the last points (BC_POLL_MAX_US), for the JSON. */
+static uint64_t bc_left_out;
+
+/*
+ * Send packets frames (and a tenth more first, untimed, to warm up) of tr through the worker
+ * w, BC_FRAMES prepared ones in circulation. *own: the polls' cycles less the ports' receive
+ * and transmit, *io those; *pkts the frames of the polls timed, *got those that came out.
+ * 0, or -1 when frames were lost or came back out of the port they went in on.
+ */
+static int bc_loop(struct dp_worker *w, struct rte_mbuf **frames, const struct bc_traffic *tr, uint64_t packets,
+		   uint64_t *pkts, uint64_t *own_out, uint64_t *io_out, uint64_t *got_out)
+{
+	struct rte_mbuf *out[DP_BURST * 2];
+	uint64_t own = 0, io = 0, done = 0, warm = packets / 10, got = 0, timed = 0;
+	uint64_t poll_max = rte_get_tsc_hz() / 1000000 * BC_POLL_MAX_US;
+	unsigned next = 0, free_n = BC_FRAMES;
+
+	while (done < packets + warm) {
+		const struct dp_topology *t = atomic_load_explicit(&bc_topo, memory_order_acquire);
+		struct rte_mbuf *burst[DP_BURST];
+		unsigned n = RTE_MIN((unsigned)DP_BURST, free_n), k;
+		uint64_t t0, t1;
+
+		for (unsigned i = 0; i < n; i++) {
+			burst[i] = frames[next];
+			next = (next + 1) % BC_FRAMES;
+			tr->pick(burst[i], tr->arg);
+		}
+		free_n -= rte_ring_enqueue_burst(bc_rx[tr->in_port], (void **)burst, n, NULL);
+		t0 = rte_rdtsc();
+		k = dp_worker_poll(w, t);
+		t1 = rte_rdtsc();
+		if (done >= warm && t1 - t0 > poll_max) {
+			bc_left_out++;
+		} else if (done >= warm) {
+			own += t1 - t0 - w->loop_io_cycles;
+			io += w->loop_io_cycles;
+			timed += k;
+		}
+		done += k;
+		/* what came out, back to its prepared form */
+		while ((n = rte_ring_dequeue_burst(bc_tx[tr->out_port], (void **)out, RTE_DIM(out), NULL)) > 0) {
+			for (unsigned i = 0; i < n; i++) {
+				if (tr->restore > 0)
+					rte_pktmbuf_prepend(out[i], (uint16_t)tr->restore);
+				else if (tr->restore < 0)
+					rte_pktmbuf_adj(out[i], (uint16_t)-tr->restore);
+			}
+			got += done > warm ? n : 0;
+			/* the ring of prepared frames keeps its order: what went out comes back in turn */
+			free_n += n;
+		}
+		if (rte_ring_count(bc_tx[tr->in_port]) > 0) {
+			fprintf(stderr, "bench_cycles: frames went back out of the port they came in on\n");
+			return -1;
+		}
+		if (k == 0 && free_n == 0) {
+			fprintf(stderr, "bench_cycles: frames lost (drops counted: see vtepd's counters)\n");
+			return -1;
+		}
+	}
+	*pkts = timed;
+	*own_out = own;
+	*io_out = io;
+	*got_out = got;
+	return 0;
+}
+
+/* Empty every port ring (the frames in them are freed by their array) and free the frames. */
+static void bc_frames_free(struct rte_mbuf **frames)
+{
+	struct rte_mbuf *m;
+
+	for (int p = 0; p < BC_N_PORTS; p++) {
+		while (rte_ring_dequeue(bc_rx[p], (void **)&m) == 0)
+			;
+		while (rte_ring_dequeue(bc_tx[p], (void **)&m) == 0)
+			;
+	}
+	for (unsigned i = 0; i < BC_FRAMES; i++)
+		rte_pktmbuf_free(frames[i]);
+}
+
+struct bc_l2_pick {
+	bool decap;
+	uint32_t n_local, n_remote, flows;
+};
+
+static void bc_l2_pick(struct rte_mbuf *m, void *arg)
+{
+	const struct bc_l2_pick *p = arg;
+
+	bc_pick(m, p->decap, p->n_local, p->n_remote, p->flows);
+}
+
 static int bc_point(struct dp_worker *w, bool decap, unsigned macs, unsigned traffic_macs, unsigned flows,
 		    uint64_t packets, unsigned size, struct bc_result *res)
 {
 	static unsigned gen;
 	unsigned n_local = macs / 2 ? macs / 2 : 1, n_remote = macs - n_local ? macs - n_local : 1;
-	uint32_t pick_local = traffic_macs ? RTE_MIN(traffic_macs, n_local) : n_local;
-	uint32_t pick_remote = traffic_macs ? RTE_MIN(traffic_macs, n_remote) : n_remote;
-	struct rte_mbuf *frames[BC_FRAMES], *out[DP_BURST * 2];
+	struct bc_l2_pick pick = {
+		.decap = decap, .flows = flows,
+		.n_local = traffic_macs ? RTE_MIN(traffic_macs, n_local) : n_local,
+		.n_remote = traffic_macs ? RTE_MIN(traffic_macs, n_remote) : n_remote,
+	};
+	struct bc_traffic tr = {
+		.in_port = decap ? BC_PORT_U : BC_PORT_C, .out_port = decap ? BC_PORT_C : BC_PORT_U,
+		.restore = decap ? VXLAN_OUTER_LEN : -VXLAN_OUTER_LEN, .pick = bc_l2_pick, .arg = &pick,
+	};
+	struct rte_mbuf *frames[BC_FRAMES] = { NULL };
 	char name[32];
 	struct fdb *fdb;
-	uint64_t now = dp_clock_sec(), own = 0, io = 0, done = 0, warm = packets / 10, got = 0;
-	unsigned next = 0, free_n = BC_FRAMES;
-	uint16_t in_port = decap ? BC_PORT_U : BC_PORT_C, out_port = decap ? BC_PORT_C : BC_PORT_U;
+	uint64_t now = dp_clock_sec();
 	int rc = -1;
 
 	snprintf(name, sizeof(name), "bc_fdb%u", gen++);
@@ -271,71 +410,16 @@ static int bc_point(struct dp_worker *w, bool decap, unsigned macs, unsigned tra
 		fprintf(stderr, "bench_cycles: out of mbufs\n");
 		goto out;
 	}
-	while (done < packets + warm) {
-		const struct dp_topology *t = atomic_load_explicit(&bc_topo, memory_order_acquire);
-		struct rte_mbuf *burst[DP_BURST];
-		unsigned n = RTE_MIN((unsigned)DP_BURST, free_n), k;
-		uint64_t t0, t1;
-
-		for (unsigned i = 0; i < n; i++) {
-			burst[i] = frames[next];
-			next = (next + 1) % BC_FRAMES;
-			bc_pick(burst[i], decap, pick_local, pick_remote, flows);
-		}
-		free_n -= rte_ring_enqueue_burst(bc_rx[in_port], (void **)burst, n, NULL);
-		t0 = rte_rdtsc();
-		k = dp_worker_poll(w, t);
-		t1 = rte_rdtsc();
-		if (done >= warm) {
-			own += t1 - t0 - w->loop_io_cycles;
-			io += w->loop_io_cycles;
-		}
-		done += k;
-		/* what came out, back to its prepared form */
-		while ((n = rte_ring_dequeue_burst(bc_tx[out_port], (void **)out, RTE_DIM(out), NULL)) > 0) {
-			for (unsigned i = 0; i < n; i++) {
-				if (decap)
-					rte_pktmbuf_prepend(out[i], VXLAN_OUTER_LEN);
-				else
-					rte_pktmbuf_adj(out[i], VXLAN_OUTER_LEN);
-			}
-			got += done > warm ? n : 0;
-			/* the ring of prepared frames keeps its order: what went out comes back in turn */
-			free_n += n;
-		}
-		if (rte_ring_count(bc_tx[in_port]) > 0) {
-			fprintf(stderr, "bench_cycles: frames went back out of the port they came in on\n");
-			goto out;
-		}
-		if (k == 0 && free_n == 0) {
-			fprintf(stderr, "bench_cycles: frames lost (drops counted: see vtepd's counters)\n");
-			goto out;
-		}
-	}
+	if (bc_loop(w, frames, &tr, packets, &res->pkts, &res->own_cycles, &res->io_cycles, &res->out_pkts) != 0)
+		goto out;
 	res->dir = decap ? "decap" : "encap";
 	res->macs = macs;
 	res->traffic_macs = traffic_macs;
 	res->flows = flows;
-	res->pkts = done - warm;
-	res->own_cycles = own;
-	res->io_cycles = io;
-	res->out_pkts = got;
 	rc = 0;
 out:
 	w->fdb = NULL;
-	/* every prepared frame is in the circulation ring or in a port ring: free them by the array */
-	{
-		struct rte_mbuf *m;
-
-		for (int p = 0; p < BC_N_PORTS; p++) {
-			while (rte_ring_dequeue(bc_rx[p], (void **)&m) == 0)
-				;
-			while (rte_ring_dequeue(bc_tx[p], (void **)&m) == 0)
-				;
-		}
-	}
-	for (unsigned i = 0; i < BC_FRAMES; i++)
-		rte_pktmbuf_free(frames[i]);
+	bc_frames_free(frames);
 	fdb_destroy(fdb);
 	return rc;
 }
@@ -449,6 +533,466 @@ out:
 	return r;
 }
 
+/* ---- routed frames (--routed): the routing step against the bridged frame, side by side ---- */
+
+/*
+ * One leaf, one VRF with two L2 VNIs, both with the anycast gateway (one fabric-wide MAC):
+ * VNI 5000 holds the sending container's port C and a second port D; VNI 5001 holds port B.
+ * A routed frame goes from C's container to the gateway MAC with a destination whose route
+ * is LOCAL (a container behind B, in VNI 5001): route lookup, TTL, rewrite, out of B. The
+ * bridged frame goes from the same container to a container MAC behind D (same VNI, the MAC
+ * table): out of D. Same size, same sender, same run.
+ */
+#define BC_L3_VNI_A 5000
+#define BC_L3_VNI_B 5001
+#define BC_L3_PREFIXES 1000            /* --prefixes default */
+#define BC_L3_V6_HOSTS 1000            /* --routed6 default */
+#define BC_L3_ROUNDS 10                /* a table's points take turns, a tenth of the frames each time */
+#define BC_L3_MAX_NH 8192u             /* LOCAL next-hop records at most: one per local host up to this many (see perf/README.md) */
+
+static const uint8_t bc_gw_mac[6] = { 0x00, 0x00, 0x22, 0x22, 0x33, 0x33 };
+static const uint8_t bc_src6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 2 };
+
+/* BC_T_REMOTE4: IPv4 host routes behind other leaves (REMOTE), against bridged encap */
+enum bc_l3_table { BC_T_HOST4, BC_T_PREFIX4, BC_T_HOST6, BC_T_REMOTE4 };
+static const char *const bc_l3_table_name[] = { "ipv4-hosts", "ipv4-prefixes", "ipv6-hosts", "ipv4-remote" };
+#define BC_L3_VTEPS 16                 /* remote leaves (VTEPs 10.0.0.2 up) of the REMOTE points */
+#define BC_L3_L3VNI 900001
+
+struct bc_l3_result {
+	enum bc_l3_table table;
+	unsigned entries;           /* routes of that kind (host routes, prefixes); bridged: MACs in the table */
+	bool routed;
+	bool spread;                /* destinations drawn from all entries; else one destination */
+	uint64_t pkts, own_cycles, io_cycles;       /* all rounds */
+	double round_own[BC_L3_ROUNDS];             /* own cycles per packet of each round */
+	double own_median;                          /* ... their median: the point's figure */
+};
+
+static struct dp_gateway *bc_gateway(uint32_t ip4_be, const uint8_t ip6[16])
+{
+	struct dp_gateway *g = calloc(1, sizeof(*g));
+
+	if (!g)
+		return NULL;
+	dp_gateway_set_mac(g, bc_gw_mac);
+	g->ip4_on = true;
+	g->ip4 = ip4_be;
+	g->ip4_len = 24;
+	g->ip6_on = true;
+	memcpy(g->ip6, ip6, 16);
+	g->ip6_len = 64;
+	return g;
+}
+
+/* The routed topology around VRF table rt (no underlay traffic; the underlay is polled, empty). */
+static struct dp_topology *bc_l3_topology(struct dp_route_table *rt)
+{
+	static const uint8_t gw6_a[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 1 };
+	static const uint8_t gw6_b[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 1, 0xff, 0xff, 0, 0, 0, 0, 0, 1 };
+	struct dp_topology *t = dp_topology_new(bc_local_ip, BC_UDP_PORT, 1500);
+
+	if (!t)
+		return NULL;
+	t->rx[t->n_rx++] = (struct dp_rx_port){ .slot = DP_PORT_UNDERLAY, .dpdk_port = bc_port[BC_PORT_U] };
+	t->rx[t->n_rx++] = (struct dp_rx_port){ .slot = BC_SLOT_C, .dpdk_port = bc_port[BC_PORT_C] };
+	t->rx[t->n_rx++] = (struct dp_rx_port){ .slot = BC_SLOT_B, .dpdk_port = bc_port[BC_PORT_B] };
+	t->rx[t->n_rx++] = (struct dp_rx_port){ .slot = BC_SLOT_D, .dpdk_port = bc_port[BC_PORT_D] };
+	t->port_dpdk[DP_PORT_UNDERLAY] = bc_port[BC_PORT_U];
+	t->port_dpdk[BC_SLOT_C] = bc_port[BC_PORT_C];
+	t->port_dpdk[BC_SLOT_B] = bc_port[BC_PORT_B];
+	t->port_dpdk[BC_SLOT_D] = bc_port[BC_PORT_D];
+	t->port_vni[BC_SLOT_C] = 0;
+	t->port_vni[BC_SLOT_D] = 0;
+	t->port_vni[BC_SLOT_B] = 1;
+	t->n_vnis = 2;
+	for (unsigned i = 0; i < 2; i++) {
+		struct dp_vni *v = &t->vnis[i];
+
+		v->vni = i ? BC_L3_VNI_B : BC_L3_VNI_A;
+		v->vrf = 0;
+		v->learning = true;
+		dp_vni_set_mtu(v, 0, false, 1500);
+		v->ports = calloc(VTEP_MAX_PORTS + 1, sizeof(uint16_t));
+		v->flood = calloc(VTEP_MAX_VTEPS, sizeof(uint16_t));
+		v->gw = i ? bc_gateway(BC_IP(192, 168, 1, 1), gw6_b) : bc_gateway(BC_IP(192, 168, 0, 1), gw6_a);
+		if (!v->ports || !v->flood || !v->gw) {
+			dp_topology_free(t);
+			return NULL;
+		}
+	}
+	t->vnis[0].ports[t->vnis[0].n_ports++] = BC_SLOT_C;
+	t->vnis[0].ports[t->vnis[0].n_ports++] = BC_SLOT_D;
+	t->vnis[1].ports[t->vnis[1].n_ports++] = BC_SLOT_B;
+	/* the VRF's L3 VNI (symmetric IRB: no ports, no flood list, no learning) */
+	t->vnis[2].vni = BC_L3_L3VNI;
+	t->vnis[2].vrf = 0;
+	t->vnis[2].l3 = true;
+	dp_vni_set_mtu(&t->vnis[2], 0, false, 1500);
+	t->n_vnis = 3;
+	t->n_vrfs = 1;
+	t->vrfs[0].table = rt;
+	t->vrfs[0].l3vni = BC_L3_L3VNI;
+	t->vrfs[0].l3vni_idx = 2;
+	memcpy(t->vrfs[0].router_mac, bc_underlay_mac, 6);
+	/* the other leaves, resolved: the REMOTE routes' and the remote MACs' VTEPs */
+	for (unsigned i = 0; i < BC_L3_VTEPS; i++) {
+		uint32_t ip = rte_cpu_to_be_32(rte_be_to_cpu_32(bc_remote_ip) + i);
+
+		t->vteps[i].ip = ip;
+		t->vteps[i].n_nh = 1;
+		vxlan_template_init(&t->vteps[i].nh[0].tmpl, bc_underlay_mac, bc_nexthop_mac, bc_local_ip, ip,
+				    BC_UDP_PORT);
+	}
+	if (dp_topology_finish(t) != 0) {
+		dp_topology_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+/* An Ethernet/IPv6/UDP frame of size bytes at p (addresses filled per send). */
+static void bc_inner6(uint8_t *p, unsigned size)
+{
+	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)p;
+	struct rte_ipv6_hdr *ip = (struct rte_ipv6_hdr *)(eth + 1);
+	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(ip + 1);
+	uint16_t plen = (uint16_t)(size - RTE_ETHER_HDR_LEN - sizeof(*ip));
+
+	memset(p, 0, size);
+	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6);
+	ip->vtc_flow = rte_cpu_to_be_32(6u << 28);
+	ip->payload_len = rte_cpu_to_be_16(plen);
+	ip->proto = IPPROTO_UDP;
+	ip->hop_limits = 64;
+	memcpy(ip->src_addr, bc_src6, 16);
+	udp->src_port = rte_cpu_to_be_16(1024);
+	udp->dst_port = rte_cpu_to_be_16(5001);
+	udp->dgram_len = rte_cpu_to_be_16(plen);
+}
+
+/*
+ * The routed points' traffic: the sender (MAC 02:01:0:0:0:0 behind C, 192.168.0.2 or
+ * 2001:db8:0:2::2) to the gateway MAC and destination dst4[] / host i (routed), or to
+ * container MAC i behind D (bridged); one destination, or one drawn at random per frame.
+ */
+struct bc_l3_pick {
+	bool routed, v6;
+	bool remote;                /* out to the other leaves (underlay), not to port B / D */
+	uint32_t n;                 /* destinations to draw from (1: always the first) */
+	const uint32_t *dst4;       /* IPv4 destinations, host order (routed IPv4) */
+};
+
+static void bc_l3_pick(struct rte_mbuf *m, void *arg)
+{
+	const struct bc_l3_pick *p = arg;
+	uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
+	uint32_t i = p->n > 1 ? (uint32_t)(bc_rand() % p->n) : 0;
+
+	bc_mac(1, 0, f + 6);
+	if (!p->routed) {
+		bc_mac(3, i, f);
+		return;
+	}
+	memcpy(f, bc_gw_mac, 6);
+	if (p->v6) {
+		struct rte_ipv6_hdr *ip = (struct rte_ipv6_hdr *)(f + RTE_ETHER_HDR_LEN);
+
+		bc_route_host6(i, ip->dst_addr);
+		ip->hop_limits = 64;
+	} else {
+		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(f + RTE_ETHER_HDR_LEN);
+
+		ip->dst_addr = rte_cpu_to_be_32(p->dst4[i]);
+		ip->time_to_live = 64;
+		ip->hdr_checksum = 0;
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+	}
+}
+
+/* Frames lost anywhere in the fast path (every drop is counted by reason). */
+static uint64_t bc_drops(const struct dp_counters *ctr)
+{
+	uint64_t drops = 0;
+
+	for (unsigned p = 0; p < BC_N_PORTS; p++)
+		for (unsigned i = 0; i < DP_DROP_MAX; i++)
+			drops += ctr->ports[p].drops[i];
+	return drops;
+}
+
+/* Say which drops grew since before[] (what stopped a point). */
+static void bc_drops_why(const struct dp_counters *ctr, const uint64_t *before)
+{
+	for (unsigned i = 0; i < DP_DROP_MAX; i++) {
+		uint64_t d = 0;
+
+		for (unsigned p = 0; p < BC_N_PORTS; p++)
+			d += ctr->ports[p].drops[i];
+		if (d != before[i])
+			fprintf(stderr, "bench_cycles: %" PRIu64 " %s drops\n", d - before[i], dp_drop_name((enum dp_drop)i));
+	}
+}
+
+/*
+ * One round of a routed or bridged point through the current topology (the MAC table is
+ * already in w), with the prepared frames: packets more frames, added to res.
+ */
+static int bc_l3_round(struct dp_worker *w, struct rte_mbuf **frames, const struct bc_l3_pick *pick,
+		       uint64_t packets, unsigned round, struct bc_l3_result *res)
+{
+	struct bc_traffic tr = { .in_port = BC_PORT_C,
+				 .out_port = pick->remote ? BC_PORT_U : pick->routed ? BC_PORT_B : BC_PORT_D,
+				 .restore = pick->remote ? -VXLAN_OUTER_LEN : 0,
+				 .pick = bc_l3_pick, .arg = (void *)(uintptr_t)pick };
+	uint64_t routed0 = w->counters->vrfs[0].routed, drops0 = bc_drops(w->counters), got = 0;
+	uint64_t pkts = 0, own = 0, io = 0, before[DP_DROP_MAX] = { 0 };
+
+	for (unsigned i = 0; i < DP_DROP_MAX; i++)
+		for (unsigned p = 0; p < BC_N_PORTS; p++)
+			before[i] += w->counters->ports[p].drops[i];
+	if (bc_loop(w, frames, &tr, packets, &pkts, &own, &io, &got) != 0 || bc_drops(w->counters) != drops0) {
+		fprintf(stderr, "bench_cycles: the fast path dropped %" PRIu64 " frames (%s %s)\n",
+			bc_drops(w->counters) - drops0, pick->routed ? "routed" : "bridged", pick->remote ? "remote" : "local");
+		bc_drops_why(w->counters, before);
+		return -1;
+	}
+	if (pick->routed && w->counters->vrfs[0].routed - routed0 < pkts) {
+		fprintf(stderr, "bench_cycles: %" PRIu64 " of %" PRIu64 " frames were routed\n",
+			w->counters->vrfs[0].routed - routed0, pkts);
+		return -1;
+	}
+	res->routed = pick->routed;
+	res->spread = pick->n > 1;
+	res->pkts += pkts;
+	res->own_cycles += own;
+	res->io_cycles += io;
+	res->round_own[round] = pkts ? (double)own / (double)pkts : 0;
+	return 0;
+}
+
+static int bc_cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * The VRF table of one set of routed points: the connected subnets of both VNIs (GLEAN) and
+ * either n IPv4 host routes (random /32s over 10.0.0.0/8), n IPv4 prefixes of mixed lengths
+ * (/16 to /30, random, in 10.0.0.0/8, no host routes), or n IPv6 host routes (/128s in
+ * 2001:db8:0:1::/64), every one towards a LOCAL next hop: a container behind B in VNI 5001,
+ * one record per route up to BC_L3_MAX_NH, then shared.
+ * dst4 (IPv4) gets n destinations: the hosts, or one address inside each prefix.
+ */
+static int bc_l3_table(enum bc_l3_table kind, unsigned n, uint32_t *dst4, struct dp_route_table **out)
+{
+	static unsigned gen;
+	static const uint8_t net6_a[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 2 };
+	static const uint8_t net6_b[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 1 };
+	unsigned n_nh = RTE_MIN(n, BC_L3_MAX_NH);
+	bool v6 = kind == BC_T_HOST6;
+	struct dp_route_conf c = {
+		.socket_id = (int)rte_socket_id(),
+		.max_nexthops = VTEP_VRF_MAX_NEXTHOPS,
+		/* sized for the points, not vtepd's default VRF (VTEP_VRF_MAX_V4_ROUTES) */
+		.max_v4_routes = v6 ? 16 : n + 16,
+		.max_v6_routes = v6 ? n + 16 : 16,
+		/* a group per /24 holding /32s (at most 64k in a /8), one per prefix longer than /24 */
+		.v4_tbl8_groups = (kind == BC_T_PREFIX4 ? n : RTE_MIN(n, 65536u)) + 1024,
+	};
+	struct dp_route_nh glean_a = { .type = DP_ROUTE_NH_GLEAN, .vni_idx = 0 };
+	struct dp_route_nh glean_b = { .type = DP_ROUTE_NH_GLEAN, .vni_idx = 1 };
+	struct dp_route_table *t;
+	uint32_t *nh = NULL, ga = 0, gb = 0;
+	char name[32];
+	int rc;
+
+	snprintf(name, sizeof(name), "bc_l3rt%u", gen++);
+	c.name = name;
+	*out = NULL;
+	if ((rc = dp_route_table_create(&c, &t)) != 0)
+		return rc;
+	nh = calloc(n_nh, sizeof(*nh));
+	if (!nh) {
+		rc = ENOMEM;
+		goto out;
+	}
+	if ((rc = dp_route_nh_get(t, &glean_a, &ga)) != 0 || (rc = dp_route_nh_get(t, &glean_b, &gb)) != 0)
+		goto out;
+	if (v6 ? (rc = dp_route_add6(t, net6_a, 64, ga)) != 0 || (rc = dp_route_add6(t, net6_b, 64, gb)) != 0
+	       : (rc = dp_route_add4(t, 0xc0a80000u, 24, ga)) != 0 || (rc = dp_route_add4(t, 0xc0a80100u, 24, gb)) != 0)
+		goto out;
+	if (kind == BC_T_REMOTE4)
+		n_nh = RTE_MIN(n_nh, (unsigned)BC_L3_VTEPS);
+	for (unsigned i = 0; i < n_nh; i++) {
+		struct dp_route_nh h = { .type = DP_ROUTE_NH_LOCAL, .vni_idx = 1, .port = BC_SLOT_B };
+
+		if (kind == BC_T_REMOTE4)       /* a leaf: its VTEP, its router MAC, our L3 VNI */
+			h = (struct dp_route_nh){ .type = DP_ROUTE_NH_REMOTE, .vtep_id = i, .l3vni = BC_L3_L3VNI };
+		bc_mac(4, i, h.mac);
+		if ((rc = dp_route_nh_get(t, &h, &nh[i])) != 0)
+			goto out;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		if (kind == BC_T_HOST6) {
+			uint8_t a[16];
+
+			bc_route_host6(i, a);
+			rc = dp_route_add6(t, a, 128, nh[i % n_nh]);
+		} else if (kind == BC_T_HOST4 || kind == BC_T_REMOTE4) {
+			dst4[i] = bc_route_host4(i);
+			rc = dp_route_add4(t, dst4[i], 32, nh[i % n_nh]);
+		} else {
+			/* a new prefix: lengths 16 to 30 in turn, random in 10.0.0.0/8, none twice */
+			uint8_t depth = (uint8_t)(16 + i % 15);
+			uint32_t mask = ~0u << (32 - depth), a, have;
+
+			do
+				a = ((10u << 24) | ((uint32_t)bc_rand() & 0xffffffu)) & mask;
+			while (dp_route_get4(t, a, depth, &have) == 0);
+			/* its destination: an address inside it (not the first or last) */
+			dst4[i] = a | (1u + (uint32_t)(bc_rand() % ((~mask) - 1)));
+			rc = dp_route_add4(t, a, depth, nh[i % n_nh]);
+		}
+		if (rc != 0)
+			goto out;
+	}
+	/* the routes hold their references now: drop the ones taken for them */
+	for (unsigned i = 0; i < n_nh; i++)
+		dp_route_nh_put(t, nh[i]);
+	dp_route_nh_put(t, ga);
+	dp_route_nh_put(t, gb);
+	*out = t;
+out:
+	free(nh);
+	if (rc != 0)
+		dp_route_table_free(t);
+	return rc;
+}
+
+/*
+ * The points of one table: its routes (kind, n), a MAC table of n MACs behind D (for prefixes
+ * and IPv6, the size of the IPv4 one: BC_L3_PREFIXES and BC_L3_V6_HOSTS are 1k too), and in
+ * turn, each with one destination and with destinations spread over all: routed, bridged.
+ */
+static int bc_l3_points(struct dp_worker *w, enum bc_l3_table kind, unsigned n, uint64_t packets, unsigned size,
+			struct bc_l3_result *res, unsigned *n_res)
+{
+	static unsigned gen;
+	struct dp_route_table *rt = NULL;
+	struct dp_topology *topo = NULL;
+	uint32_t *dst4 = kind == BC_T_HOST6 ? NULL : calloc(n, sizeof(uint32_t));
+	struct fdb *fdb = NULL;
+	struct dp_route_stats st;
+	struct rte_mbuf *frames[BC_FRAMES] = { NULL };
+	uint64_t now = dp_clock_sec(), t0 = rte_rdtsc();
+	char name[32];
+	uint8_t mac[6];
+	int rc = -1, err;
+
+	if (kind != BC_T_HOST6 && !dst4) {
+		fprintf(stderr, "bench_cycles: out of memory\n");
+		return -1;
+	}
+	if ((err = bc_l3_table(kind, n, dst4, &rt)) != 0) {
+		fprintf(stderr, "bench_cycles: VRF table of %u %s: %s\n", n, bc_l3_table_name[kind], strerror(err));
+		goto out;
+	}
+	dp_route_get_stats(rt, &st);
+	printf("  (%s: %u routes loaded in %.1f s, table %.0f MiB, %" PRIu64 " next hops)\n", bc_l3_table_name[kind],
+	       n, (double)(rte_rdtsc() - t0) / (double)rte_get_tsc_hz(), (double)st.memory_bytes / 1048576.0,
+	       st.nexthops);
+	snprintf(name, sizeof(name), "bc_l3fdb%u", gen++);
+	fdb = fdb_create(name, n + 16, NULL);
+	if (!fdb) {
+		fprintf(stderr, "bench_cycles: MAC table of %u: %s\n", n, rte_strerror(rte_errno));
+		goto out;
+	}
+	bc_mac(1, 0, mac);
+	if (fdb_learn(fdb, fdb_key(0, mac), fdb_dest_port(BC_SLOT_C), now, NULL) != 0)
+		goto out;
+	for (unsigned i = 0; i < n; i++) {
+		uint32_t dest = kind == BC_T_REMOTE4 ? fdb_dest_vtep(i % BC_L3_VTEPS) : fdb_dest_port(BC_SLOT_D);
+
+		bc_mac(3, i, mac);
+		if (fdb_learn(fdb, fdb_key(0, mac), dest, now, NULL) != 0)
+			goto out;
+	}
+	topo = bc_l3_topology(rt);
+	if (!topo) {
+		fprintf(stderr, "bench_cycles: routed topology: out of memory\n");
+		goto out;
+	}
+	dp_topology_free(atomic_exchange(&bc_topo, topo));
+	w->fdb = fdb;
+	for (unsigned i = 0; i < BC_FRAMES; i++) {
+		uint8_t *p;
+
+		frames[i] = rte_pktmbuf_alloc(bc_pool);
+		if (!frames[i] || !(p = (uint8_t *)rte_pktmbuf_append(frames[i], (uint16_t)size))) {
+			fprintf(stderr, "bench_cycles: out of mbufs\n");
+			goto out;
+		}
+		if (kind == BC_T_HOST6)
+			bc_inner6(p, size);
+		else
+			bc_inner(p, size);
+	}
+	/* the four points take turns, so that the machine's moods fall on all of them alike */
+	memset(&res[*n_res], 0, 4 * sizeof(*res));
+	for (unsigned round = 0; round < BC_L3_ROUNDS; round++)
+		for (int k = 0; k < 4; k++) {
+			int spread = k / 2, routed = !(k % 2);
+			struct bc_l3_pick pick = { .routed = routed, .v6 = kind == BC_T_HOST6, .n = spread ? n : 1,
+						   .dst4 = dst4, .remote = kind == BC_T_REMOTE4 };
+
+			if (bc_l3_round(w, frames, &pick, packets / BC_L3_ROUNDS, round, &res[*n_res + k]) != 0)
+				goto out;
+		}
+	for (int k = 0; k < 4; k++) {
+		struct bc_l3_result *r = &res[*n_res + k];
+		double sorted[BC_L3_ROUNDS];
+
+		r->table = kind;
+		r->entries = n;
+		memcpy(sorted, r->round_own, sizeof(sorted));
+		qsort(sorted, BC_L3_ROUNDS, sizeof(double), bc_cmp_double);
+		r->own_median = (sorted[(BC_L3_ROUNDS - 1) / 2] + sorted[BC_L3_ROUNDS / 2]) / 2;
+		printf("%-14s %-9u %-8s %-7s %-12.1f %-12.1f %.1f\n", bc_l3_table_name[kind], n,
+		       r->routed ? "routed" : "bridged", r->spread ? "spread" : "one", r->own_median,
+		       (double)r->io_cycles / (double)r->pkts, (double)r->own_cycles / (double)r->pkts);
+	}
+	*n_res += 4;
+	fflush(stdout);
+	rc = 0;
+out:
+	bc_frames_free(frames);
+	w->fdb = NULL;
+	dp_topology_free(atomic_exchange(&bc_topo, NULL));
+	if (fdb)
+		fdb_destroy(fdb);
+	if (rt)
+		dp_route_table_free(rt);
+	free(dst4);
+	return rc;
+}
+
+static void bc_l3_json(FILE *jf, unsigned size, double hz, const struct bc_l3_result *res, unsigned n_res)
+{
+	fprintf(jf, "{\"size\": %u, \"burst\": %d, \"tsc_hz\": %.0f, \"polls_left_out\": %" PRIu64 ", \"points\": [",
+		size, DP_BURST, hz, bc_left_out);
+	for (unsigned i = 0; i < n_res; i++)
+		fprintf(jf, "%s{\"table\": \"%s\", \"entries\": %u, \"kind\": \"%s\", \"destinations\": \"%s\", "
+			    "\"packets\": %" PRIu64 ", \"own_cycles_per_pkt\": %.1f, \"io_cycles_per_pkt\": %.1f, "
+			    "\"own_cycles_per_pkt_all_rounds\": %.1f}",
+			i ? ", " : "", bc_l3_table_name[res[i].table], res[i].entries, res[i].routed ? "routed" : "bridged",
+			res[i].spread ? "spread" : "one", res[i].pkts, res[i].own_median,
+			(double)res[i].io_cycles / (double)res[i].pkts, (double)res[i].own_cycles / (double)res[i].pkts);
+	fprintf(jf, "]}\n");
+}
+
 static int bc_parse_list(const char *s, unsigned *out, unsigned max, unsigned lo, unsigned hi, const char *what)
 {
 	unsigned n = 0;
@@ -476,11 +1020,17 @@ int main(int argc, char **argv)
 					      { "size", required_argument, NULL, 's' },
 					      { "json", required_argument, NULL, 'j' },
 					      { "routes", required_argument, NULL, 'r' },
+					      { "routed", required_argument, NULL, 'R' },
+					      { "routed6", required_argument, NULL, '6' },
+					      { "prefixes", required_argument, NULL, 'P' },
+					      { "remote", required_argument, NULL, 'X' },
 					      { NULL, 0, NULL, 0 } };
 	unsigned macs[BC_MAX_POINTS] = { 1000, 1000000 }, traffic[BC_MAX_POINTS] = { 1, 0 };
 	unsigned flows[BC_MAX_POINTS] = { 1, 65536 };
-	unsigned routes[BC_MAX_POINTS];
-	int n_macs = 2, n_traffic = 2, n_flows = 2, n_routes = 0, c, ret;
+	unsigned routes[BC_MAX_POINTS], routed[BC_MAX_POINTS], routed6[BC_MAX_POINTS] = { BC_L3_V6_HOSTS };
+	unsigned prefixes = BC_L3_PREFIXES, remote[BC_MAX_POINTS];
+	int n_macs = 2, n_traffic = 2, n_flows = 2, n_routes = 0, n_routed = 0, n_routed6 = 1, n_remote = 0, c, ret;
+	struct bc_l3_result l3res[4 * (3 * BC_MAX_POINTS + 1)];
 	unsigned long long packets = 20000000;
 	unsigned size = 64;
 	const char *json = NULL;
@@ -533,9 +1083,30 @@ int main(int argc, char **argv)
 			if ((n_routes = bc_parse_list(optarg, routes, BC_MAX_POINTS, 1, 4000000, "routes")) <= 0)
 				return 2;
 			break;
+		case 'R':
+			if ((n_routed = bc_parse_list(optarg, routed, BC_MAX_POINTS, 1, 4000000, "routed")) <= 0)
+				return 2;
+			break;
+		case '6':
+			if (!strcmp(optarg, "0"))
+				n_routed6 = 0;
+			else if ((n_routed6 = bc_parse_list(optarg, routed6, BC_MAX_POINTS, 1, 4000000, "routed6")) <= 0)
+				return 2;
+			break;
+		case 'P':
+			if (bc_parse_list(optarg, &prefixes, 1, 0, 1000000, "prefixes") != 1)
+				return 2;
+			break;
+		case 'X':
+			if ((n_remote = bc_parse_list(optarg, remote, BC_MAX_POINTS, 1, 4000000, "remote")) <= 0)
+				return 2;
+			break;
 		default:
 			fprintf(stderr, "usage: bench_cycles [EAL options --] [--macs N,..] [--traffic-macs N,..] [--flows N,..] "
-					"[--packets N] [--size BYTES] [--json FILE] | --routes N,.. [--packets N]\n");
+					"[--packets N] [--size BYTES] [--json FILE]\n"
+					"       bench_cycles [EAL options --] --routed N,.. [--prefixes N] [--routed6 N,..|0] "
+					"[--remote N,..] [--packets N] [--size BYTES] [--json FILE]\n"
+					"       bench_cycles [EAL options --] --routes N,.. [--packets N]\n");
 			return 2;
 		}
 	}
@@ -577,6 +1148,39 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	hz = (double)rte_get_tsc_hz();
+	if (n_routed > 0 || n_remote > 0) {
+		unsigned n_l3 = 0;
+
+		printf("bench_cycles: routed and bridged %u-byte frames, %llu per point, bursts of %d, lcore %u, TSC %.2f GHz\n",
+		       size, packets, DP_BURST, rte_lcore_id(), hz / 1e9);
+		printf("%-14s %-9s %-8s %-7s %-12s %-12s %s\n", "table", "entries", "frame", "dests", "own cyc/pkt",
+		       "io cyc/pkt", "own, all rounds");
+		printf("(own cyc/pkt: the median of %d rounds, the points of a table taking turns)\n", BC_L3_ROUNDS);
+		for (int i = 0; i < n_routed; i++)
+			if (bc_l3_points(&w, BC_T_HOST4, routed[i], packets, size, l3res, &n_l3) != 0)
+				return 1;
+		if (prefixes && bc_l3_points(&w, BC_T_PREFIX4, prefixes, packets, size, l3res, &n_l3) != 0)
+			return 1;
+		for (int i = 0; i < n_routed6; i++)
+			if (bc_l3_points(&w, BC_T_HOST6, routed6[i], packets, size, l3res, &n_l3) != 0)
+				return 1;
+		for (int i = 0; i < n_remote; i++)
+			if (bc_l3_points(&w, BC_T_REMOTE4, remote[i], packets, size, l3res, &n_l3) != 0)
+				return 1;
+		printf("polls longer than %d us left out (preempted): %" PRIu64 "\n", BC_POLL_MAX_US, bc_left_out);
+		if (json) {
+			jf = fopen(json, "w");
+			if (!jf) {
+				fprintf(stderr, "bench_cycles: %s: %s\n", json, strerror(errno));
+				return 1;
+			}
+			bc_l3_json(jf, size, hz, l3res, n_l3);
+			fclose(jf);
+		}
+		dp_worker_fini(&w);
+		rte_eal_cleanup();
+		return 0;
+	}
 	printf("bench_cycles: %u-byte frames, %llu per point, bursts of %d, lcore %u, TSC %.2f GHz\n", size, packets,
 	       DP_BURST, rte_lcore_id(), hz / 1e9);
 	printf("%-6s %-9s %-13s %-7s %-12s %-12s %-10s\n", "dir", "MACs", "traffic MACs", "flows", "own cyc/pkt",
@@ -618,7 +1222,8 @@ int main(int argc, char **argv)
 			fprintf(stderr, "bench_cycles: %s: %s\n", json, strerror(errno));
 			return 1;
 		}
-		fprintf(jf, "{\"size\": %u, \"burst\": %d, \"tsc_hz\": %.0f, \"points\": [", size, DP_BURST, hz);
+		fprintf(jf, "{\"size\": %u, \"burst\": %d, \"tsc_hz\": %.0f, \"polls_left_out\": %" PRIu64 ", \"points\": [",
+		size, DP_BURST, hz, bc_left_out);
 		for (unsigned i = 0; i < n_res; i++)
 			fprintf(jf, "%s{\"direction\": \"%s\", \"mac_entries\": %u, \"traffic_macs\": %u, \"flows\": %u, "
 				    "\"packets\": %" PRIu64 ", \"own_cycles_per_pkt\": %.1f, \"io_cycles_per_pkt\": %.1f}",
