@@ -972,11 +972,19 @@ static void dp_gw_verdict(struct dp_worker *w, const struct dp_topology *t, uint
 #define DP_GLEAN_RATE_BURST 16      /* ... with bursts of this many */
 
 /* The packets of a burst to route: one port, so one VNI and one VRF; per family, for one bulk lookup each. */
+#define DP_ROUTE_SENDERS 4
 struct dp_route_batch {
 	uint16_t n4, n6;
 	struct rte_mbuf *m4[DP_BURST], *m6[DP_BURST];
 	uint32_t a4[DP_BURST];                  /* host order, as rte_fib takes them */
 	uint8_t a6[DP_BURST][16];
+	/*
+	 * The senders' MAC keys (the first few distinct ones: a container port has one MAC),
+	 * refreshed in the MAC table like bridged senders, or a container that only talks to
+	 * other subnets would age out while it sends.
+	 */
+	uint16_t n_senders;
+	uint64_t senders[DP_ROUTE_SENDERS];
 };
 
 /*
@@ -992,14 +1000,19 @@ static bool dp_route_collect(struct dp_worker *w, const struct dp_topology *t, u
 
 	switch (l3_route_check(rte_pktmbuf_mtod(m, const uint8_t *), rte_pktmbuf_data_len(m), &family, &dst4,
 			       rb->a6[rb->n6])) {
-	case L3_ROUTE:
+	case L3_ROUTE: {
+		uint64_t key = fdb_key(vi, rte_pktmbuf_mtod_offset(m, const uint8_t *, 6));
+
 		if (family == 4) {
 			rb->a4[rb->n4] = dst4;
 			rb->m4[rb->n4++] = m;
 		} else {
 			rb->m6[rb->n6++] = m;
 		}
+		if (rb->n_senders < DP_ROUTE_SENDERS && (!rb->n_senders || rb->senders[rb->n_senders - 1] != key))
+			rb->senders[rb->n_senders++] = key;
 		return true;
+	}
 	case L3_MALFORMED:
 		dp_drop(w, slot, DP_DROP_GATEWAY_MALFORMED, m);
 		return true;
@@ -1464,7 +1477,7 @@ static void dp_encap_burst(struct dp_worker *w, const struct dp_topology *t, uin
 
 	b.k = 0;
 	b.n_keys = 0;
-	rb.n4 = rb.n6 = 0;
+	rb.n4 = rb.n6 = rb.n_senders = 0;
 
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
@@ -1499,8 +1512,14 @@ static void dp_encap_burst(struct dp_worker *w, const struct dp_topology *t, uin
 		ok[b.k] = m;
 		dp_keys_add(&b, vi, eth);
 	}
-	if (unlikely(rb.n4 | rb.n6))
+	if (unlikely(rb.n4 | rb.n6)) {
+		struct fdb_ref refs[DP_ROUTE_SENDERS];
+
 		dp_route_burst(w, t, slot, vi, gw, rt, &rb);
+		fdb_lookup_bulk_ref(w->fdb, rb.senders, rb.n_senders, refs);
+		for (uint16_t i = 0; i < rb.n_senders; i++)
+			dp_learn(w, &lb, &refs[i], rb.senders[i], fdb_dest_port(slot), 0);
+	}
 	k = b.k;
 	if (!k) {
 		dp_learn_flush(w, &lb);         /* the senders of ARP requests answered above */

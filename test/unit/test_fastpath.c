@@ -3317,6 +3317,41 @@ START_TEST(test_route_ttl_expired)
 END_TEST
 
 /*
+ * A container that only sends to other subnets is still a live source in the MAC table: a
+ * routed frame's sender is learned when new and marked seen when known (so it does not age
+ * out while it sends), as a bridged sender is.
+ */
+START_TEST(test_route_refreshes_sender)
+{
+	uint8_t in[FRAME_MAX];
+	uint32_t len;
+	struct fdb_entry *b;
+
+	publish(topo_l3());
+	learn_drain();
+	len = echo4_frame(in, MAC_B, gw_mac, HOST4, HOST4_D, 108 - 42);
+	run(PB, in, len);
+	expect_out(0, 0, 0, 1);
+	expect_one_learn(0, MAC_B, fdb_dest_port(SLOT_B), 0);     /* a new sender: learned */
+
+	ck_assert_int_eq(fdb_learn(g_fdb, key_of(0, MAC_B), fdb_dest_port(SLOT_B), 100, NULL), 0);
+	for (int i = 0; i < 2; i++) {
+		run(PB, in, len);
+		expect_out(0, 0, 0, 1);
+	}
+	expect_no_learn();
+	ck_assert_uint_eq(fdb_age(g_fdb, 400, 300), 0);           /* seen: folded into last_seen, kept */
+	b = fdb_lookup(g_fdb, key_of(0, MAC_B));
+	ck_assert_ptr_nonnull(b);
+	ck_assert_uint_eq(b->last_seen, 400);
+	ck_assert_uint_eq(g_ctr->vrfs[0].routed, 3);
+	fdb_delete(g_fdb, key_of(0, MAC_B));
+	rt_free();
+	finish();
+}
+END_TEST
+
+/*
  * Routed to a port whose MTU is smaller than the packet: IPv4 with DF and IPv6 get the
  * gateway's "too big" (ICMP 3/4, ICMPv6 2) with the port's MTU, from the gateway's MAC and
  * address back to the sender's MAC (not to the MACs the packet would have had once routed);
@@ -3696,7 +3731,7 @@ START_TEST(test_l3vni_route_remote)
 		bytes += len[i];
 	}
 	expect_no_drops();
-	expect_no_learn();
+	expect_one_learn(0, MAC_B, fdb_dest_port(SLOT_B), 0);     /* the sender, learned as any sender */
 	ck_assert_uint_eq(g_ctr->vrfs[0].routed, 4);
 	ck_assert_uint_eq(g_ctr->vrfs[0].routed_remote, 4);
 	ck_assert_uint_eq(g_ctr->vrfs[0].routed_from_l3vni, 0);
@@ -4134,6 +4169,7 @@ static Suite *fastpath_suite(void)
 	tcase_add_test(tc, test_route_local);
 	tcase_add_test(tc, test_route_ttl_expired);
 	tcase_add_test(tc, test_route_too_big);
+	tcase_add_test(tc, test_route_refreshes_sender);
 	tcase_add_test(tc, test_route_glean);
 	tcase_add_test(tc, test_route_not_routed);
 	tcase_add_test(tc, test_l3vni_route_remote);
