@@ -258,6 +258,7 @@ int dp_route_table_create(const struct dp_route_conf *conf, struct dp_route_tabl
 	snprintf(nm, sizeof(nm), "rn_%s", conf->name);
 	hp.name = nm;
 	hp.entries = RTE_MAX(conf->max_nexthops, 8u);
+	hp.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE;   /* all max_nexthops fit, however their hashes fall */
 	hp.key_len = sizeof(struct dp_route_nh);
 	hp.hash_func = rte_hash_crc;
 	hp.socket_id = conf->socket_id;

@@ -142,6 +142,33 @@ static struct dp_route_stats stats_of(const struct dp_route_table *t)
 
 /* ---- next hops ---- */
 
+/*
+ * A table takes exactly max_nexthops distinct records, however their hashes fall: 16384 (the
+ * VRF default) remote next hops with distinct router MACs all fit, the next is ENOSPC. The
+ * record hash was sized to the limit without room for full buckets and refused records
+ * from about 15,950 on.
+ */
+START_TEST(test_nexthops_all_fit)
+{
+	const uint32_t max = 16384;
+	struct dp_route_table *t = table_new("nh_fill", 1024, 1024, max, NULL);
+	struct dp_route_nh n;
+	uint32_t idx;
+
+	for (uint32_t i = 0; i < max; i++) {
+		n = nh_remote(i % 1024, 900001);
+		n.mac[2] = (uint8_t)(i >> 16);
+		n.mac[3] = (uint8_t)(i >> 8);
+		n.mac[4] = (uint8_t)i;
+		ck_assert_msg(dp_route_nh_get(t, &n, &idx) == 0, "next hop %u of %u refused", i, max);
+	}
+	ck_assert_uint_eq(stats_of(t).nexthops, max);
+	n = nh_remote(1, 900002);
+	ck_assert_int_eq(dp_route_nh_get(t, &n, &idx), ENOSPC);
+	dp_route_table_free(t);
+}
+END_TEST
+
 START_TEST(test_nexthops)
 {
 	struct dp_route_table *t = table_new("t_nh", 16, 16, 3, NULL);
@@ -1385,6 +1412,7 @@ static Suite *route_suite(void)
 
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, test_nexthops);
+	tcase_add_test(tc, test_nexthops_all_fit);
 	tcase_add_test(tc, test_v4_lpm);
 	tcase_add_test(tc, test_v6_lpm);
 	tcase_add_test(tc, test_full);
