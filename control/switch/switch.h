@@ -3,7 +3,7 @@
  * switch.h: the switch's control state (struct vtepd) and the functions of its modules:
  * switch.c (lookups shared by the others), publish.c (the fast path's snapshot), ports.c and ports_memif.c (container ports),
  * vteps.c (remote VTEPs and their outer next hops), learning.c (MAC learning and aging),
- * vrfs.c (tenant VRFs: their route tables and RIBs, connected and local host routes).
+ * vrfs.c (tenant VRFs: their route tables and RIBs, connected, local host and EVPN routes, L3 VNIs).
  * The switch knows nothing of BGP or management: whoever needs to hear of local MACs
  * (the fabric's EVPN speaker) sets the hooks. Everything here runs on the control thread.
  */
