@@ -1480,6 +1480,10 @@ static int cmd_show_vrfs(struct ctl_out *o, int argc, char **argv, void *ctx)
 		ctl_u64(o, "host_routes", rc.host);
 		ctl_u64(o, "route_updates", st.l3_updates);
 		ctl_u64(o, "route_withdrawals", st.l3_withdrawals);
+		/* what of it is in the VRF's route table (show routes) */
+		ctl_u64(o, "remote_routes", i < d->n_vrfs ? d->vrfs[i].remote_routes : 0);
+		ctl_u64(o, "remote_refused", i < d->n_vrfs ? d->vrfs[i].remote_refused : 0);
+		ctl_u64(o, "local_moved", i < d->n_vrfs ? d->vrfs[i].local_moved : 0);
 		ctl_list_begin(o, "vnis");
 		for (uint32_t k = 0; k < d->cfg.n_vnis; k++) {
 			const struct vtep_vni_config *nc = &d->cfg.vnis[k];
