@@ -619,17 +619,18 @@ static void send_macip(const char *rd, const uint8_t mac[6], const char *ip, con
 	raw_send(buf, n);
 }
 
-/* The raw peer announces or withdraws a Nexus-shaped type 5 (RD 3.3.3.3:3, label 900001). */
+/* The raw peer announces or withdraws a Nexus-shaped type 5 (RD 3.3.3.3:3, label 900001), IPv4 or IPv6. */
 static void send_t5(const char *prefix, uint8_t len, const char *vtep, bool withdraw)
 {
 	struct evpn_route r;
 	struct bgp_attrs a;
-	uint8_t rd[8], pfx[4], buf[4096];
+	uint8_t rd[8], pfx[16], buf[4096];
 	size_t n, done;
+	bool v6 = strchr(prefix, ':') != NULL;
 
 	ck_assert_int_eq(evpn_rd_parse("3.3.3.3:3", rd), 0);
-	ck_assert_int_eq(inet_pton(AF_INET, prefix, pfx), 1);
-	evpn_route_prefix(&r, rd, 32, pfx, len, 900001);
+	ck_assert_int_eq(inet_pton(v6 ? AF_INET6 : AF_INET, prefix, pfx), 1);
+	evpn_route_prefix(&r, rd, v6 ? 128 : 32, pfx, len, 900001);
 	memset(&a, 0, sizeof(a));
 	a.has_origin = a.has_as_path = a.has_local_pref = true;
 	a.local_pref = 100;
@@ -790,6 +791,18 @@ START_TEST(test_remote_routes_installed)
 	/* the fast path's view: longest prefix match */
 	assert_remote(lookup("192.168.1.20"), "10.0.0.3");
 	assert_remote(lookup("172.31.1.1"), "10.0.0.3");
+	/* IPv6 the same way */
+	send_t5("2001:db8:77::", 48, "10.0.0.3", false);
+	info = wait_best("2001:db8:77::/48", ROUTE_SRC_EVPN_PREFIX);
+	assert_remote(&info.nh, "10.0.0.3");
+	{
+		uint8_t a6[16];
+
+		ck_assert_int_eq(inet_pton(AF_INET6, "2001:db8:77:1::5", a6), 1);
+		assert_remote(dp_route_nh_at(d.vrfs[0].table, dp_route_lookup6(d.vrfs[0].table, a6)), "10.0.0.3");
+	}
+	send_t5("2001:db8:77::", 48, "10.0.0.3", true);
+	wait_no_path("2001:db8:77::/48", ROUTE_SRC_EVPN_PREFIX);
 	ck_assert_uint_eq(lookup("192.168.1.21")->type, DP_ROUTE_NH_GLEAN);
 	ck_assert_uint_eq(lookup("172.32.0.1")->type, DP_ROUTE_NH_NONE);
 	ck_assert_uint_eq(d.vrfs[0].remote_routes, 2);
