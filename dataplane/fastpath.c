@@ -68,7 +68,11 @@ static const char *const dp_drop_names[DP_DROP_MAX] = {
 	[DP_DROP_NO_ROUTE] = "no_route",
 	[DP_DROP_TTL_EXPIRED] = "ttl_expired",
 	[DP_DROP_GLEAN] = "glean",
-	[DP_DROP_ROUTE_REMOTE_UNSUPPORTED] = "route_remote_unsupported",
+	[DP_DROP_ROUTE_NO_L3VNI] = "route_no_l3vni",
+	[DP_DROP_ROUTE_NO_VTEP] = "route_no_vtep",
+	[DP_DROP_L3VNI_NOT_ROUTER_MAC] = "l3vni_not_router_mac",
+	[DP_DROP_L3VNI_MALFORMED] = "l3vni_malformed",
+	[DP_DROP_L3VNI_TO_GATEWAY] = "l3vni_to_gateway",
 };
 
 _Static_assert((int)DP_DROP_TRUNCATED == (int)VXLAN_ERR_TRUNCATED &&
@@ -651,7 +655,76 @@ static bool dp_gw_from_tunnel(struct dp_worker *w, const struct dp_topology *t, 
 	return false;
 }
 
-/* Packets from an uplink (slot): decapsulate, learn, switch to local ports. */
+/*
+ * The frames of one burst decapsulated from L3 VNIs, to be routed (dp_l3vni_route): per
+ * family, with the VNI and the VTEP each came from (a burst from the underlay may mix VRFs).
+ */
+struct dp_l3vni_batch {
+	uint16_t n4, n6;
+	struct rte_mbuf *m4[DP_BURST], *m6[DP_BURST];
+	uint16_t vi4[DP_BURST], vi6[DP_BURST];
+	uint16_t vt4[DP_BURST], vt6[DP_BURST];
+	uint32_t a4[DP_BURST];                  /* host order, as rte_fib takes them */
+	uint8_t a6[DP_BURST][16];
+};
+
+/*
+ * m, an inner frame decapsulated from L3 VNI vi (symmetric IRB), from VTEP vt (DP_NO_ID: not
+ * in the table): counted as received, then queued in lb for routing when it is an IP packet
+ * to the VRF's router MAC, else a counted drop. Nothing from an L3 VNI is learned, flooded or
+ * sent to the kernel.
+ */
+static void dp_l3vni_collect(struct dp_worker *w, const struct dp_topology *t, uint16_t slot, uint16_t vi,
+			     uint16_t vt, struct rte_mbuf *m, struct dp_l3vni_batch *lb)
+{
+	const struct dp_vni *v = &t->vnis[vi];
+	const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint32_t len = rte_pktmbuf_pkt_len(m);
+	uint8_t family = 0;
+	uint32_t dst4 = 0;
+
+	w->counters->vnis[vi].decap_pkts++;
+	w->counters->vnis[vi].decap_bytes += len;
+	if (vt != DP_NO_ID) {
+		w->counters->vteps[vt].rx_pkts++;
+		w->counters->vteps[vt].rx_bytes += len;
+	}
+	if (unlikely(v->vrf >= t->n_vrfs || !t->vrfs[v->vrf].table)) {
+		dp_drop(w, slot, DP_DROP_NO_ROUTE, m);
+		return;
+	}
+	if (unlikely(memcmp(f, t->vrfs[v->vrf].router_mac, 6) != 0)) {
+		dp_drop(w, slot, DP_DROP_L3VNI_NOT_ROUTER_MAC, m);
+		return;
+	}
+	switch (l3_route_check(f, rte_pktmbuf_data_len(m), &family, &dst4, lb->a6[lb->n6])) {
+	case L3_ROUTE:
+		if (family == 4) {
+			lb->a4[lb->n4] = dst4;
+			lb->vi4[lb->n4] = vi;
+			lb->vt4[lb->n4] = vt;
+			lb->m4[lb->n4++] = m;
+		} else {
+			lb->vi6[lb->n6] = vi;
+			lb->vt6[lb->n6] = vt;
+			lb->m6[lb->n6++] = m;
+		}
+		return;
+	case L3_NOT_UNICAST:
+		w->counters->vrfs[v->vrf].no_route++;
+		dp_drop(w, slot, DP_DROP_NO_ROUTE, m);
+		return;
+	case L3_MALFORMED:
+	case L3_NOT_IP:
+		break;
+	}
+	dp_drop(w, slot, DP_DROP_L3VNI_MALFORMED, m);
+}
+
+static void dp_l3vni_route(struct dp_worker *w, const struct dp_topology *t, uint16_t slot,
+			   struct dp_l3vni_batch *lb);
+
+/* Packets from an uplink (slot): decapsulate, learn, switch to local ports; route those of an L3 VNI. */
 static void dp_decap_burst(struct dp_worker *w, const struct dp_topology *t, uint16_t slot, struct rte_mbuf **pkts,
 			   uint16_t n)
 {
@@ -663,10 +736,12 @@ static void dp_decap_burst(struct dp_worker *w, const struct dp_topology *t, uin
 	uint16_t src_vt[DP_BURST];
 	struct dp_learn_batch lb = { .n = 0, .slot = slot, .t = t, .hits = fdb_hit_bits(w->fdb) };
 	uint16_t exc = DP_PORT_EXCEPTION_OF(dp_slot_uplink_index(slot));   /* this uplink's TAP, if it has one */
+	struct dp_l3vni_batch l3b;
 	uint16_t k;
 
 	b.k = 0;
 	b.n_keys = 0;
+	l3b.n4 = l3b.n6 = 0;
 
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
@@ -722,6 +797,10 @@ static void dp_decap_burst(struct dp_worker *w, const struct dp_topology *t, uin
 			dp_drop(w, slot, DP_DROP_BAD_SRC_MAC, m);
 			continue;
 		}
+		if (unlikely(t->vnis[vi].l3)) {
+			dp_l3vni_collect(w, t, slot, vi, vt, m, &l3b);
+			continue;
+		}
 		if (unlikely(t->vnis[vi].gw != NULL) && dp_gw_from_tunnel(w, t, slot, vi, m))
 			continue;
 		vni_idx[b.k] = vi;
@@ -729,6 +808,10 @@ static void dp_decap_burst(struct dp_worker *w, const struct dp_topology *t, uin
 		src_vt[b.k] = vt;
 		ok[b.k] = m;
 		dp_keys_add(&b, vi, eth);
+	}
+	if (unlikely(l3b.n4 | l3b.n6)) {
+		dp_l3vni_route(w, t, slot, &l3b);
+		w->from_vtep = DP_NO_ID;
 	}
 	k = b.k;
 	if (!k)
@@ -917,7 +1000,27 @@ static bool dp_route_collect(struct dp_worker *w, const struct dp_topology *t, u
 	return false;
 }
 
-/* m's TTL / hop limit ran out at the gateway gw: time exceeded back to its sender (rate-limited), m dropped. */
+/*
+ * r, the gateway's answer to a routed packet that came in on slot: back out of that container
+ * port, or (slot an uplink: the packet came over the L3 VNI w->from_vni from VTEP
+ * w->from_vtep) back through the L3 VNI with the VRF's router MAC as its inner source.
+ */
+static void dp_route_reply(struct dp_worker *w, const struct dp_topology *t, uint16_t slot, struct rte_mbuf *r)
+{
+	uint8_t *f = rte_pktmbuf_mtod(r, uint8_t *);
+
+	if (!dp_slot_is_uplink(slot)) {
+		dp_send(w, t, slot, r);
+		return;
+	}
+	memcpy(f + 6, t->vrfs[t->vnis[w->from_vni].vrf].router_mac, 6);
+	dp_encap_send(w, t, slot, w->from_vni, w->from_vtep, vxlan_src_port(f, rte_pktmbuf_data_len(r)), r);
+}
+
+/*
+ * m's TTL / hop limit ran out at the gateway gw (NULL: none to answer from): time exceeded
+ * back to its sender (rate-limited, dp_route_reply), m dropped.
+ */
 static void dp_route_ttl_expired(struct dp_worker *w, const struct dp_topology *t, uint16_t slot,
 				 const struct dp_gateway *gw, struct dp_vrf_counters *rc, uint8_t family,
 				 struct rte_mbuf *m)
@@ -927,7 +1030,9 @@ static void dp_route_ttl_expired(struct dp_worker *w, const struct dp_topology *
 				DP_ICMP_RATE_BURST)) {
 		w->counters->mtu.icmp_rate_limited++;
 	} else if (rte_pktmbuf_data_room_size(w->pool) >= RTE_PKTMBUF_HEADROOM + L3_ICMP_FRAME_MAX) {
-		struct rte_mbuf *r = rte_pktmbuf_alloc(w->pool);
+		/* from the tunnel, only a VTEP of the table can be answered */
+		bool answerable = gw && (!dp_slot_is_uplink(slot) || w->from_vtep < VTEP_MAX_VTEPS);
+		struct rte_mbuf *r = answerable ? rte_pktmbuf_alloc(w->pool) : NULL;
 		size_t len = r ? l3_time_exceeded(rte_pktmbuf_mtod(r, uint8_t *), rte_pktmbuf_mtod(m, const uint8_t *),
 						  rte_pktmbuf_data_len(m), family, gw)
 			       : 0;
@@ -936,7 +1041,7 @@ static void dp_route_ttl_expired(struct dp_worker *w, const struct dp_topology *
 			r->data_len = (uint16_t)len;
 			r->pkt_len = (uint32_t)len;
 			rc->icmp_time_exceeded++;
-			dp_send(w, t, slot, r);
+			dp_route_reply(w, t, slot, r);
 		} else {
 			rte_pktmbuf_free(r);
 			w->counters->mtu.icmp_not_allowed++;
@@ -1008,9 +1113,61 @@ static void dp_route_glean(struct dp_worker *w, const struct dp_topology *t, uin
 }
 
 /*
+ * Symmetric IRB: m (checked, TTL left) from slot is routed in VRF vrf to a host behind the
+ * remote VTEP of next hop h. TTL / hop limit down, inner destination the remote leaf's router
+ * MAC, inner source ours, encapsulated in the VRF's L3 VNI towards the VTEP (its ECMP next
+ * hops, the L3 VNI's MTU). Too big for the L3 VNI: the MTU policy runs on the packet as it
+ * came, so fragments are forwarded one by one and an ICMP error goes back to the sender from
+ * the gateway MAC. No L3 VNI published, a VTEP not in the snapshot or not resolved: counted
+ * drops (route_no_l3vni, route_no_vtep, vtep_unresolved).
+ */
+static void dp_route_remote(struct dp_worker *w, const struct dp_topology *t, uint16_t slot, uint16_t vrf,
+			    const struct dp_route_nh *h, struct dp_vrf_counters *rc, uint8_t family, struct rte_mbuf *m)
+{
+	const struct dp_vrf *vr = &t->vrfs[vrf];
+	uint16_t li = vr->l3vni_idx;
+	uint32_t vt = h->vtep_id;
+	struct rte_mbuf *out[DP_MTU_MAX_FRAGS];
+	const struct dp_vni *lv;
+	uint32_t len = rte_pktmbuf_pkt_len(m);
+	unsigned n = 1;
+
+	if (unlikely(li >= t->n_vnis || !t->vnis[li].l3)) {
+		rc->no_l3vni++;
+		dp_drop(w, slot, DP_DROP_ROUTE_NO_L3VNI, m);
+		return;
+	}
+	if (unlikely(vt >= VTEP_MAX_VTEPS || t->vteps[vt].ip == 0)) {
+		rc->no_vtep++;
+		dp_drop(w, slot, DP_DROP_ROUTE_NO_VTEP, m);
+		return;
+	}
+	if (unlikely(t->vteps[vt].n_nh == 0)) {
+		w->counters->vteps[vt].unresolved_drops++;
+		dp_drop(w, slot, DP_DROP_VTEP_UNRESOLVED, m);
+		return;
+	}
+	lv = &t->vnis[li];
+	out[0] = m;
+	if (unlikely(len > lv->encap_frame_max) && (!lv->outer_frag || len > (uint32_t)lv->ip_mtu + RTE_ETHER_HDR_LEN))
+		n = dp_shrink(w, t, slot, lv->tunnel_mtu, m, out);
+	if (n) {
+		rc->routed++;
+		rc->routed_remote++;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		uint8_t *f = rte_pktmbuf_mtod(out[i], uint8_t *);
+
+		l3_forward(f, family, vr->router_mac, h->mac);
+		dp_encap_send(w, t, slot, li, (uint16_t)vt, vxlan_src_port(f, rte_pktmbuf_data_len(out[i])), out[i]);
+	}
+}
+
+/*
  * Route m (checked by l3_route_check) from slot of VNI vi by next hop nh_idx of the VRF's
- * table rt: to a local host (LOCAL: TTL down, MACs rewritten, out of its port), glean
- * (GLEAN), or a counted drop (no route, blackhole, remote: not yet, TTL run out).
+ * table rt: to a local host (LOCAL: TTL down, MACs rewritten, out of its port), to a remote
+ * leaf (REMOTE: dp_route_remote), glean (GLEAN), or a counted drop (no route, blackhole,
+ * TTL run out).
  */
 static void dp_route_one(struct dp_worker *w, const struct dp_topology *t, uint16_t slot, uint16_t vi,
 			 const struct dp_gateway *gw, const struct dp_route_table *rt, uint32_t nh_idx, uint8_t family,
@@ -1060,8 +1217,7 @@ static void dp_route_one(struct dp_worker *w, const struct dp_topology *t, uint1
 	} else if (h->type == DP_ROUTE_NH_GLEAN) {
 		dp_route_glean(w, t, slot, vrf, h, rc, family, dst4, dst6, m);
 	} else {
-		rc->remote_unsupported++;
-		dp_drop(w, slot, DP_DROP_ROUTE_REMOTE_UNSUPPORTED, m);
+		dp_route_remote(w, t, slot, vrf, h, rc, family, m);
 	}
 }
 
@@ -1080,6 +1236,114 @@ static void dp_route_burst(struct dp_worker *w, const struct dp_topology *t, uin
 		dp_route_lookup6_bulk(rt, (const uint8_t (*)[16])rb->a6, rb->n6, nh);
 		for (uint16_t i = 0; i < rb->n6; i++)
 			dp_route_one(w, t, slot, vi, gw, rt, nh[i], 6, 0, rb->a6[i], rb->m6[i]);
+	}
+}
+
+/* Whether the routed destination (dst4 host order, or dst6) is one of gateway g's addresses. */
+static inline bool dp_gw_is_addr(const struct dp_gateway *g, uint8_t family, uint32_t dst4, const uint8_t *dst6)
+{
+	if (family == 4)
+		return g->ip4_on && rte_cpu_to_be_32(dst4) == g->ip4;
+	return g->ip6_on && !memcmp(dst6, g->ip6, 16);
+}
+
+/*
+ * m, decapsulated from L3 VNI vi (from VTEP vt) and looked up (next hop nh_idx), is routed to
+ * a local host only: LOCAL (TTL down, source the gateway MAC of the host's VNI, destination
+ * the host, out of its port within its MTU: the MTU policy runs on the packet as it came, so
+ * an ICMP error goes back through the L3 VNI from our router MAC) or GLEAN (asked for, as
+ * from a port). TTL run out: time exceeded from the host's gateway, back through the L3 VNI.
+ * Anything else is a counted drop: a remote next hop (remote_to_remote: never back into the
+ * tunnel), no route or a subnet without a gateway (no_route), a gateway address
+ * (l3vni_to_gateway: not answered over the tunnel).
+ */
+static void dp_l3vni_route_one(struct dp_worker *w, const struct dp_topology *t, uint16_t slot, uint16_t vi,
+			       uint16_t vt, uint32_t nh_idx, uint8_t family, uint32_t dst4, const uint8_t *dst6,
+			       struct rte_mbuf *m)
+{
+	uint16_t vrf = t->vnis[vi].vrf;
+	const struct dp_route_nh *h = dp_route_nh_at(t->vrfs[vrf].table, nh_idx);
+	struct dp_vrf_counters *rc = &w->counters->vrfs[vrf];
+	const struct dp_gateway *g = NULL;
+	struct rte_mbuf *out[DP_MTU_MAX_FRAGS];
+	uint16_t mtu;
+	unsigned n = 1;
+
+	w->from_vni = vi;
+	w->from_vtep = vt;
+	if (h->type == DP_ROUTE_NH_REMOTE) {
+		dp_drop(w, slot, DP_DROP_REMOTE_TO_REMOTE, m);
+		return;
+	}
+	if ((h->type == DP_ROUTE_NH_LOCAL || h->type == DP_ROUTE_NH_GLEAN) && h->vni_idx < t->n_vnis)
+		g = dp_vni_gateway(&t->vnis[h->vni_idx]);
+	if (!g || (h->type == DP_ROUTE_NH_LOCAL && (h->port >= DP_N_SLOTS || t->port_vni[h->port] != h->vni_idx))) {
+		rc->no_route++;
+		dp_drop(w, slot, DP_DROP_NO_ROUTE, m);
+		return;
+	}
+	if (unlikely(dp_gw_is_addr(g, family, dst4, dst6))) {
+		dp_drop(w, slot, DP_DROP_L3VNI_TO_GATEWAY, m);
+		return;
+	}
+	if (unlikely(!l3_ttl_left(rte_pktmbuf_mtod(m, const uint8_t *), family))) {
+		dp_route_ttl_expired(w, t, slot, g, rc, family, m);
+		return;
+	}
+	if (h->type == DP_ROUTE_NH_GLEAN) {
+		dp_route_glean(w, t, slot, vrf, h, rc, family, dst4, dst6, m);
+		return;
+	}
+	mtu = t->port_mtu[h->port];
+	out[0] = m;
+	if (unlikely(mtu && rte_pktmbuf_pkt_len(m) > (uint32_t)mtu + RTE_ETHER_HDR_LEN))
+		n = dp_shrink(w, t, slot, mtu, m, out);
+	if (n) {
+		rc->routed++;
+		rc->routed_from_l3vni++;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		l3_forward(rte_pktmbuf_mtod(out[i], uint8_t *), family, g->mac, h->mac);
+		dp_send(w, t, (uint16_t)h->port, out[i]);
+	}
+}
+
+/* Whether the n packets of VNIs vi[] are all of one VRF. */
+static inline bool dp_l3vni_one_vrf(const struct dp_topology *t, const uint16_t *vi, uint16_t n)
+{
+	for (uint16_t i = 1; i < n; i++)
+		if (t->vnis[vi[i]].vrf != t->vnis[vi[0]].vrf)
+			return false;
+	return true;
+}
+
+/*
+ * Route what lb collected from the L3 VNIs of one burst from slot: one bulk lookup per family
+ * when the packets are all of one VRF (the usual case), else one lookup each.
+ */
+static void dp_l3vni_route(struct dp_worker *w, const struct dp_topology *t, uint16_t slot,
+			   struct dp_l3vni_batch *lb)
+{
+	uint32_t nh[DP_BURST];
+
+	if (lb->n4) {
+		if (dp_l3vni_one_vrf(t, lb->vi4, lb->n4))
+			dp_route_lookup4_bulk(dp_vni_route_table(t, &t->vnis[lb->vi4[0]]), lb->a4, lb->n4, nh);
+		else
+			for (uint16_t i = 0; i < lb->n4; i++)
+				nh[i] = dp_route_lookup4(dp_vni_route_table(t, &t->vnis[lb->vi4[i]]), lb->a4[i]);
+		for (uint16_t i = 0; i < lb->n4; i++)
+			dp_l3vni_route_one(w, t, slot, lb->vi4[i], lb->vt4[i], nh[i], 4, lb->a4[i], NULL, lb->m4[i]);
+	}
+	if (lb->n6) {
+		if (dp_l3vni_one_vrf(t, lb->vi6, lb->n6))
+			dp_route_lookup6_bulk(dp_vni_route_table(t, &t->vnis[lb->vi6[0]]),
+					      (const uint8_t (*)[16])lb->a6, lb->n6, nh);
+		else
+			for (uint16_t i = 0; i < lb->n6; i++)
+				nh[i] = dp_route_lookup6(dp_vni_route_table(t, &t->vnis[lb->vi6[i]]), lb->a6[i]);
+		for (uint16_t i = 0; i < lb->n6; i++)
+			dp_l3vni_route_one(w, t, slot, lb->vi6[i], lb->vt6[i], nh[i], 6, 0, lb->a6[i], lb->m6[i]);
 	}
 }
 

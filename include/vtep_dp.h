@@ -87,7 +87,12 @@ enum dp_drop {
 	DP_DROP_NO_ROUTE,               /* no route to the destination, a blackhole route, or not a unicast destination */
 	DP_DROP_TTL_EXPIRED,            /* TTL / hop limit would reach 0: ICMP time exceeded sent back (rate-limited) */
 	DP_DROP_GLEAN,                  /* destination in a connected subnet, its MAC unknown: ARP / NS sent (rate-limited) */
-	DP_DROP_ROUTE_REMOTE_UNSUPPORTED,   /* the route points at a remote VTEP: not routed over the L3 VNI yet */
+	DP_DROP_ROUTE_NO_L3VNI,         /* the route points at a remote VTEP, but the VRF has no L3 VNI published */
+	DP_DROP_ROUTE_NO_VTEP,          /* ... at a VTEP id that is not a VTEP of the snapshot */
+	/* decapsulated from an L3 VNI (symmetric IRB): routed to local hosts only */
+	DP_DROP_L3VNI_NOT_ROUTER_MAC,   /* the inner destination is not the VRF's router MAC */
+	DP_DROP_L3VNI_MALFORMED,        /* to the router MAC, but not IPv4 / IPv6 or a bad IP header */
+	DP_DROP_L3VNI_TO_GATEWAY,       /* to a gateway address of the VRF: not answered over the tunnel */
 	DP_DROP_MAX
 };
 const char *dp_drop_name(enum dp_drop d);
@@ -118,14 +123,18 @@ struct dp_vni_counters {
 
 /* Routing in one VRF (per VRF index). */
 struct dp_vrf_counters {
-	uint64_t routed;                    /* packets routed to a local host (TTL decremented, MACs rewritten) */
+	uint64_t routed;                    /* packets routed (TTL decremented, MACs rewritten): to a local host, or
+					       encapsulated in the L3 VNI to a remote leaf */
+	uint64_t routed_remote;             /* ... of those, encapsulated in the L3 VNI towards a remote VTEP */
+	uint64_t routed_from_l3vni;         /* ... of those, decapsulated from the L3 VNI (to a local host) */
 	uint64_t ttl_expired;               /* ttl_expired drops (ICMP time exceeded sent, unless rate-limited) */
 	uint64_t icmp_time_exceeded;        /* ... time exceeded messages sent */
 	uint64_t no_route;                  /* no_route drops */
 	uint64_t glean_sent;                /* ARP requests / neighbour solicitations sent for unresolved hosts */
 	uint64_t glean_drops;               /* packets dropped waiting for their host's MAC (glean drops) */
 	uint64_t glean_rate_limited;        /* ... of those, the ones whose ARP / NS was not sent: over the rate */
-	uint64_t remote_unsupported;        /* route_remote_unsupported drops */
+	uint64_t no_l3vni;                  /* route_no_l3vni drops */
+	uint64_t no_vtep;                   /* route_no_vtep drops */
 } __rte_cache_aligned;
 
 struct dp_vtep_counters {

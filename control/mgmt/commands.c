@@ -833,13 +833,16 @@ static int cmd_show_stats(struct ctl_out *o, int argc, char **argv, void *ctx)
 		ctl_obj_begin(o, NULL);
 		ctl_str(o, "vrf", d->cfg.vrfs[k].name);
 		ctl_u64(o, "routed", rc->routed);
+		ctl_u64(o, "routed_remote", rc->routed_remote);
+		ctl_u64(o, "routed_from_l3vni", rc->routed_from_l3vni);
 		ctl_u64(o, "ttl_expired", rc->ttl_expired);
 		ctl_u64(o, "icmp_time_exceeded", rc->icmp_time_exceeded);
 		ctl_u64(o, "no_route", rc->no_route);
 		ctl_u64(o, "glean_sent", rc->glean_sent);
 		ctl_u64(o, "glean_drops", rc->glean_drops);
 		ctl_u64(o, "glean_rate_limited", rc->glean_rate_limited);
-		ctl_u64(o, "route_remote_unsupported", rc->remote_unsupported);
+		ctl_u64(o, "route_no_l3vni", rc->no_l3vni);
+		ctl_u64(o, "route_no_vtep", rc->no_vtep);
 		ctl_u64(o, "host_routes_refused", d->vrfs[k].host_refused);
 		ctl_obj_end(o);
 	}

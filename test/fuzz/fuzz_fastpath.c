@@ -6,8 +6,9 @@
  * ports and the exception port, with a topology that has a resolved and an unresolved VTEP,
  * ARP suppression, an anycast gateway (VNI 100: 192.168.0.1/24, 2001:db8::1/64, MAC
  * 0000.2222.3333; VNI 200: 192.168.2.1/24), both VNIs routed in one VRF (connected subnets,
- * host routes to 192.168.0.10 on A and 192.168.2.11 on B, a blackhole 10.99.0.0/16, a
- * route behind VTEP 0 at 10.98.0.0/16), a VNI with outer fragmentation and a container port with a small MTU, in
+ * host routes to 192.168.0.10 on A and 192.168.2.11 on B, a blackhole 10.99.0.0/16, routes
+ * behind VTEP 0 at 10.98.0.0/16 and 2001:db8:98::/48) with its L3 VNI 900001 (symmetric IRB,
+ * router MAC 02::0e:01), a VNI with outer fragmentation and a container port with a small MTU, in
  * two worlds: a 1500-byte underlay with 2 KiB mbufs, and a 9216-byte (jumbo) underlay with
  * mbufs that hold a whole jumbo frame.
  *
@@ -27,6 +28,8 @@
  *    checksum), or to 192.168.0.10 (maybe routed) an IPv4 header still valid; nothing leaves
  *    A to the gateway MAC, and nothing goes into the tunnel in VNI 100 to it, nor from it
  *    but its glean requests;
+ *  - the L3 VNI: what we send in it is IPv4 or IPv6 from our router MAC to a unicast MAC
+ *    (routed, or an ICMP error back); nothing in it is ever learned;
  *  - no mbuf leaks: with the outputs freed and the reassembler emptied, the pool is whole.
  *
  * Build: part of the meson build with clang (test/fuzz_fastpath); scripts/test.sh runs it.
@@ -88,6 +91,9 @@ struct fz_world {
 };
 static struct fz_world fz_worlds[2];
 static const uint8_t fz_gw_mac[6] = { 0x00, 0x00, 0x22, 0x22, 0x33, 0x33 };
+static const uint8_t fz_rmac[6] = { 0x02, 0, 0, 0, 0x0e, 0x01 };   /* our router MAC in the VRF */
+#define FZ_L3VNI 900001
+#define FZ_L3VNI_IDX 2
 static struct rte_ring *fz_rx[FZ_N_PORTS], *fz_tx[FZ_N_PORTS];
 static uint16_t fz_port[FZ_N_PORTS];
 static struct fdb *fz_fdb;
@@ -98,6 +104,7 @@ static struct dp_counters *fz_ctr;
 static uint64_t fz_learned[FZ_MAX_LEARNED];
 static unsigned fz_n_learned;
 static bool fz_show;
+static unsigned long fz_l3vni_out;      /* frames we sent in the L3 VNI (shown with FUZZ_FASTPATH_SHOW) */
 
 static void fz_die(const char *what)
 {
@@ -144,6 +151,7 @@ static void fz_ports_create(void)
  * resolved). VNI 200 (index 1): port B (MTU 1400), floods to VTEP 0, outer fragmentation on
  * (over the 1500-byte underlay with an MTU of 1500, so its VXLAN packets are split), takes
  * VXLAN from VTEP 0 only (vtep_check); port B is at its MAC limit (learns no new MAC).
+ * VNI 900001 (index 2): the VRF's L3 VNI, no ports, no flood list, no learning.
  */
 static struct dp_topology *fz_topology(uint16_t underlay_mtu)
 {
@@ -161,10 +169,14 @@ static struct dp_topology *fz_topology(uint16_t underlay_mtu)
 		t->port_vni[slot] = p == FZ_A ? 0 : p == FZ_B ? 1 : DP_NO_ID;
 	}
 	t->port_mtu[fz_slot[FZ_B]] = FZ_PORT_B_MTU;
-	t->n_vnis = 2;
+	t->n_vnis = 3;
 	if (!test_dp_vni_fill(&t->vnis[0], 100, &fz_slot[FZ_A], 1, flood_a, 2, false, underlay_mtu) ||
-	    !test_dp_vni_fill(&t->vnis[1], 200, &fz_slot[FZ_B], 1, flood_b, 1, true, underlay_mtu))
+	    !test_dp_vni_fill(&t->vnis[1], 200, &fz_slot[FZ_B], 1, flood_b, 1, true, underlay_mtu) ||
+	    !test_dp_vni_fill(&t->vnis[FZ_L3VNI_IDX], FZ_L3VNI, flood_a, 0, flood_a, 0, false, underlay_mtu))
 		fz_die("calloc");
+	t->vnis[FZ_L3VNI_IDX].learning = false;
+	t->vnis[FZ_L3VNI_IDX].l3 = true;
+	t->vnis[FZ_L3VNI_IDX].vrf = 0;
 	if (underlay_mtu < 1600)   /* VNI 200 carries 1500-byte packets: VXLAN packets split on the underlay */
 		dp_vni_set_mtu(&t->vnis[1], 1500, true, underlay_mtu);
 	t->vteps[0].ip = FZ_IPV4(10, 0, 0, 2);
@@ -196,6 +208,9 @@ static struct dp_topology *fz_topology(uint16_t underlay_mtu)
 	t->vnis[1].gw->ip4_len = 24;
 	t->n_vrfs = 1;
 	t->vrfs[0].table = fz_rt;
+	t->vrfs[0].l3vni = FZ_L3VNI;
+	t->vrfs[0].l3vni_idx = FZ_L3VNI_IDX;
+	memcpy(t->vrfs[0].router_mac, fz_rmac, 6);
 	t->vnis[0].vrf = 0;
 	t->vnis[1].vrf = 0;
 	if (dp_topology_finish(t))
@@ -246,6 +261,7 @@ static void fz_routes(void)
 		FZ_CHECK(dp_route_add4(fz_rt, pfx[i][0], (uint8_t)pfx[i][1], idx[i]) == 0);
 	}
 	FZ_CHECK(dp_route_add6(fz_rt, (const uint8_t[16]){ 0x20, 0x01, 0x0d, 0xb8 }, 64, idx[0]) == 0);
+	FZ_CHECK(dp_route_add6(fz_rt, (const uint8_t[16]){ 0x20, 0x01, 0x0d, 0xb8, 0, 0x98 }, 48, idx[5]) == 0);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -361,6 +377,7 @@ static void fz_apply_learning(void)
 		for (unsigned i = 0; i < n; i++) {
 			bool moved;
 
+			FZ_CHECK(fdb_key_vni_idx(ev[i].key) != FZ_L3VNI_IDX);   /* nothing from the L3 VNI */
 			if (ev[i].dest & DP_LEARN_IP)
 				continue;
 			if (fdb_dest_is_vtep(ev[i].dest) && fdb_dest_id(ev[i].dest) == DP_VTEP_UNKNOWN)
@@ -452,6 +469,13 @@ static void fz_check_gateway(int p, const uint8_t *f, uint32_t len)
 		if (!memcmp(f + 56, fz_gw_mac, 6))              /* from it: only a glean request (ARP or NS) */
 			FZ_CHECK((f[62] == 0x08 && f[63] == 0x06 && len >= 50 + 42 && f[71] == 1) ||
 				 (f[62] == 0x86 && f[63] == 0xdd && len >= 50 + 86 && f[104] == 135));
+	} else if (p == FZ_U && len >= 50 + 14 && f[12] == 0x08 && f[13] == 0x00 && f[36] == 0x12 && f[37] == 0xb5 &&
+		   f[46] == (FZ_L3VNI >> 16) && f[47] == (uint8_t)(FZ_L3VNI >> 8) && f[48] == (uint8_t)FZ_L3VNI &&
+		   fz_from_vtep(f)) {                       /* our VXLAN in the L3 VNI: routed, or an ICMP error back */
+		FZ_CHECK(!memcmp(f + 56, fz_rmac, 6));
+		FZ_CHECK(!(f[50] & 1) && (f[50] | f[51] | f[52] | f[53] | f[54] | f[55]));   /* to a unicast MAC */
+		FZ_CHECK((f[62] == 0x08 && f[63] == 0x00) || (f[62] == 0x86 && f[63] == 0xdd));
+		fz_l3vni_out++;
 	}
 }
 
@@ -494,13 +518,16 @@ static void fz_show_counters(const struct fz_world *wd, const unsigned *out)
 	const struct dp_mtu_counters *mc = &fz_ctr->mtu;
 
 	printf("world %u: out U %u A %u B %u X %u; fragmented %lu (%lu pieces), outer %lu, icmp4 %lu, icmp6 %lu, "
-	       "reassembled %lu, arp_suppressed %lu, gateway arp %lu na %lu echo %lu conflicts %lu unrouted %lu; drops:",
+	       "reassembled %lu, arp_suppressed %lu, gateway arp %lu na %lu echo %lu conflicts %lu unrouted %lu; "
+	       "routed %lu (remote %lu, from L3 VNI %lu), L3 VNI out %lu; drops:",
 	       wd->underlay_mtu, out[FZ_U], out[FZ_A], out[FZ_B], out[FZ_X],
 	       (unsigned long)mc->fragmented, (unsigned long)mc->fragments, (unsigned long)mc->outer_fragmented,
 	       (unsigned long)mc->icmp4_sent, (unsigned long)mc->icmp6_sent, (unsigned long)mc->reasm.reassembled,
 	       (unsigned long)fz_ctr->vnis[0].arp_suppressed, (unsigned long)fz_ctr->vnis[0].gw_arp_replies,
 	       (unsigned long)fz_ctr->vnis[0].gw_na_sent, (unsigned long)fz_ctr->vnis[0].gw_echo_replies,
-	       (unsigned long)fz_ctr->vnis[0].gw_conflicts, (unsigned long)fz_ctr->vnis[0].gw_unrouted);
+	       (unsigned long)fz_ctr->vnis[0].gw_conflicts, (unsigned long)fz_ctr->vnis[0].gw_unrouted,
+	       (unsigned long)fz_ctr->vrfs[0].routed, (unsigned long)fz_ctr->vrfs[0].routed_remote,
+	       (unsigned long)fz_ctr->vrfs[0].routed_from_l3vni, fz_l3vni_out);
 	for (int p = 0; p < FZ_N_PORTS; p++)
 		for (int d = 1; d < DP_DROP_MAX; d++)
 			if (fz_ctr->ports[fz_slot[p]].drops[d])
@@ -521,6 +548,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (fz_show) {
 		memset(fz_ctr, 0, sizeof(*fz_ctr));
 		rx_before = 0;
+		fz_l3vni_out = 0;
 	}
 
 	while (off + 3 <= size && injected < FZ_MAX_FRAMES) {

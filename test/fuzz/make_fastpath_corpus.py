@@ -61,18 +61,27 @@ GW4 = (192, 168, 0, 1)
 GW6 = bytes.fromhex("20010db8000000000000000000000001")
 GW_LL6 = bytes.fromhex("fe80000000000000020022fffe223333")
 HOST6 = bytes.fromhex("20010db800000000000000000000000a")
+RMAC = bytes([2, 0, 0, 0, 0x0E, 1])                # our router MAC in the VRF, L3 VNI 900001
+REMOTE_RMAC = bytes([2, 0, 0, 0, 9, 9])            # the remote leaf's (VTEP 0, 10.98.0.0/16, 2001:db8:98::/48)
+REMOTE6 = bytes.fromhex("20010db8009800000000000000000001")
+L3VNI = 900001
 
 
-def icmp4_echo(dst_mac, src, dst, size, frag=0, mf=False, ttl=64):
+def irb4(dst, size, ttl=64, df=True, dst_mac=RMAC):
+    """A packet a remote leaf routed to us over the L3 VNI, from a host behind it."""
+    return icmp4_echo(dst_mac, (10, 98, 1, 1), dst, size, ttl=ttl, src_mac=REMOTE_RMAC, df=df)
+
+
+def icmp4_echo(dst_mac, src, dst, size, frag=0, mf=False, ttl=64, src_mac=mac(0x0A), df=True):
     m = struct.pack("!BBHHH", 8, 0, 0, 0x1234, 1) + bytes(range(256)) * (size // 256) + bytes(size % 256)
     m = m[:2] + struct.pack("!H", csum(m)) + m[4:]
-    return eth(dst_mac, mac(0x0A), 0x0800, ip4(src, dst, 1, m, df=True, frag=frag, mf=mf, ttl=ttl))
+    return eth(dst_mac, src_mac, 0x0800, ip4(src, dst, 1, m, df=df, frag=frag, mf=mf, ttl=ttl))
 
 
-def icmp6(dst_mac, src6, dst6, msg, hop=255, nh=58):
+def icmp6(dst_mac, src6, dst6, msg, hop=255, nh=58, src_mac=mac(0x0A)):
     ph = src6 + dst6 + struct.pack("!IxxxB", len(msg), 58)
     msg = msg[:2] + struct.pack("!H", csum(ph + msg[:2] + b"\0\0" + msg[4:])) + msg[4:]
-    return eth(dst_mac, mac(0x0A), 0x86DD, struct.pack("!IHBB", 0x60000000, len(msg), nh, hop) + src6 + dst6 + msg)
+    return eth(dst_mac, src_mac, 0x86DD, struct.pack("!IHBB", 0x60000000, len(msg), nh, hop) + src6 + dst6 + msg)
 
 
 def solicited(a):
@@ -144,6 +153,18 @@ seeds = {
     "route_glean6": STD + rec(A, icmp6(GW_MAC, HOST6, bytes([0x20, 1, 0xd, 0xb8] + [0] * 11 + [0x63]), struct.pack("!BBHI", 128, 0, 0, 0), hop=64)),
     "route_none": STD + rec(A, icmp4_echo(GW_MAC, (192, 168, 0, 10), (10, 99, 1, 1), 56)),
     "route_remote": STD + rec(A, icmp4_echo(GW_MAC, (192, 168, 0, 10), (10, 98, 1, 1), 56)),
+    # symmetric IRB: into the L3 VNI towards VTEP 0, and from it to local hosts
+    "l3vni_route_remote6": STD + rec(A, icmp6(GW_MAC, HOST6, REMOTE6, struct.pack("!BBHI", 128, 0, 0, 0), hop=64)),
+    "l3vni_route_remote_frag_needed": STD + rec(A, icmp4_echo(GW_MAC, (192, 168, 0, 10), (10, 98, 1, 1), 1600)),
+    "l3vni_route_remote_fragment": STD + rec(A, icmp4_echo(GW_MAC, (192, 168, 0, 10), (10, 98, 1, 1), 1600, df=False)),
+    "l3vni_decap_local": STD + rec(U, vxlan(L3VNI, irb4((192, 168, 0, 10), 100))),
+    "l3vni_decap_ttl": STD + rec(U, vxlan(L3VNI, irb4((192, 168, 0, 10), 100, ttl=1))),
+    "l3vni_decap_to_small_port": STD + rec(U, vxlan(L3VNI, irb4((192, 168, 2, 11), 1420))),
+    "l3vni_decap_fragment_to_small_port": STD + rec(U, vxlan(L3VNI, irb4((192, 168, 2, 11), 1420, df=False))),
+    "l3vni_decap_glean": STD + rec(U, vxlan(L3VNI, irb4((192, 168, 0, 99), 56))),
+    "l3vni_decap_to_remote": STD + rec(U, vxlan(L3VNI, irb4((10, 98, 2, 2), 56))),
+    "l3vni_decap_not_router_mac": STD + rec(U, vxlan(L3VNI, irb4((192, 168, 0, 10), 56, dst_mac=GW_MAC))),
+    "l3vni_decap6_glean": STD + rec(U, vxlan(L3VNI, icmp6(RMAC, REMOTE6, HOST6, struct.pack("!BBHI", 128, 0, 0, 0), hop=64, src_mac=REMOTE_RMAC))),
     "jumbo_decap_ipv6_to_small_port": JUMBO + rec(U, vxlan(200, eth(mac(0x0B), mac(0xA0), 0x86DD, ip6(bytes(4000), 4000)))),
 }
 out = sys.argv[1] if len(sys.argv) > 1 else "test/fuzz/corpus/fastpath"

@@ -10,7 +10,8 @@
  * no_headroom (mbufs always have the headroom), the
  * exception port (the kernel's TAP), transmit overflow, the anycast gateway (ARP, neighbour
  * discovery, echo, conflicts, frames to it), routing in a VRF (forwarding to a local host,
- * time exceeded, glean, what is not routed), and a full mixed burst against the same packets
+ * time exceeded, glean, what is not routed), symmetric IRB over the VRF's L3 VNI (to remote
+ * leaves, from them to local hosts, what is dropped), and a full mixed burst against the same packets
  * one at a time. Every test asserts the exact frames out of every port, the
  * exact counters, and that every mbuf went back to the pool. EAL is initialised once (no
  * hugepages, no shared files) and the tests run in that one process (CK_NOFORK).
@@ -3408,8 +3409,8 @@ START_TEST(test_route_glean)
 END_TEST
 
 /*
- * What is not routed, each counted: no route, a blackhole, a route behind a remote VTEP (not
- * yet), a multicast or broadcast destination, a bad IPv4 checksum; and a ping to the other
+ * What is not routed, each counted: no route, a blackhole, a route behind a remote VTEP while
+ * the VRF has no L3 VNI, a multicast or broadcast destination, a bad IPv4 checksum; and a ping to the other
  * subnet's gateway address is answered by it. Without a VRF, frames to the gateway MAC stay
  * to_gateway_unrouted drops.
  */
@@ -3436,8 +3437,8 @@ START_TEST(test_route_not_routed)
 	len = echo4_frame(in, MAC_B, gw_mac, HOST4, IPV4(10, 98, 7, 7), 56);
 	run(PB, in, len);
 	expect_out(0, 0, 0, 0);
-	expect_drop(SLOT_B, DP_DROP_ROUTE_REMOTE_UNSUPPORTED, 1);
-	ck_assert_uint_eq(g_ctr->vrfs[0].remote_unsupported, 1);
+	expect_drop(SLOT_B, DP_DROP_ROUTE_NO_L3VNI, 1);      /* topo_l3 publishes no L3 VNI */
+	ck_assert_uint_eq(g_ctr->vrfs[0].no_l3vni, 1);
 
 	len = echo4_frame(in, MAC_B, gw_mac, HOST4, HOST4_D, 56);
 	in[14 + 10] ^= 0x55;
@@ -3467,6 +3468,518 @@ START_TEST(test_route_not_routed)
 	expect_drop(SLOT_B, DP_DROP_TO_GATEWAY_UNROUTED, 1);
 	ck_assert_uint_eq(g_ctr->vrfs[0].routed, 0);
 	learn_drain();
+	rt_free();
+	finish();
+}
+END_TEST
+
+/* ---- symmetric IRB: routing over the VRF's L3 VNI ---- */
+
+#define L3VNI 900001
+#define REMOTE4 IPV4(10, 98, 7, 7)          /* behind VTEP 0 (topo_l3's 10.98.0.0/16) */
+static const uint8_t rmac_ours[6] = { 0x02, 0xaa, 0x00, 0x00, 0x00, 0x01 };
+static const uint8_t rmac_remote[6] = { 0x02, 0x11, 0x22, 0x33, 0x44, 0x55 };  /* topo_l3's remote next hop */
+static const uint8_t remote6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0x98, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7 };
+
+/*
+ * topo_l3 with the VRF's L3 VNI published as the control thread does: VNI 900001 at index 2
+ * (l3: no ports, no flood list, no learning), the VRF's router MAC, and 2001:db8:98::/48
+ * behind VTEP 0 too.
+ */
+static struct dp_topology *topo_irb(void)
+{
+	static const uint16_t none[1];
+	struct dp_topology *t = topo_l3();
+	struct dp_route_nh remote = { .type = DP_ROUTE_NH_REMOTE, .vtep_id = 0, .l3vni = L3VNI };
+	const uint8_t pfx6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0x98 };
+
+	vni_fill(&t->vnis[2], L3VNI, none, 0, none, 0);
+	t->vnis[2].learning = false;
+	t->vnis[2].l3 = true;
+	t->vnis[2].vrf = 0;
+	t->n_vnis = 3;
+	t->vrfs[0].l3vni_idx = 2;
+	memcpy(t->vrfs[0].router_mac, rmac_ours, 6);
+	memcpy(remote.mac, rmac_remote, 6);
+	ck_assert_int_eq(dp_route_add6(g_rt, pfx6, 48, rt_nh(&remote)), 0);
+	ck_assert_int_eq(dp_topology_finish(t), 0);
+	return t;
+}
+
+/* want = in (len bytes) routed by us: MACs dst then src, TTL / hop limit one less, IPv4 checksum right. */
+static void routed_copy(uint8_t *want, const uint8_t *in, uint32_t len, const uint8_t *dst, const uint8_t *src)
+{
+	memcpy(want, in, len);
+	memcpy(want, dst, 6);
+	memcpy(want + 6, src, 6);
+	if (rd16(in + 12) == 0x0800) {
+		want[14 + 8]--;
+		ipv4_fix_csum(want + 14);
+	} else {
+		want[14 + 7]--;
+	}
+}
+
+/* A frame in the L3 VNI as a remote leaf routes it to us: from its router MAC to ours. */
+static uint32_t irb_in4(uint8_t *f, uint32_t dst4, uint32_t len)
+{
+	uint32_t n = echo4_frame(f, MAC_R0, rmac_ours, REMOTE4, dst4, len);
+
+	memcpy(f + 6, rmac_remote, 6);
+	return n;
+}
+
+static uint32_t irb_in6(uint8_t *f, const uint8_t *dst6, uint32_t len)
+{
+	uint32_t n = echo6_frame(f, MAC_R0, rmac_ours, remote6, dst6, len);
+
+	memcpy(f + 6, rmac_remote, 6);
+	return n;
+}
+
+/* f (out of the underlay) is VXLAN to VTEP 0 in the L3 VNI from our router MAC to the remote one; its inner frame. */
+static const uint8_t *expect_irb_out(const struct frame *f)
+{
+	struct vxlan_parsed p;
+
+	ck_assert_int_eq(vxlan_parse(f->data, f->len, VTEP0_IP, UDP_PORT, &p), VXLAN_OK);
+	ck_assert_uint_eq(p.vni, L3VNI);
+	ck_assert_uint_eq(p.outer_src_ip, LOCAL_IP);
+	ck_assert_msg(ip_csum_ok(f->data + VXLAN_ETH_LEN), "outer IPv4 checksum is wrong");
+	ck_assert_mem_eq(f->data + VXLAN_OUTER_LEN, rmac_remote, 6);
+	ck_assert_mem_eq(f->data + VXLAN_OUTER_LEN + 6, rmac_ours, 6);
+	return f->data + VXLAN_OUTER_LEN;
+}
+
+/*
+ * Symmetric IRB out: a frame from B to the gateway MAC for a host behind VTEP 0 (IPv4
+ * 10.98.0.0/16, IPv6 2001:db8:98::/48) is routed into the L3 VNI: TTL / hop limit one
+ * less (IPv4 checksum right), inner destination the remote router MAC, inner source ours,
+ * VXLAN to VTEP 0 with VNI 900001; counted as routed and routed_remote, and on the L3 VNI
+ * and the VTEP. Too big for the L3 VNI: DF set gets "fragmentation needed" back to B from
+ * the gateway MAC, DF clear is fragmented and each piece routed.
+ */
+START_TEST(test_l3vni_route_remote)
+{
+	uint8_t in[4][FRAME_MAX], want[FRAME_MAX];
+	uint32_t len[4], bytes = 0;
+
+	publish(topo_irb());
+	len[0] = echo4_frame(in[0], MAC_B, gw_mac, HOST4, REMOTE4, 108 - 42);
+	len[1] = echo4_frame(in[1], MAC_B, gw_mac, HOST4, REMOTE4, 1008 - 42);
+	len[2] = echo6_frame(in[2], MAC_B, gw_mac, host6, remote6, 108 - 62);
+	len[3] = echo6_frame(in[3], MAC_B, gw_mac, host6, remote6, 1008 - 62);
+	for (int i = 0; i < 4; i++) {
+		const uint8_t *inner;
+
+		run(PB, in[i], len[i]);
+		expect_out(1, 0, 0, 0);
+		pcap_note(&g_out.f[PA][0]);
+		routed_copy(want, in[i], len[i], rmac_remote, rmac_ours);
+		expect_encap(&g_out.f[PA][0], 0, L3VNI, want, len[i]);
+		inner = expect_irb_out(&g_out.f[PA][0]);
+		if (i < 2) {
+			ck_assert_uint_eq(inner[14 + 8], 60);               /* echo4_frame sends TTL 61 */
+			ck_assert_msg(ip_csum_ok(inner + 14), "routed to remote: bad IPv4 checksum");
+		} else {
+			ck_assert_uint_eq(inner[14 + 7], 63);
+			ck_assert_msg(icmp6_csum_ok(inner + 14), "routed to remote: bad ICMPv6 checksum");
+		}
+		bytes += len[i];
+	}
+	expect_no_drops();
+	expect_no_learn();
+	ck_assert_uint_eq(g_ctr->vrfs[0].routed, 4);
+	ck_assert_uint_eq(g_ctr->vrfs[0].routed_remote, 4);
+	ck_assert_uint_eq(g_ctr->vrfs[0].routed_from_l3vni, 0);
+	ck_assert_uint_eq(g_ctr->vnis[2].encap_pkts, 4);
+	ck_assert_uint_eq(g_ctr->vnis[2].encap_bytes, bytes);
+	ck_assert_uint_eq(g_ctr->vnis[0].encap_pkts, 0);
+	ck_assert_uint_eq(g_ctr->vteps[0].tx_pkts, 4);
+	expect_port(SLOT_B, 4, bytes, 0, 0);
+
+	/* 1600 bytes, DF set: over the L3 VNI's 1450; "fragmentation needed" to B from the gateway MAC */
+	len[0] = echo4_frame(in[0], MAC_B, gw_mac, HOST4, REMOTE4, 1600 - 42);
+	run(PB, in[0], len[0]);
+	expect_out(0, 1, 0, 0);
+	{
+		const uint8_t *f = g_out.f[PB][0].data, *ip = f + 14;
+		uint8_t mac_b[6];
+
+		mac_set(mac_b, MAC_B);
+		ck_assert_mem_eq(f, mac_b, 6);
+		ck_assert_mem_eq(f + 6, gw_mac, 6);
+		ck_assert_uint_eq(ip[9], 1);
+		ck_assert_uint_eq(ip[20], 3);
+		ck_assert_uint_eq(ip[21], 4);
+		ck_assert_uint_eq(rd16(ip + 26), 1450);
+		ck_assert_msg(ip_csum_ok(ip), "frag needed: bad IPv4 checksum");
+	}
+	expect_only_drop(SLOT_B, DP_DROP_FRAG_NEEDED, 1);
+	/* DF clear: two fragments, each routed into the L3 VNI */
+	in[0][14 + 6] = 0;
+	ipv4_fix_csum(in[0] + 14);
+	run(PB, in[0], len[0]);
+	expect_out(2, 0, 0, 0);
+	for (int i = 0; i < 2; i++) {
+		const uint8_t *inner = expect_irb_out(&g_out.f[PA][i]);
+
+		ck_assert_uint_eq(inner[14 + 8], 60);
+		ck_assert_msg(ip_csum_ok(inner + 14), "fragment: bad IPv4 checksum");
+		ck_assert_uint_le(g_out.f[PA][i].len, UNDERLAY_MTU + 14);
+	}
+	ck_assert_uint_eq(g_ctr->mtu.fragmented, 1);
+	ck_assert_uint_eq(g_ctr->vrfs[0].routed_remote, 5);
+	ck_assert_uint_eq(drops_total(), 1);
+	learn_drain();
+	rt_free();
+	finish();
+}
+END_TEST
+
+/*
+ * A route behind a remote VTEP that cannot be followed is a counted drop, never silent: the
+ * VRF without an L3 VNI published (none, an L2 VNI, an index past the VNIs: route_no_l3vni),
+ * a VTEP id not in the snapshot (unused, out of range: route_no_vtep), a VTEP not resolved
+ * (vtep_unresolved).
+ */
+START_TEST(test_l3vni_route_remote_drops)
+{
+	static const uint16_t bad_idx[] = { DP_NO_ID, 1, 3 };
+	struct dp_route_nh nh = { .type = DP_ROUTE_NH_REMOTE, .l3vni = L3VNI };
+	uint8_t in[FRAME_MAX];
+	uint32_t len = echo4_frame(in, MAC_B, gw_mac, HOST4, REMOTE4, 56);
+	struct dp_topology *t;
+
+	for (unsigned i = 0; i < RTE_DIM(bad_idx); i++) {
+		t = topo_irb();
+		t->vrfs[0].l3vni_idx = bad_idx[i];
+		publish(t);
+		run(PB, in, len);
+		expect_out(0, 0, 0, 0);
+	}
+	expect_only_drop(SLOT_B, DP_DROP_ROUTE_NO_L3VNI, 3);
+	ck_assert_uint_eq(g_ctr->vrfs[0].no_l3vni, 3);
+
+	publish(topo_irb());
+	memcpy(nh.mac, rmac_remote, 6);
+	nh.vtep_id = 5;                                         /* no VTEP there */
+	rt_add4(IPV4(10, 97, 0, 0), 16, rt_nh(&nh));
+	nh.vtep_id = VTEP_MAX_VTEPS + 1;
+	rt_add4(IPV4(10, 96, 0, 0), 16, rt_nh(&nh));
+	len = echo4_frame(in, MAC_B, gw_mac, HOST4, IPV4(10, 97, 1, 1), 56);
+	run(PB, in, len);
+	len = echo4_frame(in, MAC_B, gw_mac, HOST4, IPV4(10, 96, 1, 1), 56);
+	run(PB, in, len);
+	expect_out(0, 0, 0, 0);
+	expect_drop(SLOT_B, DP_DROP_ROUTE_NO_VTEP, 2);
+	ck_assert_uint_eq(g_ctr->vrfs[0].no_vtep, 2);
+
+	t = topo_irb();
+	t->vteps[1].n_nh = 0;
+	publish(t);
+	nh.vtep_id = 1;
+	rt_add4(IPV4(10, 95, 0, 0), 16, rt_nh(&nh));
+	len = echo4_frame(in, MAC_B, gw_mac, HOST4, IPV4(10, 95, 1, 1), 56);
+	run(PB, in, len);
+	expect_out(0, 0, 0, 0);
+	expect_drop(SLOT_B, DP_DROP_VTEP_UNRESOLVED, 1);
+	ck_assert_uint_eq(g_ctr->vteps[1].unresolved_drops, 1);
+	ck_assert_uint_eq(drops_total(), 6);
+	ck_assert_uint_eq(g_ctr->vrfs[0].routed, 0);
+	ck_assert_uint_eq(g_ctr->vrfs[0].routed_remote, 0);
+	ck_assert_uint_eq(g_ctr->vnis[2].encap_pkts, 0);
+	learn_drain();
+	rt_free();
+	finish();
+}
+END_TEST
+
+/*
+ * Symmetric IRB in: a frame in the L3 VNI from VTEP 0 to our router MAC is routed in the
+ * VRF to the local host D: TTL / hop limit one less, source the gateway MAC of D's VNI (here
+ * made different from VNI 100's to tell them apart), destination D; IPv4 and IPv6; in one
+ * burst with a bridged frame; nothing learned. A host not known yet is gleaned for. Over D's
+ * MTU: DF clear is fragmented (each piece routed), DF set gets "fragmentation needed" back
+ * through the L3 VNI from our router MAC to the remote one.
+ */
+START_TEST(test_l3vni_decap_local)
+{
+	static const uint8_t gw_mac_b[6] = { 0x00, 0x00, 0x22, 0x22, 0x44, 0x44 };
+	uint8_t in[3][FRAME_MAX], vx[3][FRAME_MAX], want[FRAME_MAX];
+	uint32_t len[3], vlen[3], bytes = 0;
+	struct dp_topology *t = topo_irb();
+
+	dp_gateway_set_mac(t->vnis[1].gw, gw_mac_b);
+	publish(t);
+	len[0] = irb_in4(in[0], HOST4_D, 108 - 42);
+	len[1] = irb_in6(in[1], host6_d, 1008 - 62);
+	for (int i = 0; i < 2; i++) {
+		vlen[i] = vxlan_frame(vx[i], VTEP0_IP, LOCAL_IP, UDP_PORT, L3VNI, in[i], len[i]);
+		run(PA, vx[i], vlen[i]);
+		expect_out(0, 0, 0, 1);
+		pcap_note(&g_out.f[PD][0]);
+		{
+			uint8_t mac_d[6];
+
+			mac_set(mac_d, MAC_D);
+			routed_copy(want, in[i], len[i], mac_d, gw_mac_b);
+		}
+		expect_frame(&g_out.f[PD][0], want, len[i]);
+		if (i == 0)
+			ck_assert_msg(ip_csum_ok(g_out.f[PD][0].data + 14), "routed from L3 VNI: bad IPv4 checksum");
+		else
+			ck_assert_msg(icmp6_csum_ok(g_out.f[PD][0].data + 14), "routed from L3 VNI: bad ICMPv6 checksum");
+		bytes += len[i];
+	}
+	expect_no_drops();
+	expect_no_learn();
+	ck_assert_uint_eq(g_ctr->vrfs[0].routed, 2);
+	ck_assert_uint_eq(g_ctr->vrfs[0].routed_from_l3vni, 2);
+	ck_assert_uint_eq(g_ctr->vrfs[0].routed_remote, 0);
+	ck_assert_uint_eq(g_ctr->vnis[2].decap_pkts, 2);
+	ck_assert_uint_eq(g_ctr->vnis[2].decap_bytes, bytes);
+	ck_assert_uint_eq(g_ctr->vnis[2].flooded, 0);
+	ck_assert_uint_eq(g_ctr->vteps[0].rx_pkts, 2);
+	expect_port(SLOT_D, 0, 0, 2, bytes);
+
+	/* one burst: routed IPv4, a bridged frame to C in VNI 100, routed IPv6 */
+	len[2] = inner_frame(in[2], MAC_C, MAC_R0, 200, 3);
+	vlen[2] = vxlan_frame(vx[2], VTEP0_IP, LOCAL_IP, UDP_PORT, VNI_A, in[2], len[2]);
+	fdb_put(0, MAC_C, fdb_dest_port(SLOT_C));
+	inject(PA, vx[0], vlen[0]);
+	inject(PA, vx[2], vlen[2]);
+	inject(PA, vx[1], vlen[1]);
+	ck_assert_uint_eq(poll_once(), 3);
+	expect_out(0, 0, 1, 2);
+	expect_frame(&g_out.f[PC][0], in[2], len[2]);
+	ck_assert_mem_eq(g_out.f[PD][0].data + 6, gw_mac_b, 6);
+	ck_assert_uint_eq(g_out.f[PD][0].len, len[0]);
+	ck_assert_uint_eq(g_out.f[PD][1].len, len[1]);
+	expect_one_learn(0, MAC_R0, fdb_dest_vtep(0), VTEP0_IP);    /* the bridged frame's source only */
+	ck_assert_uint_eq(g_ctr->vrfs[0].routed_from_l3vni, 4);
+	expect_no_drops();
+
+	/* a host of a connected subnet not known yet: VNI 200's gateway ARPs for it (D and VTEP 0) */
+	publish(topo_irb());
+	len[0] = irb_in4(in[0], IPV4(192, 168, 2, 20), 60);
+	vlen[0] = vxlan_frame(vx[0], VTEP0_IP, LOCAL_IP, UDP_PORT, L3VNI, in[0], len[0]);
+	run(PA, vx[0], vlen[0]);
+	expect_out(1, 0, 0, 1);
+	expect_glean_arp(&g_out.f[PD][0], IPV4(192, 168, 2, 20));
+	expect_encap(&g_out.f[PA][0], 0, VNI_B, g_out.f[PD][0].data, 42);
+	expect_only_drop(DP_PORT_UNDERLAY, DP_DROP_GLEAN, 1);
+	ck_assert_uint_eq(g_ctr->vrfs[0].glean_sent, 1);
+
+	/* D's MTU 1000: 1200 bytes DF set -> fragmentation needed back through the L3 VNI */
+	t = topo_irb();
+	t->port_mtu[SLOT_D] = 1000;
+	publish(t);
+	reset_counters();
+	len[0] = irb_in4(in[0], HOST4_D, 1200 - 42);
+	vlen[0] = vxlan_frame(vx[0], VTEP0_IP, LOCAL_IP, UDP_PORT, L3VNI, in[0], len[0]);
+	run(PA, vx[0], vlen[0]);
+	expect_out(1, 0, 0, 0);
+	{
+		const uint8_t *inner = expect_irb_out(&g_out.f[PA][0]), *ip = inner + 14;
+		uint32_t host = HOST4_D, remote = REMOTE4;
+
+		pcap_note(&g_out.f[PA][0]);
+		ck_assert_uint_eq(rd16(inner + 12), 0x0800);
+		ck_assert_mem_eq(ip + 12, &host, 4);
+		ck_assert_mem_eq(ip + 16, &remote, 4);
+		ck_assert_uint_eq(ip[20], 3);
+		ck_assert_uint_eq(ip[21], 4);
+		ck_assert_uint_eq(rd16(ip + 26), 1000);
+		ck_assert_msg(ip_csum_ok(ip), "frag needed: bad IPv4 checksum");
+	}
+	expect_only_drop(DP_PORT_UNDERLAY, DP_DROP_FRAG_NEEDED, 1);
+	ck_assert_uint_eq(g_ctr->mtu.icmp4_sent, 1);
+	/* DF clear: fragments out of D, each routed */
+	in[0][14 + 6] = 0;
+	ipv4_fix_csum(in[0] + 14);
+	vlen[0] = vxlan_frame(vx[0], VTEP0_IP, LOCAL_IP, UDP_PORT, L3VNI, in[0], len[0]);
+	run(PA, vx[0], vlen[0]);
+	expect_out(0, 0, 0, 2);
+	for (int i = 0; i < 2; i++) {
+		const uint8_t *f = g_out.f[PD][i].data;
+
+		ck_assert_uint_le(g_out.f[PD][i].len, 1000 + 14);
+		ck_assert_mem_eq(f + 6, gw_mac, 6);
+		ck_assert_uint_eq(f[14 + 8], 60);
+		ck_assert_msg(ip_csum_ok(f + 14), "fragment: bad IPv4 checksum");
+	}
+	ck_assert_uint_eq(g_ctr->vrfs[0].routed_from_l3vni, 1);
+	ck_assert_uint_eq(drops_total(), 1);
+	learn_drain();
+	rt_free();
+	finish();
+}
+END_TEST
+
+/*
+ * What comes in on the L3 VNI and is not routed to a local host is a counted drop, and
+ * nothing from it is learned, flooded or sent to the kernel (the exception port is up): an
+ * inner destination other than our router MAC (the gateway's, the host's, broadcast), not
+ * IP, a bad IPv4 header, a route behind a remote VTEP (no re-encapsulation), no route, a
+ * blackhole, multicast, a gateway address; vtep_check holds on the L3 VNI as on L2 VNIs.
+ */
+START_TEST(test_l3vni_decap_drops)
+{
+	uint8_t in[FRAME_MAX], vx[FRAME_MAX];
+	uint32_t len, vlen;
+	struct dp_topology *t = topo_irb();
+
+	topo_add_port(t, PX, DP_NO_ID);
+	publish(t);
+#define L3_IN(port)                                                                          \
+	do {                                                                                 \
+		vlen = vxlan_frame(vx, VTEP0_IP, LOCAL_IP, UDP_PORT, L3VNI, in, len);        \
+		run(port, vx, vlen);                                                         \
+	} while (0)
+	len = irb_in4(in, HOST4_D, 56);
+	memcpy(in, gw_mac, 6);
+	L3_IN(PA);
+	mac_set(in, MAC_D);
+	L3_IN(PA);
+	mac_set(in, MAC_BCAST);
+	L3_IN(PA);
+	expect_out6(0, 0, 0, 0, 0, 0);
+	expect_only_drop(DP_PORT_UNDERLAY, DP_DROP_L3VNI_NOT_ROUTER_MAC, 3);
+
+	len = arp_request(in, MAC_R0, REMOTE4, HOST4_D);
+	memcpy(in, rmac_ours, 6);
+	L3_IN(PA);
+	len = irb_in4(in, HOST4_D, 56);
+	in[14 + 10] ^= 0x55;                                /* bad IPv4 checksum */
+	L3_IN(PA);
+	expect_out6(0, 0, 0, 0, 0, 0);
+	expect_drop(DP_PORT_UNDERLAY, DP_DROP_L3VNI_MALFORMED, 2);
+
+	len = irb_in4(in, REMOTE4, 56);                     /* back behind VTEP 0: never re-encapsulated */
+	L3_IN(PA);
+	len = irb_in6(in, remote6, 56);
+	L3_IN(PA);
+	expect_out6(0, 0, 0, 0, 0, 0);
+	expect_drop(DP_PORT_UNDERLAY, DP_DROP_REMOTE_TO_REMOTE, 2);
+
+	len = irb_in4(in, IPV4(10, 1, 2, 3), 56);
+	L3_IN(PA);
+	len = irb_in4(in, IPV4(10, 99, 1, 1), 56);
+	L3_IN(PA);
+	len = irb_in4(in, IPV4(224, 0, 0, 5), 56);
+	L3_IN(PA);
+	expect_out6(0, 0, 0, 0, 0, 0);
+	expect_drop(DP_PORT_UNDERLAY, DP_DROP_NO_ROUTE, 3);
+	ck_assert_uint_eq(g_ctr->vrfs[0].no_route, 3);
+
+	len = irb_in4(in, GW4_B, 56);
+	L3_IN(PA);
+	len = irb_in6(in, gw6_b, 56);
+	L3_IN(PA);
+	expect_out6(0, 0, 0, 0, 0, 0);
+	expect_drop(DP_PORT_UNDERLAY, DP_DROP_L3VNI_TO_GATEWAY, 2);
+	ck_assert_uint_eq(drops_total(), 12);
+	ck_assert_uint_eq(g_ctr->vnis[2].decap_pkts, 12);
+	ck_assert_uint_eq(g_ctr->vnis[2].flooded, 0);
+	ck_assert_uint_eq(g_ctr->vrfs[0].routed, 0);
+	ck_assert_uint_eq(g_ctr->vrfs[0].glean_sent, 0);
+	expect_no_learn();
+
+	/* vtep_check: only VTEP 1 may send into the L3 VNI */
+	reset_counters();
+	t = topo_irb();
+	t->vnis[2].vtep_check = true;
+	t->vnis[2].known = calloc(VTEP_MAX_VTEPS / 64, sizeof(uint64_t));
+	ck_assert_ptr_nonnull(t->vnis[2].known);
+	t->vnis[2].known[0] = 1u << 1;
+	publish(t);
+	len = irb_in4(in, HOST4_D, 56);
+	L3_IN(PA);
+	expect_out(0, 0, 0, 0);
+	expect_only_drop(DP_PORT_UNDERLAY, DP_DROP_UNKNOWN_VTEP, 1);
+	ck_assert_uint_eq(g_ctr->vnis[2].unknown_vtep, 1);
+	vlen = vxlan_frame(vx, VTEP1_IP, LOCAL_IP, UDP_PORT, L3VNI, in, len);
+	run(PA, vx, vlen);
+	expect_out(0, 0, 0, 1);
+	ck_assert_uint_eq(g_ctr->vrfs[0].routed_from_l3vni, 1);
+	ck_assert_uint_eq(g_ctr->vteps[1].rx_pkts, 1);
+#undef L3_IN
+	expect_no_learn();
+	rt_free();
+	finish();
+}
+END_TEST
+
+/*
+ * TTL (hop limit) 1 in the L3 VNI: not forwarded; the destination subnet's gateway sends
+ * time exceeded back through the L3 VNI to the VTEP it came from (inner source our router
+ * MAC, destination the sender's), so traceroute across leaves shows this leaf's hop; from a
+ * VTEP not in the table there is no way back: dropped, counted.
+ */
+START_TEST(test_l3vni_decap_ttl)
+{
+	uint8_t in[FRAME_MAX], vx[FRAME_MAX];
+	uint32_t len, vlen, gw = GW4_B, remote = REMOTE4;
+
+	publish(topo_irb());
+	len = irb_in4(in, HOST4_D, 108 - 42);
+	in[14 + 8] = 1;
+	ipv4_fix_csum(in + 14);
+	vlen = vxlan_frame(vx, VTEP0_IP, LOCAL_IP, UDP_PORT, L3VNI, in, len);
+	run(PA, vx, vlen);
+	expect_out(1, 0, 0, 0);
+	{
+		const uint8_t *inner = expect_irb_out(&g_out.f[PA][0]), *ip = inner + 14;
+
+		pcap_note(&g_out.f[PA][0]);
+		ck_assert_uint_eq(g_out.f[PA][0].len, VXLAN_OUTER_LEN + 14 + 28 + len - 14);
+		ck_assert_uint_eq(rd16(inner + 12), 0x0800);
+		ck_assert_mem_eq(ip + 12, &gw, 4);              /* from the destination subnet's gateway */
+		ck_assert_mem_eq(ip + 16, &remote, 4);
+		ck_assert_uint_eq(ip[20], 11);
+		ck_assert_uint_eq(ip[21], 0);
+		ck_assert_mem_eq(ip + 28, in + 14, len - 14);
+		ck_assert_msg(ip_csum_ok(ip), "time exceeded: bad IPv4 checksum");
+		ck_assert_msg(sum16(ip + 20, len - 14 + 8, 0) == 0xffff, "time exceeded: bad ICMP checksum");
+	}
+	expect_only_drop(DP_PORT_UNDERLAY, DP_DROP_TTL_EXPIRED, 1);
+	ck_assert_uint_eq(g_ctr->vnis[2].encap_pkts, 1);
+
+	len = irb_in6(in, host6_d, 100);
+	in[14 + 7] = 1;
+	icmp6_fix_csum(in);
+	vlen = vxlan_frame(vx, VTEP0_IP, LOCAL_IP, UDP_PORT, L3VNI, in, len);
+	run(PA, vx, vlen);
+	expect_out(1, 0, 0, 0);
+	{
+		const uint8_t *inner = expect_irb_out(&g_out.f[PA][0]), *ip = inner + 14;
+
+		pcap_note(&g_out.f[PA][0]);
+		ck_assert_uint_eq(rd16(inner + 12), 0x86dd);
+		ck_assert_mem_eq(ip + 8, gw6_b, 16);
+		ck_assert_mem_eq(ip + 24, remote6, 16);
+		ck_assert_uint_eq(ip[40], 3);
+		ck_assert_uint_eq(ip[41], 0);
+		ck_assert_mem_eq(ip + 48, in + 14, len - 14);
+		ck_assert_msg(icmp6_csum_ok(ip), "ICMPv6 time exceeded: bad checksum");
+	}
+	ck_assert_uint_eq(g_ctr->vrfs[0].ttl_expired, 2);
+	ck_assert_uint_eq(g_ctr->vrfs[0].icmp_time_exceeded, 2);
+
+	/* from a VTEP not in the table (no vtep_check): nowhere to answer */
+	len = irb_in4(in, HOST4_D, 56);
+	in[14 + 8] = 1;
+	ipv4_fix_csum(in + 14);
+	vlen = vxlan_frame(vx, STRANGER_IP, LOCAL_IP, UDP_PORT, L3VNI, in, len);
+	run(PA, vx, vlen);
+	expect_out(0, 0, 0, 0);
+	expect_only_drop(DP_PORT_UNDERLAY, DP_DROP_TTL_EXPIRED, 3);
+	ck_assert_uint_eq(g_ctr->vrfs[0].ttl_expired, 3);
+	ck_assert_uint_eq(g_ctr->vrfs[0].icmp_time_exceeded, 2);
+	ck_assert_uint_eq(g_ctr->mtu.icmp_not_allowed, 1);
+	ck_assert_uint_eq(g_ctr->vrfs[0].routed, 0);
+	expect_no_learn();
 	rt_free();
 	finish();
 }
@@ -3514,6 +4027,11 @@ static Suite *fastpath_suite(void)
 	tcase_add_test(tc, test_route_ttl_expired);
 	tcase_add_test(tc, test_route_glean);
 	tcase_add_test(tc, test_route_not_routed);
+	tcase_add_test(tc, test_l3vni_route_remote);
+	tcase_add_test(tc, test_l3vni_route_remote_drops);
+	tcase_add_test(tc, test_l3vni_decap_local);
+	tcase_add_test(tc, test_l3vni_decap_drops);
+	tcase_add_test(tc, test_l3vni_decap_ttl);
 	suite_add_tcase(s, tc);
 	return s;
 }
