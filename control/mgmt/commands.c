@@ -640,6 +640,27 @@ static int cmd_show_arp(struct ctl_out *o, int argc, char **argv, void *ctx)
 }
 
 /* ---- show stats ---- */
+/* One VNI's row of show stats. */
+static void show_stats_vni(struct ctl_out *o, uint32_t vni, const struct dp_vni_counters *vc)
+{
+	ctl_obj_begin(o, NULL);
+	ctl_u64(o, "vni", vni);
+	ctl_u64(o, "encap_pkts", vc->encap_pkts);
+	ctl_u64(o, "encap_bytes", vc->encap_bytes);
+	ctl_u64(o, "decap_pkts", vc->decap_pkts);
+	ctl_u64(o, "decap_bytes", vc->decap_bytes);
+	ctl_u64(o, "flooded", vc->flooded);
+	ctl_u64(o, "local_pkts", vc->local_pkts);
+	ctl_u64(o, "arp_suppressed", vc->arp_suppressed);
+	/* the anycast gateway (drops by reason are in the ports' drops) */
+	ctl_u64(o, "gw_arp_replies", vc->gw_arp_replies);
+	ctl_u64(o, "gw_na_sent", vc->gw_na_sent);
+	ctl_u64(o, "gw_echo_replies", vc->gw_echo_replies);
+	ctl_u64(o, "gw_conflicts", vc->gw_conflicts);
+	ctl_u64(o, "to_gateway_unrouted", vc->gw_unrouted);
+	ctl_obj_end(o);
+}
+
 static int cmd_show_stats(struct ctl_out *o, int argc, char **argv, void *ctx)
 {
 	struct vtepd *d = ctx;
@@ -804,25 +825,14 @@ static int cmd_show_stats(struct ctl_out *o, int argc, char **argv, void *ctx)
 	ctl_list_end(o);
 
 	ctl_list_begin(o, "vnis");
-	for (uint16_t i = 0; i < d->n_vnis; i++) {
-		const struct dp_vni_counters *vc = &d->counters->vnis[i];
+	for (uint16_t i = 0; i < d->n_vnis; i++)
+		show_stats_vni(o, d->vnis[i].vni, &d->counters->vnis[i]);
+	/* the VRFs' L3 VNIs, after the L2 VNIs as in the snapshot: what crossed them routed */
+	for (uint16_t k = 0; k < d->n_vrfs; k++) {
+		uint16_t i = vtepd_vrf_l3vni_index(d, k);
 
-		ctl_obj_begin(o, NULL);
-		ctl_u64(o, "vni", d->vnis[i].vni);
-		ctl_u64(o, "encap_pkts", vc->encap_pkts);
-		ctl_u64(o, "encap_bytes", vc->encap_bytes);
-		ctl_u64(o, "decap_pkts", vc->decap_pkts);
-		ctl_u64(o, "decap_bytes", vc->decap_bytes);
-		ctl_u64(o, "flooded", vc->flooded);
-		ctl_u64(o, "local_pkts", vc->local_pkts);
-		ctl_u64(o, "arp_suppressed", vc->arp_suppressed);
-		/* the anycast gateway (drops by reason are in the ports' drops) */
-		ctl_u64(o, "gw_arp_replies", vc->gw_arp_replies);
-		ctl_u64(o, "gw_na_sent", vc->gw_na_sent);
-		ctl_u64(o, "gw_echo_replies", vc->gw_echo_replies);
-		ctl_u64(o, "gw_conflicts", vc->gw_conflicts);
-		ctl_u64(o, "to_gateway_unrouted", vc->gw_unrouted);
-		ctl_obj_end(o);
+		if (i != DP_NO_ID)
+			show_stats_vni(o, d->vrfs[k].l3vni, &d->counters->vnis[i]);
 	}
 	ctl_list_end(o);
 

@@ -134,6 +134,10 @@ n=$(tshark -r "$VT_TMP/ul.pcap" -d udp.port==4789,vxlan -Y "vxlan.vni == 900001"
 [ "$(inner 2.2.2.2)" = "$(printf '%s\t%s' "$RMAC2" "$RMAC1")" ] ||
 	vt_fail "leaf 2's frames in VNI 900001 are not $RMAC2 -> $RMAC1: $(inner 2.2.2.2 | tr '\n' ' ')"
 vt_pass "tshark: the routed traffic crosses the underlay in VNI 900001, inner MACs router MAC to router MAC ($n frames)"
+for L in "$L1" "$L2"; do
+	vt_ctl "$L" -j show stats | jq -e '.vnis[] | select(.vni == 900001) | .encap_pkts >= 10 and .decap_pkts >= 10' >/dev/null ||
+		vt_fail "$L: show stats does not count the routed traffic in VNI 900001: $(vt_ctl "$L" -j show stats | jq -c .vnis)"
+done
 
 
 # ---- a container moves from leaf 1 to leaf 2, same MAC and address ----
