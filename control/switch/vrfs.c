@@ -22,6 +22,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -358,14 +359,18 @@ void vtepd_vrf_remote(struct vtepd *d, uint16_t k, const struct route_prefix *p,
 		had = route_rib_path(vrf->rib, p, src, 0, &old) == 0;
 		rc = route_rib_add(vrf->rib, p, src, 0, &nh);
 	}
-	route_prefix_format(p, pfx, sizeof(pfx));
 	if (rc) {
 		/* never keep forwarding by the route this one was to replace */
 		vtepd_vrf_remote_del(d, k, p, src);
 		vrf->remote_refused++;
-		vlog(VLOG_WARN, "VRF %s: %s route %s via VTEP %s not installed: %s", d->cfg.vrfs[k].name,
-		     route_src_name(src), pfx, inet_ntoa((struct in_addr){ vtep_ip }),
-		     rc == ENOSPC ? "the VTEP table, the RIB or the route table is full" : strerror(rc));
+		/* a full table refuses routes by the thousand: the 1st, 2nd, 4th, 8th ... are logged */
+		if ((vrf->remote_refused & (vrf->remote_refused - 1)) == 0) {
+			route_prefix_format(p, pfx, sizeof(pfx));
+			vlog(VLOG_WARN, "VRF %s: %s route %s via VTEP %s not installed: %s (%" PRIu64 " refused so far)",
+			     d->cfg.vrfs[k].name, route_src_name(src), pfx, inet_ntoa((struct in_addr){ vtep_ip }),
+			     rc == ENOSPC ? "the VTEP table, the RIB or the route table is full" : strerror(rc),
+			     vrf->remote_refused);
+		}
 		return;
 	}
 	vtepd_vrf_vtep_ref(d, vrf, id, +1);
@@ -373,7 +378,4 @@ void vtepd_vrf_remote(struct vtepd *d, uint16_t k, const struct route_prefix *p,
 		vtepd_vrf_vtep_ref(d, vrf, old.vtep_id, -1);
 	else
 		vrf->remote_routes++;
-	vlog(VLOG_DEBUG, "VRF %s: %s route %s via VTEP %s, router MAC %02x:%02x:%02x:%02x:%02x:%02x, L3 VNI %u",
-	     d->cfg.vrfs[k].name, route_src_name(src), pfx, inet_ntoa((struct in_addr){ vtep_ip }), rmac[0], rmac[1],
-	     rmac[2], rmac[3], rmac[4], rmac[5], l3vni);
 }

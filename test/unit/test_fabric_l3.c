@@ -838,6 +838,33 @@ START_TEST(test_remote_routes_installed)
 END_TEST
 
 /*
+ * A route that cannot be installed (here: the VTEP table is full when the host moves behind a
+ * new VTEP) is counted and leaves no route behind: the prefix never keeps forwarding to the
+ * VTEP the RIB no longer chose.
+ */
+START_TEST(test_remote_route_refused)
+{
+	struct route_rib_info info;
+	uint16_t id;
+
+	l3_leaf_up();
+	send_macip("3.3.3.3:1", H20_MAC, "192.168.1.20", "10.0.0.3", 0, false);
+	info = wait_best("192.168.1.20/32", ROUTE_SRC_EVPN_HOST);
+	id = (uint16_t)info.nh.vtep_id;
+	for (uint32_t i = 0; i < VTEP_MAX_VTEPS; i++)
+		if (!d.vteps[i].ip)
+			d.vteps[i].ip = htonl(0x0ac80000u + i);      /* 10.200.x.y: the table is full */
+	send_macip("4.4.4.4:1", H20_MAC, "192.168.1.20", "10.0.0.4", 1, false);
+	wait_no_path("192.168.1.20/32", ROUTE_SRC_EVPN_HOST);
+	ck_assert_uint_eq(d.vrfs[0].remote_refused, 1);
+	ck_assert_uint_eq(d.vrfs[0].remote_routes, 0);
+	ck_assert_uint_eq(d.vrfs[0].vtep_refs[id], 0);
+	ck_assert_uint_eq(lookup("192.168.1.20")->type, DP_ROUTE_NH_GLEAN);
+	l3_leaf_down();
+}
+END_TEST
+
+/*
  * Local host routes beat remote ones for the same address, and MAC mobility moves the host
  * route with the MAC: a container attached here (its port's MAC and address) is routed here
  * while the old leaf's route is still around; when its MAC shows up behind a remote VTEP with
@@ -908,6 +935,7 @@ int main(void)
 	tcase_add_test(tc, test_l3vni_published);
 	tcase_add_test(tc, test_remote_routes_installed);
 	tcase_add_test(tc, test_host_route_follows_mac);
+	tcase_add_test(tc, test_remote_route_refused);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_ENV);
