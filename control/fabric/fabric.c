@@ -8,7 +8,8 @@
  * Local MACs reach the RIB through the switch's hooks (learning.c, ports.c) and from FDB
  * removals. The L3 leaf (doc/l3-leaf.md): the configured IP-VRFs go to the RIB (import) and to
  * evpn_adv (our MAC+IP routes in their two-label shape, our type-5 prefixes), each with its
- * RD, route targets and router MAC as this file derives them. Control thread only.
+ * RD, route targets and router MAC as this file derives them; the best route of each VRF
+ * prefix goes to the switch's VRF route table (vrfs.c). Control thread only.
  */
 #include <arpa/inet.h>
 #include <errno.h>
