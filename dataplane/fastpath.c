@@ -3,7 +3,9 @@
  * fastpath.c: the poll-mode worker. Per burst: parse, one bulk FDB lookup for every source
  * and destination MAC, then switch, encapsulate or flood each packet, buffering transmits
  * per output port and flushing once per poll. Frames to the anycast gateway's MAC are routed
- * in their VNI's VRF (one bulk route lookup per burst and family, then dp_route_one). No
+ * in their VNI's VRF (one bulk route lookup per burst and family, then dp_route_one), to a
+ * local host or, by symmetric IRB, into the VRF's L3 VNI towards a remote leaf; frames that
+ * arrive on an L3 VNI are routed to local hosts only (dp_l3vni_route). No
  * locks, no allocation beyond mbufs, no syscalls but the PMDs' own per-burst ones, no
  * logging: everything is a counter.
  */

@@ -3,7 +3,9 @@
  * fastpath.h: the poll-mode worker. One lcore polls every port of the current topology
  * snapshot in bursts and runs each packet to completion: decapsulation from the underlay,
  * encapsulation and local switching from container ports, flooding with head-end
- * replication, routing of frames to the anycast gateway's MAC in their VNI's VRF. When idle it backs off to sleeping (offline for RCU while asleep).
+ * replication, routing of frames to the anycast gateway's MAC in their VNI's VRF (to local
+ * hosts, or over the VRF's L3 VNI to remote leaves, and from it to local hosts). When idle it
+ * backs off to sleeping (offline for RCU while asleep).
  */
 #ifndef VTEP_FASTPATH_H
 #define VTEP_FASTPATH_H
