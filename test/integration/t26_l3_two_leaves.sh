@@ -140,6 +140,50 @@ for L in "$L1" "$L2"; do
 done
 
 
+# ---- only the fabric's leaves may send into the L3 VNI ----
+# The underlay router, no VTEP of anyone, sends leaf 1 pings for c1a in VNI 900001, inner
+# destination leaf 1's router MAC: dropped as unknown_vtep, never routed to c1a.
+cat > "$VT_TMP/inject.py" <<'PYEOF'
+import socket, struct, sys
+
+def mac(s):
+    return bytes(int(x, 16) for x in s.split(":"))
+
+def ipv4(src, dst, proto, payload):
+    h = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(payload), 1, 0, 64, proto, 0,
+                    socket.inet_aton(src), socket.inet_aton(dst))
+    s = sum(struct.unpack("!10H", h))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return h[:10] + struct.pack("!H", ~s & 0xffff) + h[12:] + payload
+
+iface, dmac, smac, osrc, odst, rmac_to, rmac_from, n = sys.argv[1:9]
+icmp = struct.pack("!BBHHH", 8, 0, 0, 0x1234, 1) + b"x" * 32
+s = sum(struct.unpack("!%dH" % (len(icmp) // 2), icmp))
+while s >> 16:
+    s = (s & 0xffff) + (s >> 16)
+icmp = icmp[:2] + struct.pack("!H", ~s & 0xffff) + icmp[4:]
+inner = mac(rmac_to) + mac(rmac_from) + b"\x08\x00" + ipv4("192.168.2.99", "192.168.1.10", 1, icmp)
+vx = struct.pack("!II", 0x08000000, 900001 << 8) + inner
+udp = struct.pack("!HHHH", 50000, 4789, 8 + len(vx), 0) + vx
+frame = mac(dmac) + mac(smac) + b"\x08\x00" + ipv4(osrc, odst, 17, udp)
+sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+sock.bind((iface, 0))
+for _ in range(int(n)):
+    sock.send(frame)
+PYEOF
+stat1() { vt_ctl "$L1" -j show stats | jq -r "$1"; }
+u0=$(stat1 '.ports[0].drops.unknown_vtep // 0') r0=$(stat1 '.vrfs[] | select(.vrf == "tenant") | .routed_from_l3vni // 0')
+UL1_MAC=$(ip -n "${VT_P}l1" -j link show ul0 | jq -r '.[0].address')
+R1_MAC=$(ip -n "$R" -j link show r1 | jq -r '.[0].address')
+ip netns exec "$R" python3 "$VT_TMP/inject.py" r1 "$UL1_MAC" "$R1_MAC" 10.1.1.254 1.1.1.1 "$RMAC1" "$RMAC2" 20 ||
+	vt_fail "the injection tool failed"
+vt_wait_for 5 bash -c "[ \$('$VTEPCTL' -n $L1 -j show stats | jq '.ports[0].drops.unknown_vtep // 0') -ge $((u0 + 20)) ]" ||
+	vt_fail "leaf 1 did not drop the underlay router's frames into VNI 900001 as unknown_vtep: $(stat1 .ports[0].drops)"
+[ "$(stat1 '.vrfs[] | select(.vrf == "tenant") | .routed_from_l3vni // 0')" -eq "$r0" ] ||
+	vt_fail "leaf 1 routed frames from a VTEP that is not a leaf of VRF tenant: $(stat1 '.vrfs')"
+vt_pass "frames into VNI 900001 from an address that is no leaf of the VRF are unknown_vtep drops, never routed"
+
 # ---- a container moves from leaf 1 to leaf 2, same MAC and address ----
 CM=${VT_P}cm
 vt_ctl "$L1" attach cm vni 5000 netns "$CM" mac 02:00:00:01:00:30 ip 192.168.1.30/24 >/dev/null || vt_fail "attach cm at leaf 1"
