@@ -15,7 +15,7 @@ packages=(gcc clang llvm meson ninja-build pkg-config dpkg-dev
           libdpdk-dev dpdk dpdk-dev libbpf-dev libxdp-dev libelf-dev zlib1g-dev
           check libyaml-dev libyajl-dev
           iproute2 iputils-ping iputils-arping ethtool jq tshark procps psmisc kmod
-          frr gobgpd bc iperf3 iputils-tracepath)
+          frr gobgpd bc iperf3 iputils-tracepath traceroute)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1055,6 +1055,8 @@ static int cfg_walk(struct cfg_ctx *c)
 		rc = cfg_check_static_ports(c, cfg_map_val(&m, "vnis"));
 	if (!rc && cfg->n_vnis)
 		rc = cfg_check_vtep_count(c, cfg_map_val(&m, "vnis"));
+	if (!rc && cfg->n_vrfs)
+		rc = cfg_check_vni_total(c, cfg_map_val(&m, "vrfs"));
 	if (!rc)
 		rc = cfg_map_pass(c, &m, 2);
 	if (!rc && cfg->n_vrfs)

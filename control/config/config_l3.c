@@ -337,6 +337,22 @@ int cfg_section_vrfs(struct cfg_ctx *c, const struct cfg_map *top, const struct 
 	return 0;
 }
 
+int cfg_check_vni_total(struct cfg_ctx *c, yaml_node_t *vrfs)
+{
+	const struct vtep_config *cfg = c->cfg;
+	size_t first = VTEP_MAX_VNIS > cfg->n_vnis ? VTEP_MAX_VNIS - cfg->n_vnis : 0;
+	yaml_node_t *item, *node;
+
+	if ((size_t)cfg->n_vnis + cfg->n_vrfs <= VTEP_MAX_VNIS)
+		return 0;
+	/* the first VRF whose L3 VNI does not fit */
+	item = cfg_seq_item(c, vrfs, first);
+	node = cfg_map_get(c, item, "l3vni");
+	return cfg_fail(c, &(node ? node : item)->start_mark, "vrfs[%zu].l3vni: %u VNIs and %u L3 VNIs are more than "
+			"%d (expected at most %d VNIs and L3 VNIs together: each VRF's L3 VNI is a VNI of the fast path)",
+			first, cfg->n_vnis, cfg->n_vrfs, VTEP_MAX_VNIS, VTEP_MAX_VNIS);
+}
+
 /* Without a bgp section there is no EVPN: a VRF routes between its own VNIs on this leaf only. */
 int cfg_check_vrfs_bgp(struct cfg_ctx *c, yaml_node_t *vrfs)
 {

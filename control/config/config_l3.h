@@ -24,6 +24,8 @@ int cfg_l3_mac_free(struct cfg_ctx *c, const yaml_node_t *key, const yaml_node_t
 /* A port's address (network order) in VNI vni: not the VNI's gateway address. */
 int cfg_l3_port_ip_free(struct cfg_ctx *c, const yaml_node_t *key, const yaml_node_t *val, const char *path,
 			uint32_t vni, uint32_t ip);
+/* After the vnis: each VRF's L3 VNI is a VNI of the fast path too, all within VTEP_MAX_VNIS. */
+int cfg_check_vni_total(struct cfg_ctx *c, yaml_node_t *vrfs);
 /* After the bgp section: without it, a VRF keeps its EVPN keys at their defaults (vrfs: the section's node). */
 int cfg_check_vrfs_bgp(struct cfg_ctx *c, yaml_node_t *vrfs);
 

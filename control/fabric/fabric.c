@@ -8,7 +8,8 @@
  * Local MACs reach the RIB through the switch's hooks (learning.c, ports.c) and from FDB
  * removals. The L3 leaf (doc/l3-leaf.md): the configured IP-VRFs go to the RIB (import) and to
  * evpn_adv (our MAC+IP routes in their two-label shape, our type-5 prefixes), each with its
- * RD, route targets and router MAC as this file derives them. Control thread only.
+ * RD, route targets and router MAC as this file derives them; the best route of each VRF
+ * prefix goes to the switch's VRF route table (vrfs.c). Control thread only.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -26,6 +27,7 @@
 #include "fabric.h"
 #include "fdb.h"
 #include "log.h"
+#include "route_rib.h"
 #include "switch.h"
 
 struct fabric {
@@ -178,13 +180,20 @@ static void fabric_remote_mac(void *ctx, uint16_t vni_idx, const uint8_t mac[6],
 	uint64_t key = fdb_key(vni_idx, mac);
 
 	if (vtep_ip) {
+		const struct fdb_entry *e = fdb_lookup(d->fdb, key);
+		bool was_local = e && !fdb_dest_is_vtep(e->dest);
 		uint16_t id;
 
 		if (vtepd_vtep_get(d, vtep_ip, false, &id) != 0)
 			return;
-		if (fdb_install(d->fdb, key, fdb_dest_vtep(id), FDB_F_CP) != 0)
+		if (fdb_install(d->fdb, key, fdb_dest_vtep(id), FDB_F_CP) != 0) {
 			d->stats.learn_errors++;
+			return;
+		}
 		vb->fdb_changes++;
+		/* MAC mobility: a host that moved to another leaf is routed there now, not here */
+		if (was_local)
+			vtepd_vrf_mac_remote(d, vni_idx, mac);
 	} else {
 		struct fdb_entry *e = fdb_lookup(d->fdb, key);
 
@@ -290,12 +299,15 @@ static void fabric_seed(struct fabric *vb)
 /* ---- the L3 leaf ---- */
 
 /*
- * The RIB's best route of a VRF prefix changed or went (r->vtep_ip 0). Counted per VRF for
- * now: the VRF route table (control/route/) takes them once it is wired to the fast path.
+ * The RIB's best route of a VRF prefix changed or went (r->vtep_ip 0): counted per VRF and
+ * installed in the VRF's route table (a MAC+IP route as a host route, a type 5 as its
+ * prefix, next hop the remote VTEP, its router MAC and the L3 VNI; vrfs.c).
  */
 static void fabric_l3_route(void *ctx, const struct evpn_rib_l3 *r)
 {
 	struct fabric *vb = ctx;
+	struct route_prefix p;
+	uint32_t a4;
 
 	for (uint32_t i = 0; i < vb->d->cfg.n_vrfs; i++) {
 		if (vb->vrfs[i].l3vni != r->l3vni)
@@ -304,6 +316,11 @@ static void fabric_l3_route(void *ctx, const struct evpn_rib_l3 *r)
 			vb->vrf_stats[i].l3_updates++;
 		else
 			vb->vrf_stats[i].l3_withdrawals++;
+		memcpy(&a4, r->prefix, 4);
+		if ((r->ip_len == 32 ? route_prefix_v4(&p, ntohl(a4), r->prefix_len)
+				     : route_prefix_v6(&p, r->prefix, r->prefix_len)) != 0)
+			return;
+		vtepd_vrf_remote(vb->d, (uint16_t)i, &p, r->source == EVPN_RT_MAC_IP, r->vtep_ip, r->rmac, r->vni);
 		return;
 	}
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * fabric.h: the daemon's BGP EVPN speaker bound to the switch (fabric.c): sessions on
- * sockets (control/bgp/), received routes into the FDB, the VTEPs and the ARP table,
+ * sockets (control/bgp/), received routes into the FDB, the VTEPs, the ARP table and the VRFs,
  * local MACs advertised. Everything takes the switch (struct vtepd, switch.h); without a
  * bgp section in the configuration it is off and these are no-ops. Control thread only.
  */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * commands.c: the vtepctl commands, served on the control thread through ctl.c: show
- * vnis, macs, ports, vteps, stats and vrfs, BGP EVPN (summary, routes, type 5), attach and detach. Each handler writes through the
+ * vnis, macs, ports, vteps, stats, vrfs and routes, BGP EVPN (summary, routes, type 5), attach and detach. Each handler writes through the
  * ctl output builder, so text and JSON come from the same code.
  */
 #include <arpa/inet.h>
@@ -26,6 +26,7 @@
 #include "fdb.h"
 #include "netlink.h"
 #include "route.h"
+#include "route_rib.h"
 #include "switch.h"
 #include "xsk.h"
 #include "xdp.h"
@@ -639,6 +640,28 @@ static int cmd_show_arp(struct ctl_out *o, int argc, char **argv, void *ctx)
 }
 
 /* ---- show stats ---- */
+/* One VNI's row of show stats. */
+static void show_stats_vni(struct ctl_out *o, uint32_t vni, const struct dp_vni_counters *vc)
+{
+	ctl_obj_begin(o, NULL);
+	ctl_u64(o, "vni", vni);
+	ctl_u64(o, "encap_pkts", vc->encap_pkts);
+	ctl_u64(o, "encap_bytes", vc->encap_bytes);
+	ctl_u64(o, "decap_pkts", vc->decap_pkts);
+	ctl_u64(o, "decap_bytes", vc->decap_bytes);
+	ctl_u64(o, "flooded", vc->flooded);
+	ctl_u64(o, "local_pkts", vc->local_pkts);
+	ctl_u64(o, "arp_suppressed", vc->arp_suppressed);
+	/* the anycast gateway (drops by reason are in the ports' drops) */
+	ctl_u64(o, "gw_arp_replies", vc->gw_arp_replies);
+	ctl_u64(o, "gw_arp_answers", vc->gw_arp_answers);
+	ctl_u64(o, "gw_na_sent", vc->gw_na_sent);
+	ctl_u64(o, "gw_echo_replies", vc->gw_echo_replies);
+	ctl_u64(o, "gw_conflicts", vc->gw_conflicts);
+	ctl_u64(o, "to_gateway_unrouted", vc->gw_unrouted);
+	ctl_obj_end(o);
+}
+
 static int cmd_show_stats(struct ctl_out *o, int argc, char **argv, void *ctx)
 {
 	struct vtepd *d = ctx;
@@ -803,26 +826,14 @@ static int cmd_show_stats(struct ctl_out *o, int argc, char **argv, void *ctx)
 	ctl_list_end(o);
 
 	ctl_list_begin(o, "vnis");
-	for (uint16_t i = 0; i < d->n_vnis; i++) {
-		const struct dp_vni_counters *vc = &d->counters->vnis[i];
+	for (uint16_t i = 0; i < d->n_vnis; i++)
+		show_stats_vni(o, d->vnis[i].vni, &d->counters->vnis[i]);
+	/* the VRFs' L3 VNIs, after the L2 VNIs as in the snapshot: what crossed them routed */
+	for (uint16_t k = 0; k < d->n_vrfs; k++) {
+		uint16_t i = vtepd_vrf_l3vni_index(d, k);
 
-		ctl_obj_begin(o, NULL);
-		ctl_u64(o, "vni", d->vnis[i].vni);
-		ctl_u64(o, "encap_pkts", vc->encap_pkts);
-		ctl_u64(o, "encap_bytes", vc->encap_bytes);
-		ctl_u64(o, "decap_pkts", vc->decap_pkts);
-		ctl_u64(o, "decap_bytes", vc->decap_bytes);
-		ctl_u64(o, "flooded", vc->flooded);
-		ctl_u64(o, "local_pkts", vc->local_pkts);
-		ctl_u64(o, "arp_suppressed", vc->arp_suppressed);
-		/* the anycast gateway (drops by reason are in the ports' drops) */
-		ctl_u64(o, "gw_arp_replies", vc->gw_arp_replies);
-		ctl_u64(o, "gw_arp_answers", vc->gw_arp_answers);
-		ctl_u64(o, "gw_na_sent", vc->gw_na_sent);
-		ctl_u64(o, "gw_echo_replies", vc->gw_echo_replies);
-		ctl_u64(o, "gw_conflicts", vc->gw_conflicts);
-		ctl_u64(o, "to_gateway_unrouted", vc->gw_unrouted);
-		ctl_obj_end(o);
+		if (i != DP_NO_ID)
+			show_stats_vni(o, d->vrfs[k].l3vni, &d->counters->vnis[i]);
 	}
 	ctl_list_end(o);
 
@@ -1494,6 +1505,10 @@ static int cmd_show_vrfs(struct ctl_out *o, int argc, char **argv, void *ctx)
 		ctl_u64(o, "host_routes", rc.host);
 		ctl_u64(o, "route_updates", st.l3_updates);
 		ctl_u64(o, "route_withdrawals", st.l3_withdrawals);
+		/* what of it is in the VRF's route table (show routes) */
+		ctl_u64(o, "remote_routes", i < d->n_vrfs ? d->vrfs[i].remote_routes : 0);
+		ctl_u64(o, "remote_refused", i < d->n_vrfs ? d->vrfs[i].remote_refused : 0);
+		ctl_u64(o, "local_moved", i < d->n_vrfs ? d->vrfs[i].local_moved : 0);
 		ctl_list_begin(o, "vnis");
 		for (uint32_t k = 0; k < d->cfg.n_vnis; k++) {
 			const struct vtep_vni_config *nc = &d->cfg.vnis[k];
@@ -1523,12 +1538,184 @@ static int cmd_show_vrfs(struct ctl_out *o, int argc, char **argv, void *ctx)
 	return 0;
 }
 
+/* ---- show routes ---- */
+/*
+ * Every VRF's routes (or one VRF's), the best path of each prefix as its RIB holds it, sorted by
+ * family, address and length. Streamed: one VRF's routes are copied and sorted at a time (at
+ * most its table's size), and sent SHOW_ROUTES_STEP_ROWS at a time as the client reads.
+ */
+#define SHOW_ROUTES_USAGE "show routes [vrf NAME]"
+#define SHOW_ROUTES_STEP_ROWS 256
+
+struct show_routes_state {
+	struct vtepd *d;
+	uint16_t k, k_end;             /* the VRF being sent, and the end of the range */
+	bool loaded;                   /* rows hold VRF k's routes */
+	bool nomem;
+	struct route_rib_info *rows;
+	size_t n, cap, next;
+	uint64_t count;
+};
+
+static int show_routes_collect(const struct route_rib_info *info, void *arg)
+{
+	struct show_routes_state *st = arg;
+
+	if (st->n == st->cap) {
+		size_t cap = st->cap ? 2 * st->cap : 256;
+		struct route_rib_info *rows = realloc(st->rows, cap * sizeof(*rows));
+
+		if (!rows) {
+			st->nomem = true;
+			return 1;
+		}
+		st->rows = rows;
+		st->cap = cap;
+	}
+	st->rows[st->n++] = *info;
+	return 0;
+}
+
+static int show_routes_cmp(const void *a, const void *b)
+{
+	const struct route_prefix *p = &((const struct route_rib_info *)a)->prefix;
+	const struct route_prefix *q = &((const struct route_rib_info *)b)->prefix;
+	int c;
+
+	if (p->family != q->family)
+		return p->family < q->family ? -1 : 1;
+	c = memcmp(p->addr, q->addr, sizeof(p->addr));
+	if (c)
+		return c;
+	return p->len < q->len ? -1 : p->len > q->len;
+}
+
+static void show_route_row(struct ctl_out *o, const struct vtepd *d, uint16_t k, const struct route_rib_info *r)
+{
+	const struct dp_route_nh *nh = &r->nh;
+	char buf[ROUTE_PREFIX_STRLEN];
+
+	ctl_obj_begin(o, NULL);
+	ctl_str(o, "vrf", d->cfg.vrfs[k].name);
+	route_prefix_format(&r->prefix, buf, sizeof(buf));
+	ctl_str(o, "prefix", buf);
+	ctl_str(o, "source", route_src_name(r->src));
+	ctl_str(o, "nexthop", dp_route_nh_type_name(nh->type));
+	if (nh->type == DP_ROUTE_NH_LOCAL)
+		ctl_str(o, "port", nh->port <= VTEP_MAX_PORTS && d->ports[nh->port].in_use ?
+				   d->ports[nh->port].conf.name : "?");
+	else
+		ctl_str(o, "port", NULL);
+	if (nh->type == DP_ROUTE_NH_REMOTE && nh->vtep_id < VTEP_MAX_VTEPS && d->vteps[nh->vtep_id].ip)
+		ctl_ip(o, "vtep", d->vteps[nh->vtep_id].ip);
+	else
+		ctl_str(o, "vtep", NULL);
+	/* LOCAL: the host's MAC; REMOTE: the other leaf's router MAC (the inner destination) */
+	if (nh->type == DP_ROUTE_NH_LOCAL || nh->type == DP_ROUTE_NH_REMOTE) {
+		fmt_mac(buf, sizeof(buf), nh->mac);
+		ctl_str(o, "mac", buf);
+	} else {
+		ctl_str(o, "mac", NULL);
+	}
+	/* LOCAL, GLEAN: the L2 VNI; REMOTE: the L3 VNI it is encapsulated in */
+	if (nh->type == DP_ROUTE_NH_REMOTE)
+		ctl_u64(o, "vni", nh->l3vni);
+	else if ((nh->type == DP_ROUTE_NH_LOCAL || nh->type == DP_ROUTE_NH_GLEAN) && nh->vni_idx < d->n_vnis)
+		ctl_u64(o, "vni", d->vnis[nh->vni_idx].vni);
+	else
+		ctl_str(o, "vni", NULL);
+	ctl_u64(o, "paths", r->n_paths);
+	ctl_bool(o, "installed", r->installed);
+	ctl_obj_end(o);
+}
+
+static int show_routes_step(struct ctl_out *o, void *arg)
+{
+	struct show_routes_state *st = arg;
+	unsigned rows = 0;
+
+	while (rows < SHOW_ROUTES_STEP_ROWS) {
+		if (!st->loaded) {
+			if (st->k >= st->k_end)
+				break;
+			st->n = st->next = 0;
+			if (st->d->vrfs[st->k].rib)
+				route_rib_walk(st->d->vrfs[st->k].rib, show_routes_collect, st);
+			if (st->nomem) {
+				ctl_error(o, "out of memory listing the routes of VRF %s", st->d->cfg.vrfs[st->k].name);
+				return ENOMEM;
+			}
+			qsort(st->rows, st->n, sizeof(st->rows[0]), show_routes_cmp);
+			st->loaded = true;
+		}
+		if (st->next == st->n) {
+			st->loaded = false;
+			st->k++;
+			continue;
+		}
+		show_route_row(o, st->d, st->k, &st->rows[st->next++]);
+		st->count++;
+		rows++;
+	}
+	if (rows == SHOW_ROUTES_STEP_ROWS)
+		return CTL_STREAM_MORE;
+	ctl_list_end(o);
+	if (ctl_is_json(o))
+		ctl_u64(o, "count", st->count);
+	return 0;
+}
+
+static void show_routes_free(void *arg)
+{
+	struct show_routes_state *st = arg;
+
+	free(st->rows);
+	free(st);
+}
+
+static int cmd_show_routes(struct ctl_out *o, int argc, char **argv, void *ctx)
+{
+	struct vtepd *d = ctx;
+	struct show_routes_state *st;
+	uint16_t k = 0, k_end = d->n_vrfs;
+
+	if (argc != 0 && (argc != 2 || strcmp(argv[0], "vrf") != 0)) {
+		ctl_error(o, "usage: " SHOW_ROUTES_USAGE);
+		return EINVAL;
+	}
+	if (argc == 2) {
+		for (k = 0; k < d->n_vrfs && strcmp(d->cfg.vrfs[k].name, argv[1]) != 0; k++)
+			;
+		if (k == d->n_vrfs) {
+			char names[VTEP_MAX_VRFS * 24] = "";
+			size_t len = 0;
+
+			for (uint16_t j = 0; j < d->n_vrfs && len < sizeof(names); j++)
+				len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%s", j ? ", " : "",
+							d->cfg.vrfs[j].name);
+			ctl_error(o, "no VRF '%s' (expected one of: %s)", argv[1], d->n_vrfs ? names : "none configured");
+			return ENOENT;
+		}
+		k_end = (uint16_t)(k + 1);
+	}
+	st = calloc(1, sizeof(*st));
+	if (!st)
+		return ENOMEM;
+	st->d = d;
+	st->k = k;
+	st->k_end = k_end;
+	ctl_list_begin(o, "routes");
+	ctl_stream(o, show_routes_step, st, show_routes_free);
+	return 0;
+}
+
 static const struct ctl_command vtepd_commands[] = {
 	{ { "show", "bgp", "summary", NULL }, "show bgp summary", cmd_show_bgp_summary },
 	{ { "show", "bgp", "evpn", NULL }, SHOW_BGP_EVPN_USAGE, cmd_show_bgp_evpn },
 	{ { "show", "evpn", "vni", NULL }, "show evpn vni [N]", cmd_show_evpn_vni },
 	{ { "show", "vnis", NULL }, "show vnis", cmd_show_vnis },
 	{ { "show", "vrfs", NULL }, "show vrfs", cmd_show_vrfs },
+	{ { "show", "routes", NULL }, SHOW_ROUTES_USAGE, cmd_show_routes },
 	{ { "show", "macs", NULL }, SHOW_MACS_USAGE, cmd_show_macs },
 	{ { "show", "ports", NULL }, "show ports", cmd_show_ports },
 	{ { "show", "vteps", NULL }, "show vteps", cmd_show_vteps },

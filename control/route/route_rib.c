@@ -431,6 +431,26 @@ int route_rib_del(struct route_rib *rib, const struct route_prefix *p, enum rout
 	return 0;
 }
 
+int route_rib_path(const struct route_rib *rib, const struct route_prefix *p, enum route_src src, uint32_t origin,
+		   struct dp_route_nh *nh)
+{
+	struct route_prefix k;
+	const struct route_entry *e;
+	bool found;
+	uint32_t pos;
+
+	if (route_prefix_norm(p, &k) != 0 || (unsigned)src >= ROUTE_SRC_MAX)
+		return EINVAL;
+	e = route_rib_find(rib, &k);
+	if (e == NULL)
+		return ENOENT;
+	pos = route_path_pos(e, src, origin, &found);
+	if (!found)
+		return ENOENT;
+	*nh = e->paths[pos].nh;
+	return 0;
+}
+
 static void route_rib_info_of(const struct route_rib *rib, const struct route_entry *e, struct route_rib_info *info)
 {
 	memset(info, 0, sizeof(*info));

@@ -68,6 +68,13 @@ int route_rib_add(struct route_rib *rib, const struct route_prefix *p, enum rout
 /* Withdraw that path; the next best takes over, or the prefix goes. ENOENT when absent. */
 int route_rib_del(struct route_rib *rib, const struct route_prefix *p, enum route_src src, uint32_t origin);
 
+/*
+ * The next hop of exactly the path (prefix, src, origin), whether or not it is the best.
+ * EINVAL bad prefix or source, ENOENT no such path.
+ */
+int route_rib_path(const struct route_rib *rib, const struct route_prefix *p, enum route_src src, uint32_t origin,
+		   struct dp_route_nh *nh);
+
 /* A prefix's best path, for show and tests. */
 struct route_rib_info {
 	struct route_prefix prefix;

@@ -95,9 +95,8 @@ int vtepd_publish(struct vtepd *d)
 			return ENOMEM;
 		}
 	}
-	vtepd_vrfs_fill(d, t);
 	vtepd_vteps_fill(d, t);
-	if (vtepd_vteps_fill_known(d, t) != 0 || dp_topology_finish(t) != 0) {
+	if (vtepd_vrfs_fill(d, t) != 0 || vtepd_vteps_fill_known(d, t) != 0 || dp_topology_finish(t) != 0) {
 		dp_topology_free(t);
 		return ENOMEM;
 	}

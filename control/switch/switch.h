@@ -3,7 +3,7 @@
  * switch.h: the switch's control state (struct vtepd) and the functions of its modules:
  * switch.c (lookups shared by the others), publish.c (the fast path's snapshot), ports.c and ports_memif.c (container ports),
  * vteps.c (remote VTEPs and their outer next hops), learning.c (MAC learning and aging),
- * vrfs.c (tenant VRFs: their route tables and RIBs, connected and local host routes).
+ * vrfs.c (tenant VRFs: their route tables and RIBs, connected, local host and EVPN routes, L3 VNIs).
  * The switch knows nothing of BGP or management: whoever needs to hear of local MACs
  * (the fabric's EVPN speaker) sets the hooks. Everything here runs on the control thread.
  */
@@ -21,6 +21,7 @@
 struct arp_table;
 struct dp_route_table;
 struct fdb;
+struct route_prefix;
 struct route_rib;
 struct fabric;
 struct ctl_server;
@@ -96,13 +97,20 @@ struct vtepd_uplink {
 	char name[VTEP_IFNAME_MAX + 8];    /* in show ports/stats: ifname, or "underlay", "underlayN" for a NIC */
 };
 
-/* A tenant VRF (vrfs.c): its route table (which every snapshot shares) and the RIB that programs it. */
+/*
+ * A tenant VRF (vrfs.c): its route table (which every snapshot shares) and the RIB that programs
+ * it, and its L3 VNI (published as a VNI of its own after the L2 VNIs, symmetric IRB).
+ */
 struct vtepd_vrf {
 	struct dp_route_table *table;
 	struct route_rib *rib;
 	uint32_t l3vni;
 	uint8_t router_mac[6];             /* router_mac, or the first uplink's MAC (auto) */
 	uint64_t host_refused;             /* local host routes not installed (the RIB or the table full) */
+	uint64_t remote_refused;           /* EVPN routes not installed (VTEP table, the RIB or the table full) */
+	uint64_t local_moved;              /* local host routes removed: their MAC moved to a remote VTEP */
+	uint32_t remote_routes;            /* EVPN host and type-5 routes in the RIB (each holds vtep_refs) */
+	uint32_t vtep_refs[VTEP_MAX_VTEPS]; /* EVPN routes per next-hop VTEP id: the L3 VNI's known VTEPs */
 };
 
 struct vtepd_stats {
@@ -238,8 +246,15 @@ int vtepd_vrfs_create(struct vtepd *d);
 void vtepd_vrfs_free(struct vtepd *d);
 /* The VRF index VNI index vi is routed in, VTEP_NO_VRF when none. */
 uint16_t vtepd_vni_vrf(const struct vtepd *d, uint16_t vi);
-/* Fill a snapshot's VRFs and each VNI's VRF index. */
-void vtepd_vrfs_fill(const struct vtepd *d, struct dp_topology *t);
+/*
+ * Fill a snapshot's VRFs and each VNI's VRF index, and append each VRF's L3 VNI to t->vnis
+ * (after the n_vnis L2 VNIs: l3 set, no ports, no flood list, no learning; decapsulated only
+ * from the VTEPs that are next hops of the VRF's EVPN routes or in the flood list of one of
+ * its L2 VNIs), its index in t->vrfs[k].l3vni_idx. 0 or ENOMEM.
+ */
+int vtepd_vrfs_fill(const struct vtepd *d, struct dp_topology *t);
+/* The index the snapshot gives VRF k's L3 VNI (DP_NO_ID when there is no room). */
+uint16_t vtepd_vrf_l3vni_index(const struct vtepd *d, uint16_t k);
 /*
  * IPv4 address ip (network order) is at mac behind port slot: a local host route in the
  * VRF of the port's VNI, if any. learned: reported by the container's ARP (only addresses
@@ -248,6 +263,21 @@ void vtepd_vrfs_fill(const struct vtepd *d, struct dp_topology *t);
 void vtepd_vrf_host(struct vtepd *d, uint16_t slot, const uint8_t mac[6], uint32_t ip, bool learned);
 /* Port slot went: its local host routes go too. */
 void vtepd_vrf_port_gone(struct vtepd *d, uint16_t slot);
+/*
+ * The best EVPN route of VRF k for prefix p (from the fabric's RIB, symmetric IRB): host (a
+ * MAC+IP route's /32 or /128) or type 5, through the remote VTEP vtep_ip (network order; its
+ * id is taken from the VTEP table and kept while routes use it), router MAC rmac, L3 VNI
+ * l3vni; vtep_ip 0: the VRF has no EVPN route for p any more. It replaces the VRF's previous
+ * EVPN route for p, of either kind. Local routes (connected, static, local host) stay
+ * preferred (route_rib.h). Errors are counted (remote_refused) and logged.
+ */
+void vtepd_vrf_remote(struct vtepd *d, uint16_t k, const struct route_prefix *p, bool host, uint32_t vtep_ip,
+		      const uint8_t rmac[6], uint32_t l3vni);
+/*
+ * MAC mac of VNI index vi, local until now, is behind a remote VTEP (MAC mobility): the local
+ * host routes through it go (the EVPN host route takes over).
+ */
+void vtepd_vrf_mac_remote(struct vtepd *d, uint16_t vi, const uint8_t mac[6]);
 
 /* ports.c */
 int vtepd_port_attach(struct vtepd *d, const struct vtep_port_config *pc, bool from_config, char *err,

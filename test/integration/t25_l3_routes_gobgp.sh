@@ -73,7 +73,8 @@ vt_pass "iBGP EVPN session with GoBGP established"
 vrfs=$(vt_ctl "$L1" -j show vrfs)
 echo "$vrfs" | jq -e --arg m "$RMAC" '.vrfs == [{name: "tenant", l3vni: 900001, router_mac: $m, rd: "10.0.0.1:3",
 	import_rt: "RT:65535:900001", export_rt: "RT:65535:900001", advertised_prefixes: 2, type5_routes: 0, host_routes: 0,
-	route_updates: 0, route_withdrawals: 0, vnis: [{vni: 5000, gateway4: "192.168.1.1/24", gateway6: "-"}]}]' >/dev/null ||
+	route_updates: 0, route_withdrawals: 0, remote_routes: 0, remote_refused: 0, local_moved: 0,
+	vnis: [{vni: 5000, gateway4: "192.168.1.1/24", gateway6: "-"}]}]' >/dev/null ||
 	vt_fail "show vrfs: $vrfs (router MAC $RMAC; underlay: $(vt_ctl "$L1" -j show ports | jq -c ".ports[0]"))"
 vt_ctl "$L1" show vrfs | grep -q "tenant" || vt_fail "show vrfs (text): $(vt_ctl "$L1" show vrfs)"
 vt_pass "show vrfs: tenant, L3 VNI 900001, RD 10.0.0.1:3, RT 65535:900001, router MAC $RMAC, VNI 5000"
@@ -134,8 +135,13 @@ echo "$t5" | jq -e '.vrfs == [{vrf: "tenant", l3vni: 900001, rd: "10.0.0.1:3", r
 text=$(vt_ctl "$L1" show bgp evpn type 5)
 echo "$text" | grep -q "172.16.0.0/12" && echo "$text" | grep -q "192.168.1.20/32" ||
 	vt_fail "show bgp evpn type 5 (text): $text"
-vt_ctl "$L1" -j show vrfs | jq -e '.vrfs[0] | .type5_routes == 1 and .host_routes == 1 and .route_updates == 2' >/dev/null ||
+vt_ctl "$L1" -j show vrfs | jq -e '.vrfs[0] | .type5_routes == 1 and .host_routes == 1 and .route_updates == 2 and
+	.remote_routes == 2 and .remote_refused == 0' >/dev/null ||
 	vt_fail "show vrfs after the import: $(vt_ctl "$L1" show vrfs)"
+# both in VRF tenant's route table, behind GoBGP's VTEP with its router MAC, in the L3 VNI
+vt_ctl "$L1" -j show routes vrf tenant | jq -e --arg m "$NX_RMAC" '[.routes[] | select(.nexthop == "remote") |
+	"\(.prefix) \(.source) \(.vtep) \(.mac) \(.vni)"] == ["172.16.0.0/12 type-5 10.0.0.2 \($m) 900001",
+	"192.168.1.20/32 host 10.0.0.2 \($m) 900001"]' >/dev/null || vt_fail "show routes: $(vt_ctl "$L1" show routes)"
 # the MAC+IP route is an L2 route of VNI 5000 too: the MAC behind GoBGP's VTEP
 vt_ctl "$L1" -j show macs | jq -e '.macs[] | select(.mac == "02:00:00:02:00:20" and .vtep == "10.0.0.2")' >/dev/null ||
 	vt_fail "the two-label MAC+IP route did not install its MAC: $(vt_ctl "$L1" show macs); $(vt_ctl "$L1" show bgp evpn)"
@@ -154,8 +160,11 @@ gobgp_cli global rib -a evpn del prefix 172.16.0.0/12 gw 0.0.0.0 etag 0 label 90
 gobgp_cli global rib -a evpn del macadv 02:00:00:02:00:20 192.168.1.20 etag 0 label 5000,900001 rd 10.0.0.2:32868
 vt_wait_for 15 bash -c "'$VTEPCTL' -n $L1 -j show bgp evpn type 5 | jq -e '.vrf_routes == []' >/dev/null" ||
 	vt_fail "withdrawn routes are still in VRF tenant: $(vt_ctl "$L1" show bgp evpn type 5)"
-vt_ctl "$L1" -j show vrfs | jq -e '.vrfs[0] | .type5_routes == 0 and .host_routes == 0 and .route_withdrawals == 2' >/dev/null ||
+vt_ctl "$L1" -j show vrfs | jq -e '.vrfs[0] | .type5_routes == 0 and .host_routes == 0 and .route_withdrawals == 2 and
+	.remote_routes == 0' >/dev/null ||
 	vt_fail "show vrfs after the withdrawals: $(vt_ctl "$L1" show vrfs)"
+vt_ctl "$L1" -j show routes vrf tenant | jq -e '[.routes[] | select(.nexthop == "remote")] == []' >/dev/null ||
+	vt_fail "withdrawn routes are still in VRF tenant's route table: $(vt_ctl "$L1" show routes)"
 vt_ctl "$L1" detach c1 >/dev/null || vt_fail "detach c1"
 vt_wait_for 15 bash -c "! ip netns exec $G gobgp -u 127.0.0.1 -p 50051 neighbor 10.0.0.1 adj-in -a evpn 2>&1 | grep -qF '[mac:02:00:00:01:00:10]'" ||
 	vt_fail "c1's routes stayed at GoBGP after its detach: $(gobgp_cli neighbor 10.0.0.1 adj-in -a evpn 2>&1)"

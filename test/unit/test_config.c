@@ -1810,6 +1810,32 @@ START_TEST(test_l3_err_vrfs)
 }
 END_TEST
 
+/* Each VRF's L3 VNI is a VNI of the fast path: VNIs and L3 VNIs together at most VTEP_MAX_VNIS. */
+START_TEST(test_err_l3vnis_count_as_vnis)
+{
+	struct sbuf b = { 0 }, b2 = { 0 };
+	struct vtep_config cfg;
+
+	for (int pass = 0; pass < 2; pass++) {
+		struct sbuf *sb = pass ? &b2 : &b;
+
+		sb_add(sb, "%s", L3HEAD "vrfs:\n  - {name: v0, l3vni: 900000}\n");
+		sb_add(sb, "%s", "  - {name: v1, l3vni: 900001}\nvnis:\n");
+		/* pass 0: 4094 VNIs and 2 L3 VNIs fit; pass 1: 4095 and 2 do not, the second VRF's is one too many */
+		for (int v = 1; v <= VTEP_MAX_VNIS - 2 + pass; v++)
+			sb_add(sb, "  - vni: %d\n", v);
+	}
+	LOAD_OK(b.s, &cfg);
+	ck_assert_uint_eq(cfg.n_vnis + cfg.n_vrfs, VTEP_MAX_VNIS);
+	vtep_config_free(&cfg);
+	/* at the second VRF's l3vni: line 8, column 23 */
+	EXPECT_ERR(b2.s, 8, 23, "vrfs[1].l3vni: 4095 VNIs and 2 L3 VNIs are more than 4096 (expected at most 4096 VNIs and L3 "
+		  "VNIs together: each VRF's L3 VNI is a VNI of the fast path)");
+	free(b.s);
+	free(b2.s);
+}
+END_TEST
+
 /* A VNI's vrf and its gateway: every rule, at the offending value. */
 START_TEST(test_l3_err_gateway)
 {
@@ -2416,6 +2442,7 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, test_err_too_many_vteps);
 	tcase_add_test(tc, test_err_too_many_static_macs);
 	tcase_add_test(tc, test_err_too_many_vnis);
+	tcase_add_test(tc, test_err_l3vnis_count_as_vnis);
 	tcase_add_test(tc, test_err_too_many_ports);
 	tcase_add_test(tc, test_err_port_unknown_vni);
 	tcase_add_test(tc, test_err_port_netns_pid);

@@ -36,6 +36,8 @@
 #include "evpn_rib.h"
 #include "fabric.h"
 #include "fdb.h"
+#include "route.h"
+#include "route_rib.h"
 #include "switch.h"
 
 #define WAIT_MS 5000
@@ -60,11 +62,28 @@ static uint64_t mono_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-/* fabric.c asks for a VTEP only for remote MACs; none here. */
+/*
+ * The switch's VTEP table, as vteps.c keeps it (without resolving): the speaker asks for the
+ * VTEPs of remote MACs and of the VRFs' routes (vrfs.c). Ids are handed out from 5 on, so a
+ * route naming VTEP id 0 by mistake shows.
+ */
 int vtepd_vtep_get(struct vtepd *dd, uint32_t ip, bool dynamic, uint16_t *id)
 {
-	(void)dd, (void)ip, (void)dynamic, (void)id;
-	ck_abort_msg("no remote MAC on this path");
+	(void)dynamic;
+	ck_assert_uint_ne(ip, 0);
+	for (uint16_t i = 0; i < VTEP_MAX_VTEPS; i++) {
+		if (dd->vteps[i].ip == ip) {
+			*id = i;
+			return 0;
+		}
+	}
+	for (uint16_t i = 5; i < VTEP_MAX_VTEPS; i++) {
+		if (!dd->vteps[i].ip) {
+			dd->vteps[i].ip = ip;
+			*id = i;
+			return 0;
+		}
+	}
 	return ENOSPC;
 }
 
@@ -546,9 +565,357 @@ START_TEST(test_vrf_auto_values)
 }
 END_TEST
 
+/* ---- received L3 routes in the VRF's route table (symmetric IRB) ---- */
+
+static const uint8_t PEER_RMAC[6] = { 0x00, 0x00, 0x33, 0x33, 0x00, 0x03 };  /* the raw peer's router MAC */
+static const uint8_t H20_MAC[6] = { 0x02, 0x00, 0x00, 0x02, 0x00, 0x20 };   /* a host behind the peer */
+
+/* The switch's VRFs and the speaker, and the raw peer's session up to End-of-RIB. */
+static void l3_leaf_up(void)
+{
+	leaf_setup();
+	ck_assert_int_eq(vtepd_vrfs_create(&d), 0);
+	ck_assert_uint_eq(d.n_vrfs, 1);
+	ck_assert_int_eq(fabric_start(&d), 0);
+	raw_session();
+	do
+		raw_update();
+	while (raw.msg_len != 29);
+}
+
+static void l3_leaf_down(void)
+{
+	close(raw.fd);
+	leaf_teardown();
+	vtepd_vrfs_free(&d);
+}
+
+/* The raw peer (VTEP vtep) announces or withdraws a MAC+IP route in VNI 5000 with two labels. */
+static void send_macip(const char *rd, const uint8_t mac[6], const char *ip, const char *vtep, uint32_t seq,
+		       bool withdraw)
+{
+	struct evpn_route r = { .type = EVPN_RT_MAC_IP, .ip_len = 32, .label1 = 5000, .label2 = 900001,
+				.has_label2 = true };
+	struct bgp_attrs a;
+	uint8_t buf[4096];
+	size_t n, done;
+
+	ck_assert_int_eq(evpn_rd_parse(rd, r.rd), 0);
+	memcpy(r.mac, mac, 6);
+	ck_assert_int_eq(inet_pton(AF_INET, ip, r.ip), 1);
+	memset(&a, 0, sizeof(a));
+	a.has_origin = a.has_as_path = a.has_local_pref = true;
+	a.local_pref = 100;
+	a.mp_nh_len = 4;
+	memcpy(a.mp_nh, &(uint32_t){ inet_addr(vtep) }, 4);
+	a.ext_comm[a.n_ext_comm++] = evpn_ec_rt_as2(ASN, 5000);
+	a.ext_comm[a.n_ext_comm++] = evpn_ec_rt_as2(ASN, 900001);
+	a.ext_comm[a.n_ext_comm++] = evpn_ec_encap_vxlan();
+	a.ext_comm[a.n_ext_comm++] = evpn_ec_router_mac(PEER_RMAC);
+	if (seq)
+		a.ext_comm[a.n_ext_comm++] = evpn_ec_mac_mobility(seq, false);
+	n = bgp_update_encode_evpn(buf, sizeof(buf), withdraw ? NULL : &a, &r, 1, withdraw, true, &done);
+	ck_assert_uint_gt(n, 0);
+	raw_send(buf, n);
+}
+
+/* The raw peer announces or withdraws a Nexus-shaped type 5 (RD 3.3.3.3:3, label 900001), IPv4 or IPv6. */
+static void send_t5(const char *prefix, uint8_t len, const char *vtep, bool withdraw)
+{
+	struct evpn_route r;
+	struct bgp_attrs a;
+	uint8_t rd[8], pfx[16], buf[4096];
+	size_t n, done;
+	bool v6 = strchr(prefix, ':') != NULL;
+
+	ck_assert_int_eq(evpn_rd_parse("3.3.3.3:3", rd), 0);
+	ck_assert_int_eq(inet_pton(v6 ? AF_INET6 : AF_INET, prefix, pfx), 1);
+	evpn_route_prefix(&r, rd, v6 ? 128 : 32, pfx, len, 900001);
+	memset(&a, 0, sizeof(a));
+	a.has_origin = a.has_as_path = a.has_local_pref = true;
+	a.local_pref = 100;
+	a.mp_nh_len = 4;
+	memcpy(a.mp_nh, &(uint32_t){ inet_addr(vtep) }, 4);
+	a.ext_comm[a.n_ext_comm++] = evpn_ec_rt_as2(ASN, 900001);
+	a.ext_comm[a.n_ext_comm++] = evpn_ec_encap_vxlan();
+	a.ext_comm[a.n_ext_comm++] = evpn_ec_router_mac(PEER_RMAC);
+	n = bgp_update_encode_evpn(buf, sizeof(buf), withdraw ? NULL : &a, &r, 1, withdraw, true, &done);
+	ck_assert_uint_gt(n, 0);
+	raw_send(buf, n);
+}
+
+static struct route_prefix pfx4(const char *s)
+{
+	struct route_prefix p;
+
+	ck_assert_int_eq(route_prefix_parse(s, &p), 0);
+	return p;
+}
+
+/* VRF tenant's best path of exactly prefix s, once it has source src (polling the speaker). */
+static struct route_rib_info wait_best(const char *s, enum route_src src)
+{
+	struct route_prefix p = pfx4(s);
+	struct route_rib_info info;
+
+	for (uint64_t t0 = mono_ms();; step()) {
+		if (route_rib_best(d.vrfs[0].rib, &p, &info) == 0 && info.src == src)
+			return info;
+		ck_assert_msg(mono_ms() - t0 < WAIT_MS, "%s: no %s route in VRF tenant", s, route_src_name(src));
+	}
+}
+
+/* Wait until VRF tenant has no path of source src for prefix s. */
+static void wait_no_path(const char *s, enum route_src src)
+{
+	struct route_prefix p = pfx4(s);
+	struct dp_route_nh nh;
+
+	for (uint64_t t0 = mono_ms(); route_rib_path(d.vrfs[0].rib, &p, src, 0, &nh) == 0; step())
+		ck_assert_msg(mono_ms() - t0 < WAIT_MS, "%s: the %s route stayed in VRF tenant", s, route_src_name(src));
+}
+
+/* What the fast path finds for address a in VRF tenant's table. */
+static const struct dp_route_nh *lookup(const char *a)
+{
+	return dp_route_nh_at(d.vrfs[0].table, dp_route_lookup4(d.vrfs[0].table, ntohl(inet_addr(a))));
+}
+
+static void assert_remote(const struct dp_route_nh *nh, const char *vtep)
+{
+	ck_assert_uint_eq(nh->type, DP_ROUTE_NH_REMOTE);
+	ck_assert_uint_lt(nh->vtep_id, VTEP_MAX_VTEPS);
+	ck_assert_uint_eq(d.vteps[nh->vtep_id].ip, inet_addr(vtep));
+	ck_assert_uint_eq(nh->l3vni, 900001);
+	ck_assert_mem_eq(nh->mac, PEER_RMAC, 6);
+}
+
+/* Whether the snapshot's L3 VNI of VRF tenant lets VTEP id send. */
+static bool l3vni_knows(uint16_t id)
+{
+	struct dp_topology *t = dp_topology_new(d.cfg.source_ip, 4789, 1500);
+	bool known;
+
+	ck_assert_ptr_nonnull(t);
+	t->n_vnis = d.n_vnis;
+	ck_assert_int_eq(vtepd_vrfs_fill(&d, t), 0);
+	ck_assert_int_eq(dp_topology_finish(t), 0);
+	ck_assert_uint_eq(t->vrfs[0].l3vni_idx, 3);
+	known = dp_vni_vtep_known(&t->vnis[3], id);
+	dp_topology_free(t);
+	return known;
+}
+
+/*
+ * The snapshot carries VRF tenant's L3 VNI after the three L2 VNIs: l3 set, the VRF, no ports,
+ * no flood list, no learning, checked VTEPs, the L2 VNIs' MTU; the decap lookup finds it.
+ */
+START_TEST(test_l3vni_published)
+{
+	struct dp_topology *t;
+	const struct dp_vni *v;
+
+	leaf_setup();
+	d.cfg.underlay_mtu = 1500;
+	d.vnis[0].mtu = 1450;
+	d.vnis[1].mtu = 1400;
+	d.vnis[2].mtu = 8000;        /* not in the VRF */
+	d.vnis[1].n_flood = 1;       /* a leaf in the flood list of an L2 VNI of the VRF may send ... */
+	d.vnis[1].flood[0] = 7;
+	d.vnis[2].n_flood = 1;       /* ... one of a VNI of no VRF may not */
+	d.vnis[2].flood[0] = 8;
+	ck_assert_int_eq(vtepd_vrfs_create(&d), 0);
+	ck_assert_uint_eq(vtepd_vrf_l3vni_index(&d, 0), 3);
+	ck_assert_uint_eq(vtepd_vrf_l3vni_index(&d, 1), DP_NO_ID);
+	t = dp_topology_new(d.cfg.source_ip, 4789, 1500);
+	ck_assert_ptr_nonnull(t);
+	t->n_vnis = d.n_vnis;
+	for (uint16_t i = 0; i < d.n_vnis; i++)
+		t->vnis[i].vni = d.vnis[i].vni;
+	ck_assert_int_eq(vtepd_vrfs_fill(&d, t), 0);
+	ck_assert_int_eq(dp_topology_finish(t), 0);
+	ck_assert_uint_eq(t->n_vnis, 4);
+	ck_assert_uint_eq(t->n_vrfs, 1);
+	ck_assert_uint_eq(t->vrfs[0].l3vni, 900001);
+	ck_assert_uint_eq(t->vrfs[0].l3vni_idx, 3);
+	ck_assert_mem_eq(t->vrfs[0].router_mac, UL_MAC, 6);
+	v = &t->vnis[3];
+	ck_assert(v->l3);
+	ck_assert_uint_eq(v->vni, 900001);
+	ck_assert_uint_eq(v->vrf, 0);
+	ck_assert(!v->learning);
+	ck_assert_uint_eq(v->n_ports, 0);
+	ck_assert_uint_eq(v->n_flood, 0);
+	ck_assert_ptr_null(v->gw);
+	ck_assert_uint_eq(v->ip_mtu, 1450);
+	ck_assert(v->vtep_check);
+	ck_assert(dp_vni_vtep_known(v, 7));
+	ck_assert(!dp_vni_vtep_known(v, 8));
+	ck_assert(!dp_vni_vtep_known(v, 5));
+	ck_assert(!dp_vni_vtep_known(v, DP_NO_ID));
+	/* the L2 VNIs are as they were: routed in tenant, or in none */
+	ck_assert(!t->vnis[0].l3 && !t->vnis[2].l3);
+	ck_assert_uint_eq(t->vnis[0].vrf, 0);
+	ck_assert_uint_eq(t->vnis[2].vrf, VTEP_NO_VRF);
+	/* the decap lookup finds the L3 VNI like any VNI */
+	ck_assert_uint_eq(dp_topology_vni_index(t, 900001), 3);
+	ck_assert_uint_eq(dp_topology_vni_index(t, 5000), 0);
+	dp_topology_free(t);
+	vtepd_vrfs_free(&d);
+	fdb_destroy(d.fdb);
+	close(d.epoll_fd);
+}
+END_TEST
+
+/*
+ * A two-label MAC+IP route and a type 5 from the peer land in VRF tenant's route table as a
+ * /32 host route and the prefix, next hop REMOTE: the peer's VTEP, its router MAC, the L3
+ * VNI; that VTEP may then send to the L3 VNI. A better route replaces, withdrawals remove
+ * (the connected subnet is what is left), and the VTEP is no longer known.
+ */
+START_TEST(test_remote_routes_installed)
+{
+	struct route_rib_info info;
+	uint16_t id;
+
+	l3_leaf_up();
+	send_macip("3.3.3.3:1", H20_MAC, "192.168.1.20", "10.0.0.3", 0, false);
+	send_t5("172.16.0.0", 12, "10.0.0.3", false);
+	info = wait_best("192.168.1.20/32", ROUTE_SRC_EVPN_HOST);
+	ck_assert(info.installed);
+	assert_remote(&info.nh, "10.0.0.3");
+	id = (uint16_t)info.nh.vtep_id;
+	info = wait_best("172.16.0.0/12", ROUTE_SRC_EVPN_PREFIX);
+	ck_assert(info.installed);
+	assert_remote(&info.nh, "10.0.0.3");
+	/* the fast path's view: longest prefix match */
+	assert_remote(lookup("192.168.1.20"), "10.0.0.3");
+	assert_remote(lookup("172.31.1.1"), "10.0.0.3");
+	/* IPv6 the same way */
+	send_t5("2001:db8:77::", 48, "10.0.0.3", false);
+	info = wait_best("2001:db8:77::/48", ROUTE_SRC_EVPN_PREFIX);
+	assert_remote(&info.nh, "10.0.0.3");
+	{
+		uint8_t a6[16];
+
+		ck_assert_int_eq(inet_pton(AF_INET6, "2001:db8:77:1::5", a6), 1);
+		assert_remote(dp_route_nh_at(d.vrfs[0].table, dp_route_lookup6(d.vrfs[0].table, a6)), "10.0.0.3");
+	}
+	send_t5("2001:db8:77::", 48, "10.0.0.3", true);
+	wait_no_path("2001:db8:77::/48", ROUTE_SRC_EVPN_PREFIX);
+	ck_assert_uint_eq(lookup("192.168.1.21")->type, DP_ROUTE_NH_GLEAN);
+	ck_assert_uint_eq(lookup("172.32.0.1")->type, DP_ROUTE_NH_NONE);
+	ck_assert_uint_eq(d.vrfs[0].remote_routes, 2);
+	ck_assert_uint_eq(d.vrfs[0].vtep_refs[id], 2);
+	ck_assert(l3vni_knows(id));
+	ck_assert(d.topology_dirty);
+
+	/* the host moves behind another VTEP (a higher sequence): the host route follows */
+	send_macip("4.4.4.4:1", H20_MAC, "192.168.1.20", "10.0.0.4", 1, false);
+	for (uint64_t t0 = mono_ms(); lookup("192.168.1.20")->vtep_id == id; step())
+		ck_assert_msg(mono_ms() - t0 < WAIT_MS, "the host route did not move to 10.0.0.4");
+	assert_remote(lookup("192.168.1.20"), "10.0.0.4");
+	ck_assert_uint_eq(d.vrfs[0].remote_routes, 2);
+	ck_assert_uint_eq(d.vrfs[0].vtep_refs[id], 1);
+	ck_assert(l3vni_knows(lookup("192.168.1.20")->vtep_id));
+
+	/* withdrawals: the type 5 goes, the host route's older path takes over, then goes too */
+	send_t5("172.16.0.0", 12, "10.0.0.3", true);
+	wait_no_path("172.16.0.0/12", ROUTE_SRC_EVPN_PREFIX);
+	ck_assert_uint_eq(lookup("172.31.1.1")->type, DP_ROUTE_NH_NONE);
+	send_macip("4.4.4.4:1", H20_MAC, "192.168.1.20", "10.0.0.4", 0, true);
+	for (uint64_t t0 = mono_ms(); lookup("192.168.1.20")->vtep_id != id; step())
+		ck_assert_msg(mono_ms() - t0 < WAIT_MS, "the host route did not return to 10.0.0.3");
+	send_macip("3.3.3.3:1", H20_MAC, "192.168.1.20", "10.0.0.3", 0, true);
+	wait_no_path("192.168.1.20/32", ROUTE_SRC_EVPN_HOST);
+	ck_assert_uint_eq(lookup("192.168.1.20")->type, DP_ROUTE_NH_GLEAN);
+	ck_assert_uint_eq(d.vrfs[0].remote_routes, 0);
+	ck_assert_uint_eq(d.vrfs[0].vtep_refs[id], 0);
+	ck_assert(!l3vni_knows(id));
+	ck_assert_uint_eq(d.vrfs[0].remote_refused, 0);
+	l3_leaf_down();
+}
+END_TEST
+
+/*
+ * A route that cannot be installed (here: the VTEP table is full when the host moves behind a
+ * new VTEP) is counted and leaves no route behind: the prefix never keeps forwarding to the
+ * VTEP the RIB no longer chose.
+ */
+START_TEST(test_remote_route_refused)
+{
+	struct route_rib_info info;
+	uint16_t id;
+
+	l3_leaf_up();
+	send_macip("3.3.3.3:1", H20_MAC, "192.168.1.20", "10.0.0.3", 0, false);
+	info = wait_best("192.168.1.20/32", ROUTE_SRC_EVPN_HOST);
+	id = (uint16_t)info.nh.vtep_id;
+	for (uint32_t i = 0; i < VTEP_MAX_VTEPS; i++)
+		if (!d.vteps[i].ip)
+			d.vteps[i].ip = htonl(0x0ac80000u + i);      /* 10.200.x.y: the table is full */
+	send_macip("4.4.4.4:1", H20_MAC, "192.168.1.20", "10.0.0.4", 1, false);
+	wait_no_path("192.168.1.20/32", ROUTE_SRC_EVPN_HOST);
+	ck_assert_uint_eq(d.vrfs[0].remote_refused, 1);
+	ck_assert_uint_eq(d.vrfs[0].remote_routes, 0);
+	ck_assert_uint_eq(d.vrfs[0].vtep_refs[id], 0);
+	ck_assert_uint_eq(lookup("192.168.1.20")->type, DP_ROUTE_NH_GLEAN);
+	l3_leaf_down();
+}
+END_TEST
+
+/*
+ * Local host routes beat remote ones for the same address, and MAC mobility moves the host
+ * route with the MAC: a container attached here (its port's MAC and address) is routed here
+ * while the old leaf's route is still around; when its MAC shows up behind a remote VTEP with
+ * a higher sequence, the local host route goes at once and the remote one forwards.
+ */
+START_TEST(test_host_route_follows_mac)
+{
+	static const uint8_t H30_MAC[6] = { 0x02, 0x00, 0x00, 0x01, 0x00, 0x30 };
+	struct route_rib_info info;
+
+	l3_leaf_up();
+	d.ports[1].in_use = true;
+	d.ports[1].vni_idx = 0;
+	snprintf(d.ports[1].conf.name, sizeof(d.ports[1].conf.name), "c30");
+
+	/* 192.168.1.20 is behind the peer; then it is attached here (moved to us) */
+	send_macip("3.3.3.3:1", H20_MAC, "192.168.1.20", "10.0.0.3", 0, false);
+	wait_best("192.168.1.20/32", ROUTE_SRC_EVPN_HOST);
+	ck_assert_int_eq(fdb_install(d.fdb, fdb_key(0, H20_MAC), fdb_dest_port(1), FDB_F_PORT), 0);
+	fabric_local_mac(&d, 0, H20_MAC, true);
+	vtepd_vrf_host(&d, 1, H20_MAC, inet_addr("192.168.1.20"), false);
+	info = wait_best("192.168.1.20/32", ROUTE_SRC_LOCAL_HOST);
+	ck_assert_uint_eq(info.n_paths, 2);
+	ck_assert_uint_eq(lookup("192.168.1.20")->type, DP_ROUTE_NH_LOCAL);
+	ck_assert_uint_eq(lookup("192.168.1.20")->port, 1);
+	/* the old leaf withdraws: still local */
+	send_macip("3.3.3.3:1", H20_MAC, "192.168.1.20", "10.0.0.3", 0, true);
+	wait_no_path("192.168.1.20/32", ROUTE_SRC_EVPN_HOST);
+	ck_assert_uint_eq(lookup("192.168.1.20")->type, DP_ROUTE_NH_LOCAL);
+
+	/* c30 (192.168.1.30, learned from its ARP) is local; then its MAC is announced by the peer
+	   with sequence 1: it moved there, and its host route moves with it */
+	ck_assert_int_eq(fdb_install(d.fdb, fdb_key(0, H30_MAC), fdb_dest_port(1), 0), 0);
+	fabric_local_mac(&d, 0, H30_MAC, true);
+	vtepd_vrf_host(&d, 1, H30_MAC, inet_addr("192.168.1.30"), true);
+	wait_best("192.168.1.30/32", ROUTE_SRC_LOCAL_HOST);
+	send_macip("3.3.3.3:1", H30_MAC, "192.168.1.30", "10.0.0.3", 1, false);
+	info = wait_best("192.168.1.30/32", ROUTE_SRC_EVPN_HOST);
+	ck_assert_uint_eq(info.n_paths, 1);
+	assert_remote(lookup("192.168.1.30"), "10.0.0.3");
+	ck_assert(fdb_dest_is_vtep(fdb_lookup(d.fdb, fdb_key(0, H30_MAC))->dest));
+	ck_assert_uint_eq(d.vrfs[0].local_moved, 1);
+	/* the other host's local route is untouched */
+	ck_assert_uint_eq(lookup("192.168.1.20")->type, DP_ROUTE_NH_LOCAL);
+	l3_leaf_down();
+}
+END_TEST
+
 int main(void)
 {
-	char a0[] = "test_fabric_l3", a1[] = "--no-huge", a2[] = "-m", a3[] = "256", a4[] = "--no-pci",
+	char a0[] = "test_fabric_l3", a1[] = "--no-huge", a2[] = "-m", a3[] = "1024", a4[] = "--no-pci",
 	     a5[] = "--no-shconf", a6[] = "--no-telemetry", a7[] = "--file-prefix=vtepd_test_fabric_l3", a8[] = "-l",
 	     a9[] = "0", a10[] = "--log-level=lib.eal:error";
 	char *argv[] = { a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, NULL };
@@ -565,6 +932,10 @@ int main(void)
 	tcase_add_test(tc, test_dump_l3_shapes);
 	tcase_add_test(tc, test_type5_imported_into_vrf);
 	tcase_add_test(tc, test_vrf_auto_values);
+	tcase_add_test(tc, test_l3vni_published);
+	tcase_add_test(tc, test_remote_routes_installed);
+	tcase_add_test(tc, test_host_route_follows_mac);
+	tcase_add_test(tc, test_remote_route_refused);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_ENV);

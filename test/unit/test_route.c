@@ -864,6 +864,18 @@ START_TEST(test_rib_preference)
 	idx = rib_best_nh_idx(rib, "192.168.1.0/24", &src, &origin);
 	ck_assert_int_eq(src, ROUTE_SRC_CONNECTED);
 	ck_assert_uint_eq(dp_route_nh_at(t, lookup_str(t, "192.168.1.77"))->type, DP_ROUTE_NH_GLEAN);
+	/* each path stays readable under the best, by source and origin */
+	{
+		struct dp_route_nh got;
+
+		ck_assert_int_eq(route_rib_path(rib, &p, ROUTE_SRC_EVPN_PREFIX, 9, &got), 0);
+		ck_assert_mem_eq(&got, &t5b, sizeof(got));
+		ck_assert_int_eq(route_rib_path(rib, &p, ROUTE_SRC_STATIC, 0, &got), 0);
+		ck_assert_mem_eq(&got, &st, sizeof(got));
+		ck_assert_int_eq(route_rib_path(rib, &p, ROUTE_SRC_EVPN_PREFIX, 4, &got), ENOENT);
+		ck_assert_int_eq(route_rib_path(rib, &h, ROUTE_SRC_EVPN_HOST, 7, &got), ENOENT);
+		ck_assert_int_eq(route_rib_path(rib, &p, ROUTE_SRC_MAX, 0, &got), EINVAL);
+	}
 	/* a lower-preference path coming and going leaves the best alone */
 	ck_assert_int_eq(route_rib_del(rib, &p, ROUTE_SRC_EVPN_PREFIX, 9), 0);
 	ck_assert_uint_eq(lookup_str(t, "192.168.1.77"), idx);
