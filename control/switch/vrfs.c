@@ -74,11 +74,14 @@ int vtepd_vrfs_create(struct vtepd *d)
 		const struct vtep_vrf_config *c = &d->cfg.vrfs[k];
 		struct vtepd_vrf *vrf = &d->vrfs[k];
 		char name[DP_ROUTE_NAME_MAX + 1];
+		/* the loader always sets the sizes; a config built in code may leave them 0: the defaults */
+		uint32_t max4 = c->max_ipv4_routes ? c->max_ipv4_routes : VTEP_VRF_MAX_V4_ROUTES;
+		uint32_t max6 = c->max_ipv6_routes ? c->max_ipv6_routes : VTEP_VRF_MAX_V6_ROUTES;
 		struct dp_route_conf rc = {
 			.name = name,
 			.socket_id = SOCKET_ID_ANY,
-			.max_v4_routes = c->max_ipv4_routes,
-			.max_v6_routes = c->max_ipv6_routes,
+			.max_v4_routes = max4,
+			.max_v6_routes = max6,
 			.max_nexthops = VTEP_VRF_MAX_NEXTHOPS,
 			.qsbr = d->qsbr,
 		};
@@ -89,14 +92,14 @@ int vtepd_vrfs_create(struct vtepd *d)
 		memcpy(vrf->router_mac, c->router_mac_auto ? d->uplinks[0].mac : c->router_mac, 6);
 		err = dp_route_table_create(&rc, &vrf->table);
 		if (!err)
-			err = route_rib_create(c->name, vrf->table, c->max_ipv4_routes + c->max_ipv6_routes,
+			err = route_rib_create(c->name, vrf->table, max4 + max6,
 					       &vrf->rib);
 		d->n_vrfs = (uint16_t)(k + 1);     /* counted before it is complete: vtepd_vrfs_free frees what is made */
 		if (!err)
 			err = vtepd_vrf_connected(d, (uint16_t)k);
 		if (err) {
 			vlog(VLOG_ERR, "%s:%d: VRF %s: cannot create its route table (%u IPv4 and %u IPv6 routes): %s",
-			     d->cfg.path, c->line, c->name, c->max_ipv4_routes, c->max_ipv6_routes, strerror(err));
+			     d->cfg.path, c->line, c->name, max4, max6, strerror(err));
 			return err;
 		}
 		{
@@ -104,7 +107,7 @@ int vtepd_vrfs_create(struct vtepd *d)
 
 			dp_route_get_stats(vrf->table, &st);
 			vlog(VLOG_INFO, "VRF %s: L3 VNI %u, route table of %u IPv4 and %u IPv6 routes (%lu MiB)", c->name,
-			     c->l3vni, c->max_ipv4_routes, c->max_ipv6_routes,
+			     c->l3vni, max4, max6,
 			     (unsigned long)(st.memory_bytes >> 20));
 		}
 	}

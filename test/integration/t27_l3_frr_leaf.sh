@@ -148,9 +148,9 @@ vt_pass "FRR installed c1's host route via 10.0.0.1 with our router MAC $RMAC (s
 # ---- vtepd installs h2's host route and FRR's prefix ----
 routes() { vt_ctl "$L1" -j show routes vrf tenant; }
 route_is() { local out; out=$(routes) && echo "$out" | jq -e "$1" >/dev/null; }
-vt_wait_for 20 route_is "[.routes[] | select(.prefix == \"192.168.2.10/32\" and .router_mac == \"$FRR_RMAC\" and .vtep == \"10.0.0.2\")] | length == 1" ||
+vt_wait_for 20 route_is "[.routes[] | select(.prefix == \"192.168.2.10/32\" and .mac == \"$FRR_RMAC\" and .vtep == \"10.0.0.2\")] | length == 1" ||
 	vt_fail "vtepd has no host route to h2 via 10.0.0.2 with FRR's router MAC: $(routes 2>&1)"
-vt_wait_for 20 route_is "[.routes[] | select(.prefix == \"10.50.0.0/24\" and .router_mac == \"$FRR_RMAC\")] | length == 1" ||
+vt_wait_for 20 route_is "[.routes[] | select(.prefix == \"10.50.0.0/24\" and .mac == \"$FRR_RMAC\")] | length == 1" ||
 	vt_fail "vtepd has not installed FRR's type-5 prefix 10.50.0.0/24: $(routes 2>&1)"
 vt_pass "vtepd installed h2's host route and FRR's type-5 prefix with FRR's router MAC"
 
