@@ -155,23 +155,23 @@ vt_wait_for 20 route_is "[.routes[] | select(.prefix == \"10.50.0.0/24\" and .ma
 vt_pass "vtepd installed h2's host route and FRR's type-5 prefix with FRR's router MAC"
 
 # ---- traffic, both ways, routed over the L3 VNI ----
-ip netns exec "${VT_P}sw" tcpdump -i p1 -w "$VT_TMP/ul.pcap" -U udp port 4789 > /dev/null 2>&1 &
-TCPDUMP=$!
-VT_PIDS+=("$TCPDUMP")
-sleep 1
+ip netns exec "${VT_P}sw" tshark -i p1 -w "$VT_TMP/ul.pcap" -f "udp port 4789" > "$VT_TMP/tshark.log" 2>&1 &
+CAPTURE=$!
+VT_PIDS+=("$CAPTURE")
+vt_wait_for 10 grep -q "Capturing on" "$VT_TMP/tshark.log" || vt_fail "tshark did not start: $(cat "$VT_TMP/tshark.log")"
 vt_ping_sizes "c1:192.168.2.10 h2:192.168.1.10" 108 1008
 vt_pass "c1 (vtepd, 192.168.1.0/24) and h2 (FRR, 192.168.2.0/24) ping each other both ways"
 vt_ping "$C1" 10.50.0.2 || vt_fail "c1 cannot reach x (10.50.0.2), behind FRR's type-5 prefix"
 vt_pass "c1 reaches x (10.50.0.2) through FRR's type-5 route"
 sleep 1
-kill "$TCPDUMP" 2>/dev/null
-wait "$TCPDUMP" 2>/dev/null
+kill "$CAPTURE" 2>/dev/null
+wait "$CAPTURE" 2>/dev/null
 vt_pcap_clean "$VT_TMP/ul.pcap" 20 >/dev/null
-fields="-T fields -E occurrence=l -e vxlan.vni -e eth.src -e eth.dst"
+fields="-d udp.port==4789,vxlan -T fields -E occurrence=l -e vxlan.vni -e eth.src -e eth.dst"
 ours=$(tshark -r "$VT_TMP/ul.pcap" -Y "vxlan.vni == 900001 && ip.src == 10.0.0.1" $fields 2>/dev/null | sort -u)
 theirs=$(tshark -r "$VT_TMP/ul.pcap" -Y "vxlan.vni == 900001 && ip.src == 10.0.0.2" $fields 2>/dev/null | sort -u)
 echo "$ours" | grep -q "^900001	.*$RMAC	$FRR_RMAC" || vt_fail "no VNI 900001 frame from vtepd with inner $RMAC -> $FRR_RMAC: $ours"
 echo "$theirs" | grep -q "^900001	.*$FRR_RMAC	$RMAC" || vt_fail "no VNI 900001 frame from FRR with inner $FRR_RMAC -> $RMAC: $theirs"
-[ -z "$(tshark -r "$VT_TMP/ul.pcap" -Y "vxlan.vni == 5000 || vxlan.vni == 5001" 2>/dev/null)" ] ||
+[ -z "$(tshark -r "$VT_TMP/ul.pcap" -d udp.port==4789,vxlan -Y "vxlan.vni == 5000 || vxlan.vni == 5001" 2>/dev/null)" ] ||
 	vt_fail "routed traffic crossed in an L2 VNI"
 vt_pass "tshark: routed both ways in VNI 900001 between the router MACs ($RMAC, $FRR_RMAC)"
