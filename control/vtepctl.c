@@ -39,6 +39,7 @@ vtepctl_usage(FILE *f)
 		"  show vnis\n"
 		"  show vrfs\n"
 		"  show routes [vrf NAME]\n"
+		"  show neighbors [vrf NAME]\n"
 		"  show macs [vni N] [mac M] [port NAME] [vtep A.B.C.D] [count] [limit N] [cursor C]\n"
 		"  show ports\n"
 		"  show vteps\n"

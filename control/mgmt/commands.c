@@ -1545,6 +1545,7 @@ static int cmd_show_vrfs(struct ctl_out *o, int argc, char **argv, void *ctx)
  * most its table's size), and sent SHOW_ROUTES_STEP_ROWS at a time as the client reads.
  */
 #define SHOW_ROUTES_USAGE "show routes [vrf NAME]"
+#define SHOW_NEIGHBORS_USAGE "show neighbors [vrf NAME]"
 #define SHOW_ROUTES_STEP_ROWS 256
 
 struct show_routes_state {
@@ -1552,6 +1553,7 @@ struct show_routes_state {
 	uint16_t k, k_end;             /* the VRF being sent, and the end of the range */
 	bool loaded;                   /* rows hold VRF k's routes */
 	bool nomem;
+	bool neighbors;                /* show neighbors: only the local hosts' routes, as neighbours */
 	struct route_rib_info *rows;
 	size_t n, cap, next;
 	uint64_t count;
@@ -1561,6 +1563,8 @@ static int show_routes_collect(const struct route_rib_info *info, void *arg)
 {
 	struct show_routes_state *st = arg;
 
+	if (st->neighbors && (info->src != ROUTE_SRC_LOCAL_HOST || info->nh.type != DP_ROUTE_NH_LOCAL))
+		return 0;
 	if (st->n == st->cap) {
 		size_t cap = st->cap ? 2 * st->cap : 256;
 		struct route_rib_info *rows = realloc(st->rows, cap * sizeof(*rows));
@@ -1629,6 +1633,30 @@ static void show_route_row(struct ctl_out *o, const struct vtepd *d, uint16_t k,
 	ctl_obj_end(o);
 }
 
+/* A local host as the gateway's neighbour: its address, MAC, VNI and port. */
+static void show_neighbor_row(struct ctl_out *o, const struct vtepd *d, uint16_t k, const struct route_rib_info *r)
+{
+	const struct dp_route_nh *nh = &r->nh;
+	char buf[ROUTE_PREFIX_STRLEN], *slash;
+
+	ctl_obj_begin(o, NULL);
+	ctl_str(o, "vrf", d->cfg.vrfs[k].name);
+	route_prefix_format(&r->prefix, buf, sizeof(buf));
+	slash = strchr(buf, '/');
+	if (slash)
+		*slash = '\0';
+	ctl_str(o, "address", buf);
+	fmt_mac(buf, sizeof(buf), nh->mac);
+	ctl_str(o, "mac", buf);
+	if (nh->vni_idx < d->n_vnis)
+		ctl_u64(o, "vni", d->vnis[nh->vni_idx].vni);
+	else
+		ctl_str(o, "vni", NULL);
+	ctl_str(o, "port", nh->port <= VTEP_MAX_PORTS && d->ports[nh->port].in_use ? d->ports[nh->port].conf.name : "?");
+	ctl_bool(o, "installed", r->installed);
+	ctl_obj_end(o);
+}
+
 static int show_routes_step(struct ctl_out *o, void *arg)
 {
 	struct show_routes_state *st = arg;
@@ -1653,7 +1681,10 @@ static int show_routes_step(struct ctl_out *o, void *arg)
 			st->k++;
 			continue;
 		}
-		show_route_row(o, st->d, st->k, &st->rows[st->next++]);
+		if (st->neighbors)
+			show_neighbor_row(o, st->d, st->k, &st->rows[st->next++]);
+		else
+			show_route_row(o, st->d, st->k, &st->rows[st->next++]);
 		st->count++;
 		rows++;
 	}
@@ -1673,14 +1704,13 @@ static void show_routes_free(void *arg)
 	free(st);
 }
 
-static int cmd_show_routes(struct ctl_out *o, int argc, char **argv, void *ctx)
+static int show_routes_or_neighbors(struct ctl_out *o, int argc, char **argv, struct vtepd *d, bool neighbors)
 {
-	struct vtepd *d = ctx;
 	struct show_routes_state *st;
 	uint16_t k = 0, k_end = d->n_vrfs;
 
 	if (argc != 0 && (argc != 2 || strcmp(argv[0], "vrf") != 0)) {
-		ctl_error(o, "usage: " SHOW_ROUTES_USAGE);
+		ctl_error(o, "usage: %s", neighbors ? SHOW_NEIGHBORS_USAGE : SHOW_ROUTES_USAGE);
 		return EINVAL;
 	}
 	if (argc == 2) {
@@ -1704,9 +1734,24 @@ static int cmd_show_routes(struct ctl_out *o, int argc, char **argv, void *ctx)
 	st->d = d;
 	st->k = k;
 	st->k_end = k_end;
-	ctl_list_begin(o, "routes");
+	st->neighbors = neighbors;
+	ctl_list_begin(o, neighbors ? "neighbors" : "routes");
 	ctl_stream(o, show_routes_step, st, show_routes_free);
 	return 0;
+}
+
+static int cmd_show_routes(struct ctl_out *o, int argc, char **argv, void *ctx)
+{
+	return show_routes_or_neighbors(o, argc, argv, ctx, false);
+}
+
+/*
+ * The gateways' neighbour table: every local host a VRF routes to (attached with an address, or
+ * learned from its ARP), one row per address.
+ */
+static int cmd_show_neighbors(struct ctl_out *o, int argc, char **argv, void *ctx)
+{
+	return show_routes_or_neighbors(o, argc, argv, ctx, true);
 }
 
 static const struct ctl_command vtepd_commands[] = {
@@ -1716,6 +1761,7 @@ static const struct ctl_command vtepd_commands[] = {
 	{ { "show", "vnis", NULL }, "show vnis", cmd_show_vnis },
 	{ { "show", "vrfs", NULL }, "show vrfs", cmd_show_vrfs },
 	{ { "show", "routes", NULL }, SHOW_ROUTES_USAGE, cmd_show_routes },
+	{ { "show", "neighbors", NULL }, SHOW_NEIGHBORS_USAGE, cmd_show_neighbors },
 	{ { "show", "macs", NULL }, SHOW_MACS_USAGE, cmd_show_macs },
 	{ { "show", "ports", NULL }, "show ports", cmd_show_ports },
 	{ { "show", "vteps", NULL }, "show vteps", cmd_show_vteps },

@@ -89,6 +89,18 @@ echo "$out" | grep -Eq " [1-9][0-9]* received" || vt_fail "c5 (attached without 
 vt_ping_sizes "c1:192.168.2.20 c5:192.168.1.10" 108 1008
 vt_pass "a container attached without ip is reached after the gateway's glean ARP"
 
+# show neighbors: the gateways' neighbour table, attached (c1, c2) and learned (c5) hosts
+nb=$(vt_ctl "$L1" -j show neighbors vrf tenant)
+C5MAC=$(ip -n "$C5" -j link show eth0 | jq -r '.[0].address')
+echo "$nb" | jq -e --arg m5 "$C5MAC" '[.neighbors[] | select(.vrf == "tenant") | [.address, .mac, .vni, .port]] == [
+	["192.168.1.10", "02:00:00:01:00:10", 5000, "c1"], ["192.168.2.10", "02:00:00:02:00:10", 5001, "c2"],
+	["192.168.2.20", $m5, 5001, "c5"]]' >/dev/null || vt_fail "show neighbors vrf tenant: $nb"
+vt_ctl "$L1" -j show neighbors | jq -e '[.neighbors[] | select(.vrf == "other")] | length == 1' >/dev/null ||
+	vt_fail "show neighbors lacks VRF other's c3: $(vt_ctl "$L1" show neighbors)"
+vt_ctl "$L1" show neighbors | grep -q "192.168.2.20" || vt_fail "show neighbors (text): $(vt_ctl "$L1" show neighbors)"
+vt_ctl "$L1" show neighbors vrf nosuch 2>&1 | grep -q "no VRF 'nosuch'" || vt_fail "show neighbors vrf nosuch: no clear error"
+vt_pass "show neighbors: the attached and the learned hosts of each VRF, with MAC, VNI and port"
+
 vt_ctl "$L1" detach c2 >/dev/null || vt_fail "detach c2 failed"
 vt_ping "${VT_P}c1" 192.168.2.10 2 && vt_fail "c2 still reached after detach"
 vt_ping_sizes "c1:192.168.2.20" 108
