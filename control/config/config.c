@@ -27,16 +27,6 @@
 #include "config_memif.h"
 #include "config_walk.h"
 
-const struct vtep_vni_config *vtep_config_find_vni(const struct vtep_config *cfg, uint32_t vni)
-{
-	if (!cfg)
-		return NULL;
-	for (uint32_t i = 0; i < cfg->n_vnis; i++)
-		if (cfg->vnis[i].vni == vni)
-			return &cfg->vnis[i];
-	return NULL;
-}
-
 void vtep_config_free(struct vtep_config *cfg)
 {
 	if (!cfg)

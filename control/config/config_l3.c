@@ -31,16 +31,6 @@
 
 #define CFG_PFX_STR (INET6_ADDRSTRLEN + 8)   /* ADDRESS/LEN */
 
-const struct vtep_vrf_config *vtep_config_find_vrf(const struct vtep_config *cfg, const char *name)
-{
-	if (!cfg || !name)
-		return NULL;
-	for (uint32_t i = 0; i < cfg->n_vrfs && i < VTEP_MAX_VRFS; i++)
-		if (!strcmp(cfg->vrfs[i].name, name))
-			return &cfg->vrfs[i];
-	return NULL;
-}
-
 static const char *cfg_pfx4_str(uint32_t a, unsigned len, char buf[CFG_PFX_STR])
 {
 	char s[INET_ADDRSTRLEN];

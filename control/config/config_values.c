@@ -2,7 +2,8 @@
 /*
  * config_values.c: the text forms of configuration values that the loader and the CLI
  * share (vtep_config.h): MAC, IPv4 and IPv6 addresses, prefixes, interface and netns names, a
- * port's address, a memif socket path. Each says yes or no; the caller words the error.
+ * port's address, a memif socket path. Each says yes or no; the caller words the error. And
+ * the lookups in a loaded configuration, by VNI and by VRF name.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -220,4 +221,24 @@ int vtep_port_ip_check(uint32_t ip_be, uint8_t prefix_len)
 			return EINVAL;   /* the subnet's own address or its broadcast */
 	}
 	return 0;
+}
+
+const struct vtep_vni_config *vtep_config_find_vni(const struct vtep_config *cfg, uint32_t vni)
+{
+	if (!cfg)
+		return NULL;
+	for (uint32_t i = 0; i < cfg->n_vnis; i++)
+		if (cfg->vnis[i].vni == vni)
+			return &cfg->vnis[i];
+	return NULL;
+}
+
+const struct vtep_vrf_config *vtep_config_find_vrf(const struct vtep_config *cfg, const char *name)
+{
+	if (!cfg || !name)
+		return NULL;
+	for (uint32_t i = 0; i < cfg->n_vrfs && i < VTEP_MAX_VRFS; i++)
+		if (!strcmp(cfg->vrfs[i].name, name))
+			return &cfg->vrfs[i];
+	return NULL;
 }
