@@ -193,6 +193,14 @@ EOF
 	return 0
 }
 
+# vt_conf_l3_base NAME VTEP-IP: vt_conf_base for an L3 leaf: the anycast gateway MAC
+# 0000.2222.3333 and the head of VRF tenant (L3 VNI 900001); the test appends the VRF's other
+# keys, more VRFs, its vnis and ports.
+vt_conf_l3_base() {
+	vt_conf_base "$1" "$2" | sed 's/^  source_ip: .*/&\n  anycast_gateway_mac: 0000.2222.3333/'
+	printf 'vrfs:\n  - name: tenant\n    l3vni: 900001\n'
+}
+
 # vt_frr NS NAME BGPD-CONF: run FRR's zebra and bgpd inside NS (their own sockets and pid
 # files under $VT_TMP/NAME), killed by PID at cleanup. vtysh: vt_vtysh NAME -c "...".
 vt_frr() {

@@ -13,19 +13,7 @@ vt_ns "$C1"
 ip netns exec "$C1" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 net.ipv6.conf.default.disable_ipv6=0 \
 	net.ipv6.conf.all.router_solicitations=0 net.ipv6.conf.default.router_solicitations=0
 L1=${VT_P}-leaf1
-cat > "$VT_TMP/leaf1.yaml" <<EOF
-vtep:
-  name: $L1
-  source_ip: 10.0.0.1
-  anycast_gateway_mac: 0000.2222.3333
-underlay:
-  port: net_af_xdp0,iface=ul0
-fastpath:
-  mac_table_size: 4096
-  mbufs: 8192
-vrfs:
-  - name: tenant
-    l3vni: 900001
+{ vt_conf_l3_base "$L1" "10.0.0.1"; cat <<EOF; } > "$VT_TMP/leaf1.yaml"
 vnis:
   - vni: 5000
     vrf: tenant

@@ -11,19 +11,7 @@ source "$(dirname "$0")/lib.sh"
 vt_fabric 1
 for c in c1 c2 c3 c4 c5; do vt_ns "${VT_P}$c"; done
 L1=${VT_P}-leaf1
-cat > "$VT_TMP/leaf1.yaml" <<EOF
-vtep:
-  name: $L1
-  source_ip: 10.0.0.1
-  anycast_gateway_mac: 0000.2222.3333
-underlay:
-  port: net_af_xdp0,iface=ul0
-fastpath:
-  mac_table_size: 4096
-  mbufs: 8192
-vrfs:
-  - name: tenant
-    l3vni: 900001
+{ vt_conf_l3_base "$L1" "10.0.0.1"; cat <<EOF; } > "$VT_TMP/leaf1.yaml"
   - name: other
     l3vni: 900002
 vnis:

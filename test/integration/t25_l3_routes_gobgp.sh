@@ -32,19 +32,7 @@ ip netns exec "$G" gobgpd -t toml -f "$VT_TMP/gobgpd.toml" --api-hosts 127.0.0.1
 VT_PIDS+=("$!")
 gobgp_cli() { ip netns exec "$G" gobgp -u 127.0.0.1 -p 50051 "$@"; }
 
-cat > "$VT_TMP/leaf1.yaml" <<EOF
-vtep:
-  name: $L1
-  source_ip: 10.0.0.1
-  anycast_gateway_mac: 0000.2222.3333
-underlay:
-  port: net_af_xdp0,iface=ul0
-fastpath:
-  mac_table_size: 4096
-  mbufs: 8192
-vrfs:
-  - name: tenant
-    l3vni: 900001
+{ vt_conf_l3_base "$L1" "10.0.0.1"; cat <<EOF; } > "$VT_TMP/leaf1.yaml"
     router_mac: auto
     rd: auto
     route_targets: {import: auto, export: auto}

@@ -33,19 +33,7 @@ for c in c1a c1b c2a c2b cm; do vt_ns "${VT_P}$c"; done
 # leaf I: VTEP I.I.I.I (on lo), containers cIa (VNI 5000, 192.168.1.I0) and cIb (VNI 5001, 192.168.2.I0)
 for i in 1 2; do
 	o=$((3 - i))
-	cat > "$VT_TMP/leaf$i.yaml" <<EOF
-vtep:
-  name: ${VT_P}-leaf$i
-  source_ip: $i.$i.$i.$i
-  anycast_gateway_mac: 0000.2222.3333
-underlay:
-  port: net_af_xdp0,iface=ul0
-fastpath:
-  mac_table_size: 4096
-  mbufs: 8192
-vrfs:
-  - name: tenant
-    l3vni: 900001
+	{ vt_conf_l3_base "${VT_P}-leaf$i" "$i.$i.$i.$i"; cat <<EOF; } > "$VT_TMP/leaf$i.yaml"
 vnis:
   - vni: 5000
     vrf: tenant

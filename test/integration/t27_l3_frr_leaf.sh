@@ -98,19 +98,7 @@ else
 fi || vt_fail "FRR did not take the L3 VNI 900001"
 
 # ---- the vtepd leaf ----
-cat > "$VT_TMP/leaf1.yaml" <<EOF
-vtep:
-  name: $L1
-  source_ip: 10.0.0.1
-  anycast_gateway_mac: 0000.2222.3333
-underlay:
-  port: net_af_xdp0,iface=ul0
-fastpath:
-  mac_table_size: 4096
-  mbufs: 8192
-vrfs:
-  - name: tenant
-    l3vni: 900001
+{ vt_conf_l3_base "$L1" "10.0.0.1"; cat <<EOF; } > "$VT_TMP/leaf1.yaml"
     advertise_subnets: true
 vnis:
   - vni: 5000
