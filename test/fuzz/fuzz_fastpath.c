@@ -23,8 +23,8 @@
  *    the fast path built for the underlay (source: the VTEP) has a valid checksum, a length
  *    that fits the frame and fits the underlay's MTU;
  *  - the gateway: what leaves port A from the gateway MAC is one of its answers (an ARP reply
- *    or a glean request from it, an ICMP echo reply or time exceeded with valid checksums, an
- *    ICMPv6 echo reply, time exceeded, neighbour advertisement or solicitation with a valid
+ *    or a glean request from it, an ICMP echo reply, time exceeded or too big with valid checksums,
+ *    an ICMPv6 echo reply, time exceeded, packet too big, neighbour advertisement or solicitation with a valid
  *    checksum), or to 192.168.0.10 (maybe routed) an IPv4 header still valid; nothing leaves
  *    A to the gateway MAC, and nothing goes into the tunnel in VNI 100 to it, nor from it
  *    but its glean requests;
@@ -435,6 +435,17 @@ static bool fz_from_vtep(const uint8_t *f)
 	return src == FZ_LOCAL_IP;
 }
 
+/*
+ * A VXLAN packet's first bytes (IPv4, UDP to 4789, not a later outer fragment, whose bytes
+ * there are the middle of an inner frame) in VNI vni, built by the fast path.
+ */
+static bool fz_vxlan_in(const uint8_t *f, uint32_t len, uint32_t vni)
+{
+	return len >= 50 + 14 && f[12] == 0x08 && f[13] == 0x00 && f[23] == 17 && (f[20] & 0x1f) == 0 && f[21] == 0 &&
+	       f[36] == 0x12 && f[37] == 0xb5 && f[46] == (uint8_t)(vni >> 16) && f[47] == (uint8_t)(vni >> 8) &&
+	       f[48] == (uint8_t)vni && fz_from_vtep(f);
+}
+
 /* What the gateway may send out of port A, and what must never cross the tunnel in VNI 100. */
 static void fz_check_gateway(int p, const uint8_t *f, uint32_t len)
 {
@@ -452,26 +463,24 @@ static void fz_check_gateway(int p, const uint8_t *f, uint32_t len)
 			ihl = (f[14] & 0x0fu) * 4u;
 			tot = (unsigned)(f[16] << 8 | f[17]);
 			FZ_CHECK(ihl >= 20 && tot >= ihl && 14 + tot <= len && fz_csum(f + 14, ihl) == 0);
-		} else if (f[12] == 0x08 && f[13] == 0x00) {    /* from a gateway address: an echo reply, time exceeded */
+		} else if (f[12] == 0x08 && f[13] == 0x00) {    /* from a gateway address: an echo reply, time exceeded, too big */
 			unsigned tot;
 
-			FZ_CHECK(len >= 14 + 28 && f[14] == 0x45 && f[23] == 1 && (f[34] == 0 || f[34] == 11));
+			FZ_CHECK(len >= 14 + 28 && f[14] == 0x45 && f[23] == 1 &&
+				 (f[34] == 0 || f[34] == 11 || (f[34] == 3 && f[35] == 4)));
 			tot = (unsigned)(f[16] << 8 | f[17]);
 			FZ_CHECK(tot >= 28 && 14 + tot == len);
 			FZ_CHECK(fz_csum(f + 14, 20) == 0 && fz_csum(f + 34, tot - 20) == 0);
-		} else {                                        /* an ICMPv6 echo reply, time exceeded, an NA or an NS */
+		} else {                                        /* an ICMPv6 echo reply, time exceeded, too big, an NA or an NS */
 			FZ_CHECK(f[12] == 0x86 && f[13] == 0xdd && fz_icmp6_ok(f, len));
-			FZ_CHECK(f[54] == 129 || f[54] == 3 || ((f[54] == 136 || f[54] == 135) && f[21] == 255 && len == 86));
+			FZ_CHECK(f[54] == 129 || f[54] == 3 || f[54] == 2 || ((f[54] == 136 || f[54] == 135) && f[21] == 255 && len == 86));
 		}
-	} else if (p == FZ_U && len >= 50 + 14 && f[12] == 0x08 && f[13] == 0x00 && f[36] == 0x12 && f[37] == 0xb5 &&
-		   f[46] == 0 && f[47] == 0 && f[48] == 100 && fz_from_vtep(f)) {  /* our VXLAN in VNI 100 */
+	} else if (p == FZ_U && fz_vxlan_in(f, len, 100)) {   /* our VXLAN in VNI 100 */
 		FZ_CHECK(memcmp(f + 50, fz_gw_mac, 6) != 0);
 		if (!memcmp(f + 56, fz_gw_mac, 6))              /* from it: only a glean request (ARP or NS) */
 			FZ_CHECK((f[62] == 0x08 && f[63] == 0x06 && len >= 50 + 42 && f[71] == 1) ||
 				 (f[62] == 0x86 && f[63] == 0xdd && len >= 50 + 86 && f[104] == 135));
-	} else if (p == FZ_U && len >= 50 + 14 && f[12] == 0x08 && f[13] == 0x00 && f[36] == 0x12 && f[37] == 0xb5 &&
-		   f[46] == (FZ_L3VNI >> 16) && f[47] == (uint8_t)(FZ_L3VNI >> 8) && f[48] == (uint8_t)FZ_L3VNI &&
-		   fz_from_vtep(f)) {                       /* our VXLAN in the L3 VNI: routed, or an ICMP error back */
+	} else if (p == FZ_U && fz_vxlan_in(f, len, FZ_L3VNI)) {   /* our VXLAN in the L3 VNI: routed, or an ICMP error back */
 		FZ_CHECK(!memcmp(f + 56, fz_rmac, 6));
 		FZ_CHECK(!(f[50] & 1) && (f[50] | f[51] | f[52] | f[53] | f[54] | f[55]));   /* to a unicast MAC */
 		FZ_CHECK((f[62] == 0x08 && f[63] == 0x00) || (f[62] == 0x86 && f[63] == 0xdd));
