@@ -261,6 +261,8 @@ uint16_t vtepd_vrf_l3vni_index(const struct vtepd *d, uint16_t k);
  * of its VNI's gateway subnet are taken), else configured.
  */
 void vtepd_vrf_host(struct vtepd *d, uint16_t slot, const uint8_t mac[6], uint32_t ip, bool learned);
+/* The same for an IPv6 address ip6 a container's neighbour discovery reported (a /128). */
+void vtepd_vrf_host6(struct vtepd *d, uint16_t slot, const uint8_t mac[6], const uint8_t ip6[16]);
 /* Port slot went: its local host routes go too. */
 void vtepd_vrf_port_gone(struct vtepd *d, uint16_t slot);
 /*
