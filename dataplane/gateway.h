@@ -16,6 +16,8 @@
  *    source) or an advertisement for the gateway's address from a container is a conflict;
  *  - router solicitations are not answered (no router advertisements are configured): they
  *    are forwarded as any multicast.
+ * And which IPv6 address a container's neighbour discovery tells (gw_nd_learnable), for the
+ * fast path to learn its /128 host route.
  */
 #ifndef VTEP_GATEWAY_H
 #define VTEP_GATEWAY_H
