@@ -91,6 +91,7 @@ struct rib_mac {
 	uint32_t installed_vtep;     /* what the dataplane was last told, 0: nothing remote */
 	uint32_t moves;
 	uint32_t *move_times;        /* the last dup_max_moves moves (seconds), allocated at the first move */
+	uint8_t *local_ip6;          /* its IPv6 binding (16 bytes, from neighbour discovery), allocated at the first */
 };
 
 struct rib_flood {
@@ -477,6 +478,7 @@ static void rib_mac_free(struct evpn_rib *rib, void *e)
 	struct rib_mac *m = e;
 
 	free(m->move_times);
+	free(m->local_ip6);
 	objpool_free(&rib->mac_pool, m);
 }
 
@@ -724,11 +726,32 @@ static void rib_advertise_one(struct evpn_rib *rib, const struct rib_mac *m, uin
 	rib->ops.advertise(rib->ctx, &r, vni_idx, m->local_seq, m->local_sticky, withdraw);
 }
 
+/* Our type-2 route for a local MAC with its IPv6 address ip6. */
+static void rib_advertise_one6(struct evpn_rib *rib, const struct rib_mac *m, const uint8_t ip6[16], bool withdraw)
+{
+	uint16_t vni_idx = (uint16_t)(m->key >> 48);
+	const struct rib_vni *v = &rib->vnis[vni_idx];
+	struct evpn_route r;
+
+	if (!rib->ops.advertise)
+		return;
+	memset(&r, 0, sizeof(r));
+	r.type = EVPN_RT_MAC_IP;
+	memcpy(r.rd, v->rd, 8);
+	rib_mac_addr(m, r.mac);
+	r.label1 = v->vni;
+	r.ip_len = 128;
+	memcpy(r.ip, ip6, 16);
+	rib->ops.advertise(rib->ctx, &r, vni_idx, m->local_seq, m->local_sticky, withdraw);
+}
+
 static void rib_advertise_mac(struct evpn_rib *rib, struct rib_mac *m, bool withdraw)
 {
 	rib_advertise_one(rib, m, 0, withdraw);
 	if (m->local_ip)
 		rib_advertise_one(rib, m, m->local_ip, withdraw);
+	if (m->local_ip6)
+		rib_advertise_one6(rib, m, m->local_ip6, withdraw);
 }
 
 /* Record a move; true when the MAC has now moved too often and is frozen. */
@@ -880,6 +903,32 @@ void evpn_rib_local_ip(struct evpn_rib *rib, uint16_t vni_idx, const uint8_t mac
 	m->local_ip = ip;
 	if (m->advertised && ip)
 		rib_advertise_one(rib, m, ip, false);           /* the MAC-only route stands */
+	rib_mac_put(rib, m);
+}
+
+void evpn_rib_local_ip6(struct evpn_rib *rib, uint16_t vni_idx, const uint8_t mac[6], const uint8_t ip6[16])
+{
+	struct rib_mac *m;
+
+	if (vni_idx >= RIB_MAX_VNIS || !rib->vnis[vni_idx].active)
+		return;
+	m = rib_mac_get(rib, vni_idx, mac, ip6 != NULL);
+	if (!m || (ip6 && m->local_ip6 && !memcmp(m->local_ip6, ip6, 16)) || (!ip6 && !m->local_ip6))
+		return;
+	if (m->advertised && m->local_ip6)
+		rib_advertise_one6(rib, m, m->local_ip6, true);  /* the old MAC+IP route */
+	if (!ip6) {
+		free(m->local_ip6);
+		m->local_ip6 = NULL;
+	} else {
+		if (!m->local_ip6 && !(m->local_ip6 = malloc(16))) {
+			rib_mac_put(rib, m);
+			return;
+		}
+		memcpy(m->local_ip6, ip6, 16);
+		if (m->advertised)
+			rib_advertise_one6(rib, m, ip6, false);  /* the MAC-only route stands */
+	}
 	rib_mac_put(rib, m);
 }
 
@@ -1571,6 +1620,11 @@ void evpn_rib_walk_local(const struct evpn_rib *rib, evpn_rib_local_cb cb, void 
 			if (m->local_ip) {
 				r.ip_len = 32;
 				memcpy(r.ip, &m->local_ip, 4);
+				cb(&r, vni_idx, m->local_seq, m->local_sticky, arg);
+			}
+			if (m->local_ip6) {
+				r.ip_len = 128;
+				memcpy(r.ip, m->local_ip6, 16);
 				cb(&r, vni_idx, m->local_seq, m->local_sticky, arg);
 			}
 		}

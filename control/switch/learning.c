@@ -108,7 +108,8 @@ static void vtepd_learn_one(struct vtepd *d, const struct dp_learn_event *ev, ui
 		}
 		fdb_key_mac(ev->key, mac);
 		if ((dest & DP_LEARN_IP6) == DP_LEARN_IP6) {
-			/* an IPv6 address: a /128 host route */
+			/* an IPv6 address: MAC+IP for EVPN, a /128 host route */
+			vtepd_local_ip6(d, fdb_key_vni_idx(ev->key), mac, ev->ip6);
 			if (d->ports[slot].vni_idx == fdb_key_vni_idx(ev->key))
 				vtepd_vrf_host6(d, (uint16_t)slot, mac, ev->ip6);
 			return;

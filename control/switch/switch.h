@@ -133,6 +133,8 @@ struct vtepd_hooks {
 	void (*local_mac)(struct vtepd *d, uint16_t vni_idx, const uint8_t mac[6], bool present);
 	/* A local MAC's IP binding (from its ARP, or the attached port's address). */
 	void (*local_ip)(struct vtepd *d, uint16_t vni_idx, const uint8_t mac[6], uint32_t ip);
+	/* A local MAC's IPv6 binding (from its neighbour discovery). */
+	void (*local_ip6)(struct vtepd *d, uint16_t vni_idx, const uint8_t mac[6], const uint8_t ip6[16]);
 };
 
 struct vtepd {
@@ -316,6 +318,12 @@ static inline void vtepd_local_ip(struct vtepd *d, uint16_t vni_idx, const uint8
 {
 	if (d->hooks.local_ip)
 		d->hooks.local_ip(d, vni_idx, mac, ip);
+}
+
+static inline void vtepd_local_ip6(struct vtepd *d, uint16_t vni_idx, const uint8_t mac[6], const uint8_t ip6[16])
+{
+	if (d->hooks.local_ip6)
+		d->hooks.local_ip6(d, vni_idx, mac, ip6);
 }
 
 #endif

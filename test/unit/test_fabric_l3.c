@@ -315,6 +315,14 @@ static const char MACIP_L3[] =
 static const char MACIP_L3_WITHDRAW[] =
 	MARKER "0047 02 0000 0030 800f2d 001946 "
 	"02 28 " RD_L2_5000 " " ESI0 " 00000000 30 020000010010 20 c0a8010a 000000 000000";
+/* c1's MAC+IPv6 (2001:db8:1::10, from its neighbour discovery): the same shape, a 128-bit IP. */
+static const char MACIP6_L3[] =
+	MARKER "008a 02 0000 0073 " IBGP_HEAD " " MP_REACH("3f")
+	"02 34 " RD_L2_5000 " " ESI0 " 00000000 30 020000010010 80 20010db8000100000000000000000010 001388 0dbba1 "
+	"c01020 " RT_5000 " " RT_900001 " " ENCAP " " RMAC;
+static const char MACIP6_L3_WITHDRAW[] =
+	MARKER "0053 02 0000 003c 800f39 001946 "
+	"02 34 " RD_L2_5000 " " ESI0 " 00000000 30 020000010010 80 20010db8000100000000000000000010 000000 000000";
 /* c1's MAC-only route: as an L2 VNI's, one label, its RT, no router MAC. */
 static const char MAC_ONLY[] =
 	MARKER "0067 02 0000 0050 " IBGP_HEAD " " MP_REACH("2c")
@@ -384,6 +392,7 @@ static uint8_t msg_nlri_type(void)
  */
 START_TEST(test_dump_l3_shapes)
 {
+	static const uint8_t c1_ip6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10 };
 	bool seen_macip_l3 = false, seen_mac_only = false, seen_macip_l2 = false, seen_mac_only_l2 = false;
 	size_t t5 = 0, imet = 0;
 
@@ -444,6 +453,18 @@ START_TEST(test_dump_l3_shapes)
 	fabric_local_ip(&d, 0, C1_MAC, inet_addr("192.168.1.10"));
 	raw_update();
 	assert_msg_is("c1's MAC+IP route again", MACIP_L3);
+	/* its IPv6 address: a MAC+IP route with a 128-bit IP, two labels, both RTs, the router MAC */
+	fabric_local_ip6(&d, 0, C1_MAC, c1_ip6);
+	raw_update();
+	assert_msg_is("c1's MAC+IPv6 route", MACIP6_L3);
+	/* the same again: nothing new; gone: withdrawn, then announced again */
+	fabric_local_ip6(&d, 0, C1_MAC, c1_ip6);
+	fabric_local_ip6(&d, 0, C1_MAC, NULL);
+	raw_update();
+	assert_msg_is("withdrawal of c1's MAC+IPv6 route", MACIP6_L3_WITHDRAW);
+	fabric_local_ip6(&d, 0, C1_MAC, c1_ip6);
+	raw_update();
+	assert_msg_is("c1's MAC+IPv6 route again", MACIP6_L3);
 	close(raw.fd);
 	leaf_teardown();
 }
