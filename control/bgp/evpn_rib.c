@@ -80,6 +80,17 @@ struct rib_route {
 	struct rib_path first;       /* the first path, without an allocation of its own */
 };
 
+/*
+ * A local MAC's IPv6 addresses: a host has several (a stable and a temporary one, RFC 8981),
+ * and each of its solicitations may come from another, so keeping one would flap the route.
+ * At most RIB_MAX_IP6 per MAC: a new one past that replaces the oldest.
+ */
+#define RIB_MAX_IP6 4
+struct rib_ip6s {
+	uint8_t n, next;             /* how many; the oldest (the next replaced) when full */
+	uint8_t a[RIB_MAX_IP6][16];
+};
+
 struct rib_mac {
 	struct rib_mac *hnext;
 	uint64_t key;                /* vni index << 48 | MAC */
@@ -91,7 +102,7 @@ struct rib_mac {
 	uint32_t installed_vtep;     /* what the dataplane was last told, 0: nothing remote */
 	uint32_t moves;
 	uint32_t *move_times;        /* the last dup_max_moves moves (seconds), allocated at the first move */
-	uint8_t *local_ip6;          /* its IPv6 binding (16 bytes, from neighbour discovery), allocated at the first */
+	struct rib_ip6s *local_ip6;  /* its IPv6 bindings (from neighbour discovery), allocated at the first */
 };
 
 struct rib_flood {
@@ -750,8 +761,8 @@ static void rib_advertise_mac(struct evpn_rib *rib, struct rib_mac *m, bool with
 	rib_advertise_one(rib, m, 0, withdraw);
 	if (m->local_ip)
 		rib_advertise_one(rib, m, m->local_ip, withdraw);
-	if (m->local_ip6)
-		rib_advertise_one6(rib, m, m->local_ip6, withdraw);
+	for (unsigned i = 0; m->local_ip6 && i < m->local_ip6->n; i++)
+		rib_advertise_one6(rib, m, m->local_ip6->a[i], withdraw);
 }
 
 /* Record a move; true when the MAC has now moved too often and is frozen. */
@@ -908,28 +919,42 @@ void evpn_rib_local_ip(struct evpn_rib *rib, uint16_t vni_idx, const uint8_t mac
 
 void evpn_rib_local_ip6(struct evpn_rib *rib, uint16_t vni_idx, const uint8_t mac[6], const uint8_t ip6[16])
 {
+	struct rib_ip6s *l;
 	struct rib_mac *m;
 
 	if (vni_idx >= RIB_MAX_VNIS || !rib->vnis[vni_idx].active)
 		return;
 	m = rib_mac_get(rib, vni_idx, mac, ip6 != NULL);
-	if (!m || (ip6 && m->local_ip6 && !memcmp(m->local_ip6, ip6, 16)) || (!ip6 && !m->local_ip6))
+	if (!m)
 		return;
-	if (m->advertised && m->local_ip6)
-		rib_advertise_one6(rib, m, m->local_ip6, true);  /* the old MAC+IP route */
+	l = m->local_ip6;
 	if (!ip6) {
-		free(m->local_ip6);
-		m->local_ip6 = NULL;
-	} else {
-		if (!m->local_ip6 && !(m->local_ip6 = malloc(16))) {
-			rib_mac_put(rib, m);
-			return;
-		}
-		memcpy(m->local_ip6, ip6, 16);
 		if (m->advertised)
-			rib_advertise_one6(rib, m, ip6, false);  /* the MAC-only route stands */
+			for (unsigned i = 0; l && i < l->n; i++)
+				rib_advertise_one6(rib, m, l->a[i], true);
+		free(l);
+		m->local_ip6 = NULL;
+		rib_mac_put(rib, m);
+		return;
 	}
-	rib_mac_put(rib, m);
+	for (unsigned i = 0; l && i < l->n; i++)
+		if (!memcmp(l->a[i], ip6, 16))
+			return;                 /* known */
+	if (!l && !(l = m->local_ip6 = calloc(1, sizeof(*l)))) {
+		rib_mac_put(rib, m);
+		return;
+	}
+	if (l->n == RIB_MAX_IP6) {
+		if (m->advertised)
+			rib_advertise_one6(rib, m, l->a[l->next], true);   /* the oldest makes room */
+		memcpy(l->a[l->next], ip6, 16);
+		l->next = (uint8_t)((l->next + 1) % RIB_MAX_IP6);
+	} else {
+		memcpy(l->a[l->n++], ip6, 16);
+	}
+	if (m->advertised)
+		rib_advertise_one6(rib, m, ip6, false);             /* the MAC-only route stands */
+	rib_mac_put(rib, m);                                     /* as for IPv4: kept for a local MAC only */
 }
 
 /* ---- paths from peers ---- */
@@ -1622,9 +1647,9 @@ void evpn_rib_walk_local(const struct evpn_rib *rib, evpn_rib_local_cb cb, void 
 				memcpy(r.ip, &m->local_ip, 4);
 				cb(&r, vni_idx, m->local_seq, m->local_sticky, arg);
 			}
-			if (m->local_ip6) {
+			for (unsigned k = 0; m->local_ip6 && k < m->local_ip6->n; k++) {
 				r.ip_len = 128;
-				memcpy(r.ip, m->local_ip6, 16);
+				memcpy(r.ip, m->local_ip6->a[k], 16);
 				cb(&r, vni_idx, m->local_seq, m->local_sticky, arg);
 			}
 		}
