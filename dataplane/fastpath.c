@@ -512,12 +512,26 @@ struct dp_learn_batch {
 static RTE_DEFINE_PER_LCORE(uint64_t, dp_learn_filter_key[DP_LEARN_FILTER]);
 static RTE_DEFINE_PER_LCORE(uint64_t, dp_learn_filter_stamp[DP_LEARN_FILTER]);
 
+/*
+ * The filter that keeps a burst of frames from one MAC (or its ARP, its neighbour discovery)
+ * from posting one learn event each: true when tag was posted in the last 50 ms or so.
+ */
+static inline bool dp_learn_seen(uint64_t tag)
+{
+	unsigned slot = (unsigned)(dp_id_hash((uint32_t)tag ^ (uint32_t)(tag >> 32)) & (DP_LEARN_FILTER - 1));
+	uint64_t stamp = rte_rdtsc() >> 20;     /* about a millisecond per unit at 1-3 GHz */
+
+	if (RTE_PER_LCORE(dp_learn_filter_key)[slot] == tag && stamp - RTE_PER_LCORE(dp_learn_filter_stamp)[slot] < 50)
+		return true;
+	RTE_PER_LCORE(dp_learn_filter_key)[slot] = tag;
+	RTE_PER_LCORE(dp_learn_filter_stamp)[slot] = stamp;
+	return false;
+}
+
 static inline void dp_learn(struct dp_worker *w, struct dp_learn_batch *b, const struct fdb_ref *r, uint64_t key,
 			    uint32_t dest, uint32_t vtep_ip)
 {
 	uint64_t tag = key ^ ((uint64_t)dest << 16) ^ vtep_ip;
-	unsigned slot;
-	uint64_t stamp;
 
 	if (r && r->idx != FDB_REF_NONE) {
 		if (likely(r->dest == dest)) {
@@ -538,13 +552,24 @@ static inline void dp_learn(struct dp_worker *w, struct dp_learn_batch *b, const
 			return;
 		}
 	}
-	slot = (unsigned)(dp_id_hash((uint32_t)tag ^ (uint32_t)(tag >> 32)) & (DP_LEARN_FILTER - 1));
-	stamp = rte_rdtsc() >> 20;     /* about a millisecond per unit at 1-3 GHz */
-	if (RTE_PER_LCORE(dp_learn_filter_key)[slot] == tag && stamp - RTE_PER_LCORE(dp_learn_filter_stamp)[slot] < 50)
+	if (dp_learn_seen(tag))
 		return;
-	RTE_PER_LCORE(dp_learn_filter_key)[slot] = tag;
-	RTE_PER_LCORE(dp_learn_filter_stamp)[slot] = stamp;
 	b->ev[b->n++] = (struct dp_learn_event){ .key = key, .dest = dest, .vtep_ip = vtep_ip };
+}
+
+/* A container's (MAC in key, at slot) IPv6 address a6, from its neighbour discovery. */
+static inline void dp_learn_ip6(struct dp_learn_batch *b, uint64_t key, uint16_t slot, const uint8_t a6[16])
+{
+	uint32_t w[4];
+	uint64_t tag;
+
+	memcpy(w, a6, 16);
+	tag = key ^ ((uint64_t)(DP_LEARN_IP6 | slot) << 16) ^ ((uint64_t)(w[0] ^ w[1]) << 32) ^ (w[2] ^ w[3]);
+	if (dp_learn_seen(tag))
+		return;
+	b->ev[b->n] = (struct dp_learn_event){ .key = key, .dest = DP_LEARN_IP6 | slot };
+	memcpy(b->ev[b->n].ip6, a6, 16);
+	b->n++;
 }
 
 static void dp_learn_flush(struct dp_worker *w, struct dp_learn_batch *b)
@@ -863,6 +888,29 @@ static inline void dp_arp_answer(struct rte_ether_hdr *eth, struct rte_arp_hdr *
 	a->arp_data.arp_tip = a->arp_data.arp_sip;
 	memcpy(a->arp_data.arp_sha.addr_bytes, mac, 6);
 	a->arp_data.arp_sip = tip;
+}
+
+/*
+ * An IPv6 frame from a container: when it is a neighbour solicitation or advertisement that
+ * tells a global address of its Ethernet source (gw_nd_learnable), note it for that MAC (a
+ * /128 host route, MAC+IP for EVPN), unless it is the VNI's gateway's address (gw, NULL:
+ * none; that is a conflict, handled by the gateway). Returns what it was.
+ */
+static enum gw_nd_kind dp_nd_from_port(uint16_t slot, uint16_t vi, const struct dp_gateway *gw, struct rte_mbuf *m,
+				       struct dp_learn_batch *lb)
+{
+	const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *);
+	enum gw_nd_kind kind;
+	uint8_t a6[16];
+
+	if (rte_pktmbuf_data_len(m) < RTE_ETHER_HDR_LEN + 40 + 24 || f[RTE_ETHER_HDR_LEN + 6] != 58 ||
+	    (f[RTE_ETHER_HDR_LEN + 40] != 135 && f[RTE_ETHER_HDR_LEN + 40] != 136))
+		return GW_ND_NONE;
+	kind = gw_nd_learnable(f, rte_pktmbuf_data_len(m), a6);
+	if (kind == GW_ND_NONE || (gw && gw->ip6_on && !memcmp(a6, gw->ip6, 16)))
+		return GW_ND_NONE;
+	dp_learn_ip6(lb, fdb_key(vi, f + 6), slot, a6);
+	return kind;
 }
 
 /*
@@ -1446,6 +1494,12 @@ static bool dp_gw_from_port(struct dp_worker *w, const struct dp_topology *t, ui
 			return true;
 		}
 		r = GW_UNROUTED;                /* an ARP request unicast to the gateway MAC, not for its address */
+	} else if (eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6) &&
+		   dp_nd_from_port(slot, vi, gw, m, lb) == GW_ND_ADVERT && to_gw) {
+		/* the answer to a glean solicitation: its target was learned above, nothing else to do */
+		w->counters->vnis[vi].gw_na_answers++;
+		rte_pktmbuf_free(m);
+		return true;
 	} else if (to_gw) {
 		r = gw_to_gateway(gw, rte_pktmbuf_mtod(m, uint8_t *), &len, room);
 		if (r == GW_UNROUTED && rb && dp_route_collect(w, t, slot, vi, m, rb))
@@ -1508,6 +1562,8 @@ static void dp_encap_burst(struct dp_worker *w, const struct dp_topology *t, uin
 		} else if (unlikely(eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP)) &&
 			   dp_arp_from_port(w, t, slot, vi, NULL, m, &lb)) {
 			continue;
+		} else if (unlikely(eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6))) {
+			dp_nd_from_port(slot, vi, NULL, m, &lb);
 		}
 		ok[b.k] = m;
 		dp_keys_add(&b, vi, eth);

@@ -248,6 +248,58 @@ static enum gw_result gw_ipv6(const struct dp_gateway *g, uint8_t *f, uint32_t *
 	return GW_ECHO_REPLY;
 }
 
+/* An address a host may be routed to: not ::, ::1, multicast ff00::/8 or link-local fe80::/10. */
+static bool gw_ipv6_global(const uint8_t *a)
+{
+	static const uint8_t loopback[16] = { [15] = 1 };
+
+	return gw_ipv6_unicast(a) && memcmp(a, loopback, 16) != 0 && !(a[0] == 0xfe && (a[1] & 0xc0) == 0x80);
+}
+
+enum gw_nd_kind gw_nd_learnable(const uint8_t *frame, uint32_t len, uint8_t addr[16])
+{
+	const uint8_t *ip = frame + GW_ETH, *icmp = ip + GW_IPV6_HDR, *src_mac = frame + 6, *lla = NULL;
+	uint8_t want_opt;
+	uint32_t plen;
+
+	if (len < GW_ETH + GW_IPV6_HDR + GW_ND_HDR || gw_rd16(frame + 12) != GW_ETH_IPV6 || (ip[0] >> 4) != 6 ||
+	    ip[6] != GW_PROTO_ICMP6 || ip[7] != GW_ND_HOP_LIMIT || (icmp[0] != GW_ND_NS && icmp[0] != GW_ND_NA) ||
+	    icmp[1] != 0)
+		return GW_ND_NONE;
+	plen = gw_rd16(ip + 4);
+	if (plen < GW_ND_HDR || plen > len - GW_ETH - GW_IPV6_HDR)
+		return GW_ND_NONE;
+	if (icmp[0] == GW_ND_NS ? !gw_ipv6_global(ip + 8) : !gw_ipv6_global(icmp + 8))
+		return GW_ND_NONE;              /* nothing routable to learn: checked before the checksum */
+	if (icmp[0] == GW_ND_NA && ip[24] == 0xff && (icmp[4] & 0x40))
+		return GW_ND_NONE;              /* solicited, yet to a group (RFC 4861 7.1.2) */
+	if (icmp_csum(icmp, plen, gw_pseudo6(ip, plen)) != 0)
+		return GW_ND_NONE;
+	want_opt = icmp[0] == GW_ND_NS ? GW_ND_OPT_SLLA : GW_ND_OPT_TLLA;
+	for (uint32_t off = GW_ND_HDR; off < plen;) {
+		uint32_t olen;
+
+		if (plen - off < 2)
+			return GW_ND_NONE;
+		olen = (uint32_t)icmp[off + 1] * 8;
+		if (olen == 0 || olen > plen - off)
+			return GW_ND_NONE;
+		if (icmp[off] == want_opt && olen == 8)
+			lla = icmp + off + 2;
+		off += olen;
+	}
+	if (icmp[0] == GW_ND_NS) {
+		if (!lla || memcmp(lla, src_mac, 6))
+			return GW_ND_NONE;      /* no source link-layer address, or not the frame's sender */
+		memcpy(addr, ip + 8, 16);
+		return GW_ND_SOLICIT;
+	}
+	if (lla && memcmp(lla, src_mac, 6))
+		return GW_ND_NONE;              /* advertising another MAC than its own (a proxy) */
+	memcpy(addr, icmp + 8, 16);
+	return GW_ND_ADVERT;
+}
+
 enum gw_result gw_to_gateway(const struct dp_gateway *g, uint8_t *frame, uint32_t *len, uint32_t room)
 {
 	uint16_t type;

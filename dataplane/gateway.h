@@ -16,6 +16,8 @@
  *    source) or an advertisement for the gateway's address from a container is a conflict;
  *  - router solicitations are not answered (no router advertisements are configured): they
  *    are forwarded as any multicast.
+ * And which IPv6 address a container's neighbour discovery tells (gw_nd_learnable), for the
+ * fast path to learn its /128 host route.
  */
 #ifndef VTEP_GATEWAY_H
 #define VTEP_GATEWAY_H
@@ -47,5 +49,26 @@ enum gw_result gw_to_gateway(const struct dp_gateway *g, uint8_t *frame, uint32_
  * gateway's address is answered in place; GW_PASS for whatever else (forwarded as usual).
  */
 enum gw_result gw_ipv6_multicast(const struct dp_gateway *g, uint8_t *frame, uint32_t *len, uint32_t room);
+
+/* What gw_nd_learnable found: nothing to learn, or a solicitation or advertisement to learn from. */
+enum gw_nd_kind {
+	GW_ND_NONE = 0,
+	GW_ND_SOLICIT,
+	GW_ND_ADVERT,
+};
+
+/*
+ * A frame from a container (len bytes at frame): if it is an ICMPv6 neighbour solicitation or
+ * advertisement valid by RFC 4861 7.1.1 / 7.1.2 (hop limit 255, code 0, at least 24 bytes,
+ * a valid checksum, options of non-zero length within the message, and for an advertisement
+ * to a multicast group the solicited flag clear) that tells which global address the frame's
+ * Ethernet source uses, put that address in addr and say which kind it was:
+ *  - a solicitation from a global unicast source (not ::, not link-local fe80::/10, not
+ *    multicast or loopback) whose source link-layer address option is the Ethernet source;
+ *  - an advertisement whose target is a global unicast address and whose target
+ *    link-layer address option, when it has one, is the Ethernet source.
+ * GW_ND_NONE for anything else (not ND, malformed, link-local, a proxy's answer).
+ */
+enum gw_nd_kind gw_nd_learnable(const uint8_t *frame, uint32_t len, uint8_t addr[16]);
 
 #endif

@@ -116,6 +116,7 @@ struct dp_vni_counters {
 	/* the anycast gateway */
 	uint64_t gw_arp_replies;            /* ARP requests for the gateway's IPv4 answered */
 	uint64_t gw_arp_answers;            /* ARP replies to its MAC (answers to its glean requests) taken in */
+	uint64_t gw_na_answers;             /* neighbour advertisements to its MAC (answers to glean) taken in */
 	uint64_t gw_na_sent;                /* neighbour solicitations for its IPv6 (global or link-local) answered */
 	uint64_t gw_echo_replies;           /* ICMP and ICMPv6 echo requests to it answered */
 	uint64_t gw_conflicts;              /* frames from its MAC, ARP/ND claiming or probing its addresses */
@@ -185,10 +186,18 @@ struct dp_learn_event {
 	uint64_t key;                       /* fdb_key(vni index, MAC) */
 	uint32_t dest;                      /* fdb dest; FDB_DEST_VTEP|DP_VTEP_UNKNOWN when the VTEP is new */
 	uint32_t vtep_ip;                   /* outer source address for remote learning */
+	uint8_t ip6[16];                    /* with DP_LEARN_IP6: the IPv6 address this local MAC uses */
 };
 #define DP_VTEP_UNKNOWN 0x7fffffffu
 /* In a learn event's dest: "vtep_ip holds the IPv4 address this local MAC uses" (from its ARP). */
 #define DP_LEARN_IP 0x40000000u
+/*
+ * In a learn event's dest: "ip6 holds an IPv6 global address this local MAC uses" (from its
+ * neighbour solicitation or advertisement). It includes DP_LEARN_IP, so a consumer that
+ * skips address events on (dest & DP_LEARN_IP) skips these too; test (dest & DP_LEARN_IP6)
+ * == DP_LEARN_IP6 to tell them apart, and take the slot as dest & ~DP_LEARN_IP6.
+ */
+#define DP_LEARN_IP6 (DP_LEARN_IP | 0x20000000u)
 
 /* An uplink slot: a packet received there is from the tunnel. */
 static inline bool dp_slot_is_uplink(uint16_t slot)

@@ -80,6 +80,17 @@ struct rib_route {
 	struct rib_path first;       /* the first path, without an allocation of its own */
 };
 
+/*
+ * A local MAC's IPv6 addresses: a host has several (a stable and a temporary one, RFC 8981),
+ * and each of its solicitations may come from another, so keeping one would flap the route.
+ * At most RIB_MAX_IP6 per MAC: a new one past that replaces the oldest.
+ */
+#define RIB_MAX_IP6 4
+struct rib_ip6s {
+	uint8_t n, next;             /* how many; the oldest (the next replaced) when full */
+	uint8_t a[RIB_MAX_IP6][16];
+};
+
 struct rib_mac {
 	struct rib_mac *hnext;
 	uint64_t key;                /* vni index << 48 | MAC */
@@ -91,6 +102,7 @@ struct rib_mac {
 	uint32_t installed_vtep;     /* what the dataplane was last told, 0: nothing remote */
 	uint32_t moves;
 	uint32_t *move_times;        /* the last dup_max_moves moves (seconds), allocated at the first move */
+	struct rib_ip6s *local_ip6;  /* its IPv6 bindings (from neighbour discovery), allocated at the first */
 };
 
 struct rib_flood {
@@ -477,6 +489,7 @@ static void rib_mac_free(struct evpn_rib *rib, void *e)
 	struct rib_mac *m = e;
 
 	free(m->move_times);
+	free(m->local_ip6);
 	objpool_free(&rib->mac_pool, m);
 }
 
@@ -724,11 +737,32 @@ static void rib_advertise_one(struct evpn_rib *rib, const struct rib_mac *m, uin
 	rib->ops.advertise(rib->ctx, &r, vni_idx, m->local_seq, m->local_sticky, withdraw);
 }
 
+/* Our type-2 route for a local MAC with its IPv6 address ip6. */
+static void rib_advertise_one6(struct evpn_rib *rib, const struct rib_mac *m, const uint8_t ip6[16], bool withdraw)
+{
+	uint16_t vni_idx = (uint16_t)(m->key >> 48);
+	const struct rib_vni *v = &rib->vnis[vni_idx];
+	struct evpn_route r;
+
+	if (!rib->ops.advertise)
+		return;
+	memset(&r, 0, sizeof(r));
+	r.type = EVPN_RT_MAC_IP;
+	memcpy(r.rd, v->rd, 8);
+	rib_mac_addr(m, r.mac);
+	r.label1 = v->vni;
+	r.ip_len = 128;
+	memcpy(r.ip, ip6, 16);
+	rib->ops.advertise(rib->ctx, &r, vni_idx, m->local_seq, m->local_sticky, withdraw);
+}
+
 static void rib_advertise_mac(struct evpn_rib *rib, struct rib_mac *m, bool withdraw)
 {
 	rib_advertise_one(rib, m, 0, withdraw);
 	if (m->local_ip)
 		rib_advertise_one(rib, m, m->local_ip, withdraw);
+	for (unsigned i = 0; m->local_ip6 && i < m->local_ip6->n; i++)
+		rib_advertise_one6(rib, m, m->local_ip6->a[i], withdraw);
 }
 
 /* Record a move; true when the MAC has now moved too often and is frozen. */
@@ -881,6 +915,46 @@ void evpn_rib_local_ip(struct evpn_rib *rib, uint16_t vni_idx, const uint8_t mac
 	if (m->advertised && ip)
 		rib_advertise_one(rib, m, ip, false);           /* the MAC-only route stands */
 	rib_mac_put(rib, m);
+}
+
+void evpn_rib_local_ip6(struct evpn_rib *rib, uint16_t vni_idx, const uint8_t mac[6], const uint8_t ip6[16])
+{
+	struct rib_ip6s *l;
+	struct rib_mac *m;
+
+	if (vni_idx >= RIB_MAX_VNIS || !rib->vnis[vni_idx].active)
+		return;
+	m = rib_mac_get(rib, vni_idx, mac, ip6 != NULL);
+	if (!m)
+		return;
+	l = m->local_ip6;
+	if (!ip6) {
+		if (m->advertised)
+			for (unsigned i = 0; l && i < l->n; i++)
+				rib_advertise_one6(rib, m, l->a[i], true);
+		free(l);
+		m->local_ip6 = NULL;
+		rib_mac_put(rib, m);
+		return;
+	}
+	for (unsigned i = 0; l && i < l->n; i++)
+		if (!memcmp(l->a[i], ip6, 16))
+			return;                 /* known */
+	if (!l && !(l = m->local_ip6 = calloc(1, sizeof(*l)))) {
+		rib_mac_put(rib, m);
+		return;
+	}
+	if (l->n == RIB_MAX_IP6) {
+		if (m->advertised)
+			rib_advertise_one6(rib, m, l->a[l->next], true);   /* the oldest makes room */
+		memcpy(l->a[l->next], ip6, 16);
+		l->next = (uint8_t)((l->next + 1) % RIB_MAX_IP6);
+	} else {
+		memcpy(l->a[l->n++], ip6, 16);
+	}
+	if (m->advertised)
+		rib_advertise_one6(rib, m, ip6, false);             /* the MAC-only route stands */
+	rib_mac_put(rib, m);                                     /* as for IPv4: kept for a local MAC only */
 }
 
 /* ---- paths from peers ---- */
@@ -1571,6 +1645,11 @@ void evpn_rib_walk_local(const struct evpn_rib *rib, evpn_rib_local_cb cb, void 
 			if (m->local_ip) {
 				r.ip_len = 32;
 				memcpy(r.ip, &m->local_ip, 4);
+				cb(&r, vni_idx, m->local_seq, m->local_sticky, arg);
+			}
+			for (unsigned k = 0; m->local_ip6 && k < m->local_ip6->n; k++) {
+				r.ip_len = 128;
+				memcpy(r.ip, m->local_ip6->a[k], 16);
 				cb(&r, vni_idx, m->local_seq, m->local_sticky, arg);
 			}
 		}

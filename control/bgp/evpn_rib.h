@@ -153,6 +153,11 @@ uint64_t evpn_rib_peer_paths(const struct evpn_rib *rib, uint32_t peer);
 void evpn_rib_local_mac(struct evpn_rib *rib, uint16_t vni_idx, const uint8_t mac[6], bool present, bool sticky);
 /* A MAC+IP binding of a local MAC (from the attach call or ARP); ip 0 removes it. */
 void evpn_rib_local_ip(struct evpn_rib *rib, uint16_t vni_idx, const uint8_t mac[6], uint32_t ip);
+/*
+ * An IPv6 binding of a local MAC (from its neighbour discovery): added to its others (at most 4,
+ * a fifth replaces the oldest); ip6 NULL removes them all.
+ */
+void evpn_rib_local_ip6(struct evpn_rib *rib, uint16_t vni_idx, const uint8_t mac[6], const uint8_t ip6[16]);
 
 /* Every route we originate, with its attributes (initial dump to a new peer). */
 typedef void (*evpn_rib_local_cb)(const struct evpn_route *r, uint16_t vni_idx, uint32_t seq, bool sticky, void *arg);

@@ -528,6 +528,7 @@ int fabric_start(struct vtepd *d)
 	d->fabric = vb;
 	d->hooks.local_mac = fabric_local_mac;
 	d->hooks.local_ip = fabric_local_ip;
+	d->hooks.local_ip6 = fabric_local_ip6;
 	fdb_set_remove_cb(d->fdb, fabric_fdb_removed, vb);
 	fabric_seed(vb);
 	rc2 = bgp_start(vb->bgp);
@@ -583,6 +584,12 @@ void fabric_local_ip(struct vtepd *d, uint16_t vni_idx, const uint8_t mac[6], ui
 		evpn_rib_local_ip(d->fabric->rib, vni_idx, mac, ip);
 }
 
+void fabric_local_ip6(struct vtepd *d, uint16_t vni_idx, const uint8_t mac[6], const uint8_t ip6[16])
+{
+	if (d->fabric)
+		evpn_rib_local_ip6(d->fabric->rib, vni_idx, mac, ip6);
+}
+
 void fabric_stop(struct vtepd *d)
 {
 	struct fabric *vb = d->fabric;
@@ -597,6 +604,7 @@ void fabric_stop(struct vtepd *d)
 	d->fabric = NULL;
 	d->hooks.local_mac = NULL;
 	d->hooks.local_ip = NULL;
+	d->hooks.local_ip6 = NULL;
 }
 
 uint64_t fabric_fdb_changed_us(const struct vtepd *d)

@@ -34,6 +34,7 @@ void fabric_tick(struct vtepd *d);
 /* A local MAC appeared (learned, attached) or went away; its IP binding. No-ops without BGP. */
 void fabric_local_mac(struct vtepd *d, uint16_t vni_idx, const uint8_t mac[6], bool present);
 void fabric_local_ip(struct vtepd *d, uint16_t vni_idx, const uint8_t mac[6], uint32_t ip);
+void fabric_local_ip6(struct vtepd *d, uint16_t vni_idx, const uint8_t mac[6], const uint8_t ip6[16]);
 /* Wall clock (microseconds) when an UPDATE last changed the FDB; 0: never. */
 uint64_t fabric_fdb_changed_us(const struct vtepd *d);
 struct evpn_rib *fabric_rib(const struct vtepd *d);

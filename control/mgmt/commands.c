@@ -655,6 +655,7 @@ static void show_stats_vni(struct ctl_out *o, uint32_t vni, const struct dp_vni_
 	/* the anycast gateway (drops by reason are in the ports' drops) */
 	ctl_u64(o, "gw_arp_replies", vc->gw_arp_replies);
 	ctl_u64(o, "gw_arp_answers", vc->gw_arp_answers);
+	ctl_u64(o, "gw_na_answers", vc->gw_na_answers);
 	ctl_u64(o, "gw_na_sent", vc->gw_na_sent);
 	ctl_u64(o, "gw_echo_replies", vc->gw_echo_replies);
 	ctl_u64(o, "gw_conflicts", vc->gw_conflicts);

@@ -98,15 +98,22 @@ static void vtepd_learn_one(struct vtepd *d, const struct dp_learn_event *ev, ui
 	int rc;
 
 	if (!fdb_dest_is_vtep(dest) && (dest & DP_LEARN_IP)) {
-		uint32_t slot = dest & ~DP_LEARN_IP;
+		uint32_t slot = dest & ~DP_LEARN_IP6;   /* without DP_LEARN_IP and the IPv6 bit */
 		uint8_t mac[6];
 
-		/* a container's ARP told us its address: MAC+IP for EVPN */
+		/* a container's ARP (or neighbour discovery) told us its address: MAC+IP for EVPN */
 		if (slot == 0 || slot > VTEP_MAX_PORTS || !d->ports[slot].in_use) {
 			d->stats.learn_ignored++;
 			return;
 		}
 		fdb_key_mac(ev->key, mac);
+		if ((dest & DP_LEARN_IP6) == DP_LEARN_IP6) {
+			/* an IPv6 address: MAC+IP for EVPN, a /128 host route */
+			vtepd_local_ip6(d, fdb_key_vni_idx(ev->key), mac, ev->ip6);
+			if (d->ports[slot].vni_idx == fdb_key_vni_idx(ev->key))
+				vtepd_vrf_host6(d, (uint16_t)slot, mac, ev->ip6);
+			return;
+		}
 		vtepd_local_ip(d, fdb_key_vni_idx(ev->key), mac, ev->vtep_ip);
 		if (d->ports[slot].vni_idx == fdb_key_vni_idx(ev->key))
 			vtepd_vrf_host(d, (uint16_t)slot, mac, ev->vtep_ip, true);   /* routed to it from now on */

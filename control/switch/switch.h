@@ -133,6 +133,8 @@ struct vtepd_hooks {
 	void (*local_mac)(struct vtepd *d, uint16_t vni_idx, const uint8_t mac[6], bool present);
 	/* A local MAC's IP binding (from its ARP, or the attached port's address). */
 	void (*local_ip)(struct vtepd *d, uint16_t vni_idx, const uint8_t mac[6], uint32_t ip);
+	/* A local MAC's IPv6 binding (from its neighbour discovery). */
+	void (*local_ip6)(struct vtepd *d, uint16_t vni_idx, const uint8_t mac[6], const uint8_t ip6[16]);
 };
 
 struct vtepd {
@@ -261,6 +263,8 @@ uint16_t vtepd_vrf_l3vni_index(const struct vtepd *d, uint16_t k);
  * of its VNI's gateway subnet are taken), else configured.
  */
 void vtepd_vrf_host(struct vtepd *d, uint16_t slot, const uint8_t mac[6], uint32_t ip, bool learned);
+/* The same for an IPv6 address ip6 a container's neighbour discovery reported (a /128). */
+void vtepd_vrf_host6(struct vtepd *d, uint16_t slot, const uint8_t mac[6], const uint8_t ip6[16]);
 /* Port slot went: its local host routes go too. */
 void vtepd_vrf_port_gone(struct vtepd *d, uint16_t slot);
 /*
@@ -314,6 +318,12 @@ static inline void vtepd_local_ip(struct vtepd *d, uint16_t vni_idx, const uint8
 {
 	if (d->hooks.local_ip)
 		d->hooks.local_ip(d, vni_idx, mac, ip);
+}
+
+static inline void vtepd_local_ip6(struct vtepd *d, uint16_t vni_idx, const uint8_t mac[6], const uint8_t ip6[16])
+{
+	if (d->hooks.local_ip6)
+		d->hooks.local_ip6(d, vni_idx, mac, ip6);
 }
 
 #endif

@@ -7,7 +7,9 @@
  *    fast path asks for the host's MAC);
  *  - local host routes (/32): an attached port's configured `ip` when its MAC is known, and
  *    every address a container's ARP reports for its MAC (the fast path's learn ring, e.g. its
- *    answer to the gateway's glean request), within its VNI's gateway subnet; next hop LOCAL
+ *    answer to the gateway's glean request), within its VNI's gateway subnet; and (/128) every
+ *    global IPv6 address its neighbour solicitations and advertisements report, within its
+ *    VNI's IPv6 gateway subnet (e.g. its answer to the gateway's glean NS); next hop LOCAL
  *    (the port, the MAC, the VNI). A detached port's host routes go with it, and so do those
  *    of a MAC that moved to a remote VTEP (MAC mobility).
  * And what the fabric's EVPN RIB hands it (symmetric IRB): the best host route (MAC+IP with
@@ -236,6 +238,50 @@ void vtepd_vrf_host(struct vtepd *d, uint16_t slot, const uint8_t mac[6], uint32
 	}
 	vlog(VLOG_DEBUG, "VRF %s: host route %s/32 via port %s", d->cfg.vrfs[k].name, inet_ntoa((struct in_addr){ ip }),
 	     d->ports[slot].conf.name);
+}
+
+/* a and b agree in their first len bits */
+static bool vtepd_vrf_v6_within(const uint8_t *a, const uint8_t *b, unsigned len)
+{
+	unsigned bytes = len / 8, bits = len % 8;
+
+	if (memcmp(a, b, bytes))
+		return false;
+	return !bits || !((a[bytes] ^ b[bytes]) & (uint8_t)(0xff << (8 - bits)));
+}
+
+void vtepd_vrf_host6(struct vtepd *d, uint16_t slot, const uint8_t mac[6], const uint8_t ip6[16])
+{
+	uint16_t vi = slot <= VTEP_MAX_PORTS && d->ports[slot].in_use ? d->ports[slot].vni_idx : DP_NO_ID;
+	uint16_t k = vi != DP_NO_ID ? vtepd_vni_vrf(d, vi) : VTEP_NO_VRF;
+	struct dp_route_nh nh = { .type = DP_ROUTE_NH_LOCAL, .vni_idx = vi, .port = slot };
+	const struct vtep_vni_config *vc;
+	struct route_rib_info cur;
+	struct route_prefix p;
+	char pfx[ROUTE_PREFIX_STRLEN];
+	int rc;
+
+	if (k == VTEP_NO_VRF || !d->vrfs[k].rib)
+		return;
+	/* a container reports addresses of its own subnet only, never the gateway's */
+	vc = &d->cfg.vnis[vi];
+	if (!vc->gw6_on || !vtepd_vrf_v6_within(ip6, vc->gw6, vc->gw6_len) || !memcmp(ip6, vc->gw6, 16))
+		return;
+	memcpy(nh.mac, mac, 6);
+	if (route_prefix_v6(&p, ip6, 128))
+		return;
+	if (route_rib_best(d->vrfs[k].rib, &p, &cur) == 0 && cur.src == ROUTE_SRC_LOCAL_HOST &&
+	    !memcmp(&cur.nh, &nh, sizeof(nh)))
+		return;             /* nothing new (neighbour discovery refreshes) */
+	route_prefix_format(&p, pfx, sizeof(pfx));
+	rc = route_rib_add(d->vrfs[k].rib, &p, ROUTE_SRC_LOCAL_HOST, 0, &nh);
+	if (rc) {
+		d->vrfs[k].host_refused++;
+		vlog(VLOG_WARN, "VRF %s: host route %s via port %s not installed: %s", d->cfg.vrfs[k].name, pfx,
+		     d->ports[slot].conf.name, strerror(rc));
+		return;
+	}
+	vlog(VLOG_DEBUG, "VRF %s: host route %s via port %s", d->cfg.vrfs[k].name, pfx, d->ports[slot].conf.name);
 }
 
 /* The local host routes of a port slot, or (mac set) of a MAC in VNI index vi. */

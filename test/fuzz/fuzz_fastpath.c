@@ -378,7 +378,7 @@ static void fz_apply_learning(void)
 			bool moved;
 
 			FZ_CHECK(fdb_key_vni_idx(ev[i].key) != FZ_L3VNI_IDX);   /* nothing from the L3 VNI */
-			if (ev[i].dest & DP_LEARN_IP)
+			if (ev[i].dest & DP_LEARN_IP)   /* an address (IPv4, or IPv6 with DP_LEARN_IP6) */
 				continue;
 			if (fdb_dest_is_vtep(ev[i].dest) && fdb_dest_id(ev[i].dest) == DP_VTEP_UNKNOWN)
 				continue;

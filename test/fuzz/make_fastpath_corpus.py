@@ -94,6 +94,11 @@ def ns(target, dst6=None, src6=HOST6, slla=True, hop=255):
     return icmp6(b"\x33\x33" + dst6[12:], src6, dst6, msg, hop)
 
 
+def na(dst_mac, dst6, target, flags=0x60, tlla=True, src6=HOST6):
+    msg = struct.pack("!BBHI", 136, 0, 0, flags << 24) + target + (b"\2\1" + mac(0x0A) if tlla else b"")
+    return icmp6(dst_mac, src6, dst6, msg)
+
+
 def echo6(dst6, size):
     return icmp6(GW_MAC, HOST6, dst6, struct.pack("!BBHHH", 128, 0, 0, 0x1234, 1) + bytes(size), hop=64)
 
@@ -137,6 +142,10 @@ seeds = {
     "gw_ns_unicast": STD + rec(A, icmp6(GW_MAC, HOST6, GW6, struct.pack("!BBHI", 135, 0, 0, 0) + GW6)),
     "gw_ns_bad_hop_limit": STD + rec(A, ns(GW6, hop=64)),
     "gw_ns_dad": STD + rec(A, ns(GW6, src6=bytes(16), slla=False)),
+    # a container's IPv6 address learned from its neighbour discovery (a /128 host route)
+    "nd_ns_learn": STD + rec(A, ns(bytes.fromhex("20010db8000000000000000000000063"))),
+    "nd_na_to_gateway": STD + rec(A, na(GW_MAC, GW6, HOST6)),
+    "nd_na_unsolicited": STD + rec(A, na(b"\x33\x33\0\0\0\1", bytes.fromhex("ff020000000000000000000000000001"), HOST6, flags=0x20)),
     "gw_echo4": STD + rec(A, icmp4_echo(GW_MAC, (192, 168, 0, 10), GW4, 1008)),
     "gw_echo4_fragment": STD + rec(A, icmp4_echo(GW_MAC, (192, 168, 0, 10), GW4, 1008, mf=True)),
     "gw_echo6": STD + rec(A, echo6(GW6, 1008)),

@@ -5,7 +5,11 @@
 # other both ways through the anycast gateway (108 and 1008 bytes), one routed hop (TTL 1 gets
 # time exceeded from the gateway); a container of another VRF or of a VNI without a VRF
 # cannot reach them; a container attached without `ip` is reached after the gateway's glean
-# ARP; a detached container's host route goes with it.
+# ARP; a detached container's host route goes with it. IPv6 (2001:db8:1::/64, 2001:db8:2::/64,
+# gateways ::1): containers given addresses after attach, none in the attach, ping each other
+# both ways through the gateway: their /128 host routes are learned from their neighbour
+# discovery (a solicitation for the gateway, the answer to its glean), listed by show
+# neighbors and show routes, and go with a detached port.
 source "$(dirname "$0")/lib.sh"
 
 vt_fabric 1
@@ -17,10 +21,10 @@ L1=${VT_P}-leaf1
 vnis:
   - vni: 5000
     vrf: tenant
-    gateway: 192.168.1.1/24
+    gateway: [192.168.1.1/24, '2001:db8:1::1/64']
   - vni: 5001
     vrf: tenant
-    gateway: 192.168.2.1/24
+    gateway: [192.168.2.1/24, '2001:db8:2::1/64']
   - vni: 5002
     vrf: other
     gateway: 192.168.3.1/24
@@ -89,7 +93,44 @@ vt_ctl "$L1" show neighbors | grep -q "192.168.2.20" || vt_fail "show neighbors 
 vt_ctl "$L1" show neighbors vrf nosuch 2>&1 | grep -q "no VRF 'nosuch'" || vt_fail "show neighbors vrf nosuch: no clear error"
 vt_pass "show neighbors: the attached and the learned hosts of each VRF, with MAC, VNI and port"
 
+# IPv6: no address in any attach; the host routes come from the containers' neighbour discovery
+for i in 1 2; do
+	ip netns exec "${VT_P}c$i" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 net.ipv6.conf.eth0.disable_ipv6=0 \
+		net.ipv6.conf.eth0.router_solicitations=0
+	ip -n "${VT_P}c$i" addr add "2001:db8:$i::10/64" dev eth0 nodad
+	ip -n "${VT_P}c$i" -6 route add default via "2001:db8:$i::1"
+done
+# the link-local addresses' duplicate address detection done (the interfaces' IPv6 settled)
+tentative() { ip -n "${VT_P}c1" -6 addr show dev eth0 tentative; ip -n "${VT_P}c2" -6 addr show dev eth0 tentative; }
+settled() { [ -z "$(tentative)" ]; }
+vt_wait_for 10 settled || vt_fail "IPv6 addresses still tentative: $(tentative)"
+ping6_ok() { # NS DST SIZE: 5 pings, none lost
+	local out
+	out=$(ip netns exec "${VT_P}$1" ping -6 -q -c 5 -i 0.2 -W 3 -s "$3" "$2" 2>&1)
+	echo "$out" | grep -q " 0% packet loss" || vt_fail "$1 -> $2 ping -6 -s $3 lost packets: $(echo "$out" | tail -2 | tr '\n' ' ') $(vt_ctl "$L1" show routes; vt_ctl "$L1" -j show stats | jq -c '.ports, .vrfs')"
+}
+na0=$(vt_ctl "$L1" -j show stats | jq -r '[.vnis[] | select(.vni == 5001) | .gw_na_answers] | add // 0')
+out=$(ip netns exec "${VT_P}c1" ping -6 -c 6 -i 0.3 -W 2 2001:db8:2::10 2>&1)
+echo "$out" | grep -Eq " [1-9][0-9]* received" || vt_fail "c1 -> 2001:db8:2::10: nothing came back: $out"
+for s in 108 1008; do ping6_ok c1 2001:db8:2::10 $s; ping6_ok c2 2001:db8:1::10 $s; done
+na1=$(vt_ctl "$L1" -j show stats | jq -r '[.vnis[] | select(.vni == 5001) | .gw_na_answers] | add // 0')
+[ "$na1" -gt "$na0" ] || vt_fail "the answer to the gateway's glean NS not counted (gw_na_answers $na0 -> $na1): $(vt_ctl "$L1" -j show stats | jq -c ".vnis, .vrfs")"
+vt_pass "IPv6: VNI 5000 and 5001 ping each other both ways through the gateway, no IPv6 in the attach"
+
+rt=$(vt_ctl "$L1" -j show routes vrf tenant)
+echo "$rt" | jq -e '[.routes[] | select(.prefix | endswith("/128")) | "\(.prefix) \(.nexthop) \(.port) \(.vni)"] ==
+	["2001:db8:1::10/128 local c1 5000", "2001:db8:2::10/128 local c2 5001"]' >/dev/null ||
+	vt_fail "show routes: the learned /128s: $rt"
+nb=$(vt_ctl "$L1" -j show neighbors vrf tenant)
+echo "$nb" | jq -e '[.neighbors[] | select(.address | contains(":")) | [.address, .mac, .vni, .port]] == [
+	["2001:db8:1::10", "02:00:00:01:00:10", 5000, "c1"], ["2001:db8:2::10", "02:00:00:02:00:10", 5001, "c2"]]' \
+	>/dev/null || vt_fail "show neighbors: the learned IPv6 hosts: $nb"
+vt_ctl "$L1" show neighbors | grep -q "2001:db8:2::10" || vt_fail "show neighbors (text): $(vt_ctl "$L1" show neighbors)"
+vt_pass "IPv6: show routes and show neighbors list the /128 host routes learned from neighbour discovery"
+
 vt_ctl "$L1" detach c2 >/dev/null || vt_fail "detach c2 failed"
 vt_ping "${VT_P}c1" 192.168.2.10 2 && vt_fail "c2 still reached after detach"
 vt_ping_sizes "c1:192.168.2.20" 108
-vt_pass "a detached container's host route goes with it; the others are still routed"
+vt_ctl "$L1" -j show routes vrf tenant | jq -e '[.routes[] | select(.prefix == "2001:db8:2::10/128" or
+	.prefix == "192.168.2.10/32")] == []' >/dev/null || vt_fail "c2's host routes left after detach: $(vt_ctl "$L1" show routes)"
+vt_pass "a detached container's host routes (IPv4 and IPv6) go with it; the others are still routed"

@@ -37,10 +37,10 @@ for i in 1 2; do
 vnis:
   - vni: 5000
     vrf: tenant
-    gateway: 192.168.1.1/24
+    gateway: [192.168.1.1/24, '2001:db8:1::1/64']
   - vni: 5001
     vrf: tenant
-    gateway: 192.168.2.1/24
+    gateway: [192.168.2.1/24, '2001:db8:2::1/64']
 ports:
   - {name: c${i}a, vni: 5000, netns: ${VT_P}c${i}a, ip: 192.168.1.${i}0/24, mac: 02:00:00:0$i:00:10}
   - {name: c${i}b, vni: 5001, netns: ${VT_P}c${i}b, ip: 192.168.2.${i}0/24, mac: 02:00:00:0$i:00:20}
@@ -112,6 +112,35 @@ vt_ping_sizes "c1a:192.168.2.20 c2b:192.168.1.10 c1b:192.168.1.20 c2a:192.168.2.
 kill -INT "$TSHARK"
 wait "$TSHARK" 2>/dev/null || true
 vt_pass "containers in different subnets ping each other across the leaves, both ways"
+
+# ---- IPv6 across the leaves: addresses learned from neighbour discovery, advertised as MAC+IPv6 ----
+# c1a (leaf 1, 2001:db8:1::10) and c2b (leaf 2, 2001:db8:2::20), no IPv6 in any attach
+for x in c1a:1:10 c2b:2:20; do
+	c=${x%%:*} n=${x#*:}
+	ip netns exec "${VT_P}$c" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 net.ipv6.conf.eth0.disable_ipv6=0 \
+		net.ipv6.conf.eth0.router_solicitations=0
+	ip -n "${VT_P}$c" addr add "2001:db8:${n%%:*}::${n#*:}/64" dev eth0 nodad
+	ip -n "${VT_P}$c" -6 route add default via "2001:db8:${n%%:*}::1"
+done
+tentative6() { ip -n "${VT_P}c1a" -6 addr show dev eth0 tentative; ip -n "${VT_P}c2b" -6 addr show dev eth0 tentative; }
+settled6() { [ -z "$(tentative6)" ]; }
+vt_wait_for 10 settled6 || vt_fail "IPv6 addresses still tentative: $(tentative6)"
+# each pings its gateway: its solicitation for it tells its leaf its address (a glean request
+# from the other leaf would not reach it: a frame from the gateway MAC out of the tunnel is a
+# gateway_conflict drop, every leaf having the gateway)
+vt_ping "${VT_P}c1a" 2001:db8:1::1 || vt_fail "c1a cannot ping its gateway 2001:db8:1::1"
+vt_ping "${VT_P}c2b" 2001:db8:2::1 || vt_fail "c2b cannot ping its gateway 2001:db8:2::1"
+vt_wait_for 20 remote_host "$L1" 2001:db8:2::20/128 2.2.2.2 "$RMAC2" ||
+	vt_fail "leaf 1 has no remote host route 2001:db8:2::20/128 via 2.2.2.2: $(vt_ctl "$L1" show routes)"
+vt_wait_for 20 remote_host "$L2" 2001:db8:1::10/128 1.1.1.1 "$RMAC1" ||
+	vt_fail "leaf 2 has no remote host route 2001:db8:1::10/128 via 1.1.1.1: $(vt_ctl "$L2" show routes)"
+for x in c1a:2001:db8:2::20 c2b:2001:db8:1::10; do
+	for s in 108 1008; do
+		out=$(ip netns exec "${VT_P}${x%%:*}" ping -6 -q -c 5 -i 0.2 -W 3 -s $s "${x#*:}" 2>&1)
+		echo "$out" | grep -q " 0% packet loss" || vt_fail "${x%%:*} -> ${x#*:} ping -6 -s $s: $(echo "$out" | tail -2 | tr '\n' ' ')"
+	done
+done
+vt_pass "IPv6 across the leaves: learned /128s advertised as MAC+IPv6, installed remotely, pinged both ways"
 
 # inner MACs of what each leaf sent in VNI 900001: its router MAC to the other's (last = inner)
 inner() { tshark -r "$VT_TMP/ul.pcap" -d udp.port==4789,vxlan -Y "vxlan.vni == 900001 && ip.src == $1" \

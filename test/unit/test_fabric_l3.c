@@ -315,6 +315,17 @@ static const char MACIP_L3[] =
 static const char MACIP_L3_WITHDRAW[] =
 	MARKER "0047 02 0000 0030 800f2d 001946 "
 	"02 28 " RD_L2_5000 " " ESI0 " 00000000 30 020000010010 20 c0a8010a 000000 000000";
+/* c1's MAC+IPv6 (2001:db8:1::10, from its neighbour discovery): the same shape, a 128-bit IP. */
+#define MACIP6_L3_OF(a6)                                                                                   \
+	MARKER "008a 02 0000 0073 " IBGP_HEAD " " MP_REACH("3f")                                           \
+	"02 34 " RD_L2_5000 " " ESI0 " 00000000 30 020000010010 80 " a6 " 001388 0dbba1 "                   \
+	"c01020 " RT_5000 " " RT_900001 " " ENCAP " " RMAC
+#define MACIP6_L3_WITHDRAW_OF(a6)                                                                          \
+	MARKER "0053 02 0000 003c 800f39 001946 "                                                          \
+	"02 34 " RD_L2_5000 " " ESI0 " 00000000 30 020000010010 80 " a6 " 000000 000000"
+#define C1_IP6_HEX "20010db8000100000000000000000010"    /* 2001:db8:1::10 */
+static const char MACIP6_L3[] = MACIP6_L3_OF(C1_IP6_HEX);
+static const char MACIP6_L3_WITHDRAW[] = MACIP6_L3_WITHDRAW_OF(C1_IP6_HEX);
 /* c1's MAC-only route: as an L2 VNI's, one label, its RT, no router MAC. */
 static const char MAC_ONLY[] =
 	MARKER "0067 02 0000 0050 " IBGP_HEAD " " MP_REACH("2c")
@@ -384,6 +395,7 @@ static uint8_t msg_nlri_type(void)
  */
 START_TEST(test_dump_l3_shapes)
 {
+	static const uint8_t c1_ip6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10 };
 	bool seen_macip_l3 = false, seen_mac_only = false, seen_macip_l2 = false, seen_mac_only_l2 = false;
 	size_t t5 = 0, imet = 0;
 
@@ -444,6 +456,41 @@ START_TEST(test_dump_l3_shapes)
 	fabric_local_ip(&d, 0, C1_MAC, inet_addr("192.168.1.10"));
 	raw_update();
 	assert_msg_is("c1's MAC+IP route again", MACIP_L3);
+	/* its IPv6 address: a MAC+IP route with a 128-bit IP, two labels, both RTs, the router MAC */
+	fabric_local_ip6(&d, 0, C1_MAC, c1_ip6);
+	raw_update();
+	assert_msg_is("c1's MAC+IPv6 route", MACIP6_L3);
+	/* the same again: nothing new; gone: withdrawn, then announced again */
+	fabric_local_ip6(&d, 0, C1_MAC, c1_ip6);
+	fabric_local_ip6(&d, 0, C1_MAC, NULL);
+	raw_update();
+	assert_msg_is("withdrawal of c1's MAC+IPv6 route", MACIP6_L3_WITHDRAW);
+	fabric_local_ip6(&d, 0, C1_MAC, c1_ip6);
+	raw_update();
+	assert_msg_is("c1's MAC+IPv6 route again", MACIP6_L3);
+	/* a second address (a host has several): announced too, the first stays; a fifth replaces the oldest */
+	for (uint8_t i = 0x11; i <= 0x14; i++) {
+		uint8_t a6[16];
+		char want[sizeof(MACIP6_L3)], *at;
+
+		memcpy(a6, c1_ip6, 16);
+		a6[15] = i;
+		if (i == 0x14) {
+			fabric_local_ip6(&d, 0, C1_MAC, a6);
+			raw_update();
+			assert_msg_is("the oldest IPv6 address makes room", MACIP6_L3_WITHDRAW);
+			raw_update();
+		} else {
+			fabric_local_ip6(&d, 0, C1_MAC, a6);
+			raw_update();
+		}
+		memcpy(want, MACIP6_L3, sizeof(want));
+		at = strstr(want, C1_IP6_HEX);
+		ck_assert_ptr_nonnull(at);
+		snprintf(at + 30, 3, "%02x", i);
+		at[32] = ' ';
+		assert_msg_is("another MAC+IPv6 route of c1", want);
+	}
 	close(raw.fd);
 	leaf_teardown();
 }

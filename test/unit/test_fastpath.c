@@ -2820,6 +2820,185 @@ START_TEST(test_gw_nd)
 END_TEST
 
 /*
+ * A neighbour advertisement for target from MAC id src (address src6) to dst6 (dst NULL:
+ * dst6's multicast MAC), flags (0x40 solicited, 0x20 override), with a target link-layer
+ * address option carrying MAC id tlla (0: none).
+ */
+static uint32_t na_frame(uint8_t *f, uint8_t src, const uint8_t *dst, const uint8_t *src6, const uint8_t *dst6,
+			 const uint8_t *target, uint8_t flags, uint8_t tlla)
+{
+	uint8_t icmp[32] = { 136 };
+
+	icmp[4] = flags;
+	memcpy(icmp + 8, target, 16);
+	icmp[24] = 2;
+	icmp[25] = 1;
+	mac_set(icmp + 26, tlla);
+	return icmp6_frame(f, src, dst, src6, dst6, 255, icmp, tlla ? 32 : 24);
+}
+
+/* The learn ring holds (among MAC events) exactly one IPv6 address event: MAC id mac in VNI index vi at slot, a6. */
+static void expect_ip6_learn(uint16_t vi, uint8_t mac, uint16_t slot, const uint8_t *a6)
+{
+	struct dp_learn_event ev[16];
+	unsigned n = learn_take(ev, RTE_DIM(ev)), found = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		if (!(ev[i].dest & DP_LEARN_IP))
+			continue;
+		ck_assert_uint_eq(ev[i].dest, DP_LEARN_IP6 | slot);
+		ck_assert_uint_eq(ev[i].key, key_of(vi, mac));
+		ck_assert_mem_eq(ev[i].ip6, a6, 16);
+		found++;
+	}
+	ck_assert_uint_eq(found, 1);
+}
+
+/* The learn ring holds no address event (MAC events are drained with it). */
+static void expect_no_ip_learn(const char *what)
+{
+	struct dp_learn_event ev[16];
+	unsigned n = learn_take(ev, RTE_DIM(ev));
+
+	for (unsigned i = 0; i < n; i++)
+		ck_assert_msg(!(ev[i].dest & DP_LEARN_IP), "%s: an address was learned", what);
+}
+
+/*
+ * A container's neighbour solicitations (global source, source link-layer address option =
+ * Ethernet source) and advertisements (global target, the Ethernet source) report its IPv6
+ * address to the control thread, once per burst of them; link-local or unspecified sources,
+ * link-local targets, a hop limit below 255, a bad checksum, a code not 0, a link-layer
+ * option naming another MAC or a solicited advertisement to a group report nothing. The
+ * frames themselves are forwarded as before.
+ */
+START_TEST(test_nd_learn)
+{
+	static const uint8_t peer6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9 };
+	static const uint8_t neg6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x77 };
+	static const uint8_t unspecified[16];
+	uint8_t f[FRAME_MAX], c_mac[6];
+	uint32_t len;
+
+	/* a solicitation: its source is learned for its MAC; the frame is flooded as before */
+	len = ns_frame(f, MAC_B, NULL, host6, NULL, peer6, true, 255);
+	run(PB, f, len);
+	expect_out(2, 0, 1, 0);
+	expect_ip6_learn(0, MAC_B, SLOT_B, host6);
+	/* the same again at once: not posted again */
+	run(PB, f, len);
+	expect_out(2, 0, 1, 0);
+	expect_no_ip_learn("repeated NS");
+	/* an unsolicited advertisement to all-nodes: its target, for the Ethernet source */
+	len = na_frame(f, MAC_C, NULL, peer6, all_nodes6, peer6, 0x20, MAC_C);
+	run(PC, f, len);
+	expect_out(2, 1, 0, 0);
+	expect_ip6_learn(0, MAC_C, SLOT_C, peer6);
+	/* a solicited one, unicast to the asker, without the option: learned too */
+	fdb_put(0, MAC_B, fdb_dest_port(SLOT_B));
+	len = na_frame(f, MAC_B2, NULL, host6, host6, peer6, 0x60, 0);
+	mac_set(f, MAC_B);
+	run(PC, f, len);
+	expect_out(0, 1, 0, 0);
+	expect_ip6_learn(0, MAC_B2, SLOT_C, peer6);
+
+	/* nothing learned from these (an address not learned before: not hidden by the filter) */
+	len = ns_frame(f, MAC_B, NULL, host_ll6, NULL, peer6, true, 255);
+	run(PB, f, len);
+	expect_out(2, 0, 1, 0);
+	expect_no_ip_learn("link-local source");
+	len = ns_frame(f, MAC_B, NULL, unspecified, NULL, peer6, false, 255);
+	run(PB, f, len);
+	expect_out(2, 0, 1, 0);
+	expect_no_ip_learn("unspecified source (DAD)");
+	len = ns_frame(f, MAC_B, NULL, neg6, NULL, peer6, true, 64);
+	run(PB, f, len);
+	expect_out(2, 0, 1, 0);
+	expect_no_ip_learn("hop limit 64");
+	len = ns_frame(f, MAC_B, NULL, neg6, NULL, peer6, true, 255);
+	f[14 + 40 + 2] ^= 0x01;
+	run(PB, f, len);
+	expect_out(2, 0, 1, 0);
+	expect_no_ip_learn("bad checksum");
+	len = ns_frame(f, MAC_B, NULL, neg6, NULL, peer6, true, 255);
+	f[14 + 40 + 1] = 1;
+	icmp6_fix_csum(f);
+	run(PB, f, len);
+	expect_out(2, 0, 1, 0);
+	expect_no_ip_learn("code 1");
+	len = ns_frame(f, MAC_B, NULL, neg6, NULL, peer6, true, 255);
+	mac_set(c_mac, MAC_C);
+	memcpy(f + 14 + 40 + 26, c_mac, 6);             /* the option names another MAC */
+	icmp6_fix_csum(f);
+	run(PB, f, len);
+	expect_out(2, 0, 1, 0);
+	expect_no_ip_learn("SLLA mismatch");
+	len = ns_frame(f, MAC_B, NULL, neg6, NULL, peer6, false, 255);
+	run(PB, f, len);
+	expect_out(2, 0, 1, 0);
+	expect_no_ip_learn("NS without SLLA");
+	len = ns_frame(f, MAC_B, NULL, neg6, NULL, peer6, true, 255);
+	run(PB, f, len - 1);                            /* payload length beyond the frame */
+	expect_out(2, 0, 1, 0);
+	expect_no_ip_learn("truncated");
+	len = na_frame(f, MAC_C, NULL, peer6, all_nodes6, host_ll6, 0x20, MAC_C);
+	run(PC, f, len);
+	expect_out(2, 1, 0, 0);
+	expect_no_ip_learn("link-local target");
+	len = na_frame(f, MAC_C, NULL, peer6, all_nodes6, neg6, 0x60, MAC_C);
+	run(PC, f, len);
+	expect_out(2, 1, 0, 0);
+	expect_no_ip_learn("solicited NA to a group");
+	len = na_frame(f, MAC_C, NULL, peer6, all_nodes6, neg6, 0x20, MAC_B);
+	run(PC, f, len);
+	expect_out(2, 1, 0, 0);
+	expect_no_ip_learn("TLLA mismatch (a proxy)");
+	len = na_frame(f, MAC_C, NULL, peer6, all_nodes6, all_nodes6, 0x20, MAC_C);
+	run(PC, f, len);
+	expect_out(2, 1, 0, 0);
+	expect_no_ip_learn("multicast target");
+	finish();
+}
+END_TEST
+
+/*
+ * With the anycast gateway: a solicitation for the gateway is answered and still reports the
+ * asker's address; the advertisement a host sends the gateway MAC (its answer to a glean
+ * solicitation) reports its address, is taken in and counted (gw_na_answers), not dropped;
+ * one claiming the gateway's address is a conflict and reports nothing.
+ */
+START_TEST(test_gw_nd_answer)
+{
+	uint8_t f[FRAME_MAX];
+	uint32_t len;
+
+	publish(topo_gw(true, true, true));
+	len = ns_frame(f, MAC_B, NULL, host6, NULL, gw6, true, 255);
+	run(PB, f, len);
+	expect_out(0, 1, 0, 0);
+	ck_assert_uint_eq(g_ctr->vnis[0].gw_na_sent, 1);
+	expect_ip6_learn(0, MAC_B, SLOT_B, host6);
+
+	len = na_frame(f, MAC_B3, gw_mac, host6, gw6, host6, 0x60, MAC_B3);
+	run(PB, f, len);
+	expect_out(0, 0, 0, 0);
+	expect_no_drops();
+	ck_assert_uint_eq(g_ctr->vnis[0].gw_na_answers, 1);
+	ck_assert_uint_eq(g_ctr->vnis[0].gw_unrouted, 0);
+	expect_ip6_learn(0, MAC_B3, SLOT_B, host6);
+
+	/* the gateway's own address advertised: a conflict, nothing learned */
+	len = na_frame(f, MAC_B2, NULL, gw6, all_nodes6, gw6, 0x20, MAC_B2);
+	run(PB, f, len);
+	expect_out(0, 0, 0, 0);
+	expect_only_drop(SLOT_B, DP_DROP_GATEWAY_CONFLICT, 1);
+	expect_no_ip_learn("the gateway's address");
+	ck_assert_uint_eq(g_ctr->vnis[0].gw_na_answers, 1);
+	finish();
+}
+END_TEST
+
+/*
  * Echo requests to the gateway's addresses are answered (1008 bytes of payload, IPv4 and
  * IPv6, and the link-local); frames to the gateway MAC that are not answered are counted
  * by reason and dropped, never flooded.
@@ -4164,6 +4343,8 @@ static Suite *fastpath_suite(void)
 	tcase_add_test(tc, test_learn_limit);
 	tcase_add_test(tc, test_gw_arp);
 	tcase_add_test(tc, test_gw_nd);
+	tcase_add_test(tc, test_nd_learn);
+	tcase_add_test(tc, test_gw_nd_answer);
 	tcase_add_test(tc, test_gw_echo);
 	tcase_add_test(tc, test_gw_mac_from_port_and_tunnel);
 	tcase_add_test(tc, test_route_local);

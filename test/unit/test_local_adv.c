@@ -72,6 +72,12 @@ static void hook_local_ip(struct vtepd *dd, uint16_t vni_idx, const uint8_t mac[
 	evpn_rib_local_ip(rib, vni_idx, mac, ip);
 }
 
+static void hook_local_ip6(struct vtepd *dd, uint16_t vni_idx, const uint8_t mac[6], const uint8_t ip6[16])
+{
+	(void)dd;
+	evpn_rib_local_ip6(rib, vni_idx, mac, ip6);
+}
+
 int vtepd_vtep_get(struct vtepd *dd, uint32_t ip, bool dynamic, uint16_t *id)
 {
 	(void)dd;
@@ -190,6 +196,7 @@ static void setup_peers(uint32_t b_as, uint32_t adv_lp, bool has_lp, uint32_t lp
 	memset(&d, 0, sizeof(d));
 	d.hooks.local_mac = hook_local_mac;
 	d.hooks.local_ip = hook_local_ip;
+	d.hooks.local_ip6 = hook_local_ip6;
 	b_updates = b_established = b_n_routes = 0;
 	d.fdb = fdb_create("t_adv", 1024, NULL);
 	ck_assert_ptr_nonnull(d.fdb);
@@ -297,6 +304,35 @@ START_TEST(test_learned_mac_advertised_in_its_tick)
 }
 END_TEST
 
+/* An IPv6 address the fast path learned from neighbour discovery: MAC+IP with 128 bits, same tick. */
+START_TEST(test_learned_ip6_advertised_in_its_tick)
+{
+	static const uint8_t mac[6] = { 0x02, 0, 0, 0, 0x01, 0x06 };
+	static const uint8_t ip6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 6 };
+	struct dp_learn_event ev = { .key = fdb_key(0, mac), .dest = DP_LEARN_IP6 | 1 };
+	uint64_t t;
+
+	setup();
+	t = mono_ms();
+	bgp_tick(a, t);
+	memcpy(ev.ip6, ip6, 16);
+	post_learn(mac, fdb_dest_port(1), 0);
+	ck_assert_int_eq(rte_ring_enqueue_elem(d.learn_ring, &ev, sizeof(ev)), 0);
+	vtepd_learning_drain(&d);
+	bgp_tick(a, t);
+	ck_assert_uint_eq(d.stats.learn_events, 2);
+	ck_assert_uint_eq(d.stats.learn_ignored, 0);
+	b_until(2, WAIT_MS);
+	ck_assert_int_eq(b_n_routes, 2);
+	ck_assert_uint_eq(b_routes[0].ip_len, 0);
+	ck_assert_uint_eq(b_routes[1].type, EVPN_RT_MAC_IP);
+	ck_assert_mem_eq(b_routes[1].mac, mac, 6);
+	ck_assert_uint_eq(b_routes[1].ip_len, 128);
+	ck_assert_mem_eq(b_routes[1].ip, ip6, 16);
+	free_all();
+}
+END_TEST
+
 START_TEST(test_gone_mac_withdrawn_at_once)
 {
 	static const uint8_t mac[6] = { 0x02, 0, 0, 0, 0x01, 0x02 };
@@ -367,6 +403,7 @@ int main(void)
 	}
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_learned_mac_advertised_in_its_tick);
+	tcase_add_test(tc, test_learned_ip6_advertised_in_its_tick);
 	tcase_add_test(tc, test_gone_mac_withdrawn_at_once);
 	tcase_add_loop_test(tc, test_local_pref_ibgp_only, 0, 4);
 	suite_add_tcase(s, tc);
