@@ -38,7 +38,8 @@ struct route_entry {
 	struct route_prefix pfx;
 	bool installed;             /* the dataplane table holds paths[0] for this prefix */
 	uint32_t n_paths, cap;
-	struct route_path *paths;   /* sorted by (src, origin) */
+	struct route_path *paths;   /* sorted by (src, origin); &one while there is room in it */
+	struct route_path one;      /* most prefixes have one path: no allocation of its own */
 };
 
 struct route_rib {
@@ -46,6 +47,14 @@ struct route_rib {
 	struct rte_hash *hash;      /* struct route_prefix -> struct route_entry * */
 	uint32_t max_prefixes;
 	struct route_rib_stats st;
+	/*
+	 * The last prefix looked up and what the hash said (NULL: not there). One change of a
+	 * prefix looks it up several times (its paths, then the add); the hash is asked once.
+	 * Kept true by every add and removal of a prefix.
+	 */
+	bool last_valid;
+	struct route_prefix last_key;
+	struct route_entry *last;
 	char name[32];
 };
 
@@ -252,19 +261,33 @@ int route_rib_create(const char *name, struct dp_route_table *dp, uint32_t max_p
 	return 0;
 }
 
-static struct route_entry *route_rib_find(const struct route_rib *rib, const struct route_prefix *k)
+static struct route_entry *route_rib_find(const struct route_rib *crib, const struct route_prefix *k)
 {
+	/* the one-entry cache is no part of the RIB's value: the lookups of a const RIB fill it too */
+	struct route_rib *rib = (struct route_rib *)(uintptr_t)crib;
 	void *data;
 
-	return rte_hash_lookup_data(rib->hash, k, &data) >= 0 ? data : NULL;
+	if (rib->last_valid && memcmp(&rib->last_key, k, sizeof(*k)) == 0)
+		return rib->last;
+	rib->last = rte_hash_lookup_data(rib->hash, k, &data) >= 0 ? data : NULL;
+	rib->last_key = *k;
+	rib->last_valid = true;
+	return rib->last;
+}
+
+static void route_entry_free(struct route_entry *e)
+{
+	if (e->paths != &e->one)
+		free(e->paths);
+	free(e);
 }
 
 static void route_entry_drop(struct route_rib *rib, struct route_entry *e)
 {
 	rte_hash_del_key(rib->hash, &e->pfx);
 	rib->st.prefixes--;
-	free(e->paths);
-	free(e);
+	rib->last_valid = false;
+	route_entry_free(e);
 }
 
 void route_rib_free(struct route_rib *rib)
@@ -280,8 +303,7 @@ void route_rib_free(struct route_rib *rib)
 
 		if (e->installed)
 			route_rib_unprogram(rib, e);
-		free(e->paths);
-		free(e);
+		route_entry_free(e);
 	}
 	rte_hash_free(rib->hash);
 	free(rib);
@@ -336,6 +358,9 @@ int route_rib_add(struct route_rib *rib, const struct route_prefix *p, enum rout
 			rib->st.refused++;
 			return -rc == ENOSPC ? ENOSPC : ENOMEM;
 		}
+		rib->last = e;
+		rib->last_key = k;
+		rib->last_valid = true;
 		rib->st.prefixes++;
 		created = true;
 	}
@@ -349,13 +374,17 @@ int route_rib_add(struct route_rib *rib, const struct route_prefix *p, enum rout
 	} else {
 		if (e->n_paths == e->cap) {
 			uint32_t cap = e->cap ? 2 * e->cap : 1;
-			struct route_path *np = realloc(e->paths, cap * sizeof(*np));
+			struct route_path *np = cap == 1 ? &e->one : malloc(cap * sizeof(*np));
 
 			if (np == NULL) {
 				if (created)
 					route_entry_drop(rib, e);
 				return ENOMEM;
 			}
+			if (e->n_paths)
+				memcpy(np, e->paths, e->n_paths * sizeof(*np));
+			if (e->paths != &e->one)
+				free(e->paths);
 			e->paths = np;
 			e->cap = cap;
 		}
