@@ -114,6 +114,7 @@ struct dp_route_table {
 	/* writer only */
 	struct rte_rcu_qsbr *qsbr __rte_cache_aligned;
 	struct rte_hash *nh_hash;       /* record -> index */
+	uint32_t last_nh;               /* the index dp_route_nh_get gave last: routes come in runs of one next hop */
 	uint32_t *refs;                 /* per index */
 	uint32_t *free_stack;
 	uint32_t n_free;
@@ -394,9 +395,16 @@ int dp_route_nh_get(struct dp_route_table *t, const struct dp_route_nh *nh, uint
 
 	if (!dp_route_nh_valid(nh))
 		return EINVAL;
+	i = t->last_nh;
+	if (i >= DP_ROUTE_NH_FIRST && t->refs[i] > 0 && memcmp(&t->nh[i], nh, sizeof(*nh)) == 0) {
+		t->refs[i]++;
+		*idx = i;
+		return 0;
+	}
 	if (rte_hash_lookup_data(t->nh_hash, nh, &data) >= 0) {
 		i = (uint32_t)(uintptr_t)data;
 		t->refs[i]++;
+		t->last_nh = i;
 		*idx = i;
 		return 0;
 	}
@@ -415,6 +423,7 @@ int dp_route_nh_get(struct dp_route_table *t, const struct dp_route_nh *nh, uint
 	t->n_free--;
 	t->refs[i] = 1;
 	t->nh_used++;
+	t->last_nh = i;
 	*idx = i;
 	return 0;
 }

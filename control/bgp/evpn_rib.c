@@ -162,7 +162,7 @@ struct evpn_rib {
 	struct rib_map routes, macs, floods, rtsets, ips, l3s;
 	struct evpn_rib_vrf *vrfs;       /* the IP-VRFs (evpn_rib_set_vrfs) */
 	size_t n_vrfs;
-	struct objpool route_pool, mac_pool;   /* struct rib_route, struct rib_mac */
+	struct objpool route_pool, mac_pool, l3_pool;   /* struct rib_route, rib_mac, rib_l3 */
 	uint64_t n_stale;                /* stale paths, all peers */
 	struct evpn_rib_stats st;
 };
@@ -432,6 +432,11 @@ static void rib_route_free(struct evpn_rib *rib, void *e)
 	objpool_free(&rib->route_pool, r);
 }
 
+static void rib_l3_free(struct evpn_rib *rib, void *e)
+{
+	objpool_free(&rib->l3_pool, e);
+}
+
 static void rib_plain_free(struct evpn_rib *rib, void *e)
 {
 	(void)rib;
@@ -540,6 +545,7 @@ struct evpn_rib *evpn_rib_new(const struct evpn_rib_config *c, const struct evpn
 	rib->ctx = ctx;
 	objpool_init(&rib->route_pool, sizeof(struct rib_route));
 	objpool_init(&rib->mac_pool, sizeof(struct rib_mac));
+	objpool_init(&rib->l3_pool, sizeof(struct rib_l3));
 	if (!c->hash_key[0] && !c->hash_key[1])
 		rib_random_key(rib->cfg.hash_key);
 	if (rib_map_init(&rib->routes, c->expected_routes, rib->cfg.hash_key) ||
@@ -561,10 +567,11 @@ void evpn_rib_free(struct evpn_rib *rib)
 	rib_map_free(&rib->floods, rib_plain_free, rib);
 	rib_map_free(&rib->rtsets, rib_plain_free, rib);
 	rib_map_free(&rib->ips, rib_ip_free, rib);
-	rib_map_free(&rib->l3s, rib_plain_free, rib);
+	rib_map_free(&rib->l3s, rib_l3_free, rib);
 	free(rib->vrfs);
 	objpool_destroy(&rib->route_pool);
 	objpool_destroy(&rib->mac_pool);
+	objpool_destroy(&rib->l3_pool);
 	free(rib);
 }
 
@@ -1079,8 +1086,9 @@ static struct rib_l3 *rib_l3_get(struct evpn_rib *rib, uint32_t l3vni, uint8_t i
 		if (e->hash == h && e->l3vni == l3vni && e->ip_len == ip_len && e->plen == plen &&
 		    !memcmp(e->prefix, prefix, ab))
 			return e;
-	if (!create || !(e = calloc(1, sizeof(*e))))
+	if (!create || !(e = objpool_alloc(&rib->l3_pool)))
 		return NULL;
+	memset(e, 0, sizeof(*e));
 	e->hash = h;
 	e->l3vni = l3vni;
 	e->ip_len = ip_len;
@@ -1189,7 +1197,7 @@ static void rib_l3_detach(struct evpn_rib *rib, struct rib_route *r)
 	rib_l3_resolve(rib, e);
 	if (!e->routes) {
 		rib_map_remove(&rib->l3s, e, e->hash);
-		free(e);
+		objpool_free(&rib->l3_pool, e);
 	}
 }
 
@@ -1452,16 +1460,26 @@ static void rib_update_one(struct evpn_rib *rib, struct rib_update_ctx *u, const
 
 /*
  * Bring what a batch of NLRIs will touch into the cache, in two rounds so that the second
- * finds the first's loads done: the routes' and MACs' bucket slots, then the first entry
- * of each chain (a lookup's miss is mostly that entry's).
+ * finds the first's loads done: the routes', MACs' and IP-VRF prefixes' bucket slots, then
+ * the first entry of each chain (a lookup's miss is mostly that entry's). The IP-VRF is the
+ * one the UPDATE's RTs name (rib_route_l3 takes the best path's: the same but for a route
+ * some other peer sends too).
  */
 static void rib_update_prefetch(const struct evpn_rib *rib, struct rib_update_ctx *u, const struct evpn_route *nl,
 				size_t n, uint64_t *hashes)
 {
-	void *const *slots[2 * RIB_BATCH];
+	void *const *slots[3 * RIB_BATCH];
+	const struct evpn_rib_vrf *v = rib->n_vrfs ? rib_vrf_match(rib, u->rts) : NULL;
 	size_t n_slots = 0;
 
 	for (size_t i = 0; i < n; i++) {
+		if (v && (nl[i].type == EVPN_RT_IP_PREFIX || (nl[i].type == EVPN_RT_MAC_IP && nl[i].ip_len))) {
+			uint8_t plen = nl[i].type == EVPN_RT_IP_PREFIX ? nl[i].prefix_len : nl[i].ip_len;
+			uint64_t lh = rib_l3_hash(rib, v->l3vni, nl[i].ip_len, plen, nl[i].ip);
+
+			slots[n_slots] = &rib->l3s.buckets[lh & (rib->l3s.n_buckets - 1)];
+			__builtin_prefetch(slots[n_slots++]);
+		}
 		hashes[i] = rib_route_hash(rib, &nl[i]);
 		slots[n_slots] = &rib->routes.buckets[hashes[i] & (rib->routes.n_buckets - 1)];
 		__builtin_prefetch(slots[n_slots++]);
