@@ -121,7 +121,8 @@ vt_wait_for 30 bash -c "'$VTEPCTL' -n $L1 -j show bgp summary | jq -e '.neighbor
 	vt_fail "session with the raw peer not established: $(vt_ctl "$L1" show bgp summary); $(cat "$VT_TMP/inject.log")"
 vt_wait_for 10 test -e "$VT_TMP/sent-good" || vt_fail "the peer did not send its routes: $(cat "$VT_TMP/inject.log")"
 has_mac() { "$VTEPCTL" -n "$L1" -j show macs | jq -e ".macs[] | select(.mac == \"$1\" and .vtep == \"10.0.0.2\" and .source == \"evpn\")" >/dev/null; }
-vt_wait_for 15 bash -c "$(declare -f has_mac); VTEPCTL=$VTEPCTL L1=$L1; has_mac 02:00:00:02:00:01 && has_mac 02:00:00:02:00:02 && has_mac 02:00:00:02:00:03" ||
+first_installed() { has_mac 02:00:00:00:02:01 && has_mac 02:00:00:00:02:02 && has_mac 02:00:00:00:02:03; }
+vt_wait_for 15 first_installed ||
 	vt_fail "the good routes were not installed: $(vt_ctl "$L1" show macs); $(vt_ctl "$L1" show bgp evpn)"
 vt_wait_for 15 bash -c "'$VTEPCTL' -n $L1 -j show evpn vni 100 | jq -e '.vnis[0].remote_vteps == \"10.0.0.2\"' >/dev/null" ||
 	vt_fail "the type-3 route did not add 10.0.0.2 to the flood list: $(vt_ctl "$L1" show evpn vni)"
@@ -130,7 +131,8 @@ vt_pass "session up, MACs :01 :02 :03 and the type 3 installed"
 
 touch "$VT_TMP/go"
 vt_wait_for 10 test -e "$VT_TMP/sent-bad" || vt_fail "the peer did not send the malformed UPDATEs: $(cat "$VT_TMP/inject.log")"
-vt_wait_for 15 bash -c "$(declare -f has_mac); VTEPCTL=$VTEPCTL L1=$L1; has_mac 02:00:00:02:00:04 && has_mac 02:00:00:02:00:05 && ! has_mac 02:00:00:02:00:02" ||
+bad_applied() { has_mac 02:00:00:00:02:04 && has_mac 02:00:00:00:02:05 && ! has_mac 02:00:00:00:02:02; }
+vt_wait_for 15 bad_applied ||
 	vt_fail "the malformed :02 was not withdrawn or :04/:05 not installed: $(vt_ctl "$L1" show macs)"
 sleep 1
 sum=$(vt_ctl "$L1" -j show bgp summary)
@@ -138,7 +140,7 @@ echo "$sum" | jq -e '.neighbors[0] | .state == "Established" and .updates_reset 
 	vt_fail "the session did not stay up: $sum; $(cat "$VT_TMP/inject.log")"
 kill -0 "$INJ" 2>/dev/null || vt_fail "the peer's connection ended: $(cat "$VT_TMP/inject.log")"
 [ "$(echo "$sum" | jq '.neighbors[0].uptime')" -ge "$est" ] || vt_fail "the session was re-established: $sum"
-has_mac 02:00:00:02:00:01 && has_mac 02:00:00:02:00:03 || vt_fail "good routes lost: $(vt_ctl "$L1" show macs)"
+has_mac 02:00:00:00:02:01 && has_mac 02:00:00:00:02:03 || vt_fail "good routes lost: $(vt_ctl "$L1" show macs)"
 vt_ctl "$L1" -j show evpn vni 100 | jq -e '.vnis[0].remote_vteps == "10.0.0.2"' >/dev/null ||
 	vt_fail "the flood list lost 10.0.0.2: $(vt_ctl "$L1" show evpn vni)"
 vt_pass "session stays Established: :02 withdrawn, :04 :05 installed, :01 :03 and the flood list kept"
@@ -147,7 +149,7 @@ echo "$sum" | jq -e '.neighbors[0] | .malformed_routes == 4 and .malformed_withd
 	.malformed_by_reason.bad_length == 2 and .malformed_by_reason.bad_prefix_length == 1 and
 	.malformed_by_reason.bad_ip_length == 1' >/dev/null ||
 	vt_fail "malformed routes not counted by reason: $(echo "$sum" | jq '.neighbors[0]')"
-vt_ctl "$L1" show bgp summary | grep -q malformed_routes || vt_fail "show bgp summary (text) lacks the counters"
+vt_ctl "$L1" show bgp summary | grep -q MALFORMED_ROUTES || vt_fail "show bgp summary (text) lacks the counters"
 grep -q "peer 10.0.0.2: UPDATE: 1 malformed EVPN routes treated as withdrawn" "$VT_TMP/$L1.log" ||
 	vt_fail "no log line naming the peer: $(grep -i 'peer 10.0.0.2' "$VT_TMP/$L1.log" | tail -5)"
 [ "$(grep -c 'malformed EVPN routes' "$VT_TMP/$L1.log")" -eq 1 ] ||
