@@ -117,8 +117,7 @@ ip netns exec "$G" python3 "$VT_TMP/inject.py" "$VT_TMP" > "$VT_TMP/inject.log" 
 INJ=$!
 VT_PIDS+=("$INJ")
 
-vt_wait_for 30 bash -c "'$VTEPCTL' -n $L1 -j show bgp summary | jq -e '.neighbors[0].state == \"Established\"' >/dev/null" ||
-	vt_fail "session with the raw peer not established: $(vt_ctl "$L1" show bgp summary); $(cat "$VT_TMP/inject.log")"
+vt_bgp_established "$L1" "session with the raw peer" "$VT_TMP/inject.log"
 vt_wait_for 10 test -e "$VT_TMP/sent-good" || vt_fail "the peer did not send its routes: $(cat "$VT_TMP/inject.log")"
 has_mac() { "$VTEPCTL" -n "$L1" -j show macs | jq -e ".macs[] | select(.mac == \"$1\" and .vtep == \"10.0.0.2\" and .source == \"evpn\")" >/dev/null; }
 first_installed() { has_mac 02:00:00:00:02:01 && has_mac 02:00:00:00:02:02 && has_mac 02:00:00:00:02:03; }
