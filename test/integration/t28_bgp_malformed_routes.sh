@@ -6,7 +6,8 @@
 # IP length 24, a type 1 of the wrong length) with good ones (:04, :05). vtepd keeps the
 # session Established (no NOTIFICATION), withdraws :02, installs :04 and :05, keeps :01, :03
 # and the flood list, counts the malformed routes by reason in show bgp summary, and logs
-# one line naming the peer.
+# one line naming the peer. A type 3 whose PMSI_TUNNEL is malformed is treated as withdrawn
+# (10.0.0.2 leaves the flood list), the session still up.
 source "$(dirname "$0")/lib.sh"
 
 vt_fabric 2
@@ -100,6 +101,13 @@ while True:
         s.setblocking(False)
         open(os.path.join(tmp, "sent-bad"), "w").close()
         phase = 1
+    if phase == 1 and os.path.exists(go + "2"):
+        s.setblocking(True)
+        # the type 3 again, its PMSI_TUNNEL 4 bytes long: treat-as-withdraw (RFC 7606)
+        s.sendall(update(b("03 11 %s 00000000 20 0a000002" % RD), b("c0 16 04 00060000")))
+        s.setblocking(False)
+        open(os.path.join(tmp, "sent-pmsi"), "w").close()
+        phase = 2
     if time.time() - last_ka > 5:
         s.setblocking(True)
         s.sendall(msg(4, b""))
@@ -154,3 +162,13 @@ grep -q "peer 10.0.0.2: UPDATE: 1 malformed EVPN routes treated as withdrawn" "$
 [ "$(grep -c 'malformed EVPN routes' "$VT_TMP/$L1.log")" -eq 1 ] ||
 	vt_fail "the second UPDATE within 10 s was logged too: $(grep 'malformed EVPN' "$VT_TMP/$L1.log")"
 vt_pass "malformed routes counted by reason (show bgp summary -j), one log line naming the peer"
+
+touch "$VT_TMP/go2"
+vt_wait_for 10 test -e "$VT_TMP/sent-pmsi" || vt_fail "the peer did not send the bad PMSI: $(cat "$VT_TMP/inject.log")"
+vt_wait_for 15 bash -c "'$VTEPCTL' -n $L1 -j show evpn vni 100 | jq -e '.vnis[0].remote_vteps == \"-\"' >/dev/null" ||
+	vt_fail "the type 3 with a malformed PMSI_TUNNEL was not withdrawn: $(vt_ctl "$L1" show evpn vni)"
+sum=$(vt_ctl "$L1" -j show bgp summary)
+echo "$sum" | jq -e '.neighbors[0] | .state == "Established" and .updates_reset == 0 and .treat_as_withdraw == 1' >/dev/null ||
+	vt_fail "a malformed PMSI_TUNNEL: not one treat-as-withdraw on an Established session: $sum"
+has_mac 02:00:00:00:02:01 && has_mac 02:00:00:00:02:04 || vt_fail "MAC routes lost with the type 3: $(vt_ctl "$L1" show macs)"
+vt_pass "a type 3 with a malformed PMSI_TUNNEL is treated as withdrawn, the session and MAC routes stay"
