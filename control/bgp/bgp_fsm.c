@@ -42,6 +42,7 @@
 #define BGP_EVENTS 64
 #define BGP_UNKNOWN_LOG_MS 60000         /* one log line per unknown connecting address per minute */
 #define BGP_UNKNOWN_SLOTS 64             /* unknown addresses remembered for that */
+#define BGP_BAD_LOG_MS 10000             /* one line per peer per 10 s about UPDATEs kept under RFC 7606 */
 
 enum { BGP_LOG_ERR, BGP_LOG_WARN, BGP_LOG_INFO, BGP_LOG_DEBUG };
 
@@ -87,6 +88,9 @@ struct bgp_peer {
 	uint64_t retry_at;    /* connect-retry timer deadline (ms); 0: off */
 	uint16_t retry_cur;   /* current connect-retry interval (s), backs off */
 	uint64_t truncated;   /* UPDATEs with more routes than our arrays */
+	bool bad_logged;      /* a line about a malformed UPDATE was logged, at bad_logged_ms ... */
+	uint64_t bad_logged_ms;
+	uint64_t bad_suppressed;   /* ... and this many UPDATEs' lines were not, since */
 	struct bgp_peer_stats st;
 };
 
@@ -1141,12 +1145,37 @@ static void bgp_handle_notification(struct bgp_conn *c, const uint8_t *body, siz
 	bgp_conn_end(c, BGP_END_NOTIF_RCVD, reason);
 }
 
+/*
+ * May a line about a malformed UPDATE of p be logged now? One per BGP_BAD_LOG_MS per peer, so
+ * that a peer sending thousands cannot flood the log; the counters count every one. more:
+ * what to append about the lines held back since the last one ("" when none).
+ */
+static bool bgp_bad_log_ok(struct bgp_peer *p, char *more, size_t more_len)
+{
+	uint64_t now = p->bgp->now_ms;
+
+	more[0] = '\0';
+	if (p->bad_logged && now - p->bad_logged_ms < BGP_BAD_LOG_MS) {
+		p->bad_suppressed++;
+		p->st.bad_logs_suppressed++;
+		return false;
+	}
+	if (p->bad_suppressed)
+		snprintf(more, more_len, " [%" PRIu64 " more not logged]", p->bad_suppressed);
+	p->bad_logged = true;
+	p->bad_logged_ms = now;
+	p->bad_suppressed = 0;
+	return true;
+}
+
 static void bgp_handle_update(struct bgp_conn *c, const uint8_t *body, size_t len)
 {
 	struct bgp_peer *p = c->peer;
 	struct bgp *b = p->bgp;
 	struct bgp_update u;
 	struct bgp_error err;
+	char more[80];
+	bool bad;
 
 	memset(&u, 0, sizeof(u));
 	memset(&err, 0, sizeof(err));
@@ -1162,19 +1191,30 @@ static void bgp_handle_update(struct bgp_conn *c, const uint8_t *body, size_t le
 		bgp_log(b, BGP_LOG_WARN, "peer %s: UPDATE with more than %u routes: the rest were ignored", p->name,
 			BGP_ROUTES_MAX);
 	}
-	if (u.attrs.action == BGP_ATTR_TREAT_AS_WITHDRAW) {
+	bad = u.attrs.action == BGP_ATTR_TREAT_AS_WITHDRAW || u.n_evpn_malformed || u.n_evpn_label0 ||
+	      u.n_evpn_host_bits || u.attrs.n_discarded;
+	if (u.attrs.action == BGP_ATTR_TREAT_AS_WITHDRAW)
 		p->st.treat_as_withdraw++;
-		bgp_log(b, BGP_LOG_WARN, "peer %s: UPDATE treated as withdraw: %s", p->name, u.attrs.action_reason);
-	}
 	p->st.attrs_discarded += u.attrs.n_discarded;
-	if (u.n_evpn_malformed || u.n_evpn_label0 || u.n_evpn_host_bits) {
-		p->st.evpn_malformed += u.n_evpn_malformed;
-		p->st.evpn_label0 += u.n_evpn_label0;
-		p->st.evpn_host_bits += u.n_evpn_host_bits;
-		bgp_log(b, BGP_LOG_WARN,
-			"peer %s: UPDATE: %" PRIu32 " malformed type-5 routes discarded, %" PRIu32
-			" treated as withdrawn, %" PRIu32 " prefixes normalised: %s",
-			p->name, u.n_evpn_malformed, u.n_evpn_label0, u.n_evpn_host_bits, u.evpn_reason);
+	p->st.evpn_malformed += u.n_evpn_malformed;
+	p->st.evpn_bad_withdrawn += u.n_evpn_bad_withdrawn;
+	for (int i = 0; i < EVPN_NLRI_ERR_MAX; i++)
+		p->st.evpn_bad[i] += u.n_evpn_bad[i];
+	p->st.evpn_label0 += u.n_evpn_label0;
+	p->st.evpn_host_bits += u.n_evpn_host_bits;
+	if (bad && bgp_bad_log_ok(p, more, sizeof(more))) {
+		if (u.attrs.action == BGP_ATTR_TREAT_AS_WITHDRAW)
+			bgp_log(b, BGP_LOG_WARN, "peer %s: UPDATE treated as withdraw: %s%s", p->name,
+				u.attrs.action_reason, more);
+		else if (u.attrs.n_discarded && !(u.n_evpn_malformed || u.n_evpn_label0 || u.n_evpn_host_bits))
+			bgp_log(b, BGP_LOG_WARN, "peer %s: UPDATE: %" PRIu32 " attributes discarded: %s%s", p->name,
+				u.attrs.n_discarded, u.attrs.action_reason, more);
+		if (u.n_evpn_malformed || u.n_evpn_label0 || u.n_evpn_host_bits)
+			bgp_log(b, BGP_LOG_WARN,
+				"peer %s: UPDATE: %" PRIu32 " malformed EVPN routes treated as withdrawn (%" PRIu32
+				" by key), %" PRIu32 " type-5 label 0, %" PRIu32 " normalised: %s%s",
+				p->name, u.n_evpn_malformed, u.n_evpn_bad_withdrawn, u.n_evpn_label0, u.n_evpn_host_bits,
+				u.evpn_reason, more);
 	}
 	if (b->ops.update)
 		b->ops.update(p, &u, b->reach, b->unreach, b->ctx);

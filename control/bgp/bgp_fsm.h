@@ -77,7 +77,15 @@ struct bgp_peer_stats {
 	uint64_t updates_rejected;   /* UPDATEs answered with a NOTIFICATION */
 	uint64_t treat_as_withdraw;  /* UPDATEs whose routes were withdrawn under RFC 7606 */
 	uint64_t attrs_discarded;
-	uint64_t evpn_malformed;     /* type-5 routes discarded as malformed (the session stays) */
+	/*
+	 * EVPN routes whose length byte delimits them but whose content is malformed: treated as
+	 * withdrawn (RFC 7606), the rest of the UPDATE kept and the session up. By reason
+	 * (evpn_nlri_err_name); evpn_bad_withdrawn: those whose key could be read, withdrawn.
+	 */
+	uint64_t evpn_malformed;
+	uint64_t evpn_bad[EVPN_NLRI_ERR_MAX];
+	uint64_t evpn_bad_withdrawn;
+	uint64_t bad_logs_suppressed;   /* log lines about such UPDATEs held back by the rate limit */
 	uint64_t evpn_label0;        /* type-5 routes with label 0 and no overlay index, treated as withdrawn */
 	uint64_t evpn_host_bits;     /* type-5 prefixes whose bits past the prefix length were cleared */
 	uint8_t last_notif_sent[2], last_notif_rcvd[2];   /* code, subcode */

@@ -574,6 +574,8 @@ struct bgp_upd_ctx {
 	size_t unreach_nlri_bytes; /* EVPN NLRI bytes in MP_UNREACH (End-of-RIB has none) */
 	bool cut_mp;               /* the attribute running past the area is MP_REACH/MP_UNREACH */
 	char cut_reason[120];
+	size_t n_reach_imet;       /* type-3 routes advertised: they need a well-formed PMSI_TUNNEL */
+	char pmsi_bad[120];        /* why PMSI_TUNNEL was malformed; empty: it was not (or absent) */
 };
 
 /*
@@ -687,7 +689,7 @@ static void bgp_upd_as_path(struct bgp_upd_ctx *x, const uint8_t *v, size_t vlen
 	memcpy(a->as_path, path, stored * sizeof(path[0]));
 }
 
-/* Note the first type-5 problem of the UPDATE for the log. */
+/* Note the first EVPN route problem of the UPDATE for the log. */
 static void bgp_upd_evpn_note(struct bgp_update *u, const char *an, size_t off, const char *what)
 {
 	if (!u->evpn_reason[0])
@@ -700,6 +702,43 @@ static bool bgp_evpn_no_overlay(const struct evpn_route *r)
 	static const uint8_t zero[16];
 
 	return r->label1 == 0 && !memcmp(r->gw_ip, zero, sizeof(r->gw_ip)) && !memcmp(r->esi, zero, sizeof(r->esi));
+}
+
+/* Put r in the reach or unreach array of the caller (counted as truncated when full). */
+static void bgp_upd_put(struct bgp_upd_ctx *x, const struct evpn_route *r, bool as_reach)
+{
+	struct bgp_update *u = x->u;
+	struct evpn_route *arr = as_reach ? x->reach : x->unreach;
+	size_t *cnt = as_reach ? &u->n_reach : &u->n_unreach;
+	size_t cap = as_reach ? x->reach_cap : x->unreach_cap;
+
+	if (arr && *cnt < cap) {
+		arr[(*cnt)++] = *r;
+		if (as_reach && r->type == EVPN_RT_IMET)
+			x->n_reach_imet++;
+	} else {
+		u->truncated = true;
+	}
+}
+
+/*
+ * A malformed EVPN route whose length byte delimits it (RFC 7606 treat-as-withdraw for that
+ * route): counted by reason; withdrawn by its key when the key can be read.
+ */
+static void bgp_upd_evpn_bad(struct bgp_upd_ctx *x, const char *an, size_t off, enum evpn_nlri_err code,
+			     const char *why, const struct evpn_route *key)
+{
+	struct bgp_update *u = x->u;
+	char what[96];
+
+	u->n_evpn_malformed++;
+	u->n_evpn_bad[code < EVPN_NLRI_ERR_MAX ? code : EVPN_NLRI_BAD_LENGTH]++;
+	if (key) {
+		u->n_evpn_bad_withdrawn++;
+		bgp_upd_put(x, key, false);
+	}
+	snprintf(what, sizeof(what), "%s (%s)", why, key ? "route withdrawn" : "no key to withdraw: dropped");
+	bgp_upd_evpn_note(u, an, off, what);
 }
 
 /* EVPN NLRIs of an MP attribute; attr/attr_len: the whole attribute, for the NOTIFICATION data. */
@@ -716,26 +755,25 @@ static int bgp_upd_evpn_nlri(struct bgp_upd_ctx *x, const uint8_t *p, size_t len
 		uint8_t skipped = 0, type = p[off];
 		size_t n = evpn_nlri_decode_diag(p + off, len - off, &r, &skipped, &d);
 
-		if (n == 0 && type == EVPN_RT_IP_PREFIX && d.delimited) {
-			/* a type-5 route we cannot read, whose length byte still delimits it: discarded */
-			u->n_evpn_malformed++;
-			bgp_upd_evpn_note(u, an, off, d.error);
+		if (n == 0 && d.delimited) {
+			/* a route we cannot read, whose length byte still delimits it: treat-as-withdraw */
+			bgp_upd_evpn_bad(x, an, off, d.code, d.error, d.key_valid ? &r : NULL);
 			off += 2 + (size_t)p[off + 1];
 			continue;
 		}
 		if (n == 0)
 			return bgp_fail(x->err, BGP_ERR_UPDATE, 9, attr, attr_len,
-					"%s: EVPN route type %u at NLRI byte %zu is malformed (length %u, %zu bytes left)", an,
-					type, off, len - off >= 2 ? p[off + 1] : 0, len - off);
+					"%s: EVPN route type %u at NLRI byte %zu is malformed: %s (length %u, %zu bytes left)", an, type,
+					off, d.error ? d.error : "malformed", len - off >= 2 ? p[off + 1] : 0, len - off);
 		if (type == EVPN_RT_MAC_IP || type == EVPN_RT_IMET || type == EVPN_RT_IP_PREFIX) {
 			bool as_reach = reach;
-			struct evpn_route *arr;
-			size_t *cnt, cap;
 
 			/* a route being advertised needs its label (only withdrawals may omit it) */
-			if (reach && type == EVPN_RT_MAC_IP && p[off + 1] == 30 + r.ip_len / 8)
-				return bgp_fail(x->err, BGP_ERR_UPDATE, 9, attr, attr_len,
-						"%s: EVPN type-2 route at NLRI byte %zu has no label", an, off);
+			if (reach && type == EVPN_RT_MAC_IP && p[off + 1] == 30 + r.ip_len / 8) {
+				bgp_upd_evpn_bad(x, an, off, EVPN_NLRI_NO_LABEL, "type-2 route advertised without a label", &r);
+				off += n;
+				continue;
+			}
 			if (type == EVPN_RT_IP_PREFIX && d.host_bits_cleared) {
 				u->n_evpn_host_bits++;
 				bgp_upd_evpn_note(u, an, off, "type-5 prefix bits past the prefix length cleared");
@@ -745,14 +783,10 @@ static int bgp_upd_evpn_nlri(struct bgp_upd_ctx *x, const uint8_t *p, size_t len
 				bgp_upd_evpn_note(u, an, off, "type-5 label 0 without an overlay index: treated as withdrawn");
 				as_reach = false;
 			}
-			arr = as_reach ? x->reach : x->unreach;
-			cnt = as_reach ? &u->n_reach : &u->n_unreach;
-			cap = as_reach ? x->reach_cap : x->unreach_cap;
-			if (arr && *cnt < cap)
-				arr[(*cnt)++] = r;
-			else
-				u->truncated = true;
+			bgp_upd_put(x, &r, as_reach);
 		} else {
+			if (d.error)   /* a type 1 or 4 we skip anyway: counted, nothing to withdraw */
+				bgp_upd_evpn_bad(x, an, off, d.code, d.error, NULL);
 			u->n_skipped[type < 8 ? type : 0]++;
 		}
 		off += n;
@@ -801,9 +835,17 @@ static int bgp_upd_mp_unreach(struct bgp_upd_ctx *x, const uint8_t *v, size_t vl
 	return bgp_upd_evpn_nlri(x, v + 3, vlen - 3, false, attr, attr_len);
 }
 
+/*
+ * EXTENDED_COMMUNITIES (RFC 4360; RFC 7606 section 7.14: a length that is not a multiple of
+ * 8 is treat-as-withdraw). The router's MAC (RFC 9135 section 8.1) becomes the inner
+ * destination MAC of routed traffic: one that is zero or a group address, or a second one
+ * that differs from the first, is dropped (counted as a discard), as if absent.
+ */
 static void bgp_upd_ext_comm(struct bgp_upd_ctx *x, const uint8_t *v, size_t vlen)
 {
 	struct bgp_attrs *a = &x->u->attrs;
+	uint8_t rmac[6], first[6];
+	bool have_rmac = false;
 	size_t n;
 
 	if (vlen == 0 || vlen % 8 != 0) {
@@ -813,26 +855,50 @@ static void bgp_upd_ext_comm(struct bgp_upd_ctx *x, const uint8_t *v, size_t vle
 	n = vlen / 8;
 	a->n_ext_comm = 0;
 	for (size_t i = 0; i < n; i++) {
+		uint64_t ec = (uint64_t)bgp_get32(v + 8 * i) << 32 | bgp_get32(v + 8 * i + 4);
+
+		if (evpn_ec_get_router_mac(ec, rmac)) {
+			static const uint8_t zero[6];
+
+			if (!memcmp(rmac, zero, 6) || (rmac[0] & 1)) {
+				bgp_upd_discard(x, "EXTENDED_COMMUNITIES: router's MAC %02x:%02x:%02x:%02x:%02x:%02x is %s: "
+						"community discarded", rmac[0], rmac[1], rmac[2], rmac[3], rmac[4], rmac[5],
+						rmac[0] & 1 ? "a group address" : "zero");
+				continue;
+			}
+			if (have_rmac && memcmp(rmac, first, 6)) {
+				bgp_upd_discard(x, "EXTENDED_COMMUNITIES: a second, different router's MAC: community discarded");
+				continue;
+			}
+			memcpy(first, rmac, 6);
+			have_rmac = true;
+		}
 		if (a->n_ext_comm < BGP_MAX_EXT_COMM)
-			a->ext_comm[a->n_ext_comm++] = (uint64_t)bgp_get32(v + 8 * i) << 32 | bgp_get32(v + 8 * i + 4);
+			a->ext_comm[a->n_ext_comm++] = ec;
 		else
 			a->n_discarded++; /* more than we keep */
 	}
 }
 
+/*
+ * PMSI_TUNNEL (RFC 6514 section 5). A malformed one is noted here and judged after the NLRI
+ * are read (attributes come in any order): it decides where a type-3 route's BUM traffic
+ * goes, so with type-3 routes it is treat-as-withdraw (RFC 7606 section 3: attribute-discard
+ * only for attributes that affect neither selection nor installation); without, discarded.
+ */
 static void bgp_upd_pmsi(struct bgp_upd_ctx *x, const uint8_t *v, size_t vlen)
 {
 	struct bgp_attrs *a = &x->u->attrs;
 	size_t ep;
 
 	if (vlen < 5) {
-		bgp_upd_discard(x, "PMSI_TUNNEL: length %zu is shorter than 5: attribute discarded", vlen);
+		snprintf(x->pmsi_bad, sizeof(x->pmsi_bad), "PMSI_TUNNEL: length %zu is shorter than 5", vlen);
 		return;
 	}
 	ep = vlen - 5;
 	if (v[1] == 6 /* ingress replication */ && ep != 4 && ep != 16) {
-		bgp_upd_discard(x, "PMSI_TUNNEL: ingress replication endpoint of %zu bytes (not 4 or 16): attribute discarded",
-				ep);
+		snprintf(x->pmsi_bad, sizeof(x->pmsi_bad),
+			 "PMSI_TUNNEL: ingress replication endpoint of %zu bytes (not 4 or 16)", ep);
 		return;
 	}
 	a->has_pmsi = true;
@@ -1025,6 +1091,10 @@ int bgp_update_decode(const uint8_t *body, size_t len, bool as4, struct bgp_upda
 			return r;
 	}
 
+	if (x.pmsi_bad[0] && x.n_reach_imet)
+		bgp_upd_withdraw(&x, "%s: the type-3 routes it comes with are withdrawn", x.pmsi_bad);
+	else if (x.pmsi_bad[0])
+		bgp_upd_discard(&x, "%s: attribute discarded", x.pmsi_bad);
 	if (cut && x.cut_mp)
 		return bgp_fail(err, BGP_ERR_UPDATE, 1, NULL, 0, "UPDATE: %s: the NLRI cannot be located", x.cut_reason);
 	if (cut)

@@ -119,14 +119,22 @@ struct bgp_update {
 	size_t n_reach, n_unreach;  /* EVPN routes of type 2/3/5, stored in the caller's arrays */
 	uint32_t n_skipped[8];      /* EVPN routes of other types, by type (index 0: unknown) */
 	/*
-	 * Type-5 routes are checked one by one (RFC 7606's spirit: keep the session when the
-	 * damage is contained): a malformed one whose own length byte still delimits it (length
-	 * not 34/58, prefix length past 32/128) is discarded and counted, the others are kept; one
+	 * EVPN routes are checked one by one (RFC 7606 section 5.4 and 7.x, RFC 7432 section 20:
+	 * keep the session when the damage is contained). A malformed route whose own length byte
+	 * still delimits it (any type: bad MAC or IP length, a label cut short, a type-5 length
+	 * not 34/58 or prefix length past 32/128, a type-2 advertised without a label) is
+	 * treat-as-withdraw: when its key (RD, tag, MAC, IP) can still be read it goes into the
+	 * unreach array, so that what the peer advertised before under that key is withdrawn;
+	 * otherwise it is dropped; the other routes of the UPDATE are kept. Only an NLRI whose
+	 * length cannot be read (it overruns its attribute) resets the session. A type-5 route
 	 * advertised with label 0 and no overlay index (gateway IP and ESI zero) is treated as
 	 * withdrawn (RFC 9136 section 3.1: put in the unreach array); prefix bits past the prefix
 	 * length are cleared and counted. evpn_reason: the first of these, for the log.
 	 */
-	uint32_t n_evpn_malformed, n_evpn_label0, n_evpn_host_bits;
+	uint32_t n_evpn_malformed;                  /* malformed EVPN routes, all types (1 and 4 too) */
+	uint32_t n_evpn_bad[EVPN_NLRI_ERR_MAX];     /* ... by reason */
+	uint32_t n_evpn_bad_withdrawn;              /* ... of those, withdrawn by their key (in unreach) */
+	uint32_t n_evpn_label0, n_evpn_host_bits;
 	char evpn_reason[120];
 	uint32_t n_ipv4_withdrawn, n_ipv4_nlri;  /* plain IPv4 unicast prefixes (ignored) */
 	bool end_of_rib_evpn;       /* MP_UNREACH for 25/70 with no NLRI and nothing else */

@@ -99,25 +99,26 @@ static bool evpn_mask_prefix(uint8_t *ip, size_t bytes, uint8_t plen)
 	return set;
 }
 
-/* Type 2 value (after the 2-byte header), vlen bytes. NULL, or why it is malformed. */
-static const char *evpn_decode_mac_ip(const uint8_t *v, size_t vlen, struct evpn_route *r)
+/* A malformed NLRI: its reason (static text) and code, in d. */
+static void evpn_bad(struct evpn_nlri_diag *d, enum evpn_nlri_err code, const char *why)
+{
+	d->code = code;
+	d->error = why;
+}
+
+/*
+ * The identity of a type-2 value: RD, ESI, tag, MAC and IP, from their usual places; false
+ * when the IP length is not 0, 32 or 128 or the value is too short to hold them.
+ */
+static bool evpn_key_mac_ip(const uint8_t *v, size_t vlen, struct evpn_route *r)
 {
 	int ipb;
-	size_t base;
-	const uint8_t *q;
 
 	if (vlen < EVPN_T2_FIXED)
-		return "type-2 length shorter than its fixed part";
-	if (v[8 + 10 + 4] != 48)
-		return "type-2 MAC length is not 48";
+		return false;
 	ipb = evpn_ip_bytes(v[EVPN_T2_FIXED - 1]);
-	if (ipb < 0)
-		return "type-2 IP length is not 0, 32 or 128";
-	base = EVPN_T2_FIXED + (size_t)ipb;
-	/* The length byte says which labels are present: none (some withdrawals), one or two. */
-	if (vlen != base && vlen != base + EVPN_LABEL_LEN && vlen != base + 2 * EVPN_LABEL_LEN)
-		return "type-2 length does not fit its IP length and labels";
-
+	if (ipb < 0 || vlen < EVPN_T2_FIXED + (size_t)ipb)
+		return false;
 	memset(r, 0, sizeof(*r));
 	r->type = EVPN_RT_MAC_IP;
 	memcpy(r->rd, v, 8);
@@ -126,6 +127,34 @@ static const char *evpn_decode_mac_ip(const uint8_t *v, size_t vlen, struct evpn
 	memcpy(r->mac, v + 23, 6);
 	r->ip_len = v[29];
 	memcpy(r->ip, v + EVPN_T2_FIXED, (size_t)ipb);
+	return true;
+}
+
+/* Type 2 value (after the 2-byte header), vlen bytes. false when malformed (d says why). */
+static bool evpn_decode_mac_ip(const uint8_t *v, size_t vlen, struct evpn_route *r, struct evpn_nlri_diag *d)
+{
+	int ipb;
+	size_t base;
+	const uint8_t *q;
+
+	if (vlen < EVPN_T2_FIXED) {
+		evpn_bad(d, EVPN_NLRI_BAD_LENGTH, "type-2 length shorter than its fixed part");
+		return false;
+	}
+	ipb = evpn_ip_bytes(v[EVPN_T2_FIXED - 1]);
+	base = EVPN_T2_FIXED + (size_t)(ipb < 0 ? 0 : ipb);
+	if (v[8 + 10 + 4] != 48)
+		evpn_bad(d, EVPN_NLRI_BAD_MAC_LEN, "type-2 MAC length is not 48");
+	else if (ipb < 0)
+		evpn_bad(d, EVPN_NLRI_BAD_IP_LEN, "type-2 IP length is not 0, 32 or 128");
+	/* The length byte says which labels are present: none (some withdrawals), one or two. */
+	else if (vlen != base && vlen != base + EVPN_LABEL_LEN && vlen != base + 2 * EVPN_LABEL_LEN)
+		evpn_bad(d, EVPN_NLRI_BAD_LENGTH, "type-2 length does not fit its IP length and labels");
+	if (d->error) {
+		d->key_valid = evpn_key_mac_ip(v, vlen, r);
+		return false;
+	}
+	evpn_key_mac_ip(v, vlen, r);
 	q = v + base;
 	if (vlen >= base + EVPN_LABEL_LEN)
 		r->label1 = evpn_get24(q);
@@ -133,49 +162,65 @@ static const char *evpn_decode_mac_ip(const uint8_t *v, size_t vlen, struct evpn
 		r->label2 = evpn_get24(q + EVPN_LABEL_LEN);
 		r->has_label2 = true;
 	}
-	return NULL;
+	return true;
 }
 
-/* Type 3 value, vlen bytes. NULL, or why it is malformed. */
-static const char *evpn_decode_imet(const uint8_t *v, size_t vlen, struct evpn_route *r)
+/* Type 3 value, vlen bytes. false when malformed (d says why). */
+static bool evpn_decode_imet(const uint8_t *v, size_t vlen, struct evpn_route *r, struct evpn_nlri_diag *d)
 {
 	int ipb;
 
-	if (vlen < EVPN_T3_FIXED)
-		return "type-3 length shorter than its fixed part";
+	if (vlen < EVPN_T3_FIXED) {
+		evpn_bad(d, EVPN_NLRI_BAD_LENGTH, "type-3 length shorter than its fixed part");
+		return false;
+	}
 	ipb = evpn_ip_bytes(v[12]);
-	if (ipb <= 0)
-		return "type-3 IP length is not 32 or 128";
-	if (vlen != EVPN_T3_FIXED + (size_t)ipb)
-		return "type-3 length does not fit its IP length";
+	if (ipb <= 0) {
+		evpn_bad(d, EVPN_NLRI_BAD_IP_LEN, "type-3 IP length is not 32 or 128");
+		return false;
+	}
+	if (vlen < EVPN_T3_FIXED + (size_t)ipb) {
+		evpn_bad(d, EVPN_NLRI_BAD_LENGTH, "type-3 length does not fit its IP length");
+		return false;
+	}
 	memset(r, 0, sizeof(*r));
 	r->type = EVPN_RT_IMET;
 	memcpy(r->rd, v, 8);
 	r->eth_tag = evpn_get32(v + 8);
 	r->ip_len = v[12];
 	memcpy(r->ip, v + EVPN_T3_FIXED, (size_t)ipb);
-	return NULL;
+	if (vlen != EVPN_T3_FIXED + (size_t)ipb) {
+		evpn_bad(d, EVPN_NLRI_BAD_LENGTH, "type-3 length does not fit its IP length");
+		d->key_valid = true;
+		return false;
+	}
+	return true;
 }
 
 /*
  * Type 5 value (RFC 9136 section 3.1), vlen bytes: 34 (IPv4) or 58 (IPv6); the prefix and
- * the gateway IP are of one family. NULL, or why it is malformed; *cleared: prefix bits past
- * the prefix length were set (they are cleared).
+ * the gateway IP are of one family. false when malformed (d says why); d->host_bits_cleared:
+ * prefix bits past the prefix length were set (they are cleared).
  */
-static const char *evpn_decode_prefix(const uint8_t *v, size_t vlen, struct evpn_route *r, bool *cleared)
+static bool evpn_decode_prefix(const uint8_t *v, size_t vlen, struct evpn_route *r, struct evpn_nlri_diag *d)
 {
 	size_t ab;
 	uint8_t plen;
 
-	if (vlen == EVPN_T5_LEN_V4)
+	if (vlen == EVPN_T5_LEN_V4) {
 		ab = 4;
-	else if (vlen == EVPN_T5_LEN_V6)
+	} else if (vlen == EVPN_T5_LEN_V6) {
 		ab = 16;
-	else
-		return "type-5 length is not 34 (IPv4) or 58 (IPv6)";
+	} else {
+		evpn_bad(d, EVPN_NLRI_BAD_FAMILY, "type-5 length is not 34 (IPv4) or 58 (IPv6)");
+		return false;
+	}
 	plen = v[22];
-	if (plen > 8 * ab)
-		return ab == 4 ? "type-5 IPv4 prefix length is over 32" : "type-5 IPv6 prefix length is over 128";
+	if (plen > 8 * ab) {
+		evpn_bad(d, EVPN_NLRI_BAD_PREFIX_LEN,
+			 ab == 4 ? "type-5 IPv4 prefix length is over 32" : "type-5 IPv6 prefix length is over 128");
+		return false;
+	}
 	memset(r, 0, sizeof(*r));
 	r->type = EVPN_RT_IP_PREFIX;
 	memcpy(r->rd, v, 8);
@@ -186,46 +231,79 @@ static const char *evpn_decode_prefix(const uint8_t *v, size_t vlen, struct evpn
 	memcpy(r->ip, v + EVPN_T5_FIXED, ab);
 	memcpy(r->gw_ip, v + EVPN_T5_FIXED + ab, ab);
 	r->label1 = evpn_get24(v + EVPN_T5_FIXED + 2 * ab);
-	*cleared = evpn_mask_prefix(r->ip, ab, plen);
-	return NULL;
+	d->host_bits_cleared = evpn_mask_prefix(r->ip, ab, plen);
+	return true;
+}
+
+/* Types 1 and 4, which we skip: is the length right for the type? (RFC 7432 sections 7.1, 7.4) */
+static void evpn_check_skipped(uint8_t type, const uint8_t *v, size_t vlen, struct evpn_nlri_diag *d)
+{
+	if (type == EVPN_RT_ETH_AD && vlen != 8 + 10 + 4 + EVPN_LABEL_LEN) {
+		evpn_bad(d, EVPN_NLRI_BAD_LENGTH, "type-1 length is not 25");
+	} else if (type == EVPN_RT_ES) {
+		int ipb = vlen >= 19 ? evpn_ip_bytes(v[18]) : -1;
+
+		if (vlen < 19)
+			evpn_bad(d, EVPN_NLRI_BAD_LENGTH, "type-4 length shorter than its fixed part");
+		else if (ipb <= 0)
+			evpn_bad(d, EVPN_NLRI_BAD_IP_LEN, "type-4 IP length is not 32 or 128");
+		else if (vlen != 19 + (size_t)ipb)
+			evpn_bad(d, EVPN_NLRI_BAD_LENGTH, "type-4 length does not fit its IP length");
+	}
+	d->delimited = d->error != NULL;
+}
+
+const char *evpn_nlri_err_name(enum evpn_nlri_err e)
+{
+	static const char *const names[EVPN_NLRI_ERR_MAX] = {
+		[EVPN_NLRI_OK] = "ok",
+		[EVPN_NLRI_BAD_LENGTH] = "bad_length",
+		[EVPN_NLRI_BAD_MAC_LEN] = "bad_mac_length",
+		[EVPN_NLRI_BAD_IP_LEN] = "bad_ip_length",
+		[EVPN_NLRI_BAD_PREFIX_LEN] = "bad_prefix_length",
+		[EVPN_NLRI_BAD_FAMILY] = "bad_family",
+		[EVPN_NLRI_NO_LABEL] = "no_label",
+	};
+
+	return (unsigned)e < EVPN_NLRI_ERR_MAX ? names[e] : "unknown";
 }
 
 size_t evpn_nlri_decode_diag(const uint8_t *p, size_t len, struct evpn_route *r, uint8_t *skipped,
 			     struct evpn_nlri_diag *d)
 {
 	struct evpn_nlri_diag dd;
-	const char *why;
 	size_t vlen;
+	bool ok;
 
 	if (!d)
 		d = &dd;
 	memset(d, 0, sizeof(*d));
 	if (len < 2) {
-		d->error = "NLRI header truncated";
+		evpn_bad(d, EVPN_NLRI_BAD_LENGTH, "NLRI header truncated");
 		return 0;
 	}
 	vlen = p[1];
 	if (vlen > len - 2) {
-		d->error = "NLRI length overruns the NLRI field";
+		evpn_bad(d, EVPN_NLRI_BAD_LENGTH, "NLRI length overruns the NLRI field");
 		return 0;
 	}
 	switch (p[0]) {
 	case EVPN_RT_MAC_IP:
-		why = evpn_decode_mac_ip(p + 2, vlen, r);
+		ok = evpn_decode_mac_ip(p + 2, vlen, r, d);
 		break;
 	case EVPN_RT_IMET:
-		why = evpn_decode_imet(p + 2, vlen, r);
+		ok = evpn_decode_imet(p + 2, vlen, r, d);
 		break;
 	case EVPN_RT_IP_PREFIX:
-		why = evpn_decode_prefix(p + 2, vlen, r, &d->host_bits_cleared);
+		ok = evpn_decode_prefix(p + 2, vlen, r, d);
 		break;
 	default:
+		evpn_check_skipped(p[0], p + 2, vlen, d);
 		if (skipped)
 			*skipped = p[0];
 		return 2 + vlen;
 	}
-	if (why) {
-		d->error = why;
+	if (!ok) {
 		d->delimited = true;
 		return 0;
 	}

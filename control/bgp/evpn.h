@@ -48,21 +48,48 @@ bool evpn_route_same_key(const struct evpn_route *a, const struct evpn_route *b)
 /*
  * Decode one NLRI at p (len bytes available). Returns the bytes consumed (> 0) and fills *r
  * for types 2, 3 and 5; for types 1, 4 and unknown types returns the bytes consumed and sets
- * *skipped to the type (r untouched). Returns 0 on a malformed NLRI (length beyond the input,
- * a length that does not fit the type, MAC length != 48, IP length not 0/32/128, type-5
- * length not 34 or 58, type-5 prefix length past 32 or 128).
+ * *skipped to the type (r untouched). Returns 0 on a malformed NLRI of type 2, 3 or 5 (length
+ * beyond the input, a length that does not fit the type, MAC length != 48, IP length not
+ * 0/32/128, type-5 length not 34 or 58, type-5 prefix length past 32 or 128).
  * Type 2: the length byte says which labels are present (none, as some MP_UNREACH senders do; one; two).
  * Type 5: prefix bits past the prefix length are cleared (RFC 9136 says they should be zero;
  * the route is kept, normalised, as FRR's tables do), so that its key is the prefix.
  */
 size_t evpn_nlri_decode(const uint8_t *p, size_t len, struct evpn_route *r, uint8_t *skipped);
 
+/* Why an NLRI is malformed (RFC 7606 treat-as-withdraw reasons; counters are indexed by it). */
+enum evpn_nlri_err {
+	EVPN_NLRI_OK = 0,
+	EVPN_NLRI_BAD_LENGTH,       /* the length byte does not fit the type (a label cut short, bytes left over) */
+	EVPN_NLRI_BAD_MAC_LEN,      /* type 2: MAC length not 48 */
+	EVPN_NLRI_BAD_IP_LEN,       /* types 2, 3, 4: IP length not 0 (type 2 only), 32 or 128 */
+	EVPN_NLRI_BAD_PREFIX_LEN,   /* type 5: prefix length past 32 or 128 */
+	EVPN_NLRI_BAD_FAMILY,       /* type 5: length not 34 (IPv4) or 58 (IPv6): families mixed or cut */
+	EVPN_NLRI_NO_LABEL,         /* type 2 advertised without its label (bgp_msg.c: only withdrawals may omit it) */
+	EVPN_NLRI_ERR_MAX
+};
+/* "bad_length", "bad_mac_length", ...: short names, for counters and JSON keys. */
+const char *evpn_nlri_err_name(enum evpn_nlri_err e);
+
 /* What evpn_nlri_decode_diag says besides the route. */
 struct evpn_nlri_diag {
-	const char *error;          /* decode returned 0: why (static text), else NULL */
+	const char *error;          /* why it is malformed (static text), else NULL */
+	enum evpn_nlri_err code;    /* the same, as a reason code */
 	bool delimited;             /* malformed, but its own length byte fits the input: the NLRIs after it can be read */
+	/*
+	 * Malformed type 2 or 3 whose identity (RD, tag, MAC, IP: what withdrawals match on) sits
+	 * whole at its usual place: *r holds that key (labels zero), so that the route can be
+	 * withdrawn (RFC 7606 treat-as-withdraw). Type 5 never: a length that is not 34 or 58 or a
+	 * prefix length past the family leaves the prefix unknown.
+	 */
+	bool key_valid;
 	bool host_bits_cleared;     /* type 5: bits past the prefix length were set, and were cleared */
 };
+/*
+ * evpn_nlri_decode with the diagnosis. Types 1 and 4 are checked too (type 1: length 25;
+ * type 4: length 23 or 35 with IP length 32 or 128): a malformed one still returns its bytes
+ * consumed and *skipped, with d->error, d->code and d->delimited set.
+ */
 size_t evpn_nlri_decode_diag(const uint8_t *p, size_t len, struct evpn_route *r, uint8_t *skipped,
 			     struct evpn_nlri_diag *d);
 

@@ -1059,6 +1059,21 @@ static int cmd_show_bgp_summary(struct ctl_out *o, int argc, char **argv, void *
 		ctl_u64(o, "updates_in", st.msgs_in[BGP_MSG_UPDATE]);
 		ctl_u64(o, "updates_out", st.msgs_out[BGP_MSG_UPDATE]);
 		ctl_u64(o, "rejected", st.updates_rejected + st.treat_as_withdraw);
+		/* RFC 7606: UPDATEs that reset the session, UPDATEs and single routes treated as withdrawn */
+		ctl_u64(o, "updates_reset", st.updates_rejected);
+		ctl_u64(o, "treat_as_withdraw", st.treat_as_withdraw);
+		ctl_u64(o, "malformed_routes", st.evpn_malformed);
+		if (ctl_is_json(o)) {
+			ctl_obj_begin(o, "malformed_by_reason");
+			for (int r = EVPN_NLRI_OK + 1; r < EVPN_NLRI_ERR_MAX; r++)
+				ctl_u64(o, evpn_nlri_err_name((enum evpn_nlri_err)r), st.evpn_bad[r]);
+			ctl_obj_end(o);
+			ctl_u64(o, "malformed_withdrawn", st.evpn_bad_withdrawn);
+			ctl_u64(o, "attrs_discarded", st.attrs_discarded);
+			ctl_u64(o, "type5_label0_withdrawn", st.evpn_label0);
+			ctl_u64(o, "type5_host_bits_cleared", st.evpn_host_bits);
+			ctl_u64(o, "error_logs_suppressed", st.bad_logs_suppressed);
+		}
 		ctl_str(o, "last_error", st.last_error[0] ? st.last_error : "-");
 		ctl_obj_end(o);
 	}

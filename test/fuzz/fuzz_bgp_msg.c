@@ -217,10 +217,20 @@ static void fz_nlri(const uint8_t *p, size_t len)
 			if (!d.delimited)
 				break;
 			FZ_CHECK(p[off] == EVPN_RT_MAC_IP || p[off] == EVPN_RT_IMET || p[off] == EVPN_RT_IP_PREFIX);
+			FZ_CHECK(d.code > EVPN_NLRI_OK && d.code < EVPN_NLRI_ERR_MAX);
+			/* a key that can be read is a whole route key: it encodes as a withdrawal */
+			if (d.key_valid) {
+				FZ_CHECK(p[off] != EVPN_RT_IP_PREFIX && r.type == p[off] && r.label1 == 0 && !r.has_label2);
+				e = evpn_nlri_encode(b, sizeof(b), &r, true);
+				FZ_CHECK(e > 0 && evpn_nlri_decode(b, e, &r2, NULL) == e && evpn_route_same_key(&r, &r2));
+			}
 			off += 2 + (size_t)p[off + 1];
 			continue;
 		}
-		FZ_CHECK(n >= 2 && n <= len - off && d.error == NULL);
+		/* types 1 and 4 are skipped even when their length is wrong for them: said, not fatal */
+		FZ_CHECK(n >= 2 && n <= len - off);
+		FZ_CHECK(d.error == NULL || ((p[off] == EVPN_RT_ETH_AD || p[off] == EVPN_RT_ES) && d.delimited &&
+					     !d.key_valid && d.code > EVPN_NLRI_OK && d.code < EVPN_NLRI_ERR_MAX));
 		FZ_CHECK(!d.host_bits_cleared || p[off] == EVPN_RT_IP_PREFIX);
 		if (p[off] == EVPN_RT_MAC_IP || p[off] == EVPN_RT_IMET || p[off] == EVPN_RT_IP_PREFIX) {
 			FZ_CHECK(sk == 0 && r.type == p[off]);

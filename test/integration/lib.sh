@@ -222,6 +222,41 @@ vt_frr() {
 }
 vt_vtysh() { local name=$1; shift; vtysh --vty_socket "$VT_TMP/$name" "$@"; }
 
+# vt_gobgp NS ASN ADDR PEER PEER_ASN: run GoBGP's gobgpd in NS as AS ASN (router id and
+# local address ADDR) with one L2VPN/EVPN neighbour PEER in PEER_ASN, its API on
+# 127.0.0.1:50051 inside NS, its log in $VT_TMP/gobgpd.log; killed by PID at cleanup.
+# Its CLI: vt_gobgp_cli ARGS... (one gobgpd per test).
+vt_gobgp() {
+	local ns=$1 asn=$2 addr=$3 peer=$4 peer_asn=$5
+	command -v gobgpd >/dev/null && command -v gobgp >/dev/null ||
+		vt_fail "GoBGP is not installed (scripts/setup.sh installs it)"
+	cat > "$VT_TMP/gobgpd.toml" <<EOF
+[global.config]
+  as = $asn
+  router-id = "$addr"
+  local-address-list = ["$addr"]
+[[neighbors]]
+  [neighbors.config]
+    neighbor-address = "$peer"
+    peer-as = $peer_asn
+  [[neighbors.afi-safis]]
+    [neighbors.afi-safis.config]
+      afi-safi-name = "l2vpn-evpn"
+EOF
+	ip netns exec "$ns" gobgpd -t toml -f "$VT_TMP/gobgpd.toml" --api-hosts 127.0.0.1:50051 \
+		> "$VT_TMP/gobgpd.log" 2>&1 &
+	VT_PIDS+=("$!")
+	VT_GOBGP_NS=$ns
+}
+vt_gobgp_cli() { ip netns exec "$VT_GOBGP_NS" gobgp -u 127.0.0.1 -p 50051 "$@"; }
+
+# vt_bgp_established NAME WHAT [LOG]: wait up to 30 s for vtepd NAME's first BGP session to
+# be Established, else fail saying WHAT was not, with show bgp summary and LOG's last lines.
+vt_bgp_established() {
+	vt_wait_for 30 bash -c "'$VTEPCTL' -n $1 -j show bgp summary | jq -e '.neighbors[0].state == \"Established\"' >/dev/null" ||
+		vt_fail "$2 not established: $(vt_ctl "$1" show bgp summary)${3:+; $(tail -5 "$3" 2>&1)}"
+}
+
 # vt_kernel_vtep LEAF_NS LOCAL_IP MTU CONTAINER_NS MAC IP/LEN REMOTE...: the Linux kernel's own
 # VXLAN as a leaf: vxlan100 (VNI 100, dstport 4789, no learning) and a container veth on bridge
 # br100, MTU on both, an all-zero fdb entry (head-end replication) per remote VTEP.

@@ -5,28 +5,12 @@
 # installs them (MAC behind the VTEP, VTEP in the flood list, ARP answered locally from the
 # MAC+IP route) and removes them on withdrawal; GoBGP's adj-in shows what vtepd advertised.
 source "$(dirname "$0")/lib.sh"
-command -v gobgpd >/dev/null && command -v gobgp >/dev/null || vt_fail "GoBGP is not installed (scripts/setup.sh installs it)"
 
 vt_fabric 3
 vt_ns "${VT_P}c1"
 L1=${VT_P}-leaf1
 G=${VT_P}l3
-cat > "$VT_TMP/gobgpd.toml" <<EOF2
-[global.config]
-  as = 65002
-  router-id = "10.0.0.3"
-  local-address-list = ["10.0.0.3"]
-[[neighbors]]
-  [neighbors.config]
-    neighbor-address = "10.0.0.1"
-    peer-as = 65001
-  [[neighbors.afi-safis]]
-    [neighbors.afi-safis.config]
-      afi-safi-name = "l2vpn-evpn"
-EOF2
-ip netns exec "$G" gobgpd -t toml -f "$VT_TMP/gobgpd.toml" --api-hosts 127.0.0.1:50051 > "$VT_TMP/gobgpd.log" 2>&1 &
-VT_PIDS+=("$!")
-gobgp_cli() { ip netns exec "$G" gobgp -u 127.0.0.1 -p 50051 "$@"; }
+vt_gobgp "$G" 65002 10.0.0.3 10.0.0.1 65001
 
 { vt_conf_base "$L1" 10.0.0.1; cat <<EOF2; } > "$VT_TMP/leaf1.yaml"
 vnis:
@@ -44,16 +28,15 @@ bgp:
       remote_as: 65002
 EOF2
 vt_vtepd "${VT_P}l1" "$L1" "$VT_TMP/leaf1.yaml"
-vt_wait_for 30 bash -c "'$VTEPCTL' -n $L1 -j show bgp summary | jq -e '.neighbors[0].state == \"Established\"' >/dev/null" ||
-	vt_fail "session with GoBGP not established: $(vt_ctl "$L1" show bgp summary); $(tail -5 "$VT_TMP/gobgpd.log")"
+vt_bgp_established "$L1" "session with GoBGP" "$VT_TMP/gobgpd.log"
 vt_pass "eBGP EVPN session with GoBGP established"
 
 RD=10.0.0.3:32867
-gobgp_cli global rib -a evpn add macadv 02:00:00:00:03:01 0.0.0.0 etag 0 label 100 rd $RD rt 65002:100 encap vxlan nexthop 10.0.0.3 ||
+vt_gobgp_cli global rib -a evpn add macadv 02:00:00:00:03:01 0.0.0.0 etag 0 label 100 rd $RD rt 65002:100 encap vxlan nexthop 10.0.0.3 ||
 	vt_fail "gobgp refused the MAC-only route"
-gobgp_cli global rib -a evpn add macadv 02:00:00:00:03:01 192.168.60.3 etag 0 label 100 rd $RD rt 65002:100 encap vxlan nexthop 10.0.0.3 ||
+vt_gobgp_cli global rib -a evpn add macadv 02:00:00:00:03:01 192.168.60.3 etag 0 label 100 rd $RD rt 65002:100 encap vxlan nexthop 10.0.0.3 ||
 	vt_fail "gobgp refused the MAC+IP route"
-gobgp_cli global rib -a evpn add multicast 10.0.0.3 etag 0 rd $RD rt 65002:100 encap vxlan pmsi ingress-repl 100 10.0.0.3 nexthop 10.0.0.3 ||
+vt_gobgp_cli global rib -a evpn add multicast 10.0.0.3 etag 0 rd $RD rt 65002:100 encap vxlan pmsi ingress-repl 100 10.0.0.3 nexthop 10.0.0.3 ||
 	vt_fail "gobgp refused the type-3 route"
 
 vt_wait_for 15 bash -c "'$VTEPCTL' -n $L1 -j show macs | jq -e '.macs[] | select(.mac == \"02:00:00:00:03:01\" and .vtep == \"10.0.0.3\" and .source == \"evpn\")' >/dev/null" ||
@@ -77,14 +60,14 @@ vt_ctl "$L1" -j show vteps | jq -e '.vteps[] | select(.vtep == "10.0.0.3" and .s
 vt_pass "show arp lists the ARP-suppression table, show vteps says evpn"
 
 # What vtepd advertised, as GoBGP sees it: our type-3 and c1's type-2.
-adj=$(gobgp_cli neighbor 10.0.0.1 adj-in -a evpn 2>&1)
+adj=$(vt_gobgp_cli neighbor 10.0.0.1 adj-in -a evpn 2>&1)
 echo "$adj" | grep -q "02:00:00:00:01:01" || vt_fail "GoBGP's adj-in lacks c1's MAC: $adj"
 echo "$adj" | grep -qiE "multicast|\[type:multicast\]|10\.0\.0\.1" || vt_fail "GoBGP's adj-in lacks our type-3 route: $adj"
 vt_pass "GoBGP's adj-in shows vtepd's routes"
 
 # show bgp summary counts routes received, accepted and sent, as both sides see them.
 sum=$(vt_ctl "$L1" -j show bgp summary)
-theirs=$(gobgp_cli -j neighbor 10.0.0.1 adj-in -a evpn | jq '[.. | objects | select(has("nlri"))] | length')
+theirs=$(vt_gobgp_cli -j neighbor 10.0.0.1 adj-in -a evpn | jq '[.. | objects | select(has("nlri"))] | length')
 [ "$(echo "$sum" | jq '.neighbors[0].routes_received')" -ge 3 ] &&
 	[ "$(echo "$sum" | jq '.neighbors[0].routes_accepted')" -eq 3 ] &&
 	[ "$(echo "$sum" | jq '.neighbors[0].routes_sent')" -eq "$theirs" ] && [ "$theirs" -ge 2 ] ||
@@ -94,9 +77,9 @@ vt_pass "show bgp summary: $(echo "$sum" | jq -r '.neighbors[0] | "\(.routes_rec
 # The address is taken over by a new MAC: 02:..:03:02 announces it, then the old MAC+IP route
 # goes. ARP suppression must answer with the new MAC (the old route's withdrawal must not take
 # the binding the new route holds).
-gobgp_cli global rib -a evpn add macadv 02:00:00:00:03:02 192.168.60.3 etag 0 label 100 rd $RD rt 65002:100 encap vxlan nexthop 10.0.0.3 ||
+vt_gobgp_cli global rib -a evpn add macadv 02:00:00:00:03:02 192.168.60.3 etag 0 label 100 rd $RD rt 65002:100 encap vxlan nexthop 10.0.0.3 ||
 	vt_fail "gobgp refused the new MAC+IP route"
-gobgp_cli global rib -a evpn del macadv 02:00:00:00:03:01 192.168.60.3 etag 0 label 100 rd $RD
+vt_gobgp_cli global rib -a evpn del macadv 02:00:00:00:03:01 192.168.60.3 etag 0 label 100 rd $RD
 vt_wait_for 15 bash -c "'$VTEPCTL' -n $L1 -j show bgp evpn | jq -e '[.routes[] | select(.ip == \"192.168.60.3\")] | length == 1 and .[0].mac == \"02:00:00:00:03:02\"' >/dev/null" ||
 	vt_fail "expected one MAC+IP route for 192.168.60.3, from 02:00:00:00:03:02: $(vt_ctl "$L1" show bgp evpn)"
 out=$(ip netns exec "${VT_P}c1" arping -c 2 -w 3 -I eth0 192.168.60.3 2>&1)
@@ -104,9 +87,9 @@ echo "$out" | grep -qi "02:00:00:00:03:02" || vt_fail "no ARP answer with the ne
 vt_pass "an address taken over by a new MAC is answered with it after the old route's withdrawal"
 
 # Withdrawal removes them.
-gobgp_cli global rib -a evpn del macadv 02:00:00:00:03:01 0.0.0.0 etag 0 label 100 rd $RD
-gobgp_cli global rib -a evpn del macadv 02:00:00:00:03:02 192.168.60.3 etag 0 label 100 rd $RD
-gobgp_cli global rib -a evpn del multicast 10.0.0.3 etag 0 rd $RD
+vt_gobgp_cli global rib -a evpn del macadv 02:00:00:00:03:01 0.0.0.0 etag 0 label 100 rd $RD
+vt_gobgp_cli global rib -a evpn del macadv 02:00:00:00:03:02 192.168.60.3 etag 0 label 100 rd $RD
+vt_gobgp_cli global rib -a evpn del multicast 10.0.0.3 etag 0 rd $RD
 vt_wait_for 15 bash -c "'$VTEPCTL' -n $L1 -j show macs | jq -e '[.macs[] | select(.mac == \"02:00:00:00:03:01\")] | length == 0' >/dev/null" ||
 	vt_fail "withdrawn MAC still installed: $(vt_ctl "$L1" show macs)"
 vt_wait_for 15 bash -c "'$VTEPCTL' -n $L1 -j show evpn vni 100 | jq -e '.vnis[0].remote_vteps == \"-\"' >/dev/null" ||
@@ -116,7 +99,7 @@ vt_pass "withdrawals remove the MAC and the flood-list VTEP"
 # max_routes: restarted with a limit of 2 while GoBGP holds 3 routes, vtepd ends the session
 # with Cease/Maximum Number of Prefixes Reached and says why.
 for i in 1 2 3; do
-	gobgp_cli global rib -a evpn add macadv 02:00:00:00:04:0$i 0.0.0.0 etag 0 label 100 rd $RD rt 65002:100 encap vxlan nexthop 10.0.0.3 ||
+	vt_gobgp_cli global rib -a evpn add macadv 02:00:00:00:04:0$i 0.0.0.0 etag 0 label 100 rd $RD rt 65002:100 encap vxlan nexthop 10.0.0.3 ||
 		vt_fail "gobgp refused route $i"
 done
 eval "pid=\$VT_PID_${VT_P}_leaf1"

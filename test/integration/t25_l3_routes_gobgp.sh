@@ -8,29 +8,13 @@
 # type 5 (RD router-id:3) and a two-label type 2 with its router MAC: vtepd imports both into
 # VRF tenant (show bgp evpn type 5, show vrfs). Withdrawals go both ways.
 source "$(dirname "$0")/lib.sh"
-command -v gobgpd >/dev/null && command -v gobgp >/dev/null || vt_fail "GoBGP is not installed (scripts/setup.sh installs it)"
 
 vt_fabric 2
 C1=${VT_P}c1
 vt_ns "$C1"
 L1=${VT_P}-leaf1
 G=${VT_P}l2
-cat > "$VT_TMP/gobgpd.toml" <<EOF
-[global.config]
-  as = 65535
-  router-id = "10.0.0.2"
-  local-address-list = ["10.0.0.2"]
-[[neighbors]]
-  [neighbors.config]
-    neighbor-address = "10.0.0.1"
-    peer-as = 65535
-  [[neighbors.afi-safis]]
-    [neighbors.afi-safis.config]
-      afi-safi-name = "l2vpn-evpn"
-EOF
-ip netns exec "$G" gobgpd -t toml -f "$VT_TMP/gobgpd.toml" --api-hosts 127.0.0.1:50051 > "$VT_TMP/gobgpd.log" 2>&1 &
-VT_PIDS+=("$!")
-gobgp_cli() { ip netns exec "$G" gobgp -u 127.0.0.1 -p 50051 "$@"; }
+vt_gobgp "$G" 65535 10.0.0.2 10.0.0.1 65535
 
 { vt_conf_l3_base "$L1" "10.0.0.1"; cat <<EOF; } > "$VT_TMP/leaf1.yaml"
     router_mac: auto
@@ -53,8 +37,7 @@ EOF
 "$VTEPD" --check-config -c "$VT_TMP/leaf1.yaml" >/dev/null || vt_fail "config invalid: $("$VTEPD" --check-config -c "$VT_TMP/leaf1.yaml" 2>&1)"
 vt_vtepd "${VT_P}l1" "$L1" "$VT_TMP/leaf1.yaml"
 RMAC=$(ip -n "${VT_P}l1" -j link show ul0 | jq -r '.[0].address')   # router_mac auto: the uplink's
-vt_wait_for 30 bash -c "'$VTEPCTL' -n $L1 -j show bgp summary | jq -e '.neighbors[0].state == \"Established\"' >/dev/null" ||
-	vt_fail "session with GoBGP not established: $(vt_ctl "$L1" show bgp summary); $(tail -5 "$VT_TMP/gobgpd.log")"
+vt_bgp_established "$L1" "session with GoBGP" "$VT_TMP/gobgpd.log"
 vt_pass "iBGP EVPN session with GoBGP established"
 
 # ---- show vrfs: what the leaf announces the VRF with ----
@@ -68,9 +51,9 @@ vt_ctl "$L1" show vrfs | grep -q "tenant" || vt_fail "show vrfs (text): $(vt_ctl
 vt_pass "show vrfs: tenant, L3 VNI 900001, RD 10.0.0.1:3, RT 65535:900001, router MAC $RMAC, VNI 5000"
 
 # ---- what GoBGP received from us ----
-t5_line() { gobgp_cli neighbor 10.0.0.1 adj-in -a evpn 2>&1 | grep -F "[prefix:$1]"; }
-vt_wait_for 15 bash -c "$(declare -f gobgp_cli t5_line); G=$G; t5_line 10.9.0.0/16 >/dev/null" ||
-	vt_fail "GoBGP has no type 5 for 10.9.0.0/16: $(gobgp_cli neighbor 10.0.0.1 adj-in -a evpn 2>&1)"
+t5_line() { vt_gobgp_cli neighbor 10.0.0.1 adj-in -a evpn 2>&1 | grep -F "[prefix:$1]"; }
+vt_wait_for 15 bash -c "$(declare -f vt_gobgp_cli t5_line); VT_GOBGP_NS=$VT_GOBGP_NS; t5_line 10.9.0.0/16 >/dev/null" ||
+	vt_fail "GoBGP has no type 5 for 10.9.0.0/16: $(vt_gobgp_cli neighbor 10.0.0.1 adj-in -a evpn 2>&1)"
 for p in 10.9.0.0/16 192.168.1.0/24; do
 	line=$(t5_line "$p")
 	echo "$line" | grep -qF "[rd:10.0.0.1:3]" || vt_fail "type 5 $p: RD is not 10.0.0.1:3: $line"
@@ -83,9 +66,9 @@ done
 vt_log "GoBGP: $(t5_line 10.9.0.0/16 | sed 's/  */ /g')"
 vt_pass "GoBGP's adj-in: type 5 for 10.9.0.0/16 and the gateway subnet 192.168.1.0/24, RD 10.0.0.1:3, RT 65535:900001, router MAC, label 900001"
 
-macip_line() { gobgp_cli neighbor 10.0.0.1 adj-in -a evpn 2>&1 | grep -F "[mac:$1][ip:$2]"; }
-vt_wait_for 15 bash -c "$(declare -f gobgp_cli macip_line); G=$G; macip_line 02:00:00:01:00:10 192.168.1.10 >/dev/null" ||
-	vt_fail "GoBGP has no MAC+IP route for c1: $(gobgp_cli neighbor 10.0.0.1 adj-in -a evpn 2>&1)"
+macip_line() { vt_gobgp_cli neighbor 10.0.0.1 adj-in -a evpn 2>&1 | grep -F "[mac:$1][ip:$2]"; }
+vt_wait_for 15 bash -c "$(declare -f vt_gobgp_cli macip_line); VT_GOBGP_NS=$VT_GOBGP_NS; macip_line 02:00:00:01:00:10 192.168.1.10 >/dev/null" ||
+	vt_fail "GoBGP has no MAC+IP route for c1: $(vt_gobgp_cli neighbor 10.0.0.1 adj-in -a evpn 2>&1)"
 line=$(macip_line 02:00:00:01:00:10 192.168.1.10)
 echo "$line" | grep -qF "[5000,900001]" || vt_fail "c1's MAC+IP route does not carry labels 5000,900001: $line"
 echo "$line" | grep -qF "[65535:5000]" && echo "$line" | grep -qF "[65535:900001]" ||
@@ -93,17 +76,17 @@ echo "$line" | grep -qF "[65535:5000]" && echo "$line" | grep -qF "[65535:900001
 echo "$line" | grep -qiF "[router's mac: $RMAC]" || vt_fail "c1's MAC+IP route has no router MAC $RMAC: $line"
 vt_log "GoBGP: $(echo "$line" | sed 's/  */ /g')"
 # the MAC-only route stays an L2 route: one label, no router MAC
-line=$(gobgp_cli neighbor 10.0.0.1 adj-in -a evpn 2>&1 | grep -F "[mac:02:00:00:01:00:10][ip:<nil>]")
-[ -n "$line" ] || line=$(gobgp_cli neighbor 10.0.0.1 adj-in -a evpn 2>&1 | grep -F "[mac:02:00:00:01:00:10]" | grep -vF "192.168.1.10")
+line=$(vt_gobgp_cli neighbor 10.0.0.1 adj-in -a evpn 2>&1 | grep -F "[mac:02:00:00:01:00:10][ip:<nil>]")
+[ -n "$line" ] || line=$(vt_gobgp_cli neighbor 10.0.0.1 adj-in -a evpn 2>&1 | grep -F "[mac:02:00:00:01:00:10]" | grep -vF "192.168.1.10")
 echo "$line" | grep -qF "[5000]" || vt_fail "c1's MAC-only route: $line"
 echo "$line" | grep -qi "router's mac" && vt_fail "c1's MAC-only route carries a router MAC: $line"
 vt_pass "GoBGP's adj-in: c1's MAC+IP with labels 5000,900001, both RTs and the router MAC; its MAC-only route stays L2"
 
 # ---- Nexus-shaped routes from GoBGP, imported into VRF tenant ----
 NX_RMAC=00:00:33:33:00:02
-gobgp_cli global rib -a evpn add prefix 172.16.0.0/12 gw 0.0.0.0 etag 0 label 900001 rd 10.0.0.2:3 rt 65535:900001 \
+vt_gobgp_cli global rib -a evpn add prefix 172.16.0.0/12 gw 0.0.0.0 etag 0 label 900001 rd 10.0.0.2:3 rt 65535:900001 \
 	encap vxlan router-mac $NX_RMAC nexthop 10.0.0.2 || vt_fail "gobgp refused the type-5 route"
-gobgp_cli global rib -a evpn add macadv 02:00:00:02:00:20 192.168.1.20 etag 0 label 5000,900001 rd 10.0.0.2:32868 \
+vt_gobgp_cli global rib -a evpn add macadv 02:00:00:02:00:20 192.168.1.20 etag 0 label 5000,900001 rd 10.0.0.2:32868 \
 	rt 65535:5000 65535:900001 encap vxlan router-mac $NX_RMAC nexthop 10.0.0.2 || vt_fail "gobgp refused the two-label MAC+IP route"
 vt_wait_for 15 bash -c "'$VTEPCTL' -n $L1 -j show bgp evpn type 5 | jq -e '.vrf_routes | length == 2' >/dev/null" ||
 	vt_fail "the routes were not imported into VRF tenant: $(vt_ctl "$L1" show bgp evpn type 5)"
@@ -144,8 +127,8 @@ echo "$out" | grep -q "type 2|3|5" || vt_fail "the usage does not name type 5: $
 vt_pass "show bgp evpn lists type 5 as prefixes; bad arguments are refused with the usage"
 
 # ---- withdrawals, both ways ----
-gobgp_cli global rib -a evpn del prefix 172.16.0.0/12 gw 0.0.0.0 etag 0 label 900001 rd 10.0.0.2:3
-gobgp_cli global rib -a evpn del macadv 02:00:00:02:00:20 192.168.1.20 etag 0 label 5000,900001 rd 10.0.0.2:32868
+vt_gobgp_cli global rib -a evpn del prefix 172.16.0.0/12 gw 0.0.0.0 etag 0 label 900001 rd 10.0.0.2:3
+vt_gobgp_cli global rib -a evpn del macadv 02:00:00:02:00:20 192.168.1.20 etag 0 label 5000,900001 rd 10.0.0.2:32868
 vt_wait_for 15 bash -c "'$VTEPCTL' -n $L1 -j show bgp evpn type 5 | jq -e '.vrf_routes == []' >/dev/null" ||
 	vt_fail "withdrawn routes are still in VRF tenant: $(vt_ctl "$L1" show bgp evpn type 5)"
 vt_ctl "$L1" -j show vrfs | jq -e '.vrfs[0] | .type5_routes == 0 and .host_routes == 0 and .route_withdrawals == 2 and
@@ -155,6 +138,6 @@ vt_ctl "$L1" -j show routes vrf tenant | jq -e '[.routes[] | select(.nexthop == 
 	vt_fail "withdrawn routes are still in VRF tenant's route table: $(vt_ctl "$L1" show routes)"
 vt_ctl "$L1" detach c1 >/dev/null || vt_fail "detach c1"
 vt_wait_for 15 bash -c "! ip netns exec $G gobgp -u 127.0.0.1 -p 50051 neighbor 10.0.0.1 adj-in -a evpn 2>&1 | grep -qF '[mac:02:00:00:01:00:10]'" ||
-	vt_fail "c1's routes stayed at GoBGP after its detach: $(gobgp_cli neighbor 10.0.0.1 adj-in -a evpn 2>&1)"
+	vt_fail "c1's routes stayed at GoBGP after its detach: $(vt_gobgp_cli neighbor 10.0.0.1 adj-in -a evpn 2>&1)"
 t5_line 10.9.0.0/16 >/dev/null || vt_fail "the type 5 for 10.9.0.0/16 went with c1"
 vt_pass "withdrawals: GoBGP's routes leave VRF tenant; c1's two-label route leaves GoBGP's adj-in on detach"

@@ -63,7 +63,7 @@ struct side {
 	bool last_graceful;
 	uint16_t last_restart_time;
 	struct bgp_update last_u;
-	struct evpn_route first_reach;
+	struct evpn_route first_reach, first_unreach;
 	char log[LOG_LINES][256];
 	int n_log;
 };
@@ -112,11 +112,12 @@ static void cb_update(struct bgp_peer *p, const struct bgp_update *u, const stru
 	struct side *s = ctx;
 
 	(void)p;
-	(void)unreach;
 	s->n_update++;
 	s->last_u = *u;
 	if (u->n_reach)
 		s->first_reach = reach[0];
+	if (u->n_unreach)
+		s->first_unreach = unreach[0];
 }
 
 static void cb_refresh(struct bgp_peer *p, void *ctx)
@@ -1069,8 +1070,99 @@ START_TEST(test_malformed_type5_kept_session)
 	ck_assert_uint_eq(st.treat_as_withdraw, 0);
 	ck_assert_uint_eq(st.msgs_out[BGP_MSG_NOTIFICATION], 0);
 	ck_assert_int_eq(a->n_down, 0);
-	ck_assert(has_log(a, "peer 127.0.0.3", "2 malformed type-5 routes discarded"));
+	ck_assert(has_log(a, "peer 127.0.0.3", "2 malformed EVPN routes treated as withdrawn"));
 	ck_assert(has_log(a, "peer 127.0.0.3", "type-5 length is not 34"));
+	raw_free(r);
+}
+END_TEST
+
+/* Lines logged that hold both strings (defined further down). */
+static int count_log(const struct side *s, const char *a, const char *b);
+
+/*
+ * RFC 7606 at the session: the peer advertises MACs :02 and :03, then sends one UPDATE with
+ * a malformed :03 (its label cut to 2 bytes) beside a good :04. The session stays Established
+ * (no NOTIFICATION, no down), :04 goes up as advertised and :03 as withdrawn, the counters
+ * say why, and the log names the peer; the same UPDATE again and again is logged once per
+ * 10 s, the lines held back counted and reported with the next.
+ */
+START_TEST(test_malformed_route_withdrawn_session_stays)
+{
+	static const uint8_t good[] = {
+		0, 0, 0, 0x6a,
+		0x40, 1, 1, 0,                                     /* ORIGIN */
+		0x40, 2, 6, 2, 1, 0, 0, 0xfd, 0xeb,                /* AS_PATH 65003 */
+		0x80, 14, 0x4f, 0, 25, 70, 4, 10, 0, 0, 2, 0,      /* MP_REACH_NLRI, next hop 10.0.0.2 */
+		2, 0x21, 0, 1, 10, 0, 0, 2, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 48, 2, 0, 0, 0, 0, 2,
+		0, 0, 0, 100,                                      /* type 2, MAC :02, VNI 100 */
+		2, 0x21, 0, 1, 10, 0, 0, 2, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 48, 2, 0, 0, 0, 0, 3,
+		0, 0, 0, 100,                                      /* type 2, MAC :03, VNI 100 */
+		0xc0, 16, 8, 0, 2, 0xfd, 0xe8, 0, 0, 0, 100,       /* RT 65000:100 */
+	};
+	static const uint8_t mixed[] = {
+		0, 0, 0, 0x69,
+		0x40, 1, 1, 0,
+		0x40, 2, 6, 2, 1, 0, 0, 0xfd, 0xeb,
+		0x80, 14, 0x4e, 0, 25, 70, 4, 10, 0, 0, 2, 0,
+		2, 0x20, 0, 1, 10, 0, 0, 2, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 48, 2, 0, 0, 0, 0, 3,
+		0, 0, 0,                                           /* type 2, MAC :03, label cut to 2 bytes */
+		2, 0x21, 0, 1, 10, 0, 0, 2, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 48, 2, 0, 0, 0, 0, 4,
+		0, 0, 0, 100,                                      /* type 2, MAC :04, VNI 100 */
+		0xc0, 16, 8, 0, 2, 0xfd, 0xe8, 0, 0, 0, 100,
+	};
+	struct bgp_peer_config c = peer_cfg(RAW_IP, AS_RAW, true);
+	struct side *a = side_new("A", A_IP, AS_A, "1.1.1.1", false, 90);
+	struct bgp_peer_stats st;
+	uint8_t buf[4096];
+	struct raw *r;
+
+	add_peer(a, &c);
+	ck_assert_err(bgp_start(a->b), 0);
+	r = raw_session(a, &raw_open_default);
+	memcpy(buf + 19, good, sizeof(good));
+	raw_send(r, buf, put_hdr(buf, 19 + sizeof(good), BGP_MSG_UPDATE));
+	RUN_UNTIL(a->n_update == 1);
+	ck_assert_uint_eq(a->last_u.n_reach, 2);
+
+	memcpy(buf + 19, mixed, sizeof(mixed));
+	raw_send(r, buf, put_hdr(buf, 19 + sizeof(mixed), BGP_MSG_UPDATE));
+	RUN_UNTIL(a->n_update == 2);
+	ck_assert_int_eq(a->last_u.attrs.action, BGP_ATTR_OK);
+	ck_assert_uint_eq(a->last_u.n_reach, 1);
+	ck_assert_uint_eq(a->first_reach.mac[5], 4);
+	ck_assert_uint_eq(a->first_reach.label1, 100);
+	ck_assert_uint_eq(a->last_u.n_unreach, 1);
+	ck_assert_uint_eq(a->first_unreach.type, EVPN_RT_MAC_IP);
+	ck_assert_uint_eq(a->first_unreach.mac[5], 3);
+	settle(50);
+	st = stats(a);
+	ck_assert_int_eq(st.state, BGP_ST_ESTABLISHED);
+	ck_assert_uint_eq(st.msgs_out[BGP_MSG_NOTIFICATION], 0);
+	ck_assert_int_eq(a->n_down, 0);
+	ck_assert_uint_eq(st.updates_rejected, 0);
+	ck_assert_uint_eq(st.treat_as_withdraw, 0);
+	ck_assert_uint_eq(st.evpn_malformed, 1);
+	ck_assert_uint_eq(st.evpn_bad[EVPN_NLRI_BAD_LENGTH], 1);
+	ck_assert_uint_eq(st.evpn_bad_withdrawn, 1);
+	ck_assert_int_eq(count_log(a, "peer 127.0.0.3", "1 malformed EVPN routes treated as withdrawn"), 1);
+	ck_assert(has_log(a, "peer 127.0.0.3", "type-2 length does not fit its IP length and labels"));
+
+	/* twice more at once: counted, not logged */
+	raw_send(r, buf, put_hdr(buf, 19 + sizeof(mixed), BGP_MSG_UPDATE));
+	raw_send(r, buf, put_hdr(buf, 19 + sizeof(mixed), BGP_MSG_UPDATE));
+	RUN_UNTIL(a->n_update == 4);
+	st = stats(a);
+	ck_assert_uint_eq(st.evpn_malformed, 3);
+	ck_assert_uint_eq(st.bad_logs_suppressed, 2);
+	ck_assert_int_eq(count_log(a, "peer 127.0.0.3", "malformed EVPN routes"), 1);
+	/* 10 s later the next one is logged, with the count of those held back */
+	a->skew_ms += 10500;
+	step();
+	raw_send(r, buf, put_hdr(buf, 19 + sizeof(mixed), BGP_MSG_UPDATE));
+	RUN_UNTIL(a->n_update == 5);
+	ck_assert_int_eq(count_log(a, "peer 127.0.0.3", "malformed EVPN routes"), 2);
+	ck_assert(has_log(a, "peer 127.0.0.3", "[2 more not logged]"));
+	ck_assert_int_eq(stats(a).state, BGP_ST_ESTABLISHED);
 	raw_free(r);
 }
 END_TEST
@@ -1808,6 +1900,7 @@ static Suite *bgp_fsm_suite(void)
 	tcase_add_test(tc, test_update_and_refresh);
 	tcase_add_test(tc, test_malformed_update);
 	tcase_add_test(tc, test_attr_overrun_treat_as_withdraw);
+	tcase_add_test(tc, test_malformed_route_withdrawn_session_stays);
 	tcase_add_test(tc, test_malformed_type5_kept_session);
 	tcase_add_test(tc, test_split_messages);
 	tcase_add_test(tc, test_raw_errors);

@@ -1355,7 +1355,7 @@ END_TEST
 /* RFC 7606 outcomes                                                                        */
 /* ---------------------------------------------------------------------------------------- */
 
-enum outcome { OK, TAW, DISCARD, RESET };
+enum outcome { OK, TAW, DISCARD, RESET, RTAW /* one EVPN route treated as withdrawn, the rest kept */ };
 
 struct upd_case {
 	const char *what;
@@ -1364,6 +1364,7 @@ struct upd_case {
 	uint8_t subcode;    /* RESET */
 	const char *reason; /* in action_reason or err.reason */
 	size_t n_reach;     /* routes still reported (for withdrawal under TAW) */
+	size_t n_withdrawn; /* RTAW: malformed routes withdrawn by their key (in the unreach array) */
 };
 
 #define BASE A_ORIGIN, A_ASPATH, A_MP_T2, A_EXT
@@ -1425,24 +1426,26 @@ static const struct upd_case upd_cases[] = {
 	  "next hop length 16 overruns", 0 },
 	{ "MP_REACH_NLRI EVPN next hop length 5", { A_ORIGIN, A_ASPATH, "80 0e 2d 0019 46 05 0a00000201 00 " NLRI_T2_MAC },
 	  RESET, 9, "next hop length 5", 0 },
+	/* RFC 7606 section 5.4 / RFC 7432: a malformed route whose length byte delimits it is withdrawn alone */
 	{ "EVPN NLRI length byte too long",
 	  { A_ORIGIN, A_ASPATH,
 	    "80 0e 2d 0019 46 04 0a000002 00 02 22 00010a0000020002 00000000000000000000 00000000 30 020000000002 00 000064 00" },
-	  RESET, 9, "malformed", 0 },
+	  RTAW, 0, "type-2 length does not fit its IP length and labels (route withdrawn)", 0, 1 },
+	/* ... but when the bytes after it cannot be read, the NLRI cannot be located: a reset */
 	{ "EVPN NLRI length byte too short",
 	  { A_ORIGIN, A_ASPATH,
 	    "80 0e 2c 0019 46 04 0a000002 00 02 20 00010a0000020002 00000000000000000000 00000000 30 020000000002 00 000064" },
-	  RESET, 9, "malformed", 0 },
+	  RESET, 9, "malformed: NLRI header truncated", 0 },
 	{ "EVPN NLRI cut by the MP_REACH length",
 	  { A_ORIGIN, A_ASPATH,
 	    "80 0e 2b 0019 46 04 0a000002 00 02 21 00010a0000020002 00000000000000000000 00000000 30 020000000002 00 0000" },
-	  RESET, 9, "malformed", 0 },
+	  RESET, 9, "malformed: NLRI length overruns", 0 },
 	{ "EVPN type 2 advertised without a label",
 	  { A_ORIGIN, A_ASPATH,
 	    "80 0e 29 0019 46 04 0a000002 00 02 1e 00010a0000020002 00000000000000000000 00000000 30 020000000002 00" },
-	  RESET, 9, "has no label", 0 },
+	  RTAW, 0, "advertised without a label (route withdrawn)", 0, 1 },
 	{ "MP_UNREACH_NLRI length 2", { "80 0f 02 0019" }, RESET, 9, "shorter than 3", 0 },
-	{ "MP_UNREACH_NLRI bad NLRI", { "80 0f 06 0019 46 03 01 00" }, RESET, 9, "malformed", 0 },
+	{ "MP_UNREACH_NLRI bad NLRI", { "80 0f 06 0019 46 03 01 00" }, RTAW, 0, "type-3 length shorter than its fixed part (no key", 0, 0 },
 	/* RFC 7606 section 4: the attribute area is cut short; the NLRI are located: treat-as-withdraw */
 	{ "attribute overruns the area", { A_ORIGIN, A_ASPATH, A_MP_T2, "c0 10 11 030c000000000008 0002fde800000064" },
 	  TAW, 0, "overruns the attribute area", 1 },
@@ -1479,6 +1482,17 @@ START_TEST(rfc7606_cases)
 		return;
 	}
 	ck_assert_msg(r == 0, "%s: %s", c->what, g_err.reason);
+	if (c->out == RTAW) {
+		ck_assert_uint_eq(g_u.attrs.action, BGP_ATTR_OK);
+		ck_assert_uint_eq(g_u.n_evpn_malformed, 1);
+		ck_assert_msg(strstr(g_u.evpn_reason, c->reason) != NULL, "%s: reason '%s'", c->what, g_u.evpn_reason);
+		ck_assert_uint_eq(g_u.n_reach, c->n_reach);
+		ck_assert_uint_eq(g_u.n_unreach, c->n_withdrawn);
+		ck_assert_uint_eq(g_u.n_evpn_bad_withdrawn, c->n_withdrawn);
+		if (c->n_withdrawn)
+			assert_t2(&g_unreach[0], "10.0.0.2:2", "02:00:00:00:00:02", NULL, 0);
+		return;
+	}
 	ck_assert_msg(g_u.attrs.action == (c->out == TAW ? BGP_ATTR_TREAT_AS_WITHDRAW : BGP_ATTR_OK), "%s: action %d (%s)",
 		      c->what, g_u.attrs.action, g_u.attrs.action_reason);
 	ck_assert_msg(g_u.attrs.n_discarded == (c->out == DISCARD ? 1u : 0u), "%s: %u discarded", c->what,
@@ -2237,6 +2251,240 @@ START_TEST(t5_label0_and_host_bits)
 END_TEST
 
 /*
+ * RFC 7606 section 5.4 with RFC 7432 / RFC 9136: each malformed EVPN route whose own length
+ * byte still delimits it is treated as withdrawn on its own. Byte-exact variants, each
+ * between a good type 2 (MAC 02:00:00:00:00:02) and a good type 5: the good ones are kept,
+ * the bad one is withdrawn by its key when the key can be read (MAC ...:03, IP 10.0.0.3),
+ * dropped otherwise, counted by reason; the session is never reset.
+ */
+#define T2_HEAD "00010a0000020002 00000000000000000000 00000000"
+#define T3_HEAD "00010a0000020064 00000064"
+#define T5_HEAD "0001010101010003 00000000000000000000 00000000"
+static const struct bad_nlri {
+	const char *what, *hex;
+	enum evpn_nlri_err code;
+	bool withdrawn;     /* its key could be read: in the unreach array */
+	uint8_t type;
+	const char *reason;
+} bad_nlri[] = {
+	{ "type 2, MAC length 47", "02 21 " T2_HEAD " 2f 020000000003 00 000064", EVPN_NLRI_BAD_MAC_LEN, true, 2,
+	  "MAC length is not 48" },
+	{ "type 2, MAC length 0", "02 21 " T2_HEAD " 00 020000000003 00 000064", EVPN_NLRI_BAD_MAC_LEN, true, 2,
+	  "MAC length is not 48" },
+	{ "type 2, IP length 24", "02 24 " T2_HEAD " 30 020000000003 18 0a0000 000064", EVPN_NLRI_BAD_IP_LEN, false, 2,
+	  "IP length is not 0, 32 or 128" },
+	{ "type 2, IP length 32 with 16 bytes of IP",
+	  "02 31 " T2_HEAD " 30 020000000003 20 0a000003000000000000000000000000 000064", EVPN_NLRI_BAD_LENGTH, true, 2,
+	  "does not fit its IP length" },
+	{ "type 2, label cut to 2 bytes", "02 20 " T2_HEAD " 30 020000000003 00 0000", EVPN_NLRI_BAD_LENGTH, true, 2,
+	  "does not fit its IP length and labels" },
+	{ "type 2, second label cut to 1 byte", "02 26 " T2_HEAD " 30 020000000003 20 0a000003 000064 0d",
+	  EVPN_NLRI_BAD_LENGTH, true, 2, "does not fit its IP length and labels" },
+	{ "type 2, shorter than its fixed part", "02 10 " T2_HEAD " 30 020000", EVPN_NLRI_BAD_LENGTH, false, 2,
+	  "shorter than its fixed part" },
+	{ "type 2 advertised without a label", "02 1e " T2_HEAD " 30 020000000003 00", EVPN_NLRI_NO_LABEL, true, 2,
+	  "without a label" },
+	{ "type 3, IP length 24", "03 10 " T3_HEAD " 18 0a0000", EVPN_NLRI_BAD_IP_LEN, false, 3, "IP length is not 32 or 128" },
+	{ "type 3, IP length 0", "03 0d " T3_HEAD " 00", EVPN_NLRI_BAD_IP_LEN, false, 3, "IP length is not 32 or 128" },
+	{ "type 3, one byte too many", "03 12 " T3_HEAD " 20 0a000003 00", EVPN_NLRI_BAD_LENGTH, true, 3,
+	  "does not fit its IP length" },
+	{ "type 3, IP cut", "03 0f " T3_HEAD " 20 0a00", EVPN_NLRI_BAD_LENGTH, false, 3, "does not fit its IP length" },
+	{ "type 5, IPv4 prefix with an IPv6 gateway",
+	  "05 2e " T5_HEAD " 10 0a010000 00000000000000000000000000000000 0dbba1", EVPN_NLRI_BAD_FAMILY, false, 5,
+	  "length is not 34 (IPv4) or 58 (IPv6)" },
+	{ "type 5, IPv6 prefix with an IPv4 gateway",
+	  "05 2e " T5_HEAD " 30 20010db8000100000000000000000000 00000000 0dbba1", EVPN_NLRI_BAD_FAMILY, false, 5,
+	  "length is not 34 (IPv4) or 58 (IPv6)" },
+	{ "type 5, IPv4 prefix length 33", "05 22 " T5_HEAD " 21 0a010000 00000000 0dbba1", EVPN_NLRI_BAD_PREFIX_LEN,
+	  false, 5, "IPv4 prefix length is over 32" },
+	{ "type 5, IPv6 prefix length 129",
+	  "05 3a " T5_HEAD " 81 20010db8000100000000000000000000 00000000000000000000000000000000 0dbba1",
+	  EVPN_NLRI_BAD_PREFIX_LEN, false, 5, "IPv6 prefix length is over 128" },
+	{ "type 1 of 24 bytes", "01 18 " T2_HEAD " 000064 00", EVPN_NLRI_BAD_LENGTH, false, 1, "type-1 length is not 25" },
+	{ "type 4, IP length 24", "04 17 0001010101010003 00000000000000000000 18 0a000300", EVPN_NLRI_BAD_IP_LEN, false,
+	  4, "type-4 IP length" },
+};
+
+START_TEST(evpn_malformed_variants)
+{
+	const struct bad_nlri *c = &bad_nlri[_i];
+
+	for (int reach = 1; reach >= 0; reach--) {
+		char nl[1024], mp[1200];
+		const struct evpn_route *wd;
+		size_t good_n;
+
+		if (!reach && c->code == EVPN_NLRI_NO_LABEL)
+			continue; /* a withdrawal without a label is what some senders send: valid */
+		snprintf(nl, sizeof(nl), "%s %s %s", NLRI_T2_MAC, c->hex, NLRI_T5);
+		if (reach)
+			build_update("", "", A_ORIGIN, A_ASPATH, mp_attr(mp, sizeof(mp), true, nl), A_EXT_L3, NULL);
+		else
+			build_update("", "", mp_attr(mp, sizeof(mp), false, nl), NULL);
+		ck_assert_msg(dec_update(g_m.b, g_m.len, true) == 0, "%s: reset: %s", c->what, g_err.reason);
+		ck_assert_uint_eq(g_u.attrs.action, BGP_ATTR_OK);
+		ck_assert_msg(g_u.n_evpn_malformed == 1, "%s: %u malformed", c->what, g_u.n_evpn_malformed);
+		for (int k = 0; k < EVPN_NLRI_ERR_MAX; k++)
+			ck_assert_msg(g_u.n_evpn_bad[k] == (k == (int)c->code ? 1u : 0u), "%s: reason %s counted %u", c->what,
+				      evpn_nlri_err_name((enum evpn_nlri_err)k), g_u.n_evpn_bad[k]);
+		ck_assert_uint_eq(g_u.n_evpn_bad_withdrawn, c->withdrawn ? 1 : 0);
+		ck_assert_msg(strstr(g_u.evpn_reason, c->reason) && strstr(g_u.evpn_reason, "NLRI byte 35"), "%s: '%s'",
+			      c->what, g_u.evpn_reason);
+		ck_assert_ptr_nonnull(strstr(g_u.evpn_reason, c->withdrawn ? "route withdrawn" : "dropped"));
+		/* the good routes around it are kept, in order */
+		good_n = reach ? g_u.n_reach : g_u.n_unreach;
+		ck_assert_uint_eq(good_n, 2 + (!reach && c->withdrawn ? 1 : 0));
+		ck_assert_uint_eq(reach ? g_u.n_unreach : g_u.n_reach, reach && c->withdrawn ? 1 : 0);
+		if (reach) {
+			assert_t2(&g_reach[0], "10.0.0.2:2", "02:00:00:00:00:02", NULL, 100);
+			ck_assert_uint_eq(g_reach[1].type, EVPN_RT_IP_PREFIX);
+			ck_assert_uint_eq(g_reach[1].label1, 900001);
+		}
+		ck_assert_uint_eq(g_u.n_skipped[1] + g_u.n_skipped[4], c->type == 1 || c->type == 4 ? 1 : 0);
+		if (!c->withdrawn)
+			continue;
+		/* the bad one's key, labels zero: what it advertised before under that key goes */
+		wd = reach ? &g_unreach[0] : &g_unreach[1];
+		ck_assert_uint_eq(wd->type, c->type);
+		ck_assert_uint_eq(wd->label1, 0);
+		ck_assert(!wd->has_label2);
+		if (c->type == 2) {
+			ck_assert_mem_eq(wd->mac, ((const uint8_t[]){ 2, 0, 0, 0, 0, 3 }), 6);
+			if (wd->ip_len)
+				ck_assert_mem_eq(wd->ip, ((const uint8_t[]){ 10, 0, 0, 3 }), 4);
+		} else {
+			char rd[32];
+
+			rd_str(wd->rd, rd);
+			ck_assert_str_eq(rd, "10.0.0.2:100");
+			ck_assert_uint_eq(wd->eth_tag, 100);
+			ck_assert_uint_eq(wd->ip_len, 32);
+			ck_assert_mem_eq(wd->ip, ((const uint8_t[]){ 10, 0, 0, 3 }), 4);
+		}
+	}
+}
+END_TEST
+
+/*
+ * One UPDATE, one good and one bad route (FRR packs several in one MP_REACH): the good one is
+ * advertised, the bad one withdrawn, the other attributes untouched. Then several bad ones of
+ * different kinds in one UPDATE: counted each by its reason, the first named.
+ */
+START_TEST(evpn_mixed_good_bad)
+{
+	char mp[1200];
+
+	build_update("", "", A_ORIGIN, A_ASPATH,
+		     mp_attr(mp, sizeof(mp), true,
+			     "02 20 " T2_HEAD " 30 020000000003 00 0000 "   /* bad: label cut */
+			     "02 28 " T2_HEAD " 30 020000000004 20 0a000004 000064 0dbba1"),
+		     A_EXT_L3, NULL);
+	ck_assert_int_eq(dec_update(g_m.b, g_m.len, true), 0);
+	ck_assert_uint_eq(g_u.attrs.action, BGP_ATTR_OK);
+	ck_assert_uint_eq(g_u.attrs.n_discarded, 0);
+	ck_assert_uint_eq(g_u.n_reach, 1);
+	ck_assert_mem_eq(g_reach[0].mac, ((const uint8_t[]){ 2, 0, 0, 0, 0, 4 }), 6);
+	ck_assert(g_reach[0].has_label2);
+	ck_assert_uint_eq(g_reach[0].label2, 900001);
+	ck_assert_uint_eq(g_u.n_unreach, 1);
+	ck_assert_mem_eq(g_unreach[0].mac, ((const uint8_t[]){ 2, 0, 0, 0, 0, 3 }), 6);
+	ck_assert_uint_eq(g_u.n_evpn_bad[EVPN_NLRI_BAD_LENGTH], 1);
+	ck_assert_ptr_nonnull(strstr(g_u.evpn_reason, "MP_REACH_NLRI: NLRI byte 0"));
+	assert_nh("10.0.0.2");
+	ck_assert(has_ec(&g_u.attrs, evpn_ec_rt_as2(65000, 900001)));
+
+	build_update("", "", A_ORIGIN, A_ASPATH,
+		     mp_attr(mp, sizeof(mp), true,
+			     NLRI_T2_MAC " 02 21 " T2_HEAD " 2f 020000000003 00 000064 "
+			     "05 22 " T5_HEAD " 21 0a010000 00000000 0dbba1 03 12 " T3_HEAD " 20 0a000003 00 " NLRI_T5),
+		     A_EXT_L3, NULL);
+	ck_assert_int_eq(dec_update(g_m.b, g_m.len, true), 0);
+	ck_assert_uint_eq(g_u.n_reach, 2);
+	ck_assert_uint_eq(g_u.n_unreach, 2);
+	ck_assert_uint_eq(g_u.n_evpn_malformed, 3);
+	ck_assert_uint_eq(g_u.n_evpn_bad_withdrawn, 2);
+	ck_assert_uint_eq(g_u.n_evpn_bad[EVPN_NLRI_BAD_MAC_LEN], 1);
+	ck_assert_uint_eq(g_u.n_evpn_bad[EVPN_NLRI_BAD_PREFIX_LEN], 1);
+	ck_assert_uint_eq(g_u.n_evpn_bad[EVPN_NLRI_BAD_LENGTH], 1);
+	ck_assert_ptr_nonnull(strstr(g_u.evpn_reason, "MAC length"));
+	/* types 1 and 4 of the right length are skipped quietly */
+	build_update("", "", A_ORIGIN, A_ASPATH,
+		     mp_attr(mp, sizeof(mp), true,
+			     "01 19 " T2_HEAD " 000064 04 17 0001010101010003 00000000000000000000 20 0a000003 " NLRI_T2_MAC),
+		     A_EXT_L3, NULL);
+	ck_assert_int_eq(dec_update(g_m.b, g_m.len, true), 0);
+	ck_assert_uint_eq(g_u.n_reach, 1);
+	ck_assert_uint_eq(g_u.n_skipped[1], 1);
+	ck_assert_uint_eq(g_u.n_skipped[4], 1);
+	ck_assert_uint_eq(g_u.n_evpn_malformed, 0);
+}
+END_TEST
+
+/*
+ * Attributes the EVPN routes depend on. PMSI_TUNNEL decides where a type 3's BUM traffic
+ * goes: malformed beside a type-3 route it is treat-as-withdraw (the type 3 is withdrawn),
+ * beside type-2 routes only it is discarded. The router's MAC is the inner destination of
+ * routed traffic: a zero or group one, or a second different one, is dropped as if absent.
+ */
+START_TEST(evpn_attr_dependencies)
+{
+	char mp[1200];
+	uint8_t got[6];
+	int n_rmac = 0;
+
+	/* FRR's type 3 with a PMSI of 4 bytes, and with an ingress-replication endpoint of 5 */
+	static const char *const bad_pmsi[] = { "c0 16 04 00060000", "c0 16 0a 00 06 000064 0a00000200" };
+
+	for (size_t i = 0; i < 2; i++) {
+		build_update("", "", A_ORIGIN, A_ASPATH,
+			     mp_attr(mp, sizeof(mp), true, "03 11 " T3_HEAD " 20 0a000002"), A_EXT, bad_pmsi[i], NULL);
+		ck_assert_int_eq(dec_update(g_m.b, g_m.len, true), 0);
+		ck_assert_uint_eq(g_u.attrs.action, BGP_ATTR_TREAT_AS_WITHDRAW);
+		ck_assert_ptr_nonnull(strstr(g_u.attrs.action_reason, "PMSI_TUNNEL"));
+		ck_assert_ptr_nonnull(strstr(g_u.attrs.action_reason, "type-3 routes it comes with are withdrawn"));
+		ck_assert_uint_eq(g_u.attrs.n_discarded, 0);
+		ck_assert_uint_eq(g_u.n_reach, 1);   /* located, to be withdrawn */
+		ck_assert(!g_u.attrs.has_pmsi);
+		/* before the MP_REACH too: attributes come in any order */
+		build_update("", "", A_ORIGIN, bad_pmsi[i], A_ASPATH,
+			     mp_attr(mp, sizeof(mp), true, "03 11 " T3_HEAD " 20 0a000002"), A_EXT, NULL);
+		ck_assert_int_eq(dec_update(g_m.b, g_m.len, true), 0);
+		ck_assert_uint_eq(g_u.attrs.action, BGP_ATTR_TREAT_AS_WITHDRAW);
+		/* beside a type 2 only: discarded, the route kept */
+		build_update("", "", BASE, bad_pmsi[i], NULL);
+		ck_assert_int_eq(dec_update(g_m.b, g_m.len, true), 0);
+		ck_assert_uint_eq(g_u.attrs.action, BGP_ATTR_OK);
+		ck_assert_uint_eq(g_u.attrs.n_discarded, 1);
+		ck_assert_ptr_nonnull(strstr(g_u.attrs.action_reason, "attribute discarded"));
+	}
+
+	/* router's MAC: zero and group addresses dropped; the first of two different ones kept */
+	build_update("", "", A_ORIGIN, A_ASPATH, A_MP_T2,
+		     "c0 10 28 0002fde8000dbba1 0603000000000000 0603010000000001 0603000022223333 0603000044445555", NULL);
+	ck_assert_int_eq(dec_update(g_m.b, g_m.len, true), 0);
+	ck_assert_uint_eq(g_u.attrs.action, BGP_ATTR_OK);
+	ck_assert_uint_eq(g_u.attrs.n_discarded, 3);
+	ck_assert_uint_eq(g_u.attrs.n_ext_comm, 2);
+	for (uint32_t k = 0; k < g_u.attrs.n_ext_comm; k++)
+		if (evpn_ec_get_router_mac(g_u.attrs.ext_comm[k], got))
+			n_rmac++;
+	ck_assert_int_eq(n_rmac, 1);
+	ck_assert_mem_eq(got, ((const uint8_t[]){ 0, 0, 0x22, 0x22, 0x33, 0x33 }), 6);
+	ck_assert_ptr_nonnull(strstr(g_u.attrs.action_reason, "router's MAC 00:00:00:00:00:00 is zero"));
+	ck_assert_uint_eq(g_u.n_reach, 1);
+	/* the same router's MAC twice is no conflict */
+	build_update("", "", A_ORIGIN, A_ASPATH, A_MP_T2, "c0 10 10 0603000022223333 0603000022223333", NULL);
+	ck_assert_int_eq(dec_update(g_m.b, g_m.len, true), 0);
+	ck_assert_uint_eq(g_u.attrs.n_discarded, 0);
+	/* extended communities of a bad length: the whole UPDATE withdrawn (RFC 7606 section 7.14) */
+	build_update("", "", A_ORIGIN, A_ASPATH, A_MP_T2, "c0 10 0f 0603000022223333 06030000222233", NULL);
+	ck_assert_int_eq(dec_update(g_m.b, g_m.len, true), 0);
+	ck_assert_uint_eq(g_u.attrs.action, BGP_ATTR_TREAT_AS_WITHDRAW);
+	ck_assert_uint_eq(g_u.n_reach, 1);
+}
+END_TEST
+
+/*
  * GoBGP 3.10 (gobgpd in a namespace, captured on the veth with dumpcap) sending
  * `global rib -a evpn add prefix 10.1.0.0/16 ... rd 1.1.1.1:3 rt 65000:900001 gw 0.0.0.0
  * label 900001 encap vxlan router-mac 00:00:22:22:33:33`, the same for 2001:db8:1::/48, a
@@ -2371,6 +2619,9 @@ static Suite *bgp_msg_suite(void)
 	tcase_add_test(tc, t5_encode_vectors);
 	tcase_add_test(tc, t5_malformed_policy);
 	tcase_add_test(tc, t5_label0_and_host_bits);
+	tcase_add_loop_test(tc, evpn_malformed_variants, 0, sizeof(bad_nlri) / sizeof(bad_nlri[0]));
+	tcase_add_test(tc, evpn_mixed_good_bad);
+	tcase_add_test(tc, evpn_attr_dependencies);
 	tcase_add_test(tc, gobgp_l3_vectors);
 	suite_add_tcase(s, tc);
 	return s;

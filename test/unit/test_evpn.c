@@ -622,6 +622,88 @@ START_TEST(malformed)
 }
 END_TEST
 
+/*
+ * What the decoder says about a malformed route, for RFC 7606 treat-as-withdraw: why (the
+ * reason code), whether its length byte still delimits it, and whether its key (RD, tag, MAC,
+ * IP) sits whole at its usual place, to be withdrawn.
+ */
+START_TEST(malformed_diag)
+{
+	static const struct {
+		const char *hex;
+		enum evpn_nlri_err code;
+		bool delimited, key;
+	} v[] = {
+		{ "02 21 00010a0000020002 00000000000000000000 00000007 2f 020000000002 00 000064", EVPN_NLRI_BAD_MAC_LEN, true,
+		  true },
+		{ "02 24 00010a0000020002 00000000000000000000 00000007 30 020000000002 18 0a6400 000064", EVPN_NLRI_BAD_IP_LEN,
+		  true, false },
+		{ "02 23 00010a0000020002 00000000000000000000 00000007 30 020000000002 20 0a640002 00", EVPN_NLRI_BAD_LENGTH,
+		  true, true },
+		{ "02 25 00010a0000020002 00000000000000000000 00000007 30 020000000002 80 0a640002 000064",
+		  EVPN_NLRI_BAD_LENGTH, true, false },
+		{ "02 05 0000000000", EVPN_NLRI_BAD_LENGTH, true, false },
+		{ "03 12 00010a0000020002 00000007 20 0a640002 00", EVPN_NLRI_BAD_LENGTH, true, true },
+		{ "03 10 00010a0000020002 00000007 18 0a6400", EVPN_NLRI_BAD_IP_LEN, true, false },
+		{ "03 0f 00010a0000020002 00000007 20 0a64", EVPN_NLRI_BAD_LENGTH, true, false },
+		{ "05 22 0001010101010003 00000000000000000000 00000000 21 0a010000 00000000 0dbba1",
+		  EVPN_NLRI_BAD_PREFIX_LEN, true, false },
+		{ "05 2e 0001010101010003 00000000000000000000 00000000 10 0a010000 00000000000000000000000000000000 0dbba1",
+		  EVPN_NLRI_BAD_FAMILY, true, false },
+		{ "02 ff 00010a0000020002", EVPN_NLRI_BAD_LENGTH, false, false },
+	};
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		struct evpn_route r;
+		struct evpn_nlri_diag d;
+		uint8_t b[128], sk = 0xee;
+		size_t n = hex(v[i].hex, b, sizeof(b));
+
+		memset(&r, 0x5a, sizeof(r));
+		ck_assert_msg(evpn_nlri_decode_diag(b, n, &r, &sk, &d) == 0, "#%zu decoded", i);
+		ck_assert_ptr_nonnull(d.error);
+		ck_assert_msg(d.code == v[i].code, "#%zu: code %s (%s)", i, evpn_nlri_err_name(d.code), d.error);
+		ck_assert_int_eq(d.delimited, v[i].delimited);
+		ck_assert_msg(d.key_valid == v[i].key, "#%zu: key_valid %d", i, d.key_valid);
+		if (!d.key_valid)
+			continue;
+		/* the key, labels zero */
+		ck_assert_uint_eq(r.type, b[0]);
+		ck_assert_mem_eq(r.rd, ((const uint8_t[]){ 0, 1, 10, 0, 0, 2, 0, 2 }), 8);
+		ck_assert_uint_eq(r.eth_tag, 7);
+		ck_assert_uint_eq(r.label1, 0);
+		ck_assert(!r.has_label2);
+		if (r.type == EVPN_RT_MAC_IP)
+			ck_assert_mem_eq(r.mac, ((const uint8_t[]){ 2, 0, 0, 0, 0, 2 }), 6);
+		if (r.ip_len)
+			ck_assert_mem_eq(r.ip, ((const uint8_t[]){ 10, 100, 0, 2 }), 4);
+	}
+	/* types 1 and 4 are skipped by their length byte; a wrong length is said, and still skipped */
+	{
+		static const char *const skip[] = {
+			"01 18 00010a0000020002 00000000000000000000 00000000 0000",
+			"04 17 0001010101010003 00000000000000000000 18 0a000300",
+			"04 18 0001010101010003 00000000000000000000 20 0a00030000",
+		};
+		static const enum evpn_nlri_err code[] = { EVPN_NLRI_BAD_LENGTH, EVPN_NLRI_BAD_IP_LEN, EVPN_NLRI_BAD_LENGTH };
+
+		for (size_t i = 0; i < 3; i++) {
+			struct evpn_nlri_diag d;
+			uint8_t b[64], sk = 0;
+			size_t n = hex(skip[i], b, sizeof(b));
+
+			ck_assert_uint_eq(evpn_nlri_decode_diag(b, n, &(struct evpn_route){ 0 }, &sk, &d), n);
+			ck_assert_uint_eq(sk, b[0]);
+			ck_assert_ptr_nonnull(d.error);
+			ck_assert_uint_eq(d.code, code[i]);
+			ck_assert(d.delimited && !d.key_valid);
+		}
+	}
+	ck_assert_str_eq(evpn_nlri_err_name(EVPN_NLRI_BAD_MAC_LEN), "bad_mac_length");
+	ck_assert_str_eq(evpn_nlri_err_name(EVPN_NLRI_ERR_MAX), "unknown");
+}
+END_TEST
+
 START_TEST(encode_invalid)
 {
 	struct evpn_route r;
@@ -928,6 +1010,7 @@ static Suite *evpn_suite(void)
 	tcase_add_test(tc, skip_other_types);
 	tcase_add_test(tc, truncated_every_byte);
 	tcase_add_test(tc, malformed);
+	tcase_add_test(tc, malformed_diag);
 	tcase_add_test(tc, encode_invalid);
 	tcase_add_test(tc, route_key);
 	tcase_add_test(tc, round_trip);

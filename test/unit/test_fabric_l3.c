@@ -29,6 +29,7 @@
 #include <rte_errno.h>
 
 #include "test_eal.h"
+#include "test_loopback.h"
 #include "test_hex.h"
 #include "bgp_msg.h"
 #include "evpn.h"
@@ -53,14 +54,6 @@ static uint16_t port;
 static const uint8_t UL_MAC[6] = { 0x02, 0x00, 0x00, 0xaa, 0xbb, 0xcc };   /* the uplink: the auto router MAC */
 static const uint8_t C1_MAC[6] = { 0x02, 0x00, 0x00, 0x01, 0x00, 0x10 };   /* a container in VNI 5000 */
 static const uint8_t C3_MAC[6] = { 0x02, 0x00, 0x00, 0x01, 0x00, 0x30 };   /* a container in L2 VNI 100 */
-
-static uint64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 /*
  * The switch's VTEP table, as vteps.c keeps it (without resolving): the speaker asks for the
@@ -130,19 +123,7 @@ static void leaf_setup(void)
 	d.cfg.vrfs[0].prefix6 = &p6;
 	d.cfg.vrfs[0].advertise_subnets = true;
 
-	port = 0;
-	{
-		/* a free port for the speaker's listener on 127.0.0.1 */
-		struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = inet_addr("127.0.0.1") };
-		socklen_t len = sizeof(sin);
-		int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-		ck_assert_int_ge(fd, 0);
-		ck_assert_int_eq(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
-		ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
-		port = ntohs(sin.sin_port);
-		close(fd);
-	}
+	port = free_port("127.0.0.1");   /* for the speaker's listener */
 	d.cfg.bgp.enabled = true;
 	d.cfg.bgp.asn = ASN;
 	d.cfg.bgp.router_id = inet_addr("1.1.1.1");

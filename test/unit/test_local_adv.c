@@ -29,6 +29,7 @@
 #include <rte_ring_elem.h>
 
 #include "test_eal.h"
+#include "test_loopback.h"
 #include "bgp_fsm.h"
 #include "evpn_adv.h"
 #include "evpn_rib.h"
@@ -49,14 +50,6 @@ static int b_updates, b_established;
 static struct evpn_route b_routes[8];
 static struct bgp_update b_last;
 static int b_n_routes;
-
-static uint64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 /* ---- the switch's hooks (fabric.c's glue), and the daemon functions this path never uses ---- */
 
@@ -159,23 +152,6 @@ static void free_all(void)
 	rib = NULL;
 }
 
-/* A free TCP port on 127.0.0.2 for both speakers (they share one port number). */
-static uint16_t free_port(void)
-{
-	struct sockaddr_in sin = { .sin_family = AF_INET };
-	socklen_t len = sizeof(sin);
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	uint16_t p;
-
-	ck_assert_int_ge(fd, 0);
-	sin.sin_addr.s_addr = inet_addr("127.0.0.2");
-	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
-	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
-	p = ntohs(sin.sin_port);
-	close(fd);
-	return p;
-}
-
 /*
  * A (AS 65001) and B (b_as: AS 65002 for eBGP, 65001 for iBGP) up; A advertises LOCAL_PREF
  * adv_lp by default and, with has_lp, lp to B.
@@ -211,7 +187,7 @@ static void setup_peers(uint32_t b_as, uint32_t adv_lp, bool has_lp, uint32_t lp
 	ck_assert_ptr_nonnull(rib);
 	ck_assert_int_eq(evpn_rib_add_vni(rib, 0, VNI, NULL, NULL, 0, NULL, 0), 0);
 
-	port = free_port();
+	port = free_port("127.0.0.2");   /* both speakers listen on it (they share one port number) */
 	la.port = lb.port = port;
 	a = bgp_new(&la, &a_ops, NULL);
 	b = bgp_new(&lb, &b_ops, NULL);
