@@ -1172,27 +1172,25 @@ static bool dp_route_fits(struct dp_worker *w, const struct dp_topology *t, uint
 }
 
 /*
- * The gateway's ARP request / NS r into VNI vi: every local port and, by head-end
- * replication, every VTEP of its flood list. in_slot is where the packet that asked came in.
+ * The gateway's ARP request / NS r into VNI vi: every local port, never the flood list. A
+ * glean stays on its leaf: every leaf has the same gateway, so on another leaf it would be a
+ * frame from its own gateway MAC and address (a gateway_conflict drop there), and a host
+ * behind another leaf is that leaf's to find and advertise. in_slot is where the packet that
+ * asked came in.
  */
 static void dp_glean_flood(struct dp_worker *w, const struct dp_topology *t, uint16_t in_slot, uint16_t vi,
 			   struct rte_mbuf *r)
 {
 	const struct dp_vni *v = &t->vnis[vi];
-	unsigned total = (unsigned)v->n_ports + v->n_flood, done = 0;
-	uint16_t sport = v->n_flood ? vxlan_src_port(rte_pktmbuf_mtod(r, const uint8_t *), rte_pktmbuf_data_len(r)) : 0;
 
-	for (unsigned i = 0; i < total; i++) {
-		struct rte_mbuf *c = ++done == total ? r : rte_pktmbuf_copy(r, w->pool, 0, UINT32_MAX);
+	for (unsigned i = 0; i < v->n_ports; i++) {
+		struct rte_mbuf *c = i + 1u == v->n_ports ? r : rte_pktmbuf_copy(r, w->pool, 0, UINT32_MAX);
 
 		if (unlikely(!c)) {
 			w->counters->ports[in_slot].drops[DP_DROP_NO_MBUF]++;
 			continue;
 		}
-		if (i < v->n_ports)
-			dp_send(w, t, v->ports[i], c);
-		else
-			dp_encap_send(w, t, in_slot, vi, v->flood[i - v->n_ports], sport, c);
+		dp_send(w, t, v->ports[i], c);
 	}
 }
 
@@ -1208,7 +1206,7 @@ static void dp_route_glean(struct dp_worker *w, const struct dp_topology *t, uin
 	const struct dp_gateway *g = h->vni_idx < t->n_vnis ? dp_vni_gateway(&t->vnis[h->vni_idx]) : NULL;
 
 	rc->glean_drops++;
-	if (g && (t->vnis[h->vni_idx].n_ports || t->vnis[h->vni_idx].n_flood)) {
+	if (g && t->vnis[h->vni_idx].n_ports) {
 		if (!dp_rate_limit_take(&w->glean_rate[vrf], w->now_tsc, rte_get_tsc_hz(), DP_GLEAN_RATE_PER_SEC,
 					DP_GLEAN_RATE_BURST)) {
 			rc->glean_rate_limited++;
