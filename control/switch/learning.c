@@ -102,7 +102,8 @@ uint32_t vtepd_port_max_neighbors(const struct vtepd *d, uint16_t slot)
 /*
  * Binding idx of port slot goes: its host route (if it still points here), and its MAC+IP
  * route. An IPv4 binding the EVPN RIB held (one per MAC) is replaced there by the newest
- * other IPv4 binding of the MAC, unless the MAC itself is gone (mac_gone).
+ * other IPv4 binding of the MAC, or the port's configured address at its own MAC, unless
+ * the MAC itself is gone (mac_gone).
  */
 static void vtepd_neigh_remove(struct vtepd *d, uint16_t slot, uint32_t idx, bool mac_gone)
 {
@@ -130,6 +131,8 @@ static void vtepd_neigh_remove(struct vtepd *d, uint16_t slot, uint32_t idx, boo
 		next->adv = true;
 		memcpy(&ip, next->ip, 4);
 		vtepd_local_ip(d, p->vni_idx, n.mac, ip);
+	} else if (!mac_gone && p->conf.has_ip && p->conf.has_mac && !memcmp(n.mac, p->conf.mac, 6)) {
+		vtepd_local_ip(d, p->vni_idx, n.mac, p->conf.ip);   /* the port's configured address again */
 	}
 }
 

@@ -525,6 +525,51 @@ START_TEST(test_learned_ips_capped)
 }
 END_TEST
 
+/*
+ * A port attached with mac and ip whose container also speaks from another address: the
+ * learned one takes the MAC's one IPv4 MAC+IP route (one per MAC in EVPN); when it ages out,
+ * the configured address is advertised again.
+ */
+START_TEST(test_aged_ip_gives_back_configured)
+{
+	static const uint8_t mac[6] = { 0x02, 0, 0, 0, 0x01, 0x09 };
+	uint32_t ip = inet_addr("192.168.10.9"), ip2 = inet_addr("192.168.10.99");
+	uint64_t now;
+
+	setup();
+	d.cfg.neighbor_aging_sec = 10;
+	d.ports[1].conf.has_mac = d.ports[1].conf.has_ip = true;
+	memcpy(d.ports[1].conf.mac, mac, 6);
+	d.ports[1].conf.ip = ip;
+	bgp_tick(a, mono_ms());
+	now = dp_clock_sec();
+	/* as ports.c does at attach: the pinned MAC and its address */
+	ck_assert_int_eq(vtepd_learning_port_mac(&d, 1, 0, mac), 0);
+	hook_local_mac(&d, 0, mac, true);
+	hook_local_ip(&d, 0, mac, ip);
+	b_until(2, WAIT_MS);
+	ck_assert_int_eq(b_n_routes, 2);
+	post_learn(mac, DP_LEARN_IP | 1, ip);                /* its configured address: no learned binding */
+	post_learn(mac, DP_LEARN_IP | 1, ip2);
+	vtepd_learning_drain(&d);
+	ck_assert_uint_eq(d.ports[1].n_neigh, 1);
+	b_until(4, WAIT_MS);
+	ck_assert_int_eq(b_n_routes, 3);
+	ck_assert_mem_eq(b_routes[2].ip, &ip2, 4);
+	ck_assert_int_eq(b_n_gone, 1);
+	ck_assert_mem_eq(b_gone[0].ip, &ip, 4);
+	vtepd_neigh_age(&d, now + 11);
+	ck_assert_uint_eq(d.ports[1].n_neigh, 0);
+	b_until(6, WAIT_MS);
+	ck_assert_int_eq(b_n_gone, 2);
+	ck_assert_mem_eq(b_gone[1].ip, &ip2, 4);
+	ck_assert_int_eq(b_n_routes, 4);
+	ck_assert_uint_eq(b_routes[3].ip_len, 32);
+	ck_assert_mem_eq(b_routes[3].ip, &ip, 4);
+	free_all();
+}
+END_TEST
+
 int main(void)
 {
 	char a0[] = "test_local_adv", a1[] = "--no-huge", a2[] = "-m", a3[] = "256", a4[] = "--no-pci",
@@ -547,6 +592,7 @@ int main(void)
 	tcase_add_test(tc, test_ip_before_mac_advertised);
 	tcase_add_test(tc, test_learned_ip_ages_out);
 	tcase_add_test(tc, test_learned_ips_capped);
+	tcase_add_test(tc, test_aged_ip_gives_back_configured);
 	tcase_add_loop_test(tc, test_local_pref_ibgp_only, 0, 4);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
