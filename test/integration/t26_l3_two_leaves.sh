@@ -11,7 +11,10 @@
 # and ours as inner source (tshark on the underlay); traceroute shows one routed hop within a
 # leaf and, across leaves, the egress leaf's gateway as a second (symmetric IRB routes on both
 # leaves); a container moved from leaf 1 to leaf 2 (detach, attach with the same MAC and
-# address) is routed to at leaf 2 at once, not after aging.
+# address) is routed to at leaf 2 at once, not after aging. A container's learned binding
+# (attached without ip, its address from its ARP) goes when it falls silent: leaf 1 ages it
+# (fastpath.neighbor_aging 4 s here) and withdraws its MAC+IP route, and leaf 2's host route
+# for it goes too.
 # As one command: VT_BUILD=$PWD/build bash test/integration/t26_l3_two_leaves.sh
 source "$(dirname "$0")/lib.sh"
 command -v traceroute >/dev/null || vt_fail "traceroute is not installed (scripts/setup.sh installs it)"
@@ -28,7 +31,7 @@ for i in 1 2; do
 	ip -n "${VT_P}l$i" route add "$((3 - i)).$((3 - i)).$((3 - i)).$((3 - i))/32" via "10.1.$i.254"
 	ip -n "$R" route add "$i.$i.$i.$i/32" via "10.1.$i.1"
 done
-for c in c1a c1b c2a c2b cm; do vt_ns "${VT_P}$c"; done
+for c in c1a c1b c2a c2b cm cs; do vt_ns "${VT_P}$c"; done
 
 # leaf I: VTEP I.I.I.I (on lo), containers cIa (VNI 5000, 192.168.1.I0) and cIb (VNI 5001, 192.168.2.I0)
 for i in 1 2; do
@@ -50,9 +53,12 @@ bgp:
   neighbors:
     - {address: $o.$o.$o.$o, remote_as: 65535, update_source: $i.$i.$i.$i}
 EOF
+	# leaf 1 ages learned IP bindings after 4 s without a word from their host (the last check)
+	[ "$i" = 1 ] && sed -i 's/^  mbufs: .*/&\n  neighbor_aging: 4/' "$VT_TMP/leaf$i.yaml"
 	"$VTEPD" --check-config -c "$VT_TMP/leaf$i.yaml" >/dev/null ||
 		vt_fail "config invalid: $("$VTEPD" --check-config -c "$VT_TMP/leaf$i.yaml" 2>&1)"
 done
+grep -q "^  neighbor_aging: 4" "$VT_TMP/leaf1.yaml" || vt_fail "leaf 1's config lacks neighbor_aging"
 L1=${VT_P}-leaf1 L2=${VT_P}-leaf2
 vt_vtepd "${VT_P}l1" "$L1" "$VT_TMP/leaf1.yaml"
 vt_vtepd "${VT_P}l2" "$L2" "$VT_TMP/leaf2.yaml"
@@ -126,8 +132,7 @@ tentative6() { ip -n "${VT_P}c1a" -6 addr show dev eth0 tentative; ip -n "${VT_P
 settled6() { [ -z "$(tentative6)" ]; }
 vt_wait_for 10 settled6 || vt_fail "IPv6 addresses still tentative: $(tentative6)"
 # each pings its gateway: its solicitation for it tells its leaf its address (a glean request
-# from the other leaf would not reach it: a frame from the gateway MAC out of the tunnel is a
-# gateway_conflict drop, every leaf having the gateway)
+# stays on the leaf that sends it: every leaf has the gateway)
 vt_ping "${VT_P}c1a" 2001:db8:1::1 || vt_fail "c1a cannot ping its gateway 2001:db8:1::1"
 vt_ping "${VT_P}c2b" 2001:db8:2::1 || vt_fail "c2b cannot ping its gateway 2001:db8:2::1"
 vt_wait_for 20 remote_host "$L1" 2001:db8:2::20/128 2.2.2.2 "$RMAC2" ||
@@ -233,3 +238,35 @@ echo "$out" | sed -n 3p | grep -Eq "^ 2  192\.168\.2\.1 " || vt_fail "traceroute
 echo "$out" | sed -n 4p | grep -Eq "^ 3  192\.168\.2\.20 " || vt_fail "traceroute: the destination is not the third hop: $out"
 [ "$(echo "$out" | wc -l)" -eq 4 ] || vt_fail "traceroute across the leaves: more hops than the two gateways and the destination: $out"
 vt_pass "traceroute: one routed hop within a leaf (its gateway); across the leaves the two gateways, then the destination"
+
+# ---- a learned binding goes when its container falls silent ----
+# cs: attached at leaf 1 with a MAC but no ip; 192.168.1.40 is learned from its ARP for the
+# gateway and advertised. Then its interface goes down: nothing more from it, and after leaf
+# 1's neighbor_aging (4 s) the binding goes: the local host route, show neighbors, the MAC+IP
+# route and so leaf 2's host route. The MAC-only route stays (its port is still attached).
+CS=${VT_P}cs
+vt_ctl "$L1" attach cs vni 5000 netns "$CS" mac 02:00:00:01:00:40 >/dev/null || vt_fail "attach cs at leaf 1"
+ip -n "$CS" addr add 192.168.1.40/24 dev eth0
+ip -n "$CS" link set eth0 up
+ip -n "$CS" route add default via 192.168.1.1
+vt_ping "$CS" 192.168.1.1 || vt_fail "cs cannot ping its gateway"
+vt_wait_for 10 remote_host "$L2" 192.168.1.40/32 1.1.1.1 "$RMAC1" ||
+	vt_fail "leaf 2 has no host route for cs's learned 192.168.1.40: $(vt_ctl "$L2" show routes)"
+vt_ctl "$L1" -j show neighbors vrf tenant | jq -e '[.neighbors[] | select(.address == "192.168.1.40")] | length == 1' \
+	>/dev/null || vt_fail "leaf 1's show neighbors lacks 192.168.1.40: $(vt_ctl "$L1" show neighbors)"
+vt_ping "${VT_P}c2b" 192.168.1.40 || vt_fail "c2b (leaf 2) cannot reach cs's learned address at leaf 1"
+ip -n "$CS" link set eth0 down
+t0=$(date +%s)
+gone_l1() { ! routes "$L1" 192.168.1.40/32 | grep -q .; }
+gone_l2() { ! routes "$L2" 192.168.1.40/32 | grep -q .; }
+vt_wait_for 20 gone_l1 || vt_fail "leaf 1 kept cs's learned host route: $(vt_ctl "$L1" show routes)"
+vt_wait_for 10 gone_l2 || vt_fail "leaf 2 kept the host route of cs's withdrawn MAC+IP: $(vt_ctl "$L2" show routes)"
+t1=$(date +%s)
+[ $((t1 - t0)) -ge 3 ] || vt_fail "cs's binding went after $((t1 - t0)) s, before the 4 s aging"
+vt_ctl "$L1" -j show neighbors | jq -e '[.neighbors[] | select(.address == "192.168.1.40")] == []' >/dev/null ||
+	vt_fail "leaf 1's show neighbors still lists 192.168.1.40: $(vt_ctl "$L1" show neighbors)"
+vt_ctl "$L1" -j show stats | jq -e '.control.neighbors_aged >= 1 and
+	(.ports[] | select(.port == "cs") | .neighbors == 0 and .max_neighbors == 256)' >/dev/null ||
+	vt_fail "leaf 1's show stats does not count the aged binding: $(vt_ctl "$L1" -j show stats | jq -c '.control, [.ports[] | select(.port == "cs")]')"
+routes "$L2" 192.168.1.10/32 | grep -q . || vt_fail "leaf 2 lost c1a's (attached) host route too: $(vt_ctl "$L2" show routes)"
+vt_pass "a silent container's learned binding ages out at leaf 1 ($((t1 - t0)) s): host route, MAC+IP route and leaf 2's route go"
