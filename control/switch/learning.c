@@ -212,14 +212,15 @@ static void vtepd_learn_ip(struct vtepd *d, const struct dp_learn_event *ev, uin
 			break;
 		}
 	}
-	if (i < p->n_neigh)
+	if (i < p->n_neigh) {
 		vtepd_neigh_remove(d, (uint16_t)slot, i, false);     /* the address moved to another MAC here */
-	else if (vtepd_neigh_find(d, vi, v6, ip, &os, &oi))
-		vtepd_neigh_remove(d, os, oi, false);                /* ... or from another port */
-	if (p->n_neigh >= vtepd_port_max_neighbors(d, (uint16_t)slot)) {
+	} else if (p->n_neigh >= vtepd_port_max_neighbors(d, (uint16_t)slot)) {
+		/* refused before looking at the other ports: a spray of addresses costs one port's scan */
 		p->neigh_refused++;
 		d->stats.neigh_refused++;
 		return;
+	} else if (vtepd_neigh_find(d, vi, v6, ip, &os, &oi)) {
+		vtepd_neigh_remove(d, os, oi, false);                /* ... or from another port */
 	}
 	if (p->n_neigh == p->neigh_cap) {
 		uint32_t cap = p->neigh_cap ? 2 * p->neigh_cap : 4;

@@ -570,6 +570,41 @@ START_TEST(test_aged_ip_gives_back_configured)
 }
 END_TEST
 
+/*
+ * An address that moves to another MAC on another port (a container replaced by another with
+ * the same address): the old binding goes with its MAC+IP route, the new one is advertised.
+ */
+START_TEST(test_learned_ip_moves_port)
+{
+	static const uint8_t mac[6] = { 0x02, 0, 0, 0, 0x01, 0x0a }, mac2[6] = { 0x02, 0, 0, 0, 0x02, 0x0a };
+	uint32_t ip = inet_addr("192.168.10.10");
+
+	setup();
+	d.ports[2].in_use = true;
+	d.ports[1].conf.max_macs = d.ports[2].conf.max_macs = d.vnis[0].max_macs = 16;
+	bgp_tick(a, mono_ms());
+	post_learn(mac, fdb_dest_port(1), 0);
+	post_learn(mac, DP_LEARN_IP | 1, ip);
+	vtepd_learning_drain(&d);
+	b_until(2, WAIT_MS);
+	ck_assert_int_eq(b_n_routes, 2);
+	post_learn(mac2, fdb_dest_port(2), 0);
+	post_learn(mac2, DP_LEARN_IP | 2, ip);
+	vtepd_learning_drain(&d);
+	ck_assert_uint_eq(d.ports[1].n_neigh, 0);
+	ck_assert_uint_eq(d.ports[2].n_neigh, 1);
+	b_until(5, WAIT_MS);
+	ck_assert_int_eq(b_n_gone, 1);
+	ck_assert_mem_eq(b_gone[0].mac, mac, 6);
+	ck_assert_mem_eq(b_gone[0].ip, &ip, 4);
+	ck_assert_int_eq(b_n_routes, 4);
+	ck_assert_mem_eq(b_routes[3].mac, mac2, 6);
+	ck_assert_mem_eq(b_routes[3].ip, &ip, 4);
+	vtepd_neigh_port_gone(&d, 2);
+	free_all();
+}
+END_TEST
+
 int main(void)
 {
 	char a0[] = "test_local_adv", a1[] = "--no-huge", a2[] = "-m", a3[] = "256", a4[] = "--no-pci",
@@ -593,6 +628,7 @@ int main(void)
 	tcase_add_test(tc, test_learned_ip_ages_out);
 	tcase_add_test(tc, test_learned_ips_capped);
 	tcase_add_test(tc, test_aged_ip_gives_back_configured);
+	tcase_add_test(tc, test_learned_ip_moves_port);
 	tcase_add_loop_test(tc, test_local_pref_ibgp_only, 0, 4);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
