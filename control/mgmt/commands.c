@@ -659,6 +659,7 @@ static void show_stats_vni(struct ctl_out *o, uint32_t vni, const struct dp_vni_
 	ctl_u64(o, "gw_na_sent", vc->gw_na_sent);
 	ctl_u64(o, "gw_echo_replies", vc->gw_echo_replies);
 	ctl_u64(o, "gw_conflicts", vc->gw_conflicts);
+	ctl_u64(o, "gw_remote_gleans", vc->gw_remote_gleans);
 	ctl_u64(o, "to_gateway_unrouted", vc->gw_unrouted);
 	ctl_obj_end(o);
 }

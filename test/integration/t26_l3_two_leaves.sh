@@ -11,7 +11,9 @@
 # and ours as inner source (tshark on the underlay); traceroute shows one routed hop within a
 # leaf and, across leaves, the egress leaf's gateway as a second (symmetric IRB routes on both
 # leaves); a container moved from leaf 1 to leaf 2 (detach, attach with the same MAC and
-# address) is routed to at leaf 2 at once, not after aging. A container's learned binding
+# address) is routed to at leaf 2 at once, not after aging. A silent container behind leaf 2
+# is found by leaf 1's glean (leaf 2 hands it to its ports, learns the answer and advertises
+# it). A container's learned binding
 # (attached without ip, its address from its ARP) goes when it falls silent: leaf 1 ages it
 # (fastpath.neighbor_aging 4 s here) and withdraws its MAC+IP route, and leaf 2's host route
 # for it goes too.
@@ -31,7 +33,7 @@ for i in 1 2; do
 	ip -n "${VT_P}l$i" route add "$((3 - i)).$((3 - i)).$((3 - i)).$((3 - i))/32" via "10.1.$i.254"
 	ip -n "$R" route add "$i.$i.$i.$i/32" via "10.1.$i.1"
 done
-for c in c1a c1b c2a c2b cm cs; do vt_ns "${VT_P}$c"; done
+for c in c1a c1b c2a c2b cm cs cq; do vt_ns "${VT_P}$c"; done
 
 # leaf I: VTEP I.I.I.I (on lo), containers cIa (VNI 5000, 192.168.1.I0) and cIb (VNI 5001, 192.168.2.I0)
 for i in 1 2; do
@@ -131,8 +133,7 @@ done
 tentative6() { ip -n "${VT_P}c1a" -6 addr show dev eth0 tentative; ip -n "${VT_P}c2b" -6 addr show dev eth0 tentative; }
 settled6() { [ -z "$(tentative6)" ]; }
 vt_wait_for 10 settled6 || vt_fail "IPv6 addresses still tentative: $(tentative6)"
-# each pings its gateway: its solicitation for it tells its leaf its address (a glean request
-# stays on the leaf that sends it: every leaf has the gateway)
+# each pings its gateway: its solicitation for it tells its leaf its address
 vt_ping "${VT_P}c1a" 2001:db8:1::1 || vt_fail "c1a cannot ping its gateway 2001:db8:1::1"
 vt_ping "${VT_P}c2b" 2001:db8:2::1 || vt_fail "c2b cannot ping its gateway 2001:db8:2::1"
 vt_wait_for 20 remote_host "$L1" 2001:db8:2::20/128 2.2.2.2 "$RMAC2" ||
@@ -238,6 +239,30 @@ echo "$out" | sed -n 3p | grep -Eq "^ 2  192\.168\.2\.1 " || vt_fail "traceroute
 echo "$out" | sed -n 4p | grep -Eq "^ 3  192\.168\.2\.20 " || vt_fail "traceroute: the destination is not the third hop: $out"
 [ "$(echo "$out" | wc -l)" -eq 4 ] || vt_fail "traceroute across the leaves: more hops than the two gateways and the destination: $out"
 vt_pass "traceroute: one routed hop within a leaf (its gateway); across the leaves the two gateways, then the destination"
+
+# ---- glean across leaves: a silent host behind leaf 2 found by leaf 1's glean ----
+# cq: attached at leaf 2 with a MAC but no ip, 192.168.2.50 never said to anyone. c1a (leaf 1)
+# pings it: leaf 1 gleans (connected 192.168.2.0/24) into VNI 5001's ports and flood list;
+# leaf 2 hands the request from the anycast gateway to its ports (gw_remote_gleans, not a
+# gateway_conflict), cq answers its own leaf's gateway, which learns it and advertises it,
+# and leaf 1 routes to it.
+CQ=${VT_P}cq
+vt_ctl "$L2" attach cq vni 5001 netns "$CQ" mac 02:00:00:02:00:50 >/dev/null || vt_fail "attach cq at leaf 2"
+ip -n "$CQ" addr add 192.168.2.50/24 dev eth0
+ip -n "$CQ" link set eth0 up
+ip -n "$CQ" route add default via 192.168.2.1
+c0=$(vt_ctl "$L2" -j show stats | jq '[.vnis[] | select(.vni == 5001) | .gw_conflicts] | add // 0')
+out=$(ip netns exec "${VT_P}c1a" ping -c 8 -i 0.3 -W 2 192.168.2.50 2>&1)
+echo "$out" | grep -Eq " [1-9][0-9]* received" ||
+	vt_fail "c1a (leaf 1) did not reach the silent cq behind leaf 2: $out $(vt_ctl "$L2" -j show stats | jq -c '.vnis')"
+vt_ctl "$L2" -j show stats | jq -e '.vnis[] | select(.vni == 5001) | .gw_remote_gleans >= 1' >/dev/null ||
+	vt_fail "leaf 2 did not count leaf 1's glean: $(vt_ctl "$L2" -j show stats | jq -c '.vnis')"
+[ "$(vt_ctl "$L2" -j show stats | jq '[.vnis[] | select(.vni == 5001) | .gw_conflicts] | add // 0')" -eq "$c0" ] ||
+	vt_fail "leaf 2 counted leaf 1's glean as a gateway conflict: $(vt_ctl "$L2" -j show stats | jq -c '.vnis')"
+remote_host "$L1" 192.168.2.50/32 2.2.2.2 "$RMAC2" ||
+	vt_fail "leaf 1 has no host route for cq via 2.2.2.2: $(vt_ctl "$L1" show routes)"
+vt_ping_sizes "c1a:192.168.2.50" 108
+vt_pass "glean across leaves: leaf 1's glean finds a silent host behind leaf 2, which learns and advertises it"
 
 # ---- a learned binding goes when its container falls silent ----
 # cs: attached at leaf 1 with a MAC but no ip; 192.168.1.40 is learned from its ARP for the
