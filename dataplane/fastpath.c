@@ -655,11 +655,31 @@ static void dp_exception_burst(struct dp_worker *w, const struct dp_topology *t,
 	}
 }
 
+static void dp_glean_flood(struct dp_worker *w, const struct dp_topology *t, uint16_t in_slot, uint16_t vi,
+			   struct rte_mbuf *r, bool fabric);
+
+/*
+ * Is f (len bytes, from the gateway MAC) the gateway's glean of another leaf: an ARP request
+ * from the gateway's IPv4 address, or a neighbour solicitation from its IPv6 address to a
+ * solicited-node group (what l3.c sends)?
+ */
+static bool dp_is_remote_glean(const struct dp_gateway *gw, const uint8_t *f, uint32_t len)
+{
+	if (f[12] == 0x08 && f[13] == 0x06)
+		return gw->ip4_on && len >= 42 && !memcmp(f + 14, "\0\1\x08\0\6\4\0\1", 8) &&
+		       !memcmp(f + 22, gw->mac, 6) && !memcmp(f + 28, &gw->ip4, 4);
+	return f[12] == 0x86 && f[13] == 0xdd && gw->ip6_on && len >= 14 + 40 + 24 && f[0] == 0x33 &&
+	       f[1] == 0x33 && f[2] == 0xff && f[14 + 6] == 58 && f[14 + 7] == 255 && f[14 + 40] == 135 &&
+	       !memcmp(f + 14 + 8, gw->ip6, 16);
+}
+
 /*
  * A decapsulated frame of VNI vi, which has a gateway pointer: every leaf has the anycast
  * gateway, so a frame from its MAC is a conflict and one to it is not ours to flood (both
- * counted and dropped; the gateway MAC is never learned behind a VTEP). Returns true when m
- * was dropped.
+ * counted and dropped; the gateway MAC is never learned behind a VTEP), except another
+ * leaf's glean, which goes to the VNI's local ports only (counted gw_remote_gleans): a
+ * silent host here answers it to our gateway, which learns it and advertises it. Returns
+ * true when m was taken (dropped, or handed to the local ports).
  */
 static bool dp_gw_from_tunnel(struct dp_worker *w, const struct dp_topology *t, uint16_t slot, uint16_t vi,
 			      struct rte_mbuf *m)
@@ -670,6 +690,11 @@ static bool dp_gw_from_tunnel(struct dp_worker *w, const struct dp_topology *t, 
 	if (!gw)
 		return false;
 	if (unlikely(!memcmp(eth->src_addr.addr_bytes, gw->mac, 6))) {
+		if (dp_is_remote_glean(gw, rte_pktmbuf_mtod(m, const uint8_t *), rte_pktmbuf_data_len(m))) {
+			w->counters->vnis[vi].gw_remote_gleans++;
+			dp_glean_flood(w, t, slot, vi, m, false);
+			return true;
+		}
 		w->counters->vnis[vi].gw_conflicts++;
 		dp_drop(w, slot, DP_DROP_GATEWAY_CONFLICT, m);
 		return true;
@@ -1172,16 +1197,23 @@ static bool dp_route_fits(struct dp_worker *w, const struct dp_topology *t, uint
 }
 
 /*
- * The gateway's ARP request / NS r into VNI vi: every local port and, by head-end
- * replication, every VTEP of its flood list. in_slot is where the packet that asked came in.
+ * The gateway's ARP request / NS r into VNI vi: every local port and (fabric) by head-end
+ * replication every VTEP of its flood list. The other leaves hand it to their own ports
+ * (dp_gw_from_tunnel), so a silent host behind any leaf answers, to the gateway MAC of its
+ * own leaf, which learns and advertises it. in_slot is where the packet that asked came in.
  */
 static void dp_glean_flood(struct dp_worker *w, const struct dp_topology *t, uint16_t in_slot, uint16_t vi,
-			   struct rte_mbuf *r)
+			   struct rte_mbuf *r, bool fabric)
 {
 	const struct dp_vni *v = &t->vnis[vi];
-	unsigned total = (unsigned)v->n_ports + v->n_flood, done = 0;
-	uint16_t sport = v->n_flood ? vxlan_src_port(rte_pktmbuf_mtod(r, const uint8_t *), rte_pktmbuf_data_len(r)) : 0;
+	unsigned total = (unsigned)v->n_ports + (fabric ? v->n_flood : 0), done = 0;
+	uint16_t sport = fabric && v->n_flood ? vxlan_src_port(rte_pktmbuf_mtod(r, const uint8_t *),
+							       rte_pktmbuf_data_len(r)) : 0;
 
+	if (unlikely(!total)) {
+		dp_drop(w, in_slot, DP_DROP_NO_DEST, r);     /* another leaf's glean, and no local port */
+		return;
+	}
 	for (unsigned i = 0; i < total; i++) {
 		struct rte_mbuf *c = ++done == total ? r : rte_pktmbuf_copy(r, w->pool, 0, UINT32_MAX);
 
@@ -1224,7 +1256,7 @@ static void dp_route_glean(struct dp_worker *w, const struct dp_topology *t, uin
 				r->data_len = (uint16_t)len;
 				r->pkt_len = (uint32_t)len;
 				rc->glean_sent++;
-				dp_glean_flood(w, t, slot, h->vni_idx, r);
+				dp_glean_flood(w, t, slot, h->vni_idx, r, true);
 			} else {
 				rte_pktmbuf_free(r);
 			}

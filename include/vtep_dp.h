@@ -120,6 +120,7 @@ struct dp_vni_counters {
 	uint64_t gw_na_sent;                /* neighbour solicitations for its IPv6 (global or link-local) answered */
 	uint64_t gw_echo_replies;           /* ICMP and ICMPv6 echo requests to it answered */
 	uint64_t gw_conflicts;              /* frames from its MAC, ARP/ND claiming or probing its addresses */
+	uint64_t gw_remote_gleans;          /* other leaves' glean ARP/NS from the tunnel, handed to the local ports */
 	uint64_t gw_unrouted;               /* frames to its MAC not for it (to_gateway_unrouted drops) */
 } __rte_cache_aligned;
 

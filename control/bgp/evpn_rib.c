@@ -723,8 +723,9 @@ static void rib_mac_detach(struct rib_mac *m, struct rib_route *r)
 	r->mac_next = NULL;
 }
 
-/* Our type-2 route for a local MAC: MAC only (ip 0) or MAC+IPv4. */
-static void rib_advertise_one(struct evpn_rib *rib, const struct rib_mac *m, uint32_t ip, bool withdraw)
+/* Our type-2 route for a local MAC: MAC only (ip_len 0), MAC+IPv4 (32) or MAC+IPv6 (128) with ip. */
+static void rib_advertise_ip(struct evpn_rib *rib, const struct rib_mac *m, uint8_t ip_len, const void *ip,
+			     bool withdraw)
 {
 	uint16_t vni_idx = (uint16_t)(m->key >> 48);
 	const struct rib_vni *v = &rib->vnis[vni_idx];
@@ -737,39 +738,19 @@ static void rib_advertise_one(struct evpn_rib *rib, const struct rib_mac *m, uin
 	memcpy(r.rd, v->rd, 8);
 	rib_mac_addr(m, r.mac);
 	r.label1 = v->vni;
-	if (ip) {
-		r.ip_len = 32;
-		memcpy(r.ip, &ip, 4);
-	}
-	rib->ops.advertise(rib->ctx, &r, vni_idx, m->local_seq, m->local_sticky, withdraw);
-}
-
-/* Our type-2 route for a local MAC with its IPv6 address ip6. */
-static void rib_advertise_one6(struct evpn_rib *rib, const struct rib_mac *m, const uint8_t ip6[16], bool withdraw)
-{
-	uint16_t vni_idx = (uint16_t)(m->key >> 48);
-	const struct rib_vni *v = &rib->vnis[vni_idx];
-	struct evpn_route r;
-
-	if (!rib->ops.advertise)
-		return;
-	memset(&r, 0, sizeof(r));
-	r.type = EVPN_RT_MAC_IP;
-	memcpy(r.rd, v->rd, 8);
-	rib_mac_addr(m, r.mac);
-	r.label1 = v->vni;
-	r.ip_len = 128;
-	memcpy(r.ip, ip6, 16);
+	r.ip_len = ip_len;
+	if (ip_len)
+		memcpy(r.ip, ip, ip_len / 8);
 	rib->ops.advertise(rib->ctx, &r, vni_idx, m->local_seq, m->local_sticky, withdraw);
 }
 
 static void rib_advertise_mac(struct evpn_rib *rib, struct rib_mac *m, bool withdraw)
 {
-	rib_advertise_one(rib, m, 0, withdraw);
+	rib_advertise_ip(rib, m, 0, NULL, withdraw);
 	if (m->local_ip)
-		rib_advertise_one(rib, m, m->local_ip, withdraw);
+		rib_advertise_ip(rib, m, 32, &m->local_ip, withdraw);
 	for (unsigned i = 0; m->local_ip6 && i < m->local_ip6->n; i++)
-		rib_advertise_one6(rib, m, m->local_ip6->a[i], withdraw);
+		rib_advertise_ip(rib, m, 128, m->local_ip6->a[i], withdraw);
 }
 
 /* Record a move; true when the MAC has now moved too often and is frozen. */
@@ -917,10 +898,10 @@ void evpn_rib_local_ip(struct evpn_rib *rib, uint16_t vni_idx, const uint8_t mac
 	if (!m || m->local_ip == ip)
 		return;
 	if (m->advertised && m->local_ip)
-		rib_advertise_one(rib, m, m->local_ip, true);   /* the old MAC+IP route */
+		rib_advertise_ip(rib, m, 32, &m->local_ip, true);   /* the old MAC+IP route */
 	m->local_ip = ip;
 	if (m->advertised && ip)
-		rib_advertise_one(rib, m, ip, false);           /* the MAC-only route stands */
+		rib_advertise_ip(rib, m, 32, &ip, false);           /* the MAC-only route stands */
 	rib_mac_put(rib, m);
 }
 
@@ -938,7 +919,7 @@ void evpn_rib_local_ip6(struct evpn_rib *rib, uint16_t vni_idx, const uint8_t ma
 	if (!ip6) {
 		if (m->advertised)
 			for (unsigned i = 0; l && i < l->n; i++)
-				rib_advertise_one6(rib, m, l->a[i], true);
+				rib_advertise_ip(rib, m, 128, l->a[i], true);
 		free(l);
 		m->local_ip6 = NULL;
 		rib_mac_put(rib, m);
@@ -953,15 +934,61 @@ void evpn_rib_local_ip6(struct evpn_rib *rib, uint16_t vni_idx, const uint8_t ma
 	}
 	if (l->n == RIB_MAX_IP6) {
 		if (m->advertised)
-			rib_advertise_one6(rib, m, l->a[l->next], true);   /* the oldest makes room */
+			rib_advertise_ip(rib, m, 128, l->a[l->next], true);   /* the oldest makes room */
 		memcpy(l->a[l->next], ip6, 16);
 		l->next = (uint8_t)((l->next + 1) % RIB_MAX_IP6);
 	} else {
 		memcpy(l->a[l->n++], ip6, 16);
 	}
 	if (m->advertised)
-		rib_advertise_one6(rib, m, ip6, false);             /* the MAC-only route stands */
+		rib_advertise_ip(rib, m, 128, ip6, false);             /* the MAC-only route stands */
 	rib_mac_put(rib, m);                                     /* as for IPv4: kept for a local MAC only */
+}
+
+void evpn_rib_local_ip_del(struct evpn_rib *rib, uint16_t vni_idx, const uint8_t mac[6], uint8_t ip_len,
+			   const void *ip)
+{
+	struct rib_ip6s *l;
+	struct rib_mac *m;
+	unsigned i, n;
+
+	if (vni_idx >= RIB_MAX_VNIS || !rib->vnis[vni_idx].active || !(m = rib_mac_get(rib, vni_idx, mac, false)))
+		return;
+	if (ip_len == 32) {
+		if (!m->local_ip || memcmp(&m->local_ip, ip, 4))
+			return;                 /* not the binding we hold (another replaced it) */
+		if (m->advertised)
+			rib_advertise_ip(rib, m, 32, &m->local_ip, true);
+		m->local_ip = 0;
+		rib_mac_put(rib, m);
+		return;
+	}
+	if (ip_len != 128 || !(l = m->local_ip6))
+		return;
+	for (i = 0; i < l->n && memcmp(l->a[i], ip, 16); i++)
+		;
+	if (i == l->n)
+		return;
+	if (m->advertised)
+		rib_advertise_ip(rib, m, 128, l->a[i], true);
+	/* keep the others oldest first, from a[0]: when full, a[next] is the oldest */
+	{
+		struct rib_ip6s k = { .n = 0 };
+		unsigned first = l->n == RIB_MAX_IP6 ? l->next : 0;
+
+		for (n = 0; n < l->n; n++) {
+			unsigned j = (first + n) % RIB_MAX_IP6;
+
+			if (j != i)
+				memcpy(k.a[k.n++], l->a[j], 16);
+		}
+		*l = k;
+	}
+	if (!l->n) {
+		free(l);
+		m->local_ip6 = NULL;
+	}
+	rib_mac_put(rib, m);
 }
 
 /* ---- paths from peers ---- */

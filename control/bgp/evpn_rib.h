@@ -158,6 +158,13 @@ void evpn_rib_local_ip(struct evpn_rib *rib, uint16_t vni_idx, const uint8_t mac
  * a fifth replaces the oldest); ip6 NULL removes them all.
  */
 void evpn_rib_local_ip6(struct evpn_rib *rib, uint16_t vni_idx, const uint8_t mac[6], const uint8_t ip6[16]);
+/*
+ * One binding of a local MAC went (aged, or its MAC left the port): ip_len 32 (the IPv4
+ * binding, if it is still ip) or 128 (that IPv6 address); its MAC+IP route is withdrawn, the
+ * MAC-only route and the other bindings stand.
+ */
+void evpn_rib_local_ip_del(struct evpn_rib *rib, uint16_t vni_idx, const uint8_t mac[6], uint8_t ip_len,
+			   const void *ip);
 
 /* Every route we originate, with its attributes (initial dump to a new peer). */
 typedef void (*evpn_rib_local_cb)(const struct evpn_route *r, uint16_t vni_idx, uint32_t seq, bool sticky, void *arg);

@@ -417,6 +417,8 @@ static const struct cfg_key cfg_fastpath_keys[] = {
 	  CFG_DEF(VTEP_DEFAULT_MAC_TABLE_SIZE) },
 	{ "mac_aging", CFG_UINT, .max = CFG_MAC_AGING_MAX, .hint = "seconds, 0 disables aging", CFG_TOP(mac_aging_sec),
 	  CFG_DEF(VTEP_DEFAULT_MAC_AGING_SEC) },
+	{ "neighbor_aging", CFG_UINT, .max = CFG_MAC_AGING_MAX, .hint = "seconds, 0 disables aging",
+	  CFG_TOP(neighbor_aging_sec), CFG_DEF(VTEP_DEFAULT_NEIGHBOR_AGING_SEC) },
 	{ "mbufs", CFG_UINT, .min = 4096, .max = 1048576, CFG_TOP(mbufs), CFG_DEF(VTEP_DEFAULT_MBUFS) },
 };
 static const struct cfg_table cfg_fastpath_table = { CFG_KEYS(cfg_fastpath_keys), "a mapping" };
@@ -829,6 +831,8 @@ static const struct cfg_key cfg_port_keys[] = {
 	{ "memif_id", CFG_UINT, CFG_ONLY_MEMIF, .pass = 2, .max = UINT32_MAX, .hint = "the id the client asks for",
 	  CFG_PORT(memif_id) },
 	{ "max_macs", CFG_UINT, .pass = 4, CFG_MAX_MACS, CFG_PORT(max_macs) },
+	{ "max_neighbors", CFG_UINT, .pass = 4, .min = 1, .max = VTEP_PORT_MAX_NEIGHBORS_MAX,
+	  .hint = "learned IP bindings", CFG_PORT(max_neighbors) },
 };
 static const struct cfg_table cfg_port_table = { CFG_KEYS(cfg_port_keys), "a mapping with 'name' and 'vni'" };
 

@@ -19,6 +19,11 @@
 #define VTEP_DEFAULT_UNDERLAY_MTU 1500
 #define VTEP_DEFAULT_MAC_TABLE_SIZE (1u << 20)
 #define VTEP_DEFAULT_MAC_AGING_SEC 300
+/* A learned IP binding (the gateway's ARP/ND table) not refreshed for this long goes: NX-OS's ARP timeout. */
+#define VTEP_DEFAULT_NEIGHBOR_AGING_SEC 1500
+/* Learned IP bindings a port may hold when max_neighbors is not configured. */
+#define VTEP_DEFAULT_PORT_MAX_NEIGHBORS 256
+#define VTEP_PORT_MAX_NEIGHBORS_MAX 65536
 #define VTEP_DEFAULT_MBUFS 32768
 #define VTEP_DEFAULT_LCORE 1
 #define VTEP_DEFAULT_CONTAINER_IFNAME "eth0"
@@ -121,6 +126,7 @@ struct vtep_port_config {
 	uint8_t prefix_len;
 	uint32_t mtu;                    /* 0: the VNI's MTU */
 	uint32_t max_macs;               /* MACs learned on the port at most; 0: default, VTEP_MAX_MACS_UNLIMITED */
+	uint32_t max_neighbors;          /* learned IP bindings at most; 0: VTEP_DEFAULT_PORT_MAX_NEIGHBORS */
 	/* memif only (netns, pid and ifname are AF_XDP only) */
 	char socket[VTEP_MEMIF_SOCKET_MAX];  /* empty: /run/vtepd/INSTANCE-NAME.memif */
 	uint32_t memif_id;               /* the interface id on that socket, default 0 */
@@ -199,6 +205,7 @@ struct vtep_config {
 	unsigned fastpath_lcore;         /* default 1 */
 	uint32_t mac_table_size;         /* default 1M */
 	uint32_t mac_aging_sec;          /* default 300; 0 disables aging */
+	uint32_t neighbor_aging_sec;     /* learned IP bindings, default 1500; 0: they never age */
 	uint32_t mbufs;                  /* mbuf pool size, default 32768 */
 	char socket_path[108];           /* management socket; default /run/vtepd/NAME.sock */
 

@@ -529,6 +529,7 @@ int fabric_start(struct vtepd *d)
 	d->hooks.local_mac = fabric_local_mac;
 	d->hooks.local_ip = fabric_local_ip;
 	d->hooks.local_ip6 = fabric_local_ip6;
+	d->hooks.local_ip_del = fabric_local_ip_del;
 	fdb_set_remove_cb(d->fdb, fabric_fdb_removed, vb);
 	fabric_seed(vb);
 	rc2 = bgp_start(vb->bgp);
@@ -590,6 +591,12 @@ void fabric_local_ip6(struct vtepd *d, uint16_t vni_idx, const uint8_t mac[6], c
 		evpn_rib_local_ip6(d->fabric->rib, vni_idx, mac, ip6);
 }
 
+void fabric_local_ip_del(struct vtepd *d, uint16_t vni_idx, const uint8_t mac[6], uint8_t ip_len, const void *ip)
+{
+	if (d->fabric)
+		evpn_rib_local_ip_del(d->fabric->rib, vni_idx, mac, ip_len, ip);
+}
+
 void fabric_stop(struct vtepd *d)
 {
 	struct fabric *vb = d->fabric;
@@ -605,6 +612,7 @@ void fabric_stop(struct vtepd *d)
 	d->hooks.local_mac = NULL;
 	d->hooks.local_ip = NULL;
 	d->hooks.local_ip6 = NULL;
+	d->hooks.local_ip_del = NULL;
 }
 
 uint64_t fabric_fdb_changed_us(const struct vtepd *d)

@@ -35,6 +35,7 @@ void fabric_tick(struct vtepd *d);
 void fabric_local_mac(struct vtepd *d, uint16_t vni_idx, const uint8_t mac[6], bool present);
 void fabric_local_ip(struct vtepd *d, uint16_t vni_idx, const uint8_t mac[6], uint32_t ip);
 void fabric_local_ip6(struct vtepd *d, uint16_t vni_idx, const uint8_t mac[6], const uint8_t ip6[16]);
+void fabric_local_ip_del(struct vtepd *d, uint16_t vni_idx, const uint8_t mac[6], uint8_t ip_len, const void *ip);
 /* Wall clock (microseconds) when an UPDATE last changed the FDB; 0: never. */
 uint64_t fabric_fdb_changed_us(const struct vtepd *d);
 struct evpn_rib *fabric_rib(const struct vtepd *d);

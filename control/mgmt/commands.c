@@ -659,6 +659,7 @@ static void show_stats_vni(struct ctl_out *o, uint32_t vni, const struct dp_vni_
 	ctl_u64(o, "gw_na_sent", vc->gw_na_sent);
 	ctl_u64(o, "gw_echo_replies", vc->gw_echo_replies);
 	ctl_u64(o, "gw_conflicts", vc->gw_conflicts);
+	ctl_u64(o, "gw_remote_gleans", vc->gw_remote_gleans);
 	ctl_u64(o, "to_gateway_unrouted", vc->gw_unrouted);
 	ctl_obj_end(o);
 }
@@ -740,6 +741,10 @@ static int cmd_show_stats(struct ctl_out *o, int argc, char **argv, void *ctx)
 	ctl_u64(o, "learn_errors", d->stats.learn_errors);
 	ctl_u64(o, "vtep_table_full", d->stats.vtep_table_full);
 	ctl_u64(o, "arp_table_full", d->stats.arp_table_full);
+	ctl_u64(o, "neighbors_learned", d->stats.neigh_learned);
+	ctl_u64(o, "neighbors_aged", d->stats.neigh_aged);
+	ctl_u64(o, "neighbors_gone", d->stats.neigh_gone);
+	ctl_u64(o, "neighbors_refused", d->stats.neigh_refused);
 	ctl_u64(o, "bgp_unknown_connections", fabric_speaker(d) ? bgp_unknown_accepts(fabric_speaker(d)) : 0);
 	ctl_u64(o, "netlink_events", d->stats.nl_events);
 	ctl_u64(o, "netlink_errors", d->stats.nl_errors);
@@ -804,6 +809,12 @@ static int cmd_show_stats(struct ctl_out *o, int argc, char **argv, void *ctx)
 			ctl_u64(o, "max_macs", max == VTEP_MAX_MACS_UNLIMITED ? 0 : max);   /* 0: no limit */
 			ctl_u64(o, "learn_refused", pc->learn_refused);
 			ctl_u64(o, "learn_limit", limit);
+			if (container) {
+				/* learned IP bindings (the gateway's ARP/ND table) */
+				ctl_u64(o, "neighbors", d->ports[s].n_neigh);
+				ctl_u64(o, "max_neighbors", vtepd_port_max_neighbors(d, (uint16_t)s));
+				ctl_u64(o, "neighbors_refused", d->ports[s].neigh_refused);
+			}
 		}
 		ctl_obj_begin(o, "drops");
 		for (int r = 1; r < DP_DROP_MAX; r++)

@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_common.h>
@@ -91,6 +92,216 @@ int vtepd_learning_port_mac(struct vtepd *d, uint16_t slot, uint16_t vni_idx, co
 	return fdb_install(d->fdb, fdb_key(vni_idx, mac), fdb_dest_port(slot), FDB_F_PORT);
 }
 
+uint32_t vtepd_port_max_neighbors(const struct vtepd *d, uint16_t slot)
+{
+	uint32_t m = slot <= VTEP_MAX_PORTS ? d->ports[slot].conf.max_neighbors : 0;
+
+	return m ? m : VTEP_DEFAULT_PORT_MAX_NEIGHBORS;
+}
+
+/*
+ * Binding idx of port slot goes: its host route (if it still points here), and its MAC+IP
+ * route. An IPv4 binding the EVPN RIB held (one per MAC) is replaced there by the newest
+ * other IPv4 binding of the MAC, or the port's configured address at its own MAC, unless
+ * the MAC itself is gone (mac_gone).
+ */
+static void vtepd_neigh_remove(struct vtepd *d, uint16_t slot, uint32_t idx, bool mac_gone)
+{
+	struct vtepd_port *p = &d->ports[slot];
+	struct vtepd_neigh n = p->neigh[idx];
+	struct vtepd_neigh *next = NULL;
+
+	p->neigh[idx] = p->neigh[--p->n_neigh];
+	vtepd_vrf_host_del(d, slot, n.mac, n.v6, n.ip);
+	if (n.v6 || !n.adv) {
+		if (n.v6)
+			vtepd_local_ip_del(d, p->vni_idx, n.mac, 128, n.ip);
+		return;
+	}
+	vtepd_local_ip_del(d, p->vni_idx, n.mac, 32, n.ip);
+	for (uint32_t i = 0; !mac_gone && i < p->n_neigh; i++) {
+		struct vtepd_neigh *o = &p->neigh[i];
+
+		if (!o->v6 && !memcmp(o->mac, n.mac, 6) && (!next || o->last_seen > next->last_seen))
+			next = o;
+	}
+	if (next) {
+		uint32_t ip;
+
+		next->adv = true;
+		memcpy(&ip, next->ip, 4);
+		vtepd_local_ip(d, p->vni_idx, n.mac, ip);
+	} else if (!mac_gone && p->conf.has_ip && p->conf.has_mac && !memcmp(n.mac, p->conf.mac, 6)) {
+		vtepd_local_ip(d, p->vni_idx, n.mac, p->conf.ip);   /* the port's configured address again */
+	}
+}
+
+/* The learned binding of ip (v6 or not) in VNI index vi, on any port: its slot and index, false when none. */
+static bool vtepd_neigh_find(const struct vtepd *d, uint16_t vi, bool v6, const uint8_t ip[16], uint16_t *slot,
+			     uint32_t *idx)
+{
+	for (uint16_t s = 1; s <= VTEP_MAX_PORTS; s++) {
+		const struct vtepd_port *p = &d->ports[s];
+
+		if (!p->in_use || p->vni_idx != vi)
+			continue;
+		for (uint32_t i = 0; i < p->n_neigh; i++)
+			if (p->neigh[i].v6 == v6 && !memcmp(p->neigh[i].ip, ip, 16)) {
+				*slot = s;
+				*idx = i;
+				return true;
+			}
+	}
+	return false;
+}
+
+static void vtepd_learn_one(struct vtepd *d, const struct dp_learn_event *ev, uint64_t now);
+
+/*
+ * A container's ARP (or neighbour discovery) told us an address of its MAC: a learned binding
+ * of its port (a /32 or /128 host route, MAC+IP for EVPN), refreshed by every report. Its MAC
+ * is learned first when it is not at the port yet (the frame's own MAC event may come after
+ * it in the ring): the RIB advertises a MAC+IP route only for a local MAC, and would drop a
+ * binding that came first. At most max_neighbors per port: more are refused and counted.
+ */
+static void vtepd_learn_ip(struct vtepd *d, const struct dp_learn_event *ev, uint64_t now)
+{
+	uint32_t slot = ev->dest & ~DP_LEARN_IP6;   /* without DP_LEARN_IP and the IPv6 bit */
+	bool v6 = (ev->dest & DP_LEARN_IP6) == DP_LEARN_IP6;
+	uint16_t vi = fdb_key_vni_idx(ev->key), os;
+	const struct fdb_entry *e;
+	struct vtepd_port *p;
+	struct vtepd_neigh *n;
+	uint8_t mac[6], ip[16] = { 0 };
+	uint32_t i, oi;
+
+	if (slot == 0 || slot > VTEP_MAX_PORTS || !d->ports[slot].in_use || d->ports[slot].vni_idx != vi ||
+	    vi >= d->n_vnis) {
+		d->stats.learn_ignored++;
+		return;
+	}
+	p = &d->ports[slot];
+	fdb_key_mac(ev->key, mac);
+	if (v6)
+		memcpy(ip, ev->ip6, 16);
+	else
+		memcpy(ip, &ev->vtep_ip, 4);
+	/* the port's configured address at its own MAC is no learned binding: it lives with the port */
+	if (!v6 && p->conf.has_ip && p->conf.has_mac && ev->vtep_ip == p->conf.ip && !memcmp(mac, p->conf.mac, 6))
+		return;
+	e = fdb_lookup(d->fdb, ev->key);
+	if (!e || fdb_entry_dest(e) != fdb_dest_port(slot)) {
+		struct dp_learn_event mev = { .key = ev->key, .dest = fdb_dest_port(slot) };
+
+		vtepd_learn_one(d, &mev, now);
+		e = fdb_lookup(d->fdb, ev->key);
+		if (!e || fdb_entry_dest(e) != fdb_dest_port(slot)) {
+			/* its MAC is refused here (a limit, pinned elsewhere): so is the address */
+			p->neigh_refused++;
+			d->stats.neigh_refused++;
+			return;
+		}
+	}
+	for (i = 0; i < p->n_neigh; i++) {
+		n = &p->neigh[i];
+		if (n->v6 == v6 && !memcmp(n->ip, ip, 16)) {
+			if (!memcmp(n->mac, mac, 6)) {
+				n->last_seen = now;     /* a refresh: nothing else changes */
+				return;
+			}
+			break;
+		}
+	}
+	if (i < p->n_neigh) {
+		vtepd_neigh_remove(d, (uint16_t)slot, i, false);     /* the address moved to another MAC here */
+	} else if (p->n_neigh >= vtepd_port_max_neighbors(d, (uint16_t)slot)) {
+		/* refused before looking at the other ports: a spray of addresses costs one port's scan */
+		p->neigh_refused++;
+		d->stats.neigh_refused++;
+		return;
+	} else if (vtepd_neigh_find(d, vi, v6, ip, &os, &oi)) {
+		vtepd_neigh_remove(d, os, oi, false);                /* ... or from another port */
+	}
+	if (p->n_neigh == p->neigh_cap) {
+		uint32_t cap = p->neigh_cap ? 2 * p->neigh_cap : 4;
+		struct vtepd_neigh *a;
+
+		cap = RTE_MIN(cap, vtepd_port_max_neighbors(d, (uint16_t)slot));
+		a = realloc(p->neigh, cap * sizeof(*a));
+		if (!a) {
+			d->stats.learn_errors++;
+			return;
+		}
+		p->neigh = a;
+		p->neigh_cap = cap;
+	}
+	n = &p->neigh[p->n_neigh++];
+	*n = (struct vtepd_neigh){ .v6 = v6, .last_seen = now };
+	memcpy(n->ip, ip, 16);
+	memcpy(n->mac, mac, 6);
+	d->stats.neigh_learned++;
+	if (v6) {
+		vtepd_local_ip6(d, vi, mac, ip);
+		vtepd_vrf_host6(d, (uint16_t)slot, mac, ip);
+		return;
+	}
+	for (i = 0; i + 1 < p->n_neigh; i++)
+		if (!p->neigh[i].v6 && !memcmp(p->neigh[i].mac, mac, 6))
+			p->neigh[i].adv = false;   /* the RIB holds one IPv4 address per MAC: the newest */
+	n->adv = true;
+	vtepd_local_ip(d, vi, mac, ev->vtep_ip);
+	vtepd_vrf_host(d, (uint16_t)slot, mac, ev->vtep_ip, true);   /* routed to it from now on */
+}
+
+void vtepd_neigh_age(struct vtepd *d, uint64_t now)
+{
+	uint64_t max_age = d->cfg.neighbor_aging_sec;
+	bool refreshed = false;
+
+	for (uint16_t s = 1; s <= VTEP_MAX_PORTS; s++) {
+		struct vtepd_port *p = &d->ports[s];
+
+		if (!p->in_use || !p->n_neigh)
+			continue;
+		if (!refreshed) {
+			fdb_refresh(d->fdb, now);   /* what the fast path saw of each MAC */
+			refreshed = true;
+		}
+		for (uint32_t i = 0; i < p->n_neigh;) {
+			const struct vtepd_neigh *n = &p->neigh[i];
+			const struct fdb_entry *e = fdb_lookup(d->fdb, fdb_key(p->vni_idx, n->mac));
+			uint64_t seen;
+
+			if (!e || fdb_entry_dest(e) != fdb_dest_port(s)) {
+				vtepd_neigh_remove(d, s, i, true);      /* its MAC aged out or left the port */
+				d->stats.neigh_gone++;
+				continue;
+			}
+			seen = RTE_MAX(n->last_seen, __atomic_load_n(&e->last_seen, __ATOMIC_RELAXED));
+			if (max_age && now >= seen + max_age) {
+				vtepd_neigh_remove(d, s, i, false);
+				d->stats.neigh_aged++;
+				continue;
+			}
+			i++;
+		}
+	}
+}
+
+void vtepd_neigh_port_gone(struct vtepd *d, uint16_t slot)
+{
+	struct vtepd_port *p;
+
+	if (slot == 0 || slot > VTEP_MAX_PORTS)
+		return;
+	p = &d->ports[slot];
+	while (p->n_neigh)
+		vtepd_neigh_remove(d, slot, p->n_neigh - 1, true);
+	free(p->neigh);
+	p->neigh = NULL;
+	p->neigh_cap = 0;
+}
+
 static void vtepd_learn_one(struct vtepd *d, const struct dp_learn_event *ev, uint64_t now)
 {
 	uint32_t dest = ev->dest;
@@ -98,25 +309,7 @@ static void vtepd_learn_one(struct vtepd *d, const struct dp_learn_event *ev, ui
 	int rc;
 
 	if (!fdb_dest_is_vtep(dest) && (dest & DP_LEARN_IP)) {
-		uint32_t slot = dest & ~DP_LEARN_IP6;   /* without DP_LEARN_IP and the IPv6 bit */
-		uint8_t mac[6];
-
-		/* a container's ARP (or neighbour discovery) told us its address: MAC+IP for EVPN */
-		if (slot == 0 || slot > VTEP_MAX_PORTS || !d->ports[slot].in_use) {
-			d->stats.learn_ignored++;
-			return;
-		}
-		fdb_key_mac(ev->key, mac);
-		if ((dest & DP_LEARN_IP6) == DP_LEARN_IP6) {
-			/* an IPv6 address: MAC+IP for EVPN, a /128 host route */
-			vtepd_local_ip6(d, fdb_key_vni_idx(ev->key), mac, ev->ip6);
-			if (d->ports[slot].vni_idx == fdb_key_vni_idx(ev->key))
-				vtepd_vrf_host6(d, (uint16_t)slot, mac, ev->ip6);
-			return;
-		}
-		vtepd_local_ip(d, fdb_key_vni_idx(ev->key), mac, ev->vtep_ip);
-		if (d->ports[slot].vni_idx == fdb_key_vni_idx(ev->key))
-			vtepd_vrf_host(d, (uint16_t)slot, mac, ev->vtep_ip, true);   /* routed to it from now on */
+		vtepd_learn_ip(d, ev, now);
 		return;
 	}
 
@@ -193,6 +386,7 @@ void vtepd_learning_age(struct vtepd *d)
 
 	if (d->cfg.mac_aging_sec)
 		fdb_age(d->fdb, now, d->cfg.mac_aging_sec);
+	vtepd_neigh_age(d, now);
 	vtepd_learning_limits(d);
 }
 

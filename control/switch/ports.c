@@ -645,6 +645,9 @@ static void vtepd_port_close(struct vtepd *d, int slot, bool keep_veth)
 {
 	struct vtepd_port *p = &d->ports[slot];
 
+	free(p->neigh);                   /* its learned bindings (vtepd_neigh_port_gone emptied them on detach) */
+	p->neigh = NULL;
+	p->n_neigh = p->neigh_cap = 0;
 	if (p->conf.type == VTEP_PORT_MEMIF) {
 		vtepd_memif_close(&p->conf, p->dpdk_port);
 	} else {
@@ -668,6 +671,7 @@ static void vtepd_port_release(struct vtepd *d, int slot)
 {
 	struct vtepd_port *p = &d->ports[slot];
 
+	vtepd_neigh_port_gone(d, (uint16_t)slot); /* its learned bindings: their MAC+IP routes are withdrawn */
 	vtepd_vrf_port_gone(d, (uint16_t)slot);   /* its host routes first: none may point at a reused slot */
 	p->in_use = false;
 	vtepd_publish(d);                 /* waits until the fast path no longer sees the port */

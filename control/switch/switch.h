@@ -44,6 +44,18 @@ struct vtepd_vni {
 	uint64_t learn_limit;              /* new MACs refused here for max_macs (the fast path counts its own) */
 };
 
+/*
+ * An IP binding a container's ARP or neighbour discovery taught the gateway (learning.c): a
+ * local host route in its VNI's VRF and a MAC+IP route for EVPN while it lives.
+ */
+struct vtepd_neigh {
+	uint8_t ip[16];                    /* IPv4: the first 4 bytes, network order */
+	uint8_t mac[6];
+	bool v6;
+	bool adv;                          /* IPv4: the one the EVPN RIB holds for its MAC (one per MAC) */
+	uint64_t last_seen;                /* seconds (dp_clock_sec): its last ARP / ND */
+};
+
 struct vtepd_port {
 	bool in_use;
 	bool from_config;
@@ -56,6 +68,9 @@ struct vtepd_port {
 	uint64_t attached_at;              /* seconds since the epoch */
 	bool learn_full;                   /* at its max_macs (as published to the fast path) */
 	uint64_t learn_limit;              /* new MACs refused here for max_macs (the fast path counts its own) */
+	struct vtepd_neigh *neigh;         /* its learned IP bindings (not the configured ip) */
+	uint32_t n_neigh, neigh_cap;       /* in use, allocated (grows up to max_neighbors) */
+	uint64_t neigh_refused;            /* new bindings refused: the port was at max_neighbors */
 };
 
 /* One outer next hop of a remote VTEP, from the kernel's FIB (one of an ECMP set). */
@@ -120,6 +135,10 @@ struct vtepd_stats {
 	uint64_t nl_errors;                /* failed reads of the netlink monitor */
 	uint64_t learn_limit;              /* learn events refused for a port's or a VNI's max_macs */
 	uint64_t vteps_aged;               /* learned VTEPs removed: no MAC behind them for the aging time */
+	uint64_t neigh_learned;            /* learned IP bindings added */
+	uint64_t neigh_aged;               /* ... removed: not refreshed for neighbor_aging */
+	uint64_t neigh_gone;               /* ... removed: their MAC left the port (aged, moved, detached) */
+	uint64_t neigh_refused;            /* ... refused: their port at max_neighbors, or their MAC not learnable */
 };
 
 struct vtepd;
@@ -135,6 +154,8 @@ struct vtepd_hooks {
 	void (*local_ip)(struct vtepd *d, uint16_t vni_idx, const uint8_t mac[6], uint32_t ip);
 	/* A local MAC's IPv6 binding (from its neighbour discovery). */
 	void (*local_ip6)(struct vtepd *d, uint16_t vni_idx, const uint8_t mac[6], const uint8_t ip6[16]);
+	/* One learned binding of a local MAC went (ip_len 32 or 128, ip in network order). */
+	void (*local_ip_del)(struct vtepd *d, uint16_t vni_idx, const uint8_t mac[6], uint8_t ip_len, const void *ip);
 };
 
 struct vtepd {
@@ -240,6 +261,17 @@ void vtepd_learning_limits(struct vtepd *d);
 int vtepd_learning_port_mac(struct vtepd *d, uint16_t slot, uint16_t vni_idx, const uint8_t mac[6]);
 /* Install the static MACs of the configuration. 0 or errno with err. */
 int vtepd_learning_static(struct vtepd *d, char *err, size_t errlen);
+/*
+ * The learned IP bindings (the gateway's ARP/ND table): remove those not refreshed (by an
+ * ARP/ND naming them, or any frame from their MAC) for neighbor_aging seconds at now, and at
+ * once those whose MAC is no longer at their port; each takes its host route and MAC+IP
+ * route with it. vtepd_learning_age runs it every second.
+ */
+void vtepd_neigh_age(struct vtepd *d, uint64_t now);
+/* Port slot goes: its learned bindings go (their MAC+IP routes are withdrawn). */
+void vtepd_neigh_port_gone(struct vtepd *d, uint16_t slot);
+/* The learned bindings a port may hold. */
+uint32_t vtepd_port_max_neighbors(const struct vtepd *d, uint16_t slot);
 
 /* vrfs.c */
 /* Create every configured VRF's route table and RIB with its connected routes (after the VNIs and uplinks). */
@@ -265,6 +297,8 @@ uint16_t vtepd_vrf_l3vni_index(const struct vtepd *d, uint16_t k);
 void vtepd_vrf_host(struct vtepd *d, uint16_t slot, const uint8_t mac[6], uint32_t ip, bool learned);
 /* The same for an IPv6 address ip6 a container's neighbour discovery reported (a /128). */
 void vtepd_vrf_host6(struct vtepd *d, uint16_t slot, const uint8_t mac[6], const uint8_t ip6[16]);
+/* A learned binding of port slot went: its host route goes, if it still points at mac there. */
+void vtepd_vrf_host_del(struct vtepd *d, uint16_t slot, const uint8_t mac[6], bool v6, const uint8_t ip[16]);
 /* Port slot went: its local host routes go too. */
 void vtepd_vrf_port_gone(struct vtepd *d, uint16_t slot);
 /*
@@ -324,6 +358,13 @@ static inline void vtepd_local_ip6(struct vtepd *d, uint16_t vni_idx, const uint
 {
 	if (d->hooks.local_ip6)
 		d->hooks.local_ip6(d, vni_idx, mac, ip6);
+}
+
+static inline void vtepd_local_ip_del(struct vtepd *d, uint16_t vni_idx, const uint8_t mac[6], uint8_t ip_len,
+				      const void *ip)
+{
+	if (d->hooks.local_ip_del)
+		d->hooks.local_ip_del(d, vni_idx, mac, ip_len, ip);
 }
 
 #endif

@@ -284,6 +284,28 @@ void vtepd_vrf_host6(struct vtepd *d, uint16_t slot, const uint8_t mac[6], const
 	vlog(VLOG_DEBUG, "VRF %s: host route %s via port %s", d->cfg.vrfs[k].name, pfx, d->ports[slot].conf.name);
 }
 
+void vtepd_vrf_host_del(struct vtepd *d, uint16_t slot, const uint8_t mac[6], bool v6, const uint8_t ip[16])
+{
+	uint16_t vi = slot <= VTEP_MAX_PORTS && d->ports[slot].in_use ? d->ports[slot].vni_idx : DP_NO_ID;
+	uint16_t k = vi != DP_NO_ID ? vtepd_vni_vrf(d, vi) : VTEP_NO_VRF;
+	char pfx[ROUTE_PREFIX_STRLEN];
+	struct dp_route_nh nh;
+	struct route_prefix p;
+	uint32_t a4;
+
+	if (k == VTEP_NO_VRF || !d->vrfs[k].rib)
+		return;
+	memcpy(&a4, ip, 4);
+	if (v6 ? route_prefix_v6(&p, ip, 128) : route_prefix_v4(&p, ntohl(a4), 32))
+		return;
+	/* only its own: the address may have moved to another MAC or port since */
+	if (route_rib_path(d->vrfs[k].rib, &p, ROUTE_SRC_LOCAL_HOST, 0, &nh) != 0 || nh.type != DP_ROUTE_NH_LOCAL ||
+	    nh.port != slot || memcmp(nh.mac, mac, 6) || route_rib_del(d->vrfs[k].rib, &p, ROUTE_SRC_LOCAL_HOST, 0))
+		return;
+	route_prefix_format(&p, pfx, sizeof(pfx));
+	vlog(VLOG_DEBUG, "VRF %s: host route %s via port %s removed", d->cfg.vrfs[k].name, pfx, d->ports[slot].conf.name);
+}
+
 /* The local host routes of a port slot, or (mac set) of a MAC in VNI index vi. */
 struct vtepd_vrf_gone {
 	uint32_t slot;

@@ -154,6 +154,10 @@ seeds = {
     "gw_from_gateway_mac": STD + rec(A, eth(b"\xff" * 6, GW_MAC, 0x0800, bytes(64))),
     "gw_decap_to_gateway": STD + rec(U, vxlan(100, eth(GW_MAC, mac(0xA0), 0x0800, bytes(64)))),
     "gw_decap_from_gateway": STD + rec(U, vxlan(100, eth(b"\xff" * 6, GW_MAC, 0x0806, bytes(28)))),
+    # another leaf's glean request for a host of VNI 100: handed to the local ports (gw_remote_gleans)
+    "gw_decap_remote_glean": STD + rec(U, vxlan(100, eth(b"\xff" * 6, GW_MAC, 0x0806,
+                                                         struct.pack("!HHBBH", 1, 0x0800, 6, 4, 1) + GW_MAC +
+                                                         bytes(GW4) + bytes(6) + bytes((192, 168, 0, 10))))),
     # routing in the VRF: B (VNI 200) to A's host 192.168.0.10 and back, TTL 1, glean, no route, remote
     "route_local": STD + rec(B, icmp4_echo(GW_MAC, (192, 168, 2, 11), (192, 168, 0, 10), 108 - 42)),
     "route_local_back": STD + rec(A, icmp4_echo(GW_MAC, (192, 168, 0, 10), (192, 168, 2, 11), 1008 - 42)),

@@ -11,7 +11,12 @@
 # and ours as inner source (tshark on the underlay); traceroute shows one routed hop within a
 # leaf and, across leaves, the egress leaf's gateway as a second (symmetric IRB routes on both
 # leaves); a container moved from leaf 1 to leaf 2 (detach, attach with the same MAC and
-# address) is routed to at leaf 2 at once, not after aging.
+# address) is routed to at leaf 2 at once, not after aging. A silent container behind leaf 2
+# is found by leaf 1's glean (leaf 2 hands it to its ports, learns the answer and advertises
+# it). A container's learned binding
+# (attached without ip, its address from its ARP) goes when it falls silent: leaf 1 ages it
+# (fastpath.neighbor_aging 4 s here) and withdraws its MAC+IP route, and leaf 2's host route
+# for it goes too.
 # As one command: VT_BUILD=$PWD/build bash test/integration/t26_l3_two_leaves.sh
 source "$(dirname "$0")/lib.sh"
 command -v traceroute >/dev/null || vt_fail "traceroute is not installed (scripts/setup.sh installs it)"
@@ -28,7 +33,7 @@ for i in 1 2; do
 	ip -n "${VT_P}l$i" route add "$((3 - i)).$((3 - i)).$((3 - i)).$((3 - i))/32" via "10.1.$i.254"
 	ip -n "$R" route add "$i.$i.$i.$i/32" via "10.1.$i.1"
 done
-for c in c1a c1b c2a c2b cm; do vt_ns "${VT_P}$c"; done
+for c in c1a c1b c2a c2b cm cs cq; do vt_ns "${VT_P}$c"; done
 
 # leaf I: VTEP I.I.I.I (on lo), containers cIa (VNI 5000, 192.168.1.I0) and cIb (VNI 5001, 192.168.2.I0)
 for i in 1 2; do
@@ -50,9 +55,12 @@ bgp:
   neighbors:
     - {address: $o.$o.$o.$o, remote_as: 65535, update_source: $i.$i.$i.$i}
 EOF
+	# leaf 1 ages learned IP bindings after 4 s without a word from their host (the last check)
+	[ "$i" = 1 ] && sed -i 's/^  mbufs: .*/&\n  neighbor_aging: 4/' "$VT_TMP/leaf$i.yaml"
 	"$VTEPD" --check-config -c "$VT_TMP/leaf$i.yaml" >/dev/null ||
 		vt_fail "config invalid: $("$VTEPD" --check-config -c "$VT_TMP/leaf$i.yaml" 2>&1)"
 done
+grep -q "^  neighbor_aging: 4" "$VT_TMP/leaf1.yaml" || vt_fail "leaf 1's config lacks neighbor_aging"
 L1=${VT_P}-leaf1 L2=${VT_P}-leaf2
 vt_vtepd "${VT_P}l1" "$L1" "$VT_TMP/leaf1.yaml"
 vt_vtepd "${VT_P}l2" "$L2" "$VT_TMP/leaf2.yaml"
@@ -125,9 +133,7 @@ done
 tentative6() { ip -n "${VT_P}c1a" -6 addr show dev eth0 tentative; ip -n "${VT_P}c2b" -6 addr show dev eth0 tentative; }
 settled6() { [ -z "$(tentative6)" ]; }
 vt_wait_for 10 settled6 || vt_fail "IPv6 addresses still tentative: $(tentative6)"
-# each pings its gateway: its solicitation for it tells its leaf its address (a glean request
-# from the other leaf would not reach it: a frame from the gateway MAC out of the tunnel is a
-# gateway_conflict drop, every leaf having the gateway)
+# each pings its gateway: its solicitation for it tells its leaf its address
 vt_ping "${VT_P}c1a" 2001:db8:1::1 || vt_fail "c1a cannot ping its gateway 2001:db8:1::1"
 vt_ping "${VT_P}c2b" 2001:db8:2::1 || vt_fail "c2b cannot ping its gateway 2001:db8:2::1"
 vt_wait_for 20 remote_host "$L1" 2001:db8:2::20/128 2.2.2.2 "$RMAC2" ||
@@ -233,3 +239,59 @@ echo "$out" | sed -n 3p | grep -Eq "^ 2  192\.168\.2\.1 " || vt_fail "traceroute
 echo "$out" | sed -n 4p | grep -Eq "^ 3  192\.168\.2\.20 " || vt_fail "traceroute: the destination is not the third hop: $out"
 [ "$(echo "$out" | wc -l)" -eq 4 ] || vt_fail "traceroute across the leaves: more hops than the two gateways and the destination: $out"
 vt_pass "traceroute: one routed hop within a leaf (its gateway); across the leaves the two gateways, then the destination"
+
+# ---- glean across leaves: a silent host behind leaf 2 found by leaf 1's glean ----
+# cq: attached at leaf 2 with a MAC but no ip, 192.168.2.50 never said to anyone. c1a (leaf 1)
+# pings it: leaf 1 gleans (connected 192.168.2.0/24) into VNI 5001's ports and flood list;
+# leaf 2 hands the request from the anycast gateway to its ports (gw_remote_gleans, not a
+# gateway_conflict), cq answers its own leaf's gateway, which learns it and advertises it,
+# and leaf 1 routes to it.
+CQ=${VT_P}cq
+vt_ctl "$L2" attach cq vni 5001 netns "$CQ" mac 02:00:00:02:00:50 >/dev/null || vt_fail "attach cq at leaf 2"
+ip -n "$CQ" addr add 192.168.2.50/24 dev eth0
+ip -n "$CQ" link set eth0 up
+ip -n "$CQ" route add default via 192.168.2.1
+c0=$(vt_ctl "$L2" -j show stats | jq '[.vnis[] | select(.vni == 5001) | .gw_conflicts] | add // 0')
+out=$(ip netns exec "${VT_P}c1a" ping -c 8 -i 0.3 -W 2 192.168.2.50 2>&1)
+echo "$out" | grep -Eq " [1-9][0-9]* received" ||
+	vt_fail "c1a (leaf 1) did not reach the silent cq behind leaf 2: $out $(vt_ctl "$L2" -j show stats | jq -c '.vnis')"
+vt_ctl "$L2" -j show stats | jq -e '.vnis[] | select(.vni == 5001) | .gw_remote_gleans >= 1' >/dev/null ||
+	vt_fail "leaf 2 did not count leaf 1's glean: $(vt_ctl "$L2" -j show stats | jq -c '.vnis')"
+[ "$(vt_ctl "$L2" -j show stats | jq '[.vnis[] | select(.vni == 5001) | .gw_conflicts] | add // 0')" -eq "$c0" ] ||
+	vt_fail "leaf 2 counted leaf 1's glean as a gateway conflict: $(vt_ctl "$L2" -j show stats | jq -c '.vnis')"
+remote_host "$L1" 192.168.2.50/32 2.2.2.2 "$RMAC2" ||
+	vt_fail "leaf 1 has no host route for cq via 2.2.2.2: $(vt_ctl "$L1" show routes)"
+vt_ping_sizes "c1a:192.168.2.50" 108
+vt_pass "glean across leaves: leaf 1's glean finds a silent host behind leaf 2, which learns and advertises it"
+
+# ---- a learned binding goes when its container falls silent ----
+# cs: attached at leaf 1 with a MAC but no ip; 192.168.1.40 is learned from its ARP for the
+# gateway and advertised. Then its interface goes down: nothing more from it, and after leaf
+# 1's neighbor_aging (4 s) the binding goes: the local host route, show neighbors, the MAC+IP
+# route and so leaf 2's host route. The MAC-only route stays (its port is still attached).
+CS=${VT_P}cs
+vt_ctl "$L1" attach cs vni 5000 netns "$CS" mac 02:00:00:01:00:40 >/dev/null || vt_fail "attach cs at leaf 1"
+ip -n "$CS" addr add 192.168.1.40/24 dev eth0
+ip -n "$CS" link set eth0 up
+ip -n "$CS" route add default via 192.168.1.1
+vt_ping "$CS" 192.168.1.1 || vt_fail "cs cannot ping its gateway"
+vt_wait_for 10 remote_host "$L2" 192.168.1.40/32 1.1.1.1 "$RMAC1" ||
+	vt_fail "leaf 2 has no host route for cs's learned 192.168.1.40: $(vt_ctl "$L2" show routes)"
+vt_ctl "$L1" -j show neighbors vrf tenant | jq -e '[.neighbors[] | select(.address == "192.168.1.40")] | length == 1' \
+	>/dev/null || vt_fail "leaf 1's show neighbors lacks 192.168.1.40: $(vt_ctl "$L1" show neighbors)"
+vt_ping "${VT_P}c2b" 192.168.1.40 || vt_fail "c2b (leaf 2) cannot reach cs's learned address at leaf 1"
+ip -n "$CS" link set eth0 down
+t0=$(date +%s)
+gone_l1() { ! routes "$L1" 192.168.1.40/32 | grep -q .; }
+gone_l2() { ! routes "$L2" 192.168.1.40/32 | grep -q .; }
+vt_wait_for 20 gone_l1 || vt_fail "leaf 1 kept cs's learned host route: $(vt_ctl "$L1" show routes)"
+vt_wait_for 10 gone_l2 || vt_fail "leaf 2 kept the host route of cs's withdrawn MAC+IP: $(vt_ctl "$L2" show routes)"
+t1=$(date +%s)
+[ $((t1 - t0)) -ge 3 ] || vt_fail "cs's binding went after $((t1 - t0)) s, before the 4 s aging"
+vt_ctl "$L1" -j show neighbors | jq -e '[.neighbors[] | select(.address == "192.168.1.40")] == []' >/dev/null ||
+	vt_fail "leaf 1's show neighbors still lists 192.168.1.40: $(vt_ctl "$L1" show neighbors)"
+vt_ctl "$L1" -j show stats | jq -e '.control.neighbors_aged >= 1 and
+	(.ports[] | select(.port == "cs") | .neighbors == 0 and .max_neighbors == 256)' >/dev/null ||
+	vt_fail "leaf 1's show stats does not count the aged binding: $(vt_ctl "$L1" -j show stats | jq -c '.control, [.ports[] | select(.port == "cs")]')"
+routes "$L2" 192.168.1.10/32 | grep -q . || vt_fail "leaf 2 lost c1a's (attached) host route too: $(vt_ctl "$L2" show routes)"
+vt_pass "a silent container's learned binding ages out at leaf 1 ($((t1 - t0)) s): host route, MAC+IP route and leaf 2's route go"

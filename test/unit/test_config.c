@@ -477,6 +477,7 @@ START_TEST(test_defaults)
 	ck_assert_uint_eq(cfg.fastpath_lcore, VTEP_DEFAULT_LCORE);
 	ck_assert_uint_eq(cfg.mac_table_size, VTEP_DEFAULT_MAC_TABLE_SIZE);
 	ck_assert_uint_eq(cfg.mac_aging_sec, VTEP_DEFAULT_MAC_AGING_SEC);
+	ck_assert_uint_eq(cfg.neighbor_aging_sec, VTEP_DEFAULT_NEIGHBOR_AGING_SEC);
 	ck_assert_uint_eq(cfg.mbufs, VTEP_DEFAULT_MBUFS);
 	ck_assert_str_eq(cfg.socket_path, "/run/vtepd/vtepd.sock");
 	ck_assert_uint_eq(cfg.n_vnis, 0);
@@ -537,22 +538,25 @@ START_TEST(test_scalar_forms)
 		"  source_ip: '10.0.0.1'\n"
 		"  udp_port: \"65535\"\n"
 		"underlay: {port: 'x,iface=u', mtu: 576}\n"
-		"fastpath: {lcore: 0, mac_table_size: 1024, mac_aging: 0, mbufs: 4096}\n"
+		"fastpath: {lcore: 0, mac_table_size: 1024, mac_aging: 0, neighbor_aging: 0, mbufs: 4096}\n"
 		"vnis:\n"
 		"  - {vni: 1, learning: Yes}\n"
 		"  - {vni: 2, learning: NO}\n"
 		"  - {vni: 3, learning: On}\n"
 		"  - {vni: 4, learning: false}\n"
 		"ports:\n"
-		"  - {name: a, vni: 1, pid: 1, mtu: 68, ip: 10.1.1.1/1}\n"
-		"  - {name: b, vni: 1, pid: 4194304, mtu: 526, ip: 10.1.1.2/32}\n", &cfg);
+		"  - {name: a, vni: 1, pid: 1, mtu: 68, ip: 10.1.1.1/1, max_neighbors: 1}\n"
+		"  - {name: b, vni: 1, pid: 4194304, mtu: 526, ip: 10.1.1.2/32, max_neighbors: 65536}\n", &cfg);
 	ck_assert_uint_eq(strlen(cfg.name), 31);
 	ck_assert_uint_eq(cfg.udp_port, 65535);
 	ck_assert_uint_eq(cfg.underlay_mtu, 576);
 	ck_assert_uint_eq(cfg.fastpath_lcore, 0);
 	ck_assert_uint_eq(cfg.mac_table_size, 1024);
 	ck_assert_uint_eq(cfg.mac_aging_sec, 0);
+	ck_assert_uint_eq(cfg.neighbor_aging_sec, 0);
 	ck_assert_uint_eq(cfg.mbufs, 4096);
+	ck_assert_uint_eq(cfg.ports[0].max_neighbors, 1);
+	ck_assert_uint_eq(cfg.ports[1].max_neighbors, 65536);
 	ck_assert(cfg.vnis[0].learning);
 	ck_assert(!cfg.vnis[1].learning);
 	ck_assert(cfg.vnis[2].learning);
@@ -1359,7 +1363,7 @@ static const struct schema_map {
 	  "port, interface, mtu, exception, ports" },
 	{ "underlay.ports[0]", "vtep: {source_ip: 10.0.0.1}\nunderlay:\n  ports:\n    - port: 0000:01:00.0\n", 6,
 	  "interface", "tap0", "port, interface" },
-	{ "fastpath", BASE "fastpath:\n  lcore: 2\n", 2, "mbufs", "8192", "lcore, mac_table_size, mac_aging, mbufs" },
+	{ "fastpath", BASE "fastpath:\n  lcore: 2\n", 2, "mbufs", "8192", "lcore, mac_table_size, mac_aging, neighbor_aging, mbufs" },
 	{ "control", BASE "control:\n", 2, "socket", "/run/x.sock", "socket" },
 	{ "vnis[0]", BASE "vnis:\n  - vni: 100\n", 4, "learning", "true",
 	  "vni, learning, flood, static_macs, rd, route_targets, mtu, outer_fragmentation, vtep_check, max_macs, vrf, "
@@ -1373,7 +1377,7 @@ static const struct schema_map {
 	{ "vnis[0].route_targets", BASE "vnis:\n  - vni: 100\n    route_targets:\n", 6, "export", "auto",
 	  "import, export" },
 	{ "ports[0]", BASE "vnis: [{vni: 100}]\nports:\n  - name: c1\n    vni: 100\n", 4, "netns", "c1",
-	  "name, vni, netns, pid, ifname, mac, ip, mtu, type, socket, memif_id, max_macs" },
+	  "name, vni, netns, pid, ifname, mac, ip, mtu, type, socket, memif_id, max_macs, max_neighbors" },
 	{ "bgp", BASE "bgp:\n  asn: 65001\n", 2, "hold_time", "90",
 	  "asn, router_id, hold_time, port, graceful_restart, restart_time, rt_match_vni_only, advertise, "
 	  "arp_suppression, duplicate_detection, neighbors, listen, local_preference" },
@@ -1455,6 +1459,10 @@ START_TEST(test_schema_every_integer)
 		  "ports[0].memif_id: 4294967296 is out of range (expected 0..4294967295, the id the client asks for)" },
 		{ VNI7 "ports:\n  - {name: c1, vni: 7, pid: 1, max_macs: @16777217}\n",
 		  "ports[0].max_macs: 16777217 is out of range (expected 0..16777216, MACs, 0 for no limit)" },
+		{ VNI7 "ports:\n  - {name: c1, vni: 7, pid: 1, max_neighbors: @0}\n",
+		  "ports[0].max_neighbors: 0 is out of range (expected 1..65536, learned IP bindings)" },
+		{ BASE "fastpath: {neighbor_aging: @604801}\n",
+		  "fastpath.neighbor_aging: 604801 is out of range (expected 0..604800, seconds, 0 disables aging)" },
 		{ ASN "  hold_time: @65536\n", "bgp.hold_time: 65536 is out of range (expected 0..65535)" },
 		{ ASN "  hold_time: @2\n", "bgp.hold_time: 2 is not allowed (expected 0 or 3..65535, RFC 4271)" },
 		{ ASN "  port: @0\n", "bgp.port: 0 is out of range (expected 1..65535)" },

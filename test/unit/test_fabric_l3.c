@@ -27,6 +27,7 @@
 #include <check.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
+#include <rte_ring_elem.h>
 
 #include "test_eal.h"
 #include "test_loopback.h"
@@ -941,6 +942,46 @@ START_TEST(test_host_route_follows_mac)
 }
 END_TEST
 
+/*
+ * A container's address learned from its ARP (the ARP's event ahead of its MAC's) is a local
+ * host route at once; when the binding ages (fastpath.neighbor_aging without an ARP or a
+ * frame from the MAC) the route goes and the address is gleaned for again.
+ */
+START_TEST(test_learned_host_route_ages)
+{
+	static const uint8_t H30_MAC[6] = { 0x02, 0x00, 0x00, 0x01, 0x00, 0x30 };
+	struct dp_learn_event ev = { .key = fdb_key(0, H30_MAC), .dest = DP_LEARN_IP | 1,
+				     .vtep_ip = inet_addr("192.168.1.30") };
+	uint64_t now;
+
+	l3_leaf_up();
+	d.ports[1].in_use = true;
+	d.ports[1].vni_idx = 0;
+	d.ports[1].conf.max_macs = d.vnis[0].max_macs = 16;
+	snprintf(d.ports[1].conf.name, sizeof(d.ports[1].conf.name), "c30");
+	d.cfg.neighbor_aging_sec = 10;
+	d.learn_ring = rte_ring_create_elem("t_fl3_learn", sizeof(struct dp_learn_event), DP_LEARN_RING_SIZE,
+					    SOCKET_ID_ANY, RING_F_SC_DEQ);
+	ck_assert_ptr_nonnull(d.learn_ring);
+	now = dp_clock_sec();
+	ck_assert_int_eq(rte_ring_enqueue_elem(d.learn_ring, &ev, sizeof(ev)), 0);
+	vtepd_learning_drain(&d);
+	ck_assert_ptr_nonnull(fdb_lookup(d.fdb, fdb_key(0, H30_MAC)));
+	wait_best("192.168.1.30/32", ROUTE_SRC_LOCAL_HOST);
+	ck_assert_uint_eq(lookup("192.168.1.30")->type, DP_ROUTE_NH_LOCAL);
+	vtepd_neigh_age(&d, now + 5);
+	ck_assert_uint_eq(lookup("192.168.1.30")->type, DP_ROUTE_NH_LOCAL);
+	vtepd_neigh_age(&d, now + 11);
+	wait_no_path("192.168.1.30/32", ROUTE_SRC_LOCAL_HOST);
+	ck_assert_uint_eq(lookup("192.168.1.30")->type, DP_ROUTE_NH_GLEAN);
+	ck_assert_uint_eq(d.stats.neigh_aged, 1);
+	vtepd_neigh_port_gone(&d, 1);
+	rte_ring_free(d.learn_ring);
+	d.learn_ring = NULL;
+	l3_leaf_down();
+}
+END_TEST
+
 int main(void)
 {
 	char a0[] = "test_fabric_l3", a1[] = "--no-huge", a2[] = "-m", a3[] = "1024", a4[] = "--no-pci",
@@ -963,6 +1004,7 @@ int main(void)
 	tcase_add_test(tc, test_l3vni_published);
 	tcase_add_test(tc, test_remote_routes_installed);
 	tcase_add_test(tc, test_host_route_follows_mac);
+	tcase_add_test(tc, test_learned_host_route_ages);
 	tcase_add_test(tc, test_remote_route_refused);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);

@@ -3645,7 +3645,8 @@ static void expect_glean_arp(const struct frame *f, uint32_t tpa)
 /*
  * A destination in a connected subnet without a host route: the packet is dropped (glean),
  * and the subnet's gateway ARPs for it into that VNI (its local port D and, encapsulated, the
- * VNI's flood list: VTEP 0), at most a burst's worth at once (per VRF rate limit). The
+ * VNI's flood list: VTEP 0, whose leaf hands it to its own ports: test_route_glean_from_other_leaf),
+ * at most a burst's worth at once (per VRF rate limit). The
  * host's ARP reply to the gateway goes to the control thread as MAC+IP (learn ring), which
  * installs the host route; then the packet is routed. IPv6: a neighbour solicitation.
  */
@@ -3724,6 +3725,71 @@ START_TEST(test_route_glean)
 	}
 	expect_only_drop(SLOT_B, DP_DROP_GLEAN, 1);
 	ck_assert_uint_eq(g_ctr->vrfs[0].glean_sent, 1);
+	learn_drain();
+	rt_free();
+	finish();
+}
+END_TEST
+
+/*
+ * Glean across leaves: another leaf's glean request (ARP from the gateway's address, or NS
+ * from its IPv6 address to a solicited-node group) arriving over the tunnel from the same
+ * anycast gateway MAC is handed to the VNI's local ports (D), never back to the fabric, never
+ * learned, counted gw_remote_gleans, not a conflict: a silent host here answers it to our
+ * gateway, which learns it. Anything else from the gateway MAC stays a gateway_conflict.
+ */
+START_TEST(test_route_glean_from_other_leaf)
+{
+	uint8_t in[FRAME_MAX], glean[FRAME_MAX], out[FRAME_MAX];
+	uint32_t len, glen, olen, tpa = IPV4(192, 168, 2, 20);
+
+	publish(topo_l3());
+	/* our own glean, as another leaf sends it: to D and, encapsulated, to VTEP 0 */
+	len = echo4_frame(in, MAC_B, gw_mac, HOST4, tpa, 108 - 42);
+	run(PB, in, len);
+	expect_out(1, 0, 0, 1);
+	expect_glean_arp(&g_out.f[PD][0], tpa);
+	glen = g_out.f[PD][0].len;
+	memcpy(glean, g_out.f[PD][0].data, glen);
+	expect_encap(&g_out.f[PA][0], 0, VNI_B, glean, glen);
+	reset_counters();
+	learn_drain();
+
+	/* VTEP 0's glean arrives here: to D only */
+	olen = vxlan_frame(out, VTEP0_IP, LOCAL_IP, UDP_PORT, VNI_B, glean, glen);
+	run(PA, out, olen);
+	expect_out(0, 0, 0, 1);
+	expect_frame(&g_out.f[PD][0], glean, glen);
+	ck_assert_uint_eq(g_ctr->vnis[1].gw_remote_gleans, 1);
+	ck_assert_uint_eq(g_ctr->vnis[1].gw_conflicts, 0);
+	expect_no_drops();
+	expect_no_learn();
+
+	/* an ARP reply from the gateway MAC over the tunnel is no glean: a conflict, as before */
+	glean[14 + 7] = 2;
+	olen = vxlan_frame(out, VTEP0_IP, LOCAL_IP, UDP_PORT, VNI_B, glean, glen);
+	run(PA, out, olen);
+	expect_out(0, 0, 0, 0);
+	expect_only_drop(DP_PORT_UNDERLAY, DP_DROP_GATEWAY_CONFLICT, 1);
+	ck_assert_uint_eq(g_ctr->vnis[1].gw_conflicts, 1);
+
+	/* IPv6: the glean NS too */
+	reset_counters();
+	memset(g_w.glean_rate, 0, sizeof(g_w.glean_rate));
+	len = echo6_frame(in, MAC_B, gw_mac, host6, host6_new, 56);
+	run(PB, in, len);
+	expect_out(1, 0, 0, 1);
+	glen = g_out.f[PD][0].len;
+	memcpy(glean, g_out.f[PD][0].data, glen);
+	reset_counters();
+	learn_drain();
+	olen = vxlan_frame(out, VTEP0_IP, LOCAL_IP, UDP_PORT, VNI_B, glean, glen);
+	run(PA, out, olen);
+	expect_out(0, 0, 0, 1);
+	expect_frame(&g_out.f[PD][0], glean, glen);
+	ck_assert_uint_eq(g_ctr->vnis[1].gw_remote_gleans, 1);
+	expect_no_drops();
+	expect_no_learn();
 	learn_drain();
 	rt_free();
 	finish();
@@ -4352,6 +4418,7 @@ static Suite *fastpath_suite(void)
 	tcase_add_test(tc, test_route_too_big);
 	tcase_add_test(tc, test_route_refreshes_sender);
 	tcase_add_test(tc, test_route_glean);
+	tcase_add_test(tc, test_route_glean_from_other_leaf);
 	tcase_add_test(tc, test_route_not_routed);
 	tcase_add_test(tc, test_l3vni_route_remote);
 	tcase_add_test(tc, test_l3vni_route_remote_drops);

@@ -47,9 +47,9 @@ static struct evpn_adv adv;
 static struct bgp *a, *b;
 static uint16_t port;
 static int b_updates, b_established;
-static struct evpn_route b_routes[8];
+static struct evpn_route b_routes[8], b_gone[8];
 static struct bgp_update b_last;
-static int b_n_routes;
+static int b_n_routes, b_n_gone;
 
 /* ---- the switch's hooks (fabric.c's glue), and the daemon functions this path never uses ---- */
 
@@ -69,6 +69,12 @@ static void hook_local_ip6(struct vtepd *dd, uint16_t vni_idx, const uint8_t mac
 {
 	(void)dd;
 	evpn_rib_local_ip6(rib, vni_idx, mac, ip6);
+}
+
+static void hook_local_ip_del(struct vtepd *dd, uint16_t vni_idx, const uint8_t mac[6], uint8_t ip_len, const void *ip)
+{
+	(void)dd;
+	evpn_rib_local_ip_del(rib, vni_idx, mac, ip_len, ip);
 }
 
 int vtepd_vtep_get(struct vtepd *dd, uint32_t ip, bool dynamic, uint16_t *id)
@@ -123,12 +129,13 @@ static void b_update(struct bgp_peer *p, const struct bgp_update *u, const struc
 		     const struct evpn_route *unreach, void *ctx)
 {
 	(void)p;
-	(void)unreach;
 	(void)ctx;
 	b_updates++;
 	b_last = *u;
 	for (size_t i = 0; i < u->n_reach && b_n_routes < 8; i++)
 		b_routes[b_n_routes++] = reach[i];
+	for (size_t i = 0; i < u->n_unreach && b_n_gone < 8; i++)
+		b_gone[b_n_gone++] = unreach[i];
 }
 
 /* One turn for B only, on the real clock. */
@@ -143,6 +150,7 @@ static void b_step(void)
 
 static void free_all(void)
 {
+	vtepd_neigh_port_gone(&d, 1);
 	bgp_free(a);
 	bgp_free(b);
 	evpn_rib_free(rib);
@@ -173,7 +181,8 @@ static void setup_peers(uint32_t b_as, uint32_t adv_lp, bool has_lp, uint32_t lp
 	d.hooks.local_mac = hook_local_mac;
 	d.hooks.local_ip = hook_local_ip;
 	d.hooks.local_ip6 = hook_local_ip6;
-	b_updates = b_established = b_n_routes = 0;
+	d.hooks.local_ip_del = hook_local_ip_del;
+	b_updates = b_established = b_n_routes = b_n_gone = 0;
 	d.fdb = fdb_create("t_adv", 1024, NULL);
 	ck_assert_ptr_nonnull(d.fdb);
 	d.learn_ring = rte_ring_create_elem("t_adv_learn", sizeof(struct dp_learn_event), DP_LEARN_RING_SIZE,
@@ -212,7 +221,7 @@ static void setup_peers(uint32_t b_as, uint32_t adv_lp, bool has_lp, uint32_t lp
 		b_step();
 	}
 	ck_assert_int_eq(bgp_peer_state(bgp_peer_at(a, 0)), BGP_ST_ESTABLISHED);
-	b_updates = b_n_routes = 0;
+	b_updates = b_n_routes = b_n_gone = 0;
 }
 
 static void setup(void)
@@ -362,6 +371,216 @@ START_TEST(test_local_pref_ibgp_only)
 }
 END_TEST
 
+/*
+ * The ARP's MAC+IP event ahead of the frame's MAC event in the ring (the fast path posts the
+ * ARP's first): the binding is not lost, its MAC is learned with it and both are advertised
+ * in that tick, the MAC-only route first.
+ */
+START_TEST(test_ip_before_mac_advertised)
+{
+	static const uint8_t mac[6] = { 0x02, 0, 0, 0, 0x01, 0x04 };
+	static const uint8_t ip6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4 };
+	struct dp_learn_event ev = { .key = fdb_key(0, mac), .dest = DP_LEARN_IP6 | 1 };
+	uint32_t ip = inet_addr("192.168.10.4");
+
+	setup();
+	bgp_tick(a, mono_ms());
+	post_learn(mac, DP_LEARN_IP | 1, ip);
+	memcpy(ev.ip6, ip6, 16);
+	ck_assert_int_eq(rte_ring_enqueue_elem(d.learn_ring, &ev, sizeof(ev)), 0);
+	post_learn(mac, fdb_dest_port(1), 0);
+	vtepd_learning_drain(&d);
+	ck_assert_ptr_nonnull(fdb_lookup(d.fdb, fdb_key(0, mac)));
+	b_until(3, WAIT_MS);
+	ck_assert_int_eq(b_n_routes, 3);
+	ck_assert_uint_eq(b_routes[0].ip_len, 0);
+	ck_assert_uint_eq(b_routes[1].ip_len, 32);
+	ck_assert_mem_eq(b_routes[1].ip, &ip, 4);
+	ck_assert_uint_eq(b_routes[2].ip_len, 128);
+	ck_assert_mem_eq(b_routes[2].ip, ip6, 16);
+	ck_assert_uint_eq(d.ports[1].n_neigh, 2);
+	free_all();
+}
+END_TEST
+
+/*
+ * A learned binding lives while its host speaks: its ARP, or any frame from its MAC (the FDB's
+ * last_seen), refreshes it; neighbor_aging seconds without either and its MAC+IP route is
+ * withdrawn (the MAC-only route stands). A binding whose MAC left the port goes at once.
+ */
+START_TEST(test_learned_ip_ages_out)
+{
+	static const uint8_t mac[6] = { 0x02, 0, 0, 0, 0x01, 0x05 };
+	static const uint8_t mac2[6] = { 0x02, 0, 0, 0, 0x01, 0x07 };
+	uint32_t ip = inet_addr("192.168.10.5"), ip2 = inet_addr("192.168.10.7");
+	struct fdb_entry *e;
+	uint64_t now;
+
+	setup();
+	d.cfg.neighbor_aging_sec = 10;
+	d.ports[1].conf.max_macs = d.vnis[0].max_macs = 16;
+	bgp_tick(a, mono_ms());
+	now = dp_clock_sec();
+	post_learn(mac, fdb_dest_port(1), 0);
+	post_learn(mac, DP_LEARN_IP | 1, ip);
+	post_learn(mac2, fdb_dest_port(1), 0);
+	post_learn(mac2, DP_LEARN_IP | 1, ip2);
+	vtepd_learning_drain(&d);
+	b_until(4, WAIT_MS);
+	ck_assert_int_eq(b_n_routes, 4);
+	ck_assert_uint_eq(d.ports[1].n_neigh, 2);
+
+	/* mac sent something 8 s on (the fast path's seen bit, folded in): its binding holds */
+	e = fdb_lookup(d.fdb, fdb_key(0, mac));
+	ck_assert_ptr_nonnull(e);
+	fdb_entry_touch(e, now + 8);
+	vtepd_neigh_age(&d, now + 5);
+	ck_assert_uint_eq(d.ports[1].n_neigh, 2);
+	vtepd_neigh_age(&d, now + 12);
+	ck_assert_uint_eq(d.ports[1].n_neigh, 1);
+	ck_assert_uint_eq(d.stats.neigh_aged, 1);
+	b_until(5, WAIT_MS);
+	ck_assert_int_eq(b_n_gone, 1);                       /* mac2's MAC+IP only */
+	ck_assert_uint_eq(b_gone[0].ip_len, 32);
+	ck_assert_mem_eq(b_gone[0].mac, mac2, 6);
+	ck_assert_mem_eq(b_gone[0].ip, &ip2, 4);
+
+	/* mac leaves the port (aged out of the FDB, moved): its binding goes at the next pass */
+	ck_assert_int_eq(fdb_delete(d.fdb, fdb_key(0, mac)), 0);
+	vtepd_neigh_age(&d, now + 13);
+	ck_assert_uint_eq(d.ports[1].n_neigh, 0);
+	ck_assert_uint_eq(d.stats.neigh_gone, 1);
+	b_until(6, WAIT_MS);
+	ck_assert_int_eq(b_n_gone, 2);
+	ck_assert_mem_eq(b_gone[1].mac, mac, 6);
+	ck_assert_uint_eq(b_gone[1].ip_len, 32);
+	ck_assert_mem_eq(b_gone[1].ip, &ip, 4);
+	free_all();
+}
+END_TEST
+
+/*
+ * A host spraying ARP/ND from many addresses: a port keeps max_neighbors learned bindings,
+ * the rest are refused and counted, never advertised. One aged out makes room again.
+ */
+START_TEST(test_learned_ips_capped)
+{
+	static const uint8_t mac[6] = { 0x02, 0, 0, 0, 0x01, 0x08 };
+	uint8_t ip6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 10 };
+	uint64_t now;
+
+	setup();
+	d.ports[1].conf.max_neighbors = 3;
+	d.cfg.neighbor_aging_sec = 10;
+	bgp_tick(a, mono_ms());
+	now = dp_clock_sec();
+	post_learn(mac, fdb_dest_port(1), 0);
+	for (int i = 1; i <= 5; i++) {
+		struct dp_learn_event ev = { .key = fdb_key(0, mac), .dest = DP_LEARN_IP6 | 1 };
+
+		ip6[15] = (uint8_t)i;
+		memcpy(ev.ip6, ip6, 16);
+		ck_assert_int_eq(rte_ring_enqueue_elem(d.learn_ring, &ev, sizeof(ev)), 0);
+	}
+	vtepd_learning_drain(&d);
+	ck_assert_uint_eq(d.ports[1].n_neigh, 3);
+	ck_assert_uint_eq(d.ports[1].neigh_refused, 2);
+	ck_assert_uint_eq(d.stats.neigh_refused, 2);
+	b_until(4, WAIT_MS);
+	b_until(5, 200);
+	ck_assert_int_eq(b_n_routes, 4);                     /* the MAC and 3 of its addresses */
+	for (int i = 1; i < 4; i++) {
+		ck_assert_uint_eq(b_routes[i].ip_len, 128);
+		ck_assert_uint_eq(b_routes[i].ip[15], i);
+	}
+	vtepd_neigh_age(&d, now + 11);
+	ck_assert_uint_eq(d.ports[1].n_neigh, 0);
+	b_until(7, WAIT_MS);
+	ck_assert_int_eq(b_n_gone, 3);
+	free_all();
+}
+END_TEST
+
+/*
+ * A port attached with mac and ip whose container also speaks from another address: the
+ * learned one takes the MAC's one IPv4 MAC+IP route (one per MAC in EVPN); when it ages out,
+ * the configured address is advertised again.
+ */
+START_TEST(test_aged_ip_gives_back_configured)
+{
+	static const uint8_t mac[6] = { 0x02, 0, 0, 0, 0x01, 0x09 };
+	uint32_t ip = inet_addr("192.168.10.9"), ip2 = inet_addr("192.168.10.99");
+	uint64_t now;
+
+	setup();
+	d.cfg.neighbor_aging_sec = 10;
+	d.ports[1].conf.has_mac = d.ports[1].conf.has_ip = true;
+	memcpy(d.ports[1].conf.mac, mac, 6);
+	d.ports[1].conf.ip = ip;
+	bgp_tick(a, mono_ms());
+	now = dp_clock_sec();
+	/* as ports.c does at attach: the pinned MAC and its address */
+	ck_assert_int_eq(vtepd_learning_port_mac(&d, 1, 0, mac), 0);
+	hook_local_mac(&d, 0, mac, true);
+	hook_local_ip(&d, 0, mac, ip);
+	b_until(2, WAIT_MS);
+	ck_assert_int_eq(b_n_routes, 2);
+	post_learn(mac, DP_LEARN_IP | 1, ip);                /* its configured address: no learned binding */
+	post_learn(mac, DP_LEARN_IP | 1, ip2);
+	vtepd_learning_drain(&d);
+	ck_assert_uint_eq(d.ports[1].n_neigh, 1);
+	b_until(4, WAIT_MS);
+	ck_assert_int_eq(b_n_routes, 3);
+	ck_assert_mem_eq(b_routes[2].ip, &ip2, 4);
+	ck_assert_int_eq(b_n_gone, 1);
+	ck_assert_mem_eq(b_gone[0].ip, &ip, 4);
+	vtepd_neigh_age(&d, now + 11);
+	ck_assert_uint_eq(d.ports[1].n_neigh, 0);
+	b_until(6, WAIT_MS);
+	ck_assert_int_eq(b_n_gone, 2);
+	ck_assert_mem_eq(b_gone[1].ip, &ip2, 4);
+	ck_assert_int_eq(b_n_routes, 4);
+	ck_assert_uint_eq(b_routes[3].ip_len, 32);
+	ck_assert_mem_eq(b_routes[3].ip, &ip, 4);
+	free_all();
+}
+END_TEST
+
+/*
+ * An address that moves to another MAC on another port (a container replaced by another with
+ * the same address): the old binding goes with its MAC+IP route, the new one is advertised.
+ */
+START_TEST(test_learned_ip_moves_port)
+{
+	static const uint8_t mac[6] = { 0x02, 0, 0, 0, 0x01, 0x0a }, mac2[6] = { 0x02, 0, 0, 0, 0x02, 0x0a };
+	uint32_t ip = inet_addr("192.168.10.10");
+
+	setup();
+	d.ports[2].in_use = true;
+	d.ports[1].conf.max_macs = d.ports[2].conf.max_macs = d.vnis[0].max_macs = 16;
+	bgp_tick(a, mono_ms());
+	post_learn(mac, fdb_dest_port(1), 0);
+	post_learn(mac, DP_LEARN_IP | 1, ip);
+	vtepd_learning_drain(&d);
+	b_until(2, WAIT_MS);
+	ck_assert_int_eq(b_n_routes, 2);
+	post_learn(mac2, fdb_dest_port(2), 0);
+	post_learn(mac2, DP_LEARN_IP | 2, ip);
+	vtepd_learning_drain(&d);
+	ck_assert_uint_eq(d.ports[1].n_neigh, 0);
+	ck_assert_uint_eq(d.ports[2].n_neigh, 1);
+	b_until(5, WAIT_MS);
+	ck_assert_int_eq(b_n_gone, 1);
+	ck_assert_mem_eq(b_gone[0].mac, mac, 6);
+	ck_assert_mem_eq(b_gone[0].ip, &ip, 4);
+	ck_assert_int_eq(b_n_routes, 4);
+	ck_assert_mem_eq(b_routes[3].mac, mac2, 6);
+	ck_assert_mem_eq(b_routes[3].ip, &ip, 4);
+	vtepd_neigh_port_gone(&d, 2);
+	free_all();
+}
+END_TEST
+
 int main(void)
 {
 	char a0[] = "test_local_adv", a1[] = "--no-huge", a2[] = "-m", a3[] = "256", a4[] = "--no-pci",
@@ -381,6 +600,11 @@ int main(void)
 	tcase_add_test(tc, test_learned_mac_advertised_in_its_tick);
 	tcase_add_test(tc, test_learned_ip6_advertised_in_its_tick);
 	tcase_add_test(tc, test_gone_mac_withdrawn_at_once);
+	tcase_add_test(tc, test_ip_before_mac_advertised);
+	tcase_add_test(tc, test_learned_ip_ages_out);
+	tcase_add_test(tc, test_learned_ips_capped);
+	tcase_add_test(tc, test_aged_ip_gives_back_configured);
+	tcase_add_test(tc, test_learned_ip_moves_port);
 	tcase_add_loop_test(tc, test_local_pref_ibgp_only, 0, 4);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
