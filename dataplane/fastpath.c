@@ -1372,10 +1372,12 @@ static inline bool dp_gw_is_addr(const struct dp_gateway *g, uint8_t family, uin
 
 /*
  * m, decapsulated from L3 VNI vi (from VTEP vt) and looked up (next hop nh_idx), is routed to
- * a local host only: LOCAL (TTL down, source the gateway MAC of the host's VNI, destination
+ * a local host only: LOCAL (TTL / hop limit kept: the ingress leaf took it down and the
+ * fabric counts as one router; source the gateway MAC of the host's VNI, destination
  * the host, out of its port within its MTU: the MTU policy runs on the packet as it came, so
  * an ICMP error goes back through the L3 VNI from our router MAC) or GLEAN (asked for, as
- * from a port). TTL run out: time exceeded from the host's gateway, back through the L3 VNI.
+ * from a port). TTL 0 (no leaf sends it): time exceeded from the host's gateway, back through
+ * the L3 VNI.
  * Anything else is a counted drop: a remote next hop (remote_to_remote: never back into the
  * tunnel), no route or a subnet without a gateway (no_route), a gateway address
  * (l3vni_to_gateway: not answered over the tunnel).
@@ -1406,7 +1408,7 @@ static void dp_l3vni_route_one(struct dp_worker *w, const struct dp_topology *t,
 		dp_drop(w, slot, DP_DROP_L3VNI_TO_GATEWAY, m);
 		return;
 	}
-	if (unlikely(!l3_ttl_left(rte_pktmbuf_mtod(m, const uint8_t *), family))) {
+	if (unlikely(l3_ttl_zero(rte_pktmbuf_mtod(m, const uint8_t *), family))) {
 		dp_route_ttl_expired(w, t, slot, g, rc, family, m);
 		return;
 	}
@@ -1418,7 +1420,9 @@ static void dp_l3vni_route_one(struct dp_worker *w, const struct dp_topology *t,
 		return;
 	rc->routed++;
 	rc->routed_from_l3vni++;
-	l3_forward(rte_pktmbuf_mtod(m, uint8_t *), family, g->mac, h->mac);
+	/* the fabric is one router: the ingress leaf took the TTL down, so only the MACs change here */
+	memcpy(rte_pktmbuf_mtod(m, uint8_t *), h->mac, 6);
+	memcpy(rte_pktmbuf_mtod_offset(m, uint8_t *, 6), g->mac, 6);
 	dp_send_port(w, t, slot, (uint16_t)h->port, m);
 }
 

@@ -36,6 +36,12 @@ static inline int l3_ttl_left(const uint8_t *f, uint8_t family)
 	return family == 4 ? f[14 + 8] > 1 : f[14 + 7] > 1;
 }
 
+/* Whether a packet of that family arrived with no TTL / hop limit at all (0): never delivered. */
+static inline int l3_ttl_zero(const uint8_t *f, uint8_t family)
+{
+	return family == 4 ? f[14 + 8] == 0 : f[14 + 7] == 0;
+}
+
 /*
  * Forward a checked packet: TTL / hop limit minus one (the IPv4 checksum adjusted), Ethernet
  * source src_mac, destination dst_mac.

@@ -4019,7 +4019,9 @@ END_TEST
 
 /*
  * Symmetric IRB in: a frame in the L3 VNI from VTEP 0 to our router MAC is routed in the
- * VRF to the local host D: TTL / hop limit one less, source the gateway MAC of D's VNI (here
+ * VRF to the local host D: TTL / hop limit as it came (the ingress leaf took it down: the
+ * fabric is one router, traceroute shows one hop), IPv4 checksum untouched, MACs rewritten
+ * only (source the gateway MAC of D's VNI (here
  * made different from VNI 100's to tell them apart), destination D; IPv4 and IPv6; in one
  * burst with a bridged frame; nothing learned. A host not known yet is gleaned for. Over D's
  * MTU: DF clear is fragmented (each piece routed), DF set gets "fragmentation needed" back
@@ -4045,7 +4047,9 @@ START_TEST(test_l3vni_decap_local)
 			uint8_t mac_d[6];
 
 			mac_set(mac_d, MAC_D);
-			routed_copy(want, in[i], len[i], mac_d, gw_mac_b);
+			memcpy(want, in[i], len[i]);            /* the MACs only: TTL / hop limit kept */
+			memcpy(want, mac_d, 6);
+			memcpy(want + 6, gw_mac_b, 6);
 		}
 		expect_frame(&g_out.f[PD][0], want, len[i]);
 		if (i == 0)
@@ -4128,7 +4132,7 @@ START_TEST(test_l3vni_decap_local)
 
 		ck_assert_uint_le(g_out.f[PD][i].len, 1000 + 14);
 		ck_assert_mem_eq(f + 6, gw_mac, 6);
-		ck_assert_uint_eq(f[14 + 8], 60);
+		ck_assert_uint_eq(f[14 + 8], 61);                   /* as it came: not decremented again */
 		ck_assert_msg(ip_csum_ok(f + 14), "fragment: bad IPv4 checksum");
 	}
 	ck_assert_uint_eq(g_ctr->vrfs[0].routed_from_l3vni, 1);
@@ -4234,10 +4238,12 @@ START_TEST(test_l3vni_decap_drops)
 END_TEST
 
 /*
- * TTL (hop limit) 1 in the L3 VNI: not forwarded; the destination subnet's gateway sends
- * time exceeded back through the L3 VNI to the VTEP it came from (inner source our router
- * MAC, destination the sender's), so traceroute across leaves shows this leaf's hop; from a
- * VTEP not in the table there is no way back: dropped, counted.
+ * TTL (hop limit) 1 in the L3 VNI: the ingress leaf already routed it (its last hop), so it is
+ * delivered to the host with TTL 1, the fabric one router: traceroute across leaves shows one
+ * routed hop, as within a leaf. TTL 0 (no leaf sends that): not forwarded; the destination
+ * subnet's gateway sends time exceeded back through the L3 VNI to the VTEP it came from (inner
+ * source our router MAC, destination the sender's); from a VTEP not in the table there is no
+ * way back: dropped, counted.
  */
 START_TEST(test_l3vni_decap_ttl)
 {
@@ -4247,6 +4253,26 @@ START_TEST(test_l3vni_decap_ttl)
 	publish(topo_irb());
 	len = irb_in4(in, HOST4_D, 108 - 42);
 	in[14 + 8] = 1;
+	ipv4_fix_csum(in + 14);
+	vlen = vxlan_frame(vx, VTEP0_IP, LOCAL_IP, UDP_PORT, L3VNI, in, len);
+	run(PA, vx, vlen);
+	expect_out(0, 0, 0, 1);                                 /* TTL 1: delivered to D as it came */
+	ck_assert_uint_eq(g_out.f[PD][0].data[14 + 8], 1);
+	ck_assert_mem_eq(g_out.f[PD][0].data + 14, in + 14, len - 14);
+	ck_assert_msg(ip_csum_ok(g_out.f[PD][0].data + 14), "TTL 1 delivered: bad IPv4 checksum");
+	len = irb_in6(in, host6_d, 100);
+	in[14 + 7] = 1;
+	icmp6_fix_csum(in);
+	vlen = vxlan_frame(vx, VTEP0_IP, LOCAL_IP, UDP_PORT, L3VNI, in, len);
+	run(PA, vx, vlen);
+	expect_out(0, 0, 0, 1);
+	ck_assert_uint_eq(g_out.f[PD][0].data[14 + 7], 1);
+	expect_no_drops();
+	ck_assert_uint_eq(g_ctr->vrfs[0].routed_from_l3vni, 2);
+	ck_assert_uint_eq(g_ctr->vrfs[0].ttl_expired, 0);
+
+	len = irb_in4(in, HOST4_D, 108 - 42);
+	in[14 + 8] = 0;
 	ipv4_fix_csum(in + 14);
 	vlen = vxlan_frame(vx, VTEP0_IP, LOCAL_IP, UDP_PORT, L3VNI, in, len);
 	run(PA, vx, vlen);
@@ -4269,7 +4295,7 @@ START_TEST(test_l3vni_decap_ttl)
 	ck_assert_uint_eq(g_ctr->vnis[2].encap_pkts, 1);
 
 	len = irb_in6(in, host6_d, 100);
-	in[14 + 7] = 1;
+	in[14 + 7] = 0;
 	icmp6_fix_csum(in);
 	vlen = vxlan_frame(vx, VTEP0_IP, LOCAL_IP, UDP_PORT, L3VNI, in, len);
 	run(PA, vx, vlen);
@@ -4291,7 +4317,7 @@ START_TEST(test_l3vni_decap_ttl)
 
 	/* from a VTEP not in the table (no vtep_check): nowhere to answer */
 	len = irb_in4(in, HOST4_D, 56);
-	in[14 + 8] = 1;
+	in[14 + 8] = 0;
 	ipv4_fix_csum(in + 14);
 	vlen = vxlan_frame(vx, STRANGER_IP, LOCAL_IP, UDP_PORT, L3VNI, in, len);
 	run(PA, vx, vlen);
@@ -4300,7 +4326,7 @@ START_TEST(test_l3vni_decap_ttl)
 	ck_assert_uint_eq(g_ctr->vrfs[0].ttl_expired, 3);
 	ck_assert_uint_eq(g_ctr->vrfs[0].icmp_time_exceeded, 2);
 	ck_assert_uint_eq(g_ctr->mtu.icmp_not_allowed, 1);
-	ck_assert_uint_eq(g_ctr->vrfs[0].routed, 0);
+	ck_assert_uint_eq(g_ctr->vrfs[0].routed, 2);                   /* the TTL 1 ones */
 	expect_no_learn();
 	rt_free();
 	finish();
