@@ -1238,12 +1238,16 @@ static void dp_route_glean(struct dp_worker *w, const struct dp_topology *t, uin
  * remote VTEP of next hop h. TTL / hop limit down, inner destination the remote leaf's router
  * MAC, inner source ours, encapsulated in the VRF's L3 VNI towards the VTEP (its ECMP next
  * hops, the L3 VNI's MTU). Too big for the L3 VNI: the MTU policy runs on the packet as it
- * came, so fragments are forwarded one by one and an ICMP error goes back to the sender from
- * the gateway MAC. No L3 VNI published, a VTEP not in the snapshot or not resolved: counted
- * drops (route_no_l3vni, route_no_vtep, vtep_unresolved).
+ * came: IPv4 with DF and IPv6 get "fragmentation needed" / "packet too big" from the
+ * sender's gateway gw (its address and MAC, as for a local next hop: dp_route_fits), IPv4
+ * without DF is fragmented (or, with outer fragmentation on and within the L3 VNI's MTU,
+ * its VXLAN packet is) and the pieces forwarded one by one. No L3 VNI published, a VTEP not
+ * in the snapshot or not resolved: counted drops (route_no_l3vni, route_no_vtep,
+ * vtep_unresolved).
  */
 static void dp_route_remote(struct dp_worker *w, const struct dp_topology *t, uint16_t slot, uint16_t vrf,
-			    const struct dp_route_nh *h, struct dp_vrf_counters *rc, uint8_t family, struct rte_mbuf *m)
+			    const struct dp_gateway *gw, const struct dp_route_nh *h, struct dp_vrf_counters *rc,
+			    uint8_t family, struct rte_mbuf *m)
 {
 	const struct dp_vrf *vr = &t->vrfs[vrf];
 	uint16_t li = vr->l3vni_idx;
@@ -1270,8 +1274,14 @@ static void dp_route_remote(struct dp_worker *w, const struct dp_topology *t, ui
 	}
 	lv = &t->vnis[li];
 	out[0] = m;
-	if (unlikely(len > lv->encap_frame_max) && (!lv->outer_frag || len > (uint32_t)lv->ip_mtu + RTE_ETHER_HDR_LEN))
-		n = dp_shrink(w, t, slot, lv->tunnel_mtu, m, out);
+	if (unlikely(len > lv->encap_frame_max)) {
+		/* DF or IPv6: the gateway's ICMP error; otherwise the padding is gone and m goes on */
+		if (!dp_route_fits(w, t, slot, gw, family, lv->tunnel_mtu, m))
+			return;
+		len = rte_pktmbuf_pkt_len(m);
+		if (len > lv->encap_frame_max && (!lv->outer_frag || len > (uint32_t)lv->ip_mtu + RTE_ETHER_HDR_LEN))
+			n = dp_shrink(w, t, slot, lv->tunnel_mtu, m, out);
+	}
 	if (n) {
 		rc->routed++;
 		rc->routed_remote++;
@@ -1340,7 +1350,7 @@ static void dp_route_one(struct dp_worker *w, const struct dp_topology *t, uint1
 	} else if (h->type == DP_ROUTE_NH_GLEAN) {
 		dp_route_glean(w, t, slot, vrf, h, rc, family, dst4, dst6, m);
 	} else {
-		dp_route_remote(w, t, slot, vrf, h, rc, family, m);
+		dp_route_remote(w, t, slot, vrf, gw, h, rc, family, m);
 	}
 }
 

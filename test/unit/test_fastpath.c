@@ -3879,7 +3879,11 @@ static const uint8_t *expect_irb_out(const struct frame *f)
  * less (IPv4 checksum right), inner destination the remote router MAC, inner source ours,
  * VXLAN to VTEP 0 with VNI 900001; counted as routed and routed_remote, and on the L3 VNI
  * and the VTEP. Too big for the L3 VNI: DF set gets "fragmentation needed" back to B from
- * the gateway MAC, DF clear is fragmented and each piece routed.
+ * the gateway (MAC and address of B's subnet, as a router does, not the destination's
+ * address as for a bridged frame), IPv6 "packet too big" likewise, DF clear is fragmented
+ * and each piece routed (Ethernet padding dropped first); with outer fragmentation on, a
+ * packet within the L3 VNI's MTU but over the underlay's goes as one VXLAN packet in
+ * underlay fragments, as a bridged one does.
  */
 START_TEST(test_l3vni_route_remote)
 {
@@ -3928,16 +3932,44 @@ START_TEST(test_l3vni_route_remote)
 		const uint8_t *f = g_out.f[PB][0].data, *ip = f + 14;
 		uint8_t mac_b[6];
 
+		uint32_t gw = GW4, host = HOST4;
+
+		pcap_note(&g_out.f[PB][0]);
 		mac_set(mac_b, MAC_B);
 		ck_assert_mem_eq(f, mac_b, 6);
 		ck_assert_mem_eq(f + 6, gw_mac, 6);
 		ck_assert_uint_eq(ip[9], 1);
+		ck_assert_mem_eq(ip + 12, &gw, 4);              /* from B's gateway, not from REMOTE4 */
+		ck_assert_mem_eq(ip + 16, &host, 4);
 		ck_assert_uint_eq(ip[20], 3);
 		ck_assert_uint_eq(ip[21], 4);
 		ck_assert_uint_eq(rd16(ip + 26), 1450);
+		ck_assert_uint_eq(g_out.f[PB][0].len, 14 + 576);
+		ck_assert_mem_eq(ip + 28, in[0] + 14, 576 - 28);  /* the packet as it came: TTL not yet down */
 		ck_assert_msg(ip_csum_ok(ip), "frag needed: bad IPv4 checksum");
+		ck_assert_msg(sum16(ip + 20, 576 - 20, 0) == 0xffff, "frag needed: bad ICMP checksum");
 	}
 	expect_only_drop(SLOT_B, DP_DROP_FRAG_NEEDED, 1);
+	ck_assert_uint_eq(g_ctr->mtu.icmp4_sent, 1);
+	ck_assert_uint_eq(g_ctr->vrfs[0].routed_remote, 4);
+	/* IPv6, 1600 bytes: "packet too big" from B's gateway address */
+	len[1] = echo6_frame(in[1], MAC_B, gw_mac, host6, remote6, 1600 - 62);
+	run(PB, in[1], len[1]);
+	expect_out(0, 1, 0, 0);
+	{
+		const uint8_t *ip = g_out.f[PB][0].data + 14;
+
+		pcap_note(&g_out.f[PB][0]);
+		ck_assert_mem_eq(g_out.f[PB][0].data + 6, gw_mac, 6);
+		ck_assert_mem_eq(ip + 8, gw6, 16);
+		ck_assert_mem_eq(ip + 24, host6, 16);
+		ck_assert_uint_eq(ip[40], 2);
+		ck_assert_uint_eq(ip[41], 0);
+		ck_assert_uint_eq(rd16(ip + 46), 1450);
+		ck_assert_msg(icmp6_csum_ok(ip), "packet too big: bad checksum");
+	}
+	expect_drop(SLOT_B, DP_DROP_FRAG_NEEDED, 2);
+	ck_assert_uint_eq(g_ctr->mtu.icmp6_sent, 1);
 	/* DF clear: two fragments, each routed into the L3 VNI */
 	in[0][14 + 6] = 0;
 	ipv4_fix_csum(in[0] + 14);
@@ -3952,7 +3984,55 @@ START_TEST(test_l3vni_route_remote)
 	}
 	ck_assert_uint_eq(g_ctr->mtu.fragmented, 1);
 	ck_assert_uint_eq(g_ctr->vrfs[0].routed_remote, 5);
-	ck_assert_uint_eq(drops_total(), 1);
+	ck_assert_uint_eq(drops_total(), 2);
+
+	/* a 108-byte packet in a 1600-byte frame (padding): the padding goes, the packet is routed whole */
+	len[0] = echo4_frame(in[0], MAC_B, gw_mac, HOST4, REMOTE4, 108 - 42);
+	memset(in[0] + len[0], 0xee, 1600 - len[0]);
+	run(PB, in[0], 1600);
+	expect_out(1, 0, 0, 0);
+	routed_copy(want, in[0], len[0], rmac_remote, rmac_ours);
+	expect_encap(&g_out.f[PA][0], 0, L3VNI, want, len[0]);
+	ck_assert_uint_eq(g_ctr->mtu.fragmented, 1);
+
+	/* outer fragmentation on (the L3 VNI at IP MTU 1500 over a 1500 underlay): 1500 bytes, DF
+	 * clear, is routed as one VXLAN packet sent in underlay fragments, as a bridged frame is */
+	{
+		struct dp_topology *t = topo_irb();
+		uint8_t whole[FRAME_MAX];
+		uint32_t off = 0;
+
+		dp_vni_set_mtu(&t->vnis[2], 1500, true, UNDERLAY_MTU);
+		publish(t);
+		len[0] = echo4_frame(in[0], MAC_B, gw_mac, HOST4, REMOTE4, 1514 - 42);
+		in[0][14 + 6] = 0;
+		ipv4_fix_csum(in[0] + 14);
+		run(PB, in[0], len[0]);
+		expect_out(2, 0, 0, 0);
+		ck_assert_uint_eq(g_ctr->mtu.outer_fragmented, 1);
+		for (int i = 0; i < 2; i++) {
+			const uint8_t *ip = g_out.f[PA][i].data + 14;
+			uint32_t ihl = (uint32_t)(ip[0] & 0xf) * 4, tot = rd16(ip + 2);
+
+			ck_assert_uint_le(tot, UNDERLAY_MTU);
+			ck_assert_msg(ip_csum_ok(ip), "outer fragment: bad IPv4 checksum");
+			ck_assert_uint_eq((rd16(ip + 6) & 0x1fff) * 8u, off);
+			memcpy(whole + off, ip + ihl, tot - ihl);
+			off += tot - ihl;
+		}
+		/* the reassembled UDP payload: VXLAN (8), then the routed inner frame */
+		ck_assert_uint_eq(off, 8 + 8 + len[0]);
+		routed_copy(want, in[0], len[0], rmac_remote, rmac_ours);
+		ck_assert_mem_eq(whole + 16, want, len[0]);
+		ck_assert_uint_eq(g_ctr->vrfs[0].routed_remote, 7);
+		/* DF set, over the L3 VNI's 1500: the gateway answers with 1500 */
+		len[0] = echo4_frame(in[0], MAC_B, gw_mac, HOST4, REMOTE4, 1600 - 42);
+		run(PB, in[0], len[0]);
+		expect_out(0, 1, 0, 0);
+		ck_assert_uint_eq(rd16(g_out.f[PB][0].data + 14 + 26), 1500);
+		ck_assert_mem_eq(g_out.f[PB][0].data + 14 + 12, &(uint32_t){ GW4 }, 4);
+	}
+	ck_assert_uint_eq(drops_total(), 3);
 	learn_drain();
 	rt_free();
 	finish();
