@@ -1234,6 +1234,48 @@ static void dp_route_glean(struct dp_worker *w, const struct dp_topology *t, uin
 }
 
 /*
+ * The UDP source port of a packet routed into the L3 VNI (f, checked by l3_route_check, of
+ * family: its IP lengths are within the frame): a hash of the inner flow in vxlan_src_port's range, cheaper than
+ * it (which also mixes the inner MACs, the same for every packet to a next hop, and the length,
+ * which would spread one flow over several ports): the addresses and, for TCP or UDP that is
+ * not a fragment, the ports; IPv6 too (vxlan_src_port hashes only MACs for IPv6). Two
+ * independent multiplies, the top bits kept.
+ */
+static inline uint16_t dp_route_sport(const uint8_t *f, uint8_t family)
+{
+	const uint8_t *ip = f + RTE_ETHER_HDR_LEN;
+	uint64_t a, b, c;
+	uint32_t ports = 0, l4, ip_len;
+	uint8_t proto;
+
+	if (family == 4) {
+		l4 = (uint32_t)(ip[0] & 0x0f) * 4;
+		ip_len = (uint32_t)(ip[2] << 8 | ip[3]);
+		proto = ip[9];
+		memcpy(&a, ip + 12, 8);
+		b = proto;
+		if ((ip[6] & 0x3f) | ip[7])     /* a fragment: its ports are in the first one only */
+			proto = 0;
+	} else {
+		l4 = 40;
+		ip_len = 40u + (uint32_t)(ip[4] << 8 | ip[5]);
+		proto = ip[6];
+		memcpy(&a, ip + 8, 8);
+		memcpy(&c, ip + 16, 8);
+		a ^= c;
+		memcpy(&b, ip + 24, 8);
+		memcpy(&c, ip + 32, 8);
+		b ^= c ^ proto;
+	}
+	if ((proto == IPPROTO_TCP || proto == IPPROTO_UDP) && ip_len >= l4 + 4)
+		memcpy(&ports, ip + l4, 4);
+	b ^= (uint64_t)ports << 8;
+	a = a * 0x9e3779b97f4a7c15ull ^ b * 0xc4ceb9fe1a85ec53ull;
+	a ^= a >> 29;
+	return (uint16_t)(VXLAN_SRC_PORT_MIN + (a >> 50));
+}
+
+/*
  * Symmetric IRB: m (checked, TTL left) from slot is routed in VRF vrf to a host behind the
  * remote VTEP of next hop h. TTL / hop limit down, inner destination the remote leaf's router
  * MAC, inner source ours, encapsulated in the VRF's L3 VNI towards the VTEP (its ECMP next
@@ -1254,6 +1296,7 @@ static void dp_route_remote(struct dp_worker *w, const struct dp_topology *t, ui
 	uint32_t vt = h->vtep_id;
 	struct rte_mbuf *out[DP_MTU_MAX_FRAGS];
 	const struct dp_vni *lv;
+	const struct dp_vtep *v;
 	uint32_t len = rte_pktmbuf_pkt_len(m);
 	unsigned n = 1;
 
@@ -1267,21 +1310,35 @@ static void dp_route_remote(struct dp_worker *w, const struct dp_topology *t, ui
 		dp_drop(w, slot, DP_DROP_ROUTE_NO_VTEP, m);
 		return;
 	}
-	if (unlikely(t->vteps[vt].n_nh == 0)) {
+	v = &t->vteps[vt];
+	if (unlikely(v->n_nh == 0)) {
 		w->counters->vteps[vt].unresolved_drops++;
 		dp_drop(w, slot, DP_DROP_VTEP_UNRESOLVED, m);
 		return;
 	}
 	lv = &t->vnis[li];
-	out[0] = m;
-	if (unlikely(len > lv->encap_frame_max)) {
-		/* DF or IPv6: the gateway's ICMP error; otherwise the padding is gone and m goes on */
-		if (!dp_route_fits(w, t, slot, gw, family, lv->tunnel_mtu, m))
-			return;
-		len = rte_pktmbuf_pkt_len(m);
-		if (len > lv->encap_frame_max && (!lv->outer_frag || len > (uint32_t)lv->ip_mtu + RTE_ETHER_HDR_LEN))
-			n = dp_shrink(w, t, slot, lv->tunnel_mtu, m, out);
+	if (likely(len <= lv->encap_frame_max)) {
+		/* the usual case, in one go: rewrite, hash, encapsulate (the checks above were dp_encap_send's) */
+		uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
+		uint16_t sport;
+		const struct dp_nexthop *nh;
+
+		l3_forward(f, family, vr->router_mac, h->mac);
+		sport = dp_route_sport(f, family);
+		nh = dp_vtep_nexthop(v, sport);
+		rc->routed++;
+		rc->routed_remote++;
+		if (likely(dp_encap_write(w, t, slot, li, (uint16_t)vt, nh, sport, m)))
+			dp_send(w, t, nh->slot, m);
+		return;
 	}
+	/* too big: DF or IPv6 get the gateway's ICMP error; otherwise the padding is gone and m goes on */
+	if (!dp_route_fits(w, t, slot, gw, family, lv->tunnel_mtu, m))
+		return;
+	out[0] = m;
+	len = rte_pktmbuf_pkt_len(m);
+	if (len > lv->encap_frame_max && (!lv->outer_frag || len > (uint32_t)lv->ip_mtu + RTE_ETHER_HDR_LEN))
+		n = dp_shrink(w, t, slot, lv->tunnel_mtu, m, out);
 	if (n) {
 		rc->routed++;
 		rc->routed_remote++;
@@ -1290,7 +1347,7 @@ static void dp_route_remote(struct dp_worker *w, const struct dp_topology *t, ui
 		uint8_t *f = rte_pktmbuf_mtod(out[i], uint8_t *);
 
 		l3_forward(f, family, vr->router_mac, h->mac);
-		dp_encap_send(w, t, slot, li, (uint16_t)vt, vxlan_src_port(f, rte_pktmbuf_data_len(out[i])), out[i]);
+		dp_encap_send(w, t, slot, li, (uint16_t)vt, dp_route_sport(f, family), out[i]);
 	}
 }
 
@@ -1515,6 +1572,16 @@ static bool dp_gw_from_port(struct dp_worker *w, const struct dp_topology *t, ui
 		rte_pktmbuf_free(m);
 		return true;
 	} else if (to_gw) {
+		/*
+		 * IPv4 not to the gateway's address goes straight to routing: gw_to_gateway would
+		 * only say GW_UNROUTED after the checks l3_route_check makes too (with the same drop)
+		 */
+		if (rb && eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4) &&
+		    len >= RTE_ETHER_HDR_LEN + sizeof(struct rte_ipv4_hdr) &&
+		    (!gw->ip4_on || rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *,
+							    RTE_ETHER_HDR_LEN)->dst_addr != gw->ip4) &&
+		    dp_route_collect(w, t, slot, vi, m, rb))
+			return true;
 		r = gw_to_gateway(gw, rte_pktmbuf_mtod(m, uint8_t *), &len, room);
 		if (r == GW_UNROUTED && rb && dp_route_collect(w, t, slot, vi, m, rb))
 			return true;

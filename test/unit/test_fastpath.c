@@ -298,8 +298,13 @@ static int vtep_of(const struct frame *f)
 	return -1;
 }
 
-/* f must be inner encapsulated for VTEP vt (0 or 1) in vni, built exactly as RFC 7348 wants. */
-static void expect_encap(const struct frame *f, int vt, uint32_t vni, const uint8_t *inner, uint32_t len)
+/*
+ * f must be inner encapsulated for VTEP vt (0 or 1) in vni, built exactly as RFC 7348 wants;
+ * its UDP source port vxlan_src_port's hash of the inner frame unless routed (routed into an
+ * L3 VNI: in the range, dp_route_sport's hash of the inner flow, see test_l3vni_route_sport).
+ */
+static void expect_encap_as(const struct frame *f, int vt, uint32_t vni, const uint8_t *inner, uint32_t len,
+			    bool routed)
 {
 	struct vxlan_parsed p;
 	uint16_t sport;
@@ -320,9 +325,15 @@ static void expect_encap(const struct frame *f, int vt, uint32_t vni, const uint
 	ck_assert_uint_eq(rd16(f->data + 38), len + 16);
 	sport = rd16(f->data + 34);
 	ck_assert_uint_ge(sport, VXLAN_SRC_PORT_MIN);
-	ck_assert_uint_eq(sport, vxlan_src_port(inner, len));
+	if (!routed)
+		ck_assert_uint_eq(sport, vxlan_src_port(inner, len));
 	ck_assert_uint_eq(rd16(f->data + 36), UDP_PORT);
 	ck_assert_mem_eq(f->data + VXLAN_OUTER_LEN, inner, len);
+}
+
+static void expect_encap(const struct frame *f, int vt, uint32_t vni, const uint8_t *inner, uint32_t len)
+{
+	expect_encap_as(f, vt, vni, inner, len, false);
 }
 
 /* ---- counters ---- */
@@ -3902,7 +3913,7 @@ START_TEST(test_l3vni_route_remote)
 		expect_out(1, 0, 0, 0);
 		pcap_note(&g_out.f[PA][0]);
 		routed_copy(want, in[i], len[i], rmac_remote, rmac_ours);
-		expect_encap(&g_out.f[PA][0], 0, L3VNI, want, len[i]);
+		expect_encap_as(&g_out.f[PA][0], 0, L3VNI, want, len[i], true);
 		inner = expect_irb_out(&g_out.f[PA][0]);
 		if (i < 2) {
 			ck_assert_uint_eq(inner[14 + 8], 60);               /* echo4_frame sends TTL 61 */
@@ -3992,7 +4003,7 @@ START_TEST(test_l3vni_route_remote)
 	run(PB, in[0], 1600);
 	expect_out(1, 0, 0, 0);
 	routed_copy(want, in[0], len[0], rmac_remote, rmac_ours);
-	expect_encap(&g_out.f[PA][0], 0, L3VNI, want, len[0]);
+	expect_encap_as(&g_out.f[PA][0], 0, L3VNI, want, len[0], true);
 	ck_assert_uint_eq(g_ctr->mtu.fragmented, 1);
 
 	/* outer fragmentation on (the L3 VNI at IP MTU 1500 over a 1500 underlay): 1500 bytes, DF
@@ -4033,6 +4044,89 @@ START_TEST(test_l3vni_route_remote)
 		ck_assert_mem_eq(g_out.f[PB][0].data + 14 + 12, &(uint32_t){ GW4 }, 4);
 	}
 	ck_assert_uint_eq(drops_total(), 3);
+	learn_drain();
+	rt_free();
+	finish();
+}
+END_TEST
+
+/* in (a frame from echo4_frame / echo6_frame) made UDP from port sp to 53; the outer UDP source port it is routed with. */
+static uint16_t irb_udp_sport(uint8_t *in, uint32_t len, uint16_t sp)
+{
+	uint8_t *ip = in + 14;
+
+	if (rd16(in + 12) == 0x0800) {
+		ip[9] = 17;
+		ipv4_fix_csum(ip);
+		ip += 20;
+	} else {
+		ip[6] = 17;
+		ip += 40;
+	}
+	wr16(ip, sp);
+	wr16(ip + 2, 53);
+	run(PB, in, len);
+	expect_out(1, 0, 0, 0);
+	(void)expect_irb_out(&g_out.f[PA][0]);
+	return rd16(g_out.f[PA][0].data + 34);
+}
+
+/* How many different values the n ports hold. */
+static unsigned distinct16(const uint16_t *v, unsigned n)
+{
+	unsigned d = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		unsigned j = 0;
+
+		while (j < i && v[j] != v[i])
+			j++;
+		d += j == i;
+	}
+	return d;
+}
+
+/*
+ * The outer UDP source port of a packet routed into the L3 VNI hashes its inner flow (the
+ * underlay's ECMP spreads on it): one UDP flow keeps its port whatever the packet size (no
+ * reordering across paths), 64 flows that differ only in their UDP source port get (nearly)
+ * as many ports, IPv6 as IPv4 (the inner MACs are the same for all of them: a hash of the
+ * MACs alone would put them all on one port), and the fragments of a packet share one.
+ */
+START_TEST(test_l3vni_route_sport)
+{
+	uint8_t in[FRAME_MAX];
+	uint16_t p4[64], p6[64], a, b;
+	uint32_t len;
+
+	publish(topo_irb());
+	len = echo4_frame(in, MAC_B, gw_mac, HOST4, REMOTE4, 100);
+	a = irb_udp_sport(in, len, 1000);
+	len = echo4_frame(in, MAC_B, gw_mac, HOST4, REMOTE4, 1000);
+	b = irb_udp_sport(in, len, 1000);
+	ck_assert_uint_eq(a, b);
+	for (unsigned i = 0; i < 64; i++) {
+		len = echo4_frame(in, MAC_B, gw_mac, HOST4, REMOTE4, 100);
+		p4[i] = irb_udp_sport(in, len, (uint16_t)(1000 + i));
+		len = echo6_frame(in, MAC_B, gw_mac, host6, remote6, 100);
+		p6[i] = irb_udp_sport(in, len, (uint16_t)(1000 + i));
+		ck_assert_uint_ge(p4[i], VXLAN_SRC_PORT_MIN);
+		ck_assert_uint_ge(p6[i], VXLAN_SRC_PORT_MIN);
+	}
+	ck_assert_uint_ge(distinct16(p4, 64), 48);
+	ck_assert_uint_ge(distinct16(p6, 64), 48);
+	len = echo6_frame(in, MAC_B, gw_mac, host6, remote6, 900);
+	ck_assert_uint_eq(irb_udp_sport(in, len, 1000), p6[0]);
+
+	/* a first fragment (MF) and a later one (offset 8, no ports in it) of one packet: one port */
+	len = echo4_frame(in, MAC_B, gw_mac, HOST4, REMOTE4, 100);
+	in[14 + 6] = 0x20;
+	a = irb_udp_sport(in, len, 1000);
+	len = echo4_frame(in, MAC_B, gw_mac, HOST4, REMOTE4, 100);
+	in[14 + 6] = 0, in[14 + 7] = 1;
+	b = irb_udp_sport(in, len, 4242);
+	ck_assert_uint_eq(a, b);
+	expect_no_drops();
 	learn_drain();
 	rt_free();
 	finish();
@@ -4461,6 +4555,7 @@ static Suite *fastpath_suite(void)
 	tcase_add_test(tc, test_route_not_routed);
 	tcase_add_test(tc, test_l3vni_route_remote);
 	tcase_add_test(tc, test_l3vni_route_remote_drops);
+	tcase_add_test(tc, test_l3vni_route_sport);
 	tcase_add_test(tc, test_l3vni_decap_local);
 	tcase_add_test(tc, test_l3vni_decap_drops);
 	tcase_add_test(tc, test_l3vni_decap_ttl);
