@@ -1533,6 +1533,22 @@ static void dp_l3vni_route(struct dp_worker *w, const struct dp_topology *t, uin
 }
 
 /*
+ * Whether the frame eth (len bytes, to the gateway MAC) is IPv4 or IPv6 long enough for its
+ * header and not to one of gateway g's addresses: a packet to route, never one to answer.
+ */
+static inline bool dp_gw_not_addressed(const struct dp_gateway *g, const struct rte_ether_hdr *eth, uint32_t len)
+{
+	const uint8_t *ip = (const uint8_t *)(eth + 1);
+
+	if (eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4))
+		return len >= RTE_ETHER_HDR_LEN + 20 && (!g->ip4_on || memcmp(ip + 16, &g->ip4, 4) != 0);
+	if (eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6))
+		return len >= RTE_ETHER_HDR_LEN + 40 &&
+		       (!g->ip6_on || (memcmp(ip + 24, g->ip6, 16) != 0 && memcmp(ip + 24, g->ll6, 16) != 0));
+	return false;
+}
+
+/*
  * A frame from a container port of a VNI with an anycast gateway (gw): from the gateway's
  * MAC (a conflict), to it (answered, or dropped until routing), ARP (dp_arp_from_port), or
  * IPv6 multicast that may be a solicitation for the gateway. An IP packet to the gateway MAC
@@ -1573,14 +1589,11 @@ static bool dp_gw_from_port(struct dp_worker *w, const struct dp_topology *t, ui
 		return true;
 	} else if (to_gw) {
 		/*
-		 * IPv4 not to the gateway's address goes straight to routing: gw_to_gateway would
-		 * only say GW_UNROUTED after the checks l3_route_check makes too (with the same drop)
+		 * IP not to one of the gateway's addresses goes straight to routing: gw_to_gateway
+		 * would only say GW_UNROUTED after the checks l3_route_check makes too (with the
+		 * same drop)
 		 */
-		if (rb && eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4) &&
-		    len >= RTE_ETHER_HDR_LEN + sizeof(struct rte_ipv4_hdr) &&
-		    (!gw->ip4_on || rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *,
-							    RTE_ETHER_HDR_LEN)->dst_addr != gw->ip4) &&
-		    dp_route_collect(w, t, slot, vi, m, rb))
+		if (rb && dp_gw_not_addressed(gw, eth, len) && dp_route_collect(w, t, slot, vi, m, rb))
 			return true;
 		r = gw_to_gateway(gw, rte_pktmbuf_mtod(m, uint8_t *), &len, room);
 		if (r == GW_UNROUTED && rb && dp_route_collect(w, t, slot, vi, m, rb))
