@@ -1266,22 +1266,69 @@ static void dp_route_glean(struct dp_worker *w, const struct dp_topology *t, uin
 }
 
 /*
+ * The UDP source port of a packet routed into the L3 VNI (f, checked by l3_route_check, of
+ * family: its IP lengths are within the frame): a hash of the inner flow in vxlan_src_port's range, cheaper than
+ * it (which also mixes the inner MACs, the same for every packet to a next hop, and the length,
+ * which would spread one flow over several ports): the addresses and, for TCP or UDP that is
+ * not a fragment, the ports; IPv6 too (vxlan_src_port hashes only MACs for IPv6). Two
+ * independent multiplies, the top bits kept.
+ */
+static inline uint16_t dp_route_sport(const uint8_t *f, uint8_t family)
+{
+	const uint8_t *ip = f + RTE_ETHER_HDR_LEN;
+	uint64_t a, b, c;
+	uint32_t ports = 0, l4, ip_len;
+	uint8_t proto;
+
+	if (family == 4) {
+		l4 = (uint32_t)(ip[0] & 0x0f) * 4;
+		ip_len = (uint32_t)(ip[2] << 8 | ip[3]);
+		proto = ip[9];
+		memcpy(&a, ip + 12, 8);
+		b = proto;
+		if ((ip[6] & 0x3f) | ip[7])     /* a fragment: its ports are in the first one only */
+			proto = 0;
+	} else {
+		l4 = 40;
+		ip_len = 40u + (uint32_t)(ip[4] << 8 | ip[5]);
+		proto = ip[6];
+		memcpy(&a, ip + 8, 8);
+		memcpy(&c, ip + 16, 8);
+		a ^= c;
+		memcpy(&b, ip + 24, 8);
+		memcpy(&c, ip + 32, 8);
+		b ^= c ^ proto;
+	}
+	if ((proto == IPPROTO_TCP || proto == IPPROTO_UDP) && ip_len >= l4 + 4)
+		memcpy(&ports, ip + l4, 4);
+	b ^= (uint64_t)ports << 8;
+	a = a * 0x9e3779b97f4a7c15ull ^ b * 0xc4ceb9fe1a85ec53ull;
+	a ^= a >> 29;
+	return (uint16_t)(VXLAN_SRC_PORT_MIN + (a >> 50));
+}
+
+/*
  * Symmetric IRB: m (checked, TTL left) from slot is routed in VRF vrf to a host behind the
  * remote VTEP of next hop h. TTL / hop limit down, inner destination the remote leaf's router
  * MAC, inner source ours, encapsulated in the VRF's L3 VNI towards the VTEP (its ECMP next
  * hops, the L3 VNI's MTU). Too big for the L3 VNI: the MTU policy runs on the packet as it
- * came, so fragments are forwarded one by one and an ICMP error goes back to the sender from
- * the gateway MAC. No L3 VNI published, a VTEP not in the snapshot or not resolved: counted
- * drops (route_no_l3vni, route_no_vtep, vtep_unresolved).
+ * came: IPv4 with DF and IPv6 get "fragmentation needed" / "packet too big" from the
+ * sender's gateway gw (its address and MAC, as for a local next hop: dp_route_fits), IPv4
+ * without DF is fragmented (or, with outer fragmentation on and within the L3 VNI's MTU,
+ * its VXLAN packet is) and the pieces forwarded one by one. No L3 VNI published, a VTEP not
+ * in the snapshot or not resolved: counted drops (route_no_l3vni, route_no_vtep,
+ * vtep_unresolved).
  */
 static void dp_route_remote(struct dp_worker *w, const struct dp_topology *t, uint16_t slot, uint16_t vrf,
-			    const struct dp_route_nh *h, struct dp_vrf_counters *rc, uint8_t family, struct rte_mbuf *m)
+			    const struct dp_gateway *gw, const struct dp_route_nh *h, struct dp_vrf_counters *rc,
+			    uint8_t family, struct rte_mbuf *m)
 {
 	const struct dp_vrf *vr = &t->vrfs[vrf];
 	uint16_t li = vr->l3vni_idx;
 	uint32_t vt = h->vtep_id;
 	struct rte_mbuf *out[DP_MTU_MAX_FRAGS];
 	const struct dp_vni *lv;
+	const struct dp_vtep *v;
 	uint32_t len = rte_pktmbuf_pkt_len(m);
 	unsigned n = 1;
 
@@ -1295,14 +1342,34 @@ static void dp_route_remote(struct dp_worker *w, const struct dp_topology *t, ui
 		dp_drop(w, slot, DP_DROP_ROUTE_NO_VTEP, m);
 		return;
 	}
-	if (unlikely(t->vteps[vt].n_nh == 0)) {
+	v = &t->vteps[vt];
+	if (unlikely(v->n_nh == 0)) {
 		w->counters->vteps[vt].unresolved_drops++;
 		dp_drop(w, slot, DP_DROP_VTEP_UNRESOLVED, m);
 		return;
 	}
 	lv = &t->vnis[li];
+	if (likely(len <= lv->encap_frame_max)) {
+		/* the usual case, in one go: rewrite, hash, encapsulate (the checks above were dp_encap_send's) */
+		uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
+		uint16_t sport;
+		const struct dp_nexthop *nh;
+
+		l3_forward(f, family, vr->router_mac, h->mac);
+		sport = dp_route_sport(f, family);
+		nh = dp_vtep_nexthop(v, sport);
+		rc->routed++;
+		rc->routed_remote++;
+		if (likely(dp_encap_write(w, t, slot, li, (uint16_t)vt, nh, sport, m)))
+			dp_send(w, t, nh->slot, m);
+		return;
+	}
+	/* too big: DF or IPv6 get the gateway's ICMP error; otherwise the padding is gone and m goes on */
+	if (!dp_route_fits(w, t, slot, gw, family, lv->tunnel_mtu, m))
+		return;
 	out[0] = m;
-	if (unlikely(len > lv->encap_frame_max) && (!lv->outer_frag || len > (uint32_t)lv->ip_mtu + RTE_ETHER_HDR_LEN))
+	len = rte_pktmbuf_pkt_len(m);
+	if (len > lv->encap_frame_max && (!lv->outer_frag || len > (uint32_t)lv->ip_mtu + RTE_ETHER_HDR_LEN))
 		n = dp_shrink(w, t, slot, lv->tunnel_mtu, m, out);
 	if (n) {
 		rc->routed++;
@@ -1312,7 +1379,7 @@ static void dp_route_remote(struct dp_worker *w, const struct dp_topology *t, ui
 		uint8_t *f = rte_pktmbuf_mtod(out[i], uint8_t *);
 
 		l3_forward(f, family, vr->router_mac, h->mac);
-		dp_encap_send(w, t, slot, li, (uint16_t)vt, vxlan_src_port(f, rte_pktmbuf_data_len(out[i])), out[i]);
+		dp_encap_send(w, t, slot, li, (uint16_t)vt, dp_route_sport(f, family), out[i]);
 	}
 }
 
@@ -1372,7 +1439,7 @@ static void dp_route_one(struct dp_worker *w, const struct dp_topology *t, uint1
 	} else if (h->type == DP_ROUTE_NH_GLEAN) {
 		dp_route_glean(w, t, slot, vrf, h, rc, family, dst4, dst6, m);
 	} else {
-		dp_route_remote(w, t, slot, vrf, h, rc, family, m);
+		dp_route_remote(w, t, slot, vrf, gw, h, rc, family, m);
 	}
 }
 
@@ -1404,10 +1471,12 @@ static inline bool dp_gw_is_addr(const struct dp_gateway *g, uint8_t family, uin
 
 /*
  * m, decapsulated from L3 VNI vi (from VTEP vt) and looked up (next hop nh_idx), is routed to
- * a local host only: LOCAL (TTL down, source the gateway MAC of the host's VNI, destination
+ * a local host only: LOCAL (TTL / hop limit kept: the ingress leaf took it down and the
+ * fabric counts as one router; source the gateway MAC of the host's VNI, destination
  * the host, out of its port within its MTU: the MTU policy runs on the packet as it came, so
  * an ICMP error goes back through the L3 VNI from our router MAC) or GLEAN (asked for, as
- * from a port). TTL run out: time exceeded from the host's gateway, back through the L3 VNI.
+ * from a port). TTL 0 (no leaf sends it): time exceeded from the host's gateway, back through
+ * the L3 VNI.
  * Anything else is a counted drop: a remote next hop (remote_to_remote: never back into the
  * tunnel), no route or a subnet without a gateway (no_route), a gateway address
  * (l3vni_to_gateway: not answered over the tunnel).
@@ -1438,7 +1507,7 @@ static void dp_l3vni_route_one(struct dp_worker *w, const struct dp_topology *t,
 		dp_drop(w, slot, DP_DROP_L3VNI_TO_GATEWAY, m);
 		return;
 	}
-	if (unlikely(!l3_ttl_left(rte_pktmbuf_mtod(m, const uint8_t *), family))) {
+	if (unlikely(l3_ttl_zero(rte_pktmbuf_mtod(m, const uint8_t *), family))) {
 		dp_route_ttl_expired(w, t, slot, g, rc, family, m);
 		return;
 	}
@@ -1450,7 +1519,9 @@ static void dp_l3vni_route_one(struct dp_worker *w, const struct dp_topology *t,
 		return;
 	rc->routed++;
 	rc->routed_from_l3vni++;
-	l3_forward(rte_pktmbuf_mtod(m, uint8_t *), family, g->mac, h->mac);
+	/* the fabric is one router: the ingress leaf took the TTL down, so only the MACs change here */
+	memcpy(rte_pktmbuf_mtod(m, uint8_t *), h->mac, 6);
+	memcpy(rte_pktmbuf_mtod_offset(m, uint8_t *, 6), g->mac, 6);
 	dp_send_port(w, t, slot, (uint16_t)h->port, m);
 }
 
@@ -1494,6 +1565,22 @@ static void dp_l3vni_route(struct dp_worker *w, const struct dp_topology *t, uin
 }
 
 /*
+ * Whether the frame eth (len bytes, to the gateway MAC) is IPv4 or IPv6 long enough for its
+ * header and not to one of gateway g's addresses: a packet to route, never one to answer.
+ */
+static inline bool dp_gw_not_addressed(const struct dp_gateway *g, const struct rte_ether_hdr *eth, uint32_t len)
+{
+	const uint8_t *ip = (const uint8_t *)(eth + 1);
+
+	if (eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4))
+		return len >= RTE_ETHER_HDR_LEN + 20 && (!g->ip4_on || memcmp(ip + 16, &g->ip4, 4) != 0);
+	if (eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6))
+		return len >= RTE_ETHER_HDR_LEN + 40 &&
+		       (!g->ip6_on || (memcmp(ip + 24, g->ip6, 16) != 0 && memcmp(ip + 24, g->ll6, 16) != 0));
+	return false;
+}
+
+/*
  * A frame from a container port of a VNI with an anycast gateway (gw): from the gateway's
  * MAC (a conflict), to it (answered, or dropped until routing), ARP (dp_arp_from_port), or
  * IPv6 multicast that may be a solicitation for the gateway. An IP packet to the gateway MAC
@@ -1533,6 +1620,13 @@ static bool dp_gw_from_port(struct dp_worker *w, const struct dp_topology *t, ui
 		rte_pktmbuf_free(m);
 		return true;
 	} else if (to_gw) {
+		/*
+		 * IP not to one of the gateway's addresses goes straight to routing: gw_to_gateway
+		 * would only say GW_UNROUTED after the checks l3_route_check makes too (with the
+		 * same drop)
+		 */
+		if (rb && dp_gw_not_addressed(gw, eth, len) && dp_route_collect(w, t, slot, vi, m, rb))
+			return true;
 		r = gw_to_gateway(gw, rte_pktmbuf_mtod(m, uint8_t *), &len, room);
 		if (r == GW_UNROUTED && rb && dp_route_collect(w, t, slot, vi, m, rb))
 			return true;

@@ -11,10 +11,16 @@
 #ifndef VTEP_L3_H
 #define VTEP_L3_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "vtep_dp.h"
+
+#define L3_ETH 14
+#define L3_IPV4_HDR 20
+#define L3_IPV6_HDR 40
 
 enum l3_check {
 	L3_ROUTE = 0,       /* route it: the destination is in *dst4 or dst6 */
@@ -23,12 +29,103 @@ enum l3_check {
 	L3_NOT_IP,          /* neither IPv4 nor IPv6 */
 };
 
+static inline uint16_t l3_rd16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static inline uint32_t l3_rd32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static inline void l3_wr16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+/* Unicast and routable: not 0/8, 127/8, 224/3 (multicast and class E, with the broadcast). */
+static inline bool l3_ipv4_unicast(uint32_t a)
+{
+	return (a >> 24) != 0 && (a >> 24) != 127 && (a >> 29) != 7;
+}
+
+/* Unicast and routable beyond the link: not ::, ::1, multicast or link-local (fe80::/10). */
+static inline bool l3_ipv6_unicast(const uint8_t *a)
+{
+	static const uint8_t zero[15];
+
+	if (a[0] == 0xff || (a[0] == 0xfe && (a[1] & 0xc0) == 0x80))
+		return false;
+	return memcmp(a, zero, 15) != 0 || a[15] > 1;
+}
+
+/*
+ * Whether the IPv4 header ip of ihl bytes (a multiple of 4) has a right checksum: the one's
+ * complement sum of its 16-bit words is 0xffff (RFC 1071). Summed 32 bits at a time and folded,
+ * which gives the same sum (RFC 1071 2(C)) in either byte order; inline, as every routed packet
+ * is checked.
+ */
+static inline bool l3_ipv4_csum_ok(const uint8_t *ip, uint32_t ihl)
+{
+	uint64_t sum = 0;
+
+	for (uint32_t i = 0; i < ihl; i += 4) {
+		uint32_t w;
+
+		memcpy(&w, ip + i, 4);
+		sum += w;
+	}
+	sum = (sum & 0xffffffffu) + (sum >> 32);
+	sum = (sum & 0xffffffffu) + (sum >> 32);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return sum == 0xffff;
+}
+
 /*
  * Check the IP packet of the untagged Ethernet frame f (len bytes) for routing. IPv4:
  * *family 4 and *dst4 (host order); IPv6: *family 6 and dst6. The TTL is not looked at
- * here (l3_ttl_left).
+ * here (l3_ttl_left). Inline: once per routed packet.
  */
-enum l3_check l3_route_check(const uint8_t *f, uint32_t len, uint8_t *family, uint32_t *dst4, uint8_t dst6[16]);
+static inline enum l3_check l3_route_check(const uint8_t *f, uint32_t len, uint8_t *family, uint32_t *dst4,
+					   uint8_t dst6[16])
+{
+	const uint8_t *ip = f + L3_ETH;
+	uint16_t type;
+
+	if (len < L3_ETH)
+		return L3_MALFORMED;
+	type = l3_rd16(f + 12);
+	if (type == 0x0800) {
+		uint32_t ihl, total;
+
+		if (len < L3_ETH + L3_IPV4_HDR || (ip[0] >> 4) != 4)
+			return L3_MALFORMED;
+		ihl = (uint32_t)(ip[0] & 0x0f) * 4;
+		total = l3_rd16(ip + 2);
+		if (ihl < L3_IPV4_HDR || total < ihl || total > len - L3_ETH || !l3_ipv4_csum_ok(ip, ihl))
+			return L3_MALFORMED;
+		if (!l3_ipv4_unicast(l3_rd32(ip + 16)) || !l3_ipv4_unicast(l3_rd32(ip + 12)))
+			return L3_NOT_UNICAST;
+		*family = 4;
+		*dst4 = l3_rd32(ip + 16);
+		return L3_ROUTE;
+	}
+	if (type == 0x86dd) {
+		if (len < L3_ETH + L3_IPV6_HDR || (ip[0] >> 4) != 6 ||
+		    l3_rd16(ip + 4) > len - L3_ETH - L3_IPV6_HDR)
+			return L3_MALFORMED;
+		if (!l3_ipv6_unicast(ip + 24) || !l3_ipv6_unicast(ip + 8))
+			return L3_NOT_UNICAST;
+		*family = 6;
+		memcpy(dst6, ip + 24, 16);
+		return L3_ROUTE;
+	}
+	return L3_NOT_IP;
+}
+
 
 /* Whether a routed packet of that family may be forwarded: its TTL / hop limit is above 1. */
 static inline int l3_ttl_left(const uint8_t *f, uint8_t family)
@@ -36,11 +133,36 @@ static inline int l3_ttl_left(const uint8_t *f, uint8_t family)
 	return family == 4 ? f[14 + 8] > 1 : f[14 + 7] > 1;
 }
 
+/* Whether a packet of that family arrived with no TTL / hop limit at all (0): never delivered. */
+static inline int l3_ttl_zero(const uint8_t *f, uint8_t family)
+{
+	return family == 4 ? f[14 + 8] == 0 : f[14 + 7] == 0;
+}
+
 /*
  * Forward a checked packet: TTL / hop limit minus one (the IPv4 checksum adjusted), Ethernet
- * source src_mac, destination dst_mac.
+ * source src_mac, destination dst_mac. Inline: once per routed packet.
  */
-void l3_forward(uint8_t *f, uint8_t family, const uint8_t src_mac[6], const uint8_t dst_mac[6]);
+static inline void l3_forward(uint8_t *f, uint8_t family, const uint8_t src_mac[6], const uint8_t dst_mac[6])
+{
+	uint8_t *ip = f + L3_ETH;
+
+	memcpy(f, dst_mac, 6);
+	memcpy(f + 6, src_mac, 6);
+	if (family == 4) {
+		/* RFC 1624 eqn. 3 for the TTL/protocol word going down by 0x0100 */
+		uint32_t sum = (uint32_t)(uint16_t)~l3_rd16(ip + 10) + (uint16_t)~l3_rd16(ip + 8);
+
+		ip[8]--;
+		sum += l3_rd16(ip + 8);
+		while (sum >> 16)
+			sum = (sum & 0xffff) + (sum >> 16);
+		l3_wr16(ip + 10, (uint16_t)~sum);
+	} else {
+		ip[7]--;
+	}
+}
+
 
 #define L3_ICMP_FRAME_MAX (14 + 1280)   /* the largest error frame built here (ICMPv6) */
 

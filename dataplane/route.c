@@ -101,12 +101,11 @@ struct route_pending {
 };
 
 struct dp_route_table {
-	/* read by the fast path */
+	/* read by the fast path; rd first: dp_route_nh_at (route.h) reads it inline */
+	struct dp_route_nh_view rd;     /* the rd.n_nh next-hop records */
 	struct rte_fib *fib4;
 	struct rte_fib6 *fib6;          /* replaced by route_fib6_rebuild: readers load it once per call */
 	struct rte_hash *host6;         /* IPv6 /128 routes: address -> next-hop index (lock-free, RCU) */
-	struct dp_route_nh *nh;         /* n_nh records */
-	uint32_t n_nh;
 
 	/* written by the fast path */
 	uint64_t reader_retries __rte_cache_aligned;
@@ -187,7 +186,7 @@ void dp_route_table_free(struct dp_route_table *t)
 	rte_fib6_free(t->fib6);
 	rte_hash_free(t->host6);
 	rte_hash_free(t->nh_hash);
-	rte_free(t->nh);
+	rte_free(t->rd.nh);
 	rte_free(t->refs);
 	rte_free(t->free_stack);
 	rte_free(t->pend);
@@ -239,21 +238,21 @@ int dp_route_table_create(const struct dp_route_conf *conf, struct dp_route_tabl
 	t->qsbr = conf->qsbr;
 	t->socket_id = conf->socket_id;
 	t->max_nh = conf->max_nexthops;
-	t->n_nh = DP_ROUTE_NH_FIRST + conf->max_nexthops;
+	t->rd.n_nh = DP_ROUTE_NH_FIRST + conf->max_nexthops;
 	t->max_routes[ROUTE_V4] = conf->max_v4_routes;
 	t->max_routes[ROUTE_V6] = conf->max_v6_routes;
-	t->nh = rte_zmalloc_socket("route_nh", (size_t)t->n_nh * sizeof(*t->nh), RTE_CACHE_LINE_SIZE,
+	t->rd.nh = rte_zmalloc_socket("route_nh", (size_t)t->rd.n_nh * sizeof(*t->rd.nh), RTE_CACHE_LINE_SIZE,
 				   conf->socket_id);
-	t->refs = rte_zmalloc("route_refs", (size_t)t->n_nh * sizeof(uint32_t), 0);
-	t->free_stack = rte_malloc("route_free", (size_t)t->n_nh * sizeof(uint32_t), 0);
+	t->refs = rte_zmalloc("route_refs", (size_t)t->rd.n_nh * sizeof(uint32_t), 0);
+	t->free_stack = rte_malloc("route_free", (size_t)t->rd.n_nh * sizeof(uint32_t), 0);
 	t->pend = rte_malloc("route_pend", (size_t)t->max_nh * sizeof(*t->pend), 0);
-	if (t->nh == NULL || t->refs == NULL || t->free_stack == NULL || t->pend == NULL) {
+	if (t->rd.nh == NULL || t->refs == NULL || t->free_stack == NULL || t->pend == NULL) {
 		err = ENOMEM;
 		goto fail;
 	}
-	t->nh[DP_ROUTE_NH_MISS].type = DP_ROUTE_NH_NONE;
+	t->rd.nh[DP_ROUTE_NH_MISS].type = DP_ROUTE_NH_NONE;
 	/* the lowest index on top, so a fresh table fills the records in order */
-	for (uint32_t i = t->n_nh; i-- > DP_ROUTE_NH_FIRST;)
+	for (uint32_t i = t->rd.n_nh; i-- > DP_ROUTE_NH_FIRST;)
 		t->free_stack[t->n_free++] = i;
 
 	snprintf(nm, sizeof(nm), "rn_%s", conf->name);
@@ -396,7 +395,7 @@ int dp_route_nh_get(struct dp_route_table *t, const struct dp_route_nh *nh, uint
 	if (!dp_route_nh_valid(nh))
 		return EINVAL;
 	i = t->last_nh;
-	if (i >= DP_ROUTE_NH_FIRST && t->refs[i] > 0 && memcmp(&t->nh[i], nh, sizeof(*nh)) == 0) {
+	if (i >= DP_ROUTE_NH_FIRST && t->refs[i] > 0 && memcmp(&t->rd.nh[i], nh, sizeof(*nh)) == 0) {
 		t->refs[i]++;
 		*idx = i;
 		return 0;
@@ -416,7 +415,7 @@ int dp_route_nh_get(struct dp_route_table *t, const struct dp_route_nh *nh, uint
 		return ENOSPC;
 	}
 	i = t->free_stack[t->n_free - 1];
-	t->nh[i] = *nh;
+	t->rd.nh[i] = *nh;
 	rc = rte_hash_add_key_data(t->nh_hash, nh, (void *)(uintptr_t)i);
 	if (rc < 0)
 		return -rc == ENOSPC ? ENOSPC : ENOMEM;
@@ -430,7 +429,7 @@ int dp_route_nh_get(struct dp_route_table *t, const struct dp_route_nh *nh, uint
 
 static inline bool route_nh_live(const struct dp_route_table *t, uint32_t idx)
 {
-	return idx >= DP_ROUTE_NH_FIRST && idx < t->n_nh && t->refs[idx] > 0;
+	return idx >= DP_ROUTE_NH_FIRST && idx < t->rd.n_nh && t->refs[idx] > 0;
 }
 
 /* Drop one reference; the last one removes the record from the finder and defers its index. */
@@ -438,7 +437,7 @@ static void route_nh_release(struct dp_route_table *t, uint32_t idx)
 {
 	if (--t->refs[idx] > 0)
 		return;
-	rte_hash_del_key(t->nh_hash, &t->nh[idx]);
+	rte_hash_del_key(t->nh_hash, &t->rd.nh[idx]);
 	t->nh_used--;
 	t->pend[(t->pend_head + t->pend_count) % t->max_nh] = (struct route_pending){
 		.idx = idx,
@@ -449,7 +448,7 @@ static void route_nh_release(struct dp_route_table *t, uint32_t idx)
 
 int dp_route_nh_put(struct dp_route_table *t, uint32_t idx)
 {
-	if (idx < DP_ROUTE_NH_FIRST || idx >= t->n_nh)
+	if (idx < DP_ROUTE_NH_FIRST || idx >= t->rd.n_nh)
 		return EINVAL;
 	if (t->refs[idx] == 0)
 		return ENOENT;
@@ -459,12 +458,7 @@ int dp_route_nh_put(struct dp_route_table *t, uint32_t idx)
 
 uint32_t dp_route_nh_refs(const struct dp_route_table *t, uint32_t idx)
 {
-	return idx < t->n_nh ? t->refs[idx] : 0;
-}
-
-const struct dp_route_nh *dp_route_nh_at(const struct dp_route_table *t, uint32_t idx)
-{
-	return &t->nh[idx < t->n_nh ? idx : DP_ROUTE_NH_MISS];
+	return idx < t->rd.n_nh ? t->refs[idx] : 0;
 }
 
 /* ---- routes (writer) ---- */
@@ -778,7 +772,7 @@ int dp_route_get6(const struct dp_route_table *t, const uint8_t addr[16], uint8_
 
 static inline uint32_t route_result(const struct dp_route_table *t, uint64_t v)
 {
-	return v < t->n_nh ? (uint32_t)v : DP_ROUTE_NH_MISS;
+	return v < t->rd.n_nh ? (uint32_t)v : DP_ROUTE_NH_MISS;
 }
 
 static inline void route_count_retry(const struct dp_route_table *t)
@@ -834,7 +828,7 @@ void dp_route_lookup4_bulk(const struct dp_route_table *t, const uint32_t *addrs
 		for (unsigned i = 0; i < m; i++) {
 			nh_idx[off + i] = likely(v[i] != 0) ? route_result(t, v[i]) : route_retry4(t, addrs[off + i]);
 			/* the caller reads each record next: start fetching them all now */
-			rte_prefetch0(&t->nh[nh_idx[off + i]]);
+			rte_prefetch0(&t->rd.nh[nh_idx[off + i]]);
 		}
 	}
 }
@@ -887,7 +881,7 @@ void dp_route_lookup6_bulk(const struct dp_route_table *t, const uint8_t (*addrs
 			nh_idx[off + at[j]] = likely(v[j] != 0) ? route_result(t, v[j]) : route_retry6(t, fib, rest[j]);
 	}
 	for (unsigned i = 0; i < n; i++)
-		rte_prefetch0(&t->nh[nh_idx[i]]);       /* as in dp_route_lookup4_bulk */
+		rte_prefetch0(&t->rd.nh[nh_idx[i]]);       /* as in dp_route_lookup4_bulk */
 }
 
 uint32_t dp_route_lookup6(const struct dp_route_table *t, const uint8_t addr[16])

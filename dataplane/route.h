@@ -55,6 +55,12 @@ struct dp_route_nh {
 #define DP_ROUTE_NH_MISS 1u
 #define DP_ROUTE_NH_FIRST 2u        /* the first index dp_route_nh_get hands out */
 
+/* The next-hop records of a table, its first member (for dp_route_nh_at). */
+struct dp_route_nh_view {
+	struct dp_route_nh *nh;     /* n_nh records */
+	uint32_t n_nh;
+};
+
 struct dp_route_conf {
 	const char *name;           /* unique per process, at most DP_ROUTE_NAME_MAX characters */
 	int socket_id;              /* SOCKET_ID_ANY (-1) for any */
@@ -101,8 +107,16 @@ bool dp_route_nh_valid(const struct dp_route_nh *nh);
 int dp_route_nh_put(struct dp_route_table *t, uint32_t idx);
 /* References held on idx (0 when free or out of range). */
 uint32_t dp_route_nh_refs(const struct dp_route_table *t, uint32_t idx);
-/* The record at idx (fast path and writer): never NULL, the miss record for bad indexes. */
-const struct dp_route_nh *dp_route_nh_at(const struct dp_route_table *t, uint32_t idx);
+/*
+ * The record at idx (fast path and writer): never NULL, the miss record for bad indexes.
+ * Inline, once per routed packet: a table starts with its dp_route_nh_view (route.c).
+ */
+static inline const struct dp_route_nh *dp_route_nh_at(const struct dp_route_table *t, uint32_t idx)
+{
+	const struct dp_route_nh_view *v = (const struct dp_route_nh_view *)(const void *)t;
+
+	return &v->nh[idx < v->n_nh ? idx : DP_ROUTE_NH_MISS];
+}
 
 /*
  * Routes (writer side). Add or replace the route of prefix addr/depth (host bits are

@@ -36,8 +36,7 @@
  * falls on all of them alike. Routed minus bridged is the routing step.
  * With --remote N,.. also N IPv4 host routes behind 16 other leaves (REMOTE next hops: routed
  * into the VRF's L3 VNI, symmetric IRB, out of the underlay), against the bridged frame to
- * remote MACs behind the same leaves (encap). Needs the fast path's REMOTE routing (before
- * it, such routes are counted drops and the point stops with "the fast path dropped").
+ * remote MACs behind the same leaves (encap).
  *   bench_cycles -l 1 --no-pci -- --routed 1000,1000000 [--prefixes N] [--routed6 N,..] [--remote N,..]
  *                [--json FILE]
  */

@@ -9,7 +9,8 @@
 # RUNS runs (default 5), the table shows each point's median; JSON in perf/results/cycles.json.
 # Routed frames (issue 14), in the same runs: one VRF, two VNIs with the anycast gateway, 64-byte
 # frames from a container to the gateway MAC routed to a container in the other VNI (a LOCAL
-# next hop), side by side with the bridged frame from the same container to one in its own VNI;
+# next hop) or into the L3 VNI to another leaf (REMOTE), side by side with the bridged frame from
+# the same container to one in its own VNI (to a local port, or encapsulated to that leaf);
 # with ROUTED IPv4 host routes (random /32s), PREFIXES IPv4 prefixes of mixed lengths and no host
 # routes, ROUTED6 IPv6 /128 host routes; to one destination and to destinations spread over all
 # the routes (or MACs); a table's four points take turns in 10 rounds within a run (each point's
@@ -18,8 +19,8 @@
 #   bash perf/bench_cycles.sh        (PACKETS=10000000 per point per run)
 #   POINTS=routed RUNS=5 PACKETS=2000000 bash perf/bench_cycles.sh     (the routed points only)
 # Knobs: RUNS, PACKETS, POINTS ("macs routed"), ROUTED (1000,1000000), PREFIXES (1000, 0: none),
-# ROUTED6 (1000, 0: none), REMOTE (none; e.g. 1000,1000000: IPv4 host routes behind 16 other
-# leaves, routed into the L3 VNI, against bridged encap; needs the fast path's REMOTE routing),
+# ROUTED6 (1000, 0: none), REMOTE (1000,1000000, empty: none; IPv4 host routes behind 16 other
+# leaves, routed into the L3 VNI, symmetric IRB, against bridged encap to MACs behind them),
 # OUT, OUT_ROUTED.
 # Polls longer than 100 us (the thread was preempted: the cores are shared) are left out and
 # counted (polls_left_out).
@@ -35,7 +36,7 @@ POINTS=${POINTS:-macs routed}
 ROUTED=${ROUTED:-1000,1000000}
 PREFIXES=${PREFIXES:-1000}
 ROUTED6=${ROUTED6:-1000}
-REMOTE=${REMOTE:-}
+REMOTE=${REMOTE-1000,1000000}
 [ "$(id -u)" -eq 0 ] || { echo "bench_cycles: run as root (hugepages)" >&2; exit 1; }
 [ -x "$build/perf/bench_cycles" ] && command -v jq >/dev/null || bash "$top/scripts/setup.sh" build >/dev/null
 prefix=vtbc$$

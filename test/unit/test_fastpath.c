@@ -298,8 +298,13 @@ static int vtep_of(const struct frame *f)
 	return -1;
 }
 
-/* f must be inner encapsulated for VTEP vt (0 or 1) in vni, built exactly as RFC 7348 wants. */
-static void expect_encap(const struct frame *f, int vt, uint32_t vni, const uint8_t *inner, uint32_t len)
+/*
+ * f must be inner encapsulated for VTEP vt (0 or 1) in vni, built exactly as RFC 7348 wants;
+ * its UDP source port vxlan_src_port's hash of the inner frame unless routed (routed into an
+ * L3 VNI: in the range, dp_route_sport's hash of the inner flow, see test_l3vni_route_sport).
+ */
+static void expect_encap_as(const struct frame *f, int vt, uint32_t vni, const uint8_t *inner, uint32_t len,
+			    bool routed)
 {
 	struct vxlan_parsed p;
 	uint16_t sport;
@@ -320,9 +325,15 @@ static void expect_encap(const struct frame *f, int vt, uint32_t vni, const uint
 	ck_assert_uint_eq(rd16(f->data + 38), len + 16);
 	sport = rd16(f->data + 34);
 	ck_assert_uint_ge(sport, VXLAN_SRC_PORT_MIN);
-	ck_assert_uint_eq(sport, vxlan_src_port(inner, len));
+	if (!routed)
+		ck_assert_uint_eq(sport, vxlan_src_port(inner, len));
 	ck_assert_uint_eq(rd16(f->data + 36), UDP_PORT);
 	ck_assert_mem_eq(f->data + VXLAN_OUTER_LEN, inner, len);
+}
+
+static void expect_encap(const struct frame *f, int vt, uint32_t vni, const uint8_t *inner, uint32_t len)
+{
+	expect_encap_as(f, vt, vni, inner, len, false);
 }
 
 /* ---- counters ---- */
@@ -3945,7 +3956,11 @@ static const uint8_t *expect_irb_out(const struct frame *f)
  * less (IPv4 checksum right), inner destination the remote router MAC, inner source ours,
  * VXLAN to VTEP 0 with VNI 900001; counted as routed and routed_remote, and on the L3 VNI
  * and the VTEP. Too big for the L3 VNI: DF set gets "fragmentation needed" back to B from
- * the gateway MAC, DF clear is fragmented and each piece routed.
+ * the gateway (MAC and address of B's subnet, as a router does, not the destination's
+ * address as for a bridged frame), IPv6 "packet too big" likewise, DF clear is fragmented
+ * and each piece routed (Ethernet padding dropped first); with outer fragmentation on, a
+ * packet within the L3 VNI's MTU but over the underlay's goes as one VXLAN packet in
+ * underlay fragments, as a bridged one does.
  */
 START_TEST(test_l3vni_route_remote)
 {
@@ -3964,7 +3979,7 @@ START_TEST(test_l3vni_route_remote)
 		expect_out(1, 0, 0, 0);
 		pcap_note(&g_out.f[PA][0]);
 		routed_copy(want, in[i], len[i], rmac_remote, rmac_ours);
-		expect_encap(&g_out.f[PA][0], 0, L3VNI, want, len[i]);
+		expect_encap_as(&g_out.f[PA][0], 0, L3VNI, want, len[i], true);
 		inner = expect_irb_out(&g_out.f[PA][0]);
 		if (i < 2) {
 			ck_assert_uint_eq(inner[14 + 8], 60);               /* echo4_frame sends TTL 61 */
@@ -3994,16 +4009,44 @@ START_TEST(test_l3vni_route_remote)
 		const uint8_t *f = g_out.f[PB][0].data, *ip = f + 14;
 		uint8_t mac_b[6];
 
+		uint32_t gw = GW4, host = HOST4;
+
+		pcap_note(&g_out.f[PB][0]);
 		mac_set(mac_b, MAC_B);
 		ck_assert_mem_eq(f, mac_b, 6);
 		ck_assert_mem_eq(f + 6, gw_mac, 6);
 		ck_assert_uint_eq(ip[9], 1);
+		ck_assert_mem_eq(ip + 12, &gw, 4);              /* from B's gateway, not from REMOTE4 */
+		ck_assert_mem_eq(ip + 16, &host, 4);
 		ck_assert_uint_eq(ip[20], 3);
 		ck_assert_uint_eq(ip[21], 4);
 		ck_assert_uint_eq(rd16(ip + 26), 1450);
+		ck_assert_uint_eq(g_out.f[PB][0].len, 14 + 576);
+		ck_assert_mem_eq(ip + 28, in[0] + 14, 576 - 28);  /* the packet as it came: TTL not yet down */
 		ck_assert_msg(ip_csum_ok(ip), "frag needed: bad IPv4 checksum");
+		ck_assert_msg(sum16(ip + 20, 576 - 20, 0) == 0xffff, "frag needed: bad ICMP checksum");
 	}
 	expect_only_drop(SLOT_B, DP_DROP_FRAG_NEEDED, 1);
+	ck_assert_uint_eq(g_ctr->mtu.icmp4_sent, 1);
+	ck_assert_uint_eq(g_ctr->vrfs[0].routed_remote, 4);
+	/* IPv6, 1600 bytes: "packet too big" from B's gateway address */
+	len[1] = echo6_frame(in[1], MAC_B, gw_mac, host6, remote6, 1600 - 62);
+	run(PB, in[1], len[1]);
+	expect_out(0, 1, 0, 0);
+	{
+		const uint8_t *ip = g_out.f[PB][0].data + 14;
+
+		pcap_note(&g_out.f[PB][0]);
+		ck_assert_mem_eq(g_out.f[PB][0].data + 6, gw_mac, 6);
+		ck_assert_mem_eq(ip + 8, gw6, 16);
+		ck_assert_mem_eq(ip + 24, host6, 16);
+		ck_assert_uint_eq(ip[40], 2);
+		ck_assert_uint_eq(ip[41], 0);
+		ck_assert_uint_eq(rd16(ip + 46), 1450);
+		ck_assert_msg(icmp6_csum_ok(ip), "packet too big: bad checksum");
+	}
+	expect_drop(SLOT_B, DP_DROP_FRAG_NEEDED, 2);
+	ck_assert_uint_eq(g_ctr->mtu.icmp6_sent, 1);
 	/* DF clear: two fragments, each routed into the L3 VNI */
 	in[0][14 + 6] = 0;
 	ipv4_fix_csum(in[0] + 14);
@@ -4018,7 +4061,138 @@ START_TEST(test_l3vni_route_remote)
 	}
 	ck_assert_uint_eq(g_ctr->mtu.fragmented, 1);
 	ck_assert_uint_eq(g_ctr->vrfs[0].routed_remote, 5);
-	ck_assert_uint_eq(drops_total(), 1);
+	ck_assert_uint_eq(drops_total(), 2);
+
+	/* a 108-byte packet in a 1600-byte frame (padding): the padding goes, the packet is routed whole */
+	len[0] = echo4_frame(in[0], MAC_B, gw_mac, HOST4, REMOTE4, 108 - 42);
+	memset(in[0] + len[0], 0xee, 1600 - len[0]);
+	run(PB, in[0], 1600);
+	expect_out(1, 0, 0, 0);
+	routed_copy(want, in[0], len[0], rmac_remote, rmac_ours);
+	expect_encap_as(&g_out.f[PA][0], 0, L3VNI, want, len[0], true);
+	ck_assert_uint_eq(g_ctr->mtu.fragmented, 1);
+
+	/* outer fragmentation on (the L3 VNI at IP MTU 1500 over a 1500 underlay): 1500 bytes, DF
+	 * clear, is routed as one VXLAN packet sent in underlay fragments, as a bridged frame is */
+	{
+		struct dp_topology *t = topo_irb();
+		uint8_t whole[FRAME_MAX];
+		uint32_t off = 0;
+
+		dp_vni_set_mtu(&t->vnis[2], 1500, true, UNDERLAY_MTU);
+		publish(t);
+		len[0] = echo4_frame(in[0], MAC_B, gw_mac, HOST4, REMOTE4, 1514 - 42);
+		in[0][14 + 6] = 0;
+		ipv4_fix_csum(in[0] + 14);
+		run(PB, in[0], len[0]);
+		expect_out(2, 0, 0, 0);
+		ck_assert_uint_eq(g_ctr->mtu.outer_fragmented, 1);
+		for (int i = 0; i < 2; i++) {
+			const uint8_t *ip = g_out.f[PA][i].data + 14;
+			uint32_t ihl = (uint32_t)(ip[0] & 0xf) * 4, tot = rd16(ip + 2);
+
+			ck_assert_uint_le(tot, UNDERLAY_MTU);
+			ck_assert_msg(ip_csum_ok(ip), "outer fragment: bad IPv4 checksum");
+			ck_assert_uint_eq((rd16(ip + 6) & 0x1fff) * 8u, off);
+			memcpy(whole + off, ip + ihl, tot - ihl);
+			off += tot - ihl;
+		}
+		/* the reassembled UDP payload: VXLAN (8), then the routed inner frame */
+		ck_assert_uint_eq(off, 8 + 8 + len[0]);
+		routed_copy(want, in[0], len[0], rmac_remote, rmac_ours);
+		ck_assert_mem_eq(whole + 16, want, len[0]);
+		ck_assert_uint_eq(g_ctr->vrfs[0].routed_remote, 7);
+		/* DF set, over the L3 VNI's 1500: the gateway answers with 1500 */
+		len[0] = echo4_frame(in[0], MAC_B, gw_mac, HOST4, REMOTE4, 1600 - 42);
+		run(PB, in[0], len[0]);
+		expect_out(0, 1, 0, 0);
+		ck_assert_uint_eq(rd16(g_out.f[PB][0].data + 14 + 26), 1500);
+		ck_assert_mem_eq(g_out.f[PB][0].data + 14 + 12, &(uint32_t){ GW4 }, 4);
+	}
+	ck_assert_uint_eq(drops_total(), 3);
+	learn_drain();
+	rt_free();
+	finish();
+}
+END_TEST
+
+/* in (a frame from echo4_frame / echo6_frame) made UDP from port sp to 53; the outer UDP source port it is routed with. */
+static uint16_t irb_udp_sport(uint8_t *in, uint32_t len, uint16_t sp)
+{
+	uint8_t *ip = in + 14;
+
+	if (rd16(in + 12) == 0x0800) {
+		ip[9] = 17;
+		ipv4_fix_csum(ip);
+		ip += 20;
+	} else {
+		ip[6] = 17;
+		ip += 40;
+	}
+	wr16(ip, sp);
+	wr16(ip + 2, 53);
+	run(PB, in, len);
+	expect_out(1, 0, 0, 0);
+	(void)expect_irb_out(&g_out.f[PA][0]);
+	return rd16(g_out.f[PA][0].data + 34);
+}
+
+/* How many different values the n ports hold. */
+static unsigned distinct16(const uint16_t *v, unsigned n)
+{
+	unsigned d = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		unsigned j = 0;
+
+		while (j < i && v[j] != v[i])
+			j++;
+		d += j == i;
+	}
+	return d;
+}
+
+/*
+ * The outer UDP source port of a packet routed into the L3 VNI hashes its inner flow (the
+ * underlay's ECMP spreads on it): one UDP flow keeps its port whatever the packet size (no
+ * reordering across paths), 64 flows that differ only in their UDP source port get (nearly)
+ * as many ports, IPv6 as IPv4 (the inner MACs are the same for all of them: a hash of the
+ * MACs alone would put them all on one port), and the fragments of a packet share one.
+ */
+START_TEST(test_l3vni_route_sport)
+{
+	uint8_t in[FRAME_MAX];
+	uint16_t p4[64], p6[64], a, b;
+	uint32_t len;
+
+	publish(topo_irb());
+	len = echo4_frame(in, MAC_B, gw_mac, HOST4, REMOTE4, 100);
+	a = irb_udp_sport(in, len, 1000);
+	len = echo4_frame(in, MAC_B, gw_mac, HOST4, REMOTE4, 1000);
+	b = irb_udp_sport(in, len, 1000);
+	ck_assert_uint_eq(a, b);
+	for (unsigned i = 0; i < 64; i++) {
+		len = echo4_frame(in, MAC_B, gw_mac, HOST4, REMOTE4, 100);
+		p4[i] = irb_udp_sport(in, len, (uint16_t)(1000 + i));
+		len = echo6_frame(in, MAC_B, gw_mac, host6, remote6, 100);
+		p6[i] = irb_udp_sport(in, len, (uint16_t)(1000 + i));
+		ck_assert_uint_ge(p4[i], VXLAN_SRC_PORT_MIN);
+		ck_assert_uint_ge(p6[i], VXLAN_SRC_PORT_MIN);
+	}
+	ck_assert_uint_ge(distinct16(p4, 64), 48);
+	ck_assert_uint_ge(distinct16(p6, 64), 48);
+	len = echo6_frame(in, MAC_B, gw_mac, host6, remote6, 900);
+	ck_assert_uint_eq(irb_udp_sport(in, len, 1000), p6[0]);
+
+	/* a first fragment (MF) and a later one (offset 8, no ports in it) of one packet: one port */
+	len = echo4_frame(in, MAC_B, gw_mac, HOST4, REMOTE4, 100);
+	in[14 + 6] = 0x20;
+	a = irb_udp_sport(in, len, 1000);
+	len = echo4_frame(in, MAC_B, gw_mac, HOST4, REMOTE4, 100);
+	in[14 + 6] = 0, in[14 + 7] = 1;
+	b = irb_udp_sport(in, len, 4242);
+	ck_assert_uint_eq(a, b);
+	expect_no_drops();
 	learn_drain();
 	rt_free();
 	finish();
@@ -4085,7 +4259,9 @@ END_TEST
 
 /*
  * Symmetric IRB in: a frame in the L3 VNI from VTEP 0 to our router MAC is routed in the
- * VRF to the local host D: TTL / hop limit one less, source the gateway MAC of D's VNI (here
+ * VRF to the local host D: TTL / hop limit as it came (the ingress leaf took it down: the
+ * fabric is one router, traceroute shows one hop), IPv4 checksum untouched, MACs rewritten
+ * only (source the gateway MAC of D's VNI (here
  * made different from VNI 100's to tell them apart), destination D; IPv4 and IPv6; in one
  * burst with a bridged frame; nothing learned. A host not known yet is gleaned for. Over D's
  * MTU: DF clear is fragmented (each piece routed), DF set gets "fragmentation needed" back
@@ -4111,7 +4287,9 @@ START_TEST(test_l3vni_decap_local)
 			uint8_t mac_d[6];
 
 			mac_set(mac_d, MAC_D);
-			routed_copy(want, in[i], len[i], mac_d, gw_mac_b);
+			memcpy(want, in[i], len[i]);            /* the MACs only: TTL / hop limit kept */
+			memcpy(want, mac_d, 6);
+			memcpy(want + 6, gw_mac_b, 6);
 		}
 		expect_frame(&g_out.f[PD][0], want, len[i]);
 		if (i == 0)
@@ -4194,7 +4372,7 @@ START_TEST(test_l3vni_decap_local)
 
 		ck_assert_uint_le(g_out.f[PD][i].len, 1000 + 14);
 		ck_assert_mem_eq(f + 6, gw_mac, 6);
-		ck_assert_uint_eq(f[14 + 8], 60);
+		ck_assert_uint_eq(f[14 + 8], 61);                   /* as it came: not decremented again */
 		ck_assert_msg(ip_csum_ok(f + 14), "fragment: bad IPv4 checksum");
 	}
 	ck_assert_uint_eq(g_ctr->vrfs[0].routed_from_l3vni, 1);
@@ -4300,10 +4478,12 @@ START_TEST(test_l3vni_decap_drops)
 END_TEST
 
 /*
- * TTL (hop limit) 1 in the L3 VNI: not forwarded; the destination subnet's gateway sends
- * time exceeded back through the L3 VNI to the VTEP it came from (inner source our router
- * MAC, destination the sender's), so traceroute across leaves shows this leaf's hop; from a
- * VTEP not in the table there is no way back: dropped, counted.
+ * TTL (hop limit) 1 in the L3 VNI: the ingress leaf already routed it (its last hop), so it is
+ * delivered to the host with TTL 1, the fabric one router: traceroute across leaves shows one
+ * routed hop, as within a leaf. TTL 0 (no leaf sends that): not forwarded; the destination
+ * subnet's gateway sends time exceeded back through the L3 VNI to the VTEP it came from (inner
+ * source our router MAC, destination the sender's); from a VTEP not in the table there is no
+ * way back: dropped, counted.
  */
 START_TEST(test_l3vni_decap_ttl)
 {
@@ -4313,6 +4493,26 @@ START_TEST(test_l3vni_decap_ttl)
 	publish(topo_irb());
 	len = irb_in4(in, HOST4_D, 108 - 42);
 	in[14 + 8] = 1;
+	ipv4_fix_csum(in + 14);
+	vlen = vxlan_frame(vx, VTEP0_IP, LOCAL_IP, UDP_PORT, L3VNI, in, len);
+	run(PA, vx, vlen);
+	expect_out(0, 0, 0, 1);                                 /* TTL 1: delivered to D as it came */
+	ck_assert_uint_eq(g_out.f[PD][0].data[14 + 8], 1);
+	ck_assert_mem_eq(g_out.f[PD][0].data + 14, in + 14, len - 14);
+	ck_assert_msg(ip_csum_ok(g_out.f[PD][0].data + 14), "TTL 1 delivered: bad IPv4 checksum");
+	len = irb_in6(in, host6_d, 100);
+	in[14 + 7] = 1;
+	icmp6_fix_csum(in);
+	vlen = vxlan_frame(vx, VTEP0_IP, LOCAL_IP, UDP_PORT, L3VNI, in, len);
+	run(PA, vx, vlen);
+	expect_out(0, 0, 0, 1);
+	ck_assert_uint_eq(g_out.f[PD][0].data[14 + 7], 1);
+	expect_no_drops();
+	ck_assert_uint_eq(g_ctr->vrfs[0].routed_from_l3vni, 2);
+	ck_assert_uint_eq(g_ctr->vrfs[0].ttl_expired, 0);
+
+	len = irb_in4(in, HOST4_D, 108 - 42);
+	in[14 + 8] = 0;
 	ipv4_fix_csum(in + 14);
 	vlen = vxlan_frame(vx, VTEP0_IP, LOCAL_IP, UDP_PORT, L3VNI, in, len);
 	run(PA, vx, vlen);
@@ -4335,7 +4535,7 @@ START_TEST(test_l3vni_decap_ttl)
 	ck_assert_uint_eq(g_ctr->vnis[2].encap_pkts, 1);
 
 	len = irb_in6(in, host6_d, 100);
-	in[14 + 7] = 1;
+	in[14 + 7] = 0;
 	icmp6_fix_csum(in);
 	vlen = vxlan_frame(vx, VTEP0_IP, LOCAL_IP, UDP_PORT, L3VNI, in, len);
 	run(PA, vx, vlen);
@@ -4357,7 +4557,7 @@ START_TEST(test_l3vni_decap_ttl)
 
 	/* from a VTEP not in the table (no vtep_check): nowhere to answer */
 	len = irb_in4(in, HOST4_D, 56);
-	in[14 + 8] = 1;
+	in[14 + 8] = 0;
 	ipv4_fix_csum(in + 14);
 	vlen = vxlan_frame(vx, STRANGER_IP, LOCAL_IP, UDP_PORT, L3VNI, in, len);
 	run(PA, vx, vlen);
@@ -4366,7 +4566,7 @@ START_TEST(test_l3vni_decap_ttl)
 	ck_assert_uint_eq(g_ctr->vrfs[0].ttl_expired, 3);
 	ck_assert_uint_eq(g_ctr->vrfs[0].icmp_time_exceeded, 2);
 	ck_assert_uint_eq(g_ctr->mtu.icmp_not_allowed, 1);
-	ck_assert_uint_eq(g_ctr->vrfs[0].routed, 0);
+	ck_assert_uint_eq(g_ctr->vrfs[0].routed, 2);                   /* the TTL 1 ones */
 	expect_no_learn();
 	rt_free();
 	finish();
@@ -4422,6 +4622,7 @@ static Suite *fastpath_suite(void)
 	tcase_add_test(tc, test_route_not_routed);
 	tcase_add_test(tc, test_l3vni_route_remote);
 	tcase_add_test(tc, test_l3vni_route_remote_drops);
+	tcase_add_test(tc, test_l3vni_route_sport);
 	tcase_add_test(tc, test_l3vni_decap_local);
 	tcase_add_test(tc, test_l3vni_decap_drops);
 	tcase_add_test(tc, test_l3vni_decap_ttl);
