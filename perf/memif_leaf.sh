@@ -74,7 +74,7 @@ ml_vtepd() {
 ml_vtepd_stop() {
 	ml_inject_stop
 	[ -n "$ML_VTEPD_PID" ] || return 0
-	kill -TERM "$ML_VTEPD_PID" 2>/dev/null
+	kill -TERM "$ML_VTEPD_PID" 2>/dev/null || true
 	wait "$ML_VTEPD_PID" || true
 	ML_VTEPD_PID=
 }
@@ -186,7 +186,7 @@ ml_inject() {
 
 ml_inject_stop() {
 	[ -n "$ML_INJECT_PID" ] || return 0
-	kill -TERM "$ML_INJECT_PID" 2>/dev/null
+	kill -TERM "$ML_INJECT_PID" 2>/dev/null || true
 	wait "$ML_INJECT_PID" 2>/dev/null || true
 	ML_INJECT_PID=
 }
