@@ -9,6 +9,8 @@
 # same run, dpdk-testpmd io-forwarding between two memifs with the same generator as the raw
 # ceiling. Prints a table of each point's median over RUNS runs and writes JSON.
 #   bash perf/bench_fastpath.sh     (RUNS=3, DURATION=3 seconds per point, SIZES="64 512 1500 imix")
+# QUIET_LOAD=L: before each run, wait (at most QUIET_WAIT=300 s) until the 1-minute load average
+# is below L; every point records the load average it ran at (load1).
 # POINTS=routed (issue 14): routed frames instead, on an L3 leaf (memif_leaf.sh with ML_ROUTED=1:
 # VRF tenant, VNIs 100 and 200 with the anycast gateway, ports m1 and m2): the generator sends
 # IPv4 frames from m1's host to the gateway MAC, routed (a) to the LOCAL host of VNI 200 on m2
@@ -97,7 +99,7 @@ rpoint() {
 		--argjson ceil "$(jq '.rx.mpps' "$ML_TMP/tp-$size.json")" \
 		'{run: $run, what: "vtepd", direction: $dir, size, flows, routes: $routes, destinations: $dsts, routed: $routed,
 		mpps: .rx.mpps, tx_mpps: .tx.mpps, loss_pct: .rx.loss_pct, latency_ns, cycles_per_pkt: $cpp, own_cycles_per_pkt: $own,
-		ceiling_mpps: $ceil, of_ceiling: (if $ceil > 0 then .rx.mpps / $ceil else 0 end)}' "$json")")
+		ceiling_mpps: $ceil, of_ceiling: (if $ceil > 0 then .rx.mpps / $ceil else 0 end), load1: '"$(cut -d' ' -f1 /proc/loadavg)"'}' "$json")")
 }
 
 # point DIRECTION SIZE FLOWS MACS: one vtepd measurement with a MAC table of MACS learned
@@ -149,7 +151,7 @@ tpoint() {
 	pg "$T0" "$T1" "$ML_TMP/tp-$size.json" --tx-port 0 --rx-port 1 --size "$size" --label testpmd-io ||
 		{ echo "testpmd's log:" >&2; tail -20 "$ML_TMP/testpmd.log" >&2; exit 1; }
 	results+=("$(jq -c --argjson run "$RUN" '{run: $run, what: "testpmd-io", direction: "io", size, flows, mpps: .rx.mpps, tx_mpps: .tx.mpps,
-		loss_pct: .rx.loss_pct, latency_ns}' "$ML_TMP/tp-$size.json")")
+		loss_pct: .rx.loss_pct, latency_ns, load1: '"$(cut -d' ' -f1 /proc/loadavg)"'}' "$ML_TMP/tp-$size.json")")
 	# (it may be gone already: 22.11's memif server can crash as the client leaves, after the point)
 	kill -TERM "$tp" 2>/dev/null || true
 	wait "$tp" || echo "  (testpmd exited with status $?)"
@@ -157,7 +159,14 @@ tpoint() {
 }
 
 for RUN in $(seq "$RUNS"); do
-	echo "== run $RUN of $RUNS"
+	if [ -n "${QUIET_LOAD:-}" ]; then
+		# on a shared machine: wait (at most QUIET_WAIT seconds, default 300) for a quieter minute
+		for _ in $(seq "${QUIET_WAIT:-300}"); do
+			awk -v max="$QUIET_LOAD" '{ exit !($1 < max) }' /proc/loadavg && break
+			sleep 1
+		done
+	fi
+	echo "== run $RUN of $RUNS (load average $(cut -d' ' -f1-3 /proc/loadavg))"
 	if [ "$POINTS" = routed ]; then
 		# each size's ceiling right before its points (the load of this shared machine drifts);
 		# every size with the first table size, 64 bytes with the others
