@@ -75,18 +75,18 @@ want() { case " $POINTS " in *" $1 "*) return 0;; esac; return 1; }
 # ROUTES host routes announced by perf/bgp_inject; cycles as in point.
 rpoint() {
 	local kind=$1 size=$2 routes=$3 dsts=${4:-1} json=$ML_TMP/$1-$2-$3-${4:-1}.json s1 c0 p0 c1 p1 io0 io1 r0 r1 cpp own
-	local -a args=(--tx-port 0 --rx-port 1 --src-mac "$ML_MAC_LOCAL" --src-ip 192.168.1.10 --size "$size")
+	local -a pargs=(--tx-port 0 --rx-port 1 --src-mac "$ML_MAC_LOCAL" --src-ip 192.168.1.10 --size "$size")
 	case $kind in
-	routed-local) s1=$ML_SOCK_C2; args+=(--dst-mac "$ML_GW_MAC" --dst-ip 192.168.2.10);;
-	routed-remote) s1=$ML_SOCK_U; args+=(--dst-mac "$ML_GW_MAC" --dst-ip 10.0.0.1 --dst-ips "$dsts");;
-	bridged) s1=$ML_SOCK_U; args+=(--dst-mac "$ML_MAC_REMOTE" --dst-ip 192.168.1.20);;
+	routed-local) s1=$ML_SOCK_C2; pargs+=(--dst-mac "$ML_GW_MAC" --dst-ip 192.168.2.10);;
+	routed-remote) s1=$ML_SOCK_U; pargs+=(--dst-mac "$ML_GW_MAC" --dst-ip 10.0.0.1 --dst-ips "$dsts");;
+	bridged) s1=$ML_SOCK_U; pargs+=(--dst-mac "$ML_MAC_REMOTE" --dst-ip 192.168.1.20);;
 	esac
 	ml_vtepd
 	ml_inject "$routes"
 	c0=$(ml_stat .fastpath.busy_cycles); p0=$(ml_stat .fastpath.busy_pkts); io0=$(ml_stat .fastpath.io_cycles)
 	r0=$(ml_stat '[.vrfs[].routed] | add')
 	echo "vtepd $kind, size $size, $routes host routes, $dsts destinations"
-	pg "$ML_SOCK_C" "$s1" "$json" "${args[@]}" --label "vtepd-$kind"
+	pg "$ML_SOCK_C" "$s1" "$json" "${pargs[@]}" --label "vtepd-$kind"
 	c1=$(ml_stat .fastpath.busy_cycles); p1=$(ml_stat .fastpath.busy_pkts); io1=$(ml_stat .fastpath.io_cycles)
 	r1=$(ml_stat '[.vrfs[].routed] | add')
 	ml_vtepd_stop
