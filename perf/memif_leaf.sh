@@ -7,6 +7,11 @@
 # leaf's namespace with a permanent neighbour for the remote VTEP 10.0.0.2 (and more with
 # ML_VTEPS=N: N remote VTEPs in the VNI's flood list), which vtepd resolves its outer next hop from. MACs: the generator's container side 02:00:00:00:00:01
 # (static behind m1), the remote host 02:00:00:00:00:02 (static behind 10.0.0.2).
+# ML_ROUTED=1: an L3 leaf instead (ml_setup_routed): VRF tenant (L3 VNI 900001, router MAC
+# $ML_RMAC) with VNI 100 (m1, anycast gateway 192.168.1.1/24, container 192.168.1.10) and
+# VNI 200 (port m2 on socket $ML_SOCK_C2, gateway 192.168.2.1/24, container 192.168.2.10 with
+# MAC 02:00:00:00:00:03), and a passive BGP neighbour 10.0.0.9 (on the namespace's lo) for
+# perf/bgp_inject to install remote host routes behind 10.0.0.2 (ml_inject N).
 # Everything it makes goes at exit, killed processes by PID: ml_cleanup.
 set -u
 
@@ -17,21 +22,26 @@ ML_NS=vtmemif$ML_ID
 ML_NAME=vtmemif$ML_ID
 ML_SOCK_C=/run/vtepd/$ML_NAME-m1.memif
 ML_SOCK_U=/run/vtepd/$ML_NAME-ul.memif
+ML_SOCK_C2=/run/vtepd/$ML_NAME-m2.memif
 ML_TMP=$(mktemp -d /tmp/vtepd-memif.XXXXXX)
 ML_PIDS=()
 ML_PREFIXES=("vtepd-$ML_NAME")
 ML_VTEPD_PID=
 ML_MAC_LOCAL=02:00:00:00:00:01
 ML_MAC_REMOTE=02:00:00:00:00:02
+ML_MAC_LOCAL2=02:00:00:00:00:03
+ML_GW_MAC=00:00:22:22:33:33
+ML_RMAC=02:00:00:00:ee:01
+ML_INJECT_PID=
 VTEPCTL=$ML_BUILD/control/vtepctl
 PKTGEN=$ML_BUILD/perf/pktgen/pktgen
 
 ml_cleanup() {
 	local pid p
-	for pid in "${ML_PIDS[@]}" $ML_VTEPD_PID; do
+	for pid in "${ML_PIDS[@]}" $ML_VTEPD_PID $ML_INJECT_PID; do
 		kill -TERM "$pid" 2>/dev/null || true
 	done
-	for pid in "${ML_PIDS[@]}" $ML_VTEPD_PID; do
+	for pid in "${ML_PIDS[@]}" $ML_VTEPD_PID $ML_INJECT_PID; do
 		for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 		kill -KILL "$pid" 2>/dev/null || true
 		wait "$pid" 2>/dev/null || true
@@ -41,7 +51,7 @@ ml_cleanup() {
 		rm -rf "/var/run/dpdk/$p"
 		rm -f /dev/hugepages/"$p"map_* 2>/dev/null
 	done
-	rm -f "$ML_SOCK_C" "$ML_SOCK_U" "/run/vtepd/$ML_NAME.sock" "/run/vtepd/$ML_NAME.ports"
+	rm -f "$ML_SOCK_C" "$ML_SOCK_C2" "$ML_SOCK_U" "/run/vtepd/$ML_NAME.sock" "/run/vtepd/$ML_NAME.ports"
 	[ -n "${ML_KEEP_TMP:-}" ] || rm -rf "$ML_TMP"
 }
 
@@ -62,8 +72,9 @@ ml_vtepd() {
 }
 
 ml_vtepd_stop() {
+	ml_inject_stop
 	[ -n "$ML_VTEPD_PID" ] || return 0
-	kill -TERM "$ML_VTEPD_PID" 2>/dev/null
+	kill -TERM "$ML_VTEPD_PID" 2>/dev/null || true
 	wait "$ML_VTEPD_PID" || true
 	ML_VTEPD_PID=
 }
@@ -83,6 +94,10 @@ ml_setup() {
 		ip -n "$ML_NS" neigh add "10.0.0.$i" lladdr "02:00:00:00:ee:$(printf %02x "$i")" dev ul0 nud permanent
 		flood+="${flood:+, }10.0.0.$i"
 	done
+	if [ -n "${ML_ROUTED:-}" ]; then
+		ml_setup_routed "$flood"
+		return
+	fi
 	cat > "$ML_TMP/leaf.yaml" <<EOF
 vtep:
   name: $ML_NAME
@@ -108,3 +123,70 @@ EOF
 
 # ml_stat FIELD: a number from vtepctl -j show stats (a jq path, e.g. .fastpath.busy_cycles).
 ml_stat() { "$VTEPCTL" -n "$ML_NAME" -j show stats | jq -r "$1"; }
+
+# ml_setup_routed FLOOD: the L3 leaf's config (see the header); the BGP peer's address on lo.
+# The VRF's IPv4 table holds ML_VRF_ROUTES (default 65536) routes.
+ml_setup_routed() {
+	ip -n "$ML_NS" addr add 10.0.0.9/32 dev lo
+	cat > "$ML_TMP/leaf.yaml" <<EOF
+vtep:
+  name: $ML_NAME
+  source_ip: 10.0.0.1
+  anycast_gateway_mac: $ML_GW_MAC
+underlay:
+  port: net_memif_ul,role=server,socket=$ML_SOCK_U,socket-abstract=no
+  interface: ul0
+  mtu: 9000
+fastpath:
+  lcore: 1
+  mac_table_size: ${ML_MAC_TABLE:-1048576}
+vrfs:
+  - {name: tenant, l3vni: 900001, router_mac: $ML_RMAC, max_ipv4_routes: ${ML_VRF_ROUTES:-65536}, max_ipv6_routes: 1024}
+vnis:
+  - vni: 100
+    vrf: tenant
+    gateway: 192.168.1.1/24
+    flood: [$1]
+    max_macs: 0
+    static_macs: [{mac: $ML_MAC_REMOTE, vtep: 10.0.0.2}]   # the bridged frames beside the routed ones
+  - vni: 200
+    vrf: tenant
+    gateway: 192.168.2.1/24
+ports:
+  - {name: m1, vni: 100, type: memif, socket: $ML_SOCK_C, mac: $ML_MAC_LOCAL, ip: 192.168.1.10/24, max_macs: 0}
+  - {name: m2, vni: 200, type: memif, socket: $ML_SOCK_C2, mac: $ML_MAC_LOCAL2, ip: 192.168.2.10/24, max_macs: 0}
+bgp:
+  asn: 65001
+  router_id: 10.0.0.1
+  neighbors: [{address: 10.0.0.9, remote_as: 65009, passive: true}]
+EOF
+}
+
+# ml_inject N: perf/bgp_inject announces N type-2 MAC+IP routes of symmetric IRB (hosts
+# 10.0.0.1 and up, MACs 02:bf:..., VNI 100, L3 VNI 900001, router MAC 02:00:00:00:09:09)
+# behind VTEP 10.0.0.2 to the running vtepd and holds the session until ml_inject_stop;
+# returns once VRF tenant holds them all besides the routes it had.
+ml_inject() {
+	local n=$1 want got=0
+	want=$(( $(ml_stat '[.vrfs[] | .routes_ipv4] | add') + n ))
+	ip netns exec "$ML_NS" "$ML_BUILD/perf/bgp_inject" --peer 10.0.0.1 --local 10.0.0.9 --asn 65009 \
+		--peer-asn 65001 --routes "$n" --nexthop 10.0.0.2 --kind macip --vni 100 --l3vni 900001 \
+		--hold-for 3600 > "$ML_TMP/inject.out" 2> "$ML_TMP/inject.err" &
+	ML_INJECT_PID=$!
+	for _ in $(seq 1800); do
+		got=$(ml_stat '[.vrfs[] | .routes_ipv4] | add')
+		[ "$got" -ge "$want" ] && return 0
+		kill -0 "$ML_INJECT_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "ml_inject: VRF tenant holds $got IPv4 routes of $want:" >&2
+	tail -5 "$ML_TMP/inject.err" "$ML_TMP/vtepd.log" >&2
+	return 1
+}
+
+ml_inject_stop() {
+	[ -n "$ML_INJECT_PID" ] || return 0
+	kill -TERM "$ML_INJECT_PID" 2>/dev/null || true
+	wait "$ML_INJECT_PID" 2>/dev/null || true
+	ML_INJECT_PID=
+}

@@ -51,6 +51,10 @@ int pg_frame_spec_check(const struct pg_frame_spec *s, char *err, size_t errlen)
 		snprintf(err, errlen, "the source MAC must be unicast");
 		return EINVAL;
 	}
+	if (s->dst_ips > (1u << 24)) {
+		snprintf(err, errlen, "%u destination addresses are too many (at most %u)", s->dst_ips, 1u << 24);
+		return EINVAL;
+	}
 	if (s->vxlan && (s->vni == 0 || s->vni > 0xffffff)) {
 		snprintf(err, errlen, "VNI %u out of range (1 to 16777215)", s->vni);
 		return EINVAL;
@@ -124,8 +128,11 @@ void pg_frame_stamp(const struct pg_frame_spec *s, uint8_t *frame, uint64_t seq,
 	if (flow) {
 		pg_put32(in + 26, s->src_ip + flow / 4096);
 		pg_put16(in + 34, (uint16_t)(s->sport + flow % 4096));
-		pg_put16(in + 24, pg_ipv4_checksum(in + 14));
 	}
+	if (s->dst_ips > 1)
+		pg_put32(in + 30, s->dst_ip + (uint32_t)(seq % s->dst_ips));
+	if (flow || s->dst_ips > 1)
+		pg_put16(in + 24, pg_ipv4_checksum(in + 14));
 	if (s->vxlan)
 		pg_put16(frame + 34, (uint16_t)(49152 + flow % 16384));
 	pg_put16(h + 2, stream);

@@ -33,6 +33,7 @@ struct pg_frame_spec {
 	uint16_t sport, dport;            /* inner UDP, host order */
 	uint32_t flows;                   /* 1..: flow f uses sport + f % 4096 and src_ip + f / 4096 */
 	uint32_t macs;                    /* 0 or 1: one source MAC; N: a storm of N (low 24 bits + i) */
+	uint32_t dst_ips;                 /* 0 or 1: one destination; N: dst_ip + seq % N (e.g. N host routes) */
 	bool vxlan;                       /* pre-encapsulate (the decap direction) */
 	uint32_t vni;
 	uint8_t outer_src_mac[6], outer_dst_mac[6];
@@ -68,8 +69,9 @@ uint32_t pg_frame_template(const struct pg_frame_spec *s, uint32_t size, uint8_t
 
 /*
  * Make packet seq of a frame whose first bytes were copied from its template: flow
- * seq % flows and MAC seq % macs (source address, port and MAC, the IPv4 checksum, the
- * outer UDP source port from the flow), then the generator header.
+ * seq % flows, MAC seq % macs and destination seq % dst_ips (source address, port and MAC,
+ * destination address, the IPv4 checksum, the outer UDP source port from the flow), then
+ * the generator header.
  */
 void pg_frame_stamp(const struct pg_frame_spec *s, uint8_t *frame, uint64_t seq, uint16_t stream, uint64_t tsc);
 

@@ -21,6 +21,7 @@ void pg_opts_usage(FILE *f)
 		"  frames  --size 64..9000 | imix | imix:SIZE:WEIGHT,...   (default 64; imix = " PG_DEFAULT_IMIX ")\n"
 		"          --flows N (1..1048576)  --macs N (source MAC storm)  --broadcast\n"
 		"          --src-mac M --dst-mac M --src-ip A --dst-ip A --sport P --dport P\n"
+		"          --dst-ips N (destinations dst-ip, dst-ip + 1, ... in turn: N host routes)\n"
 		"          --vxlan VNI --outer-src-mac M --outer-dst-mac M --outer-src-ip A --outer-dst-ip A\n"
 		"  timing  --rate PPS (k/M suffix; 0 = as fast as possible) --duration S --count N\n"
 		"          --drain S --link-wait S --idle-exit S --burst N\n"
@@ -210,7 +211,7 @@ enum {
 	PG_O_BCAST, PG_O_SRC_MAC, PG_O_DST_MAC, PG_O_SRC_IP, PG_O_DST_IP, PG_O_SPORT, PG_O_DPORT, PG_O_VXLAN,
 	PG_O_OSRC_MAC, PG_O_ODST_MAC, PG_O_OSRC_IP, PG_O_ODST_IP, PG_O_RATE, PG_O_DURATION, PG_O_COUNT, PG_O_DRAIN,
 	PG_O_LINK_WAIT, PG_O_IDLE_EXIT, PG_O_BURST, PG_O_STREAM, PG_O_RX_STREAM, PG_O_RX_EXPECT, PG_O_VXLAN_PORT,
-	PG_O_JSON, PG_O_LABEL, PG_O_START_FILE, PG_O_HELP,
+	PG_O_JSON, PG_O_LABEL, PG_O_START_FILE, PG_O_DST_IPS, PG_O_HELP,
 };
 
 int pg_opts_parse(int argc, char **argv, struct pg_opts *o, char *err, size_t errlen)
@@ -238,6 +239,7 @@ int pg_opts_parse(int argc, char **argv, struct pg_opts *o, char *err, size_t er
 		{ "vxlan-port", required_argument, NULL, PG_O_VXLAN_PORT },
 		{ "json", required_argument, NULL, PG_O_JSON }, { "label", required_argument, NULL, PG_O_LABEL },
 		{ "start-file", required_argument, NULL, PG_O_START_FILE },
+		{ "dst-ips", required_argument, NULL, PG_O_DST_IPS },
 		{ "help", no_argument, NULL, PG_O_HELP }, { NULL, 0, NULL, 0 },
 	};
 	uint64_t v;
@@ -278,6 +280,13 @@ int pg_opts_parse(int argc, char **argv, struct pg_opts *o, char *err, size_t er
 				return EINVAL;
 			}
 			o->spec.macs = (uint32_t)v;
+			break;
+		case PG_O_DST_IPS:
+			if (pg_u64(a, 1u << 24, &v) || v == 0) {
+				snprintf(err, errlen, "bad --dst-ips '%s' (expected 1 to %u)", a, 1u << 24);
+				return EINVAL;
+			}
+			o->spec.dst_ips = (uint32_t)v;
 			break;
 		case PG_O_BCAST: memset(o->spec.dst_mac, 0xff, 6); break;
 		case PG_O_SRC_MAC:

@@ -164,6 +164,29 @@ START_TEST(test_frame_flows_and_macs)
 }
 END_TEST
 
+/* --dst-ips N: destinations dst-ip + seq % N in turn (routed frames to N host routes), checksum kept */
+START_TEST(test_frame_dst_ips)
+{
+	char err[128];
+	uint8_t buf[64];
+
+	ck_assert_int_eq(parse("--dst-ip 10.0.0.1 --dst-ips 1000 --flows 3", err, sizeof(err)), 0);
+	ck_assert_uint_eq(opts.spec.dst_ips, 1000);
+	for (uint64_t seq = 0; seq < 3000; seq++) {
+		pg_frame_build(&opts.spec, 64, buf, sizeof(buf), seq, 1, 0);
+		ck_assert_uint_eq(get32(buf + 30), 0x0a000001 + seq % 1000);
+		ck_assert_uint_eq(get32(buf + 26), 0xc0a80001);
+		ck_assert_uint_eq(get16(buf + 34), 1024 + seq % 3);
+		ck_assert_uint_eq(get16(buf + 24), pg_ipv4_checksum(buf + 14));
+	}
+	/* one flow: the checksum follows the destination alone */
+	ck_assert_int_eq(parse("--dst-ip 10.0.0.250 --dst-ips 10", err, sizeof(err)), 0);
+	pg_frame_build(&opts.spec, 64, buf, sizeof(buf), 7, 1, 0);
+	ck_assert_uint_eq(get32(buf + 30), 0x0a000101);
+	ck_assert_uint_eq(get16(buf + 24), pg_ipv4_checksum(buf + 14));
+}
+END_TEST
+
 START_TEST(test_frame_broadcast_option)
 {
 	char err[128];
@@ -434,6 +457,8 @@ START_TEST(test_opts_errors)
 		{ "--flows 0", "bad --flows '0'" },
 		{ "--flows 1048577", "bad --flows" },
 		{ "--macs 16777217", "bad --macs" },
+		{ "--dst-ips 0", "bad --dst-ips '0'" },
+		{ "--dst-ips 16777217", "bad --dst-ips" },
 		{ "--rate -5", "bad --rate" },
 		{ "--src-mac 02:00:00:00:00", "bad MAC" },
 		{ "--src-mac 01:00:00:00:00:01", "source MAC must be unicast" },
@@ -468,6 +493,7 @@ static Suite *pktgen_suite(void)
 	tcase_add_test(tc, test_ipv4_checksum);
 	tcase_add_test(tc, test_frame_sequence_48_bits);
 	tcase_add_test(tc, test_frame_flows_and_macs);
+	tcase_add_test(tc, test_frame_dst_ips);
 	tcase_add_test(tc, test_frame_broadcast_option);
 	tcase_add_test(tc, test_frame_vxlan);
 	tcase_add_test(tc, test_frame_parse_foreign);
