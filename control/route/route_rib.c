@@ -75,6 +75,7 @@ struct route_rib {
 	size_t chunk_bytes;                 /* the next chunk's */
 	struct rte_hash *hash;      /* struct route_prefix -> struct route_entry * */
 	uint32_t max_prefixes;
+	uint32_t heap_paths;        /* entries whose paths are an allocation of their own */
 	struct route_rib_stats st;
 	/*
 	 * The last prefix looked up and what the hash said (NULL: not there). One change of a
@@ -259,9 +260,10 @@ static struct route_entry *route_entry_alloc(struct route_rib *rib)
 
 static void route_entry_free(struct route_rib *rib, struct route_entry *e)
 {
-	(void)rib;
-	if (e->paths != &e->one)
+	if (e->paths != &e->one && e->paths != NULL) {
 		free(e->paths);
+		rib->heap_paths--;
+	}
 	free(e);
 }
 #else
@@ -314,8 +316,10 @@ static struct route_entry *route_entry_alloc(struct route_rib *rib)
 
 static void route_entry_free(struct route_rib *rib, struct route_entry *e)
 {
-	if (e->paths != &e->one)
+	if (e->paths != &e->one && e->paths != NULL) {
 		free(e->paths);
+		rib->heap_paths--;
+	}
 	e->paths = (struct route_path *)(void *)rib->free_entries;
 	rib->free_entries = e;
 }
@@ -398,24 +402,39 @@ static void route_entry_drop(struct route_rib *rib, struct route_entry *e)
 	route_entry_free(rib, e);
 }
 
-void route_rib_free(struct route_rib *rib)
+/* Free the RIB; withdraw: its routes from the table first (one by one). */
+static void route_rib_free_common(struct route_rib *rib, bool withdraw)
 {
 	const void *key;
 	void *data;
 	uint32_t next = 0;
+	bool each = withdraw || rib->heap_paths > 0;
 
-	if (rib == NULL)
-		return;
-	while (rte_hash_iterate(rib->hash, &key, &data, &next) >= 0) {
+#ifdef ROUTE_RIB_PLAIN_MALLOC
+	each = true;                /* every entry is an allocation of its own */
+#endif
+	while (each && rte_hash_iterate(rib->hash, &key, &data, &next) >= 0) {
 		struct route_entry *e = data;
 
-		if (e->installed)
+		if (withdraw && e->installed)
 			route_rib_unprogram(rib, e);
 		route_entry_free(rib, e);
 	}
 	route_chunks_free(rib);
 	rte_hash_free(rib->hash);
 	free(rib);
+}
+
+void route_rib_free(struct route_rib *rib)
+{
+	if (rib != NULL)
+		route_rib_free_common(rib, true);
+}
+
+void route_rib_drop(struct route_rib *rib)
+{
+	if (rib != NULL)
+		route_rib_free_common(rib, false);
 }
 
 /* Where (src, origin) is in e's paths, or where it would go; *found says which. */
@@ -492,8 +511,10 @@ int route_rib_add(struct route_rib *rib, const struct route_prefix *p, enum rout
 			}
 			if (e->n_paths)
 				memcpy(np, e->paths, e->n_paths * sizeof(*np));
-			if (e->paths != &e->one)
+			if (e->paths != &e->one && e->paths != NULL)
 				free(e->paths);
+			else if (np != &e->one)
+				rib->heap_paths++;
 			e->paths = np;
 			e->cap = cap;
 		}
@@ -524,21 +545,30 @@ int route_rib_add(struct route_rib *rib, const struct route_prefix *p, enum rout
 	return 0;
 }
 
-int route_rib_del(struct route_rib *rib, const struct route_prefix *p, enum route_src src, uint32_t origin)
+/* The entry of p and the position of its (src, origin) path: 0, EINVAL or ENOENT. */
+static int route_rib_locate(const struct route_rib *rib, const struct route_prefix *p, enum route_src src,
+			    uint32_t origin, struct route_entry **e, uint32_t *pos)
 {
 	struct route_prefix k;
-	struct route_entry *e;
 	bool found;
-	uint32_t pos;
 
 	if (route_prefix_norm(p, &k) != 0 || (unsigned)src >= ROUTE_SRC_MAX)
 		return EINVAL;
-	e = route_rib_find(rib, &k);
-	if (e == NULL)
+	*e = route_rib_find(rib, &k);
+	if (*e == NULL)
 		return ENOENT;
-	pos = route_path_pos(e, src, origin, &found);
-	if (!found)
-		return ENOENT;
+	*pos = route_path_pos(*e, src, origin, &found);
+	return found ? 0 : ENOENT;
+}
+
+int route_rib_del(struct route_rib *rib, const struct route_prefix *p, enum route_src src, uint32_t origin)
+{
+	struct route_entry *e;
+	uint32_t pos;
+	int rc = route_rib_locate(rib, p, src, origin, &e, &pos);
+
+	if (rc != 0)
+		return rc;
 	route_path_remove(e, pos);
 	rib->st.paths--;
 	rib->st.paths_by_src[src]--;
@@ -550,8 +580,7 @@ int route_rib_del(struct route_rib *rib, const struct route_prefix *p, enum rout
 		return 0;
 	}
 	if (pos == 0 || !e->installed) {
-		int rc = route_rib_program(rib, e);
-
+		rc = route_rib_program(rib, e);
 		if (rc != 0) {
 			char pfx[ROUTE_PREFIX_STRLEN];
 
@@ -572,21 +601,13 @@ int route_rib_del(struct route_rib *rib, const struct route_prefix *p, enum rout
 int route_rib_path(const struct route_rib *rib, const struct route_prefix *p, enum route_src src, uint32_t origin,
 		   struct dp_route_nh *nh)
 {
-	struct route_prefix k;
-	const struct route_entry *e;
-	bool found;
+	struct route_entry *e;
 	uint32_t pos;
+	int rc = route_rib_locate(rib, p, src, origin, &e, &pos);
 
-	if (route_prefix_norm(p, &k) != 0 || (unsigned)src >= ROUTE_SRC_MAX)
-		return EINVAL;
-	e = route_rib_find(rib, &k);
-	if (e == NULL)
-		return ENOENT;
-	pos = route_path_pos(e, src, origin, &found);
-	if (!found)
-		return ENOENT;
-	*nh = e->paths[pos].nh;
-	return 0;
+	if (rc == 0)
+		*nh = e->paths[pos].nh;
+	return rc;
 }
 
 static void route_rib_info_of(const struct route_rib *rib, const struct route_entry *e, struct route_rib_info *info)
