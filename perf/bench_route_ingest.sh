@@ -105,7 +105,7 @@ EOF2
 	local perf_pid=
 	if [ -n "${PERF_OUT:-}" ]; then
 		# the control thread (vtepd's main thread) only: the fast path's polling would drown it
-		perf record -q -g -t "$pid" -o "$PERF_OUT" >/dev/null 2>&1 &
+		perf record -q ${PERF_CG:--g} -t "$pid" -o "$PERF_OUT" >/dev/null 2>&1 &
 		perf_pid=$!; pids+=("$perf_pid"); sleep 0.5
 	fi
 	cpu_ns=$(awk '{print $1}' "/proc/$pid/task/$pid/schedstat")
@@ -131,9 +131,18 @@ EOF2
 		cap=1
 		exact=$(echo "$t_done - $t_first" | bc -l)
 	fi
-	echo "$(echo "$t_done - $t_first" | bc -l) $(( $(rss_kb "$pid") - base )) $((fdb_bytes / cap))" "$exact" \
-		"$(echo "$cpu_ns / 1000000000" | bc -l)"
-	kill -TERM "$inj" "$pid"; wait "$inj" "$pid" 2>/dev/null || true
+	local rss t_term
+	rss=$(rss_kb "$pid")
+	if [ -n "${PERF_OUT:-}" ]; then
+		perf record -q ${PERF_CG:--g} -p "$pid" -o "$PERF_OUT.shutdown" >/dev/null 2>&1 &
+		perf_pid=$!; pids+=("$perf_pid"); sleep 0.5
+	fi
+	t_term=$(date +%s.%N)
+	kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
+	[ -z "$perf_pid" ] || wait "$perf_pid" || true
+	kill -TERM "$inj"; wait "$inj" 2>/dev/null || true
+	echo "$(echo "$t_done - $t_first" | bc -l) $(( rss - base )) $((fdb_bytes / cap))" "$exact" \
+		"$(echo "$cpu_ns / 1000000000" | bc -l)" "$(echo "$(date +%s.%N) - $t_term" | bc -l)"
 }
 
 # One run against FRR's bgpd: prints "seconds rss_delta_kb"
@@ -176,9 +185,9 @@ mkdir -p "$top/perf/results"
 json="["
 printf '%-9s | %-22s | %-22s | %-7s | %-22s\n' routes "vtepd: s (routes/s)" "FRR bgpd: s (routes/s)" ratio "bytes/route vtepd | FRR"
 for n in "${sizes[@]}"; do
-	vt=(); vm=(); vf=(); vx=(); vc=(); ft=(); fm=()
+	vt=(); vm=(); vf=(); vx=(); vc=(); vd=(); ft=(); fm=()
 	for _ in $(seq "$runs"); do
-		read -r s m f x c <<< "$(run_vtepd "$n")"; vt+=("$s"); vm+=("$m"); vf+=("$f"); vx+=("$x"); vc+=("$c")
+		read -r s m f x c e <<< "$(run_vtepd "$n")"; vt+=("$s"); vm+=("$m"); vf+=("$f"); vx+=("$x"); vc+=("$c"); vd+=("$e")
 		read -r s m <<< "$(run_frr "$n")"; ft+=("$s"); fm+=("$m")
 	done
 	v_s=$(printf '%s\n' "${vt[@]}" | median); f_s=$(printf '%s\n' "${ft[@]}" | median)
@@ -190,10 +199,10 @@ for n in "${sizes[@]}"; do
 	printf '%-9s | %8.3f (%9s) | %8.3f (%9s) | %5sx | %6s | %6s | vtepd exact %.3f s\n' "$n" "$v_s" "$v_rate" \
 		"$f_s" "$f_rate" "$ratio" "$v_bpr" "$f_bpr" "$v_x"
 	echo "  runs: vtepd ${vt[*]} (exact ${vx[*]}); FRR ${ft[*]}"
-	echo "  vtepd control thread CPU s: ${vc[*]}"
+	echo "  vtepd control thread CPU s: ${vc[*]}; vtepd shutdown s: ${vd[*]}"
 	json+="{\"routes\": $n, \"runs\": $runs, \"poll_interval\": $interval, \"vtepd_seconds\": $v_s,"
 	json+=" \"vtepd_exact_seconds\": $v_x, \"frr_seconds\": $f_s, \"ratio\": $ratio,"
-	json+=" \"vtepd_runs\": [$(IFS=,; echo "${vt[*]}")], \"vtepd_cpu_runs\": [$(IFS=,; echo "${vc[*]}")], \"frr_runs\": [$(IFS=,; echo "${ft[*]}")],"
+	json+=" \"vtepd_runs\": [$(IFS=,; echo "${vt[*]}")], \"vtepd_cpu_runs\": [$(IFS=,; echo "${vc[*]}")], \"vtepd_shutdown_runs\": [$(IFS=,; echo "${vd[*]}")], \"frr_runs\": [$(IFS=,; echo "${ft[*]}")],"
 	json+=" \"vtepd_bytes_per_route\": $v_bpr, \"vtepd_fdb_bytes_per_entry\": $fdb_b, \"frr_bytes_per_route\": $f_bpr},"
 done
 json="${json%,}]"
