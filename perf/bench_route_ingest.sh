@@ -140,7 +140,7 @@ EOF2
 	t_term=$(date +%s.%N)
 	kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
 	[ -z "$perf_pid" ] || wait "$perf_pid" || true
-	kill -TERM "$inj"; wait "$inj" 2>/dev/null || true
+	kill -TERM "$inj" 2>/dev/null || true; wait "$inj" 2>/dev/null || true   # it may have gone with the session
 	echo "$(echo "$t_done - $t_first" | bc -l) $(( rss - base )) $((fdb_bytes / cap))" "$exact" \
 		"$(echo "$cpu_ns / 1000000000" | bc -l)" "$(echo "$(date +%s.%N) - $t_term" | bc -l)"
 }
