@@ -145,7 +145,7 @@ EOF2
 		"$(echo "$cpu_ns / 1000000000" | bc -l)" "$(echo "$(date +%s.%N) - $t_term" | bc -l)"
 }
 
-# One run against FRR's bgpd: prints "seconds rss_delta_kb"
+# One run against FRR's bgpd: prints "seconds rss_delta_kb cpu_seconds" (bgpd's threads, in clock ticks)
 run_frr() {
 	local n=$1 d=$tmp/frr t_first t_done base bgpd
 	rm -rf "$d"; mkdir -p "$d"
@@ -170,12 +170,16 @@ EOF2
 	sleep 1
 	base=$(rss_kb "$bgpd")
 	start_wait --frr-vty "$d/bgpd.vty"
+	local ticks tck
+	tck=$(getconf CLK_TCK)
+	ticks=$(awk '{print $14 + $15}' "/proc/$bgpd/stat")   # every thread of bgpd
 	inject "$n"
 	wait "$waiter" || { echo "bgpd did not get the routes" >&2; exit 1; }
+	ticks=$(( $(awk '{print $14 + $15}' "/proc/$bgpd/stat") - ticks ))
 	until [ -s "$tmp/inject.out" ]; do sleep 0.01; done
 	t_first=$(jq '.t_first' "$tmp/inject.out")
 	t_done=$(jq '.t_done' "$tmp/wait.out")
-	echo "$(echo "$t_done - $t_first" | bc -l) $(( $(rss_kb "$bgpd") - base ))"
+	echo "$(echo "$t_done - $t_first" | bc -l) $(( $(rss_kb "$bgpd") - base ))" "$(echo "$ticks / $tck" | bc -l)"
 	kill -TERM "$inj" "$bgpd" "$(cat "$d/zebra.pid")" 2>/dev/null || true
 	wait "$inj" 2>/dev/null || true
 	sleep 1
@@ -185,10 +189,10 @@ mkdir -p "$top/perf/results"
 json="["
 printf '%-9s | %-22s | %-22s | %-7s | %-22s\n' routes "vtepd: s (routes/s)" "FRR bgpd: s (routes/s)" ratio "bytes/route vtepd | FRR"
 for n in "${sizes[@]}"; do
-	vt=(); vm=(); vf=(); vx=(); vc=(); vd=(); ft=(); fm=()
+	vt=(); vm=(); vf=(); vx=(); vc=(); vd=(); ft=(); fm=(); fc=()
 	for _ in $(seq "$runs"); do
 		read -r s m f x c e <<< "$(run_vtepd "$n")"; vt+=("$s"); vm+=("$m"); vf+=("$f"); vx+=("$x"); vc+=("$c"); vd+=("$e")
-		read -r s m <<< "$(run_frr "$n")"; ft+=("$s"); fm+=("$m")
+		read -r s m c <<< "$(run_frr "$n")"; ft+=("$s"); fm+=("$m"); fc+=("$c")
 	done
 	v_s=$(printf '%s\n' "${vt[@]}" | median); f_s=$(printf '%s\n' "${ft[@]}" | median)
 	v_kb=$(printf '%s\n' "${vm[@]}" | median); f_kb=$(printf '%s\n' "${fm[@]}" | median)
@@ -199,10 +203,10 @@ for n in "${sizes[@]}"; do
 	printf '%-9s | %8.3f (%9s) | %8.3f (%9s) | %5sx | %6s | %6s | vtepd exact %.3f s\n' "$n" "$v_s" "$v_rate" \
 		"$f_s" "$f_rate" "$ratio" "$v_bpr" "$f_bpr" "$v_x"
 	echo "  runs: vtepd ${vt[*]} (exact ${vx[*]}); FRR ${ft[*]}"
-	echo "  vtepd control thread CPU s: ${vc[*]}; vtepd shutdown s: ${vd[*]}"
+	echo "  CPU s: vtepd control thread ${vc[*]}; FRR bgpd ${fc[*]}; vtepd shutdown s: ${vd[*]}"
 	json+="{\"routes\": $n, \"runs\": $runs, \"poll_interval\": $interval, \"vtepd_seconds\": $v_s,"
 	json+=" \"vtepd_exact_seconds\": $v_x, \"frr_seconds\": $f_s, \"ratio\": $ratio,"
-	json+=" \"vtepd_runs\": [$(IFS=,; echo "${vt[*]}")], \"vtepd_cpu_runs\": [$(IFS=,; echo "${vc[*]}")], \"vtepd_shutdown_runs\": [$(IFS=,; echo "${vd[*]}")], \"frr_runs\": [$(IFS=,; echo "${ft[*]}")],"
+	json+=" \"vtepd_runs\": [$(IFS=,; echo "${vt[*]}")], \"vtepd_cpu_runs\": [$(IFS=,; echo "${vc[*]}")], \"vtepd_shutdown_runs\": [$(IFS=,; echo "${vd[*]}")], \"frr_runs\": [$(IFS=,; echo "${ft[*]}")], \"frr_cpu_runs\": [$(IFS=,; echo "${fc[*]}")],"
 	json+=" \"vtepd_bytes_per_route\": $v_bpr, \"vtepd_fdb_bytes_per_entry\": $fdb_b, \"frr_bytes_per_route\": $f_bpr},"
 done
 json="${json%,}]"
