@@ -7,13 +7,16 @@
 # Both daemons are watched the same way: perf/ingest_wait.py polls each over its own socket
 # every POLL_INTERVAL seconds (default 0.005) and the time is that of the first poll that
 # saw all N. vtepd also says when its last UPDATE changed the FDB (fdb.bgp_changed_us in
-# `vtepctl -j show stats`): that exact time is reported alongside, as a check.
+# `vtepctl -j show stats`): that exact time is reported alongside, as a check. So is the CPU
+# time vtepd's control thread spent meanwhile (schedstat), steadier than the wall clock on a
+# loaded machine.
 # KIND picks the routes (perf/bgp_inject --kind): mac (the default: type-2 MAC routes, done
 # when the MACs are in the FDB), macip (type-2 MAC+IP routes of symmetric IRB: two labels,
 # router MAC; done when the host routes are in VRF tenant's route table) or type5 (type-5
 # /24 prefixes; done when they are in the route table). For macip and type5 vtepd has VRF
 # tenant (L3 VNI 900001) with VNI 100 in it, its table sized for N; bgpd is timed as for mac.
 #   perf/bench_route_ingest.sh [N ...]        default: 100000 1000000; RUNS=3, KIND=mac
+# PERF_OUT=FILE records vtepd's control thread with `perf record -g` while it takes the routes.
 # Prints a table and writes perf/results/route_ingest.json (route_ingest_KIND.json for the
 # L3 kinds). Needs root; runs in namespaces.
 set -euo pipefail
@@ -47,7 +50,8 @@ ip link add ul0 netns "${P}t" type veth peer name ul0 netns "${P}i"
 ip -n "${P}t" addr add 10.0.0.1/24 dev ul0; ip -n "${P}i" addr add 10.0.0.9/24 dev ul0
 for ns in "${P}t" "${P}i"; do ip -n "$ns" link set lo up; ip -n "$ns" link set ul0 up; done
 
-rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+# resident memory: VmRSS plus the huge pages the process maps of its own (vtepd's RIB chunks)
+rss_kb() { awk '/^VmRSS|^HugetlbPages/ {kb += $2} END {print kb}' "/proc/$1/status"; }
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 # The poller first (it is polling once it said "ready"), then the injector.
@@ -68,7 +72,7 @@ inject() {
 
 # One run against vtepd: prints "seconds rss_delta_kb fdb_bytes_per_entry exact_seconds"
 run_vtepd() {
-	local n=$1 table=1024 pid t_first t_done base routes0=0 what=fdb
+	local n=$1 table=1024 pid t_first t_done base routes0=0 what=fdb cpu_ns
 	while [ "$table" -lt $((n + 1024)) ]; do table=$((table * 2)); done
 	if [ "$kind" = mac ]; then
 		cat > "$tmp/vtepd.yaml" <<EOF2
@@ -98,8 +102,17 @@ EOF2
 	base=$(rss_kb "$pid")
 	[ "$what" = vrf ] && routes0=$("$vtepctl" -n "$P" -j show stats | jq '[.vrfs[] | .routes_ipv4 + .routes_ipv6] | add')
 	n_wait=$((n + routes0)) start_wait --vtepd "/run/vtepd/$P.sock" --what "$what"
+	local perf_pid=
+	if [ -n "${PERF_OUT:-}" ]; then
+		# the control thread (vtepd's main thread) only: the fast path's polling would drown it
+		perf record -q ${PERF_CG:--g} -t "$pid" -o "$PERF_OUT" >/dev/null 2>&1 &
+		perf_pid=$!; pids+=("$perf_pid"); sleep 0.5
+	fi
+	cpu_ns=$(awk '{print $1}' "/proc/$pid/task/$pid/schedstat")
 	inject "$n"
 	wait "$waiter" || { echo "vtepd: $(tail -3 "$tmp/vtepd.log")" >&2; exit 1; }
+	cpu_ns=$(( $(awk '{print $1}' "/proc/$pid/task/$pid/schedstat") - cpu_ns ))
+	[ -z "$perf_pid" ] || { kill -INT "$perf_pid"; wait "$perf_pid" || true; }
 	until [ -s "$tmp/inject.out" ]; do sleep 0.01; done
 	t_first=$(jq '.t_first' "$tmp/inject.out")
 	t_done=$(jq '.t_done' "$tmp/wait.out")
@@ -118,11 +131,21 @@ EOF2
 		cap=1
 		exact=$(echo "$t_done - $t_first" | bc -l)
 	fi
-	echo "$(echo "$t_done - $t_first" | bc -l) $(( $(rss_kb "$pid") - base )) $((fdb_bytes / cap))" "$exact"
-	kill -TERM "$inj" "$pid"; wait "$inj" "$pid" 2>/dev/null || true
+	local rss t_term
+	rss=$(rss_kb "$pid")
+	if [ -n "${PERF_OUT:-}" ]; then
+		perf record -q ${PERF_CG:--g} -p "$pid" -o "$PERF_OUT.shutdown" >/dev/null 2>&1 &
+		perf_pid=$!; pids+=("$perf_pid"); sleep 0.5
+	fi
+	t_term=$(date +%s.%N)
+	kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
+	[ -z "$perf_pid" ] || wait "$perf_pid" || true
+	kill -TERM "$inj" 2>/dev/null || true; wait "$inj" 2>/dev/null || true   # it may have gone with the session
+	echo "$(echo "$t_done - $t_first" | bc -l) $(( rss - base )) $((fdb_bytes / cap))" "$exact" \
+		"$(echo "$cpu_ns / 1000000000" | bc -l)" "$(echo "$(date +%s.%N) - $t_term" | bc -l)"
 }
 
-# One run against FRR's bgpd: prints "seconds rss_delta_kb"
+# One run against FRR's bgpd: prints "seconds rss_delta_kb cpu_seconds" (bgpd's threads, in clock ticks)
 run_frr() {
 	local n=$1 d=$tmp/frr t_first t_done base bgpd
 	rm -rf "$d"; mkdir -p "$d"
@@ -147,12 +170,16 @@ EOF2
 	sleep 1
 	base=$(rss_kb "$bgpd")
 	start_wait --frr-vty "$d/bgpd.vty"
+	local ticks tck
+	tck=$(getconf CLK_TCK)
+	ticks=$(awk '{print $14 + $15}' "/proc/$bgpd/stat")   # every thread of bgpd
 	inject "$n"
 	wait "$waiter" || { echo "bgpd did not get the routes" >&2; exit 1; }
+	ticks=$(( $(awk '{print $14 + $15}' "/proc/$bgpd/stat") - ticks ))
 	until [ -s "$tmp/inject.out" ]; do sleep 0.01; done
 	t_first=$(jq '.t_first' "$tmp/inject.out")
 	t_done=$(jq '.t_done' "$tmp/wait.out")
-	echo "$(echo "$t_done - $t_first" | bc -l) $(( $(rss_kb "$bgpd") - base ))"
+	echo "$(echo "$t_done - $t_first" | bc -l) $(( $(rss_kb "$bgpd") - base ))" "$(echo "$ticks / $tck" | bc -l)"
 	kill -TERM "$inj" "$bgpd" "$(cat "$d/zebra.pid")" 2>/dev/null || true
 	wait "$inj" 2>/dev/null || true
 	sleep 1
@@ -162,10 +189,10 @@ mkdir -p "$top/perf/results"
 json="["
 printf '%-9s | %-22s | %-22s | %-7s | %-22s\n' routes "vtepd: s (routes/s)" "FRR bgpd: s (routes/s)" ratio "bytes/route vtepd | FRR"
 for n in "${sizes[@]}"; do
-	vt=(); vm=(); vf=(); vx=(); ft=(); fm=()
+	vt=(); vm=(); vf=(); vx=(); vc=(); vd=(); ft=(); fm=(); fc=()
 	for _ in $(seq "$runs"); do
-		read -r s m f x <<< "$(run_vtepd "$n")"; vt+=("$s"); vm+=("$m"); vf+=("$f"); vx+=("$x")
-		read -r s m <<< "$(run_frr "$n")"; ft+=("$s"); fm+=("$m")
+		read -r s m f x c e <<< "$(run_vtepd "$n")"; vt+=("$s"); vm+=("$m"); vf+=("$f"); vx+=("$x"); vc+=("$c"); vd+=("$e")
+		read -r s m c <<< "$(run_frr "$n")"; ft+=("$s"); fm+=("$m"); fc+=("$c")
 	done
 	v_s=$(printf '%s\n' "${vt[@]}" | median); f_s=$(printf '%s\n' "${ft[@]}" | median)
 	v_kb=$(printf '%s\n' "${vm[@]}" | median); f_kb=$(printf '%s\n' "${fm[@]}" | median)
@@ -176,9 +203,10 @@ for n in "${sizes[@]}"; do
 	printf '%-9s | %8.3f (%9s) | %8.3f (%9s) | %5sx | %6s | %6s | vtepd exact %.3f s\n' "$n" "$v_s" "$v_rate" \
 		"$f_s" "$f_rate" "$ratio" "$v_bpr" "$f_bpr" "$v_x"
 	echo "  runs: vtepd ${vt[*]} (exact ${vx[*]}); FRR ${ft[*]}"
+	echo "  CPU s: vtepd control thread ${vc[*]}; FRR bgpd ${fc[*]}; vtepd shutdown s: ${vd[*]}"
 	json+="{\"routes\": $n, \"runs\": $runs, \"poll_interval\": $interval, \"vtepd_seconds\": $v_s,"
 	json+=" \"vtepd_exact_seconds\": $v_x, \"frr_seconds\": $f_s, \"ratio\": $ratio,"
-	json+=" \"vtepd_runs\": [$(IFS=,; echo "${vt[*]}")], \"frr_runs\": [$(IFS=,; echo "${ft[*]}")],"
+	json+=" \"vtepd_runs\": [$(IFS=,; echo "${vt[*]}")], \"vtepd_cpu_runs\": [$(IFS=,; echo "${vc[*]}")], \"vtepd_shutdown_runs\": [$(IFS=,; echo "${vd[*]}")], \"frr_runs\": [$(IFS=,; echo "${ft[*]}")], \"frr_cpu_runs\": [$(IFS=,; echo "${fc[*]}")],"
 	json+=" \"vtepd_bytes_per_route\": $v_bpr, \"vtepd_fdb_bytes_per_entry\": $fdb_b, \"frr_bytes_per_route\": $f_bpr},"
 done
 json="${json%,}]"

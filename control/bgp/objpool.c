@@ -22,6 +22,7 @@
 #define OBJPOOL_MAX_CHUNK (2u << 20)
 #define OBJPOOL_HDR 16u              /* the previous chunk, and this one's size when it is mapped */
 #define OBJPOOL_MAP_CHUNK (256u << 10)  /* chunks this big are mapped, not malloc'd */
+#define OBJPOOL_HUGE_CHUNK (2u << 20)   /* a mapped chunk is one 2 MiB huge page when there is one */
 
 void objpool_init(struct objpool *p, size_t obj_size)
 {
@@ -57,8 +58,13 @@ static int objpool_grow(struct objpool *p)
 	if (bytes < OBJPOOL_HDR + p->obj_size)
 		bytes = OBJPOOL_HDR + p->obj_size;
 	if (bytes >= OBJPOOL_MAP_CHUNK) {
-		/* populated at once: one system call instead of a page fault per page */
-		c = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+		/* a huge page when the system has one free, else 4 KiB pages, populated at once */
+		c = mmap(NULL, OBJPOOL_HUGE_CHUNK, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_POPULATE, -1, 0);
+		if (c != MAP_FAILED)
+			bytes = OBJPOOL_HUGE_CHUNK;
+		else
+			c = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 		if (c == MAP_FAILED)
 			return ENOMEM;
 		((size_t *)(void *)c)[1] = bytes;

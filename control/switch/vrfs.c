@@ -119,7 +119,7 @@ int vtepd_vrfs_create(struct vtepd *d)
 void vtepd_vrfs_free(struct vtepd *d)
 {
 	for (uint16_t k = 0; k < d->n_vrfs; k++) {
-		route_rib_free(d->vrfs[k].rib);
+		route_rib_drop(d->vrfs[k].rib);   /* the table goes with it: no withdrawals one by one */
 		dp_route_table_free(d->vrfs[k].table);
 		d->vrfs[k].rib = NULL;
 		d->vrfs[k].table = NULL;

@@ -832,6 +832,42 @@ START_TEST(test_remote_ip_survives_older_route)
 }
 END_TEST
 
+/* Three and more MACs announcing one address (its MAC list outgrows the one kept inside the entry). */
+START_TEST(test_remote_ip_many_macs)
+{
+	struct bgp_attrs at2 = attrs("10.0.0.2", 65000, 100, 65000, -1, false);
+	uint32_t addr = ip("192.168.0.6");
+	struct evpn_route r[5];
+	uint8_t mac[5][6];
+
+	for (int i = 0; i < 5; i++) {
+		memcpy(mac[i], (uint8_t[6]){ 2, 0, 0, 0, 1, (uint8_t)i }, 6);
+		r[i] = mac_route("10.0.0.2:1", mac[i], 100);
+		with_ip(&r[i], addr);
+		evpn_rib_update(rib, ip("10.0.0.2"), true, &at2, &r[i], 1, NULL, 0, false);
+		ck_assert_int_eq(count('I'), i + 1);
+		ck_assert_mem_eq(last('I')->mac, mac[i], 6);   /* the newest wins */
+	}
+	/* older ones go: the binding stays with the newest */
+	for (int i = 0; i < 3; i++)
+		evpn_rib_update(rib, ip("10.0.0.2"), true, &at2, NULL, 0, &r[i], 1, false);
+	ck_assert_int_eq(count('I'), 5);
+	/* the newest goes: back to the one before it */
+	evpn_rib_update(rib, ip("10.0.0.2"), true, &at2, NULL, 0, &r[4], 1, false);
+	ck_assert_int_eq(count('I'), 6);
+	ck_assert(last('I')->add_or_withdraw);
+	ck_assert_mem_eq(last('I')->mac, mac[3], 6);
+	/* and a new one again, then every route: the binding leaves with the last */
+	evpn_rib_update(rib, ip("10.0.0.2"), true, &at2, &r[0], 1, NULL, 0, false);
+	ck_assert_mem_eq(last('I')->mac, mac[0], 6);
+	evpn_rib_update(rib, ip("10.0.0.2"), true, &at2, NULL, 0, &r[3], 1, false);
+	ck_assert_int_eq(count('I'), 7);
+	evpn_rib_update(rib, ip("10.0.0.2"), true, &at2, NULL, 0, &r[0], 1, false);
+	ck_assert_int_eq(count('I'), 8);
+	ck_assert(!last('I')->add_or_withdraw && last('I')->vtep == addr);
+}
+END_TEST
+
 START_TEST(test_walk_local)
 {
 	int n[2] = { 0, 0 };
@@ -1369,6 +1405,7 @@ int main(void)
 	tcase_add_test(tc, test_treat_as_withdraw);
 	tcase_add_test(tc, test_many_routes);
 	tcase_add_test(tc, test_remote_ip_survives_older_route);
+	tcase_add_test(tc, test_remote_ip_many_macs);
 	tcase_add_test(tc, test_walk_local);
 	tcase_add_test(tc, test_big_update_and_shared_rt_lists);
 	tcase_add_test(tc, test_stale_paths_per_peer);

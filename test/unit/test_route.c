@@ -961,6 +961,48 @@ static int walk_stop_cb(const struct route_rib_info *info, void *arg)
 	return ++*(unsigned *)arg == 2;
 }
 
+/* route_rib_drop (shutdown): the RIB goes, entries of several paths too, the table is left alone. */
+START_TEST(test_rib_drop)
+{
+	struct dp_route_table *t = table_new("t_ribd", 64, 8, 8, NULL);
+	struct dp_route_nh a = nh_remote(1, 1000), b = nh_remote(2, 1000);
+	struct route_rib *rib;
+	struct route_prefix p;
+	char s[32];
+
+	ck_assert_int_eq(route_rib_create("drop", t, 64, &rib), 0);
+	for (unsigned i = 0; i < 40; i++) {
+		snprintf(s, sizeof(s), "10.%u.0.0/16", i);
+		p = pfx(s);
+		ck_assert_int_eq(route_rib_add(rib, &p, ROUTE_SRC_EVPN_PREFIX, 1, &a), 0);
+		/* some with three paths: their paths are an allocation of their own */
+		if (i % 4 == 0) {
+			ck_assert_int_eq(route_rib_add(rib, &p, ROUTE_SRC_EVPN_PREFIX, 2, &b), 0);
+			ck_assert_int_eq(route_rib_add(rib, &p, ROUTE_SRC_STATIC, 0, &b), 0);
+		}
+	}
+	p = pfx("2001:db8::/32");
+	ck_assert_int_eq(route_rib_add(rib, &p, ROUTE_SRC_EVPN_PREFIX, 1, &a), 0);
+	/* one withdrawn to a single path again, one gone altogether */
+	p = pfx("10.0.0.0/16");
+	ck_assert_int_eq(route_rib_del(rib, &p, ROUTE_SRC_STATIC, 0), 0);
+	ck_assert_int_eq(route_rib_del(rib, &p, ROUTE_SRC_EVPN_PREFIX, 2), 0);
+	p = pfx("10.4.0.0/16");
+	ck_assert_int_eq(route_rib_del(rib, &p, ROUTE_SRC_STATIC, 0), 0);
+	ck_assert_int_eq(route_rib_del(rib, &p, ROUTE_SRC_EVPN_PREFIX, 2), 0);
+	ck_assert_int_eq(route_rib_del(rib, &p, ROUTE_SRC_EVPN_PREFIX, 1), 0);
+	ck_assert_uint_eq(stats_of(t).v4_routes, 39);
+
+	/* nothing withdrawn from the table (the sanitizer build checks that nothing leaks) */
+	route_rib_drop(rib);
+	ck_assert_uint_eq(stats_of(t).v4_routes, 39);
+	ck_assert_uint_eq(stats_of(t).v6_routes, 1);
+	ck_assert_uint_eq(dp_route_nh_at(t, lookup_str(t, "10.9.1.1"))->vtep_id, 1);
+	route_rib_drop(NULL);
+	dp_route_table_free(t);
+}
+END_TEST
+
 START_TEST(test_rib_walk_and_full)
 {
 	struct dp_route_table *t = table_new("t_ribw", 3, 2, 2, NULL);
@@ -1434,6 +1476,7 @@ static Suite *route_suite(void)
 	tcase_add_test(tc, test_prefix_strings);
 	tcase_add_test(tc, test_rib_preference);
 	tcase_add_test(tc, test_rib_walk_and_full);
+	tcase_add_test(tc, test_rib_drop);
 	tcase_add_test(tc, test_nh_grace_period);
 	tcase_add_test(tc, test_concurrent_v4);
 	tcase_add_test(tc, test_concurrent_v6);
