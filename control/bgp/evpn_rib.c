@@ -30,12 +30,12 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "evpn_rib.h"
+#include "hugemem.h"
 #include "objpool.h"
 
 #define RIB_NO_VNI UINT16_MAX
@@ -247,32 +247,23 @@ struct rib_node {
 };
 
 /*
- * Zeroed bucket arrays; from 1 MiB up in 2 MiB huge pages when the system has them free (a
- * 4 KiB page's first touch costs 9 to 18 us on these VMs, see objpool.h). *mapped: the
- * mapping's bytes, or 0 for calloc.
+ * Zeroed bucket arrays; from 1 MiB up mapped by hugemem (huge pages while the pool has room).
+ * *mapped: the mapping's bytes, or 0 for calloc.
  */
 static void **rib_buckets_alloc(size_t n, size_t *mapped)
 {
-	size_t bytes = n * sizeof(void *), huge = 2u << 20;
+	size_t bytes = n * sizeof(void *);
 
 	*mapped = 0;
-	if (bytes >= (1u << 20)) {
-		size_t len = (bytes + huge - 1) & ~(huge - 1);
-		void *b = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_POPULATE,
-			       -1, 0);
-
-		if (b != MAP_FAILED) {
-			*mapped = len;
-			return b;
-		}
-	}
+	if (bytes >= (1u << 20))
+		return hugemem_map(bytes, bytes, mapped);
 	return calloc(n, sizeof(void *));
 }
 
 static void rib_buckets_free(void **b, size_t mapped)
 {
 	if (mapped)
-		munmap(b, mapped);
+		hugemem_unmap(b, mapped);
 	else
 		free(b);
 }

@@ -5,10 +5,11 @@
  */
 #include "objpool.h"
 
+#include "hugemem.h"
+
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
-#include <sys/mman.h>
 
 #if defined(__SANITIZE_ADDRESS__)
 #define OBJPOOL_PLAIN_MALLOC 1
@@ -58,15 +59,13 @@ static int objpool_grow(struct objpool *p)
 	if (bytes < OBJPOOL_HDR + p->obj_size)
 		bytes = OBJPOOL_HDR + p->obj_size;
 	if (bytes >= OBJPOOL_MAP_CHUNK) {
-		/* a huge page when the system has one free, else 4 KiB pages, populated at once */
-		c = mmap(NULL, OBJPOOL_HUGE_CHUNK, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_POPULATE, -1, 0);
-		if (c != MAP_FAILED)
-			bytes = OBJPOOL_HUGE_CHUNK;
-		else
-			c = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-		if (c == MAP_FAILED)
+		/* a huge page while the pool has room, else 4 KiB pages, populated at once */
+		size_t mapped;
+
+		c = hugemem_map(OBJPOOL_HUGE_CHUNK, bytes, &mapped);
+		if (c == NULL)
 			return ENOMEM;
+		bytes = mapped;
 		((size_t *)(void *)c)[1] = bytes;
 	} else {
 		c = malloc(bytes);
@@ -115,7 +114,7 @@ void objpool_destroy(struct objpool *p)
 
 		p->chunks = *(void **)c;
 		if (mapped)
-			munmap(c, mapped);
+			hugemem_unmap(c, mapped);
 		else
 			free(c);
 	}

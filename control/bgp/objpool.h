@@ -2,13 +2,12 @@
 /*
  * objpool.h: fixed-size object pools for the control thread's tables (the EVPN RIB's
  * routes, MACs and IP-VRF prefixes). Objects are carved from chunks that grow geometrically
- * up to 2 MiB, and freed objects are reused. Chunks of 256 KiB and more are mapped: one
- * 2 MiB huge page (hugetlbfs, MAP_HUGETLB) when the system has one free, else 4 KiB pages,
- * both with MAP_POPULATE. On these VMs (shadow paging) the first touch of a 4 KiB page costs
- * 9 to 18 us even when populated, of a huge page's 4 KiB about 0.1 us: with 4 KiB pages the
- * first touches were most of route ingest. (Transparent huge pages were tried: their
- * first-touch zeroing made route ingest twice as slow.) Huge pages count in a process's
- * HugetlbPages, not its VmRSS. Memory
+ * up to 2 MiB, and freed objects are reused. Chunks of 256 KiB and more are mapped by hugemem
+ * (common/hugemem.h): one 2 MiB huge page while the pool of huge pages has room above DPDK's
+ * reserve, else 4 KiB pages, populated at once; with 4 KiB pages the first touches were most
+ * of route ingest on these VMs. (Transparent huge pages were tried: their first-touch zeroing
+ * made route ingest twice as slow.) Huge pages count in a process's HugetlbPages, not its
+ * VmRSS. Memory
  * goes back to the system only when the pool is destroyed. Under
  * AddressSanitizer every object is its own malloc, so the sanitizer still sees each one.
  * Not thread-safe: one thread owns a pool.

@@ -24,7 +24,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include <rte_common.h>
 #include <rte_errno.h>
@@ -32,6 +31,7 @@
 #include <rte_jhash.h>
 #include <rte_random.h>
 
+#include "hugemem.h"
 #include "log.h"
 
 struct route_path {
@@ -273,16 +273,13 @@ static int route_chunk_grow(struct route_rib *rib)
 	struct route_chunk *c;
 
 	if (bytes >= ROUTE_CHUNK_MAP) {
-		/* a huge page when the system has one free, else 4 KiB pages (see objpool.h for why) */
-		void *m = mmap(NULL, ROUTE_CHUNK_HUGE, PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_POPULATE, -1, 0);
+		/* a huge page while the pool has room, else 4 KiB pages (hugemem.h says why) */
+		size_t mapped;
+		void *m = hugemem_map(ROUTE_CHUNK_HUGE, bytes, &mapped);
 
-		if (m != MAP_FAILED)
-			bytes = ROUTE_CHUNK_HUGE;
-		else
-			m = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-		if (m == MAP_FAILED)
+		if (m == NULL)
 			return ENOMEM;
+		bytes = mapped;
 		c = m;
 		c->mapped = bytes;
 	} else {
@@ -332,7 +329,7 @@ static void route_chunks_free(struct route_rib *rib)
 
 		rib->chunks = c->next;
 		if (c->mapped)
-			munmap(c, c->mapped);
+			hugemem_unmap(c, c->mapped);
 		else
 			free(c);
 	}

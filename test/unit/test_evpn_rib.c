@@ -15,6 +15,7 @@
 
 #include "evpn_adv.h"
 #include "evpn_rib.h"
+#include "hugemem.h"
 
 #define ASN 65001
 
@@ -1377,6 +1378,32 @@ START_TEST(test_adv_macip_two_labels)
 }
 END_TEST
 
+/*
+ * The tables' memory: zeroed and writable whichever pages it got, and a huge page only while
+ * the pool keeps DPDK's reserve (checked just before, so racing processes aside).
+ */
+START_TEST(test_hugemem_map)
+{
+	size_t small = 256u << 10, mapped = 0;
+	bool room = hugemem_room(1);
+	unsigned char *p = hugemem_map(HUGEMEM_PAGE, small, &mapped);
+
+	ck_assert_ptr_nonnull(p);
+	ck_assert_msg(mapped == HUGEMEM_PAGE || mapped == small, "mapped %zu bytes", mapped);
+	if (!room)
+		ck_assert_uint_eq(mapped, small);
+	for (size_t i = 0; i < mapped; i += 4096)
+		ck_assert_uint_eq(p[i], 0);
+	p[mapped - 1] = 1;
+	hugemem_unmap(p, mapped);
+	/* a request below one huge page still rounds up to one when it goes huge */
+	p = hugemem_map(4096, 4096, &mapped);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_msg(mapped == HUGEMEM_PAGE || mapped == 4096, "mapped %zu bytes", mapped);
+	hugemem_unmap(p, mapped);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("evpn_rib");
@@ -1419,6 +1446,7 @@ int main(void)
 	tcase_add_test(tc, test_l3_walks);
 	tcase_add_test(tc, test_adv_prefix);
 	tcase_add_test(tc, test_adv_macip_two_labels);
+	tcase_add_test(tc, test_hugemem_map);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
