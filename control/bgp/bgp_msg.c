@@ -693,7 +693,7 @@ static void bgp_upd_as_path(struct bgp_upd_ctx *x, const uint8_t *v, size_t vlen
 static void bgp_upd_evpn_note(struct bgp_update *u, const char *an, size_t off, const char *what)
 {
 	if (!u->evpn_reason[0])
-		snprintf(u->evpn_reason, sizeof(u->evpn_reason), "%s: NLRI byte %zu: %s", an, off, what);
+		snprintf(u->evpn_reason, sizeof(u->evpn_reason), "%.24s: NLRI byte %zu: %.100s", an, off, what);
 }
 
 /* A type-5 route with label 0 and no overlay index (gateway IP and ESI zero): RFC 9136 section 3.1. */

@@ -135,7 +135,7 @@ struct bgp_update {
 	uint32_t n_evpn_bad[EVPN_NLRI_ERR_MAX];     /* ... by reason */
 	uint32_t n_evpn_bad_withdrawn;              /* ... of those, withdrawn by their key (in unreach) */
 	uint32_t n_evpn_label0, n_evpn_host_bits;
-	char evpn_reason[120];
+	char evpn_reason[160];
 	uint32_t n_ipv4_withdrawn, n_ipv4_nlri;  /* plain IPv4 unicast prefixes (ignored) */
 	bool end_of_rib_evpn;       /* MP_UNREACH for 25/70 with no NLRI and nothing else */
 	bool end_of_rib_ipv4;       /* an empty UPDATE */
