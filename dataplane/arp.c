@@ -68,7 +68,8 @@ void arp_table_destroy(struct arp_table *t)
 int arp_table_set(struct arp_table *t, uint16_t vni_idx, uint32_t ip, const uint8_t mac[6])
 {
 	uint64_t key = arp_key(vni_idx, ip), data = 0;
-	bool existed = rte_hash_lookup(t->hash, &key) >= 0;
+	hash_sig_t sig = rte_hash_hash(t->hash, &key);   /* once, for the lookup and the add */
+	bool existed = rte_hash_lookup_with_hash(t->hash, &key, sig) >= 0;
 	int rc;
 
 	for (int i = 0; i < 6; i++)
@@ -76,7 +77,7 @@ int arp_table_set(struct arp_table *t, uint16_t vni_idx, uint32_t ip, const uint
 	if (!existed && t->count >= t->capacity)
 		return ENOSPC;
 	/* an existing key's data is replaced with one atomic store: readers see old or new */
-	rc = rte_hash_add_key_data(t->hash, &key, (void *)(uintptr_t)data);
+	rc = rte_hash_add_key_with_hash_data(t->hash, &key, sig, (void *)(uintptr_t)data);
 	if (rc < 0)
 		return -rc;
 	t->count += !existed;

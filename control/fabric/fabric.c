@@ -180,19 +180,18 @@ static void fabric_remote_mac(void *ctx, uint16_t vni_idx, const uint8_t mac[6],
 	uint64_t key = fdb_key(vni_idx, mac);
 
 	if (vtep_ip) {
-		const struct fdb_entry *e = fdb_lookup(d->fdb, key);
-		bool was_local = e && !fdb_dest_is_vtep(e->dest);
+		uint32_t prev;
 		uint16_t id;
 
 		if (vtepd_vtep_get(d, vtep_ip, false, &id) != 0)
 			return;
-		if (fdb_install(d->fdb, key, fdb_dest_vtep(id), FDB_F_CP) != 0) {
+		if (fdb_install_prev(d->fdb, key, fdb_dest_vtep(id), FDB_F_CP, &prev) != 0) {
 			d->stats.learn_errors++;
 			return;
 		}
 		vb->fdb_changes++;
 		/* MAC mobility: a host that moved to another leaf is routed there now, not here */
-		if (was_local)
+		if (prev != FDB_DEST_NONE && !fdb_dest_is_vtep(prev))
 			vtepd_vrf_mac_remote(d, vni_idx, mac);
 	} else {
 		struct fdb_entry *e = fdb_lookup(d->fdb, key);
