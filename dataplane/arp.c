@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <rte_common.h>
 #include <rte_errno.h>
 #include <rte_hash.h>
 #include <rte_hash_crc.h>
@@ -82,6 +83,21 @@ int arp_table_set(struct arp_table *t, uint16_t vni_idx, uint32_t ip, const uint
 		return -rc;
 	t->count += !existed;
 	return 0;
+}
+
+void arp_table_prefetch(const struct arp_table *t, const uint16_t *vni_idx, const uint32_t *ip, unsigned n)
+{
+	uint64_t keys[RTE_HASH_LOOKUP_BULK_MAX];
+	const void *kp[RTE_HASH_LOOKUP_BULK_MAX];
+	int32_t pos[RTE_HASH_LOOKUP_BULK_MAX];
+
+	n = RTE_MIN(n, (unsigned)RTE_HASH_LOOKUP_BULK_MAX);
+	for (unsigned i = 0; i < n; i++) {
+		keys[i] = arp_key(vni_idx[i], ip[i]);
+		kp[i] = &keys[i];
+	}
+	if (n)
+		(void)rte_hash_lookup_bulk(t->hash, kp, n, pos);   /* for its prefetch of the buckets */
 }
 
 int arp_table_del(struct arp_table *t, uint16_t vni_idx, uint32_t ip)

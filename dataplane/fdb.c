@@ -423,6 +423,13 @@ static int64_t fdb_find(const struct fdb *fdb, uint64_t key, hash_sig_t *sig)
 	return (int64_t)fdb_data_idx(data);
 }
 
+void fdb_prefetch(const struct fdb *fdb, const uint64_t *keys, unsigned n)
+{
+	void *data[64];
+
+	(void)fdb_bulk_data(fdb, keys, RTE_MIN(n, 64u), data);
+}
+
 /* Writer side: tell the hash (and so the fast path) that the entry at idx now goes to dest. */
 static void fdb_publish_dest(struct fdb *fdb, uint32_t idx, uint32_t dest)
 {

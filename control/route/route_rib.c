@@ -393,6 +393,22 @@ static struct route_entry *route_rib_find(const struct route_rib *crib, const st
 	return rib->last;
 }
 
+void route_rib_prefetch(const struct route_rib *rib, const struct route_prefix *p, unsigned n)
+{
+	struct route_prefix keys[RTE_HASH_LOOKUP_BULK_MAX];
+	const void *kp[RTE_HASH_LOOKUP_BULK_MAX];
+	int32_t pos[RTE_HASH_LOOKUP_BULK_MAX];
+	unsigned m = 0;
+
+	for (unsigned i = 0; i < n && m < RTE_HASH_LOOKUP_BULK_MAX; i++)
+		if (route_prefix_norm(&p[i], &keys[m]) == 0) {
+			kp[m] = &keys[m];
+			m++;
+		}
+	if (m)
+		(void)rte_hash_lookup_bulk(rib->hash, kp, m, pos);   /* for its prefetch of the buckets */
+}
+
 static void route_entry_drop(struct route_rib *rib, struct route_entry *e)
 {
 	rte_hash_del_key(rib->hash, &e->pfx);
