@@ -44,7 +44,7 @@ vtepctl_usage(FILE *f)
 		"  show ports\n"
 		"  show vteps\n"
 		"  show arp\n"
-		"  show stats\n"
+		"  show stats [fdb|vrfs]\n"
 		"  attach NAME vni N (netns NS | pid PID | memif SOCKET|auto [memif_id N]) [ifname IF] [mac MAC]\n"
 		"         [ip A.B.C.D/LEN] [mtu N]\n"
 		"  detach NAME\n");

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <rte_common.h>
 #include <rte_errno.h>
 #include <rte_hash.h>
 #include <rte_hash_crc.h>
@@ -68,7 +69,8 @@ void arp_table_destroy(struct arp_table *t)
 int arp_table_set(struct arp_table *t, uint16_t vni_idx, uint32_t ip, const uint8_t mac[6])
 {
 	uint64_t key = arp_key(vni_idx, ip), data = 0;
-	bool existed = rte_hash_lookup(t->hash, &key) >= 0;
+	hash_sig_t sig = rte_hash_hash(t->hash, &key);   /* once, for the lookup and the add */
+	bool existed = rte_hash_lookup_with_hash(t->hash, &key, sig) >= 0;
 	int rc;
 
 	for (int i = 0; i < 6; i++)
@@ -76,11 +78,26 @@ int arp_table_set(struct arp_table *t, uint16_t vni_idx, uint32_t ip, const uint
 	if (!existed && t->count >= t->capacity)
 		return ENOSPC;
 	/* an existing key's data is replaced with one atomic store: readers see old or new */
-	rc = rte_hash_add_key_data(t->hash, &key, (void *)(uintptr_t)data);
+	rc = rte_hash_add_key_with_hash_data(t->hash, &key, sig, (void *)(uintptr_t)data);
 	if (rc < 0)
 		return -rc;
 	t->count += !existed;
 	return 0;
+}
+
+void arp_table_prefetch(const struct arp_table *t, const uint16_t *vni_idx, const uint32_t *ip, unsigned n)
+{
+	uint64_t keys[RTE_HASH_LOOKUP_BULK_MAX];
+	const void *kp[RTE_HASH_LOOKUP_BULK_MAX];
+	int32_t pos[RTE_HASH_LOOKUP_BULK_MAX];
+
+	n = RTE_MIN(n, (unsigned)RTE_HASH_LOOKUP_BULK_MAX);
+	for (unsigned i = 0; i < n; i++) {
+		keys[i] = arp_key(vni_idx[i], ip[i]);
+		kp[i] = &keys[i];
+	}
+	if (n)
+		(void)rte_hash_lookup_bulk(t->hash, kp, n, pos);   /* for its prefetch of the buckets */
 }
 
 int arp_table_del(struct arp_table *t, uint16_t vni_idx, uint32_t ip)

@@ -18,6 +18,8 @@ struct arp_table *arp_table_create(const char *name, uint32_t capacity, struct r
 void arp_table_destroy(struct arp_table *t);
 /* Writer: add or replace (0, ENOSPC when full), remove (0, ENOENT). ip in network order. */
 int arp_table_set(struct arp_table *t, uint16_t vni_idx, uint32_t ip, const uint8_t mac[6]);
+/* Writer side: bring the hash buckets of n (<= 64) keys about to be set into the cache. */
+void arp_table_prefetch(const struct arp_table *t, const uint16_t *vni_idx, const uint32_t *ip, unsigned n);
 int arp_table_del(struct arp_table *t, uint16_t vni_idx, uint32_t ip);
 uint32_t arp_table_count(const struct arp_table *t);
 /* Writer: visit every binding (ip in network order) until cb returns non-zero. */

@@ -412,14 +412,22 @@ void fdb_refresh(struct fdb *fdb, uint64_t now)
 	}
 }
 
-/* Writer side: the entry index of key, or -1. */
-static int64_t fdb_find(const struct fdb *fdb, uint64_t key)
+/* Writer side: the entry index of key, or -1; sig: the key's hash, computed once for the add that may follow. */
+static int64_t fdb_find(const struct fdb *fdb, uint64_t key, hash_sig_t *sig)
 {
 	void *data;
 
-	if (rte_hash_lookup_data(fdb->hash, &key, &data) < 0)
+	*sig = rte_hash_hash(fdb->hash, &key);
+	if (rte_hash_lookup_with_hash_data(fdb->hash, &key, *sig, &data) < 0)
 		return -1;
 	return (int64_t)fdb_data_idx(data);
+}
+
+void fdb_prefetch(const struct fdb *fdb, const uint64_t *keys, unsigned n)
+{
+	void *data[64];
+
+	(void)fdb_bulk_data(fdb, keys, RTE_MIN(n, 64u), data);
 }
 
 /* Writer side: tell the hash (and so the fast path) that the entry at idx now goes to dest. */
@@ -437,7 +445,7 @@ static void fdb_publish_dest(struct fdb *fdb, uint32_t idx, uint32_t dest)
 			(unsigned long long)e->key, rte_strerror(-ret));
 }
 
-static int fdb_insert(struct fdb *fdb, uint64_t key, uint32_t dest, uint32_t flags, uint64_t now)
+static int fdb_insert(struct fdb *fdb, uint64_t key, hash_sig_t sig, uint32_t dest, uint32_t flags, uint64_t now)
 {
 	struct fdb_entry *e;
 	uint32_t idx;
@@ -472,7 +480,7 @@ static int fdb_insert(struct fdb *fdb, uint64_t key, uint32_t dest, uint32_t fla
 	e->pad = 0;
 	fdb->state[idx] = FDB_SLOT_LIVE;
 	__atomic_fetch_and(&fdb->hits[idx / 64], ~(1ull << (idx % 64)), __ATOMIC_RELAXED);
-	ret = rte_hash_add_key_data(fdb->hash, &key, fdb_data(idx, dest));
+	ret = rte_hash_add_key_with_hash_data(fdb->hash, &key, sig, fdb_data(idx, dest));
 	if (ret < 0) {
 		fdb->state[idx] = FDB_SLOT_FREE;
 		fdb->free_stack[fdb->n_free++] = idx;
@@ -533,14 +541,15 @@ static void fdb_remove(struct fdb *fdb, uint32_t idx)
 
 int fdb_learn(struct fdb *fdb, uint64_t key, uint32_t dest, uint64_t now, bool *moved)
 {
-	int64_t idx = fdb_find(fdb, key);
+	hash_sig_t sig;
+	int64_t idx = fdb_find(fdb, key, &sig);
 	struct fdb_entry *e;
 	int ret;
 
 	if (moved)
 		*moved = false;
 	if (idx < 0) {
-		ret = fdb_insert(fdb, key, dest, 0, now);
+		ret = fdb_insert(fdb, key, sig, dest, 0, now);
 		if (ret == 0)
 			fdb->st.learned++;
 		return ret;
@@ -571,15 +580,17 @@ int fdb_learn(struct fdb *fdb, uint64_t key, uint32_t dest, uint64_t now, bool *
 	return 0;
 }
 
-int fdb_install(struct fdb *fdb, uint64_t key, uint32_t dest, uint32_t flags)
+int fdb_install_prev(struct fdb *fdb, uint64_t key, uint32_t dest, uint32_t flags, uint32_t *prev_dest)
 {
-	int64_t idx = fdb_find(fdb, key);
+	hash_sig_t sig;
+	int64_t idx = fdb_find(fdb, key, &sig);
 	struct fdb_entry *e;
 
+	*prev_dest = idx < 0 ? FDB_DEST_NONE : fdb->entries[idx].dest;
 	if (fdb_anchor_prepare(fdb, key, dest, flags))
 		return ENOMEM;
 	if (idx < 0)
-		return fdb_insert(fdb, key, dest, flags, 0);
+		return fdb_insert(fdb, key, sig, dest, flags, 0);
 	e = &fdb->entries[idx];
 	if (e->flags != flags) {
 		fdb_account(fdb, key, e->dest, e->flags, -1);
@@ -592,6 +603,13 @@ int fdb_install(struct fdb *fdb, uint64_t key, uint32_t dest, uint32_t flags)
 		fdb->st.moves++;
 	}
 	return 0;
+}
+
+int fdb_install(struct fdb *fdb, uint64_t key, uint32_t dest, uint32_t flags)
+{
+	uint32_t prev;
+
+	return fdb_install_prev(fdb, key, dest, flags, &prev);
 }
 
 int fdb_add_static(struct fdb *fdb, uint64_t key, uint32_t dest)
@@ -607,7 +625,8 @@ void fdb_set_remove_cb(struct fdb *fdb, fdb_remove_cb cb, void *arg)
 
 int fdb_delete(struct fdb *fdb, uint64_t key)
 {
-	int64_t idx = fdb_find(fdb, key);
+	hash_sig_t sig;
+	int64_t idx = fdb_find(fdb, key, &sig);
 
 	if (idx < 0)
 		return ENOENT;

@@ -124,6 +124,11 @@ int fdb_add_static(struct fdb *fdb, uint64_t key, uint32_t dest);
 /* Add or replace an entry with the given flags (FDB_F_STATIC, FDB_F_CP, FDB_F_PORT): the general form.
  * A change of destination counts as a move (fdb_stats.moves). */
 int fdb_install(struct fdb *fdb, uint64_t key, uint32_t dest, uint32_t flags);
+/* The same, and *prev_dest: the entry's destination before, FDB_DEST_NONE when there was none. */
+#define FDB_DEST_NONE UINT32_MAX
+int fdb_install_prev(struct fdb *fdb, uint64_t key, uint32_t dest, uint32_t flags, uint32_t *prev_dest);
+/* Writer side: bring the hash buckets of n (<= 64) keys about to be installed into the cache. */
+void fdb_prefetch(const struct fdb *fdb, const uint64_t *keys, unsigned n);
 /* Called (writer side) for every entry about to be removed: aged, flushed or deleted. */
 typedef void (*fdb_remove_cb)(const struct fdb_entry *e, void *arg);
 void fdb_set_remove_cb(struct fdb *fdb, fdb_remove_cb cb, void *arg);

@@ -18,13 +18,15 @@
 #   perf/bench_route_ingest.sh [N ...]        default: 100000 1000000; RUNS=3, KIND=mac
 # PERF_OUT=FILE records vtepd's control thread with `perf record -g` while it takes the routes.
 # Prints a table and writes perf/results/route_ingest.json (route_ingest_KIND.json for the
-# L3 kinds). Needs root; runs in namespaces.
+# L3 kinds; OUT=NAME: perf/results/NAME.json). FRR=0 leaves FRR out (vtepd's side only, to
+# compare two builds of vtepd). Needs root; runs in namespaces.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${VTEPD_BUILD:-$top/build}
 runs=${RUNS:-3}
 interval=${POLL_INTERVAL:-0.005}
 kind=${KIND:-mac}
+with_frr=${FRR:-1}
 case $kind in mac|macip|type5) ;; *) echo "KIND=$kind: expected mac, macip or type5" >&2; exit 2;; esac
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(100000 1000000)
@@ -192,7 +194,8 @@ for n in "${sizes[@]}"; do
 	vt=(); vm=(); vf=(); vx=(); vc=(); vd=(); ft=(); fm=(); fc=()
 	for _ in $(seq "$runs"); do
 		read -r s m f x c e <<< "$(run_vtepd "$n")"; vt+=("$s"); vm+=("$m"); vf+=("$f"); vx+=("$x"); vc+=("$c"); vd+=("$e")
-		read -r s m c <<< "$(run_frr "$n")"; ft+=("$s"); fm+=("$m"); fc+=("$c")
+		if [ "$with_frr" = 0 ]; then s=1; m=0; c=0; else read -r s m c <<< "$(run_frr "$n")"; fi
+		ft+=("$s"); fm+=("$m"); fc+=("$c")
 	done
 	v_s=$(printf '%s\n' "${vt[@]}" | median); f_s=$(printf '%s\n' "${ft[@]}" | median)
 	v_kb=$(printf '%s\n' "${vm[@]}" | median); f_kb=$(printf '%s\n' "${fm[@]}" | median)
@@ -212,5 +215,7 @@ done
 json="${json%,}]"
 out=route_ingest.json
 [ "$kind" = mac ] || out=route_ingest_$kind.json
+[ -z "${OUT:-}" ] || out=$OUT.json
+[ "$with_frr" != 0 ] || echo "FRR=0: FRR was not run (its columns are placeholders)"
 echo "$json" | jq . > "$top/perf/results/$out"
 echo "machine: $(nproc) cores, $(awk '/model name/ {for (i=4;i<=NF;i++) printf "%s ", $i; exit}' /proc/cpuinfo); KIND=$kind; results in perf/results/$out"

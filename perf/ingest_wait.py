@@ -13,8 +13,9 @@ Both daemons are measured by this same program with the same interval, so the er
 same for both and bounded by the interval plus one query.
 
   ingest_wait.py --vtepd /run/vtepd/NAME.sock --routes N [--interval 0.005] [--ready FILE] [--what fdb|vrf]
-      counts fdb.entries in `show stats` (vtepctl's protocol: one request per connection), or
-      with --what vrf the routes in the VRFs' route tables (IPv4 and IPv6, every VRF)
+      counts fdb.entries in `show stats fdb` (vtepctl's protocol: one request per connection), or
+      with --what vrf the routes in the VRFs' route tables (`show stats vrfs`: IPv4 and IPv6,
+      every VRF)
   ingest_wait.py --frr-vty DIR/bgpd.vty --routes N [--interval 0.005]
       sums pfxRcd over the peers of `show bgp l2vpn evpn summary json`, over one vtysh
       connection to bgpd held open (vtysh's protocol: command NUL, reply ending in 3 NULs
@@ -31,7 +32,8 @@ def vtepd_count(path, what="fdb"):
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     s.settimeout(5)
     s.connect(path)
-    s.sendall(b"json\tshow\tstats\n")
+    # only the part counted: the whole of `show stats` reads the XDP filters' counters too
+    s.sendall(b"json\tshow\tstats\t" + (b"vrfs" if what == "vrf" else b"fdb") + b"\n")
     chunks = []
     while True:
         b = s.recv(65536)

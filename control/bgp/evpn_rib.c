@@ -1535,15 +1535,24 @@ static void rib_update_prefetch(const struct evpn_rib *rib, struct rib_update_ct
 {
 	void *const *slots[4 * RIB_BATCH];
 	const struct evpn_rib_vrf *v = rib->n_vrfs ? rib_vrf_match(rib, u->rts) : NULL;
-	size_t n_slots = 0;
+	struct evpn_rib_ahead ahead[RIB_BATCH];
+	size_t n_slots = 0, n_ahead = 0;
 
 	for (size_t i = 0; i < n; i++) {
+		struct evpn_rib_ahead *ah = &ahead[n_ahead];
+
+		ah->vni_idx = RIB_NO_VNI;
+		ah->l3 = false;
+		ah->ip_len = nl[i].ip_len <= 128 ? nl[i].ip_len : 0;
+		memcpy(ah->ip, nl[i].ip, ah->ip_len / 8);
 		if (v && (nl[i].type == EVPN_RT_IP_PREFIX || (nl[i].type == EVPN_RT_MAC_IP && nl[i].ip_len))) {
 			uint8_t plen = nl[i].type == EVPN_RT_IP_PREFIX ? nl[i].prefix_len : nl[i].ip_len;
 			uint64_t lh = rib_l3_hash(rib, v->l3vni, nl[i].ip_len, plen, nl[i].ip);
 
 			slots[n_slots] = &rib->l3s.buckets[lh & (rib->l3s.n_buckets - 1)];
 			__builtin_prefetch(slots[n_slots++]);
+			ah->l3 = true;
+			ah->prefix_len = plen;
 		}
 		hashes[i] = rib_route_hash(rib, &nl[i]);
 		slots[n_slots] = &rib->routes.buckets[hashes[i] & (rib->routes.n_buckets - 1)];
@@ -1553,6 +1562,9 @@ static void rib_update_prefetch(const struct evpn_rib *rib, struct rib_update_ct
 
 			if (vni_idx != RIB_NO_VNI) {
 				uint64_t mh = rib_hash_u64(&rib->macs, rib_mac_key(vni_idx, nl[i].mac));
+
+				ah->vni_idx = vni_idx;
+				memcpy(ah->mac, nl[i].mac, 6);
 
 				slots[n_slots] = &rib->macs.buckets[mh & (rib->macs.n_buckets - 1)];
 				__builtin_prefetch(slots[n_slots++]);
@@ -1567,10 +1579,13 @@ static void rib_update_prefetch(const struct evpn_rib *rib, struct rib_update_ct
 				}
 			}
 		}
+		n_ahead += ah->l3 || ah->vni_idx != RIB_NO_VNI;
 	}
 	for (size_t i = 0; i < n_slots; i++)
 		if (*slots[i])
 			__builtin_prefetch(*slots[i]);
+	if (rib->ops.prefetch && n_ahead)
+		rib->ops.prefetch(rib->ctx, v ? v->l3vni : 0, ahead, n_ahead);
 }
 
 void evpn_rib_update(struct evpn_rib *rib, uint32_t peer, bool ebgp, const struct bgp_attrs *a,

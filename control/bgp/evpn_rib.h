@@ -60,6 +60,16 @@ struct evpn_rib_config {
 };
 
 /* What the RIB decides, for the daemon to carry out. Any may be NULL. */
+/* A received route of a batch, as evpn_rib_ops.prefetch names it. */
+struct evpn_rib_ahead {
+	uint16_t vni_idx;            /* a MAC+IP route imported into an L2 VNI: its index, or UINT16_MAX */
+	uint8_t mac[6];              /* with vni_idx */
+	uint8_t ip_len;              /* the route's IP: 0, 32 or 128 bits */
+	uint8_t ip[16];
+	bool l3;                     /* a prefix of the IP-VRF: ip/prefix_len */
+	uint8_t prefix_len;
+};
+
 struct evpn_rib_ops {
 	/* (vni, mac) is now reached through vtep_ip (best remote route), or no longer (vtep_ip 0). */
 	void (*remote_mac)(void *ctx, uint16_t vni_idx, const uint8_t mac[6], uint32_t vtep_ip);
@@ -81,6 +91,12 @@ struct evpn_rib_ops {
 	 * sequence, then the lowest VTEP.
 	 */
 	void (*l3_route)(void *ctx, const struct evpn_rib_l3 *r);
+	/*
+	 * Optional: a batch of received routes is about to be taken, all imported into the same
+	 * IP-VRF (l3vni, 0: none). What the calls above may then touch can be brought into the
+	 * cache now, for the batch at once (a hint: the routes may change nothing).
+	 */
+	void (*prefetch)(void *ctx, uint32_t l3vni, const struct evpn_rib_ahead *a, size_t n);
 };
 
 /* A received route as the RIB keeps it, for show commands. */

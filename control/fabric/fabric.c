@@ -180,19 +180,18 @@ static void fabric_remote_mac(void *ctx, uint16_t vni_idx, const uint8_t mac[6],
 	uint64_t key = fdb_key(vni_idx, mac);
 
 	if (vtep_ip) {
-		const struct fdb_entry *e = fdb_lookup(d->fdb, key);
-		bool was_local = e && !fdb_dest_is_vtep(e->dest);
+		uint32_t prev;
 		uint16_t id;
 
 		if (vtepd_vtep_get(d, vtep_ip, false, &id) != 0)
 			return;
-		if (fdb_install(d->fdb, key, fdb_dest_vtep(id), FDB_F_CP) != 0) {
+		if (fdb_install_prev(d->fdb, key, fdb_dest_vtep(id), FDB_F_CP, &prev) != 0) {
 			d->stats.learn_errors++;
 			return;
 		}
 		vb->fdb_changes++;
 		/* MAC mobility: a host that moved to another leaf is routed there now, not here */
-		if (was_local)
+		if (prev != FDB_DEST_NONE && !fdb_dest_is_vtep(prev))
 			vtepd_vrf_mac_remote(d, vni_idx, mac);
 	} else {
 		struct fdb_entry *e = fdb_lookup(d->fdb, key);
@@ -323,6 +322,49 @@ static void fabric_l3_route(void *ctx, const struct evpn_rib_l3 *r)
 		vtepd_vrf_remote(vb->d, (uint16_t)i, &p, r->source == EVPN_RT_MAC_IP, r->vtep_ip, r->rmac, r->vni);
 		return;
 	}
+}
+
+/*
+ * A batch of received routes comes: look their FDB, ARP and route-table keys up in bulk first
+ * (rte_hash's bulk lookup prefetches every key's buckets together), so that the calls for
+ * each route that follow find the buckets in the cache instead of waiting for them one by one.
+ */
+static void fabric_prefetch(void *ctx, uint32_t l3vni, const struct evpn_rib_ahead *a, size_t n)
+{
+	struct fabric *vb = ctx;
+	struct vtepd *d = vb->d;
+	uint64_t fdb_keys[64];
+	uint16_t arp_vni[64];
+	uint32_t arp_ip[64];
+	struct route_prefix pfx[64];
+	unsigned n_fdb = 0, n_arp = 0, n_pfx = 0;
+	struct route_rib *rib = NULL;
+
+	for (uint32_t i = 0; l3vni && i < d->cfg.n_vrfs && i < d->n_vrfs; i++)
+		if (vb->vrfs[i].l3vni == l3vni)
+			rib = d->vrfs[i].rib;
+	for (size_t i = 0; i < n && i < 64; i++) {
+		uint32_t a4;
+
+		memcpy(&a4, a[i].ip, 4);
+		if (a[i].vni_idx != UINT16_MAX) {
+			fdb_keys[n_fdb++] = fdb_key(a[i].vni_idx, a[i].mac);
+			if (a[i].ip_len == 32 && d->arp) {
+				arp_vni[n_arp] = a[i].vni_idx;
+				arp_ip[n_arp++] = a4;
+			}
+		}
+		if (a[i].l3 && rib &&
+		    (a[i].ip_len == 32 ? route_prefix_v4(&pfx[n_pfx], ntohl(a4), a[i].prefix_len)
+				       : route_prefix_v6(&pfx[n_pfx], a[i].ip, a[i].prefix_len)) == 0)
+			n_pfx++;
+	}
+	if (n_fdb)
+		fdb_prefetch(d->fdb, fdb_keys, n_fdb);
+	if (n_arp)
+		arp_table_prefetch(d->arp, arp_vni, arp_ip, n_arp);
+	if (n_pfx)
+		route_rib_prefetch(rib, pfx, n_pfx);
 }
 
 void fabric_router_mac(const struct vtepd *d, size_t vrf, uint8_t mac[6])
@@ -462,7 +504,7 @@ int fabric_start(struct vtepd *d)
 	static const struct evpn_rib_ops rib_ops = {
 		.remote_mac = fabric_remote_mac, .flood_vtep = fabric_flood_vtep,
 		.advertise = fabric_advertise, .duplicate = fabric_duplicate, .remote_ip = fabric_remote_ip,
-		.l3_route = fabric_l3_route,
+		.l3_route = fabric_l3_route, .prefetch = fabric_prefetch,
 	};
 	static const struct bgp_ops bgp_ops = {
 		.established = fabric_established, .down = fabric_down, .update = fabric_update,

@@ -84,6 +84,7 @@ struct route_rib {
 	 */
 	bool last_valid;
 	struct route_prefix last_key;
+	hash_sig_t last_sig;        /* last_key's hash, for the add that follows a miss */
 	struct route_entry *last;
 	char name[32];
 };
@@ -385,10 +386,27 @@ static struct route_entry *route_rib_find(const struct route_rib *crib, const st
 
 	if (rib->last_valid && memcmp(&rib->last_key, k, sizeof(*k)) == 0)
 		return rib->last;
-	rib->last = rte_hash_lookup_data(rib->hash, k, &data) >= 0 ? data : NULL;
+	rib->last_sig = rte_hash_hash(rib->hash, k);
+	rib->last = rte_hash_lookup_with_hash_data(rib->hash, k, rib->last_sig, &data) >= 0 ? data : NULL;
 	rib->last_key = *k;
 	rib->last_valid = true;
 	return rib->last;
+}
+
+void route_rib_prefetch(const struct route_rib *rib, const struct route_prefix *p, unsigned n)
+{
+	struct route_prefix keys[RTE_HASH_LOOKUP_BULK_MAX];
+	const void *kp[RTE_HASH_LOOKUP_BULK_MAX];
+	int32_t pos[RTE_HASH_LOOKUP_BULK_MAX];
+	unsigned m = 0;
+
+	for (unsigned i = 0; i < n && m < RTE_HASH_LOOKUP_BULK_MAX; i++)
+		if (route_prefix_norm(&p[i], &keys[m]) == 0) {
+			kp[m] = &keys[m];
+			m++;
+		}
+	if (m)
+		(void)rte_hash_lookup_bulk(rib->hash, kp, m, pos);   /* for its prefetch of the buckets */
 }
 
 static void route_entry_drop(struct route_rib *rib, struct route_entry *e)
@@ -477,7 +495,7 @@ int route_rib_add(struct route_rib *rib, const struct route_prefix *p, enum rout
 		if (e == NULL)
 			return ENOMEM;
 		e->pfx = k;
-		rc = rte_hash_add_key_data(rib->hash, &e->pfx, e);
+		rc = rte_hash_add_key_with_hash_data(rib->hash, &e->pfx, rib->last_sig, e);   /* find hashed k */
 		if (rc < 0) {
 			route_entry_free(rib, e);
 			rib->st.refused++;

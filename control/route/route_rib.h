@@ -72,6 +72,8 @@ int route_rib_add(struct route_rib *rib, const struct route_prefix *p, enum rout
 		  const struct dp_route_nh *nh);
 /* Withdraw that path; the next best takes over, or the prefix goes. ENOENT when absent. */
 int route_rib_del(struct route_rib *rib, const struct route_prefix *p, enum route_src src, uint32_t origin);
+/* Bring the hash buckets of n (<= 64) prefixes about to change into the cache. */
+void route_rib_prefetch(const struct route_rib *rib, const struct route_prefix *p, unsigned n);
 
 /*
  * The next hop of exactly the path (prefix, src, origin), whether or not it is the best.

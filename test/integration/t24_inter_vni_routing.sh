@@ -67,6 +67,20 @@ vt_ping "${VT_P}c4" 192.168.1.10 2 && vt_fail "a container of a VNI without a VR
 vt_ping "${VT_P}c3" 192.168.3.1 || vt_fail "c3 cannot ping its own gateway"
 vt_pass "other VRFs and VNIs without a VRF cannot reach the tenant, counted as no_route"
 
+# show stats' parts alone (a poller's cheap question) are the whole answer's parts
+part=$(vt_ctl "$L1" -j show stats vrfs | jq -c '[.vrfs[] | {vrf, no_route, routes_ipv4, routes_ipv6}]')
+whole=$(vt_ctl "$L1" -j show stats | jq -c '[.vrfs[] | {vrf, no_route, routes_ipv4, routes_ipv6}]')
+[ "$part" = "$whole" ] && [ "$(echo "$part" | jq length)" = 2 ] &&
+	[ "$(echo "$part" | jq '.[0].routes_ipv4')" -ge 1 ] ||
+	vt_fail "show stats vrfs ($part) is not show stats' vrfs ($whole)"
+[ "$(vt_ctl "$L1" -j show stats vrfs | jq 'keys')" = '[
+  "vrfs"
+]' ] || vt_fail "show stats vrfs answers more than the VRFs: $(vt_ctl "$L1" -j show stats vrfs)"
+[ "$(vt_ctl "$L1" -j show stats fdb | jq -c '.fdb.capacity, (keys | length)')" = "$(vt_ctl "$L1" -j show stats | jq -c '.fdb.capacity, 1')" ] ||
+	vt_fail "show stats fdb is not show stats' fdb: $(vt_ctl "$L1" -j show stats fdb)"
+vt_ctl "$L1" show stats bogus >/dev/null 2>&1 && vt_fail "show stats bogus was accepted"
+vt_pass "show stats vrfs and show stats fdb answer their part of show stats alone"
+
 # c5: attached at run time without an address; its MAC and address become known from its ARP
 C5=${VT_P}c5
 vt_ctl "$L1" attach c5 vni 5001 netns "$C5" >/dev/null || vt_fail "attach c5 failed"

@@ -110,9 +110,24 @@ static void ev_l3(void *ctx, const struct evpn_rib_l3 *r)
 	e->l3 = *r;
 }
 
+/* The last batch the RIB named before taking it (not an event: it comes before them). */
+static struct evpn_rib_ahead ahead[64];
+static size_t n_ahead, n_prefetch_calls;
+static uint32_t ahead_l3vni;
+
+static void ev_prefetch(void *ctx, uint32_t l3vni, const struct evpn_rib_ahead *a, size_t n)
+{
+	(void)ctx;
+	ck_assert_uint_le(n, 64);
+	memcpy(ahead, a, n * sizeof(*a));
+	n_ahead = n;
+	ahead_l3vni = l3vni;
+	n_prefetch_calls++;
+}
+
 static const struct evpn_rib_ops ops = {
 	.remote_mac = ev_remote_mac, .flood_vtep = ev_flood, .advertise = ev_advertise, .duplicate = ev_duplicate,
-	.remote_ip = ev_remote_ip, .l3_route = ev_l3,
+	.remote_ip = ev_remote_ip, .l3_route = ev_l3, .prefetch = ev_prefetch,
 };
 
 static struct evpn_rib *rib;
@@ -125,6 +140,7 @@ static void setup(void)
 				     .local_pref = 100 };
 
 	n_events = n_overflow = 0;
+	n_ahead = n_prefetch_calls = 0;
 	rib = evpn_rib_new(&c, &ops, NULL);
 	ck_assert_ptr_nonnull(rib);
 	ck_assert_int_eq(evpn_rib_add_vni(rib, 0, 100, NULL, NULL, 0, NULL, 0), 0);
@@ -994,6 +1010,57 @@ START_TEST(test_t5_imported_by_rt_and_withdrawn)
 }
 END_TEST
 
+/* Before a batch of an UPDATE is taken, the RIB names what it may touch: MACs with their VNI, VRF prefixes */
+START_TEST(test_prefetch_names_the_batch)
+{
+	struct bgp_attrs a = l3_attrs("10.0.0.2", 100, RMAC_A, -1), other = attrs("10.0.0.2", 65000, 123, 0, -1, false);
+	struct evpn_route r[3] = { host_route("10.0.0.2:32768", MAC1, "192.168.1.5"),
+				   t5_route("10.0.0.2:3", "10.1.0.0", 16), mac_route("10.0.0.2:32768", MAC1, 100) };
+	uint32_t a4 = ip("192.168.1.5");
+
+	set_vrf(false);
+	r[2].mac[5] = 9;
+	evpn_rib_update(rib, ip("10.0.0.2"), false, &a, r, 3, NULL, 0, false);
+	ck_assert_uint_eq(n_prefetch_calls, 1);
+	ck_assert_uint_eq(ahead_l3vni, L3VNI);
+	ck_assert_uint_eq(n_ahead, 3);
+	/* the MAC+IP route: its MAC in VNI index 0, its address, and its host prefix in the VRF */
+	ck_assert_uint_eq(ahead[0].vni_idx, 0);
+	ck_assert_mem_eq(ahead[0].mac, MAC1, 6);
+	ck_assert_uint_eq(ahead[0].ip_len, 32);
+	ck_assert_mem_eq(ahead[0].ip, &a4, 4);
+	ck_assert(ahead[0].l3);
+	ck_assert_uint_eq(ahead[0].prefix_len, 32);
+	/* the type 5: a VRF prefix only */
+	ck_assert_uint_eq(ahead[1].vni_idx, UINT16_MAX);
+	ck_assert(ahead[1].l3);
+	ck_assert_uint_eq(ahead[1].prefix_len, 16);
+	ck_assert_mem_eq(ahead[1].ip, ((const uint8_t[]){ 10, 1, 0, 0 }), 4);
+	/* the MAC route: a MAC only */
+	ck_assert_uint_eq(ahead[2].vni_idx, 0);
+	ck_assert_uint_eq(ahead[2].mac[5], 9);
+	ck_assert(!ahead[2].l3);
+	/* routes imported nowhere name nothing: no call */
+	r[0].mac[5] = 7;
+	r[1] = t5_route("10.0.0.2:3", "10.2.0.0", 16);
+	evpn_rib_update(rib, ip("10.0.0.2"), false, &other, r, 2, NULL, 0, false);
+	ck_assert_uint_eq(n_prefetch_calls, 1);
+	/* more than a batch: one call per batch of at most 32 */
+	{
+		struct evpn_route many[40];
+
+		for (int i = 0; i < 40; i++) {
+			many[i] = mac_route("10.0.0.2:32768", MAC1, 100);
+			many[i].mac[4] = (uint8_t)i;
+		}
+		evpn_rib_update(rib, ip("10.0.0.2"), false, &a, many, 40, NULL, 0, false);
+		ck_assert_uint_eq(n_prefetch_calls, 3);
+		ck_assert_uint_eq(n_ahead, 8);
+		ck_assert_uint_eq(ahead[7].mac[4], 39);
+	}
+}
+END_TEST
+
 START_TEST(test_t5_not_imported)
 {
 	struct bgp_attrs a = attrs("10.0.0.2", 65000, 123, 0, -1, false);
@@ -1437,6 +1504,7 @@ int main(void)
 	tcase_add_test(tc, test_big_update_and_shared_rt_lists);
 	tcase_add_test(tc, test_stale_paths_per_peer);
 	tcase_add_test(tc, test_t5_imported_by_rt_and_withdrawn);
+	tcase_add_test(tc, test_prefetch_names_the_batch);
 	tcase_add_test(tc, test_t5_not_imported);
 	tcase_add_test(tc, test_t5_best_across_leaves);
 	tcase_add_test(tc, test_host_route_from_type2);

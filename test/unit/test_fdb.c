@@ -454,6 +454,31 @@ START_TEST(test_walk)
 }
 END_TEST
 
+/* fdb_install_prev: what was there before the install, in the same hash lookup; fdb_prefetch changes nothing */
+START_TEST(test_install_prev)
+{
+	struct fdb *f = create_or_fail("t_prev", 64, NULL);
+	uint64_t keys[3] = { key_n(0, 1), key_n(0, 2), key_n(1, 1) };
+	uint32_t prev = 0;
+
+	fdb_prefetch(f, keys, 3);   /* an empty table, and keys not there: nothing happens */
+	ck_assert_uint_eq(stats_of(f).entries, 0);
+	ck_assert_int_eq(fdb_install_prev(f, keys[0], fdb_dest_vtep(5), FDB_F_CP, &prev), 0);
+	ck_assert_uint_eq(prev, FDB_DEST_NONE);
+	ck_assert_int_eq(fdb_install_prev(f, keys[0], fdb_dest_vtep(6), FDB_F_CP, &prev), 0);
+	ck_assert_uint_eq(prev, fdb_dest_vtep(5));
+	ck_assert_int_eq(fdb_learn(f, keys[1], fdb_dest_port(2), 1, NULL), 0);
+	ck_assert_int_eq(fdb_install_prev(f, keys[1], fdb_dest_vtep(6), FDB_F_CP, &prev), 0);
+	ck_assert_uint_eq(prev, fdb_dest_port(2));
+	ck_assert_uint_eq(fdb_entry_dest(fdb_lookup(f, keys[1])), fdb_dest_vtep(6));
+	fdb_prefetch(f, keys, 3);
+	ck_assert_uint_eq(stats_of(f).entries, 2);
+	ck_assert_ptr_null(fdb_lookup(f, keys[2]));
+	ck_assert_uint_eq(stats_of(f).moves, 2);
+	fdb_destroy(f);
+}
+END_TEST
+
 START_TEST(test_bulk_lookup)
 {
 	struct fdb *f = create_or_fail("t_bulk", 4096, NULL);
@@ -1128,6 +1153,7 @@ static Suite *fdb_suite(void)
 	tcase_add_test(tc, test_flush);
 	tcase_add_test(tc, test_walk);
 	tcase_add_test(tc, test_bulk_lookup);
+	tcase_add_test(tc, test_install_prev);
 	tcase_add_test(tc, test_create_errors);
 	tcase_add_test(tc, test_rcu_grace_period);
 	tcase_add_test(tc, test_rcu_concurrent_reader);

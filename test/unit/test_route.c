@@ -1015,8 +1015,23 @@ START_TEST(test_rib_walk_and_full)
 	struct route_rib_info info;
 
 	ck_assert_int_eq(route_rib_create("walk", t, 4, &rib), 0);
+	{
+		/* the bulk prefetch is a hint: an empty RIB, a malformed prefix, the same prefix twice */
+		struct route_prefix many[3] = { pfx("10.0.0.0/8"), { .family = 9 }, pfx("10.0.0.0/8") };
+
+		route_rib_prefetch(rib, many, 3);
+		route_rib_get_stats(rib, &rs);
+		ck_assert_uint_eq(rs.prefixes, 0);
+	}
 	p = pfx("10.0.0.0/8");
 	ck_assert_int_eq(route_rib_add(rib, &p, ROUTE_SRC_STATIC, 0, &a), 0);
+	{
+		/* a prefetch between the find and the add that follows it changes nothing */
+		struct route_prefix two[2] = { pfx("10.1.0.0/16"), pfx("10.1.1.1/32") };
+
+		route_rib_prefetch(rib, two, 2);
+		route_rib_prefetch(rib, two, 0);
+	}
 	p = pfx("10.1.0.0/16");
 	ck_assert_int_eq(route_rib_add(rib, &p, ROUTE_SRC_EVPN_PREFIX, 1, &a), 0);
 	p = pfx("10.1.1.1/32");
