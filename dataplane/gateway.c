@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "icmp.h"
 
 #define GW_ETH 14
@@ -37,17 +38,6 @@
 #define GW_ND_HOP_LIMIT 255
 #define GW_REPLY_TTL 64
 
-static inline uint16_t gw_rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static inline void gw_wr16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
 /* Ethernet header of an answer: back to the sender, from the gateway's MAC. */
 static void gw_eth_reply(const struct dp_gateway *g, uint8_t *f)
 {
@@ -71,7 +61,7 @@ static uint32_t gw_pseudo6(const uint8_t *ip6, uint32_t len)
 	uint32_t sum = (len >> 16) + (len & 0xffff) + GW_PROTO_ICMP6;
 
 	for (int i = 8; i < 40; i += 2)
-		sum += gw_rd16(ip6 + i);
+		sum += bytes_rd16(ip6 + i);
 	return sum;
 }
 
@@ -110,7 +100,7 @@ static enum gw_result gw_ipv4(const struct dp_gateway *g, uint8_t *f, uint32_t *
 	if (*len < GW_ETH + GW_IPV4_HDR || (ip[0] >> 4) != 4)
 		return GW_MALFORMED;
 	ihl = (uint32_t)(ip[0] & 0x0f) * 4;
-	total = gw_rd16(ip + 2);
+	total = bytes_rd16(ip + 2);
 	if (ihl < GW_IPV4_HDR || total < ihl || total > *len - GW_ETH)
 		return GW_MALFORMED;
 	memcpy(&dst, ip + 16, 4);
@@ -118,7 +108,7 @@ static enum gw_result gw_ipv4(const struct dp_gateway *g, uint8_t *f, uint32_t *
 		return GW_UNROUTED;
 	if (icmp_csum(ip, ihl, 0) != 0)
 		return GW_MALFORMED;
-	if (gw_rd16(ip + 6) & 0x3fff)          /* more fragments, or an offset */
+	if (bytes_rd16(ip + 6) & 0x3fff)          /* more fragments, or an offset */
 		return GW_FRAGMENT;
 	if (ip[9] != GW_PROTO_ICMP || ihl != GW_IPV4_HDR)
 		return GW_OTHER;                /* not ICMP, or with options */
@@ -137,12 +127,12 @@ static enum gw_result gw_ipv4(const struct dp_gateway *g, uint8_t *f, uint32_t *
 	memcpy(ip + 12, &dst, 4);
 	memcpy(ip + 16, &src, 4);
 	ip[8] = GW_REPLY_TTL;
-	gw_wr16(ip + 10, 0);
-	gw_wr16(ip + 10, icmp_csum(ip, GW_IPV4_HDR, 0));
-	old = gw_rd16(icmp);
+	bytes_wr16(ip + 10, 0);
+	bytes_wr16(ip + 10, icmp_csum(ip, GW_IPV4_HDR, 0));
+	old = bytes_rd16(icmp);
 	icmp[0] = GW_ICMP_ECHO_REPLY;
 	icmp[1] = 0;
-	gw_wr16(icmp + 2, gw_csum_adjust(gw_rd16(icmp + 2), old, gw_rd16(icmp)));
+	bytes_wr16(icmp + 2, gw_csum_adjust(bytes_rd16(icmp + 2), old, bytes_rd16(icmp)));
 	*len = GW_ETH + total;
 	return GW_ECHO_REPLY;
 }
@@ -185,7 +175,7 @@ static enum gw_result gw_ns(const struct dp_gateway *g, uint8_t *f, uint32_t *le
 	gw_eth_reply(g, f);
 	memset(ip, 0, GW_IPV6_HDR + GW_NA_LEN);
 	ip[0] = 0x60;
-	gw_wr16(ip + 4, GW_NA_LEN);
+	bytes_wr16(ip + 4, GW_NA_LEN);
 	ip[6] = GW_PROTO_ICMP6;
 	ip[7] = GW_ND_HOP_LIMIT;
 	memcpy(ip + 8, target, 16);
@@ -196,7 +186,7 @@ static enum gw_result gw_ns(const struct dp_gateway *g, uint8_t *f, uint32_t *le
 	icmp[GW_ND_HDR] = GW_ND_OPT_TLLA;
 	icmp[GW_ND_HDR + 1] = 1;
 	memcpy(icmp + GW_ND_HDR + 2, g->mac, 6);
-	gw_wr16(icmp + 2, icmp_csum(icmp, GW_NA_LEN, gw_pseudo6(ip, GW_NA_LEN)));
+	bytes_wr16(icmp + 2, icmp_csum(icmp, GW_NA_LEN, gw_pseudo6(ip, GW_NA_LEN)));
 	*len = GW_ETH + GW_IPV6_HDR + GW_NA_LEN;
 	return GW_NA;
 }
@@ -210,7 +200,7 @@ static enum gw_result gw_ipv6(const struct dp_gateway *g, uint8_t *f, uint32_t *
 
 	if (*len < GW_ETH + GW_IPV6_HDR || (ip[0] >> 4) != 6)
 		return GW_MALFORMED;
-	plen = gw_rd16(ip + 4);
+	plen = bytes_rd16(ip + 4);
 	if (plen > *len - GW_ETH - GW_IPV6_HDR)
 		return GW_MALFORMED;
 	if (!gw_ipv6_is_ours(g, ip + 24))
@@ -240,10 +230,10 @@ static enum gw_result gw_ipv6(const struct dp_gateway *g, uint8_t *f, uint32_t *
 	memcpy(ip + 8, ip + 24, 16);
 	memcpy(ip + 24, tmp, 16);
 	ip[7] = GW_REPLY_TTL;
-	old = gw_rd16(icmp);
+	old = bytes_rd16(icmp);
 	icmp[0] = GW_ICMP6_ECHO_REPLY;
 	icmp[1] = 0;
-	gw_wr16(icmp + 2, gw_csum_adjust(gw_rd16(icmp + 2), old, gw_rd16(icmp)));
+	bytes_wr16(icmp + 2, gw_csum_adjust(bytes_rd16(icmp + 2), old, bytes_rd16(icmp)));
 	*len = GW_ETH + GW_IPV6_HDR + plen;
 	return GW_ECHO_REPLY;
 }
@@ -262,11 +252,11 @@ enum gw_nd_kind gw_nd_learnable(const uint8_t *frame, uint32_t len, uint8_t addr
 	uint8_t want_opt;
 	uint32_t plen;
 
-	if (len < GW_ETH + GW_IPV6_HDR + GW_ND_HDR || gw_rd16(frame + 12) != GW_ETH_IPV6 || (ip[0] >> 4) != 6 ||
+	if (len < GW_ETH + GW_IPV6_HDR + GW_ND_HDR || bytes_rd16(frame + 12) != GW_ETH_IPV6 || (ip[0] >> 4) != 6 ||
 	    ip[6] != GW_PROTO_ICMP6 || ip[7] != GW_ND_HOP_LIMIT || (icmp[0] != GW_ND_NS && icmp[0] != GW_ND_NA) ||
 	    icmp[1] != 0)
 		return GW_ND_NONE;
-	plen = gw_rd16(ip + 4);
+	plen = bytes_rd16(ip + 4);
 	if (plen < GW_ND_HDR || plen > len - GW_ETH - GW_IPV6_HDR)
 		return GW_ND_NONE;
 	if (icmp[0] == GW_ND_NS ? !gw_ipv6_global(ip + 8) : !gw_ipv6_global(icmp + 8))
@@ -306,7 +296,7 @@ enum gw_result gw_to_gateway(const struct dp_gateway *g, uint8_t *frame, uint32_
 
 	if (*len < GW_ETH)
 		return GW_MALFORMED;
-	type = gw_rd16(frame + 12);
+	type = bytes_rd16(frame + 12);
 	if (type == GW_ETH_IPV4)
 		return gw_ipv4(g, frame, len);
 	if (type == GW_ETH_IPV6)
@@ -320,7 +310,7 @@ enum gw_result gw_ipv6_multicast(const struct dp_gateway *g, uint8_t *frame, uin
 	uint32_t plen;
 
 	/* only the solicited-node groups of the gateway's addresses, and all-nodes (advertisements) */
-	if (!g->ip6_on || *len < GW_ETH + GW_IPV6_HDR + GW_ND_HDR || gw_rd16(frame + 12) != GW_ETH_IPV6)
+	if (!g->ip6_on || *len < GW_ETH + GW_IPV6_HDR + GW_ND_HDR || bytes_rd16(frame + 12) != GW_ETH_IPV6)
 		return GW_PASS;
 	if (!(d[2] == 0xff && (!memcmp(d + 3, g->ip6 + 13, 3) || !memcmp(d + 3, g->ll6 + 13, 3))) &&
 	    !(d[2] == 0 && d[3] == 0 && d[4] == 0 && d[5] == 1))
@@ -328,7 +318,7 @@ enum gw_result gw_ipv6_multicast(const struct dp_gateway *g, uint8_t *frame, uin
 	if ((ip[0] >> 4) != 6 || ip[6] != GW_PROTO_ICMP6 || (icmp[0] != GW_ND_NS && icmp[0] != GW_ND_NA) ||
 	    !gw_ipv6_is_ours(g, icmp + 8))
 		return GW_PASS;
-	plen = gw_rd16(ip + 4);
+	plen = bytes_rd16(ip + 4);
 	if (plen > *len - GW_ETH - GW_IPV6_HDR)
 		return GW_MALFORMED;
 	if (icmp[0] == GW_ND_NA)

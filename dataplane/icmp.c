@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "bytes.h"
 #define ETH_TYPE_IPV4 0x0800
 #define ETH_TYPE_IPV6 0x86dd
 #define IP4 ICMP_ETH_LEN
@@ -26,34 +27,12 @@
 #define PROTO_ICMP6 58
 #define ERROR_TTL 64
 
-static inline uint16_t icmp_rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static inline uint32_t icmp_rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static inline void icmp_wr16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static inline void icmp_wr32(uint8_t *p, uint32_t v)
-{
-	icmp_wr16(p, (uint16_t)(v >> 16));
-	icmp_wr16(p + 2, (uint16_t)v);
-}
-
 uint16_t icmp_csum(const uint8_t *p, size_t len, uint32_t sum)
 {
 	size_t i;
 
 	for (i = 0; i + 1 < len; i += 2)
-		sum += icmp_rd16(p + i);
+		sum += bytes_rd16(p + i);
 	if (len & 1)
 		sum += (uint32_t)p[len - 1] << 8;
 	while (sum >> 16)
@@ -66,11 +45,11 @@ static size_t icmp_ipv4_hdr_len(const uint8_t *frame, size_t len)
 {
 	size_t ihl;
 
-	if (len < ICMP_ETH_LEN + IPV4_HDR || icmp_rd16(frame + 12) != ETH_TYPE_IPV4 || (frame[IP4] >> 4) != 4)
+	if (len < ICMP_ETH_LEN + IPV4_HDR || bytes_rd16(frame + 12) != ETH_TYPE_IPV4 || (frame[IP4] >> 4) != 4)
 		return 0;
 	ihl = (size_t)(frame[IP4] & 0x0f) * 4;
-	if (ihl < IPV4_HDR || len < ICMP_ETH_LEN + ihl || icmp_rd16(frame + IP4 + 2) < ihl ||
-	    icmp_rd16(frame + IP4 + 2) > len - ICMP_ETH_LEN)
+	if (ihl < IPV4_HDR || len < ICMP_ETH_LEN + ihl || bytes_rd16(frame + IP4 + 2) < ihl ||
+	    bytes_rd16(frame + IP4 + 2) > len - ICMP_ETH_LEN)
 		return 0;
 	return ihl;
 }
@@ -79,11 +58,11 @@ enum icmp_frame_kind icmp_frame_kind(const uint8_t *frame, size_t len)
 {
 	if (len < ICMP_ETH_LEN)
 		return ICMP_KIND_OTHER;
-	if (icmp_rd16(frame + 12) == ETH_TYPE_IPV6)
+	if (bytes_rd16(frame + 12) == ETH_TYPE_IPV6)
 		return len >= ICMP_ETH_LEN + IPV6_HDR && (frame[IP6] >> 4) == 6 ? ICMP_KIND_IPV6 : ICMP_KIND_OTHER;
 	if (!icmp_ipv4_hdr_len(frame, len))
 		return ICMP_KIND_OTHER;
-	return (icmp_rd16(frame + IP4 + 6) & IPV4_DF) ? ICMP_KIND_IPV4_DF : ICMP_KIND_IPV4;
+	return (bytes_rd16(frame + IP4 + 6) & IPV4_DF) ? ICMP_KIND_IPV4_DF : ICMP_KIND_IPV4;
 }
 
 static bool icmp_ipv4_unicast(uint32_t a)
@@ -101,7 +80,7 @@ static void icmp_eth_reply(uint8_t *out, const uint8_t *orig, uint16_t type)
 {
 	memcpy(out, orig + 6, 6);
 	memcpy(out + 6, orig, 6);
-	icmp_wr16(out + 12, type);
+	bytes_wr16(out + 12, type);
 }
 
 size_t icmp4_frag_needed(uint8_t *out, const uint8_t *orig, size_t orig_len, uint16_t mtu)
@@ -112,14 +91,14 @@ size_t icmp4_frag_needed(uint8_t *out, const uint8_t *orig, size_t orig_len, uin
 
 	if (!ihl || (orig[0] & 1) || (orig[6] & 1))
 		return 0;
-	if (icmp_rd16(orig + IP4 + 6) & IPV4_OFFSET_MASK)
+	if (bytes_rd16(orig + IP4 + 6) & IPV4_OFFSET_MASK)
 		return 0;   /* only the first fragment is answered */
-	if (!icmp_ipv4_unicast(icmp_rd32(orig + IP4 + 12)) || !icmp_ipv4_unicast(icmp_rd32(orig + IP4 + 16)))
+	if (!icmp_ipv4_unicast(bytes_rd32(orig + IP4 + 12)) || !icmp_ipv4_unicast(bytes_rd32(orig + IP4 + 16)))
 		return 0;
 	if (orig[IP4 + 9] == PROTO_ICMP && (orig_len < ICMP_ETH_LEN + ihl + 1 ||
 					    icmp4_is_error_type(orig[ICMP_ETH_LEN + ihl])))
 		return 0;   /* never an error about an error */
-	quote = icmp_rd16(orig + IP4 + 2);
+	quote = bytes_rd16(orig + IP4 + 2);
 	if (quote > ICMP4_QUOTE_MAX)
 		quote = ICMP4_QUOTE_MAX;
 	ip_len = IPV4_HDR + ICMP_HDR + quote;
@@ -127,18 +106,18 @@ size_t icmp4_frag_needed(uint8_t *out, const uint8_t *orig, size_t orig_len, uin
 	icmp_eth_reply(out, orig, ETH_TYPE_IPV4);
 	memset(ip, 0, IPV4_HDR + ICMP_HDR);
 	ip[0] = 0x45;
-	icmp_wr16(ip + 2, (uint16_t)ip_len);
+	bytes_wr16(ip + 2, (uint16_t)ip_len);
 	ip[8] = ERROR_TTL;
 	ip[9] = PROTO_ICMP;
 	memcpy(ip + 12, orig + IP4 + 16, 4);
 	memcpy(ip + 16, orig + IP4 + 12, 4);
-	icmp_wr16(ip + 10, icmp_csum(ip, IPV4_HDR, 0));
+	bytes_wr16(ip + 10, icmp_csum(ip, IPV4_HDR, 0));
 	icmp = ip + IPV4_HDR;
 	icmp[0] = 3;
 	icmp[1] = 4;
-	icmp_wr16(icmp + 6, mtu);
+	bytes_wr16(icmp + 6, mtu);
 	memcpy(icmp + ICMP_HDR, orig + IP4, quote);
-	icmp_wr16(icmp + 2, icmp_csum(icmp, ICMP_HDR + quote, 0));
+	bytes_wr16(icmp + 2, icmp_csum(icmp, ICMP_HDR + quote, 0));
 	return ICMP_ETH_LEN + ip_len;
 }
 
@@ -163,9 +142,9 @@ size_t icmp6_packet_too_big(uint8_t *out, const uint8_t *orig, size_t orig_len, 
 	if (o6[6] == PROTO_ICMP6 && (orig_len < ICMP_ETH_LEN + IPV6_HDR + 1 || o6[IPV6_HDR] < 128))
 		return 0;   /* never an error about an error */
 	if (o6[6] == PROTO_FRAGMENT6 && orig_len >= ICMP_ETH_LEN + IPV6_HDR + 4 &&
-	    (icmp_rd16(o6 + IPV6_HDR + 2) & 0xfff8))
+	    (bytes_rd16(o6 + IPV6_HDR + 2) & 0xfff8))
 		return 0;   /* only the first fragment is answered */
-	quote = IPV6_HDR + icmp_rd16(o6 + 4);
+	quote = IPV6_HDR + bytes_rd16(o6 + 4);
 	if (quote > orig_len - ICMP_ETH_LEN)
 		quote = orig_len - ICMP_ETH_LEN;
 	if (quote > ICMP6_QUOTE_MAX)
@@ -174,19 +153,19 @@ size_t icmp6_packet_too_big(uint8_t *out, const uint8_t *orig, size_t orig_len, 
 	icmp_eth_reply(out, orig, ETH_TYPE_IPV6);
 	memset(ip, 0, IPV6_HDR + ICMP_HDR);
 	ip[0] = 0x60;
-	icmp_wr16(ip + 4, (uint16_t)(ICMP_HDR + quote));
+	bytes_wr16(ip + 4, (uint16_t)(ICMP_HDR + quote));
 	ip[6] = PROTO_ICMP6;
 	ip[7] = ERROR_TTL;
 	memcpy(ip + 8, o6 + 24, 16);
 	memcpy(ip + 24, o6 + 8, 16);
 	icmp = ip + IPV6_HDR;
 	icmp[0] = 2;
-	icmp_wr32(icmp + 4, mtu);
+	bytes_wr32(icmp + 4, mtu);
 	memcpy(icmp + ICMP_HDR, o6, quote);
 	/* pseudo-header: addresses, upper-layer length, next header */
 	for (int i = 8; i < 40; i += 2)
-		sum += icmp_rd16(ip + i);
+		sum += bytes_rd16(ip + i);
 	sum += (uint32_t)(ICMP_HDR + quote) + PROTO_ICMP6;
-	icmp_wr16(icmp + 2, icmp_csum(icmp, ICMP_HDR + quote, sum));
+	bytes_wr16(icmp + 2, icmp_csum(icmp, ICMP_HDR + quote, sum));
 	return ICMP_ETH_LEN + IPV6_HDR + ICMP_HDR + quote;
 }

@@ -26,7 +26,7 @@ static void l3_eth_header(uint8_t *out, const uint8_t *dst, const uint8_t *src, 
 {
 	memcpy(out, dst, 6);
 	memcpy(out + 6, src, 6);
-	l3_wr16(out + 12, type);
+	bytes_wr16(out + 12, type);
 }
 
 /*
@@ -38,9 +38,9 @@ static size_t l3_icmp4_error(uint8_t *out, const uint8_t *orig, const struct dp_
 {
 	const uint8_t *o = orig + L3_ETH;
 	uint8_t *ip = out + L3_ETH, *icmp = ip + L3_IPV4_HDR;
-	size_t ihl = (size_t)(o[0] & 0x0f) * 4, quote = l3_rd16(o + 2);   /* checked: within the frame */
+	size_t ihl = (size_t)(o[0] & 0x0f) * 4, quote = bytes_rd16(o + 2);   /* checked: within the frame */
 
-	if (!g->ip4_on || (l3_rd16(o + 6) & 0x1fff))
+	if (!g->ip4_on || (bytes_rd16(o + 6) & 0x1fff))
 		return 0;       /* no address to answer from; only the first fragment is answered */
 	if (o[9] == L3_PROTO_ICMP && (quote < ihl + 1 || o[ihl] == 3 || o[ihl] == 4 || o[ihl] == 5 ||
 				      o[ihl] == 11 || o[ihl] == 12))
@@ -50,18 +50,18 @@ static size_t l3_icmp4_error(uint8_t *out, const uint8_t *orig, const struct dp_
 	l3_eth_header(out, orig + 6, g->mac, 0x0800);
 	memset(ip, 0, L3_IPV4_HDR + L3_ICMP_HDR);
 	ip[0] = 0x45;
-	l3_wr16(ip + 2, (uint16_t)(L3_IPV4_HDR + L3_ICMP_HDR + quote));
+	bytes_wr16(ip + 2, (uint16_t)(L3_IPV4_HDR + L3_ICMP_HDR + quote));
 	ip[8] = L3_ERROR_TTL;
 	ip[9] = L3_PROTO_ICMP;
 	memcpy(ip + 12, &g->ip4, 4);
 	memcpy(ip + 16, o + 12, 4);
-	l3_wr16(ip + 10, icmp_csum(ip, L3_IPV4_HDR, 0));
+	bytes_wr16(ip + 10, icmp_csum(ip, L3_IPV4_HDR, 0));
 	icmp[0] = type;
 	icmp[1] = code;
-	l3_wr16(icmp + 4, (uint16_t)(info >> 16));
-	l3_wr16(icmp + 6, (uint16_t)info);
+	bytes_wr16(icmp + 4, (uint16_t)(info >> 16));
+	bytes_wr16(icmp + 6, (uint16_t)info);
 	memcpy(icmp + L3_ICMP_HDR, o, quote);
-	l3_wr16(icmp + 2, icmp_csum(icmp, L3_ICMP_HDR + quote, 0));
+	bytes_wr16(icmp + 2, icmp_csum(icmp, L3_ICMP_HDR + quote, 0));
 	return L3_ETH + L3_IPV4_HDR + L3_ICMP_HDR + quote;
 }
 
@@ -71,7 +71,7 @@ static uint32_t l3_pseudo6(const uint8_t *ip, uint32_t len)
 	uint32_t sum = (len >> 16) + (len & 0xffff) + L3_PROTO_ICMP6;
 
 	for (int i = 8; i < 40; i += 2)
-		sum += l3_rd16(ip + i);
+		sum += bytes_rd16(ip + i);
 	return sum;
 }
 
@@ -81,31 +81,31 @@ static size_t l3_icmp6_error(uint8_t *out, const uint8_t *orig, size_t orig_len,
 {
 	const uint8_t *o = orig + L3_ETH;
 	uint8_t *ip = out + L3_ETH, *icmp = ip + L3_IPV6_HDR;
-	size_t quote = L3_IPV6_HDR + (size_t)l3_rd16(o + 4);
+	size_t quote = L3_IPV6_HDR + (size_t)bytes_rd16(o + 4);
 
 	if (!g->ip6_on)
 		return 0;
 	if (o[6] == L3_PROTO_ICMP6 && (orig_len < L3_ETH + L3_IPV6_HDR + 1 || o[L3_IPV6_HDR] < 128))
 		return 0;       /* never an error about an error */
 	if (o[6] == L3_PROTO_FRAGMENT6 && orig_len >= L3_ETH + L3_IPV6_HDR + 4 &&
-	    (l3_rd16(o + L3_IPV6_HDR + 2) & 0xfff8))
+	    (bytes_rd16(o + L3_IPV6_HDR + 2) & 0xfff8))
 		return 0;       /* only the first fragment is answered */
 	if (quote > L3_ICMP6_QUOTE_MAX)
 		quote = L3_ICMP6_QUOTE_MAX;
 	l3_eth_header(out, orig + 6, g->mac, 0x86dd);
 	memset(ip, 0, L3_IPV6_HDR + L3_ICMP_HDR);
 	ip[0] = 0x60;
-	l3_wr16(ip + 4, (uint16_t)(L3_ICMP_HDR + quote));
+	bytes_wr16(ip + 4, (uint16_t)(L3_ICMP_HDR + quote));
 	ip[6] = L3_PROTO_ICMP6;
 	ip[7] = L3_ERROR_TTL;
 	memcpy(ip + 8, g->ip6, 16);
 	memcpy(ip + 24, o + 8, 16);
 	icmp[0] = type;
 	icmp[1] = code;
-	l3_wr16(icmp + 4, (uint16_t)(info >> 16));
-	l3_wr16(icmp + 6, (uint16_t)info);
+	bytes_wr16(icmp + 4, (uint16_t)(info >> 16));
+	bytes_wr16(icmp + 6, (uint16_t)info);
 	memcpy(icmp + L3_ICMP_HDR, o, quote);
-	l3_wr16(icmp + 2, icmp_csum(icmp, L3_ICMP_HDR + quote, l3_pseudo6(ip, (uint32_t)(L3_ICMP_HDR + quote))));
+	bytes_wr16(icmp + 2, icmp_csum(icmp, L3_ICMP_HDR + quote, l3_pseudo6(ip, (uint32_t)(L3_ICMP_HDR + quote))));
 	return L3_ETH + L3_IPV6_HDR + L3_ICMP_HDR + quote;
 }
 
@@ -151,7 +151,7 @@ size_t l3_neighbour_solicit(uint8_t *out, const struct dp_gateway *g, const uint
 	l3_eth_header(out, mac, g->mac, 0x86dd);
 	memset(ip, 0, L3_IPV6_HDR + 32);
 	ip[0] = 0x60;
-	l3_wr16(ip + 4, 32);
+	bytes_wr16(ip + 4, 32);
 	ip[6] = L3_PROTO_ICMP6;
 	ip[7] = 255;
 	memcpy(ip + 8, g->ip6, 16);
@@ -162,6 +162,6 @@ size_t l3_neighbour_solicit(uint8_t *out, const struct dp_gateway *g, const uint
 	icmp[24] = 1;           /* source link-layer address, 8 bytes */
 	icmp[25] = 1;
 	memcpy(icmp + 26, g->mac, 6);
-	l3_wr16(icmp + 2, icmp_csum(icmp, 32, l3_pseudo6(ip, 32)));
+	bytes_wr16(icmp + 2, icmp_csum(icmp, 32, l3_pseudo6(ip, 32)));
 	return L3_NS_LEN;
 }

@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "vtep_dp.h"
 
 #define L3_ETH 14
@@ -28,22 +29,6 @@ enum l3_check {
 	L3_NOT_UNICAST,     /* destination or source not a unicast address: never routed */
 	L3_NOT_IP,          /* neither IPv4 nor IPv6 */
 };
-
-static inline uint16_t l3_rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static inline uint32_t l3_rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static inline void l3_wr16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
 
 /* Unicast and routable: not 0/8, 127/8, 224/3 (multicast and class E, with the broadcast). */
 static inline bool l3_ipv4_unicast(uint32_t a)
@@ -97,25 +82,25 @@ static inline enum l3_check l3_route_check(const uint8_t *f, uint32_t len, uint8
 
 	if (len < L3_ETH)
 		return L3_MALFORMED;
-	type = l3_rd16(f + 12);
+	type = bytes_rd16(f + 12);
 	if (type == 0x0800) {
 		uint32_t ihl, total;
 
 		if (len < L3_ETH + L3_IPV4_HDR || (ip[0] >> 4) != 4)
 			return L3_MALFORMED;
 		ihl = (uint32_t)(ip[0] & 0x0f) * 4;
-		total = l3_rd16(ip + 2);
+		total = bytes_rd16(ip + 2);
 		if (ihl < L3_IPV4_HDR || total < ihl || total > len - L3_ETH || !l3_ipv4_csum_ok(ip, ihl))
 			return L3_MALFORMED;
-		if (!l3_ipv4_unicast(l3_rd32(ip + 16)) || !l3_ipv4_unicast(l3_rd32(ip + 12)))
+		if (!l3_ipv4_unicast(bytes_rd32(ip + 16)) || !l3_ipv4_unicast(bytes_rd32(ip + 12)))
 			return L3_NOT_UNICAST;
 		*family = 4;
-		*dst4 = l3_rd32(ip + 16);
+		*dst4 = bytes_rd32(ip + 16);
 		return L3_ROUTE;
 	}
 	if (type == 0x86dd) {
 		if (len < L3_ETH + L3_IPV6_HDR || (ip[0] >> 4) != 6 ||
-		    l3_rd16(ip + 4) > len - L3_ETH - L3_IPV6_HDR)
+		    bytes_rd16(ip + 4) > len - L3_ETH - L3_IPV6_HDR)
 			return L3_MALFORMED;
 		if (!l3_ipv6_unicast(ip + 24) || !l3_ipv6_unicast(ip + 8))
 			return L3_NOT_UNICAST;
@@ -151,13 +136,13 @@ static inline void l3_forward(uint8_t *f, uint8_t family, const uint8_t src_mac[
 	memcpy(f + 6, src_mac, 6);
 	if (family == 4) {
 		/* RFC 1624 eqn. 3 for the TTL/protocol word going down by 0x0100 */
-		uint32_t sum = (uint32_t)(uint16_t)~l3_rd16(ip + 10) + (uint16_t)~l3_rd16(ip + 8);
+		uint32_t sum = (uint32_t)(uint16_t)~bytes_rd16(ip + 10) + (uint16_t)~bytes_rd16(ip + 8);
 
 		ip[8]--;
-		sum += l3_rd16(ip + 8);
+		sum += bytes_rd16(ip + 8);
 		while (sum >> 16)
 			sum = (sum & 0xffff) + (sum >> 16);
-		l3_wr16(ip + 10, (uint16_t)~sum);
+		bytes_wr16(ip + 10, (uint16_t)~sum);
 	} else {
 		ip[7]--;
 	}

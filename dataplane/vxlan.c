@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "bytes.h"
+
 #define ETH_TYPE_IPV4 0x0800
 #define ETH_TYPE_VLAN 0x8100
 #define VLAN_TAG_LEN 4
@@ -36,15 +38,7 @@
 #define OFF_VXLAN (OFF_UDP + UDP_HDR_LEN)        /* 42 */
 #define OFF_VXLAN_VNI (OFF_VXLAN + 4)            /* 46 */
 
-/* Unaligned big-endian loads and stores; memcpy compiles to single moves. */
-static inline uint16_t vxlan_rd16(const uint8_t *p)
-{
-	uint16_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return ntohs(v);
-}
-
+/* Unaligned loads in network order as they stand (compared raw); memcpy compiles to one move. */
 static inline uint32_t vxlan_rd32_raw(const uint8_t *p)
 {
 	uint32_t v;
@@ -61,20 +55,6 @@ static inline uint64_t vxlan_rd64_raw(const uint8_t *p)
 	return v;
 }
 
-static inline void vxlan_wr16(uint8_t *p, uint16_t host)
-{
-	uint16_t v = htons(host);
-
-	memcpy(p, &v, sizeof(v));
-}
-
-static inline void vxlan_wr32(uint8_t *p, uint32_t host)
-{
-	uint32_t v = htonl(host);
-
-	memcpy(p, &v, sizeof(v));
-}
-
 void vxlan_template_init(struct vxlan_template *t, const uint8_t src_mac[6], const uint8_t dst_mac[6],
 			 uint32_t src_ip, uint32_t dst_ip, uint16_t udp_dst_port)
 {
@@ -86,7 +66,7 @@ void vxlan_template_init(struct vxlan_template *t, const uint8_t src_mac[6], con
 	/* Ethernet */
 	memcpy(h, dst_mac, 6);
 	memcpy(h + 6, src_mac, 6);
-	vxlan_wr16(h + 12, ETH_TYPE_IPV4);
+	bytes_wr16(h + 12, ETH_TYPE_IPV4);
 
 	/* IPv4: version 4, IHL 5, TOS 0, total length and id per packet, DF clear, TTL 64, UDP */
 	h[OFF_IP] = 0x45;
@@ -97,14 +77,14 @@ void vxlan_template_init(struct vxlan_template *t, const uint8_t src_mac[6], con
 	memcpy(h + OFF_IP + 16, &dst_ip, 4);
 
 	/* UDP: source port and length per packet, checksum 0 (allowed over IPv4) */
-	vxlan_wr16(h + OFF_UDP + 2, udp_dst_port);
+	bytes_wr16(h + OFF_UDP + 2, udp_dst_port);
 
 	/* VXLAN: I flag, reserved zero, VNI per packet */
 	h[OFF_VXLAN] = VXLAN_FLAG_I;
 
 	/* One's-complement sum of the header words as they stand (length, id, checksum zero). */
 	for (int i = 0; i < IPV4_MIN_HDR; i += 2)
-		sum += vxlan_rd16(h + OFF_IP + i);
+		sum += bytes_rd16(h + OFF_IP + i);
 	t->ip_csum_partial = sum;
 }
 
@@ -120,13 +100,13 @@ void vxlan_encap_write(uint8_t *out, const struct vxlan_template *t, uint32_t vn
 	sum += sum >> 16;
 
 	memcpy(out, t->hdr, VXLAN_OUTER_LEN);
-	vxlan_wr16(out + OFF_IP_TOTLEN, ip_len);
-	vxlan_wr16(out + OFF_IP_ID, ip_id);
-	vxlan_wr16(out + OFF_IP_CSUM, (uint16_t)~sum);
-	vxlan_wr16(out + OFF_UDP_SPORT, udp_src_port);
-	vxlan_wr16(out + OFF_UDP_LEN, udp_len);
+	bytes_wr16(out + OFF_IP_TOTLEN, ip_len);
+	bytes_wr16(out + OFF_IP_ID, ip_id);
+	bytes_wr16(out + OFF_IP_CSUM, (uint16_t)~sum);
+	bytes_wr16(out + OFF_UDP_SPORT, udp_src_port);
+	bytes_wr16(out + OFF_UDP_LEN, udp_len);
 	/* VNI in the top 24 bits, the reserved low byte stays zero */
-	vxlan_wr32(out + OFF_VXLAN_VNI, (vni & 0xffffffu) << 8);
+	bytes_wr32(out + OFF_VXLAN_VNI, (vni & 0xffffffu) << 8);
 }
 
 /* A 64-bit multiply-xorshift mixing step (murmur3 finaliser constants). */
@@ -155,12 +135,12 @@ uint16_t vxlan_src_port(const uint8_t *inner, uint32_t inner_len)
 	h = vxlan_mix(h, vxlan_rd64_raw(inner));
 	h = vxlan_mix(h, vxlan_rd32_raw(inner + 8));
 
-	etype = vxlan_rd16(inner + 12);
+	etype = bytes_rd16(inner + 12);
 	l3 = VXLAN_ETH_LEN;
 	if (etype == ETH_TYPE_VLAN) {
 		if (inner_len < VXLAN_ETH_LEN + VLAN_TAG_LEN)
 			goto out;
-		etype = vxlan_rd16(inner + 16);
+		etype = bytes_rd16(inner + 16);
 		l3 += VLAN_TAG_LEN;
 	}
 	if (etype != ETH_TYPE_IPV4 || inner_len < l3 + IPV4_MIN_HDR || (inner[l3] >> 4) != 4)
@@ -172,7 +152,7 @@ uint16_t vxlan_src_port(const uint8_t *inner, uint32_t inner_len)
 	{
 		uint32_t ihl = (uint32_t)(inner[l3] & 0x0f) * 4;
 		uint8_t proto = inner[l3 + 9];
-		uint16_t frag = vxlan_rd16(inner + l3 + 6) & (IPV4_MF | IPV4_OFFSET_MASK);
+		uint16_t frag = bytes_rd16(inner + l3 + 6) & (IPV4_MF | IPV4_OFFSET_MASK);
 
 		if ((proto == IP_PROTO_TCP || proto == IP_PROTO_UDP) && frag == 0 && ihl >= IPV4_MIN_HDR &&
 		    inner_len >= l3 + ihl + 4)
@@ -198,11 +178,11 @@ enum vxlan_parse_result vxlan_parse(const uint8_t *frame, uint32_t len, uint32_t
 	if (len < VXLAN_OUTER_LEN)
 		return VXLAN_ERR_TRUNCATED;
 
-	etype = vxlan_rd16(frame + 12);
+	etype = bytes_rd16(frame + 12);
 	if (etype == ETH_TYPE_VLAN) {
 		if (len < VXLAN_OUTER_LEN + VLAN_TAG_LEN)
 			return VXLAN_ERR_TRUNCATED;
-		etype = vxlan_rd16(frame + 16);
+		etype = bytes_rd16(frame + 16);
 		l3 += VLAN_TAG_LEN;
 	}
 	if (etype != ETH_TYPE_IPV4)
@@ -215,22 +195,22 @@ enum vxlan_parse_result vxlan_parse(const uint8_t *frame, uint32_t len, uint32_t
 	udp_off = l3 + ihl;
 	if (len < udp_off + UDP_HDR_LEN + VXLAN_HDR_LEN)
 		return VXLAN_ERR_TRUNCATED;
-	ip_len = vxlan_rd16(ip + 2);
+	ip_len = bytes_rd16(ip + 2);
 	if (ip_len < ihl || ip_len > len - l3)
 		return VXLAN_ERR_BAD_IP_HEADER;
 
 	memcpy(&dst_ip, ip + 16, 4);
 	if (dst_ip != local_ip)
 		return VXLAN_ERR_NOT_LOCAL;
-	if (vxlan_rd16(ip + 6) & (IPV4_MF | IPV4_OFFSET_MASK))
+	if (bytes_rd16(ip + 6) & (IPV4_MF | IPV4_OFFSET_MASK))
 		return VXLAN_ERR_FRAGMENT;
 	if (ip[9] != IP_PROTO_UDP)
 		return VXLAN_ERR_NOT_UDP;
 
 	udp = frame + udp_off;
-	if (vxlan_rd16(udp + 2) != udp_port)
+	if (bytes_rd16(udp + 2) != udp_port)
 		return VXLAN_ERR_WRONG_PORT;
-	udp_len = vxlan_rd16(udp + 4);
+	udp_len = bytes_rd16(udp + 4);
 	if (udp_len < UDP_HDR_LEN + VXLAN_HDR_LEN || udp_len > ip_len - ihl)
 		return VXLAN_ERR_BAD_UDP_LENGTH;
 
@@ -258,20 +238,20 @@ int vxlan_outer_fragment(const uint8_t *frame, uint32_t len, uint32_t local_ip, 
 
 	if (len < VXLAN_ETH_LEN + IPV4_MIN_HDR)
 		return 0;
-	etype = vxlan_rd16(frame + 12);
+	etype = bytes_rd16(frame + 12);
 	if (etype == ETH_TYPE_VLAN) {
 		l3 += VLAN_TAG_LEN;
 		if (len < l3 + IPV4_MIN_HDR)
 			return 0;
-		etype = vxlan_rd16(frame + 16);
+		etype = bytes_rd16(frame + 16);
 	}
 	ip = frame + l3;
 	ihl = (uint32_t)(ip[0] & 0x0f) * 4;
 	if (etype != ETH_TYPE_IPV4 || (ip[0] >> 4) != 4 || ihl < IPV4_MIN_HDR || len < l3 + ihl)
 		return 0;
-	ip_len = vxlan_rd16(ip + 2);
+	ip_len = bytes_rd16(ip + 2);
 	if (ip_len < ihl || ip_len > len - l3 || vxlan_rd32_raw(ip + 16) != local_ip ||
-	    !(vxlan_rd16(ip + 6) & (IPV4_MF | IPV4_OFFSET_MASK)))
+	    !(bytes_rd16(ip + 6) & (IPV4_MF | IPV4_OFFSET_MASK)))
 		return 0;
 	*l2_len = (uint16_t)l3;
 	return 1;
