@@ -25,7 +25,9 @@
  *   1. When a group of 256 second-level entries becomes uniform, DPDK 22.11 writes the
  *      parent entry and then zeroes the group. A reader that read the parent just before
  *      reads 0: next-hop index 0, which we never hand out. A lookup that gives 0 is done
- *      again (a few times at most, counted as reader_retries; then it is a miss).
+ *      again (counted as reader_retries). A change collapses its groups bottom-up, so a
+ *      reader chasing it meets at most one zero per level: as many retries as the FIB has
+ *      levels of groups (1 for IPv4, 13 for IPv6), then it is a miss.
  *   2. The zeroed group goes back to the FIB's free list at once and the next change may
  *      reuse it for another prefix while a reader still holds the old parent pointer. We
  *      keep that from happening across changes: after each change the writer takes an RCU
@@ -88,7 +90,11 @@
 #define ROUTE_LOG(level, fmt, ...) RTE_LOG(level, USER1, "route: " fmt "\n", ##__VA_ARGS__)
 
 #define ROUTE_CHUNK 64              /* addresses per rte_fib lookup call (stack buffer) */
-#define ROUTE_RETRIES 4             /* lookups of one address that read a collapsing group */
+/* Lookups of one address that read a collapsing group (point 1 above). A change collapses its
+ * groups from the deepest up, and each zero a reader meets is one level higher than the last:
+ * one level below DIR24_8's first (IPv4), at most 13 below the TRIE's (IPv6, 8 bits each). */
+#define ROUTE_RETRIES4 4
+#define ROUTE_RETRIES6 14
 #define ROUTE_MAX_ROUTES (1u << 26) /* per family (rte_fib's tree gets twice as many nodes, an int) */
 #define ROUTE_MAX_NEXTHOPS (1u << 24)
 
@@ -783,7 +789,7 @@ static inline void route_count_retry(const struct dp_route_table *t)
 /* A lookup read 0: the writer was collapsing the group it read. Look again. */
 static __rte_noinline uint32_t route_retry4(const struct dp_route_table *t, uint32_t addr)
 {
-	for (int k = 0; k < ROUTE_RETRIES; k++) {
+	for (int k = 0; k < ROUTE_RETRIES4; k++) {
 		uint64_t v;
 
 		route_count_retry(t);
@@ -800,7 +806,7 @@ static __rte_noinline uint32_t route_retry6(const struct dp_route_table *t, stru
 	uint8_t a[1][16];
 
 	memcpy(a[0], addr, 16);
-	for (int k = 0; k < ROUTE_RETRIES; k++) {
+	for (int k = 0; k < ROUTE_RETRIES6; k++) {
 		uint64_t v;
 
 		route_count_retry(t);
