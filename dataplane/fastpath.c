@@ -1805,12 +1805,18 @@ int dp_worker_run(void *arg)
 			idle = 0;
 			continue;
 		}
-		/* Idle: spin a little, then sleep longer and longer (10 us up to 500 us). */
+		/*
+		 * Idle: spin a little, then sleep longer and longer: 10 us, 100 us after ~40 ms,
+		 * 500 us after ~0.7 s, 1 ms after ~1.8 s of silence. A wake-up costs ~15 us here
+		 * (the nap and the PMDs' wake-up calls on empty rings), so the last step halves an
+		 * idle leaf's CPU (~3.5% to ~2% of a core) for 1 ms more on the first packet of a
+		 * burst after long silence.
+		 */
 		if (++idle < 512)
 			continue;
 		rte_rcu_qsbr_thread_offline(w->qsbr, w->qsbr_id);
 		{
-			long us = idle < 2048 ? 10 : idle < 8192 ? 100 : 500;
+			long us = idle < 2048 ? 10 : idle < 8192 ? 100 : idle < 10240 ? 500 : 1000;
 			struct timespec ts = { .tv_sec = 0, .tv_nsec = us * 1000 };
 
 			nanosleep(&ts, NULL);
