@@ -201,21 +201,36 @@ vt_conf_l3_base() {
 	printf 'vrfs:\n  - name: tenant\n    l3vni: 900001\n'
 }
 
-# vt_frr NS NAME BGPD-CONF: run FRR's zebra and bgpd inside NS (their own sockets and pid
-# files under $VT_TMP/NAME), killed by PID at cleanup. vtysh: vt_vtysh NAME -c "...".
+# vt_frr NS NAME [VRF-NS...] < BGPD-CONF: run FRR's zebra and bgpd inside NS (their own sockets
+# and pid files under $VT_TMP/NAME), killed by PID at cleanup. vtysh: vt_vtysh NAME -c "...".
+# With VRF-NS (namespaces the test made), zebra runs with the network-namespace VRF backend
+# (-n): each VRF-NS is an FRR VRF of the same name. zebra -n makes a VRF of every namespace in
+# /run/netns, so both daemons run in a mount namespace of their own whose /run/netns holds only
+# the VRF-NS given (never another test's namespaces); bgpd joins zebra's, as it opens
+# /run/netns/VRF for its sockets in the VRF.
 vt_frr() {
-	local ns=$1 name=$2 dir=$VT_TMP/$2
+	local ns=$1 name=$2 dir=$VT_TMP/$2 zpid
+	shift 2
 	mkdir -p "$dir"
 	chmod 0755 "$VT_TMP"        # FRR drops to user frr, which must reach its files
 	echo "hostname $name" > "$dir/zebra.conf"
 	cat > "$dir/bgpd.conf"
 	chown -R frr:frr "$dir"
-	ip netns exec "$ns" /usr/lib/frr/zebra -d -f "$dir/zebra.conf" -i "$dir/zebra.pid" -z "$dir/zserv.api" \
-		--vty_socket "$dir" > "$VT_TMP/$name-zebra.log" 2>&1 || vt_fail "zebra did not start in $ns"
+	# shellcheck disable=SC2016  # expanded by the inner bash
+	local view='d=$1; shift; v=(); while [ "$1" != -- ]; do v+=("$1"); shift; done; shift
+		[ ${#v[@]} -gt 0 ] || exec "$@"
+		for n in "${v[@]}"; do touch "$d/$n.ns" && mount --bind "/run/netns/$n" "$d/$n.ns" || exit 1; done
+		mount -t tmpfs -o mode=0755 vt-netns /run/netns || exit 1
+		for n in "${v[@]}"; do touch "/run/netns/$n" && mount --bind "$d/$n.ns" "/run/netns/$n" || exit 1; done
+		exec "$@"'
+	ip netns exec "$ns" bash -c "$view" vt-frr "$dir" "$@" -- /usr/lib/frr/zebra ${1:+-n} -d -f "$dir/zebra.conf" \
+		-i "$dir/zebra.pid" -z "$dir/zserv.api" --vty_socket "$dir" > "$VT_TMP/$name-zebra.log" 2>&1 ||
+		vt_fail "zebra did not start in $ns"
 	vt_wait_for 10 test -s "$dir/zebra.pid" || vt_fail "zebra wrote no pid file"
-	VT_PIDS+=("$(cat "$dir/zebra.pid")")
+	zpid=$(cat "$dir/zebra.pid")
+	VT_PIDS+=("$zpid")
 	vt_wait_for 10 test -S "$dir/zserv.api" || vt_fail "zebra's zserv socket did not appear"
-	ip netns exec "$ns" /usr/lib/frr/bgpd -d -f "$dir/bgpd.conf" -i "$dir/bgpd.pid" -z "$dir/zserv.api" \
+	nsenter -t "$zpid" -m -n /usr/lib/frr/bgpd -d -f "$dir/bgpd.conf" -i "$dir/bgpd.pid" -z "$dir/zserv.api" \
 		--vty_socket "$dir" > "$VT_TMP/$name-bgpd.log" 2>&1 || vt_fail "bgpd did not start in $ns"
 	vt_wait_for 10 test -s "$dir/bgpd.pid" || vt_fail "bgpd wrote no pid file"
 	VT_PIDS+=("$(cat "$dir/bgpd.pid")")

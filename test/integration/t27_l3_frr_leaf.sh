@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # FRR as the other L3 leaf (issue 14): symmetric IRB between vtepd and Linux + FRR, iBGP AS
 # 65535 on the uplink addresses. vtepd (10.0.0.1): VRF tenant, L3 VNI 900001, VNI 5000 with
-# the anycast gateway 192.168.1.1/24, container c1. FRR (10.0.0.2): Linux VRF tenant, L3 VNI
+# the anycast gateway 192.168.1.1/24, container c1. FRR (10.0.0.2): a VRF (below), L3 VNI
 # 900001 (bridge br900001 + VXLAN device, its MAC the router MAC), VNI 5001 with the same
 # anycast gateway MAC at 192.168.2.1/24 and host h2, and an external network 10.50.0.0/24
 # (host x at .2) in the VRF that FRR announces as a type-5 prefix (`advertise ipv4 unicast`),
@@ -11,9 +11,12 @@
 # next-hops, the VRF's kernel route); vtepd installs h2's host route and FRR's prefix; c1 and
 # h2, in different subnets, ping each other both ways, routed over VNI 900001 (tshark: the
 # router MACs both ways); c1 reaches x (10.50.0.2) through the type-5 route.
-# A kernel without VRF devices (CONFIG_NET_VRF off, as on the CI machines) cannot hold a Linux
-# VRF: FRR's tenant is then its leaf namespace's main table, the L3 VNI mapped to FRR's default
-# VRF (zebra's top-level `vni`), which FRR supports for symmetric IRB as well; the test says which.
+# FRR's tenant is a real FRR VRF (`vrf NAME` / `vni 900001`, `router bgp 65535 vrf NAME`): a
+# Linux VRF device `tenant` where the kernel has them (CONFIG_NET_VRF), else (as on the CI
+# machines) FRR's network-namespace VRF backend (zebra -n): the VRF is namespace ${VT_P}fvrf,
+# FRR's VRF of the same name. The L3 and L2 VNIs' VXLAN devices are made in the leaf's own
+# namespace (their UDP sockets, the underlay, stay there) and moved into the VRF's, with the
+# bridges, the SVI, h2's and x's links. VT_FRR_VRF=netns picks the namespace VRF on any kernel.
 source "$(dirname "$0")/lib.sh"
 command -v vtysh >/dev/null && [ -x /usr/lib/frr/bgpd ] || vt_fail "FRR is not installed (scripts/setup.sh installs it)"
 
@@ -25,77 +28,86 @@ vt_ns "$X"
 L1=${VT_P}-leaf1
 FRR_RMAC=02:00:00:aa:00:02
 
-# ---- the FRR leaf: a VRF (or its main table), L3 VNI, an L2 VNI with an SVI at the anycast gateway ----
+# ---- the FRR leaf: VRF, L3 VNI, an L2 VNI with an SVI at the anycast gateway ----
+# T: the namespace of the tenant's interfaces (F's own with a VRF device, the VRF's with netns).
 ip netns exec "$F" sysctl -qw net.ipv4.ip_forward=1
-if ip -n "$F" link add tenant type vrf table 1001 2>/dev/null; then
-	FVRF=tenant
+vrf_dev=0
+ip -n "$F" link add tenant type vrf table 1001 2>/dev/null && vrf_dev=1
+if [ $vrf_dev = 1 ] && [ "${VT_FRR_VRF:-}" != netns ]; then
+	FVRF=tenant T=$F VRF_NS=()
 	ip -n "$F" link set tenant up
 	in_vrf() { ip -n "$F" link set "$1" master tenant; }
-	ROUTES="ip -n $F route show vrf tenant"
-	vt_log "FRR leaf: Linux VRF tenant"
+	vt_log "FRR leaf: VRF tenant, a Linux VRF device"
 else
-	FVRF=default
+	[ $vrf_dev = 0 ] || ip -n "$F" link del tenant
+	FVRF=${VT_P}fvrf T=${VT_P}fvrf VRF_NS=("${VT_P}fvrf")
+	vt_ns "$T"
+	ip netns exec "$T" sysctl -qw net.ipv4.ip_forward=1
 	in_vrf() { :; }
-	ROUTES="ip -n $F route show"
-	vt_log "FRR leaf: this kernel has no VRF devices; the L3 VNI is FRR's default VRF's"
+	vt_log "FRR leaf: VRF $FVRF on FRR's network-namespace backend$([ $vrf_dev = 1 ] || echo " (this kernel has no VRF devices)")"
 fi
-ip -n "$F" link add br900001 type bridge
-ip -n "$F" link set br900001 address "$FRR_RMAC" addrgenmode none
+ROUTES="ip -n $T route show $([ "$T" = "$F" ] && echo "vrf $FVRF")"
+# vxlan_dev NAME VNI: the VNI's VXLAN device, made in F (its socket on the underlay), then in T
+vxlan_dev() {
+	ip -n "$F" link add "$1" type vxlan id "$2" local 10.0.0.2 dstport 4789 nolearning
+	[ "$T" = "$F" ] || ip -n "$F" link set "$1" netns "$T"
+}
+ip -n "$T" link add br900001 type bridge
+ip -n "$T" link set br900001 address "$FRR_RMAC" addrgenmode none
 in_vrf br900001
-ip -n "$F" link add vxlan900001 type vxlan id 900001 local 10.0.0.2 dstport 4789 nolearning
-ip -n "$F" link set vxlan900001 master br900001 addrgenmode none
-ip -n "$F" link add br5001 type bridge
-ip -n "$F" link set br5001 address 00:00:22:22:33:33
+vxlan_dev vxlan900001 900001
+ip -n "$T" link set vxlan900001 master br900001 addrgenmode none
+ip -n "$T" link add br5001 type bridge
+ip -n "$T" link set br5001 address 00:00:22:22:33:33
 in_vrf br5001
-ip -n "$F" addr add 192.168.2.1/24 dev br5001
-ip -n "$F" link add vxlan5001 type vxlan id 5001 local 10.0.0.2 dstport 4789 nolearning
-ip -n "$F" link set vxlan5001 master br5001 addrgenmode none
-vt_link "$F" h2h "$H2" eth0
-ip -n "$F" link set h2h master br5001
-vt_link "$F" ext0 "$X" eth0
+ip -n "$T" addr add 192.168.2.1/24 dev br5001
+vxlan_dev vxlan5001 5001
+ip -n "$T" link set vxlan5001 master br5001 addrgenmode none
+vt_link "$T" h2h "$H2" eth0
+ip -n "$T" link set h2h master br5001
+vt_link "$T" ext0 "$X" eth0
 in_vrf ext0
-ip -n "$F" addr add 10.50.0.1/24 dev ext0
-for l in vxlan900001 br900001 vxlan5001 br5001 h2h ext0; do ip -n "$F" link set "$l" up; done
+ip -n "$T" addr add 10.50.0.1/24 dev ext0
+for l in vxlan900001 br900001 vxlan5001 br5001 h2h ext0; do ip -n "$T" link set "$l" up; done
 ip -n "$X" addr add 10.50.0.2/24 dev eth0
 ip -n "$X" route add default via 10.50.0.1
 ip -n "$H2" link set eth0 address 02:00:00:02:00:10 mtu 1450
 ip -n "$H2" addr add 192.168.2.10/24 dev eth0
 ip -n "$H2" route add default via 192.168.2.1
 
-if [ "$FVRF" = tenant ]; then
-	vrf_bgp="router bgp 65535 vrf tenant
- bgp router-id 10.0.0.2
- address-family ipv4 unicast
-  redistribute connected
- exit-address-family
- address-family l2vpn evpn
-  advertise ipv4 unicast
- exit-address-family"
-	evpn_t5=""
-else   # the default VRF's own prefixes: only the tenant's, never the underlay's
-	vrf_bgp=""
-	evpn_t5="  advertise ipv4 unicast"
-fi
-vt_frr "$F" frr2 <<EOF2
+vt_frr "$F" frr2 "${VRF_NS[@]}" <<EOF2
 hostname frr2
 router bgp 65535
  bgp router-id 10.0.0.2
  no bgp default ipv4-unicast
  neighbor 10.0.0.1 remote-as 65535
  neighbor 10.0.0.1 timers connect 1
-$( [ "$FVRF" = default ] && printf ' address-family ipv4 unicast\n  network 10.50.0.0/24\n  network 192.168.2.0/24\n exit-address-family' )
  address-family l2vpn evpn
   neighbor 10.0.0.1 activate
   advertise-all-vni
-$evpn_t5
  exit-address-family
-$vrf_bgp
+router bgp 65535 vrf $FVRF
+ bgp router-id 10.0.0.2
+ address-family ipv4 unicast
+  redistribute connected
+ exit-address-family
+ address-family l2vpn evpn
+  advertise ipv4 unicast
+ exit-address-family
 EOF2
-if [ "$FVRF" = tenant ]; then
-	vt_vtysh frr2 -c "configure terminal" -c "vrf tenant" -c "vni 900001" -c "exit-vrf" >/dev/null
-else
-	vt_vtysh frr2 -c "configure terminal" -c "vni 900001" >/dev/null
-fi || vt_fail "FRR did not take the L3 VNI 900001"
+vt_vtysh frr2 -c "configure terminal" -c "vrf $FVRF" -c "vni 900001" -c "exit-vrf" >/dev/null ||
+	vt_fail "FRR did not take the L3 VNI 900001 in VRF $FVRF"
+
+# FRR runs the tenant as its VRF FVRF: the L3 VNI 900001 and the L2 VNI 5001 are that VRF's, up
+vni_ok() {
+	vt_vtysh frr2 -c "show evpn vni json" | jq -e --arg v "$FVRF" \
+		'.["900001"].type == "L3" and .["900001"].tenantVrf == $v and .["5001"].type == "L2" and .["5001"].tenantVrf == $v' >/dev/null &&
+	vt_vtysh frr2 -c "show vrf vni json" | jq -e --arg v "$FVRF" \
+		'[.vrfs[] | select(.vrf == $v and .vni == 900001 and .state == "Up")] | length == 1' >/dev/null
+}
+vt_wait_for 20 vni_ok || vt_fail "FRR does not have VNIs 900001 (L3) and 5001 in VRF $FVRF, up: $(vt_vtysh frr2 -c 'show vrf' -c 'show evpn vni' -c 'show vrf vni')"
+vt_vtysh frr2 -c "show vrf" -c "show evpn vni"
+vt_pass "FRR has its tenant as VRF $FVRF with L3 VNI 900001 and L2 VNI 5001 (show vrf, show evpn vni, show vrf vni)"
 
 # ---- the vtepd leaf ----
 { vt_conf_l3_base "$L1" "10.0.0.1"; cat <<EOF; } > "$VT_TMP/leaf1.yaml"
