@@ -98,17 +98,7 @@ ml_setup() {
 		ml_setup_routed "$flood"
 		return
 	fi
-	cat > "$ML_TMP/leaf.yaml" <<EOF
-vtep:
-  name: $ML_NAME
-  source_ip: 10.0.0.1
-underlay:
-  port: net_memif_ul,role=server,socket=$ML_SOCK_U,socket-abstract=no
-  interface: ul0
-  mtu: 9000
-fastpath:
-  lcore: 1
-  mac_table_size: ${ML_MAC_TABLE:-1048576}
+	{ ml_conf_head; cat <<EOF; } > "$ML_TMP/leaf.yaml"
 vnis:
   - vni: 100
     flood: [$flood]
@@ -121,18 +111,11 @@ ports:
 EOF
 }
 
-# ml_stat FIELD: a number from vtepctl -j show stats (a jq path, e.g. .fastpath.busy_cycles).
-ml_stat() { "$VTEPCTL" -n "$ML_NAME" -j show stats | jq -r "$1"; }
-
-# ml_setup_routed FLOOD: the L3 leaf's config (see the header); the BGP peer's address on lo.
-# The VRF's IPv4 table holds ML_VRF_ROUTES (default 65536) routes.
-ml_setup_routed() {
-	ip -n "$ML_NS" addr add 10.0.0.9/32 dev lo
-	cat > "$ML_TMP/leaf.yaml" <<EOF
-vtep:
-  name: $ML_NAME
-  source_ip: 10.0.0.1
-  anycast_gateway_mac: $ML_GW_MAC
+# ml_conf_head [VTEP-LINE]: the leaf config's vtep (plus VTEP-LINE), underlay and fastpath parts.
+ml_conf_head() {
+	printf 'vtep:\n  name: %s\n  source_ip: 10.0.0.1\n' "$ML_NAME"
+	[ -z "${1:-}" ] || printf '%s\n' "$1"
+	cat <<EOF
 underlay:
   port: net_memif_ul,role=server,socket=$ML_SOCK_U,socket-abstract=no
   interface: ul0
@@ -140,6 +123,17 @@ underlay:
 fastpath:
   lcore: 1
   mac_table_size: ${ML_MAC_TABLE:-1048576}
+EOF
+}
+
+# ml_stat FIELD: a number from vtepctl -j show stats (a jq path, e.g. .fastpath.busy_cycles).
+ml_stat() { "$VTEPCTL" -n "$ML_NAME" -j show stats | jq -r "$1"; }
+
+# ml_setup_routed FLOOD: the L3 leaf's config (see the header); the BGP peer's address on lo.
+# The VRF's IPv4 table holds ML_VRF_ROUTES (default 65536) routes.
+ml_setup_routed() {
+	ip -n "$ML_NS" addr add 10.0.0.9/32 dev lo
+	{ ml_conf_head "  anycast_gateway_mac: $ML_GW_MAC"; cat <<EOF; } > "$ML_TMP/leaf.yaml"
 vrfs:
   - {name: tenant, l3vni: 900001, router_mac: $ML_RMAC, max_ipv4_routes: ${ML_VRF_ROUTES:-65536}, max_ipv6_routes: 1024}
 vnis:

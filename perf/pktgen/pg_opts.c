@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,6 +53,17 @@ static int pg_u64(const char *s, uint64_t max, uint64_t *out)
 	if (*end || v > max / mul)
 		return EINVAL;
 	*out = v * mul;
+	return 0;
+}
+
+/* A number of option what in min..max (k/M suffixes as pg_u64), or EINVAL with the range in err. */
+static int pg_range(const char *a, const char *what, uint64_t min, uint64_t max, uint64_t *v, char *err,
+		    size_t errlen)
+{
+	if (pg_u64(a, max, v) || *v < min) {
+		snprintf(err, errlen, "bad %s '%s' (expected %" PRIu64 " to %" PRIu64 ")", what, a, min, max);
+		return EINVAL;
+	}
 	return 0;
 }
 
@@ -268,24 +280,18 @@ int pg_opts_parse(int argc, char **argv, struct pg_opts *o, char *err, size_t er
 		case PG_O_RX_ONLY: o->tx = false; break;
 		case PG_O_SIZE: rc = pg_opts_sizes(a, o, err, errlen); break;
 		case PG_O_FLOWS:
-			if (pg_u64(a, 1u << 20, &v) || v == 0) {
-				snprintf(err, errlen, "bad --flows '%s' (expected 1 to %u)", a, 1u << 20);
+			if (pg_range(a, "--flows", 1, 1u << 20, &v, err, errlen))
 				return EINVAL;
-			}
 			o->spec.flows = (uint32_t)v;
 			break;
 		case PG_O_MACS:
-			if (pg_u64(a, 1u << 24, &v)) {
-				snprintf(err, errlen, "bad --macs '%s' (expected 0 to %u)", a, 1u << 24);
+			if (pg_range(a, "--macs", 0, 1u << 24, &v, err, errlen))
 				return EINVAL;
-			}
 			o->spec.macs = (uint32_t)v;
 			break;
 		case PG_O_DST_IPS:
-			if (pg_u64(a, 1u << 24, &v) || v == 0) {
-				snprintf(err, errlen, "bad --dst-ips '%s' (expected 1 to %u)", a, 1u << 24);
+			if (pg_range(a, "--dst-ips", 1, 1u << 24, &v, err, errlen))
 				return EINVAL;
-			}
 			o->spec.dst_ips = (uint32_t)v;
 			break;
 		case PG_O_BCAST: memset(o->spec.dst_mac, 0xff, 6); break;
@@ -318,10 +324,8 @@ int pg_opts_parse(int argc, char **argv, struct pg_opts *o, char *err, size_t er
 		case PG_O_SPORT:
 		case PG_O_DPORT:
 		case PG_O_VXLAN_PORT:
-			if (pg_u64(a, UINT16_MAX, &v) || v == 0) {
-				snprintf(err, errlen, "bad UDP port '%s' (expected 1 to 65535)", a);
+			if (pg_range(a, "UDP port", 1, UINT16_MAX, &v, err, errlen))
 				return EINVAL;
-			}
 			if (c == PG_O_SPORT)
 				o->spec.sport = (uint16_t)v;
 			else if (c == PG_O_DPORT)
@@ -330,10 +334,8 @@ int pg_opts_parse(int argc, char **argv, struct pg_opts *o, char *err, size_t er
 				o->vxlan_port = o->spec.outer_dport = (uint16_t)v;
 			break;
 		case PG_O_VXLAN:
-			if (pg_u64(a, 0xffffff, &v) || v == 0) {
-				snprintf(err, errlen, "bad VNI '%s' (expected 1 to 16777215)", a);
+			if (pg_range(a, "VNI", 1, 0xffffff, &v, err, errlen))
 				return EINVAL;
-			}
 			o->spec.vxlan = true;
 			o->spec.vni = (uint32_t)v;
 			break;
@@ -369,18 +371,14 @@ int pg_opts_parse(int argc, char **argv, struct pg_opts *o, char *err, size_t er
 			break;
 		}
 		case PG_O_BURST:
-			if (pg_u64(a, 512, &v) || v == 0) {
-				snprintf(err, errlen, "bad --burst '%s' (expected 1 to 512)", a);
+			if (pg_range(a, "--burst", 1, 512, &v, err, errlen))
 				return EINVAL;
-			}
 			o->burst = (unsigned)v;
 			break;
 		case PG_O_STREAM:
 		case PG_O_RX_STREAM:
-			if (pg_u64(a, UINT16_MAX, &v)) {
-				snprintf(err, errlen, "bad stream id '%s' (expected 0 to 65535)", a);
+			if (pg_range(a, "stream id", 0, UINT16_MAX, &v, err, errlen))
 				return EINVAL;
-			}
 			if (c == PG_O_STREAM)
 				o->stream = (uint16_t)v;
 			else

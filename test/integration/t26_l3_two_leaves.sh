@@ -83,6 +83,15 @@ vt_pass "every container pings its anycast gateway"
 # ---- the routes: each leaf has the other's hosts as remote host routes with its router MAC ----
 # routes L PREFIX: the row of PREFIX in show routes vrf tenant (JSON), or nothing
 routes() { vt_ctl "$1" -j show routes vrf tenant | jq -c ".routes[] | select(.prefix == \"$2\")"; }
+# silent_host L NAME VNI MAC ADDR/LEN GW: container NAME (namespace ${VT_P}NAME) attached at L
+# with a MAC but no ip (L learns its address only from what it sends), ADDR set inside it
+silent_host() {
+	local ns=${VT_P}$2
+	vt_ctl "$1" attach "$2" vni "$3" netns "$ns" mac "$4" >/dev/null || vt_fail "attach $2 at $1"
+	ip -n "$ns" addr add "$5" dev eth0
+	ip -n "$ns" link set eth0 up
+	ip -n "$ns" route add default via "$6"
+}
 remote_host() { # L PREFIX VTEP RMAC: PREFIX is a remote host route via VTEP with router MAC RMAC
 	routes "$1" "$2" | jq -e --arg v "$3" --arg m "$4" '.source == "host" and .nexthop == "remote" and
 		.vtep == $v and .mac == $m and .vni == 900001 and .installed' >/dev/null
@@ -246,10 +255,7 @@ vt_pass "traceroute: one routed hop (the sender's gateway), within a leaf and ac
 # gateway_conflict), cq answers its own leaf's gateway, which learns it and advertises it,
 # and leaf 1 routes to it.
 CQ=${VT_P}cq
-vt_ctl "$L2" attach cq vni 5001 netns "$CQ" mac 02:00:00:02:00:50 >/dev/null || vt_fail "attach cq at leaf 2"
-ip -n "$CQ" addr add 192.168.2.50/24 dev eth0
-ip -n "$CQ" link set eth0 up
-ip -n "$CQ" route add default via 192.168.2.1
+silent_host "$L2" cq 5001 02:00:00:02:00:50 192.168.2.50/24 192.168.2.1
 c0=$(vt_ctl "$L2" -j show stats | jq '[.vnis[] | select(.vni == 5001) | .gw_conflicts] | add // 0')
 out=$(ip netns exec "${VT_P}c1a" ping -c 8 -i 0.3 -W 2 192.168.2.50 2>&1)
 echo "$out" | grep -Eq " [1-9][0-9]* received" ||
@@ -269,10 +275,7 @@ vt_pass "glean across leaves: leaf 1's glean finds a silent host behind leaf 2, 
 # 1's neighbor_aging (4 s) the binding goes: the local host route, show neighbors, the MAC+IP
 # route and so leaf 2's host route. The MAC-only route stays (its port is still attached).
 CS=${VT_P}cs
-vt_ctl "$L1" attach cs vni 5000 netns "$CS" mac 02:00:00:01:00:40 >/dev/null || vt_fail "attach cs at leaf 1"
-ip -n "$CS" addr add 192.168.1.40/24 dev eth0
-ip -n "$CS" link set eth0 up
-ip -n "$CS" route add default via 192.168.1.1
+silent_host "$L1" cs 5000 02:00:00:01:00:40 192.168.1.40/24 192.168.1.1
 vt_ping "$CS" 192.168.1.1 || vt_fail "cs cannot ping its gateway"
 vt_wait_for 10 remote_host "$L2" 192.168.1.40/32 1.1.1.1 "$RMAC1" ||
 	vt_fail "leaf 2 has no host route for cs's learned 192.168.1.40: $(vt_ctl "$L2" show routes)"

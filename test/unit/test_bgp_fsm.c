@@ -446,6 +446,16 @@ static size_t put_hdr(uint8_t *buf, size_t len, uint8_t type)
 	return len;
 }
 
+/* An UPDATE of this body, header added. */
+static void raw_send_update(struct raw *r, const uint8_t *body, size_t len)
+{
+	uint8_t buf[4096];
+
+	ck_assert_uint_le(19 + len, sizeof(buf));
+	memcpy(buf + 19, body, len);
+	raw_send(r, buf, put_hdr(buf, 19 + len, BGP_MSG_UPDATE));
+}
+
 struct raw_open {
 	uint16_t my_as;
 	uint32_t as4;                /* 0: no 4-octet AS capability */
@@ -562,6 +572,14 @@ static struct raw *raw_session(struct side *a, const struct raw_open *o)
 	raw_expect(r, BGP_MSG_KEEPALIVE);
 	RUN_UNTIL(state0(a) == BGP_ST_ESTABLISHED);
 	return r;
+}
+
+/* A's peer c started, and a raw session with it that FRR's OPEN established. */
+static struct raw *raw_started(struct side *a, const struct bgp_peer_config *c)
+{
+	add_peer(a, c);
+	ck_assert_err(bgp_start(a->b), 0);
+	return raw_session(a, &raw_open_default);
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -951,8 +969,7 @@ START_TEST(test_malformed_update)
 	raw_expect(r, BGP_MSG_KEEPALIVE);
 	RUN_UNTIL(state0(a) == BGP_ST_ESTABLISHED);
 
-	memcpy(buf + 19, bad_body, sizeof(bad_body));
-	raw_send(r, buf, put_hdr(buf, 19 + sizeof(bad_body), BGP_MSG_UPDATE));
+	raw_send_update(r, bad_body, sizeof(bad_body));
 	raw_expect_notification(r, BGP_ERR_UPDATE, 1);
 	raw_expect_eof(r);
 	raw_free(r);
@@ -1001,14 +1018,10 @@ START_TEST(test_attr_overrun_treat_as_withdraw)
 	struct bgp_peer_config c = peer_cfg(RAW_IP, AS_RAW, true);
 	struct side *a = side_new("A", A_IP, AS_A, "1.1.1.1", false, 90);
 	struct bgp_peer_stats st;
-	uint8_t buf[4096];
 	struct raw *r;
 
-	add_peer(a, &c);
-	ck_assert_err(bgp_start(a->b), 0);
-	r = raw_session(a, &raw_open_default);
-	memcpy(buf + 19, body, sizeof(body));
-	raw_send(r, buf, put_hdr(buf, 19 + sizeof(body), BGP_MSG_UPDATE));
+	r = raw_started(a, &c);
+	raw_send_update(r, body, sizeof(body));
 	RUN_UNTIL(a->n_update == 1);
 	ck_assert_int_eq(a->last_u.attrs.action, BGP_ATTR_TREAT_AS_WITHDRAW);
 	ck_assert_ptr_nonnull(strstr(a->last_u.attrs.action_reason, "overruns the attribute area"));
@@ -1049,14 +1062,10 @@ START_TEST(test_malformed_type5_kept_session)
 	struct bgp_peer_config c = peer_cfg(RAW_IP, AS_RAW, true);
 	struct side *a = side_new("A", A_IP, AS_A, "1.1.1.1", false, 90);
 	struct bgp_peer_stats st;
-	uint8_t buf[4096];
 	struct raw *r;
 
-	add_peer(a, &c);
-	ck_assert_err(bgp_start(a->b), 0);
-	r = raw_session(a, &raw_open_default);
-	memcpy(buf + 19, body, sizeof(body));
-	raw_send(r, buf, put_hdr(buf, 19 + sizeof(body), BGP_MSG_UPDATE));
+	r = raw_started(a, &c);
+	raw_send_update(r, body, sizeof(body));
 	RUN_UNTIL(a->n_update == 1);
 	ck_assert_int_eq(a->last_u.attrs.action, BGP_ATTR_OK);
 	ck_assert_uint_eq(a->last_u.n_reach, 1);
@@ -1113,19 +1122,14 @@ START_TEST(test_malformed_route_withdrawn_session_stays)
 	struct bgp_peer_config c = peer_cfg(RAW_IP, AS_RAW, true);
 	struct side *a = side_new("A", A_IP, AS_A, "1.1.1.1", false, 90);
 	struct bgp_peer_stats st;
-	uint8_t buf[4096];
 	struct raw *r;
 
-	add_peer(a, &c);
-	ck_assert_err(bgp_start(a->b), 0);
-	r = raw_session(a, &raw_open_default);
-	memcpy(buf + 19, good, sizeof(good));
-	raw_send(r, buf, put_hdr(buf, 19 + sizeof(good), BGP_MSG_UPDATE));
+	r = raw_started(a, &c);
+	raw_send_update(r, good, sizeof(good));
 	RUN_UNTIL(a->n_update == 1);
 	ck_assert_uint_eq(a->last_u.n_reach, 2);
 
-	memcpy(buf + 19, mixed, sizeof(mixed));
-	raw_send(r, buf, put_hdr(buf, 19 + sizeof(mixed), BGP_MSG_UPDATE));
+	raw_send_update(r, mixed, sizeof(mixed));
 	RUN_UNTIL(a->n_update == 2);
 	ck_assert_int_eq(a->last_u.attrs.action, BGP_ATTR_OK);
 	ck_assert_uint_eq(a->last_u.n_reach, 1);
@@ -1148,8 +1152,8 @@ START_TEST(test_malformed_route_withdrawn_session_stays)
 	ck_assert(has_log(a, "peer 127.0.0.3", "type-2 length does not fit its IP length and labels"));
 
 	/* twice more at once: counted, not logged */
-	raw_send(r, buf, put_hdr(buf, 19 + sizeof(mixed), BGP_MSG_UPDATE));
-	raw_send(r, buf, put_hdr(buf, 19 + sizeof(mixed), BGP_MSG_UPDATE));
+	raw_send_update(r, mixed, sizeof(mixed));
+	raw_send_update(r, mixed, sizeof(mixed));
 	RUN_UNTIL(a->n_update == 4);
 	st = stats(a);
 	ck_assert_uint_eq(st.evpn_malformed, 3);
@@ -1158,7 +1162,7 @@ START_TEST(test_malformed_route_withdrawn_session_stays)
 	/* 10 s later the next one is logged, with the count of those held back */
 	a->skew_ms += 10500;
 	step();
-	raw_send(r, buf, put_hdr(buf, 19 + sizeof(mixed), BGP_MSG_UPDATE));
+	raw_send_update(r, mixed, sizeof(mixed));
 	RUN_UNTIL(a->n_update == 5);
 	ck_assert_int_eq(count_log(a, "peer 127.0.0.3", "malformed EVPN routes"), 2);
 	ck_assert(has_log(a, "peer 127.0.0.3", "[2 more not logged]"));

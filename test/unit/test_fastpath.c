@@ -237,6 +237,14 @@ static void run(int p, const uint8_t *data, uint32_t len)
 	ck_assert_uint_eq(poll_once(), 1);
 }
 
+/* The inner frame, encapsulated by VTEP 0 to us, received on the underlay port (PA). */
+static void run_decap(uint32_t vni, const uint8_t *inner, uint32_t inner_len)
+{
+	uint8_t buf[FRAME_MAX];
+
+	run(PA, buf, vxlan_frame(buf, VTEP0_IP, LOCAL_IP, UDP_PORT, vni, inner, inner_len));
+}
+
 /* Move every transmitted frame into o (appending), freeing the mbufs. */
 static void collect_into(struct outset *o)
 {
@@ -287,6 +295,14 @@ static void expect_frame(const struct frame *f, const uint8_t *data, uint32_t le
 {
 	ck_assert_uint_eq(f->len, len);
 	ck_assert_mem_eq(f->data, data, len);
+}
+
+/* run_decap, and the inner frame comes out on D alone, as it went in. */
+static void decap_to_d(uint32_t vni, const uint8_t *inner, uint32_t inner_len)
+{
+	run_decap(vni, inner, inner_len);
+	expect_out(0, 0, 0, 1);
+	expect_frame(&g_out.f[PD][0], inner, inner_len);
 }
 
 /* Which of the two VTEPs an encapsulated frame is addressed to (-1: neither). */
@@ -870,10 +886,7 @@ START_TEST(test_decap_known_local)
 
 	/* the same inner frame in VNI 200, where C's address is unknown: flooded to D only */
 	reset_counters();
-	olen = vxlan_frame(out, VTEP0_IP, LOCAL_IP, UDP_PORT, VNI_B, in, len);
-	run(PA, out, olen);
-	expect_out(0, 0, 0, 1);
-	expect_frame(&g_out.f[PD][0], in, len);
+	decap_to_d(VNI_B, in, len);
 	ck_assert_uint_eq(g_ctr->vnis[1].decap_pkts, 1);
 	ck_assert_uint_eq(g_ctr->vnis[1].flooded, 1);
 	ck_assert_uint_eq(g_ctr->vnis[0].decap_pkts, 0);
@@ -919,8 +932,7 @@ START_TEST(test_decap_flood_split_horizon)
 	/* the destination is behind another VTEP: never relayed tunnel to tunnel */
 	reset_counters();
 	len = inner_frame(in, MAC_R1, MAC_R0, 100, 14);
-	olen = vxlan_frame(out, VTEP0_IP, LOCAL_IP, UDP_PORT, VNI_A, in, len);
-	run(PA, out, olen);
+	run_decap(VNI_A, in, len);
 	expect_out(0, 0, 0, 0);
 	expect_only_drop(DP_PORT_UNDERLAY, DP_DROP_REMOTE_TO_REMOTE, 1);
 	ck_assert_uint_eq(g_ctr->vnis[0].decap_pkts, 1);
@@ -1108,8 +1120,7 @@ START_TEST(test_exception_port)
 	/* VXLAN to us is not the kernel's */
 	reset_counters();
 	len = inner_frame(in, MAC_BCAST, MAC_R0, 100, 60);
-	olen = vxlan_frame(out, VTEP0_IP, LOCAL_IP, UDP_PORT, VNI_A, in, len);
-	run(PA, out, olen);
+	run_decap(VNI_A, in, len);
 	expect_out(0, 1, 1, 0);
 	expect_frame(&g_out.f[PB][0], in, len);
 	expect_no_drops();
@@ -1187,8 +1198,7 @@ START_TEST(test_learn_unknown_vtep)
 	t->vnis[0].learning = false;
 	publish(t);
 	len = inner_frame(in, MAC_BCAST, MAC_R8, 80, 21);
-	olen = vxlan_frame(out, VTEP0_IP, LOCAL_IP, UDP_PORT, VNI_A, in, len);
-	run(PA, out, olen);
+	run_decap(VNI_A, in, len);
 	expect_out(0, 1, 1, 0);
 	expect_no_learn();
 	finish();
@@ -1588,14 +1598,12 @@ START_TEST(test_mtu_port)
 	/* from the tunnel (1450 of IP, within the underlay) to C: DF clear is split ... */
 	reset_counters();
 	len = inner_frame(in, MAC_C, MAC_R0, 1464, 41);
-	olen = vxlan_frame(out, VTEP0_IP, LOCAL_IP, UDP_PORT, VNI_A, in, len);
-	run(PA, out, olen);
+	run_decap(VNI_A, in, len);
 	expect_out(0, 0, 2, 0);
 	expect_fragments(g_out.f[PC], 2, 0, in, len, 1000);
 	/* ... DF set is answered through the tunnel, to the VTEP it came from */
 	set_df(in);
-	olen = vxlan_frame(out, VTEP0_IP, LOCAL_IP, UDP_PORT, VNI_A, in, len);
-	run(PA, out, olen);
+	run_decap(VNI_A, in, len);
 	expect_out(1, 0, 0, 0);
 	ck_assert_int_eq(vtep_of(&g_out.f[PA][0]), 0);
 	{
@@ -1854,8 +1862,8 @@ END_TEST
 START_TEST(test_no_vni)
 {
 	struct dp_topology *t = topo_std();
-	uint8_t in[FRAME_MAX], out[FRAME_MAX];
-	uint32_t len, olen;
+	uint8_t in[FRAME_MAX];
+	uint32_t len;
 
 	t->port_vni[SLOT_D] = DP_NO_ID;
 	t->vnis[1].n_ports = 0;
@@ -1872,8 +1880,7 @@ START_TEST(test_no_vni)
 	/* VNI 200 now has no local port: a broadcast from the tunnel has nowhere to go */
 	reset_counters();
 	len = inner_frame(in, MAC_BCAST, MAC_R0, 60, 41);
-	olen = vxlan_frame(out, VTEP0_IP, LOCAL_IP, UDP_PORT, VNI_B, in, len);
-	run(PA, out, olen);
+	run_decap(VNI_B, in, len);
 	expect_out(0, 0, 0, 0);
 	expect_only_drop(DP_PORT_UNDERLAY, DP_DROP_NO_DEST, 1);
 	expect_one_learn(1, MAC_R0, fdb_dest_vtep(0), VTEP0_IP);
@@ -2216,15 +2223,14 @@ END_TEST
  */
 START_TEST(test_learn_pinned)
 {
-	uint8_t in[FRAME_MAX], out[FRAME_MAX];
-	uint32_t len, olen;
+	uint8_t in[FRAME_MAX];
+	uint32_t len;
 
 	ck_assert_int_eq(fdb_install(g_fdb, key_of(0, MAC_B), fdb_dest_port(SLOT_B), FDB_F_PORT), 0);
 	ck_assert_int_eq(fdb_install(g_fdb, key_of(0, MAC_C), fdb_dest_port(SLOT_C), FDB_F_STATIC), 0);
 	/* from VTEP 0 with B's MAC, to C: delivered to C, B stays B's */
 	len = inner_frame(in, MAC_C, MAC_B, 110, 40);
-	olen = vxlan_frame(out, VTEP0_IP, LOCAL_IP, UDP_PORT, VNI_A, in, len);
-	run(PA, out, olen);
+	run_decap(VNI_A, in, len);
 	expect_out(0, 0, 1, 0);
 	expect_no_learn();
 	ck_assert_uint_eq(g_ctr->ports[DP_PORT_UNDERLAY].learn_refused, 1);
@@ -2259,8 +2265,8 @@ END_TEST
 START_TEST(test_learn_limit)
 {
 	struct dp_topology *t = topo_std();
-	uint8_t in[FRAME_MAX], out[FRAME_MAX];
-	uint32_t len, olen;
+	uint8_t in[FRAME_MAX];
+	uint32_t len;
 
 	t->port_learn_full[SLOT_B] = true;
 	t->vnis[1].learn_full = true;
@@ -2292,14 +2298,12 @@ START_TEST(test_learn_limit)
 	expect_no_learn();
 	ck_assert_uint_eq(g_ctr->ports[SLOT_D].learn_limit, 1);
 	len = inner_frame(in, MAC_BCAST, MAC_R0, 100, 54);
-	olen = vxlan_frame(out, VTEP0_IP, LOCAL_IP, UDP_PORT, VNI_B, in, len);
-	run(PA, out, olen);
+	run_decap(VNI_B, in, len);
 	expect_out(0, 0, 0, 1);
 	expect_no_learn();
 	ck_assert_uint_eq(g_ctr->ports[DP_PORT_UNDERLAY].learn_limit, 1);
 	ck_assert_uint_eq(g_ctr->vnis[1].learn_limit, 2);
-	olen = vxlan_frame(out, VTEP0_IP, LOCAL_IP, UDP_PORT, VNI_A, in, len);
-	run(PA, out, olen);
+	run_decap(VNI_A, in, len);
 	expect_out(0, 1, 1, 0);
 	expect_one_learn(0, MAC_R0, fdb_dest_vtep(0), VTEP0_IP);
 	expect_no_drops();
@@ -3164,9 +3168,9 @@ END_TEST
  */
 START_TEST(test_gw_mac_from_port_and_tunnel)
 {
-	uint8_t in[FRAME_MAX], out[FRAME_MAX];
+	uint8_t in[FRAME_MAX];
 	struct dp_learn_event ev[4];
-	uint32_t len, olen;
+	uint32_t len;
 
 	publish(topo_gw(true, true, true));
 	len = inner_frame(in, MAC_BCAST, MAC_B, 100, 1);
@@ -3182,12 +3186,10 @@ START_TEST(test_gw_mac_from_port_and_tunnel)
 	/* from the tunnel: from the gateway MAC, to it */
 	len = inner_frame(in, MAC_BCAST, MAC_R0, 100, 2);
 	memcpy(in + 6, gw_mac, 6);
-	olen = vxlan_frame(out, VTEP0_IP, LOCAL_IP, UDP_PORT, VNI_A, in, len);
-	run(PA, out, olen);
+	run_decap(VNI_A, in, len);
 	len = inner_frame(in, MAC_ZERO, MAC_R0, 100, 3);
 	memcpy(in, gw_mac, 6);
-	olen = vxlan_frame(out, VTEP0_IP, LOCAL_IP, UDP_PORT, VNI_A, in, len);
-	run(PA, out, olen);
+	run_decap(VNI_A, in, len);
 	expect_out(0, 0, 0, 0);
 	expect_drop(DP_PORT_UNDERLAY, DP_DROP_GATEWAY_CONFLICT, 1);
 	expect_drop(DP_PORT_UNDERLAY, DP_DROP_TO_GATEWAY_UNROUTED, 1);
@@ -3201,15 +3203,11 @@ START_TEST(test_gw_mac_from_port_and_tunnel)
 	reset_counters();
 	len = inner_frame(in, MAC_ZERO, MAC_R0, 100, 4);
 	memcpy(in, gw_mac, 6);
-	olen = vxlan_frame(out, VTEP0_IP, LOCAL_IP, UDP_PORT, VNI_B, in, len);
-	run(PA, out, olen);
-	expect_out(0, 0, 0, 1);
-	expect_frame(&g_out.f[PD][0], in, len);
+	decap_to_d(VNI_B, in, len);
 	learn_drain();
 	len = inner_frame(in, MAC_BCAST, MAC_R0, 100, 5);
 	memcpy(in + 6, gw_mac, 6);
-	olen = vxlan_frame(out, VTEP0_IP, LOCAL_IP, UDP_PORT, VNI_B, in, len);
-	run(PA, out, olen);
+	run_decap(VNI_B, in, len);
 	expect_out(0, 0, 0, 1);
 	ck_assert_uint_eq(learn_take(ev, RTE_DIM(ev)), 1);
 	ck_assert_uint_eq(ev[0].key, fdb_key(1, gw_mac));
@@ -3751,8 +3749,8 @@ END_TEST
  */
 START_TEST(test_route_glean_from_other_leaf)
 {
-	uint8_t in[FRAME_MAX], glean[FRAME_MAX], out[FRAME_MAX];
-	uint32_t len, glen, olen, tpa = IPV4(192, 168, 2, 20);
+	uint8_t in[FRAME_MAX], glean[FRAME_MAX];
+	uint32_t len, glen, tpa = IPV4(192, 168, 2, 20);
 
 	publish(topo_l3());
 	/* our own glean, as another leaf sends it: to D and, encapsulated, to VTEP 0 */
@@ -3767,10 +3765,7 @@ START_TEST(test_route_glean_from_other_leaf)
 	learn_drain();
 
 	/* VTEP 0's glean arrives here: to D only */
-	olen = vxlan_frame(out, VTEP0_IP, LOCAL_IP, UDP_PORT, VNI_B, glean, glen);
-	run(PA, out, olen);
-	expect_out(0, 0, 0, 1);
-	expect_frame(&g_out.f[PD][0], glean, glen);
+	decap_to_d(VNI_B, glean, glen);
 	ck_assert_uint_eq(g_ctr->vnis[1].gw_remote_gleans, 1);
 	ck_assert_uint_eq(g_ctr->vnis[1].gw_conflicts, 0);
 	expect_no_drops();
@@ -3778,8 +3773,7 @@ START_TEST(test_route_glean_from_other_leaf)
 
 	/* an ARP reply from the gateway MAC over the tunnel is no glean: a conflict, as before */
 	glean[14 + 7] = 2;
-	olen = vxlan_frame(out, VTEP0_IP, LOCAL_IP, UDP_PORT, VNI_B, glean, glen);
-	run(PA, out, olen);
+	run_decap(VNI_B, glean, glen);
 	expect_out(0, 0, 0, 0);
 	expect_only_drop(DP_PORT_UNDERLAY, DP_DROP_GATEWAY_CONFLICT, 1);
 	ck_assert_uint_eq(g_ctr->vnis[1].gw_conflicts, 1);
@@ -3794,10 +3788,7 @@ START_TEST(test_route_glean_from_other_leaf)
 	memcpy(glean, g_out.f[PD][0].data, glen);
 	reset_counters();
 	learn_drain();
-	olen = vxlan_frame(out, VTEP0_IP, LOCAL_IP, UDP_PORT, VNI_B, glean, glen);
-	run(PA, out, olen);
-	expect_out(0, 0, 0, 1);
-	expect_frame(&g_out.f[PD][0], glean, glen);
+	decap_to_d(VNI_B, glean, glen);
 	ck_assert_uint_eq(g_ctr->vnis[1].gw_remote_gleans, 1);
 	expect_no_drops();
 	expect_no_learn();
