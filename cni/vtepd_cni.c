@@ -19,6 +19,7 @@
 #include <net/if.h>
 #include <net/route.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,6 +145,7 @@ static int cni_ipam(const struct cni_env *env, const char *type, const char *com
 	if (pid == 0) {
 		if (dup2(in_p[0], 0) < 0 || dup2(out_p[1], 1) < 0)
 			_exit(127);
+		signal(SIGPIPE, SIG_DFL);   /* as the runtime started us */
 		setenv("CNI_COMMAND", command, 1);
 		execl(path, type, (char *)NULL);
 		_exit(127);
@@ -713,6 +715,7 @@ int main(void)
 	size_t len = 0;
 	int rc;
 
+	signal(SIGPIPE, SIG_IGN);   /* an IPAM plugin or vtepd that hangs up is an error, not our death */
 	if (cni_env_parse(cni_getenv, &env, &e))
 		return cni_fail(NULL, &e);
 	if (env.cmd == CNI_CMD_VERSION) {   /* whatever the config says: the versions we speak */
