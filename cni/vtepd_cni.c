@@ -426,7 +426,59 @@ static int cni_netns_setup(const struct cni_env *env, const struct cni_result *r
 	return rc;
 }
 
-/* CHECK in the container: the interface, its MAC and every address of prevResult. */
+/* Whether the namespace we are in has the route on ifname (/proc/self/net follows setns). */
+static bool cni_route_present(const char *ifname, const struct cni_route *rt)
+{
+	FILE *f = fopen(rt->family == AF_INET ? "/proc/self/net/route" : "/proc/self/net/ipv6_route", "r");
+	char line[512];
+	bool found = false;
+
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f)) {
+		char dev[64], dst[40], gw[40], src[40];
+		unsigned dlen, slen, flags, metric, ref, use;
+		uint8_t d[16] = { 0 }, g[16] = { 0 }, want_gw[16] = { 0 }, mask[4];
+
+		if (rt->family == AF_INET) {
+			uint32_t dv, gv, mv;
+
+			if (sscanf(line, "%63s %8s %8s %x %u %u %u %x", dev, dst, gw, &flags, &ref, &use, &metric,
+				   &mv) != 8 || strcmp(dev, ifname))
+				continue;
+			/* the kernel prints each address's 32 bits as they are in memory: network order */
+			dv = (uint32_t)strtoul(dst, NULL, 16);
+			gv = (uint32_t)strtoul(gw, NULL, 16);
+			memcpy(d, &dv, 4);
+			memcpy(g, &gv, 4);
+			cni_prefix_mask(AF_INET, rt->len, mask);
+			if (memcmp(&mv, mask, 4) || memcmp(d, rt->dst, 4))
+				continue;
+			if (rt->has_gw)
+				memcpy(want_gw, rt->gw, 4);
+			found = !memcmp(g, want_gw, 4);
+		} else {
+			if (sscanf(line, "%32s %x %32s %x %32s %x %x %x %x %63s", dst, &dlen, src, &slen, gw, &metric, &ref,
+				   &use, &flags, dev) != 10 || strcmp(dev, ifname) || dlen != rt->len)
+				continue;
+			for (int i = 0; i < 16; i++) {
+				unsigned b1, b2;
+
+				sscanf(dst + 2 * i, "%2x", &b1);
+				sscanf(gw + 2 * i, "%2x", &b2);
+				d[i] = (uint8_t)b1;
+				g[i] = (uint8_t)b2;
+			}
+			if (rt->has_gw)
+				memcpy(want_gw, rt->gw, 16);
+			found = !memcmp(d, rt->dst, 16) && !memcmp(g, want_gw, 16);
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+/* CHECK in the container: the interface, its MAC, every address and route of prevResult. */
 static int cni_netns_check(const struct cni_env *env, const struct cni_result *prev, struct cni_err *e)
 {
 	struct ifaddrs *ifa = NULL;
@@ -491,6 +543,20 @@ static int cni_netns_check(const struct cni_env *env, const struct cni_result *p
 		}
 	}
 	freeifaddrs(ifa);
+	for (size_t i = 0; !rc && i < prev->n_routes; i++) {
+		const struct cni_route *rt = &prev->routes[i];
+
+		if (!cni_route_present(env->ifname, rt)) {
+			char d[INET6_ADDRSTRLEN], g[INET6_ADDRSTRLEN] = "";
+
+			inet_ntop(rt->family, rt->dst, d, sizeof(d));
+			if (rt->has_gw)
+				inet_ntop(rt->family, rt->gw, g, sizeof(g));
+			rc = ENOENT;
+			cni_set_err(e, CNI_ERR_CHECK, "%s in %s lacks the route %s/%u%s%s of prevResult", env->ifname,
+				    env->netns, d, rt->len, rt->has_gw ? " via " : "", g);
+		}
+	}
 out:
 	cni_ns_leave(orig);
 	return rc;
