@@ -2,13 +2,14 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # vtepd-cni (issue 15), driven as a runtime drives it: the spec's CNI_* variables and the network
 # config on stdin, with Debian's host-local as IPAM (its leases under $VT_TMP). Two leaves on one
-# underlay bridge; leaf 1 is an L3 leaf (VNI 100: gateway 192.168.10.1/24, VNI 300: 192.168.30.1/24,
-# VRF tenant), leaf 2 is L2 only (VNIs 100, 200). Asserted: VERSION; ADD gives the spec's result
+# underlay bridge; leaf 1 is an L3 leaf (VRF tenant; VNI 100: gateway 192.168.10.1/24, VNI 300:
+# 192.168.30.1/24 and 2001:db8:30::1/64), leaf 2 is L2 only (VNIs 100, 200). Asserted: VERSION; ADD gives the spec's result
 # (interfaces with sandbox, ips, routes: the anycast gateway as default route) and vtepd has the
 # port with the container's MAC and address; CHECK passes, and fails (code 103) on a prevResult
 # whose address or route differs or for a container vtepd does not know; containers ADDed on both
 # leaves in VNI 100 ping each other (one through /proc/PID/ns/net); a container in VNI 200 does
-# not reach VNI 100; a container in 192.168.30.0/24 reaches VNI 100 through the anycast gateway;
+# not reach VNI 100; a container in 192.168.30.0/24 reaches VNI 100 through the anycast gateway
+# (with an IPv6 address and default route too, which the plugin sets, and CHECK passes);
 # an ADD vtepd refuses (unknown VNI) fails with code 100 and leaves no lease; DEL removes the
 # port, the veth and the lease; DEL again, DEL without CNI_NETNS and DEL of an unknown container
 # succeed; with vtepd stopped ADD fails with code 11 naming the socket, and leaves no lease and
@@ -30,7 +31,7 @@ vnis:
     flood: [10.0.0.2]
   - vni: 300
     vrf: tenant
-    gateway: 192.168.30.1/24
+    gateway: [192.168.30.1/24, '2001:db8:30::1/64']
 EOF
 { vt_conf_base "$L2" 10.0.0.2; cat <<EOF; } > "$VT_TMP/leaf2.yaml"
 vnis:
@@ -128,13 +129,27 @@ jq -e '.routes == []' <<<"$X" >/dev/null || vt_fail "c2's VNI has no gateway, ye
 	vt_fail "c2 in VNI 200 reaches VNI 100"
 vt_pass "a container in VNI 200 does not reach VNI 100"
 
-# another subnet, VNI 300 on leaf 1: routed to VNI 100 through the anycast gateway
-C300=$(conf "$L1" vtep300 300 192.168.30.0/24 192.168.30.10 192.168.30.20)
+# another subnet, VNI 300 on leaf 1, IPv4 and IPv6 (the plugin sets the IPv6 address and both
+# default routes): routed to VNI 100 through the anycast gateway, which answers on IPv6 too
+ip netns exec "${VT_P}r1" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 net.ipv6.conf.default.disable_ipv6=0 \
+	net.ipv6.conf.default.accept_dad=0
+C300=$(conf "$L1" vtep300 300 192.168.30.0/24 192.168.30.10 192.168.30.20 |
+	jq -c '.ipam.ranges += [[{subnet: "2001:db8:30::/64", rangeStart: "2001:db8:30::10", rangeEnd: "2001:db8:30::20"}]]')
 cni R ADD ctr-r1 "/run/netns/${VT_P}r1" "$C300"
 [ "$CNI_RC" = 0 ] || vt_fail "ADD r1 failed: $R"
-jq -e '.routes == [{dst: "0.0.0.0/0", gw: "192.168.30.1"}]' <<<"$R" >/dev/null || vt_fail "ADD r1: $R"
+jq -e '([.ips[].address] == ["192.168.30.10/24", "2001:db8:30::10/64"]) and
+	.routes == [{dst: "0.0.0.0/0", gw: "192.168.30.1"}, {dst: "::/0", gw: "2001:db8:30::1"}]' <<<"$R" >/dev/null ||
+	vt_fail "ADD r1: $R"
+ip -n "${VT_P}r1" -6 addr show dev eth0 | grep -q "inet6 2001:db8:30::10/64" ||
+	vt_fail "r1 lacks its IPv6 address: $(ip -n "${VT_P}r1" addr show eth0)"
+ip -n "${VT_P}r1" -6 route show default | grep -q "via 2001:db8:30::1 dev eth0" ||
+	vt_fail "r1 has no IPv6 default route via the anycast gateway: $(ip -n "${VT_P}r1" -6 route)"
+cni chk CHECK ctr-r1 "/run/netns/${VT_P}r1" "$(jq -c --argjson p "$R" '. + {prevResult: $p}' <<<"$C300")"
+[ "$CNI_RC" = 0 ] || vt_fail "CHECK r1 (IPv4 and IPv6) failed: $chk"
 vt_ping "${VT_P}r1" 192.168.10.10 || vt_fail "r1 (192.168.30.0/24) cannot reach a1 through the anycast gateway"
-vt_pass "a container in 192.168.30.0/24 reaches VNI 100 through the anycast gateway"
+vt_wait_for 5 ip netns exec "${VT_P}r1" ping -6 -c 1 -W 1 2001:db8:30::1 >/dev/null 2>&1 ||
+	vt_fail "r1 cannot ping its IPv6 anycast gateway 2001:db8:30::1"
+vt_pass "a container in 192.168.30.0/24 reaches VNI 100 through the anycast gateway; its IPv6 address and route work"
 
 # vtepd refuses (VNI 999 is not configured): code 100, and the lease is released
 C999=$(conf "$L1" vtep999 999 192.168.99.0/24 192.168.99.10 192.168.99.20)
