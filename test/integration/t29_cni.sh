@@ -3,9 +3,9 @@
 # vtepd-cni (issue 15), driven as a runtime drives it: the spec's CNI_* variables and the network
 # config on stdin, with Debian's host-local as IPAM (its leases under $VT_TMP). Two leaves on one
 # underlay bridge; leaf 1 is an L3 leaf (VRF tenant; VNI 100: gateway 192.168.10.1/24, VNI 300:
-# 192.168.30.1/24 and 2001:db8:30::1/64), leaf 2 is L2 only (VNIs 100, 200). Asserted: VERSION; ADD gives the spec's result
-# (interfaces with sandbox, ips, routes: the anycast gateway as default route) and vtepd has the
-# port with the container's MAC and address; CHECK passes, and fails (code 103) on a prevResult
+# 192.168.30.1/24 and 2001:db8:30::1/64), leaf 2 is L2 only (VNIs 100, 200). Asserted: VERSION;
+# ADD gives the spec's result (interfaces with sandbox, ips, routes: the anycast gateway as
+# default route) and vtepd has the port with the container's MAC and address; CHECK passes, and fails (code 103) on a prevResult
 # whose address or route differs or for a container vtepd does not know; containers ADDed on both
 # leaves in VNI 100 ping each other (one through /proc/PID/ns/net); a container in VNI 200 does
 # not reach VNI 100; a container in 192.168.30.0/24 reaches VNI 100 through the anycast gateway
