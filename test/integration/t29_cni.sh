@@ -5,15 +5,15 @@
 # underlay bridge; leaf 1 is an L3 leaf (VRF tenant; VNI 100: gateway 192.168.10.1/24, VNI 300:
 # 192.168.30.1/24 and 2001:db8:30::1/64), leaf 2 is L2 only (VNIs 100, 200). Asserted: VERSION;
 # ADD gives the spec's result (interfaces with sandbox, ips, routes: the anycast gateway as
-# default route) and vtepd has the port with the container's MAC and address; CHECK passes, and fails (code 103) on a prevResult
-# whose address or route differs or for a container vtepd does not know; containers ADDed on both
-# leaves in VNI 100 ping each other (one through /proc/PID/ns/net); a container in VNI 200 does
-# not reach VNI 100; a container in 192.168.30.0/24 reaches VNI 100 through the anycast gateway
-# (with an IPv6 address and default route too, which the plugin sets, and CHECK passes);
-# an ADD vtepd refuses (unknown VNI) fails with code 100 and leaves no lease; DEL removes the
-# port, the veth and the lease; DEL again, DEL without CNI_NETNS and DEL of an unknown container
-# succeed; with vtepd stopped ADD fails with code 11 naming the socket, and leaves no lease and
-# no interface.
+# default route) and vtepd has the port with the container's MAC and address; CHECK passes, and
+# fails (code 103) on a prevResult whose address or route differs or for a container vtepd does
+# not know; containers ADDed on both leaves in VNI 100 ping each other (one through
+# /proc/PID/ns/net); a container in VNI 200 does not reach VNI 100; a container in 192.168.30.0/24
+# reaches VNI 100 through the anycast gateway (with an IPv6 address and default route too, which
+# the plugin sets, and CHECK passes); an ADD vtepd refuses (unknown VNI) fails with code 100 and
+# leaves no lease; DEL removes the port, the veth and the lease; DEL again, DEL without CNI_NETNS
+# and DEL of an unknown container succeed; with vtepd stopped ADD fails with code 11 naming the
+# socket, and leaves no lease and no interface.
 # As one command: VT_BUILD=$PWD/build bash test/integration/t29_cni.sh
 source "$(dirname "$0")/lib.sh"
 CNI=$VT_BUILD/cni/vtepd-cni
@@ -58,7 +58,7 @@ conf() {
 cni() {
 	local -n _out=$1
 	_out=$(printf '%s' "$5" | CNI_COMMAND=$2 CNI_CONTAINERID=$3 CNI_NETNS=$4 CNI_IFNAME=eth0 \
-		CNI_PATH="$VT_BUILD/cni:/usr/lib/cni" "$CNI" 2>"$VT_TMP/cni.err")
+		CNI_PATH="$VT_BUILD/cni:/usr/lib/cni" "$CNI" 2>>"$VT_TMP/cni.log")   # *.log: checked for sanitizer reports
 	CNI_RC=$?
 }
 leases() { ls "$1" 2>/dev/null | grep -c '^[0-9]' || true; }
@@ -71,7 +71,7 @@ jq -e '.supportedVersions | index("1.0.0") != null' <<<"$out" >/dev/null || vt_f
 # ADD on leaf 1, VNI 100: the result, vtepd's port, the container's interface and routes
 C100_1=$(conf "$L1" vtep100 100 192.168.10.0/24 192.168.10.10 192.168.10.49)
 cni A ADD ctr-a1 "/run/netns/${VT_P}a1" "$C100_1"
-[ "$CNI_RC" = 0 ] || vt_fail "ADD a1 failed ($CNI_RC): $A $(cat "$VT_TMP/cni.err")"
+[ "$CNI_RC" = 0 ] || vt_fail "ADD a1 failed ($CNI_RC): $A $(tail -5 "$VT_TMP/cni.log")"
 jq -e --arg ns "/run/netns/${VT_P}a1" '.cniVersion == "1.0.0" and (.interfaces | length) == 2 and
 	.interfaces[1].name == "eth0" and .interfaces[1].sandbox == $ns and
 	.ips[0].address == "192.168.10.10/24" and .ips[0].interface == 1 and
