@@ -10,10 +10,11 @@
 # not know; containers ADDed on both leaves in VNI 100 ping each other (one through
 # /proc/PID/ns/net); a container in VNI 200 does not reach VNI 100; a container in 192.168.30.0/24
 # reaches VNI 100 through the anycast gateway (with an IPv6 address and default route too, which
-# the plugin sets, and CHECK passes); an ADD vtepd refuses (unknown VNI) fails with code 100 and
-# leaves no lease; DEL removes the port, the veth and the lease; DEL again, DEL without CNI_NETNS
-# and DEL of an unknown container succeed; with vtepd stopped ADD fails with code 11 naming the
-# socket, and leaves no lease and no interface.
+# the plugin sets, and CHECK passes); an ADD vtepd refuses (unknown VNI) fails with code 100, one
+# whose route fails after the attach with 102, and neither leaves a port, a lease or a veth; DEL
+# removes the port, the veth and the lease; DEL again, DEL without CNI_NETNS and DEL of an unknown
+# container succeed; with vtepd stopped ADD fails with code 11 naming the socket, and leaves no
+# lease and no interface.
 # As one command: VT_BUILD=$PWD/build bash test/integration/t29_cni.sh
 source "$(dirname "$0")/lib.sh"
 CNI=$VT_BUILD/cni/vtepd-cni
@@ -158,7 +159,18 @@ cni out ADD ctr-x1 "/run/netns/${VT_P}x1" "$C999"
 	vt_fail "ADD into an unknown VNI: $out"
 [ "$(leases "$VT_TMP/ipam-$L1/vtep999")" = 0 ] || vt_fail "the refused ADD left a lease behind"
 ip -n "${VT_P}x1" link show eth0 >/dev/null 2>&1 && vt_fail "the refused ADD left eth0 in x1"
-vt_pass "an ADD vtepd refuses fails with code 100 and leaves no lease and no interface"
+# attached, then a route the container cannot have (its gateway is off-link): code 102, and the
+# port, the veth and the lease are gone again
+CBAD=$(conf "$L1" vtep100 100 192.168.10.0/24 192.168.10.10 192.168.10.49 |
+	jq -c '.ipam.routes = [{dst: "10.99.0.0/16", gw: "172.16.0.1"}]')
+before=$(ports "$L1" | sort)
+cni out ADD ctr-x1 "/run/netns/${VT_P}x1" "$CBAD"
+[ "$CNI_RC" = 1 ] && jq -e '.code == 102 and (.msg | contains("10.99.0.0/16"))' <<<"$out" >/dev/null ||
+	vt_fail "ADD with an unreachable route: $out"
+[ "$(ports "$L1" | sort)" = "$before" ] || vt_fail "the failed ADD left a port at vtepd: $(vt_ctl "$L1" show ports)"
+[ "$(leases "$VT_TMP/ipam-$L1/vtep100")" = 1 ] || vt_fail "the failed ADD left a lease behind (a1's only)"
+ip -n "${VT_P}x1" link show eth0 >/dev/null 2>&1 && vt_fail "the failed ADD left eth0 in x1"
+vt_pass "an ADD vtepd refuses (100) or whose routes fail (102) leaves no port, no lease and no interface"
 
 # DEL: the port, the veth and the lease go; DEL again, without netns, of an unknown container: success
 cni out DEL ctr-a1 "/run/netns/${VT_P}a1" "$C100_1"
