@@ -14,7 +14,7 @@
 # whose route fails after the attach with 102, and neither leaves a port, a lease or a veth; DEL
 # removes the port, the veth and the lease; DEL again, DEL without CNI_NETNS and DEL of an unknown
 # container succeed; with vtepd stopped ADD fails with code 11 naming the socket, and leaves no
-# lease and no interface.
+# lease and no interface; DEL then releases the lease and fails with 11 (the runtime retries).
 # As one command: VT_BUILD=$PWD/build bash test/integration/t29_cni.sh
 source "$(dirname "$0")/lib.sh"
 CNI=$VT_BUILD/cni/vtepd-cni
@@ -197,3 +197,10 @@ cni out ADD ctr-s2 "/run/netns/${VT_P}s2" "$C100_2"
 [ "$(leases "$VT_TMP/ipam-$L2/vtep100")" = 1 ] || vt_fail "ADD with vtepd stopped changed the leases (b2's only)"
 ip -n "${VT_P}s2" link show eth0 >/dev/null 2>&1 && vt_fail "ADD with vtepd stopped left eth0 in s2"
 vt_pass "with vtepd stopped, ADD fails with code 11 naming the socket and leaves nothing behind"
+
+# DEL with vtepd stopped: the lease is released, and DEL fails with 11 so that the runtime retries
+cni out DEL ctr-b2 "/proc/$SPID/ns/net" "$C100_2"
+[ "$CNI_RC" = 1 ] && jq -e --arg s "/run/vtepd/$L2.sock" '.code == 11 and (.msg | contains($s))' <<<"$out" >/dev/null ||
+	vt_fail "DEL with vtepd stopped: $out"
+[ "$(leases "$VT_TMP/ipam-$L2/vtep100")" = 0 ] || vt_fail "DEL with vtepd stopped kept b2's lease"
+vt_pass "with vtepd stopped, DEL releases the lease and asks the runtime to retry (11)"
