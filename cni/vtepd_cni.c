@@ -748,8 +748,10 @@ static int cni_check(const struct cni_env *env, const struct cni_conf *c, const 
 			rc = EINVAL;
 		} else if (!json_is_string(json_object_get(p, "netns")) ||
 			   strcmp(json_string_value(json_object_get(p, "netns")), want_ns)) {
+			const char *ns = json_string_value(json_object_get(p, "netns"));
+
 			cni_set_err(e, CNI_ERR_CHECK, "port %s at vtepd on %s goes to %s, not %s", port, c->socket,
-				    json_string_value(json_object_get(p, "netns")) ?: "?", want_ns);
+				    ns ? ns : "?", want_ns);
 			rc = EINVAL;
 		}
 	}

@@ -6,15 +6,16 @@
 # 192.168.30.1/24 and 2001:db8:30::1/64), leaf 2 is L2 only (VNIs 100, 200). Asserted: VERSION;
 # ADD gives the spec's result (interfaces with sandbox, ips, routes: the anycast gateway as
 # default route) and vtepd has the port with the container's MAC and address; CHECK passes, and
-# fails (code 103) on a prevResult whose address or route differs or for a container vtepd does
-# not know; containers ADDed on both leaves in VNI 100 ping each other (one through
-# /proc/PID/ns/net); a container in VNI 200 does not reach VNI 100; a container in 192.168.30.0/24
-# reaches VNI 100 through the anycast gateway (with an IPv6 address and default route too, which
-# the plugin sets, and CHECK passes); an ADD vtepd refuses (unknown VNI) fails with code 100, one
-# whose route fails after the attach with 102, and neither leaves a port, a lease or a veth; DEL
-# removes the port, the veth and the lease; DEL again, DEL without CNI_NETNS and DEL of an unknown
-# container succeed; with vtepd stopped ADD fails with code 11 naming the socket, and leaves no
-# lease and no interface; DEL then releases the lease and fails with 11 (the runtime retries).
+# fails (code 103) on a prevResult whose address or route differs, on another VNI, or for a
+# container vtepd does not know; containers ADDed on both leaves in VNI 100 ping each other (one
+# through /proc/PID/ns/net); a container in VNI 200 does not reach VNI 100; a container in
+# 192.168.30.0/24 reaches VNI 100 through the anycast gateway (with an IPv6 address and default
+# route too, which the plugin sets, and CHECK passes); an ADD vtepd refuses (unknown VNI) fails
+# with code 100, one whose route fails after the attach with 102, and neither leaves a port, a
+# lease or a veth; DEL removes the port, the veth and the lease; DEL again, DEL without CNI_NETNS
+# and DEL of an unknown container succeed; with vtepd stopped ADD fails with code 11 naming the
+# socket, and leaves no lease and no interface; DEL then releases the lease and fails with 11 (the
+# runtime retries).
 # As one command: VT_BUILD=$PWD/build bash test/integration/t29_cni.sh
 source "$(dirname "$0")/lib.sh"
 CNI=$VT_BUILD/cni/vtepd-cni
@@ -102,12 +103,15 @@ bad=$(jq -c '.routes[0].gw = "192.168.10.99"' <<<"$A")
 cni chk CHECK ctr-a1 "/run/netns/${VT_P}a1" "$(jq -c --argjson p "$bad" '. + {prevResult: $p}' <<<"$C100_1")"
 [ "$CNI_RC" = 1 ] && jq -e '.code == 103 and (.msg | contains("0.0.0.0/0 via 192.168.10.99"))' <<<"$chk" >/dev/null ||
 	vt_fail "CHECK with another default route passed or gave the wrong error: $chk"
+cni chk CHECK ctr-a1 "/run/netns/${VT_P}a1" "$(jq -c --argjson p "$A" '. + {vni: 200, prevResult: $p}' <<<"$C100_1")"
+[ "$CNI_RC" = 1 ] && jq -e '.code == 103 and (.msg | contains("VNI 100, not 200"))' <<<"$chk" >/dev/null ||
+	vt_fail "CHECK with another VNI passed or gave the wrong error: $chk"
 cni chk CHECK ctr-nobody "/run/netns/${VT_P}a1" "$(jq -c --argjson p "$A" '. + {prevResult: $p}' <<<"$C100_1")"
 [ "$CNI_RC" = 1 ] && jq -e '.code == 103' <<<"$chk" >/dev/null || vt_fail "CHECK of an unknown container: $chk"
 cni chk CHECK ctr-a1 "/run/netns/${VT_P}a1" "$C100_1"
 [ "$CNI_RC" = 1 ] && jq -e '.code == 7 and (.msg | contains("prevResult"))' <<<"$chk" >/dev/null ||
 	vt_fail "CHECK without prevResult: $chk"
-vt_pass "CHECK: passes on ADD's result, fails (103) on another address or route or an unknown container"
+vt_pass "CHECK: passes on ADD's result, fails (103) on another address, route or VNI or an unknown container"
 
 # ADD on leaf 2 (a container given by /proc/PID/ns/net) in VNI 100: ping across the leaves
 ip netns exec "${VT_P}b2" sleep 600 &
