@@ -8,7 +8,7 @@
 #     relro and now),
 #  3. runs the Check unit tests of build-clang, build-asan and build-release (build-asan is
 #     already gcc at build's -O2, so build's own run would only repeat it),
-#  4. runs the libFuzzer targets for a bounded time each,
+#  4. runs the libFuzzer targets for a bounded time each, two at a time (one per core),
 #  5. runs the integration tests (network namespaces) against the ASan+UBSan build and build-release.
 # Ends with one line "N passed, M failed" and exits non-zero on any failure.
 #   VTEPD_TEST_FILTER=REGEX   run only the integration tests whose file name matches
@@ -63,38 +63,55 @@ PY
 done
 
 # libFuzzer targets for a bounded time each, seeded with their corpora: the BGP parser (real
-# captures), the EVPN RIB against a model of the daemon (a few sequences), the config loader (the shipped configs), the fast path as it runs (one seed per
-# path through it, test/fuzz/make_fastpath_corpus.py).
-fuzz() {   # target, seed directory, extra libFuzzer options...
-	local target=$1 seeds=$2 fuzz_dir rc
+# captures), the EVPN RIB against a model of the daemon (a few sequences), the config loader
+# (the shipped configs), the fast path as it runs (one seed per path through it,
+# test/fuzz/make_fastpath_corpus.py). Two at a time, one per core: nothing else runs meanwhile.
+declare -A fuzz_dir fuzz_pid
+fuzz_start() {   # target, seed directory, extra libFuzzer options...
+	local target=$1 seeds=$2 dir
 	shift 2
-	note "fuzz $target (${VTEPD_FUZZ_SECONDS:-60} s)"
-	fuzz_dir=$(mktemp -d /tmp/vtepd-fuzz.XXXXXX)
-	if ninja -C build-clang "test/fuzz_$target" > "$fuzz_dir/build.log" 2>&1; then
-		(cd "$fuzz_dir" && "$top/build-clang/test/fuzz_$target" -max_total_time="${VTEPD_FUZZ_SECONDS:-60}" \
-			"$@" -print_final_stats=1 "$fuzz_dir" "$seeds" > "$fuzz_dir/fuzz.log" 2>&1)
-		rc=$?
-		grep -E "stat::number_of_executed_units|Done [0-9]+ runs|ERROR|SUMMARY" "$fuzz_dir/fuzz.log" | head -5
-		if [ $rc -ne 0 ]; then
-			tail -40 "$fuzz_dir/fuzz.log"
-			# the failing input, to rerun it from this log: base64 -d > in; build-clang/test/fuzz_X in
-			for a in "$fuzz_dir"/crash-* "$fuzz_dir"/leak-* "$fuzz_dir"/timeout-* "$fuzz_dir"/oom-*; do
-				[ -f "$a" ] || continue
-				echo "failing input $(basename "$a"), base64:"
-				base64 -w 120 "$a"
-			done
-		fi
-		record "fuzz:$target" $rc
-	else
-		cat "$fuzz_dir/build.log"
-		record "fuzz:$target(build)" 1
+	dir=$(mktemp -d /tmp/vtepd-fuzz.XXXXXX)
+	fuzz_dir[$target]=$dir
+	if ! ninja -C build-clang "test/fuzz_$target" > "$dir/build.log" 2>&1; then
+		fuzz_pid[$target]=build
+		return
 	fi
-	rm -rf "$fuzz_dir"
+	(cd "$dir" && exec "$top/build-clang/test/fuzz_$target" -max_total_time="${VTEPD_FUZZ_SECONDS:-60}" \
+		"$@" -print_final_stats=1 "$dir" "$seeds" > "$dir/fuzz.log" 2>&1) &
+	fuzz_pid[$target]=$!
 }
-fuzz bgp_msg "$top/test/fuzz/corpus/bgp_msg" -dict="$top/test/fuzz/bgp_msg.dict"
-fuzz evpn_rib "$top/test/fuzz/corpus/evpn_rib"
-fuzz config "$top/conf"
-fuzz fastpath "$top/test/fuzz/corpus/fastpath" -max_len=20000
+fuzz_finish() {   # target: wait for it and report
+	local target=$1 dir=${fuzz_dir[$1]} rc
+	note "fuzz $target (${VTEPD_FUZZ_SECONDS:-60} s)"
+	if [ "${fuzz_pid[$target]}" = build ]; then
+		cat "$dir/build.log"
+		record "fuzz:$target(build)" 1
+		rm -rf "$dir"
+		return
+	fi
+	wait "${fuzz_pid[$target]}"
+	rc=$?
+	grep -E "stat::number_of_executed_units|Done [0-9]+ runs|ERROR|SUMMARY" "$dir/fuzz.log" | head -5
+	if [ $rc -ne 0 ]; then
+		tail -40 "$dir/fuzz.log"
+		# the failing input, to rerun it from this log: base64 -d > in; build-clang/test/fuzz_X in
+		for a in "$dir"/crash-* "$dir"/leak-* "$dir"/timeout-* "$dir"/oom-*; do
+			[ -f "$a" ] || continue
+			echo "failing input $(basename "$a"), base64:"
+			base64 -w 120 "$a"
+		done
+	fi
+	record "fuzz:$target" $rc
+	rm -rf "$dir"
+}
+fuzz_start bgp_msg "$top/test/fuzz/corpus/bgp_msg" -dict="$top/test/fuzz/bgp_msg.dict"
+fuzz_start evpn_rib "$top/test/fuzz/corpus/evpn_rib"
+fuzz_finish bgp_msg
+fuzz_finish evpn_rib
+fuzz_start config "$top/conf"
+fuzz_start fastpath "$top/test/fuzz/corpus/fastpath" -max_len=20000
+fuzz_finish config
+fuzz_finish fastpath
 
 builds=(build-asan build-release)
 [ -n "${VTEPD_TEST_QUICK:-}" ] && builds=(build-asan)
