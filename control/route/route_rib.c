@@ -111,11 +111,11 @@ static unsigned route_af_bits(uint8_t family)
 
 static void route_clear_host_bits(struct route_prefix *p)
 {
-	for (unsigned i = 0; i < 16; i++) {
-		unsigned bits = p->len > 8 * i ? p->len - 8 * i : 0;
+	unsigned full = p->len / 8u;   /* whole bytes of the prefix; then a partial one and zeros */
 
-		if (bits < 8)
-			p->addr[i] &= (uint8_t)(0xff00u >> bits);
+	if (full < 16) {
+		p->addr[full] &= (uint8_t)(0xff00u >> (p->len % 8u));
+		memset(p->addr + full + 1, 0, 15 - full);
 	}
 }
 
@@ -236,7 +236,9 @@ static int route_rib_program(struct route_rib *rib, const struct route_entry *e)
 	if (rc != 0)
 		return rc;
 	if (e->pfx.family == ROUTE_AF_V4)
-		rc = dp_route_add4(rib->dp, route_prefix_v4_host(&e->pfx), e->pfx.len, idx);
+		/* not installed: the table has no route of the prefix (the RIB is its only writer) */
+		rc = (e->installed ? dp_route_add4 : dp_route_add4_new)(rib->dp, route_prefix_v4_host(&e->pfx), e->pfx.len,
+								       idx);
 	else
 		rc = dp_route_add6(rib->dp, e->pfx.addr, e->pfx.len, idx);
 	dp_route_nh_put(rib->dp, idx);
