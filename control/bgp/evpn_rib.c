@@ -265,21 +265,50 @@ static uint64_t rib_hash_u64(const struct rib_map *m, uint64_t k)
 }
 
 /*
+ * The n (<= 8) bytes at p as one word, loaded straight into a register: a word written to
+ * memory in parts (a memcpy of 4 or 6 bytes into a zeroed array) and read back whole cannot
+ * be forwarded from the store buffer and stalls the load for a dozen cycles or more.
+ */
+static inline uint64_t rib_word(const uint8_t *p, size_t n)
+{
+	uint64_t w = 0;
+	uint32_t lo;
+	uint16_t hi;
+
+	switch (n) {
+	case 8:
+		memcpy(&w, p, 8);
+		return w;
+	case 6:
+		memcpy(&lo, p, 4);
+		memcpy(&hi, p + 4, 2);
+		return lo | (uint64_t)hi << 32;
+	case 4:
+		memcpy(&lo, p, 4);
+		return lo;
+	default:
+		for (size_t i = 0; i < n; i++)
+			w |= (uint64_t)p[i] << (8 * i);
+		return w;
+	}
+}
+
+/*
  * A route's key (what evpn_route_same_key compares) in five words: type, IP length, prefix
  * length (type 5) and tag; RD; MAC (type 2); the IP's bytes (ip_len / 8 of them, at most 16).
  */
 static uint64_t rib_route_hash(const struct evpn_rib *rib, const struct evpn_route *r)
 {
-	uint64_t w[5] = {0};
 	size_t ipn = r->ip_len / 8u <= 16 ? r->ip_len / 8u : 16;
+	uint64_t w[5];
 
 	w[0] = (uint64_t)r->type | (uint64_t)r->ip_len << 8 | (uint64_t)r->eth_tag << 32;
 	if (r->type == EVPN_RT_IP_PREFIX)
 		w[0] |= (uint64_t)r->prefix_len << 16;
-	memcpy(&w[1], r->rd, 8);
-	if (r->type == EVPN_RT_MAC_IP)
-		memcpy(&w[2], r->mac, 6);
-	memcpy(&w[3], r->ip, ipn);
+	w[1] = rib_word(r->rd, 8);
+	w[2] = r->type == EVPN_RT_MAC_IP ? rib_word(r->mac, 6) : 0;
+	w[3] = rib_word(r->ip, ipn < 8 ? ipn : 8);
+	w[4] = ipn > 8 ? rib_word(r->ip + 8, ipn - 8) : 0;
 	return rib_hash_words(&rib->hk, w, 5);
 }
 
@@ -1170,9 +1199,9 @@ static struct rib_path *rib_select(const struct rib_route *r)
 static uint64_t rib_l3_hash(const struct evpn_rib *rib, uint32_t l3vni, uint8_t ip_len, uint8_t plen,
 			    const uint8_t *prefix)
 {
-	uint64_t w[3] = { (uint64_t)l3vni | (uint64_t)ip_len << 32 | (uint64_t)plen << 40 };
+	uint64_t w[3] = { (uint64_t)l3vni | (uint64_t)ip_len << 32 | (uint64_t)plen << 40,
+			  rib_word(prefix, ip_len == 128 ? 8 : 4), ip_len == 128 ? rib_word(prefix + 8, 8) : 0 };
 
-	memcpy(&w[1], prefix, ip_len == 128 ? 16 : 4);
 	return rib_hash_words(&rib->hk, w, 3);
 }
 
