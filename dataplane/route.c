@@ -531,7 +531,8 @@ static int route_add_common(struct dp_route_table *t, int fam, bool exists, uint
 	return 0;
 }
 
-int dp_route_add4(struct dp_route_table *t, uint32_t addr, uint8_t depth, uint32_t nh_idx)
+/* An IPv4 add; known_new: the caller knows the tree has no such prefix (dp_route_add4_new). */
+static int route_add4(struct dp_route_table *t, uint32_t addr, uint8_t depth, uint32_t nh_idx, bool known_new)
 {
 	uint64_t old = 0, now = 0;
 	bool exists;
@@ -540,7 +541,7 @@ int dp_route_add4(struct dp_route_table *t, uint32_t addr, uint8_t depth, uint32
 	if (t->fib4 == NULL || depth > 32 || !route_nh_live(t, nh_idx))
 		return EINVAL;
 	addr &= route_mask4(depth);
-	exists = route_exact4(t, addr, depth, &old);
+	exists = !known_new && route_exact4(t, addr, depth, &old);
 	if (exists && old == nh_idx)
 		return 0;
 	if (!exists && t->routes[ROUTE_V4] >= t->max_routes[ROUTE_V4]) {
@@ -554,6 +555,16 @@ int dp_route_add4(struct dp_route_table *t, uint32_t addr, uint8_t depth, uint32
 	if (rc == 0 && exists)
 		route_exact4(t, addr, depth, &now);
 	return route_add_common(t, ROUTE_V4, exists, old, nh_idx, rc, now);
+}
+
+int dp_route_add4(struct dp_route_table *t, uint32_t addr, uint8_t depth, uint32_t nh_idx)
+{
+	return route_add4(t, addr, depth, nh_idx, false);
+}
+
+int dp_route_add4_new(struct dp_route_table *t, uint32_t addr, uint8_t depth, uint32_t nh_idx)
+{
+	return route_add4(t, addr, depth, nh_idx, true);
 }
 
 /*

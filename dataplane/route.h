@@ -126,6 +126,13 @@ static inline const struct dp_route_nh *dp_route_nh_at(const struct dp_route_tab
  */
 int dp_route_add4(struct dp_route_table *t, uint32_t addr, uint8_t depth, uint32_t nh_idx);
 int dp_route_del4(struct dp_route_table *t, uint32_t addr, uint8_t depth);
+/*
+ * dp_route_add4 of a prefix the caller's own record says the table does not hold (a route
+ * RIB's prefix it has not installed): the tree is not searched for it before the FIB's add,
+ * one walk fewer per new route. Given a prefix the table holds after all, the add replaces
+ * its next hop and the old one keeps a reference it never loses.
+ */
+int dp_route_add4_new(struct dp_route_table *t, uint32_t addr, uint8_t depth, uint32_t nh_idx);
 int dp_route_add6(struct dp_route_table *t, const uint8_t addr[16], uint8_t depth, uint32_t nh_idx);
 int dp_route_del6(struct dp_route_table *t, const uint8_t addr[16], uint8_t depth);
 /* The next hop of exactly this prefix (writer side). ENOENT when there is no such route. */

@@ -20,8 +20,9 @@
  *    newest binding until the last route goes, never losing it to the older route's withdrawal;
  *  - L3 prefixes: one per (IP-VRF, prefix) with the usable type-5 and MAC+IP routes imported
  *    there (several RDs, several leaves), whose best is pushed out through ops.l3_route.
- * Every key comes from BGP peers, so the maps hash with SipHash under a random key per RIB:
- * a peer cannot choose routes that pile up in one chain.
+ * Every key comes from BGP peers, so the maps hash with a universal hash under random
+ * multipliers per RIB (multiply-add-shift over 64-bit words, see rib_hash_words): a peer
+ * that cannot see the hashes cannot choose routes that pile up in one chain.
  * An UPDATE's NLRIs are processed in batches whose hash buckets are prefetched first.
  * Every decision is pushed out through the ops callbacks as it happens.
  */
@@ -149,14 +150,27 @@ struct rib_vni {
 	bool auto_import;
 };
 
+/*
+ * The hash's random multipliers (derived from evpn_rib_config.hash_key, random per RIB: keys
+ * come from peers): one per 64-bit word of the longest key, a route-target list (its length
+ * and EVPN_RIB_MAX_RT targets), and the added constant.
+ */
+__extension__ typedef unsigned __int128 rib_u128;
+#define RIB_HASH_WORDS (1 + EVPN_RIB_MAX_RT)
+struct rib_hkey {
+	rib_u128 b;
+	rib_u128 a[RIB_HASH_WORDS];
+};
+
 struct rib_map {
 	void **buckets;
 	size_t n_buckets, n;
 	size_t mapped;               /* the buckets' bytes when they are a huge-page mapping, else 0 (calloc) */
-	uint64_t key[2];             /* the hash key, the RIB's (random per RIB: keys come from peers) */
+	const struct rib_hkey *hk;   /* the RIB's */
 };
 
 struct evpn_rib {
+	struct rib_hkey hk;              /* first: 16-byte aligned, as calloc gives */
 	struct evpn_rib_config cfg;
 	struct evpn_rib_ops ops;
 	void *ctx;
@@ -174,10 +188,9 @@ struct evpn_rib {
 /* ---- hashing (keyed) and the maps ---- */
 
 /*
- * SipHash-1-3 (Aumasson and Bernstein) under the map's random key: every key hashed here
- * (route keys, MACs, addresses, route targets) is chosen by BGP peers, and with an unkeyed
- * hash a peer can pick routes that all land in one bucket chain. Words are read in host
- * order: the hashes never leave the process.
+ * SipHash-1-3 (Aumasson and Bernstein): here only a pseudo-random function, to derive the
+ * hash's multipliers from the RIB's 128-bit key (rib_hkey_init) and to make a key without
+ * getrandom. Words are read in host order: nothing hashed here leaves the process.
  */
 #define RIB_ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
 #define RIB_SIPROUND                                                                               \
@@ -214,31 +227,89 @@ static uint64_t rib_siphash(const uint64_t key[2], const void *data, size_t len)
 	return v0 ^ v1 ^ v2 ^ v3;
 }
 
-static uint64_t rib_hash_u64(const struct rib_map *m, uint64_t k)
+/* The multipliers of key: SipHash of their index, 128 bits each. */
+static void rib_hkey_init(struct rib_hkey *hk, const uint64_t key[2])
 {
-	return rib_siphash(m->key, &k, sizeof(k));
+	uint64_t w[2 * (RIB_HASH_WORDS + 1)];
+
+	for (uint64_t i = 0; i < 2 * (RIB_HASH_WORDS + 1); i++)
+		w[i] = rib_siphash(key, &i, sizeof(i));
+	hk->b = (rib_u128)w[0] << 64 | w[1];
+	for (size_t i = 0; i < RIB_HASH_WORDS; i++)
+		hk->a[i] = (rib_u128)w[2 + 2 * i] << 64 | w[3 + 2 * i];
 }
 
+/*
+ * The hash of a key of n 64-bit words (n <= RIB_HASH_WORDS): bits 64 to 127 of
+ * (b + a[0] w[0] + ... + a[n-1] w[n-1]) mod 2^128, with the RIB's random 128-bit a[i] and b.
+ * Its low l bits, the bucket of a table of 2^l (l <= 64), are Dietzfelbinger's
+ * multiply-add-shift ((A.w + b) mod 2^(64+l)) div 2^64, strongly universal (Dietzfelbinger
+ * 1996; Thorup, "High speed hashing for integers and strings", the vector form): any two
+ * different keys of one length share a bucket with probability 2^-l over the multipliers,
+ * whatever the keys, so routes a peer picks without seeing the hashes spread like random
+ * ones, as under SipHash, for a few multiplications per key instead of SipHash's rounds.
+ * Every key of one table has the same number of words, or its length in the first word.
+ */
+static uint64_t rib_hash_words(const struct rib_hkey *hk, const uint64_t *w, size_t n)
+{
+	rib_u128 acc = hk->b;
+
+	for (size_t i = 0; i < n; i++)
+		acc += hk->a[i] * w[i];
+	return (uint64_t)(acc >> 64);
+}
+
+static uint64_t rib_hash_u64(const struct rib_map *m, uint64_t k)
+{
+	return (uint64_t)((m->hk->b + m->hk->a[0] * k) >> 64);
+}
+
+/*
+ * The n (<= 8) bytes at p as one word, loaded straight into a register: a word written to
+ * memory in parts (a memcpy of 4 or 6 bytes into a zeroed array) and read back whole cannot
+ * be forwarded from the store buffer and stalls the load for a dozen cycles or more.
+ */
+static inline uint64_t rib_word(const uint8_t *p, size_t n)
+{
+	uint64_t w = 0;
+	uint32_t lo;
+	uint16_t hi;
+
+	switch (n) {
+	case 8:
+		memcpy(&w, p, 8);
+		return w;
+	case 6:
+		memcpy(&lo, p, 4);
+		memcpy(&hi, p + 4, 2);
+		return lo | (uint64_t)hi << 32;
+	case 4:
+		memcpy(&lo, p, 4);
+		return lo;
+	default:
+		for (size_t i = 0; i < n; i++)
+			w |= (uint64_t)p[i] << (8 * i);
+		return w;
+	}
+}
+
+/*
+ * A route's key (what evpn_route_same_key compares) in five words: type, IP length, prefix
+ * length (type 5) and tag; RD; MAC (type 2); the IP's bytes (ip_len / 8 of them, at most 16).
+ */
 static uint64_t rib_route_hash(const struct evpn_rib *rib, const struct evpn_route *r)
 {
-	uint8_t b[1 + 8 + 4 + 6 + 1 + 16 + 1];
-	size_t n = 0, ipn = r->ip_len / 8u <= 16 ? r->ip_len / 8u : 16;
+	size_t ipn = r->ip_len / 8u <= 16 ? r->ip_len / 8u : 16;
+	uint64_t w[5];
 
-	b[n++] = r->type;
-	memcpy(b + n, r->rd, 8);
-	n += 8;
-	memcpy(b + n, &r->eth_tag, 4);
-	n += 4;
-	if (r->type == EVPN_RT_MAC_IP) {
-		memcpy(b + n, r->mac, 6);
-		n += 6;
-	}
-	b[n++] = r->ip_len;
-	memcpy(b + n, r->ip, ipn);
-	n += ipn;
+	w[0] = (uint64_t)r->type | (uint64_t)r->ip_len << 8 | (uint64_t)r->eth_tag << 32;
 	if (r->type == EVPN_RT_IP_PREFIX)
-		b[n++] = r->prefix_len;
-	return rib_siphash(rib->routes.key, b, n);
+		w[0] |= (uint64_t)r->prefix_len << 16;
+	w[1] = rib_word(r->rd, 8);
+	w[2] = r->type == EVPN_RT_MAC_IP ? rib_word(r->mac, 6) : 0;
+	w[3] = rib_word(r->ip, ipn < 8 ? ipn : 8);
+	w[4] = ipn > 8 ? rib_word(r->ip + 8, ipn - 8) : 0;
+	return rib_hash_words(&rib->hk, w, 5);
 }
 
 /* Every entry type starts with its chain pointer. */
@@ -268,10 +339,9 @@ static void rib_buckets_free(void **b, size_t mapped)
 		free(b);
 }
 
-static int rib_map_init(struct rib_map *m, uint64_t expected, const uint64_t key[2])
+static int rib_map_init(struct rib_map *m, uint64_t expected, const struct rib_hkey *hk)
 {
-	m->key[0] = key[0];
-	m->key[1] = key[1];
+	m->hk = hk;
 	m->n_buckets = RIB_MAP_MIN;
 	while (m->n_buckets < expected && m->n_buckets < RIB_MAP_MAX)
 		m->n_buckets *= 2;
@@ -397,7 +467,11 @@ static void *rib_keyed_get(struct rib_map *m, uint64_t key, size_t size, struct 
 /* The shared set holding exactly rt[0..n), with one more reference; NULL without memory. */
 static struct rib_rts *rib_rts_get(struct evpn_rib *rib, const uint64_t *rt, size_t n)
 {
-	uint64_t h = rib_siphash(rib->rtsets.key, rt, n * sizeof(*rt));
+	uint64_t w[RIB_HASH_WORDS] = { n };
+	uint64_t h;
+
+	memcpy(&w[1], rt, n * sizeof(*rt));   /* n <= EVPN_RIB_MAX_RT */
+	h = rib_hash_words(&rib->hk, w, 1 + n);
 	struct rib_rts *s = rib->rtsets.buckets[h & (rib->rtsets.n_buckets - 1)];
 
 	for (; s; s = s->hnext)
@@ -583,11 +657,12 @@ struct evpn_rib *evpn_rib_new(const struct evpn_rib_config *c, const struct evpn
 	objpool_init(&rib->ip_pool, sizeof(struct rib_ip));
 	if (!c->hash_key[0] && !c->hash_key[1])
 		rib_random_key(rib->cfg.hash_key);
-	if (rib_map_init(&rib->routes, c->expected_routes, rib->cfg.hash_key) ||
-	    rib_map_init(&rib->macs, c->expected_routes, rib->cfg.hash_key) ||
-	    rib_map_init(&rib->floods, 0, rib->cfg.hash_key) || rib_map_init(&rib->rtsets, 0, rib->cfg.hash_key) ||
-	    rib_map_init(&rib->ips, c->expected_routes, rib->cfg.hash_key) ||
-	    rib_map_init(&rib->l3s, c->expected_routes, rib->cfg.hash_key)) {
+	rib_hkey_init(&rib->hk, rib->cfg.hash_key);
+	if (rib_map_init(&rib->routes, c->expected_routes, &rib->hk) ||
+	    rib_map_init(&rib->macs, c->expected_routes, &rib->hk) ||
+	    rib_map_init(&rib->floods, 0, &rib->hk) || rib_map_init(&rib->rtsets, 0, &rib->hk) ||
+	    rib_map_init(&rib->ips, c->expected_routes, &rib->hk) ||
+	    rib_map_init(&rib->l3s, c->expected_routes, &rib->hk)) {
 		evpn_rib_free(rib);
 		return NULL;
 	}
@@ -1124,14 +1199,10 @@ static struct rib_path *rib_select(const struct rib_route *r)
 static uint64_t rib_l3_hash(const struct evpn_rib *rib, uint32_t l3vni, uint8_t ip_len, uint8_t plen,
 			    const uint8_t *prefix)
 {
-	uint8_t b[4 + 2 + 16];
-	size_t ab = ip_len == 128 ? 16 : 4;
+	uint64_t w[3] = { (uint64_t)l3vni | (uint64_t)ip_len << 32 | (uint64_t)plen << 40,
+			  rib_word(prefix, ip_len == 128 ? 8 : 4), ip_len == 128 ? rib_word(prefix + 8, 8) : 0 };
 
-	memcpy(b, &l3vni, 4);
-	b[4] = ip_len;
-	b[5] = plen;
-	memcpy(b + 6, prefix, ab);
-	return rib_siphash(rib->l3s.key, b, 6 + ab);
+	return rib_hash_words(&rib->hk, w, 3);
 }
 
 static uint64_t rib_l3_hash_of(const struct rib_map *m, const void *e)

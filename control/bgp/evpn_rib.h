@@ -56,7 +56,7 @@ struct evpn_rib_config {
 	uint32_t dup_window_sec;     /* ... within this window freezes the MAC */
 	uint64_t expected_routes;    /* tables are sized for this many routes up front (0: small) */
 	uint32_t local_pref;         /* LOCAL_PREF of routes from eBGP peers and of iBGP routes without one */
-	uint64_t hash_key[2];        /* key of the tables' hash (SipHash); both 0: random, the default */
+	uint64_t hash_key[2];        /* key the tables' hash multipliers come from; both 0: random, the default */
 };
 
 /* What the RIB decides, for the daemon to carry out. Any may be NULL. */

@@ -20,6 +20,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,12 +112,39 @@ static unsigned route_af_bits(uint8_t family)
 
 static void route_clear_host_bits(struct route_prefix *p)
 {
-	for (unsigned i = 0; i < 16; i++) {
-		unsigned bits = p->len > 8 * i ? p->len - 8 * i : 0;
+	unsigned full = p->len / 8u;   /* whole bytes of the prefix; then a partial one and zeros */
 
-		if (bits < 8)
-			p->addr[i] &= (uint8_t)(0xff00u >> bits);
+	if (full < 16) {
+		p->addr[full] &= (uint8_t)(0xff00u >> (p->len % 8u));
+		memset(p->addr + full + 1, 0, 15 - full);
 	}
+}
+
+/*
+ * An IPv4 prefix (a4: the address's 4 bytes as they lie in memory, host bits clear) written
+ * in whole words: the RIB's hash and compares read it back in words, and a word written in
+ * parts (a byte here, 4 bytes there) cannot be forwarded from the store buffer to that load,
+ * which then waits for the stores to retire.
+ */
+static void route_prefix_set4(struct route_prefix *p, uint32_t a4, uint8_t len)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint64_t w[3] = { ROUTE_AF_V4 | (uint64_t)len << 8 | (uint64_t)a4 << 16, 0, 0 };
+
+	_Static_assert(sizeof(*p) == 20 && offsetof(struct route_prefix, addr) == 2, "route_prefix layout");
+	memcpy(p, w, sizeof(*p));
+#else
+	memset(p, 0, sizeof(*p));
+	p->family = ROUTE_AF_V4;
+	p->len = len;
+	memcpy(p->addr, &a4, 4);
+#endif
+}
+
+/* The network-order mask of an IPv4 prefix length (<= 32), as a4 of route_prefix_set4. */
+static uint32_t route_mask4_be(uint8_t len)
+{
+	return htonl(len ? ~0u << (32 - len) : 0);
 }
 
 /* A copy of *p with host bits cleared, or EINVAL. */
@@ -129,6 +157,13 @@ static int route_prefix_norm(const struct route_prefix *p, struct route_prefix *
 	bits = route_af_bits(p->family);
 	if (bits == 0 || p->len > bits)
 		return EINVAL;
+	if (p->family == ROUTE_AF_V4) {
+		uint32_t a4;
+
+		memcpy(&a4, p->addr, 4);
+		route_prefix_set4(out, a4 & route_mask4_be(p->len), p->len);
+		return 0;
+	}
 	memset(out, 0, sizeof(*out));
 	out->family = p->family;
 	out->len = p->len;
@@ -141,14 +176,7 @@ int route_prefix_v4(struct route_prefix *p, uint32_t addr, uint8_t len)
 {
 	if (len > 32)
 		return EINVAL;
-	memset(p, 0, sizeof(*p));
-	p->family = ROUTE_AF_V4;
-	p->len = len;
-	p->addr[0] = (uint8_t)(addr >> 24);
-	p->addr[1] = (uint8_t)(addr >> 16);
-	p->addr[2] = (uint8_t)(addr >> 8);
-	p->addr[3] = (uint8_t)addr;
-	route_clear_host_bits(p);
+	route_prefix_set4(p, htonl(addr) & route_mask4_be(len), len);
 	return 0;
 }
 
@@ -236,7 +264,9 @@ static int route_rib_program(struct route_rib *rib, const struct route_entry *e)
 	if (rc != 0)
 		return rc;
 	if (e->pfx.family == ROUTE_AF_V4)
-		rc = dp_route_add4(rib->dp, route_prefix_v4_host(&e->pfx), e->pfx.len, idx);
+		/* not installed: the table has no route of the prefix (the RIB is its only writer) */
+		rc = (e->installed ? dp_route_add4 : dp_route_add4_new)(rib->dp, route_prefix_v4_host(&e->pfx), e->pfx.len,
+								       idx);
 	else
 		rc = dp_route_add6(rib->dp, e->pfx.addr, e->pfx.len, idx);
 	dp_route_nh_put(rib->dp, idx);

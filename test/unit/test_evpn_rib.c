@@ -1199,6 +1199,102 @@ START_TEST(test_host_route_moves_with_mac)
 END_TEST
 
 /* VRFs configured after the routes came, changed, removed; auto RTs; bad lists. */
+/*
+ * Many MAC+IP host routes and type-5 prefixes through the tables' hash: announced in UPDATEs
+ * of several batches, half withdrawn (the withdrawals' IP bytes past ip_len are junk: they are
+ * no part of the key), re-announced from another leaf, each (VRF, prefix), MAC and address
+ * found exactly; the routes' hashes spread over 1024 buckets like random ones, though the
+ * keys differ in a few bits only.
+ */
+START_TEST(test_many_host_routes)
+{
+	enum { N = 20000, B = 100 };
+	struct bgp_attrs a = l3_attrs("10.0.0.3", 100, RMAC_B, -1), a2 = l3_attrs("10.0.0.4", 100, RMAC_A, 7);
+	static struct evpn_route rs[N], ts[N / 4];
+	static uint16_t bucket[1024];
+	struct evpn_rib_stats st;
+	struct evpn_rib_l3 out;
+	struct evpn_rib_mac_info mi;
+	uint16_t worst = 0;
+
+	set_vrf(false);
+	for (uint32_t i = 0; i < N; i++) {
+		uint8_t mac[6] = { 2, 1, 0, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i };
+		uint32_t addr = htonl(0x0a000000u | i);
+
+		rs[i] = host_route("10.0.0.3:1", mac, "10.0.0.0");
+		memcpy(rs[i].ip, &addr, 4);
+		if (i < N / 4) {
+			uint32_t p = htonl(0x14000000u | i << 8);
+
+			ts[i] = t5_route("10.0.0.3:3", "20.0.0.0", 24);
+			memcpy(ts[i].ip, &p, 4);
+		}
+		bucket[evpn_rib_route_hash(rib, &rs[i]) & 1023]++;
+	}
+	for (int i = 0; i < 1024; i++)
+		worst = bucket[i] > worst ? bucket[i] : worst;
+	ck_assert_uint_le(worst, 60);   /* about 20 in each; a hash blind to the low bytes piles them up */
+	for (uint32_t i = 0; i < N; i += B) {
+		n_events = n_overflow = 0;
+		evpn_rib_update(rib, ip("10.0.0.3"), false, &a, &rs[i], B, NULL, 0, false);
+		ck_assert_int_eq(n_events + n_overflow, 3 * B);   /* a MAC, an address, a host route each */
+	}
+	evpn_rib_update(rib, ip("10.0.0.3"), false, &a, ts, N / 4, NULL, 0, false);
+	evpn_rib_get_stats(rib, &st);
+	ck_assert_uint_eq(st.routes, N + N / 4);
+	ck_assert_uint_eq(st.macs, N);
+	ck_assert_uint_eq(st.l3_prefixes, N + N / 4);
+	/* every other host route and type 5 withdrawn, with junk past the address */
+	for (uint32_t i = 0; i < N; i += 2) {
+		struct evpn_route w = rs[i];
+
+		memset(w.ip + 4, 0xa5, 12);
+		w.label1 = w.label2 = 0;
+		evpn_rib_update(rib, ip("10.0.0.3"), false, &a, NULL, 0, &w, 1, false);
+		if (i < N / 4)
+			evpn_rib_update(rib, ip("10.0.0.3"), false, &a, NULL, 0, &ts[i], 1, false);
+	}
+	evpn_rib_get_stats(rib, &st);
+	ck_assert_uint_eq(st.routes, N / 2 + N / 8);
+	ck_assert_uint_eq(st.l3_prefixes, N / 2 + N / 8);
+	ck_assert_uint_eq(st.macs, N / 2);
+	for (uint32_t i = 0; i < N; i++) {
+		bool gone = i % 2 == 0;
+
+		ck_assert_msg(evpn_rib_l3_lookup(rib, L3VNI, 32, rs[i].ip, 32, &out) != gone, "host route %u", i);
+		if (!gone)
+			ck_assert_uint_eq(out.vtep_ip, ip("10.0.0.3"));
+		evpn_rib_mac_info(rib, 0, rs[i].mac, &mi);
+		ck_assert_msg(mi.remote != gone, "MAC %u", i);
+		if (i < N / 4)
+			ck_assert(evpn_rib_l3_lookup(rib, L3VNI, 32, ts[i].ip, 24, NULL) != gone);
+	}
+	/* the withdrawn ones come back from another leaf (another RD), the others move there too */
+	for (uint32_t i = 0; i < N; i++)
+		ck_assert_int_eq(evpn_rd_parse("10.0.0.4:1", rs[i].rd), 0);
+	for (uint32_t i = 0; i < N; i += B)
+		evpn_rib_update(rib, ip("10.0.0.4"), false, &a2, &rs[i], B, NULL, 0, false);
+	evpn_rib_get_stats(rib, &st);
+	ck_assert_uint_eq(st.routes, N + N / 2 + N / 8);
+	ck_assert_uint_eq(st.l3_prefixes, N + N / 8);
+	ck_assert_uint_eq(st.macs, N);
+	for (uint32_t i = 0; i < N; i++) {
+		ck_assert(evpn_rib_l3_lookup(rib, L3VNI, 32, rs[i].ip, 32, &out));
+		ck_assert_msg(out.vtep_ip == ip("10.0.0.4"), "host route %u", i);   /* sequence 7 wins */
+		ck_assert_mem_eq(out.rmac, RMAC_A, 6);
+		evpn_rib_mac_info(rib, 0, rs[i].mac, &mi);
+		ck_assert_uint_eq(mi.remote_vtep, ip("10.0.0.4"));
+	}
+	evpn_rib_peer_down(rib, ip("10.0.0.3"), false);
+	evpn_rib_peer_down(rib, ip("10.0.0.4"), false);
+	evpn_rib_get_stats(rib, &st);
+	ck_assert_uint_eq(st.routes, 0);
+	ck_assert_uint_eq(st.l3_prefixes, 0);
+	ck_assert_uint_eq(st.macs, 0);
+}
+END_TEST
+
 START_TEST(test_set_vrfs)
 {
 	struct bgp_attrs a = l3_attrs("10.0.0.2", 0, RMAC_A, -1);
@@ -1510,6 +1606,7 @@ int main(void)
 	tcase_add_test(tc, test_host_route_from_type2);
 	tcase_add_test(tc, test_host_route_needs_l3_parts);
 	tcase_add_test(tc, test_host_route_moves_with_mac);
+	tcase_add_test(tc, test_many_host_routes);
 	tcase_add_test(tc, test_set_vrfs);
 	tcase_add_test(tc, test_l3_walks);
 	tcase_add_test(tc, test_adv_prefix);

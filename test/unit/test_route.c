@@ -322,6 +322,39 @@ END_TEST
 
 /* ---- IPv6 ---- */
 
+/*
+ * dp_route_add4_new (a prefix the caller knows is not there: no search first) adds like
+ * dp_route_add4: the route counts, holds its reference, is found by lookups and by its exact
+ * prefix (host bits ignored), and is replaced and deleted as any other.
+ */
+START_TEST(test_v4_add_new)
+{
+	struct dp_route_table *t = table_new("t_v4n", 64, 0, 16, NULL);
+	uint32_t a = get_nh(t, nh_remote(8, 900001)), b = get_nh(t, nh_remote(9, 900001)), got;
+
+	ck_assert_int_eq(dp_route_add4_new(t, ip4(10, 1, 0, 0), 16, a), 0);
+	ck_assert_int_eq(dp_route_add4_new(t, ip4(10, 1, 2, 3), 32, b), 0);
+	ck_assert_int_eq(dp_route_add4_new(t, ip4(10, 2, 9, 9), 24, a), 0);
+	ck_assert_uint_eq(stats_of(t).v4_routes, 3);
+	ck_assert_uint_eq(dp_route_nh_refs(t, a), 3);
+	ck_assert_uint_eq(dp_route_nh_refs(t, b), 2);
+	ck_assert_uint_eq(dp_route_lookup4(t, ip4(10, 1, 2, 3)), b);
+	ck_assert_uint_eq(dp_route_lookup4(t, ip4(10, 1, 2, 4)), a);
+	ck_assert_uint_eq(dp_route_lookup4(t, ip4(10, 2, 9, 1)), a);
+	ck_assert_int_eq(dp_route_get4(t, ip4(10, 2, 9, 0), 24, &got), 0);
+	ck_assert_uint_eq(got, a);
+	ck_assert_int_eq(dp_route_add4(t, ip4(10, 1, 2, 3), 32, a), 0);   /* replace */
+	ck_assert_uint_eq(dp_route_nh_refs(t, b), 1);
+	ck_assert_uint_eq(dp_route_lookup4(t, ip4(10, 1, 2, 3)), a);
+	ck_assert_int_eq(dp_route_del4(t, ip4(10, 1, 2, 3), 32), 0);
+	ck_assert_int_eq(dp_route_del4(t, ip4(10, 1, 0, 0), 16), 0);
+	ck_assert_uint_eq(dp_route_lookup4(t, ip4(10, 1, 2, 3)), DP_ROUTE_NH_MISS);
+	ck_assert_uint_eq(stats_of(t).v4_routes, 1);
+	ck_assert_int_eq(dp_route_add4_new(t, ip4(10, 1, 2, 3), 33, a), EINVAL);
+	dp_route_table_free(t);
+}
+END_TEST
+
 START_TEST(test_v6_lpm)
 {
 	struct dp_route_table *t = table_new("t_v6", 0, 64, 16, NULL);
@@ -795,6 +828,21 @@ START_TEST(test_prefix_strings)
 	p = pfx("10.1.2.3/16");
 	route_prefix_format(&p, buf, sizeof(buf));
 	ck_assert_str_eq(buf, "10.1.0.0/16");
+	/* host bits cleared at every length: a partial byte, the zeros after it, none, all */
+	{
+		static const char *const cases[][2] = {
+			{ "10.1.255.3/20", "10.1.240.0/20" }, { "10.1.2.3/32", "10.1.2.3/32" },
+			{ "255.255.255.255/0", "0.0.0.0/0" }, { "255.255.255.255/1", "128.0.0.0/1" },
+			{ "2001:db8:ffff:ffff::1/33", "2001:db8:8000::/33" }, { "2001:db8::ff/127", "2001:db8::fe/127" },
+			{ "2001:db8::ff/128", "2001:db8::ff/128" }, { "ffff::1/8", "ff00::/8" },
+		};
+
+		for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+			p = pfx(cases[i][0]);
+			route_prefix_format(&p, buf, sizeof(buf));
+			ck_assert_str_eq(buf, cases[i][1]);
+		}
+	}
 	p = pfx("192.168.1.7");
 	route_prefix_format(&p, buf, sizeof(buf));
 	ck_assert_str_eq(buf, "192.168.1.7/32");
@@ -1483,6 +1531,7 @@ static Suite *route_suite(void)
 	tcase_add_test(tc, test_nexthops);
 	tcase_add_test(tc, test_nexthops_all_fit);
 	tcase_add_test(tc, test_v4_lpm);
+	tcase_add_test(tc, test_v4_add_new);
 	tcase_add_test(tc, test_v6_lpm);
 	tcase_add_test(tc, test_full);
 	tcase_add_test(tc, test_create_errors);
