@@ -355,6 +355,33 @@ void cni_conf_free(struct cni_conf *c)
 
 /* ---- results ---- */
 
+/* The names of a result list's entries: an ips[] or routes[] item, its prefix and gateway. */
+struct cni_entry_keys {
+	const char *list, *prefix, *prefix_is, *gw;
+};
+
+/* One ips[] or routes[] item (index i): its prefix and, when given, a gateway of its family. */
+static int cni_entry_parse(const json_t *v, const char *what, const struct cni_entry_keys *k, size_t i, int *family,
+			   uint8_t addr[16], uint8_t *len, bool *has_gw, uint8_t gw[16], struct cni_err *e)
+{
+	const json_t *p = json_object_get(v, k->prefix), *g = json_object_get(v, k->gw);
+	int fam;
+
+	if (!json_is_string(p) || cni_parse_prefix(json_string_value(p), family, addr, len)) {
+		cni_set_err(e, CNI_ERR_DECODE, "%s: %s[%zu].%s: expected %s", what, k->list, i, k->prefix, k->prefix_is);
+		return EINVAL;
+	}
+	if (!g)
+		return 0;
+	if (!json_is_string(g) || cni_parse_addr(json_string_value(g), &fam, gw) || fam != *family) {
+		cni_set_err(e, CNI_ERR_DECODE, "%s: %s[%zu].%s: expected an address of the same family", what, k->list, i,
+			    k->gw);
+		return EINVAL;
+	}
+	*has_gw = true;
+	return 0;
+}
+
 int cni_result_parse(const json_t *obj, const char *what, const char *ifname, struct cni_result *r,
 		     struct cni_err *e)
 {
@@ -373,27 +400,15 @@ int cni_result_parse(const json_t *obj, const char *what, const char *ifname, st
 		return EINVAL;
 	}
 	json_array_foreach(ips, i, v) {
-		const json_t *a = json_object_get(v, "address"), *g = json_object_get(v, "gateway");
 		struct cni_ip *ip = &r->ips[r->n_ips];
+		const struct cni_entry_keys k = { "ips", "address", "an address/length string", "gateway" };
 
 		if (r->n_ips == CNI_MAX_IPS) {
 			cni_set_err(e, CNI_ERR_UNSUPPORTED, "%s: ips: more than %d addresses", what, CNI_MAX_IPS);
 			return EINVAL;
 		}
-		if (!json_is_string(a) || cni_parse_prefix(json_string_value(a), &ip->family, ip->addr, &ip->len)) {
-			cni_set_err(e, CNI_ERR_DECODE, "%s: ips[%zu].address: expected an address/length string", what, i);
+		if (cni_entry_parse(v, what, &k, i, &ip->family, ip->addr, &ip->len, &ip->has_gw, ip->gw, e))
 			return EINVAL;
-		}
-		if (g) {
-			int fam;
-
-			if (!json_is_string(g) || cni_parse_addr(json_string_value(g), &fam, ip->gw) || fam != ip->family) {
-				cni_set_err(e, CNI_ERR_DECODE, "%s: ips[%zu].gateway: expected an address of the same family",
-					    what, i);
-				return EINVAL;
-			}
-			ip->has_gw = true;
-		}
 		r->n_ips++;
 	}
 	if (routes && !json_is_array(routes)) {
@@ -401,27 +416,15 @@ int cni_result_parse(const json_t *obj, const char *what, const char *ifname, st
 		return EINVAL;
 	}
 	json_array_foreach(routes, i, v) {
-		const json_t *d = json_object_get(v, "dst"), *g = json_object_get(v, "gw");
 		struct cni_route *rt = &r->routes[r->n_routes];
+		const struct cni_entry_keys k = { "routes", "dst", "a prefix string", "gw" };
 
 		if (r->n_routes == CNI_MAX_ROUTES) {
 			cni_set_err(e, CNI_ERR_UNSUPPORTED, "%s: routes: more than %d routes", what, CNI_MAX_ROUTES);
 			return EINVAL;
 		}
-		if (!json_is_string(d) || cni_parse_prefix(json_string_value(d), &rt->family, rt->dst, &rt->len)) {
-			cni_set_err(e, CNI_ERR_DECODE, "%s: routes[%zu].dst: expected a prefix string", what, i);
+		if (cni_entry_parse(v, what, &k, i, &rt->family, rt->dst, &rt->len, &rt->has_gw, rt->gw, e))
 			return EINVAL;
-		}
-		if (g) {
-			int fam;
-
-			if (!json_is_string(g) || cni_parse_addr(json_string_value(g), &fam, rt->gw) || fam != rt->family) {
-				cni_set_err(e, CNI_ERR_DECODE, "%s: routes[%zu].gw: expected an address of the same family",
-					    what, i);
-				return EINVAL;
-			}
-			rt->has_gw = true;
-		}
 		r->n_routes++;
 	}
 	if (dns) {
