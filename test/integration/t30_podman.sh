@@ -47,7 +47,7 @@ PODMAN=(podman --root "$PD/root" --runroot "$PD/runroot" --storage-driver vfs --
 	--network-backend cni --network-config-dir "$PD/net.d" --cgroup-manager cgroupfs
 	--events-backend file --runtime "$PD/bin/runc")
 CG=/${VT_P}-podman          # --cgroup-parent: /sys/fs/cgroup/*/$CG
-pm() { "${PODMAN[@]}" "$@" 2>>"$VT_TMP/podman.err"; }
+pm() { "${PODMAN[@]}" "$@" 2>>"$VT_TMP/podman.log"; }
 POD_CTRS=()
 # podman 4.3 writes the CNI results cache under /var/lib/cni/results (no flag moves it; each
 # file goes at DEL): the directories are removed at exit if this test made them.
@@ -84,8 +84,8 @@ tar -C "$PD/rootfs" -cf "$PD/busybox.tar" .
 # podman import writes a blob cache to /var/lib/containers/cache whatever --root says: it runs
 # in a mount namespace of its own with an empty /var/lib.
 unshare -m --propagation private sh -c 'mount -t tmpfs vt-podman-import /var/lib && exec "$@"' sh \
-	"${PODMAN[@]}" import --change 'CMD ["/bin/sh"]' "$PD/busybox.tar" localhost/vt-busybox:t >/dev/null 2>>"$VT_TMP/podman.err" ||
-	vt_fail "podman import failed: $(tail -3 "$VT_TMP/podman.err")"
+	"${PODMAN[@]}" import --change 'CMD ["/bin/sh"]' "$PD/busybox.tar" localhost/vt-busybox:t >/dev/null 2>>"$VT_TMP/podman.log" ||
+	vt_fail "podman import failed: $(tail -3 "$VT_TMP/podman.log")"
 # Can podman run a container here at all? If not, say exactly why and skip.
 if ! out=$("${PODMAN[@]}" run --rm --cgroup-parent "$CG" --network none localhost/vt-busybox:t /bin/sh -c 'echo ok' 2>&1) ||
 	[ "$out" != ok ]; then
@@ -121,7 +121,7 @@ ports() { vt_ctl "$1" -j show ports | jq -r '.ports[] | select(.kind != "underla
 # run NAME NET: podman run -d on NET; the container's PID in $CPID
 run() {
 	pm run -d --name "$1" --cgroup-parent "$CG" --network "$2" localhost/vt-busybox:t sleep 600 >/dev/null ||
-		vt_fail "podman run --network $2 failed: $(tail -5 "$VT_TMP/podman.err")"
+		vt_fail "podman run --network $2 failed: $(tail -5 "$VT_TMP/podman.log")"
 	POD_CTRS+=("$1")
 }
 C1=${VT_P}c1 C2=${VT_P}c2
@@ -153,7 +153,7 @@ vt_pass "the two podman containers ping each other across the leaves"
 
 # podman rm -f: CNI DEL; the port leaves vtepd and the lease is released; the other leaf stays
 before2=$(ports "$L2")
-pm rm -f -t 0 "$C1" >/dev/null || vt_fail "podman rm -f $C1 failed: $(tail -5 "$VT_TMP/podman.err")"
+pm rm -f -t 0 "$C1" >/dev/null || vt_fail "podman rm -f $C1 failed: $(tail -5 "$VT_TMP/podman.log")"
 [ -z "$(ports "$L1")" ] || vt_fail "vtepd $L1 still has a port after podman rm -f: $(vt_ctl "$L1" show ports)"
 [ "$(leases "$N1")" = 0 ] || vt_fail "the lease of $C1 is still held after podman rm -f"
 [ ! -e "$NS1" ] || vt_fail "$C1's network namespace $NS1 is still there after podman rm -f"
