@@ -17,6 +17,7 @@
 # socket, and leaves no lease and no interface; DEL then releases the lease and fails with 11 (the
 # runtime retries).
 # As one command: VT_BUILD=$PWD/build bash test/integration/t29_cni.sh
+# vt-suite: once
 source "$(dirname "$0")/lib.sh"
 CNI=$VT_BUILD/cni/vtepd-cni
 [ -x "$CNI" ] || vt_fail "$CNI is not built"

@@ -10,6 +10,7 @@
 # /etc/cni/net.d, /var/lib/containers or the host's podman state. Skips (exit 0, "SKIP:") only
 # when podman, runc, conmon or busybox-static is missing or podman cannot run a container here.
 # As one command: VT_BUILD=$PWD/build bash test/integration/t30_podman.sh
+# vt-suite: once
 source "$(dirname "$0")/lib.sh"
 CNI=$VT_BUILD/cni/vtepd-cni
 [ -x "$CNI" ] || vt_fail "$CNI is not built"
