@@ -7,7 +7,7 @@
 # at either leaf but the demo's own, no host-local lease, no Docker network of the walk.
 #
 # The walk writes where a host's runtimes live (/etc/cni/net.d, /opt/cni/bin, /var/lib/cni,
-# podman's and runc's state, /run/docker/plugins, /tmp/bb): the test runs it in a mount
+# podman's and runc's state, /run/docker/plugins, the Docker driver's state, /tmp/bb): the test runs it in a mount
 # namespace of its own with an empty tmpfs on each, so the host's are never touched. dockerd is
 # the test's own (a host has it as a service; the walk expects it running), with its state on
 # those tmpfs and DOCKER_HOST pointing at it; podman gets a containers.conf (CONTAINERS_CONF)
@@ -37,7 +37,7 @@ LAST=$(tail -n 1 "$WALK")
 # The directories the walk writes, made on the host only where missing (and removed again):
 # in the walk's mount namespace each gets an empty tmpfs.
 DIRS=(/etc/cni/net.d /opt/cni/bin /var/lib/cni /var/lib/containers /run/containers /run/runc
-	/run/docker /var/lib/docker /tmp/bb)
+	/run/docker /var/lib/docker /var/lib/vtepd-docker /tmp/bb)
 MADE=()
 for d in "${DIRS[@]}"; do
 	top=$d
@@ -121,7 +121,7 @@ build/control/vtepctl -n demo-leaf1 -j show ports > $VT_TMP/ports1.json
 build/control/vtepctl -n demo-leaf2 -j show ports > $VT_TMP/ports2.json
 ls /var/lib/cni/networks/*/ 2>/dev/null | grep '^[0-9]' > $VT_TMP/leases || true
 docker network ls --format '{{.Name}}' > $VT_TMP/docker-networks
-ls /run/docker/plugins > $VT_TMP/plugins
+cat /var/lib/vtepd-docker/*.json > $VT_TMP/driver-state
 EOF
 	tail -n 1 "$WALK"
 } > "$VT_TMP/walk-checked.sh"
@@ -145,6 +145,9 @@ for i in 1 2; do
 done
 [ ! -s "$VT_TMP/leases" ] || vt_fail "host-local leases left: $(cat "$VT_TMP/leases")"
 grep -q net100 "$VT_TMP/docker-networks" && vt_fail "docker network rm left: $(cat "$VT_TMP/docker-networks")"
-vt_pass "after podman rm, docker rm and docker network rm: only the demo's ports, no lease, no network"
+jq -s -e 'length == 2 and all(.[]; (.networks | length) == 0 and (.endpoints | length) == 0)' \
+	"$VT_TMP/driver-state" >/dev/null ||
+	vt_fail "the Docker drivers' state is not empty: $(cat "$VT_TMP/driver-state")"
+vt_pass "after podman rm, docker rm and docker network rm: only the demo's ports, no lease, no network, the drivers' state empty"
 grep -q "demo: torn down" "$VT_TMP/walk.log" || vt_fail "the demo's tear-down did not finish"
 vt_pass "the walk's tear-down ran; nothing of it is left on the host (its mount namespace is gone)"
