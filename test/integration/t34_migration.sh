@@ -203,9 +203,9 @@ mac_at_p() { pm 3 exec "$P" cat /proc/net/arp | awk -v ip="$XIP" '$1 == ip { pri
 [ "$(mac_at_p)" = "$XMAC" ] || vt_fail "P's ARP entry for X is not $XMAC: $(pm 3 exec "$P" cat /proc/net/arp)"
 vt_pass "P (leaf 3) pings X (leaf 1) every 50 ms; leaf 3 has X at leaf 1"
 
-# gap S0: P's pings after sequence S0: "GAP_MS LOST": the first one unanswered after S0, the
-# first answered after it; the gap from when the first lost one was sent (the answer before it
-# plus the interval) to that answer.
+# gap S0: P's pings after sequence S0: "GAP_MS LOST T_BACK": the first one unanswered after S0,
+# the first answered after it (at T_BACK); the gap from when the first lost one was sent (the
+# answer before it plus the interval) to that answer.
 gap() {
 	awk -v s0="$1" '
 		/bytes from/ && !/DUP/ {
@@ -217,8 +217,8 @@ gap() {
 			for (s = s0; s in ts; s++) ;
 			lost = s
 			for (b = lost; b < lost + 100000 && !(b in ts); b++) ;
-			if (!(b in ts) || !((lost - 1) in ts)) { print "none 0"; exit }
-			printf "%.0f %d\n", (ts[b] - ts[lost - 1] - 0.05) * 1000, b - lost
+			if (!(b in ts) || !((lost - 1) in ts)) { print "none 0 0"; exit }
+			printf "%.0f %d %s\n", (ts[b] - ts[lost - 1] - 0.05) * 1000, b - lost, ts[b]
 		}' "$VT_TMP/ping.log"
 }
 # wait_back S0: P is answered again, well after the move (20 answers past the gap)
@@ -233,6 +233,14 @@ wait_back() {
 		sleep 0.1
 	done
 	return 1
+}
+
+# fabric N T: ms from leaf N's last port attach (its log's clock: the wall clock, as ping -D's)
+# to T, the first answer after the gap: the fabric's part of the gap, advertisement to answer
+fabric() {
+	local ta
+	ta=$(grep "info: port .* attached" "$VT_TMP/${L[$1]}.log" | tail -1 | sed 's/^vtepd\[\([0-9.]*\)\].*/\1/')
+	awk -v a="$ta" -v b="$2" 'BEGIN { printf "%.0f", (b - a) * 1000 }'
 }
 
 # ---- move 1: leaf 1 -> leaf 2, break before make (checkpoint on host 1, restore on host 2) ----
@@ -270,12 +278,12 @@ t2=$(date +%s.%N)
 [ "$(ports "${L[2]}")" = "$XMAC $XIP/24" ] ||
 	vt_fail "leaf 2's port for X is not $XMAC $XIP/24: $(vt_ctl "${L[2]}" show ports)"
 wait_back "$S0" || vt_fail "P does not reach X at leaf 2 within 30 s: $(tail -3 "$VT_TMP/ping.log")"
-read -r G1 LOST1 <<<"$(gap "$S0")"
+read -r G1 LOST1 T1 <<<"$(gap "$S0")"
 # break before make: leaf 1's withdrawal reached every leaf before leaf 2 learned X, so leaf 2
 # advertises with no sequence (0, RFC 7432 15.1: it raises only past a route it still has)
 SEQ1=$(mac_at 2 | awk '{print $3}')
 vt_wait_for 10 located 2 "$SEQ1" || vt_fail "after move 1, X is not at leaf 2 only: $(state)"
-echo "MEASURED: move 1 (leaf 1 -> leaf 2, break before make): ping gap ${G1} ms, ${LOST1} pings lost; podman rm + run took $(awk -v a="$t0" -v b="$t2" 'BEGIN { printf "%.0f", (b - a) * 1000 }') ms; mobility sequence $SEQ1"
+echo "MEASURED: move 1 (leaf 1 -> leaf 2, break before make): ping gap ${G1} ms, ${LOST1} pings lost; $(fabric 2 "$T1") ms of it from the attach at leaf 2 to the first answer; podman rm + run took $(awk -v a="$t0" -v b="$t2" 'BEGIN { printf "%.0f", (b - a) * 1000 }') ms; mobility sequence $SEQ1"
 vt_pass "move 1: X at leaf 2 (MAC and IP kept), leaf 1's route withdrawn everywhere, P reaches X again"
 
 # ---- move 2: leaf 2 -> leaf 1, make before break (X frozen on leaf 2, its port still there) ----
@@ -296,8 +304,8 @@ SEQ2=$((SEQ1 + 1))
 vt_wait_for 10 located 1 "$SEQ2" ||
 	vt_fail "with X still attached at leaf 2, X is not at leaf 1 only with sequence $SEQ2: $(state)"
 wait_back "$S0" || vt_fail "P does not reach X back at leaf 1 within 30 s: $(tail -3 "$VT_TMP/ping.log")"
-read -r G2 LOST2 <<<"$(gap "$S0")"
-echo "MEASURED: move 2 (leaf 2 -> leaf 1, make before break): ping gap ${G2} ms, ${LOST2} pings lost; podman pause + run took $(awk -v a="$t0" -v b="$t2" 'BEGIN { printf "%.0f", (b - a) * 1000 }') ms; mobility sequence $SEQ1 -> $SEQ2"
+read -r G2 LOST2 T2 <<<"$(gap "$S0")"
+echo "MEASURED: move 2 (leaf 2 -> leaf 1, make before break): ping gap ${G2} ms, ${LOST2} pings lost; $(fabric 1 "$T2") ms of it from the attach at leaf 1 to the first answer; podman pause + run took $(awk -v a="$t0" -v b="$t2" 'BEGIN { printf "%.0f", (b - a) * 1000 }') ms; mobility sequence $SEQ1 -> $SEQ2"
 vt_pass "move 2: leaf 1 advertises X with sequence $SEQ2, leaf 2 withdraws while X's port is still there"
 
 # the frozen copy goes (CNI DEL at leaf 2): nothing changes for X at leaf 1
@@ -307,7 +315,7 @@ pm 2 rm -f -t 0 "$X" >/dev/null || vt_fail "podman rm -f X on host 2 failed: $(t
 S0=$(last_seq)
 sleep 1
 located 1 "$SEQ2" || vt_fail "removing the old copy at leaf 2 disturbed X at leaf 1: $(state)"
-[ "$(gap "$S0")" = "none 0" ] || vt_fail "P lost pings when the old copy went at leaf 2: $(gap "$S0")"
+[ "$(gap "$S0")" = "none 0 0" ] || vt_fail "P lost pings when the old copy went at leaf 2: $(gap "$S0")"
 [ "$(mac_at_p)" = "$XMAC" ] || vt_fail "P's ARP entry for X changed: $(pm 3 exec "$P" cat /proc/net/arp)"
 vt_pass "the old copy's removal at leaf 2 leaves X at leaf 1 alone; P never lost X's MAC"
 
