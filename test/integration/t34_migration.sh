@@ -18,6 +18,9 @@
 #     leaf 1 with the same MAC and IP, then removed on leaf 2. Leaf 1 must
 #     advertise with the mobility sequence raised past leaf 2's, and leaf 2 withdraw its route
 #     for X while X's port is still attached there.
+#   Move 3, leaf 1 -> leaf 2 make before break again, rolled back: the copy on leaf 2 is removed
+#     while X is still attached, frozen and silent, at leaf 1: leaf 1 must take X's MAC back and
+#     advertise it before X speaks again (fabric_reclaim_ports), then X resumes.
 # After each move: P reaches X; every leaf's MAC table and `show bgp evpn` have X at the new leaf
 # only, the sequence as RFC 7432 section 15 says; the gap P saw (first ping lost to the first
 # answered again) is measured and printed, with the pings lost. Skips (exit 0, "SKIP:") only when
@@ -223,13 +226,10 @@ gap() {
 }
 # wait_back S0: P is answered again, well after the move (20 answers past the gap)
 wait_back() {
-	local s0=$1 g
+	local s0=$1 g n _t
 	for _ in $(seq 300); do
-		g=$(gap "$s0")
-		if [ "${g%% *}" != none ]; then
-			local b=$((s0 + ${g#* } + 20))
-			[ "$(last_seq)" -gt "$b" ] && return 0
-		fi
+		read -r g n _t <<<"$(gap "$s0")"
+		[ "$g" != none ] && [ "$(last_seq)" -gt $((s0 + n + 20)) ] && return 0
 		sleep 0.1
 	done
 	return 1
@@ -318,6 +318,26 @@ located 1 "$SEQ2" || vt_fail "removing the old copy at leaf 2 disturbed X at lea
 [ "$(gap "$S0")" = "none 0 0" ] || vt_fail "P lost pings when the old copy went at leaf 2: $(gap "$S0")"
 [ "$(mac_at_p)" = "$XMAC" ] || vt_fail "P's ARP entry for X changed: $(pm 3 exec "$P" cat /proc/net/arp)"
 vt_pass "the old copy's removal at leaf 2 leaves X at leaf 1 alone; P never lost X's MAC"
+
+# ---- move 3: leaf 1 -> leaf 2 make before break, rolled back: the copy on leaf 2 goes and X,
+# still attached at leaf 1, resumes there ----
+NSX=$(pm 1 inspect --format '{{.NetworkSettings.SandboxKey}}' "$X")
+pm 1 pause "$X" >/dev/null || vt_fail "podman pause X on host 1 failed: $(tail -5 "$VT_TMP/podman.log")"
+nsenter --net="$NSX" ip link set eth0 down || vt_fail "cannot silence X's eth0 on host 1"
+run 2 "$X" "$XMAC" "$XIP"
+SEQ3=$((SEQ2 + 1))
+vt_wait_for 10 located 2 "$SEQ3" || vt_fail "move 3: X is not at leaf 2 only with sequence $SEQ3: $(state)"
+pm 2 rm -f -t 0 "$X" >/dev/null || vt_fail "podman rm -f X on host 2 failed: $(tail -5 "$VT_TMP/podman.log")"
+# X is still attached at leaf 1, frozen and silent: leaf 1 takes its MAC back and advertises it
+# at once (a new route: leaf 2's withdrawal went first, so no sequence), not when X next speaks
+vt_wait_for 10 located 1 0 ||
+	vt_fail "the copy at leaf 2 went, X is still attached at leaf 1, but leaf 1 does not advertise it: $(state)"
+S0=$(last_seq)
+nsenter --net="$NSX" ip link set eth0 up || vt_fail "cannot bring X's eth0 up again on host 1"
+pm 1 unpause "$X" >/dev/null || vt_fail "podman unpause X on host 1 failed"
+wait_back "$S0" || vt_fail "P does not reach X resumed at leaf 1 within 30 s: $(tail -3 "$VT_TMP/ping.log")"
+located 1 0 || vt_fail "after X resumed at leaf 1: $(state)"
+vt_pass "move 3 rolled back: the copy at leaf 2 removed, leaf 1 advertises X (still attached there) again before it speaks"
 
 kill "$PING_PID" 2>/dev/null; wait "$PING_PID" 2>/dev/null; PING_PID=
 for hc in "1 $X" "3 $P"; do pm ${hc%% *} rm -f -t 0 "${hc#* }" >/dev/null || vt_fail "podman rm ${hc#* } failed"; done
