@@ -262,15 +262,13 @@ if [ -z "$criu_why" ]; then
 		moved=1
 		vt_pass "checkpoint on host 1 (podman container checkpoint --export), restore on host 2 (--import)"
 	else
+		# X may be stopped now: the move below removes it on host 1 in any state
 		criu_why="podman container checkpoint failed: $(tail -2 "$VT_TMP/podman.log" | tr '\n' ' ')"
-		pm 1 ps -a --format '{{.Names}} {{.Status}}' | grep -q "^$X Up" ||
-			vt_fail "the failed checkpoint stopped X: $criu_why"
 	fi
 fi
 if [ $moved = 0 ]; then
 	echo "SKIP (checkpoint/restore step): $criu_why; X moves by podman rm on host 1 (CNI DEL) and podman run --mac-address $XMAC --ip $XIP on host 2 (CNI ADD)"
 	pm 1 rm -f -t 0 "$X" >/dev/null || vt_fail "podman rm -f X on host 1 failed: $(tail -5 "$VT_TMP/podman.log")"
-	t1=$(date +%s.%N)
 	run 2 "$X" "$XMAC" "$XIP"
 fi
 t2=$(date +%s.%N)
@@ -283,7 +281,7 @@ read -r G1 LOST1 T1 <<<"$(gap "$S0")"
 # advertises with no sequence (0, RFC 7432 15.1: it raises only past a route it still has)
 SEQ1=$(mac_at 2 | awk '{print $3}')
 vt_wait_for 10 located 2 "$SEQ1" || vt_fail "after move 1, X is not at leaf 2 only: $(state)"
-echo "MEASURED: move 1 (leaf 1 -> leaf 2, break before make): ping gap ${G1} ms, ${LOST1} pings lost; $(fabric 2 "$T1") ms of it from the attach at leaf 2 to the first answer; podman rm + run took $(awk -v a="$t0" -v b="$t2" 'BEGIN { printf "%.0f", (b - a) * 1000 }') ms; mobility sequence $SEQ1"
+echo "MEASURED: move 1 (leaf 1 -> leaf 2, break before make): ping gap ${G1} ms, ${LOST1} pings lost; $(fabric 2 "$T1") ms of it from the attach at leaf 2 to the first answer; the podman commands took $(awk -v a="$t0" -v b="$t2" 'BEGIN { printf "%.0f", (b - a) * 1000 }') ms; mobility sequence $SEQ1"
 vt_pass "move 1: X at leaf 2 (MAC and IP kept), leaf 1's route withdrawn everywhere, P reaches X again"
 
 # ---- move 2: leaf 2 -> leaf 1, make before break (X frozen on leaf 2, its port still there) ----
@@ -305,7 +303,7 @@ vt_wait_for 10 located 1 "$SEQ2" ||
 	vt_fail "with X still attached at leaf 2, X is not at leaf 1 only with sequence $SEQ2: $(state)"
 wait_back "$S0" || vt_fail "P does not reach X back at leaf 1 within 30 s: $(tail -3 "$VT_TMP/ping.log")"
 read -r G2 LOST2 T2 <<<"$(gap "$S0")"
-echo "MEASURED: move 2 (leaf 2 -> leaf 1, make before break): ping gap ${G2} ms, ${LOST2} pings lost; $(fabric 1 "$T2") ms of it from the attach at leaf 1 to the first answer; podman pause + run took $(awk -v a="$t0" -v b="$t2" 'BEGIN { printf "%.0f", (b - a) * 1000 }') ms; mobility sequence $SEQ1 -> $SEQ2"
+echo "MEASURED: move 2 (leaf 2 -> leaf 1, make before break): ping gap ${G2} ms, ${LOST2} pings lost; $(fabric 1 "$T2") ms of it from the attach at leaf 1 to the first answer; the podman commands (pause, run) took $(awk -v a="$t0" -v b="$t2" 'BEGIN { printf "%.0f", (b - a) * 1000 }') ms; mobility sequence $SEQ1 -> $SEQ2"
 vt_pass "move 2: leaf 1 advertises X with sequence $SEQ2, leaf 2 withdraws while X's port is still there"
 
 # the frozen copy goes (CNI DEL at leaf 2): nothing changes for X at leaf 1
