@@ -44,6 +44,16 @@ struct cni_err {
 
 enum cni_cmd { CNI_CMD_ADD, CNI_CMD_DEL, CNI_CMD_CHECK, CNI_CMD_VERSION };
 
+/*
+ * An address the runtime asks for (podman's --ip, a restored container's address): CNI_ARGS
+ * IP=, runtimeConfig.ips or args.cni.ips. len 0: given without a prefix length.
+ */
+struct cni_req_ip {
+	int family;
+	uint8_t addr[16];
+	uint8_t len;
+};
+
 /* The runtime's CNI_* variables (getenv-style lookup, so the test passes its own). */
 struct cni_env {
 	enum cni_cmd cmd;
@@ -51,6 +61,11 @@ struct cni_env {
 	char netns[CNI_PATH_MAX];   /* empty: none given (allowed for DEL) */
 	char ifname[CNI_NAME_MAX];
 	char path[4096];            /* CNI_PATH: where the IPAM plugin is looked for */
+	/* ADD only, from CNI_ARGS (podman 4.3 passes --mac-address and --ip there): MAC=, IP= */
+	bool has_mac;
+	uint8_t mac[6];
+	size_t n_ips;
+	struct cni_req_ip ips[CNI_MAX_IPS];
 };
 
 struct cni_ip {
@@ -78,6 +93,9 @@ struct cni_conf {
 	uint32_t mtu;               /* 0: the VNI's */
 	bool has_mac;
 	uint8_t mac[6];             /* runtimeConfig.mac / args.cni.mac */
+	size_t n_ips;               /* runtimeConfig.ips, else args.cni.ips (the "ips" capability) */
+	struct cni_req_ip ips[CNI_MAX_IPS];
+	const char *ips_from;       /* which of the two, for messages */
 	char ipam_type[64];         /* empty: no IPAM */
 	json_t *prev;               /* prevResult (borrowed from root), or NULL */
 	json_t *root;               /* the parsed document (owned) */
@@ -108,6 +126,16 @@ char *cni_result_json(const char *version, const char *port, const char *ifname,
 char *cni_error_json(const char *version, const struct cni_err *e);
 char *cni_version_json(void);
 bool cni_version_supported(const char *v);
+
+/*
+ * The addresses the runtime asks for (the config's, else CNI_ARGS IP=; *from names where they
+ * came from): each must be in the IPAM result r, or it is an error naming the address (the IPAM
+ * plugin ignored the request). 0 or EADDRNOTAVAIL.
+ */
+const struct cni_req_ip *cni_requested_ips(const struct cni_env *env, const struct cni_conf *c, size_t *n,
+					   const char **from);
+int cni_requested_check(const struct cni_req_ip *req, size_t n, const char *from, const char *ipam,
+			const struct cni_result *r, struct cni_err *e);
 
 /* Stable names from the container: the port (15 characters, "vc" + hash) and a MAC. */
 void cni_port_name(const char *containerid, const char *ifname, char out[CNI_NAME_MAX]);

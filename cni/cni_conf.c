@@ -18,6 +18,8 @@
 
 static const char *const cni_versions[] = { "0.4.0", "1.0.0" };
 
+static void cni_fmt_prefix(char *buf, size_t len, int family, const uint8_t *a, uint8_t plen);
+
 void cni_set_err(struct cni_err *e, int code, const char *fmt, ...)
 {
 	va_list ap;
@@ -86,7 +88,64 @@ int cni_parse_mac(const char *s, uint8_t mac[6])
 	return 0;
 }
 
+/* A requested address: "A" or "A/LEN" (LEN 1 or more). 0 or EINVAL. */
+static int cni_parse_req_ip(const char *s, struct cni_req_ip *ip)
+{
+	memset(ip, 0, sizeof(*ip));
+	if (!strchr(s, '/'))
+		return cni_parse_addr(s, &ip->family, ip->addr);
+	if (cni_parse_prefix(s, &ip->family, ip->addr, &ip->len) || ip->len == 0)
+		return EINVAL;
+	return 0;
+}
+
 /* ---- environment ---- */
+
+/*
+ * CNI_ARGS of an ADD: KEY=VALUE pairs separated by ';' (libcni's format). MAC= and IP= (a
+ * comma-separated list of A or A/LEN) are taken; other keys (IgnoreUnknown, K8S_POD_NAME ...)
+ * are for other plugins and left alone.
+ */
+static int cni_env_args(const char *args, struct cni_env *env, struct cni_err *e)
+{
+	char buf[4096], *save = NULL;
+
+	if (strlen(args) >= sizeof(buf)) {
+		cni_set_err(e, CNI_ERR_ENV, "CNI_ARGS is longer than %zu characters", sizeof(buf) - 1);
+		return EINVAL;
+	}
+	snprintf(buf, sizeof(buf), "%s", args);
+	for (char *kv = strtok_r(buf, ";", &save); kv; kv = strtok_r(NULL, ";", &save)) {
+		char *v = strchr(kv, '='), *save2 = NULL;
+
+		if (!v || v == kv) {
+			cni_set_err(e, CNI_ERR_ENV, "CNI_ARGS: '%.64s' is not KEY=VALUE", kv);
+			return EINVAL;
+		}
+		*v++ = '\0';
+		if (!strcmp(kv, "MAC")) {
+			if (cni_parse_mac(v, env->mac)) {
+				cni_set_err(e, CNI_ERR_ENV, "CNI_ARGS MAC '%.64s' is not a unicast xx:xx:xx:xx:xx:xx", v);
+				return EINVAL;
+			}
+			env->has_mac = true;
+		} else if (!strcmp(kv, "IP")) {
+			env->n_ips = 0;
+			for (char *a = strtok_r(v, ",", &save2); a; a = strtok_r(NULL, ",", &save2)) {
+				if (env->n_ips == CNI_MAX_IPS) {
+					cni_set_err(e, CNI_ERR_ENV, "CNI_ARGS IP: more than %d addresses", CNI_MAX_IPS);
+					return EINVAL;
+				}
+				if (cni_parse_req_ip(a, &env->ips[env->n_ips])) {
+					cni_set_err(e, CNI_ERR_ENV, "CNI_ARGS IP '%.64s' is not an address (A or A/LEN)", a);
+					return EINVAL;
+				}
+				env->n_ips++;
+			}
+		}
+	}
+	return 0;
+}
 
 /* 1 to 15 characters an interface name may have (vtepd's rule: no '/', ':', ',', '=' or whitespace). */
 static bool cni_ifname_ok(const char *s)
@@ -166,6 +225,10 @@ int cni_env_parse(const char *(*get)(const char *name), struct cni_env *env, str
 		return EINVAL;
 	}
 	snprintf(env->path, sizeof(env->path), "%s", v ? v : "");
+
+	v = get("CNI_ARGS");   /* only ADD takes anything from it: a DEL or CHECK never fails on it */
+	if (env->cmd == CNI_CMD_ADD && v)
+		return cni_env_args(v, env, e);
 	return 0;
 }
 
@@ -228,6 +291,38 @@ static int cni_conf_mac(struct cni_conf *c, struct cni_err *e)
 		return EINVAL;
 	}
 	c->has_mac = true;
+	return 0;
+}
+
+/* The addresses the runtime asks for: runtimeConfig.ips (the "ips" capability), else args.cni.ips. */
+static int cni_conf_ips(struct cni_conf *c, struct cni_err *e)
+{
+	const json_t *rc = json_object_get(c->root, "runtimeConfig"), *args = json_object_get(c->root, "args");
+	const json_t *list = NULL, *v;
+	size_t i;
+
+	if (json_is_object(rc) && (list = json_object_get(rc, "ips")) != NULL)
+		c->ips_from = "runtimeConfig.ips";
+	else if (json_is_object(args) && json_is_object(json_object_get(args, "cni")) &&
+		 (list = json_object_get(json_object_get(args, "cni"), "ips")) != NULL)
+		c->ips_from = "args.cni.ips";
+	if (!list)
+		return 0;
+	if (!json_is_array(list)) {
+		cni_set_err(e, CNI_ERR_CONFIG, "%s: expected an array of addresses", c->ips_from);
+		return EINVAL;
+	}
+	if (json_array_size(list) > CNI_MAX_IPS) {
+		cni_set_err(e, CNI_ERR_UNSUPPORTED, "%s: more than %d addresses", c->ips_from, CNI_MAX_IPS);
+		return EINVAL;
+	}
+	json_array_foreach(list, i, v) {
+		if (!json_is_string(v) || cni_parse_req_ip(json_string_value(v), &c->ips[i])) {
+			cni_set_err(e, CNI_ERR_CONFIG, "%s[%zu]: expected an address (A or A/LEN)", c->ips_from, i);
+			return EINVAL;
+		}
+	}
+	c->n_ips = json_array_size(list);
 	return 0;
 }
 
@@ -308,7 +403,7 @@ int cni_conf_parse(const char *text, size_t len, enum cni_cmd cmd, struct cni_co
 	}
 	if (cni_get_uint(c->root, "mtu", 68, 65535, &c->mtu, e) < 0)
 		goto bad;
-	if (cni_conf_mac(c, e))
+	if (cni_conf_mac(c, e) || cni_conf_ips(c, e))
 		goto bad;
 
 	const json_t *ipam = json_object_get(c->root, "ipam");
@@ -344,6 +439,49 @@ bad:
 	c->root = NULL;
 	c->prev = NULL;
 	return EINVAL;
+}
+
+const struct cni_req_ip *cni_requested_ips(const struct cni_env *env, const struct cni_conf *c, size_t *n,
+					   const char **from)
+{
+	if (c->n_ips) {
+		*n = c->n_ips;
+		*from = c->ips_from;
+		return c->ips;
+	}
+	*n = env->n_ips;
+	*from = "CNI_ARGS IP";
+	return env->ips;
+}
+
+int cni_requested_check(const struct cni_req_ip *req, size_t n, const char *from, const char *ipam,
+			const struct cni_result *r, struct cni_err *e)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct cni_req_ip *q = &req[i];
+		char want[INET6_ADDRSTRLEN + 4], got[256] = "";
+		bool found = false;
+
+		for (size_t j = 0; j < r->n_ips && !found; j++)
+			found = r->ips[j].family == q->family && !memcmp(r->ips[j].addr, q->addr, 16) &&
+				(!q->len || q->len == r->ips[j].len);
+		if (found)
+			continue;
+		inet_ntop(q->family, q->addr, want, sizeof(want));
+		if (q->len)
+			snprintf(want + strlen(want), sizeof(want) - strlen(want), "/%u", q->len);
+		for (size_t j = 0; j < r->n_ips; j++) {
+			char a[INET6_ADDRSTRLEN + 8];
+			size_t l = strlen(got);
+
+			cni_fmt_prefix(a, sizeof(a), r->ips[j].family, r->ips[j].addr, r->ips[j].len);
+			snprintf(got + l, sizeof(got) - l, "%s%s", l ? ", " : "", a);
+		}
+		cni_set_err(e, CNI_ERR_IPAM, "%s asks for %s, but ipam %s gave %s", from, want, ipam,
+			    got[0] ? got : "no address");
+		return EADDRNOTAVAIL;
+	}
+	return 0;
 }
 
 void cni_conf_free(struct cni_conf *c)

@@ -578,6 +578,39 @@ static bool cni_in_subnet(const struct cni_ip *ip, const struct cni_ip *gw)
 	return true;
 }
 
+/*
+ * Without IPAM the requested addresses are the container's: each with its prefix length, or
+ * without one when it lies in the subnet of the VNI's anycast gateway (which gives it).
+ */
+static int cni_static_ips(const struct cni_req_ip *req, size_t n, const char *from, const struct cni_ip *gw4,
+			  const struct cni_ip *gw6, struct cni_result *r, struct cni_err *e)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct cni_ip *ip = &r->ips[r->n_ips];
+		const struct cni_ip *gw = req[i].family == AF_INET ? gw4 : gw6;
+
+		memset(ip, 0, sizeof(*ip));
+		ip->family = req[i].family;
+		memcpy(ip->addr, req[i].addr, 16);
+		ip->len = req[i].len;
+		if (!ip->len && gw->family) {
+			ip->len = gw->len;
+			if (!cni_in_subnet(ip, gw))
+				ip->len = 0;
+		}
+		if (!ip->len) {
+			char a[INET6_ADDRSTRLEN];
+
+			inet_ntop(req[i].family, req[i].addr, a, sizeof(a));
+			cni_set_err(e, CNI_ERR_CONFIG, "%s %s has no prefix length, the config has no ipam to give one and "
+				    "it is not in the subnet of the VNI's gateway: give it as A/LEN", from, a);
+			return EINVAL;
+		}
+		r->n_ips++;
+	}
+	return 0;
+}
+
 static int cni_add(const struct cni_env *env, const struct cni_conf *c, const char *text, size_t len,
 		   struct cni_err *e)
 {
@@ -588,6 +621,9 @@ static int cni_add(const struct cni_env *env, const struct cni_conf *c, const ch
 	uint8_t mac[6];
 	char *argv[16], *body = NULL, *doc;
 	int argc = 0, status = 0, rc;
+	const struct cni_req_ip *req;
+	const char *req_from;
+	size_t n_req;
 
 	memset(&r, 0, sizeof(r));
 	cni_port_name(env->containerid, env->ifname, port);
@@ -595,12 +631,27 @@ static int cni_add(const struct cni_env *env, const struct cni_conf *c, const ch
 	rc = cni_gateways(c, &gw4, &gw6, e);
 	if (rc)
 		return rc;
+	req = cni_requested_ips(env, c, &n_req, &req_from);
 	if (c->ipam_type[0]) {
+		/* the IPAM plugin reads the requested addresses itself (host-local: CNI_ARGS IP=,
+		 * runtimeConfig.ips, args.cni.ips); one it did not give is an error, not another address */
 		rc = cni_ipam(env, c->ipam_type, "ADD", text, len, &r, e);
 		if (rc) {   /* nothing allocated (a DEL here could free another ADD's lease) */
 			cni_result_free(&r);
 			return rc;
 		}
+		rc = cni_requested_check(req, n_req, req_from, c->ipam_type, &r, e);
+		if (rc) {
+			struct cni_err ignore;
+
+			cni_ipam(env, c->ipam_type, "DEL", text, len, NULL, &ignore);
+			cni_result_free(&r);
+			return rc;
+		}
+	} else {
+		rc = cni_static_ips(req, n_req, req_from, &gw4, &gw6, &r, e);
+		if (rc)
+			return rc;
 	}
 	for (size_t i = 0; i < r.n_ips; i++) {
 		struct cni_ip *ip = &r.ips[i];
@@ -634,8 +685,10 @@ static int cni_add(const struct cni_env *env, const struct cni_conf *c, const ch
 		}
 	}
 
-	if (c->has_mac)
+	if (c->has_mac)   /* runtimeConfig.mac or args.cni.mac, else CNI_ARGS MAC= (podman's --mac-address) */
 		memcpy(mac, c->mac, 6);
+	else if (env->has_mac)
+		memcpy(mac, env->mac, 6);
 	else
 		cni_derive_mac(env->containerid, env->ifname, mac);
 	snprintf(mac_s, sizeof(mac_s), "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4],

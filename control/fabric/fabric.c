@@ -46,6 +46,7 @@ struct fabric {
 	uint16_t vni_vrf[VTEP_MAX_VNIS];     /* by VNI index: the VRF index, EVPN_ADV_NO_VRF for none */
 	struct evpn_adv_prefix *prefixes;    /* our type-5 routes */
 	size_t n_prefixes;
+	bool reclaim;                        /* a remote MAC went: a port's own MAC may be ours again */
 };
 
 static uint64_t fabric_now_ms(void)
@@ -197,6 +198,7 @@ static void fabric_remote_mac(void *ctx, uint16_t vni_idx, const uint8_t mac[6],
 		struct fdb_entry *e = fdb_lookup(d->fdb, key);
 
 		/* only a remote entry goes: a local one is the MAC having moved to us */
+		vb->reclaim = true;   /* it may be a port's own MAC that moved away and is free again */
 		if (e && fdb_dest_is_vtep(e->dest) && fdb_delete(d->fdb, key) == 0)
 			vb->fdb_changes++;
 	}
@@ -598,6 +600,44 @@ void fabric_process(struct vtepd *d)
 		bgp_process(d->fabric->bgp);
 }
 
+/*
+ * A port's own MAC (attached with it, pinned) that MAC mobility gave to another leaf (a higher
+ * sequence there: a copy of the container started elsewhere while this one was still attached)
+ * and whose remote route has gone since (that copy removed, a migration rolled back, that leaf
+ * down): the port is still here, so the MAC is pinned to it again and advertised at once, as at
+ * attach, not only when the container next speaks (until then it was flooded to, and nothing
+ * advertised it). Outside the RIB's callbacks: in the tick after the route went.
+ */
+static void fabric_reclaim_ports(struct fabric *vb)
+{
+	struct vtepd *d = vb->d;
+
+	for (int s = 1; s <= VTEP_MAX_PORTS; s++) {
+		const struct vtepd_port *p = &d->ports[s];
+		struct evpn_rib_mac_info mi;
+
+		if (!p->in_use || !p->conf.has_mac || p->vni_idx >= d->n_vnis ||
+		    fdb_lookup(d->fdb, fdb_key(p->vni_idx, p->conf.mac)))
+			continue;
+		evpn_rib_mac_info(vb->rib, p->vni_idx, p->conf.mac, &mi);
+		if (mi.remote)
+			continue;   /* still elsewhere (its entry is on the way) */
+		if (fdb_install(d->fdb, fdb_key(p->vni_idx, p->conf.mac), fdb_dest_port((uint32_t)s), FDB_F_PORT)) {
+			d->stats.learn_errors++;
+			continue;
+		}
+		vb->fdb_changes++;
+		evpn_rib_local_mac(vb->rib, p->vni_idx, p->conf.mac, true, false);
+		if (p->conf.has_ip) {
+			evpn_rib_local_ip(vb->rib, p->vni_idx, p->conf.mac, p->conf.ip);
+			vtepd_vrf_host(d, (uint16_t)s, p->conf.mac, p->conf.ip, false);
+		}
+		vlog(VLOG_INFO, "port %s: its MAC %02x:%02x:%02x:%02x:%02x:%02x is no longer behind another leaf: "
+				"back on the port and advertised", p->conf.name, p->conf.mac[0], p->conf.mac[1],
+		     p->conf.mac[2], p->conf.mac[3], p->conf.mac[4], p->conf.mac[5]);
+	}
+}
+
 void fabric_tick(struct vtepd *d)
 {
 	struct fabric *vb = d->fabric;
@@ -605,6 +645,10 @@ void fabric_tick(struct vtepd *d)
 
 	if (!vb)
 		return;
+	if (vb->reclaim) {
+		vb->reclaim = false;
+		fabric_reclaim_ports(vb);
+	}
 	now = fabric_now_ms();
 	bgp_tick(vb->bgp, now);
 	for (size_t i = 0; i < bgp_peer_count(vb->bgp) && i < VTEP_BGP_MAX_NEIGHBORS; i++) {

@@ -12,10 +12,12 @@
 # 192.168.30.0/24 reaches VNI 100 through the anycast gateway (with an IPv6 address and default
 # route too, which the plugin sets, and CHECK passes); an ADD vtepd refuses (unknown VNI) fails
 # with code 100, one whose route fails after the attach with 102, and neither leaves a port, a
-# lease or a veth; DEL removes the port, the veth and the lease; DEL again, DEL without CNI_NETNS
-# and DEL of an unknown container succeed; with vtepd stopped ADD fails with code 11 naming the
-# socket, and leaves no lease and no interface; DEL then releases the lease and fails with 11 (the
-# runtime retries).
+# lease or a veth; the MAC and address a runtime asks for (CNI_ARGS MAC= and IP=, as podman 4.3
+# passes them; runtimeConfig.ips) are the container's, an address IPAM refuses or did not give
+# fails (101) and leaves nothing; DEL removes the port, the veth and the lease; DEL again, DEL
+# without CNI_NETNS and DEL of an unknown container succeed; with vtepd stopped ADD fails with
+# code 11 naming the socket, and leaves no lease and no interface; DEL then releases the lease
+# and fails with 11 (the runtime retries).
 # As one command: VT_BUILD=$PWD/build bash test/integration/t29_cni.sh
 # vt-suite: once
 source "$(dirname "$0")/lib.sh"
@@ -176,6 +178,49 @@ cni out ADD ctr-x1 "/run/netns/${VT_P}x1" "$CBAD"
 [ "$(leases "$VT_TMP/ipam-$L1/vtep100")" = 1 ] || vt_fail "the failed ADD left a lease behind (a1's only)"
 ip -n "${VT_P}x1" link show eth0 >/dev/null 2>&1 && vt_fail "the failed ADD left eth0 in x1"
 vt_pass "an ADD vtepd refuses (100) or whose routes fail (102) leaves no port, no lease and no interface"
+
+# The runtime's MAC and address: CNI_ARGS MAC= and IP= (how podman 4.3 passes --mac-address and
+# --ip), runtimeConfig.ips and .mac without IPAM; an address host-local refuses, or one an IPAM
+# plugin did not give (101), fails and leaves nothing behind
+XNS=/run/netns/${VT_P}x1
+no_trace() {   # WHAT: no port but a1's at leaf 1, a1's lease only, no eth0 in x1
+	[ "$(ports "$L1" | sort)" = "$before" ] || vt_fail "$1 left a port at vtepd: $(vt_ctl "$L1" show ports)"
+	[ "$(leases "$VT_TMP/ipam-$L1/vtep100")" = 1 ] || vt_fail "$1 left a lease behind"
+	! ip -n "${VT_P}x1" link show eth0 >/dev/null 2>&1 || vt_fail "$1 left eth0 in x1"
+}
+port_has() { vt_ctl "$L1" -j show ports | jq -e --arg m "$1" --arg ip "$2" '[.ports[] | select(.mac == $m and .ip == $ip)] | length == 1' >/dev/null; }
+CNI_ARGS="IgnoreUnknown=1;K8S_POD_NAME=x1;MAC=02:00:5e:00:00:42;IP=192.168.10.42" cni out ADD ctr-x1 "$XNS" "$C100_1"
+[ "$CNI_RC" = 0 ] && jq -e '.ips[0].address == "192.168.10.42/24" and .interfaces[1].mac == "02:00:5e:00:00:42"' \
+	<<<"$out" >/dev/null || vt_fail "ADD with CNI_ARGS MAC= and IP=: $out"
+port_has 02:00:5e:00:00:42 192.168.10.42/24 || vt_fail "vtepd's port for CNI_ARGS MAC= IP=: $(vt_ctl "$L1" show ports)"
+ip -n "${VT_P}x1" link show eth0 | grep -q "link/ether 02:00:5e:00:00:42" || vt_fail "eth0 in x1 lacks the MAC asked for"
+cni out DEL ctr-x1 "$XNS" "$C100_1"
+[ "$CNI_RC" = 0 ] || vt_fail "DEL x1 failed: $out"
+no_trace "DEL of x1"
+CNI_ARGS="IgnoreUnknown=1;IP=192.168.10.77" cni out ADD ctr-x1 "$XNS" "$C100_1"   # outside the range
+[ "$CNI_RC" = 1 ] && jq -e '.msg | contains("192.168.10.77")' <<<"$out" >/dev/null ||
+	vt_fail "ADD of an address outside host-local's range: $out"
+no_trace "the refused CNI_ARGS IP="
+mkdir -p "$VT_TMP/ipam-bin"   # an IPAM plugin that ignores what is asked: always 192.168.10.45
+printf '#!/bin/sh\ncat >/dev/null\n[ "$CNI_COMMAND" = ADD ] && echo %s\nexit 0\n' \
+	"'{\"cniVersion\": \"1.0.0\", \"ips\": [{\"address\": \"192.168.10.45/24\"}]}'" > "$VT_TMP/ipam-bin/fixed-ipam"
+chmod +x "$VT_TMP/ipam-bin/fixed-ipam"
+out=$(jq -c '.ipam = {type: "fixed-ipam"}' <<<"$C100_1" | CNI_ARGS="IP=192.168.10.46" CNI_COMMAND=ADD \
+	CNI_CONTAINERID=ctr-x1 CNI_NETNS="$XNS" CNI_IFNAME=eth0 CNI_PATH="$VT_TMP/ipam-bin" "$CNI" 2>>"$VT_TMP/cni.log")
+[ $? = 1 ] && jq -e '.code == 101 and (.msg | contains("CNI_ARGS IP asks for 192.168.10.46, but ipam fixed-ipam gave 192.168.10.45/24"))' \
+	<<<"$out" >/dev/null || vt_fail "ADD whose IPAM ignored CNI_ARGS IP=: $out"
+no_trace "the ADD whose IPAM gave another address"
+CST=$(jq -c 'del(.ipam) | .runtimeConfig = {ips: ["192.168.10.43/24"], mac: "02:00:5e:00:00:43"}' <<<"$C100_1")
+cni out ADD ctr-x1 "$XNS" "$CST"
+[ "$CNI_RC" = 0 ] && jq -e '.ips[0].address == "192.168.10.43/24"' <<<"$out" >/dev/null &&
+	port_has 02:00:5e:00:00:43 192.168.10.43/24 || vt_fail "ADD with runtimeConfig.ips and .mac, no IPAM: $out"
+cni out DEL ctr-x1 "$XNS" "$CST"
+CNI_ARGS="IP=192.168.10.44" cni out ADD ctr-x1 "$XNS" "$(jq -c 'del(.ipam)' <<<"$C100_1")"   # the gateway's /24
+[ "$CNI_RC" = 0 ] && jq -e '.ips[0].address == "192.168.10.44/24"' <<<"$out" >/dev/null ||
+	vt_fail "ADD with CNI_ARGS IP= without a length, no IPAM, in the gateway's subnet: $out"
+cni out DEL ctr-x1 "$XNS" "$(jq -c 'del(.ipam)' <<<"$C100_1")"
+no_trace "the ADDs without IPAM, deleted"
+vt_pass "the runtime's MAC and address (CNI_ARGS MAC=/IP=, runtimeConfig.ips): taken; an address IPAM refuses or did not give: an error, nothing left"
 
 # DEL: the port, the veth and the lease go; DEL again, without netns, of an unknown container: success
 cni out DEL ctr-a1 "/run/netns/${VT_P}a1" "$C100_1"

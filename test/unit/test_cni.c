@@ -106,6 +106,73 @@ START_TEST(env_good_and_bad)
 }
 END_TEST
 
+static void add_env(const char *name, const char *value)
+{
+	int n = 0;
+
+	while (n < 15 && env_vals[n][0])
+		n++;
+	env_vals[n][0] = name;
+	env_vals[n][1] = value;
+}
+
+/* CNI_ARGS as podman 4.3 passes --mac-address and --ip: MAC= and IP= taken, others left alone */
+START_TEST(env_args)
+{
+	struct cni_env env;
+	struct cni_err e = { 0 };
+	uint8_t a[16] = { 0 };
+
+	set_env("ADD", "abc", "eth0", "/run/netns/x");
+	add_env("CNI_ARGS", "IgnoreUnknown=1;K8S_POD_NAME=c1;MAC=02:aa:bb:cc:dd:01;IP=192.168.10.10");
+	ck_assert_int_eq(cni_env_parse(fake_getenv, &env, &e), 0);
+	ck_assert(env.has_mac);
+	ck_assert_mem_eq(env.mac, "\x02\xaa\xbb\xcc\xdd\x01", 6);
+	ck_assert_uint_eq(env.n_ips, 1);
+	ck_assert_int_eq(env.ips[0].family, AF_INET);
+	ck_assert_uint_eq(env.ips[0].len, 0);
+	inet_pton(AF_INET, "192.168.10.10", a);
+	ck_assert_mem_eq(env.ips[0].addr, a, 16);
+
+	set_env("ADD", "abc", "eth0", "/run/netns/x");   /* a list, with lengths, an empty pair */
+	add_env("CNI_ARGS", "IP=10.1.0.5/24,fd00::5/64;;");
+	ck_assert_int_eq(cni_env_parse(fake_getenv, &env, &e), 0);
+	ck_assert(!env.has_mac);
+	ck_assert_uint_eq(env.n_ips, 2);
+	ck_assert_uint_eq(env.ips[0].len, 24);
+	ck_assert_int_eq(env.ips[1].family, AF_INET6);
+	ck_assert_uint_eq(env.ips[1].len, 64);
+
+	set_env("ADD", "abc", "eth0", "/run/netns/x");
+	add_env("CNI_ARGS", "K8S_POD_NAME=c1");
+	ck_assert_int_eq(cni_env_parse(fake_getenv, &env, &e), 0);
+	ck_assert(!env.has_mac && env.n_ips == 0);
+
+	set_env("DEL", "abc", "eth0", NULL);   /* DEL never fails on CNI_ARGS */
+	add_env("CNI_ARGS", "MAC=nonsense");
+	ck_assert_int_eq(cni_env_parse(fake_getenv, &env, &e), 0);
+
+	set_env("ADD", "abc", "eth0", "/run/netns/x");
+	add_env("CNI_ARGS", "MAC=01:00:5e:00:00:01");
+	env_bad("CNI_ARGS MAC '01:00:5e:00:00:01'");
+	set_env("ADD", "abc", "eth0", "/run/netns/x");
+	add_env("CNI_ARGS", "IP=192.168.10.300");
+	env_bad("CNI_ARGS IP '192.168.10.300'");
+	set_env("ADD", "abc", "eth0", "/run/netns/x");
+	add_env("CNI_ARGS", "IP=10.0.0.1/0");
+	env_bad("CNI_ARGS IP");
+	set_env("ADD", "abc", "eth0", "/run/netns/x");
+	add_env("CNI_ARGS", "IgnoreUnknown=1;junk");
+	env_bad("CNI_ARGS: 'junk'");
+	set_env("ADD", "abc", "eth0", "/run/netns/x");
+	add_env("CNI_ARGS", "=5");
+	env_bad("CNI_ARGS");
+	set_env("ADD", "abc", "eth0", "/run/netns/x");
+	add_env("CNI_ARGS", "IP=1.1.1.1,1.1.1.2,1.1.1.3,1.1.1.4,1.1.1.5,1.1.1.6,1.1.1.7,1.1.1.8,1.1.1.9");
+	env_bad("more than 8");
+}
+END_TEST
+
 /* ---- network config ---- */
 
 #define GOOD "\"cniVersion\": \"1.0.0\", \"name\": \"vtep100\", \"type\": \"vtepd-cni\""
@@ -219,6 +286,75 @@ START_TEST(conf_fields)
 		 "args.cni.mac");
 	conf_bad(CNI_CMD_ADD, "{" GOOD ", \"vni\": 1, \"prevResult\": []}", CNI_ERR_CONFIG, "prevResult");
 	conf_bad(CNI_CMD_CHECK, "{" GOOD ", \"vni\": 1}", CNI_ERR_CONFIG, "prevResult");
+}
+END_TEST
+
+/* the "ips" capability (runtimeConfig.ips), else args.cni.ips; and the check of IPAM's result against them */
+START_TEST(conf_requested_ips)
+{
+	const char *t = "{" GOOD ", \"vni\": 100, \"runtimeConfig\": {\"ips\": [\"10.1.0.7/24\"]},"
+			"\"args\": {\"cni\": {\"ips\": [\"10.1.0.8\"]}}}";
+	const char *t2 = "{" GOOD ", \"vni\": 100, \"args\": {\"cni\": {\"ips\": [\"10.1.0.8\", \"fd00::8\"]}}}";
+	struct cni_conf c;
+	struct cni_env env;
+	struct cni_err e = { 0 };
+	struct cni_result r;
+	const struct cni_req_ip *req;
+	const char *from;
+	size_t n;
+	json_t *j;
+
+	ck_assert_int_eq(cni_conf_parse(t, strlen(t), CNI_CMD_ADD, &c, &e), 0);
+	ck_assert_uint_eq(c.n_ips, 1);
+	ck_assert_uint_eq(c.ips[0].len, 24);
+	ck_assert_str_eq(c.ips_from, "runtimeConfig.ips");
+	/* the config's list wins over CNI_ARGS IP= */
+	set_env("ADD", "abc", "eth0", "/run/netns/x");
+	add_env("CNI_ARGS", "IP=10.1.0.9");
+	ck_assert_int_eq(cni_env_parse(fake_getenv, &env, &e), 0);
+	req = cni_requested_ips(&env, &c, &n, &from);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(from, "runtimeConfig.ips");
+	j = json_loads("{\"ips\": [{\"address\": \"10.1.0.7/24\"}]}", 0, NULL);
+	ck_assert_int_eq(cni_result_parse(j, "ipam result", NULL, &r, &e), 0);
+	ck_assert_int_eq(cni_requested_check(req, n, from, "host-local", &r, &e), 0);
+	json_decref(j);
+	j = json_loads("{\"ips\": [{\"address\": \"10.1.0.2/24\"}]}", 0, NULL);   /* IPAM ignored it */
+	ck_assert_int_eq(cni_result_parse(j, "ipam result", NULL, &r, &e), 0);
+	ck_assert_int_eq(cni_requested_check(req, n, from, "host-local", &r, &e), EADDRNOTAVAIL);
+	ck_assert_int_eq(e.code, CNI_ERR_IPAM);
+	ck_assert_msg(strstr(e.msg, "runtimeConfig.ips asks for 10.1.0.7/24, but ipam host-local gave 10.1.0.2/24"),
+		      "%s", e.msg);
+	json_decref(j);
+	cni_conf_free(&c);
+
+	ck_assert_int_eq(cni_conf_parse(t2, strlen(t2), CNI_CMD_ADD, &c, &e), 0);
+	ck_assert_uint_eq(c.n_ips, 2);
+	ck_assert_str_eq(c.ips_from, "args.cni.ips");
+	ck_assert_int_eq(c.ips[1].family, AF_INET6);
+	cni_conf_free(&c);
+	/* none in the config: CNI_ARGS IP= */
+	t2 = "{" GOOD ", \"vni\": 100}";
+	ck_assert_int_eq(cni_conf_parse(t2, strlen(t2), CNI_CMD_ADD, &c, &e), 0);
+	req = cni_requested_ips(&env, &c, &n, &from);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(from, "CNI_ARGS IP");
+	j = json_loads("{\"ips\": []}", 0, NULL);
+	ck_assert_int_eq(cni_result_parse(j, "ipam result", NULL, &r, &e), 0);
+	ck_assert_int_eq(cni_requested_check(req, n, from, "host-local", &r, &e), EADDRNOTAVAIL);
+	ck_assert_msg(strstr(e.msg, "CNI_ARGS IP asks for 10.1.0.9, but ipam host-local gave no address"), "%s", e.msg);
+	json_decref(j);
+	cni_conf_free(&c);
+
+	conf_bad(CNI_CMD_ADD, "{" GOOD ", \"vni\": 1, \"runtimeConfig\": {\"ips\": \"10.1.0.7/24\"}}", CNI_ERR_CONFIG,
+		 "runtimeConfig.ips");
+	conf_bad(CNI_CMD_ADD, "{" GOOD ", \"vni\": 1, \"runtimeConfig\": {\"ips\": [7]}}", CNI_ERR_CONFIG,
+		 "runtimeConfig.ips[0]");
+	conf_bad(CNI_CMD_ADD, "{" GOOD ", \"vni\": 1, \"args\": {\"cni\": {\"ips\": [\"10.1.0.1\", \"x\"]}}}",
+		 CNI_ERR_CONFIG, "args.cni.ips[1]");
+	conf_bad(CNI_CMD_ADD, "{" GOOD ", \"vni\": 1, \"runtimeConfig\": {\"ips\": [\"1.1.1.1\", \"1.1.1.2\", "
+		 "\"1.1.1.3\", \"1.1.1.4\", \"1.1.1.5\", \"1.1.1.6\", \"1.1.1.7\", \"1.1.1.8\", \"1.1.1.9\"]}}",
+		 CNI_ERR_UNSUPPORTED, "more than 8");
 }
 END_TEST
 
@@ -403,6 +539,8 @@ static Suite *cni_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, env_good_and_bad);
+	tcase_add_test(tc, env_args);
+	tcase_add_test(tc, conf_requested_ips);
 	tcase_add_test(tc, conf_good);
 	tcase_add_test(tc, conf_bad_json);
 	tcase_add_test(tc, conf_version);

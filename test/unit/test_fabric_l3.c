@@ -942,6 +942,84 @@ START_TEST(test_host_route_follows_mac)
 }
 END_TEST
 
+/* Our own routes for mac: how many, and with ip (network order) among them. */
+struct local_count {
+	const uint8_t *mac;
+	uint32_t ip;
+	unsigned n, with_ip;
+	uint32_t seq;
+};
+
+static void count_local(const struct evpn_route *r, uint16_t vni_idx, uint32_t seq, bool sticky, void *arg)
+{
+	struct local_count *c = arg;
+
+	(void)vni_idx;
+	(void)sticky;
+	if (r->type != EVPN_RT_MAC_IP || memcmp(r->mac, c->mac, 6))
+		return;
+	c->n++;
+	c->seq = seq;
+	if (r->ip_len == 32 && !memcmp(r->ip, &c->ip, 4))
+		c->with_ip++;
+}
+
+/*
+ * Live migration, make before break and rolled back: container c40 is attached here with its
+ * MAC and address; a copy starts on the peer's leaf (sequence 1): the MAC moves there (our
+ * route withdrawn, the FDB entry remote, the host route remote). The copy goes again (the
+ * peer withdraws) while c40 is still attached here: its MAC is back on its port, pinned, and
+ * advertised with its address, and its host route is local, without a frame from it.
+ */
+START_TEST(test_port_mac_reclaimed)
+{
+	static const uint8_t H40_MAC[6] = { 0x02, 0x00, 0x00, 0x01, 0x00, 0x40 };
+	const uint64_t key = fdb_key(0, H40_MAC);
+	struct evpn_rib_mac_info mi;
+	struct local_count lc = { .mac = H40_MAC, .ip = inet_addr("192.168.1.40") };
+	const struct fdb_entry *e;
+
+	l3_leaf_up();
+	d.ports[1].in_use = true;
+	d.ports[1].vni_idx = 0;
+	snprintf(d.ports[1].conf.name, sizeof(d.ports[1].conf.name), "c40");
+	d.ports[1].conf.has_mac = d.ports[1].conf.has_ip = true;
+	memcpy(d.ports[1].conf.mac, H40_MAC, 6);
+	d.ports[1].conf.ip = inet_addr("192.168.1.40");
+	/* attached, as vtepd_port_attach does it */
+	ck_assert_int_eq(fdb_install(d.fdb, key, fdb_dest_port(1), FDB_F_PORT), 0);
+	fabric_local_mac(&d, 0, H40_MAC, true);
+	fabric_local_ip(&d, 0, H40_MAC, inet_addr("192.168.1.40"));
+	vtepd_vrf_host(&d, 1, H40_MAC, inet_addr("192.168.1.40"), false);
+	wait_best("192.168.1.40/32", ROUTE_SRC_LOCAL_HOST);
+
+	/* the copy on the peer's leaf wins with sequence 1 */
+	send_macip("3.3.3.3:1", H40_MAC, "192.168.1.40", "10.0.0.3", 1, false);
+	wait_best("192.168.1.40/32", ROUTE_SRC_EVPN_HOST);
+	for (uint64_t t0 = mono_ms(); !(e = fdb_lookup(d.fdb, key)) || !fdb_dest_is_vtep(e->dest); step())
+		ck_assert_msg(mono_ms() - t0 < WAIT_MS, "the MAC did not move to the peer's VTEP");
+	evpn_rib_mac_info(fabric_rib(&d), 0, H40_MAC, &mi);
+	ck_assert(!mi.local && mi.remote && mi.remote_seq == 1);
+	evpn_rib_walk_local(fabric_rib(&d), count_local, &lc);
+	ck_assert_uint_eq(lc.n, 0);
+
+	/* the copy goes; c40 is still attached here and silent */
+	send_macip("3.3.3.3:1", H40_MAC, "192.168.1.40", "10.0.0.3", 1, true);
+	for (uint64_t t0 = mono_ms(); !(e = fdb_lookup(d.fdb, key)) || e->dest != fdb_dest_port(1); step())
+		ck_assert_msg(mono_ms() - t0 < WAIT_MS, "the MAC is not back on port c40 after the remote route went "
+			      "(entry %s)", fdb_lookup(d.fdb, key) ? "remote" : "gone");
+	ck_assert_uint_eq(e->flags, FDB_F_PORT);
+	evpn_rib_mac_info(fabric_rib(&d), 0, H40_MAC, &mi);
+	ck_assert(mi.local && !mi.remote);
+	evpn_rib_walk_local(fabric_rib(&d), count_local, &lc);
+	ck_assert_uint_eq(lc.n, 2);          /* MAC only and MAC+IP, advertised again */
+	ck_assert_uint_eq(lc.with_ip, 1);
+	ck_assert_uint_eq(lookup("192.168.1.40")->type, DP_ROUTE_NH_LOCAL);
+	ck_assert_uint_eq(lookup("192.168.1.40")->port, 1);
+	l3_leaf_down();
+}
+END_TEST
+
 /*
  * A container's address learned from its ARP (the ARP's event ahead of its MAC's) is a local
  * host route at once; when the binding ages (fastpath.neighbor_aging without an ARP or a
@@ -1004,6 +1082,7 @@ int main(void)
 	tcase_add_test(tc, test_l3vni_published);
 	tcase_add_test(tc, test_remote_routes_installed);
 	tcase_add_test(tc, test_host_route_follows_mac);
+	tcase_add_test(tc, test_port_mac_reclaimed);
 	tcase_add_test(tc, test_learned_host_route_ages);
 	tcase_add_test(tc, test_remote_route_refused);
 	suite_add_tcase(s, tc);
