@@ -649,7 +649,7 @@ char *dk_handle(struct dk_driver *d, const char *path, const char *body, size_t 
 	while (len && isspace((unsigned char)body[len - 1]))
 		len--;
 	if (len) {
-		r.in = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
+		r.in = json_loadb(body, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
 		if (!r.in) {
 			snprintf(r.err, sizeof(r.err), "%s: bad JSON at %d:%d: %s", path + 1, je.line, je.column, je.text);
 			return dk_err_json(r.err);
