@@ -443,8 +443,8 @@ static int dk_delete_network(struct dk_req *r)
 	return dk_save(r);
 }
 
-/* The endpoint of this network; *net too. */
-static int dk_find_ep(struct dk_req *r, json_t **net, json_t **ep, const char **eid)
+/* The endpoint of this network (*net too); with detach, its port goes if it has one. */
+static int dk_find_ep(struct dk_req *r, bool detach, json_t **net, json_t **ep, const char **eid)
 {
 	const char *nid;
 
@@ -456,7 +456,7 @@ static int dk_find_ep(struct dk_req *r, json_t **net, json_t **ep, const char **
 	*ep = dk_ep(r->d, *eid);
 	if (!*ep || strcmp(dk_s(*ep, "network"), nid))
 		return dk_fail(r, ENOENT, "endpoint %s is not known in network %s", *eid, nid);
-	return 0;
+	return detach && json_is_true(json_object_get(*ep, "joined")) ? dk_detach(r, *net, *ep) : 0;
 }
 
 static int dk_create_endpoint(struct dk_req *r)
@@ -506,15 +506,10 @@ static int dk_delete_endpoint(struct dk_req *r)
 {
 	json_t *net, *ep;
 	const char *eid;
-	int rc = dk_find_ep(r, &net, &ep, &eid);
+	int rc = dk_find_ep(r, true, &net, &ep, &eid);   /* detached here when Leave did not come */
 
 	if (rc)
 		return rc;
-	if (json_is_true(json_object_get(ep, "joined"))) {   /* Leave did not come */
-		rc = dk_detach(r, net, ep);
-		if (rc)
-			return rc;
-	}
 	json_object_del(json_object_get(r->d->state, "endpoints"), eid);
 	r->out = json_object();
 	return dk_save(r);
@@ -524,7 +519,7 @@ static int dk_oper_info(struct dk_req *r)
 {
 	json_t *net, *ep;
 	const char *eid;
-	int rc = dk_find_ep(r, &net, &ep, &eid);
+	int rc = dk_find_ep(r, false, &net, &ep, &eid);
 
 	if (rc)
 		return rc;
@@ -542,19 +537,15 @@ static int dk_join(struct dk_req *r)
 	struct ctr_attach at = { 0 };
 	struct ctr_args args;
 	char gw_addr[INET_ADDRSTRLEN] = "";
-	int rc = dk_find_ep(r, &net, &ep, &eid);
+	int rc;
 
-	if (rc)
-		return rc;
 	if (dk_str(r, r->in, "SandboxKey", "", &sandbox))
 		return EINVAL;
 	if (!sandbox[0])
 		return dk_fail(r, EINVAL, "SandboxKey is missing");
-	if (json_is_true(json_object_get(ep, "joined"))) {   /* joined again: the old port goes first */
-		rc = dk_detach(r, net, ep);
-		if (rc)
-			return rc;
-	}
+	rc = dk_find_ep(r, true, &net, &ep, &eid);   /* joined again: the old port goes first */
+	if (rc)
+		return rc;
 	if (!dk_parse_mac(dk_s(ep, "mac"), mac) || (dk_s(ep, "ip")[0] && !dk_parse_ip4(dk_s(ep, "ip"), ip, &len)))
 		return dk_fail(r, EINVAL, "endpoint %s: its MAC or address in the state file is bad", eid);
 	at.port = dk_s(ep, "port");
@@ -594,16 +585,11 @@ static int dk_leave(struct dk_req *r)
 {
 	json_t *net, *ep;
 	const char *eid;
-	int rc = dk_find_ep(r, &net, &ep, &eid);
+	int rc = dk_find_ep(r, true, &net, &ep, &eid);
 
 	if (rc)
 		return rc;
-	if (json_is_true(json_object_get(ep, "joined"))) {
-		rc = dk_detach(r, net, ep);
-		if (rc)
-			return rc;
-		json_object_del(ep, "sandbox");
-	}
+	json_object_del(ep, "sandbox");
 	r->out = json_object();
 	return dk_save(r);
 }

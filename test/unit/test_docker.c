@@ -230,6 +230,43 @@ START_TEST(network_adds_vni)
 }
 END_TEST
 
+START_TEST(state_file)
+{
+	char dir[] = "/tmp/test_docker.XXXXXX", path[256], err[512];
+	struct dk_driver d2;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/vtepd.json", dir);
+	dk_driver_free(&drv);
+	ck_assert_int_eq(dk_driver_init(&drv, path, "/run/vtepd/t.sock", 4242, fake_call), 0);
+	ck_assert_int_eq(dk_state_load(&drv, err, sizeof(err)), 0);   /* no file: empty */
+	ok("/NetworkDriver.CreateNetwork", NET("n1", "\"vni\": \"100\""));
+	ok("/NetworkDriver.CreateEndpoint", "{\"NetworkID\": \"n1\", \"EndpointID\": \"e1\", \"Interface\": {\"Address\": \"10.1.0.2/24\"}}");
+	ok("/NetworkDriver.Join", "{\"NetworkID\": \"n1\", \"EndpointID\": \"e1\", \"SandboxKey\": \"/k\"}");
+	/* a restarted driver knows them */
+	ck_assert_int_eq(dk_driver_init(&d2, path, "/run/vtepd/t.sock", 1, fake_call), 0);
+	ck_assert_int_eq(dk_state_load(&d2, err, sizeof(err)), 0);
+	ck_assert(json_equal(d2.state, drv.state));
+	dk_driver_free(&d2);
+	/* a file that is not the driver's is refused, naming it */
+	f = fopen(path, "w");
+	fputs("{\"networks\": {\"n1\": {\"vni\": \"100\"}}, \"endpoints\": {}}", f);
+	fclose(f);
+	ck_assert_int_eq(dk_driver_init(&d2, path, "/run/vtepd/t.sock", 1, fake_call), 0);
+	ck_assert_int_eq(dk_state_load(&d2, err, sizeof(err)), EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, path));
+	f = fopen(path, "w");
+	fputs("{\"networks\": ", f);
+	fclose(f);
+	ck_assert_int_eq(dk_state_load(&d2, err, sizeof(err)), EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, path));
+	dk_driver_free(&d2);
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
 START_TEST(endpoints)
 {
 	char port[CTR_NAME_MAX], ifname[CTR_NAME_MAX], want[256];
@@ -308,43 +345,6 @@ START_TEST(endpoints)
 	refused("/NetworkDriver.DeleteEndpoint", "{\"NetworkID\": \"n1\", \"EndpointID\": \"e2\"}", "endpoint e2 is not known");
 	ck_assert_int_eq(json_object_size(json_object_get(drv.state, "endpoints")), 0);
 	ok("/NetworkDriver.DeleteNetwork", "{\"NetworkID\": \"n1\"}");
-}
-END_TEST
-
-START_TEST(state_file)
-{
-	char dir[] = "/tmp/test_docker.XXXXXX", path[256], err[512];
-	struct dk_driver d2;
-	FILE *f;
-
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/vtepd.json", dir);
-	dk_driver_free(&drv);
-	ck_assert_int_eq(dk_driver_init(&drv, path, "/run/vtepd/t.sock", 4242, fake_call), 0);
-	ck_assert_int_eq(dk_state_load(&drv, err, sizeof(err)), 0);   /* no file: empty */
-	ok("/NetworkDriver.CreateNetwork", NET("n1", "\"vni\": \"100\""));
-	ok("/NetworkDriver.CreateEndpoint", "{\"NetworkID\": \"n1\", \"EndpointID\": \"e1\", \"Interface\": {\"Address\": \"10.1.0.2/24\"}}");
-	ok("/NetworkDriver.Join", "{\"NetworkID\": \"n1\", \"EndpointID\": \"e1\", \"SandboxKey\": \"/k\"}");
-	/* a restarted driver knows them */
-	ck_assert_int_eq(dk_driver_init(&d2, path, "/run/vtepd/t.sock", 1, fake_call), 0);
-	ck_assert_int_eq(dk_state_load(&d2, err, sizeof(err)), 0);
-	ck_assert(json_equal(d2.state, drv.state));
-	dk_driver_free(&d2);
-	/* a file that is not the driver's is refused, naming it */
-	f = fopen(path, "w");
-	fputs("{\"networks\": {\"n1\": {\"vni\": \"100\"}}, \"endpoints\": {}}", f);
-	fclose(f);
-	ck_assert_int_eq(dk_driver_init(&d2, path, "/run/vtepd/t.sock", 1, fake_call), 0);
-	ck_assert_int_eq(dk_state_load(&d2, err, sizeof(err)), EINVAL);
-	ck_assert_ptr_nonnull(strstr(err, path));
-	f = fopen(path, "w");
-	fputs("{\"networks\": ", f);
-	fclose(f);
-	ck_assert_int_eq(dk_state_load(&d2, err, sizeof(err)), EINVAL);
-	ck_assert_ptr_nonnull(strstr(err, path));
-	dk_driver_free(&d2);
-	unlink(path);
-	rmdir(dir);
 }
 END_TEST
 
