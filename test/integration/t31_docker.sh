@@ -47,6 +47,12 @@ stop() {
 # namespaces go with them), the cgroups, the directories this test made.
 dk_cleanup() {
 	local i p m c
+	if [ "$1" != 0 ]; then   # dockerd's side of a failure (vt_cleanup shows the *.log files)
+		for f in "$VT_TMP"/dockerd*.out "$VT_TMP/docker-cli.out"; do
+			[ -f "$f" ] && { echo "---- $(basename "$f") (last 15 lines) ----"; tail -n 15 "$f"; } >&2
+		done
+		for i in "${!DOCKERDS[@]}"; do vt_alive "${DOCKERDS[$i]}" || echo "dockerd of host $i is not running" >&2; done
+	fi
 	for i in "${!DOCKERDS[@]}"; do
 		for c in $(dk "$i" ps -aq); do dk "$i" rm -f "$c" >/dev/null; done
 		for c in $(dk "$i" network ls -q --filter driver=vtepd); do dk "$i" network rm "$c" >/dev/null; done
@@ -67,7 +73,7 @@ dk_cleanup() {
 	for m in "${MADE_DIRS[@]}"; do rmdir "$m" 2>/dev/null; done
 	return 0
 }
-trap 'rc=$?; dk_cleanup; (exit $rc); vt_cleanup' EXIT
+trap 'rc=$?; dk_cleanup $rc; (exit $rc); vt_cleanup' EXIT
 
 vt_fabric 2
 L=("" "${VT_P}-leaf1" "${VT_P}-leaf2")
