@@ -120,10 +120,16 @@ static enum MHD_Result dk_http(void *cls, struct MHD_Connection *c, const char *
 	} else {
 		doc = dk_handle(d, url, k->buf ? k->buf : "", k->len, &status);
 	}
-	if (doc && !strncmp(doc, "{\"Err\":", 7))
-		dk_log("%s %s: %s", method, url, doc);
-	else if (strcmp(url, "/Plugin.Activate") && strcmp(url, "/NetworkDriver.GetCapabilities"))
-		dk_log("%s: %s", url, doc ? doc : "out of memory");
+	if (strcmp(url, "/Plugin.Activate") && strcmp(url, "/NetworkDriver.GetCapabilities")) {
+		/* which network and endpoint, shortened as docker shows them */
+		json_t *j = k->len ? json_loadb(k->buf, k->len, JSON_DECODE_ANY, NULL) : NULL;
+		const char *nid = json_string_value(json_object_get(j, "NetworkID"));
+		const char *eid = json_string_value(json_object_get(j, "EndpointID"));
+
+		dk_log("%s %s%s%.12s%s%.12s: %s", method, url, nid ? " network " : "", nid ? nid : "",
+		       eid ? " endpoint " : "", eid ? eid : "", doc ? doc : "out of memory");
+		json_decref(j);
+	}
 	return dk_reply(c, status, doc);
 }
 
@@ -180,13 +186,26 @@ static int dk_listen(const char *path, int *out)
 	return 0;
 }
 
+/* mkdir -p: /run/docker may not exist before dockerd first runs */
 static int dk_mkdir(const char *dir)
 {
-	if (mkdir(dir, 0700) && errno != EEXIST) {
-		int rc = errno;
+	char path[4096];
+	size_t n = strlen(dir);
 
-		dk_log("cannot make directory %s: %s", dir, strerror(rc));
-		return rc;
+	if (n >= sizeof(path))
+		return ENAMETOOLONG;
+	memcpy(path, dir, n + 1);
+	for (size_t i = 1; i <= n; i++) {
+		if (path[i] != '/' && path[i] != '\0')
+			continue;
+		path[i] = '\0';
+		if (mkdir(path, 0700) && errno != EEXIST) {
+			int rc = errno;
+
+			dk_log("cannot make directory %s: %s", path, strerror(rc));
+			return rc;
+		}
+		path[i] = i < n ? '/' : '\0';
 	}
 	return 0;
 }
