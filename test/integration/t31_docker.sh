@@ -42,6 +42,10 @@ stop() {
 	wait "$1" 2>/dev/null
 	return 0
 }
+# ours PID: still a process of this test (not its PID used again): in our cgroup or naming $VT_TMP
+ours() {
+	grep -qF "$CG" "/proc/$1/cgroup" 2>/dev/null || tr '\0' ' ' < "/proc/$1/cmdline" 2>/dev/null | grep -qF "$VT_TMP"
+}
 # At exit, before vtepd stops (Docker's Leave needs it): containers, networks, dockerd (which
 # stops its containerd), any shim or containerd left, the drivers, the holders (their mount
 # namespaces go with them), the cgroups, the directories this test made.
@@ -57,9 +61,9 @@ dk_cleanup() {
 		for c in $(dk "$i" ps -aq); do dk "$i" rm -f "$c" >/dev/null; done
 		for c in $(dk "$i" network ls -q --filter driver=vtepd); do dk "$i" network rm "$c" >/dev/null; done
 		stop "${DOCKERDS[$i]}"
-		p=$(cat "$VT_TMP/d$i/exec/containerd/containerd.pid" 2>/dev/null) && stop "$p"
+		p=$(cat "$VT_TMP/d$i/exec/containerd/containerd.pid" 2>/dev/null) && ours "$p" && stop "$p"
 	done
-	for p in "${SHIMS[@]}"; do stop "$p"; done
+	for p in "${SHIMS[@]}"; do ours "$p" && stop "$p"; done
 	for p in "${DRIVERS[@]}"; do stop "$p"; done
 	for p in "${HOLDERS[@]}"; do stop "$p"; done
 	for m in /sys/fs/cgroup/*"$CG" /sys/fs/cgroup/"$CG"; do
@@ -174,7 +178,7 @@ for i in 1 2; do
 	dk "$i" run -d --name "${C[$i]}" --network net100 vtbusybox:1 sleep 600 >/dev/null ||
 		vt_fail "docker run --network net100 on host $i failed: $(tail -5 "$VT_TMP/docker-cli.out")"
 	p=$(dk "$i" inspect --format '{{.State.Pid}}' "${C[$i]}")
-	SHIMS+=("$(ps -o ppid= -p "$p" | tr -d ' ')")
+	SHIMS+=("$p" "$(ps -o ppid= -p "$p" | tr -d ' ')")   # the container and its shim, if rm -f cannot
 done
 ipof() { dk "$1" inspect --format '{{.NetworkSettings.Networks.net100.IPAddress}}' "${C[$1]}"; }
 macof() { dk "$1" inspect --format '{{.NetworkSettings.Networks.net100.MacAddress}}' "${C[$1]}"; }
