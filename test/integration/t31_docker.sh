@@ -11,7 +11,8 @@
 # the containers ping each other across the leaves; a network on a VNI vtepd lacks is added at
 # run time (`vni add`) and removed with the network, or, where vtepd cannot add VNIs, refused
 # naming the VNI and the socket; bad requests on the plugin socket (bad JSON, unknown network,
-# missing fields, unknown path) get {"Err": ...}; a restarted driver still knows its network
+# missing fields, unknown path) get {"Err": ...}, and docker network create shows the driver's
+# refusal of an unknown option; a restarted driver still knows its network
 # and endpoint (state file); `docker rm -f` leaves no port, no veth, no endpoint in the state;
 # `docker network rm` leaves the state empty. Skips (exit 0, "SKIP:") only when docker.io or
 # busybox-static is missing or dockerd cannot start or run a container here.
@@ -165,6 +166,12 @@ else
 	[ "$(state 2 '.networks | length')" = 0 ] || vt_fail "a refused network is in the driver's state"
 	vt_pass "a network on a VNI this vtepd lacks (and cannot add) is refused naming the VNI and the socket"
 fi
+
+# docker itself shows the driver's refusal
+out=$(DOCKER_HOST=unix://$VT_TMP/d1/docker.sock docker network create -d vtepd --opt vni=100 --opt colour=red \
+	--subnet 10.3.0.0/24 netbad 2>&1) && vt_fail "docker network create with an unknown option succeeded"
+grep -q "unknown option 'colour'" <<<"$out" || vt_fail "docker network create with an unknown option: $out"
+[ "$(state 1 '.networks | length')" = 0 ] || vt_fail "a refused network is in host 1's driver state"
 
 # The network on both hosts: one subnet, a range of it per host (Docker's IPAM is per host).
 dk 1 network create -d vtepd --opt vni=100 --opt mtu=1400 --subnet 10.1.0.0/24 --gateway 10.1.0.1 \
