@@ -5,6 +5,7 @@
  * version documents written with it; the port name and MAC derived from the container.
  */
 #include "cni.h"
+#include "ctr.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -673,32 +674,12 @@ char *cni_version_json(void)
 
 /* ---- names ---- */
 
-/* FNV-1a 64 over the container id, a NUL, the interface name and a salt byte. */
-static uint64_t cni_hash(const char *cid, const char *ifname, uint8_t salt)
-{
-	uint64_t h = 0xcbf29ce484222325ull;
-	const char *parts[2] = { cid, ifname };
-
-	for (int p = 0; p < 2; p++) {
-		for (const char *s = parts[p]; *s; s++)
-			h = (h ^ (uint8_t)*s) * 0x100000001b3ull;
-		h = (h ^ 0) * 0x100000001b3ull;
-	}
-	return (h ^ salt) * 0x100000001b3ull;
-}
-
 void cni_port_name(const char *containerid, const char *ifname, char out[CNI_NAME_MAX])
 {
-	/* "vc" and 13 hex digits (52 bits): always 15 characters, the same for the same container */
-	snprintf(out, CNI_NAME_MAX, "vc%013llx",
-		 (unsigned long long)(cni_hash(containerid, ifname, 'p') & 0xfffffffffffffull));
+	ctr_name("vc", containerid, ifname, out);
 }
 
 void cni_derive_mac(const char *containerid, const char *ifname, uint8_t mac[6])
 {
-	uint64_t h = cni_hash(containerid, ifname, 'm');
-
-	mac[0] = 0x02;   /* locally administered, unicast */
-	for (int i = 1; i < 6; i++)
-		mac[i] = (uint8_t)(h >> (8 * i));
+	ctr_mac(containerid, ifname, mac);
 }

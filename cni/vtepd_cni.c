@@ -10,7 +10,7 @@
  * What it undoes on failure: an ADD that fails leaves no port, no veth and no IPAM lease.
  */
 #include "cni.h"
-#include "ctl.h"
+#include "ctr.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -202,18 +202,23 @@ sys:
 
 /* ---- vtepd ---- */
 
-/* One request; a connection failure is CNI's "try again later", naming the socket. */
-static int cni_vtepd(const struct cni_conf *c, bool json, int argc, char **argv, char **body, int *status,
-		     struct cni_err *e)
+/* vtepd not reachable is CNI's "try again later", a refusal is ours (100). */
+static void cni_ctr_err(struct cni_err *e, enum ctr_fail fail, const char *err)
 {
-	int err = ctl_client_request(c->socket, json, argc, argv, status, body);
+	cni_set_err(e, fail == CTR_UNREACHABLE ? CNI_ERR_AGAIN : CNI_ERR_VTEPD, "%s%s", err,
+		    fail == CTR_UNREACHABLE ? "; try again later" : "");
+}
 
-	if (err) {
-		cni_set_err(e, CNI_ERR_AGAIN, "vtepd is not reachable on %s: %s (is vtepd running?); try again later",
-			    c->socket, strerror(err));
-		return err;
-	}
-	return 0;
+/* One request to vtepd. */
+static int cni_vtepd(const struct cni_conf *c, bool json, int argc, char **argv, char **body, struct cni_err *e)
+{
+	enum ctr_fail fail;
+	char err[480];
+	int rc = ctr_call(c->socket, json, argc, argv, body, &fail, err, sizeof(err));
+
+	if (rc)
+		cni_ctr_err(e, fail, err);
+	return rc;
 }
 
 /* The VNI's anycast gateways (show vrfs): whether vtepd knows the VNI at all is not asked here. */
@@ -221,20 +226,15 @@ static int cni_gateways(const struct cni_conf *c, struct cni_ip *gw4, struct cni
 {
 	char *argv[] = { "show", "vrfs" };
 	char *body = NULL;
-	int status = 0, rc;
+	int rc;
 	json_t *doc, *vrf, *vni;
 	size_t i, j;
 
 	memset(gw4, 0, sizeof(*gw4));
 	memset(gw6, 0, sizeof(*gw6));
-	rc = cni_vtepd(c, true, 2, argv, &body, &status, e);
+	rc = cni_vtepd(c, true, 2, argv, &body, e);
 	if (rc)
 		return rc;
-	if (status) {
-		cni_set_err(e, CNI_ERR_VTEPD, "vtepd on %s: show vrfs: %s", c->socket, body ? body : strerror(status));
-		free(body);
-		return status;
-	}
 	doc = json_loads(body, 0, NULL);
 	free(body);
 	json_array_foreach(json_object_get(doc, "vrfs"), i, vrf) {
@@ -256,21 +256,13 @@ static int cni_gateways(const struct cni_conf *c, struct cni_ip *gw4, struct cni
 
 static int cni_detach(const struct cni_conf *c, const char *port, struct cni_err *e)
 {
-	char *argv[] = { "detach", (char *)port };
-	char *body = NULL;
-	int status = 0, rc;
+	enum ctr_fail fail;
+	char err[480];
+	int rc = ctr_detach(c->socket, port, &fail, err, sizeof(err));
 
-	rc = cni_vtepd(c, false, 2, argv, &body, &status, e);
 	if (rc)
-		return rc;
-	if (status && status != ENOENT) {   /* a port vtepd does not know is gone already */
-		cni_set_err(e, CNI_ERR_VTEPD, "vtepd on %s: detach %s: %s", c->socket, port,
-			    body ? body : strerror(status));
-		free(body);
-		return status;
-	}
-	free(body);
-	return 0;
+		cni_ctr_err(e, fail, err);
+	return rc;
 }
 
 /* ---- inside the container's namespace ---- */
@@ -617,10 +609,10 @@ static int cni_add(const struct cni_env *env, const struct cni_conf *c, const ch
 	struct cni_result r;
 	struct cni_ip gw4, gw6;
 	const struct cni_ip *v4 = NULL;
-	char port[CNI_NAME_MAX], mac_s[18], ip_s[INET_ADDRSTRLEN + 4], mtu_s[12], vni_s[12];
+	char port[CNI_NAME_MAX];
 	uint8_t mac[6];
-	char *argv[16], *body = NULL, *doc;
-	int argc = 0, status = 0, rc;
+	char *doc;
+	int rc;
 	const struct cni_req_ip *req;
 	const char *req_from;
 	size_t n_req;
@@ -691,36 +683,15 @@ static int cni_add(const struct cni_env *env, const struct cni_conf *c, const ch
 		memcpy(mac, env->mac, 6);
 	else
 		cni_derive_mac(env->containerid, env->ifname, mac);
-	snprintf(mac_s, sizeof(mac_s), "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4],
-		 mac[5]);
-	snprintf(vni_s, sizeof(vni_s), "%u", c->vni);
-	argv[argc++] = "attach";
-	argv[argc++] = port;
-	argv[argc++] = "vni";
-	argv[argc++] = vni_s;
-	argv[argc++] = "netns";
-	argv[argc++] = (char *)env->netns;
-	argv[argc++] = "ifname";
-	argv[argc++] = (char *)env->ifname;
-	argv[argc++] = "mac";
-	argv[argc++] = mac_s;
-	if (v4) {
-		inet_ntop(AF_INET, v4->addr, ip_s, INET_ADDRSTRLEN);
-		snprintf(ip_s + strlen(ip_s), sizeof(ip_s) - strlen(ip_s), "/%u", v4->len);
-		argv[argc++] = "ip";
-		argv[argc++] = ip_s;
-	}
-	if (c->mtu) {
-		snprintf(mtu_s, sizeof(mtu_s), "%u", c->mtu);
-		argv[argc++] = "mtu";
-		argv[argc++] = mtu_s;
-	}
-	rc = cni_vtepd(c, false, argc, argv, &body, &status, e);
-	if (!rc && status) {
-		cni_set_err(e, CNI_ERR_VTEPD, "vtepd on %s: %s", c->socket, body ? body : strerror(status));
-		rc = status;
-	}
-	free(body);
+	struct ctr_attach at = { .port = port, .vni = c->vni, .netns = env->netns, .ifname = env->ifname,
+				 .mac = mac, .ip4 = v4 ? v4->addr : NULL, .ip4_len = v4 ? v4->len : 0,
+				 .mtu = c->mtu };
+	enum ctr_fail fail;
+	char err[480];
+
+	rc = ctr_attach(c->socket, &at, &fail, err, sizeof(err));
+	if (rc)
+		cni_ctr_err(e, fail, err);
 	if (!rc)
 		rc = cni_netns_setup(env, &r, v4, e);
 	if (rc) {
@@ -772,20 +743,15 @@ static int cni_check(const struct cni_env *env, const struct cni_conf *c, const 
 	char *argv[] = { "show", "ports" };
 	char *body = NULL;
 	struct cni_result prev;
-	int status = 0, rc;
+	int rc;
 	bool found = false;
 	json_t *doc, *p;
 	size_t i;
 
 	cni_port_name(env->containerid, env->ifname, port);
-	rc = cni_vtepd(c, true, 2, argv, &body, &status, e);
+	rc = cni_vtepd(c, true, 2, argv, &body, e);
 	if (rc)
 		return rc;
-	if (status) {
-		cni_set_err(e, CNI_ERR_VTEPD, "vtepd on %s: show ports: %s", c->socket, body ? body : strerror(status));
-		free(body);
-		return status;
-	}
 	doc = json_loads(body, 0, NULL);
 	free(body);
 	snprintf(want_ns, sizeof(want_ns), "%s:%s", env->netns, env->ifname);

@@ -9,7 +9,8 @@
 #     <- mgmt <- the daemon at the top of control/; route, a VRF's RIB, uses only the
 #     dataplane, include/ and common, and switch, fabric, mgmt and the daemon may use it);
 #   - cni/ (the CNI plugin, a client of the control socket like vtepctl) includes its own
-#     headers and, of all of vtepd, only the ctl client's ctl.h;
+#     headers and, of all of vtepd, only the ctl client's ctl.h; docker/ (the Docker driver)
+#     its own and, of cni/, only ctr.h (what the container plugins share);
 #   - no relative includes ("../x.h"): the folder goes on the include path instead;
 #   - conf/ holds configuration files only (no C, no meson.build).
 # Usage: check_layout.sh [SOURCE_ROOT]; exits 1 and prints every violation when any.
@@ -30,10 +31,12 @@ declare -A may=(
 	[control/mgmt]="control/mgmt control/fabric control/route control/switch control/bgp control/config dataplane include control/common"
 	[control]="control control/mgmt control/fabric control/route control/switch control/bgp control/config dataplane include control/common"
 	[cni]="cni"
+	[docker]="docker"
 )
 # Single headers a folder may include from a folder it may not otherwise use.
 declare -A may_header=(
 	[cni]="ctl.h"
+	[docker]="ctr.h"
 )
 
 # Which folder each header lives in (header names are unique across these folders).
@@ -77,7 +80,7 @@ done
 while IFS= read -r hit; do
 	violation "$hit (include by name, with the folder on the include path)"
 done < <(grep -rn --include='*.c' --include='*.h' '^[[:space:]]*#[[:space:]]*include[[:space:]]*"\.\./' \
-	control dataplane include cni test perf 2>/dev/null)
+	control dataplane include cni docker test perf 2>/dev/null)
 
 # conf/: configuration files only.
 while IFS= read -r f; do

@@ -140,11 +140,14 @@ vt_fabric() {
 }
 
 # vt_vtepd NS NAME CONFIG: start vtepd in NS and wait until its control socket answers.
+# With VT_VTEPD_IN=PID (a holder process in NS), vtepd runs in that process's mount and network
+# namespaces instead (nsenter), so it sees the mounts made there.
 vt_vtepd() {
-	local ns=$1 name=$2 conf=$3 pid
+	local ns=$1 name=$2 conf=$3 pid run=(ip netns exec "$1")
+	[ -z "${VT_VTEPD_IN:-}" ] || run=(nsenter -t "$VT_VTEPD_IN" -m -n)
 	VT_NAMES+=("$name")
 	VT_PREFIXES+=("vtepd-$name")
-	ip netns exec "$ns" "$VTEPD" -c "$conf" > "$VT_TMP/$name.log" 2>&1 &
+	"${run[@]}" "$VTEPD" -c "$conf" > "$VT_TMP/$name.log" 2>&1 &
 	pid=$!
 	VT_PIDS+=("$pid")
 	VT_DAEMONS+=("$pid")
