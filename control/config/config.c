@@ -1146,10 +1146,11 @@ static int cfg_walk(struct cfg_ctx *c)
 
 		if (n > 5 && strcmp(cfg->socket_path + n - 5, ".sock") == 0)
 			n -= 5;
+		/* beside the control socket; where that name would be too long, in /run/vtepd */
 		if (snprintf(cfg->api_socket_path, sizeof(cfg->api_socket_path), "%.*s.api.sock", (int)n,
 			     cfg->socket_path) >= (int)sizeof(cfg->api_socket_path))
-			return cfg_fail_lc(c, 1, 1, "the API socket's default path (the control socket's, '.api.sock') "
-					   "is too long: set api.socket");
+			snprintf(cfg->api_socket_path, sizeof(cfg->api_socket_path), "/run/vtepd/%s.api.sock",
+				 cfg->name);
 	}
 	return 0;
 }

@@ -474,7 +474,7 @@ static int build_body(const struct api_request *r, const struct api_endpoint *ep
 		return fail(err, errlen, 415, "Content-Type '%.48s' is not application/json",
 			    r->content_type && printable(r->content_type, strlen(r->content_type)) ?
 			    r->content_type : "(none)");
-	doc = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &je);
+	doc = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
 	if (!doc)
 		return fail(err, errlen, 400, "bad JSON at line %d column %d: %s", je.line, je.column, je.text);
 	if (!json_is_object(doc)) {
