@@ -209,7 +209,7 @@ bad 405 "" GET /v1/ports/c1
 vt_pass "unknown paths 404, wrong methods 405 with Allow"
 
 # VNIs at run time: vni add / vni del when this vtepd has them, else 501
-api POST /v1/vnis '{"vni": 300, "mtu": 1400, "learning": true, "max_macs": 100}'
+api POST /v1/vnis '{"vni": 300, "mtu": 1400, "learning": false, "max_macs": 100, "flood": ["10.0.0.2", "10.0.0.3"]}'
 if [ "$CODE" = 501 ]; then
 	expect 501 POST /v1/vnis '{"vni": 300}'
 	expect 501 DELETE /v1/vnis/300
@@ -218,8 +218,12 @@ if [ "$CODE" = 501 ]; then
 	vt_pass "POST/DELETE /v1/vnis: 501 with a JSON error (this vtepd has no vni add/del)"
 else
 	[ "$CODE" = 201 ] || vt_fail "POST /v1/vnis: $CODE $BODY"
-	vt_ctl "$L1" -j show vnis | jq -e '[.vnis[].vni] | index(300) != null' >/dev/null || vt_fail "VNI 300 not created"
+	vt_ctl "$L1" -j show vnis | jq -e '.vnis[] | select(.vni == 300) | .mtu == 1400 and .learning == false and
+		.max_macs == 100 and .flood == "10.0.0.2 10.0.0.3"' >/dev/null ||
+		vt_fail "VNI 300 not created as asked: $(vt_ctl "$L1" -j show vnis)"
 	expect 409 POST /v1/vnis '{"vni": 300}'
+	BEFORE=$(state)
+	bad 400 "gateway" POST /v1/vnis '{"vni": 301, "gateway": "not-an-address"}'
 	expect 200 DELETE /v1/vnis/300
 	vt_ctl "$L1" -j show vnis | jq -e '[.vnis[].vni] | index(300) == null' >/dev/null || vt_fail "VNI 300 not deleted"
 	expect 404 DELETE /v1/vnis/300
