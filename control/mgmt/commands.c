@@ -808,6 +808,14 @@ static int cmd_show_stats(struct ctl_out *o, int argc, char **argv, void *ctx)
 	ctl_u64(o, "resolutions", d->stats.resolutions);
 	ctl_u64(o, "vteps_aged", d->stats.vteps_aged);
 	ctl_u64(o, "snapshots_published", d->stats.publishes);
+	if (d->api) {
+		struct api_server_stats as;
+
+		api_server_get_stats(d->api, &as);
+		ctl_u64(o, "api_requests", as.requests);
+		ctl_u64(o, "api_errors", as.errors);
+		ctl_u64(o, "api_unauthorized", as.unauthorized);
+	}
 	ctl_obj_end(o);
 
 	if (vtep_xdp_stats(d->cfg.underlay_ifname, &redirected, &passed) == 0) {

@@ -274,7 +274,9 @@ tcp "Authorization: Basic $TOKEN"
 [ "$CODE" = 401 ] || vt_fail "TCP with a Basic header: $CODE $BODY"
 tcp "Authorization: Bearer $TOKEN"
 [ "$CODE" = 200 ] && jq -e '[.vnis[].vni] == [100, 200]' <<<"$BODY" >/dev/null || vt_fail "TCP with the token: $CODE $BODY"
-vt_pass "TCP listener on 127.0.0.1: 401 without or with a wrong token, 200 with it"
+vt_ctl "$L1" -j show stats | jq -e '.control.api_requests > 80 and .control.api_errors > 50 and
+	.control.api_unauthorized == 3' >/dev/null || vt_fail "API counters: $(vt_ctl "$L1" -j show stats | jq -c .control)"
+vt_pass "TCP listener on 127.0.0.1: 401 without or with a wrong token, 200 with it; counted in show stats"
 
 # the OpenAPI document and the implementation agree
 python3 - "$VT_TOP/doc/openapi.yaml" "$VT_TOP/control/mgmt/api_req.c" <<'EOF' || vt_fail "doc/openapi.yaml and the endpoints differ"
