@@ -320,5 +320,7 @@ vt_pass "doc/openapi.yaml documents exactly the implemented endpoints"
 pid_var="VT_PID_${L1//-/_}"
 kill -TERM "${!pid_var}"
 vt_wait_for 10 sh -c "! kill -0 ${!pid_var} 2>/dev/null" || vt_fail "vtepd did not stop"
+wait "${!pid_var}"; rc=$?
+[ "$rc" = 0 ] || vt_fail "vtepd exited with status $rc on SIGTERM"
 [ ! -e "$SOCK" ] || vt_fail "the API socket stayed after vtepd stopped"
 vt_pass "the API socket is removed when vtepd stops"
