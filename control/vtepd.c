@@ -37,6 +37,7 @@
 #include <rte_rcu_qsbr.h>
 #include <rte_ring_elem.h>
 
+#include "api.h"
 #include "arp.h"
 #include "commands.h"
 #include "ctl.h"
@@ -480,8 +481,12 @@ static int vtepd_loop_setup(struct vtepd *d)
 		vlog(VLOG_ERR, "management socket %s: %s", d->cfg.socket_path, strerror(rc));
 		return rc;
 	}
+	rc = vtepd_api_start(d);
+	if (rc)
+		return rc;
 	if ((rc = vtepd_epoll_add(d, d->signal_fd)) || (rc = vtepd_epoll_add(d, d->timer_fd)) ||
-	    (rc = vtepd_epoll_add(d, ctl_server_fd(d->ctl))) || (rc = vtepd_epoll_add(d, d->nl_fd)))
+	    (rc = vtepd_epoll_add(d, ctl_server_fd(d->ctl))) || (rc = vtepd_epoll_add(d, d->nl_fd)) ||
+	    (rc = vtepd_epoll_add(d, api_server_fd(d->api))))
 		return rc;
 	return 0;
 }
@@ -534,6 +539,7 @@ static void vtepd_tick(struct vtepd *d)
 	}
 	if (d->topology_dirty)
 		vtepd_publish(d);
+	vtepd_api_tick(d, d->ticks % (100 / VTEPD_TICK_MS) == 0);
 	if (d->ticks % (100 / VTEPD_TICK_MS) == 0) {
 		vtepd_nic_links(d);
 		vtepd_commands_serve(d);        /* drops clients past their timeout */
@@ -580,6 +586,8 @@ static void vtepd_run(struct vtepd *d)
 				vtepd_tick(d);
 			} else if (fd == ctl_server_fd(d->ctl)) {
 				vtepd_commands_serve(d);
+			} else if (fd == api_server_fd(d->api)) {
+				vtepd_api_serve(d);
 			} else if (fd == fabric_fd(d)) {
 				fabric_process(d);
 			} else if (fd == d->nl_fd) {
@@ -625,6 +633,7 @@ static void vtepd_shutdown(struct vtepd *d)
 	fabric_stop(d);
 	vtepd_ports_shutdown(d);
 	vtepd_commands_stop(d);
+	vtepd_api_stop(d);
 	if (d->ctl_fd > 0)
 		ctl_server_close(d->ctl_fd, d->cfg.socket_path);
 	for (uint16_t u = 0; u < d->n_uplinks; u++) {

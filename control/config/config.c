@@ -454,6 +454,87 @@ static const struct cfg_key cfg_control_keys[] = {
 };
 static const struct cfg_table cfg_control_table = { CFG_KEYS(cfg_control_keys), "a mapping" };
 
+/* api.socket, api.token_file: an absolute path into the key's char array. */
+static int cfg_api_path(struct cfg_ctx *c, const struct cfg_map *m, const struct cfg_key *k, yaml_node_t *key,
+			yaml_node_t *val, const char *path)
+{
+	char sv[CFG_SHOW_MAX + 16];
+	const char *s;
+	size_t len;
+	int rc;
+
+	rc = cfg_scalar(c, key, val, path, "an absolute path", &s);
+	if (rc)
+		return rc;
+	len = val->data.scalar.length;
+	if (s[0] != '/' || memchr(s, '\0', len))
+		return cfg_fail(c, cfg_mark(key, val), "%s: '%s' is not an absolute path (expected a path starting with '/')",
+				path, cfg_show(val, sv, sizeof(sv)));
+	if (len >= k->size)
+		return cfg_fail(c, cfg_mark(key, val), "%s: path is %zu characters long (expected fewer than %zu)", path,
+				len, k->size);
+	memcpy(cfg_field(m, k), s, len + 1);
+	return 0;
+}
+
+/* api.listen: A.B.C.D:PORT, the TCP listener. */
+static int cfg_api_listen(struct cfg_ctx *c, const struct cfg_map *m, const struct cfg_key *k, yaml_node_t *key,
+			  yaml_node_t *val, const char *path)
+{
+	struct vtep_config *cfg = m->obj;
+	char sv[CFG_SHOW_MAX + 16], ip[INET_ADDRSTRLEN];
+	const char *s, *colon;
+	unsigned long port;
+	char *end;
+	int rc;
+
+	(void)k;
+	rc = cfg_scalar(c, key, val, path, "an address and port, A.B.C.D:PORT", &s);
+	if (rc)
+		return rc;
+	colon = strrchr(s, ':');
+	if (!colon || (size_t)(colon - s) >= sizeof(ip))
+		goto bad;
+	memcpy(ip, s, (size_t)(colon - s));
+	ip[colon - s] = '\0';
+	errno = 0;
+	port = strtoul(colon + 1, &end, 10);
+	if (inet_pton(AF_INET, ip, &cfg->api_listen_ip) != 1 || !colon[1] || *end || errno || port < 1 ||
+	    port > 65535 || colon[1] == '-' || colon[1] == '+')
+		goto bad;
+	cfg->api_listen_port = (uint16_t)port;
+	cfg->api_listen_on = true;
+	return 0;
+bad:
+	return cfg_fail(c, cfg_mark(key, val), "%s: '%s' is not an address and port (expected A.B.C.D:PORT, port 1 to 65535)",
+			path, cfg_show(val, sv, sizeof(sv)));
+}
+
+static const struct cfg_key cfg_api_keys[] = {
+	{ "socket", CFG_FN, CFG_TOP(api_socket_path), .fn = cfg_api_path },
+	{ "listen", CFG_FN, .fn = cfg_api_listen },
+	{ "token_file", CFG_FN, CFG_TOP(api_token_file), .fn = cfg_api_path },
+};
+static const struct cfg_table cfg_api_table = { CFG_KEYS(cfg_api_keys), "a mapping" };
+
+/* The api section: a TCP listener only with a token. */
+static int cfg_section_api(struct cfg_ctx *c, const struct cfg_map *top, const struct cfg_key *k, yaml_node_t *key,
+			   yaml_node_t *val, const char *path)
+{
+	struct cfg_map m;
+	int rc;
+
+	(void)top;
+	(void)k;
+	rc = cfg_map_open(c, &m, key, val, path, &cfg_api_table, c->cfg);
+	if (!rc)
+		rc = cfg_map_passes(c, &m);
+	if (!rc && c->cfg->api_listen_on && !c->cfg->api_token_file[0])
+		rc = cfg_fail(c, &cfg_map_key(&m, "listen")->start_mark,
+			      "api.listen: a TCP listener needs a token (expected api.token_file too)");
+	return rc;
+}
+
 /* vnis[].flood: a list of remote VTEPs, none of them twice or this VTEP. */
 static int cfg_flood(struct cfg_ctx *c, const struct cfg_map *m, const struct cfg_key *k, yaml_node_t *key,
 		     yaml_node_t *val, const char *path)
@@ -1019,6 +1100,7 @@ static const struct cfg_key cfg_top_keys[] = {
 	{ "underlay", CFG_FN, CFG_REQUIRED, .fn = cfg_section_underlay },
 	{ "fastpath", CFG_MAP, CFG_NULL_OK, .pass = 1, .map = &cfg_fastpath_table },
 	{ "control", CFG_MAP, CFG_NULL_OK, .pass = 1, .map = &cfg_control_table },
+	{ "api", CFG_FN, CFG_NULL_OK, .pass = 1, .fn = cfg_section_api },
 	{ "vrfs", CFG_FN, CFG_NULL_OK, .pass = 1, .fn = cfg_section_vrfs },
 	{ "vnis", CFG_FN, CFG_NULL_OK, .pass = 1, .fn = cfg_section_vnis },
 	{ "ports", CFG_FN, CFG_NULL_OK, .pass = 1, .fn = cfg_section_ports },
@@ -1059,6 +1141,17 @@ static int cfg_walk(struct cfg_ctx *c)
 		return rc;
 	if (!cfg->socket_path[0])
 		snprintf(cfg->socket_path, sizeof(cfg->socket_path), "/run/vtepd/%s.sock", cfg->name);
+	if (!cfg->api_socket_path[0]) {
+		size_t n = strlen(cfg->socket_path);
+
+		if (n > 5 && strcmp(cfg->socket_path + n - 5, ".sock") == 0)
+			n -= 5;
+		/* beside the control socket; where that name would be too long, in /run/vtepd */
+		if (snprintf(cfg->api_socket_path, sizeof(cfg->api_socket_path), "%.*s.api.sock", (int)n,
+			     cfg->socket_path) >= (int)sizeof(cfg->api_socket_path))
+			snprintf(cfg->api_socket_path, sizeof(cfg->api_socket_path), "/run/vtepd/%s.api.sock",
+				 cfg->name);
+	}
 	return 0;
 }
 

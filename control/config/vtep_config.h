@@ -208,6 +208,12 @@ struct vtep_config {
 	uint32_t neighbor_aging_sec;     /* learned IP bindings, default 1500; 0: they never age */
 	uint32_t mbufs;                  /* mbuf pool size, default 32768 */
 	char socket_path[108];           /* management socket; default /run/vtepd/NAME.sock */
+	/* the management API (api: section): HTTP on a UNIX socket, and on TCP with a token */
+	char api_socket_path[108];       /* default: socket_path with ".sock" -> ".api.sock" */
+	bool api_listen_on;              /* api.listen given */
+	uint32_t api_listen_ip;          /* network order */
+	uint16_t api_listen_port;
+	char api_token_file[256];        /* api.token_file: the bearer token; required with listen */
 
 	uint32_t n_vnis;
 	struct vtep_vni_config *vnis;

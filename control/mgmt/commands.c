@@ -16,6 +16,7 @@
 #include <rte_ethdev.h>
 #include <rte_mempool.h>
 
+#include "api.h"
 #include "arp.h"
 #include "bgp_fsm.h"
 #include "commands.h"
@@ -24,6 +25,7 @@
 #include "evpn_rib.h"
 #include "fabric.h"
 #include "fdb.h"
+#include "log.h"
 #include "netlink.h"
 #include "route.h"
 #include "route_rib.h"
@@ -806,6 +808,14 @@ static int cmd_show_stats(struct ctl_out *o, int argc, char **argv, void *ctx)
 	ctl_u64(o, "resolutions", d->stats.resolutions);
 	ctl_u64(o, "vteps_aged", d->stats.vteps_aged);
 	ctl_u64(o, "snapshots_published", d->stats.publishes);
+	if (d->api) {
+		struct api_server_stats as;
+
+		api_server_get_stats(d->api, &as);
+		ctl_u64(o, "api_requests", as.requests);
+		ctl_u64(o, "api_errors", as.errors);
+		ctl_u64(o, "api_unauthorized", as.unauthorized);
+	}
 	ctl_obj_end(o);
 
 	if (vtep_xdp_stats(d->cfg.underlay_ifname, &redirected, &passed) == 0) {
@@ -1839,4 +1849,39 @@ void vtepd_commands_stop(struct vtepd *d)
 {
 	ctl_server_free(d->ctl);
 	d->ctl = NULL;
+}
+
+/* ---- the management API: the same commands over HTTP (api.c) ---- */
+int vtepd_api_start(struct vtepd *d)
+{
+	struct api_config ac = {
+		.socket_path = d->cfg.api_socket_path,
+		.tcp = d->cfg.api_listen_on,
+		.tcp_ip = d->cfg.api_listen_ip,
+		.tcp_port = d->cfg.api_listen_port,
+		.token_file = d->cfg.api_token_file[0] ? d->cfg.api_token_file : NULL,
+	};
+	char err[512] = "";
+	int rc = api_server_open(&ac, vtepd_commands, sizeof(vtepd_commands) / sizeof(vtepd_commands[0]), d, &d->api,
+				 err, sizeof(err));
+
+	if (rc)
+		vlog(VLOG_ERR, "management API: %s", err[0] ? err : strerror(rc));
+	return rc;
+}
+
+void vtepd_api_serve(struct vtepd *d)
+{
+	api_server_run(d->api);
+}
+
+void vtepd_api_tick(struct vtepd *d, bool slow)
+{
+	api_server_tick(d->api, slow);
+}
+
+void vtepd_api_stop(struct vtepd *d)
+{
+	api_server_close(d->api);
+	d->api = NULL;
 }

@@ -7,6 +7,8 @@
 #ifndef VTEP_COMMANDS_H
 #define VTEP_COMMANDS_H
 
+#include <stdbool.h>
+
 struct vtepd;
 
 /* The management server on d->ctl_fd; its descriptor goes into the event loop. */
@@ -14,5 +16,11 @@ int vtepd_commands_start(struct vtepd *d);
 /* Serves what its clients are ready for, never waiting; also expires slow clients. */
 void vtepd_commands_serve(struct vtepd *d);
 void vtepd_commands_stop(struct vtepd *d);
+/* The management API (api.h) on the same commands: its descriptor goes into the event loop. */
+int vtepd_api_start(struct vtepd *d);
+void vtepd_api_serve(struct vtepd *d);
+/* Every tick; slow: the 100 ms one, which also expires idle clients. */
+void vtepd_api_tick(struct vtepd *d, bool slow);
+void vtepd_api_stop(struct vtepd *d);
 
 #endif

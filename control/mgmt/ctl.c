@@ -1154,6 +1154,98 @@ ctl_match(const struct ctl_command *cmd, int argc, char **argv)
 	return n;
 }
 
+const struct ctl_command *
+ctl_find(const struct ctl_command *cmds, size_t n_cmds, int argc, char **argv, int *n_words)
+{
+	const struct ctl_command *best = NULL;
+	int best_n = -1;
+	for (size_t i = 0; i < n_cmds; i++) {
+		if (!cmds[i].handler)
+			continue;
+		int n = ctl_match(&cmds[i], argc, argv);
+		if (n > best_n) {
+			best_n = n;
+			best = &cmds[i];
+		}
+	}
+	if (n_words)
+		*n_words = best_n;
+	return best;
+}
+
+/* Runs argv's command into o: its handler's output, or the error of an unknown command. */
+static void
+ctl_run_into(struct ctl_out *o, const struct ctl_command *cmds, size_t n_cmds, void *ctx, int argc, char **argv)
+{
+	int best_n;
+	const struct ctl_command *best = ctl_find(cmds, n_cmds, argc, argv, &best_n);
+	if (!best) {
+		struct ctl_buf b = { 0 };
+		for (int i = 0; i < argc; i++) {
+			if (i)
+				ctl_buf_putc(&b, ' ');
+			ctl_buf_puts(&b, argv[i]);
+		}
+		ctl_buf_putc(&b, '\0');
+		struct ctl_buf u = { 0 };
+		ctl_usage_list(&u, cmds, n_cmds);
+		ctl_buf_putc(&u, '\0');
+		if (b.oom || u.oom)
+			o->oom = true;
+		else
+			ctl_error(o, "unknown command '%s' (try: %s)", b.p, u.p);
+		free(b.p);
+		free(u.p);
+		return;
+	}
+
+	int ret = best->handler(o, argc - best_n, argv + best_n, ctx);
+	if (ret < 0)
+		ret = -ret;
+	if (ret) {
+		o->status = ret;
+		if (!o->err)
+			ctl_error(o, "%s", strerror(ret));
+	}
+}
+
+struct ctl_out *
+ctl_run(const struct ctl_command *cmds, size_t n_cmds, void *ctx, bool json, int argc, char **argv)
+{
+	struct ctl_out *o = ctl_out_new(json);
+	if (o)
+		ctl_run_into(o, cmds, n_cmds, ctx, argc, argv);
+	return o;
+}
+
+int
+ctl_out_next(struct ctl_out *o, const char **p, size_t *len)
+{
+	*p = "";
+	*len = 0;
+	if (!o)
+		return ENOMEM;
+	o->out.len = 0;
+	int rc = ctl_out_produce(o, &o->out);
+	if (rc == ENOMEM && !o->status)
+		o->oom = true;
+	if (rc == 0 || rc == 1) {
+		*p = o->out.p ? o->out.p : "";
+		*len = o->out.len;
+	}
+	return rc;
+}
+
+const char *
+ctl_out_error(const struct ctl_out *o)
+{
+	if (!o || o->oom || o->out.oom)
+		return "out of memory";
+	if (o->err)
+		return o->err;
+	return o->status ? strerror(o->status) : "";
+}
+
 /* Parses and runs one request line (no newline, len bytes); returns the output to send. */
 static struct ctl_out *
 ctl_dispatch(char *line, size_t len, const struct ctl_command *cmds, size_t n_cmds, void *ctx,
@@ -1202,49 +1294,7 @@ ctl_dispatch(char *line, size_t len, const struct ctl_command *cmds, size_t n_cm
 		free(words);
 		return NULL;
 	}
-	int argc = (int)(w - 1);
-	char **argv = words + 1;
-
-	const struct ctl_command *best = NULL;
-	int best_n = -1;
-	for (size_t i = 0; i < n_cmds; i++) {
-		if (!cmds[i].handler)
-			continue;
-		int n = ctl_match(&cmds[i], argc, argv);
-		if (n > best_n) {
-			best_n = n;
-			best = &cmds[i];
-		}
-	}
-	if (!best) {
-		struct ctl_buf b = { 0 };
-		for (int i = 0; i < argc; i++) {
-			if (i)
-				ctl_buf_putc(&b, ' ');
-			ctl_buf_puts(&b, argv[i]);
-		}
-		ctl_buf_putc(&b, '\0');
-		struct ctl_buf u = { 0 };
-		ctl_usage_list(&u, cmds, n_cmds);
-		ctl_buf_putc(&u, '\0');
-		if (b.oom || u.oom)
-			o->oom = true;
-		else
-			ctl_error(o, "unknown command '%s' (try: %s)", b.p, u.p);
-		free(b.p);
-		free(u.p);
-		free(words);
-		return o;
-	}
-
-	int ret = best->handler(o, argc - best_n, argv + best_n, ctx);
-	if (ret < 0)
-		ret = -ret;
-	if (ret) {
-		o->status = ret;
-		if (!o->err)
-			ctl_error(o, "%s", strerror(ret));
-	}
+	ctl_run_into(o, cmds, n_cmds, ctx, (int)(w - 1), words + 1);
 	free(words);
 	return o;
 }

@@ -98,6 +98,21 @@ void ctl_strf(struct ctl_out *o, const char *key, const char *fmt, ...) __attrib
 typedef int (*ctl_stream_fn)(struct ctl_out *o, void *state);
 void ctl_stream(struct ctl_out *o, ctl_stream_fn fn, void *state, void (*state_free)(void *));
 
+/*
+ * Running a command without the socket (the HTTP API, api.c): ctl_find gives the
+ * command argv starts with (the longest match; NULL: none) and how many words it matched.
+ * ctl_run runs it as the server would (an unknown command is an EINVAL error) and returns
+ * the output (NULL: out of memory); ctl_out_status tells whether it failed at once.
+ * ctl_out_next then produces the reply part by part: p and len (valid until the next call)
+ * the next part, returning 1 (more to come: a streamed reply's step), 0 (that was the
+ * last part), or a positive errno (the command failed now; ctl_out_error has the text).
+ */
+const struct ctl_command *ctl_find(const struct ctl_command *cmds, size_t n_cmds, int argc, char **argv,
+				   int *n_words);
+struct ctl_out *ctl_run(const struct ctl_command *cmds, size_t n_cmds, void *ctx, bool json, int argc, char **argv);
+int ctl_out_next(struct ctl_out *o, const char **p, size_t *len);
+const char *ctl_out_error(const struct ctl_out *o);
+
 /* For tests: build an output in memory, run a handler, get the text. */
 struct ctl_out *ctl_out_new(bool json);
 const char *ctl_out_body(struct ctl_out *o, size_t *len);  /* finishes the document */

@@ -25,6 +25,7 @@ struct route_prefix;
 struct route_rib;
 struct fabric;
 struct ctl_server;
+struct api_server;
 struct rte_mempool;
 struct rte_ring;
 struct rte_rcu_qsbr;
@@ -202,6 +203,7 @@ struct vtepd {
 	/* owned by the daemon's other subsystems; the switch never looks inside */
 	struct fabric *fabric;             /* the BGP EVPN speaker (fabric.h), NULL without a bgp section */
 	struct ctl_server *ctl;            /* the management socket's clients (on ctl_fd, ctl.h) */
+	struct api_server *api;            /* the management API (HTTP, api.h) */
 };
 
 /* switch.c */

@@ -654,7 +654,7 @@ END_TEST
 START_TEST(test_err_unknown_key)
 {
 	EXPECT_ERR(BASE "fastpth:\n  lcore: 2\n", 5, 1,
-		   "unknown key 'fastpth' at top level (expected one of: vtep, underlay, fastpath, control, vrfs, vnis, ports, bgp)");
+		   "unknown key 'fastpth' at top level (expected one of: vtep, underlay, fastpath, control, api, vrfs, vnis, ports, bgp)");
 	EXPECT_ERR("vtep:\n  soruce_ip: 10.0.0.1\n", 2, 3,
 		   "unknown key 'soruce_ip' in 'vtep' (expected one of: name, source_ip, udp_port, anycast_gateway_mac)");
 	EXPECT_ERR(BASE "  interfce: ul0\n", 5, 3, "unknown key 'interfce' in 'underlay'");
@@ -936,6 +936,59 @@ START_TEST(test_err_long_socket)
 	path[108] = '\0';
 	snprintf(y, sizeof(y), BASE "control:\n  socket: %s\n", path);
 	EXPECT_ERR(y, 6, 11, "control.socket: path is 108 characters long (expected fewer than 108)");
+}
+END_TEST
+
+/* The api section (issue 15): the socket beside the control socket, TCP only with a token. */
+START_TEST(test_api_section)
+{
+	struct vtep_config cfg;
+	char y[512], path[200];
+
+	LOAD_OK(BASE, &cfg);
+	ck_assert_str_eq(cfg.api_socket_path, "/run/vtepd/vtepd.api.sock");
+	ck_assert(!cfg.api_listen_on);
+	ck_assert_str_eq(cfg.api_token_file, "");
+	vtep_config_free(&cfg);
+	LOAD_OK(BASE "control: {socket: /tmp/x/leaf.sock}\napi:\n", &cfg);
+	ck_assert_str_eq(cfg.api_socket_path, "/tmp/x/leaf.api.sock");
+	vtep_config_free(&cfg);
+	LOAD_OK(BASE "control: {socket: /tmp/ctl}\n", &cfg);
+	ck_assert_str_eq(cfg.api_socket_path, "/tmp/ctl.api.sock");
+	vtep_config_free(&cfg);
+	/* a control socket path too long for the suffix: the API's goes to /run/vtepd */
+	memset(path, 'a', sizeof(path));
+	memcpy(path, "/run/vtepd/", 11);
+	path[107] = '\0';
+	snprintf(y, sizeof(y), BASE "control:\n  socket: %s\n", path);
+	LOAD_OK(y, &cfg);
+	ck_assert_str_eq(cfg.api_socket_path, "/run/vtepd/vtepd.api.sock");
+	vtep_config_free(&cfg);
+
+	LOAD_OK(BASE "api:\n  socket: /run/a.sock\n  listen: 127.0.0.1:8080\n  token_file: /etc/vtepd/token\n", &cfg);
+	ck_assert_str_eq(cfg.api_socket_path, "/run/a.sock");
+	ck_assert(cfg.api_listen_on);
+	ck_assert_uint_eq(cfg.api_listen_ip, ip("127.0.0.1"));
+	ck_assert_uint_eq(cfg.api_listen_port, 8080);
+	ck_assert_str_eq(cfg.api_token_file, "/etc/vtepd/token");
+	vtep_config_free(&cfg);
+
+	EXPECT_ERR(BASE "api:\n  listen: 127.0.0.1:8080\n", 6, 3,
+		   "api.listen: a TCP listener needs a token (expected api.token_file too)");
+	EXPECT_ERR(BASE "api:\n  listen: 127.0.0.1\n  token_file: /t\n", 6, 11,
+		   "api.listen: '127.0.0.1' is not an address and port (expected A.B.C.D:PORT");
+	EXPECT_ERR(BASE "api:\n  listen: 127.0.0.1:0\n  token_file: /t\n", 6, 11, "is not an address and port");
+	EXPECT_ERR(BASE "api:\n  listen: 127.0.0.1:65536\n  token_file: /t\n", 6, 11, "is not an address and port");
+	EXPECT_ERR(BASE "api:\n  listen: 127.0.0.1:-1\n  token_file: /t\n", 6, 11, "is not an address and port");
+	EXPECT_ERR(BASE "api:\n  listen: host:80\n  token_file: /t\n", 6, 11, "is not an address and port");
+	EXPECT_ERR(BASE "api:\n  token_file: token\n", 6, 15, "api.token_file: 'token' is not an absolute path");
+	EXPECT_ERR(BASE "api:\n  socket: [a]\n", 6, 11, "api.socket");
+	EXPECT_ERR(BASE "api:\n  port: 80\n", 6, 3, "unknown key 'port' in 'api' (expected one of: socket, listen, token_file)");
+	memset(path, 'a', sizeof(path));
+	path[0] = '/';
+	path[108] = '\0';
+	snprintf(y, sizeof(y), BASE "api:\n  socket: %s\n", path);
+	EXPECT_ERR(y, 6, 11, "api.socket: path is 108 characters long (expected fewer than 108)");
 }
 END_TEST
 
@@ -1356,7 +1409,7 @@ static const struct schema_map {
 	const char *key, *value;         /* a valid key to repeat */
 	const char *keys;                /* the "expected one of" list */
 } schema_maps[] = {
-	{ NULL, BASE, 0, "fastpath", "{}", "vtep, underlay, fastpath, control, vrfs, vnis, ports, bgp" },
+	{ NULL, BASE, 0, "fastpath", "{}", "vtep, underlay, fastpath, control, api, vrfs, vnis, ports, bgp" },
 	{ "vtep", "underlay: {port: 'net_af_xdp0,iface=ul0'}\nvtep:\n  source_ip: 10.0.0.1\n", 2, "udp_port", "4790",
 	  "name, source_ip, udp_port, anycast_gateway_mac" },
 	{ "underlay", "vtep: {source_ip: 10.0.0.1}\nunderlay:\n  port: net_af_xdp0,iface=ul0\n", 2, "mtu", "1500",
@@ -1365,6 +1418,7 @@ static const struct schema_map {
 	  "interface", "tap0", "port, interface" },
 	{ "fastpath", BASE "fastpath:\n  lcore: 2\n", 2, "mbufs", "8192", "lcore, mac_table_size, mac_aging, neighbor_aging, mbufs" },
 	{ "control", BASE "control:\n", 2, "socket", "/run/x.sock", "socket" },
+	{ "api", BASE "api:\n", 2, "socket", "/run/x.sock", "socket, listen, token_file" },
 	{ "vnis[0]", BASE "vnis:\n  - vni: 100\n", 4, "learning", "true",
 	  "vni, learning, flood, static_macs, rd, route_targets, mtu, outer_fragmentation, vtep_check, max_macs, vrf, "
 	  "gateway" },
@@ -2481,6 +2535,7 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, test_port_input_rules);
 	tcase_add_test(tc, test_parse_ipv4);
 	tcase_add_test(tc, test_find_vni);
+	tcase_add_test(tc, test_api_section);
 	tcase_add_test(tc, test_parse_l3_values);
 	suite_add_tcase(s, tc);
 
