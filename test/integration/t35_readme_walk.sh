@@ -7,7 +7,7 @@
 # at either leaf but the demo's own, no host-local lease, no Docker network of the walk.
 #
 # The walk writes where a host's runtimes live (/etc/cni/net.d, /opt/cni/bin, /var/lib/cni,
-# podman's and runc's state, /run/docker/plugins, the Docker driver's state, /tmp/bb): the test runs it in a mount
+# podman's and runc's state, /run/docker/plugins, dockerd's and the Docker driver's state, /tmp/bb): the test runs it in a mount
 # namespace of its own with an empty tmpfs on each, so the host's are never touched. dockerd is
 # the test's own (a host has it as a service; the walk expects it running), with its state on
 # those tmpfs and DOCKER_HOST pointing at it; podman gets a containers.conf (CONTAINERS_CONF)
@@ -37,7 +37,7 @@ LAST=$(tail -n 1 "$WALK")
 # The directories the walk writes, made on the host only where missing (and removed again):
 # in the walk's mount namespace each gets an empty tmpfs.
 DIRS=(/etc/cni/net.d /opt/cni/bin /var/lib/cni /var/lib/containers /run/containers /run/runc
-	/run/docker /var/lib/docker /var/lib/vtepd-docker /tmp/bb)
+	/run/docker /var/lib/docker /etc/docker /var/lib/vtepd-docker /tmp/bb)
 MADE=()
 for d in "${DIRS[@]}"; do
 	top=$d
@@ -91,7 +91,8 @@ mkdir -p /run/docker/plugins
 export CONTAINERS_CONF=$VT_TMP/containers.conf CONTAINERS_STORAGE_CONF=$VT_TMP/storage.conf
 export DOCKER_HOST=unix:///run/docker/docker.sock
 dockerd --data-root /var/lib/docker --exec-root /run/docker/exec --pidfile /run/docker/dockerd.pid \\
-	-H \$DOCKER_HOST --bridge=none --iptables=false --ip6tables=false --storage-driver=vfs \\
+	-H \$DOCKER_HOST --bridge=none --iptables=false --ip6tables=false --ip-forward=false --ip-masq=false \\
+	--storage-driver=vfs \\
 	--cgroup-parent /${VT_P}-docker >&3 2>&1 &
 for _ in \$(seq 200); do docker version >/dev/null 2>&1 && break; sleep 0.1; done
 docker version >/dev/null 2>&1 || { echo "SKIP: dockerd does not start here: \$(tail -n 3 $VT_TMP/dockerd.log)"; exit 77; }
