@@ -122,8 +122,7 @@ static int cmd_show_vnis(struct ctl_out *o, int argc, char **argv, void *ctx)
 		ctl_obj_begin(o, NULL);
 		ctl_u64(o, "vni", v->vni);
 		ctl_str(o, "origin", v->runtime ? "runtime" : "config");
-		if (vtepd_vni_vrf(d, i) != VTEP_NO_VRF)
-			ctl_str(o, "vrf", d->cfg.vrfs[vtepd_vni_vrf(d, i)].name);
+		ctl_str(o, "vrf", vtepd_vni_vrf(d, i) != VTEP_NO_VRF ? d->cfg.vrfs[vtepd_vni_vrf(d, i)].name : "-");
 		ctl_bool(o, "learning", v->learning);
 		ctl_u64(o, "mtu", v->mtu);
 		ctl_bool(o, "outer_fragmentation", v->outer_frag);

@@ -294,6 +294,14 @@ static uint16_t vtepd_vni_free_slot(const struct vtepd *d)
 	return (unsigned)d->n_vnis + l3 < VTEP_MAX_VNIS ? d->n_vnis : DP_NO_ID;
 }
 
+/* Free slots at the end leave the table (and the snapshot). */
+static void vtepd_vnis_trim(struct vtepd *d)
+{
+	while (d->n_vnis && !d->vnis[d->n_vnis - 1].vni)
+		d->n_vnis--;
+	d->cfg.n_vnis = d->n_vnis;
+}
+
 static void vtepd_vnis_state_save(const struct vtepd *d)
 {
 	char path[256], tmp[272], line[VTEPD_MAX_FLOOD * 16 + 256];
@@ -418,6 +426,7 @@ int vtepd_vni_add(struct vtepd *d, struct vtep_vni_config *vc, uint16_t *vni_idx
 		snprintf(err, errlen, "its VRF's route table refused the gateway subnet: %s", strerror(rc));
 		memset(v, 0, sizeof(*v));
 		vtepd_vni_conf_free(&d->cfg.vnis[slot]);
+		vtepd_vnis_trim(d);
 		return rc;
 	}
 	if (d->topology && (rc = vtepd_publish(d)) != 0)
@@ -495,9 +504,7 @@ int vtepd_vni_del(struct vtepd *d, uint32_t vni, char *err, size_t errlen)
 	vtepd_vrf_vni_connected(d, vi, false);
 	memset(&d->vnis[vi], 0, sizeof(d->vnis[vi]));
 	vtepd_vni_conf_free(&d->cfg.vnis[vi]);
-	while (d->n_vnis && !d->vnis[d->n_vnis - 1].vni)
-		d->n_vnis--;
-	d->cfg.n_vnis = d->n_vnis;
+	vtepd_vnis_trim(d);
 	/* out of the fast path (publish waits for its readers), then what it posted before is drained */
 	if (vtepd_publish(d) != 0) {
 		d->topology_dirty = true;

@@ -2,17 +2,20 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # VNIs created and deleted at run time (vtepctl vni add / vni del, doc/vtepctl.md), issue 15.
 # Two vtepd leaves in iBGP (AS 65000, peering directly on the underlay bridge), config VNI 100
-# with container c1 on leaf 1 and c2 on leaf 2. Asserted:
+# with container c1 on leaf 1 and c2 on leaf 2, VRF tenant (L3 VNI 900001) and the anycast
+# gateway MAC configured. Asserted:
 #  - a ping from c1 to c2 every 20 ms runs while VNIs are added and deleted 12 times on both
 #    leaves (and VNI 300 is made and used): not one reply is missing (no gap in icmp_seq);
-#  - run-time VNI 300, added on leaf 2 first (a container attached) and then on leaf 1, carries
-#    a ping across the leaves; leaf 1 imports leaf 2's type-3 and type-2 routes sent before its
+#  - run-time VNI 300 (in VRF tenant, anycast gateway 192.168.133.254/24), added on leaf 2 first
+#    (a container attached) and then on leaf 1, carries a ping across the leaves, its gateway
+#    answers and its subnet is a connected route of the VRF; leaf 1 imports leaf 2's type-3 and type-2 routes sent before its
 #    VNI existed; each leaf's type-3 route for VNI 300 is at the other; show vnis marks 300
 #    runtime and 100 config;
 #  - vni del 300 with a port attached is refused (EBUSY, naming the port) and changes nothing;
 #  - bad arguments are refused with a clear error and change nothing;
-#  - a restart (SIGTERM, start) keeps run-time VNI 300 and its run-time port;
-#  - after detach, vni del 300 withdraws: leaf 2 no longer has leaf 1's type-3 route for it.
+#  - a restart (SIGTERM, start) keeps run-time VNI 300 (and its gateway) and its run-time port;
+#  - after detach, vni del 300 withdraws: leaf 2 no longer has leaf 1's type-3 route for it,
+#    and leaf 1's connected route for its subnet is gone.
 source "$(dirname "$0")/lib.sh"
 
 vt_fabric 2
@@ -20,7 +23,7 @@ for c in c1 c2 d1 d2; do vt_ns "${VT_P}$c"; done
 L1=${VT_P}-leaf1 L2=${VT_P}-leaf2
 for i in 1 2; do
 	o=$((3 - i))
-	{ vt_conf_base "${VT_P}-leaf$i" "10.0.0.$i"; cat <<EOF; } > "$VT_TMP/leaf$i.yaml"
+	{ vt_conf_l3_base "${VT_P}-leaf$i" "10.0.0.$i"; cat <<EOF; } > "$VT_TMP/leaf$i.yaml"
 vnis:
   - vni: 100
 ports:
@@ -53,7 +56,7 @@ sleep 1
 for k in $(seq 12); do
 	for L in "$L1" "$L2"; do
 		case $((k % 3)) in
-			0) opts="mtu 1400" ;;
+			0) opts="mtu 1400 vrf tenant gateway 10.77.$k.1/24" ;;
 			1) opts="learning off max_macs 100" ;;
 			*) opts="flood 10.0.0.9" ;;
 		esac
@@ -75,11 +78,14 @@ done
 vt_pass "VNIs added and deleted 12 times on both leaves (48 adds, 48 deletes)"
 
 # ---- run-time VNI 300: leaf 2 first, with its container, then leaf 1 ----
-out=$(vt_ctl "$L2" vni add 300 mtu 1450 2>&1) || vt_fail "leaf 2: vni add 300: $out"
+GW300="vrf tenant gateway 192.168.133.254/24 mtu 1450"
+# shellcheck disable=SC2086
+out=$(vt_ctl "$L2" vni add 300 $GW300 2>&1) || vt_fail "leaf 2: vni add 300: $out"
 vt_ctl "$L2" attach d2 vni 300 netns "${VT_P}d2" mac 02:00:00:00:02:03 ip 192.168.133.2/24 >/dev/null ||
 	vt_fail "leaf 2: attach d2 to VNI 300"
 sleep 0.5      # leaf 2's type-3 and type-2 routes for VNI 300 reach leaf 1, which has no VNI 300 yet
-out=$(vt_ctl "$L1" vni add 300 mtu 1450 2>&1) || vt_fail "leaf 1: vni add 300: $out"
+# shellcheck disable=SC2086
+out=$(vt_ctl "$L1" vni add 300 $GW300 2>&1) || vt_fail "leaf 1: vni add 300: $out"
 echo "$out" | grep -q "300" || vt_fail "leaf 1: vni add 300 said: $out"
 vt_wait_for 10 type3_is "$L1" 10.0.0.2 300 1 ||
 	vt_fail "leaf 1 did not import leaf 2's type-3 route for VNI 300: $(vt_ctl "$L1" show bgp evpn type 3)"
@@ -90,10 +96,13 @@ vt_wait_for 10 type3_is "$L2" 10.0.0.1 300 1 ||
 vt_ctl "$L1" attach d1 vni 300 netns "${VT_P}d1" mac 02:00:00:00:01:03 ip 192.168.133.1/24 >/dev/null ||
 	vt_fail "leaf 1: attach d1 to VNI 300"
 vt_wait_for 10 vt_ping "${VT_P}d1" 192.168.133.2 1 || vt_fail "d1 cannot ping d2 in run-time VNI 300"
+vt_ping "${VT_P}d1" 192.168.133.254 || vt_fail "d1 cannot ping its anycast gateway 192.168.133.254 in VNI 300"
+connected300() { vt_ctl "$1" -j show routes vrf tenant | jq -e '.routes[] | select(.prefix == "192.168.133.0/24" and .source == "connected" and .vni == 300)' >/dev/null; }
+connected300 "$L1" || vt_fail "leaf 1 has no connected route 192.168.133.0/24 in VNI 300: $(vt_ctl "$L1" show routes)"
 vt_ctl "$L1" -j show vnis | jq -e '[.vnis[] | {(.vni | tostring): .origin}] | add == {"100": "config", "300": "runtime"}' >/dev/null ||
 	vt_fail "show vnis does not mark 100 config and 300 runtime: $(vt_ctl "$L1" show vnis)"
 ip netns exec "${VT_P}d1" ping -c 3 -W 1 192.168.100.2 >/dev/null 2>&1 && vt_fail "d1 (VNI 300) reaches c2 (VNI 100)"
-vt_pass "run-time VNI 300: routes sent before it existed imported, type 3 both ways, d1 -> d2 across the leaves"
+vt_pass "run-time VNI 300: routes sent before it existed imported, type 3 both ways, d1 -> d2 across the leaves, gateway answers"
 
 # ---- the ping in VNI 100 saw all of it ----
 sleep 1
@@ -150,13 +159,15 @@ vt_pass "bad vni add / vni del arguments refused with clear errors, nothing chan
 eval "pid=\$VT_PID_${VT_P}_leaf1"
 kill -TERM "$pid"
 wait "$pid" || vt_fail "leaf 1 exited with status $? on SIGTERM"
-grep -q "^300 mtu 1450$" "/run/vtepd/$L1.vnis" || vt_fail "the state file lacks VNI 300: $(cat "/run/vtepd/$L1.vnis")"
+grep -q "^300 $GW300\$" "/run/vtepd/$L1.vnis" || vt_fail "the state file lacks VNI 300: $(cat "/run/vtepd/$L1.vnis")"
 vt_vtepd "${VT_P}l1" "$L1" "$VT_TMP/leaf1.yaml"
 vt_ctl "$L1" -j show vnis | jq -e '.vnis[] | select(.vni == 300 and .origin == "runtime" and .mtu == 1450 and .ports == 1)' >/dev/null ||
 	vt_fail "after the restart VNI 300 is not back with its port: $(vt_ctl "$L1" show vnis)"
 vt_bgp_established "$L1" "leaf 1's session after its restart"
 vt_wait_for 20 vt_ping "${VT_P}d1" 192.168.133.2 1 || vt_fail "after the restart d1 cannot ping d2 in VNI 300"
-vt_pass "restart: run-time VNI 300 and its port d1 are back, d1 -> d2 pings"
+vt_ping "${VT_P}d1" 192.168.133.254 || vt_fail "after the restart d1 cannot ping its gateway"
+connected300 "$L1" || vt_fail "after the restart leaf 1 has no connected route for VNI 300: $(vt_ctl "$L1" show routes)"
+vt_pass "restart: run-time VNI 300 (with its gateway) and its port d1 are back, d1 -> d2 pings"
 
 # ---- detach, then vni del withdraws at the other leaf ----
 vt_ctl "$L1" detach d1 >/dev/null || vt_fail "detach d1"
@@ -167,6 +178,7 @@ vt_wait_for 10 type3_is "$L2" 10.0.0.1 300 0 ||
 [ "$(type3 "$L2" 10.0.0.1 100)" = 1 ] || vt_fail "leaf 2 lost leaf 1's type-3 route for VNI 100: $(vt_ctl "$L2" show bgp evpn type 3)"
 vt_ctl "$L1" -j show macs | jq -e '[.macs[] | select(.vni == 300)] | length == 0' >/dev/null ||
 	vt_fail "leaf 1 kept MACs of the deleted VNI 300: $(vt_ctl "$L1" show macs)"
+connected300 "$L1" && vt_fail "leaf 1 kept the connected route of the deleted VNI 300: $(vt_ctl "$L1" show routes)"
 [ ! -e "/run/vtepd/$L1.vnis" ] || vt_fail "the state file still lists: $(cat "/run/vtepd/$L1.vnis")"
 vt_ping "${VT_P}c1" 192.168.100.2 1 || vt_fail "c1 -> c2 in VNI 100 broke after vni del 300"
 vt_pass "after detach, vni del 300 withdrew its type-3 route at leaf 2 and flushed its MACs; VNI 100 untouched"
