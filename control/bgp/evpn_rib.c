@@ -71,10 +71,10 @@ struct rib_route {
 	uint64_t hash;
 	struct evpn_route nlri;
 	uint16_t vni_idx;            /* where the best path is imported (RIB_NO_VNI: nowhere) */
-	uint32_t import_vni;         /* the VNI the last UPDATE named (type 2: label, type 3: PMSI label or tag) */
 	struct rib_path *paths;
 	struct rib_path *best;
 	uint32_t flood_vtep;         /* type 3: the VTEP this route put into vni_idx's flood list */
+	uint32_t import_vni;         /* the VNI the last UPDATE named (type 2: label, type 3: PMSI label or tag) */
 	struct rib_mac *mac;         /* type 2: the MAC entry this route counts for ... */
 	struct rib_route *mac_next;  /* ... and the next route of that MAC */
 	uint16_t ip_vni;             /* type 2 with IPv4: the VNI its address was announced in, or RIB_NO_VNI */

@@ -96,6 +96,9 @@ vt_wait_for 10 type3_is "$L2" 10.0.0.1 300 1 ||
 vt_ctl "$L1" attach d1 vni 300 netns "${VT_P}d1" mac 02:00:00:00:01:03 ip 192.168.133.1/24 >/dev/null ||
 	vt_fail "leaf 1: attach d1 to VNI 300"
 vt_wait_for 10 vt_ping "${VT_P}d1" 192.168.133.2 1 || vt_fail "d1 cannot ping d2 in run-time VNI 300"
+# d1, attached after the VNI was added, reached leaf 2 as a type-2 route
+vt_wait_for 10 bash -c "'$VTEPCTL' -n $L2 -j show macs vni 300 | jq -e '.macs[] | select(.mac == \"02:00:00:00:01:03\" and .vtep == \"10.0.0.1\")' >/dev/null" ||
+	vt_fail "leaf 2 did not get d1's MAC as a type-2 route: $(vt_ctl "$L2" show macs)"
 vt_ping "${VT_P}d1" 192.168.133.254 || vt_fail "d1 cannot ping its anycast gateway 192.168.133.254 in VNI 300"
 connected300() { vt_ctl "$1" -j show routes vrf tenant | jq -e '.routes[] | select(.prefix == "192.168.133.0/24" and .source == "connected" and .vni == 300)' >/dev/null; }
 connected300 "$L1" || vt_fail "leaf 1 has no connected route 192.168.133.0/24 in VNI 300: $(vt_ctl "$L1" show routes)"

@@ -58,6 +58,7 @@ static void setup(void)
 	d.cfg.source_ip = inet_addr("10.0.0.1");
 	d.cfg.underlay_mtu = 1500;
 	d.cfg.anycast_gw_mac_on = true;
+	memcpy(d.cfg.anycast_gw_mac, (const uint8_t[]){ 0, 0, 0x22, 0x22, 0x33, 0x33 }, 6);
 	d.cfg.n_vrfs = 1;
 	snprintf(d.cfg.vrfs[0].name, sizeof(d.cfg.vrfs[0].name), "tenant");
 	d.cfg.vrfs[0].l3vni = 900001;
@@ -226,6 +227,19 @@ START_TEST(test_add_publishes_then_tells)
 	ck_assert(heard[0].present && heard[0].published && heard[0].idx == 1 && heard[0].vni == 300);
 	/* the default MTU is the underlay's less the encapsulation */
 	ck_assert_uint_eq(d.vnis[add("301")].mtu, 1450);
+
+	/* what the fast path gets: learning (no BGP here), the flood list, the gateway */
+	const struct dp_topology *t;
+	uint16_t a = add("302 learning off flood 10.0.0.7,10.0.0.8"), g = add("303 vrf tenant gateway 192.168.3.1/24");
+
+	t = atomic_load(&d.topology);
+	ck_assert(t->vnis[vi].learning && t->vnis[vi].ip_mtu == 1400);
+	ck_assert(!t->vnis[a].learning);
+	ck_assert_uint_eq(t->vnis[a].n_flood, 2);
+	ck_assert_uint_eq(d.vteps[t->vnis[a].flood[1]].ip, inet_addr("10.0.0.8"));
+	ck_assert_ptr_null(dp_vni_gateway(&t->vnis[a]));
+	ck_assert_ptr_nonnull(dp_vni_gateway(&t->vnis[g]));
+	ck_assert_uint_eq(dp_vni_gateway(&t->vnis[g])->ip4, inet_addr("192.168.3.1"));
 }
 END_TEST
 
