@@ -492,6 +492,8 @@ int vtepd_vni_del(struct vtepd *d, uint32_t vni, char *err, size_t errlen)
 			continue;
 		if (o + VTEP_IFNAME_MAX + 8 < sizeof(names))
 			snprintf(names + o, sizeof(names) - o, "%s%s", busy ? ", " : "", d->ports[s].conf.name);
+		else if (!strstr(names, ", ..."))
+			snprintf(names + o, sizeof(names) - o, ", ...");
 		busy++;
 	}
 	if (busy) {
