@@ -413,6 +413,8 @@ int vtepd_vni_add(struct vtepd *d, struct vtep_vni_config *vc, uint16_t *vni_idx
 	v->runtime = true;
 	for (uint32_t f = 0; f < vc->n_flood && f < VTEPD_MAX_FLOOD; f++)
 		v->flood[v->n_flood++] = flood[f];
+	if (v->n_flood)
+		d->resolve_all = true;         /* new VTEPs' next hops within 100 ms, not at the next second */
 	d->cfg.vnis[slot] = *vc;
 	memset(vc, 0, sizeof(*vc));
 	vc->vrf = VTEP_NO_VRF;
