@@ -3,19 +3,20 @@
 # VNIs created and deleted at run time (vtepctl vni add / vni del, doc/vtepctl.md), issue 15.
 # Two vtepd leaves in iBGP (AS 65000, peering directly on the underlay bridge), config VNI 100
 # with container c1 on leaf 1 and c2 on leaf 2, VRF tenant (L3 VNI 900001) and the anycast
-# gateway MAC configured. Asserted:
+# gateway MAC configured, the VRF advertising its gateway subnets (advertise_subnets). Asserted:
 #  - a ping from c1 to c2 every 20 ms runs while VNIs are added and deleted 12 times on both
 #    leaves (and VNI 300 is made and used): not one reply is missing (no gap in icmp_seq);
 #  - run-time VNI 300 (in VRF tenant, anycast gateway 192.168.133.254/24), added on leaf 2 first
 #    (a container attached) and then on leaf 1, carries a ping across the leaves, its gateway
-#    answers and its subnet is a connected route of the VRF; leaf 1 imports leaf 2's type-3 and type-2 routes sent before its
+#    answers, its subnet is a connected route of the VRF and a type-5 route at the other leaf; leaf 1 imports leaf 2's type-3 and type-2 routes sent before its
 #    VNI existed; each leaf's type-3 route for VNI 300 is at the other; show vnis marks 300
 #    runtime and 100 config;
 #  - vni del 300 with a port attached is refused (EBUSY, naming the port) and changes nothing;
 #  - bad arguments are refused with a clear error and change nothing;
 #  - a restart (SIGTERM, start) keeps run-time VNI 300 (and its gateway) and its run-time port;
 #  - after detach, vni del 300 withdraws: leaf 2 no longer has leaf 1's type-3 route for it,
-#    and leaf 1's connected route for its subnet is gone.
+#    nor its type-5 route, and leaf 1's connected route for its subnet is gone; so are the
+#    type-5 routes of the gateway VNIs of the churn.
 source "$(dirname "$0")/lib.sh"
 
 vt_fabric 2
@@ -24,6 +25,7 @@ L1=${VT_P}-leaf1 L2=${VT_P}-leaf2
 for i in 1 2; do
 	o=$((3 - i))
 	{ vt_conf_l3_base "${VT_P}-leaf$i" "10.0.0.$i"; cat <<EOF; } > "$VT_TMP/leaf$i.yaml"
+    advertise_subnets: true
 vnis:
   - vni: 100
 ports:
@@ -43,6 +45,9 @@ vt_pass "two leaves in iBGP, c1 -> c2 in config VNI 100"
 
 # type3 L FROM VNI: the number of type-3 routes L has from VTEP FROM imported into VNI
 type3() { vt_ctl "$1" -j show bgp evpn type 3 | jq "[.routes[] | select(.nexthop == \"$2\" and .vni == $3 and .imported)] | length"; }
+# t5 L FROM PREFIX-START: the number of type-5 routes L has from VTEP FROM whose prefix starts so
+t5() { vt_ctl "$1" -j show bgp evpn type 5 | jq --arg n "$2" --arg p "$3" '[.routes[] | select(.nexthop == $n and (.prefix | startswith($p)))] | length'; }
+t5_is() { [ "$(t5 "$1" "$2" "$3")" = "$4" ]; }
 type3_is() { [ "$(type3 "$1" "$2" "$3")" = "$4" ]; }
 has_vni() { vt_ctl "$1" -j show vnis | jq -e --argjson v "$2" '[.vnis[].vni] | index($v) != null' >/dev/null; }
 
@@ -75,7 +80,9 @@ for L in "$L1" "$L2"; do
 	n=$(vt_ctl "$L" -j show vnis | jq '.vnis | length')
 	[ "$n" = 1 ] || vt_fail "$L: $n VNIs after the churn (expected VNI 100 alone): $(vt_ctl "$L" show vnis)"
 done
-vt_pass "VNIs added and deleted 12 times on both leaves (48 adds, 48 deletes)"
+vt_wait_for 10 t5_is "$L2" 10.0.0.1 10.77. 0 ||
+	vt_fail "leaf 2 kept type-5 routes of leaf 1's deleted gateway VNIs: $(vt_ctl "$L2" show bgp evpn type 5)"
+vt_pass "VNIs added and deleted 12 times on both leaves (48 adds, 48 deletes), their type-5 routes withdrawn"
 
 # ---- run-time VNI 300: leaf 2 first, with its container, then leaf 1 ----
 GW300="vrf tenant gateway 192.168.133.254/24 mtu 1450"
@@ -102,6 +109,8 @@ vt_wait_for 10 bash -c "'$VTEPCTL' -n $L2 -j show macs vni 300 | jq -e '.macs[] 
 vt_ping "${VT_P}d1" 192.168.133.254 || vt_fail "d1 cannot ping its anycast gateway 192.168.133.254 in VNI 300"
 connected300() { vt_ctl "$1" -j show routes vrf tenant | jq -e '.routes[] | select(.prefix == "192.168.133.0/24" and .source == "connected" and .vni == 300)' >/dev/null; }
 connected300 "$L1" || vt_fail "leaf 1 has no connected route 192.168.133.0/24 in VNI 300: $(vt_ctl "$L1" show routes)"
+vt_wait_for 10 t5_is "$L2" 10.0.0.1 192.168.133.0/24 1 ||
+	vt_fail "leaf 2 has no type-5 route 192.168.133.0/24 from leaf 1: $(vt_ctl "$L2" show bgp evpn type 5)"
 vt_ctl "$L1" -j show vnis | jq -e '[.vnis[] | {(.vni | tostring): .origin}] | add == {"100": "config", "300": "runtime"}' >/dev/null ||
 	vt_fail "show vnis does not mark 100 config and 300 runtime: $(vt_ctl "$L1" show vnis)"
 ip netns exec "${VT_P}d1" ping -c 3 -W 1 192.168.100.2 >/dev/null 2>&1 && vt_fail "d1 (VNI 300) reaches c2 (VNI 100)"
@@ -178,10 +187,12 @@ out=$(vt_ctl "$L1" vni del 300 2>&1) || vt_fail "vni del 300 after detach: $out"
 has_vni "$L1" 300 && vt_fail "VNI 300 is still listed after vni del"
 vt_wait_for 10 type3_is "$L2" 10.0.0.1 300 0 ||
 	vt_fail "leaf 2 still has leaf 1's type-3 route for VNI 300: $(vt_ctl "$L2" show bgp evpn type 3)"
+vt_wait_for 10 t5_is "$L2" 10.0.0.1 192.168.133.0/24 0 ||
+	vt_fail "leaf 2 still has leaf 1's type-5 route 192.168.133.0/24: $(vt_ctl "$L2" show bgp evpn type 5)"
 [ "$(type3 "$L2" 10.0.0.1 100)" = 1 ] || vt_fail "leaf 2 lost leaf 1's type-3 route for VNI 100: $(vt_ctl "$L2" show bgp evpn type 3)"
 vt_ctl "$L1" -j show macs | jq -e '[.macs[] | select(.vni == 300)] | length == 0' >/dev/null ||
 	vt_fail "leaf 1 kept MACs of the deleted VNI 300: $(vt_ctl "$L1" show macs)"
 connected300 "$L1" && vt_fail "leaf 1 kept the connected route of the deleted VNI 300: $(vt_ctl "$L1" show routes)"
 [ ! -e "/run/vtepd/$L1.vnis" ] || vt_fail "the state file still lists: $(cat "/run/vtepd/$L1.vnis")"
 vt_ping "${VT_P}c1" 192.168.100.2 1 || vt_fail "c1 -> c2 in VNI 100 broke after vni del 300"
-vt_pass "after detach, vni del 300 withdrew its type-3 route at leaf 2 and flushed its MACs; VNI 100 untouched"
+vt_pass "after detach, vni del 300 withdrew its type-3 and type-5 routes at leaf 2 and flushed its MACs; VNI 100 untouched"
