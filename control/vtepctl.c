@@ -47,7 +47,10 @@ vtepctl_usage(FILE *f)
 		"  show stats [fdb|vrfs]\n"
 		"  attach NAME vni N (netns NS | pid PID | memif SOCKET|auto [memif_id N]) [ifname IF] [mac MAC]\n"
 		"         [ip A.B.C.D/LEN] [mtu N]\n"
-		"  detach NAME\n");
+		"  detach NAME\n"
+		"  vni add N [vrf NAME] [gateway A.B.C.D/LEN] [gateway6 X::Y/LEN] [mtu N] [learning on|off]\n"
+		"          [flood A.B.C.D,...] [max_macs N]\n"
+		"  vni del N\n");
 }
 
 struct vtepctl_out {

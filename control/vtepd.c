@@ -408,6 +408,15 @@ nomem:
 
 static int vtepd_vnis_load(struct vtepd *d)
 {
+	/* room for every slot: VNIs added at run time (vnis.c) take the free ones */
+	struct vtep_vni_config *all = realloc(d->cfg.vnis, VTEP_MAX_VNIS * sizeof(*all));
+
+	if (!all)
+		return ENOMEM;
+	memset(all + d->cfg.n_vnis, 0, (VTEP_MAX_VNIS - d->cfg.n_vnis) * sizeof(*all));
+	for (uint32_t i = d->cfg.n_vnis; i < VTEP_MAX_VNIS; i++)
+		all[i].vrf = VTEP_NO_VRF;
+	d->cfg.vnis = all;
 	for (uint32_t i = 0; i < d->cfg.n_vnis; i++) {
 		const struct vtep_vni_config *vc = &d->cfg.vnis[i];
 		struct vtepd_vni *v = &d->vnis[d->n_vnis++];
@@ -731,8 +740,11 @@ int main(int argc, char **argv)
 	rc = vtepd_eal_init(d, argv[0]);
 	if (rc)
 		return 1;
-	if ((rc = vtepd_dataplane_create(d)) || (rc = vtepd_underlay_start(d)) || (rc = vtepd_vnis_load(d)) ||
-	    (rc = vtepd_vrfs_create(d)))
+	if ((rc = vtepd_dataplane_create(d)) || (rc = vtepd_underlay_start(d)) || (rc = vtepd_vnis_load(d)))
+		goto out;
+	/* the VNIs added at run time before a restart, before the VRFs (their gateways) and the ports */
+	vtepd_vnis_restore(d);
+	if ((rc = vtepd_vrfs_create(d)))
 		goto out;
 	/* The snapshot must exist before the worker runs and before ports attach. */
 	if ((rc = vtepd_publish(d)))

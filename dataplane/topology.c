@@ -63,7 +63,8 @@ int dp_topology_finish(struct dp_topology *t)
 	t->vni_map_mask = vni_size - 1;
 	t->vtep_map_mask = vtep_size - 1;
 	for (uint16_t i = 0; i < t->n_vnis; i++)
-		dp_map_insert(t->vni_map, t->vni_map_mask, t->vnis[i].vni, i);
+		if (t->vnis[i].vni)       /* 0: a free slot (a VNI deleted at run time) */
+			dp_map_insert(t->vni_map, t->vni_map_mask, t->vnis[i].vni, i);
 	for (uint16_t i = 0; i < VTEP_MAX_VTEPS; i++)
 		if (t->vteps[i].ip)
 			dp_map_insert(t->vtep_map, t->vtep_map_mask, t->vteps[i].ip, i);

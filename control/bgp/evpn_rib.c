@@ -74,12 +74,14 @@ struct rib_route {
 	struct rib_path *paths;
 	struct rib_path *best;
 	uint32_t flood_vtep;         /* type 3: the VTEP this route put into vni_idx's flood list */
+	uint32_t import_vni;         /* the VNI the last UPDATE named (type 2: label, type 3: PMSI label or tag) */
 	struct rib_mac *mac;         /* type 2: the MAC entry this route counts for ... */
 	struct rib_route *mac_next;  /* ... and the next route of that MAC */
 	uint16_t ip_vni;             /* type 2 with IPv4: the VNI its address was announced in, or RIB_NO_VNI */
 	struct rib_l3 *l3;           /* types 2 (with an IP) and 5: the VRF prefix this route is imported into ... */
 	struct rib_route *l3_next;   /* ... and the next route there */
 	bool first_used;             /* first is on the paths list */
+	bool import_ebgp;            /* ... and it came from an eBGP peer (the auto RT match, evpn_rib_vni_start) */
 	struct rib_path first;       /* the first path, without an allocation of its own */
 };
 
@@ -769,17 +771,28 @@ static bool rib_rt_match(const struct evpn_rib *rib, const struct rib_vni *v, co
 }
 
 /* The VNI a received route belongs to: its label (type 2) or its PMSI label (type 3), if the RTs import it. */
-static uint16_t rib_import_vni(const struct evpn_rib *rib, const struct evpn_route *r, const struct bgp_attrs *a,
-			       const uint64_t *rt, size_t n_rt, bool ebgp)
+static uint32_t rib_route_vni(const struct evpn_route *r, const struct bgp_attrs *a)
 {
-	uint32_t vni = r->type == EVPN_RT_MAC_IP ? r->label1 : (a->has_pmsi ? a->pmsi_label : r->eth_tag);
+	return r->type == EVPN_RT_MAC_IP ? r->label1 : (a->has_pmsi ? a->pmsi_label : r->eth_tag);
+}
+
+/* The VNI index a route naming vni (or its tag) imports into with these RTs, RIB_NO_VNI: none. */
+static uint16_t rib_import_vni_of(const struct evpn_rib *rib, uint32_t vni, uint32_t eth_tag, const uint64_t *rt,
+				  size_t n_rt, bool ebgp)
+{
 	uint16_t idx = rib_vni_by_number(rib, vni);
 
-	if (idx == RIB_NO_VNI && r->eth_tag)
-		idx = rib_vni_by_number(rib, r->eth_tag);
+	if (idx == RIB_NO_VNI && eth_tag)
+		idx = rib_vni_by_number(rib, eth_tag);
 	if (idx == RIB_NO_VNI || !rib_rt_match(rib, &rib->vnis[idx], rt, n_rt, ebgp))
 		return RIB_NO_VNI;
 	return idx;
+}
+
+static uint16_t rib_import_vni(const struct evpn_rib *rib, const struct evpn_route *r, const struct bgp_attrs *a,
+			       const uint64_t *rt, size_t n_rt, bool ebgp)
+{
+	return rib_import_vni_of(rib, rib_route_vni(r, a), r->eth_tag, rt, n_rt, ebgp);
 }
 
 /* ---- MAC mobility ---- */
@@ -1558,6 +1571,8 @@ static void rib_update_one(struct evpn_rib *rib, struct rib_update_ctx *u, const
 		rib_map_grow(&rib->routes, rib_route_hash_of);
 		rib_map_insert(&rib->routes, r, h);
 	}
+	r->import_vni = rib_route_vni(nl, u->a);
+	r->import_ebgp = u->ebgp;
 	r->nlri.label1 = nl->label1;
 	r->nlri.label2 = nl->label2;
 	r->nlri.has_label2 = nl->has_label2;
@@ -1787,6 +1802,166 @@ uint64_t evpn_rib_peer_paths(const struct evpn_rib *rib, uint32_t peer)
 			for (const struct rib_path *p = r->paths; p; p = p->next)
 				n += p->peer == peer;
 	return n;
+}
+
+/* Drop every MAC entry of vni_idx that no route holds any more (frozen or not). */
+static void rib_vni_forget_macs(struct evpn_rib *rib, uint16_t vni_idx)
+{
+	struct rib_mac **list = NULL;
+	size_t n = 0, cap = 0;
+
+	for (size_t b = 0; b < rib->macs.n_buckets; b++)
+		for (struct rib_mac *m = rib->macs.buckets[b]; m; m = m->hnext) {
+			if ((uint16_t)(m->key >> 48) != vni_idx || m->n_routes || m->installed_vtep)
+				continue;
+			if (n == cap) {
+				size_t c = cap ? 2 * cap : 16;
+				struct rib_mac **bigger = realloc(list, c * sizeof(*list));
+
+				if (!bigger)
+					goto out;
+				list = bigger;
+				cap = c;
+			}
+			list[n++] = m;
+		}
+out:
+	for (size_t i = 0; i < n; i++) {
+		list[i]->local = list[i]->advertised = list[i]->frozen = false;
+		rib_mac_put(rib, list[i]);
+	}
+	free(list);
+}
+
+/* Every route of the RIB for which keep(r, arg) holds, in a list the caller frees (NULL: none or no memory). */
+static struct rib_route **rib_routes_where(const struct evpn_rib *rib, bool (*keep)(const struct rib_route *r,
+											 const void *arg),
+					   const void *arg, size_t *n)
+{
+	struct rib_route **list = NULL;
+	size_t cap = 0;
+
+	*n = 0;
+	for (size_t b = 0; b < rib->routes.n_buckets; b++)
+		for (struct rib_route *r = rib->routes.buckets[b]; r; r = r->hnext) {
+			if (!keep(r, arg))
+				continue;
+			if (*n == cap) {
+				size_t c = cap ? 2 * cap : 64;
+				struct rib_route **bigger = realloc(list, c * sizeof(*list));
+
+				if (!bigger)
+					return list;
+				list = bigger;
+				cap = c;
+			}
+			list[(*n)++] = r;
+		}
+	return list;
+}
+
+static void rib_vni_imet(const struct evpn_rib *rib, uint16_t vni_idx, struct evpn_route *r)
+{
+	const struct rib_vni *v = &rib->vnis[vni_idx];
+
+	memset(r, 0, sizeof(*r));
+	r->type = EVPN_RT_IMET;
+	memcpy(r->rd, v->rd, 8);
+	r->ip_len = 32;
+	memcpy(r->ip, &rib->cfg.vtep_ip, 4);
+	r->label1 = v->vni;
+}
+
+static bool rib_route_unimported(const struct rib_route *r, const void *arg)
+{
+	(void)arg;
+	return r->vni_idx == RIB_NO_VNI && r->best && (r->nlri.type == EVPN_RT_MAC_IP || r->nlri.type == EVPN_RT_IMET);
+}
+
+static bool rib_route_in_vni(const struct rib_route *r, const void *arg)
+{
+	return r->vni_idx == *(const uint16_t *)arg;
+}
+
+/* Would r import into vni_idx now? Any of its paths' route targets may bring it in. */
+static bool rib_route_imports_into(const struct evpn_rib *rib, const struct rib_route *r, uint16_t vni_idx)
+{
+	for (const struct rib_path *p = r->paths; p; p = p->next)
+		if (rib_import_vni_of(rib, r->import_vni, r->nlri.eth_tag, p->rts->rt, p->rts->n, r->import_ebgp) ==
+		    vni_idx)
+			return true;
+	return false;
+}
+
+void evpn_rib_vni_start(struct evpn_rib *rib, uint16_t vni_idx)
+{
+	struct rib_route **list;
+	struct evpn_route r;
+	size_t n;
+
+	if (vni_idx >= RIB_MAX_VNIS || !rib->vnis[vni_idx].active)
+		return;
+	rib_vni_imet(rib, vni_idx, &r);
+	if (rib->ops.advertise)
+		rib->ops.advertise(rib->ctx, &r, vni_idx, 0, false, false);
+	/* the routes peers sent for it before it existed are in the RIB, not imported */
+	list = rib_routes_where(rib, rib_route_unimported, NULL, &n);
+	for (size_t i = 0; i < n; i++)
+		if (rib_route_imports_into(rib, list[i], vni_idx))
+			rib_route_changed(rib, list[i], vni_idx);
+	free(list);
+}
+
+int evpn_rib_del_vni(struct evpn_rib *rib, uint16_t vni_idx)
+{
+	struct rib_route **list;
+	struct evpn_route r;
+	uint64_t *keys = NULL;
+	size_t n = 0, cap = 0;
+
+	if (vni_idx >= RIB_MAX_VNIS || !rib->vnis[vni_idx].active)
+		return ENOENT;
+	/* our MAC routes in it: withdrawn as when the MACs go */
+	for (size_t b = 0; b < rib->macs.n_buckets; b++)
+		for (const struct rib_mac *m = rib->macs.buckets[b]; m; m = m->hnext) {
+			if ((uint16_t)(m->key >> 48) != vni_idx || !m->local)
+				continue;
+			if (n == cap) {
+				size_t c = cap ? 2 * cap : 64;
+				uint64_t *bigger = realloc(keys, c * sizeof(*keys));
+
+				if (!bigger)
+					break;
+				keys = bigger;
+				cap = c;
+			}
+			keys[n++] = m->key;
+		}
+	for (size_t i = 0; i < n; i++) {
+		uint8_t mac[6];
+
+		for (int k = 0; k < 6; k++)
+			mac[k] = (uint8_t)(keys[i] >> (40 - 8 * k));
+		evpn_rib_local_mac(rib, vni_idx, mac, false, false);
+	}
+	free(keys);
+	rib_vni_imet(rib, vni_idx, &r);
+	if (rib->ops.advertise)
+		rib->ops.advertise(rib->ctx, &r, vni_idx, 0, false, true);
+	/* received routes imported into it: no longer (their MACs, flood entries and ARP bindings go) */
+	list = rib_routes_where(rib, rib_route_in_vni, &vni_idx, &n);
+	for (size_t i = 0; i < n; i++)
+		rib_route_changed(rib, list[i], RIB_NO_VNI);
+	free(list);
+	for (uint16_t i = 0; i < rib->n_active; i++)
+		if (rib->active[i] == vni_idx) {
+			rib->active[i] = rib->active[--rib->n_active];
+			break;
+		}
+	memset(&rib->vnis[vni_idx], 0, sizeof(rib->vnis[vni_idx]));
+	/* what is left of its MACs (a duplicate frozen here) goes too: the index may serve another VNI */
+	rib_vni_forget_macs(rib, vni_idx);
+	return 0;
 }
 
 /* ---- walks and state ---- */

@@ -137,6 +137,19 @@ void evpn_rib_free(struct evpn_rib *rib);
 /* A VNI (index as in the dataplane). rd NULL: auto (EVPN_RIB_AUTO_RD_VNI). RT lists empty: auto (ASN:VNI). */
 int evpn_rib_add_vni(struct evpn_rib *rib, uint16_t vni_idx, uint32_t vni, const uint8_t *rd,
 		     const uint64_t *rt_import, size_t n_import, const uint64_t *rt_export, size_t n_export);
+/*
+ * A VNI added while the RIB runs (after evpn_rib_add_vni): our type-3 route for it goes out
+ * (ops.advertise), and the routes peers sent for it before, kept in the RIB unimported, are
+ * imported now (their MACs, flood entries and ARP bindings reach the ops).
+ */
+void evpn_rib_vni_start(struct evpn_rib *rib, uint16_t vni_idx);
+/*
+ * A VNI goes: our routes in it (type 3, the MACs and MAC+IP routes of its local MACs) are
+ * withdrawn, the received routes imported into it are unimported (the ops take their MACs,
+ * flood entries and ARP bindings away) but kept, and the index is free for another VNI.
+ * 0 or ENOENT (no such VNI).
+ */
+int evpn_rib_del_vni(struct evpn_rib *rib, uint16_t vni_idx);
 /* The RD and export RTs a VNI's routes carry. */
 void evpn_rib_vni_info(const struct evpn_rib *rib, uint16_t vni_idx, uint8_t rd[8], uint64_t *rts, size_t *n_rts);
 /* The RTs a VNI imports (EVPN_RIB_MAX_RT at most); auto_rt: the auto ASN:VNI (matched on the VNI alone from eBGP). */

@@ -427,7 +427,7 @@ static int fabric_l3_setup(struct fabric *vb)
 		return 0;
 	for (uint32_t i = 0; i < cfg->n_vrfs; i++)
 		max += cfg->vrfs[i].n_prefix4 + cfg->vrfs[i].n_prefix6;
-	max += 2u * d->n_vnis;
+	max += 2u * VTEP_MAX_VNIS;       /* the gateway subnets of VNIs added at run time too */
 	vb->prefixes = calloc(max + 1, sizeof(*vb->prefixes));   /* + 1: never calloc(0) */
 	if (!vb->prefixes)
 		return ENOMEM;
@@ -467,7 +467,7 @@ static int fabric_l3_setup(struct fabric *vb)
 			fabric_prefix_add(vb, (uint16_t)i, 128, vc->prefix6[k].addr, vc->prefix6[k].len);
 	}
 	for (uint16_t i = 0; i < d->n_vnis; i++) {
-		const struct vtep_vni_config *vc = vtep_config_find_vni(cfg, d->vnis[i].vni);
+		const struct vtep_vni_config *vc = d->vnis[i].vni ? vtep_config_find_vni(cfg, d->vnis[i].vni) : NULL;
 
 		if (!vc || vc->vrf >= cfg->n_vrfs)
 			continue;
@@ -485,10 +485,91 @@ static int fabric_l3_setup(struct fabric *vb)
 		return rc;
 	}
 	evpn_adv_set_l3(&vb->adv, &(struct evpn_adv_l3){
-		.vrfs = vb->vrfs, .n_vrfs = cfg->n_vrfs, .vni_vrf = vb->vni_vrf, .n_vnis = d->n_vnis,
+		.vrfs = vb->vrfs, .n_vrfs = cfg->n_vrfs, .vni_vrf = vb->vni_vrf, .n_vnis = VTEP_MAX_VNIS,
 		.prefixes = vb->prefixes, .n_prefixes = vb->n_prefixes,
 	});
 	return 0;
+}
+
+/* VNI vi's gateway subnets as type-5 routes of its VRF (advertise_subnets): announced, or withdrawn. */
+static void fabric_vni_subnets(struct fabric *vb, uint16_t vi, bool add)
+{
+	const struct vtep_config *cfg = &vb->d->cfg;
+	const struct vtep_vni_config *vc = &cfg->vnis[vi];
+	size_t before = vb->n_prefixes;
+
+	if (vc->vrf >= cfg->n_vrfs || !cfg->vrfs[vc->vrf].advertise_subnets || !vb->prefixes)
+		return;
+	if (add) {
+		if (vc->gw4_on)
+			fabric_prefix_add(vb, vc->vrf, 32, (const uint8_t *)&vc->gw4, vc->gw4_len);
+		if (vc->gw6_on)
+			fabric_prefix_add(vb, vc->vrf, 128, vc->gw6, vc->gw6_len);
+		for (size_t i = before; i < vb->n_prefixes; i++)
+			for (size_t p = 0; p < bgp_peer_count(vb->bgp); p++)
+				evpn_adv_send_prefix(&vb->adv, bgp_peer_at(vb->bgp, p), &vb->vrfs[vc->vrf],
+						     vb->prefixes[i].ip_len, vb->prefixes[i].prefix,
+						     vb->prefixes[i].prefix_len, false);
+	} else {
+		/* the VNI's subnets are its own in the VRF (no overlap); a configured advertise entry stays */
+		for (size_t i = 0; i < vb->n_prefixes; i++) {
+			struct evpn_adv_prefix *pf = &vb->prefixes[i];
+			const struct vtep_vrf_config *vrf = &cfg->vrfs[vc->vrf];
+			uint8_t net[16] = { 0 };
+			bool mine = false, configured = false;
+
+			if (pf->vrf != vc->vrf)
+				continue;
+			if (pf->ip_len == 32 && vc->gw4_on && pf->prefix_len == vc->gw4_len) {
+				memcpy(net, &vc->gw4, 4);
+				mine = true;
+			} else if (pf->ip_len == 128 && vc->gw6_on && pf->prefix_len == vc->gw6_len) {
+				memcpy(net, vc->gw6, 16);
+				mine = true;
+			}
+			for (unsigned b = pf->prefix_len; mine && b < pf->ip_len; b++)
+				net[b / 8] &= (uint8_t)~(0x80u >> (b % 8));
+			if (!mine || memcmp(net, pf->prefix, pf->ip_len / 8))
+				continue;
+			for (uint32_t k = 0; k < vrf->n_prefix4 && pf->ip_len == 32; k++)
+				configured |= vrf->prefix4[k].len == pf->prefix_len && !memcmp(&vrf->prefix4[k].addr, pf->prefix, 4);
+			for (uint32_t k = 0; k < vrf->n_prefix6 && pf->ip_len == 128; k++)
+				configured |= vrf->prefix6[k].len == pf->prefix_len && !memcmp(vrf->prefix6[k].addr, pf->prefix, 16);
+			if (configured)
+				continue;
+			for (size_t p = 0; p < bgp_peer_count(vb->bgp); p++)
+				evpn_adv_send_prefix(&vb->adv, bgp_peer_at(vb->bgp, p), &vb->vrfs[vc->vrf], pf->ip_len,
+						     pf->prefix, pf->prefix_len, true);
+			vb->prefixes[i--] = vb->prefixes[--vb->n_prefixes];
+		}
+	}
+	vb->adv.l3.n_prefixes = vb->n_prefixes;
+}
+
+/*
+ * The switch's hook: VNI index vi was added at run time (it is published: its RD and RTs are
+ * the automatic ones, our type 3 goes out, routes received for it are imported) or goes
+ * (our routes withdrawn, received ones unimported, while the fast path still carries it).
+ */
+static void fabric_vni(struct vtepd *d, uint16_t vi, bool present)
+{
+	struct fabric *vb = d->fabric;
+	const struct vtep_vni_config *vc = &d->cfg.vnis[vi];
+
+	if (!vb)
+		return;
+	if (present) {
+		if (evpn_rib_add_vni(vb->rib, vi, vc->vni, vc->has_rd ? vc->rd : NULL, vc->rt_import, vc->n_rt_import,
+				     vc->rt_export, vc->n_rt_export) != 0)
+			return;
+		vb->vni_vrf[vi] = vc->vrf < d->cfg.n_vrfs ? vc->vrf : EVPN_ADV_NO_VRF;
+		evpn_rib_vni_start(vb->rib, vi);
+		fabric_vni_subnets(vb, vi, true);
+	} else {
+		fabric_vni_subnets(vb, vi, false);
+		evpn_rib_del_vni(vb->rib, vi);
+		vb->vni_vrf[vi] = EVPN_ADV_NO_VRF;
+	}
 }
 
 /* ---- the daemon's entry points ---- */
@@ -536,6 +617,8 @@ int fabric_start(struct vtepd *d)
 	for (uint16_t i = 0; i < d->n_vnis; i++) {
 		const struct vtep_vni_config *vc = vtep_config_find_vni(&d->cfg, d->vnis[i].vni);
 
+		if (!d->vnis[i].vni)
+			continue;      /* a free slot */
 		evpn_rib_add_vni(vb->rib, i, d->vnis[i].vni, vc && vc->has_rd ? vc->rd : NULL, vc ? vc->rt_import : NULL,
 				 vc ? vc->n_rt_import : 0, vc ? vc->rt_export : NULL, vc ? vc->n_rt_export : 0);
 	}
@@ -574,6 +657,7 @@ int fabric_start(struct vtepd *d)
 	d->hooks.local_ip = fabric_local_ip;
 	d->hooks.local_ip6 = fabric_local_ip6;
 	d->hooks.local_ip_del = fabric_local_ip_del;
+	d->hooks.vni = fabric_vni;
 	fdb_set_remove_cb(d->fdb, fabric_fdb_removed, vb);
 	fabric_seed(vb);
 	rc2 = bgp_start(vb->bgp);
@@ -699,6 +783,7 @@ void fabric_stop(struct vtepd *d)
 	d->hooks.local_ip = NULL;
 	d->hooks.local_ip6 = NULL;
 	d->hooks.local_ip_del = NULL;
+	d->hooks.vni = NULL;
 }
 
 uint64_t fabric_fdb_changed_us(const struct vtepd *d)

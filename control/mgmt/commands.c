@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * commands.c: the vtepctl commands, served on the control thread through ctl.c: show
- * vnis, macs, ports, vteps, stats, vrfs and routes, BGP EVPN (summary, routes, type 5), attach and detach. Each handler writes through the
+ * vnis, macs, ports, vteps, stats, vrfs and routes, BGP EVPN (summary, routes, type 5), attach and detach,
+ * vni add and vni del. Each handler writes through the
  * ctl output builder, so text and JSON come from the same code.
  */
 #include <arpa/inet.h>
@@ -110,6 +111,8 @@ static int cmd_show_vnis(struct ctl_out *o, int argc, char **argv, void *ctx)
 		char flood[VTEPD_MAX_FLOOD * 16 + 1] = "";
 		unsigned ports = 0;
 
+		if (!v->vni)
+			continue;          /* a free slot (a VNI deleted at run time) */
 		for (int s = 1; s <= VTEP_MAX_PORTS; s++)
 			ports += d->ports[s].in_use && d->ports[s].vni_idx == i;
 		for (uint16_t f = 0; f < v->n_flood; f++) {
@@ -120,6 +123,8 @@ static int cmd_show_vnis(struct ctl_out *o, int argc, char **argv, void *ctx)
 		}
 		ctl_obj_begin(o, NULL);
 		ctl_u64(o, "vni", v->vni);
+		ctl_str(o, "origin", v->runtime ? "runtime" : "config");
+		ctl_str(o, "vrf", vtepd_vni_vrf(d, i) != VTEP_NO_VRF ? d->cfg.vrfs[vtepd_vni_vrf(d, i)].name : "-");
 		ctl_bool(o, "learning", v->learning);
 		ctl_u64(o, "mtu", v->mtu);
 		ctl_bool(o, "outer_fragmentation", v->outer_frag);
@@ -904,7 +909,8 @@ static int cmd_show_stats(struct ctl_out *o, int argc, char **argv, void *ctx)
 
 	ctl_list_begin(o, "vnis");
 	for (uint16_t i = 0; i < d->n_vnis; i++)
-		show_stats_vni(o, d->vnis[i].vni, &d->counters->vnis[i]);
+		if (d->vnis[i].vni)
+			show_stats_vni(o, d->vnis[i].vni, &d->counters->vnis[i]);
 	/* the VRFs' L3 VNIs, after the L2 VNIs as in the snapshot: what crossed them routed */
 	for (uint16_t k = 0; k < d->n_vrfs; k++) {
 		uint16_t i = vtepd_vrf_l3vni_index(d, k);
@@ -1051,6 +1057,57 @@ static int cmd_detach(struct ctl_out *o, int argc, char **argv, void *ctx)
 		return rc;
 	}
 	ctl_str(o, "detached", argv[0]);
+	return 0;
+}
+
+/* ---- vni add / del ---- */
+#define VNI_ADD_USAGE "vni add N [vrf NAME] [gateway A.B.C.D/LEN] [gateway6 X::Y/LEN] [mtu N] [learning on|off]" \
+		      " [flood A.B.C.D,...] [max_macs N]"
+
+static int cmd_vni_add(struct ctl_out *o, int argc, char **argv, void *ctx)
+{
+	struct vtepd *d = ctx;
+	struct vtep_vni_config vc;
+	char err[512];
+	uint16_t vi;
+	int rc;
+
+	if (argc < 1) {
+		ctl_error(o, "usage: " VNI_ADD_USAGE);
+		return EINVAL;
+	}
+	rc = vtepd_vni_parse(d, argc, argv, &vc, err, sizeof(err));
+	if (!rc)
+		rc = vtepd_vni_add(d, &vc, &vi, err, sizeof(err));
+	if (rc) {
+		ctl_error(o, "vni add %s: %s", argv[0], err);
+		return rc;
+	}
+	ctl_u64(o, "added", d->vnis[vi].vni);
+	return 0;
+}
+
+static int cmd_vni_del(struct ctl_out *o, int argc, char **argv, void *ctx)
+{
+	struct vtepd *d = ctx;
+	char err[768];
+	uint32_t vni;
+	int rc;
+
+	if (argc != 1) {
+		ctl_error(o, "usage: vni del N");
+		return EINVAL;
+	}
+	if (parse_u32(argv[0], VTEP_VNI_MAX, &vni) || vni == 0) {
+		ctl_error(o, "vni del: bad VNI '%s' (expected 1 to %u)", argv[0], VTEP_VNI_MAX);
+		return EINVAL;
+	}
+	rc = vtepd_vni_del(d, vni, err, sizeof(err));
+	if (rc) {
+		ctl_error(o, "vni del %u: %s", vni, err);
+		return rc;
+	}
+	ctl_u64(o, "deleted", vni);
 	return 0;
 }
 
@@ -1421,7 +1478,7 @@ static int cmd_show_bgp_evpn(struct ctl_out *o, int argc, char **argv, void *ctx
 		uint8_t rd[8];
 		bool auto_rt;
 
-		if (c.vni_idx != DP_NO_ID && i != c.vni_idx)
+		if ((c.vni_idx != DP_NO_ID && i != c.vni_idx) || !d->vnis[i].vni)
 			continue;
 		ctl_obj_begin(o, NULL);
 		ctl_u64(o, "vni", d->vnis[i].vni);
@@ -1475,7 +1532,7 @@ static int cmd_show_evpn_vni(struct ctl_out *o, int argc, char **argv, void *ctx
 		uint8_t rd[8];
 		char buf[64], list[EVPN_RIB_MAX_RT * 24 + 1] = "", vteps[VTEPD_MAX_FLOOD * 16 + 1] = "";
 
-		if (only != DP_NO_ID && i != only)
+		if ((only != DP_NO_ID && i != only) || !d->vnis[i].vni)
 			continue;
 		evpn_rib_vni_info(rib, i, rd, rts, &n_rts);
 		for (size_t k = 0; k < n_rts; k++) {
@@ -1574,7 +1631,7 @@ static int cmd_show_vrfs(struct ctl_out *o, int argc, char **argv, void *ctx)
 		for (uint32_t k = 0; k < d->cfg.n_vnis; k++) {
 			const struct vtep_vni_config *nc = &d->cfg.vnis[k];
 
-			if (nc->vrf != i)
+			if (nc->vrf != i || !nc->vni)
 				continue;
 			ctl_obj_begin(o, NULL);
 			ctl_u64(o, "vni", nc->vni);
@@ -1832,6 +1889,8 @@ static const struct ctl_command vtepd_commands[] = {
 	  " [ip A.B.C.D/LEN] [mtu N]",
 	  cmd_attach },
 	{ { "detach", NULL }, "detach NAME", cmd_detach },
+	{ { "vni", "add", NULL }, VNI_ADD_USAGE, cmd_vni_add },
+	{ { "vni", "del", NULL }, "vni del N", cmd_vni_del },
 };
 
 int vtepd_commands_start(struct vtepd *d)

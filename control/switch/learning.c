@@ -313,7 +313,7 @@ static void vtepd_learn_one(struct vtepd *d, const struct dp_learn_event *ev, ui
 		return;
 	}
 
-	if (fdb_key_vni_idx(ev->key) >= d->n_vnis) {
+	if (fdb_key_vni_idx(ev->key) >= d->n_vnis || !d->vnis[fdb_key_vni_idx(ev->key)].vni) {
 		d->stats.learn_ignored++;
 		return;
 	}

@@ -3,7 +3,8 @@
  * switch.h: the switch's control state (struct vtepd) and the functions of its modules:
  * switch.c (lookups shared by the others), publish.c (the fast path's snapshot), ports.c and ports_memif.c (container ports),
  * vteps.c (remote VTEPs and their outer next hops), learning.c (MAC learning and aging),
- * vrfs.c (tenant VRFs: their route tables and RIBs, connected, local host and EVPN routes, L3 VNIs).
+ * vrfs.c (tenant VRFs: their route tables and RIBs, connected, local host and EVPN routes, L3 VNIs),
+ * vnis.c (VNIs added and deleted at run time, and their state file).
  * The switch knows nothing of BGP or management: whoever needs to hear of local MACs
  * (the fabric's EVPN speaker) sets the hooks. Everything here runs on the control thread.
  */
@@ -43,6 +44,7 @@ struct vtepd_vni {
 	uint32_t max_macs;                 /* learning limit, VTEP_MAX_MACS_UNLIMITED: none */
 	bool learn_full;                   /* at max_macs (as published to the fast path) */
 	uint64_t learn_limit;              /* new MACs refused here for max_macs (the fast path counts its own) */
+	bool runtime;                      /* added with 'vni add' (vnis.c), not from the configuration */
 };
 
 /*
@@ -157,6 +159,11 @@ struct vtepd_hooks {
 	void (*local_ip6)(struct vtepd *d, uint16_t vni_idx, const uint8_t mac[6], const uint8_t ip6[16]);
 	/* One learned binding of a local MAC went (ip_len 32 or 128, ip in network order). */
 	void (*local_ip_del)(struct vtepd *d, uint16_t vni_idx, const uint8_t mac[6], uint8_t ip_len, const void *ip);
+	/*
+	 * VNI index vni_idx was added at run time (present, once it is published) or is about to
+	 * go (not present, while it is still published, before its MACs are flushed).
+	 */
+	void (*vni)(struct vtepd *d, uint16_t vni_idx, bool present);
 };
 
 struct vtepd {
@@ -182,6 +189,11 @@ struct vtepd {
 	uint16_t n_uplinks;
 	struct vtepd_uplink uplinks[VTEP_MAX_UPLINKS];
 
+	/*
+	 * VNI slots: vnis[i] and cfg.vnis[i] (cfg.n_vnis == n_vnis) are the same VNI. A VNI
+	 * deleted at run time leaves a free slot (vni 0 in both) that the next 'vni add' takes:
+	 * the indexes of the others never change (the FDB, the RIB and the ports key on them).
+	 */
 	uint16_t n_vnis;
 	struct vtepd_vni vnis[VTEP_MAX_VNIS];
 	struct vtepd_port ports[VTEP_MAX_PORTS + 1];
@@ -276,6 +288,8 @@ void vtepd_neigh_port_gone(struct vtepd *d, uint16_t slot);
 uint32_t vtepd_port_max_neighbors(const struct vtepd *d, uint16_t slot);
 
 /* vrfs.c */
+/* VNI index vi's gateway subnets as connected routes of its VRF: added, or removed (add false). */
+int vtepd_vrf_vni_connected(struct vtepd *d, uint16_t vi, bool add);
 /* Create every configured VRF's route table and RIB with its connected routes (after the VNIs and uplinks). */
 int vtepd_vrfs_create(struct vtepd *d);
 /* Free them (the fast path must be stopped, or no snapshot may point at them any more). */
@@ -332,6 +346,32 @@ void vtepd_ports_state_load(struct vtepd *d);
 void vtepd_ports_restore(struct vtepd *d);
 void vtepd_ports_shutdown(struct vtepd *d);
 
+/* vnis.c */
+/*
+ * Parse the words of 'vni add N [vrf NAME] [gateway A.B.C.D/LEN] [gateway6 X::Y/LEN] [mtu N]
+ * [learning on|off] [flood A.B.C.D,...] [max_macs N]' after 'add' into vc (its flood list
+ * allocated: vtepd_vni_conf_free). 0 or EINVAL with err.
+ */
+int vtepd_vni_parse(const struct vtepd *d, int argc, char **argv, struct vtep_vni_config *vc, char *err,
+		    size_t errlen);
+void vtepd_vni_conf_free(struct vtep_vni_config *vc);
+/*
+ * Add VNI vc (checked as the configuration's VNIs are; vc's flood list is taken, vc emptied,
+ * success or not) in a free slot, publish it, tell the hooks and keep it in the state file
+ * /run/vtepd/NAME.vnis. 0, or EEXIST, EINVAL, ENOENT, ENOSPC with err. *vni_idx: its index.
+ */
+int vtepd_vni_add(struct vtepd *d, struct vtep_vni_config *vc, uint16_t *vni_idx, char *err, size_t errlen);
+/*
+ * Delete VNI vni (from the configuration or added at run time): EBUSY naming the ports while
+ * ports are attached, ENOENT when there is no such L2 VNI. Its EVPN routes are withdrawn (the
+ * hooks), it leaves the fast path, its MACs and ARP bindings are flushed.
+ */
+int vtepd_vni_del(struct vtepd *d, uint32_t vni, char *err, size_t errlen);
+/* Restart: add the VNIs the state file lists (before the VRFs, the ports and the speaker start). */
+void vtepd_vnis_restore(struct vtepd *d);
+/* One VNI's words as 'vni add' takes them (the state file's line), into buf. */
+void vtepd_vni_format(const struct vtepd *d, uint16_t vni_idx, char *buf, size_t len);
+
 /* ports_memif.c */
 #define VTEPD_PORT_DESC 2048               /* RX and TX descriptors of a container port */
 /* Fill pc->socket with /run/vtepd/INSTANCE-NAME.memif when it is empty. */
@@ -360,6 +400,12 @@ static inline void vtepd_local_ip6(struct vtepd *d, uint16_t vni_idx, const uint
 {
 	if (d->hooks.local_ip6)
 		d->hooks.local_ip6(d, vni_idx, mac, ip6);
+}
+
+static inline void vtepd_vni_hook(struct vtepd *d, uint16_t vni_idx, bool present)
+{
+	if (d->hooks.vni)
+		d->hooks.vni(d, vni_idx, present);
 }
 
 static inline void vtepd_local_ip_del(struct vtepd *d, uint16_t vni_idx, const uint8_t mac[6], uint8_t ip_len,

@@ -44,28 +44,45 @@ uint16_t vtepd_vni_vrf(const struct vtepd *d, uint16_t vi)
 	return d->cfg.vnis[vi].vrf < d->n_vrfs ? d->cfg.vnis[vi].vrf : VTEP_NO_VRF;
 }
 
+int vtepd_vrf_vni_connected(struct vtepd *d, uint16_t vi, bool add)
+{
+	const struct vtep_vni_config *vc = &d->cfg.vnis[vi];
+	struct dp_route_nh nh = { .type = DP_ROUTE_NH_GLEAN, .vni_idx = vi };
+	uint16_t k = vtepd_vni_vrf(d, vi);
+	struct route_prefix p;
+	int rc;
+
+	if (k == VTEP_NO_VRF || !d->vrfs[k].rib)
+		return 0;
+	if (vc->gw4_on) {
+		route_prefix_v4(&p, ntohl(vc->gw4), vc->gw4_len);
+		rc = add ? route_rib_add(d->vrfs[k].rib, &p, ROUTE_SRC_CONNECTED, 0, &nh)
+			 : route_rib_del(d->vrfs[k].rib, &p, ROUTE_SRC_CONNECTED, 0);
+		if (rc && add)
+			return rc;
+	}
+	if (vc->gw6_on) {
+		route_prefix_v6(&p, vc->gw6, vc->gw6_len);
+		rc = add ? route_rib_add(d->vrfs[k].rib, &p, ROUTE_SRC_CONNECTED, 0, &nh)
+			 : route_rib_del(d->vrfs[k].rib, &p, ROUTE_SRC_CONNECTED, 0);
+		if (rc && add) {
+			if (vc->gw4_on) {
+				route_prefix_v4(&p, ntohl(vc->gw4), vc->gw4_len);
+				route_rib_del(d->vrfs[k].rib, &p, ROUTE_SRC_CONNECTED, 0);
+			}
+			return rc;
+		}
+	}
+	return 0;
+}
+
 static int vtepd_vrf_connected(struct vtepd *d, uint16_t k)
 {
-	struct vtepd_vrf *vrf = &d->vrfs[k];
-
 	for (uint16_t vi = 0; vi < d->n_vnis; vi++) {
-		const struct vtep_vni_config *vc = &d->cfg.vnis[vi];
-		struct dp_route_nh nh = { .type = DP_ROUTE_NH_GLEAN, .vni_idx = vi };
-		struct route_prefix p;
 		int rc;
 
-		if (vtepd_vni_vrf(d, vi) != k)
-			continue;
-		if (vc->gw4_on) {
-			route_prefix_v4(&p, ntohl(vc->gw4), vc->gw4_len);
-			if ((rc = route_rib_add(vrf->rib, &p, ROUTE_SRC_CONNECTED, 0, &nh)))
-				return rc;
-		}
-		if (vc->gw6_on) {
-			route_prefix_v6(&p, vc->gw6, vc->gw6_len);
-			if ((rc = route_rib_add(vrf->rib, &p, ROUTE_SRC_CONNECTED, 0, &nh)))
-				return rc;
-		}
+		if (vtepd_vni_vrf(d, vi) == k && (rc = vtepd_vrf_vni_connected(d, vi, true)))
+			return rc;
 	}
 	return 0;
 }

@@ -896,6 +896,117 @@ START_TEST(test_walk_local)
 }
 END_TEST
 
+/* ---- VNIs added and deleted while the RIB runs ---- */
+
+/* leaf 10.0.0.2's routes for VNI 300 (eBGP, RT 65000:300): its type 3, and MAC2 behind it */
+static const uint8_t MAC2[6] = { 2, 0, 0, 0, 0, 2 };
+
+static void send_vni300(void)
+{
+	struct bgp_attrs a = attrs("10.0.0.2", 65000, 300, 65000, -1, false);
+	struct evpn_route t3 = imet_route("10.0.0.2:3", "10.0.0.2"), t2 = mac_route("10.0.0.2:3", MAC2, 300);
+	uint32_t ep = ip("10.0.0.2");
+
+	evpn_rib_update(rib, ip("10.0.0.2"), true, &a, &t2, 1, NULL, 0, false);
+	a.has_pmsi = true;
+	a.pmsi_tunnel_type = 6;
+	a.pmsi_label = 300;
+	a.pmsi_endpoint_len = 4;
+	memcpy(a.pmsi_endpoint, &ep, 4);
+	evpn_rib_update(rib, ip("10.0.0.2"), true, &a, &t3, 1, NULL, 0, false);
+}
+
+/*
+ * A VNI added while the RIB runs: our type 3 for it goes out at once, and the routes a peer
+ * sent for it before it existed (kept, not imported) are imported now: its flood entry and MAC.
+ */
+START_TEST(test_vni_start_imports_earlier_routes)
+{
+	struct evpn_rib_stats st;
+	int n[2] = { 0, 0 };
+
+	send_vni300();
+	ck_assert_int_eq(n_events, 0);
+	evpn_rib_get_stats(rib, &st);
+	ck_assert_uint_eq(st.not_imported, 2);
+	ck_assert_int_eq(evpn_rib_add_vni(rib, 7, 300, NULL, NULL, 0, NULL, 0), 0);
+	ck_assert_int_eq(n_events, 0);
+	evpn_rib_vni_start(rib, 7);
+	ck_assert_int_eq(n_events, 3);
+	ck_assert_int_eq(events[0].kind, 'A');
+	ck_assert_uint_eq(events[0].type, EVPN_RT_IMET);
+	ck_assert_uint_eq(events[0].vni_idx, 7);
+	ck_assert(!events[0].add_or_withdraw);
+	ck_assert_ptr_nonnull(last('F'));
+	ck_assert(last('F')->add_or_withdraw && last('F')->vni_idx == 7 && last('F')->vtep == ip("10.0.0.2"));
+	ck_assert_ptr_nonnull(last('M'));
+	ck_assert(last('M')->vni_idx == 7 && last('M')->vtep == ip("10.0.0.2"));
+	ck_assert_mem_eq(last('M')->mac, MAC2, 6);
+	evpn_rib_walk_local(rib, noop_local, n);
+	ck_assert_int_eq(n[0], 3);                     /* a type 3 per VNI, 300's too */
+	/* a second start imports nothing twice */
+	n_events = 0;
+	evpn_rib_vni_start(rib, 7);
+	ck_assert_int_eq(n_events, 1);
+	ck_assert_int_eq(events[0].kind, 'A');
+}
+END_TEST
+
+/*
+ * A VNI goes: our type 2 and type 3 withdrawn, the received routes imported into it taken out
+ * of the dataplane (flood entry, MAC) but kept, so that the VNI added again imports them; the
+ * other VNIs hear nothing; its index may serve another VNI, which imports none of them.
+ */
+START_TEST(test_del_vni_withdraws_and_unimports)
+{
+	struct bgp_attrs a100 = attrs("10.0.0.2", 65000, 100, 65000, -1, false);
+	struct evpn_route r100 = mac_route("10.0.0.2:1", MAC1, 100);
+	int n[2] = { 0, 0 };
+
+	evpn_rib_update(rib, ip("10.0.0.2"), true, &a100, &r100, 1, NULL, 0, false);
+	ck_assert_int_eq(evpn_rib_add_vni(rib, 7, 300, NULL, NULL, 0, NULL, 0), 0);
+	evpn_rib_vni_start(rib, 7);
+	send_vni300();
+	evpn_rib_local_mac(rib, 7, MAC1, true, false);
+	ck_assert_uint_eq(last('A')->type, EVPN_RT_MAC_IP);
+	n_events = 0;
+
+	ck_assert_int_eq(evpn_rib_del_vni(rib, 7), 0);
+	for (int i = 0; i < n_events; i++)
+		ck_assert_uint_eq(events[i].vni_idx, 7);  /* VNI 100 (index 0) untouched */
+	ck_assert_int_eq(count('A'), 2);
+	ck_assert(events[0].kind == 'A' && events[0].type == EVPN_RT_MAC_IP && events[0].add_or_withdraw);
+	ck_assert_mem_eq(events[0].mac, MAC1, 6);
+	ck_assert(events[1].kind == 'A' && events[1].type == EVPN_RT_IMET && events[1].add_or_withdraw);
+	ck_assert_int_eq(count('F'), 1);
+	ck_assert(!last('F')->add_or_withdraw && last('F')->vtep == ip("10.0.0.2"));
+	ck_assert_int_eq(count('M'), 1);
+	ck_assert_uint_eq(last('M')->vtep, 0);
+	ck_assert_mem_eq(last('M')->mac, MAC2, 6);
+	evpn_rib_walk_local(rib, noop_local, n);
+	ck_assert_int_eq(n[0], 2);
+	ck_assert_int_eq(n[1], 0);
+	ck_assert_int_eq(evpn_rib_del_vni(rib, 7), ENOENT);
+	n_events = 0;
+	evpn_rib_local_mac(rib, 7, MAC1, true, false);       /* nothing is there any more */
+	ck_assert_int_eq(n_events, 0);
+
+	/* index 7 for VNI 400: the routes of VNI 300 stay out */
+	ck_assert_int_eq(evpn_rib_add_vni(rib, 7, 400, NULL, NULL, 0, NULL, 0), 0);
+	evpn_rib_vni_start(rib, 7);
+	ck_assert_int_eq(n_events, 1);
+	ck_assert_uint_eq(events[0].type, EVPN_RT_IMET);
+	ck_assert_int_eq(evpn_rib_del_vni(rib, 7), 0);
+	/* VNI 300 again: its routes come back */
+	n_events = 0;
+	ck_assert_int_eq(evpn_rib_add_vni(rib, 9, 300, NULL, NULL, 0, NULL, 0), 0);
+	evpn_rib_vni_start(rib, 9);
+	ck_assert_int_eq(count('F'), 1);
+	ck_assert_int_eq(count('M'), 1);
+	ck_assert_uint_eq(last('M')->vni_idx, 9);
+}
+END_TEST
+
 /* ---- IP-VRFs ---- */
 
 #define L3VNI 900001
@@ -1597,6 +1708,8 @@ int main(void)
 	tcase_add_test(tc, test_remote_ip_survives_older_route);
 	tcase_add_test(tc, test_remote_ip_many_macs);
 	tcase_add_test(tc, test_walk_local);
+	tcase_add_test(tc, test_vni_start_imports_earlier_routes);
+	tcase_add_test(tc, test_del_vni_withdraws_and_unimports);
 	tcase_add_test(tc, test_big_update_and_shared_rt_lists);
 	tcase_add_test(tc, test_stale_paths_per_peer);
 	tcase_add_test(tc, test_t5_imported_by_rt_and_withdrawn);
