@@ -10,8 +10,10 @@
 #     already gcc at build's -O2, so build's own run would only repeat it),
 #  4. runs the libFuzzer targets for a bounded time each, two at a time (one per core),
 #  5. runs the integration tests (network namespaces) against the ASan+UBSan build and build-release;
-#     a test with the line "# vt-suite: once" (one that drives container runtimes, whose
-#     vtepd side the ASan run covers) runs against the ASan build only.
+#     a test with the line "# vt-suite: once" runs against the ASan build only: those whose
+#     subject is the control plane's exchanges with other daemons (FRR, GoBGP, the config
+#     loader) or container runtimes (CNI, podman, Docker, the API), where the release build
+#     adds nothing the sanitizers do not check better.
 # Ends with one line "N passed, M failed" and exits non-zero on any failure.
 #   VTEPD_TEST_FILTER=REGEX   run only the integration tests whose file name matches
 #   VTEPD_TEST_QUICK=1        integration tests against the ASan build only

@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # The daemon's configuration handling: every sample in conf/ validates with --check-config;
 # a broken file is refused with FILE:LINE:COLUMN and a non-zero exit, and starts nothing.
+# vt-suite: once
 source "$(dirname "$0")/lib.sh"
 
 for f in "$VT_TOP"/conf/*.yaml; do

@@ -7,6 +7,7 @@
 # a container moves from behind FRR to behind vtepd and back (MAC mobility sequence numbers,
 # both fdbs follow); FRR's bgpd is killed and restarted while traffic runs and forwarding
 # continues through graceful restart.
+# vt-suite: once
 source "$(dirname "$0")/lib.sh"
 command -v vtysh >/dev/null && [ -x /usr/lib/frr/bgpd ] || vt_fail "FRR is not installed (scripts/setup.sh installs it)"
 

@@ -4,6 +4,7 @@
 # RT ASN:VNI, VXLAN encapsulation, MAC-only and MAC+IP type 2, type 3 with PMSI. vtepd
 # installs them (MAC behind the VTEP, VTEP in the flood list, ARP answered locally from the
 # MAC+IP route) and removes them on withdrawal; GoBGP's adj-in shows what vtepd advertised.
+# vt-suite: once
 source "$(dirname "$0")/lib.sh"
 
 vt_fabric 3

@@ -3,6 +3,7 @@
 # Two vtepd leaves that only peer with an FRR spine (eBGP, one AS per leaf, the spine keeps
 # the EVPN next hop): each learns the other's VTEP and MACs through the spine, with no static
 # flood list, and their containers reach each other.
+# vt-suite: once
 source "$(dirname "$0")/lib.sh"
 [ -x /usr/lib/frr/bgpd ] || vt_fail "FRR is not installed (scripts/setup.sh installs it)"
 

@@ -8,6 +8,7 @@
 # the VTEP addresses as next hops (never the interface addresses), and the containers ping
 # each other. Then vtepd restarts with update_source naming the uplink and bgp.listen set to
 # its address, and the session comes up again.
+# vt-suite: once
 source "$(dirname "$0")/lib.sh"
 command -v vtysh >/dev/null && [ -x /usr/lib/frr/bgpd ] || vt_fail "FRR is not installed (scripts/setup.sh installs it)"
 

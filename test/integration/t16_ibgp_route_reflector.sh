@@ -6,6 +6,7 @@
 # well-known attribute LOCAL_PREF"), so each vtepd leaf learns the other's and the FRR leaf's
 # VTEP and MACs through the reflector, the FRR leaf learns both of ours, and the containers of
 # all three leaves ping each other.
+# vt-suite: once
 source "$(dirname "$0")/lib.sh"
 command -v vtysh >/dev/null && [ -x /usr/lib/frr/bgpd ] || vt_fail "FRR is not installed (scripts/setup.sh installs it)"
 

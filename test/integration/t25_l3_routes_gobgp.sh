@@ -7,6 +7,7 @@
 # both RTs and the router's MAC; GoBGP's adj-in shows them. GoBGP injects a Nexus-shaped
 # type 5 (RD router-id:3) and a two-label type 2 with its router MAC: vtepd imports both into
 # VRF tenant (show bgp evpn type 5, show vrfs). Withdrawals go both ways.
+# vt-suite: once
 source "$(dirname "$0")/lib.sh"
 
 vt_fabric 2

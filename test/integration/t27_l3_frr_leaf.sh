@@ -17,6 +17,7 @@
 # FRR's VRF of the same name. The L3 and L2 VNIs' VXLAN devices are made in the leaf's own
 # namespace (their UDP sockets, the underlay, stay there) and moved into the VRF's, with the
 # bridges, the SVI, h2's and x's links. VT_FRR_VRF=netns picks the namespace VRF on any kernel.
+# vt-suite: once
 source "$(dirname "$0")/lib.sh"
 command -v vtysh >/dev/null && [ -x /usr/lib/frr/bgpd ] || vt_fail "FRR is not installed (scripts/setup.sh installs it)"
 

@@ -8,6 +8,7 @@
 # and the flood list, counts the malformed routes by reason in show bgp summary, and logs
 # one line naming the peer. A type 3 whose PMSI_TUNNEL is malformed is treated as withdrawn
 # (10.0.0.2 leaves the flood list), the session still up.
+# vt-suite: once
 source "$(dirname "$0")/lib.sh"
 
 vt_fabric 2
