@@ -504,7 +504,7 @@ static int dk_create_endpoint(struct dk_req *r)
 
 static int dk_delete_endpoint(struct dk_req *r)
 {
-	json_t *net, *ep;
+	json_t *net = NULL, *ep = NULL;
 	const char *eid;
 	int rc = dk_find_ep(r, true, &net, &ep, &eid);   /* detached here when Leave did not come */
 
@@ -517,7 +517,7 @@ static int dk_delete_endpoint(struct dk_req *r)
 
 static int dk_oper_info(struct dk_req *r)
 {
-	json_t *net, *ep;
+	json_t *net = NULL, *ep = NULL;
 	const char *eid;
 	int rc = dk_find_ep(r, false, &net, &ep, &eid);
 
@@ -531,7 +531,7 @@ static int dk_oper_info(struct dk_req *r)
 
 static int dk_join(struct dk_req *r)
 {
-	json_t *net, *ep;
+	json_t *net = NULL, *ep = NULL;
 	const char *eid, *sandbox, *gw;
 	uint8_t mac[6], ip[4], len = 0;
 	struct ctr_attach at = { 0 };
@@ -583,7 +583,7 @@ static int dk_join(struct dk_req *r)
 
 static int dk_leave(struct dk_req *r)
 {
-	json_t *net, *ep;
+	json_t *net = NULL, *ep = NULL;
 	const char *eid;
 	int rc = dk_find_ep(r, true, &net, &ep, &eid);
 

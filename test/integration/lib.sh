@@ -67,7 +67,7 @@ vt_cleanup() {
 			rc=1
 		fi
 	done
-	if grep -lE "AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|runtime error:" "$VT_TMP"/*.log 2>/dev/null; then
+	if grep -lE "AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|\.(c|h):[0-9]+:[0-9]+: runtime error:" "$VT_TMP"/*.log 2>/dev/null; then
 		echo "FAIL: sanitizer report in the logs above" >&2
 		rc=1
 	fi
@@ -385,4 +385,54 @@ vt_two_spines() {
 			ip -n "$s" route add "10.0.0.$i/32" via "10.3.0.$((3 - j))" metric 20
 		done
 	done
+}
+
+# vt_busybox_tar FILE APPLET...: a container image as a tarball, for `podman import` or
+# `docker import` (no registry here): a rootfs holding Debian's busybox-static as /bin/busybox
+# and a link to it for each applet named.
+vt_busybox_tar() {
+	local tar=$1 dir a
+	shift
+	dir=$(mktemp -d "$VT_TMP/rootfs.XXXXXX")
+	mkdir -p "$dir/bin"
+	cp /bin/busybox "$dir/bin/"
+	for a in "$@"; do ln -s busybox "$dir/bin/$a"; done
+	tar -C "$dir" -cf "$tar" .
+}
+
+# vt_podman_conf DIR: podman isolated under DIR, for the tests that run it: DIR/containers.conf
+# (exported as CONTAINERS_CONF) with default ulimits a container may set under a hard limit
+# below podman's (nofile and nproc of 1048576 and more), the events log and the CNI plugins of
+# this build first; and DIR/bin/runc, runc with its state in DIR/runc (a wrapper: conmon's
+# cleanup call of podman would not pass --runtime-flag on). runc, not crun: Debian 12's crun
+# refuses a hybrid cgroup hierarchy (v1 controllers plus an empty v2 mount), which this machine
+# and many CI hosts have.
+vt_podman_conf() {
+	local pd=$1
+	mkdir -p "$pd/bin"
+	cat > "$pd/containers.conf" <<EOC
+[containers]
+default_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]
+[engine]
+events_logfile_path = "$pd/events.log"
+[network]
+cni_plugin_dirs = ["$VT_BUILD/cni", "/usr/lib/cni"]
+EOC
+	export CONTAINERS_CONF=$pd/containers.conf
+	printf '#!/bin/sh\nexec %s --root %s "$@"\n' "$(command -v runc)" "$pd/runc" > "$pd/bin/runc"
+	chmod +x "$pd/bin/runc"
+}
+
+# vt_cgroup_remove CG: the cgroup /CG (a --cgroup-parent of the test's own) and all below it, in
+# every hierarchy; waits up to 3 s each for the last process (conmon, a shim) to leave.
+vt_cgroup_remove() {
+	local m
+	for m in /sys/fs/cgroup/*"$1" /sys/fs/cgroup/"$1"; do
+		for _ in $(seq 30); do
+			[ -d "$m" ] || break
+			find "$m" -depth -type d -exec rmdir {} \; 2>/dev/null
+			[ -d "$m" ] && sleep 0.1
+		done
+	done
+	return 0
 }

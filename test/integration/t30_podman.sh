@@ -22,28 +22,13 @@ done
 [ -x /bin/busybox ] && /bin/busybox --list | grep -qx ping ||
 	skip "/bin/busybox (busybox-static) is not installed (scripts/setup.sh installs it)"
 
-# podman, isolated: all of its state under $VT_TMP/podman. runc, not crun: Debian 12's crun
-# refuses a hybrid cgroup hierarchy (v1 controllers plus an empty v2 mount), which this machine
-# and many CI hosts have; runc handles v1, v2 and hybrid (but not --cgroups=disabled). The
-# containers' and conmon's cgroups go under a parent of this test's own, removed at exit. The
-# default ulimits are lowered to what a container may set under a hard limit
-# below podman's defaults (nofile and nproc of 1048576 and more).
+# podman, isolated: all of its state under $VT_TMP/podman (vt_podman_conf: its containers.conf,
+# runc not crun, runc's state there too; runc handles v1, v2 and hybrid cgroups, but not
+# --cgroups=disabled). The containers' and conmon's cgroups go under a parent of this test's
+# own, removed at exit.
 PD=$VT_TMP/podman
 mkdir -p "$PD/net.d" "$PD/tmp"
-cat > "$PD/containers.conf" <<EOF
-[containers]
-default_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]
-[engine]
-events_logfile_path = "$PD/events.log"
-[network]
-cni_plugin_dirs = ["$VT_BUILD/cni", "/usr/lib/cni"]
-EOF
-export CONTAINERS_CONF=$PD/containers.conf
-# runc with its state under $PD, not /run/runc: a wrapper, as conmon's cleanup call of podman
-# would not pass --runtime-flag on
-mkdir -p "$PD/bin"
-printf '#!/bin/sh\nexec %s --root %s "$@"\n' "$(command -v runc)" "$PD/runc" > "$PD/bin/runc"
-chmod +x "$PD/bin/runc"
+vt_podman_conf "$PD"
 PODMAN=(podman --root "$PD/root" --runroot "$PD/runroot" --storage-driver vfs --tmpdir "$PD/tmp"
 	--network-backend cni --network-config-dir "$PD/net.d" --cgroup-manager cgroupfs
 	--events-backend file --runtime "$PD/bin/runc")
@@ -64,24 +49,14 @@ pod_cleanup() {
 		for p in $pids; do [ "$p" -gt 1 ] 2>/dev/null && kill -KILL "$p" 2>/dev/null; done
 	done
 	while read -r m; do umount -l "$m" 2>/dev/null; done < <(awk -v t="$VT_TMP" 'index($2, t) == 1 {print $2}' /proc/mounts | sort -r)
-	for m in /sys/fs/cgroup/*"$CG" /sys/fs/cgroup/"$CG"; do
-		[ -d "$m" ] || continue
-		for _ in $(seq 30); do     # conmon leaves its cgroup a moment after the container
-			find "$m" -depth -type d -exec rmdir {} \; 2>/dev/null
-			[ -d "$m" ] || break
-			sleep 0.1
-		done
-	done
+	vt_cgroup_remove "$CG"
 	[ $CNI_CACHE_MADE = 0 ] || rmdir /var/lib/cni/results /var/lib/cni 2>/dev/null
 	return 0
 }
 trap 'rc=$?; pod_cleanup; (exit $rc); vt_cleanup' EXIT
 
 # The image: a rootfs with busybox and the applets the test uses, imported into this root.
-mkdir -p "$PD/rootfs/bin"
-cp /bin/busybox "$PD/rootfs/bin/"
-for a in sh ping ip sleep cat; do ln -s busybox "$PD/rootfs/bin/$a"; done
-tar -C "$PD/rootfs" -cf "$PD/busybox.tar" .
+vt_busybox_tar "$PD/busybox.tar" sh ping ip sleep cat
 # podman import writes a blob cache to /var/lib/containers/cache whatever --root says: it runs
 # in a mount namespace of its own with an empty /var/lib.
 unshare -m --propagation private sh -c 'mount -t tmpfs vt-podman-import /var/lib && exec "$@"' sh \

@@ -67,14 +67,7 @@ dk_cleanup() {
 	for p in "${SHIMS[@]}"; do ours "$p" && stop "$p"; done
 	for p in "${DRIVERS[@]}"; do stop "$p"; done
 	for p in "${HOLDERS[@]}"; do stop "$p"; done
-	for m in /sys/fs/cgroup/*"$CG" /sys/fs/cgroup/"$CG"; do
-		[ -d "$m" ] || continue
-		for _ in $(seq 30); do
-			find "$m" -depth -type d -exec rmdir {} \; 2>/dev/null
-			[ -d "$m" ] || break
-			sleep 0.1
-		done
-	done
+	vt_cgroup_remove "$CG"
 	for m in "${MADE_DIRS[@]}"; do rmdir "$m" 2>/dev/null; done
 	return 0
 }
@@ -86,10 +79,7 @@ L=("" "${VT_P}-leaf1" "${VT_P}-leaf2")
 { vt_conf_base "${L[2]}" 10.0.0.2; printf 'vnis:\n  - vni: 100\n    flood: [10.0.0.1]\n'; } > "$VT_TMP/leaf2.yaml"
 
 # The image: busybox with the applets the test uses.
-mkdir -p "$VT_TMP/rootfs/bin"
-cp /bin/busybox "$VT_TMP/rootfs/bin/"
-for a in sh ping ip sleep cat; do ln -s busybox "$VT_TMP/rootfs/bin/$a"; done
-tar -C "$VT_TMP/rootfs" -cf "$VT_TMP/busybox.tar" .
+vt_busybox_tar "$VT_TMP/busybox.tar" sh ping ip sleep cat
 
 for i in 1 2; do
 	D=$VT_TMP/d$i

@@ -41,18 +41,7 @@ command -v ping >/dev/null && ping -V 2>&1 | grep -q iputils || vt_fail "iputils
 # its state there too, lower default ulimits, cgroups under a parent of this test's own. One
 # storage root per leaf ("host"); containers.conf and the runc wrapper are shared.
 PD=$VT_TMP/podman
-mkdir -p "$PD/bin" "$PD/rootfs/bin"
-cat > "$PD/containers.conf" <<EOF
-[containers]
-default_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]
-[engine]
-events_logfile_path = "$PD/events.log"
-[network]
-cni_plugin_dirs = ["$VT_BUILD/cni", "/usr/lib/cni"]
-EOF
-export CONTAINERS_CONF=$PD/containers.conf
-printf '#!/bin/sh\nexec %s --root %s "$@"\n' "$(command -v runc)" "$PD/runc" > "$PD/bin/runc"
-chmod +x "$PD/bin/runc"
+vt_podman_conf "$PD"
 CG=/${VT_P}-podman
 # pm H ARGS: podman on host H's root (1, 2 or 3); pm_args H: its options in PMA
 pm_args() {
@@ -77,14 +66,7 @@ pod_cleanup() {
 		for p in $pids; do [ "$p" -gt 1 ] 2>/dev/null && kill -KILL "$p" 2>/dev/null; done
 	done
 	while read -r m; do umount -l "$m" 2>/dev/null; done < <(awk -v t="$VT_TMP" 'index($2, t) == 1 {print $2}' /proc/mounts | sort -r)
-	for m in /sys/fs/cgroup/*"$CG" /sys/fs/cgroup/"$CG"; do
-		[ -d "$m" ] || continue
-		for _ in $(seq 30); do
-			find "$m" -depth -type d -exec rmdir {} \; 2>/dev/null
-			[ -d "$m" ] || break
-			sleep 0.1
-		done
-	done
+	vt_cgroup_remove "$CG"
 	[ $CNI_CACHE_MADE = 0 ] || rmdir /var/lib/cni/results /var/lib/cni 2>/dev/null
 	return 0
 }
@@ -93,9 +75,7 @@ trap 'rc=$?; pod_cleanup; (exit $rc); vt_cleanup' EXIT
 # The image: a busybox rootfs imported into root 1, then saved and loaded into roots 2 and 3 so
 # that all three hold the same image ID (a restored container names its image by ID). Import
 # and load run with an empty /var/lib of their own (podman's blob cache, see t30).
-cp /bin/busybox "$PD/rootfs/bin/"
-for a in sh sleep cat; do ln -s busybox "$PD/rootfs/bin/$a"; done
-tar -C "$PD/rootfs" -cf "$PD/busybox.tar" .
+vt_busybox_tar "$PD/busybox.tar" sh sleep cat
 own_varlib() { unshare -m --propagation private sh -c 'mount -t tmpfs vt-podman /var/lib && exec "$@"' sh "$@"; }
 for h in 1 2 3; do
 	pm_args "$h"

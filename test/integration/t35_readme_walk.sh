@@ -47,22 +47,17 @@ for d in "${DIRS[@]}"; do
 		mkdir -p "$d"
 	fi
 done
-# cgroups podman and dockerd make under their default parents, removed at exit if new
-CGROUPS=()
+# cgroups podman makes under its default parent (libpod_parent), removed at exit where new;
+# dockerd's go under a parent of the test's own
+NEW_LIBPOD=()
 for c in /sys/fs/cgroup/*/; do
-	[ -e "${c}libpod_parent" ] || CGROUPS+=("${c}libpod_parent")
-	CGROUPS+=("${c}${VT_P}-docker")
+	[ -e "${c}libpod_parent" ] || NEW_LIBPOD+=("${c#/sys/fs/cgroup}libpod_parent")
 done
 walk_cleanup() {
 	local m c
 	for ((m = ${#MADE[@]} - 1; m >= 0; m--)); do rm -rf "${MADE[m]}"; done
-	for c in "${CGROUPS[@]}"; do
-		for _ in $(seq 30); do     # a container's cgroup goes a moment after it
-			[ -d "$c" ] || break
-			find "$c" -depth -type d -exec rmdir {} \; 2>/dev/null
-			[ -d "$c" ] && sleep 0.1
-		done
-	done
+	for c in "${NEW_LIBPOD[@]}"; do vt_cgroup_remove "$c"; done
+	vt_cgroup_remove "/${VT_P}-docker"
 	return 0
 }
 trap 'rc=$?; walk_cleanup; (exit $rc); vt_cleanup' EXIT
