@@ -80,13 +80,13 @@ fuzz_start() {   # target, seed directory, extra libFuzzer options...
 		fuzz_pid[$target]=build
 		return
 	fi
-	(cd "$dir" && exec "$top/build-clang/test/fuzz_$target" -max_total_time="${VTEPD_FUZZ_SECONDS:-60}" \
+	(cd "$dir" && exec "$top/build-clang/test/fuzz_$target" -max_total_time="${VTEPD_FUZZ_SECONDS:-30}" \
 		"$@" -print_final_stats=1 "$dir" "$seeds" > "$dir/fuzz.log" 2>&1) &
 	fuzz_pid[$target]=$!
 }
 fuzz_finish() {   # target: wait for it and report
 	local target=$1 dir=${fuzz_dir[$1]} rc
-	note "fuzz $target (${VTEPD_FUZZ_SECONDS:-60} s)"
+	note "fuzz $target (${VTEPD_FUZZ_SECONDS:-30} s)"
 	if [ "${fuzz_pid[$target]}" = build ]; then
 		cat "$dir/build.log"
 		record "fuzz:$target(build)" 1
