@@ -432,7 +432,7 @@ int vtepd_vrf_del(struct vtepd *d, const char *name, char *err, size_t errlen)
 		struct route_rib *rib = d->vrfs[k].rib;
 
 		d->vrfs[k].rib = NULL;    /* the snapshot takes no table from a VRF without a RIB */
-		if (vtepd_publish(d) != 0) {
+		if (d->topology && vtepd_publish(d) != 0) {
 			d->topology_dirty = true;
 			rte_rcu_qsbr_synchronize(d->qsbr, RTE_QSBR_THRID_INVALID);
 		}
