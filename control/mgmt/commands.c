@@ -1891,8 +1891,9 @@ static int show_routes_or_neighbors(struct ctl_out *o, int argc, char **argv, st
 			size_t len = 0;
 
 			for (uint16_t j = 0; j < d->n_vrfs && len < sizeof(names); j++)
-				len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%s", j ? ", " : "",
-							d->cfg.vrfs[j].name);
+				if (d->vrfs[j].l3vni)      /* not the slot of a VRF deleted at run time */
+					len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%s", len ? ", " : "",
+								d->cfg.vrfs[j].name);
 			ctl_error(o, "no VRF '%s' (expected one of: %s)", argv[1], d->n_vrfs ? names : "none configured");
 			return ENOENT;
 		}
