@@ -115,9 +115,14 @@ int vtepd_vrf_make(struct vtepd *d, uint16_t k)
 		err = route_rib_create(c->name, vrf->table, max4 + max6, &vrf->rib);
 	if (!err)
 		err = vtepd_vrf_connected(d, k);
-	if (err) {
+	if (err && c->line) {
 		vlog(VLOG_ERR, "%s:%d: VRF %s: cannot create its route table (%u IPv4 and %u IPv6 routes): %s",
-		     c->line ? d->cfg.path : "vrf add", c->line, c->name, max4, max6, strerror(err));
+		     d->cfg.path, c->line, c->name, max4, max6, strerror(err));
+		return err;
+	}
+	if (err) {        /* vrf add: its caller says it */
+		vlog(VLOG_WARN, "vrf add: VRF %s: cannot create its route table (%u IPv4 and %u IPv6 routes): %s",
+		     c->name, max4, max6, strerror(err));
 		return err;
 	}
 	dp_route_get_stats(vrf->table, &st);
