@@ -371,8 +371,12 @@ int vtepd_vrf_add(struct vtepd *d, struct vtep_vrf_config *vc, uint16_t *vrf_idx
 		d->cfg.n_vrfs = d->n_vrfs;
 	}
 	if ((rc = vtepd_vrf_make(d, slot))) {
+		/* the name is new and the sizes checked: DPDK's FIB says ENOENT when its memory runs out */
+		if (rc == ENOENT)
+			rc = ENOMEM;
 		snprintf(err, errlen, "cannot make its route table (%u IPv4 and %u IPv6 routes): %s%s",
-			 d->cfg.vrfs[slot].max_ipv4_routes, d->cfg.vrfs[slot].max_ipv6_routes, strerror(rc),
+			 d->cfg.vrfs[slot].max_ipv4_routes, d->cfg.vrfs[slot].max_ipv6_routes,
+			 rc == ENOMEM ? "not enough memory" : strerror(rc),
 			 rc == ENOMEM ? " (room for VRFs added at run time: fastpath.runtime_vrfs, or smaller "
 					"max_ipv4_routes and max_ipv6_routes)" : "");
 		vtepd_vrf_unmake(d, slot);
