@@ -37,13 +37,15 @@ bgp:
 EOF
 	grep -q "^  runtime_vrfs: 2" "$VT_TMP/leaf$i.yaml" || vt_fail "leaf $i's config lacks runtime_vrfs"
 done
+# reach SECONDS NS ADDR: ADDR answers a ping from NS within SECONDS (a deadline, not a count of tries)
+reach() { timeout "$1" bash -c "until ip netns exec '$2' ping -c 1 -W 1 '$3' >/dev/null 2>&1; do sleep 0.1; done"; }
 vt_vtepd "${VT_P}l1" "$L1" "$VT_TMP/leaf1.yaml"
 vt_vtepd "${VT_P}l2" "$L2" "$VT_TMP/leaf2.yaml"
 ip -n "${VT_P}c1" route add default via 192.168.100.254
 ip -n "${VT_P}c2" route add default via 192.168.101.254
 vt_bgp_established "$L1" "leaf 1's session with leaf 2"
 vt_bgp_established "$L2" "leaf 2's session with leaf 1"
-vt_wait_for 20 vt_ping "${VT_P}c1" 192.168.101.2 1 || vt_fail "c1 cannot ping c2 through VRF tenant"
+reach 20 "${VT_P}c1" 192.168.101.2 || vt_fail "c1 cannot ping c2 through VRF tenant"
 vt_pass "two leaves in iBGP, c1 (VNI 100) -> c2 (VNI 101) routed across the leaves in config VRF tenant"
 
 # t5 L FROM PREFIX: the number of type-5 routes L has from VTEP FROM for PREFIX
@@ -69,6 +71,8 @@ for k in $(seq 6); do
 			vt_fail "$L: vrf add tmp$k: $out"
 		out=$(vt_ctl "$L" vni add $((1000 + k)) vrf "tmp$k" gateway "10.78.$k.1/24" 2>&1) || vt_fail "$L: vni add $((1000 + k)): $out"
 	done
+	vt_wait_for 10 t5_is "$L2" 10.0.0.1 "10.77.$k.0/24" 1 ||
+		vt_fail "leaf 2 did not get leaf 1's type-5 route 10.77.$k.0/24 of VRF tmp$k: $(vt_ctl "$L2" show bgp evpn type 5)"
 	for L in "$L1" "$L2"; do
 		out=$(vt_ctl "$L" vni del $((1000 + k)) 2>&1) || vt_fail "$L: vni del $((1000 + k)): $out"
 		out=$(vt_ctl "$L" vrf del "tmp$k" 2>&1) || vt_fail "$L: vrf del tmp$k: $out"
@@ -80,7 +84,7 @@ for L in "$L1" "$L2"; do
 done
 vt_wait_for 10 t5_is "$L2" 10.0.0.1 10.77.6.0/24 0 ||
 	vt_fail "leaf 2 kept a type-5 route of leaf 1's deleted VRF: $(vt_ctl "$L2" show bgp evpn type 5)"
-vt_pass "VRFs added and deleted 6 times on both leaves (with a VNI each), their type-5 routes withdrawn"
+vt_pass "VRFs added and deleted 6 times on both leaves (with a VNI each), their type-5 routes announced and withdrawn"
 
 # ---- run-time VRF blue on both leaves, its VNIs and containers ----
 for L in "$L1" "$L2"; do
@@ -99,11 +103,11 @@ gw_routes() {
 	ip -n "${VT_P}d2" route replace default via 10.32.0.254
 }
 gw_routes
-vt_wait_for 10 vt_ping "${VT_P}d1" 10.30.0.254 1 || vt_fail "d1 cannot ping its gateway in run-time VRF blue"
-vt_wait_for 10 vt_ping "${VT_P}d1" 10.31.0.1 1 || vt_fail "d1 (VNI 300) cannot ping e1 (VNI 301) on leaf 1 through VRF blue"
+reach 10 "${VT_P}d1" 10.30.0.254 || vt_fail "d1 cannot ping its gateway in run-time VRF blue"
+reach 10 "${VT_P}d1" 10.31.0.1 || vt_fail "d1 (VNI 300) cannot ping e1 (VNI 301) on leaf 1 through VRF blue"
 vt_pass "run-time VRF blue on leaf 1: d1 (VNI 300) -> e1 (VNI 301) routed through the gateway"
 
-vt_wait_for 20 vt_ping "${VT_P}d1" 10.32.0.2 1 || vt_fail "d1 (leaf 1) cannot ping d2 (leaf 2) in run-time VRF blue"
+reach 20 "${VT_P}d1" 10.32.0.2 || vt_fail "d1 (leaf 1) cannot ping d2 (leaf 2) in run-time VRF blue"
 vt_ping "${VT_P}d2" 10.31.0.1 || vt_fail "d2 (leaf 2) cannot ping e1 (leaf 1) in run-time VRF blue"
 vt_wait_for 10 remote_in_blue "$L2" 10.30.0.1/32 10.0.0.1 ||
 	vt_fail "leaf 2 has no remote host route 10.30.0.1/32 in blue via L3 VNI 5000: $(vt_ctl "$L2" show routes vrf blue)"
@@ -173,7 +177,7 @@ vt_ctl "$L1" -j show vnis | jq -e '[.vnis[] | select(.vrf == "blue" and .ports =
 	vt_fail "after the restart VNIs 300 and 301 are not back in blue with their ports: $(vt_ctl "$L1" show vnis)"
 gw_routes
 vt_bgp_established "$L1" "leaf 1's session after its restart"
-vt_wait_for 20 vt_ping "${VT_P}d1" 10.32.0.2 1 || vt_fail "after the restart d1 cannot ping d2 in blue"
+reach 20 "${VT_P}d1" 10.32.0.2 || vt_fail "after the restart d1 cannot ping d2 in blue"
 vt_ping "${VT_P}d1" 10.31.0.1 || vt_fail "after the restart d1 cannot ping e1 in blue"
 vt_pass "restart: run-time VRF blue, its VNIs 300 and 301 and ports d1 and e1 are back, d1 -> d2 and e1 ping"
 
