@@ -50,7 +50,10 @@ vtepctl_usage(FILE *f)
 		"  detach NAME\n"
 		"  vni add N [vrf NAME] [gateway A.B.C.D/LEN] [gateway6 X::Y/LEN] [mtu N] [learning on|off]\n"
 		"          [flood A.B.C.D,...] [max_macs N]\n"
-		"  vni del N\n");
+		"  vni del N\n"
+		"  vrf add NAME l3vni N [router_mac MAC] [max_ipv4_routes N] [max_ipv6_routes N]\n"
+		"          [advertise PREFIX,...] [advertise_subnets on|off]\n"
+		"  vrf del NAME\n");
 }
 
 struct vtepctl_out {

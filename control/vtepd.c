@@ -112,7 +112,7 @@ static int vtepd_eal_init(struct vtepd *d, const char *prog)
 	uint64_t need = (uint64_t)d->cfg.mbufs * (vtepd_mbuf_size(d->cfg.underlay_mtu) + 384u) +
 			(uint64_t)d->cfg.mac_table_size * 96 + (96u << 20) +
 			/* each VRF's route table: two 64 MiB first levels and some 700 bytes per route (183 MiB measured) */
-			(uint64_t)d->cfg.n_vrfs * ((128u << 20) + 800ull * (VTEP_VRF_MAX_V4_ROUTES + VTEP_VRF_MAX_V6_ROUTES));
+			(uint64_t)(d->cfg.n_vrfs + d->cfg.runtime_vrfs) * ((128u << 20) + 800ull * (VTEP_VRF_MAX_V4_ROUTES + VTEP_VRF_MAX_V6_ROUTES));
 	char *extra = getenv("VTEPD_EAL_ARGS");
 	int rc;
 
@@ -742,10 +742,11 @@ int main(int argc, char **argv)
 		return 1;
 	if ((rc = vtepd_dataplane_create(d)) || (rc = vtepd_underlay_start(d)) || (rc = vtepd_vnis_load(d)))
 		goto out;
-	/* the VNIs added at run time before a restart, before the VRFs (their gateways) and the ports */
-	vtepd_vnis_restore(d);
 	if ((rc = vtepd_vrfs_create(d)))
 		goto out;
+	/* the VRFs, then the VNIs added at run time before a restart (a VNI may be in such a VRF), before the ports */
+	vtepd_vrfs_restore(d);
+	vtepd_vnis_restore(d);
 	/* The snapshot must exist before the worker runs and before ports attach. */
 	if ((rc = vtepd_publish(d)))
 		goto out;

@@ -414,6 +414,68 @@ static void fabric_prefix_add(struct fabric *vb, uint16_t vrf, uint8_t ip_len, c
  * targets (auto: ASN:L3VNI, imported from any AS too), router MAC, the VRF of each VNI, and the
  * type-5 prefixes (advertise, and with advertise_subnets the gateway subnets of its VNIs).
  */
+/* VRF i's RD, RTs, router MAC (what our routes carry and what it imports), and its advertise prefixes. */
+static void fabric_vrf_fill(struct fabric *vb, uint16_t i)
+{
+	const struct vtep_config *cfg = &vb->d->cfg;
+	const struct vtep_vrf_config *vc = &cfg->vrfs[i];
+	struct evpn_adv_vrf *av = &vb->vrfs[i];
+	struct evpn_rib_vrf *rv = &vb->rib_vrfs[i];
+	uint64_t auto_rt = fabric_auto_rt(cfg->bgp.asn, vc->l3vni);
+
+	memset(av, 0, sizeof(*av));
+	memset(rv, 0, sizeof(*rv));
+	memset(&vb->vrf_stats[i], 0, sizeof(vb->vrf_stats[i]));
+	if (!vc->l3vni)
+		return;            /* the slot of a VRF deleted at run time */
+	av->l3vni = rv->l3vni = vc->l3vni;
+	if (vc->has_rd)
+		memcpy(av->rd, vc->rd, 8);
+	else
+		evpn_rd_type1(av->rd, cfg->bgp.router_id, EVPN_RIB_AUTO_RD_VRF(i));
+	fabric_router_mac(vb->d, i, av->rmac);
+	if (!(av->rmac[0] | av->rmac[1] | av->rmac[2] | av->rmac[3] | av->rmac[4] | av->rmac[5]))
+		vlog(VLOG_WARN, "bgp: VRF %s has no router MAC (router_mac auto and no uplink MAC): peers "
+				"cannot route to it", vc->name);
+	if (vc->n_rt_export) {
+		av->n_export = (uint8_t)(vc->n_rt_export < EVPN_RIB_MAX_RT ? vc->n_rt_export : EVPN_RIB_MAX_RT);
+		memcpy(av->export_rt, vc->rt_export, av->n_export * sizeof(av->export_rt[0]));
+	} else {
+		av->export_rt[0] = auto_rt;
+		av->n_export = 1;
+	}
+	if (vc->n_rt_import) {
+		rv->n_import = (uint8_t)(vc->n_rt_import < EVPN_RIB_MAX_RT ? vc->n_rt_import : EVPN_RIB_MAX_RT);
+		memcpy(rv->import, vc->rt_import, rv->n_import * sizeof(rv->import[0]));
+	} else {
+		rv->import[0] = auto_rt;
+		rv->n_import = 1;
+		rv->auto_rt = true;
+	}
+	for (uint32_t k = 0; k < vc->n_prefix4; k++)
+		fabric_prefix_add(vb, i, 32, (const uint8_t *)&vc->prefix4[k].addr, vc->prefix4[k].len);
+	for (uint32_t k = 0; k < vc->n_prefix6; k++)
+		fabric_prefix_add(vb, i, 128, vc->prefix6[k].addr, vc->prefix6[k].len);
+}
+
+/* The RIB's VRFs: those that exist (a VRF deleted at run time leaves a hole in vb->rib_vrfs). */
+static int fabric_rib_vrfs_set(struct fabric *vb)
+{
+	struct evpn_rib_vrf list[VTEP_MAX_VRFS];
+	size_t n = 0;
+
+	for (uint32_t i = 0; i < vb->d->cfg.n_vrfs && i < VTEP_MAX_VRFS; i++)
+		if (vb->rib_vrfs[i].l3vni)
+			list[n++] = vb->rib_vrfs[i];
+	return evpn_rib_set_vrfs(vb->rib, list, n);
+}
+
+/*
+ * The configured IP-VRFs: RD (auto: router-id:(3 + index), as NX-OS numbers IP-VRFs), route
+ * targets (auto: ASN:L3VNI, imported from any AS too), router MAC, the VRF of each VNI, and the
+ * type-5 prefixes (advertise, and with advertise_subnets the gateway subnets of its VNIs).
+ * Set up without VRFs too: 'vrf add' may add some at run time.
+ */
 static int fabric_l3_setup(struct fabric *vb)
 {
 	const struct vtep_config *cfg = &vb->d->cfg;
@@ -423,49 +485,15 @@ static int fabric_l3_setup(struct fabric *vb)
 
 	for (uint16_t i = 0; i < VTEP_MAX_VNIS; i++)
 		vb->vni_vrf[i] = EVPN_ADV_NO_VRF;
-	if (!cfg->n_vrfs)
-		return 0;
 	for (uint32_t i = 0; i < cfg->n_vrfs; i++)
 		max += cfg->vrfs[i].n_prefix4 + cfg->vrfs[i].n_prefix6;
 	max += 2u * VTEP_MAX_VNIS;       /* the gateway subnets of VNIs added at run time too */
+	max += (size_t)VTEP_MAX_VRFS * VTEP_VRF_MAX_PREFIXES;   /* and the advertise prefixes of VRFs added so */
 	vb->prefixes = calloc(max + 1, sizeof(*vb->prefixes));   /* + 1: never calloc(0) */
 	if (!vb->prefixes)
 		return ENOMEM;
-	for (uint32_t i = 0; i < cfg->n_vrfs; i++) {
-		const struct vtep_vrf_config *vc = &cfg->vrfs[i];
-		struct evpn_adv_vrf *av = &vb->vrfs[i];
-		struct evpn_rib_vrf *rv = &vb->rib_vrfs[i];
-		uint64_t auto_rt = fabric_auto_rt(cfg->bgp.asn, vc->l3vni);
-
-		av->l3vni = rv->l3vni = vc->l3vni;
-		if (vc->has_rd)
-			memcpy(av->rd, vc->rd, 8);
-		else
-			evpn_rd_type1(av->rd, cfg->bgp.router_id, EVPN_RIB_AUTO_RD_VRF(i));
-		fabric_router_mac(d, i, av->rmac);
-		if (!(av->rmac[0] | av->rmac[1] | av->rmac[2] | av->rmac[3] | av->rmac[4] | av->rmac[5]))
-			vlog(VLOG_WARN, "bgp: VRF %s has no router MAC (router_mac auto and no uplink MAC): peers "
-					"cannot route to it", vc->name);
-		if (vc->n_rt_export) {
-			av->n_export = (uint8_t)(vc->n_rt_export < EVPN_RIB_MAX_RT ? vc->n_rt_export : EVPN_RIB_MAX_RT);
-			memcpy(av->export_rt, vc->rt_export, av->n_export * sizeof(av->export_rt[0]));
-		} else {
-			av->export_rt[0] = auto_rt;
-			av->n_export = 1;
-		}
-		if (vc->n_rt_import) {
-			rv->n_import = (uint8_t)(vc->n_rt_import < EVPN_RIB_MAX_RT ? vc->n_rt_import : EVPN_RIB_MAX_RT);
-			memcpy(rv->import, vc->rt_import, rv->n_import * sizeof(rv->import[0]));
-		} else {
-			rv->import[0] = auto_rt;
-			rv->n_import = 1;
-			rv->auto_rt = true;
-		}
-		for (uint32_t k = 0; k < vc->n_prefix4; k++)
-			fabric_prefix_add(vb, (uint16_t)i, 32, (const uint8_t *)&vc->prefix4[k].addr, vc->prefix4[k].len);
-		for (uint32_t k = 0; k < vc->n_prefix6; k++)
-			fabric_prefix_add(vb, (uint16_t)i, 128, vc->prefix6[k].addr, vc->prefix6[k].len);
-	}
+	for (uint32_t i = 0; i < cfg->n_vrfs; i++)
+		fabric_vrf_fill(vb, (uint16_t)i);
 	for (uint16_t i = 0; i < d->n_vnis; i++) {
 		const struct vtep_vni_config *vc = d->vnis[i].vni ? vtep_config_find_vni(cfg, d->vnis[i].vni) : NULL;
 
@@ -479,7 +507,7 @@ static int fabric_l3_setup(struct fabric *vb)
 		if (vc->gw6_on)
 			fabric_prefix_add(vb, vc->vrf, 128, vc->gw6, vc->gw6_len);
 	}
-	rc = evpn_rib_set_vrfs(vb->rib, vb->rib_vrfs, cfg->n_vrfs);
+	rc = fabric_rib_vrfs_set(vb);
 	if (rc) {
 		vlog(VLOG_ERR, "bgp: the RIB refused the VRFs: %s", strerror(rc));
 		return rc;
@@ -572,6 +600,52 @@ static void fabric_vni(struct vtepd *d, uint16_t vi, bool present)
 	}
 }
 
+/*
+ * The switch's hook: VRF index k was added at run time (its table exists: routes received
+ * before for its RTs are imported now, its advertise prefixes go out) or goes (no VNI is in
+ * it: its type-5 routes are withdrawn, received routes leave its table, while it exists).
+ */
+static void fabric_vrf_hook(struct vtepd *d, uint16_t k, bool present)
+{
+	struct fabric *vb = d->fabric;
+	size_t before;
+	int rc;
+
+	if (!vb || k >= VTEP_MAX_VRFS)
+		return;
+	if (present) {
+		before = vb->n_prefixes;
+		fabric_vrf_fill(vb, k);
+		vb->adv.l3.n_vrfs = d->cfg.n_vrfs;
+		vb->adv.l3.n_prefixes = vb->n_prefixes;
+		if ((rc = fabric_rib_vrfs_set(vb)))
+			vlog(VLOG_ERR, "bgp: the RIB refused VRF %s: %s", d->cfg.vrfs[k].name, strerror(rc));
+		for (size_t i = before; i < vb->n_prefixes; i++)
+			for (size_t p = 0; p < bgp_peer_count(vb->bgp); p++)
+				evpn_adv_send_prefix(&vb->adv, bgp_peer_at(vb->bgp, p), &vb->vrfs[k],
+						     vb->prefixes[i].ip_len, vb->prefixes[i].prefix,
+						     vb->prefixes[i].prefix_len, false);
+		return;
+	}
+	for (size_t i = 0; i < vb->n_prefixes; i++) {
+		const struct evpn_adv_prefix *pf = &vb->prefixes[i];
+
+		if (pf->vrf != k)
+			continue;
+		for (size_t p = 0; p < bgp_peer_count(vb->bgp); p++)
+			evpn_adv_send_prefix(&vb->adv, bgp_peer_at(vb->bgp, p), &vb->vrfs[k], pf->ip_len, pf->prefix,
+					     pf->prefix_len, true);
+		vb->prefixes[i--] = vb->prefixes[--vb->n_prefixes];
+	}
+	vb->adv.l3.n_prefixes = vb->n_prefixes;
+	/* out of the RIB's VRFs: what it imported leaves its table (fabric_l3_route still finds it) */
+	memset(&vb->rib_vrfs[k], 0, sizeof(vb->rib_vrfs[k]));
+	if ((rc = fabric_rib_vrfs_set(vb)))
+		vlog(VLOG_ERR, "bgp: the RIB refused the VRFs without %s: %s", d->cfg.vrfs[k].name, strerror(rc));
+	memset(&vb->vrfs[k], 0, sizeof(vb->vrfs[k]));
+	memset(&vb->vrf_stats[k], 0, sizeof(vb->vrf_stats[k]));
+}
+
 /* ---- the daemon's entry points ---- */
 
 int fabric_start(struct vtepd *d)
@@ -658,6 +732,7 @@ int fabric_start(struct vtepd *d)
 	d->hooks.local_ip6 = fabric_local_ip6;
 	d->hooks.local_ip_del = fabric_local_ip_del;
 	d->hooks.vni = fabric_vni;
+	d->hooks.vrf = fabric_vrf_hook;
 	fdb_set_remove_cb(d->fdb, fabric_fdb_removed, vb);
 	fabric_seed(vb);
 	rc2 = bgp_start(vb->bgp);
@@ -784,6 +859,7 @@ void fabric_stop(struct vtepd *d)
 	d->hooks.local_ip6 = NULL;
 	d->hooks.local_ip_del = NULL;
 	d->hooks.vni = NULL;
+	d->hooks.vrf = NULL;
 }
 
 uint64_t fabric_fdb_changed_us(const struct vtepd *d)

@@ -63,6 +63,16 @@ static const struct api_field b_vni[] = {
 	{ "flood", API_STRLIST, false, 1, 256, "flood", NULL },
 	{ "max_macs", API_INT, false, 0, 16777216, "max_macs", NULL },
 };
+static const struct api_field b_vrf[] = {
+	{ "name", API_STR, true, 1, 15, NULL, NULL },
+	{ "l3vni", API_INT, true, 1, VNI_MAX, "l3vni", NULL },
+	{ "router_mac", API_STR, false, 1, 17, "router_mac", NULL },
+	{ "max_ipv4_routes", API_INT, false, 1024, 16777216, "max_ipv4_routes", NULL },
+	{ "max_ipv6_routes", API_INT, false, 1024, 4194304, "max_ipv6_routes", NULL },
+	{ "advertise", API_STRLIST, false, 1, 256, "advertise", NULL },
+	{ "advertise_subnets", API_ONOFF, false, 0, 0, "advertise_subnets", NULL },
+};
+static const struct api_field p_vrf = { "name", API_STR, true, 1, 15, NULL, NULL };
 static const struct api_field p_port = { "name", API_STR, true, 1, 15, NULL, NULL };
 static const struct api_field p_vni = { "vni", API_INT, true, 1, VNI_MAX, NULL, NULL };
 
@@ -73,6 +83,10 @@ const struct api_endpoint api_endpoints[] = {
 	{ "DELETE", "/v1/vnis/{vni}", { "vni", "del" }, .param = &p_vni, .ok_status = 200,
 	  .summary = "delete a VNI (vni del)" },
 	{ "GET", "/v1/vrfs", { "show", "vrfs" }, .ok_status = 200, .summary = "the VRFs (show vrfs)" },
+	{ "POST", "/v1/vrfs", { "vrf", "add" }, .body = ARRAY(b_vrf), .ok_status = 201,
+	  .summary = "create a VRF (vrf add)" },
+	{ "DELETE", "/v1/vrfs/{name}", { "vrf", "del" }, .param = &p_vrf, .ok_status = 200,
+	  .summary = "delete a VRF (vrf del)" },
 	{ "GET", "/v1/ports", { "show", "ports" }, .ok_status = 200, .summary = "the ports (show ports)" },
 	{ "POST", "/v1/ports", { "attach" }, .body = ARRAY(b_port), .one_of = "netns,pid,memif", .ok_status = 201,
 	  .summary = "attach a container port (attach)" },

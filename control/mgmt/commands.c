@@ -707,6 +707,8 @@ static void show_stats_vrfs(struct ctl_out *o, struct vtepd *d)
 	for (uint16_t k = 0; k < d->n_vrfs; k++) {
 		const struct dp_vrf_counters *rc = &d->counters->vrfs[k];
 
+		if (!d->vrfs[k].l3vni)
+			continue;          /* the slot of a VRF deleted at run time */
 		ctl_obj_begin(o, NULL);
 		ctl_str(o, "vrf", d->cfg.vrfs[k].name);
 		ctl_u64(o, "routed", rc->routed);
@@ -1111,6 +1113,53 @@ static int cmd_vni_del(struct ctl_out *o, int argc, char **argv, void *ctx)
 	return 0;
 }
 
+/* ---- vrf add / del ---- */
+#define VRF_ADD_USAGE "vrf add NAME l3vni N [router_mac MAC] [max_ipv4_routes N] [max_ipv6_routes N]" \
+		      " [advertise PREFIX,...] [advertise_subnets on|off]"
+
+static int cmd_vrf_add(struct ctl_out *o, int argc, char **argv, void *ctx)
+{
+	struct vtepd *d = ctx;
+	struct vtep_vrf_config vc;
+	char err[512];
+	uint16_t k;
+	int rc;
+
+	if (argc < 1) {
+		ctl_error(o, "usage: " VRF_ADD_USAGE);
+		return EINVAL;
+	}
+	rc = vtepd_vrf_parse(d, argc, argv, &vc, err, sizeof(err));
+	if (!rc)
+		rc = vtepd_vrf_add(d, &vc, &k, err, sizeof(err));
+	if (rc) {
+		ctl_error(o, "vrf add %s: %s", argv[0], err);
+		return rc;
+	}
+	ctl_str(o, "added", d->cfg.vrfs[k].name);
+	ctl_u64(o, "l3vni", d->vrfs[k].l3vni);
+	return 0;
+}
+
+static int cmd_vrf_del(struct ctl_out *o, int argc, char **argv, void *ctx)
+{
+	struct vtepd *d = ctx;
+	char err[768];
+	int rc;
+
+	if (argc != 1) {
+		ctl_error(o, "usage: vrf del NAME");
+		return EINVAL;
+	}
+	rc = vtepd_vrf_del(d, argv[0], err, sizeof(err));
+	if (rc) {
+		ctl_error(o, "vrf del %s: %s", argv[0], err);
+		return rc;
+	}
+	ctl_str(o, "deleted", argv[0]);
+	return 0;
+}
+
 /* ---- BGP EVPN ---- */
 static int cmd_show_bgp_summary(struct ctl_out *o, int argc, char **argv, void *ctx)
 {
@@ -1405,7 +1454,7 @@ static int show_bgp_evpn_type5(struct ctl_out *o, struct show_routes_ctx *c)
 		const struct evpn_rib_vrf *rv = fabric_rib_vrf(d, i);
 		char rts[EVPN_RIB_MAX_RT * 24 + 1], buf[32];
 
-		if (!v || !rv)
+		if (!v || !rv || !d->cfg.vrfs[i].l3vni)
 			continue;
 		ctl_obj_begin(o, NULL);
 		ctl_str(o, "vrf", d->cfg.vrfs[i].name);
@@ -1595,6 +1644,8 @@ static int cmd_show_vrfs(struct ctl_out *o, int argc, char **argv, void *ctx)
 		size_t n_pf, n_adv = 0;
 		const struct evpn_adv_prefix *pf = fabric_prefixes(d, &n_pf);
 
+		if (!vc->l3vni)
+			continue;          /* the slot of a VRF deleted at run time */
 		for (size_t k = 0; k < n_pf; k++)
 			n_adv += pf[k].vrf == i;
 		if (fabric_rib(d))
@@ -1603,6 +1654,7 @@ static int cmd_show_vrfs(struct ctl_out *o, int argc, char **argv, void *ctx)
 		ctl_obj_begin(o, NULL);
 		ctl_str(o, "name", vc->name);
 		ctl_u64(o, "l3vni", vc->l3vni);
+		ctl_str(o, "origin", i < d->n_vrfs && d->vrfs[i].runtime ? "runtime" : "config");
 		fabric_router_mac(d, i, rmac);
 		ctl_mac(o, "router_mac", rmac);
 		if (v && rv) {
@@ -1839,8 +1891,9 @@ static int show_routes_or_neighbors(struct ctl_out *o, int argc, char **argv, st
 			size_t len = 0;
 
 			for (uint16_t j = 0; j < d->n_vrfs && len < sizeof(names); j++)
-				len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%s", j ? ", " : "",
-							d->cfg.vrfs[j].name);
+				if (d->vrfs[j].l3vni)      /* not the slot of a VRF deleted at run time */
+					len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%s", len ? ", " : "",
+								d->cfg.vrfs[j].name);
 			ctl_error(o, "no VRF '%s' (expected one of: %s)", argv[1], d->n_vrfs ? names : "none configured");
 			return ENOENT;
 		}
@@ -1891,6 +1944,8 @@ static const struct ctl_command vtepd_commands[] = {
 	{ { "detach", NULL }, "detach NAME", cmd_detach },
 	{ { "vni", "add", NULL }, VNI_ADD_USAGE, cmd_vni_add },
 	{ { "vni", "del", NULL }, "vni del N", cmd_vni_del },
+	{ { "vrf", "add", NULL }, VRF_ADD_USAGE, cmd_vrf_add },
+	{ { "vrf", "del", NULL }, "vrf del NAME", cmd_vrf_del },
 };
 
 int vtepd_commands_start(struct vtepd *d)

@@ -129,6 +129,7 @@ struct vtepd_vrf {
 	uint64_t local_moved;              /* local host routes removed: their MAC moved to a remote VTEP */
 	uint32_t remote_routes;            /* EVPN host and type-5 routes in the RIB (each holds vtep_refs) */
 	uint32_t vtep_refs[VTEP_MAX_VTEPS]; /* EVPN routes per next-hop VTEP id: the L3 VNI's known VTEPs */
+	bool runtime;                      /* added with 'vrf add' (vrfs_runtime.c), not from the configuration */
 };
 
 struct vtepd_stats {
@@ -164,6 +165,11 @@ struct vtepd_hooks {
 	 * go (not present, while it is still published, before its MACs are flushed).
 	 */
 	void (*vni)(struct vtepd *d, uint16_t vni_idx, bool present);
+	/*
+	 * VRF index k was added at run time (present: its table exists, it is published) or is
+	 * about to go (not present: no VNI is in it any more, its table still exists).
+	 */
+	void (*vrf)(struct vtepd *d, uint16_t k, bool present);
 };
 
 struct vtepd {
@@ -198,7 +204,8 @@ struct vtepd {
 	struct vtepd_vni vnis[VTEP_MAX_VNIS];
 	struct vtepd_port ports[VTEP_MAX_PORTS + 1];
 	struct vtepd_vtep vteps[VTEP_MAX_VTEPS];
-	uint16_t n_vrfs;
+	uint16_t n_vrfs;                   /* a VRF deleted at run time leaves a hole: l3vni 0, no table */
+	uint32_t vrf_tables;               /* route tables made so far: each one's DPDK name */
 	struct vtepd_vrf vrfs[VTEP_MAX_VRFS];
 	uint32_t vtep_cache_ip;            /* the last VTEP vtepd_vtep_get() found */
 	uint16_t vtep_cache_id;
@@ -294,6 +301,9 @@ int vtepd_vrf_vni_connected(struct vtepd *d, uint16_t vi, bool add);
 int vtepd_vrfs_create(struct vtepd *d);
 /* Free them (the fast path must be stopped, or no snapshot may point at them any more). */
 void vtepd_vrfs_free(struct vtepd *d);
+/* Make VRF k's route table and RIB (d->cfg.vrfs[k] filled) with its connected routes; free them. */
+int vtepd_vrf_make(struct vtepd *d, uint16_t k);
+void vtepd_vrf_unmake(struct vtepd *d, uint16_t k);
 /* The VRF index VNI index vi is routed in, VTEP_NO_VRF when none. */
 uint16_t vtepd_vni_vrf(const struct vtepd *d, uint16_t vi);
 /*
@@ -372,6 +382,30 @@ void vtepd_vnis_restore(struct vtepd *d);
 /* One VNI's words as 'vni add' takes them (the state file's line), into buf. */
 void vtepd_vni_format(const struct vtepd *d, uint16_t vni_idx, char *buf, size_t len);
 
+/* vrfs_runtime.c */
+/*
+ * Parse the words of 'vrf add NAME l3vni N [router_mac MAC] [max_ipv4_routes N]
+ * [max_ipv6_routes N] [advertise PREFIX,...] [advertise_subnets on|off]' after 'add' into vc
+ * (its prefix lists allocated: vtepd_vrf_conf_free). 0 or EINVAL with err.
+ */
+int vtepd_vrf_parse(const struct vtepd *d, int argc, char **argv, struct vtep_vrf_config *vc, char *err,
+		    size_t errlen);
+void vtepd_vrf_conf_free(struct vtep_vrf_config *vc);
+/*
+ * Add VRF vc (its lists taken, vc emptied, success or not) in a free VRF slot: its route table,
+ * publish, the hooks, the state file /run/vtepd/NAME.vrfs. 0, or EEXIST, ENOSPC, ENOMEM with err.
+ */
+int vtepd_vrf_add(struct vtepd *d, struct vtep_vrf_config *vc, uint16_t *vrf_idx, char *err, size_t errlen);
+/*
+ * Delete VRF name: EBUSY naming the VNIs while a VNI is in it, ENOENT when there is none. Its
+ * EVPN routes are withdrawn and unimported (the hooks), it leaves the fast path, its table goes.
+ */
+int vtepd_vrf_del(struct vtepd *d, const char *name, char *err, size_t errlen);
+/* Restart: add the VRFs the state file lists (after the configuration's, before the run-time VNIs). */
+void vtepd_vrfs_restore(struct vtepd *d);
+/* One VRF's words as 'vrf add' takes them (the state file's line), into buf. */
+void vtepd_vrf_format(const struct vtepd *d, uint16_t k, char *buf, size_t len);
+
 /* ports_memif.c */
 #define VTEPD_PORT_DESC 2048               /* RX and TX descriptors of a container port */
 /* Fill pc->socket with /run/vtepd/INSTANCE-NAME.memif when it is empty. */
@@ -406,6 +440,12 @@ static inline void vtepd_vni_hook(struct vtepd *d, uint16_t vni_idx, bool presen
 {
 	if (d->hooks.vni)
 		d->hooks.vni(d, vni_idx, present);
+}
+
+static inline void vtepd_vrf_hook(struct vtepd *d, uint16_t k, bool present)
+{
+	if (d->hooks.vrf)
+		d->hooks.vrf(d, k, present);
 }
 
 static inline void vtepd_local_ip_del(struct vtepd *d, uint16_t vni_idx, const uint8_t mac[6], uint8_t ip_len,

@@ -87,60 +87,74 @@ static int vtepd_vrf_connected(struct vtepd *d, uint16_t k)
 	return 0;
 }
 
+int vtepd_vrf_make(struct vtepd *d, uint16_t k)
+{
+	const struct vtep_vrf_config *c = &d->cfg.vrfs[k];
+	struct vtepd_vrf *vrf = &d->vrfs[k];
+	char name[DP_ROUTE_NAME_MAX + 1];
+	/* the loader always sets the sizes; a config built in code may leave them 0: the defaults */
+	uint32_t max4 = c->max_ipv4_routes ? c->max_ipv4_routes : VTEP_VRF_MAX_V4_ROUTES;
+	uint32_t max6 = c->max_ipv6_routes ? c->max_ipv6_routes : VTEP_VRF_MAX_V6_ROUTES;
+	struct dp_route_conf rc = {
+		.name = name,
+		.socket_id = SOCKET_ID_ANY,
+		.max_v4_routes = max4,
+		.max_v6_routes = max6,
+		.max_nexthops = VTEP_VRF_MAX_NEXTHOPS,
+		.qsbr = d->qsbr,
+	};
+	struct dp_route_stats st;
+	int err;
+
+	/* a run-time VRF may take the slot of a deleted one: its table's name must be new (DPDK's names) */
+	snprintf(name, sizeof(name), "vrf%u", d->vrf_tables++);
+	vrf->l3vni = c->l3vni;
+	memcpy(vrf->router_mac, c->router_mac_auto ? d->uplinks[0].mac : c->router_mac, 6);
+	err = dp_route_table_create(&rc, &vrf->table);
+	if (!err)
+		err = route_rib_create(c->name, vrf->table, max4 + max6, &vrf->rib);
+	if (!err)
+		err = vtepd_vrf_connected(d, k);
+	if (err && c->line) {
+		vlog(VLOG_ERR, "%s:%d: VRF %s: cannot create its route table (%u IPv4 and %u IPv6 routes): %s",
+		     d->cfg.path, c->line, c->name, max4, max6, strerror(err));
+		return err;
+	}
+	if (err) {        /* vrf add: its caller says it */
+		vlog(VLOG_WARN, "vrf add: VRF %s: cannot create its route table (%u IPv4 and %u IPv6 routes): %s",
+		     c->name, max4, max6, strerror(err));
+		return err;
+	}
+	dp_route_get_stats(vrf->table, &st);
+	vlog(VLOG_INFO, "VRF %s: L3 VNI %u, route table of %u IPv4 and %u IPv6 routes (%lu MiB)", c->name, c->l3vni,
+	     max4, max6, (unsigned long)(st.memory_bytes >> 20));
+	return 0;
+}
+
+void vtepd_vrf_unmake(struct vtepd *d, uint16_t k)
+{
+	route_rib_drop(d->vrfs[k].rib);   /* the table goes with it: no withdrawals one by one */
+	dp_route_table_free(d->vrfs[k].table);
+	d->vrfs[k].rib = NULL;
+	d->vrfs[k].table = NULL;
+}
+
 int vtepd_vrfs_create(struct vtepd *d)
 {
 	for (uint32_t k = 0; k < d->cfg.n_vrfs && k < VTEP_MAX_VRFS; k++) {
-		const struct vtep_vrf_config *c = &d->cfg.vrfs[k];
-		struct vtepd_vrf *vrf = &d->vrfs[k];
-		char name[DP_ROUTE_NAME_MAX + 1];
-		/* the loader always sets the sizes; a config built in code may leave them 0: the defaults */
-		uint32_t max4 = c->max_ipv4_routes ? c->max_ipv4_routes : VTEP_VRF_MAX_V4_ROUTES;
-		uint32_t max6 = c->max_ipv6_routes ? c->max_ipv6_routes : VTEP_VRF_MAX_V6_ROUTES;
-		struct dp_route_conf rc = {
-			.name = name,
-			.socket_id = SOCKET_ID_ANY,
-			.max_v4_routes = max4,
-			.max_v6_routes = max6,
-			.max_nexthops = VTEP_VRF_MAX_NEXTHOPS,
-			.qsbr = d->qsbr,
-		};
 		int err;
 
-		snprintf(name, sizeof(name), "vrf%u", k);
-		vrf->l3vni = c->l3vni;
-		memcpy(vrf->router_mac, c->router_mac_auto ? d->uplinks[0].mac : c->router_mac, 6);
-		err = dp_route_table_create(&rc, &vrf->table);
-		if (!err)
-			err = route_rib_create(c->name, vrf->table, max4 + max6,
-					       &vrf->rib);
 		d->n_vrfs = (uint16_t)(k + 1);     /* counted before it is complete: vtepd_vrfs_free frees what is made */
-		if (!err)
-			err = vtepd_vrf_connected(d, (uint16_t)k);
-		if (err) {
-			vlog(VLOG_ERR, "%s:%d: VRF %s: cannot create its route table (%u IPv4 and %u IPv6 routes): %s",
-			     d->cfg.path, c->line, c->name, max4, max6, strerror(err));
+		if ((err = vtepd_vrf_make(d, (uint16_t)k)))
 			return err;
-		}
-		{
-			struct dp_route_stats st;
-
-			dp_route_get_stats(vrf->table, &st);
-			vlog(VLOG_INFO, "VRF %s: L3 VNI %u, route table of %u IPv4 and %u IPv6 routes (%lu MiB)", c->name,
-			     c->l3vni, max4, max6,
-			     (unsigned long)(st.memory_bytes >> 20));
-		}
 	}
 	return 0;
 }
 
 void vtepd_vrfs_free(struct vtepd *d)
 {
-	for (uint16_t k = 0; k < d->n_vrfs; k++) {
-		route_rib_drop(d->vrfs[k].rib);   /* the table goes with it: no withdrawals one by one */
-		dp_route_table_free(d->vrfs[k].table);
-		d->vrfs[k].rib = NULL;
-		d->vrfs[k].table = NULL;
-	}
+	for (uint16_t k = 0; k < d->n_vrfs; k++)
+		vtepd_vrf_unmake(d, k);
 	d->n_vrfs = 0;
 }
 

@@ -90,7 +90,7 @@ vt_cleanup() {
 		ip netns del "$ns" 2>/dev/null || true
 	done
 	for name in "${VT_NAMES[@]}"; do
-		rm -f "/run/vtepd/$name.sock" "/run/vtepd/$name.ports" "/run/vtepd/$name.vnis"
+		rm -f "/run/vtepd/$name.sock" "/run/vtepd/$name.ports" "/run/vtepd/$name.vnis" "/run/vtepd/$name.vrfs"
 	done
 	for name in "${VT_PREFIXES[@]}"; do
 		[ -n "$name" ] || continue

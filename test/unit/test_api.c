@@ -237,10 +237,56 @@ START_TEST(test_post_vni_bad)
 }
 END_TEST
 
+START_TEST(test_post_vrf)
+{
+	ck_ok(post("/v1/vrfs", "{\"name\":\"blue\",\"l3vni\":5000}"), "vrf add blue l3vni 5000");
+	ck_ok(post("/v1/vrfs", "{\"advertise_subnets\":true,\"advertise\":[\"10.9.0.0/16\",\"2001:db8:9::/48\"],"
+			      "\"max_ipv6_routes\":1024,\"max_ipv4_routes\":2048,\"router_mac\":\"02:00:00:00:00:07\","
+			      "\"l3vni\":5001,\"name\":\"green\"}"),
+	      "vrf add green l3vni 5001 router_mac 02:00:00:00:00:07 max_ipv4_routes 2048 max_ipv6_routes 1024 "
+	      "advertise 10.9.0.0/16,2001:db8:9::/48 advertise_subnets on");
+	ck_ok(post("/v1/vrfs", "{\"name\":\"x\",\"l3vni\":1,\"advertise_subnets\":false}"),
+	      "vrf add x l3vni 1 advertise_subnets off");
+}
+END_TEST
+
+START_TEST(test_post_vrf_bad)
+{
+	ck_bad(post("/v1/vrfs", "{\"name\":\"blue\""), 400, "bad JSON");
+	ck_bad(post("/v1/vrfs", "[]"), 400, "must be a JSON object");
+	ck_bad(post("/v1/vrfs", "{\"name\":\"blue\",\"l3vni\":5000,\"rd\":\"1:1\"}"), 400, "unknown field 'rd'");
+	ck_bad(post("/v1/vrfs", "{\"l3vni\":5000}"), 400, "missing required field 'name'");
+	ck_bad(post("/v1/vrfs", "{\"name\":\"blue\"}"), 400, "missing required field 'l3vni'");
+	ck_bad(post("/v1/vrfs", "{\"name\":5,\"l3vni\":5000}"), 400, "field 'name': expected a string");
+	ck_bad(post("/v1/vrfs", "{\"name\":\"blue\",\"l3vni\":\"5000\"}"), 400, "field 'l3vni': expected an integer");
+	ck_bad(post("/v1/vrfs", "{\"name\":\"blue\",\"l3vni\":0}"), 400, "field 'l3vni'");
+	ck_bad(post("/v1/vrfs", "{\"name\":\"blue\",\"l3vni\":16777216}"), 400, "field 'l3vni'");
+	ck_bad(post("/v1/vrfs", "{\"name\":\"abcdefghijklmnop\",\"l3vni\":5000}"), 400, "field 'name'");
+	ck_bad(post("/v1/vrfs", "{\"name\":\"\",\"l3vni\":5000}"), 400, "field 'name'");
+	ck_bad(post("/v1/vrfs", "{\"name\":\"blue\",\"l3vni\":5000,\"max_ipv4_routes\":1023}"), 400,
+	       "field 'max_ipv4_routes'");
+	ck_bad(post("/v1/vrfs", "{\"name\":\"blue\",\"l3vni\":5000,\"advertise\":\"10.9.0.0/16\"}"), 400,
+	       "field 'advertise': expected an array");
+	ck_bad(post("/v1/vrfs", "{\"name\":\"blue\",\"l3vni\":5000,\"advertise\":[]}"), 400,
+	       "field 'advertise': expected 1 to 256 items");
+	ck_bad(post("/v1/vrfs", "{\"name\":\"blue\",\"l3vni\":5000,\"advertise_subnets\":\"on\"}"), 400,
+	       "field 'advertise_subnets': expected a boolean");
+	ck_bad(post("/v1/vrfs", "{\"name\":\"blue\",\"l3vni\":5000,\"router_mac\":null}"), 400,
+	       "field 'router_mac': expected a string, got null");
+	ck_bad(req("POST", "/v1/vrfs", "{\"name\":\"blue\",\"l3vni\":5000}", "text/plain", NULL, NULL), 415,
+	       "Content-Type");
+}
+END_TEST
+
 START_TEST(test_delete)
 {
 	ck_ok(req("DELETE", "/v1/ports/c1", NULL, NULL, NULL, NULL), "detach c1");
 	ck_ok(req("DELETE", "/v1/vnis/300", NULL, NULL, NULL, NULL), "vni del 300");
+	ck_ok(req("DELETE", "/v1/vrfs/blue", NULL, NULL, NULL, NULL), "vrf del blue");
+	ck_bad(req("DELETE", "/v1/vrfs/abcdefghijklmnop", NULL, NULL, NULL, NULL), 400, "path parameter 'name'");
+	ck_bad(req("DELETE", "/v1/vrfs/a\x01", NULL, NULL, NULL, NULL), 400, "control characters");
+	ck_bad(req("DELETE", "/v1/vrfs/blue", "{}", "application/json", NULL, NULL), 400, "takes no request body");
+	ck_bad(req("DELETE", "/v1/vrfs/blue", NULL, NULL, "force", "1"), 400, "unknown query parameter 'force'");
 	ck_bad(req("DELETE", "/v1/ports/abcdefghijklmnop", NULL, NULL, NULL, NULL), 400, "path parameter 'name'");
 	ck_bad(req("DELETE", "/v1/ports/a\x01", NULL, NULL, NULL, NULL), 400, "control characters");
 	ck_bad(req("DELETE", "/v1/vnis/abc", NULL, NULL, NULL, NULL), 400, "path parameter 'vni'");
@@ -439,6 +485,8 @@ static Suite *api_suite(void)
 	tcase_add_test(tc, test_post_port_bad);
 	tcase_add_test(tc, test_post_vni);
 	tcase_add_test(tc, test_post_vni_bad);
+	tcase_add_test(tc, test_post_vrf);
+	tcase_add_test(tc, test_post_vrf_bad);
 	tcase_add_test(tc, test_delete);
 	tcase_add_test(tc, test_oversize);
 	tcase_add_test(tc, test_every_endpoint_schema);

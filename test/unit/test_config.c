@@ -479,6 +479,7 @@ START_TEST(test_defaults)
 	ck_assert_uint_eq(cfg.mac_aging_sec, VTEP_DEFAULT_MAC_AGING_SEC);
 	ck_assert_uint_eq(cfg.neighbor_aging_sec, VTEP_DEFAULT_NEIGHBOR_AGING_SEC);
 	ck_assert_uint_eq(cfg.mbufs, VTEP_DEFAULT_MBUFS);
+	ck_assert_uint_eq(cfg.runtime_vrfs, 0);
 	ck_assert_str_eq(cfg.socket_path, "/run/vtepd/vtepd.sock");
 	ck_assert_uint_eq(cfg.n_vnis, 0);
 	ck_assert_ptr_null(cfg.vnis);
@@ -571,7 +572,7 @@ START_TEST(test_scalar_forms)
 
 	LOAD_OK("vtep: {source_ip: 10.0.0.1, udp_port: 1}\n"
 		"underlay: {port: 'x,iface=u', mtu: 9216}\n"
-		"fastpath: {lcore: 1023, mac_table_size: 16777216, mac_aging: 604800, mbufs: 1048576}\n",
+		"fastpath: {lcore: 1023, mac_table_size: 16777216, mac_aging: 604800, mbufs: 1048576, runtime_vrfs: 16}\n",
 		&cfg);
 	ck_assert_uint_eq(cfg.udp_port, 1);
 	ck_assert_uint_eq(cfg.underlay_mtu, 9216);
@@ -579,6 +580,7 @@ START_TEST(test_scalar_forms)
 	ck_assert_uint_eq(cfg.mac_table_size, 16777216);
 	ck_assert_uint_eq(cfg.mac_aging_sec, 604800);
 	ck_assert_uint_eq(cfg.mbufs, 1048576);
+	ck_assert_uint_eq(cfg.runtime_vrfs, 16);
 	vtep_config_free(&cfg);
 }
 END_TEST
@@ -813,6 +815,7 @@ struct int_case {
 #define T_MTS BASE "fastpath:\n  mac_table_size: %s\n"
 #define T_AGING BASE "fastpath:\n  mac_aging: %s\n"
 #define T_MBUFS BASE "fastpath:\n  mbufs: %s\n"
+#define T_RTVRFS BASE "fastpath:\n  runtime_vrfs: %s\n"
 #define T_VNI BASE "vnis:\n  - vni: %s\n"
 #define T_PVNI BASE "vnis:\n  - vni: 100\nports:\n  - name: c1\n    netns: c1\n    vni: %s\n"
 #define T_PID BASE "vnis:\n  - vni: 100\nports:\n  - name: c1\n    vni: 100\n    pid: %s\n"
@@ -846,6 +849,8 @@ static const struct int_case int_cases[] = {
 	{ T_MBUFS, 6, 10, "4095", "fastpath.mbufs: 4095 is out of range (expected 4096..1048576)" },
 	{ T_MBUFS, 6, 10, "1048577", "fastpath.mbufs: 1048577 is out of range" },
 	{ T_MBUFS, 6, 10, "true", "fastpath.mbufs: 'true' is not a decimal integer" },
+	{ T_RTVRFS, 6, 17, "17", "fastpath.runtime_vrfs: 17 is out of range (expected 0..16, VRFs 'vrf add' may create: memory reserved)" },
+	{ T_RTVRFS, 6, 17, "-1", "fastpath.runtime_vrfs: '-1' is not a decimal integer" },
 	{ T_VNI, 6, 10, "0", "vnis[0].vni: 0 is out of range (expected 1..16777215)" },
 	{ T_VNI, 6, 10, "16777216", "vnis[0].vni: 16777216 is out of range (expected 1..16777215)" },
 	{ T_VNI, 6, 10, "0x64", "vnis[0].vni: '0x64' is not a decimal integer" },
@@ -1416,7 +1421,7 @@ static const struct schema_map {
 	  "port, interface, mtu, exception, ports" },
 	{ "underlay.ports[0]", "vtep: {source_ip: 10.0.0.1}\nunderlay:\n  ports:\n    - port: 0000:01:00.0\n", 6,
 	  "interface", "tap0", "port, interface" },
-	{ "fastpath", BASE "fastpath:\n  lcore: 2\n", 2, "mbufs", "8192", "lcore, mac_table_size, mac_aging, neighbor_aging, mbufs" },
+	{ "fastpath", BASE "fastpath:\n  lcore: 2\n", 2, "mbufs", "8192", "lcore, mac_table_size, mac_aging, neighbor_aging, mbufs, runtime_vrfs" },
 	{ "control", BASE "control:\n", 2, "socket", "/run/x.sock", "socket" },
 	{ "api", BASE "api:\n", 2, "socket", "/run/x.sock", "socket, listen, token_file" },
 	{ "vnis[0]", BASE "vnis:\n  - vni: 100\n", 4, "learning", "true",

@@ -1060,6 +1060,133 @@ START_TEST(test_learned_host_route_ages)
 }
 END_TEST
 
+/* Is the UPDATE just read a withdrawal (MP_UNREACH_NLRI) of a route of that type? */
+static bool msg_unreach_of(uint8_t rt)
+{
+	size_t off = 23, end = 23 + ((size_t)raw.msg[21] << 8 | raw.msg[22]);
+
+	while (off + 3 <= end) {
+		uint8_t flags = raw.msg[off], type = raw.msg[off + 1];
+		size_t hl = (flags & 0x10) ? 4 : 3;
+		size_t len = (flags & 0x10) ? ((size_t)raw.msg[off + 2] << 8 | raw.msg[off + 3]) : raw.msg[off + 2];
+
+		if (type == 15)
+			return raw.msg[off + hl + 3] == rt;
+		off += hl + len;
+	}
+	return false;
+}
+
+/* Does the UPDATE just read carry the 4 bytes of a (an IPv4 prefix in a type-5 NLRI)? */
+static bool msg_has(const uint8_t *a, size_t n)
+{
+	for (size_t i = 0; i + n <= raw.msg_len; i++)
+		if (!memcmp(raw.msg + i, a, n))
+			return true;
+	return false;
+}
+
+/* What vrfs_runtime.c does around the fabric's VRF hook (test_vrfs tests the rest): VRF 0 made, then told. */
+static void vrf_add_blue(void)
+{
+	memset(&d.cfg.vrfs[0], 0, sizeof(d.cfg.vrfs[0]));
+	snprintf(d.cfg.vrfs[0].name, sizeof(d.cfg.vrfs[0].name), "blue");
+	d.cfg.vrfs[0].l3vni = 900001;
+	d.cfg.vrfs[0].router_mac_auto = true;
+	d.cfg.vrfs[0].max_ipv4_routes = d.cfg.vrfs[0].max_ipv6_routes = 1024;
+	d.cfg.vrfs[0].n_prefix4 = 1;
+	d.cfg.vrfs[0].prefix4 = &p4;
+	d.n_vrfs = 1;
+	d.cfg.n_vrfs = 1;
+	ck_assert_int_eq(vtepd_vrf_make(&d, 0), 0);
+	ck_assert_ptr_nonnull(d.hooks.vrf);
+	d.hooks.vrf(&d, 0, true);
+}
+
+/* ... and its deletion: told while its table exists, then the table goes and the slot empties. */
+static void vrf_del_blue(void)
+{
+	d.hooks.vrf(&d, 0, false);
+	vtepd_vrf_unmake(&d, 0);
+	memset(&d.vrfs[0], 0, sizeof(d.vrfs[0]));
+	memset(&d.cfg.vrfs[0], 0, sizeof(d.cfg.vrfs[0]));
+	d.n_vrfs = 0;
+	d.cfg.n_vrfs = 0;
+}
+
+/*
+ * A VRF added at run time on a leaf that started without one (the fabric's VRF hook): a type 5
+ * the peer sent before it existed is imported into its table at once, its advertise prefix
+ * goes out as type 5; deleted, that prefix is withdrawn and the received route leaves its
+ * table and the RIB's VRFs (kept in the RIB: added again, it is imported again).
+ */
+START_TEST(test_vrf_added_at_run_time)
+{
+	static const uint8_t adv[5] = { 16, 10, 9, 0, 0 };     /* prefix length 16, 10.9.0.0 */
+	uint8_t pfx[4] = { 172, 16, 0, 0 };
+	struct route_rib_info info;
+	bool seen = false;
+	size_t n;
+
+	leaf_setup();
+	d.cfg.n_vrfs = 0;                    /* no VRF at start: the VNIs are L2 only */
+	for (int i = 0; i < 3; i++) {
+		vni_cfg[i].vrf = VTEP_NO_VRF;
+		vni_cfg[i].gw4_on = vni_cfg[i].gw6_on = false;
+	}
+	ck_assert_int_eq(vtepd_vrfs_create(&d), 0);
+	ck_assert_int_eq(fabric_start(&d), 0);
+	raw_session();
+	do
+		raw_update();
+	while (raw.msg_len != 29);
+	send_t5("172.16.0.0", 12, "10.0.0.3", false);
+	for (int i = 0; i < 50; i++)
+		step();
+	ck_assert(!evpn_rib_l3_lookup(fabric_rib(&d), 900001, 32, pfx, 12, NULL));
+
+	vrf_add_blue();
+	/* imported at once, without asking the peer again */
+	ck_assert(evpn_rib_l3_lookup(fabric_rib(&d), 900001, 32, pfx, 12, NULL));
+	info = wait_best("172.16.0.0/12", ROUTE_SRC_EVPN_PREFIX);
+	ck_assert(info.installed);
+	assert_remote(&info.nh, "10.0.0.3");
+	ck_assert_uint_eq(d.vrfs[0].remote_routes, 1);
+	ck_assert_ptr_nonnull(fabric_vrf(&d, 0));
+	ck_assert_uint_eq(fabric_vrf(&d, 0)->l3vni, 900001);
+	/* our advertise prefix as type 5 */
+	while (!seen) {
+		raw_update();
+		seen = msg_nlri_type() == EVPN_RT_IP_PREFIX && !msg_unreach_of(EVPN_RT_IP_PREFIX) && msg_has(adv, 5);
+	}
+
+	d.hooks.vrf(&d, 0, false);
+	/* its received route left its table while the table was there */
+	ck_assert_uint_eq(d.vrfs[0].remote_routes, 0);
+	wait_no_path("172.16.0.0/12", ROUTE_SRC_EVPN_PREFIX);
+	ck_assert(!evpn_rib_l3_lookup(fabric_rib(&d), 900001, 32, pfx, 12, NULL));
+	fabric_prefixes(&d, &n);
+	ck_assert_uint_eq(n, 0);
+	for (seen = false; !seen;) {
+		raw_update();
+		seen = msg_unreach_of(EVPN_RT_IP_PREFIX) && msg_has(adv, 5);
+	}
+	vtepd_vrf_unmake(&d, 0);
+	memset(&d.vrfs[0], 0, sizeof(d.vrfs[0]));
+	memset(&d.cfg.vrfs[0], 0, sizeof(d.cfg.vrfs[0]));
+	d.n_vrfs = d.cfg.n_vrfs = 0;
+
+	/* added again: imported again (the RIB kept the route) */
+	vrf_add_blue();
+	info = wait_best("172.16.0.0/12", ROUTE_SRC_EVPN_PREFIX);
+	ck_assert(info.installed);
+	vrf_del_blue();
+	close(raw.fd);
+	leaf_teardown();
+	vtepd_vrfs_free(&d);
+}
+END_TEST
+
 int main(void)
 {
 	char a0[] = "test_fabric_l3", a1[] = "--no-huge", a2[] = "-m", a3[] = "1024", a4[] = "--no-pci",
@@ -1085,6 +1212,7 @@ int main(void)
 	tcase_add_test(tc, test_port_mac_reclaimed);
 	tcase_add_test(tc, test_learned_host_route_ages);
 	tcase_add_test(tc, test_remote_route_refused);
+	tcase_add_test(tc, test_vrf_added_at_run_time);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_ENV);
