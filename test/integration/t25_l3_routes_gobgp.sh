@@ -43,7 +43,7 @@ vt_pass "iBGP EVPN session with GoBGP established"
 
 # ---- show vrfs: what the leaf announces the VRF with ----
 vrfs=$(vt_ctl "$L1" -j show vrfs)
-echo "$vrfs" | jq -e --arg m "$RMAC" '.vrfs == [{name: "tenant", l3vni: 900001, router_mac: $m, rd: "10.0.0.1:3",
+echo "$vrfs" | jq -e --arg m "$RMAC" '.vrfs == [{name: "tenant", l3vni: 900001, origin: "config", router_mac: $m, rd: "10.0.0.1:3",
 	import_rt: "RT:65535:900001", export_rt: "RT:65535:900001", advertised_prefixes: 2, type5_routes: 0, host_routes: 0,
 	route_updates: 0, route_withdrawals: 0, remote_routes: 0, remote_refused: 0, local_moved: 0,
 	vnis: [{vni: 5000, gateway4: "192.168.1.1/24", gateway6: "-"}]}]' >/dev/null ||

@@ -7,13 +7,14 @@
 # every GET endpoint answers 200 with valid JSON (show macs streamed in chunks, filters and
 # paging); two containers attached through POST /v1/ports ping each other, GET /v1/ports and
 # vtepctl show them, DELETE /v1/ports/NAME detaches one (the veth goes) and a second DELETE
-# is 404; on POST /v1/ports, POST /v1/vnis, DELETE /v1/ports/NAME and DELETE /v1/vnis/N,
+# is 404; on POST /v1/ports, POST /v1/vnis, POST /v1/vrfs and DELETE of a port, VNI or VRF,
 # every class of bad input (bad JSON, not an object, unknown field, missing field, wrong
 # type, out of range, oversize body, wrong Content-Type, a body where none is taken, a bad
 # path parameter) answers its status with {"error": ..., "status": N} naming the field, and
-# vtepctl show ports / show vnis are unchanged; handler errors map to statuses (unknown VNI
+# vtepctl show ports / vnis / vrfs are unchanged; handler errors map to statuses (unknown VNI
 # 404, a name in use 409); POST/DELETE /v1/vnis run vni add/del (501 with a JSON error on a
-# vtepd without those commands); unknown paths 404, wrong methods 405 with Allow; a TCP
+# vtepd without those commands); POST/DELETE /v1/vrfs run vrf add/del (409 while a VNI is in
+# it); unknown paths 404, wrong methods 405 with Allow; a TCP
 # listener on loopback answers 401 without the token or with a wrong one and 200 with it;
 # a TCP listener without a token is refused at config load with FILE:LINE:COLUMN; every path
 # of doc/openapi.yaml is implemented and every endpoint documented (and the document is valid
@@ -31,7 +32,7 @@ VT_FILES+=("$SOCK")
 TOKEN=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
 printf '%s\n' "$TOKEN" > "$VT_TMP/token"
 chmod 600 "$VT_TMP/token"
-{ vt_conf_base "$L1" 10.0.0.1 | sed 's/mac_table_size: 4096/mac_table_size: 1048576/'; cat <<EOF; } > "$VT_TMP/leaf1.yaml"
+{ vt_conf_base "$L1" 10.0.0.1 | sed 's/mac_table_size: 4096/mac_table_size: 1048576\n  runtime_vrfs: 1/'; cat <<EOF; } > "$VT_TMP/leaf1.yaml"
 api:
   listen: 127.0.0.1:8089
   token_file: $VT_TMP/token
@@ -85,7 +86,8 @@ expect() {
 			(keys == ["error", "status"])' <<<"$BODY" >/dev/null || vt_fail "$1 $2: not the error shape: $BODY"
 	fi
 }
-state() { { vt_ctl "$L1" -j show ports | jq -c '[.ports[].name]'; vt_ctl "$L1" -j show vnis | jq -c '[.vnis[].vni]'; }; }
+state() { { vt_ctl "$L1" -j show ports | jq -c '[.ports[].name]'; vt_ctl "$L1" -j show vnis | jq -c '[.vnis[].vni]'
+	vt_ctl "$L1" -j show vrfs | jq -c '[.vrfs[].name]'; }; }
 
 # every GET endpoint: 200 and JSON
 for p in /v1/vnis /v1/vrfs /v1/ports /v1/macs /v1/routes /v1/neighbors /v1/vteps /v1/arp /v1/peers \
@@ -155,7 +157,7 @@ bad() {    # bad STATUS FIELD-OR-'' METHOD PATH [BODY [CT]]
 	[ -z "$field" ] || grep -q "$field" <<<"$BODY" || vt_fail "$1 $2 ($want): the error does not name '$field': $BODY"
 	[ "$(state)" = "$BEFORE" ] || vt_fail "$1 $2 with bad input changed the state: $(state) (was $BEFORE)"
 }
-for ep in ports vnis; do
+for ep in ports vnis vrfs; do
 	P=/v1/$ep
 	bad 400 "JSON" POST $P '{"name": "x",'
 	bad 400 "JSON" POST $P 'not json'
@@ -186,6 +188,17 @@ bad 400 "'flood'" POST /v1/vnis '{"vni": 300, "flood": "10.0.0.2"}'
 bad 400 "'flood'" POST /v1/vnis '{"vni": 300, "flood": [1]}'
 bad 400 "'max_macs'" POST /v1/vnis '{"vni": 300, "max_macs": -1}'
 bad 400 "'gateway'" POST /v1/vnis '{"vni": 300, "gateway": {}}'
+bad 400 "'l3vni'" POST /v1/vrfs '{"name": "blue"}'
+bad 400 "'name'" POST /v1/vrfs '{"l3vni": 5000}'
+bad 400 "'l3vni'" POST /v1/vrfs '{"name": "blue", "l3vni": "5000"}'
+bad 400 "'l3vni'" POST /v1/vrfs '{"name": "blue", "l3vni": 16777216}'
+bad 400 "'name'" POST /v1/vrfs '{"name": "abcdefghijklmnop", "l3vni": 5000}'
+bad 400 "'advertise'" POST /v1/vrfs '{"name": "blue", "l3vni": 5000, "advertise": "10.9.0.0/16"}'
+bad 400 "'advertise_subnets'" POST /v1/vrfs '{"name": "blue", "l3vni": 5000, "advertise_subnets": "on"}'
+bad 400 "'max_ipv4_routes'" POST /v1/vrfs '{"name": "blue", "l3vni": 5000, "max_ipv4_routes": 10}'
+bad 400 "body" DELETE /v1/vrfs/blue '{"force": true}'
+bad 400 "'name'" DELETE /v1/vrfs/abcdefghijklmnop
+bad 404 "nosuch" DELETE /v1/vrfs/nosuch
 bad 400 "body" DELETE /v1/ports/c1 '{"force": true}'
 bad 400 "body" DELETE /v1/vnis/100 '{"force": true}'
 bad 400 "'name'" DELETE /v1/ports/abcdefghijklmnop
@@ -231,6 +244,22 @@ else
 	vt_ping "${VT_P}c1" 192.168.20.2 || vt_fail "c1 -> c2 broken by adding/deleting VNI 300"
 	vt_pass "POST /v1/vnis creates VNI 300 (409 twice), DELETE removes it (404 twice), VNI 100 undisturbed"
 fi
+
+# VRFs at run time: vrf add / vrf del (the room for one reserved by fastpath.runtime_vrfs)
+PRE_VRF=$(state)
+expect 201 POST /v1/vrfs '{"name": "blue", "l3vni": 5000, "max_ipv4_routes": 1024, "max_ipv6_routes": 1024}'
+vt_ctl "$L1" -j show vrfs | jq -e '.vrfs[] | select(.name == "blue") | .l3vni == 5000 and .origin == "runtime"' >/dev/null ||
+	vt_fail "VRF blue not created as asked: $(vt_ctl "$L1" -j show vrfs)"
+expect 409 POST /v1/vrfs '{"name": "blue", "l3vni": 5001}'
+expect 201 POST /v1/vnis '{"vni": 301, "vrf": "blue"}'
+expect 409 DELETE /v1/vrfs/blue
+grep -q 301 <<<"$BODY" || vt_fail "DELETE of a VRF with a VNI in it does not name the VNI: $BODY"
+expect 200 DELETE /v1/vnis/301
+expect 200 DELETE /v1/vrfs/blue
+vt_ctl "$L1" -j show vrfs | jq -e '[.vrfs[].name] | index("blue") == null' >/dev/null || vt_fail "VRF blue not deleted"
+expect 404 DELETE /v1/vrfs/blue
+[ "$(state)" = "$PRE_VRF" ] || vt_fail "VRF add/del left a change: $(state | tr '\n' ' ') (was ${PRE_VRF//$'\n'/ })"
+vt_pass "POST /v1/vrfs creates VRF blue (409 twice), DELETE refused (409) while VNI 301 is in it, then removes it (404 twice)"
 
 # a client that sends half a request does not hold the control thread: while it waits, vtepctl
 # and another API client are served; then it sends the rest and gets its answer (the
