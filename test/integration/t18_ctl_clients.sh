@@ -8,6 +8,7 @@
 #    and vtepd's memory grows by at most 32 MiB while it is sent; filters and paging work;
 #    a client that stops reading half way gets an error exit from vtepctl, not 0;
 #  - SIGHUP is logged and ignored; vtepd and vtepctl print their version.
+# vt-suite: once
 source "$(dirname "$0")/lib.sh"
 
 N=1000000
