@@ -28,6 +28,7 @@
 #include "fdb.h"
 #include "log.h"
 #include "netlink.h"
+#include "reload.h"
 #include "route.h"
 #include "route_rib.h"
 #include "switch.h"
@@ -1948,6 +1949,7 @@ static const struct ctl_command vtepd_commands[] = {
 	{ { "vni", "del", NULL }, "vni del N", cmd_vni_del },
 	{ { "vrf", "add", NULL }, VRF_ADD_USAGE, cmd_vrf_add },
 	{ { "vrf", "del", NULL }, "vrf del NAME", cmd_vrf_del },
+	{ { "reload", NULL }, "reload", vtepd_cmd_reload },
 };
 
 int vtepd_commands_start(struct vtepd *d)
