@@ -979,7 +979,7 @@ static int fabric_neighbors_check(const struct fabric *vb, const struct vtep_bgp
 		return EINVAL;
 	}
 	if ((key = fabric_global_change(&vb->globals, nb))) {
-		snprintf(err, errlen, "%s changed: needs a restart (only bgp.neighbors change at run time)", key);
+		snprintf(err, errlen, "%s: changed: needs a restart (of the bgp section only the neighbours change at run time)", key);
 		return EINVAL;
 	}
 	if (nb->n_neighbors > VTEP_BGP_MAX_NEIGHBORS) {
@@ -993,11 +993,11 @@ static int fabric_neighbors_check(const struct fabric *vb, const struct vtep_bgp
 		fabric_peer_cfg(n, &pc);
 		ip_str(n->address, a);
 		if (bgp_peer_config_check(&pc)) {
-			snprintf(err, errlen, "bgp.neighbors[%u] %s (line %d): settings the BGP session refuses", i, a, n->line);
+			snprintf(err, errlen, "bgp.neighbors[%u]: %s (line %d): settings the BGP session refuses", i, a, n->line);
 			return EINVAL;
 		}
 		if (fabric_find_nb(nb, n->address) != n) {
-			snprintf(err, errlen, "bgp.neighbors[%u] %s (line %d): listed twice", i, a, n->line);
+			snprintf(err, errlen, "bgp.neighbors[%u]: %s (line %d): listed twice", i, a, n->line);
 			return EINVAL;
 		}
 	}
@@ -1057,7 +1057,7 @@ int fabric_neighbors_apply(struct vtepd *d, const struct vtep_bgp_config *new_bg
 		ip_str(n->address, a);
 		if (i == bgp_peer_count(vb->bgp)) {
 			if ((rc = bgp_add_peer(vb->bgp, &pc, NULL)) != 0) {
-				snprintf(err, errlen, "bgp.neighbors[%u] %s (line %d): cannot add it: %s", k, a, n->line,
+				snprintf(err, errlen, "bgp.neighbors[%u]: %s (line %d): cannot add it: %s", k, a, n->line,
 					 strerror(rc));
 				vlog(VLOG_ERR, "bgp: %s", err);
 				return rc;
@@ -1071,7 +1071,7 @@ int fabric_neighbors_apply(struct vtepd *d, const struct vtep_bgp_config *new_bg
 		struct bgp_peer *p = bgp_peer_at(vb->bgp, i);
 
 		if ((rc = bgp_peer_reconfigure(p, &pc, &reset)) != 0) {
-			snprintf(err, errlen, "bgp.neighbors[%u] %s (line %d): %s", k, a, n->line, strerror(rc));
+			snprintf(err, errlen, "bgp.neighbors[%u]: %s (line %d): %s", k, a, n->line, strerror(rc));
 			vlog(VLOG_ERR, "bgp: %s", err);
 			return rc;
 		}

@@ -52,9 +52,9 @@ struct vtep_bgp_config;
  * and starts again with its new settings, except for a description or max_routes alone (no
  * reset; a lower max_routes already exceeded stops it as an UPDATE would). The global bgp
  * settings (asn, router_id, listen ...) and adding or removing the bgp section need a restart:
- * refused, err naming the key. dry_run: only check, change nothing; a check that passed
- * makes the apply that follows succeed. 0, or a positive errno with err saying what and
- * where (a neighbour by its address).
+ * refused. dry_run: only check, change nothing; a check that passed makes the apply that
+ * follows succeed (but for a lack of memory). 0, or a positive errno with err as "KEY: what"
+ * (KEY the configuration key: "bgp.asn", "bgp.neighbors[2]"; a neighbour by its address).
  */
 int fabric_neighbors_apply(struct vtepd *d, const struct vtep_bgp_config *new_bgp, bool dry_run, char *err,
 			   size_t errlen);

@@ -408,12 +408,12 @@ START_TEST(test_neighbours_removed)
 	/* a global change: refused, in the check and in the apply, naming the key */
 	nb.asn = ASN + 1;
 	ck_assert_int_eq(fabric_neighbors_apply(&d, &nb, true, err, sizeof(err)), EINVAL);
-	ck_assert_msg(strstr(err, "bgp.asn changed") && strstr(err, "restart"), "err '%s'", err);
+	ck_assert_msg(strstr(err, "bgp.asn: changed") && strstr(err, "restart"), "err '%s'", err);
 	ck_assert_int_eq(fabric_neighbors_apply(&d, &nb, false, err, sizeof(err)), EINVAL);
 	nb.asn = ASN;
 	nb.listen[0] = inet_addr("127.0.0.2");
 	ck_assert_int_eq(fabric_neighbors_apply(&d, &nb, true, err, sizeof(err)), EINVAL);
-	ck_assert_msg(strstr(err, "bgp.listen changed"), "err '%s'", err);
+	ck_assert_msg(strstr(err, "bgp.listen: changed"), "err '%s'", err);
 	nb.listen[0] = inet_addr("127.0.0.1");
 	nb.enabled = false;
 	ck_assert_int_eq(fabric_neighbors_apply(&d, &nb, true, err, sizeof(err)), EINVAL);
