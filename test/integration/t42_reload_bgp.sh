@@ -66,7 +66,7 @@ vt_vtepd "${VT_P}l1" "$L1" "$VT_TMP/leaf1.yaml"
 nb() { vt_ctl "$L1" -j show bgp summary | jq -c --arg a "$1" '.neighbors[] | select(.neighbor == $a)'; }
 established() { [ "$(nb "$1" | jq -r .state)" = Established ]; }
 has_mac() { vt_ctl "$L1" -j show macs | jq -e --arg m "$1" --arg v "$2" '.macs[] | select(.mac == $m and .vtep == $v)' >/dev/null; }
-floods_to() { vt_ctl "$L1" -j show evpn vni 100 | jq -e --arg v "$1" '.vnis[0].remote_vteps | split(",") | map(ltrimstr(" ")) | index($v) != null' >/dev/null; }
+floods_to() { vt_ctl "$L1" -j show evpn vni 100 | jq -e --arg v "$1" '[.vnis[0].remote_vteps | scan("[0-9.]+")] | index($v) != null' >/dev/null; }
 # FRR leaf I's view of its session with vtepd
 frr_nb() { vt_vtysh "frr$1" -c "show bgp neighbors 10.0.0.1 json" | jq -c '.["10.0.0.1"]'; }
 frr_up() { [ "$(frr_nb "$1" | jq -r .bgpState)" = Established ]; }
@@ -85,7 +85,7 @@ vt_wait_for 30 ab_up ||
 	vt_fail "sessions with A and B not established: $(vt_ctl "$L1" show bgp summary)"
 ab_routes() { has_mac 02:00:00:00:02:01 10.0.0.2 && has_mac 02:00:00:00:03:01 10.0.0.3 && floods_to 10.0.0.2 && floods_to 10.0.0.3; }
 vt_wait_for 20 ab_routes ||
-	vt_fail "routes of A and B not in: $(vt_ctl "$L1" show macs); $(vt_ctl "$L1" show evpn vni)"
+	vt_fail "routes of A and B not in: $(vt_ctl "$L1" show macs); $(vt_ctl "$L1" show evpn vni); FRR A: $(vt_vtysh frr2 -c 'show evpn mac vni all' -c 'show bgp l2vpn evpn route' -c 'show evpn vni'); $(ip netns exec "${VT_P}l2" bridge fdb show br br100)"
 a_unbroken "at the start"
 [ "$(nb 10.0.0.4)" = "" ] || vt_fail "C is a neighbour before it is configured"
 vt_pass "vtepd peers with FRR A and B and has their MACs and VTEPs; C is not configured"
@@ -97,8 +97,9 @@ out=$(vt_ctl "$L1" reload 2>&1) || vt_fail "reload 1: vtepctl reload: $out"
 has_mac 02:00:00:00:03:01 10.0.0.3 && vt_fail "B's MAC is still in show macs after the reload: $(vt_ctl "$L1" show macs)"
 floods_to 10.0.0.3 && vt_fail "B's VTEP is still in VNI 100's flood list: $(vt_ctl "$L1" show evpn vni)"
 [ "$(nb 10.0.0.3)" = "" ] || vt_fail "B is still in show bgp summary: $(nb 10.0.0.3)"
-frr_said() { vt_vtysh "frr$1" -c "show bgp neighbors 10.0.0.1 json" | grep -q "$2"; }
-vt_wait_for 10 frr_said 3 "Peer Unconfigured" ||
+# FRR leaf I's last NOTIFICATION received from vtepd was code/subcode HEX ("0603": Cease/Peer De-configured)
+frr_said() { frr_nb "$1" | jq -e --arg c "$2" '.lastErrorCodeSubcode == $c and .lastResetDueTo == "BGP Notification received"' >/dev/null; }
+vt_wait_for 10 frr_said 3 0603 ||
 	vt_fail "FRR B did not receive Cease/Peer De-configured: $(frr_nb 3)"
 grep -q "neighbour 10.0.0.3 removed" "$VT_TMP/$L1.log" || vt_fail "vtepd did not log B's removal"
 vt_pass "reload 1: B removed: it got Cease/Peer De-configured, its MAC and VTEP are gone"
@@ -117,7 +118,7 @@ vt_pass "reload 1: C added: its session came up, routes flow both ways; A untouc
 c_est=$(nb 10.0.0.4 | jq .established_count)
 conf 65001 "10.0.0.2 65002 description: spine-a" "10.0.0.4 65004 hold_time: 30" > "$VT_TMP/leaf1.yaml"
 out=$(vt_ctl "$L1" reload 2>&1) || vt_fail "reload 2: vtepctl reload: $out"
-vt_wait_for 10 frr_said 4 "Other Configuration Change" ||
+vt_wait_for 10 frr_said 4 0606 ||
 	vt_fail "FRR C did not receive Cease/Other Configuration Change: $(frr_nb 4)"
 c_back() { established 10.0.0.4 && [ "$(nb 10.0.0.4 | jq .established_count)" -gt "$c_est" ]; }
 vt_wait_for 40 c_back ||
