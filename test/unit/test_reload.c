@@ -274,6 +274,32 @@ START_TEST(test_vni_vrf_change_refused)
 }
 END_TEST
 
+START_TEST(test_gateway_overlap_refused)
+{
+	const char *l3 = "vtep:\n  name: t_reload\n  source_ip: 10.0.0.1\n  anycast_gateway_mac: 0000.2222.3333\n"
+			 "underlay:\n  port: net_af_xdp0,iface=ul0\nfastpath:\n  mac_table_size: 4096\n  mbufs: 8192\n"
+			 "vrfs:\n  - name: red\n    l3vni: 9001\nvnis:\n  - vni: 100\n    vrf: red\n    gateway: 10.1.0.1/24\n";
+	char b[1024];
+
+	run(l3);
+	/* VNI 500, added at run time in red with gateway 10.2.0.1/24 */
+	d.vnis[1].vni = 500;
+	d.vnis[1].runtime = true;
+	d.cfg.vnis[1].vni = 500;
+	d.cfg.vnis[1].vrf = 0;
+	d.cfg.vnis[1].gw4_on = true;
+	d.cfg.vnis[1].gw4 = inet_addr("10.2.0.1");
+	d.cfg.vnis[1].gw4_len = 24;
+	d.n_vnis = d.cfg.n_vnis = 2;
+	snprintf(b, sizeof(b), "%s  - vni: 600\n    vrf: red\n    gateway: 10.2.0.5/16\n", l3);
+	refused_at(plan_for(b), 19, 5, "vnis[1].gateway");
+	ck_assert_msg(strstr(err, "overlaps the gateway subnet of VNI 500 in VRF 'red', added at run time"), "%s", err);
+	snprintf(b, sizeof(b), "%s  - vni: 600\n    vrf: red\n    gateway: 10.3.0.5/16\n", l3);
+	ck_assert_msg(plan_for(b) == 0, "%s", err);
+	ck_assert(row("vni", "600", "added"));
+}
+END_TEST
+
 START_TEST(test_runtime_objects)
 {
 	struct vtep_port_config pc = { .type = VTEP_PORT_AF_XDP, .vni = 200, .pid = 1 };
@@ -444,6 +470,7 @@ int main(void)
 	tcase_add_test(tc, test_vnis_added_removed_changed);
 	tcase_add_test(tc, test_restart_keys_refused);
 	tcase_add_test(tc, test_vni_vrf_change_refused);
+	tcase_add_test(tc, test_gateway_overlap_refused);
 	tcase_add_test(tc, test_runtime_objects);
 	tcase_add_test(tc, test_bgp_neighbours_refused);
 	tcase_add_test(tc, test_apply_keeps_untouched_vni);
