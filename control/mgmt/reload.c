@@ -386,6 +386,49 @@ static int reload_plan_vni_mod(const struct vtepd *d, const struct vtep_config *
 	return 0;
 }
 
+/* Two prefixes (network order bytes) share their first len bits. */
+static bool reload_prefix_overlap(const uint8_t *a, const uint8_t *b, unsigned len)
+{
+	for (unsigned i = 0; i < len; i++)
+		if (((a[i / 8] ^ b[i / 8]) >> (7 - i % 8)) & 1)
+			return false;
+	return true;
+}
+
+/*
+ * A VNI the file adds: its gateway subnets must not overlap those of a VNI added at run time
+ * that stays (the file's own VNIs the loader checked) in the same VRF.
+ */
+static int reload_plan_gw_overlap(const struct vtepd *d, const struct vtep_config *nc, uint32_t j, char *err,
+				  size_t errlen)
+{
+	const struct vtep_vni_config *n = &nc->vnis[j];
+	const char *vrf = reload_vni_vrf_name(nc, n);
+	char key[64];
+
+	if (!n->gw4_on && !n->gw6_on)
+		return 0;
+	for (uint16_t vi = 0; vi < d->n_vnis; vi++) {
+		const struct vtep_vni_config *q = &d->cfg.vnis[vi];
+		bool v4, v6;
+
+		if (!d->vnis[vi].vni || !d->vnis[vi].runtime || reload_new_vni(nc, q->vni) ||
+		    strcmp(reload_vni_vrf_name(&d->cfg, q), vrf))
+			continue;
+		v4 = n->gw4_on && q->gw4_on &&
+		     reload_prefix_overlap((const uint8_t *)&n->gw4, (const uint8_t *)&q->gw4,
+					   n->gw4_len < q->gw4_len ? n->gw4_len : q->gw4_len);
+		v6 = n->gw6_on && q->gw6_on &&
+		     reload_prefix_overlap(n->gw6, q->gw6, n->gw6_len < q->gw6_len ? n->gw6_len : q->gw6_len);
+		if (v4 || v6) {
+			snprintf(key, sizeof(key), "vnis[%u].gateway", j);
+			return vtepd_reload_refuse(EEXIST, err, errlen, nc->path, key, "overlaps the gateway subnet of "
+						   "VNI %u in VRF '%s', added at run time", q->vni, vrf);
+		}
+	}
+	return 0;
+}
+
 static int reload_plan_vnis(const struct vtepd *d, const struct vtep_config *nc, struct vtepd_reload_plan *p,
 			    char *err, size_t errlen)
 {
@@ -429,6 +472,8 @@ static int reload_plan_vnis(const struct vtepd *d, const struct vtep_config *nc,
 				return vtepd_reload_refuse(EEXIST, err, errlen, nc->path, key, "%u is the L3 VNI of VRF "
 							   "'%s', added at run time (delete it first)", n->vni,
 							   d->cfg.vrfs[k].name);
+		if ((rc = reload_plan_gw_overlap(d, nc, j, err, errlen)))
+			return rc;
 		p->vni_add[p->n_vni_add++] = j;
 		reload_row(p, "vni", "added", NULL, "%u", n->vni);
 	}

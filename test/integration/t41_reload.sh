@@ -6,8 +6,8 @@
 #  - a reload (vtepctl reload on leaf 1, SIGHUP on leaf 2) that adds VNI 300 with ports e1, e2
 #    (e1 then pings e2 across), removes VNI 200 with its ports, adds a flood address and a
 #    static MAC to VNI 100: show vnis, ports, macs and vteps say so, the veths of d1 and d2 are
-#    gone, vtepctl reload lists the changes;
-#  - a second reload removes the static MAC and the flood address again and adds port c1b;
+#    gone, vtepctl reload lists the changes; VRF blue is added;
+#  - a second reload removes the static MAC, the flood address and VRF blue again and adds port c1b;
 #  - the same file again changes nothing;
 #  - a VNI added at run time (vni add 400) stays through a reload that does not name it, and
 #    is taken over (origin config) by one that does;
@@ -26,6 +26,8 @@ L1=${VT_P}-leaf1 L2=${VT_P}-leaf2
 conf() {
 	local i=$1 st=$2 o=$((3 - $1))
 	vt_conf_base "${VT_P}-leaf$i" "10.0.0.$i"
+	echo "  runtime_vrfs: 1"    # room for the route tables of VRFs a reload adds
+	[ "$st" = b ] && printf 'vrfs:\n  - {name: blue, l3vni: 5000, max_ipv4_routes: 1024, max_ipv6_routes: 1024}\n'
 	echo "vnis:"
 	if [ "$st" = b ]; then
 		cat <<EOF
@@ -87,6 +89,8 @@ for L in "$L1" "$L2"; do
 		vt_fail "$L: MACs of the removed VNI 200 are left: $(vt_ctl "$L" show macs)"
 	vt_ctl "$L" -j show vteps | jq -e '.vteps[] | select(.vtep == "10.0.0.9" and .source == "configured")' >/dev/null ||
 		vt_fail "$L: no configured VTEP 10.0.0.9: $(vt_ctl "$L" show vteps)"
+	vt_ctl "$L" -j show vrfs | jq -e '.vrfs[] | select(.name == "blue" and .l3vni == 5000 and .origin == "config")' >/dev/null ||
+		vt_fail "$L: VRF blue was not added: $(vt_ctl "$L" show vrfs)"
 done
 for i in 1 2; do
 	L=${VT_P}-leaf$i
@@ -95,21 +99,23 @@ for i in 1 2; do
 	ip -n "${VT_P}d$i" link show eth0 >/dev/null 2>&1 && vt_fail "the interface of d$i is still in its namespace"
 done
 vt_wait_for 20 vt_ping "${VT_P}e1" 192.168.30.2 1 || vt_fail "e1 cannot ping e2 in the VNI 300 the reload added"
-vt_pass "reload (vtepctl on leaf 1, SIGHUP on leaf 2): VNI 300 with e1, e2 added (e1 -> e2 pings), VNI 200 with d1, d2 removed, VNI 100's flood list and static MAC changed"
+vt_pass "reload (vtepctl on leaf 1, SIGHUP on leaf 2): VNI 300 with e1, e2 added (e1 -> e2 pings), VNI 200 with d1, d2 removed, VNI 100's flood list and static MAC changed, VRF blue added"
 
 # ---- reload 2: the static MAC and the flood address go again, port c1b comes ----
 for i in 1 2; do conf "$i" c > "$VT_TMP/leaf$i.yaml"; done
 out=$(vt_ctl "$L1" -j reload 2>&1) || vt_fail "leaf 1: second reload: $out"
-echo "$out" | jq -e '[.changed[] | "\(.kind) \(.name) \(.action)"] | (index("mac 100 02:00:00:00:99:99 removed") != null) and (index("port c1b added") != null) and (index("vni 100 changed") != null)' >/dev/null ||
+echo "$out" | jq -e '[.changed[] | "\(.kind) \(.name) \(.action)"] | (index("mac 100 02:00:00:00:99:99 removed") != null) and (index("port c1b added") != null) and (index("vni 100 changed") != null) and (index("vrf blue removed") != null)' >/dev/null ||
 	vt_fail "leaf 1: the second reload said: $out"
 vt_ctl "$L1" -j show macs | jq -e '[.macs[] | select(.mac == "02:00:00:00:99:99")] | length == 0' >/dev/null ||
 	vt_fail "leaf 1 kept the static MAC the file no longer has: $(vt_ctl "$L1" show macs)"
 vt_ctl "$L1" -j show vnis | jq -e '.vnis[] | select(.vni == 100 and .flood == "10.0.0.2")' >/dev/null ||
 	vt_fail "leaf 1: VNI 100's flood list is not back to 10.0.0.2: $(vt_ctl "$L1" show vnis)"
+vt_ctl "$L1" -j show vrfs | jq -e '[.vrfs[] | select(.name == "blue")] | length == 0' >/dev/null ||
+	vt_fail "leaf 1: VRF blue did not go: $(vt_ctl "$L1" show vrfs)"
 vt_wait_for 10 vt_ping "${VT_P}c1b" 192.168.100.2 1 || vt_fail "c1b, added by the reload, cannot ping c2"
 out=$(vt_ctl "$L1" -j reload 2>&1) || vt_fail "leaf 1: reload of an unchanged file: $out"
 echo "$out" | jq -e '.changes == 0' >/dev/null || vt_fail "leaf 1: a reload of the same file changed something: $out"
-vt_pass "reload: static MAC and flood address removed, port c1b added (and pings); the same file again changes nothing"
+vt_pass "reload: static MAC, flood address and VRF blue removed, port c1b added (and pings); the same file again changes nothing"
 
 # ---- objects added at run time ----
 vt_ctl "$L1" vni add 400 >/dev/null || vt_fail "leaf 1: vni add 400"
