@@ -1052,6 +1052,7 @@ int fabric_neighbors_apply(struct vtepd *d, const struct vtep_bgp_config *new_bg
 		const struct vtep_bgp_neighbor_config *n = &new_bgp->neighbors[k];
 		size_t i = fabric_peer_by_addr(vb, n->address);
 		struct bgp_peer_config pc;
+		struct bgp_peer *p;
 		bool reset = false;
 
 		fabric_peer_cfg(n, &pc);
@@ -1069,8 +1070,7 @@ int fabric_neighbors_apply(struct vtepd *d, const struct vtep_bgp_config *new_bg
 			added++;
 			continue;
 		}
-		struct bgp_peer *p = bgp_peer_at(vb->bgp, i);
-
+		p = bgp_peer_at(vb->bgp, i);
 		if ((rc = bgp_peer_reconfigure(p, &pc, &reset)) != 0) {
 			snprintf(err, errlen, "bgp.neighbors[%u]: %s (line %d): %s", k, a, n->line, strerror(rc));
 			vlog(VLOG_ERR, "bgp: %s", err);
@@ -1093,7 +1093,8 @@ int fabric_neighbors_apply(struct vtepd *d, const struct vtep_bgp_config *new_bg
 			bgp_peer_stop(p, BGP_ERR_CEASE, 1, why);
 		}
 	}
-	vlog(VLOG_INFO, "bgp: neighbours reloaded: %u added, %u removed, %u reset, %zu in all", added, removed, changed,
-	     bgp_peer_count(vb->bgp));
+	if (added || removed || changed)
+		vlog(VLOG_INFO, "bgp: neighbours reloaded: %u added, %u removed, %u reset, %zu in all", added, removed,
+		     changed, bgp_peer_count(vb->bgp));
 	return 0;
 }
