@@ -70,6 +70,7 @@ vt_ping_start "${VT_P}c1" 192.168.100.2 "$VT_TMP/ping100.log"
 # ---- reload 1: VNI 300 and its ports come, VNI 200 and its ports go, VNI 100 gets a flood address and a static MAC ----
 for i in 1 2; do conf "$i" b > "$VT_TMP/leaf$i.yaml"; done
 out=$(vt_ctl "$L1" reload 2>&1) || vt_fail "leaf 1: vtepctl reload: $out"
+echo "$out" | sed 's/^/  /'
 echo "$out" | grep -q "300.*added" || vt_fail "leaf 1: vtepctl reload does not list VNI 300 as added: $out"
 echo "$out" | grep -q "200.*removed" || vt_fail "leaf 1: vtepctl reload does not list VNI 200 as removed: $out"
 vt_ctl "$L1" -j show ports >/dev/null || vt_fail "leaf 1 does not answer after the reload"
