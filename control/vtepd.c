@@ -48,6 +48,7 @@
 #include "netlink.h"
 #include "port.h"
 #include "reasm.h"
+#include "reload.h"
 #include "switch.h"
 #include "xsk.h"
 #include "xdp.h"
@@ -62,7 +63,7 @@ static void vtepd_usage(FILE *f)
 		   "      --check-config    validate the configuration and exit\n"
 		   "  -d, --debug           verbose logging\n"
 		   "      --version         print the version and exit\n"
-		   "signals: SIGINT, SIGTERM stop cleanly; SIGHUP is logged and ignored (no reload yet)\n"
+		   "signals: SIGINT, SIGTERM stop cleanly; SIGHUP reloads the configuration file (as vtepctl reload)\n"
 		   "environment: VTEPD_EAL_ARGS extra DPDK EAL arguments; VTEPD_BPF_DIR where the XDP objects are;\n"
 		   "             VTEPD_NO_HUGEPAGES=1 run without hugepages\n");
 }
@@ -585,8 +586,11 @@ static void vtepd_run(struct vtepd *d)
 				if (read(fd, &si, sizeof(si)) != (ssize_t)sizeof(si))
 					continue;
 				if (si.ssi_signo == SIGHUP) {
-					/* no reload yet: a stray SIGHUP (a closed terminal) must not stop the switch */
-					vlog(VLOG_WARN, "SIGHUP ignored: configuration reload is not supported");
+					char err[1024];
+
+					/* as 'vtepctl reload': the result (or why nothing changed) is logged */
+					vlog(VLOG_INFO, "SIGHUP: reloading %s", d->cfg.path);
+					vtepd_reload(d, NULL, err, sizeof(err));
 					continue;
 				}
 				vlog(VLOG_INFO, "signal %u: shutting down", si.ssi_signo);

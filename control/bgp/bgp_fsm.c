@@ -1471,12 +1471,13 @@ int bgp_fd(const struct bgp *b)
 	return b->epfd;
 }
 
+static void bgp_peer_cfg_set(struct bgp_peer *p, const struct bgp_peer_config *c);
+
 int bgp_add_peer(struct bgp *b, const struct bgp_peer_config *c, struct bgp_peer **out)
 {
 	struct bgp_peer *p;
 
-	if (!c || !c->addr || !c->remote_as || c->hold_time == 1 || c->hold_time == 2 ||
-	    !memchr(c->password, '\0', sizeof(c->password)) || strlen(c->password) > TCP_MD5SIG_MAXKEYLEN)
+	if (bgp_peer_config_check(c))
 		return EINVAL;
 	if (bgp_find_peer(b, c->addr))
 		return EEXIST;
@@ -1493,12 +1494,7 @@ int bgp_add_peer(struct bgp *b, const struct bgp_peer_config *c, struct bgp_peer
 	if (!p)
 		return ENOMEM;
 	p->bgp = b;
-	p->cfg = *c;
-	p->cfg.description[sizeof(p->cfg.description) - 1] = '\0';
-	if (!p->cfg.connect_retry)
-		p->cfg.connect_retry = BGP_RETRY_DEFAULT;
-	if (p->cfg.connect_retry > BGP_RETRY_MAX)
-		p->cfg.connect_retry = BGP_RETRY_MAX;
+	bgp_peer_cfg_set(p, c);
 	p->retry_cur = p->cfg.connect_retry;
 	inet_ntop(AF_INET, &p->cfg.addr, p->name, sizeof(p->name));
 	p->state = p->st.state = BGP_ST_IDLE;
@@ -1672,7 +1668,12 @@ size_t bgp_peer_pending(const struct bgp_peer *p)
 	return c ? c->out_len - c->out_off : 0;
 }
 
-void bgp_peer_stop(struct bgp_peer *p, uint8_t code, uint8_t subcode, const char *why)
+/*
+ * NOTIFICATION code/subcode on p's connections (those past Connect), close them, Idle; ops->down
+ * (not graceful) when it was Established. retry: connect-retry runs (with back-off) as after
+ * any session loss; otherwise the caller restarts or frees p.
+ */
+static void bgp_peer_halt(struct bgp_peer *p, uint8_t code, uint8_t subcode, const char *why, bool retry)
 {
 	struct bgp *b = p->bgp;
 	struct bgp_conn *est = bgp_peer_est(p);
@@ -1689,10 +1690,100 @@ void bgp_peer_stop(struct bgp_peer *p, uint8_t code, uint8_t subcode, const char
 	}
 	snprintf(p->st.last_error, sizeof(p->st.last_error), "peer %s: %.130s", p->name, reason);
 	bgp_peer_set_state(p, BGP_ST_IDLE, reason);
-	if (!b->freeing && b->started) {
+	p->retry_at = 0;
+	if (retry && !b->freeing && b->started) {
 		p->retry_at = b->now_ms + (uint64_t)p->retry_cur * 1000;
 		bgp_retry_backoff(p);
 	}
 	if (est && b->ops.down && !b->freeing)
 		b->ops.down(p, false, 0, b->ctx);
+}
+
+void bgp_peer_stop(struct bgp_peer *p, uint8_t code, uint8_t subcode, const char *why)
+{
+	bgp_peer_halt(p, code, subcode, why, true);
+}
+
+int bgp_peer_config_check(const struct bgp_peer_config *c)
+{
+	if (!c || !c->addr || !c->remote_as || c->hold_time == 1 || c->hold_time == 2 ||
+	    !memchr(c->password, '\0', sizeof(c->password)) || strlen(c->password) > TCP_MD5SIG_MAXKEYLEN ||
+	    !memchr(c->source_ifname, '\0', sizeof(c->source_ifname)))
+		return EINVAL;
+	return 0;
+}
+
+/* connect_retry as bgp_add_peer keeps it. */
+static uint16_t bgp_retry_norm(uint16_t v)
+{
+	return !v ? BGP_RETRY_DEFAULT : v > BGP_RETRY_MAX ? BGP_RETRY_MAX : v;
+}
+
+bool bgp_peer_config_resets(const struct bgp_peer_config *a, const struct bgp_peer_config *b)
+{
+	return a->addr != b->addr || a->remote_as != b->remote_as || a->passive != b->passive ||
+	       a->hold_time != b->hold_time || bgp_retry_norm(a->connect_retry) != bgp_retry_norm(b->connect_retry) ||
+	       strncmp(a->password, b->password, sizeof(a->password)) || a->ttl_security != b->ttl_security ||
+	       a->source_addr != b->source_addr || strncmp(a->source_ifname, b->source_ifname, sizeof(a->source_ifname)) ||
+	       a->has_local_pref != b->has_local_pref || (a->has_local_pref && a->local_pref != b->local_pref);
+}
+
+/* Take p's MD5 key off every listening socket (its password went or changed). */
+static void bgp_listener_md5_del(struct bgp *b, const struct bgp_peer *p)
+{
+	for (size_t i = 0; i < b->n_lis; i++)
+		if (b->lis[i].fd >= 0)
+			bgp_set_md5(b->lis[i].fd, p->cfg.addr, "");   /* keylen 0 deletes; ENOENT when none */
+}
+
+static void bgp_peer_cfg_set(struct bgp_peer *p, const struct bgp_peer_config *c)
+{
+	p->cfg = *c;
+	p->cfg.description[sizeof(p->cfg.description) - 1] = '\0';
+	p->cfg.connect_retry = bgp_retry_norm(p->cfg.connect_retry);
+}
+
+int bgp_peer_reconfigure(struct bgp_peer *p, const struct bgp_peer_config *c, bool *reset)
+{
+	struct bgp *b = p->bgp;
+
+	if (reset)
+		*reset = false;
+	if (bgp_peer_config_check(c) || c->addr != p->cfg.addr)
+		return EINVAL;
+	if (!bgp_peer_config_resets(&p->cfg, c)) {
+		memcpy(p->cfg.description, c->description, sizeof(p->cfg.description));
+		p->cfg.description[sizeof(p->cfg.description) - 1] = '\0';
+		p->cfg.max_routes = c->max_routes;
+		return 0;
+	}
+	bgp_peer_halt(p, BGP_ERR_CEASE, 6, "configuration changed", false);
+	if (p->cfg.password[0])
+		bgp_listener_md5_del(b, p);
+	bgp_peer_cfg_set(p, c);
+	bgp_listener_peer_opts(b, p);
+	p->retry_cur = p->cfg.connect_retry;
+	bgp_log(b, BGP_LOG_INFO, "peer %s: session reset for its new settings", p->name);
+	bgp_peer_start(p);
+	if (reset)
+		*reset = true;
+	return 0;
+}
+
+void bgp_remove_peer(struct bgp *b, struct bgp_peer *p)
+{
+	size_t i;
+
+	for (i = 0; i < b->n_peers && b->peers[i] != p; i++)
+		;
+	if (i == b->n_peers)
+		return;
+	bgp_peer_halt(p, BGP_ERR_CEASE, 3, "neighbour removed from the configuration", false);
+	if (p->cfg.password[0])
+		bgp_listener_md5_del(b, p);
+	bgp_log(b, BGP_LOG_INFO, "peer %s: removed", p->name);
+	memmove(&b->peers[i], &b->peers[i + 1], (b->n_peers - i - 1) * sizeof(b->peers[0]));
+	b->n_peers--;
+	/* its connections wait on the dead list, which never looks at the peer again */
+	free(p);
 }

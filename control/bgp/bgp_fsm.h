@@ -158,4 +158,30 @@ size_t bgp_peer_pending(const struct bgp_peer *p);
 /* Send a NOTIFICATION (Cease with subcode) and go to Idle; the peer restarts after connect-retry. */
 void bgp_peer_stop(struct bgp_peer *p, uint8_t code, uint8_t subcode, const char *why);
 
+/*
+ * Neighbours changed at run time (the configuration reload, doc/reload.md).
+ * bgp_peer_config_check: would bgp_add_peer take c? 0 or EINVAL (nothing else is checked).
+ * bgp_peer_config_resets: does going from a to b (one address) need a new session? Every
+ * setting does but the description and max_routes (enforced by the layer above).
+ */
+int bgp_peer_config_check(const struct bgp_peer_config *c);
+bool bgp_peer_config_resets(const struct bgp_peer_config *a, const struct bgp_peer_config *b);
+/*
+ * Give peer p the settings c (same address, else EINVAL; c checked as bgp_add_peer does).
+ * When bgp_peer_config_resets says so, the session is reset: NOTIFICATION Cease/6 (Other
+ * Configuration Change, RFC 4486) on its connections, ops->down (not graceful) if it was
+ * Established, and it starts again at once with the new settings, as at startup (the MD5 key
+ * of the listening sockets follows). Otherwise only the description and max_routes change and
+ * the session is untouched. *reset (may be NULL): whether it was reset.
+ */
+int bgp_peer_reconfigure(struct bgp_peer *p, const struct bgp_peer_config *c, bool *reset);
+/*
+ * Remove neighbour p: NOTIFICATION Cease/3 (Peer De-configured, RFC 4486) on its connections,
+ * ops->down (not graceful) if it was Established, its MD5 key off the listening sockets, and p
+ * freed. The peers after it move down one place in bgp_peer_at's order (which stays the
+ * order of adding); a connection from its address is refused from now on. Not from inside an
+ * up-call of the same speaker.
+ */
+void bgp_remove_peer(struct bgp *b, struct bgp_peer *p);
+
 #endif

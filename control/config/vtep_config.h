@@ -238,6 +238,12 @@ int vtep_config_load_file(const char *path, struct vtep_config *cfg, char *err, 
 int vtep_config_load_string(const char *name, const char *yaml, size_t len,
 			    struct vtep_config *cfg, char *err, size_t errlen);
 void vtep_config_free(struct vtep_config *cfg);
+/*
+ * Where key (a path as the loader's messages write it: "vtep.source_ip", "vnis[2].mtu") is in
+ * the file at path: the 1-based line and column of the key, or of the nearest enclosing key
+ * given (1, 1 and ENOENT when none is). 0 or a positive errno (the file cannot be read).
+ */
+int vtep_config_locate(const char *path, const char *key, int *line, int *col);
 
 /* Helpers shared with the CLI and the daemon. Return 0 or EINVAL. */
 int vtep_parse_mac(const char *s, uint8_t mac[6]);

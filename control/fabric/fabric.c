@@ -47,6 +47,7 @@ struct fabric {
 	struct evpn_adv_prefix *prefixes;    /* our type-5 routes */
 	size_t n_prefixes;
 	bool reclaim;                        /* a remote MAC went: a port's own MAC may be ours again */
+	struct vtep_bgp_config globals;      /* the bgp section it started with, without the neighbours */
 };
 
 static uint64_t fabric_now_ms(void)
@@ -648,6 +649,24 @@ static void fabric_vrf_hook(struct vtepd *d, uint16_t k, bool present)
 
 /* ---- the daemon's entry points ---- */
 
+/* A configured neighbour as the session layer takes it. */
+static void fabric_peer_cfg(const struct vtep_bgp_neighbor_config *n, struct bgp_peer_config *pc)
+{
+	memset(pc, 0, sizeof(*pc));
+	pc->addr = n->address;
+	pc->remote_as = n->remote_as;
+	pc->passive = n->passive;
+	pc->hold_time = n->hold_time;
+	pc->max_routes = n->max_routes;
+	pc->ttl_security = n->ttl_security;
+	pc->source_addr = n->update_source;
+	pc->has_local_pref = n->has_local_pref;
+	pc->local_pref = n->local_pref;
+	snprintf(pc->password, sizeof(pc->password), "%s", n->password);
+	snprintf(pc->description, sizeof(pc->description), "%s", n->description);
+	snprintf(pc->source_ifname, sizeof(pc->source_ifname), "%s", n->update_source_if);
+}
+
 int fabric_start(struct vtepd *d)
 {
 	const struct vtep_bgp_config *bc = &d->cfg.bgp;
@@ -714,18 +733,14 @@ int fabric_start(struct vtepd *d)
 		return rc2;
 	}
 	for (uint32_t i = 0; i < bc->n_neighbors; i++) {
-		const struct vtep_bgp_neighbor_config *n = &bc->neighbors[i];
-		struct bgp_peer_config pc = {
-			.addr = n->address, .remote_as = n->remote_as, .passive = n->passive,
-			.hold_time = n->hold_time, .max_routes = n->max_routes, .ttl_security = n->ttl_security,
-			.source_addr = n->update_source, .has_local_pref = n->has_local_pref, .local_pref = n->local_pref,
-		};
+		struct bgp_peer_config pc;
 
-		snprintf(pc.password, sizeof(pc.password), "%s", n->password);
-		snprintf(pc.description, sizeof(pc.description), "%s", n->description);
-		snprintf(pc.source_ifname, sizeof(pc.source_ifname), "%s", n->update_source_if);
+		fabric_peer_cfg(&bc->neighbors[i], &pc);
 		bgp_add_peer(vb->bgp, &pc, NULL);
 	}
+	vb->globals = *bc;
+	vb->globals.neighbors = NULL;
+	vb->globals.n_neighbors = 0;
 	d->fabric = vb;
 	d->hooks.local_mac = fabric_local_mac;
 	d->hooks.local_ip = fabric_local_ip;
@@ -899,4 +914,187 @@ const struct evpn_adv_prefix *fabric_prefixes(const struct vtepd *d, size_t *n)
 {
 	*n = d->fabric ? d->fabric->n_prefixes : 0;
 	return d->fabric ? d->fabric->prefixes : NULL;
+}
+
+/* ---- neighbours changed at run time (the configuration reload) ---- */
+
+/* The first global bgp setting that differs (the configuration key), NULL when none does. */
+static const char *fabric_global_change(const struct vtep_bgp_config *a, const struct vtep_bgp_config *b)
+{
+	if (a->asn != b->asn)
+		return "bgp.asn";
+	if (a->router_id != b->router_id)
+		return "bgp.router_id";
+	if (a->hold_time != b->hold_time)
+		return "bgp.hold_time";
+	if (a->port != b->port)
+		return "bgp.port";
+	if (a->graceful_restart != b->graceful_restart)
+		return "bgp.graceful_restart";
+	if (a->restart_time != b->restart_time)
+		return "bgp.restart_time";
+	if (a->rt_match_vni_only != b->rt_match_vni_only)
+		return "bgp.rt_match_vni_only";
+	if (a->advertise_local != b->advertise_local)
+		return "bgp.advertise";
+	if (a->arp_suppression != b->arp_suppression)
+		return "bgp.arp_suppression";
+	if (a->dup_max_moves != b->dup_max_moves)
+		return "bgp.duplicate_detection.max_moves";
+	if (a->dup_window_sec != b->dup_window_sec)
+		return "bgp.duplicate_detection.window";
+	if (a->n_listen != b->n_listen || memcmp(a->listen, b->listen, a->n_listen * sizeof(a->listen[0])))
+		return "bgp.listen";
+	if (a->local_pref != b->local_pref)
+		return "bgp.local_preference";
+	return NULL;
+}
+
+static const struct vtep_bgp_neighbor_config *fabric_find_nb(const struct vtep_bgp_config *bc, uint32_t addr)
+{
+	for (uint32_t i = 0; i < bc->n_neighbors; i++)
+		if (bc->neighbors[i].address == addr)
+			return &bc->neighbors[i];
+	return NULL;
+}
+
+/* The index of the running neighbour with this address; bgp_peer_count() when none. */
+static size_t fabric_peer_by_addr(const struct fabric *vb, uint32_t addr)
+{
+	size_t i, n = bgp_peer_count(vb->bgp);
+
+	for (i = 0; i < n && bgp_peer_config(bgp_peer_at(vb->bgp, i))->addr != addr; i++)
+		;
+	return i;
+}
+
+/* Everything the apply step needs checked first, so that it cannot fail half-way for a reason of the file's. */
+static int fabric_neighbors_check(const struct fabric *vb, const struct vtep_bgp_config *nb, char *err, size_t errlen)
+{
+	const char *key;
+	char a[INET_ADDRSTRLEN];
+
+	if (!nb->enabled) {
+		snprintf(err, errlen, "bgp: the section was removed: needs a restart (BGP cannot be turned off at run time)");
+		return EINVAL;
+	}
+	if ((key = fabric_global_change(&vb->globals, nb))) {
+		snprintf(err, errlen, "%s: changed: needs a restart (of the bgp section only the neighbours change at run time)", key);
+		return EINVAL;
+	}
+	if (nb->n_neighbors > VTEP_BGP_MAX_NEIGHBORS) {
+		snprintf(err, errlen, "bgp.neighbors: %u neighbours (at most %d)", nb->n_neighbors, VTEP_BGP_MAX_NEIGHBORS);
+		return EINVAL;
+	}
+	for (uint32_t i = 0; i < nb->n_neighbors; i++) {
+		const struct vtep_bgp_neighbor_config *n = &nb->neighbors[i];
+		struct bgp_peer_config pc;
+
+		fabric_peer_cfg(n, &pc);
+		ip_str(n->address, a);
+		if (bgp_peer_config_check(&pc)) {
+			snprintf(err, errlen, "bgp.neighbors[%u]: %s (line %d): settings the BGP session refuses", i, a, n->line);
+			return EINVAL;
+		}
+		if (fabric_find_nb(nb, n->address) != n) {
+			snprintf(err, errlen, "bgp.neighbors[%u]: %s (line %d): listed twice", i, a, n->line);
+			return EINVAL;
+		}
+	}
+	return 0;
+}
+
+int fabric_neighbors_apply(struct vtepd *d, const struct vtep_bgp_config *new_bgp, bool dry_run, char *err,
+			   size_t errlen)
+{
+	struct fabric *vb = d->fabric;
+	unsigned removed = 0, added = 0, changed = 0;
+	char a[INET_ADDRSTRLEN], dummy[8];
+	int rc;
+
+	if (!err || !errlen) {
+		err = dummy;
+		errlen = sizeof(dummy);
+	}
+	err[0] = '\0';
+	if (!vb) {
+		/* no speaker: without BGP, or (unit tests) a switch whose speaker was never started */
+		if (!new_bgp->enabled || d->cfg.bgp.enabled)
+			return 0;
+		snprintf(err, errlen, "bgp: the section was added: needs a restart (vtepd runs without BGP)");
+		return EINVAL;
+	}
+	if ((rc = fabric_neighbors_check(vb, new_bgp, err, errlen)) || dry_run)
+		return rc;
+
+	/* removed ones first (backwards: the later ones move down), so that there is room for the new */
+	for (size_t i = bgp_peer_count(vb->bgp); i-- > 0;) {
+		struct bgp_peer *p = bgp_peer_at(vb->bgp, i);
+		uint32_t addr = bgp_peer_config(p)->addr;
+
+		if (fabric_find_nb(new_bgp, addr))
+			continue;
+		bgp_remove_peer(vb->bgp, p);
+		/* all its paths, stale ones of a graceful restart too: it was removed on purpose */
+		evpn_rib_peer_down(vb->rib, addr, false);
+		if (i + 1 < VTEP_BGP_MAX_NEIGHBORS) {
+			memmove(&vb->received[i], &vb->received[i + 1], (VTEP_BGP_MAX_NEIGHBORS - i - 1) * sizeof(vb->received[0]));
+			memmove(&vb->stale_deadline_ms[i], &vb->stale_deadline_ms[i + 1],
+				(VTEP_BGP_MAX_NEIGHBORS - i - 1) * sizeof(vb->stale_deadline_ms[0]));
+		}
+		vb->received[VTEP_BGP_MAX_NEIGHBORS - 1] = 0;
+		vb->stale_deadline_ms[VTEP_BGP_MAX_NEIGHBORS - 1] = 0;
+		vlog(VLOG_INFO, "bgp: neighbour %s removed (Cease/Peer De-configured sent); its routes are withdrawn",
+		     ip_str(addr, a));
+		removed++;
+	}
+	for (uint32_t k = 0; k < new_bgp->n_neighbors; k++) {
+		const struct vtep_bgp_neighbor_config *n = &new_bgp->neighbors[k];
+		size_t i = fabric_peer_by_addr(vb, n->address);
+		struct bgp_peer_config pc;
+		struct bgp_peer *p;
+		bool reset = false;
+
+		fabric_peer_cfg(n, &pc);
+		ip_str(n->address, a);
+		if (i == bgp_peer_count(vb->bgp)) {
+			if ((rc = bgp_add_peer(vb->bgp, &pc, NULL)) != 0) {
+				snprintf(err, errlen, "bgp.neighbors[%u]: %s (line %d): cannot add it: %s", k, a, n->line,
+					 strerror(rc));
+				vlog(VLOG_ERR, "bgp: %s", err);
+				return rc;
+			}
+			if (i < VTEP_BGP_MAX_NEIGHBORS)
+				vb->received[i] = vb->stale_deadline_ms[i] = 0;
+			vlog(VLOG_INFO, "bgp: neighbour %s (AS %u) added", a, n->remote_as);
+			added++;
+			continue;
+		}
+		p = bgp_peer_at(vb->bgp, i);
+		if ((rc = bgp_peer_reconfigure(p, &pc, &reset)) != 0) {
+			snprintf(err, errlen, "bgp.neighbors[%u]: %s (line %d): %s", k, a, n->line, strerror(rc));
+			vlog(VLOG_ERR, "bgp: %s", err);
+			return rc;
+		}
+		if (reset) {
+			/* routes a graceful restart still kept from it belong to the old settings */
+			if (i < VTEP_BGP_MAX_NEIGHBORS && vb->stale_deadline_ms[i]) {
+				vb->stale_deadline_ms[i] = 0;
+				evpn_rib_peer_down(vb->rib, n->address, false);
+			}
+			vlog(VLOG_INFO, "bgp: neighbour %s changed: session reset (Cease/Other Configuration Change)", a);
+			changed++;
+		} else if (pc.max_routes && evpn_rib_peer_paths(vb->rib, pc.addr) > pc.max_routes &&
+			   bgp_peer_state(p) == BGP_ST_ESTABLISHED) {
+			char why[128];
+
+			snprintf(why, sizeof(why), "peer %s has more than its new max_routes %u routes", a, pc.max_routes);
+			vlog(VLOG_WARN, "bgp: %s", why);
+			bgp_peer_stop(p, BGP_ERR_CEASE, 1, why);
+		}
+	}
+	if (added || removed || changed)
+		vlog(VLOG_INFO, "bgp: neighbours reloaded: %u added, %u removed, %u reset, %zu in all", added, removed,
+		     changed, bgp_peer_count(vb->bgp));
+	return 0;
 }

@@ -43,6 +43,22 @@ struct evpn_rib *fabric_rib(const struct vtepd *d);
 void fabric_peer_routes(const struct vtepd *d, size_t i, uint64_t *received, uint64_t *accepted, uint64_t *sent);
 struct bgp *fabric_speaker(const struct vtepd *d);
 
+struct vtep_bgp_config;
+/*
+ * The configuration reload (doc/reload.md): the neighbours of new_bgp against the running
+ * ones, matched by address. An unchanged one keeps its session; a removed one gets Cease/3 and
+ * its routes leave the RIB (and the FDB, flood lists, ARP table and VRFs) at once, without
+ * graceful-restart keeping; a new one starts as at startup; a changed one is reset (Cease/6)
+ * and starts again with its new settings, except for a description or max_routes alone (no
+ * reset; a lower max_routes already exceeded stops it as an UPDATE would). The global bgp
+ * settings (asn, router_id, listen ...) and adding or removing the bgp section need a restart:
+ * refused. dry_run: only check, change nothing; a check that passed makes the apply that
+ * follows succeed (but for a lack of memory). 0, or a positive errno with err as "KEY: what"
+ * (KEY the configuration key: "bgp.asn", "bgp.neighbors[2]"; a neighbour by its address).
+ */
+int fabric_neighbors_apply(struct vtepd *d, const struct vtep_bgp_config *new_bgp, bool dry_run, char *err,
+			   size_t errlen);
+
 /* The L3 leaf. VRF i's router MAC: its router_mac, or (auto) the first uplink's MAC; works without BGP. */
 void fabric_router_mac(const struct vtepd *d, size_t i, uint8_t mac[6]);
 /* VRF i (index in cfg.vrfs) as our routes carry it (RD, router MAC, export RTs), and as the RIB

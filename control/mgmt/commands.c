@@ -28,6 +28,7 @@
 #include "fdb.h"
 #include "log.h"
 #include "netlink.h"
+#include "reload.h"
 #include "route.h"
 #include "route_rib.h"
 #include "switch.h"
@@ -1224,6 +1225,8 @@ static int cmd_show_bgp_summary(struct ctl_out *o, int argc, char **argv, void *
 			ctl_u64(o, "type5_label0_withdrawn", st.evpn_label0);
 			ctl_u64(o, "type5_host_bits_cleared", st.evpn_host_bits);
 			ctl_u64(o, "error_logs_suppressed", st.bad_logs_suppressed);
+			ctl_u64(o, "established_count", st.established_count);   /* a reset or a reload's change shows here */
+			ctl_str(o, "description", pc->description);
 		}
 		ctl_str(o, "last_error", st.last_error[0] ? st.last_error : "-");
 		ctl_obj_end(o);
@@ -1946,6 +1949,7 @@ static const struct ctl_command vtepd_commands[] = {
 	{ { "vni", "del", NULL }, "vni del N", cmd_vni_del },
 	{ { "vrf", "add", NULL }, VRF_ADD_USAGE, cmd_vrf_add },
 	{ { "vrf", "del", NULL }, "vrf del NAME", cmd_vrf_del },
+	{ { "reload", NULL }, "reload", vtepd_cmd_reload },
 };
 
 int vtepd_commands_start(struct vtepd *d)

@@ -88,7 +88,7 @@ static void vtepd_port_state_line(FILE *f, const struct vtep_port_config *c, boo
 }
 
 /* Rewrite the state file: the attached ports, then those of the previous vtepd not yet taken. */
-static void vtepd_ports_state_save(const struct vtepd *d)
+void vtepd_ports_state_save(const struct vtepd *d)
 {
 	char path[256], tmp[272];
 	FILE *f;

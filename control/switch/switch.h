@@ -355,6 +355,8 @@ int vtepd_port_detach(struct vtepd *d, const char *name, char *err, size_t errle
 void vtepd_ports_state_load(struct vtepd *d);
 void vtepd_ports_restore(struct vtepd *d);
 void vtepd_ports_shutdown(struct vtepd *d);
+/* Rewrite the ports' state file (after a port changed origin: a reload took it into the configuration). */
+void vtepd_ports_state_save(const struct vtepd *d);
 
 /* vnis.c */
 /*
@@ -381,6 +383,8 @@ int vtepd_vni_del(struct vtepd *d, uint32_t vni, char *err, size_t errlen);
 void vtepd_vnis_restore(struct vtepd *d);
 /* One VNI's words as 'vni add' takes them (the state file's line), into buf. */
 void vtepd_vni_format(const struct vtepd *d, uint16_t vni_idx, char *buf, size_t len);
+/* Rewrite the state file of the run-time VNIs (after one changed origin: a reload took it into the configuration). */
+void vtepd_vnis_state_save(const struct vtepd *d);
 
 /* vrfs_runtime.c */
 /*
@@ -405,6 +409,8 @@ int vtepd_vrf_del(struct vtepd *d, const char *name, char *err, size_t errlen);
 void vtepd_vrfs_restore(struct vtepd *d);
 /* One VRF's words as 'vrf add' takes them (the state file's line), into buf. */
 void vtepd_vrf_format(const struct vtepd *d, uint16_t k, char *buf, size_t len);
+/* Rewrite the state file of the run-time VRFs (after one changed origin). */
+void vtepd_vrfs_state_save(const struct vtepd *d);
 
 /* ports_memif.c */
 #define VTEPD_PORT_DESC 2048               /* RX and TX descriptors of a container port */

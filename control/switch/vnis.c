@@ -302,7 +302,7 @@ static void vtepd_vnis_trim(struct vtepd *d)
 	d->cfg.n_vnis = d->n_vnis;
 }
 
-static void vtepd_vnis_state_save(const struct vtepd *d)
+void vtepd_vnis_state_save(const struct vtepd *d)
 {
 	char path[256], tmp[272], line[VTEPD_MAX_FLOOD * 16 + 256];
 	unsigned n = 0;

@@ -272,7 +272,7 @@ void vtepd_vrf_format(const struct vtepd *d, uint16_t k, char *buf, size_t len)
 #undef VRF_PUT
 }
 
-static void vtepd_vrfs_state_save(const struct vtepd *d)
+void vtepd_vrfs_state_save(const struct vtepd *d)
 {
 	char path[256], tmp[272], *line;
 	unsigned n = 0;

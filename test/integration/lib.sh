@@ -169,6 +169,31 @@ vt_ping() {
 	ip netns exec "$1" ping -c "${3:-3}" -i 0.2 -W 2 "$2" >/dev/null 2>&1
 }
 
+# vt_ping_start NS ADDR LOG: a ping from NS to ADDR every 20 ms in the background (PID in
+# VT_PINGER), its output in LOG, for vt_ping_no_loss to check once the changes under test are done.
+vt_ping_start() {
+	ip netns exec "$1" ping -i 0.02 -W 1 "$2" > "$3" 2>&1 &
+	VT_PINGER=$!
+	VT_PIDS+=("$VT_PINGER")
+	sleep 1
+}
+
+# vt_ping_no_loss LOG WHAT MIN: stop VT_PINGER; fail unless every reply came (no gap in
+# icmp_seq up to the last one, no duplicate) and at least MIN of them. WHAT names the ping.
+vt_ping_no_loss() {
+	local log=$1 what=$2 min=$3 seqs n last
+	sleep 1
+	kill -INT "$VT_PINGER"
+	wait "$VT_PINGER" 2>/dev/null
+	seqs=$(grep 'bytes from' "$log" | grep -o 'icmp_seq=[0-9]*' | cut -d= -f2)
+	n=$(echo "$seqs" | grep -c .)
+	last=$(echo "$seqs" | tail -1)
+	[ "$n" = "$last" ] && [ "$(echo "$seqs" | sort -n | uniq | wc -l)" = "$n" ] ||
+		vt_fail "$what lost replies: $n replies up to icmp_seq $last: $(tail -3 "$log" | tr '\n' ' ')"
+	[ "$n" -ge "$min" ] || vt_fail "$what got only $n replies: $(tail -3 "$log" | tr '\n' ' ')"
+	vt_pass "$what (every 20 ms) lost nothing: $n replies, icmp_seq 1 to $last"
+}
+
 # vt_wait_for SECONDS CMD...: poll until CMD succeeds.
 vt_wait_for() {
 	local t=$1; shift

@@ -1884,6 +1884,115 @@ START_TEST(test_config_errors)
 }
 END_TEST
 
+/*
+ * A neighbour removed at run time (the configuration reload): the removed one gets Cease/3
+ * (Peer De-configured), goes down not gracefully although both sides negotiated graceful
+ * restart, and its address is refused from then on; the other neighbour (the raw peer) keeps
+ * its session, its place and its object.
+ */
+START_TEST(test_peer_removed)
+{
+	struct bgp_peer_config cr = peer_cfg(RAW_IP, AS_RAW, true);
+	struct bgp_peer *pb, *pr;
+	struct side *a, *b;
+	struct raw *r;
+	uint64_t unknown;
+
+	up_pair(&a, &b, true, true, 90, 90);
+	pb = peer0(a);
+	pr = add_peer(a, &cr);
+	r = raw_session(a, &raw_open_default);
+	RUN_UNTIL(bgp_peer_state(pr) == BGP_ST_ESTABLISHED);
+	ck_assert_uint_eq(bgp_peer_count(a->b), 2);
+
+	bgp_remove_peer(a->b, pb);
+	ck_assert_uint_eq(bgp_peer_count(a->b), 1);
+	ck_assert_ptr_eq(bgp_peer_at(a->b, 0), pr);
+	ck_assert_ptr_null(bgp_peer_at(a->b, 1));
+	ck_assert_int_eq(a->n_down, 1);
+	ck_assert(!a->last_graceful);
+	ck_assert(has_log(a, "peer 127.0.0.2: removed", NULL));
+	RUN_UNTIL(b->n_down == 1);
+	ck_assert(!b->last_graceful);   /* a NOTIFICATION: never graceful */
+	ck_assert_uint_eq(stats(b).last_notif_rcvd[0], BGP_ERR_CEASE);
+	ck_assert_uint_eq(stats(b).last_notif_rcvd[1], 3);
+
+	/* B keeps trying; A no longer knows it. The raw peer's session never moved. */
+	unknown = bgp_unknown_accepts(a->b);
+	for (int i = 0; i < 3; i++) {
+		skew_all(5000);
+		settle(100);
+	}
+	ck_assert_uint_gt(bgp_unknown_accepts(a->b), unknown);
+	ck_assert_int_ne(state0(b), BGP_ST_ESTABLISHED);
+	ck_assert_int_eq(bgp_peer_state(pr), BGP_ST_ESTABLISHED);
+	{
+		struct bgp_peer_stats st;
+
+		bgp_peer_get_stats(pr, &st);
+		ck_assert_uint_eq(st.established_count, 1);
+		ck_assert_uint_eq(st.msgs_out[BGP_MSG_NOTIFICATION], 0);
+	}
+	ck_assert_int_eq(a->n_established, 2);   /* B's and the raw peer's first sessions */
+	ck_assert_int_eq(a->n_down, 1);
+	raw_free(r);
+}
+END_TEST
+
+/*
+ * A neighbour's settings changed at run time: the description or max_routes alone leave the
+ * session alone; any other setting (the hold time here) resets it with Cease/6 (Other
+ * Configuration Change) and it comes back at once with the new value, in the same object.
+ */
+START_TEST(test_peer_reconfigured)
+{
+	struct bgp_peer_config c = peer_cfg(B_IP, AS_B, false);
+	struct bgp_peer *pa;
+	struct side *a, *b;
+	bool reset = true;
+
+	up_pair(&a, &b, false, false, 90, 90);
+	pa = peer0(a);
+
+	snprintf(c.description, sizeof(c.description), "spine 2");
+	c.max_routes = 10;
+	ck_assert(!bgp_peer_config_resets(bgp_peer_config(pa), &c));
+	ck_assert_err(bgp_peer_reconfigure(pa, &c, &reset), 0);
+	ck_assert(!reset);
+	ck_assert_str_eq(bgp_peer_config(pa)->description, "spine 2");
+	ck_assert_uint_eq(bgp_peer_config(pa)->max_routes, 10);
+	settle(100);
+	ck_assert(both_established(a, b));
+	ck_assert_int_eq(a->n_down + b->n_down, 0);
+
+	/* bad settings and another address: refused, nothing changes */
+	c.hold_time = 2;
+	ck_assert_err(bgp_peer_reconfigure(pa, &c, &reset), EINVAL);
+	c.hold_time = 30;
+	c.addr = ip4("127.0.0.9");
+	ck_assert_err(bgp_peer_reconfigure(pa, &c, &reset), EINVAL);
+	ck_assert(both_established(a, b));
+
+	c.addr = ip4(B_IP);
+	ck_assert(bgp_peer_config_resets(bgp_peer_config(pa), &c));
+	ck_assert_err(bgp_peer_reconfigure(pa, &c, &reset), 0);
+	ck_assert(reset);
+	ck_assert_int_eq(a->n_down, 1);
+	ck_assert_uint_eq(stats(a).last_notif_sent[0], BGP_ERR_CEASE);
+	ck_assert_uint_eq(stats(a).last_notif_sent[1], 6);
+	RUN_UNTIL(b->n_down == 1);
+	ck_assert_uint_eq(stats(b).last_notif_rcvd[1], 6);
+	/* no connect-retry wait: A connects again at once */
+	RUN_UNTIL(both_established(a, b));
+	ck_assert_ptr_eq(peer0(a), pa);
+	ck_assert_uint_eq(bgp_peer_count(a->b), 1);
+	ck_assert_uint_eq(stats(a).established_count, 2);
+	ck_assert_uint_eq(stats(a).hold_time, 30);
+	ck_assert_uint_eq(stats(b).hold_time, 30);
+	ck_assert_uint_eq(bgp_peer_config(pa)->hold_time, 30);
+}
+END_TEST
+
 /* ---------------------------------------------------------------------------------------- */
 
 static Suite *bgp_fsm_suite(void)
@@ -1919,6 +2028,8 @@ static Suite *bgp_fsm_suite(void)
 	tcase_add_loop_test(tc, test_listen_any, 0, 3);
 	tcase_add_loop_test(tc, test_listen_list, 0, 2);
 	tcase_add_loop_test(tc, test_update_source, 0, 3);
+	tcase_add_test(tc, test_peer_removed);
+	tcase_add_test(tc, test_peer_reconfigured);
 	suite_add_tcase(s, tc);
 	return s;
 }
