@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#define SD_JOURNAL_SUPPRESS_LOCATION 1   /* CODE_FILE would always be this file */
 #include <systemd/sd-journal.h>
 
 #include "log.h"
