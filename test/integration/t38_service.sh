@@ -201,7 +201,10 @@ vt_ctl "$L" -j show log | jq -e '.level == "debug"' >/dev/null || vt_fail "show 
 # the configured neighbour 10.0.0.9 refuses us: its retries (every 5 s at first) are debug lines
 vt_wait_for 20 sh -c "[ \"\$(jq -c 'select(.kind == \"journal\" and .fields.PRIORITY == \"7\")' $VT_TMP/r1.jsonl | wc -l)\" -gt 0 ]" ||
 	vt_fail "no debug entries after log level debug"
-vt_pass "log level debug: $(n_debug) debug entries"
+records r1 journal 'select(.PRIORITY == "7" and .VTEPD_PEER == "10.0.0.9" and (.MESSAGE | test("peer 10.0.0.9: ")))' |
+	grep -q . || vt_fail "the neighbour's debug entries do not carry VTEPD_PEER=10.0.0.9: $(records r1 journal 'select(.PRIORITY == "7")')"
+records r1 journal 'select(.CODE_FILE != null)' | grep -q . && vt_fail "entries carry CODE_FILE (log.c's, useless)"
+vt_pass "log level debug: $(n_debug) debug entries, the refusing neighbour's with VTEPD_PEER"
 vt_ctl "$L" log level err >/dev/null || vt_fail "log level err"
 before=$(records r1 journal 'select(.PRIORITY == "6")' | wc -l)
 vt_ctl "$L" detach c1 >/dev/null || vt_fail "detach c1"
