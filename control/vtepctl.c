@@ -54,7 +54,9 @@ vtepctl_usage(FILE *f)
 		"  vrf add NAME l3vni N [router_mac MAC] [max_ipv4_routes N] [max_ipv6_routes N]\n"
 		"          [advertise PREFIX,...] [advertise_subnets on|off]\n"
 		"  vrf del NAME\n"
-		"  reload\n");
+		"  reload\n"
+		"  log level err|warn|info|debug\n"
+		"  show log\n");
 }
 
 struct vtepctl_out {

@@ -39,6 +39,7 @@
 
 #include "api.h"
 #include "arp.h"
+#include "bgp_fsm.h"
 #include "commands.h"
 #include "ctl.h"
 #include "dpdk_memif_munmap_workaround.h"
@@ -49,6 +50,7 @@
 #include "port.h"
 #include "reasm.h"
 #include "reload.h"
+#include "service.h"
 #include "switch.h"
 #include "xsk.h"
 #include "xdp.h"
@@ -65,7 +67,11 @@ static void vtepd_usage(FILE *f)
 		   "      --version         print the version and exit\n"
 		   "signals: SIGINT, SIGTERM stop cleanly; SIGHUP reloads the configuration file (as vtepctl reload)\n"
 		   "environment: VTEPD_EAL_ARGS extra DPDK EAL arguments; VTEPD_BPF_DIR where the XDP objects are;\n"
-		   "             VTEPD_NO_HUGEPAGES=1 run without hugepages\n");
+		   "             VTEPD_NO_HUGEPAGES=1 run without hugepages\n"
+		   "service: run by systemd (vtepd@NAME.service, Type=notify) it tells readiness, status and\n"
+		   "         stopping through NOTIFY_SOCKET, keeps WATCHDOG_USEC's watchdog fed, and logs to the\n"
+		   "         journal (PRIORITY, VTEPD_PEER, VTEPD_PORT, VTEPD_VNI, VTEPD_INSTANCE fields) when\n"
+		   "         JOURNAL_STREAM names its stderr; otherwise to stderr. vtepctl log level changes the level.\n");
 }
 
 /* Hugepages: use them when enough are free and hugetlbfs is mounted. */
@@ -528,13 +534,39 @@ static void vtepd_nic_links(struct vtepd *d)
 	}
 }
 
+/* The service's one-line status (STATUS=, sent when it changes): what an operator checks first. */
+static void vtepd_status(struct vtepd *d, bool ready)
+{
+	const char *fmt = "VTEP %s, %u VNIs, %u ports, BGP %u/%u established";
+	struct bgp *b = d->fabric ? fabric_speaker(d) : NULL;
+	unsigned vnis = 0, ports = 0, peers = 0, up = 0;
+	char src[INET_ADDRSTRLEN];
+
+	for (uint16_t i = 0; i < d->n_vnis; i++)
+		vnis += d->vnis[i].vni != 0;
+	for (int s = 1; s <= VTEP_MAX_PORTS; s++)
+		ports += d->ports[s].in_use;
+	for (size_t i = 0; b && i < bgp_peer_count(b); i++) {
+		peers++;
+		up += bgp_peer_state(bgp_peer_at(b, i)) == BGP_ST_ESTABLISHED;
+	}
+	inet_ntop(AF_INET, &d->cfg.source_ip, src, sizeof(src));
+	if (ready)
+		service_ready(fmt, src, vnis, ports, up, peers);
+	else
+		service_status(fmt, src, vnis, ports, up, peers);
+}
+
 static void vtepd_tick(struct vtepd *d)
 {
 	uint64_t expirations;
+	struct timespec now;
 
 	if (read(d->timer_fd, &expirations, sizeof(expirations)) < 0)
 		return;
 	d->ticks++;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	service_watchdog((uint64_t)now.tv_sec * 1000000u + (uint64_t)now.tv_nsec / 1000u);
 	vtepd_learning_drain(d);
 	fabric_tick(d);
 	if (d->ticks % (1000 / VTEPD_TICK_MS) == 0) {
@@ -551,6 +583,7 @@ static void vtepd_tick(struct vtepd *d)
 		vtepd_publish(d);
 	vtepd_api_tick(d, d->ticks % (100 / VTEPD_TICK_MS) == 0);
 	if (d->ticks % (100 / VTEPD_TICK_MS) == 0) {
+		vtepd_status(d, false);         /* sent only when it changed */
 		vtepd_nic_links(d);
 		vtepd_commands_serve(d);        /* drops clients past their timeout */
 	}
@@ -713,6 +746,7 @@ int main(int argc, char **argv)
 		vtepd_usage(stderr);
 		return 2;
 	}
+	service_init();
 	rc = vtep_config_load_file(config, &d->cfg, err, sizeof(err));
 	if (rc) {
 		fprintf(stderr, "vtepd: %s\n", err);
@@ -727,6 +761,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vtepd: must run as root (AF_XDP, hugepages, netlink)\n");
 		return 1;
 	}
+	vlog_open(d->cfg.name);             /* the journal when stderr is systemd's journal stream */
 	{
 		sigset_t mask;
 
@@ -779,7 +814,9 @@ int main(int argc, char **argv)
 		goto out;
 	vlog(VLOG_INFO, "vtepd %s ready: VTEP %s, %u VNIs, %u ports, control socket %s", d->cfg.name,
 	     inet_ntoa((struct in_addr){ d->cfg.source_ip }), d->n_vnis, d->cfg.n_ports, d->cfg.socket_path);
+	vtepd_status(d, true);              /* READY=1: socket listening, ports attached, fast path and BGP running */
 	vtepd_run(d);
+	service_stopping();
 	rc = 0;
 out:
 	vtepd_shutdown(d);

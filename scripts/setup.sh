@@ -13,7 +13,7 @@ shift || true
 
 packages=(gcc clang llvm meson ninja-build pkg-config dpkg-dev
           libdpdk-dev dpdk dpdk-dev libbpf-dev libxdp-dev libelf-dev zlib1g-dev
-          check libyaml-dev libyajl-dev libjansson-dev libmicrohttpd-dev containernetworking-plugins
+          check libyaml-dev libyajl-dev libjansson-dev libmicrohttpd-dev libsystemd-dev containernetworking-plugins
           iproute2 iputils-ping iputils-arping ethtool jq tshark procps psmisc kmod
           frr gobgpd bc iperf3 iputils-tracepath traceroute
           podman runc conmon busybox-static criu docker.io curl)

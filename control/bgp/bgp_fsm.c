@@ -164,11 +164,21 @@ static void bgp_log(const struct bgp *b, int level, const char *fmt, ...)
 	char msg[512];
 	va_list ap;
 
+	const char *peer = NULL;
+
 	va_start(ap, fmt);
+	/* the lines about a neighbour start "peer %s" with its address: the log's peer field */
+	if (strncmp(fmt, "peer %s", 7) == 0 || strncmp(fmt, "refused a connection from %s", 28) == 0) {
+		va_list pa;
+
+		va_copy(pa, ap);
+		peer = va_arg(pa, const char *);
+		va_end(pa);
+	}
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (b->ops.log) {
-		b->ops.log(level, msg, b->ctx);
+		b->ops.log(level, peer, msg, b->ctx);
 	} else if (level <= BGP_LOG_INFO) {
 		struct timespec ts;
 

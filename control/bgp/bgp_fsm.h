@@ -116,9 +116,10 @@ struct bgp_ops {
 	void (*refresh)(struct bgp_peer *p, void *ctx);
 	/*
 	 * One log line, without newline; level as log.h's enum vlog_level (0 error, 1 warning,
-	 * 2 info, 3 debug). NULL: error, warning and info lines go to stderr.
+	 * 2 info, 3 debug); peer: the neighbour's address when the line is about one, else NULL.
+	 * NULL: error, warning and info lines go to stderr.
 	 */
-	void (*log)(int level, const char *msg, void *ctx);
+	void (*log)(int level, const char *peer, const char *msg, void *ctx);
 };
 
 struct bgp *bgp_new(const struct bgp_local *local, const struct bgp_ops *ops, void *ctx);

@@ -79,7 +79,7 @@ static void fabric_established(struct bgp_peer *p, void *ctx)
 	char a[INET_ADDRSTRLEN];
 	struct bgp_peer_stats st;
 
-	vlog(VLOG_INFO, "bgp: session with %s established", ip_str(bgp_peer_config(p)->addr, a));
+	vlog_peer(VLOG_INFO, ip_str(bgp_peer_config(p)->addr, a), "bgp: session with %s established", a);
 	vb->received[fabric_peer_index(vb, p)] = 0;
 	bgp_peer_get_stats(p, &st);
 	if (!st.gr && vb->stale_deadline_ms[fabric_peer_index(vb, p)]) {
@@ -98,10 +98,10 @@ static void fabric_down(struct bgp_peer *p, bool graceful, uint16_t restart_time
 
 	if (graceful) {
 		vb->stale_deadline_ms[fabric_peer_index(vb, p)] = fabric_now_ms() + restart_time * 1000u;
-		vlog(VLOG_INFO, "bgp: session with %s lost; keeping its routes for %u s (graceful restart)",
-		     ip_str(addr, a), restart_time);
+		vlog_peer(VLOG_INFO, ip_str(addr, a), "bgp: session with %s lost; keeping its routes for %u s "
+			  "(graceful restart)", a, restart_time);
 	} else {
-		vlog(VLOG_INFO, "bgp: session with %s down; its routes are withdrawn", ip_str(addr, a));
+		vlog_peer(VLOG_INFO, ip_str(addr, a), "bgp: session with %s down; its routes are withdrawn", a);
 	}
 	evpn_rib_peer_down(vb->rib, addr, graceful);
 }
@@ -134,7 +134,7 @@ static void fabric_update(struct bgp_peer *p, const struct bgp_update *u, const 
 
 		snprintf(why, sizeof(why), "peer %s sent more than max_routes %u routes", ip_str(pc->addr, a),
 			 pc->max_routes);
-		vlog(VLOG_WARN, "bgp: %s", why);
+		vlog_peer(VLOG_WARN, a, "bgp: %s", why);
 		bgp_peer_stop(p, BGP_ERR_CEASE, 1, why);
 	}
 }
@@ -167,10 +167,10 @@ static void fabric_refresh(struct bgp_peer *p, void *ctx)
 	evpn_adv_dump(&vb->adv, p);
 }
 
-static void fabric_log(int level, const char *msg, void *ctx)
+static void fabric_log(int level, const char *peer, const char *msg, void *ctx)
 {
 	(void)ctx;
-	vlog(level <= VLOG_DEBUG ? (enum vlog_level)level : VLOG_DEBUG, "bgp: %s", msg);
+	vlog_peer(level <= VLOG_DEBUG ? (enum vlog_level)level : VLOG_DEBUG, peer, "bgp: %s", msg);
 }
 
 /* ---- RIB decisions ---- */
@@ -255,7 +255,7 @@ static void fabric_duplicate(void *ctx, uint16_t vni_idx, const uint8_t mac[6])
 {
 	struct fabric *vb = ctx;
 
-	vlog(VLOG_WARN, "evpn: MAC %02x:%02x:%02x:%02x:%02x:%02x in VNI %u moved %u times within %u s: frozen "
+	vlog_vni(VLOG_WARN, vb->d->vnis[vni_idx].vni, "evpn: MAC %02x:%02x:%02x:%02x:%02x:%02x in VNI %u moved %u times within %u s: frozen "
 			"as a duplicate", mac[0], mac[1], mac[2], mac[3], mac[4], mac[5], vb->d->vnis[vni_idx].vni,
 	     vb->d->cfg.bgp.dup_max_moves, vb->d->cfg.bgp.dup_window_sec);
 }
@@ -806,7 +806,7 @@ static void fabric_reclaim_ports(struct fabric *vb)
 			evpn_rib_local_ip(vb->rib, p->vni_idx, p->conf.mac, p->conf.ip);
 			vtepd_vrf_host(d, (uint16_t)s, p->conf.mac, p->conf.ip, false);
 		}
-		vlog(VLOG_INFO, "port %s: its MAC %02x:%02x:%02x:%02x:%02x:%02x is no longer behind another leaf: "
+		vlog_port(VLOG_INFO, p->conf.name, "port %s: its MAC %02x:%02x:%02x:%02x:%02x:%02x is no longer behind another leaf: "
 				"back on the port and advertised", p->conf.name, p->conf.mac[0], p->conf.mac[1],
 		     p->conf.mac[2], p->conf.mac[3], p->conf.mac[4], p->conf.mac[5]);
 	}

@@ -20,6 +20,7 @@
 #include "api.h"
 #include "arp.h"
 #include "bgp_fsm.h"
+#include "cmd_log.h"
 #include "commands.h"
 #include "ctl.h"
 #include "evpn_adv.h"
@@ -1950,6 +1951,8 @@ static const struct ctl_command vtepd_commands[] = {
 	{ { "vrf", "add", NULL }, VRF_ADD_USAGE, cmd_vrf_add },
 	{ { "vrf", "del", NULL }, "vrf del NAME", cmd_vrf_del },
 	{ { "reload", NULL }, "reload", vtepd_cmd_reload },
+	{ { "log", "level", NULL }, LOG_LEVEL_USAGE, cmd_log_level },
+	{ { "show", "log", NULL }, "show log", cmd_show_log },
 };
 
 int vtepd_commands_start(struct vtepd *d)

@@ -34,6 +34,7 @@
 #include "fdb.h"
 #include "log.h"
 #include "reload.h"
+#include "service.h"
 #include "switch.h"
 
 int vtepd_reload_refuse(int rc, char *err, size_t errlen, const char *path, const char *key, const char *fmt, ...)
@@ -961,6 +962,7 @@ int vtepd_reload(struct vtepd *d, struct vtepd_reload_plan *out, char *err, size
 		snprintf(err, errlen, "out of memory");
 		return ENOMEM;
 	}
+	service_reloading();
 	rc = vtep_config_load_file(d->cfg.path, &nc, err, errlen);
 	if (rc)
 		goto done;
@@ -971,6 +973,7 @@ int vtepd_reload(struct vtepd *d, struct vtepd_reload_plan *out, char *err, size
 		rc = vtepd_reload_apply(d, &nc, p, err, errlen);
 	vtep_config_free(&nc);
 done:
+	service_reloaded();
 	if (rc)
 		vlog(VLOG_ERR, "reload of %s: %s", d->cfg.path, err);
 	else

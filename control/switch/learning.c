@@ -353,7 +353,7 @@ static void vtepd_learn_one(struct vtepd *d, const struct dp_learn_event *ev, ui
 		uint8_t mac[6];
 
 		fdb_key_mac(ev->key, mac);
-		vlog(VLOG_DEBUG, "MAC %02x:%02x:%02x:%02x:%02x:%02x moved in VNI %u", mac[0], mac[1], mac[2], mac[3],
+		vlog_vni(VLOG_DEBUG, d->vnis[fdb_key_vni_idx(ev->key)].vni, "MAC %02x:%02x:%02x:%02x:%02x:%02x moved in VNI %u", mac[0], mac[1], mac[2], mac[3],
 		     mac[4], mac[5], d->vnis[fdb_key_vni_idx(ev->key)].vni);
 	}
 }

@@ -237,11 +237,11 @@ static void vtepd_saved_remove(const struct vtepd_saved_port *sp, const char *wh
 	if (!if_nametoindex(c->name))
 		return;
 	if (vtep_xdp_remove_ours(c->name, err, sizeof(err)) != 0) {
-		vlog(VLOG_WARN, "port %s left behind by a previous vtepd: %s; leaving it", c->name, err);
+		vlog_port(VLOG_WARN, c->name, "port %s left behind by a previous vtepd: %s; leaving it", c->name, err);
 		return;
 	}
 	if (nl_link_delete(c->name) == 0)
-		vlog(VLOG_WARN, "removed port %s left behind by a previous vtepd (%s)", c->name, why);
+		vlog_port(VLOG_WARN, c->name, "removed port %s left behind by a previous vtepd (%s)", c->name, why);
 }
 
 /* True when the veth of the previous vtepd is what pc asks for, so the container keeps it. */
@@ -272,14 +272,14 @@ void vtepd_ports_restore(struct vtepd *d)
 		}
 		if (vtepd_port_find(d, sp->conf.name) > 0) {
 			sp->taken = true;
-			vlog(VLOG_WARN, "port %s attached at run time is not restored: the configuration has a port of that name",
+			vlog_port(VLOG_WARN, sp->conf.name, "port %s attached at run time is not restored: the configuration has a port of that name",
 			     sp->conf.name);
 			continue;
 		}
 		/* attach takes the entry (and the veth with it) */
 		rc = vtepd_port_attach(d, &sp->conf, false, err, sizeof(err));
 		if (rc) {
-			vlog(VLOG_WARN, "port %s attached at run time could not be restored: %s", sp->conf.name, err);
+			vlog_port(VLOG_WARN, sp->conf.name, "port %s attached at run time could not be restored: %s", sp->conf.name, err);
 			sp->taken = true;
 			vtepd_saved_remove(sp, "not restored");
 		}
@@ -617,12 +617,12 @@ publish:
 		}
 	}
 	if (adopt)
-		vlog(VLOG_INFO, "port %s: the container's %s in %s kept from the previous vtepd", pc.name, pc.ifname, ns_desc);
+		vlog_port(VLOG_INFO, pc.name, "port %s: the container's %s in %s kept from the previous vtepd", pc.name, pc.ifname, ns_desc);
 	if (xsk)
-		vlog(VLOG_INFO, "port %s attached: VNI %u, %s in %s, MTU %u (slot %d, multi-buffer AF_XDP)", pc.name,
+		vlog_f(VLOG_INFO, &(struct vlog_fields){ .port = pc.name, .vni = pc.vni }, "port %s attached: VNI %u, %s in %s, MTU %u (slot %d, multi-buffer AF_XDP)", pc.name,
 		     pc.vni, pc.ifname, ns_desc, pc.mtu, slot);
 	else
-		vlog(VLOG_INFO, "port %s attached: VNI %u, %s%s%s, MTU %u (slot %d, DPDK port %u)", pc.name, pc.vni,
+		vlog_f(VLOG_INFO, &(struct vlog_fields){ .port = pc.name, .vni = pc.vni }, "port %s attached: VNI %u, %s%s%s, MTU %u (slot %d, DPDK port %u)", pc.name, pc.vni,
 		     pc.ifname, pc.ifname[0] ? " in " : "", ns_desc, pc.mtu, slot, dpdk_port);
 	return 0;
 undo:
@@ -690,7 +690,7 @@ int vtepd_port_detach(struct vtepd *d, const char *name, char *err, size_t errle
 	}
 	vtepd_port_release(d, slot);
 	vtepd_ports_state_save(d);
-	vlog(VLOG_INFO, "port %s detached", name);
+	vlog_port(VLOG_INFO, name, "port %s detached", name);
 	return 0;
 }
 

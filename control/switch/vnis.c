@@ -437,7 +437,7 @@ int vtepd_vni_add(struct vtepd *d, struct vtep_vni_config *vc, uint16_t *vni_idx
 	vtepd_vnis_state_save(d);
 	if (vni_idx)
 		*vni_idx = slot;
-	vlog(VLOG_INFO, "VNI %u added (index %u)", v->vni, slot);
+	vlog_vni(VLOG_INFO, v->vni, "VNI %u added (index %u)", v->vni, slot);
 	return 0;
 fail:
 	vtepd_vni_conf_free(vc);
@@ -526,7 +526,7 @@ int vtepd_vni_del(struct vtepd *d, uint32_t vni, char *err, size_t errlen)
 	}
 	memset(&d->counters->vnis[vi], 0, sizeof(d->counters->vnis[vi]));
 	vtepd_vnis_state_save(d);
-	vlog(VLOG_INFO, "VNI %u deleted (index %u free, %u MACs flushed)", vni, vi, flushed);
+	vlog_vni(VLOG_INFO, vni, "VNI %u deleted (index %u free, %u MACs flushed)", vni, vi, flushed);
 	return 0;
 }
 

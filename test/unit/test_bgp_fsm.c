@@ -128,13 +128,18 @@ static void cb_refresh(struct bgp_peer *p, void *ctx)
 	s->n_refresh++;
 }
 
-static void cb_log(int level, const char *msg, void *ctx)
+static void cb_log(int level, const char *peer, const char *msg, void *ctx)
 {
 	struct side *s = ctx;
 
 	ck_assert_int_ge(level, 0);
 	ck_assert_int_le(level, 3);
 	ck_assert_ptr_null(strchr(msg, '\n'));
+	/* a line about a neighbour names it as the log's peer field (the journal's VTEPD_PEER) */
+	if (strncmp(msg, "peer ", 5) == 0) {
+		ck_assert_ptr_nonnull(peer);
+		ck_assert_int_eq(strncmp(msg + 5, peer, strlen(peer)), 0);
+	}
 	snprintf(s->log[s->n_log % LOG_LINES], sizeof(s->log[0]), "%s", msg);
 	s->n_log++;
 	if (getenv("BGP_TEST_VERBOSE"))
