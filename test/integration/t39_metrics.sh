@@ -136,7 +136,7 @@ for f in vtepd_build_info \
 	vtepd_learn_events_total vtepd_snapshots_published_total vtepd_underlay_xdp_packets_total \
 	vtepd_metrics_scrapes_total; do
 	grep -q "^# TYPE $f " "$M" || vt_fail "family $f missing"
-	grep -q "^$f[{ ]" "$M" || vt_fail "family $f has no sample"
+	grep -q "^${f}[{ ]" "$M" || vt_fail "family $f has no sample"
 done
 grep -q '^vtepd_build_info{version="[0-9.]*"} 1$' "$M" || vt_fail "build info: $(grep '^vtepd_build_info' "$M")"
 # every drop reason of the fast path, zeros included: the reasons show stats -j lists
@@ -156,7 +156,7 @@ val() {   # METRIC LABELS: the sample's value ("" when none)
 	grep -F "$1{$2} " "$M" | awk '{print $NF}'
 }
 eq() {   # WHAT METRIC-VALUE JSON-VALUE
-	[ -n "$2" ] && [ "$2" = "$3" ] || vt_fail "$1: /metrics says '$2', vtepctl says '$3'"
+	if [ -z "$2" ] || [ "$2" != "$3" ]; then vt_fail "$1: /metrics says '$2', vtepctl says '$3'"; fi
 }
 checked=0
 while read -r port vni rx tx rxb txb; do
