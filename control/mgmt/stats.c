@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -521,25 +522,32 @@ static void metrics_bgp(struct metrics_buf *b, const struct vtepd *d)
 	struct bgp *bgp = fabric_speaker(d);
 	size_t n = bgp ? bgp_peer_count(bgp) : 0;
 	uint64_t now = (uint64_t)time(NULL);
-	struct stats_peer p;
-	char ip[INET_ADDRSTRLEN];
+	/* each peer's numbers once: counting the routes sent walks our local routes */
+	struct stats_peer *p = n ? calloc(n, sizeof(*p)) : NULL;
+	char (*ip)[INET_ADDRSTRLEN] = n ? calloc(n, sizeof(*ip)) : NULL;
 
-	metrics_family(b, "vtepd_bgp_peer_state", G, "The BGP session's state: 1 for the state it is in, 0 for the others.");
-	for (size_t i = 0; i < n; i++) {
-		stats_peer(d, i, now, &p);
-		fmt_ip4(ip, sizeof(ip), p.addr);
-		for (int st = BGP_ST_IDLE; st <= BGP_ST_ESTABLISHED; st++)
-			metrics_sample(b, "vtepd_bgp_peer_state", p.state == st, "peer", ip, "state",
-				       bgp_state_name((enum bgp_state)st), NULL);
+	if (n && (!p || !ip)) {
+		free(p);
+		free(ip);
+		b->oom = true;          /* answered 500: better than a scrape without its peers */
+		return;
 	}
+	for (size_t i = 0; i < n; i++) {
+		stats_peer(d, i, now, &p[i]);
+		fmt_ip4(ip[i], sizeof(ip[i]), p[i].addr);
+	}
+	metrics_family(b, "vtepd_bgp_peer_state", G, "The BGP session's state: 1 for the state it is in, 0 for the others.");
+	for (size_t i = 0; i < n; i++)
+		for (int st = BGP_ST_IDLE; st <= BGP_ST_ESTABLISHED; st++)
+			metrics_sample(b, "vtepd_bgp_peer_state", p[i].state == st, "peer", ip[i], "state",
+				       bgp_state_name((enum bgp_state)st), NULL);
 	for (size_t f = 0; f < sizeof(fams) / sizeof(fams[0]); f++) {
 		metrics_family(b, fams[f].name, fams[f].type, fams[f].help);
-		for (size_t i = 0; i < n; i++) {
-			stats_peer(d, i, now, &p);
-			fmt_ip4(ip, sizeof(ip), p.addr);
-			metrics_sample(b, fams[f].name, peer_value(&p, fams[f].v), "peer", ip, NULL);
-		}
+		for (size_t i = 0; i < n; i++)
+			metrics_sample(b, fams[f].name, peer_value(&p[i], fams[f].v), "peer", ip[i], NULL);
 	}
+	free(p);
+	free(ip);
 	metrics_family(b, "vtepd_bgp_unknown_connections_total", C,
 		       "BGP connections refused: not from a neighbour's address.");
 	metrics_sample(b, "vtepd_bgp_unknown_connections_total", bgp ? bgp_unknown_accepts(bgp) : 0, NULL);
