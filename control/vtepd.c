@@ -51,6 +51,7 @@
 #include "reasm.h"
 #include "reload.h"
 #include "service.h"
+#include "stats.h"
 #include "switch.h"
 #include "xsk.h"
 #include "xdp.h"
@@ -500,6 +501,11 @@ static int vtepd_loop_setup(struct vtepd *d)
 	rc = vtepd_api_start(d);
 	if (rc)
 		return rc;
+	rc = vtepd_metrics_start(d);
+	if (rc)
+		return rc;
+	if (d->metrics && (rc = vtepd_epoll_add(d, metrics_server_fd(d->metrics))))
+		return rc;
 	if ((rc = vtepd_epoll_add(d, d->signal_fd)) || (rc = vtepd_epoll_add(d, d->timer_fd)) ||
 	    (rc = vtepd_epoll_add(d, ctl_server_fd(d->ctl))) || (rc = vtepd_epoll_add(d, d->nl_fd)) ||
 	    (rc = vtepd_epoll_add(d, api_server_fd(d->api))))
@@ -586,6 +592,7 @@ static void vtepd_tick(struct vtepd *d)
 		vtepd_status(d, false);         /* sent only when it changed */
 		vtepd_nic_links(d);
 		vtepd_commands_serve(d);        /* drops clients past their timeout */
+		vtepd_metrics_tick(d);
 	}
 }
 
@@ -634,6 +641,8 @@ static void vtepd_run(struct vtepd *d)
 				vtepd_commands_serve(d);
 			} else if (fd == api_server_fd(d->api)) {
 				vtepd_api_serve(d);
+			} else if (d->metrics && fd == metrics_server_fd(d->metrics)) {
+				vtepd_metrics_serve(d);
 			} else if (fd == fabric_fd(d)) {
 				fabric_process(d);
 			} else if (fd == d->nl_fd) {
@@ -680,6 +689,7 @@ static void vtepd_shutdown(struct vtepd *d)
 	vtepd_ports_shutdown(d);
 	vtepd_commands_stop(d);
 	vtepd_api_stop(d);
+	vtepd_metrics_stop(d);
 	if (d->ctl_fd > 0)
 		ctl_server_close(d->ctl_fd, d->cfg.socket_path);
 	for (uint16_t u = 0; u < d->n_uplinks; u++) {

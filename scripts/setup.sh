@@ -16,7 +16,7 @@ packages=(gcc clang llvm meson ninja-build pkg-config dpkg-dev
           check libyaml-dev libyajl-dev libjansson-dev libmicrohttpd-dev libsystemd-dev containernetworking-plugins
           iproute2 iputils-ping iputils-arping ethtool jq tshark procps psmisc kmod
           frr gobgpd bc iperf3 iputils-tracepath traceroute
-          podman runc conmon busybox-static criu docker.io curl)
+          podman runc conmon busybox-static criu docker.io curl prometheus)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -30,7 +30,28 @@ if [ ${#missing[@]} -gt 0 ]; then
 	echo "setup: installing ${missing[*]}"
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -q
-	apt-get install -y -q --no-install-recommends "${missing[@]}"
+	# prometheus is for promtool and one scrape in a test, never a server of its own: without
+	# systemd as PID 1 its postinst runs the init script, so while it is installed a
+	# policy-rc.d (only when there is none) refuses every start; under systemd its unit is
+	# disabled and stopped again.
+	prom=0 policy=/usr/sbin/policy-rc.d others=()
+	for p in "${missing[@]}"; do
+		if [ "$p" = prometheus ]; then prom=1; else others+=("$p"); fi
+	done
+	[ ${#others[@]} -eq 0 ] || apt-get install -y -q --no-install-recommends "${others[@]}"
+	if [ "$prom" = 1 ]; then
+		if [ -e "$policy" ]; then
+			apt-get install -y -q --no-install-recommends prometheus
+		else
+			printf '#!/bin/sh\n# scripts/setup.sh: no service starts while prometheus is installed\nexit 101\n' > "$policy"
+			chmod 755 "$policy"
+			apt-get install -y -q --no-install-recommends prometheus || { rm -f "$policy"; exit 1; }
+			rm -f "$policy"
+		fi
+		if [ -d /run/systemd/system ]; then
+			systemctl disable --now prometheus.service >/dev/null 2>&1 || true
+		fi
+	fi
 fi
 
 # Hugepages: 1024 x 2 MB (two vtepd and a generator fit). vtepd runs without them, slower, when this fails.

@@ -537,6 +537,64 @@ static int cfg_section_api(struct cfg_ctx *c, const struct cfg_map *top, const s
 	return rc;
 }
 
+/* metrics.listen: A.B.C.D:PORT or [IPv6]:PORT, the Prometheus endpoint's address. */
+static int cfg_metrics_listen(struct cfg_ctx *c, const struct cfg_map *m, const struct cfg_key *k, yaml_node_t *key,
+			      yaml_node_t *val, const char *path)
+{
+	struct vtep_config *cfg = m->obj;
+	char sv[CFG_SHOW_MAX + 16], ip[INET6_ADDRSTRLEN];
+	const char *s, *a, *colon;
+	size_t alen;
+	unsigned long port;
+	char *end;
+	bool v6;
+	int rc;
+
+	(void)k;
+	rc = cfg_scalar(c, key, val, path, "an address and port, A.B.C.D:PORT or [IPv6]:PORT", &s);
+	if (rc)
+		return rc;
+	v6 = s[0] == '[';
+	if (v6) {
+		const char *close = strchr(s, ']');
+
+		if (!close || close[1] != ':')
+			goto bad;
+		a = s + 1;
+		alen = (size_t)(close - a);
+		colon = close + 1;
+	} else {
+		colon = strrchr(s, ':');
+		if (!colon)
+			goto bad;
+		a = s;
+		alen = (size_t)(colon - s);
+	}
+	if (alen == 0 || alen >= sizeof(ip) || memchr(s, '\0', val->data.scalar.length))
+		goto bad;
+	memcpy(ip, a, alen);
+	ip[alen] = '\0';
+	errno = 0;
+	port = strtoul(colon + 1, &end, 10);
+	if (inet_pton(v6 ? AF_INET6 : AF_INET, ip, cfg->metrics_ip) != 1 || !colon[1] || *end || errno || port < 1 ||
+	    port > 65535 || colon[1] == '-' || colon[1] == '+')
+		goto bad;
+	cfg->metrics_ip6 = v6;
+	cfg->metrics_port = (uint16_t)port;
+	cfg->metrics_on = true;
+	return 0;
+bad:
+	memset(cfg->metrics_ip, 0, sizeof(cfg->metrics_ip));
+	return cfg_fail(c, cfg_mark(key, val),
+			"%s: '%s' is not an address and port (expected A.B.C.D:PORT or [IPv6]:PORT, port 1 to 65535)", path,
+			cfg_show(val, sv, sizeof(sv)));
+}
+
+static const struct cfg_key cfg_metrics_keys[] = {
+	{ "listen", CFG_FN, .fn = cfg_metrics_listen },
+};
+static const struct cfg_table cfg_metrics_table = { CFG_KEYS(cfg_metrics_keys), "a mapping" };
+
 /* vnis[].flood: a list of remote VTEPs, none of them twice or this VTEP. */
 static int cfg_flood(struct cfg_ctx *c, const struct cfg_map *m, const struct cfg_key *k, yaml_node_t *key,
 		     yaml_node_t *val, const char *path)
@@ -1103,6 +1161,7 @@ static const struct cfg_key cfg_top_keys[] = {
 	{ "fastpath", CFG_MAP, CFG_NULL_OK, .pass = 1, .map = &cfg_fastpath_table },
 	{ "control", CFG_MAP, CFG_NULL_OK, .pass = 1, .map = &cfg_control_table },
 	{ "api", CFG_FN, CFG_NULL_OK, .pass = 1, .fn = cfg_section_api },
+	{ "metrics", CFG_MAP, CFG_NULL_OK, .pass = 1, .map = &cfg_metrics_table },
 	{ "vrfs", CFG_FN, CFG_NULL_OK, .pass = 1, .fn = cfg_section_vrfs },
 	{ "vnis", CFG_FN, CFG_NULL_OK, .pass = 1, .fn = cfg_section_vnis },
 	{ "ports", CFG_FN, CFG_NULL_OK, .pass = 1, .fn = cfg_section_ports },

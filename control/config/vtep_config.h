@@ -215,6 +215,11 @@ struct vtep_config {
 	uint32_t api_listen_ip;          /* network order */
 	uint16_t api_listen_port;
 	char api_token_file[256];        /* api.token_file: the bearer token; required with listen */
+	/* Prometheus metrics (metrics: section): GET /metrics over HTTP on metrics_ip:metrics_port */
+	bool metrics_on;                 /* metrics.listen given (off by default) */
+	bool metrics_ip6;                /* metrics_ip is IPv6 (16 bytes), else IPv4 (its first 4) */
+	uint8_t metrics_ip[16];          /* network order */
+	uint16_t metrics_port;
 
 	uint32_t n_vnis;
 	struct vtep_vni_config *vnis;

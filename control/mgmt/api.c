@@ -5,7 +5,8 @@
  * bearer token of the TCP listener, reading bodies up to API_MAX_BODY, running the
  * request's command (api_req.c builds its argv) through ctl_run, and sending its JSON:
  * whole when it fits one step, else streamed (chunked) from ctl_out_next as the client
- * reads. Errors are {"error": "...", "status": N}.
+ * reads. Errors are {"error": "...", "status": N}. Also what metrics.c shares: a TCP listening
+ * socket (IPv4 or IPv6) and a libmicrohttpd daemon set up the same way (api_httpd_start).
  */
 #include "api.h"
 
@@ -366,19 +367,30 @@ static int api_read_token(struct api_server *s, const char *file, char *err, siz
 	return 0;
 }
 
-static int api_tcp_socket(const struct api_config *cfg, int *fd_out, char *err, size_t errlen)
+int api_tcp_listen(const struct sockaddr *sa, socklen_t salen, int *fd_out, char *err, size_t errlen)
 {
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(cfg->tcp_port),
-				  .sin_addr.s_addr = cfg->tcp_ip };
-	char ip[INET_ADDRSTRLEN];
+	char ip[INET6_ADDRSTRLEN] = "?";
+	unsigned port = 0;
 	int one = 1, rc;
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 
-	inet_ntop(AF_INET, &cfg->tcp_ip, ip, sizeof(ip));
+	if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)sa;
+
+		inet_ntop(AF_INET6, &s6->sin6_addr, ip, sizeof(ip));
+		port = ntohs(s6->sin6_port);
+	} else if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *s4 = (const struct sockaddr_in *)sa;
+
+		inet_ntop(AF_INET, &s4->sin_addr, ip, sizeof(ip));
+		port = ntohs(s4->sin_port);
+	}
 	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
-	    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 16) < 0) {
+	    (sa->sa_family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) < 0) ||
+	    bind(fd, sa, salen) < 0 || listen(fd, 16) < 0) {
 		rc = errno;
-		snprintf(err, errlen, "listen on %s:%u: %s", ip, cfg->tcp_port, strerror(rc));
+		snprintf(err, errlen, sa->sa_family == AF_INET6 ? "listen on [%s]:%u: %s" : "listen on %s:%u: %s", ip, port,
+			 strerror(rc));
 		if (fd >= 0)
 			close(fd);
 		return rc;
@@ -387,31 +399,54 @@ static int api_tcp_socket(const struct api_config *cfg, int *fd_out, char *err, 
 	return 0;
 }
 
-static int api_listener_start(struct api_server *s, struct api_listener *l, int fd, bool need_token, char *err,
-			      size_t errlen)
+static int api_tcp_socket(const struct api_config *cfg, int *fd_out, char *err, size_t errlen)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(cfg->tcp_port),
+				  .sin_addr.s_addr = cfg->tcp_ip };
+
+	return api_tcp_listen((const struct sockaddr *)&sa, sizeof(sa), fd_out, err, errlen);
+}
+
+int api_httpd_start(int fd, MHD_AccessHandlerCallback access, void *cls, MHD_RequestCompletedCallback completed,
+		    struct MHD_Daemon **mhd, int *mhd_ep, char *err, size_t errlen)
 {
 	const union MHD_DaemonInfo *di;
-	struct epoll_event ev = { .events = EPOLLIN };
 
-	l->s = s;
-	l->need_token = need_token;
-	l->mhd = MHD_start_daemon(MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL, api_access, l,
-				  MHD_OPTION_LISTEN_SOCKET, fd,
-				  MHD_OPTION_CONNECTION_LIMIT, (unsigned)API_MAX_CONNS,
-				  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)API_CONN_TIMEOUT_S,
-				  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64u << 10),
-				  MHD_OPTION_NOTIFY_COMPLETED, api_completed, NULL,
-				  MHD_OPTION_EXTERNAL_LOGGER, api_log, NULL,
-				  MHD_OPTION_END);
-	if (!l->mhd) {
+	*mhd_ep = -1;
+	*mhd = MHD_start_daemon(MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL, access, cls,
+				MHD_OPTION_LISTEN_SOCKET, fd,
+				MHD_OPTION_CONNECTION_LIMIT, (unsigned)API_MAX_CONNS,
+				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)API_CONN_TIMEOUT_S,
+				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64u << 10),
+				MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+				MHD_OPTION_EXTERNAL_LOGGER, api_log, NULL,
+				MHD_OPTION_END);
+	if (!*mhd) {
 		close(fd);
 		snprintf(err, errlen, "cannot start the HTTP server");
 		return EIO;
 	}
-	di = MHD_get_daemon_info(l->mhd, MHD_DAEMON_INFO_EPOLL_FD);
-	l->mhd_ep = di ? di->epoll_fd : -1;
+	di = MHD_get_daemon_info(*mhd, MHD_DAEMON_INFO_EPOLL_FD);
+	*mhd_ep = di ? di->epoll_fd : -1;
+	if (*mhd_ep < 0) {
+		snprintf(err, errlen, "cannot poll the HTTP server");
+		return EIO;
+	}
+	return 0;
+}
+
+static int api_listener_start(struct api_server *s, struct api_listener *l, int fd, bool need_token, char *err,
+			      size_t errlen)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	int rc;
+
+	l->s = s;
+	l->need_token = need_token;
+	if ((rc = api_httpd_start(fd, api_access, l, api_completed, &l->mhd, &l->mhd_ep, err, errlen)))
+		return rc;
 	ev.data.ptr = l;
-	if (l->mhd_ep < 0 || epoll_ctl(s->ep, EPOLL_CTL_ADD, l->mhd_ep, &ev) < 0) {
+	if (epoll_ctl(s->ep, EPOLL_CTL_ADD, l->mhd_ep, &ev) < 0) {
 		snprintf(err, errlen, "cannot poll the HTTP server");
 		return EIO;
 	}

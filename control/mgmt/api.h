@@ -20,6 +20,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <sys/socket.h>
+
+#include <microhttpd.h>
+
 #include "ctl.h"
 
 #define API_MAX_CONNS 64
@@ -50,5 +54,16 @@ void api_server_tick(struct api_server *s, bool slow);
 void api_server_get_stats(const struct api_server *s, struct api_server_stats *st);
 /* Stops, closes the sockets, removes the UNIX socket file. */
 void api_server_close(struct api_server *s);
+
+/*
+ * What the API's server and the metrics endpoint (metrics.c) share. api_tcp_listen: a
+ * non-blocking listening TCP socket on sa (IPv4, or IPv6 only); err names the address.
+ * api_httpd_start: a libmicrohttpd daemon on the listening socket fd (taken over, closed on
+ * failure) in external epoll mode, with the API's limits (connections, timeout, memory) and
+ * logger; *mhd_ep is its epoll descriptor, to poll and MHD_run when readable.
+ */
+int api_tcp_listen(const struct sockaddr *sa, socklen_t salen, int *fd_out, char *err, size_t errlen);
+int api_httpd_start(int fd, MHD_AccessHandlerCallback access, void *cls, MHD_RequestCompletedCallback completed,
+		    struct MHD_Daemon **mhd, int *mhd_ep, char *err, size_t errlen);
 
 #endif

@@ -32,6 +32,7 @@
 #include "reload.h"
 #include "route.h"
 #include "route_rib.h"
+#include "stats.h"
 #include "switch.h"
 #include "xsk.h"
 #include "xdp.h"
@@ -142,7 +143,7 @@ static int cmd_show_vnis(struct ctl_out *o, int argc, char **argv, void *ctx)
 		ctl_u64(o, "unknown_vtep_drops", vc->unknown_vtep);
 		ctl_u64(o, "macs", fdb_vni_entries(d->fdb, i));
 		ctl_u64(o, "max_macs", vtepd_vni_max_macs(d, i) == VTEP_MAX_MACS_UNLIMITED ? 0 : vtepd_vni_max_macs(d, i));
-		ctl_u64(o, "learn_limit_drops", vc->learn_limit + v->learn_limit);
+		ctl_u64(o, "learn_limit_drops", stats_vni_learn_limit(d, i));
 		ctl_obj_end(o);
 	}
 	ctl_list_end(o);
@@ -406,13 +407,9 @@ static uint64_t port_rx_missed(const char *xdp_ifname, uint16_t dpdk_port)
 
 static void port_counters(struct ctl_out *o, const struct dp_port_counters *pc, uint64_t rx_missed)
 {
-	uint64_t drops = 0;
-
-	for (int r = 1; r < DP_DROP_MAX; r++)
-		drops += pc->drops[r];
 	ctl_u64(o, "rx_pkts", pc->rx_pkts);
 	ctl_u64(o, "tx_pkts", pc->tx_pkts);
-	ctl_u64(o, "drops", drops);
+	ctl_u64(o, "drops", stats_port_drops(pc));
 	ctl_u64(o, "rx_missed", rx_missed);
 }
 
@@ -654,22 +651,10 @@ static void show_stats_vni(struct ctl_out *o, uint32_t vni, const struct dp_vni_
 {
 	ctl_obj_begin(o, NULL);
 	ctl_u64(o, "vni", vni);
-	ctl_u64(o, "encap_pkts", vc->encap_pkts);
-	ctl_u64(o, "encap_bytes", vc->encap_bytes);
-	ctl_u64(o, "decap_pkts", vc->decap_pkts);
-	ctl_u64(o, "decap_bytes", vc->decap_bytes);
-	ctl_u64(o, "flooded", vc->flooded);
-	ctl_u64(o, "local_pkts", vc->local_pkts);
-	ctl_u64(o, "arp_suppressed", vc->arp_suppressed);
-	/* the anycast gateway (drops by reason are in the ports' drops) */
-	ctl_u64(o, "gw_arp_replies", vc->gw_arp_replies);
-	ctl_u64(o, "gw_arp_answers", vc->gw_arp_answers);
-	ctl_u64(o, "gw_na_answers", vc->gw_na_answers);
-	ctl_u64(o, "gw_na_sent", vc->gw_na_sent);
-	ctl_u64(o, "gw_echo_replies", vc->gw_echo_replies);
-	ctl_u64(o, "gw_conflicts", vc->gw_conflicts);
-	ctl_u64(o, "gw_remote_gleans", vc->gw_remote_gleans);
-	ctl_u64(o, "to_gateway_unrouted", vc->gw_unrouted);
+	/* stats.c's table, as /metrics: the tunnel, flooding, ARP suppression, the anycast gateway
+	   (drops by reason are in the ports' drops) */
+	for (size_t c = 0; c < stats_n_vni_counters; c++)
+		ctl_u64(o, stats_vni_counters[c].key, stats_counter_get(&stats_vni_counters[c], vc));
 	ctl_obj_end(o);
 }
 
@@ -686,12 +671,9 @@ static void show_stats_fdb(struct ctl_out *o, struct vtepd *d)
 	ctl_u64(o, "moves", fs.moves);
 	ctl_u64(o, "static_conflicts", fs.static_conflicts);
 	{
-		uint64_t refused = fs.move_refused, limit = d->stats.learn_limit;
+		uint64_t refused, limit;
 
-		for (int s = 0; s < DP_N_SLOTS; s++) {
-			refused += d->counters->ports[s].learn_refused;
-			limit += d->counters->ports[s].learn_limit;
-		}
+		stats_fdb_sums(d, &refused, &limit);
 		ctl_u64(o, "move_refused", refused);
 		ctl_u64(o, "learn_limit", limit);
 	}
@@ -713,17 +695,8 @@ static void show_stats_vrfs(struct ctl_out *o, struct vtepd *d)
 			continue;          /* the slot of a VRF deleted at run time */
 		ctl_obj_begin(o, NULL);
 		ctl_str(o, "vrf", d->cfg.vrfs[k].name);
-		ctl_u64(o, "routed", rc->routed);
-		ctl_u64(o, "routed_remote", rc->routed_remote);
-		ctl_u64(o, "routed_from_l3vni", rc->routed_from_l3vni);
-		ctl_u64(o, "ttl_expired", rc->ttl_expired);
-		ctl_u64(o, "icmp_time_exceeded", rc->icmp_time_exceeded);
-		ctl_u64(o, "no_route", rc->no_route);
-		ctl_u64(o, "glean_sent", rc->glean_sent);
-		ctl_u64(o, "glean_drops", rc->glean_drops);
-		ctl_u64(o, "glean_rate_limited", rc->glean_rate_limited);
-		ctl_u64(o, "route_no_l3vni", rc->no_l3vni);
-		ctl_u64(o, "route_no_vtep", rc->no_vtep);
+		for (size_t c = 0; c < stats_n_vrf_counters; c++)       /* stats.c's table, as /metrics */
+			ctl_u64(o, stats_vrf_counters[c].key, stats_counter_get(&stats_vrf_counters[c], rc));
 		ctl_u64(o, "host_routes_refused", d->vrfs[k].host_refused);
 		if (d->vrfs[k].table) {
 			struct dp_route_stats st;
@@ -785,17 +758,8 @@ static int cmd_show_stats(struct ctl_out *o, int argc, char **argv, void *ctx)
 		const struct dp_mtu_counters *mc = &d->counters->mtu;
 
 		ctl_obj_begin(o, "mtu");
-		ctl_u64(o, "fragmented", mc->fragmented);
-		ctl_u64(o, "fragments", mc->fragments);
-		ctl_u64(o, "outer_fragmented", mc->outer_fragmented);
-		ctl_u64(o, "icmp4_sent", mc->icmp4_sent);
-		ctl_u64(o, "icmp6_sent", mc->icmp6_sent);
-		ctl_u64(o, "icmp_rate_limited", mc->icmp_rate_limited);
-		ctl_u64(o, "icmp_not_allowed", mc->icmp_not_allowed);
-		ctl_u64(o, "reasm_fragments", mc->reasm.fragments);
-		ctl_u64(o, "reassembled", mc->reasm.reassembled);
-		ctl_u64(o, "reasm_failed", mc->reasm.failed);
-		ctl_u64(o, "reasm_timed_out", mc->reasm.timed_out);
+		for (size_t c = 0; c < stats_n_mtu_counters; c++)       /* stats.c's table, as /metrics */
+			ctl_u64(o, stats_mtu_counters[c].key, stats_counter_get(&stats_mtu_counters[c], mc));
 		ctl_obj_end(o);
 	}
 
@@ -827,16 +791,7 @@ static int cmd_show_stats(struct ctl_out *o, int argc, char **argv, void *ctx)
 	}
 	ctl_obj_end(o);
 
-	if (vtep_xdp_stats(d->cfg.underlay_ifname, &redirected, &passed) == 0) {
-		/* the filters of the other uplinks add theirs */
-		for (uint16_t u = 1; u < d->n_uplinks; u++) {
-			uint64_t r = 0, p = 0;
-
-			if (vtep_xdp_stats(d->uplinks[u].ifname, &r, &p) == 0) {
-				redirected += r;
-				passed += p;
-			}
-		}
+	if (stats_xdp(d, &redirected, &passed) == 0) {
 		ctl_obj_begin(o, "underlay_xdp");
 		ctl_u64(o, "to_vtepd", redirected);
 		ctl_u64(o, "to_kernel", passed);
@@ -846,27 +801,9 @@ static int cmd_show_stats(struct ctl_out *o, int argc, char **argv, void *ctx)
 	ctl_list_begin(o, "ports");
 	for (int s = 0; s < DP_N_SLOTS; s++) {
 		const struct dp_port_counters *pc = &d->counters->ports[s];
-		const char *name;
+		const char *name = stats_port_name(d, s);      /* the ports /metrics has too */
 
-		if (s > DP_PORT_EXCEPTION && dp_slot_is_exception((uint16_t)s)) {   /* the others' exception TAPs */
-			uint16_t u = dp_slot_uplink_index((uint16_t)s);
-
-			if (u >= d->n_uplinks || d->uplinks[u].exc_port == UINT16_MAX)
-				continue;
-			name = d->uplinks[u].ifname;
-		} else if (s > DP_PORT_EXCEPTION) {           /* the second uplink and on */
-			if (s - DP_PORT_EXCEPTION >= d->n_uplinks)
-				continue;
-			name = d->uplinks[s - DP_PORT_EXCEPTION].name;
-		} else if (s == DP_PORT_UNDERLAY) {
-			name = d->cfg.underlay_exception ? "underlay" : d->cfg.underlay_ifname;
-		} else if (s == DP_PORT_EXCEPTION) {
-			name = d->cfg.underlay_ifname;
-		} else {
-			name = d->ports[s].conf.name;
-		}
-		if ((s == DP_PORT_EXCEPTION && d->exception_port == UINT16_MAX) ||
-		    (s != DP_PORT_UNDERLAY && s < DP_PORT_EXCEPTION && !d->ports[s].in_use))
+		if (!name)
 			continue;
 		ctl_obj_begin(o, NULL);
 		ctl_str(o, "port", name);
@@ -875,8 +812,8 @@ static int cmd_show_stats(struct ctl_out *o, int argc, char **argv, void *ctx)
 		ctl_u64(o, "tx_pkts", pc->tx_pkts);
 		ctl_u64(o, "tx_bytes", pc->tx_bytes);
 		if (!dp_slot_is_exception((uint16_t)s)) {
-			bool container = s != DP_PORT_UNDERLAY && s < DP_PORT_EXCEPTION;   /* uplink slots follow the exception's */
-			uint64_t limit = pc->learn_limit + (container ? d->ports[s].learn_limit : 0);
+			bool container = stats_port_is_container(s);
+			uint64_t limit = stats_port_learn_limit(d, s);
 			uint32_t max = container ? vtepd_port_max_macs(d, (uint16_t)s) : 0;
 
 			ctl_u64(o, "macs", container ? fdb_port_entries(d->fdb, (uint32_t)s) : 0);
@@ -896,10 +833,7 @@ static int cmd_show_stats(struct ctl_out *o, int argc, char **argv, void *ctx)
 				ctl_u64(o, dp_drop_name((enum dp_drop)r), pc->drops[r]);
 		{
 			/* our multi-buffer AF_XDP port drops before the fast path sees a packet */
-			const struct dp_xsk *x = s == DP_PORT_UNDERLAY ? d->underlay_xsk :
-						 dp_slot_is_uplink((uint16_t)s) ? d->uplinks[s - DP_PORT_EXCEPTION].xsk :
-						 dp_slot_is_exception((uint16_t)s) ? NULL :
-						 s != DP_PORT_EXCEPTION ? d->ports[s].xsk : NULL;
+			const struct dp_xsk *x = stats_port_xsk(d, s);
 
 			if (x) {
 				ctl_u64(o, "xsk_rx_no_mbuf", dp_xsk_stats(x)->rx_no_mbuf);
@@ -912,15 +846,14 @@ static int cmd_show_stats(struct ctl_out *o, int argc, char **argv, void *ctx)
 	ctl_list_end(o);
 
 	ctl_list_begin(o, "vnis");
-	for (uint16_t i = 0; i < d->n_vnis; i++)
-		if (d->vnis[i].vni)
-			show_stats_vni(o, d->vnis[i].vni, &d->counters->vnis[i]);
-	/* the VRFs' L3 VNIs, after the L2 VNIs as in the snapshot: what crossed them routed */
-	for (uint16_t k = 0; k < d->n_vrfs; k++) {
-		uint16_t i = vtepd_vrf_l3vni_index(d, k);
+	{
+		/* the L2 VNIs, then the VRFs' L3 VNIs (what crossed them routed) */
+		uint16_t idx[VTEP_MAX_VNIS];
+		uint32_t vni[VTEP_MAX_VNIS];
+		size_t n = stats_vnis(d, idx, vni);
 
-		if (i != DP_NO_ID)
-			show_stats_vni(o, d->vrfs[k].l3vni, &d->counters->vnis[i]);
+		for (size_t i = 0; i < n; i++)
+			show_stats_vni(o, vni[i], &d->counters->vnis[idx[i]]);
 	}
 	ctl_list_end(o);
 
@@ -1186,8 +1119,10 @@ static int cmd_show_bgp_summary(struct ctl_out *o, int argc, char **argv, void *
 		struct bgp_peer *p = bgp_peer_at(b, i);
 		const struct bgp_peer_config *pc = bgp_peer_config(p);
 		struct bgp_peer_stats st;
+		struct stats_peer sp;           /* the numbers /metrics has too */
 
 		bgp_peer_get_stats(p, &st);
+		stats_peer(d, i, now, &sp);
 		ctl_obj_begin(o, NULL);
 		ctl_ip(o, "neighbor", pc->addr);
 		ctl_u64(o, "remote_as", pc->remote_as);
@@ -1198,24 +1133,19 @@ static int cmd_show_bgp_summary(struct ctl_out *o, int argc, char **argv, void *
 			ctl_ip(o, "update_source", pc->source_addr);
 		else
 			ctl_str(o, "update_source", "-");
-		ctl_u64(o, "uptime", st.state == BGP_ST_ESTABLISHED && st.established_at ? now - st.established_at : 0);
-		{
-			uint64_t received, accepted, sent;
-
-			fabric_peer_routes(d, i, &received, &accepted, &sent);
-			ctl_u64(o, "routes_received", received);
-			ctl_u64(o, "routes_accepted", accepted);
-			ctl_u64(o, "routes_sent", sent);
-		}
-		ctl_u64(o, "msgs_in", st.msgs_in[1] + st.msgs_in[2] + st.msgs_in[3] + st.msgs_in[4] + st.msgs_in[5]);
-		ctl_u64(o, "msgs_out", st.msgs_out[1] + st.msgs_out[2] + st.msgs_out[3] + st.msgs_out[4] + st.msgs_out[5]);
-		ctl_u64(o, "updates_in", st.msgs_in[BGP_MSG_UPDATE]);
-		ctl_u64(o, "updates_out", st.msgs_out[BGP_MSG_UPDATE]);
-		ctl_u64(o, "rejected", st.updates_rejected + st.treat_as_withdraw);
+		ctl_u64(o, "uptime", sp.uptime);
+		ctl_u64(o, "routes_received", sp.received);
+		ctl_u64(o, "routes_accepted", sp.accepted);
+		ctl_u64(o, "routes_sent", sp.sent);
+		ctl_u64(o, "msgs_in", sp.msgs_in);
+		ctl_u64(o, "msgs_out", sp.msgs_out);
+		ctl_u64(o, "updates_in", sp.updates_in);
+		ctl_u64(o, "updates_out", sp.updates_out);
+		ctl_u64(o, "rejected", sp.rejected);
 		/* RFC 7606: UPDATEs that reset the session, UPDATEs and single routes treated as withdrawn */
-		ctl_u64(o, "updates_reset", st.updates_rejected);
-		ctl_u64(o, "treat_as_withdraw", st.treat_as_withdraw);
-		ctl_u64(o, "malformed_routes", st.evpn_malformed);
+		ctl_u64(o, "updates_reset", sp.updates_reset);
+		ctl_u64(o, "treat_as_withdraw", sp.treat_as_withdraw);
+		ctl_u64(o, "malformed_routes", sp.malformed);
 		if (ctl_is_json(o)) {
 			ctl_obj_begin(o, "malformed_by_reason");
 			for (int r = EVPN_NLRI_OK + 1; r < EVPN_NLRI_ERR_MAX; r++)

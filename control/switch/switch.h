@@ -27,6 +27,7 @@ struct route_rib;
 struct fabric;
 struct ctl_server;
 struct api_server;
+struct metrics_server;
 struct rte_mempool;
 struct rte_ring;
 struct rte_rcu_qsbr;
@@ -223,6 +224,7 @@ struct vtepd {
 	struct fabric *fabric;             /* the BGP EVPN speaker (fabric.h), NULL without a bgp section */
 	struct ctl_server *ctl;            /* the management socket's clients (on ctl_fd, ctl.h) */
 	struct api_server *api;            /* the management API (HTTP, api.h) */
+	struct metrics_server *metrics;    /* the Prometheus endpoint (metrics.h), NULL without metrics.listen */
 };
 
 /* switch.c */

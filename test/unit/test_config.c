@@ -656,7 +656,7 @@ END_TEST
 START_TEST(test_err_unknown_key)
 {
 	EXPECT_ERR(BASE "fastpth:\n  lcore: 2\n", 5, 1,
-		   "unknown key 'fastpth' at top level (expected one of: vtep, underlay, fastpath, control, api, vrfs, vnis, ports, bgp)");
+		   "unknown key 'fastpth' at top level (expected one of: vtep, underlay, fastpath, control, api, metrics, vrfs, vnis, ports, bgp)");
 	EXPECT_ERR("vtep:\n  soruce_ip: 10.0.0.1\n", 2, 3,
 		   "unknown key 'soruce_ip' in 'vtep' (expected one of: name, source_ip, udp_port, anycast_gateway_mac)");
 	EXPECT_ERR(BASE "  interfce: ul0\n", 5, 3, "unknown key 'interfce' in 'underlay'");
@@ -994,6 +994,47 @@ START_TEST(test_api_section)
 	path[108] = '\0';
 	snprintf(y, sizeof(y), BASE "api:\n  socket: %s\n", path);
 	EXPECT_ERR(y, 6, 11, "api.socket: path is 108 characters long (expected fewer than 108)");
+}
+END_TEST
+
+/* The metrics section (issue 16): off without listen; IPv4 or [IPv6] and a port. */
+START_TEST(test_metrics_section)
+{
+	static const uint8_t v6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 9 };
+	struct vtep_config cfg;
+
+	LOAD_OK(BASE, &cfg);
+	ck_assert(!cfg.metrics_on);
+	vtep_config_free(&cfg);
+	LOAD_OK(BASE "metrics:\n", &cfg);
+	ck_assert(!cfg.metrics_on);
+	vtep_config_free(&cfg);
+	LOAD_OK(BASE "metrics:\n  listen: 127.0.0.1:9100\n", &cfg);
+	ck_assert(cfg.metrics_on);
+	ck_assert(!cfg.metrics_ip6);
+	ck_assert_uint_eq(*(uint32_t *)cfg.metrics_ip, ip("127.0.0.1"));
+	ck_assert_uint_eq(cfg.metrics_port, 9100);
+	vtep_config_free(&cfg);
+	LOAD_OK(BASE "metrics: {listen: \"[2001:db8::9]:65535\"}\n", &cfg);
+	ck_assert(cfg.metrics_on);
+	ck_assert(cfg.metrics_ip6);
+	ck_assert(!memcmp(cfg.metrics_ip, v6, 16));
+	ck_assert_uint_eq(cfg.metrics_port, 65535);
+	vtep_config_free(&cfg);
+
+	EXPECT_ERR(BASE "metrics:\n  listen: 127.0.0.1\n", 6, 11,
+		   "metrics.listen: '127.0.0.1' is not an address and port (expected A.B.C.D:PORT or [IPv6]:PORT");
+	EXPECT_ERR(BASE "metrics:\n  listen: 127.0.0.1:0\n", 6, 11, "is not an address and port");
+	EXPECT_ERR(BASE "metrics:\n  listen: 127.0.0.1:65536\n", 6, 11, "is not an address and port");
+	EXPECT_ERR(BASE "metrics:\n  listen: 127.0.0.1:+80\n", 6, 11, "is not an address and port");
+	EXPECT_ERR(BASE "metrics:\n  listen: 300.0.0.1:80\n", 6, 11, "is not an address and port");
+	EXPECT_ERR(BASE "metrics:\n  listen: localhost:9100\n", 6, 11, "is not an address and port");
+	EXPECT_ERR(BASE "metrics:\n  listen: '::1:9100'\n", 6, 11, "is not an address and port");
+	EXPECT_ERR(BASE "metrics:\n  listen: '[::1]9100'\n", 6, 11, "is not an address and port");
+	EXPECT_ERR(BASE "metrics:\n  listen: '[::1]:'\n", 6, 11, "is not an address and port");
+	EXPECT_ERR(BASE "metrics:\n  listen: '[10.0.0.1]:80'\n", 6, 11, "is not an address and port");
+	EXPECT_ERR(BASE "metrics:\n  listen: [::1]:9100\n", 6, 12, "YAML syntax error");   /* unquoted: a flow list */
+	EXPECT_ERR(BASE "metrics:\n  port: 9100\n", 6, 3, "unknown key 'port' in 'metrics' (expected one of: listen)");
 }
 END_TEST
 
@@ -1414,7 +1455,7 @@ static const struct schema_map {
 	const char *key, *value;         /* a valid key to repeat */
 	const char *keys;                /* the "expected one of" list */
 } schema_maps[] = {
-	{ NULL, BASE, 0, "fastpath", "{}", "vtep, underlay, fastpath, control, api, vrfs, vnis, ports, bgp" },
+	{ NULL, BASE, 0, "fastpath", "{}", "vtep, underlay, fastpath, control, api, metrics, vrfs, vnis, ports, bgp" },
 	{ "vtep", "underlay: {port: 'net_af_xdp0,iface=ul0'}\nvtep:\n  source_ip: 10.0.0.1\n", 2, "udp_port", "4790",
 	  "name, source_ip, udp_port, anycast_gateway_mac" },
 	{ "underlay", "vtep: {source_ip: 10.0.0.1}\nunderlay:\n  port: net_af_xdp0,iface=ul0\n", 2, "mtu", "1500",
@@ -1424,6 +1465,7 @@ static const struct schema_map {
 	{ "fastpath", BASE "fastpath:\n  lcore: 2\n", 2, "mbufs", "8192", "lcore, mac_table_size, mac_aging, neighbor_aging, mbufs, runtime_vrfs" },
 	{ "control", BASE "control:\n", 2, "socket", "/run/x.sock", "socket" },
 	{ "api", BASE "api:\n", 2, "socket", "/run/x.sock", "socket, listen, token_file" },
+	{ "metrics", BASE "metrics:\n", 2, "listen", "127.0.0.1:9100", "listen" },
 	{ "vnis[0]", BASE "vnis:\n  - vni: 100\n", 4, "learning", "true",
 	  "vni, learning, flood, static_macs, rd, route_targets, mtu, outer_fragmentation, vtep_check, max_macs, vrf, "
 	  "gateway" },
@@ -2541,6 +2583,7 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, test_parse_ipv4);
 	tcase_add_test(tc, test_find_vni);
 	tcase_add_test(tc, test_api_section);
+	tcase_add_test(tc, test_metrics_section);
 	tcase_add_test(tc, test_parse_l3_values);
 	suite_add_tcase(s, tc);
 
