@@ -50,6 +50,7 @@
 #include "port.h"
 #include "reasm.h"
 #include "switch.h"
+#include "telemetry.h"
 #include "xsk.h"
 #include "xdp.h"
 
@@ -508,6 +509,13 @@ static int vtepd_loop_setup(struct vtepd *d)
 	rc = vtepd_api_start(d);
 	if (rc)
 		return rc;
+	rc = vtepd_telemetry_start(d);
+	if (rc) {
+		vlog(VLOG_ERR, "telemetry: %s", strerror(rc));
+		return rc;
+	}
+	if ((rc = vtepd_epoll_add(d, vtepd_telemetry_fd())))
+		return rc;
 	if ((rc = vtepd_epoll_add(d, d->signal_fd)) || (rc = vtepd_epoll_add(d, d->timer_fd)) ||
 	    (rc = vtepd_epoll_add(d, ctl_server_fd(d->ctl))) || (rc = vtepd_epoll_add(d, d->nl_fd)) ||
 	    (rc = vtepd_epoll_add(d, api_server_fd(d->api))))
@@ -612,6 +620,8 @@ static void vtepd_run(struct vtepd *d)
 				vtepd_commands_serve(d);
 			} else if (fd == api_server_fd(d->api)) {
 				vtepd_api_serve(d);
+			} else if (fd == vtepd_telemetry_fd()) {
+				vtepd_telemetry_serve(d);
 			} else if (fd == fabric_fd(d)) {
 				fabric_process(d);
 			} else if (fd == d->nl_fd) {
@@ -689,6 +699,7 @@ static void vtepd_shutdown(struct vtepd *d)
 	vtepd_ports_shutdown(d);
 	vtepd_commands_stop(d);
 	vtepd_api_stop(d);
+	vtepd_telemetry_stop();
 	if (d->ctl_fd > 0)
 		ctl_server_close(d->ctl_fd, d->cfg.socket_path);
 	for (uint16_t u = 0; u < d->n_uplinks; u++) {

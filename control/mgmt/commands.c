@@ -1948,6 +1948,11 @@ static const struct ctl_command vtepd_commands[] = {
 	{ { "vrf", "del", NULL }, "vrf del NAME", cmd_vrf_del },
 };
 
+struct ctl_out *vtepd_commands_run(struct vtepd *d, bool json, int argc, char **argv)
+{
+	return ctl_run(vtepd_commands, sizeof(vtepd_commands) / sizeof(vtepd_commands[0]), d, json, argc, argv);
+}
+
 int vtepd_commands_start(struct vtepd *d)
 {
 	return ctl_server_new(d->ctl_fd, vtepd_commands, sizeof(vtepd_commands) / sizeof(vtepd_commands[0]), d,
