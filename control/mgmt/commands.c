@@ -26,6 +26,7 @@
 #include "evpn_rib.h"
 #include "fabric.h"
 #include "fdb.h"
+#include "frame_trace.h"
 #include "log.h"
 #include "netlink.h"
 #include "route.h"
@@ -1946,6 +1947,7 @@ static const struct ctl_command vtepd_commands[] = {
 	{ { "vni", "del", NULL }, "vni del N", cmd_vni_del },
 	{ { "vrf", "add", NULL }, VRF_ADD_USAGE, cmd_vrf_add },
 	{ { "vrf", "del", NULL }, "vrf del NAME", cmd_vrf_del },
+	{ { "trace", NULL }, VTEPD_TRACE_USAGE, vtepd_cmd_trace },
 };
 
 struct ctl_out *vtepd_commands_run(struct vtepd *d, bool json, int argc, char **argv)
