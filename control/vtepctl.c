@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define VTEPCTL_RUN_DIR "/run/vtepd"
 #define VTEPCTL_DEFAULT_SOCKET VTEPCTL_RUN_DIR "/vtepd.sock"
@@ -56,7 +57,9 @@ vtepctl_usage(FILE *f)
 		"  vrf del NAME\n"
 		"  reload\n"
 		"  log level err|warn|info|debug\n"
-		"  show log\n");
+		"  show log\n"
+		"  trace N [port NAME] [timeout S]   what the fast path does with the next N frames\n"
+		"  trace show | trace stop\n");
 }
 
 struct vtepctl_out {
@@ -172,6 +175,43 @@ main(int argc, char **argv)
 		}
 	}
 
+	/*
+	 * trace N ...: arm the trace, then ask for it (trace show) until the daemon stops
+	 * answering EAGAIN ("still tracing"), and print that answer.
+	 */
+	if (argc - optind >= 2 && strcmp(argv[optind], "trace") == 0 && strcmp(argv[optind + 1], "show") != 0 &&
+	    strcmp(argv[optind + 1], "stop") != 0) {
+		static char *show[] = { "trace", "show", NULL };
+		int status = 0;
+		char *body = NULL;
+		int err = ctl_client_request(sock, json, argc - optind, argv + optind, &status, &body);
+
+		if (!err && !status) {
+			struct timespec nap = { 0, 100 * 1000000L };
+
+			do {
+				free(body);
+				body = NULL;
+				nanosleep(&nap, NULL);
+				err = ctl_client_request(sock, json, 2, show, &status, &body);
+			} while (!err && status == EAGAIN);
+		}
+		if (err) {
+			fprintf(stderr, "vtepctl: %s: %s\n", sock, strerror(err));
+			free(body);
+			free(name_path);
+			return vtepctl_is_connect_error(err) ? 2 : 1;
+		}
+		if (status)
+			fprintf(stderr, "vtepctl: %s\n", body && body[0] ? body : strerror(status));
+		else if (body)
+			fputs(body, stdout);
+		if (!status && body && body[0] && body[strlen(body) - 1] != '\n')
+			fputc('\n', stdout);
+		free(body);
+		free(name_path);
+		return status ? 1 : 0;
+	}
 	int status = 0;
 	char *errmsg = NULL;
 	struct vtepctl_out out = { 0 };

@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include <rte_eal.h>
+#include <rte_pdump.h>
 #include <rte_errno.h>
 #include <rte_ethdev.h>
 #include <rte_launch.h>
@@ -53,6 +54,7 @@
 #include "service.h"
 #include "stats.h"
 #include "switch.h"
+#include "telemetry.h"
 #include "xsk.h"
 #include "xdp.h"
 
@@ -146,9 +148,20 @@ static int vtepd_eal_init(struct vtepd *d, const char *prog)
 		argv[argc++] = "--no-huge";
 		argv[argc++] = "-m";
 		argv[argc++] = mem;
-	} else {
+	} else if (!d->cfg.capture) {
 		argv[argc++] = "--huge-unlink";  /* no hugepage files left behind */
+	} else {
+		/*
+		 * fastpath.capture: dpdk-dumpcap, a secondary process, maps our memory through
+		 * its hugepage files, so they stay (EAL's default removes only stale ones of our
+		 * prefix at start); vtepd_remove_hugepage_files takes them at exit.
+		 */
+		argv[argc++] = "--huge-unlink=existing";
+		vlog(VLOG_INFO, "fastpath.capture: hugepage files of vtepd-%s kept for dpdk-dumpcap "
+				"(removed at exit)", d->cfg.name);
 	}
+	if (d->cfg.capture && !d->hugepages)
+		vlog(VLOG_WARN, "fastpath.capture: needs hugepages (%s): dpdk-dumpcap cannot attach", why);
 	/*
 	 * Not --in-memory (nor --no-shconf): memif ports need DPDK's multi-process channel.
 	 * A prefix of our own keeps instances apart; its runtime directory goes at exit.
@@ -180,6 +193,9 @@ static int vtepd_eal_init(struct vtepd *d, const char *prog)
 		vlog(VLOG_ERR, "DPDK initialisation failed: %s", rte_strerror(rte_errno));
 		return rte_errno ? rte_errno : EINVAL;
 	}
+	if (d->cfg.capture && d->hugepages && (rc = rte_pdump_init()) != 0)
+		vlog(VLOG_WARN, "fastpath.capture: pdump initialisation failed: %s (dpdk-dumpcap will not work)",
+		     rte_strerror(rte_errno));
 	if (!rte_lcore_is_enabled(worker)) {
 		vlog(VLOG_ERR, "fast-path lcore %u is not available", worker);
 		return EINVAL;
@@ -506,6 +522,13 @@ static int vtepd_loop_setup(struct vtepd *d)
 		return rc;
 	if (d->metrics && (rc = vtepd_epoll_add(d, metrics_server_fd(d->metrics))))
 		return rc;
+	rc = vtepd_telemetry_start(d);
+	if (rc) {
+		vlog(VLOG_ERR, "telemetry: %s", strerror(rc));
+		return rc;
+	}
+	if ((rc = vtepd_epoll_add(d, vtepd_telemetry_fd())))
+		return rc;
 	if ((rc = vtepd_epoll_add(d, d->signal_fd)) || (rc = vtepd_epoll_add(d, d->timer_fd)) ||
 	    (rc = vtepd_epoll_add(d, ctl_server_fd(d->ctl))) || (rc = vtepd_epoll_add(d, d->nl_fd)) ||
 	    (rc = vtepd_epoll_add(d, api_server_fd(d->api))))
@@ -643,6 +666,8 @@ static void vtepd_run(struct vtepd *d)
 				vtepd_api_serve(d);
 			} else if (d->metrics && fd == metrics_server_fd(d->metrics)) {
 				vtepd_metrics_serve(d);
+			} else if (fd == vtepd_telemetry_fd()) {
+				vtepd_telemetry_serve(d);
 			} else if (fd == fabric_fd(d)) {
 				fabric_process(d);
 			} else if (fd == d->nl_fd) {
@@ -677,6 +702,37 @@ static void vtepd_remove_runtime_dir(const char *dir)
 	rmdir(dir);
 }
 
+/*
+ * With fastpath.capture the hugepage files stay while we run (dpdk-dumpcap maps them): they
+ * go at exit, from every hugetlbfs mount, by our file prefix ("vtepd-NAME" + "map_N").
+ */
+static void vtepd_remove_hugepage_files(const struct vtepd *d)
+{
+	char prefix[128], line[512], path[PATH_MAX];
+	unsigned removed = 0;
+	FILE *f;
+
+	if (!d->cfg.capture || !d->hugepages || !(f = fopen("/proc/mounts", "r")))
+		return;
+	snprintf(prefix, sizeof(prefix), "vtepd-%smap_", d->cfg.name);
+	while (fgets(line, sizeof(line), f)) {
+		char dev[128], dir[256], type[64];
+		struct dirent *e;
+		DIR *dp;
+
+		if (sscanf(line, "%127s %255s %63s", dev, dir, type) != 3 || strcmp(type, "hugetlbfs") != 0 ||
+		    !(dp = opendir(dir)))
+			continue;
+		while ((e = readdir(dp)))
+			if (strncmp(e->d_name, prefix, strlen(prefix)) == 0 &&
+			    snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) < (int)sizeof(path) && unlink(path) == 0)
+				removed++;
+		closedir(dp);
+	}
+	fclose(f);
+	vlog(VLOG_INFO, "fastpath.capture: %u hugepage files of vtepd-%s removed", removed, d->cfg.name);
+}
+
 static void vtepd_shutdown(struct vtepd *d)
 {
 	char rundir[PATH_MAX];
@@ -690,6 +746,7 @@ static void vtepd_shutdown(struct vtepd *d)
 	vtepd_commands_stop(d);
 	vtepd_api_stop(d);
 	vtepd_metrics_stop(d);
+	vtepd_telemetry_stop();
 	if (d->ctl_fd > 0)
 		ctl_server_close(d->ctl_fd, d->cfg.socket_path);
 	for (uint16_t u = 0; u < d->n_uplinks; u++) {
@@ -721,7 +778,10 @@ static void vtepd_shutdown(struct vtepd *d)
 	dpdk_memif_munmap_workaround_set(NULL);
 	rte_free(d->qsbr);
 	snprintf(rundir, sizeof(rundir), "%s", rte_eal_get_runtime_dir());
+	if (d->cfg.capture && d->hugepages)
+		rte_pdump_uninit();
 	rte_eal_cleanup();
+	vtepd_remove_hugepage_files(d);
 	vtepd_remove_runtime_dir(rundir);
 }
 

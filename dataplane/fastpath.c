@@ -33,6 +33,7 @@
 #include "l3.h"
 #include "reasm.h"
 #include "route.h"
+#include "trace.h"
 #include "vxlan.h"
 #include "xsk.h"
 
@@ -114,6 +115,11 @@ int dp_worker_init(struct dp_worker *w)
 		}
 		w->txb[i]->size = DP_BURST;
 	}
+	w->trace = rte_zmalloc("vtep_trace", sizeof(*w->trace), RTE_CACHE_LINE_SIZE);
+	if (!w->trace) {
+		dp_worker_fini(w);
+		return ENOMEM;
+	}
 	w->n_dirty = 0;
 	w->from_vtep = DP_NO_ID;
 	return 0;
@@ -125,6 +131,8 @@ void dp_worker_fini(struct dp_worker *w)
 		rte_free(w->txb[i]);
 		w->txb[i] = NULL;
 	}
+	rte_free(w->trace);
+	w->trace = NULL;
 }
 
 static inline void dp_drop(struct dp_worker *w, uint16_t slot, enum dp_drop why, struct rte_mbuf *m)
@@ -1740,7 +1748,121 @@ static void dp_encap_burst(struct dp_worker *w, const struct dp_topology *t, uin
 	dp_learn_flush(w, &lb);
 }
 
-unsigned dp_worker_poll(struct dp_worker *w, const struct dp_topology *t)
+/* One burst of one port, by the kind of port. */
+static inline void dp_dispatch(struct dp_worker *w, const struct dp_topology *t, uint16_t slot, struct rte_mbuf **pkts,
+			       uint16_t n)
+{
+	if (dp_slot_is_uplink(slot))
+		dp_decap_burst(w, t, slot, pkts, n);
+	else if (dp_slot_is_exception(slot))
+		dp_exception_burst(w, t, slot, pkts, n);
+	else
+		dp_encap_burst(w, t, slot, pkts, n);
+}
+
+/* What became of the traced frame r of slot: the counters it moved since dp_trace_burst's copy. */
+static void dp_trace_outcome(const struct dp_worker *w, const struct dp_topology *t, struct dp_trace *tr,
+			     struct dp_trace_rec *r, uint16_t slot)
+{
+	const struct dp_counters *c = w->counters;
+	uint16_t vi = r->vni_idx;
+
+	for (unsigned d = 1; d < DP_DROP_MAX; d++)
+		if (c->ports[slot].drops[d] != tr->drops[d]) {
+			r->flags |= DP_TRACE_DROPPED;
+			r->drop = (uint16_t)d;
+			break;
+		}
+	for (uint16_t j = 0; j < t->n_rx; j++) {
+		uint16_t s = t->rx[j].slot;
+
+		if (c->ports[s].tx_pkts == tr->tx[s])
+			continue;
+		if (r->n_out_slot < DP_TRACE_OUTS)
+			r->out_slot[r->n_out_slot] = s;
+		r->n_out_slot++;
+		if (dp_slot_is_exception(s) && !dp_slot_is_exception(slot))
+			r->flags |= DP_TRACE_PUNTED;
+		else if (!dp_slot_is_uplink(s))
+			r->flags |= DP_TRACE_FORWARDED;
+	}
+	for (uint16_t v = 0; v < VTEP_MAX_VTEPS; v++) {
+		if (c->vteps[v].tx_pkts == tr->vtep_tx[v])
+			continue;
+		if (r->n_out_vtep < DP_TRACE_OUTS)
+			r->out_vtep[r->n_out_vtep] = t->vteps[v].ip;
+		r->n_out_vtep++;
+		r->flags |= DP_TRACE_ENCAP;
+	}
+	if (!(r->flags & DP_TRACE_ENCAP) && r->n_out_slot)
+		r->flags |= DP_TRACE_FORWARDED;        /* e.g. the kernel's frames out of an uplink */
+	for (uint16_t v = 0; v < VTEP_MAX_VRFS; v++)
+		if (c->vrfs[v].routed != tr->routed[v]) {
+			r->flags |= DP_TRACE_ROUTED;
+			r->vrf = v;
+		}
+	if (vi >= VTEP_MAX_VNIS)
+		return;
+	if (c->vnis[vi].flooded != tr->vni.flooded)
+		r->flags |= DP_TRACE_FLOODED;
+	if (c->vnis[vi].decap_pkts != tr->vni.decap_pkts)
+		r->flags |= DP_TRACE_DECAP;
+	r->answer = c->vnis[vi].arp_suppressed != tr->vni.arp_suppressed ? DP_TRACE_ANS_ARP_SUPPRESSED
+		    : c->vnis[vi].gw_arp_replies != tr->vni.gw_arp_replies ? DP_TRACE_ANS_GW_ARP
+		    : c->vnis[vi].gw_na_sent != tr->vni.gw_na_sent         ? DP_TRACE_ANS_GW_ND
+		    : c->vnis[vi].gw_echo_replies != tr->vni.gw_echo_replies ? DP_TRACE_ANS_GW_ECHO
+									     : DP_TRACE_ANS_NONE;
+	if (r->answer != DP_TRACE_ANS_NONE)
+		r->flags |= DP_TRACE_ANSWERED;
+}
+
+/*
+ * A burst of slot while a trace is armed (trace.h): each frame the trace wants runs on its
+ * own between two looks at the counters it can move, and gets a record. Slow, and only
+ * while armed; the worker disarms when the trace has its frames or its time is up.
+ */
+static __rte_noinline void dp_trace_burst(struct dp_worker *w, const struct dp_topology *t, uint16_t slot,
+					  struct rte_mbuf **pkts, uint16_t n)
+{
+	struct dp_trace *tr = w->trace;
+	const struct dp_counters *c = w->counters;
+
+	for (uint16_t i = 0; i < n; i++) {
+		uint32_t k = atomic_load_explicit(&tr->n, memory_order_relaxed);
+		struct dp_trace_rec *r;
+
+		if (k >= tr->want || w->now_tsc > tr->deadline_tsc) {
+			atomic_store_explicit(&tr->armed, 0, memory_order_release);
+			dp_dispatch(w, t, slot, pkts + i, (uint16_t)(n - i));
+			return;
+		}
+		if (tr->slot != DP_NO_ID && tr->slot != slot) {
+			dp_dispatch(w, t, slot, pkts + i, (uint16_t)(n - i));
+			return;
+		}
+		r = &tr->rec[k];
+		memset(r, 0, sizeof(*r));
+		r->tsc = w->now_tsc;
+		dp_trace_parse(r, t, slot, rte_pktmbuf_mtod(pkts[i], const uint8_t *), rte_pktmbuf_data_len(pkts[i]));
+		r->len = rte_pktmbuf_pkt_len(pkts[i]);
+		memcpy(tr->drops, c->ports[slot].drops, sizeof(tr->drops));
+		for (uint16_t j = 0; j < t->n_rx; j++)
+			tr->tx[t->rx[j].slot] = c->ports[t->rx[j].slot].tx_pkts;
+		for (uint16_t v = 0; v < VTEP_MAX_VTEPS; v++)
+			tr->vtep_tx[v] = c->vteps[v].tx_pkts;
+		for (uint16_t v = 0; v < VTEP_MAX_VRFS; v++)
+			tr->routed[v] = c->vrfs[v].routed;
+		if (r->vni_idx < VTEP_MAX_VNIS)
+			tr->vni = c->vnis[r->vni_idx];
+		dp_dispatch(w, t, slot, pkts + i, 1);
+		dp_trace_outcome(w, t, tr, r, slot);
+		atomic_store_explicit(&tr->n, k + 1, memory_order_release);
+	}
+}
+
+/* One poll of every port; tracing is a constant in each of the two copies dp_worker_poll calls. */
+static inline __attribute__((always_inline)) unsigned dp_poll(struct dp_worker *w, const struct dp_topology *t,
+							      const bool tracing)
 {
 	struct rte_mbuf *pkts[DP_BURST];
 	unsigned total = 0;
@@ -1765,17 +1887,23 @@ unsigned dp_worker_poll(struct dp_worker *w, const struct dp_topology *t)
 		if (!n)
 			continue;
 		total += n;
-		if (dp_slot_is_uplink(rx->slot))
-			dp_decap_burst(w, t, rx->slot, pkts, n);
-		else if (dp_slot_is_exception(rx->slot))
-			dp_exception_burst(w, t, rx->slot, pkts, n);
+		if (tracing)
+			dp_trace_burst(w, t, rx->slot, pkts, n);
 		else
-			dp_encap_burst(w, t, rx->slot, pkts, n);
+			dp_dispatch(w, t, rx->slot, pkts, n);
 	}
 	if (w->reasm)
 		dp_reasm_flush(w->reasm, w->now_tsc, &w->counters->mtu.reasm);
 	dp_flush(w, t);
 	return total;
+}
+
+unsigned dp_worker_poll(struct dp_worker *w, const struct dp_topology *t)
+{
+	/* a trace armed (trace.h): the one load and branch per poll the trace costs when it is not */
+	if (unlikely(atomic_load_explicit(&w->trace->armed, memory_order_acquire) != 0))
+		return dp_poll(w, t, true);
+	return dp_poll(w, t, false);
 }
 
 int dp_worker_run(void *arg)

@@ -18,6 +18,7 @@
 
 struct arp_table;
 struct dp_reasm;
+struct dp_trace;
 struct fdb;
 struct rte_mempool;
 struct rte_ring;
@@ -35,6 +36,7 @@ struct dp_worker {
 	unsigned qsbr_id;
 	struct dp_counters *counters;
 	volatile bool stop;
+	struct dp_trace *trace;                 /* the frame trace (trace.h), allocated by dp_worker_init */
 	/* worker-private */
 	struct rte_eth_dev_tx_buffer *txb[DP_N_SLOTS];   /* per slot: what goes out at the end of the poll */
 	uint16_t dirty[DP_N_SLOTS];

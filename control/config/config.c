@@ -422,6 +422,7 @@ static const struct cfg_key cfg_fastpath_keys[] = {
 	{ "mbufs", CFG_UINT, .min = 4096, .max = 1048576, CFG_TOP(mbufs), CFG_DEF(VTEP_DEFAULT_MBUFS) },
 	{ "runtime_vrfs", CFG_UINT, .max = VTEP_MAX_VRFS, .hint = "VRFs 'vrf add' may create: memory reserved",
 	  CFG_TOP(runtime_vrfs), CFG_DEF(0) },
+	{ "capture", CFG_BOOL, CFG_TOP(capture) },
 };
 static const struct cfg_table cfg_fastpath_table = { CFG_KEYS(cfg_fastpath_keys), "a mapping" };
 

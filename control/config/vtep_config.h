@@ -208,6 +208,7 @@ struct vtep_config {
 	uint32_t neighbor_aging_sec;     /* learned IP bindings, default 1500; 0: they never age */
 	uint32_t mbufs;                  /* mbuf pool size, default 32768 */
 	uint32_t runtime_vrfs;           /* VRFs of default size 'vrf add' has memory for, default 0 */
+	bool capture;                    /* fastpath.capture: pdump on, hugepage files kept for dpdk-dumpcap */
 	char socket_path[108];           /* management socket; default /run/vtepd/NAME.sock */
 	/* the management API (api: section): HTTP on a UNIX socket, and on TCP with a token */
 	char api_socket_path[108];       /* default: socket_path with ".sock" -> ".api.sock" */

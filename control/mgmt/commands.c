@@ -27,6 +27,7 @@
 #include "evpn_rib.h"
 #include "fabric.h"
 #include "fdb.h"
+#include "frame_trace.h"
 #include "log.h"
 #include "netlink.h"
 #include "reload.h"
@@ -1883,7 +1884,13 @@ static const struct ctl_command vtepd_commands[] = {
 	{ { "reload", NULL }, "reload", vtepd_cmd_reload },
 	{ { "log", "level", NULL }, LOG_LEVEL_USAGE, cmd_log_level },
 	{ { "show", "log", NULL }, "show log", cmd_show_log },
+	{ { "trace", NULL }, VTEPD_TRACE_USAGE, vtepd_cmd_trace },
 };
+
+struct ctl_out *vtepd_commands_run(struct vtepd *d, bool json, int argc, char **argv)
+{
+	return ctl_run(vtepd_commands, sizeof(vtepd_commands) / sizeof(vtepd_commands[0]), d, json, argc, argv);
+}
 
 int vtepd_commands_start(struct vtepd *d)
 {

@@ -9,7 +9,11 @@
 
 #include <stdbool.h>
 
+struct ctl_out;
 struct vtepd;
+
+/* Run one command as the socket would (telemetry.c); the output to read with ctl_out_next, then ctl_out_free. */
+struct ctl_out *vtepd_commands_run(struct vtepd *d, bool json, int argc, char **argv);
 
 /* The management server on d->ctl_fd; its descriptor goes into the event loop. */
 int vtepd_commands_start(struct vtepd *d);

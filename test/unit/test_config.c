@@ -480,6 +480,7 @@ START_TEST(test_defaults)
 	ck_assert_uint_eq(cfg.neighbor_aging_sec, VTEP_DEFAULT_NEIGHBOR_AGING_SEC);
 	ck_assert_uint_eq(cfg.mbufs, VTEP_DEFAULT_MBUFS);
 	ck_assert_uint_eq(cfg.runtime_vrfs, 0);
+	ck_assert(!cfg.capture);
 	ck_assert_str_eq(cfg.socket_path, "/run/vtepd/vtepd.sock");
 	ck_assert_uint_eq(cfg.n_vnis, 0);
 	ck_assert_ptr_null(cfg.vnis);
@@ -572,7 +573,7 @@ START_TEST(test_scalar_forms)
 
 	LOAD_OK("vtep: {source_ip: 10.0.0.1, udp_port: 1}\n"
 		"underlay: {port: 'x,iface=u', mtu: 9216}\n"
-		"fastpath: {lcore: 1023, mac_table_size: 16777216, mac_aging: 604800, mbufs: 1048576, runtime_vrfs: 16}\n",
+		"fastpath: {lcore: 1023, mac_table_size: 16777216, mac_aging: 604800, mbufs: 1048576, runtime_vrfs: 16, capture: true}\n",
 		&cfg);
 	ck_assert_uint_eq(cfg.udp_port, 1);
 	ck_assert_uint_eq(cfg.underlay_mtu, 9216);
@@ -581,6 +582,7 @@ START_TEST(test_scalar_forms)
 	ck_assert_uint_eq(cfg.mac_aging_sec, 604800);
 	ck_assert_uint_eq(cfg.mbufs, 1048576);
 	ck_assert_uint_eq(cfg.runtime_vrfs, 16);
+	ck_assert(cfg.capture);
 	vtep_config_free(&cfg);
 }
 END_TEST
@@ -1462,7 +1464,7 @@ static const struct schema_map {
 	  "port, interface, mtu, exception, ports" },
 	{ "underlay.ports[0]", "vtep: {source_ip: 10.0.0.1}\nunderlay:\n  ports:\n    - port: 0000:01:00.0\n", 6,
 	  "interface", "tap0", "port, interface" },
-	{ "fastpath", BASE "fastpath:\n  lcore: 2\n", 2, "mbufs", "8192", "lcore, mac_table_size, mac_aging, neighbor_aging, mbufs, runtime_vrfs" },
+	{ "fastpath", BASE "fastpath:\n  lcore: 2\n", 2, "mbufs", "8192", "lcore, mac_table_size, mac_aging, neighbor_aging, mbufs, runtime_vrfs, capture" },
 	{ "control", BASE "control:\n", 2, "socket", "/run/x.sock", "socket" },
 	{ "api", BASE "api:\n", 2, "socket", "/run/x.sock", "socket, listen, token_file" },
 	{ "metrics", BASE "metrics:\n", 2, "listen", "127.0.0.1:9100", "listen" },
