@@ -113,7 +113,7 @@ for n in 1 2; do   # the second time is the upgrade path (prerm upgrade, postins
 	dpkg -i "$deb" > "$VT_TMP/dpkg-i-$n.txt" 2>&1 || vt_fail "dpkg -i (install $n) failed: $(tail -10 "$VT_TMP/dpkg-i-$n.txt")"
 	dpkg-query -W -f='${Status}' vtepd | grep -q "install ok installed" || vt_fail "vtepd not installed after dpkg -i ($n)"
 done
-mapfile -t owned < <(dpkg -L vtepd)
+mapfile -t owned < <(dpkg -L vtepd | grep -vx '/\.')
 [ "${#owned[@]}" -gt 5 ] || vt_fail "dpkg -L vtepd lists only ${#owned[@]} paths"
 for f in /usr/sbin/vtepd /usr/bin/vtepctl /usr/sbin/vtepd-docker /usr/lib/cni/vtepd-cni; do
 	[ -x "$f" ] || vt_fail "the package has no $f"
@@ -173,6 +173,8 @@ left=$(ls -d /run/vtepd/"$name".* /run/dpdk/"vtepd-$name" /dev/hugepages/"vtepd-
 [ -z "$left" ] || vt_fail "left after the purge: $left"
 for ns in "${VT_NAMESPACES[@]}"; do
 	ip -n "$ns" link show | grep -q 'xdp' && vt_fail "an XDP program is left in $ns: $(ip -n "$ns" link show | grep -B1 xdp)"
+	lock=/run/vtepd/xdp-$(stat -L -c %i "/run/netns/$ns")-
+	ls "$lock"* >/dev/null 2>&1 && vt_fail "an XDP lock file is left: $(ls "$lock"*)"
 done
 ls /var/lib/systemd/deb-systemd-helper-enabled/ 2>/dev/null | grep -q vtepd && vt_fail "systemd helper state left for vtepd"
 ls /var/lib/dpkg/info/vtepd.* >/dev/null 2>&1 && vt_fail "dpkg's info files for vtepd are left"
