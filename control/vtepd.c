@@ -292,6 +292,7 @@ static int vtepd_uplink_start(struct vtepd *d, uint16_t u)
 				vlog(VLOG_ERR, "underlay: XDP object %s not found (set VTEPD_BPF_DIR)", obj);
 				return ENOENT;
 			}
+			vlog(VLOG_INFO, "underlay %s: XDP program %s", iface, obj);
 			snprintf(devargs + strlen(devargs), sizeof(devargs) - strlen(devargs), ",xdp_prog=%s", obj);
 		}
 	}

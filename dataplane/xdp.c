@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/if_link.h>
 #include <net/if.h>
 #include <stdio.h>
@@ -23,7 +24,10 @@
 #define VTEPD_BPF_BUILD_DIR ""
 #endif
 #ifndef VTEPD_BPF_INSTALL_DIR
-#define VTEPD_BPF_INSTALL_DIR "/usr/local/share/vtepd"
+#define VTEPD_BPF_INSTALL_DIR "/usr/local/lib/x86_64-linux-gnu/vtepd"
+#endif
+#ifndef VTEPD_BPF_EXE_REL
+#define VTEPD_BPF_EXE_REL ""
 #endif
 
 struct vtep_xdp_cfg {
@@ -32,10 +36,39 @@ struct vtep_xdp_cfg {
 	uint16_t pad;
 };
 
+/*
+ * The objects' directory relative to the running executable (VTEPD_BPF_EXE_REL from its own
+ * directory: SBINDIR/../LIBDIR/vtepd), into dir; "" when that cannot be known. An installed tree
+ * finds its own objects wherever it was put, before the build tree it came from.
+ */
+static void vtep_xdp_exe_dir(char *dir, size_t len)
+{
+	char exe[PATH_MAX];
+	ssize_t n;
+	char *slash;
+
+	dir[0] = '\0';
+	if (!VTEPD_BPF_EXE_REL[0])
+		return;
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return;
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	if (!slash)
+		return;
+	*slash = '\0';
+	if ((size_t)snprintf(dir, len, "%s/%s", exe, VTEPD_BPF_EXE_REL) >= len)
+		dir[0] = '\0';
+}
+
 int vtep_xdp_object_path(bool underlay, char *path, size_t len)
 {
 	const char *file = underlay ? "xdp_vtep_underlay.o" : "xdp_vtep_port.o";
-	const char *dirs[] = { getenv("VTEPD_BPF_DIR"), VTEPD_BPF_BUILD_DIR, VTEPD_BPF_INSTALL_DIR };
+	char exe_dir[PATH_MAX];
+	const char *dirs[] = { getenv("VTEPD_BPF_DIR"), exe_dir, VTEPD_BPF_BUILD_DIR, VTEPD_BPF_INSTALL_DIR };
+
+	vtep_xdp_exe_dir(exe_dir, sizeof(exe_dir));
 
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
 		if (!dirs[i] || !dirs[i][0])

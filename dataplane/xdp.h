@@ -11,7 +11,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Path of the underlay or container-port object: $VTEPD_BPF_DIR, the build tree, then the install dir. */
+/*
+ * Path of the underlay or container-port object: $VTEPD_BPF_DIR, the installed tree next to the
+ * running executable (SBINDIR/../LIBDIR/vtepd), the build tree, then the install dir.
+ */
 int vtep_xdp_object_path(bool underlay, char *path, size_t len);
 /* Tell the underlay program which address and UDP port are ours (network order ip, host order port). */
 int vtep_xdp_configure(const char *ifname, uint32_t vtep_ip, uint16_t udp_port);

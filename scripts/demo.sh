@@ -6,6 +6,11 @@
 #   scripts/demo.sh --keep   leave it running and print how to look around
 #   scripts/demo.sh --down   tear down a demo left running with --keep
 #
+# By default it builds and runs the build tree's programs (VTEPD_BUILD, default build/). With
+# VTEPD_PREFIX=DIR it runs an installed vtepd instead, builds nothing, and takes the sample
+# configs from there: DIR/sbin/vtepd, DIR/bin/vtepctl, DIR/share/doc/vtepd/examples/ (the
+# Debian package: VTEPD_PREFIX=/usr; `meson install --destdir T`: VTEPD_PREFIX=T/usr/local).
+#
 # Topology (every piece is a network namespace on this machine; traffic stays inside):
 #
 #   vd-c1a 192.168.10.1 (VNI 100) --+                          +-- vd-c2a 192.168.10.2 (VNI 100)
@@ -48,9 +53,21 @@ esac
 keep=${1:-}
 
 [ "$(id -u)" -eq 0 ] || { echo "demo: run as root (namespaces, AF_XDP, hugepages)" >&2; exit 1; }
-"$top/scripts/setup.sh" "$(basename "$build")"
-export VTEPD_BPF_DIR=$build/dataplane/bpf
-vtepctl=$build/control/vtepctl
+if [ -n "${VTEPD_PREFIX:-}" ]; then
+	vtepd=$VTEPD_PREFIX/sbin/vtepd
+	vtepctl=$VTEPD_PREFIX/bin/vtepctl
+	confdir=$VTEPD_PREFIX/share/doc/vtepd/examples
+	for f in "$vtepd" "$vtepctl" "$confdir/demo-leaf1.yaml" "$confdir/demo-leaf2.yaml"; do
+		[ -e "$f" ] || { echo "demo: $f not found (VTEPD_PREFIX=$VTEPD_PREFIX)" >&2; exit 1; }
+	done
+	unset VTEPD_BPF_DIR   # the installed vtepd finds its own XDP objects
+else
+	"$top/scripts/setup.sh" "$(basename "$build")"
+	export VTEPD_BPF_DIR=$build/dataplane/bpf
+	vtepd=$build/control/vtepd
+	vtepctl=$build/control/vtepctl
+	confdir=$top/conf
+fi
 
 down   # idempotent: a previous demo's leftovers go first
 mkdir -p "$state"
@@ -71,7 +88,7 @@ done
 
 echo "== starting vtepd on both leaves"
 for i in 1 2; do
-	ip netns exec "vd-leaf$i" "$build/control/vtepd" -c "$top/conf/demo-leaf$i.yaml" > "$state/leaf$i.log" 2>&1 &
+	ip netns exec "vd-leaf$i" "$vtepd" -c "$confdir/demo-leaf$i.yaml" > "$state/leaf$i.log" 2>&1 &
 	echo $! > "$state/leaf$i.pid"
 done
 for i in 1 2; do
