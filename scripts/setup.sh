@@ -16,7 +16,8 @@ packages=(gcc clang llvm meson ninja-build pkg-config dpkg-dev
           check libyaml-dev libyajl-dev libjansson-dev libmicrohttpd-dev containernetworking-plugins
           iproute2 iputils-ping iputils-arping ethtool jq tshark procps psmisc kmod
           frr gobgpd bc iperf3 iputils-tracepath traceroute
-          podman runc conmon busybox-static criu docker.io curl)
+          podman runc conmon busybox-static criu docker.io curl
+          scdoc groff-base)
 
 missing=()
 for p in "${packages[@]}"; do
