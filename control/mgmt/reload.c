@@ -202,6 +202,11 @@ static int reload_plan_global(const struct vtep_config *o, const struct vtep_con
 		key = "api.listen";
 	else if (strcmp(o->api_token_file, n->api_token_file))
 		key = "api.token_file";
+	else if (o->capture != n->capture)
+		key = "fastpath.capture";
+	else if (o->metrics_on != n->metrics_on || o->metrics_ip6 != n->metrics_ip6 ||
+		 memcmp(o->metrics_ip, n->metrics_ip, sizeof(o->metrics_ip)) || o->metrics_port != n->metrics_port)
+		key = "metrics.listen";
 	for (uint32_t u = 0; !key && u < n->n_uplinks && u < VTEP_MAX_UPLINKS; u++)
 		if (strcmp(o->uplinks[u].devargs, n->uplinks[u].devargs) || strcmp(o->uplinks[u].ifname, n->uplinks[u].ifname) ||
 		    o->uplinks[u].exception != n->uplinks[u].exception)

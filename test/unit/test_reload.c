@@ -222,6 +222,8 @@ START_TEST(test_restart_keys_refused)
 		{ "mac_table_size: 4096", "mac_table_size: 8192", "fastpath.mac_table_size", 7, 3 },
 		{ "iface=ul0\n", "iface=ul1\n", "underlay", 4, 1 },
 		{ "name: t_reload", "name: t_other", "vtep.name", 2, 3 },
+		{ "  mbufs: 8192\n", "  mbufs: 8192\n  capture: true\n", "fastpath.capture", 9, 3 },
+		{ "  mbufs: 8192\n", "  mbufs: 8192\nmetrics:\n  listen: 127.0.0.1:9101\n", "metrics.listen", 10, 3 },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
