@@ -547,19 +547,13 @@ END_TEST
 
 int main(void)
 {
-	char a0[] = "test_fabric_peers", a1[] = "--no-huge", a2[] = "-m", a3[] = "512", a4[] = "--no-pci",
-	     a5[] = "--no-shconf", a6[] = "--no-telemetry", a7[] = "--file-prefix=vtepd_test_fabric_peers", a8[] = "-l",
-	     a9[] = "0", a10[] = "--log-level=lib.eal:error";
-	char *argv[] = { a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, NULL };
 	Suite *s = suite_create("fabric_peers");
 	TCase *tc = tcase_create("peers");
 	SRunner *sr;
 	int failed;
 
-	if (rte_eal_init((int)(sizeof(argv) / sizeof(argv[0])) - 1, argv) < 0) {
-		fprintf(stderr, "test_fabric_peers: rte_eal_init failed: %s\n", rte_strerror(rte_errno));
+	if (test_eal_init("test_fabric_peers", 512) != 0)
 		return EXIT_FAILURE;
-	}
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_neighbours_removed);
 	tcase_add_test(tc, test_neighbours_changed_and_added);

@@ -4672,17 +4672,11 @@ static void ports_destroy(void)
 int main(void)
 {
 	/* no hugepages, no PCI, no shared files (22.11 refuses --in-memory with --no-huge) */
-	char a0[] = "test_fastpath", a1[] = "--no-huge", a2[] = "-m", a3[] = "512", a4[] = "--no-pci",
-	     a5[] = "--no-shconf", a6[] = "--no-telemetry", a7[] = "--file-prefix=vtepd_test_fastpath", a8[] = "-l",
-	     a9[] = "0", a10[] = "--log-level=lib.eal:error";
-	char *argv[] = { a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, NULL };
 	SRunner *sr;
 	int failed = 1;
 
-	if (rte_eal_init((int)RTE_DIM(argv) - 1, argv) < 0) {
-		fprintf(stderr, "test_fastpath: rte_eal_init failed: %s\n", rte_strerror(rte_errno));
+	if (test_eal_init("test_fastpath", 512) != 0)
 		return EXIT_FAILURE;
-	}
 	g_pool = rte_pktmbuf_pool_create("fp_pool", POOL_MBUFS, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
 	if (!g_pool) {
 		fprintf(stderr, "test_fastpath: mbuf pool: %s\n", rte_strerror(rte_errno));

@@ -1169,17 +1169,11 @@ int main(void)
 	 * No hugepages, no PCI, no shared files (DPDK 22.11 refuses --in-memory together
 	 * with --no-huge; --no-shconf gives the same: no lock files, no IPC socket).
 	 */
-	char a0[] = "test_fdb", a1[] = "--no-huge", a2[] = "-m", a3[] = "512", a4[] = "--no-pci",
-	     a5[] = "--no-shconf", a6[] = "--no-telemetry", a7[] = "--file-prefix=vtepd_test_fdb", a8[] = "-l",
-	     a9[] = "0", a10[] = "--log-level=lib.eal:error";
-	char *argv[] = {a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, NULL};
 	SRunner *sr;
 	int failed;
 
-	if (rte_eal_init((int)RTE_DIM(argv) - 1, argv) < 0) {
-		fprintf(stderr, "test_fdb: rte_eal_init failed: %s\n", rte_strerror(rte_errno));
+	if (test_eal_init("test_fdb", 512) != 0)
 		return EXIT_FAILURE;
-	}
 	sr = srunner_create(fdb_suite());
 	/* one process: EAL can be initialised only once */
 	srunner_set_fork_status(sr, CK_NOFORK);

@@ -583,19 +583,13 @@ END_TEST
 
 int main(void)
 {
-	char a0[] = "test_local_adv", a1[] = "--no-huge", a2[] = "-m", a3[] = "256", a4[] = "--no-pci",
-	     a5[] = "--no-shconf", a6[] = "--no-telemetry", a7[] = "--file-prefix=vtepd_test_local_adv", a8[] = "-l",
-	     a9[] = "0", a10[] = "--log-level=lib.eal:error";
-	char *argv[] = { a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, NULL };
 	Suite *s = suite_create("local_adv");
 	TCase *tc = tcase_create("advertise");
 	SRunner *sr;
 	int failed;
 
-	if (rte_eal_init((int)(sizeof(argv) / sizeof(argv[0])) - 1, argv) < 0) {
-		fprintf(stderr, "test_local_adv: rte_eal_init failed: %s\n", rte_strerror(rte_errno));
+	if (test_eal_init("test_local_adv", 256) != 0)
 		return EXIT_FAILURE;
-	}
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_learned_mac_advertised_in_its_tick);
 	tcase_add_test(tc, test_learned_ip6_advertised_in_its_tick);

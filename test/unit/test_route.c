@@ -1554,17 +1554,11 @@ static Suite *route_suite(void)
 int main(void)
 {
 	/* No hugepages, no PCI, no shared files (as test_fdb); room for 1M routes. */
-	char a0[] = "test_route", a1[] = "--no-huge", a2[] = "-m", a3[] = "2048", a4[] = "--no-pci",
-	     a5[] = "--no-shconf", a6[] = "--no-telemetry", a7[] = "--file-prefix=vtepd_test_route", a8[] = "-l",
-	     a9[] = "0", a10[] = "--log-level=lib.eal:error";
-	char *argv[] = {a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, NULL};
 	SRunner *sr;
 	int failed;
 
-	if (rte_eal_init((int)RTE_DIM(argv) - 1, argv) < 0) {
-		fprintf(stderr, "test_route: rte_eal_init failed: %s\n", rte_strerror(rte_errno));
+	if (test_eal_init("test_route", 2048) != 0)
 		return EXIT_FAILURE;
-	}
 	sr = srunner_create(route_suite());
 	srunner_set_fork_status(sr, CK_NOFORK);
 	srunner_run_all(sr, CK_NORMAL);

@@ -436,19 +436,13 @@ END_TEST
 
 int main(void)
 {
-	char a0[] = "test_vrfs", a1[] = "--no-huge", a2[] = "-m", a3[] = "900", a4[] = "--no-pci", a5[] = "--no-shconf",
-	     a6[] = "--no-telemetry", a7[] = "--file-prefix=vtepd_test_vrfs", a8[] = "-l", a9[] = "0",
-	     a10[] = "--log-level=lib.eal:error";
-	char *argv[] = { a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, NULL };
 	Suite *s = suite_create("vrfs");
 	TCase *tc = tcase_create("runtime");
 	SRunner *sr;
 	int failed;
 
-	if (rte_eal_init((int)(sizeof(argv) / sizeof(argv[0])) - 1, argv) < 0) {
-		fprintf(stderr, "test_vrfs: rte_eal_init failed: %s\n", rte_strerror(rte_errno));
+	if (test_eal_init("test_vrfs", 900) != 0)
 		return EXIT_FAILURE;
-	}
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_parse_defaults_and_options);
