@@ -188,6 +188,13 @@ static int vtepd_eal_init(struct vtepd *d, const char *prog)
 			argv[argc++] = tok;
 	}
 	argv[argc] = NULL;
+	/*
+	 * Under systemd, RUNTIME_DIRECTORY lists the unit's RuntimeDirectory= paths
+	 * ("/run/vtepd:/run/dpdk" for vtepd@.service) and EAL would take that list as the base
+	 * of its runtime directory. DPDK's tools (dpdk-dumpcap, dpdk-telemetry.py) look in
+	 * /run/dpdk/PREFIX: EAL keeps its default.
+	 */
+	unsetenv("RUNTIME_DIRECTORY");
 	rc = rte_eal_init(argc, argv);
 	if (rc < 0) {
 		vlog(VLOG_ERR, "DPDK initialisation failed: %s", rte_strerror(rte_errno));

@@ -142,7 +142,7 @@ start_vtepd() {
 	VT_NAMES+=("$L")
 	VT_PREFIXES+=("vtepd-$L")
 	# JOURNAL_STREAM=@ means stderr's device:inode; VAR= (empty) leaves VAR out
-	local envs=(env -u JOURNAL_STREAM -u NOTIFY_SOCKET -u WATCHDOG_USEC -u WATCHDOG_PID VTEPD_NO_HUGEPAGES=1
+	local envs=(env -u JOURNAL_STREAM -u NOTIFY_SOCKET -u WATCHDOG_USEC -u WATCHDOG_PID -u RUNTIME_DIRECTORY VTEPD_NO_HUGEPAGES=1
 		    VTEPD_BPF_DIR="$VTEPD_BPF_DIR")
 	local kv
 	for kv in "$@"; do
@@ -170,8 +170,10 @@ records() { jq -c "select(.kind == \"$2\") | .fields ${3:+| $3}" "$VT_TMP/$1.jso
 ready_seen() { records "$1" notify 'select(.READY == "1")' | grep -q .; }
 
 # ==== run 1: journal, notify, watchdog
-vt_log "run 1: under a NOTIFY_SOCKET, JOURNAL_STREAM and WATCHDOG_USEC=1000000"
-start_vtepd r1 NOTIFY_SOCKET="$VT_TMP/r1.notify" JOURNAL_STREAM=@ WATCHDOG_USEC=1000000
+# RUNTIME_DIRECTORY as systemd sets it for the unit's RuntimeDirectory=vtepd dpdk
+vt_log "run 1: under a NOTIFY_SOCKET, JOURNAL_STREAM, WATCHDOG_USEC=1000000 and RUNTIME_DIRECTORY"
+start_vtepd r1 NOTIFY_SOCKET="$VT_TMP/r1.notify" JOURNAL_STREAM=@ WATCHDOG_USEC=1000000 \
+	RUNTIME_DIRECTORY=/run/vtepd:/run/dpdk
 vt_wait_for 40 ready_seen r1 || vt_fail "no READY=1 within 40 s (stderr: $(tail -5 "$VT_TMP/r1.log"))"
 vt_alive "$VT_SVC_PID" || vt_fail "vtepd exited"
 ready=$(jq -c 'select(.kind == "notify" and .fields.READY == "1")' "$VT_TMP/r1.jsonl" | head -1)
@@ -183,6 +185,7 @@ status=$(jq -r '.fields.STATUS // empty' <<< "$ready")
 [[ $status == *"VTEP 10.0.0.1"*"1 VNIs"*"1 ports"*"BGP 0/1 established"* ]] ||
 	vt_fail "READY=1's STATUS is '$status'"
 [ "$(records r1 notify 'select(.READY == "1")' | wc -l)" = 1 ] || vt_fail "READY=1 more than once"
+[ -d "/run/dpdk/vtepd-$L" ] || vt_fail "DPDK's runtime directory is not /run/dpdk/vtepd-$L (where dpdk-dumpcap looks) under systemd's RUNTIME_DIRECTORY"
 vt_pass "READY=1 once the control socket answers, port and neighbour up; STATUS=$status"
 eff=$(capsh --decode="$(sed -n 's/^CapEff:\t//p' "/proc/$VT_SVC_PID/status")")
 [[ $eff == *cap_net_admin* && $eff != *cap_sys_module* ]] || vt_fail "vtepd does not run within the unit's capabilities: $eff"
