@@ -454,7 +454,7 @@ static int vtepd_vnis_load(struct vtepd *d)
 		struct vtepd_vni *v = &d->vnis[d->n_vnis++];
 
 		v->vni = vc->vni;
-		v->mtu = (uint16_t)(vc->mtu ? vc->mtu : d->cfg.underlay_mtu - VTEP_ENCAP_OVERHEAD_V4);
+		v->mtu = (uint16_t)(vc->mtu ? vc->mtu : vtep_vni_default_mtu(d->cfg.underlay_mtu));
 		v->outer_frag = vc->outer_fragmentation;
 		/* Under EVPN, remote MACs come from BGP, not from decapsulated frames. */
 		v->learning = vc->learning && !d->cfg.bgp.enabled;

@@ -35,4 +35,16 @@
 #define VTEP_MAX_MTU 9000       /* the largest inner IP MTU of a VNI or a container port */
 #define VTEP_MAX_MACS_UNLIMITED UINT32_MAX  /* max_macs: 0 in the YAML */
 
+/*
+ * A VNI's MTU when its config gives none: what the underlay carries after the encapsulation,
+ * at most what a VNI or a container port may have (an underlay of 9216 gives 9000, not 9166,
+ * so that a port attached with the VNI's MTU is accepted).
+ */
+static inline uint32_t vtep_vni_default_mtu(uint32_t underlay_mtu)
+{
+	uint32_t fits = underlay_mtu - VTEP_ENCAP_OVERHEAD_V4;
+
+	return fits < VTEP_MAX_MTU ? fits : VTEP_MAX_MTU;
+}
+
 #endif

@@ -159,7 +159,7 @@ static bool reload_static_same(const struct vtep_static_mac_config *a, const str
 /* The MTU a VNI of the file has (its own, or the underlay's minus the encapsulation). */
 static uint32_t reload_vni_mtu(const struct vtep_config *cfg, const struct vtep_vni_config *vc)
 {
-	return vc->mtu ? vc->mtu : cfg->underlay_mtu - VTEP_ENCAP_OVERHEAD_V4;
+	return vc->mtu ? vc->mtu : vtep_vni_default_mtu(cfg->underlay_mtu);
 }
 
 /* The keys outside vnis, vrfs, ports and bgp: any change needs a restart. */

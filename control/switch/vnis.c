@@ -405,7 +405,7 @@ int vtepd_vni_add(struct vtepd *d, struct vtep_vni_config *vc, uint16_t *vni_idx
 	v = &d->vnis[slot];
 	memset(v, 0, sizeof(*v));
 	v->vni = vc->vni;
-	v->mtu = (uint16_t)(vc->mtu ? vc->mtu : d->cfg.underlay_mtu - VTEP_ENCAP_OVERHEAD_V4);
+	v->mtu = (uint16_t)(vc->mtu ? vc->mtu : vtep_vni_default_mtu(d->cfg.underlay_mtu));
 	v->outer_frag = vc->outer_fragmentation;
 	v->learning = vc->learning && !d->cfg.bgp.enabled;
 	v->vtep_check = vc->vtep_check < 0 ? d->cfg.bgp.enabled : vc->vtep_check != 0;

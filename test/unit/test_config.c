@@ -577,6 +577,9 @@ START_TEST(test_scalar_forms)
 		&cfg);
 	ck_assert_uint_eq(cfg.udp_port, 1);
 	ck_assert_uint_eq(cfg.underlay_mtu, 9216);
+	/* a VNI without mtu: 9000, which a port may have, not 9216 - 50 */
+	ck_assert_uint_eq(vtep_vni_default_mtu(cfg.underlay_mtu), VTEP_MAX_MTU);
+	ck_assert_uint_eq(vtep_vni_default_mtu(1500), 1450);
 	ck_assert_uint_eq(cfg.fastpath_lcore, 1023);
 	ck_assert_uint_eq(cfg.mac_table_size, 16777216);
 	ck_assert_uint_eq(cfg.mac_aging_sec, 604800);
