@@ -17,7 +17,7 @@ packages=(gcc clang llvm meson ninja-build pkg-config dpkg-dev
           iproute2 iputils-ping iputils-arping ethtool jq tshark procps psmisc kmod
           frr gobgpd bc iperf3 iputils-tracepath traceroute
           podman runc conmon busybox-static criu docker.io curl prometheus
-          debhelper scdoc groff-base systemd)
+          debhelper scdoc groff-base systemd systemd-container libcap2-bin)
 
 missing=()
 for p in "${packages[@]}"; do
