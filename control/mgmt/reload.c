@@ -73,6 +73,12 @@ static void reload_row(struct vtepd_reload_plan *p, const char *kind, const char
 	va_end(ap);
 }
 
+void vtepd_reload_row(struct vtepd_reload_plan *p, const char *kind, const char *action, const char *detail,
+		      const char *name)
+{
+	reload_row(p, kind, action, detail, "%s", name);
+}
+
 bool vtepd_reload_plan_empty(const struct vtepd_reload_plan *p)
 {
 	return p->n_rows == 0;
@@ -687,6 +693,7 @@ int vtepd_reload_plan(const struct vtepd *d, const struct vtep_config *nc, struc
 	    (rc = reload_plan_vnis(d, nc, p, err, errlen)) || (rc = reload_plan_vteps(d, nc, err, errlen)) ||
 	    (rc = reload_plan_ports(d, nc, p, err, errlen)))
 		return rc;
+	vtepd_reload_plan_bgp(&d->cfg.bgp, &nc->bgp, p);
 	return 0;
 }
 

@@ -4,6 +4,8 @@
 # vtepd (10.0.0.1, AS 65001) and three FRR leaves with the kernel's VXLAN (A 10.0.0.2, B
 # 10.0.0.3, C 10.0.0.4; each advertises VNI 100 and one MAC behind it). vtepd starts with A
 # and B as neighbours. Asserted:
+#  - each reload lists its neighbour changes (vtepctl -j reload: kind neighbor, the address,
+#    removed/added/changed and the keys that changed) and nothing else;
 #  - reload 1 removes B and adds C: B receives Cease/Peer De-configured (RFC 4486 subcode 3),
 #    its MAC and VTEP leave vtepd's show macs and show evpn vni at once; C's session comes up
 #    and its MAC and VTEP arrive;
@@ -90,9 +92,14 @@ a_unbroken "at the start"
 [ "$(nb 10.0.0.4)" = "" ] || vt_fail "C is a neighbour before it is configured"
 vt_pass "vtepd peers with FRR A and B and has their MACs and VTEPs; C is not configured"
 
+# the rows a reload listed (vtepctl -j reload's output in $1), "kind name action detail" a line
+rows() { echo "$1" | jq -r '.changed[] | "\(.kind) \(.name) \(.action) \(.detail)"'; }
+
 # ---- reload 1: B removed, C added ----
 conf 65001 "10.0.0.2 65002" "10.0.0.4 65004" > "$VT_TMP/leaf1.yaml"
-out=$(vt_ctl "$L1" reload 2>&1) || vt_fail "reload 1: vtepctl reload: $out"
+out=$(vt_ctl "$L1" -j reload 2>&1) || vt_fail "reload 1: vtepctl reload: $out"
+[ "$(rows "$out")" = "$(printf 'neighbor 10.0.0.3 removed \nneighbor 10.0.0.4 added ')" ] ||
+	vt_fail "reload 1 does not list B removed and C added (and nothing else): $out"
 # B's routes go at once, with the reload, not when some timer fires
 has_mac 02:00:00:00:03:01 10.0.0.3 && vt_fail "B's MAC is still in show macs after the reload: $(vt_ctl "$L1" show macs)"
 floods_to 10.0.0.3 && vt_fail "B's VTEP is still in VNI 100's flood list: $(vt_ctl "$L1" show evpn vni)"
@@ -118,6 +125,10 @@ vt_pass "reload 1: C added: its session came up, routes flow both ways; A untouc
 c_est=$(nb 10.0.0.4 | jq .established_count)
 conf 65001 "10.0.0.2 65002 description: spine-a" "10.0.0.4 65004 hold_time: 30" > "$VT_TMP/leaf1.yaml"
 out=$(vt_ctl "$L1" reload 2>&1) || vt_fail "reload 2: vtepctl reload: $out"
+# the text table: KIND NAME ACTION DETAIL, A's description and C's hold time
+echo "$out" | grep -qE '^ *neighbor +10\.0\.0\.2 +changed +description *$' &&
+	echo "$out" | grep -qE '^ *neighbor +10\.0\.0\.4 +changed +hold_time *$' &&
+	[ "$(echo "$out" | grep -c neighbor)" = 2 ] || vt_fail "reload 2 does not list A's description and C's hold time: $out"
 vt_wait_for 10 frr_said 4 0606 ||
 	vt_fail "FRR C did not receive Cease/Other Configuration Change: $(frr_nb 4)"
 c_back() { established 10.0.0.4 && [ "$(nb 10.0.0.4 | jq .established_count)" -gt "$c_est" ]; }
