@@ -517,7 +517,7 @@ static int reload_plan_vteps(const struct vtepd *d, const struct vtep_config *nc
 	if (!seen)
 		return ENOMEM;
 	for (uint16_t i = 0; i < VTEP_MAX_VTEPS; i++)
-		free_ids += !d->vteps[i].ip;
+		free_ids += !d->vteps[i].ip && !d->vteps[i].retiring;
 	for (uint32_t j = 0; j < nc->n_vnis; j++) {
 		const struct vtep_vni_config *n = &nc->vnis[j];
 
@@ -815,7 +815,7 @@ static int reload_static_install(struct vtepd *d, char *err, size_t errlen)
 static void reload_vteps_unconfigure(struct vtepd *d)
 {
 	if (d->cfg.bgp.enabled)
-		return;                    /* EVPN's next hops are configured VTEPs too; they stay */
+		return;                    /* EVPN's go once nothing names them (vtepd_vteps_age) */
 	for (uint16_t i = 0; i < VTEP_MAX_VTEPS; i++)
 		if (d->vteps[i].ip && !d->vteps[i].dynamic && !strcmp(vtepd_vtep_source(d, i), "configured")) {
 			bool named = false;
