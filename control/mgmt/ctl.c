@@ -59,13 +59,7 @@
 #define CTL_STEPS_PER_CALL 8            /* stream steps per wake-up of a connection */
 
 /* ------------------------------------------------------------------------------------ */
-/* Growable buffer                                                                       */
-
-struct ctl_buf {
-	char *p;
-	size_t len, cap;
-	bool oom;
-};
+/* Growable buffer (ctl.h)                                                               */
 
 static bool
 ctl_buf_reserve(struct ctl_buf *b, size_t extra)
@@ -92,7 +86,7 @@ ctl_buf_reserve(struct ctl_buf *b, size_t extra)
 	return true;
 }
 
-static void
+void
 ctl_buf_add(struct ctl_buf *b, const char *s, size_t n)
 {
 	if (!ctl_buf_reserve(b, n))
@@ -102,10 +96,17 @@ ctl_buf_add(struct ctl_buf *b, const char *s, size_t n)
 	b->p[b->len] = '\0';
 }
 
-static void
+void
 ctl_buf_puts(struct ctl_buf *b, const char *s)
 {
 	ctl_buf_add(b, s, strlen(s));
+}
+
+void
+ctl_buf_free(struct ctl_buf *b)
+{
+	free(b->p);
+	*b = (struct ctl_buf){ 0 };
 }
 
 static void

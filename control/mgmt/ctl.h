@@ -72,6 +72,20 @@ void ctl_server_free(struct ctl_server *s);
  */
 void ctl_server_serve_one(int listen_fd, const struct ctl_command *cmds, size_t n_cmds, void *ctx);
 
+/*
+ * A growable NUL-terminated text buffer (the builder's, and metrics.c's body): start from
+ * { 0 }; on allocation failure oom is set, p keeps what was written and what follows is
+ * dropped. ctl_buf_free frees p and resets the buffer to { 0 }.
+ */
+struct ctl_buf {
+	char *p;                        /* NULL until something is written */
+	size_t len, cap;
+	bool oom;
+};
+void ctl_buf_add(struct ctl_buf *b, const char *s, size_t n);
+void ctl_buf_puts(struct ctl_buf *b, const char *s);
+void ctl_buf_free(struct ctl_buf *b);
+
 /* Output builder. JSON: nested objects/arrays. Text: key: value lines, lists as aligned tables. */
 void ctl_error(struct ctl_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 bool ctl_is_json(const struct ctl_out *o);

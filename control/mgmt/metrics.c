@@ -20,6 +20,7 @@
 #include <microhttpd.h>
 
 #include "api.h"
+#include "ctl.h"
 #include "log.h"
 
 #define METRICS_MAX_LABELS 8
@@ -34,89 +35,54 @@ struct metrics_server {
 
 /* ---- the text format ---- */
 
-static bool metrics_reserve(struct metrics_buf *b, size_t n)
-{
-	if (b->oom)
-		return false;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 16384;
-		char *p;
-
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		p = realloc(b->p, cap);
-		if (!p) {
-			b->oom = true;
-			return false;
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-	return true;
-}
-
-static void metrics_put(struct metrics_buf *b, const char *s, size_t n)
-{
-	if (!metrics_reserve(b, n))
-		return;
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void metrics_puts(struct metrics_buf *b, const char *s)
-{
-	metrics_put(b, s, strlen(s));
-}
-
 /* s escaped: backslash and newline always, the double quote in label values. */
-static void metrics_escaped(struct metrics_buf *b, const char *s, bool quote)
+static void metrics_escaped(struct ctl_buf *b, const char *s, bool quote)
 {
 	for (const char *p = s; *p; p++) {
 		if (*p == '\\')
-			metrics_put(b, "\\\\", 2);
+			ctl_buf_add(b, "\\\\", 2);
 		else if (*p == '\n')
-			metrics_put(b, "\\n", 2);
+			ctl_buf_add(b, "\\n", 2);
 		else if (*p == '"' && quote)
-			metrics_put(b, "\\\"", 2);
+			ctl_buf_add(b, "\\\"", 2);
 		else
-			metrics_put(b, p, 1);
+			ctl_buf_add(b, p, 1);
 	}
 }
 
-void metrics_family(struct metrics_buf *b, const char *name, enum metrics_type type, const char *help)
+void metrics_family(struct ctl_buf *b, const char *name, enum metrics_type type, const char *help)
 {
-	metrics_puts(b, "# HELP ");
-	metrics_puts(b, name);
-	metrics_puts(b, " ");
+	ctl_buf_puts(b, "# HELP ");
+	ctl_buf_puts(b, name);
+	ctl_buf_puts(b, " ");
 	metrics_escaped(b, help, false);
-	metrics_puts(b, "\n# TYPE ");
-	metrics_puts(b, name);
-	metrics_puts(b, type == METRICS_COUNTER ? " counter\n" : " gauge\n");
+	ctl_buf_puts(b, "\n# TYPE ");
+	ctl_buf_puts(b, name);
+	ctl_buf_puts(b, type == METRICS_COUNTER ? " counter\n" : " gauge\n");
 }
 
-void metrics_sample_v(struct metrics_buf *b, const char *name, uint64_t value, size_t n, const char *const *keys,
+void metrics_sample_v(struct ctl_buf *b, const char *name, uint64_t value, size_t n, const char *const *keys,
 		      const char *const *vals)
 {
 	char num[24];
 	bool open = false;
 
-	metrics_puts(b, name);
+	ctl_buf_puts(b, name);
 	for (size_t i = 0; i < n; i++) {
 		if (!vals[i])
 			continue;
-		metrics_puts(b, open ? "," : "{");
+		ctl_buf_puts(b, open ? "," : "{");
 		open = true;
-		metrics_puts(b, keys[i]);
-		metrics_puts(b, "=\"");
+		ctl_buf_puts(b, keys[i]);
+		ctl_buf_puts(b, "=\"");
 		metrics_escaped(b, vals[i], true);
-		metrics_puts(b, "\"");
+		ctl_buf_puts(b, "\"");
 	}
 	snprintf(num, sizeof(num), "%s%llu\n", open ? "} " : " ", (unsigned long long)value);
-	metrics_puts(b, num);
+	ctl_buf_puts(b, num);
 }
 
-void metrics_sample(struct metrics_buf *b, const char *name, uint64_t value, ...)
+void metrics_sample(struct ctl_buf *b, const char *name, uint64_t value, ...)
 {
 	const char *keys[METRICS_MAX_LABELS], *vals[METRICS_MAX_LABELS];
 	size_t n = 0;
@@ -131,15 +97,9 @@ void metrics_sample(struct metrics_buf *b, const char *name, uint64_t value, ...
 	metrics_sample_v(b, name, value, n, keys, vals);
 }
 
-const char *metrics_body(const struct metrics_buf *b)
+const char *metrics_body(const struct ctl_buf *b)
 {
 	return b->oom ? NULL : b->p ? b->p : "";
-}
-
-void metrics_buf_free(struct metrics_buf *b)
-{
-	free(b->p);
-	*b = (struct metrics_buf){ 0 };
 }
 
 /* ---- the server ---- */
@@ -165,7 +125,7 @@ static enum MHD_Result metrics_access(void *cls, struct MHD_Connection *conn, co
 {
 	static int first_call;
 	struct metrics_server *s = cls;
-	struct metrics_buf b = { 0 };
+	struct ctl_buf b = { 0 };
 	struct MHD_Response *r;
 	enum MHD_Result ret;
 
@@ -190,13 +150,13 @@ static enum MHD_Result metrics_access(void *cls, struct MHD_Connection *conn, co
 	s->st.scrapes++;
 	s->collect(&b, s->ctx);
 	if (b.oom) {
-		metrics_buf_free(&b);
+		ctl_buf_free(&b);
 		s->st.errors++;
 		return metrics_reply(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory\n", NULL);
 	}
 	r = MHD_create_response_from_buffer(b.len, b.p ? b.p : (void *)"", b.p ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
 	if (!r) {
-		metrics_buf_free(&b);
+		ctl_buf_free(&b);
 		return MHD_NO;
 	}
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, METRICS_CONTENT_TYPE);

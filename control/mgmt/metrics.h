@@ -3,8 +3,9 @@
  * metrics.h: the Prometheus endpoint (metrics.c): GET /metrics in the text exposition format
  * 0.0.4 over HTTP on the address of metrics.listen, served by libmicrohttpd on the control
  * thread's event loop (no thread of its own, as api.c). Each scrape builds the whole body in
- * one pass through the collect callback (stats.c: vtepd's families), into a growing buffer;
- * everything is an aggregate (per port, VNI, VTEP, VRF, peer), never per MAC.
+ * one pass through the collect callback (stats.c: vtepd's families), into a growing buffer
+ * (ctl.h's struct ctl_buf); everything is an aggregate (per port, VNI, VTEP, VRF, peer),
+ * never per MAC.
  *
  * The writer (metrics_family, metrics_sample) is usable alone (test_metrics): it writes a
  * family's HELP and TYPE lines once, then its samples, escaping label values (\ " and newline)
@@ -17,33 +18,27 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define METRICS_CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
+#include "ctl.h"             /* struct ctl_buf, the body being built; ctl_buf_free */
 
-/* A body being built; on allocation failure oom is set and what follows is dropped. */
-struct metrics_buf {
-	char *p;
-	size_t len, cap;
-	bool oom;
-};
+#define METRICS_CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
 
 enum metrics_type { METRICS_COUNTER, METRICS_GAUGE };
 
 /* "# HELP name help" and "# TYPE name counter|gauge". */
-void metrics_family(struct metrics_buf *b, const char *name, enum metrics_type type, const char *help);
+void metrics_family(struct ctl_buf *b, const char *name, enum metrics_type type, const char *help);
 /*
  * One sample: name{l1="v1",...} value. The labels are pairs of names and values ending
  * with NULL; a NULL value leaves that label out.
  */
-void metrics_sample(struct metrics_buf *b, const char *name, uint64_t value, ...);
+void metrics_sample(struct ctl_buf *b, const char *name, uint64_t value, ...);
 /* The same with the labels as arrays (n pairs). */
-void metrics_sample_v(struct metrics_buf *b, const char *name, uint64_t value, size_t n, const char *const *keys,
+void metrics_sample_v(struct ctl_buf *b, const char *name, uint64_t value, size_t n, const char *const *keys,
 		      const char *const *vals);
 /* The body built so far, NUL-terminated ("" when empty); NULL after an allocation failure. */
-const char *metrics_body(const struct metrics_buf *b);
-void metrics_buf_free(struct metrics_buf *b);
+const char *metrics_body(const struct ctl_buf *b);
 
 struct metrics_server;
-typedef void (*metrics_collect_fn)(struct metrics_buf *b, void *ctx);
+typedef void (*metrics_collect_fn)(struct ctl_buf *b, void *ctx);
 
 struct metrics_config {
 	bool ip6;

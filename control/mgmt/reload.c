@@ -73,6 +73,12 @@ static void reload_row(struct vtepd_reload_plan *p, const char *kind, const char
 	va_end(ap);
 }
 
+void vtepd_reload_row(struct vtepd_reload_plan *p, const char *kind, const char *action, const char *detail,
+		      const char *name)
+{
+	reload_row(p, kind, action, detail, "%s", name);
+}
+
 bool vtepd_reload_plan_empty(const struct vtepd_reload_plan *p)
 {
 	return p->n_rows == 0;
@@ -511,7 +517,7 @@ static int reload_plan_vteps(const struct vtepd *d, const struct vtep_config *nc
 	if (!seen)
 		return ENOMEM;
 	for (uint16_t i = 0; i < VTEP_MAX_VTEPS; i++)
-		free_ids += !d->vteps[i].ip;
+		free_ids += !d->vteps[i].ip && !d->vteps[i].retiring;
 	for (uint32_t j = 0; j < nc->n_vnis; j++) {
 		const struct vtep_vni_config *n = &nc->vnis[j];
 
@@ -687,6 +693,7 @@ int vtepd_reload_plan(const struct vtepd *d, const struct vtep_config *nc, struc
 	    (rc = reload_plan_vnis(d, nc, p, err, errlen)) || (rc = reload_plan_vteps(d, nc, err, errlen)) ||
 	    (rc = reload_plan_ports(d, nc, p, err, errlen)))
 		return rc;
+	vtepd_reload_plan_bgp(&d->cfg.bgp, &nc->bgp, p);
 	return 0;
 }
 
@@ -808,7 +815,7 @@ static int reload_static_install(struct vtepd *d, char *err, size_t errlen)
 static void reload_vteps_unconfigure(struct vtepd *d)
 {
 	if (d->cfg.bgp.enabled)
-		return;                    /* EVPN's next hops are configured VTEPs too; they stay */
+		return;                    /* EVPN's go once nothing names them (vtepd_vteps_age) */
 	for (uint16_t i = 0; i < VTEP_MAX_VTEPS; i++)
 		if (d->vteps[i].ip && !d->vteps[i].dynamic && !strcmp(vtepd_vtep_source(d, i), "configured")) {
 			bool named = false;

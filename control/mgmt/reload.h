@@ -57,10 +57,10 @@ struct vtepd_reload_plan {
 	/* every change in words, in the order it is made ('vtepctl reload' lists them) */
 	uint32_t n_rows;                                   /* may exceed VTEPD_RELOAD_ROWS: the rest is not kept */
 	struct vtepd_reload_row {
-		char kind[8];                      /* "vni", "vrf", "port", "mac" */
+		char kind[12];                     /* "vni", "vrf", "port", "mac", "neighbor" */
 		char action[12];                   /* "removed", "added", "changed", "adopted", "replaced" */
-		char name[64];                     /* "300", "blue", "c1", "100 02:00:00:00:00:01" */
-		char detail[64];                   /* "flood, mtu" ... */
+		char name[64];                     /* "300", "blue", "c1", "100 02:00:00:00:00:01", "10.0.0.2" */
+		char detail[128];                  /* "flood, mtu", "remote_as, description" ... */
 	} rows[VTEPD_RELOAD_ROWS];
 };
 
@@ -71,6 +71,9 @@ struct vtepd_reload_plan {
  */
 int vtepd_reload_plan(const struct vtepd *d, const struct vtep_config *nc, struct vtepd_reload_plan *plan,
 		      char *err, size_t errlen);
+/* Add a row "kind name action: detail" (detail may be NULL) to plan's list of changes. */
+void vtepd_reload_row(struct vtepd_reload_plan *plan, const char *kind, const char *action, const char *detail,
+		      const char *name);
 /* True when the plan changes nothing. */
 bool vtepd_reload_plan_empty(const struct vtepd_reload_plan *plan);
 /*
@@ -104,5 +107,14 @@ int vtepd_reload_refuse(int rc, char *err, size_t errlen, const char *path, cons
 
 int vtepd_reload_bgp(struct vtepd *d, const struct vtep_bgp_config *old, const struct vtep_bgp_config *nw,
 		     const char *path, bool apply, char *err, size_t errlen);
+/*
+ * The rows of the bgp section's change (vtepd_reload_plan calls it last: the neighbours
+ * change last), in the order fabric_neighbors_apply makes them: "neighbor ADDRESS removed"
+ * for each running neighbour the file drops, then in the file's order "added", or "changed"
+ * with the keys that differ ("remote_as, description"). Nothing when either side has no
+ * bgp section (a reload refuses that). Reads only.
+ */
+void vtepd_reload_plan_bgp(const struct vtep_bgp_config *old, const struct vtep_bgp_config *nw,
+			   struct vtepd_reload_plan *plan);
 
 #endif

@@ -307,7 +307,7 @@ static uint64_t port_value(const struct vtepd *d, int s, enum port_value v)
 	return 0;
 }
 
-static void metrics_port_families(struct metrics_buf *b, const struct vtepd *d, const struct port_label *pl, size_t n)
+static void metrics_port_families(struct ctl_buf *b, const struct vtepd *d, const struct port_label *pl, size_t n)
 {
 	static const struct {
 		const char *name;
@@ -336,7 +336,7 @@ static void metrics_port_families(struct metrics_buf *b, const struct vtepd *d, 
 }
 
 /* Drops by reason, summed over the ports show stats lists; every reason, zeros included. */
-static void metrics_drops(struct metrics_buf *b, const struct vtepd *d, const struct port_label *pl, size_t n)
+static void metrics_drops(struct ctl_buf *b, const struct vtepd *d, const struct port_label *pl, size_t n)
 {
 	uint64_t no_mbuf = 0, too_long = 0;
 
@@ -361,7 +361,7 @@ static void metrics_drops(struct metrics_buf *b, const struct vtepd *d, const st
 	metrics_sample(b, "vtepd_drops_total", too_long, "reason", "xsk_rx_too_long", NULL);
 }
 
-static void metrics_vnis(struct metrics_buf *b, const struct vtepd *d)
+static void metrics_vnis(struct ctl_buf *b, const struct vtepd *d)
 {
 	uint16_t idx[VTEP_MAX_VNIS];
 	uint32_t vni[VTEP_MAX_VNIS];
@@ -395,7 +395,7 @@ static void metrics_vnis(struct metrics_buf *b, const struct vtepd *d)
 				       NULL);
 }
 
-static void metrics_vteps(struct metrics_buf *b, const struct vtepd *d)
+static void metrics_vteps(struct ctl_buf *b, const struct vtepd *d)
 {
 	static const struct {
 		const char *name;
@@ -433,7 +433,7 @@ static void metrics_vteps(struct metrics_buf *b, const struct vtepd *d)
 	}
 }
 
-static void metrics_vrfs(struct metrics_buf *b, const struct vtepd *d)
+static void metrics_vrfs(struct ctl_buf *b, const struct vtepd *d)
 {
 	for (size_t c = 0; c < stats_n_vrf_counters; c++) {
 		const struct stats_counter *sc = &stats_vrf_counters[c];
@@ -497,7 +497,7 @@ static uint64_t peer_value(const struct stats_peer *p, enum peer_value v)
 	return 0;
 }
 
-static void metrics_bgp(struct metrics_buf *b, const struct vtepd *d)
+static void metrics_bgp(struct ctl_buf *b, const struct vtepd *d)
 {
 	static const struct {
 		const char *name;
@@ -554,13 +554,13 @@ static void metrics_bgp(struct metrics_buf *b, const struct vtepd *d)
 }
 
 /* One family of a single sample without labels. */
-static void metrics_one(struct metrics_buf *b, const char *name, enum metrics_type type, const char *help, uint64_t v)
+static void metrics_one(struct ctl_buf *b, const char *name, enum metrics_type type, const char *help, uint64_t v)
 {
 	metrics_family(b, name, type, help);
 	metrics_sample(b, name, v, NULL);
 }
 
-static void metrics_fastpath(struct metrics_buf *b, const struct vtepd *d)
+static void metrics_fastpath(struct ctl_buf *b, const struct vtepd *d)
 {
 	const struct dp_worker_counters *wc = &d->counters->worker;
 
@@ -582,7 +582,7 @@ static void metrics_fastpath(struct metrics_buf *b, const struct vtepd *d)
 			    stats_counter_get(&stats_mtu_counters[c], &d->counters->mtu));
 }
 
-static void metrics_fdb(struct metrics_buf *b, const struct vtepd *d)
+static void metrics_fdb(struct ctl_buf *b, const struct vtepd *d)
 {
 	struct fdb_stats fs;
 	uint64_t refused, limit;
@@ -601,7 +601,7 @@ static void metrics_fdb(struct metrics_buf *b, const struct vtepd *d)
 	metrics_one(b, "vtepd_fdb_memory_bytes", G, "Memory the MAC table holds.", fdb_memory_bytes(d->fdb));
 }
 
-static void metrics_control(struct metrics_buf *b, struct vtepd *d)
+static void metrics_control(struct ctl_buf *b, struct vtepd *d)
 {
 	static const struct stats_counter ctl[] = {
 		STATS_C(vtepd_stats, learn_events, "learn_events", "vtepd_learn_events_total",
@@ -648,7 +648,7 @@ static void metrics_control(struct metrics_buf *b, struct vtepd *d)
 	}
 }
 
-void stats_metrics_collect(struct metrics_buf *b, void *ctx)
+void stats_metrics_collect(struct ctl_buf *b, void *ctx)
 {
 	struct vtepd *d = ctx;
 	static struct port_label pl[DP_N_SLOTS];        /* control thread only */

@@ -76,7 +76,7 @@ struct stats_peer {
 void stats_peer(const struct vtepd *d, size_t i, uint64_t now, struct stats_peer *p);
 
 /* Every family of vtepd's /metrics (ctx: the struct vtepd). */
-void stats_metrics_collect(struct metrics_buf *b, void *ctx);
+void stats_metrics_collect(struct ctl_buf *b, void *ctx);
 
 /* The Prometheus endpoint of metrics.listen (nothing without it); its descriptor goes into the event loop. */
 int vtepd_metrics_start(struct vtepd *d);

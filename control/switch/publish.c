@@ -109,6 +109,9 @@ int vtepd_publish(struct vtepd *d)
 				memset(&d->counters->vteps[i], 0, sizeof(d->counters->vteps[i]));
 		dp_topology_free(old);
 	}
+	/* no reader sees a removed VTEP any more: its id may be reused */
+	for (uint16_t i = 0; i < VTEP_MAX_VTEPS; i++)
+		d->vteps[i].retiring = false;
 	d->topology_dirty = false;
 	d->stats.publishes++;
 	return 0;

@@ -99,6 +99,8 @@ struct vtepd_vtep {
 	uint64_t idle_since;
 	uint8_t n_nh;                      /* the route's next hops through uplinks (usable or not) */
 	struct vtepd_nexthop nh[DP_MAX_NEXTHOPS];
+	bool retiring;                     /* ip 0: removed, but a published snapshot may still have it:
+					      the id is not reused until a snapshot without it is published */
 };
 
 /* An underlay interface (uplink): a DPDK port (AF_XDP, or a NIC), its kernel interface and link. */
@@ -260,7 +262,13 @@ void vtepd_vteps_fill(const struct vtepd *d, struct dp_topology *t);
  * VTEP that holds an EVPN or static MAC of the VNI. 0 or ENOMEM.
  */
 int vtepd_vteps_fill_known(struct vtepd *d, struct dp_topology *t);
-/* Remove the learned VTEPs that no MAC has pointed at for max_age seconds. Returns how many. */
+/*
+ * Remove the learned VTEPs that no MAC has pointed at for max_age seconds, and at once every
+ * other VTEP that nothing names any more: no MAC behind it (EVPN, static or learned), no
+ * flood list (configured or EVPN type-3 routes), no VRF route, no configuration key (a flood
+ * list or static MAC of the file). Their ids are reused only once a snapshot without them is
+ * published (vtepd_publish). Returns how many went.
+ */
 unsigned vtepd_vteps_age(struct vtepd *d, uint64_t now, uint64_t max_age);
 /* "learned", "evpn" or "configured". */
 const char *vtepd_vtep_source(const struct vtepd *d, uint16_t id);

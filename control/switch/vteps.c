@@ -4,7 +4,10 @@
  * VTEP, taken from the kernel's FIB and neighbour table (the kernel owns the underlay).
  * An unresolved next hop asks the kernel to resolve it (ARP) and keeps traffic to that VTEP
  * counted as 'vtep_unresolved' drops until it is; netlink changes trigger re-resolution.
- * Also which VTEPs are known in each VNI (vtep_check), and the aging of learned VTEPs.
+ * Also which VTEPs are known in each VNI (vtep_check), the aging of learned VTEPs, and the
+ * removal of the others once nothing names them (an EVPN VTEP whose routes were withdrawn).
+ * A removed id is reused only after a snapshot without it was published: until then a reader
+ * may still find it in an older snapshot, where it must still mean the removed VTEP.
  * A route may have several equal-cost next hops on several uplinks: each VTEP keeps them
  * all, and the snapshot carries those whose uplink's link is up (the fast path picks one
  * per flow). A link going down takes its next hops out of every VTEP's set at once.
@@ -44,7 +47,7 @@ int vtepd_vtep_get(struct vtepd *d, uint32_t ip, bool dynamic, uint16_t *id)
 			d->vtep_cache_id = i;
 			return 0;
 		}
-		if (d->vteps[i].ip == 0 && free_id < 0)
+		if (d->vteps[i].ip == 0 && !d->vteps[i].retiring && free_id < 0)
 			free_id = i;
 	}
 	if (free_id < 0) {
@@ -314,13 +317,68 @@ int vtepd_vteps_fill_known(struct vtepd *d, struct dp_topology *t)
 	return 0;
 }
 
+/* A flood list or static MAC of the configuration names ip. */
+static bool vtepd_vtep_configured(const struct vtepd *d, uint32_t ip)
+{
+	for (uint32_t i = 0; i < d->cfg.n_vnis; i++) {
+		const struct vtep_vni_config *vc = &d->cfg.vnis[i];
+
+		for (uint32_t f = 0; f < vc->n_flood; f++)
+			if (vc->flood[f] == ip)
+				return true;
+		for (uint32_t m = 0; m < vc->n_static_macs; m++)
+			if (vc->static_macs[m].to_vtep && vc->static_macs[m].vtep_ip == ip)
+				return true;
+	}
+	return false;
+}
+
+/*
+ * Something still names VTEP id: a MAC behind it, a flood list (flooded: the ids in flood
+ * lists, a bit each), a VRF's route, the configuration.
+ */
+static bool vtepd_vtep_named(const struct vtepd *d, uint16_t id, const uint64_t *flooded)
+{
+	if (fdb_vtep_entries(d->fdb, id) || (flooded[id / 64] & (1ull << (id % 64))))
+		return true;
+	for (uint16_t k = 0; k < VTEP_MAX_VRFS; k++)
+		if (d->vrfs[k].vtep_refs[id])
+			return true;
+	return vtepd_vtep_configured(d, d->vteps[id].ip);
+}
+
+/*
+ * Forget VTEP v: out of the next snapshot, and its id kept out of use until that snapshot is
+ * published. Nothing names it, so a reader of the snapshot that is published next cannot
+ * reach the id: the MACs and routes that named it left their tables before that snapshot's
+ * (releasing) store, and the fast path looks them up only after loading a snapshot.
+ */
+static void vtepd_vtep_forget(struct vtepd *d, struct vtepd_vtep *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->retiring = true;
+	d->topology_dirty = true;
+}
+
 unsigned vtepd_vteps_age(struct vtepd *d, uint64_t now, uint64_t max_age)
 {
-	unsigned n = 0;
+	uint64_t flooded[VTEP_MAX_VTEPS / 64] = { 0 };
+	unsigned n = 0, gone = 0;
 
+	for (uint16_t i = 0; i < d->n_vnis; i++)
+		for (uint16_t f = 0; f < d->vnis[i].n_flood; f++)
+			if (d->vnis[i].flood[f] < VTEP_MAX_VTEPS)
+				flooded[d->vnis[i].flood[f] / 64] |= 1ull << (d->vnis[i].flood[f] % 64);
 	for (uint16_t i = 0; i < VTEP_MAX_VTEPS; i++) {
 		struct vtepd_vtep *v = &d->vteps[i];
 
+		if (v->ip && !v->dynamic && !vtepd_vtep_named(d, i, flooded)) {
+			vlog(VLOG_INFO, "remote VTEP %s removed (%s, nothing names it any more)",
+			     inet_ntoa((struct in_addr){ v->ip }), d->cfg.bgp.enabled ? "evpn" : "configured");
+			vtepd_vtep_forget(d, v);
+			gone++;
+			continue;
+		}
 		if (!v->ip || !v->dynamic || fdb_vtep_entries(d->fdb, i)) {
 			v->idle = false;
 			continue;
@@ -334,14 +392,12 @@ unsigned vtepd_vteps_age(struct vtepd *d, uint64_t now, uint64_t max_age)
 			continue;
 		vlog(VLOG_INFO, "remote VTEP %s removed (learned, no MAC behind it for %lu s)",
 		     inet_ntoa((struct in_addr){ v->ip }), (unsigned long)max_age);
-		memset(v, 0, sizeof(*v));   /* no longer resolved, nor in the snapshot */
+		vtepd_vtep_forget(d, v);    /* no longer resolved, nor in the snapshot */
 		n++;
 	}
-	if (!n)
-		return 0;
+	/* the next snapshot drops them; publishing clears their counters */
 	d->stats.vteps_aged += n;
-	d->topology_dirty = true;   /* the next snapshot drops them; publishing clears their counters */
-	return n;
+	return n + gone;
 }
 
 const char *vtepd_vtep_source(const struct vtepd *d, uint16_t id)
@@ -350,16 +406,8 @@ const char *vtepd_vtep_source(const struct vtepd *d, uint16_t id)
 
 	if (d->vteps[id].dynamic)
 		return "learned";
-	for (uint32_t i = 0; i < d->cfg.n_vnis; i++) {
-		const struct vtep_vni_config *vc = &d->cfg.vnis[i];
-
-		for (uint32_t f = 0; f < vc->n_flood; f++)
-			if (vc->flood[f] == ip)
-				return "configured";
-		for (uint32_t m = 0; m < vc->n_static_macs; m++)
-			if (vc->static_macs[m].to_vtep && vc->static_macs[m].vtep_ip == ip)
-				return "configured";
-	}
+	if (vtepd_vtep_configured(d, ip))
+		return "configured";
 	/* neither learned nor in the configuration: a next hop of EVPN routes */
 	return d->cfg.bgp.enabled ? "evpn" : "configured";
 }

@@ -4,9 +4,12 @@
 # vtepd (10.0.0.1, AS 65001) and three FRR leaves with the kernel's VXLAN (A 10.0.0.2, B
 # 10.0.0.3, C 10.0.0.4; each advertises VNI 100 and one MAC behind it). vtepd starts with A
 # and B as neighbours. Asserted:
+#  - each reload lists its neighbour changes (vtepctl -j reload: kind neighbor, the address,
+#    removed/added/changed and the keys that changed) and nothing else;
 #  - reload 1 removes B and adds C: B receives Cease/Peer De-configured (RFC 4486 subcode 3),
-#    its MAC and VTEP leave vtepd's show macs and show evpn vni at once; C's session comes up
-#    and its MAC and VTEP arrive;
+#    its MAC and VTEP leave vtepd's show macs and show evpn vni at once, and its VTEP, which
+#    nothing names any more, leaves show vteps (the configured flood address 10.0.0.9, which
+#    no route names, stays); C's session comes up and its MAC and VTEP arrive;
 #  - reload 2 changes C's hold time and A's description: C alone is reset (Cease/Other
 #    Configuration Change, subcode 6) and comes back with hold time 30; A is not reset;
 #  - reload 3 changes bgp.asn: refused with FILE:LINE:COLUMN naming the key, nothing changes;
@@ -51,7 +54,7 @@ conf() {
 	local asn=$1 n
 	shift
 	vt_conf_base "$L1" 10.0.0.1
-	printf 'vnis:\n  - vni: 100\nbgp:\n  asn: %s\n  neighbors:\n' "$asn"
+	printf 'vnis:\n  - vni: 100\n    flood: [10.0.0.9]\nbgp:\n  asn: %s\n  neighbors:\n' "$asn"
 	for n in "$@"; do
 		set -- $n
 		printf '    - {address: %s, remote_as: %s' "$1" "$2"
@@ -68,6 +71,9 @@ established() { [ "$(nb "$1" | jq -r .state)" = Established ]; }
 has_mac() { vt_ctl "$L1" -j show macs | jq -e --arg m "$1" --arg v "$2" '.macs[] | select(.mac == $m and .vtep == $v)' >/dev/null; }
 floods_to() { vt_ctl "$L1" -j show evpn vni 100 | jq -e --arg v "$1" '[.vnis[0].remote_vteps | scan("[0-9.]+")] | index($v) != null' >/dev/null; }
 # FRR leaf I's view of its session with vtepd
+# vtepd's show vteps has VTEP $1 (with source $2)
+vtep_listed() { vt_ctl "$L1" -j show vteps | jq -e --arg v "$1" --arg s "${2:-}" '.vteps[] | select(.vtep == $v and ($s == "" or .source == $s))' >/dev/null; }
+vtep_gone() { ! vtep_listed "$1"; }
 frr_nb() { vt_vtysh "frr$1" -c "show bgp neighbors 10.0.0.1 json" | jq -c '.["10.0.0.1"]'; }
 frr_up() { [ "$(frr_nb "$1" | jq -r .bgpState)" = Established ]; }
 # A's session was never reset: FRR A's connection counts and vtepd's count of establishments
@@ -87,12 +93,19 @@ ab_routes() { has_mac 02:00:00:00:02:01 10.0.0.2 && has_mac 02:00:00:00:03:01 10
 vt_wait_for 20 ab_routes ||
 	vt_fail "routes of A and B not in: $(vt_ctl "$L1" show macs); $(vt_ctl "$L1" show evpn vni); FRR A: $(vt_vtysh frr2 -c 'show evpn mac vni all' -c 'show bgp l2vpn evpn route' -c 'show evpn vni'); $(ip netns exec "${VT_P}l2" bridge fdb show br br100)"
 a_unbroken "at the start"
+vtep_listed 10.0.0.3 evpn && vtep_listed 10.0.0.9 configured ||
+	vt_fail "show vteps does not have B's VTEP (evpn) and the configured 10.0.0.9: $(vt_ctl "$L1" show vteps)"
 [ "$(nb 10.0.0.4)" = "" ] || vt_fail "C is a neighbour before it is configured"
 vt_pass "vtepd peers with FRR A and B and has their MACs and VTEPs; C is not configured"
 
+# the rows a reload listed (vtepctl -j reload's output in $1), "kind name action detail" a line
+rows() { echo "$1" | jq -r '.changed[] | "\(.kind) \(.name) \(.action) \(.detail)"'; }
+
 # ---- reload 1: B removed, C added ----
 conf 65001 "10.0.0.2 65002" "10.0.0.4 65004" > "$VT_TMP/leaf1.yaml"
-out=$(vt_ctl "$L1" reload 2>&1) || vt_fail "reload 1: vtepctl reload: $out"
+out=$(vt_ctl "$L1" -j reload 2>&1) || vt_fail "reload 1: vtepctl reload: $out"
+[ "$(rows "$out")" = "$(printf 'neighbor 10.0.0.3 removed \nneighbor 10.0.0.4 added ')" ] ||
+	vt_fail "reload 1 does not list B removed and C added (and nothing else): $out"
 # B's routes go at once, with the reload, not when some timer fires
 has_mac 02:00:00:00:03:01 10.0.0.3 && vt_fail "B's MAC is still in show macs after the reload: $(vt_ctl "$L1" show macs)"
 floods_to 10.0.0.3 && vt_fail "B's VTEP is still in VNI 100's flood list: $(vt_ctl "$L1" show evpn vni)"
@@ -102,7 +115,11 @@ frr_said() { frr_nb "$1" | jq -e --arg c "$2" '.lastErrorCodeSubcode == $c and .
 vt_wait_for 10 frr_said 3 0603 ||
 	vt_fail "FRR B did not receive Cease/Peer De-configured: $(frr_nb 3)"
 grep -q "neighbour 10.0.0.3 removed" "$VT_TMP/$L1.log" || vt_fail "vtepd did not log B's removal"
-vt_pass "reload 1: B removed: it got Cease/Peer De-configured, its MAC and VTEP are gone"
+# nothing names B's VTEP now: it leaves the VTEP table (checked every second); the configured one stays
+vt_wait_for 5 vtep_gone 10.0.0.3 || vt_fail "B's VTEP is still in show vteps: $(vt_ctl "$L1" show vteps)"
+vtep_listed 10.0.0.9 configured && vtep_listed 10.0.0.2 evpn ||
+	vt_fail "the configured VTEP or A's left show vteps with B's: $(vt_ctl "$L1" show vteps)"
+vt_pass "reload 1: B removed: it got Cease/Peer De-configured, its MAC and VTEP are gone (show vteps too; the configured one stays)"
 vt_wait_for 30 established 10.0.0.4 ||
 	vt_fail "reload 1: the session with C did not come up: $(vt_ctl "$L1" show bgp summary)"
 c_routes() { has_mac 02:00:00:00:04:01 10.0.0.4 && floods_to 10.0.0.4; }
@@ -118,6 +135,10 @@ vt_pass "reload 1: C added: its session came up, routes flow both ways; A untouc
 c_est=$(nb 10.0.0.4 | jq .established_count)
 conf 65001 "10.0.0.2 65002 description: spine-a" "10.0.0.4 65004 hold_time: 30" > "$VT_TMP/leaf1.yaml"
 out=$(vt_ctl "$L1" reload 2>&1) || vt_fail "reload 2: vtepctl reload: $out"
+# the text table: KIND NAME ACTION DETAIL, A's description and C's hold time
+echo "$out" | grep -qE '^ *neighbor +10\.0\.0\.2 +changed +description *$' &&
+	echo "$out" | grep -qE '^ *neighbor +10\.0\.0\.4 +changed +hold_time *$' &&
+	[ "$(echo "$out" | grep -c neighbor)" = 2 ] || vt_fail "reload 2 does not list A's description and C's hold time: $out"
 vt_wait_for 10 frr_said 4 0606 ||
 	vt_fail "FRR C did not receive Cease/Other Configuration Change: $(frr_nb 4)"
 c_back() { established 10.0.0.4 && [ "$(nb 10.0.0.4 | jq .established_count)" -gt "$c_est" ]; }

@@ -30,6 +30,7 @@
 #include <rte_ring_elem.h>
 
 #include "test_eal.h"
+#include "test_fabric_leaf.h"
 #include "test_loopback.h"
 #include "test_hex.h"
 #include "bgp_msg.h"
@@ -56,44 +57,15 @@ static const uint8_t UL_MAC[6] = { 0x02, 0x00, 0x00, 0xaa, 0xbb, 0xcc };   /* th
 static const uint8_t C1_MAC[6] = { 0x02, 0x00, 0x00, 0x01, 0x00, 0x10 };   /* a container in VNI 5000 */
 static const uint8_t C3_MAC[6] = { 0x02, 0x00, 0x00, 0x01, 0x00, 0x30 };   /* a container in L2 VNI 100 */
 
-/*
- * The switch's VTEP table, as vteps.c keeps it (without resolving): the speaker asks for the
- * VTEPs of remote MACs and of the VRFs' routes (vrfs.c). Ids are handed out from 5 on, so a
- * route naming VTEP id 0 by mistake shows.
- */
-int vtepd_vtep_get(struct vtepd *dd, uint32_t ip, bool dynamic, uint16_t *id)
-{
-	(void)dynamic;
-	ck_assert_uint_ne(ip, 0);
-	for (uint16_t i = 0; i < VTEP_MAX_VTEPS; i++) {
-		if (dd->vteps[i].ip == ip) {
-			*id = i;
-			return 0;
-		}
-	}
-	for (uint16_t i = 5; i < VTEP_MAX_VTEPS; i++) {
-		if (!dd->vteps[i].ip) {
-			dd->vteps[i].ip = ip;
-			*id = i;
-			return 0;
-		}
-	}
-	return ENOSPC;
-}
-
 /* ---- the switch and its configuration ---- */
 
 static void leaf_setup(void)
 {
 	static const char *const gw6 = "2001:db8:1::1";
 
-	memset(&d, 0, sizeof(d));
+	test_fabric_leaf(&d, "t_fabric_l3", ASN, &port);
 	memset(vni_cfg, 0, sizeof(vni_cfg));
 	memset(&nb, 0, sizeof(nb));
-	d.fdb = fdb_create("t_fabric_l3", 1024, NULL);
-	ck_assert_ptr_nonnull(d.fdb);
-	d.epoll_fd = epoll_create1(EPOLL_CLOEXEC);
-	ck_assert_int_ge(d.epoll_fd, 0);
 	memcpy(d.underlay_mac, UL_MAC, 6);
 	d.n_uplinks = 1;
 	memcpy(d.uplinks[0].mac, UL_MAC, 6);
@@ -102,8 +74,6 @@ static void leaf_setup(void)
 	d.vnis[1].vni = 5001;
 	d.vnis[2].vni = 100;
 
-	snprintf(d.cfg.name, sizeof(d.cfg.name), "leaf1");
-	d.cfg.source_ip = inet_addr("10.0.0.1");
 	d.cfg.n_vnis = 3;
 	d.cfg.vnis = vni_cfg;
 	vni_cfg[0] = (struct vtep_vni_config){ .vni = 5000, .vrf = 0, .gw4_on = true, .gw4 = inet_addr("192.168.1.1"),
@@ -124,19 +94,6 @@ static void leaf_setup(void)
 	d.cfg.vrfs[0].prefix6 = &p6;
 	d.cfg.vrfs[0].advertise_subnets = true;
 
-	port = free_port("127.0.0.1");   /* for the speaker's listener */
-	d.cfg.bgp.enabled = true;
-	d.cfg.bgp.asn = ASN;
-	d.cfg.bgp.router_id = inet_addr("1.1.1.1");
-	d.cfg.bgp.port = port;
-	d.cfg.bgp.n_listen = 1;
-	d.cfg.bgp.listen[0] = inet_addr("127.0.0.1");
-	d.cfg.bgp.hold_time = 90;
-	d.cfg.bgp.advertise_local = true;
-	d.cfg.bgp.local_pref = 100;
-	d.cfg.bgp.rt_match_vni_only = -1;
-	d.cfg.bgp.dup_max_moves = 5;
-	d.cfg.bgp.dup_window_sec = 180;
 	nb.address = inet_addr("127.0.0.3");
 	nb.remote_as = ASN;
 	nb.passive = true;                   /* the raw peer connects */
@@ -146,9 +103,7 @@ static void leaf_setup(void)
 
 static void leaf_teardown(void)
 {
-	fabric_stop(&d);
-	fdb_destroy(d.fdb);
-	close(d.epoll_fd);
+	test_fabric_leaf_free(&d);
 }
 
 /* ---- the raw peer: a TCP socket the test drives by hand ---- */
@@ -166,11 +121,7 @@ static struct raw raw;
 
 static void step(void)
 {
-	struct pollfd pfd = { .fd = fabric_fd(&d), .events = POLLIN };
-
-	poll(&pfd, 1, 1);
-	fabric_process(&d);
-	fabric_tick(&d);
+	test_fabric_step(&d);
 }
 
 static bool raw_next(void)

@@ -27,6 +27,7 @@
 #include <rte_errno.h>
 
 #include "test_eal.h"
+#include "test_fabric_leaf.h"
 #include "test_loopback.h"
 #include "bgp_fsm.h"
 #include "bgp_msg.h"
@@ -46,27 +47,6 @@ static struct vtep_vni_config vni_cfg[1];
 static struct vtep_bgp_neighbor_config nbs[MAX_NB];
 static uint16_t port;
 
-/* The switch's VTEP table as vteps.c keeps it (without resolving); ids from 5 on. */
-int vtepd_vtep_get(struct vtepd *dd, uint32_t ip, bool dynamic, uint16_t *id)
-{
-	(void)dynamic;
-	ck_assert_uint_ne(ip, 0);
-	for (uint16_t i = 0; i < VTEP_MAX_VTEPS; i++) {
-		if (dd->vteps[i].ip == ip) {
-			*id = i;
-			return 0;
-		}
-	}
-	for (uint16_t i = 5; i < VTEP_MAX_VTEPS; i++) {
-		if (!dd->vteps[i].ip) {
-			dd->vteps[i].ip = ip;
-			*id = i;
-			return 0;
-		}
-	}
-	return ENOSPC;
-}
-
 /* Neighbour k of nbs[]: 127.0.0.(3 + k), iBGP, passive (the raw peer connects). */
 static struct vtep_bgp_neighbor_config nb_cfg(int k)
 {
@@ -79,35 +59,16 @@ static struct vtep_bgp_neighbor_config nb_cfg(int k)
 
 static void leaf_setup(int n_nb)
 {
-	memset(&d, 0, sizeof(d));
+	test_fabric_leaf(&d, "t_fabric_peers", ASN, &port);
 	memset(vni_cfg, 0, sizeof(vni_cfg));
-	d.fdb = fdb_create("t_fabric_peers", 1024, NULL);
-	ck_assert_ptr_nonnull(d.fdb);
-	d.epoll_fd = epoll_create1(EPOLL_CLOEXEC);
-	ck_assert_int_ge(d.epoll_fd, 0);
 	d.n_vnis = 1;
 	d.vnis[0].vni = VNI;
-	snprintf(d.cfg.name, sizeof(d.cfg.name), "leaf1");
-	d.cfg.source_ip = inet_addr("10.0.0.1");
 	d.cfg.n_vnis = 1;
 	d.cfg.vnis = vni_cfg;
 	vni_cfg[0] = (struct vtep_vni_config){ .vni = VNI, .vrf = VTEP_NO_VRF };
 
-	port = free_port("127.0.0.1");
-	d.cfg.bgp.enabled = true;
-	d.cfg.bgp.asn = ASN;
-	d.cfg.bgp.router_id = inet_addr("1.1.1.1");
-	d.cfg.bgp.port = port;
-	d.cfg.bgp.n_listen = 1;
-	d.cfg.bgp.listen[0] = inet_addr("127.0.0.1");
-	d.cfg.bgp.hold_time = 90;
 	d.cfg.bgp.graceful_restart = true;
 	d.cfg.bgp.restart_time = 120;
-	d.cfg.bgp.advertise_local = true;
-	d.cfg.bgp.local_pref = 100;
-	d.cfg.bgp.rt_match_vni_only = -1;
-	d.cfg.bgp.dup_max_moves = 5;
-	d.cfg.bgp.dup_window_sec = 180;
 	for (int k = 0; k < n_nb; k++)
 		nbs[k] = nb_cfg(k);
 	d.cfg.bgp.n_neighbors = (uint32_t)n_nb;
@@ -116,18 +77,12 @@ static void leaf_setup(int n_nb)
 
 static void leaf_teardown(void)
 {
-	fabric_stop(&d);
-	fdb_destroy(d.fdb);
-	close(d.epoll_fd);
+	test_fabric_leaf_free(&d);
 }
 
 static void step(void)
 {
-	struct pollfd pfd = { .fd = fabric_fd(&d), .events = POLLIN };
-
-	poll(&pfd, 1, 1);
-	fabric_process(&d);
-	fabric_tick(&d);
+	test_fabric_step(&d);
 }
 
 /* ---- raw peers: TCP sockets the test drives by hand ---- */

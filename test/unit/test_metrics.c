@@ -9,7 +9,7 @@
 
 START_TEST(test_family_and_samples)
 {
-	struct metrics_buf b = { 0 };
+	struct ctl_buf b = { 0 };
 
 	ck_assert_str_eq(metrics_body(&b), "");
 	metrics_family(&b, "vtepd_port_rx_packets_total", METRICS_COUNTER, "Frames received on the port.");
@@ -26,7 +26,7 @@ START_TEST(test_family_and_samples)
 			 "# TYPE vtepd_fdb_entries gauge\n"
 			 "vtepd_fdb_entries 0\n");
 	ck_assert_uint_eq(b.len, strlen(metrics_body(&b)));
-	metrics_buf_free(&b);
+	ctl_buf_free(&b);
 	ck_assert_ptr_null(b.p);
 }
 END_TEST
@@ -34,7 +34,7 @@ END_TEST
 /* Label values escape \, " and newline; HELP escapes \ and newline, never quotes. */
 START_TEST(test_escaping)
 {
-	struct metrics_buf b = { 0 };
+	struct ctl_buf b = { 0 };
 
 	metrics_family(&b, "m", METRICS_GAUGE, "a \"quoted\" \\ help\nline");
 	metrics_sample(&b, "m", 1, "port", "we\"ird\\na\nme", "x", "", NULL);
@@ -42,14 +42,14 @@ START_TEST(test_escaping)
 			 "# HELP m a \"quoted\" \\\\ help\\nline\n"
 			 "# TYPE m gauge\n"
 			 "m{port=\"we\\\"ird\\\\na\\nme\",x=\"\"} 1\n");
-	metrics_buf_free(&b);
+	ctl_buf_free(&b);
 }
 END_TEST
 
 /* All labels left out: no braces; the array form is the same writer. */
 START_TEST(test_labels_vector)
 {
-	struct metrics_buf b = { 0 };
+	struct ctl_buf b = { 0 };
 	const char *keys[] = { "a", "b", "c" };
 	const char *vals[] = { NULL, "2", "3" };
 	const char *none[] = { NULL };
@@ -57,14 +57,14 @@ START_TEST(test_labels_vector)
 	metrics_sample_v(&b, "m", 7, 3, keys, vals);
 	metrics_sample_v(&b, "m", 8, 1, keys, none);
 	ck_assert_str_eq(metrics_body(&b), "m{b=\"2\",c=\"3\"} 7\nm 8\n");
-	metrics_buf_free(&b);
+	ctl_buf_free(&b);
 }
 END_TEST
 
 /* A body larger than the first allocation grows; every line intact. */
 START_TEST(test_large_body)
 {
-	struct metrics_buf b = { 0 };
+	struct ctl_buf b = { 0 };
 	const char *p;
 	int lines = 0;
 
@@ -76,7 +76,7 @@ START_TEST(test_large_body)
 		lines += *p == '\n';
 	ck_assert_int_eq(lines, 20000);
 	ck_assert(strstr(metrics_body(&b), "vtepd_vni_macs{vni=\"16777215\"} 19999\n") != NULL);
-	metrics_buf_free(&b);
+	ctl_buf_free(&b);
 }
 END_TEST
 

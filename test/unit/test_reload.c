@@ -364,16 +364,43 @@ START_TEST(test_bgp_hook)
 	run(a);
 	ck_assert_int_eq(plan_for(a), 0);
 	ck_assert_int_eq(vtepd_reload_bgp(&d, &d.cfg.bgp, &nc.bgp, nc.path, false, err, sizeof(err)), 0);
-	/* neighbours added, changed, removed: taken (the speaker makes them, test_fabric_peers) */
+	ck_assert_uint_eq(plan.n_rows, 0);
+	/* neighbours added, changed, removed: taken (the speaker makes them, test_fabric_peers) and listed */
 	snprintf(b, sizeof(b), "%s    - {address: 10.0.0.3, remote_as: 65000}\n", a);
 	ck_assert_int_eq(plan_for(b), 0);
 	ck_assert_int_eq(vtepd_reload_bgp(&d, &d.cfg.bgp, &nc.bgp, nc.path, false, err, sizeof(err)), 0);
+	ck_assert_uint_eq(plan.n_rows, 1);
+	ck_assert(row("neighbor", "10.0.0.3", "added"));
 	snprintf(b, sizeof(b), VNIS_AB "bgp:\n  asn: 65000\n  neighbors:\n    - {address: 10.0.0.2, remote_as: 65001}\n");
 	ck_assert_int_eq(plan_for(b), 0);
 	ck_assert_int_eq(vtepd_reload_bgp(&d, &d.cfg.bgp, &nc.bgp, nc.path, false, err, sizeof(err)), 0);
+	ck_assert_uint_eq(plan.n_rows, 1);
+	ck_assert(row("neighbor", "10.0.0.2", "changed"));
+	ck_assert_str_eq(plan.rows[0].detail, "remote_as");
+	snprintf(b, sizeof(b), VNIS_AB "bgp:\n  asn: 65000\n  neighbors:\n    - {address: 10.0.0.2, remote_as: 65000, "
+		 "description: spine, max_routes: 10, local_preference: 200, password: s3cret}\n");
+	ck_assert_int_eq(plan_for(b), 0);
+	ck_assert_uint_eq(plan.n_rows, 1);
+	ck_assert_str_eq(plan.rows[0].detail, "password, max_routes, description, local_preference");
 	snprintf(b, sizeof(b), VNIS_AB "bgp:\n  asn: 65000\n  neighbors:\n");
 	ck_assert_int_eq(plan_for(b), 0);
 	ck_assert_int_eq(vtepd_reload_bgp(&d, &d.cfg.bgp, &nc.bgp, nc.path, false, err, sizeof(err)), 0);
+	ck_assert_uint_eq(plan.n_rows, 1);
+	ck_assert(row("neighbor", "10.0.0.2", "removed"));
+	/* removed first, then the file's order; an unchanged one has no row */
+	snprintf(b, sizeof(b), VNIS_AB "bgp:\n  asn: 65000\n  neighbors:\n    - {address: 10.0.0.5, remote_as: 65005}\n"
+		 "    - {address: 10.0.0.4, remote_as: 65004}\n");
+	run(b);
+	snprintf(b, sizeof(b), VNIS_AB "bgp:\n  asn: 65000\n  neighbors:\n    - {address: 10.0.0.6, remote_as: 65006}\n"
+		 "    - {address: 10.0.0.4, remote_as: 65004}\n    - {address: 10.0.0.7, remote_as: 65007}\n");
+	ck_assert_int_eq(plan_for(b), 0);
+	ck_assert_uint_eq(plan.n_rows, 3);
+	ck_assert_str_eq(plan.rows[0].name, "10.0.0.5");
+	ck_assert_str_eq(plan.rows[0].action, "removed");
+	ck_assert_str_eq(plan.rows[1].name, "10.0.0.6");
+	ck_assert_str_eq(plan.rows[2].name, "10.0.0.7");
+	ck_assert_str_eq(plan.rows[2].action, "added");
+	run(a);
 	/* the section's own keys need a restart */
 	snprintf(b, sizeof(b), VNIS_AB "bgp:\n  asn: 65001\n  neighbors:\n    - {address: 10.0.0.2, remote_as: 65000}\n");
 	ck_assert_int_eq(plan_for(b), 0);

@@ -6,7 +6,9 @@
  * and appearing in the published snapshot before the hook hears of it, a deleted one leaving
  * the snapshot after the hook heard (while it was still published) with its MACs and
  * counters gone and every other VNI at its index, EBUSY naming the ports, a full table, and
- * the state file a restart reads back.
+ * the state file a restart reads back. Also remote VTEPs (vteps.c, vtepd_vteps_age) that
+ * nothing names any more leaving the table at once (a learned one only by aging), their ids
+ * kept out of use until a snapshot without them is published.
  */
 #include <arpa/inet.h>
 #include <check.h>
@@ -403,6 +405,73 @@ START_TEST(test_state_file_round_trip)
 }
 END_TEST
 
+START_TEST(test_vteps_nothing_names_go)
+{
+	static const uint8_t mac[6] = { 2, 0, 0, 0, 7, 1 };
+	uint32_t ip[6], ip_new = inet_addr("10.0.10.9");
+	uint16_t id[6], id_new;
+	const struct dp_topology *t;
+
+	d.cfg.bgp.enabled = true;
+	for (unsigned i = 0; i < 6; i++) {
+		ip[i] = htonl(0x0a000a01u + i);      /* 10.0.10.1 ... */
+		ck_assert_int_eq(vtepd_vtep_get(&d, ip[i], i == 5, &id[i]), 0);
+	}
+	d.vnis[0].flood[d.vnis[0].n_flood++] = id[0];   /* a type-3 route's VTEP */
+	ck_assert_int_eq(fdb_install(d.fdb, fdb_key(0, mac), fdb_dest_vtep(id[1]), FDB_F_CP), 0);   /* a MAC's */
+	d.vrfs[0].vtep_refs[id[2]] = 1;                 /* a VRF route's */
+	d.cfg.vnis[0].flood = malloc(sizeof(uint32_t)); /* the file's flood list names it, nothing else */
+	ck_assert_ptr_nonnull(d.cfg.vnis[0].flood);
+	d.cfg.vnis[0].flood[d.cfg.vnis[0].n_flood++] = ip[3];
+	/* id[4] is named by nothing; id[5] was learned (it ages) */
+	ck_assert_int_eq(vtepd_publish(&d), 0);
+
+	ck_assert_uint_eq(vtepd_vteps_age(&d, 1000, 300), 1);
+	ck_assert_uint_eq(d.vteps[id[4]].ip, 0);
+	for (unsigned i = 0; i < 6; i++)
+		ck_assert_msg(i == 4 || d.vteps[id[i]].ip == ip[i], "VTEP %u left", i);
+	ck_assert_uint_eq(d.stats.vteps_aged, 0);
+	/* the published snapshot still has it: its id is not reused until one without it is */
+	t = atomic_load(&d.topology);
+	ck_assert_uint_eq(dp_topology_vtep_id(t, ip[4]), id[4]);
+	ck_assert_int_eq(vtepd_vtep_get(&d, ip_new, true, &id_new), 0);
+	ck_assert_uint_ne(id_new, id[4]);
+	ck_assert(d.topology_dirty);
+	ck_assert_int_eq(vtepd_publish(&d), 0);
+	t = atomic_load(&d.topology);
+	ck_assert_uint_eq(dp_topology_vtep_id(t, ip[4]), DP_NO_ID);
+	ck_assert_uint_eq(dp_topology_vtep_id(t, ip_new), id_new);
+	ck_assert_int_eq(vtepd_vtep_get(&d, ip[4], false, &id[4]), 0);
+	ck_assert_uint_eq(d.vteps[id[4]].ip, ip[4]);
+	d.vnis[0].flood[d.vnis[0].n_flood++] = id[4];
+
+	/* the route, the MAC and the VRF route withdrawn: their VTEPs go; the file's stays */
+	d.vnis[0].n_flood = 1;
+	d.vnis[0].flood[0] = id[4];
+	ck_assert_int_eq(fdb_delete(d.fdb, fdb_key(0, mac)), 0);
+	d.vrfs[0].vtep_refs[id[2]] = 0;
+	ck_assert_uint_eq(vtepd_vteps_age(&d, 1001, 300), 3);
+	ck_assert_uint_eq(d.vteps[id[0]].ip, 0);
+	ck_assert_uint_eq(d.vteps[id[1]].ip, 0);
+	ck_assert_uint_eq(d.vteps[id[2]].ip, 0);
+	ck_assert_uint_eq(d.vteps[id[3]].ip, ip[3]);
+	ck_assert_str_eq(vtepd_vtep_source(&d, id[3]), "configured");
+	ck_assert_uint_eq(d.vteps[id[4]].ip, ip[4]);
+	ck_assert_uint_eq(d.vteps[id_new].ip, ip_new);
+	ck_assert_int_eq(vtepd_publish(&d), 0);
+	t = atomic_load(&d.topology);
+	ck_assert_uint_eq(dp_topology_vtep_id(t, ip[0]), DP_NO_ID);
+	ck_assert_uint_eq(dp_topology_vtep_id(t, ip[3]), id[3]);
+	/* the learned ones go by aging only: no MAC behind them for the aging time */
+	ck_assert_uint_eq(vtepd_vteps_age(&d, 1299, 300), 0);
+	ck_assert_uint_eq(d.vteps[id[5]].ip, ip[5]);
+	ck_assert_uint_eq(vtepd_vteps_age(&d, 1301, 300), 2);
+	ck_assert_uint_eq(d.vteps[id[5]].ip, 0);
+	ck_assert_uint_eq(d.vteps[id_new].ip, 0);
+	ck_assert_uint_eq(d.stats.vteps_aged, 2);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("vnis");
@@ -421,6 +490,7 @@ int main(void)
 	tcase_add_test(tc, test_del_busy_names_ports);
 	tcase_add_test(tc, test_add_refusals);
 	tcase_add_test(tc, test_state_file_round_trip);
+	tcase_add_test(tc, test_vteps_nothing_names_go);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_ENV);
