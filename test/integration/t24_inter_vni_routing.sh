@@ -120,7 +120,7 @@ settled() { [ -z "$(tentative)" ]; }
 vt_wait_for 10 settled || vt_fail "IPv6 addresses still tentative: $(tentative)"
 ping6_ok() { # NS DST SIZE: 5 pings, none lost
 	local out
-	out=$(ip netns exec "${VT_P}$1" ping -6 -q -c 5 -i 0.2 -W 3 -s "$3" "$2" 2>&1)
+	out=$(ip netns exec "${VT_P}$1" ping -6 -q -c 5 -i "$VT_PING_GAP" -W 3 -s "$3" "$2" 2>&1)
 	echo "$out" | grep -q " 0% packet loss" || vt_fail "$1 -> $2 ping -6 -s $3 lost packets: $(echo "$out" | tail -2 | tr '\n' ' ') $(vt_ctl "$L1" show routes; vt_ctl "$L1" -j show stats | jq -c '.ports, .vrfs')"
 }
 na0=$(vt_ctl "$L1" -j show stats | jq -r '[.vnis[] | select(.vni == 5001) | .gw_na_answers] | add // 0')

@@ -151,7 +151,7 @@ vt_wait_for 20 remote_host "$L2" 2001:db8:1::10/128 1.1.1.1 "$RMAC1" ||
 	vt_fail "leaf 2 has no remote host route 2001:db8:1::10/128 via 1.1.1.1: $(vt_ctl "$L2" show routes)"
 for x in c1a:2001:db8:2::20 c2b:2001:db8:1::10; do
 	for s in 108 1008; do
-		out=$(ip netns exec "${VT_P}${x%%:*}" ping -6 -q -c 5 -i 0.2 -W 3 -s $s "${x#*:}" 2>&1)
+		out=$(ip netns exec "${VT_P}${x%%:*}" ping -6 -q -c 5 -i "$VT_PING_GAP" -W 3 -s $s "${x#*:}" 2>&1)
 		echo "$out" | grep -q " 0% packet loss" || vt_fail "${x%%:*} -> ${x#*:} ping -6 -s $s: $(echo "$out" | tail -2 | tr '\n' ' ')"
 	done
 done
