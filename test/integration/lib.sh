@@ -50,12 +50,24 @@ vt_alive() { local st; st=$(ps -o stat= -p "$1" 2>/dev/null) || return 1; [[ $st
 
 vt_cleanup() {
 	local rc=$?
-	local pid ns name drc
+	local pid ns name drc stopping=() pending left
 	# vtepd first: SIGTERM must give a clean exit (status 0, nothing from ASan/UBSan/LSan).
+	# All of them at once, each given 10 s from its SIGTERM (one after the other, a test's
+	# leaves each took their exit time, most of a second with the sanitizers' leak check).
 	for pid in "${VT_DAEMONS[@]}"; do
 		kill -0 "$pid" 2>/dev/null || continue
 		kill -TERM "$pid" 2>/dev/null
-		for _ in $(seq 100); do vt_alive "$pid" || break; sleep 0.1; done
+		stopping+=("$pid")
+	done
+	pending=("${stopping[@]}")
+	for _ in $(seq 100); do
+		left=()
+		for pid in "${pending[@]}"; do vt_alive "$pid" && left+=("$pid"); done
+		pending=("${left[@]}")
+		[ ${#pending[@]} -eq 0 ] && break
+		sleep 0.1
+	done
+	for pid in "${stopping[@]}"; do
 		if vt_alive "$pid"; then
 			kill -KILL "$pid"
 			echo "FAIL: vtepd $pid did not exit within 10 s of SIGTERM" >&2
