@@ -176,9 +176,15 @@ vt_vtepd() {
 
 vt_ctl() { local name=$1; shift; "$VTEPCTL" -n "$name" "$@"; }
 
+# The tests' pings go VT_PING_GAP apart: a 64 KB ping's reply is back well within 50 ms even on
+# the sanitizer build; at 200 ms apart, the 5 pings x sizes x pairs of vt_ping_sizes alone took
+# most of t11, t12 and t26.
+VT_PING_GAP=0.05
+
 # vt_ping NS ADDR [COUNT]: succeed if ADDR answers (allows the first ARP/learning round trip).
+# Each of the COUNT pings is given 2 s to be answered.
 vt_ping() {
-	ip netns exec "$1" ping -c "${3:-3}" -i 0.2 -W 2 "$2" >/dev/null 2>&1
+	ip netns exec "$1" ping -c "${3:-3}" -i "$VT_PING_GAP" -W 2 "$2" >/dev/null 2>&1
 }
 
 # vt_ping_start NS ADDR LOG: a ping from NS to ADDR every 20 ms in the background (PID in
@@ -376,9 +382,6 @@ vt_pktgen() {
 
 # vt_ping_sizes "SRC:DST ..." SIZE...: from each container SRC (name without the prefix), 5
 # pings of each payload size to DST, DF as the kernel decides; every one must be answered.
-# VT_PING_GAP (50 ms) apart: a 64 KB ping's reply is back well within it even on a sanitizer
-# build, and at 200 ms the 5 x sizes x pairs pings took most of t11, t12 and t26.
-VT_PING_GAP=0.05
 vt_ping_sizes() {
 	local pairs=$1 pair src dst s out
 	shift
