@@ -99,9 +99,12 @@ frames() { tshark -r "$1" 2>/dev/null | wc -l; }
 cap_b=$(capture "${VT_P}c2b" 02:00:00:00:01:01 "$VT_TMP/c2b.pcap")   # c1 (VNI 100) seen in VNI 200?
 cap_a=$(capture "${VT_P}c2" 02:00:00:00:01:02 "$VT_TMP/c2.pcap")     # c1b (VNI 200) seen in VNI 100?
 cap_ok=$(capture "${VT_P}c2b" 02:00:00:00:01:02 "$VT_TMP/c2b-own.pcap") # c1b in its own VNI: must be seen
-sleep 1.5
-# both at once, so that both are inside the captures' 4 s (one after the other, the second ran
-# past them)
+# the pings once the three captures run (each has written its file's header), both at once, so
+# that both are inside the captures' 4 s (one after the other, the second ran past them)
+for f in c2b c2 c2b-own; do
+	vt_wait_for 10 test -s "$VT_TMP/$f.pcap" || vt_fail "the capture $f.pcap did not start"
+done
+sleep 0.2
 vt_ping "${VT_P}c1" 192.168.10.4 2 & ping_b=$!
 vt_ping "${VT_P}c1b" 192.168.10.2 2 & ping_a=$!
 VT_PIDS+=("$ping_b" "$ping_a")
