@@ -50,12 +50,24 @@ vt_alive() { local st; st=$(ps -o stat= -p "$1" 2>/dev/null) || return 1; [[ $st
 
 vt_cleanup() {
 	local rc=$?
-	local pid ns name drc
+	local pid ns name drc stopping=() pending left
 	# vtepd first: SIGTERM must give a clean exit (status 0, nothing from ASan/UBSan/LSan).
+	# All of them at once, each given 10 s from its SIGTERM (one after the other, a test's
+	# leaves each took their exit time, most of a second with the sanitizers' leak check).
 	for pid in "${VT_DAEMONS[@]}"; do
 		kill -0 "$pid" 2>/dev/null || continue
 		kill -TERM "$pid" 2>/dev/null
-		for _ in $(seq 100); do vt_alive "$pid" || break; sleep 0.1; done
+		stopping+=("$pid")
+	done
+	pending=("${stopping[@]}")
+	for _ in $(seq 100); do
+		left=()
+		for pid in "${pending[@]}"; do vt_alive "$pid" && left+=("$pid"); done
+		pending=("${left[@]}")
+		[ ${#pending[@]} -eq 0 ] && break
+		sleep 0.1
+	done
+	for pid in "${stopping[@]}"; do
 		if vt_alive "$pid"; then
 			kill -KILL "$pid"
 			echo "FAIL: vtepd $pid did not exit within 10 s of SIGTERM" >&2
@@ -164,9 +176,15 @@ vt_vtepd() {
 
 vt_ctl() { local name=$1; shift; "$VTEPCTL" -n "$name" "$@"; }
 
+# The tests' pings go VT_PING_GAP apart: a 64 KB ping's reply is back well within 50 ms even on
+# the sanitizer build; at 200 ms apart, the 5 pings x sizes x pairs of vt_ping_sizes alone took
+# most of t11, t12 and t26.
+VT_PING_GAP=0.05
+
 # vt_ping NS ADDR [COUNT]: succeed if ADDR answers (allows the first ARP/learning round trip).
+# Each of the COUNT pings is given 2 s to be answered.
 vt_ping() {
-	ip netns exec "$1" ping -c "${3:-3}" -i 0.2 -W 2 "$2" >/dev/null 2>&1
+	ip netns exec "$1" ping -c "${3:-3}" -i "$VT_PING_GAP" -W 2 "$2" >/dev/null 2>&1
 }
 
 # vt_ping_start NS ADDR LOG: a ping from NS to ADDR every 20 ms in the background (PID in
@@ -321,14 +339,16 @@ vt_kernel_vtep() {
 	done
 }
 
-# vt_iperf3_tcp CLIENT_NS SERVER_NS SERVER_ADDR: a 3 s iperf3 TCP run that must complete; prints Mbit/s.
+# vt_iperf3_tcp CLIENT_NS SERVER_NS SERVER_ADDR: a 1 s iperf3 TCP run that must complete; prints
+# Mbit/s. (1 s is thousands of full segments even on the ASan build, 60 Mbit/s and more there:
+# PMTU discovery is long done.)
 vt_iperf3_tcp() {
 	local srv bps
 	ip netns exec "$2" iperf3 -s -1 -p 5201 > "$VT_TMP/iperf3-server.log" 2>&1 &
 	srv=$!
 	VT_PIDS+=("$srv")
 	vt_wait_for 10 bash -c "ip netns exec $2 ss -ltn | grep -q ':5201'" || vt_fail "iperf3 server did not listen in $2"
-	ip netns exec "$1" timeout 30 iperf3 -c "$3" -p 5201 -t 3 -J > "$VT_TMP/iperf3.json" 2>&1 ||
+	ip netns exec "$1" timeout 30 iperf3 -c "$3" -p 5201 -t 1 -J > "$VT_TMP/iperf3.json" 2>&1 ||
 		vt_fail "iperf3 TCP $1 -> $3 failed: $(tail -5 "$VT_TMP/iperf3.json")"
 	bps=$(jq '.end.sum_received.bits_per_second' "$VT_TMP/iperf3.json")
 	[ "$(echo "$bps > 0" | bc)" = 1 ] || vt_fail "iperf3 $1 -> $3 received nothing"
@@ -368,7 +388,7 @@ vt_ping_sizes() {
 	for pair in $pairs; do
 		src=${pair%%:*} dst=${pair##*:}
 		for s in "$@"; do
-			out=$(ip netns exec "${VT_P}$src" ping -q -c 5 -i 0.2 -W 3 -s "$s" "$dst" 2>&1)
+			out=$(ip netns exec "${VT_P}$src" ping -q -c 5 -i "$VT_PING_GAP" -W 3 -s "$s" "$dst" 2>&1)
 			echo "$out" | grep -q " 0% packet loss" ||
 				vt_fail "$src -> $dst ping -s $s lost packets: $(echo "$out" | tail -2 | tr '\n' ' ')"
 		done

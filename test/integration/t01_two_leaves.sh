@@ -60,7 +60,20 @@ underlay_tx() {
 
 # 1. Flooding: 5 ARP requests for an address nobody has reach leaf 2 and leaf 3 exactly 5 times each.
 b2=$(vtep_rx "$L2" 10.0.0.1); b3=$(vtep_rx "$L3" 10.0.0.1); bt=$(underlay_tx "$L1")
-ip netns exec "${VT_P}c1" arping -c 5 -w 6 -I eth0 192.168.10.99 >/dev/null 2>&1 || true
+# (the requests arping -c 5 sends, but 0.2 s apart: arping's interval is whole seconds)
+ip netns exec "${VT_P}c1" python3 - 02:00:00:00:01:01 192.168.10.1 192.168.10.99 <<'EOF' ||
+import socket, struct, sys, time
+mac = bytes(int(x, 16) for x in sys.argv[1].split(":"))
+req = (b"\xff" * 6 + mac + b"\x08\x06" + struct.pack("!HHBBH", 1, 0x0800, 6, 4, 1) + mac +
+       socket.inet_aton(sys.argv[2]) + b"\x00" * 6 + socket.inet_aton(sys.argv[3])).ljust(60, b"\x00")
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind(("eth0", 0))
+for i in range(5):
+    if i:
+        time.sleep(0.2)
+    s.send(req)
+EOF
+	vt_fail "c1 could not send its 5 ARP requests"
 sleep 0.5
 a2=$(vtep_rx "$L2" 10.0.0.1); a3=$(vtep_rx "$L3" 10.0.0.1); at=$(underlay_tx "$L1")
 [ $((a2 - b2)) -eq 5 ] || vt_fail "leaf2 got $((a2 - b2)) flooded copies from leaf1, expected 5"
@@ -86,9 +99,17 @@ frames() { tshark -r "$1" 2>/dev/null | wc -l; }
 cap_b=$(capture "${VT_P}c2b" 02:00:00:00:01:01 "$VT_TMP/c2b.pcap")   # c1 (VNI 100) seen in VNI 200?
 cap_a=$(capture "${VT_P}c2" 02:00:00:00:01:02 "$VT_TMP/c2.pcap")     # c1b (VNI 200) seen in VNI 100?
 cap_ok=$(capture "${VT_P}c2b" 02:00:00:00:01:02 "$VT_TMP/c2b-own.pcap") # c1b in its own VNI: must be seen
-sleep 1.5
-vt_ping "${VT_P}c1" 192.168.10.4 2 && vt_fail "c1 (VNI 100) reached c2b (VNI 200)"
-vt_ping "${VT_P}c1b" 192.168.10.2 2 && vt_fail "c1b (VNI 200) reached c2 (VNI 100)"
+# the pings once the three captures run (each has written its file's header), both at once, so
+# that both are inside the captures' 4 s (one after the other, the second ran past them)
+for f in c2b c2 c2b-own; do
+	vt_wait_for 10 test -s "$VT_TMP/$f.pcap" || vt_fail "the capture $f.pcap did not start"
+done
+sleep 0.2
+vt_ping "${VT_P}c1" 192.168.10.4 2 & ping_b=$!
+vt_ping "${VT_P}c1b" 192.168.10.2 2 & ping_a=$!
+VT_PIDS+=("$ping_b" "$ping_a")
+wait "$ping_b" && vt_fail "c1 (VNI 100) reached c2b (VNI 200)"
+wait "$ping_a" && vt_fail "c1b (VNI 200) reached c2 (VNI 100)"
 wait "$cap_b" "$cap_a" "$cap_ok" 2>/dev/null
 [ "$(frames "$VT_TMP/c2b-own.pcap")" -gt 0 ] || vt_fail "capture control: c1b's ARP broadcasts not seen by c2b"
 [ "$(frames "$VT_TMP/c2b.pcap")" -eq 0 ] || vt_fail "c2b (VNI 200) saw $(frames "$VT_TMP/c2b.pcap") frames from c1 (VNI 100)"

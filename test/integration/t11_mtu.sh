@@ -64,7 +64,7 @@ vt_pass "tracepath finds pmtu 1450"
 # The kernel's outer fragments: c5 (1500 behind vxlan100 at 1500) to c1 and c2, DF clear.
 before=$(vt_ctl "$L1" -j show stats | jq '.mtu.reassembled')
 for s in 1472 4000 20000; do
-	out=$(ip netns exec "${VT_P}c5" ping -q -c 5 -i 0.2 -W 3 -M dont -s "$s" 192.168.10.1 2>&1)
+	out=$(ip netns exec "${VT_P}c5" ping -q -c 5 -i "$VT_PING_GAP" -W 3 -M dont -s "$s" 192.168.10.1 2>&1)
 	echo "$out" | grep -q " 0% packet loss" || vt_fail "kernel VXLAN c5 -> c1 ping -s $s lost packets: $(echo "$out" | tail -2 | tr '\n' ' ')"
 done
 after=$(vt_ctl "$L1" -j show stats | jq '.mtu.reassembled')

@@ -50,7 +50,7 @@ xdrops=$(vt_ctl "$L1" -j show stats | jq '[.ports[] | select(.port == "c1" or .p
 [ "$xdrops" = 0 ] || vt_fail "leaf1's multi-buffer ports dropped $xdrops frames: $(vt_ctl "$L1" -j show stats | jq -c '.ports')"
 
 before=$(vt_ctl "$L1" -j show stats | jq '.mtu.fragmented')
-out=$(ip netns exec "${VT_P}c1" ping -q -c 5 -i 0.2 -W 3 -M do -s 8972 192.168.10.2 2>&1)
+out=$(ip netns exec "${VT_P}c1" ping -q -c 5 -i "$VT_PING_GAP" -W 3 -M do -s 8972 192.168.10.2 2>&1)
 echo "$out" | grep -q " 0% packet loss" || vt_fail "ping -M do -s 8972 did not cross whole: $out"
 after=$(vt_ctl "$L1" -j show stats | jq '.mtu.fragmented')
 [ "$after" = "$before" ] || vt_fail "leaf1 fragmented a 9000-byte packet that fits the 9216 underlay"

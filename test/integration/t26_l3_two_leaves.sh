@@ -151,7 +151,7 @@ vt_wait_for 20 remote_host "$L2" 2001:db8:1::10/128 1.1.1.1 "$RMAC1" ||
 	vt_fail "leaf 2 has no remote host route 2001:db8:1::10/128 via 1.1.1.1: $(vt_ctl "$L2" show routes)"
 for x in c1a:2001:db8:2::20 c2b:2001:db8:1::10; do
 	for s in 108 1008; do
-		out=$(ip netns exec "${VT_P}${x%%:*}" ping -6 -q -c 5 -i 0.2 -W 3 -s $s "${x#*:}" 2>&1)
+		out=$(ip netns exec "${VT_P}${x%%:*}" ping -6 -q -c 5 -i "$VT_PING_GAP" -W 3 -s $s "${x#*:}" 2>&1)
 		echo "$out" | grep -q " 0% packet loss" || vt_fail "${x%%:*} -> ${x#*:} ping -6 -s $s: $(echo "$out" | tail -2 | tr '\n' ' ')"
 	done
 done
@@ -257,7 +257,9 @@ vt_pass "traceroute: one routed hop (the sender's gateway), within a leaf and ac
 CQ=${VT_P}cq
 silent_host "$L2" cq 5001 02:00:00:02:00:50 192.168.2.50/24 192.168.2.1
 c0=$(vt_ctl "$L2" -j show stats | jq '[.vnis[] | select(.vni == 5001) | .gw_conflicts] | add // 0')
-out=$(ip netns exec "${VT_P}c1a" ping -c 8 -i 0.3 -W 2 192.168.2.50 2>&1)
+# (a ping every 0.3 s until the first reply, for at most 4 s: as long as 8 pings and the wait
+# for the last took, but not waiting for all 8 once one came back)
+out=$(ip netns exec "${VT_P}c1a" ping -c 1 -w 4 -i 0.3 192.168.2.50 2>&1)
 echo "$out" | grep -Eq " [1-9][0-9]* received" ||
 	vt_fail "c1a (leaf 1) did not reach the silent cq behind leaf 2: $out $(vt_ctl "$L2" -j show stats | jq -c '.vnis')"
 vt_ctl "$L2" -j show stats | jq -e '.vnis[] | select(.vni == 5001) | .gw_remote_gleans >= 1' >/dev/null ||

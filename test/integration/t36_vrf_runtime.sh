@@ -116,7 +116,7 @@ routed=$(vt_ctl "$L2" -j show stats | jq '.vrfs[] | select(.vrf == "blue") | .ro
 [ "${routed:-0}" -gt 0 ] || vt_fail "leaf 2 routed nothing from blue's L3 VNI: $(vt_ctl "$L2" -j show stats | jq -c .vrfs)"
 vt_wait_for 10 remote_in_blue "$L2" 10.99.0.0/16 10.0.0.1 ||
 	vt_fail "leaf 2 did not import leaf 1's type-5 route 10.99.0.0/16 into blue: $(vt_ctl "$L2" show routes vrf blue)"
-ip netns exec "${VT_P}d1" ping -c 3 -W 1 192.168.101.2 >/dev/null 2>&1 && vt_fail "d1 (VRF blue) reaches c2 (VRF tenant)"
+ip netns exec "${VT_P}d1" ping -c 3 -i 0.2 -W 1 192.168.101.2 >/dev/null 2>&1 && vt_fail "d1 (VRF blue) reaches c2 (VRF tenant)"
 vt_ctl "$L1" -j show vrfs | jq -e '[.vrfs[] | {(.name): .origin}] | add == {"tenant": "config", "blue": "runtime"}' >/dev/null ||
 	vt_fail "show vrfs does not mark tenant config and blue runtime: $(vt_ctl "$L1" show vrfs)"
 vt_pass "d1 -> d2 across the leaves in blue (symmetric IRB over L3 VNI 5000, $routed routed at leaf 2), type 5 imported, tenant apart"
