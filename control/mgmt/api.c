@@ -172,7 +172,7 @@ static enum MHD_Result api_execute(struct api_server *s, struct MHD_Connection *
 		return ret;
 	}
 	if (rc != 1) {
-		ret = api_send_error(s, conn, api_status_of_errno(rc), ctl_out_error(o), NULL);
+		ret = api_send_error(s, conn, api_status_of_error(c->ep, rc), ctl_out_error(o), NULL);
 		ctl_out_free(o);
 		return ret;
 	}

@@ -72,6 +72,9 @@ static const struct api_field b_vrf[] = {
 	{ "advertise", API_STRLIST, false, 1, 256, "advertise", NULL },
 	{ "advertise_subnets", API_ONOFF, false, 0, 0, "advertise_subnets", NULL },
 };
+static const struct api_field b_log[] = {
+	{ "level", API_ENUM, true, 0, 0, NULL, "err|warn|info|debug" },
+};
 static const struct api_field p_vrf = { "name", API_STR, true, 1, 15, NULL, NULL };
 static const struct api_field p_port = { "name", API_STR, true, 1, 15, NULL, NULL };
 static const struct api_field p_vni = { "vni", API_INT, true, 1, VNI_MAX, NULL, NULL };
@@ -106,6 +109,11 @@ const struct api_endpoint api_endpoints[] = {
 	  .summary = "the EVPN routes (show bgp evpn)" },
 	{ "GET", "/v1/stats", { "show", "stats" }, .query = ARRAY(q_stats), .ok_status = 200,
 	  .summary = "the counters (show stats)" },
+	{ "POST", "/v1/reload", { "reload" }, .ok_status = 200, .not_found_status = 409,
+	  .summary = "read the configuration file again and apply the difference (reload)" },
+	{ "GET", "/v1/log", { "show", "log" }, .ok_status = 200, .summary = "the log's level and destination (show log)" },
+	{ "PUT", "/v1/log", { "log", "level" }, .body = ARRAY(b_log), .ok_status = 200,
+	  .summary = "set the log level (log level)" },
 };
 const size_t api_n_endpoints = sizeof(api_endpoints) / sizeof(api_endpoints[0]);
 
@@ -150,6 +158,13 @@ int api_status_of_errno(int err)
 	default:
 		return 500;
 	}
+}
+
+int api_status_of_error(const struct api_endpoint *ep, int err)
+{
+	int status = api_status_of_errno(err);
+
+	return status == 404 && ep && ep->not_found_status ? ep->not_found_status : status;
 }
 
 char *api_error_json(int status, const char *msg)

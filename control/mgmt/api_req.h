@@ -42,16 +42,19 @@ struct api_field {
 };
 
 struct api_endpoint {
-	const char *method;             /* GET, POST or DELETE */
+	const char *method;             /* GET, POST, PUT or DELETE */
 	const char *path;               /* "/v1/ports", "/v1/ports/{name}" (one parameter, last) */
 	const char *words[4];           /* the vtepctl command it runs, NULL-terminated */
 	const struct api_field *query;  /* GET: its query parameters */
 	size_t n_query;
-	const struct api_field *body;   /* POST: its body's fields (a JSON object) */
+	const struct api_field *body;   /* POST, PUT: its body's fields (a JSON object) */
 	size_t n_body;
 	const struct api_field *param;  /* the {parameter} of the path, its value right after words */
 	const char *one_of;             /* body: exactly one of these comma-separated fields */
 	int ok_status;                  /* 200, or 201 for a creation */
+	int not_found_status;           /* the handler's "no such" (404) answered as this instead; 0: 404.
+					   For a command whose missing thing is not in the request
+					   (reload: a file's network namespace), so 404 stays "no such path" */
 	const char *summary;
 };
 
@@ -89,6 +92,8 @@ int api_req_build(const struct api_request *r, struct api_call *call, char *err,
 void api_call_free(struct api_call *call);
 /* The HTTP status of a handler's positive errno (EEXIST 409, ENOENT 404, EINVAL 400 ...). */
 int api_status_of_errno(int err);
+/* The same for the handler of endpoint ep (its not_found_status). */
+int api_status_of_error(const struct api_endpoint *ep, int err);
 /* {"error": msg, "status": status} (malloc'd, NULL when out of memory). */
 char *api_error_json(int status, const char *msg);
 

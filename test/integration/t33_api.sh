@@ -14,7 +14,12 @@
 # vtepctl show ports / vnis / vrfs are unchanged; handler errors map to statuses (unknown VNI
 # 404, a name in use 409); POST/DELETE /v1/vnis run vni add/del (501 with a JSON error on a
 # vtepd without those commands); POST/DELETE /v1/vrfs run vrf add/del (409 while a VNI is in
-# it); unknown paths 404, wrong methods 405 with Allow; a TCP
+# it); POST /v1/reload applies a changed file (a VNI and a BGP neighbour added) and lists the
+# change as vtepctl -j reload does, refuses a body, and answers a file it refuses (a bad value
+# 400, a missing namespace or a run-time port in a VNI leaving the file 409) with vtepctl's
+# FILE:LINE:COLUMN message, nothing changed; GET /v1/log is vtepctl -j show log, PUT /v1/log
+# {"level"} sets what vtepctl shows, a bad level or body changes nothing; unknown paths 404,
+# wrong methods 405 with Allow; a TCP
 # listener on loopback answers 401 without the token or with a wrong one and 200 with it;
 # a TCP listener without a token is refused at config load with FILE:LINE:COLUMN; every path
 # of doc/openapi.yaml is implemented and every endpoint documented (and the document is valid
@@ -261,6 +266,101 @@ expect 404 DELETE /v1/vrfs/blue
 [ "$(state)" = "$PRE_VRF" ] || vt_fail "VRF add/del left a change: $(state | tr '\n' ' ') (was ${PRE_VRF//$'\n'/ })"
 vt_pass "POST /v1/vrfs creates VRF blue (409 twice), DELETE refused (409) while VNI 301 is in it, then removes it (404 twice)"
 
+# reload over the API (POST /v1/reload): vtepctl reload's handler, its JSON. The file unchanged:
+# nothing; VNI 400 and neighbour 10.0.0.8 added to the file: applied and listed; then vtepctl
+# -j reload of the original file undoes the same rows in the same document
+CONF=$VT_TMP/leaf1.yaml
+cp "$CONF" "$VT_TMP/leaf1.orig.yaml"
+expect 200 POST /v1/reload
+jq -e --arg f "$CONF" '. == {"file": $f, "changes": 0, "changed": []}' <<<"$BODY" >/dev/null ||
+	vt_fail "POST /v1/reload of the unchanged file: $BODY"
+sed -e '/^  - vni: 200$/a\  - vni: 400' -e '/address: 10.0.0.9/a\    - {address: 10.0.0.8, remote_as: 65001}' \
+	"$VT_TMP/leaf1.orig.yaml" > "$CONF"
+BEFORE=$(state)
+bad 400 "POST /v1/reload takes no request body" POST /v1/reload '{}'
+bad 400 "unknown query parameter 'dry_run'" POST "/v1/reload?dry_run=1"
+bad 405 "" GET /v1/reload
+grep -qi '^allow: POST' <<<"$HDRS" || vt_fail "GET /v1/reload: 405 without Allow: POST: $HDRS"
+api GET /v1/peers
+jq -e 'tostring | contains("10.0.0.8") | not' <<<"$BODY" >/dev/null || vt_fail "a refused reload added 10.0.0.8: $BODY"
+expect 200 POST /v1/reload
+RELOADED=$BODY
+jq -e --arg f "$CONF" '.file == $f and .changes == (.changed | length) and
+	any(.changed[]; . == {"kind": "vni", "name": "400", "action": "added", "detail": ""})' <<<"$RELOADED" >/dev/null ||
+	vt_fail "POST /v1/reload does not list VNI 400 added: $RELOADED"
+vt_ctl "$L1" -j show vnis | jq -e '[.vnis[].vni] | index(400) != null' >/dev/null ||
+	vt_fail "POST /v1/reload did not add VNI 400: $(vt_ctl "$L1" -j show vnis)"
+api GET /v1/peers
+jq -e 'tostring | contains("10.0.0.8")' <<<"$BODY" >/dev/null || vt_fail "POST /v1/reload did not add neighbour 10.0.0.8: $BODY"
+vt_ping "${VT_P}c1" 192.168.20.2 || vt_fail "c1 -> c2 broken by a reload that added VNI 400"
+cp "$VT_TMP/leaf1.orig.yaml" "$CONF"
+UNDONE=$(vt_ctl "$L1" -j reload) || vt_fail "vtepctl -j reload of the original file failed"
+[ "$(jq -c 'keys' <<<"$UNDONE")" = "$(jq -c 'keys' <<<"$RELOADED")" ] &&
+	[ "$(jq -c '[.changed[] | [.kind, .name]] | sort' <<<"$UNDONE")" = "$(jq -c '[.changed[] | [.kind, .name]] | sort' <<<"$RELOADED")" ] &&
+	jq -e 'all(.changed[]; .action == "removed")' <<<"$UNDONE" >/dev/null ||
+	vt_fail "vtepctl -j reload's answer does not mirror the API's: $UNDONE against $RELOADED"
+vt_ctl "$L1" -j show vnis | jq -e '[.vnis[].vni] | index(400) == null' >/dev/null || vt_fail "VNI 400 stayed"
+vt_pass "POST /v1/reload applies the changed file (VNI 400, neighbour 10.0.0.8) and lists it as vtepctl -j reload does; a body or query is 400, GET 405, nothing changed"
+
+# a file the reload refuses: the error with FILE:LINE:COLUMN, the same text as vtepctl's, and
+# nothing changed: a bad value (400), a namespace that does not exist (409, not 404: the
+# request names nothing), a VNI that leaves the file with a run-time port in it (409)
+BEFORE=$(state)
+refused() {    # refused STATUS GREP-PATTERN: POST /v1/reload against the file now in $CONF
+	local want=$1 pat=$2 ctl
+	bad "$want" "" POST /v1/reload
+	grep -qE "^reload: $CONF:$pat" <<<"$(jq -r .error <<<"$BODY")" ||
+		vt_fail "POST /v1/reload ($want): not the FILE:LINE:COLUMN error '$CONF:$pat': $BODY"
+	ctl=$(vt_ctl "$L1" reload 2>&1) && vt_fail "vtepctl reload accepted the file the API refused"
+	grep -qF "$(jq -r .error <<<"$BODY")" <<<"$ctl" || vt_fail "vtepctl reload says '$ctl', the API $BODY"
+	api GET /v1/peers
+	jq -e 'tostring | contains("10.0.0.8") | not' <<<"$BODY" >/dev/null || vt_fail "a refused reload added 10.0.0.8"
+	[ "$(state)" = "$BEFORE" ] || vt_fail "a refused reload changed the state: $(state)"
+}
+sed -e '/^  - vni: 200$/a\  - {vni: 500, mtu: 10}' -e '/address: 10.0.0.9/a\    - {address: 10.0.0.8, remote_as: 65001}' \
+	"$VT_TMP/leaf1.orig.yaml" > "$CONF"
+refused 400 "$(grep -n 'vni: 500' "$CONF" | cut -d: -f1):[0-9]+: vnis\[2\]\.mtu: 10 is out of range"
+{ sed '/address: 10.0.0.9/a\    - {address: 10.0.0.8, remote_as: 65001}' "$VT_TMP/leaf1.orig.yaml"
+  printf 'ports:\n  - {name: zz1, vni: 200, netns: %snosuch}\n' "$VT_P"; } > "$CONF"
+refused 409 "$(grep -n 'name: zz1' "$CONF" | cut -d: -f1):[0-9]+: .*no network namespace ${VT_P}nosuch"
+sed -e '/^  - vni: 100$/d' -e '/address: 10.0.0.9/a\    - {address: 10.0.0.8, remote_as: 65001}' \
+	"$VT_TMP/leaf1.orig.yaml" > "$CONF"
+refused 409 "[0-9]+:[0-9]+: vnis: VNI 100 leaves the file"
+cp "$VT_TMP/leaf1.orig.yaml" "$CONF"
+expect 200 POST /v1/reload
+jq -e '.changes == 0' <<<"$BODY" >/dev/null || vt_fail "the refused reloads left something to do: $BODY"
+vt_pass "POST /v1/reload of a refused file: 400/409 with FILE:LINE:COLUMN as vtepctl says it, nothing changed"
+
+# the log level: GET /v1/log is vtepctl -j show log; PUT /v1/log {"level"} is log level
+loglevel() { vt_ctl "$L1" -j show log | jq -r .level; }
+expect 200 GET /v1/log
+[ "$(jq -cS . <<<"$BODY")" = "$(vt_ctl "$L1" -j show log | jq -cS .)" ] ||
+	vt_fail "GET /v1/log differs from vtepctl -j show log: $BODY"
+jq -e '.level == "info" and (.destination | type == "string")' <<<"$BODY" >/dev/null || vt_fail "GET /v1/log: $BODY"
+expect 200 PUT /v1/log '{"level": "debug"}'
+jq -e '. == {"level": "debug", "was": "info"}' <<<"$BODY" >/dev/null || vt_fail "PUT /v1/log debug: $BODY"
+[ "$(loglevel)" = debug ] || vt_fail "PUT /v1/log debug: vtepctl show log says $(loglevel)"
+BEFORE=$(state)
+bad 400 "field 'level': 'loud' is not one of err|warn|info|debug" PUT /v1/log '{"level": "loud"}'
+bad 400 "field 'level': expected a string" PUT /v1/log '{"level": 3}'
+bad 400 "missing required field 'level'" PUT /v1/log '{}'
+bad 400 "unknown field 'destination'" PUT /v1/log '{"level": "err", "destination": "journal"}'
+bad 400 "JSON" PUT /v1/log '{"level": "err", "level": "warn"}'
+bad 400 "object" PUT /v1/log '"err"'
+bad 400 "empty" PUT /v1/log ''
+bad 415 "Content-Type" PUT /v1/log '{"level": "err"}' text/plain
+bad 413 "" PUT /v1/log "{\"level\": \"$BIG\"}"
+bad 405 "" POST /v1/log '{"level": "err"}'
+grep -qi '^allow: GET, PUT' <<<"$HDRS" || vt_fail "POST /v1/log: 405 without Allow: GET, PUT: $HDRS"
+bad 400 "takes no request body" GET /v1/log '{"level": "err"}'
+[ "$(loglevel)" = debug ] || vt_fail "a refused PUT /v1/log changed the level to $(loglevel)"
+expect 200 PUT /v1/log '{"level": "warn"}'
+expect 200 GET /v1/log
+jq -e '.level == "warn"' <<<"$BODY" >/dev/null && [ "$(loglevel)" = warn ] || vt_fail "level warn: $BODY, $(loglevel)"
+expect 200 PUT /v1/log '{"level": "info"}'
+grep -q 'log level debug (was info)' "$VT_TMP/$L1.log" || vt_fail "vtepd did not log the level set over the API"
+vt_pass "GET /v1/log is vtepctl -j show log; PUT /v1/log sets the level vtepctl shows; a bad level or body is refused, level unchanged"
+
 # a client that sends half a request does not hold the control thread: while it waits, vtepctl
 # and another API client are served; then it sends the rest and gets its answer (the
 # connection stayed open and was served after the others, not before them)
@@ -322,7 +422,7 @@ assert str(doc.get("openapi", "")).startswith("3.0"), "not OpenAPI 3.0"
 documented = {(m.upper(), p) for p, ops in doc["paths"].items() for m in ops if m in ("get", "post", "delete", "put", "patch")}
 src = open(sys.argv[2]).read()
 table = src[src.index("api_endpoints[] = {"):]
-implemented = set(re.findall(r'\{ "(GET|POST|DELETE)", "(/v1/[^"]*)"', table))
+implemented = set(re.findall(r'\{ "(GET|POST|PUT|DELETE)", "(/v1/[^"]*)"', table))
 if documented != implemented:
     print("documented, not implemented:", sorted(documented - implemented))
     print("implemented, not documented:", sorted(implemented - documented))

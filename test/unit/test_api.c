@@ -88,6 +88,7 @@ START_TEST(test_get_endpoints)
 	ck_ok(req("GET", "/v1/evpn/routes", NULL, NULL, "type", "5"), "show bgp evpn type 5");
 	ck_ok(req("GET", "/v1/stats", NULL, NULL, NULL, NULL), "show stats");
 	ck_ok(req("GET", "/v1/stats", NULL, NULL, "section", "fdb"), "show stats fdb");
+	ck_ok(req("GET", "/v1/log", NULL, NULL, NULL, NULL), "show log");
 
 	/* several parameters: in the table's order, whatever the query's */
 	struct api_request r = { .method = "GET", .path = "/v1/macs", .n_query = 3,
@@ -299,6 +300,75 @@ START_TEST(test_delete)
 }
 END_TEST
 
+/* POST /v1/reload: vtepctl reload, which takes nothing: no body, no query. */
+START_TEST(test_reload)
+{
+	ck_ok(req("POST", "/v1/reload", NULL, NULL, NULL, NULL), "reload");
+	ck_ok(req("POST", "/v1/reload", "", "application/json", NULL, NULL), "reload");
+	ck_bad(post("/v1/reload", "{}"), 400, "POST /v1/reload takes no request body");
+	ck_bad(post("/v1/reload", "{\"file\": \"/etc/passwd\"}"), 400, "takes no request body");
+	ck_bad(req("POST", "/v1/reload", "x", "text/plain", NULL, NULL), 400, "takes no request body");
+	ck_bad(req("POST", "/v1/reload", NULL, NULL, "dry_run", "1"), 400, "unknown query parameter 'dry_run'");
+	ck_bad(req("GET", "/v1/reload", NULL, NULL, NULL, NULL), 405, "allowed: POST");
+	ck_assert_str_eq(call.allow, "POST");
+	ck_bad(req("PUT", "/v1/reload", "{}", "application/json", NULL, NULL), 405, "allowed: POST");
+	ck_bad(req("POST", "/v1/reload/now", NULL, NULL, NULL, NULL), 404, "no such resource");
+}
+END_TEST
+
+/* GET /v1/log is show log; PUT /v1/log {"level"} is log level LEVEL, the level checked first. */
+START_TEST(test_log)
+{
+	static const char *const levels[] = { "err", "warn", "info", "debug" };
+
+	for (size_t i = 0; i < 4; i++) {
+		char body[64], want[64];
+
+		snprintf(body, sizeof(body), "{\"level\": \"%s\"}", levels[i]);
+		snprintf(want, sizeof(want), "log level %s", levels[i]);
+		ck_ok(req("PUT", "/v1/log", body, "application/json", NULL, NULL), want);
+	}
+	ck_ok(req("PUT", "/v1/log", "{\"level\":\"info\"}", "application/json; charset=utf-8", NULL, NULL),
+	      "log level info");
+	/* the level */
+	ck_bad(req("PUT", "/v1/log", "{\"level\": \"loud\"}", "application/json", NULL, NULL), 400,
+	       "field 'level': 'loud' is not one of err|warn|info|debug");
+	ck_bad(req("PUT", "/v1/log", "{\"level\": \"\"}", "application/json", NULL, NULL), 400, "field 'level'");
+	ck_bad(req("PUT", "/v1/log", "{\"level\": \"DEBUG\"}", "application/json", NULL, NULL), 400, "field 'level'");
+	ck_bad(req("PUT", "/v1/log", "{\"level\": \"debug \"}", "application/json", NULL, NULL), 400, "field 'level'");
+	ck_bad(req("PUT", "/v1/log", "{\"level\": \"info|debug\"}", "application/json", NULL, NULL), 400,
+	       "field 'level'");
+	ck_bad(req("PUT", "/v1/log", "{\"level\": 7}", "application/json", NULL, NULL), 400,
+	       "field 'level': expected a string, got an integer");
+	ck_bad(req("PUT", "/v1/log", "{\"level\": null}", "application/json", NULL, NULL), 400,
+	       "field 'level': expected a string, got null");
+	ck_bad(req("PUT", "/v1/log", "{\"level\": [\"debug\"]}", "application/json", NULL, NULL), 400,
+	       "field 'level': expected a string, got an array");
+	/* the body */
+	ck_bad(req("PUT", "/v1/log", "{}", "application/json", NULL, NULL), 400, "missing required field 'level'");
+	ck_bad(req("PUT", "/v1/log", "{\"level\": \"info\", \"destination\": \"stderr\"}", "application/json", NULL,
+		   NULL), 400, "unknown field 'destination' (expected level)");
+	ck_bad(req("PUT", "/v1/log", "{\"level\": \"info\", \"level\": \"debug\"}", "application/json", NULL, NULL),
+	       400, "duplicate");
+	ck_bad(req("PUT", "/v1/log", "{\"level\": ", "application/json", NULL, NULL), 400, "bad JSON");
+	ck_bad(req("PUT", "/v1/log", "\"debug\"", "application/json", NULL, NULL), 400, "must be a JSON object with level");
+	ck_bad(req("PUT", "/v1/log", "", "application/json", NULL, NULL), 400, "empty body");
+	ck_bad(req("PUT", "/v1/log", NULL, NULL, NULL, NULL), 400, "empty body");
+	ck_bad(req("PUT", "/v1/log", "{\"level\": \"debug\"}", "text/plain", NULL, NULL), 415, "not application/json");
+	ck_bad(req("PUT", "/v1/log", "{\"level\": \"debug\"}", NULL, NULL, NULL), 415, "(none)");
+	ck_bad(req("PUT", "/v1/log", "{\"level\": \"debug\"}", "application/json", "level", "info"), 400,
+	       "unknown query parameter 'level'");
+	/* show log takes nothing; other methods */
+	ck_bad(req("GET", "/v1/log", "{}", "application/json", NULL, NULL), 400, "GET /v1/log takes no request body");
+	ck_bad(req("GET", "/v1/log", NULL, NULL, "level", "debug"), 400, "unknown query parameter 'level'");
+	ck_bad(post("/v1/log", "{\"level\": \"debug\"}"), 405, "allowed: GET, PUT");
+	ck_assert_str_eq(call.allow, "GET, PUT");
+	ck_bad(req("DELETE", "/v1/log", NULL, NULL, NULL, NULL), 405, "allowed: GET, PUT");
+	ck_bad(req("PUT", "/v1/log/level", "{\"level\": \"debug\"}", "application/json", NULL, NULL), 404,
+	       "no such resource");
+}
+END_TEST
+
 /* Oversize bodies: 413 on every endpoint, before anything else is looked at. */
 START_TEST(test_oversize)
 {
@@ -352,12 +422,13 @@ START_TEST(test_every_endpoint_schema)
 			snprintf(body, sizeof(body), "{\"%s\": %s}", f->name, wrong);
 			snprintf(needle, sizeof(needle), "'%s'", f->name);
 			/* a missing required field or the wrong type: either names a field, none passes */
-			ck_assert_int_eq(post(ep->path, body), 400);
+			ck_assert_int_eq(req(ep->method, ep->path, body, "application/json", NULL, NULL), 400);
 			ck_assert_int_eq(call.argc, 0);
 		}
-		ck_bad(post(ep->path, "{\"zzz\": 1}"), 400, "unknown field 'zzz'");
-		ck_bad(post(ep->path, "{"), 400, "bad JSON");
-		ck_bad(post(ep->path, "{}"), 400, "missing required field");
+		ck_bad(req(ep->method, ep->path, "{\"zzz\": 1}", "application/json", NULL, NULL), 400,
+		       "unknown field 'zzz'");
+		ck_bad(req(ep->method, ep->path, "{", "application/json", NULL, NULL), 400, "bad JSON");
+		ck_bad(req(ep->method, ep->path, "{}", "application/json", NULL, NULL), 400, "missing required field");
 		ck_bad(req(ep->method, ep->path, "{}", "text/plain", NULL, NULL), 415, "Content-Type");
 	}
 }
@@ -373,6 +444,22 @@ START_TEST(test_errors)
 	ck_assert_int_eq(api_status_of_errno(EPERM), 403);
 	ck_assert_int_eq(api_status_of_errno(ENOMEM), 500);
 	ck_assert_int_eq(api_status_of_errno(ENOSYS), 501);
+
+	/* reload: what is missing is named by the file, not the request: 409, never 404 */
+	struct api_request r = { .method = "POST", .path = "/v1/reload" };
+	ck_assert_int_eq(api_req_build(&r, &call, err, sizeof(err)), 0);
+	ck_assert_int_eq(api_status_of_error(call.ep, ENOENT), 409);
+	ck_assert_int_eq(api_status_of_error(call.ep, ESRCH), 409);
+	ck_assert_int_eq(api_status_of_error(call.ep, EINVAL), 400);
+	ck_assert_int_eq(api_status_of_error(call.ep, EBUSY), 409);
+	ck_assert_int_eq(api_status_of_error(call.ep, ENOSPC), 409);
+	ck_assert_int_eq(api_status_of_error(call.ep, ENOMEM), 500);
+	api_call_free(&call);
+	r = (struct api_request){ .method = "DELETE", .path = "/v1/ports/c1" };
+	ck_assert_int_eq(api_req_build(&r, &call, err, sizeof(err)), 0);
+	ck_assert_int_eq(api_status_of_error(call.ep, ENOENT), 404);
+	ck_assert_int_eq(api_status_of_error(call.ep, EBUSY), 409);
+	api_call_free(&call);
 
 	char *j = api_error_json(404, "no port \"x\"");
 	ck_assert_str_eq(j, "{\"error\":\"no port \\\"x\\\"\",\"status\":404}");
@@ -488,6 +575,8 @@ static Suite *api_suite(void)
 	tcase_add_test(tc, test_post_vrf);
 	tcase_add_test(tc, test_post_vrf_bad);
 	tcase_add_test(tc, test_delete);
+	tcase_add_test(tc, test_reload);
+	tcase_add_test(tc, test_log);
 	tcase_add_test(tc, test_oversize);
 	tcase_add_test(tc, test_every_endpoint_schema);
 	tcase_add_test(tc, test_errors);
