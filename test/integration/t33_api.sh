@@ -288,6 +288,8 @@ RELOADED=$BODY
 jq -e --arg f "$CONF" '.file == $f and .changes == (.changed | length) and
 	any(.changed[]; . == {"kind": "vni", "name": "400", "action": "added", "detail": ""})' <<<"$RELOADED" >/dev/null ||
 	vt_fail "POST /v1/reload does not list VNI 400 added: $RELOADED"
+jq -e 'any(.changed[]; .kind == "neighbor" and .name == "10.0.0.8" and .action == "added")' <<<"$RELOADED" >/dev/null ||
+	vt_fail "POST /v1/reload does not list neighbour 10.0.0.8 added: $RELOADED"
 vt_ctl "$L1" -j show vnis | jq -e '[.vnis[].vni] | index(400) != null' >/dev/null ||
 	vt_fail "POST /v1/reload did not add VNI 400: $(vt_ctl "$L1" -j show vnis)"
 api GET /v1/peers
