@@ -668,13 +668,14 @@ static void dp_glean_flood(struct dp_worker *w, const struct dp_topology *t, uin
 
 /*
  * Is f (len bytes, from the gateway MAC) the gateway's glean of another leaf: an ARP request
- * from the gateway's IPv4 address, or a neighbour solicitation from its IPv6 address to a
- * solicited-node group (what l3.c sends)?
+ * broadcast from the gateway's IPv4 address, or a neighbour solicitation from its IPv6 address
+ * to a solicited-node group (what l3.c sends)? Nothing addressed to the gateway MAC itself.
  */
 static bool dp_is_remote_glean(const struct dp_gateway *gw, const uint8_t *f, uint32_t len)
 {
 	if (f[12] == 0x08 && f[13] == 0x06)
-		return gw->ip4_on && len >= 42 && !memcmp(f + 14, "\0\1\x08\0\6\4\0\1", 8) &&
+		return gw->ip4_on && len >= 42 && !memcmp(f, "\xff\xff\xff\xff\xff\xff", 6) &&
+		       !memcmp(f + 14, "\0\1\x08\0\6\4\0\1", 8) &&
 		       !memcmp(f + 22, gw->mac, 6) && !memcmp(f + 28, &gw->ip4, 4);
 	return f[12] == 0x86 && f[13] == 0xdd && gw->ip6_on && len >= 14 + 40 + 24 && f[0] == 0x33 &&
 	       f[1] == 0x33 && f[2] == 0xff && f[14 + 6] == 58 && f[14 + 7] == 255 && f[14 + 40] == 135 &&

@@ -3771,6 +3771,16 @@ START_TEST(test_route_glean_from_other_leaf)
 	expect_no_drops();
 	expect_no_learn();
 
+	/* the same request addressed to the gateway MAC itself (not broadcast) is no glean: a
+	 * conflict, never flooded to the local ports (found by fuzz_fastpath) */
+	memcpy(glean, gw_mac, 6);
+	run_decap(VNI_B, glean, glen);
+	expect_out(0, 0, 0, 0);
+	expect_only_drop(DP_PORT_UNDERLAY, DP_DROP_GATEWAY_CONFLICT, 1);
+	ck_assert_uint_eq(g_ctr->vnis[1].gw_conflicts, 1);
+	reset_counters();
+	memset(glean, 0xff, 6);
+
 	/* an ARP reply from the gateway MAC over the tunnel is no glean: a conflict, as before */
 	glean[14 + 7] = 2;
 	run_decap(VNI_B, glean, glen);
