@@ -112,8 +112,11 @@ done
 m=$VT_TMP.ct
 mkdir -p \$m
 mount -t tmpfs vt-service \$m
-mkdir -p \$m/upper \$m/work \$m/root
+mkdir -p \$m/upper \$m/work \$m/root \$m/top-upper \$m/top-work \$m/top
 mount -t overlay vt-service -o lowerdir=/,upperdir=\$m/upper,workdir=\$m/work \$m/root
+# the clone gets an overlay of its own, outside the container's root: nspawn mounts a tmpfs on
+# the container's /tmp before its binds, which would hide a clone under /tmp
+mount -t overlay vt-service -o lowerdir=$VT_TOP,upperdir=\$m/top-upper,workdir=\$m/top-work \$m/top
 # nspawn keeps its state on /run, which must be a tmpfs (here / holds /run)
 mkdir -p /run/systemd/nspawn
 mount -t tmpfs vt-service /run/systemd/nspawn
@@ -124,13 +127,13 @@ rm -f \$m/root/usr/sbin/policy-rc.d
 printf '[Unit]\nDescription=vtepd test: system initialisation only\nRequires=sysinit.target\nAfter=sysinit.target\nAllowIsolate=yes\n' \\
 	> \$m/root/etc/systemd/system/vtepd-test.target
 # the clone and the test's files at their own paths (nspawn mounts a tmpfs on /tmp): the clone
-# through the overlay (the package's build writes there), the test's files as they are.
+# through its overlay (the package's build writes there), the test's files as they are.
 # nspawn's own seccomp filter refuses bpf(), which a host does not: allowed, as are all the
 # capabilities this machine has (vtepd@.service bounds them itself).
 mkdir -p \$m/root$VT_TMP
 exec systemd-nspawn --quiet --machine=${VT_P} --directory=\$m/root --register=no --keep-unit \\
 	--boot --capability=all --system-call-filter=bpf --network-namespace-path=/run/netns/$LEAF --bind=/dev/hugepages \\
-	--bind=\$m/root$VT_TOP:$VT_TOP --bind=$VT_TMP:$VT_TMP -- systemd.unit=vtepd-test.target
+	--bind=\$m/top:$VT_TOP --bind=$VT_TMP:$VT_TMP -- systemd.unit=vtepd-test.target
 EOF
 vt_log "booting systemd in a container (an overlay of /, network namespace $LEAF)"
 unshare -m --propagation private bash "$VT_TMP/boot.sh" > "$VT_TMP/container.log" 2>&1 &
