@@ -85,6 +85,8 @@ EOF
 # ---- the container: an overlay of / (writes to a tmpfs) booted by systemd-nspawn in a mount
 # namespace and cgroup of the test's own
 CG=/${VT_P}-nspawn
+made_nspawn_dir=
+[ -d /run/systemd/nspawn ] || made_nspawn_dir=1   # nspawn's state directory, a tmpfs in the test
 VT_PREFIXES+=("vtepd-leaf1")   # hugepage files are the host's
 ct_pid= ct_leader=
 service_cleanup() {
@@ -99,6 +101,7 @@ service_cleanup() {
 	fi
 	vt_cgroup_remove "$CG"
 	rmdir "$VT_TMP.ct" 2>/dev/null
+	[ -z "$made_nspawn_dir" ] || rmdir /run/systemd/nspawn 2>/dev/null
 	return 0
 }
 trap 'rc=$?; service_cleanup; (exit $rc); vt_cleanup' EXIT
